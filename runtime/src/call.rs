@@ -1,0 +1,138 @@
+//! One prepared call: the endpoint descriptor plus the values of its parameters and body.
+//! Generated request builders fill it; the client sends it (again, on retries).
+
+use std::fmt::{self, Display};
+
+use bytes::Bytes;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::credentials::UserAccessToken;
+use crate::endpoint::Endpoint;
+use crate::error::Error;
+use crate::multipart::FormPart;
+use crate::validate::Violations;
+
+/// Everything but RFC 3986 unreserved characters is escaped, so a value is always
+/// exactly one path segment: `/`, `?`, `#` and `%` can never change the request path.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// A request ready to be sent.
+#[derive(Clone)]
+pub struct Call {
+    pub(crate) endpoint: &'static Endpoint,
+    pub(crate) path_params: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) body: CallBody,
+    pub(crate) user_token: Option<UserAccessToken>,
+    violations: Violations,
+}
+
+#[derive(Clone)]
+pub(crate) enum CallBody {
+    None,
+    Json(Bytes),
+    Multipart(Vec<FormPart>),
+}
+
+impl fmt::Debug for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("endpoint", &self.endpoint.name)
+            .field("path_params", &self.path_params)
+            .field("query", &self.query)
+            .field("user_token", &self.user_token)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Call {
+    /// A call of `endpoint` with no parameters yet.
+    pub fn new(endpoint: &'static Endpoint) -> Self {
+        Self {
+            endpoint,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: CallBody::None,
+            user_token: None,
+            violations: Violations::new(),
+        }
+    }
+
+    /// The endpoint this call targets.
+    pub fn endpoint(&self) -> &'static Endpoint {
+        self.endpoint
+    }
+
+    /// Sets a path parameter; values that cannot be one segment (empty, `.`, `..`) are refused.
+    pub fn path(&mut self, name: &'static str, value: &str) -> &mut Self {
+        self.violations.path_segment(name, value);
+        self.path_params.push((name, value.to_owned()));
+        self
+    }
+
+    /// Adds a query parameter.
+    pub fn query(&mut self, name: &'static str, value: impl Display) -> &mut Self {
+        self.query.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds a query parameter when it is set.
+    pub fn query_opt(&mut self, name: &'static str, value: Option<impl Display>) -> &mut Self {
+        if let Some(v) = value {
+            self.query(name, v);
+        }
+        self
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = CallBody::Json(bytes.into()),
+            Err(e) => self.violations.push("body".into(), "serializable JSON", e.to_string()),
+        }
+        self
+    }
+
+    /// Sets a multipart body.
+    pub fn multipart(&mut self, parts: Vec<FormPart>) -> &mut Self {
+        self.body = CallBody::Multipart(parts);
+        self
+    }
+
+    /// Sends the call with a user token instead of the app's tenant token.
+    pub fn user_token(&mut self, token: Option<UserAccessToken>) -> &mut Self {
+        self.user_token = token;
+        self
+    }
+
+    /// Adds violations found by the generated validation of parameters and body.
+    pub fn violations(&mut self, found: Violations) -> &mut Self {
+        for v in found.iter() {
+            self.violations.push(v.field.clone(), v.rule.clone(), v.problem.clone());
+        }
+        self
+    }
+
+    /// Fails when a parameter or the body broke a constraint.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        self.violations.clone().into_result().map_err(Error::Validation)
+    }
+
+    /// The path with every placeholder replaced by its percent-encoded value.
+    pub(crate) fn render_path(&self) -> String {
+        let template = self.endpoint.path;
+        let mut out = String::with_capacity(template.len() + 32);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+            let name = &rest[open + 1..close];
+            if let Some((_, value)) = self.path_params.iter().find(|(n, _)| *n == name) {
+                out.extend(utf8_percent_encode(value, SEGMENT));
+            }
+            rest = &rest[(close + 1).min(rest.len())..];
+        }
+        out.push_str(rest);
+        out
+    }
+}

@@ -1,0 +1,79 @@
+//! Auto-paging over `page_token` pagination.
+//!
+//! A page ends the stream when its `page_token` is absent or empty. A server that hands
+//! back a token it already gave would loop forever; the stream stops with an error instead.
+
+use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+
+use futures_util::Stream;
+
+use crate::endpoint::Endpoint;
+use crate::error::{Error, UnexpectedResponse};
+
+/// A page of a paginated endpoint.
+pub trait Page {
+    /// One item of the page.
+    type Item;
+    /// The items and the token of the next page.
+    fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
+}
+
+struct State<R, I> {
+    request: R,
+    next: Option<Option<String>>,
+    seen: HashSet<String>,
+    buffer: VecDeque<I>,
+}
+
+/// All items of all pages, fetched lazily one page at a time.
+///
+/// `fetch(request, token)` sends the request for the page of `token` (`None` = first page).
+pub fn items<R, P, E, F, Fut>(endpoint: &'static Endpoint, request: R, fetch: F) -> impl Stream<Item = Result<P::Item, E>>
+where
+    R: Clone,
+    P: Page,
+    E: From<Error>,
+    F: Fn(R, Option<String>) -> Fut,
+    Fut: Future<Output = Result<P, E>>,
+{
+    let state = State { request, next: Some(None), seen: HashSet::new(), buffer: VecDeque::new() };
+    futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {
+        loop {
+            if let Some(item) = state.buffer.pop_front() {
+                return Some((Ok(item), (state, fetch)));
+            }
+            let token = state.next.take()?;
+            let page = match fetch(state.request.clone(), token).await {
+                Ok(page) => page,
+                Err(e) => return Some((Err(e), (state, fetch))),
+            };
+            let (items, next) = page.into_parts();
+            state.buffer.extend(items);
+            match next.filter(|t| !t.is_empty()) {
+                None => state.next = None,
+                Some(t) if !state.seen.insert(t.clone()) => {
+                    let err = repeated_token(endpoint, &t);
+                    // Yield what this page brought, then the error, then stop.
+                    if state.buffer.is_empty() {
+                        return Some((Err(E::from(err)), (state, fetch)));
+                    }
+                    state.buffer.clear();
+                    return Some((Err(E::from(err)), (state, fetch)));
+                }
+                Some(t) => state.next = Some(Some(t)),
+            }
+        }
+    })
+}
+
+fn repeated_token(endpoint: &'static Endpoint, token: &str) -> Error {
+    Error::UnexpectedResponse(Box::new(UnexpectedResponse {
+        endpoint: endpoint.name,
+        http_status: 200,
+        content_type: None,
+        reason: format!("the server repeated page_token {token:?}; stopping to avoid an endless loop"),
+        body_snippet: String::new(),
+        log_id: None,
+    }))
+}
