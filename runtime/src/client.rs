@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
 use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
 
 use crate::call::{Call, CallBody};
 use crate::credentials::AppCredentials;
@@ -68,7 +68,12 @@ impl ClientBuilder {
     pub fn new(platform: &'static Platform) -> Self {
         Self {
             platform,
-            base_url: platform.base_urls.first().map(|(_, url)| *url).unwrap_or_default().to_owned(),
+            base_url: platform
+                .base_urls
+                .first()
+                .map(|(_, url)| *url)
+                .unwrap_or_default()
+                .to_owned(),
             credentials: None,
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Duration::from_secs(10),
@@ -92,7 +97,11 @@ impl ClientBuilder {
     }
 
     /// Credentials of a self-built app; tenant tokens are then fetched and refreshed automatically.
-    pub fn app_credentials(mut self, app_id: impl Into<String>, app_secret: impl Into<String>) -> Self {
+    pub fn app_credentials(
+        mut self,
+        app_id: impl Into<String>,
+        app_secret: impl Into<String>,
+    ) -> Self {
         self.credentials = Some(AppCredentials::new(app_id, app_secret));
         self
     }
@@ -127,7 +136,9 @@ impl ClientBuilder {
             Some(http) => http,
             None => {
                 crate::install_crypto_provider();
-                let mut b = reqwest::Client::builder().user_agent(self.user_agent).connect_timeout(self.connect_timeout);
+                let mut b = reqwest::Client::builder()
+                    .user_agent(self.user_agent)
+                    .connect_timeout(self.connect_timeout);
                 if let Some(t) = self.timeout {
                     b = b.timeout(t);
                 }
@@ -137,9 +148,21 @@ impl ClientBuilder {
         let platform = self.platform;
         let tenant = self.credentials.map(|c| {
             let url = format!("{}{}", self.base_url, platform.tenant_token_path);
-            TenantTokens::new(c, url, Duration::from_secs(platform.refresh_margin_secs), platform.log_id_header)
+            TenantTokens::new(
+                c,
+                url,
+                Duration::from_secs(platform.refresh_margin_secs),
+                platform.log_id_header,
+            )
         });
-        Ok(Client { inner: Arc::new(Inner { http, base_url: self.base_url, platform, tenant }) })
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url: self.base_url,
+                platform,
+                tenant,
+            }),
+        })
     }
 }
 
@@ -176,7 +199,10 @@ impl Client {
     /// Sends a call and decodes the `data` of its JSON answer.
     pub async fn send_json<T: DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
         let platform = self.inner.platform;
-        self.run(&call, |response| envelope::decode::<T>(call.endpoint, platform, response)).await
+        self.run(&call, |response| {
+            envelope::decode::<T>(call.endpoint, platform, response)
+        })
+        .await
     }
 
     /// Sends a call whose answer is a file; the body is left unread, to be streamed.
@@ -184,9 +210,16 @@ impl Client {
         let platform = self.inner.platform;
         let endpoint = call.endpoint;
         self.run(&call, |response| async move {
-            let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok());
             if response.status() == reqwest::StatusCode::OK && !is_json(content_type) {
-                Ok(Download::new(endpoint.name, response, platform.log_id_header))
+                Ok(Download::new(
+                    endpoint.name,
+                    response,
+                    platform.log_id_header,
+                ))
             } else {
                 Err(envelope::decode_failure(endpoint, platform, response).await)
             }
@@ -210,16 +243,27 @@ impl Client {
                 Err(Error::Api(api))
                     if !refreshed
                         && matches!(bearer, Bearer::Tenant(_))
-                        && api.spec.is_some_and(|s| s.action == ErrorAction::RefreshToken) =>
+                        && api
+                            .spec
+                            .is_some_and(|s| s.action == ErrorAction::RefreshToken) =>
                 {
-                    tracing::debug!(endpoint = call.endpoint.name, code = api.code, "tenant token refused; refetching once");
+                    tracing::debug!(
+                        endpoint = call.endpoint.name,
+                        code = api.code,
+                        "tenant token refused; refetching once"
+                    );
                     if let (Some(tenant), Bearer::Tenant(bad)) = (&self.inner.tenant, &bearer) {
                         tenant.evict(bad).await;
                     }
                     refreshed = true;
                 }
                 Err(e) => {
-                    tracing::debug!(endpoint = call.endpoint.name, code = e.code(), log_id = e.log_id(), "call failed");
+                    tracing::debug!(
+                        endpoint = call.endpoint.name,
+                        code = e.code(),
+                        log_id = e.log_id(),
+                        "call failed"
+                    );
                     return Err(e);
                 }
                 ok => return ok,
@@ -233,11 +277,21 @@ impl Client {
             return Ok(Bearer::User(SecretString::from(user.expose().to_owned())));
         }
         match &self.inner.tenant {
-            Some(tenant) if endpoint.accepts(TokenKind::Tenant) => Ok(Bearer::Tenant(tenant.get(&self.inner.http).await?)),
+            Some(tenant) if endpoint.accepts(TokenKind::Tenant) => {
+                Ok(Bearer::Tenant(tenant.get(&self.inner.http).await?))
+            }
             _ => {
                 let mut v = crate::Violations::new();
-                let need = if endpoint.accepts(TokenKind::Tenant) { "app credentials on the client" } else { "a user access token" };
-                v.push("authorization".into(), "token required", format!("{} needs {need}", endpoint.name));
+                let need = if endpoint.accepts(TokenKind::Tenant) {
+                    "app credentials on the client"
+                } else {
+                    "a user access token"
+                };
+                v.push(
+                    "authorization".into(),
+                    "token required",
+                    format!("{} needs {need}", endpoint.name),
+                );
                 Err(Error::Validation(v))
             }
         }
@@ -254,11 +308,17 @@ impl Client {
             .query(&call.query);
         request = match &call.body {
             CallBody::None => request,
-            CallBody::Json(bytes) => {
-                request.header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8").body(bytes.clone())
-            }
+            CallBody::Json(bytes) => request
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/json; charset=utf-8",
+                )
+                .body(bytes.clone()),
             CallBody::Multipart(parts) => request.multipart(build_form(parts).await?),
         };
-        request.send().await.map_err(|e| Error::transport(endpoint.name, e))
+        request
+            .send()
+            .await
+            .map_err(|e| Error::transport(endpoint.name, e))
     }
 }

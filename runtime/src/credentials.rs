@@ -15,7 +15,10 @@ pub struct AppCredentials {
 impl AppCredentials {
     /// Credentials from the developer console.
     pub fn new(app_id: impl Into<String>, app_secret: impl Into<String>) -> Self {
-        Self { app_id: app_id.into(), app_secret: SecretString::from(app_secret.into()) }
+        Self {
+            app_id: app_id.into(),
+            app_secret: SecretString::from(app_secret.into()),
+        }
     }
 
     /// The app id (not a secret).

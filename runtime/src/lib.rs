@@ -26,14 +26,28 @@ pub use client::{Client, ClientBuilder};
 pub use credentials::{AppCredentials, UserAccessToken};
 pub use download::{Download, SavedFile};
 pub use endpoint::{
-    AppType, BodyKind, Endpoint, ErrorAction, ErrorSpec, FieldScope, Limits, Method, Platform, ResponseKind, TokenKind,
+    AppType, BodyKind, Endpoint, ErrorAction, ErrorSpec, FieldScope, Limits, Method, Platform,
+    ResponseKind, TokenKind,
 };
-pub use error::{ApiError, AuthError, BodyError, Error, ErrorMeta, RateLimited, TransportError, UnexpectedResponse};
-pub use multipart::{FileSource, FormPart};
+pub use error::{
+    ApiError, AuthError, BodyError, Error, ErrorMeta, RateLimited, TransportError,
+    UnexpectedResponse,
+};
+pub use multipart::{FileSource, Form, FormPart};
 pub use validate::{TextRules, Validate, Violations};
 
 #[doc(hidden)]
 pub use serde;
+
+/// The `data` of endpoints that return nothing useful: any JSON decodes into it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Empty;
+
+impl<'de> serde::Deserialize<'de> for Empty {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Empty)
+    }
+}
 
 /// The stream type of auto-paging calls.
 pub use futures_util::Stream;

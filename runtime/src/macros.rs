@@ -33,6 +33,11 @@ macro_rules! string_newtype {
                 Self(value.to_owned())
             }
         }
+        impl ::std::convert::AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
         impl ::std::convert::From<&$name> for $name {
             fn from(value: &$name) -> Self {
                 value.clone()
@@ -78,6 +83,11 @@ macro_rules! string_enum {
                     $(Self::$variant => $value,)*
                     Self::Unknown(other) => other,
                 }
+            }
+        }
+        impl ::std::convert::AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
             }
         }
         impl ::std::convert::From<&str> for $name {

@@ -29,7 +29,11 @@ struct State<R, I> {
 /// All items of all pages, fetched lazily one page at a time.
 ///
 /// `fetch(request, token)` sends the request for the page of `token` (`None` = first page).
-pub fn items<R, P, E, F, Fut>(endpoint: &'static Endpoint, request: R, fetch: F) -> impl Stream<Item = Result<P::Item, E>>
+pub fn items<R, P, E, F, Fut>(
+    endpoint: &'static Endpoint,
+    request: R,
+    fetch: F,
+) -> impl Stream<Item = Result<P::Item, E>>
 where
     R: Clone,
     P: Page,
@@ -37,7 +41,12 @@ where
     F: Fn(R, Option<String>) -> Fut,
     Fut: Future<Output = Result<P, E>>,
 {
-    let state = State { request, next: Some(None), seen: HashSet::new(), buffer: VecDeque::new() };
+    let state = State {
+        request,
+        next: Some(None),
+        seen: HashSet::new(),
+        buffer: VecDeque::new(),
+    };
     futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {
         loop {
             if let Some(item) = state.buffer.pop_front() {
@@ -72,7 +81,9 @@ fn repeated_token(endpoint: &'static Endpoint, token: &str) -> Error {
         endpoint: endpoint.name,
         http_status: 200,
         content_type: None,
-        reason: format!("the server repeated page_token {token:?}; stopping to avoid an endless loop"),
+        reason: format!(
+            "the server repeated page_token {token:?}; stopping to avoid an endless loop"
+        ),
         body_snippet: String::new(),
         log_id: None,
     }))

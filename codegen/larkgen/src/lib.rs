@@ -1,1 +1,80 @@
+//! larkgen: YAML specs of Lark/Feishu open-API endpoints → a typed async Rust client.
+//!
+//! ```text
+//! spec/*.yaml ─load─▶ spec model (spans) ─valid─▶ IR ─expand─▶ tokens ─prettyplease─▶ files
+//! ```
+//!
+//! Three entry points share this library and emit identical code: the `larkgen` CLI
+//! (writes the committed crate), [`Builder`] for build scripts, and the `larkgen-macros`
+//! proc-macro (through [`macro_support`]).
 
+#![deny(missing_docs)]
+
+mod builder;
+pub mod diag;
+mod expand;
+pub mod ir;
+mod load;
+pub mod macro_support;
+mod output;
+mod source;
+mod spec;
+mod valid;
+
+use std::path::{Path, PathBuf};
+
+pub use builder::{BuildError, Builder};
+pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use expand::{Expanded, expand};
+pub use output::{BANNER, Generated, pretty};
+
+/// The result of checking specs: the IR when there is no error, and every diagnostic.
+#[derive(Debug)]
+pub struct Checked {
+    /// The checked model, when the specs have no error.
+    pub api: Option<ir::Api>,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Diagnostics,
+    /// Files read (service files and the platform file).
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Loads and validates spec files; diagnostics name files relative to `base`.
+pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
+    let (api, diagnostics, inputs) = valid::check(paths, base);
+    Checked {
+        api,
+        diagnostics,
+        inputs,
+    }
+}
+
+/// Loads, validates and generates. `Err` holds every diagnostic when there is an error;
+/// warnings come back with the output.
+pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostics), Diagnostics> {
+    let checked = check(paths, base);
+    let Some(api) = checked.api else {
+        return Err(checked.diagnostics);
+    };
+    let expanded = expand(&api);
+    match output::render(&expanded, checked.inputs) {
+        Ok(generated) => Ok((generated, checked.diagnostics)),
+        Err(message) => Err(internal_error(message)),
+    }
+}
+
+fn internal_error(message: String) -> Diagnostics {
+    let file = std::sync::Arc::new(source::SourceFile::new(
+        Path::new("<larkgen>"),
+        "<larkgen>".into(),
+        String::new(),
+    ));
+    let mut d = Diagnostics::default();
+    d.error(
+        &diag::Loc::start_of(&file),
+        message,
+        "",
+        Some("please report this with the spec that triggers it".into()),
+    );
+    d
+}

@@ -1,0 +1,125 @@
+//! Doc comments of generated items: summary, HTTP method and path, tokens, scopes,
+//! limits, errors and the link to the official docs.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Endpoint, Field, Token};
+
+/// `#[doc = "…"]` attributes, one per line.
+pub(crate) fn attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote!(#(#[doc = #lines])*)
+}
+
+/// The full documentation of an endpoint.
+pub(crate) fn endpoint(e: &Endpoint, service: &str) -> String {
+    let mut out = format!("{}\n", e.summary);
+    if let Some(d) = &e.description {
+        out += &format!("\n{d}\n");
+    }
+    out += &format!(
+        "\n`{} {}` — `{service}` `{}`\n\n",
+        e.method.as_str(),
+        e.path,
+        e.name
+    );
+    let tokens: Vec<&str> = e
+        .tokens
+        .iter()
+        .map(|t| match t {
+            Token::Tenant => "tenant_access_token",
+            Token::User => "user_access_token",
+        })
+        .collect();
+    out += &format!("- **Tokens:** {}\n", tokens.join(", "));
+    if !e.scopes.is_empty() {
+        let scopes: Vec<String> = e.scopes.iter().map(|s| format!("`{s}`")).collect();
+        out += &format!("- **Scopes (any one):** {}\n", scopes.join(", "));
+    }
+    for f in &e.field_scopes {
+        out += &format!(
+            "- **Field scope:** `{}` when `{}={}`\n",
+            f.scope, f.param, f.equals
+        );
+    }
+    let mut limits = Vec::new();
+    if let Some(s) = e.per_second {
+        limits.push(format!("{s}/s"));
+    }
+    if let Some(m) = e.per_minute {
+        limits.push(format!("{m}/min"));
+    }
+    if !limits.is_empty() {
+        out += &format!("- **Rate limit:** {}\n", limits.join(", "));
+    }
+    if e.errors.is_empty() {
+        out += "- **Errors:** none declared\n";
+    } else {
+        out += "- **Errors:**\n";
+        for err in &e.errors {
+            out += &format!(
+                "  - `{}` ({}, HTTP {}): {}. {}\n",
+                err.code, err.name, err.http, err.message, err.hint
+            );
+        }
+    }
+    out += &format!("\n[Official documentation]({})", e.doc);
+    out
+}
+
+/// Documentation of a field or parameter, with its constraints.
+pub(crate) fn field(f: &Field) -> String {
+    let mut out = f
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("`{}`.", f.name));
+    let r = &f.rules;
+    let mut notes = Vec::new();
+    if let Some(v) = r.min_length {
+        notes.push(format!("at least {v} characters"));
+    }
+    if let Some(v) = r.max_length {
+        notes.push(format!("at most {v} characters"));
+    }
+    if let Some(v) = r.min_items {
+        notes.push(format!("at least {v} items"));
+    }
+    if let Some(v) = r.max_items {
+        notes.push(format!("at most {v} items"));
+    }
+    if let Some(v) = r.min {
+        notes.push(format!("≥ {v}"));
+    }
+    if let Some(v) = r.max {
+        notes.push(format!("≤ {v}"));
+    }
+    if !r.forbidden_chars.is_empty() {
+        notes.push(format!("must not contain {:?}", r.forbidden_chars));
+    }
+    if !r.extensions.is_empty() {
+        notes.push(format!("extension one of {}", r.extensions.join(", ")));
+    }
+    if let Some(v) = r.min_bytes {
+        notes.push(format!("at least {v} bytes"));
+    }
+    if let Some(v) = r.max_bytes {
+        notes.push(format!("at most {v} bytes"));
+    }
+    if let Some(d) = &f.default {
+        notes.push(format!("server default `{d}`"));
+    }
+    if let Some(e) = &f.example {
+        notes.push(format!("example `{e}`"));
+    }
+    if !notes.is_empty() {
+        out += &format!("\n\nConstraints: {}.", notes.join("; "));
+    }
+    out
+}

@@ -1,0 +1,99 @@
+//! Identifiers and Rust types of IR names, fully qualified so user names never clash.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Endpoint, Ty};
+
+/// A field or parameter name as a Rust identifier (`type` becomes `r#type`).
+pub(crate) fn field_ident(name: &str) -> Ident {
+    let snake = name.to_snake_case();
+    if syn::parse_str::<Ident>(&snake).is_ok() {
+        Ident::new(&snake, Span::call_site())
+    } else {
+        Ident::new_raw(&snake, Span::call_site())
+    }
+}
+
+/// A type name as an identifier.
+pub(crate) fn type_ident(name: &str) -> Ident {
+    format_ident!("{}", name)
+}
+
+/// A constant name: `INVALID_PARAM`, `FILE_DOWNLOAD`.
+pub(crate) fn const_ident(name: &str) -> Ident {
+    format_ident!("{}", name.to_shouty_snake_case())
+}
+
+/// `EntityGet` for `entity.get`.
+pub(crate) fn stem(e: &Endpoint) -> String {
+    format!(
+        "{}{}",
+        e.resource.to_upper_camel_case(),
+        e.action.to_upper_camel_case()
+    )
+}
+
+/// The descriptor static of an endpoint: `FILE_DOWNLOAD`.
+pub(crate) fn descriptor_ident(e: &Endpoint) -> Ident {
+    format_ident!(
+        "{}_{}",
+        e.resource.to_shouty_snake_case(),
+        e.action.to_shouty_snake_case()
+    )
+}
+
+/// The Rust type of a type expression.
+pub(crate) fn ty(t: &Ty) -> TokenStream {
+    match t {
+        Ty::String => quote!(::std::string::String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F64 => quote!(f64),
+        Ty::Binary => quote!(::larkgen_runtime::FileSource),
+        Ty::Named(n) => {
+            let id = type_ident(n);
+            quote!(#id)
+        }
+        Ty::List(inner) => {
+            let inner = ty(inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+    }
+}
+
+/// The Rust type of a field: wrapped in `Option` unless required.
+pub(crate) fn field_ty(t: &Ty, required: bool) -> TokenStream {
+    let t = ty(t);
+    if required {
+        t
+    } else {
+        quote!(::std::option::Option<#t>)
+    }
+}
+
+/// The argument type a constructor or setter takes for a value of type `t`, and how it
+/// becomes `t`: strings, ids and files accept anything that converts into them.
+pub(crate) fn arg(t: &Ty, value: &Ident) -> (TokenStream, TokenStream) {
+    match t {
+        Ty::String | Ty::Named(_) | Ty::Binary => {
+            let target = ty(t);
+            (
+                quote!(impl ::std::convert::Into<#target>),
+                quote!(::std::convert::Into::into(#value)),
+            )
+        }
+        other => (ty(other), quote!(#value)),
+    }
+}
+
+/// A struct-literal field `id: value`, shortened to `id` when the value is the binding itself.
+pub(crate) fn init(id: &Ident, value: &TokenStream) -> TokenStream {
+    if value.to_string() == id.to_string() {
+        quote!(#id)
+    } else {
+        quote!(#id: #value)
+    }
+}

@@ -1,0 +1,361 @@
+//! Named types: id newtypes and open enums (through the runtime's macros), objects with
+//! serde derives, their constructors, client-side validation and pagination impls.
+
+use std::collections::HashMap;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs;
+use super::names::{arg, field_ident, field_ty, init, ty, type_ident};
+use crate::ir::{Endpoint, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
+
+/// All types of a service.
+pub(crate) fn expand(service: &Service) -> TokenStream {
+    let validated = needs_validation(service);
+    let defs = service.types.iter().map(|t| expand_type(t, &validated));
+    let pages = pages(service);
+    quote!(#(#defs)* #(#pages)*)
+}
+
+fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> TokenStream {
+    let name = type_ident(&t.name);
+    let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
+    match &t.kind {
+        TypeKind::Newtype => quote! {
+            ::larkgen_runtime::string_newtype! { #doc pub struct #name; }
+        },
+        TypeKind::StringEnum(values) => {
+            let variants = values.iter().map(|v| {
+                let id = type_ident(&v.variant);
+                let d = docs::attrs(v.description.as_deref().unwrap_or(&v.wire));
+                let wire = &v.wire;
+                quote!(#d #id = #wire,)
+            });
+            quote!(::larkgen_runtime::string_enum! { #doc pub enum #name { #(#variants)* } })
+        }
+        TypeKind::IntEnum(values) => {
+            let variants = values.iter().map(|v| {
+                let id = type_ident(&v.variant);
+                let d = docs::attrs(v.description.as_deref().unwrap_or(&v.wire));
+                let wire: i64 = v.wire.parse().expect("validated integer");
+                let wire = Literal::i64_unsuffixed(wire);
+                quote!(#d #id = #wire,)
+            });
+            quote!(::larkgen_runtime::int_enum! { #doc pub enum #name { #(#variants)* } })
+        }
+        TypeKind::Struct(s) => expand_struct(t, s, validated),
+    }
+}
+
+fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> TokenStream {
+    let name = type_ident(&t.name);
+    let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
+    let fields = s.fields.iter().map(|f| {
+        let id = field_ident(&f.name);
+        let fty = field_ty(&f.ty, f.required);
+        let d = docs::attrs(&docs::field(f));
+        let rename =
+            (!s.multipart && id.to_string().trim_start_matches("r#") != f.name).then(|| {
+                let json = &f.name;
+                quote!(#[serde(rename = #json)])
+            });
+        let optional = (!f.required && !s.multipart).then(
+            || quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+        );
+        quote!(#d #rename #optional pub #id: #fty,)
+    });
+    let all_optional = s.fields.iter().all(|f| !f.required);
+    let derives = if s.multipart {
+        quote!(#[derive(Clone, Debug)])
+    } else if all_optional {
+        quote! {
+            #[derive(Clone, Debug, PartialEq, Default, ::larkgen_runtime::serde::Serialize, ::larkgen_runtime::serde::Deserialize)]
+            #[serde(crate = "::larkgen_runtime::serde")]
+        }
+    } else {
+        quote! {
+            #[derive(Clone, Debug, PartialEq, ::larkgen_runtime::serde::Serialize, ::larkgen_runtime::serde::Deserialize)]
+            #[serde(crate = "::larkgen_runtime::serde")]
+        }
+    };
+    let constructor = constructor(&t.name, s);
+    let validate = validate_impl(&name, s, validated);
+    let form = s.multipart.then(|| form_impl(&name, s));
+    quote! {
+        #doc
+        #derives
+        pub struct #name { #(#fields)* }
+        #constructor
+        #validate
+        #form
+    }
+}
+
+/// `new(required…)`: optional fields start unset; set them with struct-update syntax.
+fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    if required.is_empty() {
+        return None;
+    }
+    let name = type_ident(type_name);
+    let params = required.iter().map(|f| {
+        let id = field_ident(&f.name);
+        let (aty, _) = arg(&f.ty, &id);
+        quote!(#id: #aty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let id = field_ident(&f.name);
+        if f.required {
+            let (_, conv) = arg(&f.ty, &id);
+            init(&id, &conv)
+        } else {
+            quote!(#id: ::std::option::Option::None)
+        }
+    });
+    let doc = format!(" A `{type_name}` with its required fields; the optional ones start unset.");
+    Some(quote! {
+        impl #name {
+            #[doc = #doc]
+            #[allow(clippy::too_many_arguments)]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* }
+            }
+        }
+    })
+}
+
+/// Which types (transitively) carry a constraint, so validation only visits those.
+fn needs_validation(service: &Service) -> HashMap<String, bool> {
+    fn leaf(t: &Ty) -> &Ty {
+        match t {
+            Ty::List(inner) => leaf(inner),
+            other => other,
+        }
+    }
+    let mut out: HashMap<String, bool> = HashMap::new();
+    for t in &service.types {
+        let own = match &t.kind {
+            TypeKind::Struct(s) => {
+                !s.at_least_one_of.is_empty()
+                    || s.fields.iter().any(|f| f.rules != Rules::default())
+            }
+            _ => false,
+        };
+        out.insert(t.name.clone(), own);
+    }
+    // Propagate until stable (types are few; cycles are bounded by the fixed point).
+    loop {
+        let mut changed = false;
+        for t in &service.types {
+            let TypeKind::Struct(s) = &t.kind else {
+                continue;
+            };
+            let inherited = s.fields.iter().any(
+                |f| matches!(leaf(&f.ty), Ty::Named(n) if out.get(n).copied().unwrap_or(false)),
+            );
+            if inherited && !out[&t.name] {
+                out.insert(t.name.clone(), true);
+                changed = true;
+            }
+        }
+        if !changed {
+            return out;
+        }
+    }
+}
+
+fn opt_usize(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(v) => {
+            let v = Literal::usize_unsuffixed(v as usize);
+            quote!(::std::option::Option::Some(#v))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn opt_i64(v: Option<i64>) -> TokenStream {
+    match v {
+        Some(v) => {
+            let v = Literal::i64_unsuffixed(v);
+            quote!(::std::option::Option::Some(#v))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// The checks of one field's own constraints, reading the value through `value`
+/// (`self.x` for struct fields and request parameters alike).
+pub(crate) fn field_checks(
+    f: &Field,
+    value: TokenStream,
+    path: TokenStream,
+    out: TokenStream,
+) -> TokenStream {
+    let name = &f.name;
+    let r = &f.rules;
+    let mut checks = Vec::new();
+    if r.has_text() {
+        let text = if f.required {
+            quote!(::std::option::Option::Some(#value.as_ref()))
+        } else {
+            quote!(#value.as_ref().map(|v| v.as_ref()))
+        };
+        let (min, max) = (opt_usize(r.min_length), opt_usize(r.max_length));
+        let forbidden = &r.forbidden_chars;
+        let exts = &r.extensions;
+        checks.push(quote! {
+            #out.text(#path, #name, #text, ::larkgen_runtime::TextRules {
+                min_length: #min, max_length: #max, forbidden_chars: #forbidden, extensions: &[#(#exts),*],
+            });
+        });
+    }
+    if r.min_items.is_some() || r.max_items.is_some() {
+        let len = if f.required {
+            quote!(::std::option::Option::Some(#value.len()))
+        } else {
+            quote!(#value.as_ref().map(|v| v.len()))
+        };
+        let (min, max) = (opt_usize(r.min_items), opt_usize(r.max_items));
+        checks.push(quote!(#out.items(#path, #name, #len, #min, #max);));
+    }
+    if r.min.is_some() || r.max.is_some() {
+        let v = if f.required {
+            quote!(::std::option::Option::Some(#value as i64))
+        } else {
+            quote!(#value.map(|v| v as i64))
+        };
+        let (min, max) = (opt_i64(r.min), opt_i64(r.max));
+        checks.push(quote!(#out.range(#path, #name, #v, #min, #max);));
+    }
+    quote!(#(#checks)*)
+}
+
+fn validate_impl(
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    validated: &HashMap<String, bool>,
+) -> TokenStream {
+    fn leaf(t: &Ty) -> &Ty {
+        match t {
+            Ty::List(inner) => leaf(inner),
+            other => other,
+        }
+    }
+    let mut body = Vec::new();
+    for f in &s.fields {
+        if f.ty == Ty::Binary {
+            continue; // sizes are checked when the file is read
+        }
+        let id = field_ident(&f.name);
+        body.push(field_checks(f, quote!(self.#id), quote!(path), quote!(out)));
+        if matches!(leaf(&f.ty), Ty::Named(n) if validated.get(n).copied().unwrap_or(false)) {
+            let json = &f.name;
+            body.push(quote! {
+                ::larkgen_runtime::Validate::validate(&self.#id, &::larkgen_runtime::validate::join(path, #json), out);
+            });
+        }
+    }
+    if !s.at_least_one_of.is_empty() {
+        let pairs = s.at_least_one_of.iter().map(|n| {
+            let id = field_ident(n);
+            quote!((#n, self.#id.is_some()))
+        });
+        body.push(quote!(out.at_least_one_of(path, &[#(#pairs),*]);));
+    }
+    let body: Vec<TokenStream> = body.into_iter().filter(|b| !b.is_empty()).collect();
+    let (path, out) = if body.is_empty() {
+        (quote!(_path), quote!(_out))
+    } else {
+        (quote!(path), quote!(out))
+    };
+    quote! {
+        impl ::larkgen_runtime::Validate for #name {
+            fn validate(&self, #path: &str, #out: &mut ::larkgen_runtime::Violations) {
+                #(#body)*
+            }
+        }
+    }
+}
+
+fn form_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let parts = s.fields.iter().map(|f| {
+        let id = field_ident(&f.name);
+        let json = &f.name;
+        let part = |v: TokenStream| match &f.ty {
+            Ty::Binary => {
+                let (min, max) = (opt_u64(f.rules.min_bytes), opt_u64(f.rules.max_bytes));
+                quote!(::larkgen_runtime::FormPart::file(#json, #v.clone(), #min, #max))
+            }
+            _ => quote!(::larkgen_runtime::FormPart::text(#json, #v.to_string())),
+        };
+        if f.required {
+            let p = part(quote!(self.#id));
+            quote!(parts.push(#p);)
+        } else {
+            let p = part(quote!(value));
+            quote!(if let ::std::option::Option::Some(value) = &self.#id { parts.push(#p); })
+        }
+    });
+    quote! {
+        impl ::larkgen_runtime::Form for #name {
+            #[allow(clippy::vec_init_then_push)]
+            fn parts(&self) -> ::std::vec::Vec<::larkgen_runtime::FormPart> {
+                let mut parts = ::std::vec::Vec::new();
+                #(#parts)*
+                parts
+            }
+        }
+    }
+}
+
+fn opt_u64(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(v) => {
+            let v = Literal::u64_unsuffixed(v);
+            quote!(::std::option::Option::Some(#v))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// One `Page` impl per paged response type.
+fn pages(service: &Service) -> Vec<TokenStream> {
+    let mut done: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for e in &service.endpoints {
+        let (Some(p), Response::Json(data)) = (&e.pagination, &e.response) else {
+            continue;
+        };
+        if done.contains(&data.as_str()) {
+            continue;
+        }
+        done.push(data);
+        out.push(page_impl(e, data, &p.items_field, &p.item_ty, service));
+    }
+    out
+}
+
+fn page_impl(_e: &Endpoint, data: &str, items: &str, item: &Ty, service: &Service) -> TokenStream {
+    let name = type_ident(data);
+    let item_ty = ty(item);
+    let items_id = field_ident(items);
+    let required = match service.type_def(data).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => s.fields.iter().any(|f| f.name == items && f.required),
+        _ => false,
+    };
+    let items_expr = if required {
+        quote!(self.#items_id)
+    } else {
+        quote!(self.#items_id.unwrap_or_default())
+    };
+    quote! {
+        impl ::larkgen_runtime::paging::Page for #name {
+            type Item = #item_ty;
+            fn into_parts(self) -> (::std::vec::Vec<#item_ty>, ::std::option::Option<::std::string::String>) {
+                (#items_expr, self.page_token)
+            }
+        }
+    }
+}

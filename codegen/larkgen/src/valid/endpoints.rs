@@ -1,0 +1,785 @@
+//! Rules of endpoints: names, methods, paths and their parameters, tokens, limits,
+//! scopes, bodies, pagination and error references.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_saphyr::Spanned;
+
+use super::types::{check_field, parse_ty};
+use super::{Ctx, names};
+use crate::ir::{self, Ty};
+use crate::load::closest;
+use crate::spec;
+
+pub(crate) fn check_endpoints(
+    ctx: &mut Ctx<'_>,
+    defs: &Spanned<Vec<Spanned<spec::EndpointDef>>>,
+    types: &[ir::TypeDef],
+    errors: &[ir::ErrorEntry],
+) -> Vec<ir::Endpoint> {
+    if defs.value.is_empty() {
+        ctx.error(
+            defs,
+            "the service has no endpoints",
+            "empty list",
+            "describe at least one endpoint under `endpoints:`",
+        );
+    }
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut out = Vec::new();
+    for d in &defs.value {
+        if seen.insert(d.value.name.value.clone(), ()).is_some() {
+            ctx.error(
+                &d.value.name,
+                format!("endpoint `{}` is declared twice", d.value.name.value),
+                "duplicate endpoint",
+                "each `resource.action` names one endpoint",
+            );
+        }
+        if let Some(e) = check_endpoint(ctx, &d.value, types, errors) {
+            out.push(e);
+        }
+    }
+    check_pagination_types(ctx, defs, &out);
+    out
+}
+
+fn check_endpoint(
+    ctx: &mut Ctx<'_>,
+    d: &spec::EndpointDef,
+    types: &[ir::TypeDef],
+    errors: &[ir::ErrorEntry],
+) -> Option<ir::Endpoint> {
+    let known: Vec<String> = types.iter().map(|t| t.name.clone()).collect();
+    let (resource, action) = match d.name.value.split_once('.') {
+        Some((r, a)) if names::is_snake(r) && names::is_snake(a) && !a.contains('.') => {
+            (r.to_owned(), a.to_owned())
+        }
+        _ => {
+            ctx.error(
+                &d.name,
+                format!("endpoint name `{}` is not `resource.action`", d.name.value),
+                "bad endpoint name",
+                "write it as lower snake_case `resource.action`, e.g. `file.download`",
+            );
+            return None;
+        }
+    };
+    // Keywords are emitted as raw identifiers (`r#match`); these few cannot be.
+    if ["clone", "self", "super", "crate"].contains(&action.as_str())
+        || ["self", "super", "crate", "clone", "runtime", "new"].contains(&resource.as_str())
+    {
+        ctx.error(
+            &d.name,
+            format!("`{}` cannot become a method name", d.name.value),
+            "reserved method name",
+            "rename the resource or action",
+        );
+    }
+    let method = match d.method.value.to_ascii_uppercase().as_str() {
+        "GET" => ir::Method::Get,
+        "POST" => ir::Method::Post,
+        "PUT" => ir::Method::Put,
+        "PATCH" => ir::Method::Patch,
+        "DELETE" => ir::Method::Delete,
+        _ => {
+            ctx.error(
+                &d.method,
+                format!("`{}` is not an HTTP method", d.method.value),
+                "invalid method",
+                "use GET, POST, PUT, PATCH or DELETE",
+            );
+            ir::Method::Get
+        }
+    };
+    if !d.doc.value.starts_with("https://") {
+        ctx.error(
+            &d.doc,
+            "the doc link must be an https URL",
+            "not a URL",
+            "link the official page, e.g. https://open.feishu.cn/document/...",
+        );
+    }
+    if d.summary.value.trim().is_empty() {
+        ctx.error(
+            &d.summary,
+            "the summary is empty",
+            "empty",
+            "say in one line what the endpoint does",
+        );
+    }
+    let tokens = check_tokens(ctx, &d.tokens);
+    let app_types = check_app_types(ctx, d.app_types.as_deref());
+    let (per_second, per_minute) = check_limits(ctx, d.limits.as_ref());
+    let (path_params, query_params) = check_params(ctx, d, &known, types);
+    let (scopes, field_scopes) = check_scopes(ctx, d.scopes.as_ref(), &query_params);
+    let request = check_request(ctx, d.request.as_ref(), method, types);
+    let response = check_response(ctx, &d.response, types);
+    let pagination = check_pagination(ctx, d, &response, &query_params, types);
+    let errors = check_error_refs(ctx, d, errors);
+    Some(ir::Endpoint {
+        name: d.name.value.clone(),
+        resource,
+        action,
+        summary: d.summary.value.clone(),
+        description: d.description.clone(),
+        doc: d.doc.value.clone(),
+        method,
+        path: d.path.value.clone(),
+        path_params,
+        query_params,
+        tokens,
+        app_types,
+        per_second,
+        per_minute,
+        scopes,
+        field_scopes,
+        request,
+        response,
+        pagination,
+        errors,
+        idempotent: d
+            .idempotent
+            .unwrap_or(!matches!(method, ir::Method::Post | ir::Method::Patch)),
+    })
+}
+
+fn check_tokens(ctx: &mut Ctx<'_>, tokens: &Spanned<Vec<Spanned<String>>>) -> Vec<ir::Token> {
+    let mut out = Vec::new();
+    for t in &tokens.value {
+        let kind = match t.value.as_str() {
+            "tenant" => ir::Token::Tenant,
+            "user" => ir::Token::User,
+            other => {
+                let hint = match closest(other, ["tenant", "user"]) {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => "token kinds are `tenant` and `user`".into(),
+                };
+                ctx.error(
+                    t,
+                    format!("unknown token kind `{other}`"),
+                    "unknown token kind",
+                    hint,
+                );
+                continue;
+            }
+        };
+        if out.contains(&kind) {
+            ctx.error(
+                t,
+                format!("token kind `{}` is listed twice", t.value),
+                "duplicate",
+                "list each kind once",
+            );
+        }
+        out.push(kind);
+    }
+    if tokens.value.is_empty() {
+        ctx.error(
+            tokens,
+            "the endpoint accepts no token",
+            "empty list",
+            "list `tenant`, `user` or both",
+        );
+    }
+    out
+}
+
+fn check_app_types(ctx: &mut Ctx<'_>, app_types: Option<&[Spanned<String>]>) -> Vec<ir::AppType> {
+    let mut out = Vec::new();
+    for a in app_types.unwrap_or_default() {
+        match a.value.as_str() {
+            "self_built" => out.push(ir::AppType::SelfBuilt),
+            "store" => out.push(ir::AppType::Store),
+            other => ctx.error(
+                a,
+                format!("unknown app type `{other}`"),
+                "unknown app type",
+                "app types are `self_built` and `store`",
+            ),
+        }
+    }
+    out
+}
+
+fn check_limits(
+    ctx: &mut Ctx<'_>,
+    limits: Option<&Spanned<spec::LimitsDef>>,
+) -> (Option<u32>, Option<u32>) {
+    let Some(limits) = limits else {
+        return (None, None);
+    };
+    let (s, m) = (&limits.value.per_second, &limits.value.per_minute);
+    for v in [s, m].into_iter().flatten() {
+        if v.value == 0 {
+            ctx.error(
+                v,
+                "a rate limit of 0 forbids every call",
+                "zero limit",
+                "write the documented limit, or leave the key out when none is documented",
+            );
+        }
+    }
+    if let (Some(s), Some(m)) = (s, m) {
+        if s.value > m.value {
+            ctx.error(
+                s,
+                format!("{} per second is more than {} per minute", s.value, m.value),
+                "per_second above per_minute",
+                "check the documented numbers; per_minute is usually the larger",
+            );
+        }
+    }
+    if s.is_none() && m.is_none() {
+        ctx.error(
+            limits,
+            "`limits` sets neither per_second nor per_minute",
+            "empty limits",
+            "add a bound, or remove `limits`",
+        );
+    }
+    (s.as_ref().map(|v| v.value), m.as_ref().map(|v| v.value))
+}
+
+fn check_params(
+    ctx: &mut Ctx<'_>,
+    d: &spec::EndpointDef,
+    known: &[String],
+    types: &[ir::TypeDef],
+) -> (Vec<ir::Field>, Vec<ir::Field>) {
+    let params = d.params.as_deref().unwrap_or_default();
+    let refs: Vec<&Spanned<spec::FieldDef>> = params.iter().collect();
+    names::check_field_collisions(ctx, &refs, &format!("the parameters of `{}`", d.name.value));
+    let placeholders = placeholders(ctx, &d.path);
+    let mut path = Vec::new();
+    let mut query = Vec::new();
+    for p in params {
+        let Some(loc) = &p.value.location else {
+            ctx.error(
+                &p.value.name,
+                format!("parameter `{}` has no `in`", p.value.name.value),
+                "missing `in`",
+                "add `in: path` or `in: query`",
+            );
+            continue;
+        };
+        let Some(field) = check_field(ctx, p, known) else {
+            continue;
+        };
+        match loc.value.as_str() {
+            "path" => {
+                if !placeholders.contains(&field.name) {
+                    ctx.error(
+                        &p.value.name,
+                        format!(
+                            "path parameter `{}` does not appear in the path",
+                            field.name
+                        ),
+                        "not in path",
+                        format!(
+                            "add `{{{}}}` to the path, or make it `in: query`",
+                            field.name
+                        ),
+                    );
+                }
+                if !field.required {
+                    ctx.error(
+                        &p.value.name,
+                        format!("path parameter `{}` must be required", field.name),
+                        "optional path parameter",
+                        "add `required: true`",
+                    );
+                }
+                let stringy = match &field.ty {
+                    Ty::String => true,
+                    Ty::Named(n) => types
+                        .iter()
+                        .any(|t| &t.name == n && matches!(t.kind, ir::TypeKind::Newtype)),
+                    _ => false,
+                };
+                if !stringy {
+                    ctx.error(
+                        &p.value.ty,
+                        format!(
+                            "path parameter `{}` must be a string or a string newtype",
+                            field.name
+                        ),
+                        "unsupported path type",
+                        "declare it `type: string` or an id newtype",
+                    );
+                }
+                path.push(field);
+            }
+            "query" => {
+                let scalar = match &field.ty {
+                    Ty::Named(n) => types
+                        .iter()
+                        .any(|t| &t.name == n && !matches!(t.kind, ir::TypeKind::Struct(_))),
+                    Ty::List(_) | Ty::Binary => false,
+                    _ => true,
+                };
+                if !scalar {
+                    ctx.error(
+                        &p.value.ty,
+                        format!(
+                            "query parameter `{}` must be a scalar, an enum or a newtype",
+                            field.name
+                        ),
+                        "unsupported query type",
+                        "objects and lists go in the request body",
+                    );
+                }
+                query.push(field);
+            }
+            other => ctx.error(
+                loc,
+                format!("`in: {other}` is not supported"),
+                "unknown location",
+                "use `in: path` or `in: query` (bodies go under `request:`)",
+            ),
+        }
+    }
+    for name in &placeholders {
+        if !path.iter().any(|p| &p.name == name) {
+            ctx.error(
+                &d.path,
+                format!("path placeholder `{{{name}}}` is not declared as a path parameter"),
+                "undeclared placeholder",
+                format!(
+                    "add `- {{ name: {name}, in: path, type: string, required: true }}` to `params`"
+                ),
+            );
+        }
+    }
+    // Path order, so positional arguments follow the path.
+    path.sort_by_key(|p| placeholders.iter().position(|n| *n == p.name));
+    (path, query)
+}
+
+fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<String> {
+    let p = &path.value;
+    if !p.starts_with('/') || p.contains("//") || p.contains('?') || p.contains('#') {
+        ctx.error(path, format!("`{p}` is not a path template"), "bad path", "write the path from the host, e.g. `/open-apis/baike/v1/files/{file_token}/download`, without query string");
+    }
+    if p.contains("/:") {
+        ctx.error(
+            path,
+            "`:name` placeholders are not supported",
+            "colon placeholder",
+            "write placeholders as `{name}`",
+        );
+    }
+    let mut out = Vec::new();
+    let mut rest = p.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            ctx.error(
+                path,
+                "unclosed `{` in the path",
+                "unclosed placeholder",
+                "close it with `}`",
+            );
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        if name.is_empty() || !names::is_snake(name) {
+            ctx.error(
+                path,
+                format!("placeholder `{{{name}}}` is not a snake_case name"),
+                "bad placeholder",
+                "use `{snake_case}` names",
+            );
+        } else if out.iter().any(|n| n == name) {
+            ctx.error(
+                path,
+                format!("placeholder `{{{name}}}` appears twice"),
+                "duplicate placeholder",
+                "each path parameter fills one segment",
+            );
+        } else {
+            out.push(name.to_owned());
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out
+}
+
+fn is_scope(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(':').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+        })
+        && parts[0]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase())
+}
+
+fn check_scopes(
+    ctx: &mut Ctx<'_>,
+    scopes: Option<&Spanned<spec::ScopesDef>>,
+    query: &[ir::Field],
+) -> (Vec<String>, Vec<ir::FieldScope>) {
+    let Some(scopes) = scopes else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut any_of = Vec::new();
+    for s in &scopes.value.any_of.value {
+        if !is_scope(&s.value) {
+            ctx.error(
+                s,
+                format!("`{}` is not a scope", s.value),
+                "malformed scope",
+                "scopes look like `baike:entity` or `contact:user.employee_id:readonly`",
+            );
+        } else if any_of.contains(&s.value) {
+            ctx.error(
+                s,
+                format!("scope `{}` is listed twice", s.value),
+                "duplicate scope",
+                "list each scope once",
+            );
+        }
+        any_of.push(s.value.clone());
+    }
+    if scopes.value.any_of.value.is_empty() {
+        ctx.error(
+            &scopes.value.any_of,
+            "`any_of` is empty",
+            "no scope",
+            "list the scopes of which any one is enough",
+        );
+    }
+    let mut fields = Vec::new();
+    for f in scopes.value.fields.as_deref().unwrap_or_default() {
+        if !is_scope(&f.value.scope.value) {
+            ctx.error(
+                &f.value.scope,
+                format!("`{}` is not a scope", f.value.scope.value),
+                "malformed scope",
+                "scopes look like `contact:user.employee_id:readonly`",
+            );
+        }
+        let Some((param, value)) = f.value.when.value.split_once('=') else {
+            ctx.error(
+                &f.value.when,
+                "`when` must be `param=value`",
+                "bad condition",
+                "e.g. `when: user_id_type=user_id`",
+            );
+            continue;
+        };
+        if !query.iter().any(|q| q.name == param) {
+            ctx.error(
+                &f.value.when,
+                format!("`{param}` is not a query parameter of this endpoint"),
+                "unknown parameter",
+                "name a parameter declared in `params`",
+            );
+        }
+        fields.push(ir::FieldScope {
+            scope: f.value.scope.value.clone(),
+            param: param.to_owned(),
+            equals: value.to_owned(),
+        });
+    }
+    (any_of, fields)
+}
+
+fn struct_of<'a>(types: &'a [ir::TypeDef], name: &str) -> Option<&'a ir::Struct> {
+    types
+        .iter()
+        .find(|t| t.name == name)
+        .and_then(|t| match &t.kind {
+            ir::TypeKind::Struct(s) => Some(s),
+            _ => None,
+        })
+}
+
+fn body_type(
+    ctx: &mut Ctx<'_>,
+    b: &Spanned<spec::BodyDef>,
+    types: &[ir::TypeDef],
+) -> Option<String> {
+    let Some(ty) = &b.value.ty else {
+        ctx.error(
+            &b.value.kind,
+            format!("a `{}` body needs a `type`", b.value.kind.value),
+            "missing type",
+            "name an object type declared under `types:`",
+        );
+        return None;
+    };
+    let known: Vec<String> = types.iter().map(|t| t.name.clone()).collect();
+    match parse_ty(ctx, ty, &known)? {
+        Ty::Named(n) if struct_of(types, &n).is_some() => Some(n),
+        _ => {
+            ctx.error(
+                ty,
+                format!("body type `{}` is not an object type", ty.value),
+                "not an object",
+                "bodies are named object types (with `fields`)",
+            );
+            None
+        }
+    }
+}
+
+fn check_request(
+    ctx: &mut Ctx<'_>,
+    req: Option<&Spanned<spec::BodyDef>>,
+    method: ir::Method,
+    types: &[ir::TypeDef],
+) -> Option<ir::RequestBody> {
+    let req = req?;
+    let multipart = match req.value.kind.value.as_str() {
+        "json" => false,
+        "multipart" => true,
+        "none" => return None,
+        other => {
+            ctx.error(
+                &req.value.kind,
+                format!("request kind `{other}` is not supported"),
+                "unknown kind",
+                "request kinds are `json` and `multipart`",
+            );
+            return None;
+        }
+    };
+    if method == ir::Method::Get {
+        ctx.error(
+            &req.value.kind,
+            "a GET endpoint cannot have a request body",
+            "body on GET",
+            "move the values to query parameters, or fix the method",
+        );
+    }
+    let ty = body_type(ctx, req, types)?;
+    let is_form = struct_of(types, &ty).is_some_and(|s| s.multipart);
+    if multipart != is_form {
+        let msg = if multipart {
+            format!("multipart body `{ty}` has no `binary` field")
+        } else {
+            format!("JSON body `{ty}` has a `binary` field")
+        };
+        ctx.error(req.value.ty.as_ref().expect("checked"), msg, "body kind mismatch", "a `binary` field makes a type a multipart form: use `kind: multipart` for it, `kind: json` otherwise");
+    }
+    Some(ir::RequestBody {
+        multipart,
+        ty,
+        required: req.value.required.unwrap_or(true),
+    })
+}
+
+fn check_response(
+    ctx: &mut Ctx<'_>,
+    resp: &Spanned<spec::BodyDef>,
+    types: &[ir::TypeDef],
+) -> ir::Response {
+    match resp.value.kind.value.as_str() {
+        "json" => body_type(ctx, resp, types).map_or(ir::Response::Empty, ir::Response::Json),
+        "binary" | "empty" => {
+            if let Some(ty) = &resp.value.ty {
+                ctx.error(
+                    ty,
+                    format!("a `{}` response has no JSON type", resp.value.kind.value),
+                    "type on a non-JSON response",
+                    "remove `type`, or use `kind: json`",
+                );
+            }
+            if resp.value.kind.value == "binary" {
+                ir::Response::Binary
+            } else {
+                ir::Response::Empty
+            }
+        }
+        other => {
+            ctx.error(
+                &resp.value.kind,
+                format!("response kind `{other}` is not supported"),
+                "unknown kind",
+                "response kinds are `json`, `binary` and `empty`",
+            );
+            ir::Response::Empty
+        }
+    }
+    .tap_required(ctx, resp)
+}
+
+trait TapRequired {
+    fn tap_required(self, ctx: &mut Ctx<'_>, resp: &Spanned<spec::BodyDef>) -> Self;
+}
+
+impl TapRequired for ir::Response {
+    fn tap_required(self, ctx: &mut Ctx<'_>, resp: &Spanned<spec::BodyDef>) -> Self {
+        if resp.value.required.is_some() {
+            ctx.error(
+                &resp.value.kind,
+                "`required` only applies to request bodies",
+                "not a request",
+                "remove `required` from the response",
+            );
+        }
+        self
+    }
+}
+
+fn check_pagination(
+    ctx: &mut Ctx<'_>,
+    d: &spec::EndpointDef,
+    response: &ir::Response,
+    query: &[ir::Field],
+    types: &[ir::TypeDef],
+) -> Option<ir::Pagination> {
+    let p = d.pagination.as_ref()?;
+    let items = &p.value.items;
+    let ir::Response::Json(data) = response else {
+        ctx.error(
+            items,
+            "pagination needs a JSON response",
+            "not JSON",
+            "paginated endpoints return a JSON page type",
+        );
+        return None;
+    };
+    if !query
+        .iter()
+        .any(|q| q.name == "page_token" && q.ty == Ty::String)
+    {
+        ctx.error(
+            items,
+            "a paginated endpoint needs a `page_token` string query parameter",
+            "no page_token",
+            "add `page_token` (in: query, type: string) to `params`",
+        );
+    }
+    let s = struct_of(types, data)?;
+    if !s
+        .fields
+        .iter()
+        .any(|f| f.name == "page_token" && f.ty == Ty::String && !f.required)
+    {
+        ctx.error(
+            items,
+            format!("page type `{data}` needs an optional string field `page_token`"),
+            "no page_token field",
+            "add `{ name: page_token, type: string }` to the page type",
+        );
+    }
+    match s.fields.iter().find(|f| f.name == items.value) {
+        Some(ir::Field {
+            ty: Ty::List(item), ..
+        }) => Some(ir::Pagination {
+            items_field: items.value.clone(),
+            item_ty: (**item).clone(),
+        }),
+        Some(_) => {
+            ctx.error(
+                items,
+                format!("`{}` of `{data}` is not a list", items.value),
+                "not a list",
+                "name the list field holding the page's items",
+            );
+            None
+        }
+        None => {
+            let hint = closest(&items.value, s.fields.iter().map(|f| f.name.as_str())).map_or_else(
+                || format!("name a list field of `{data}`"),
+                |c| format!("did you mean `{c}`?"),
+            );
+            ctx.error(
+                items,
+                format!("`{data}` has no field `{}`", items.value),
+                "unknown field",
+                hint,
+            );
+            None
+        }
+    }
+}
+
+/// Two endpoints paging one type must agree on its items field (one `Page` impl per type).
+fn check_pagination_types(
+    ctx: &mut Ctx<'_>,
+    defs: &Spanned<Vec<Spanned<spec::EndpointDef>>>,
+    endpoints: &[ir::Endpoint],
+) {
+    let mut by_type: HashMap<&str, &str> = HashMap::new();
+    for e in endpoints {
+        let (Some(p), ir::Response::Json(t)) = (&e.pagination, &e.response) else {
+            continue;
+        };
+        if let Some(first) = by_type
+            .insert(t, &p.items_field)
+            .filter(|f| *f != p.items_field)
+        {
+            if let Some(d) = defs.value.iter().find(|d| d.value.name.value == e.name) {
+                ctx.error(
+                    &d.value.name,
+                    format!(
+                        "`{t}` is paged by `{first}` elsewhere and by `{}` here",
+                        p.items_field
+                    ),
+                    "conflicting pagination",
+                    "use one items field per page type",
+                );
+            }
+        }
+    }
+}
+
+fn check_error_refs(
+    ctx: &mut Ctx<'_>,
+    d: &spec::EndpointDef,
+    table: &[ir::ErrorEntry],
+) -> Vec<ir::ErrorEntry> {
+    let Some(refs) = &d.errors else {
+        ctx.warning(
+            &d.name,
+            format!("endpoint `{}` declares no errors", d.name.value),
+            "no `errors`",
+            "list the codes the docs give for it, e.g. `errors: [InvalidParam]`",
+        );
+        return Vec::new();
+    };
+    let mut out: Vec<ir::ErrorEntry> = Vec::new();
+    let mut seen = HashSet::new();
+    for r in &refs.value {
+        if !seen.insert(r.value.clone()) {
+            ctx.error(
+                r,
+                format!("error `{}` is listed twice", r.value),
+                "duplicate error",
+                "list each error once",
+            );
+            continue;
+        }
+        match table.iter().find(|e| e.name == r.value) {
+            Some(e) => out.push(e.clone()),
+            None => {
+                let hint = closest(&r.value, table.iter().map(|e| e.name.as_str())).map_or_else(
+                    || "declare it in the service's `errors:` table".to_owned(),
+                    |c| format!("did you mean `{c}`?"),
+                );
+                ctx.error(
+                    r,
+                    format!("unknown error `{}`", r.value),
+                    "not in the service error table",
+                    hint,
+                );
+            }
+        }
+    }
+    if refs.value.is_empty() {
+        ctx.warning(
+            refs,
+            format!("endpoint `{}` declares no errors", d.name.value),
+            "empty list",
+            "list the codes the docs give for it",
+        );
+    }
+    out
+}

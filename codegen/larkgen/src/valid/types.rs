@@ -1,0 +1,546 @@
+//! Rules of named types and fields: shapes, references, constraints, cycles.
+
+use std::collections::{HashMap, HashSet};
+
+use heck::ToUpperCamelCase;
+use serde_saphyr::Spanned;
+
+use super::{Ctx, names};
+use crate::ir::{self, Ty};
+use crate::load::closest;
+use crate::spec::{self, Scalar};
+
+const BUILTINS: &[&str] = &["string", "boolean", "i32", "i64", "f64", "binary"];
+
+pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) -> Vec<ir::TypeDef> {
+    let mut declared: HashMap<&str, &Spanned<String>> = HashMap::new();
+    for d in defs {
+        let name = &d.value.name;
+        names::check_type_name(ctx, name, "type");
+        if BUILTINS.contains(&name.value.as_str()) || name.value == "Unknown" {
+            ctx.error(
+                name,
+                format!("`{}` is a reserved type name", name.value),
+                "reserved",
+                "choose another name",
+            );
+        }
+        if declared.insert(name.value.as_str(), name).is_some() {
+            ctx.error(
+                name,
+                format!("type `{}` is declared twice", name.value),
+                "duplicate type",
+                "keep one declaration, or rename one of them",
+            );
+        }
+    }
+    let known: Vec<String> = defs.iter().map(|d| d.value.name.value.clone()).collect();
+    let out: Vec<ir::TypeDef> = defs
+        .iter()
+        .filter_map(|d| check_type(ctx, d, &known))
+        .collect();
+    check_cycles(ctx, defs, &out);
+    out
+}
+
+fn check_type(
+    ctx: &mut Ctx<'_>,
+    d: &Spanned<spec::TypeDef>,
+    known: &[String],
+) -> Option<ir::TypeDef> {
+    let t = &d.value;
+    let shapes = [
+        t.newtype.is_some(),
+        t.enum_repr.is_some(),
+        t.fields.is_some(),
+    ];
+    if shapes.iter().filter(|s| **s).count() != 1 {
+        ctx.error(&t.name, format!("type `{}` must have exactly one of `newtype`, `enum` or `fields`", t.name.value), "ambiguous or empty type", "an id is `newtype: string`; an enum is `enum: string|integer` with `values`; an object has `fields`");
+        return None;
+    }
+    if t.enum_repr.is_none() && t.values.is_some() {
+        ctx.error(
+            &t.name,
+            "`values` is only allowed on enums",
+            "values without `enum`",
+            "add `enum: string` or `enum: integer`, or remove `values`",
+        );
+    }
+    if t.fields.is_none() && t.at_least_one_of.is_some() {
+        ctx.error(
+            &t.name,
+            "`at_least_one_of` is only allowed on object types",
+            "not an object",
+            "remove it, or give the type `fields`",
+        );
+    }
+    let kind = if let Some(nt) = &t.newtype {
+        if nt.value != "string" {
+            ctx.error(
+                nt,
+                format!("newtype over `{}` is not supported", nt.value),
+                "unsupported newtype",
+                "ids are carried as strings: write `newtype: string`",
+            );
+        }
+        ir::TypeKind::Newtype
+    } else if let Some(repr) = &t.enum_repr {
+        check_enum(ctx, t, repr)?
+    } else {
+        let fields = t.fields.as_ref().expect("one shape is set");
+        ir::TypeKind::Struct(check_struct(ctx, t, fields, known)?)
+    };
+    Some(ir::TypeDef {
+        name: t.name.value.clone(),
+        description: t.description.clone(),
+        kind,
+    })
+}
+
+fn check_enum(
+    ctx: &mut Ctx<'_>,
+    t: &spec::TypeDef,
+    repr: &Spanned<String>,
+) -> Option<ir::TypeKind> {
+    let integer = match repr.value.as_str() {
+        "string" => false,
+        "integer" => true,
+        other => {
+            ctx.error(
+                repr,
+                format!("enum representation `{other}` is not supported"),
+                "unknown representation",
+                "use `enum: string` or `enum: integer`",
+            );
+            return None;
+        }
+    };
+    let Some(values) = t.values.as_ref().filter(|v| !v.is_empty()) else {
+        ctx.error(
+            &t.name,
+            format!("enum `{}` has no values", t.name.value),
+            "no values",
+            "list its values under `values:`",
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    let mut wires = HashSet::new();
+    let mut variants = HashSet::new();
+    for v in values {
+        let wire = match (&v.value.value.value, integer) {
+            (Scalar::Int(i), true) => i.to_string(),
+            (Scalar::Str(s), false) => s.clone(),
+            (_, true) => {
+                ctx.error(
+                    &v.value.value,
+                    "this value of an integer enum is not an integer",
+                    "not an integer",
+                    "write the number without quotes",
+                );
+                continue;
+            }
+            (_, false) => {
+                ctx.error(
+                    &v.value.value,
+                    "this value of a string enum is not a string",
+                    "not a string",
+                    "quote the value",
+                );
+                continue;
+            }
+        };
+        if !wires.insert(wire.clone()) {
+            ctx.error(
+                &v.value.value,
+                format!("enum value `{wire}` is listed twice"),
+                "duplicate value",
+                "list each value once",
+            );
+        }
+        let variant = match &v.value.name {
+            Some(n) => {
+                names::check_type_name(ctx, n, "variant");
+                n.value.clone()
+            }
+            None if !integer => wire.to_upper_camel_case(),
+            None => {
+                ctx.error(
+                    &v.value.value,
+                    "a value of an integer enum needs a `name`",
+                    "unnamed value",
+                    "add `name: SomeVariant`",
+                );
+                continue;
+            }
+        };
+        if variant == "Unknown" || !names::is_upper_camel(&variant) {
+            ctx.error(&v.value.value, format!("variant name `{variant}` is reserved or invalid"), "bad variant name", "`Unknown` holds values this client does not know; give a `name:` that is UpperCamelCase");
+        } else if !variants.insert(variant.clone()) {
+            ctx.error(
+                &v.value.value,
+                format!("two values become the variant `{variant}`"),
+                "variant collision",
+                "give one of them an explicit `name:`",
+            );
+        }
+        out.push(ir::EnumValue {
+            variant,
+            wire,
+            description: v.value.description.clone(),
+        });
+    }
+    Some(if integer {
+        ir::TypeKind::IntEnum(out)
+    } else {
+        ir::TypeKind::StringEnum(out)
+    })
+}
+
+fn check_struct(
+    ctx: &mut Ctx<'_>,
+    t: &spec::TypeDef,
+    fields: &Spanned<Vec<Spanned<spec::FieldDef>>>,
+    known: &[String],
+) -> Option<ir::Struct> {
+    if fields.value.is_empty() {
+        ctx.error(
+            fields,
+            format!("type `{}` has no fields", t.name.value),
+            "empty object",
+            "list its fields, or make it a `newtype`",
+        );
+    }
+    let refs: Vec<&Spanned<spec::FieldDef>> = fields.value.iter().collect();
+    names::check_field_collisions(ctx, &refs, &format!("type `{}`", t.name.value));
+    let mut out = Vec::new();
+    for f in &fields.value {
+        if let Some(loc) = &f.value.location {
+            ctx.error(
+                loc,
+                "`in` is only for endpoint parameters",
+                "not a parameter",
+                "remove `in:` from type fields",
+            );
+        }
+        if let Some(field) = check_field(ctx, f, known) {
+            out.push(field);
+        }
+    }
+    let multipart = out.iter().any(|f| f.ty == Ty::Binary);
+    let mut at_least_one_of = Vec::new();
+    if let Some(list) = &t.at_least_one_of {
+        for name in &list.value {
+            match out.iter().find(|f| f.name == name.value) {
+                Some(f) if f.required => ctx.warning(
+                    name,
+                    format!(
+                        "`{}` is required, so `at_least_one_of` always holds",
+                        name.value
+                    ),
+                    "required field",
+                    "list only optional fields",
+                ),
+                Some(_) => {}
+                None => ctx.error(
+                    name,
+                    format!("`{}` is not a field of `{}`", name.value, t.name.value),
+                    "unknown field",
+                    "list fields of this type",
+                ),
+            }
+            at_least_one_of.push(name.value.clone());
+        }
+        if list.value.len() < 2 {
+            ctx.error(
+                list,
+                "`at_least_one_of` needs two or more fields",
+                "too few fields",
+                "for one field, mark it `required: true` instead",
+            );
+        }
+    }
+    Some(ir::Struct {
+        fields: out,
+        at_least_one_of,
+        multipart,
+    })
+}
+
+/// Checks one field or parameter: name, type expression, constraints.
+pub(crate) fn check_field(
+    ctx: &mut Ctx<'_>,
+    f: &Spanned<spec::FieldDef>,
+    known: &[String],
+) -> Option<ir::Field> {
+    let d = &f.value;
+    let name_ok = names::check_field_name(ctx, &d.name);
+    let ty = parse_ty(ctx, &d.ty, known)?;
+    let rules = check_rules(ctx, d, &ty);
+    name_ok.then(|| ir::Field {
+        name: d.name.value.clone(),
+        ty,
+        required: d.required,
+        description: d.description.clone(),
+        default: d.default.as_ref().map(|s| scalar_text(&s.value)),
+        example: d.example.as_ref().map(|s| scalar_text(&s.value)),
+        rules,
+    })
+}
+
+pub(crate) fn scalar_text(s: &Scalar) -> String {
+    match s {
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Str(s) => s.clone(),
+    }
+}
+
+/// Parses `string`, `Name`, `T[]`…, reporting unknown names with a did-you-mean.
+pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &[String]) -> Option<Ty> {
+    fn parse(s: &str) -> Result<Ty, String> {
+        if let Some(inner) = s.strip_suffix("[]") {
+            return parse(inner.trim()).map(|t| Ty::List(Box::new(t)));
+        }
+        Ok(match s {
+            "string" => Ty::String,
+            "boolean" => Ty::Bool,
+            "i32" => Ty::I32,
+            "i64" => Ty::I64,
+            "f64" => Ty::F64,
+            "binary" => Ty::Binary,
+            other => Ty::Named(other.to_owned()),
+        })
+    }
+    let parsed = parse(ty.value.trim()).ok()?;
+    let mut leaf = &parsed;
+    while let Ty::List(inner) = leaf {
+        leaf = inner;
+    }
+    if let Ty::Named(name) = leaf {
+        if !known.iter().any(|k| k == name) {
+            let all = BUILTINS
+                .iter()
+                .copied()
+                .chain(known.iter().map(String::as_str));
+            let hint = match closest(name, all) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => "declare it under `types:`, or use string, boolean, i32, i64, f64, binary, or `T[]`".into(),
+            };
+            ctx.error(ty, format!("unknown type `{name}`"), "unknown type", hint);
+            return None;
+        }
+    }
+    if matches!(&parsed, Ty::List(inner) if **inner == Ty::Binary) {
+        ctx.error(
+            ty,
+            "a list of `binary` is not supported",
+            "binary list",
+            "declare one `binary` field per file",
+        );
+        return None;
+    }
+    Some(parsed)
+}
+
+fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
+    let is_text = matches!(ty, Ty::String | Ty::Named(_));
+    let is_list = matches!(ty, Ty::List(_));
+    let is_number = matches!(ty, Ty::I32 | Ty::I64 | Ty::F64);
+    let is_binary = *ty == Ty::Binary;
+    let wrong = |ctx: &mut Ctx<'_>,
+                 present: bool,
+                 at: Option<&Spanned<u64>>,
+                 key: &str,
+                 fits: bool,
+                 kind: &str| {
+        if present && !fits {
+            if let Some(at) = at {
+                ctx.error(
+                    at,
+                    format!("`{key}` does not apply to a field of type `{}`", d.ty.value),
+                    "constraint on the wrong type",
+                    format!("`{key}` applies to {kind} fields"),
+                );
+            } else {
+                ctx.error(
+                    &d.name,
+                    format!("`{key}` does not apply to a field of type `{}`", d.ty.value),
+                    "constraint on the wrong type",
+                    format!("`{key}` applies to {kind} fields"),
+                );
+            }
+        }
+    };
+    wrong(
+        ctx,
+        d.min_length.is_some(),
+        d.min_length.as_ref(),
+        "min_length",
+        is_text,
+        "string",
+    );
+    wrong(
+        ctx,
+        d.max_length.is_some(),
+        d.max_length.as_ref(),
+        "max_length",
+        is_text,
+        "string",
+    );
+    wrong(
+        ctx,
+        d.forbidden_chars.is_some(),
+        None,
+        "forbidden_chars",
+        is_text,
+        "string",
+    );
+    wrong(
+        ctx,
+        d.extensions.is_some(),
+        None,
+        "extensions",
+        is_text,
+        "string",
+    );
+    wrong(
+        ctx,
+        d.min_items.is_some(),
+        d.min_items.as_ref(),
+        "min_items",
+        is_list,
+        "list (`T[]`)",
+    );
+    wrong(
+        ctx,
+        d.max_items.is_some(),
+        d.max_items.as_ref(),
+        "max_items",
+        is_list,
+        "list (`T[]`)",
+    );
+    wrong(
+        ctx,
+        d.min_bytes.is_some(),
+        d.min_bytes.as_ref(),
+        "min_bytes",
+        is_binary,
+        "`binary`",
+    );
+    wrong(
+        ctx,
+        d.max_bytes.is_some(),
+        d.max_bytes.as_ref(),
+        "max_bytes",
+        is_binary,
+        "`binary`",
+    );
+    if (d.min.is_some() || d.max.is_some()) && !is_number {
+        ctx.error(
+            &d.name,
+            format!(
+                "`min`/`max` do not apply to a field of type `{}`",
+                d.ty.value
+            ),
+            "constraint on the wrong type",
+            "`min`/`max` apply to number fields; use min_length/max_length for strings",
+        );
+    }
+    let pairs: [(&str, Option<&Spanned<u64>>, Option<&Spanned<u64>>); 3] = [
+        ("length", d.min_length.as_ref(), d.max_length.as_ref()),
+        ("items", d.min_items.as_ref(), d.max_items.as_ref()),
+        ("bytes", d.min_bytes.as_ref(), d.max_bytes.as_ref()),
+    ];
+    for (what, min, max) in pairs {
+        if let (Some(min), Some(max)) = (min, max) {
+            if min.value > max.value {
+                ctx.error(
+                    min,
+                    format!(
+                        "min_{what} {} is greater than max_{what} {}",
+                        min.value, max.value
+                    ),
+                    "contradicts max",
+                    "swap the bounds or fix one of them",
+                );
+            }
+        }
+    }
+    if let (Some(min), Some(max)) = (&d.min, &d.max) {
+        if min.value > max.value {
+            ctx.error(
+                min,
+                format!("min {} is greater than max {}", min.value, max.value),
+                "contradicts max",
+                "swap the bounds or fix one of them",
+            );
+        }
+    }
+    if let Some(max) = d.max_length.as_ref().filter(|m| m.value == 0) {
+        ctx.error(
+            max,
+            "max_length 0 allows only the empty string",
+            "zero",
+            "remove the field, or give a positive bound",
+        );
+    }
+    ir::Rules {
+        min_length: d.min_length.as_ref().map(|v| v.value),
+        max_length: d.max_length.as_ref().map(|v| v.value),
+        min_items: d.min_items.as_ref().map(|v| v.value),
+        max_items: d.max_items.as_ref().map(|v| v.value),
+        min: d.min.as_ref().map(|v| v.value),
+        max: d.max.as_ref().map(|v| v.value),
+        forbidden_chars: d
+            .forbidden_chars
+            .as_ref()
+            .map(|v| v.value.clone())
+            .unwrap_or_default(),
+        extensions: d.extensions.clone().unwrap_or_default(),
+        min_bytes: d.min_bytes.as_ref().map(|v| v.value),
+        max_bytes: d.max_bytes.as_ref().map(|v| v.value),
+    }
+}
+
+/// A struct that contains itself without a list in between has infinite size.
+fn check_cycles(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>], types: &[ir::TypeDef]) {
+    let direct = |name: &str| -> Vec<String> {
+        match types.iter().find(|t| t.name == name).map(|t| &t.kind) {
+            Some(ir::TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    Ty::Named(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    for d in defs {
+        let start = &d.value.name.value;
+        let mut stack = vec![(start.clone(), vec![start.clone()])];
+        let mut visited = HashSet::new();
+        while let Some((node, path)) = stack.pop() {
+            for next in direct(&node) {
+                if &next == start {
+                    let chain = path
+                        .iter()
+                        .chain(std::iter::once(&next))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" → ");
+                    ctx.error(&d.value.name, format!("type `{start}` contains itself: {chain}"), "infinite type", "break the cycle with a list (`T[]`), which adds the indirection a recursive type needs");
+                    stack.clear();
+                    break;
+                }
+                if visited.insert(next.clone()) {
+                    let mut p = path.clone();
+                    p.push(next.clone());
+                    stack.push((next, p));
+                }
+            }
+        }
+    }
+}
