@@ -203,7 +203,10 @@ impl EntityResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/get)
-    pub fn get(&self, entity_id: impl ::std::convert::Into<EntityId>) -> EntityGetRequest {
+    pub fn get(
+        &self,
+        entity_id: impl ::std::convert::Into<EntityId>,
+    ) -> EntityGetRequest {
         EntityGetRequest {
             client: self.client.clone(),
             entity_id: ::std::convert::Into::into(entity_id),
@@ -397,7 +400,9 @@ impl ClassificationListRequest {
         mut self,
         page_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.page_token = ::std::option::Option::Some(::std::convert::Into::into(page_token));
+        self.page_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(page_token),
+        );
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
@@ -412,13 +417,14 @@ impl ClassificationListRequest {
     fn call(&self) -> ::larkgen_runtime::Call {
         let mut call = ::larkgen_runtime::Call::new(&endpoints::CLASSIFICATION_LIST);
         let mut found = ::larkgen_runtime::Violations::new();
-        found.range(
-            "",
-            "page_size",
-            self.page_size.map(|v| v as i64),
-            ::std::option::Option::Some(1),
-            ::std::option::Option::None,
-        );
+        found
+            .range(
+                "",
+                "page_size",
+                self.page_size.map(|v| v as i64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::None,
+            );
         call.query_opt("page_size", self.page_size.as_ref());
         call.query_opt("page_token", self.page_token.as_ref());
         call.user_token(self.user_token.clone());
@@ -465,8 +471,13 @@ impl DraftCreateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(mut self, user_id_type: impl ::std::convert::Into<UserIdType>) -> Self {
-        self.user_id_type = ::std::option::Option::Some(::std::convert::Into::into(user_id_type));
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl ::std::convert::Into<UserIdType>,
+    ) -> Self {
+        self.user_id_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(user_id_type),
+        );
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
@@ -491,10 +502,7 @@ impl DraftCreateRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::std::result::Result<DraftData, DraftCreateError> {
         let call = self.call();
-        self.client
-            .send_json::<DraftData>(call)
-            .await
-            .map_err(DraftCreateError::from)
+        self.client.send_json::<DraftData>(call).await.map_err(DraftCreateError::from)
     }
 }
 /// Request builder of `draft.update` (PUT `/open-apis/baike/v1/drafts/{draft_id}`): set optional inputs, then `.send().await`.
@@ -511,8 +519,13 @@ impl DraftUpdateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(mut self, user_id_type: impl ::std::convert::Into<UserIdType>) -> Self {
-        self.user_id_type = ::std::option::Option::Some(::std::convert::Into::into(user_id_type));
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl ::std::convert::Into<UserIdType>,
+    ) -> Self {
+        self.user_id_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(user_id_type),
+        );
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
@@ -527,10 +540,7 @@ impl DraftUpdateRequest {
     fn call(&self) -> ::larkgen_runtime::Call {
         let mut call = ::larkgen_runtime::Call::new(&endpoints::DRAFT_UPDATE);
         let mut found = ::larkgen_runtime::Violations::new();
-        call.path(
-            "draft_id",
-            ::std::convert::AsRef::<str>::as_ref(&self.draft_id),
-        );
+        call.path("draft_id", ::std::convert::AsRef::<str>::as_ref(&self.draft_id));
         call.query_opt("user_id_type", self.user_id_type.as_ref());
         ::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);
         call.json(&self.body);
@@ -541,10 +551,7 @@ impl DraftUpdateRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::std::result::Result<DraftData, DraftUpdateError> {
         let call = self.call();
-        self.client
-            .send_json::<DraftData>(call)
-            .await
-            .map_err(DraftUpdateError::from)
+        self.client.send_json::<DraftData>(call).await.map_err(DraftUpdateError::from)
     }
 }
 /// Request builder of `entity.create` (POST `/open-apis/baike/v1/entities`): set optional inputs, then `.send().await`.
@@ -560,8 +567,13 @@ impl EntityCreateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(mut self, user_id_type: impl ::std::convert::Into<UserIdType>) -> Self {
-        self.user_id_type = ::std::option::Option::Some(::std::convert::Into::into(user_id_type));
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl ::std::convert::Into<UserIdType>,
+    ) -> Self {
+        self.user_id_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(user_id_type),
+        );
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
@@ -586,10 +598,7 @@ impl EntityCreateRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::std::result::Result<EntityData, EntityCreateError> {
         let call = self.call();
-        self.client
-            .send_json::<EntityData>(call)
-            .await
-            .map_err(EntityCreateError::from)
+        self.client.send_json::<EntityData>(call).await.map_err(EntityCreateError::from)
     }
 }
 /// Request builder of `entity.update` (PUT `/open-apis/baike/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
@@ -606,8 +615,13 @@ impl EntityUpdateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(mut self, user_id_type: impl ::std::convert::Into<UserIdType>) -> Self {
-        self.user_id_type = ::std::option::Option::Some(::std::convert::Into::into(user_id_type));
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl ::std::convert::Into<UserIdType>,
+    ) -> Self {
+        self.user_id_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(user_id_type),
+        );
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
@@ -622,10 +636,7 @@ impl EntityUpdateRequest {
     fn call(&self) -> ::larkgen_runtime::Call {
         let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_UPDATE);
         let mut found = ::larkgen_runtime::Violations::new();
-        call.path(
-            "entity_id",
-            ::std::convert::AsRef::<str>::as_ref(&self.entity_id),
-        );
+        call.path("entity_id", ::std::convert::AsRef::<str>::as_ref(&self.entity_id));
         call.query_opt("user_id_type", self.user_id_type.as_ref());
         ::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);
         call.json(&self.body);
@@ -636,10 +647,7 @@ impl EntityUpdateRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::std::result::Result<EntityData, EntityUpdateError> {
         let call = self.call();
-        self.client
-            .send_json::<EntityData>(call)
-            .await
-            .map_err(EntityUpdateError::from)
+        self.client.send_json::<EntityData>(call).await.map_err(EntityUpdateError::from)
     }
 }
 /// Request builder of `entity.get` (GET `/open-apis/baike/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
@@ -657,22 +665,37 @@ impl EntityGetRequest {
     /// External system of `outer_id`.
     ///
     /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
-    pub fn provider(mut self, provider: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.provider = ::std::option::Option::Some(::std::convert::Into::into(provider));
+    pub fn provider(
+        mut self,
+        provider: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.provider = ::std::option::Option::Some(
+            ::std::convert::Into::into(provider),
+        );
         self
     }
     /// Id of the entry in that external system.
     ///
     /// Constraints: at least 1 characters; at most 64 characters; example `12345`.
-    pub fn outer_id(mut self, outer_id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.outer_id = ::std::option::Option::Some(::std::convert::Into::into(outer_id));
+    pub fn outer_id(
+        mut self,
+        outer_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.outer_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(outer_id),
+        );
         self
     }
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(mut self, user_id_type: impl ::std::convert::Into<UserIdType>) -> Self {
-        self.user_id_type = ::std::option::Option::Some(::std::convert::Into::into(user_id_type));
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl ::std::convert::Into<UserIdType>,
+    ) -> Self {
+        self.user_id_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(user_id_type),
+        );
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
@@ -687,33 +710,32 @@ impl EntityGetRequest {
     fn call(&self) -> ::larkgen_runtime::Call {
         let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_GET);
         let mut found = ::larkgen_runtime::Violations::new();
-        call.path(
-            "entity_id",
-            ::std::convert::AsRef::<str>::as_ref(&self.entity_id),
-        );
-        found.text(
-            "",
-            "provider",
-            self.provider.as_ref().map(|v| v.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::Some(2),
-                max_length: ::std::option::Option::Some(32),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
+        call.path("entity_id", ::std::convert::AsRef::<str>::as_ref(&self.entity_id));
+        found
+            .text(
+                "",
+                "provider",
+                self.provider.as_ref().map(|v| v.as_ref()),
+                ::larkgen_runtime::TextRules {
+                    min_length: ::std::option::Option::Some(2),
+                    max_length: ::std::option::Option::Some(32),
+                    forbidden_chars: "",
+                    extensions: &[],
+                },
+            );
         call.query_opt("provider", self.provider.as_ref());
-        found.text(
-            "",
-            "outer_id",
-            self.outer_id.as_ref().map(|v| v.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::Some(1),
-                max_length: ::std::option::Option::Some(64),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
+        found
+            .text(
+                "",
+                "outer_id",
+                self.outer_id.as_ref().map(|v| v.as_ref()),
+                ::larkgen_runtime::TextRules {
+                    min_length: ::std::option::Option::Some(1),
+                    max_length: ::std::option::Option::Some(64),
+                    forbidden_chars: "",
+                    extensions: &[],
+                },
+            );
         call.query_opt("outer_id", self.outer_id.as_ref());
         call.query_opt("user_id_type", self.user_id_type.as_ref());
         call.user_token(self.user_token.clone());
@@ -723,10 +745,7 @@ impl EntityGetRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::std::result::Result<EntityData, EntityGetError> {
         let call = self.call();
-        self.client
-            .send_json::<EntityData>(call)
-            .await
-            .map_err(EntityGetError::from)
+        self.client.send_json::<EntityData>(call).await.map_err(EntityGetError::from)
     }
 }
 /// Request builder of `entity.list` (GET `/open-apis/baike/v1/entities`): set optional inputs, then `.send().await`.
@@ -755,21 +774,33 @@ impl EntityListRequest {
         mut self,
         page_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.page_token = ::std::option::Option::Some(::std::convert::Into::into(page_token));
+        self.page_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(page_token),
+        );
         self
     }
     /// Only entries linked to this external system.
     ///
     /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
-    pub fn provider(mut self, provider: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.provider = ::std::option::Option::Some(::std::convert::Into::into(provider));
+    pub fn provider(
+        mut self,
+        provider: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.provider = ::std::option::Option::Some(
+            ::std::convert::Into::into(provider),
+        );
         self
     }
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(mut self, user_id_type: impl ::std::convert::Into<UserIdType>) -> Self {
-        self.user_id_type = ::std::option::Option::Some(::std::convert::Into::into(user_id_type));
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl ::std::convert::Into<UserIdType>,
+    ) -> Self {
+        self.user_id_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(user_id_type),
+        );
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
@@ -784,26 +815,28 @@ impl EntityListRequest {
     fn call(&self) -> ::larkgen_runtime::Call {
         let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_LIST);
         let mut found = ::larkgen_runtime::Violations::new();
-        found.range(
-            "",
-            "page_size",
-            self.page_size.map(|v| v as i64),
-            ::std::option::Option::Some(1),
-            ::std::option::Option::None,
-        );
+        found
+            .range(
+                "",
+                "page_size",
+                self.page_size.map(|v| v as i64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::None,
+            );
         call.query_opt("page_size", self.page_size.as_ref());
         call.query_opt("page_token", self.page_token.as_ref());
-        found.text(
-            "",
-            "provider",
-            self.provider.as_ref().map(|v| v.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::Some(2),
-                max_length: ::std::option::Option::Some(32),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
+        found
+            .text(
+                "",
+                "provider",
+                self.provider.as_ref().map(|v| v.as_ref()),
+                ::larkgen_runtime::TextRules {
+                    min_length: ::std::option::Option::Some(2),
+                    max_length: ::std::option::Option::Some(32),
+                    forbidden_chars: "",
+                    extensions: &[],
+                },
+            );
         call.query_opt("provider", self.provider.as_ref());
         call.query_opt("user_id_type", self.user_id_type.as_ref());
         call.user_token(self.user_token.clone());
@@ -822,7 +855,9 @@ impl EntityListRequest {
     /// Ends when the server sends no `page_token`; fails if it repeats one.
     pub fn stream(
         self,
-    ) -> impl ::larkgen_runtime::Stream<Item = ::std::result::Result<Entity, EntityListError>> {
+    ) -> impl ::larkgen_runtime::Stream<
+        Item = ::std::result::Result<Entity, EntityListError>,
+    > {
         ::larkgen_runtime::paging::items(
             &endpoints::ENTITY_LIST,
             self,
@@ -895,14 +930,21 @@ impl EntitySearchRequest {
         mut self,
         page_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.page_token = ::std::option::Option::Some(::std::convert::Into::into(page_token));
+        self.page_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(page_token),
+        );
         self
     }
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(mut self, user_id_type: impl ::std::convert::Into<UserIdType>) -> Self {
-        self.user_id_type = ::std::option::Option::Some(::std::convert::Into::into(user_id_type));
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl ::std::convert::Into<UserIdType>,
+    ) -> Self {
+        self.user_id_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(user_id_type),
+        );
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
@@ -922,13 +964,14 @@ impl EntitySearchRequest {
     fn call(&self) -> ::larkgen_runtime::Call {
         let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_SEARCH);
         let mut found = ::larkgen_runtime::Violations::new();
-        found.range(
-            "",
-            "page_size",
-            self.page_size.map(|v| v as i64),
-            ::std::option::Option::Some(1),
-            ::std::option::Option::None,
-        );
+        found
+            .range(
+                "",
+                "page_size",
+                self.page_size.map(|v| v as i64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::None,
+            );
         call.query_opt("page_size", self.page_size.as_ref());
         call.query_opt("page_token", self.page_token.as_ref());
         call.query_opt("user_id_type", self.user_id_type.as_ref());
@@ -950,8 +993,9 @@ impl EntitySearchRequest {
     /// Ends when the server sends no `page_token`; fails if it repeats one.
     pub fn stream(
         self,
-    ) -> impl ::larkgen_runtime::Stream<Item = ::std::result::Result<Entity, EntitySearchError>>
-    {
+    ) -> impl ::larkgen_runtime::Stream<
+        Item = ::std::result::Result<Entity, EntitySearchError>,
+    > {
         ::larkgen_runtime::paging::items(
             &endpoints::ENTITY_SEARCH,
             self,
@@ -990,7 +1034,9 @@ impl EntityHighlightRequest {
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> ::std::result::Result<EntityHighlightData, EntityHighlightError> {
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<EntityHighlightData, EntityHighlightError> {
         let call = self.call();
         self.client
             .send_json::<EntityHighlightData>(call)
@@ -1031,7 +1077,9 @@ impl EntityExtractRequest {
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> ::std::result::Result<EntityExtractData, EntityExtractError> {
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<EntityExtractData, EntityExtractError> {
         let call = self.call();
         self.client
             .send_json::<EntityExtractData>(call)
@@ -1096,10 +1144,7 @@ impl FileDownloadRequest {
     fn call(&self) -> ::larkgen_runtime::Call {
         let mut call = ::larkgen_runtime::Call::new(&endpoints::FILE_DOWNLOAD);
         let found = ::larkgen_runtime::Violations::new();
-        call.path(
-            "file_token",
-            ::std::convert::AsRef::<str>::as_ref(&self.file_token),
-        );
+        call.path("file_token", ::std::convert::AsRef::<str>::as_ref(&self.file_token));
         call.user_token(self.user_token.clone());
         call.violations(found);
         call
@@ -1109,10 +1154,7 @@ impl FileDownloadRequest {
         self,
     ) -> ::std::result::Result<::larkgen_runtime::Download, FileDownloadError> {
         let call = self.call();
-        self.client
-            .send_download(call)
-            .await
-            .map_err(FileDownloadError::from)
+        self.client.send_download(call).await.map_err(FileDownloadError::from)
     }
 }
 /// Errors of `classification.list`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1353,7 +1395,7 @@ pub enum FileDownloadError {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct DisplayStatus {
@@ -1381,7 +1423,7 @@ impl ::larkgen_runtime::Validate for DisplayStatus {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct Term {
@@ -1427,7 +1469,7 @@ impl ::larkgen_runtime::Validate for Term {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct Referer {
@@ -1451,7 +1493,7 @@ impl ::larkgen_runtime::Validate for Referer {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct Abbreviation {
@@ -1468,7 +1510,7 @@ impl ::larkgen_runtime::Validate for Abbreviation {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct Classification {
@@ -1501,7 +1543,7 @@ impl ::larkgen_runtime::Validate for Classification {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct BaikeImage {
@@ -1527,7 +1569,7 @@ impl ::larkgen_runtime::Validate for BaikeImage {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct RelatedMeta {
@@ -1565,7 +1607,7 @@ impl ::larkgen_runtime::Validate for RelatedMeta {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct OuterInfo {
@@ -1623,7 +1665,7 @@ impl ::larkgen_runtime::Validate for OuterInfo {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct Statistics {
@@ -1636,10 +1678,7 @@ impl Statistics {
     /// A `Statistics` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(like_count: i64, dislike_count: i64) -> Self {
-        Self {
-            like_count,
-            dislike_count,
-        }
+        Self { like_count, dislike_count }
     }
 }
 impl ::larkgen_runtime::Validate for Statistics {
@@ -1651,7 +1690,7 @@ impl ::larkgen_runtime::Validate for Statistics {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct Entity {
@@ -1749,7 +1788,7 @@ impl ::larkgen_runtime::Validate for Entity {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct UserRef {
@@ -1778,7 +1817,7 @@ impl ::larkgen_runtime::Validate for UserRef {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct ChatRef {
@@ -1803,7 +1842,7 @@ impl ::larkgen_runtime::Validate for ChatRef {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct OncallRef {
@@ -1829,7 +1868,7 @@ impl ::larkgen_runtime::Validate for OncallRef {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct LinkRef {
@@ -1850,7 +1889,7 @@ impl ::larkgen_runtime::Validate for LinkRef {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct AbbreviationRef {
@@ -1867,7 +1906,7 @@ impl ::larkgen_runtime::Validate for AbbreviationRef {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct ClassificationRef {
@@ -1897,7 +1936,7 @@ impl ::larkgen_runtime::Validate for ClassificationRef {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct RelatedMetaInput {
@@ -1945,7 +1984,7 @@ impl ::larkgen_runtime::Validate for RelatedMetaInput {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct EntityBody {
@@ -2062,7 +2101,7 @@ impl ::larkgen_runtime::Validate for EntityBody {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct DraftCreateBody {
@@ -2183,7 +2222,7 @@ impl ::larkgen_runtime::Validate for DraftCreateBody {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct DraftUpdateBody {
@@ -2296,7 +2335,7 @@ impl ::larkgen_runtime::Validate for DraftUpdateBody {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct Draft {
@@ -2323,7 +2362,7 @@ impl ::larkgen_runtime::Validate for Draft {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct MatchInfo {
@@ -2343,7 +2382,7 @@ impl ::larkgen_runtime::Validate for MatchInfo {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct Span {
@@ -2368,7 +2407,7 @@ impl ::larkgen_runtime::Validate for Span {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct Phrase {
@@ -2403,7 +2442,7 @@ impl ::larkgen_runtime::Validate for Phrase {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct EntityWord {
@@ -2433,7 +2472,7 @@ impl ::larkgen_runtime::Validate for EntityWord {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct ClassificationFilter {
@@ -2453,7 +2492,7 @@ impl ::larkgen_runtime::Validate for ClassificationFilter {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct EntityMatchBody {
@@ -2493,7 +2532,7 @@ impl ::larkgen_runtime::Validate for EntityMatchBody {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct EntitySearchBody {
@@ -2533,7 +2572,7 @@ impl ::larkgen_runtime::Validate for EntitySearchBody {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct EntityHighlightBody {
@@ -2573,7 +2612,7 @@ impl ::larkgen_runtime::Validate for EntityHighlightBody {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct EntityExtractBody {
@@ -2642,16 +2681,16 @@ impl ::larkgen_runtime::Form for FileUploadForm {
     #[allow(clippy::vec_init_then_push)]
     fn parts(&self) -> ::std::vec::Vec<::larkgen_runtime::FormPart> {
         let mut parts = ::std::vec::Vec::new();
-        parts.push(::larkgen_runtime::FormPart::text(
-            "name",
-            self.name.to_string(),
-        ));
-        parts.push(::larkgen_runtime::FormPart::file(
-            "file",
-            self.file.clone(),
-            ::std::option::Option::Some(3072),
-            ::std::option::Option::Some(10485760),
-        ));
+        parts.push(::larkgen_runtime::FormPart::text("name", self.name.to_string()));
+        parts
+            .push(
+                ::larkgen_runtime::FormPart::file(
+                    "file",
+                    self.file.clone(),
+                    ::std::option::Option::Some(3072),
+                    ::std::option::Option::Some(10485760),
+                ),
+            );
         parts
     }
 }
@@ -2662,7 +2701,7 @@ impl ::larkgen_runtime::Form for FileUploadForm {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct ClassificationListData {
@@ -2682,7 +2721,7 @@ impl ::larkgen_runtime::Validate for ClassificationListData {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct DraftData {
@@ -2713,7 +2752,7 @@ impl ::larkgen_runtime::Validate for DraftData {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct EntityData {
@@ -2745,7 +2784,7 @@ impl ::larkgen_runtime::Validate for EntityData {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct EntityListData {
@@ -2772,7 +2811,7 @@ impl ::larkgen_runtime::Validate for EntityListData {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct EntityMatchData {
@@ -2790,7 +2829,7 @@ impl ::larkgen_runtime::Validate for EntityMatchData {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct EntityHighlightData {
@@ -2808,7 +2847,7 @@ impl ::larkgen_runtime::Validate for EntityHighlightData {
     PartialEq,
     Default,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct EntityExtractData {
@@ -2825,7 +2864,7 @@ impl ::larkgen_runtime::Validate for EntityExtractData {
     Debug,
     PartialEq,
     ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize,
+    ::larkgen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::larkgen_runtime::serde")]
 pub struct FileUploadData {
@@ -2859,10 +2898,7 @@ impl ::larkgen_runtime::paging::Page for EntityListData {
     type Item = Entity;
     fn into_parts(
         self,
-    ) -> (
-        ::std::vec::Vec<Entity>,
-        ::std::option::Option<::std::string::String>,
-    ) {
+    ) -> (::std::vec::Vec<Entity>, ::std::option::Option<::std::string::String>) {
         (self.entities.unwrap_or_default(), self.page_token)
     }
 }
@@ -2914,11 +2950,7 @@ pub mod endpoints {
             ::larkgen_runtime::TokenKind::User,
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
-        scopes: &[
-            "baike:entity",
-            "baike:entity:exempt_review",
-            "baike:entity:readonly",
-        ],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::Some(50),
@@ -2944,11 +2976,13 @@ pub mod endpoints {
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review"],
-        field_scopes: &[::larkgen_runtime::FieldScope {
-            scope: "contact:user.employee_id:readonly",
-            param: "user_id_type",
-            equals: "user_id",
-        }],
+        field_scopes: &[
+            ::larkgen_runtime::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::None,
             per_minute: ::std::option::Option::Some(100),
@@ -2973,11 +3007,13 @@ pub mod endpoints {
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review"],
-        field_scopes: &[::larkgen_runtime::FieldScope {
-            scope: "contact:user.employee_id:readonly",
-            param: "user_id_type",
-            equals: "user_id",
-        }],
+        field_scopes: &[
+            ::larkgen_runtime::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::None,
             per_minute: ::std::option::Option::Some(100),
@@ -3006,11 +3042,13 @@ pub mod endpoints {
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
         scopes: &["baike:entity:exempt_review"],
-        field_scopes: &[::larkgen_runtime::FieldScope {
-            scope: "contact:user.employee_id:readonly",
-            param: "user_id_type",
-            equals: "user_id",
-        }],
+        field_scopes: &[
+            ::larkgen_runtime::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::None,
             per_minute: ::std::option::Option::Some(100),
@@ -3035,11 +3073,13 @@ pub mod endpoints {
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
         scopes: &["baike:entity:exempt_review"],
-        field_scopes: &[::larkgen_runtime::FieldScope {
-            scope: "contact:user.employee_id:readonly",
-            param: "user_id_type",
-            equals: "user_id",
-        }],
+        field_scopes: &[
+            ::larkgen_runtime::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::None,
             per_minute: ::std::option::Option::Some(100),
@@ -3063,16 +3103,14 @@ pub mod endpoints {
             ::larkgen_runtime::TokenKind::Tenant,
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
-        scopes: &[
-            "baike:entity",
-            "baike:entity:exempt_review",
-            "baike:entity:readonly",
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[
+            ::larkgen_runtime::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
         ],
-        field_scopes: &[::larkgen_runtime::FieldScope {
-            scope: "contact:user.employee_id:readonly",
-            param: "user_id_type",
-            equals: "user_id",
-        }],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::Some(50),
             per_minute: ::std::option::Option::Some(1000),
@@ -3096,16 +3134,14 @@ pub mod endpoints {
             ::larkgen_runtime::TokenKind::User,
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
-        scopes: &[
-            "baike:entity",
-            "baike:entity:exempt_review",
-            "baike:entity:readonly",
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[
+            ::larkgen_runtime::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
         ],
-        field_scopes: &[::larkgen_runtime::FieldScope {
-            scope: "contact:user.employee_id:readonly",
-            param: "user_id_type",
-            equals: "user_id",
-        }],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::Some(50),
             per_minute: ::std::option::Option::Some(1000),
@@ -3129,11 +3165,7 @@ pub mod endpoints {
             ::larkgen_runtime::TokenKind::Tenant,
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
-        scopes: &[
-            "baike:entity",
-            "baike:entity:exempt_review",
-            "baike:entity:readonly",
-        ],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::Some(50),
@@ -3158,16 +3190,14 @@ pub mod endpoints {
             ::larkgen_runtime::TokenKind::User,
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
-        scopes: &[
-            "baike:entity",
-            "baike:entity:exempt_review",
-            "baike:entity:readonly",
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[
+            ::larkgen_runtime::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
         ],
-        field_scopes: &[::larkgen_runtime::FieldScope {
-            scope: "contact:user.employee_id:readonly",
-            param: "user_id_type",
-            equals: "user_id",
-        }],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::Some(50),
             per_minute: ::std::option::Option::Some(1000),
@@ -3191,11 +3221,7 @@ pub mod endpoints {
             ::larkgen_runtime::TokenKind::Tenant,
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
-        scopes: &[
-            "baike:entity",
-            "baike:entity:exempt_review",
-            "baike:entity:readonly",
-        ],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::Some(50),
@@ -3220,11 +3246,7 @@ pub mod endpoints {
             ::larkgen_runtime::TokenKind::User,
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
-        scopes: &[
-            "baike:entity",
-            "baike:entity:exempt_review",
-            "baike:entity:readonly",
-        ],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::None,
@@ -3274,11 +3296,7 @@ pub mod endpoints {
             ::larkgen_runtime::TokenKind::User,
         ],
         app_types: &[::larkgen_runtime::AppType::SelfBuilt],
-        scopes: &[
-            "baike:entity",
-            "baike:entity:exempt_review",
-            "baike:entity:readonly",
-        ],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
         limits: ::larkgen_runtime::Limits {
             per_second: ::std::option::Option::Some(50),

@@ -14,11 +14,7 @@ use crate::validate::Violations;
 
 /// Everything but RFC 3986 unreserved characters is escaped, so a value is always
 /// exactly one path segment: `/`, `?`, `#` and `%` can never change the request path.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// A request ready to be sent.
 #[derive(Clone)]
@@ -92,9 +88,7 @@ impl Call {
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = CallBody::Json(bytes.into()),
-            Err(e) => self
-                .violations
-                .push("body".into(), "serializable JSON", e.to_string()),
+            Err(e) => self.violations.push("body".into(), "serializable JSON", e.to_string()),
         }
         self
     }
@@ -125,18 +119,14 @@ impl Call {
     /// Adds violations found by the generated validation of parameters and body.
     pub fn violations(&mut self, found: Violations) -> &mut Self {
         for v in found.iter() {
-            self.violations
-                .push(v.field.clone(), v.rule.clone(), v.problem.clone());
+            self.violations.push(v.field.clone(), v.rule.clone(), v.problem.clone());
         }
         self
     }
 
     /// Fails when a parameter or the body broke a constraint.
     pub(crate) fn check(&self) -> Result<(), Error> {
-        self.violations
-            .clone()
-            .into_result()
-            .map_err(Error::Validation)
+        self.violations.clone().into_result().map_err(Error::Validation)
     }
 
     /// The path with every placeholder replaced by its percent-encoded value.

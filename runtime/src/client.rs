@@ -68,12 +68,7 @@ impl ClientBuilder {
     pub fn new(platform: &'static Platform) -> Self {
         Self {
             platform,
-            base_url: platform
-                .base_urls
-                .first()
-                .map(|(_, url)| *url)
-                .unwrap_or_default()
-                .to_owned(),
+            base_url: platform.base_urls.first().map(|(_, url)| *url).unwrap_or_default().to_owned(),
             credentials: None,
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Duration::from_secs(10),
@@ -97,11 +92,7 @@ impl ClientBuilder {
     }
 
     /// Credentials of a self-built app; tenant tokens are then fetched and refreshed automatically.
-    pub fn app_credentials(
-        mut self,
-        app_id: impl Into<String>,
-        app_secret: impl Into<String>,
-    ) -> Self {
+    pub fn app_credentials(mut self, app_id: impl Into<String>, app_secret: impl Into<String>) -> Self {
         self.credentials = Some(AppCredentials::new(app_id, app_secret));
         self
     }
@@ -136,9 +127,8 @@ impl ClientBuilder {
             Some(http) => http,
             None => {
                 crate::install_crypto_provider();
-                let mut b = reqwest::Client::builder()
-                    .user_agent(self.user_agent)
-                    .connect_timeout(self.connect_timeout);
+                let mut b =
+                    reqwest::Client::builder().user_agent(self.user_agent).connect_timeout(self.connect_timeout);
                 if let Some(t) = self.timeout {
                     b = b.timeout(t);
                 }
@@ -148,21 +138,9 @@ impl ClientBuilder {
         let platform = self.platform;
         let tenant = self.credentials.map(|c| {
             let url = format!("{}{}", self.base_url, platform.tenant_token_path);
-            TenantTokens::new(
-                c,
-                url,
-                Duration::from_secs(platform.refresh_margin_secs),
-                platform.log_id_header,
-            )
+            TenantTokens::new(c, url, Duration::from_secs(platform.refresh_margin_secs), platform.log_id_header)
         });
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url: self.base_url,
-                platform,
-                tenant,
-            }),
-        })
+        Ok(Client { inner: Arc::new(Inner { http, base_url: self.base_url, platform, tenant }) })
     }
 }
 
@@ -199,10 +177,7 @@ impl Client {
     /// Sends a call and decodes the `data` of its JSON answer.
     pub async fn send_json<T: DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
         let platform = self.inner.platform;
-        self.run(&call, |response| {
-            envelope::decode::<T>(call.endpoint, platform, response)
-        })
-        .await
+        self.run(&call, |response| envelope::decode::<T>(call.endpoint, platform, response)).await
     }
 
     /// Sends a call whose answer is a file; the body is left unread, to be streamed.
@@ -210,16 +185,9 @@ impl Client {
         let platform = self.inner.platform;
         let endpoint = call.endpoint;
         self.run(&call, |response| async move {
-            let content_type = response
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok());
+            let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
             if response.status() == reqwest::StatusCode::OK && !is_json(content_type) {
-                Ok(Download::new(
-                    endpoint.name,
-                    response,
-                    platform.log_id_header,
-                ))
+                Ok(Download::new(endpoint.name, response, platform.log_id_header))
             } else {
                 Err(envelope::decode_failure(endpoint, platform, response).await)
             }
@@ -243,9 +211,7 @@ impl Client {
                 Err(Error::Api(api))
                     if !refreshed
                         && matches!(bearer, Bearer::Tenant(_))
-                        && api
-                            .spec
-                            .is_some_and(|s| s.action == ErrorAction::RefreshToken) =>
+                        && api.spec.is_some_and(|s| s.action == ErrorAction::RefreshToken) =>
                 {
                     tracing::debug!(
                         endpoint = call.endpoint.name,
@@ -258,12 +224,7 @@ impl Client {
                     refreshed = true;
                 }
                 Err(e) => {
-                    tracing::debug!(
-                        endpoint = call.endpoint.name,
-                        code = e.code(),
-                        log_id = e.log_id(),
-                        "call failed"
-                    );
+                    tracing::debug!(endpoint = call.endpoint.name, code = e.code(), log_id = e.log_id(), "call failed");
                     return Err(e);
                 }
                 ok => return ok,
@@ -287,11 +248,7 @@ impl Client {
                 } else {
                     "a user access token"
                 };
-                v.push(
-                    "authorization".into(),
-                    "token required",
-                    format!("{} needs {need}", endpoint.name),
-                );
+                v.push("authorization".into(), "token required", format!("{} needs {need}", endpoint.name));
                 Err(Error::Validation(v))
             }
         }
@@ -300,25 +257,15 @@ impl Client {
     async fn send_once(&self, call: &Call, bearer: &Bearer) -> Result<reqwest::Response, Error> {
         let endpoint = call.endpoint;
         let url = format!("{}{}", self.inner.base_url, call.render_path());
-        let mut request = self
-            .inner
-            .http
-            .request(endpoint.method.to_reqwest(), url)
-            .bearer_auth(bearer.expose())
-            .query(&call.query);
+        let mut request =
+            self.inner.http.request(endpoint.method.to_reqwest(), url).bearer_auth(bearer.expose()).query(&call.query);
         request = match &call.body {
             CallBody::None => request,
-            CallBody::Json(bytes) => request
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/json; charset=utf-8",
-                )
-                .body(bytes.clone()),
+            CallBody::Json(bytes) => {
+                request.header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8").body(bytes.clone())
+            }
             CallBody::Multipart(parts) => request.multipart(build_form(parts).await?),
         };
-        request
-            .send()
-            .await
-            .map_err(|e| Error::transport(endpoint.name, e))
+        request.send().await.map_err(|e| Error::transport(endpoint.name, e))
     }
 }

@@ -15,10 +15,7 @@ pub struct AppCredentials {
 impl AppCredentials {
     /// Credentials from the developer console.
     pub fn new(app_id: impl Into<String>, app_secret: impl Into<String>) -> Self {
-        Self {
-            app_id: app_id.into(),
-            app_secret: SecretString::from(app_secret.into()),
-        }
+        Self { app_id: app_id.into(), app_secret: SecretString::from(app_secret.into()) }
     }
 
     /// The app id (not a secret).
@@ -33,10 +30,7 @@ impl AppCredentials {
 
 impl fmt::Debug for AppCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AppCredentials")
-            .field("app_id", &self.app_id)
-            .field("app_secret", &"[redacted]")
-            .finish()
+        f.debug_struct("AppCredentials").field("app_id", &self.app_id).field("app_secret", &"[redacted]").finish()
     }
 }
 

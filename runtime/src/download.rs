@@ -34,11 +34,7 @@ pub struct SavedFile {
 }
 
 impl Download {
-    pub(crate) fn new(
-        endpoint: &'static str,
-        response: reqwest::Response,
-        log_id_header: &str,
-    ) -> Self {
+    pub(crate) fn new(endpoint: &'static str, response: reqwest::Response, log_id_header: &str) -> Self {
         let headers = response.headers();
         Self {
             endpoint,
@@ -80,39 +76,28 @@ impl Download {
             log_id: self.log_id,
         };
         let stream = self.response.bytes_stream();
-        futures_util::stream::unfold(
-            (stream, meta, 0u64, false),
-            |(mut stream, meta, received, done)| async move {
-                if done {
-                    return None;
+        futures_util::stream::unfold((stream, meta, 0u64, false), |(mut stream, meta, received, done)| async move {
+            if done {
+                return None;
+            }
+            match stream.next().await {
+                Some(Ok(chunk)) => {
+                    let received = received + chunk.len() as u64;
+                    Some((Ok(chunk), (stream, meta, received, false)))
                 }
-                match stream.next().await {
-                    Some(Ok(chunk)) => {
-                        let received = received + chunk.len() as u64;
-                        Some((Ok(chunk), (stream, meta, received, false)))
-                    }
-                    Some(Err(e)) => {
-                        let err = meta.error(
-                            received,
-                            "the connection failed mid-body",
-                            Some(Box::new(e)),
-                        );
+                Some(Err(e)) => {
+                    let err = meta.error(received, "the connection failed mid-body", Some(Box::new(e)));
+                    Some((Err(err), (stream, meta, received, true)))
+                }
+                None => match meta.expected {
+                    Some(expected) if expected != received => {
+                        let err = meta.error(received, "the body is shorter than Content-Length", None);
                         Some((Err(err), (stream, meta, received, true)))
                     }
-                    None => match meta.expected {
-                        Some(expected) if expected != received => {
-                            let err = meta.error(
-                                received,
-                                "the body is shorter than Content-Length",
-                                None,
-                            );
-                            Some((Err(err), (stream, meta, received, true)))
-                        }
-                        _ => None,
-                    },
-                }
-            },
-        )
+                    _ => None,
+                },
+            }
+        })
     }
 
     /// The whole body in memory (for small files).
@@ -139,10 +124,8 @@ impl Download {
         let temp = TempFile::create_beside(&path)
             .await
             .map_err(|e| meta.error(0, "cannot create the temporary file", Some(Box::new(e))))?;
-        let mut file = temp
-            .file()
-            .await
-            .map_err(|e| meta.error(0, "cannot open the temporary file", Some(Box::new(e))))?;
+        let mut file =
+            temp.file().await.map_err(|e| meta.error(0, "cannot open the temporary file", Some(Box::new(e))))?;
         let mut written = 0u64;
         let mut stream = std::pin::pin!(self.into_stream());
         while let Some(chunk) = stream.next().await {
@@ -152,24 +135,13 @@ impl Download {
                 .map_err(|e| meta.error(written, "cannot write the file", Some(Box::new(e))))?;
             written += chunk.len() as u64;
         }
-        file.flush()
-            .await
-            .map_err(|e| meta.error(written, "cannot flush the file", Some(Box::new(e))))?;
-        file.sync_all()
-            .await
-            .map_err(|e| meta.error(written, "cannot sync the file", Some(Box::new(e))))?;
+        file.flush().await.map_err(|e| meta.error(written, "cannot flush the file", Some(Box::new(e))))?;
+        file.sync_all().await.map_err(|e| meta.error(written, "cannot sync the file", Some(Box::new(e))))?;
         drop(file);
-        temp.persist(&path).await.map_err(|e| {
-            meta.error(
-                written,
-                "cannot rename the file into place",
-                Some(Box::new(e)),
-            )
-        })?;
-        Ok(SavedFile {
-            path,
-            bytes: written,
-        })
+        temp.persist(&path)
+            .await
+            .map_err(|e| meta.error(written, "cannot rename the file into place", Some(Box::new(e))))?;
+        Ok(SavedFile { path, bytes: written })
     }
 }
 
@@ -181,12 +153,7 @@ struct BodyMeta {
 }
 
 impl BodyMeta {
-    fn error(
-        &self,
-        received: u64,
-        reason: &str,
-        source: Option<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Error {
+    fn error(&self, received: u64, reason: &str, source: Option<Box<dyn std::error::Error + Send + Sync>>) -> Error {
         Error::Body(Box::new(BodyError {
             endpoint: self.endpoint,
             http_status: self.status,
@@ -207,32 +174,16 @@ struct TempFile {
 impl TempFile {
     async fn create_beside(target: &Path) -> std::io::Result<Self> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let dir = target
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let stem = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let stem = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = dir.join(format!(
-            ".{stem}.{}-{unique}.larkgen-part",
-            std::process::id()
-        ));
-        tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .await?;
+        let path = dir.join(format!(".{stem}.{}-{unique}.larkgen-part", std::process::id()));
+        tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await?;
         Ok(Self { path: Some(path) })
     }
 
     async fn file(&self) -> std::io::Result<tokio::fs::File> {
-        let path = self
-            .path
-            .as_ref()
-            .expect("temp file is live until persisted");
+        let path = self.path.as_ref().expect("temp file is live until persisted");
         tokio::fs::OpenOptions::new().write(true).open(path).await
     }
 
@@ -267,9 +218,7 @@ pub(crate) fn file_name_of(value: &str) -> Option<String> {
             "filename*" => {
                 // RFC 5987: charset'language'percent-encoded
                 let encoded = val.trim().splitn(3, '\'').nth(2)?;
-                let decoded = percent_encoding::percent_decode_str(encoded)
-                    .decode_utf8()
-                    .ok()?;
+                let decoded = percent_encoding::percent_decode_str(encoded).decode_utf8().ok()?;
                 return Some(decoded.into_owned());
             }
             "filename" => plain = Some(val.trim().trim_matches('"').to_owned()),
@@ -285,17 +234,10 @@ mod tests {
 
     #[test]
     fn content_disposition_file_names() {
+        assert_eq!(file_name_of("attachment; filename=\"a.png\"").as_deref(), Some("a.png"));
+        assert_eq!(file_name_of("attachment; filename=b.jpg").as_deref(), Some("b.jpg"));
         assert_eq!(
-            file_name_of("attachment; filename=\"a.png\"").as_deref(),
-            Some("a.png")
-        );
-        assert_eq!(
-            file_name_of("attachment; filename=b.jpg").as_deref(),
-            Some("b.jpg")
-        );
-        assert_eq!(
-            file_name_of("attachment; filename=\"x.png\"; filename*=UTF-8''%E8%AF%8D%E5%85%B8.png")
-                .as_deref(),
+            file_name_of("attachment; filename=\"x.png\"; filename*=UTF-8''%E8%AF%8D%E5%85%B8.png").as_deref(),
             Some("词典.png")
         );
         assert_eq!(file_name_of("inline"), None);

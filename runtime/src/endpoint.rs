@@ -228,9 +228,6 @@ impl Platform {
 
     /// The base URL registered under `name` (e.g. `"lark"`).
     pub fn base_url(&self, name: &str) -> Option<&'static str> {
-        self.base_urls
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, url)| *url)
+        self.base_urls.iter().find(|(n, _)| *n == name).map(|(_, url)| *url)
     }
 }

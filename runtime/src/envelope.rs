@@ -52,8 +52,7 @@ impl Head {
         Head {
             status: response.status().as_u16(),
             content_type: header_str(headers, "content-type"),
-            log_id: header_str(headers, platform.log_id_header)
-                .or_else(|| header_str(headers, "x-request-id")),
+            log_id: header_str(headers, platform.log_id_header).or_else(|| header_str(headers, "x-request-id")),
         }
     }
 }
@@ -68,40 +67,23 @@ pub(crate) async fn decode<T: DeserializeOwned>(
     if !is_json(head.content_type.as_deref()) {
         return Err(unexpected_body(endpoint, head, response, "the body is not JSON").await);
     }
-    let limit = if head.status == 200 {
-        usize::MAX
-    } else {
-        ERROR_BODY_LIMIT
-    };
-    let (bytes, _) = read_limited(response, limit)
-        .await
-        .map_err(|e| Error::transport(endpoint.name, e))?;
+    let limit = if head.status == 200 { usize::MAX } else { ERROR_BODY_LIMIT };
+    let (bytes, _) = read_limited(response, limit).await.map_err(|e| Error::transport(endpoint.name, e))?;
     match serde_json::from_slice::<Envelope<T>>(&bytes) {
         Ok(env) if head.status == 200 && env.code == 0 => match env.data {
             Some(data) => Ok(data),
             // `data` may be absent when there is nothing to return: decode it from `{}`.
-            None => serde_json::from_str("{}")
-                .map_err(|e| unexpected(endpoint, head, &bytes, format!("no `data`: {e}"))),
+            None => {
+                serde_json::from_str("{}").map_err(|e| unexpected(endpoint, head, &bytes, format!("no `data`: {e}")))
+            }
         },
-        Ok(env) => Err(api_error(
-            endpoint, platform, head, env.code, env.msg, env.error,
-        )),
+        Ok(env) => Err(api_error(endpoint, platform, head, env.code, env.msg, env.error)),
         Err(typed) => match serde_json::from_slice::<Envelope<IgnoredAny>>(&bytes) {
-            Ok(env) if head.status != 200 || env.code != 0 => Err(api_error(
-                endpoint, platform, head, env.code, env.msg, env.error,
-            )),
-            Ok(_) => Err(unexpected(
-                endpoint,
-                head,
-                &bytes,
-                format!("`data` does not match the spec: {typed}"),
-            )),
-            Err(e) => Err(unexpected(
-                endpoint,
-                head,
-                &bytes,
-                format!("invalid JSON envelope: {e}"),
-            )),
+            Ok(env) if head.status != 200 || env.code != 0 => {
+                Err(api_error(endpoint, platform, head, env.code, env.msg, env.error))
+            }
+            Ok(_) => Err(unexpected(endpoint, head, &bytes, format!("`data` does not match the spec: {typed}"))),
+            Err(e) => Err(unexpected(endpoint, head, &bytes, format!("invalid JSON envelope: {e}"))),
         },
     }
 }
@@ -149,17 +131,9 @@ fn api_error(
     }))
 }
 
-async fn unexpected_body(
-    endpoint: &'static Endpoint,
-    head: Head,
-    response: reqwest::Response,
-    reason: &str,
-) -> Error {
+async fn unexpected_body(endpoint: &'static Endpoint, head: Head, response: reqwest::Response, reason: &str) -> Error {
     // Only a snippet is kept: never buffer a huge HTML page.
-    let bytes = read_limited(response, SNIPPET_LIMIT)
-        .await
-        .map(|(b, _)| b)
-        .unwrap_or_default();
+    let bytes = read_limited(response, SNIPPET_LIMIT).await.map(|(b, _)| b).unwrap_or_default();
     unexpected(endpoint, head, &bytes, reason.to_owned())
 }
 

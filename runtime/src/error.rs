@@ -235,11 +235,7 @@ fn write_log_id(f: &mut fmt::Formatter<'_>, log_id: Option<&str>) -> fmt::Result
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} failed: code {} \"{}\" (HTTP {}",
-            self.endpoint, self.code, self.msg, self.http_status
-        )?;
+        write!(f, "{} failed: code {} \"{}\" (HTTP {}", self.endpoint, self.code, self.msg, self.http_status)?;
         write_log_id(f, self.log_id.as_deref())?;
         f.write_str(")")?;
         if let Some(spec) = self.spec {
@@ -263,11 +259,7 @@ impl fmt::Display for Error {
         match self {
             Error::Api(e) => e.fmt(f),
             Error::UnexpectedResponse(e) => {
-                write!(
-                    f,
-                    "{}: unexpected response (HTTP {}",
-                    e.endpoint, e.http_status
-                )?;
+                write!(f, "{}: unexpected response (HTTP {}", e.endpoint, e.http_status)?;
                 if let Some(ct) = &e.content_type {
                     write!(f, ", {ct}")?;
                 }
@@ -309,11 +301,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Body(e) => {
-                write!(
-                    f,
-                    "{}: body incomplete: {} (received {} bytes",
-                    e.endpoint, e.reason, e.received
-                )?;
+                write!(f, "{}: body incomplete: {} (received {} bytes", e.endpoint, e.reason, e.received)?;
                 if let Some(n) = e.expected {
                     write!(f, " of {n}")?;
                 }

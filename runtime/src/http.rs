@@ -7,10 +7,7 @@ use reqwest::header::HeaderMap;
 
 /// A header as an owned string, if present and valid UTF-8.
 pub(crate) fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 /// Whether a `Content-Type` announces JSON.
@@ -22,10 +19,7 @@ pub(crate) fn is_json(content_type: Option<&str>) -> bool {
 }
 
 /// Reads at most `limit` bytes of a body; the flag says whether more was left unread.
-pub(crate) async fn read_limited(
-    response: reqwest::Response,
-    limit: usize,
-) -> Result<(Bytes, bool), reqwest::Error> {
+pub(crate) async fn read_limited(response: reqwest::Response, limit: usize) -> Result<(Bytes, bool), reqwest::Error> {
     let mut stream = response.bytes_stream();
     let mut buf = BytesMut::new();
     while let Some(chunk) = stream.next().await {

@@ -89,25 +89,12 @@ pub enum FormPart {
 impl FormPart {
     /// A text field.
     pub fn text(name: &'static str, value: impl Into<String>) -> Self {
-        FormPart::Text {
-            name,
-            value: value.into(),
-        }
+        FormPart::Text { name, value: value.into() }
     }
 
     /// A file field.
-    pub fn file(
-        name: &'static str,
-        source: FileSource,
-        min_bytes: Option<u64>,
-        max_bytes: Option<u64>,
-    ) -> Self {
-        FormPart::File {
-            name,
-            source,
-            min_bytes,
-            max_bytes,
-        }
+    pub fn file(name: &'static str, source: FileSource, min_bytes: Option<u64>, max_bytes: Option<u64>) -> Self {
+        FormPart::File { name, source, min_bytes, max_bytes }
     }
 }
 
@@ -124,20 +111,9 @@ pub(crate) async fn build_form(parts: &[FormPart]) -> Result<reqwest::multipart:
     for part in parts {
         match part {
             FormPart::Text { name, value } => form = form.text(*name, value.clone()),
-            FormPart::File {
-                name,
-                source,
-                min_bytes,
-                max_bytes,
-            } => {
+            FormPart::File { name, source, min_bytes, max_bytes } => {
                 let len = source.len().await.map_err(|e| io_violation(name, e))?;
-                violations.range(
-                    "",
-                    name,
-                    Some(len as i64),
-                    min_bytes.map(|v| v as i64),
-                    max_bytes.map(|v| v as i64),
-                );
+                violations.range("", name, Some(len as i64), min_bytes.map(|v| v as i64), max_bytes.map(|v| v as i64));
                 let file_name = match source {
                     FileSource::Path(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()),
                     FileSource::Bytes(_) => None,
@@ -145,17 +121,12 @@ pub(crate) async fn build_form(parts: &[FormPart]) -> Result<reqwest::multipart:
                 let body = match source {
                     FileSource::Bytes(b) => reqwest::Body::from(b.clone()),
                     FileSource::Path(p) => {
-                        let file = tokio::fs::File::open(p)
-                            .await
-                            .map_err(|e| io_violation(name, e))?;
-                        reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(
-                            file,
-                            64 * 1024,
-                        ))
+                        let file = tokio::fs::File::open(p).await.map_err(|e| io_violation(name, e))?;
+                        reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024))
                     }
                 };
-                let part = Part::stream_with_length(body, len)
-                    .file_name(file_name.unwrap_or_else(|| "unknown-file".into()));
+                let part =
+                    Part::stream_with_length(body, len).file_name(file_name.unwrap_or_else(|| "unknown-file".into()));
                 form = form.part(*name, part);
             }
         }

@@ -41,12 +41,7 @@ where
     F: Fn(R, Option<String>) -> Fut,
     Fut: Future<Output = Result<P, E>>,
 {
-    let state = State {
-        request,
-        next: Some(None),
-        seen: HashSet::new(),
-        buffer: VecDeque::new(),
-    };
+    let state = State { request, next: Some(None), seen: HashSet::new(), buffer: VecDeque::new() };
     futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {
         loop {
             if let Some(item) = state.buffer.pop_front() {
@@ -81,9 +76,7 @@ fn repeated_token(endpoint: &'static Endpoint, token: &str) -> Error {
         endpoint: endpoint.name,
         http_status: 200,
         content_type: None,
-        reason: format!(
-            "the server repeated page_token {token:?}; stopping to avoid an endless loop"
-        ),
+        reason: format!("the server repeated page_token {token:?}; stopping to avoid an endless loop"),
         body_snippet: String::new(),
         log_id: None,
     }))

@@ -41,19 +41,8 @@ struct TokenAnswer {
 }
 
 impl TenantTokens {
-    pub(crate) fn new(
-        credentials: AppCredentials,
-        url: String,
-        margin: Duration,
-        log_id_header: &'static str,
-    ) -> Self {
-        Self {
-            credentials,
-            url,
-            margin,
-            log_id_header,
-            cached: Mutex::new(None),
-        }
+    pub(crate) fn new(credentials: AppCredentials, url: String, margin: Duration, log_id_header: &'static str) -> Self {
+        Self { credentials, url, margin, log_id_header, cached: Mutex::new(None) }
     }
 
     pub(crate) fn app_id(&self) -> &str {
@@ -75,10 +64,7 @@ impl TenantTokens {
     /// Forgets `bad` if it is still the cached token (another caller may have refreshed already).
     pub(crate) async fn evict(&self, bad: &SecretString) {
         let mut cached = self.cached.lock().await;
-        if cached
-            .as_ref()
-            .is_some_and(|t| t.token.expose_secret() == bad.expose_secret())
-        {
+        if cached.as_ref().is_some_and(|t| t.token.expose_secret() == bad.expose_secret()) {
             *cached = None;
         }
     }
@@ -88,38 +74,18 @@ impl TenantTokens {
             "app_id": self.credentials.app_id(),
             "app_secret": self.credentials.app_secret(),
         });
-        tracing::debug!(
-            app_id = self.credentials.app_id(),
-            "fetching tenant access token"
-        );
+        tracing::debug!(app_id = self.credentials.app_id(), "fetching tenant access token");
         let response = http
             .post(&self.url)
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/json; charset=utf-8",
-            )
+            .header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8")
             .body(body.to_string())
             .send()
             .await
-            .map_err(|e| {
-                auth_error(
-                    None,
-                    None,
-                    format!("token endpoint unreachable: {e}"),
-                    None,
-                    Some(e),
-                )
-            })?;
+            .map_err(|e| auth_error(None, None, format!("token endpoint unreachable: {e}"), None, Some(e)))?;
         let status = response.status().as_u16();
         let log_id = header_str(response.headers(), self.log_id_header);
         let (bytes, _) = read_limited(response, 64 * 1024).await.map_err(|e| {
-            auth_error(
-                Some(status),
-                None,
-                format!("token answer unreadable: {e}"),
-                log_id.clone(),
-                Some(e),
-            )
+            auth_error(Some(status), None, format!("token answer unreadable: {e}"), log_id.clone(), Some(e))
         })?;
         let answer: TokenAnswer = serde_json::from_slice(&bytes).map_err(|_| {
             let snippet = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
@@ -135,25 +101,12 @@ impl TenantTokens {
             (0, Some(token), Some(expire)) if status == 200 && !token.is_empty() => {
                 let lifetime = Duration::from_secs(expire);
                 let margin = self.margin.min(lifetime / 2);
-                Ok(CachedToken {
-                    token: SecretString::from(token),
-                    refresh_at: Instant::now() + lifetime - margin,
-                })
+                Ok(CachedToken { token: SecretString::from(token), refresh_at: Instant::now() + lifetime - margin })
             }
-            (0, ..) => Err(auth_error(
-                Some(status),
-                Some(0),
-                "token answer has no token or expiry".into(),
-                log_id,
-                None,
-            )),
-            (code, ..) => Err(auth_error(
-                Some(status),
-                Some(code),
-                answer.msg,
-                log_id,
-                None,
-            )),
+            (0, ..) => {
+                Err(auth_error(Some(status), Some(0), "token answer has no token or expiry".into(), log_id, None))
+            }
+            (code, ..) => Err(auth_error(Some(status), Some(code), answer.msg, log_id, None)),
         }
     }
 }
@@ -165,11 +118,5 @@ fn auth_error(
     log_id: Option<String>,
     source: Option<reqwest::Error>,
 ) -> Error {
-    Error::Auth(Box::new(AuthError {
-        http_status,
-        code,
-        msg,
-        log_id,
-        source,
-    }))
+    Error::Auth(Box::new(AuthError { http_status, code, msg, log_id, source }))
 }

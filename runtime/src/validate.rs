@@ -77,11 +77,7 @@ pub struct TextRules {
 
 /// Joins a field name to its parent path.
 pub fn join(path: &str, field: &str) -> String {
-    if path.is_empty() {
-        field.to_owned()
-    } else {
-        format!("{path}.{field}")
-    }
+    if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
 }
 
 impl Violations {
@@ -102,11 +98,7 @@ impl Violations {
 
     /// Adds a violation.
     pub fn push(&mut self, field: String, rule: impl Into<String>, problem: impl Into<String>) {
-        self.0.push(Violation {
-            field,
-            rule: rule.into(),
-            problem: problem.into(),
-        });
+        self.0.push(Violation { field, rule: rule.into(), problem: problem.into() });
     }
 
     /// `Ok(())` when nothing was found.
@@ -119,18 +111,10 @@ impl Violations {
         let Some(value) = value else { return };
         let chars = value.chars().count();
         if let Some(min) = rules.min_length.filter(|&min| chars < min) {
-            self.push(
-                join(path, field),
-                format!("min_length = {min}"),
-                format!("has {chars} characters"),
-            );
+            self.push(join(path, field), format!("min_length = {min}"), format!("has {chars} characters"));
         }
         if let Some(max) = rules.max_length.filter(|&max| chars > max) {
-            self.push(
-                join(path, field),
-                format!("max_length = {max}"),
-                format!("has {chars} characters"),
-            );
+            self.push(join(path, field), format!("max_length = {max}"), format!("has {chars} characters"));
         }
         if let Some(c) = value.chars().find(|c| rules.forbidden_chars.contains(*c)) {
             self.push(
@@ -141,10 +125,7 @@ impl Violations {
         }
         if !rules.extensions.is_empty() {
             let ext = value.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-            if !ext
-                .as_deref()
-                .is_some_and(|e| rules.extensions.contains(&e))
-            {
+            if !ext.as_deref().is_some_and(|e| rules.extensions.contains(&e)) {
                 self.push(
                     join(path, field),
                     format!("extensions = {:?}", rules.extensions),
@@ -155,54 +136,24 @@ impl Violations {
     }
 
     /// Checks the number of items of a list.
-    pub fn items(
-        &mut self,
-        path: &str,
-        field: &str,
-        len: Option<usize>,
-        min: Option<usize>,
-        max: Option<usize>,
-    ) {
+    pub fn items(&mut self, path: &str, field: &str, len: Option<usize>, min: Option<usize>, max: Option<usize>) {
         let Some(len) = len else { return };
         if let Some(min) = min.filter(|&min| len < min) {
-            self.push(
-                join(path, field),
-                format!("min_items = {min}"),
-                format!("has {len} items"),
-            );
+            self.push(join(path, field), format!("min_items = {min}"), format!("has {len} items"));
         }
         if let Some(max) = max.filter(|&max| len > max) {
-            self.push(
-                join(path, field),
-                format!("max_items = {max}"),
-                format!("has {len} items"),
-            );
+            self.push(join(path, field), format!("max_items = {max}"), format!("has {len} items"));
         }
     }
 
     /// Checks a number against its bounds.
-    pub fn range(
-        &mut self,
-        path: &str,
-        field: &str,
-        value: Option<i64>,
-        min: Option<i64>,
-        max: Option<i64>,
-    ) {
+    pub fn range(&mut self, path: &str, field: &str, value: Option<i64>, min: Option<i64>, max: Option<i64>) {
         let Some(value) = value else { return };
         if let Some(min) = min.filter(|&min| value < min) {
-            self.push(
-                join(path, field),
-                format!("min = {min}"),
-                format!("is {value}"),
-            );
+            self.push(join(path, field), format!("min = {min}"), format!("is {value}"));
         }
         if let Some(max) = max.filter(|&max| value > max) {
-            self.push(
-                join(path, field),
-                format!("max = {max}"),
-                format!("is {value}"),
-            );
+            self.push(join(path, field), format!("max = {max}"), format!("is {value}"));
         }
     }
 
@@ -221,11 +172,7 @@ impl Violations {
     /// Checks a value that fills one path segment: it must be non-empty and not `.`/`..`.
     pub fn path_segment(&mut self, field: &str, value: &str) {
         if value.is_empty() || value == "." || value == ".." {
-            self.push(
-                field.to_owned(),
-                "path segment",
-                format!("{value:?} cannot be one path segment"),
-            );
+            self.push(field.to_owned(), "path segment", format!("{value:?} cannot be one path segment"));
         }
     }
 }

@@ -10,11 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "larkgen",
-    version,
-    about = "Generate a typed Lark/Feishu API client from YAML specs"
-)]
+#[command(name = "larkgen", version, about = "Generate a typed Lark/Feishu API client from YAML specs")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -48,15 +44,9 @@ fn main() -> ExitCode {
     let base = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     match cli.command {
         Command::Generate { specs, out } => generate(&specs_or_default(specs), &base, &out),
-        Command::Check {
-            specs,
-            generated,
-            no_drift,
-        } => check(
-            &specs_or_default(specs),
-            &base,
-            (!no_drift).then_some(generated.as_path()),
-        ),
+        Command::Check { specs, generated, no_drift } => {
+            check(&specs_or_default(specs), &base, (!no_drift).then_some(generated.as_path()))
+        }
     }
 }
 
@@ -96,10 +86,7 @@ fn generate(specs: &[PathBuf], base: &Path, out: &Path) -> ExitCode {
         }
         Err(diags) => {
             report(&diags);
-            eprintln!(
-                "error: {} error(s); nothing written",
-                diags.errors().count()
-            );
+            eprintln!("error: {} error(s); nothing written", diags.errors().count());
             ExitCode::FAILURE
         }
     }
@@ -125,9 +112,7 @@ fn check(specs: &[PathBuf], base: &Path, generated_dir: Option<&Path>) -> ExitCo
             ExitCode::SUCCESS
         }
         Ok(stale) => {
-            eprintln!(
-                "error: the generated code is stale; run `cargo run -p larkgen-cli -- generate`. Stale files:"
-            );
+            eprintln!("error: the generated code is stale; run `cargo run -p larkgen-cli -- generate`. Stale files:");
             for s in stale {
                 eprintln!("  {}", s.display());
             }

@@ -9,8 +9,6 @@ use proc_macro::TokenStream;
 /// Expands to `PLATFORM`, `builder()` and one `pub mod <service>_<version>` per spec file.
 #[proc_macro]
 pub fn client(input: TokenStream) -> TokenStream {
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_default();
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).unwrap_or_default();
     larkgen::macro_support::expand(input.into(), &manifest_dir).into()
 }

@@ -54,25 +54,14 @@ impl Loc {
         let span = loc.span();
         let (offset, len) = match (span.byte_offset(), span.byte_len()) {
             (Some(o), Some(l)) if loc.line() > 0 => (o as usize, l as usize),
-            _ => (
-                file.offset_of(loc.line().max(1) as usize, loc.column().max(1) as usize),
-                1,
-            ),
+            _ => (file.offset_of(loc.line().max(1) as usize, loc.column().max(1) as usize), 1),
         };
-        Self {
-            file: Arc::clone(file),
-            offset: offset.min(file.text.len()),
-            len,
-        }
+        Self { file: Arc::clone(file), offset: offset.min(file.text.len()), len }
     }
 
     /// The start of `file`.
     pub(crate) fn start_of(file: &Arc<SourceFile>) -> Self {
-        Self {
-            file: Arc::clone(file),
-            offset: 0,
-            len: 0,
-        }
+        Self { file: Arc::clone(file), offset: 0, len: 0 }
     }
 }
 
@@ -87,10 +76,7 @@ impl Diagnostic {
         let (line, column) = loc.file.line_col(loc.offset);
         // Keep the label on the first line of multi-line values.
         let rest = &loc.file.text[loc.offset..];
-        let len = loc
-            .len
-            .min(rest.find('\n').unwrap_or(rest.len()))
-            .max(usize::from(!rest.is_empty()));
+        let len = loc.len.min(rest.find('\n').unwrap_or(rest.len())).max(usize::from(!rest.is_empty()));
         Self {
             severity,
             message: message.into(),
@@ -100,10 +86,7 @@ impl Diagnostic {
             span: (loc.offset, len),
             label: label.into(),
             hint,
-            source: Arc::new(NamedSource::new(
-                loc.file.name.clone(),
-                loc.file.text.clone(),
-            )),
+            source: Arc::new(NamedSource::new(loc.file.name.clone(), loc.file.text.clone())),
         }
     }
 
@@ -115,30 +98,16 @@ impl Diagnostic {
         };
         let text = self.source.inner();
         let line_start = text[..self.span.0].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[self.span.0..]
-            .find('\n')
-            .map_or(text.len(), |i| self.span.0 + i);
+        let line_end = text[self.span.0..].find('\n').map_or(text.len(), |i| self.span.0 + i);
         let line_text = &text[line_start..line_end];
         let pad = text[line_start..self.span.0].chars().count();
-        let width = text[self.span.0..(self.span.0 + self.span.1).min(line_end)]
-            .chars()
-            .count()
-            .max(1);
+        let width = text[self.span.0..(self.span.0 + self.span.1).min(line_end)].chars().count().max(1);
         let gutter = self.line.to_string().len();
         let mut out = format!("{kind}: {}\n", self.message);
-        out += &format!(
-            "{:gutter$}--> {}:{}:{}\n",
-            "", self.file, self.line, self.column
-        );
+        out += &format!("{:gutter$}--> {}:{}:{}\n", "", self.file, self.line, self.column);
         out += &format!("{:gutter$} |\n", "");
         out += &format!("{} | {line_text}\n", self.line);
-        out += &format!(
-            "{:gutter$} | {}{} {}\n",
-            "",
-            " ".repeat(pad),
-            "^".repeat(width),
-            self.label
-        );
+        out += &format!("{:gutter$} | {}{} {}\n", "", " ".repeat(pad), "^".repeat(width), self.label);
         if let Some(hint) = &self.hint {
             out += &format!("{:gutter$} = help: {hint}\n", "");
         }
@@ -148,11 +117,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
     }
 }
 
@@ -167,9 +132,7 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.hint
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.hint.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -199,11 +162,7 @@ impl Diagnostics {
 
     /// All diagnostics rendered as plain text.
     pub fn render_plain(&self) -> String {
-        self.0
-            .iter()
-            .map(Diagnostic::render_plain)
-            .collect::<Vec<_>>()
-            .join("\n")
+        self.0.iter().map(Diagnostic::render_plain).collect::<Vec<_>>().join("\n")
     }
 
     pub(crate) fn error(
@@ -213,13 +172,7 @@ impl Diagnostics {
         label: impl Into<String>,
         hint: impl Into<Option<String>>,
     ) {
-        self.0.push(Diagnostic::new(
-            Severity::Error,
-            loc,
-            message,
-            label,
-            hint.into(),
-        ));
+        self.0.push(Diagnostic::new(Severity::Error, loc, message, label, hint.into()));
     }
 
     pub(crate) fn warning(
@@ -229,13 +182,7 @@ impl Diagnostics {
         label: impl Into<String>,
         hint: impl Into<Option<String>>,
     ) {
-        self.0.push(Diagnostic::new(
-            Severity::Warning,
-            loc,
-            message,
-            label,
-            hint.into(),
-        ));
+        self.0.push(Diagnostic::new(Severity::Warning, loc, message, label, hint.into()));
     }
 }
 

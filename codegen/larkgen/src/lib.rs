@@ -42,11 +42,7 @@ pub struct Checked {
 /// Loads and validates spec files; diagnostics name files relative to `base`.
 pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
     let (api, diagnostics, inputs) = valid::check(paths, base);
-    Checked {
-        api,
-        diagnostics,
-        inputs,
-    }
+    Checked { api, diagnostics, inputs }
 }
 
 /// Loads, validates and generates. `Err` holds every diagnostic when there is an error;
@@ -64,17 +60,8 @@ pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostic
 }
 
 fn internal_error(message: String) -> Diagnostics {
-    let file = std::sync::Arc::new(source::SourceFile::new(
-        Path::new("<larkgen>"),
-        "<larkgen>".into(),
-        String::new(),
-    ));
+    let file = std::sync::Arc::new(source::SourceFile::new(Path::new("<larkgen>"), "<larkgen>".into(), String::new()));
     let mut d = Diagnostics::default();
-    d.error(
-        &diag::Loc::start_of(&file),
-        message,
-        "",
-        Some("please report this with the spec that triggers it".into()),
-    );
+    d.error(&diag::Loc::start_of(&file), message, "", Some("please report this with the spec that triggers it".into()));
     d
 }

@@ -25,10 +25,7 @@ pub fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
         Err(e) => return e.to_compile_error(),
     };
     let first = literals.first().expect("non-empty").clone();
-    let paths: Vec<PathBuf> = literals
-        .iter()
-        .map(|l| manifest_dir.join(l.value()))
-        .collect();
+    let paths: Vec<PathBuf> = literals.iter().map(|l| manifest_dir.join(l.value())).collect();
     let checked = crate::check(&paths, manifest_dir);
     let Some(api) = checked.api else {
         let errors = checked.diagnostics.errors().map(|d| {
@@ -39,15 +36,11 @@ pub fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
     };
     let tokens = crate::expand(&api).inline();
     // Recompile when a spec file changes.
-    let tracked = checked
-        .inputs
-        .iter()
-        .filter_map(|p| p.canonicalize().ok())
-        .map(|p| {
-            let p = p.to_string_lossy().into_owned();
-            quote!(
-                const _: &[u8] = include_bytes!(#p);
-            )
-        });
+    let tracked = checked.inputs.iter().filter_map(|p| p.canonicalize().ok()).map(|p| {
+        let p = p.to_string_lossy().into_owned();
+        quote!(
+            const _: &[u8] = include_bytes!(#p);
+        )
+    });
     quote!(#tokens #(#tracked)*)
 }

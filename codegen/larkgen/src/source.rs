@@ -16,11 +16,7 @@ pub struct SourceFile {
 impl SourceFile {
     /// A file with its display name.
     pub fn new(path: &Path, name: String, text: String) -> Self {
-        Self {
-            path: path.to_path_buf(),
-            name,
-            text,
-        }
+        Self { path: path.to_path_buf(), name, text }
     }
 
     /// Byte offset of a 1-based line and column (column counted in characters).
@@ -28,10 +24,7 @@ impl SourceFile {
         let mut offset = 0;
         for (i, l) in self.text.split_inclusive('\n').enumerate() {
             if i + 1 == line {
-                let col = l
-                    .char_indices()
-                    .nth(column.saturating_sub(1))
-                    .map_or(l.len(), |(b, _)| b);
+                let col = l.char_indices().nth(column.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
                 return offset + col;
             }
             offset += l.len();

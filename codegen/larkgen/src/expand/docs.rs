@@ -8,13 +8,7 @@ use crate::ir::{Endpoint, Field, Token};
 
 /// `#[doc = "…"]` attributes, one per line.
 pub(crate) fn attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    });
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote!(#(#[doc = #lines])*)
 }
 
@@ -24,12 +18,7 @@ pub(crate) fn endpoint(e: &Endpoint, service: &str) -> String {
     if let Some(d) = &e.description {
         out += &format!("\n{d}\n");
     }
-    out += &format!(
-        "\n`{} {}` — `{service}` `{}`\n\n",
-        e.method.as_str(),
-        e.path,
-        e.name
-    );
+    out += &format!("\n`{} {}` — `{service}` `{}`\n\n", e.method.as_str(), e.path, e.name);
     let tokens: Vec<&str> = e
         .tokens
         .iter()
@@ -44,10 +33,7 @@ pub(crate) fn endpoint(e: &Endpoint, service: &str) -> String {
         out += &format!("- **Scopes (any one):** {}\n", scopes.join(", "));
     }
     for f in &e.field_scopes {
-        out += &format!(
-            "- **Field scope:** `{}` when `{}={}`\n",
-            f.scope, f.param, f.equals
-        );
+        out += &format!("- **Field scope:** `{}` when `{}={}`\n", f.scope, f.param, f.equals);
     }
     let mut limits = Vec::new();
     if let Some(s) = e.per_second {
@@ -64,10 +50,7 @@ pub(crate) fn endpoint(e: &Endpoint, service: &str) -> String {
     } else {
         out += "- **Errors:**\n";
         for err in &e.errors {
-            out += &format!(
-                "  - `{}` ({}, HTTP {}): {}. {}\n",
-                err.code, err.name, err.http, err.message, err.hint
-            );
+            out += &format!("  - `{}` ({}, HTTP {}): {}. {}\n", err.code, err.name, err.http, err.message, err.hint);
         }
     }
     out += &format!("\n[Official documentation]({})", e.doc);
@@ -76,10 +59,7 @@ pub(crate) fn endpoint(e: &Endpoint, service: &str) -> String {
 
 /// Documentation of a field or parameter, with its constraints.
 pub(crate) fn field(f: &Field) -> String {
-    let mut out = f
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("`{}`.", f.name));
+    let mut out = f.description.clone().unwrap_or_else(|| format!("`{}`.", f.name));
     let r = &f.rules;
     let mut notes = Vec::new();
     if let Some(v) = r.min_length {

@@ -5,9 +5,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::names::{
-    arg, const_ident, descriptor_ident, field_ident, field_ty, init, stem, ty, type_ident,
-};
+use super::names::{arg, const_ident, descriptor_ident, field_ident, field_ty, init, stem, ty, type_ident};
 use super::types::field_checks;
 use crate::ir::{AppType, Endpoint, ErrorEntry, Field, Method, Response, Token};
 
@@ -18,10 +16,7 @@ pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
     let doc = docs::attrs(&docs::endpoint(e, service));
     let positional = positional(e);
     let params = positional.iter().map(|(id, t, _)| quote!(#id: #t));
-    let mut inits: Vec<TokenStream> = positional
-        .iter()
-        .map(|(id, _, conv)| init(id, conv))
-        .collect();
+    let mut inits: Vec<TokenStream> = positional.iter().map(|(id, _, conv)| init(id, conv)).collect();
     for q in e.query_params.iter().filter(|q| !q.required) {
         let id = field_ident(&q.name);
         inits.push(quote!(#id: ::std::option::Option::None));
@@ -52,11 +47,7 @@ fn user_only(e: &Endpoint) -> bool {
 /// body, and the user token of user-only endpoints. Forgetting one does not compile.
 fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
     let mut out = Vec::new();
-    for f in e
-        .path_params
-        .iter()
-        .chain(e.query_params.iter().filter(|q| q.required))
-    {
+    for f in e.path_params.iter().chain(e.query_params.iter().filter(|q| q.required)) {
         let id = field_ident(&f.name);
         let (t, conv) = arg(&f.ty, &id);
         out.push((id, t, conv));
@@ -93,16 +84,9 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     let send = send(e, &error);
     let stream = stream(e, &error);
     let _ = service;
-    let checks_anything = e.request.is_some()
-        || e.path_params
-            .iter()
-            .chain(&e.query_params)
-            .any(|p| p.rules != Default::default());
-    let found = if checks_anything {
-        quote!(let mut found)
-    } else {
-        quote!(let found)
-    };
+    let checks_anything =
+        e.request.is_some() || e.path_params.iter().chain(&e.query_params).any(|p| p.rules != Default::default());
+    let found = if checks_anything { quote!(let mut found) } else { quote!(let found) };
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -136,11 +120,7 @@ fn request_fields(e: &Endpoint) -> Vec<TokenStream> {
     }
     if let Some(body) = &e.request {
         let t = type_ident(&body.ty);
-        out.push(if body.required {
-            quote!(body: #t,)
-        } else {
-            quote!(body: ::std::option::Option<#t>,)
-        });
+        out.push(if body.required { quote!(body: #t,) } else { quote!(body: ::std::option::Option<#t>,) });
     }
     if accepts_both(e) {
         out.push(quote!(user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,));
@@ -211,9 +191,7 @@ fn prepare(e: &Endpoint) -> TokenStream {
     if accepts_both(e) {
         out.push(quote!(call.user_token(self.user_token.clone());));
     } else if user_only(e) {
-        out.push(
-            quote!(call.user_token(::std::option::Option::Some(self.user_access_token.clone()));),
-        );
+        out.push(quote!(call.user_token(::std::option::Option::Some(self.user_access_token.clone()));));
     }
     quote!(#(#out)*)
 }
@@ -284,10 +262,7 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
     );
     let variants = e.errors.iter().map(|err| {
         let id = type_ident(&err.name);
-        let d = format!(
-            " `{}` (HTTP {}): {}. {}",
-            err.code, err.http, err.message, err.hint
-        );
+        let d = format!(" `{}` (HTTP {}): {}. {}", err.code, err.http, err.message, err.hint);
         quote!(#[doc = #d] #id(::std::boxed::Box<::larkgen_runtime::ApiError>),)
     });
     let mapping = e.errors.iter().map(|err| {

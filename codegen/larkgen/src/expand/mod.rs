@@ -36,11 +36,7 @@ impl Expanded {
 pub fn expand(api: &Api) -> Expanded {
     Expanded {
         platform: platform(&api.platform),
-        services: api
-            .services
-            .iter()
-            .map(|s| (s.module(), service(s)))
-            .collect(),
+        services: api.services.iter().map(|s| (s.module(), service(s))).collect(),
     }
 }
 
@@ -62,9 +58,7 @@ fn platform(p: &Platform) -> TokenStream {
             }
         }
     });
-    let doc = format!(
-        " The `{name}` platform: base URLs, tenant-token endpoint and platform error codes."
-    );
+    let doc = format!(" The `{name}` platform: base URLs, tenant-token endpoint and platform error codes.");
     quote! {
         #[doc = #doc]
         pub static PLATFORM: ::larkgen_runtime::Platform = ::larkgen_runtime::Platform {
@@ -95,13 +89,7 @@ fn service(s: &Service) -> TokenStream {
         "\nStart with [`Client::new`], then call `client.<resource>().<action>(…)`: {} endpoints.",
         s.endpoints.len()
     );
-    let module_doc = module_doc.lines().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    });
+    let module_doc = module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
 
     let mut resources: Vec<&str> = Vec::new();
     for e in &s.endpoints {
@@ -123,11 +111,7 @@ fn service(s: &Service) -> TokenStream {
     let handles = resources.iter().map(|r| {
         let handle = format_ident!("{}Resource", r.to_upper_camel_case());
         let doc = format!(" The `{r}` resource of {qualified}.");
-        let methods = s
-            .endpoints
-            .iter()
-            .filter(|e| e.resource == *r)
-            .map(|e| endpoint::resource_method(e, &qualified));
+        let methods = s.endpoints.iter().filter(|e| e.resource == *r).map(|e| endpoint::resource_method(e, &qualified));
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug)]
@@ -137,20 +121,14 @@ fn service(s: &Service) -> TokenStream {
     });
     let requests = s.endpoints.iter().map(|e| endpoint::request(e, &qualified));
     let errors = s.endpoints.iter().map(endpoint::error_enum);
-    let descriptors = s
-        .endpoints
-        .iter()
-        .map(|e| endpoint::descriptor(e, &qualified));
+    let descriptors = s.endpoints.iter().map(|e| endpoint::descriptor(e, &qualified));
     let all = s.endpoints.iter().map(|e| {
         let id = names::descriptor_ident(e);
         quote!(&#id)
     });
     let error_consts = s.errors.iter().map(endpoint::error_const);
     let types = types::expand(s);
-    let client_doc = format!(
-        " Client of {}: one handle per resource. Cheap to clone.",
-        s.title
-    );
+    let client_doc = format!(" Client of {}: one handle per resource. Cheap to clone.", s.title);
     quote! {
         #(#![doc = #module_doc])*
 

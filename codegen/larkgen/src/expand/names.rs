@@ -28,20 +28,12 @@ pub(crate) fn const_ident(name: &str) -> Ident {
 
 /// `EntityGet` for `entity.get`.
 pub(crate) fn stem(e: &Endpoint) -> String {
-    format!(
-        "{}{}",
-        e.resource.to_upper_camel_case(),
-        e.action.to_upper_camel_case()
-    )
+    format!("{}{}", e.resource.to_upper_camel_case(), e.action.to_upper_camel_case())
 }
 
 /// The descriptor static of an endpoint: `FILE_DOWNLOAD`.
 pub(crate) fn descriptor_ident(e: &Endpoint) -> Ident {
-    format_ident!(
-        "{}_{}",
-        e.resource.to_shouty_snake_case(),
-        e.action.to_shouty_snake_case()
-    )
+    format_ident!("{}_{}", e.resource.to_shouty_snake_case(), e.action.to_shouty_snake_case())
 }
 
 /// The Rust type of a type expression.
@@ -67,11 +59,7 @@ pub(crate) fn ty(t: &Ty) -> TokenStream {
 /// The Rust type of a field: wrapped in `Option` unless required.
 pub(crate) fn field_ty(t: &Ty, required: bool) -> TokenStream {
     let t = ty(t);
-    if required {
-        t
-    } else {
-        quote!(::std::option::Option<#t>)
-    }
+    if required { t } else { quote!(::std::option::Option<#t>) }
 }
 
 /// The argument type a constructor or setter takes for a value of type `t`, and how it
@@ -80,10 +68,7 @@ pub(crate) fn arg(t: &Ty, value: &Ident) -> (TokenStream, TokenStream) {
     match t {
         Ty::String | Ty::Named(_) | Ty::Binary => {
             let target = ty(t);
-            (
-                quote!(impl ::std::convert::Into<#target>),
-                quote!(::std::convert::Into::into(#value)),
-            )
+            (quote!(impl ::std::convert::Into<#target>), quote!(::std::convert::Into::into(#value)))
         }
         other => (ty(other), quote!(#value)),
     }
@@ -91,9 +76,5 @@ pub(crate) fn arg(t: &Ty, value: &Ident) -> (TokenStream, TokenStream) {
 
 /// A struct-literal field `id: value`, shortened to `id` when the value is the binding itself.
 pub(crate) fn init(id: &Ident, value: &TokenStream) -> TokenStream {
-    if value.to_string() == id.to_string() {
-        quote!(#id)
-    } else {
-        quote!(#id: #value)
-    }
+    if value.to_string() == id.to_string() { quote!(#id) } else { quote!(#id: #value) }
 }

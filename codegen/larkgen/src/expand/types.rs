@@ -55,14 +55,12 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
         let id = field_ident(&f.name);
         let fty = field_ty(&f.ty, f.required);
         let d = docs::attrs(&docs::field(f));
-        let rename =
-            (!s.multipart && id.to_string().trim_start_matches("r#") != f.name).then(|| {
-                let json = &f.name;
-                quote!(#[serde(rename = #json)])
-            });
-        let optional = (!f.required && !s.multipart).then(
-            || quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-        );
+        let rename = (!s.multipart && id.to_string().trim_start_matches("r#") != f.name).then(|| {
+            let json = &f.name;
+            quote!(#[serde(rename = #json)])
+        });
+        let optional = (!f.required && !s.multipart)
+            .then(|| quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
         quote!(#d #rename #optional pub #id: #fty,)
     });
     let all_optional = s.fields.iter().all(|f| !f.required);
@@ -137,8 +135,7 @@ fn needs_validation(service: &Service) -> HashMap<String, bool> {
     for t in &service.types {
         let own = match &t.kind {
             TypeKind::Struct(s) => {
-                !s.at_least_one_of.is_empty()
-                    || s.fields.iter().any(|f| f.rules != Rules::default())
+                !s.at_least_one_of.is_empty() || s.fields.iter().any(|f| f.rules != Rules::default())
             }
             _ => false,
         };
@@ -151,9 +148,8 @@ fn needs_validation(service: &Service) -> HashMap<String, bool> {
             let TypeKind::Struct(s) = &t.kind else {
                 continue;
             };
-            let inherited = s.fields.iter().any(
-                |f| matches!(leaf(&f.ty), Ty::Named(n) if out.get(n).copied().unwrap_or(false)),
-            );
+            let inherited =
+                s.fields.iter().any(|f| matches!(leaf(&f.ty), Ty::Named(n) if out.get(n).copied().unwrap_or(false)));
             if inherited && !out[&t.name] {
                 out.insert(t.name.clone(), true);
                 changed = true;
@@ -187,12 +183,7 @@ fn opt_i64(v: Option<i64>) -> TokenStream {
 
 /// The checks of one field's own constraints, reading the value through `value`
 /// (`self.x` for struct fields and request parameters alike).
-pub(crate) fn field_checks(
-    f: &Field,
-    value: TokenStream,
-    path: TokenStream,
-    out: TokenStream,
-) -> TokenStream {
+pub(crate) fn field_checks(f: &Field, value: TokenStream, path: TokenStream, out: TokenStream) -> TokenStream {
     let name = &f.name;
     let r = &f.rules;
     let mut checks = Vec::new();
@@ -232,11 +223,7 @@ pub(crate) fn field_checks(
     quote!(#(#checks)*)
 }
 
-fn validate_impl(
-    name: &proc_macro2::Ident,
-    s: &Struct,
-    validated: &HashMap<String, bool>,
-) -> TokenStream {
+fn validate_impl(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<String, bool>) -> TokenStream {
     fn leaf(t: &Ty) -> &Ty {
         match t {
             Ty::List(inner) => leaf(inner),
@@ -265,11 +252,7 @@ fn validate_impl(
         body.push(quote!(out.at_least_one_of(path, &[#(#pairs),*]);));
     }
     let body: Vec<TokenStream> = body.into_iter().filter(|b| !b.is_empty()).collect();
-    let (path, out) = if body.is_empty() {
-        (quote!(_path), quote!(_out))
-    } else {
-        (quote!(path), quote!(out))
-    };
+    let (path, out) = if body.is_empty() { (quote!(_path), quote!(_out)) } else { (quote!(path), quote!(out)) };
     quote! {
         impl ::larkgen_runtime::Validate for #name {
             fn validate(&self, #path: &str, #out: &mut ::larkgen_runtime::Violations) {
@@ -345,11 +328,7 @@ fn page_impl(_e: &Endpoint, data: &str, items: &str, item: &Ty, service: &Servic
         Some(TypeKind::Struct(s)) => s.fields.iter().any(|f| f.name == items && f.required),
         _ => false,
     };
-    let items_expr = if required {
-        quote!(self.#items_id)
-    } else {
-        quote!(self.#items_id.unwrap_or_default())
-    };
+    let items_expr = if required { quote!(self.#items_id) } else { quote!(self.#items_id.unwrap_or_default()) };
     quote! {
         impl ::larkgen_runtime::paging::Page for #name {
             type Item = #item_ty;

@@ -52,9 +52,7 @@ fn check_endpoint(
 ) -> Option<ir::Endpoint> {
     let known: Vec<String> = types.iter().map(|t| t.name.clone()).collect();
     let (resource, action) = match d.name.value.split_once('.') {
-        Some((r, a)) if names::is_snake(r) && names::is_snake(a) && !a.contains('.') => {
-            (r.to_owned(), a.to_owned())
-        }
+        Some((r, a)) if names::is_snake(r) && names::is_snake(a) && !a.contains('.') => (r.to_owned(), a.to_owned()),
         _ => {
             ctx.error(
                 &d.name,
@@ -101,12 +99,7 @@ fn check_endpoint(
         );
     }
     if d.summary.value.trim().is_empty() {
-        ctx.error(
-            &d.summary,
-            "the summary is empty",
-            "empty",
-            "say in one line what the endpoint does",
-        );
+        ctx.error(&d.summary, "the summary is empty", "empty", "say in one line what the endpoint does");
     }
     let tokens = check_tokens(ctx, &d.tokens);
     let app_types = check_app_types(ctx, d.app_types.as_deref());
@@ -138,9 +131,7 @@ fn check_endpoint(
         response,
         pagination,
         errors,
-        idempotent: d
-            .idempotent
-            .unwrap_or(!matches!(method, ir::Method::Post | ir::Method::Patch)),
+        idempotent: d.idempotent.unwrap_or(!matches!(method, ir::Method::Post | ir::Method::Patch)),
     })
 }
 
@@ -155,32 +146,17 @@ fn check_tokens(ctx: &mut Ctx<'_>, tokens: &Spanned<Vec<Spanned<String>>>) -> Ve
                     Some(c) => format!("did you mean `{c}`?"),
                     None => "token kinds are `tenant` and `user`".into(),
                 };
-                ctx.error(
-                    t,
-                    format!("unknown token kind `{other}`"),
-                    "unknown token kind",
-                    hint,
-                );
+                ctx.error(t, format!("unknown token kind `{other}`"), "unknown token kind", hint);
                 continue;
             }
         };
         if out.contains(&kind) {
-            ctx.error(
-                t,
-                format!("token kind `{}` is listed twice", t.value),
-                "duplicate",
-                "list each kind once",
-            );
+            ctx.error(t, format!("token kind `{}` is listed twice", t.value), "duplicate", "list each kind once");
         }
         out.push(kind);
     }
     if tokens.value.is_empty() {
-        ctx.error(
-            tokens,
-            "the endpoint accepts no token",
-            "empty list",
-            "list `tenant`, `user` or both",
-        );
+        ctx.error(tokens, "the endpoint accepts no token", "empty list", "list `tenant`, `user` or both");
     }
     out
 }
@@ -202,10 +178,7 @@ fn check_app_types(ctx: &mut Ctx<'_>, app_types: Option<&[Spanned<String>]>) -> 
     out
 }
 
-fn check_limits(
-    ctx: &mut Ctx<'_>,
-    limits: Option<&Spanned<spec::LimitsDef>>,
-) -> (Option<u32>, Option<u32>) {
+fn check_limits(ctx: &mut Ctx<'_>, limits: Option<&Spanned<spec::LimitsDef>>) -> (Option<u32>, Option<u32>) {
     let Some(limits) = limits else {
         return (None, None);
     };
@@ -271,15 +244,9 @@ fn check_params(
                 if !placeholders.contains(&field.name) {
                     ctx.error(
                         &p.value.name,
-                        format!(
-                            "path parameter `{}` does not appear in the path",
-                            field.name
-                        ),
+                        format!("path parameter `{}` does not appear in the path", field.name),
                         "not in path",
-                        format!(
-                            "add `{{{}}}` to the path, or make it `in: query`",
-                            field.name
-                        ),
+                        format!("add `{{{}}}` to the path, or make it `in: query`", field.name),
                     );
                 }
                 if !field.required {
@@ -292,18 +259,13 @@ fn check_params(
                 }
                 let stringy = match &field.ty {
                     Ty::String => true,
-                    Ty::Named(n) => types
-                        .iter()
-                        .any(|t| &t.name == n && matches!(t.kind, ir::TypeKind::Newtype)),
+                    Ty::Named(n) => types.iter().any(|t| &t.name == n && matches!(t.kind, ir::TypeKind::Newtype)),
                     _ => false,
                 };
                 if !stringy {
                     ctx.error(
                         &p.value.ty,
-                        format!(
-                            "path parameter `{}` must be a string or a string newtype",
-                            field.name
-                        ),
+                        format!("path parameter `{}` must be a string or a string newtype", field.name),
                         "unsupported path type",
                         "declare it `type: string` or an id newtype",
                     );
@@ -312,19 +274,14 @@ fn check_params(
             }
             "query" => {
                 let scalar = match &field.ty {
-                    Ty::Named(n) => types
-                        .iter()
-                        .any(|t| &t.name == n && !matches!(t.kind, ir::TypeKind::Struct(_))),
+                    Ty::Named(n) => types.iter().any(|t| &t.name == n && !matches!(t.kind, ir::TypeKind::Struct(_))),
                     Ty::List(_) | Ty::Binary => false,
                     _ => true,
                 };
                 if !scalar {
                     ctx.error(
                         &p.value.ty,
-                        format!(
-                            "query parameter `{}` must be a scalar, an enum or a newtype",
-                            field.name
-                        ),
+                        format!("query parameter `{}` must be a scalar, an enum or a newtype", field.name),
                         "unsupported query type",
                         "objects and lists go in the request body",
                     );
@@ -345,9 +302,7 @@ fn check_params(
                 &d.path,
                 format!("path placeholder `{{{name}}}` is not declared as a path parameter"),
                 "undeclared placeholder",
-                format!(
-                    "add `- {{ name: {name}, in: path, type: string, required: true }}` to `params`"
-                ),
+                format!("add `- {{ name: {name}, in: path, type: string, required: true }}` to `params`"),
             );
         }
     }
@@ -373,12 +328,7 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<String> {
     let mut rest = p.as_str();
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else {
-            ctx.error(
-                path,
-                "unclosed `{` in the path",
-                "unclosed placeholder",
-                "close it with `}`",
-            );
+            ctx.error(path, "unclosed `{` in the path", "unclosed placeholder", "close it with `}`");
             break;
         };
         let name = &rest[open + 1..open + close];
@@ -408,14 +358,9 @@ fn is_scope(s: &str) -> bool {
     let parts: Vec<&str> = s.split(':').collect();
     parts.len() >= 2
         && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+            !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
         })
-        && parts[0]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase())
+        && parts[0].chars().next().is_some_and(|c| c.is_ascii_lowercase())
 }
 
 fn check_scopes(
@@ -436,22 +381,12 @@ fn check_scopes(
                 "scopes look like `baike:entity` or `contact:user.employee_id:readonly`",
             );
         } else if any_of.contains(&s.value) {
-            ctx.error(
-                s,
-                format!("scope `{}` is listed twice", s.value),
-                "duplicate scope",
-                "list each scope once",
-            );
+            ctx.error(s, format!("scope `{}` is listed twice", s.value), "duplicate scope", "list each scope once");
         }
         any_of.push(s.value.clone());
     }
     if scopes.value.any_of.value.is_empty() {
-        ctx.error(
-            &scopes.value.any_of,
-            "`any_of` is empty",
-            "no scope",
-            "list the scopes of which any one is enough",
-        );
+        ctx.error(&scopes.value.any_of, "`any_of` is empty", "no scope", "list the scopes of which any one is enough");
     }
     let mut fields = Vec::new();
     for f in scopes.value.fields.as_deref().unwrap_or_default() {
@@ -490,20 +425,13 @@ fn check_scopes(
 }
 
 fn struct_of<'a>(types: &'a [ir::TypeDef], name: &str) -> Option<&'a ir::Struct> {
-    types
-        .iter()
-        .find(|t| t.name == name)
-        .and_then(|t| match &t.kind {
-            ir::TypeKind::Struct(s) => Some(s),
-            _ => None,
-        })
+    types.iter().find(|t| t.name == name).and_then(|t| match &t.kind {
+        ir::TypeKind::Struct(s) => Some(s),
+        _ => None,
+    })
 }
 
-fn body_type(
-    ctx: &mut Ctx<'_>,
-    b: &Spanned<spec::BodyDef>,
-    types: &[ir::TypeDef],
-) -> Option<String> {
+fn body_type(ctx: &mut Ctx<'_>, b: &Spanned<spec::BodyDef>, types: &[ir::TypeDef]) -> Option<String> {
     let Some(ty) = &b.value.ty else {
         ctx.error(
             &b.value.kind,
@@ -565,20 +493,17 @@ fn check_request(
         } else {
             format!("JSON body `{ty}` has a `binary` field")
         };
-        ctx.error(req.value.ty.as_ref().expect("checked"), msg, "body kind mismatch", "a `binary` field makes a type a multipart form: use `kind: multipart` for it, `kind: json` otherwise");
+        ctx.error(
+            req.value.ty.as_ref().expect("checked"),
+            msg,
+            "body kind mismatch",
+            "a `binary` field makes a type a multipart form: use `kind: multipart` for it, `kind: json` otherwise",
+        );
     }
-    Some(ir::RequestBody {
-        multipart,
-        ty,
-        required: req.value.required.unwrap_or(true),
-    })
+    Some(ir::RequestBody { multipart, ty, required: req.value.required.unwrap_or(true) })
 }
 
-fn check_response(
-    ctx: &mut Ctx<'_>,
-    resp: &Spanned<spec::BodyDef>,
-    types: &[ir::TypeDef],
-) -> ir::Response {
+fn check_response(ctx: &mut Ctx<'_>, resp: &Spanned<spec::BodyDef>, types: &[ir::TypeDef]) -> ir::Response {
     match resp.value.kind.value.as_str() {
         "json" => body_type(ctx, resp, types).map_or(ir::Response::Empty, ir::Response::Json),
         "binary" | "empty" => {
@@ -590,11 +515,7 @@ fn check_response(
                     "remove `type`, or use `kind: json`",
                 );
             }
-            if resp.value.kind.value == "binary" {
-                ir::Response::Binary
-            } else {
-                ir::Response::Empty
-            }
+            if resp.value.kind.value == "binary" { ir::Response::Binary } else { ir::Response::Empty }
         }
         other => {
             ctx.error(
@@ -637,18 +558,10 @@ fn check_pagination(
     let p = d.pagination.as_ref()?;
     let items = &p.value.items;
     let ir::Response::Json(data) = response else {
-        ctx.error(
-            items,
-            "pagination needs a JSON response",
-            "not JSON",
-            "paginated endpoints return a JSON page type",
-        );
+        ctx.error(items, "pagination needs a JSON response", "not JSON", "paginated endpoints return a JSON page type");
         return None;
     };
-    if !query
-        .iter()
-        .any(|q| q.name == "page_token" && q.ty == Ty::String)
-    {
+    if !query.iter().any(|q| q.name == "page_token" && q.ty == Ty::String) {
         ctx.error(
             items,
             "a paginated endpoint needs a `page_token` string query parameter",
@@ -657,11 +570,7 @@ fn check_pagination(
         );
     }
     let s = struct_of(types, data)?;
-    if !s
-        .fields
-        .iter()
-        .any(|f| f.name == "page_token" && f.ty == Ty::String && !f.required)
-    {
+    if !s.fields.iter().any(|f| f.name == "page_token" && f.ty == Ty::String && !f.required) {
         ctx.error(
             items,
             format!("page type `{data}` needs an optional string field `page_token`"),
@@ -670,12 +579,9 @@ fn check_pagination(
         );
     }
     match s.fields.iter().find(|f| f.name == items.value) {
-        Some(ir::Field {
-            ty: Ty::List(item), ..
-        }) => Some(ir::Pagination {
-            items_field: items.value.clone(),
-            item_ty: (**item).clone(),
-        }),
+        Some(ir::Field { ty: Ty::List(item), .. }) => {
+            Some(ir::Pagination { items_field: items.value.clone(), item_ty: (**item).clone() })
+        }
         Some(_) => {
             ctx.error(
                 items,
@@ -686,16 +592,9 @@ fn check_pagination(
             None
         }
         None => {
-            let hint = closest(&items.value, s.fields.iter().map(|f| f.name.as_str())).map_or_else(
-                || format!("name a list field of `{data}`"),
-                |c| format!("did you mean `{c}`?"),
-            );
-            ctx.error(
-                items,
-                format!("`{data}` has no field `{}`", items.value),
-                "unknown field",
-                hint,
-            );
+            let hint = closest(&items.value, s.fields.iter().map(|f| f.name.as_str()))
+                .map_or_else(|| format!("name a list field of `{data}`"), |c| format!("did you mean `{c}`?"));
+            ctx.error(items, format!("`{data}` has no field `{}`", items.value), "unknown field", hint);
             None
         }
     }
@@ -712,17 +611,11 @@ fn check_pagination_types(
         let (Some(p), ir::Response::Json(t)) = (&e.pagination, &e.response) else {
             continue;
         };
-        if let Some(first) = by_type
-            .insert(t, &p.items_field)
-            .filter(|f| *f != p.items_field)
-        {
+        if let Some(first) = by_type.insert(t, &p.items_field).filter(|f| *f != p.items_field) {
             if let Some(d) = defs.value.iter().find(|d| d.value.name.value == e.name) {
                 ctx.error(
                     &d.value.name,
-                    format!(
-                        "`{t}` is paged by `{first}` elsewhere and by `{}` here",
-                        p.items_field
-                    ),
+                    format!("`{t}` is paged by `{first}` elsewhere and by `{}` here", p.items_field),
                     "conflicting pagination",
                     "use one items field per page type",
                 );
@@ -731,11 +624,7 @@ fn check_pagination_types(
     }
 }
 
-fn check_error_refs(
-    ctx: &mut Ctx<'_>,
-    d: &spec::EndpointDef,
-    table: &[ir::ErrorEntry],
-) -> Vec<ir::ErrorEntry> {
+fn check_error_refs(ctx: &mut Ctx<'_>, d: &spec::EndpointDef, table: &[ir::ErrorEntry]) -> Vec<ir::ErrorEntry> {
     let Some(refs) = &d.errors else {
         ctx.warning(
             &d.name,
@@ -749,12 +638,7 @@ fn check_error_refs(
     let mut seen = HashSet::new();
     for r in &refs.value {
         if !seen.insert(r.value.clone()) {
-            ctx.error(
-                r,
-                format!("error `{}` is listed twice", r.value),
-                "duplicate error",
-                "list each error once",
-            );
+            ctx.error(r, format!("error `{}` is listed twice", r.value), "duplicate error", "list each error once");
             continue;
         }
         match table.iter().find(|e| e.name == r.value) {
@@ -764,12 +648,7 @@ fn check_error_refs(
                     || "declare it in the service's `errors:` table".to_owned(),
                     |c| format!("did you mean `{c}`?"),
                 );
-                ctx.error(
-                    r,
-                    format!("unknown error `{}`", r.value),
-                    "not in the service error table",
-                    hint,
-                );
+                ctx.error(r, format!("unknown error `{}`", r.value), "not in the service error table", hint);
             }
         }
     }

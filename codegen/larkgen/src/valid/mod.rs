@@ -71,11 +71,7 @@ pub fn check(paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, V
         }
     }
     if paths.is_empty() {
-        let file = Arc::new(SourceFile::new(
-            Path::new("<none>"),
-            "<none>".into(),
-            String::new(),
-        ));
+        let file = Arc::new(SourceFile::new(Path::new("<none>"), "<none>".into(), String::new()));
         diags.error(
             &Loc::start_of(&file),
             "no spec file given",
@@ -86,28 +82,15 @@ pub fn check(paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, V
 
     let mut seen_modules: HashMap<String, ()> = HashMap::new();
     for (file, service) in &loaded {
-        let mut ctx = Ctx {
-            file: Arc::clone(file),
-            diags: &mut diags,
-        };
+        let mut ctx = Ctx { file: Arc::clone(file), diags: &mut diags };
         // The platform file named by the service, relative to it.
         let rel = &service.service.value.platform;
-        let platform_path = normalize(
-            &file
-                .path
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join(&rel.value),
-        );
+        let platform_path = normalize(&file.path.parent().unwrap_or(Path::new(".")).join(&rel.value));
         match &platform {
             Some((p, _)) if same_file(p, &platform_path) => {}
             Some((p, _)) => ctx.error(
                 rel,
-                format!(
-                    "this service uses platform `{}`, another service uses `{}`",
-                    rel.value,
-                    p.display()
-                ),
+                format!("this service uses platform `{}`, another service uses `{}`", rel.value, p.display()),
                 "different platform file",
                 "generate services of one platform together; all must name the same platform file",
             ),
@@ -133,11 +116,7 @@ pub fn check(paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, V
         }
     }
     if loaded.is_empty() && !paths.is_empty() && !diags.has_errors() {
-        let file = Arc::new(SourceFile::new(
-            &paths[0],
-            load::display_name(&paths[0], base),
-            String::new(),
-        ));
+        let file = Arc::new(SourceFile::new(&paths[0], load::display_name(&paths[0], base), String::new()));
         diags.error(
             &Loc::start_of(&file),
             "no service file given",
@@ -153,8 +132,7 @@ pub fn check(paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, V
 }
 
 fn is_platform_file(text: &str) -> bool {
-    text.lines().any(|l| l.starts_with("platform:"))
-        && !text.lines().any(|l| l.starts_with("service:"))
+    text.lines().any(|l| l.starts_with("platform:")) && !text.lines().any(|l| l.starts_with("service:"))
 }
 
 fn load_platform(
@@ -173,10 +151,7 @@ fn load_platform(
     let Some(parsed) = load::parse::<spec::PlatformFile>(file, diags) else {
         return;
     };
-    let mut ctx = Ctx {
-        file: Arc::clone(file),
-        diags,
-    };
+    let mut ctx = Ctx { file: Arc::clone(file), diags };
     if let Some(platform) = check_platform(&mut ctx, &parsed.platform.value) {
         *slot = Some((normalize(path), platform));
     }
@@ -194,15 +169,10 @@ fn check_platform(ctx: &mut Ctx<'_>, p: &spec::PlatformDef) -> Option<ir::Platfo
     let mut base_urls = Vec::new();
     for b in &p.base_urls.value {
         let url = &b.value.url;
-        if !url.value.starts_with("https://") && !url.value.starts_with("http://")
-            || url.value.ends_with('/')
-        {
+        if !url.value.starts_with("https://") && !url.value.starts_with("http://") || url.value.ends_with('/') {
             ctx.error(
                 url,
-                format!(
-                    "base URL `{}` is not an absolute URL without trailing slash",
-                    url.value
-                ),
+                format!("base URL `{}` is not an absolute URL without trailing slash", url.value),
                 "bad URL",
                 "write it as `https://host`",
             );
@@ -227,19 +197,13 @@ fn check_platform(ctx: &mut Ctx<'_>, p: &spec::PlatformDef) -> Option<ir::Platfo
         );
     }
     let env = &p.envelope.value;
-    for (field, standard) in [
-        (&env.code_field, "code"),
-        (&env.message_field, "msg"),
-        (&env.data_field, "data"),
-        (&env.error_field, "error"),
-    ] {
+    for (field, standard) in
+        [(&env.code_field, "code"), (&env.message_field, "msg"), (&env.data_field, "data"), (&env.error_field, "error")]
+    {
         if field.value != standard {
             ctx.error(
                 field,
-                format!(
-                    "envelope field `{}` is not supported; the runtime decodes `{standard}`",
-                    field.value
-                ),
+                format!("envelope field `{}` is not supported; the runtime decodes `{standard}`", field.value),
                 "non-standard envelope",
                 format!("Lark envelopes use `{standard}`; write `{standard}`"),
             );
@@ -257,11 +221,7 @@ fn check_platform(ctx: &mut Ctx<'_>, p: &spec::PlatformDef) -> Option<ir::Platfo
 }
 
 /// Checks an error table: names are UpperCamelCase and unique, codes unique, actions known.
-pub(crate) fn check_errors(
-    ctx: &mut Ctx<'_>,
-    defs: &[Spanned<spec::ErrorDef>],
-    owner: &str,
-) -> Vec<ir::ErrorEntry> {
+pub(crate) fn check_errors(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::ErrorDef>], owner: &str) -> Vec<ir::ErrorEntry> {
     let mut by_code: HashMap<i64, ()> = HashMap::new();
     let mut by_name: HashMap<String, ()> = HashMap::new();
     let mut out = Vec::new();
@@ -271,10 +231,7 @@ pub(crate) fn check_errors(
         if by_name.insert(e.name.value.clone(), ()).is_some() {
             ctx.error(
                 &e.name,
-                format!(
-                    "error name `{}` is declared twice in the {owner} table",
-                    e.name.value
-                ),
+                format!("error name `{}` is declared twice in the {owner} table", e.name.value),
                 "duplicate name",
                 "give every error its own variant name",
             );
@@ -282,10 +239,7 @@ pub(crate) fn check_errors(
         if by_code.insert(e.code.value, ()).is_some() {
             ctx.error(
                 &e.code,
-                format!(
-                    "error code {} is declared twice in the {owner} table",
-                    e.code.value
-                ),
+                format!("error code {} is declared twice in the {owner} table", e.code.value),
                 "duplicate code",
                 "keep one row per code",
             );

@@ -14,9 +14,7 @@ use crate::spec;
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 pub(crate) fn is_snake(s: &str) -> bool {
-    !s.is_empty()
-        && s.to_snake_case() == s
-        && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+    !s.is_empty() && s.to_snake_case() == s && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
 }
 
 pub(crate) fn is_upper_camel(s: &str) -> bool {
@@ -45,10 +43,7 @@ pub(crate) fn check_type_name(ctx: &mut Ctx<'_>, name: &Spanned<String>, what: &
 pub(crate) fn check_field_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) -> bool {
     let rust = name.value.to_snake_case();
     if rust.is_empty()
-        || !rust
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        || !rust.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         || !rust.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     {
         ctx.error(
@@ -72,11 +67,7 @@ pub(crate) fn check_field_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) -> boo
 }
 
 /// Fields whose Rust names collide after snake_case conversion (`pageToken` vs `page_token`).
-pub(crate) fn check_field_collisions(
-    ctx: &mut Ctx<'_>,
-    fields: &[&Spanned<spec::FieldDef>],
-    owner: &str,
-) {
+pub(crate) fn check_field_collisions(ctx: &mut Ctx<'_>, fields: &[&Spanned<spec::FieldDef>], owner: &str) {
     let mut seen: HashMap<String, String> = HashMap::new();
     for f in fields {
         let json = &f.value.name.value;
@@ -87,12 +78,7 @@ pub(crate) fn check_field_collisions(
             } else {
                 format!("`{json}` and `{first}` both become `{rust}` in {owner}")
             };
-            ctx.error(
-                &f.value.name,
-                msg,
-                "name collision",
-                "give each field a distinct name",
-            );
+            ctx.error(&f.value.name, msg, "name collision", "give each field a distinct name");
         } else {
             seen.insert(rust, json.clone());
         }
@@ -100,27 +86,13 @@ pub(crate) fn check_field_collisions(
 }
 
 /// Names the emitter derives per endpoint must not clash with the spec's types.
-pub(crate) fn check_generated_names(
-    ctx: &mut Ctx<'_>,
-    types: &[Spanned<spec::TypeDef>],
-    endpoints: &[ir::Endpoint],
-) {
+pub(crate) fn check_generated_names(ctx: &mut Ctx<'_>, types: &[Spanned<spec::TypeDef>], endpoints: &[ir::Endpoint]) {
     let mut generated: HashMap<String, String> = HashMap::new();
     generated.insert("Client".into(), "the service client".into());
     for e in endpoints {
-        let stem = format!(
-            "{}{}",
-            e.resource.to_upper_camel_case(),
-            e.action.to_upper_camel_case()
-        );
-        generated.insert(
-            format!("{stem}Request"),
-            format!("the request builder of `{}`", e.name),
-        );
-        generated.insert(
-            format!("{stem}Error"),
-            format!("the error enum of `{}`", e.name),
-        );
+        let stem = format!("{}{}", e.resource.to_upper_camel_case(), e.action.to_upper_camel_case());
+        generated.insert(format!("{stem}Request"), format!("the request builder of `{}`", e.name));
+        generated.insert(format!("{stem}Error"), format!("the error enum of `{}`", e.name));
         generated.insert(
             format!("{}Resource", e.resource.to_upper_camel_case()),
             format!("the handle of resource `{}`", e.resource),

@@ -18,12 +18,7 @@ pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) ->
         let name = &d.value.name;
         names::check_type_name(ctx, name, "type");
         if BUILTINS.contains(&name.value.as_str()) || name.value == "Unknown" {
-            ctx.error(
-                name,
-                format!("`{}` is a reserved type name", name.value),
-                "reserved",
-                "choose another name",
-            );
+            ctx.error(name, format!("`{}` is a reserved type name", name.value), "reserved", "choose another name");
         }
         if declared.insert(name.value.as_str(), name).is_some() {
             ctx.error(
@@ -35,27 +30,21 @@ pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) ->
         }
     }
     let known: Vec<String> = defs.iter().map(|d| d.value.name.value.clone()).collect();
-    let out: Vec<ir::TypeDef> = defs
-        .iter()
-        .filter_map(|d| check_type(ctx, d, &known))
-        .collect();
+    let out: Vec<ir::TypeDef> = defs.iter().filter_map(|d| check_type(ctx, d, &known)).collect();
     check_cycles(ctx, defs, &out);
     out
 }
 
-fn check_type(
-    ctx: &mut Ctx<'_>,
-    d: &Spanned<spec::TypeDef>,
-    known: &[String],
-) -> Option<ir::TypeDef> {
+fn check_type(ctx: &mut Ctx<'_>, d: &Spanned<spec::TypeDef>, known: &[String]) -> Option<ir::TypeDef> {
     let t = &d.value;
-    let shapes = [
-        t.newtype.is_some(),
-        t.enum_repr.is_some(),
-        t.fields.is_some(),
-    ];
+    let shapes = [t.newtype.is_some(), t.enum_repr.is_some(), t.fields.is_some()];
     if shapes.iter().filter(|s| **s).count() != 1 {
-        ctx.error(&t.name, format!("type `{}` must have exactly one of `newtype`, `enum` or `fields`", t.name.value), "ambiguous or empty type", "an id is `newtype: string`; an enum is `enum: string|integer` with `values`; an object has `fields`");
+        ctx.error(
+            &t.name,
+            format!("type `{}` must have exactly one of `newtype`, `enum` or `fields`", t.name.value),
+            "ambiguous or empty type",
+            "an id is `newtype: string`; an enum is `enum: string|integer` with `values`; an object has `fields`",
+        );
         return None;
     }
     if t.enum_repr.is_none() && t.values.is_some() {
@@ -90,18 +79,10 @@ fn check_type(
         let fields = t.fields.as_ref().expect("one shape is set");
         ir::TypeKind::Struct(check_struct(ctx, t, fields, known)?)
     };
-    Some(ir::TypeDef {
-        name: t.name.value.clone(),
-        description: t.description.clone(),
-        kind,
-    })
+    Some(ir::TypeDef { name: t.name.value.clone(), description: t.description.clone(), kind })
 }
 
-fn check_enum(
-    ctx: &mut Ctx<'_>,
-    t: &spec::TypeDef,
-    repr: &Spanned<String>,
-) -> Option<ir::TypeKind> {
+fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> Option<ir::TypeKind> {
     let integer = match repr.value.as_str() {
         "string" => false,
         "integer" => true,
@@ -175,7 +156,12 @@ fn check_enum(
             }
         };
         if variant == "Unknown" || !names::is_upper_camel(&variant) {
-            ctx.error(&v.value.value, format!("variant name `{variant}` is reserved or invalid"), "bad variant name", "`Unknown` holds values this client does not know; give a `name:` that is UpperCamelCase");
+            ctx.error(
+                &v.value.value,
+                format!("variant name `{variant}` is reserved or invalid"),
+                "bad variant name",
+                "`Unknown` holds values this client does not know; give a `name:` that is UpperCamelCase",
+            );
         } else if !variants.insert(variant.clone()) {
             ctx.error(
                 &v.value.value,
@@ -184,17 +170,9 @@ fn check_enum(
                 "give one of them an explicit `name:`",
             );
         }
-        out.push(ir::EnumValue {
-            variant,
-            wire,
-            description: v.value.description.clone(),
-        });
+        out.push(ir::EnumValue { variant, wire, description: v.value.description.clone() });
     }
-    Some(if integer {
-        ir::TypeKind::IntEnum(out)
-    } else {
-        ir::TypeKind::StringEnum(out)
-    })
+    Some(if integer { ir::TypeKind::IntEnum(out) } else { ir::TypeKind::StringEnum(out) })
 }
 
 fn check_struct(
@@ -216,12 +194,7 @@ fn check_struct(
     let mut out = Vec::new();
     for f in &fields.value {
         if let Some(loc) = &f.value.location {
-            ctx.error(
-                loc,
-                "`in` is only for endpoint parameters",
-                "not a parameter",
-                "remove `in:` from type fields",
-            );
+            ctx.error(loc, "`in` is only for endpoint parameters", "not a parameter", "remove `in:` from type fields");
         }
         if let Some(field) = check_field(ctx, f, known) {
             out.push(field);
@@ -234,10 +207,7 @@ fn check_struct(
             match out.iter().find(|f| f.name == name.value) {
                 Some(f) if f.required => ctx.warning(
                     name,
-                    format!(
-                        "`{}` is required, so `at_least_one_of` always holds",
-                        name.value
-                    ),
+                    format!("`{}` is required, so `at_least_one_of` always holds", name.value),
                     "required field",
                     "list only optional fields",
                 ),
@@ -260,19 +230,11 @@ fn check_struct(
             );
         }
     }
-    Some(ir::Struct {
-        fields: out,
-        at_least_one_of,
-        multipart,
-    })
+    Some(ir::Struct { fields: out, at_least_one_of, multipart })
 }
 
 /// Checks one field or parameter: name, type expression, constraints.
-pub(crate) fn check_field(
-    ctx: &mut Ctx<'_>,
-    f: &Spanned<spec::FieldDef>,
-    known: &[String],
-) -> Option<ir::Field> {
+pub(crate) fn check_field(ctx: &mut Ctx<'_>, f: &Spanned<spec::FieldDef>, known: &[String]) -> Option<ir::Field> {
     let d = &f.value;
     let name_ok = names::check_field_name(ctx, &d.name);
     let ty = parse_ty(ctx, &d.ty, known)?;
@@ -319,10 +281,7 @@ pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &[String]
     }
     if let Ty::Named(name) = leaf {
         if !known.iter().any(|k| k == name) {
-            let all = BUILTINS
-                .iter()
-                .copied()
-                .chain(known.iter().map(String::as_str));
+            let all = BUILTINS.iter().copied().chain(known.iter().map(String::as_str));
             let hint = match closest(name, all) {
                 Some(c) => format!("did you mean `{c}`?"),
                 None => "declare it under `types:`, or use string, boolean, i32, i64, f64, binary, or `T[]`".into(),
@@ -332,12 +291,7 @@ pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &[String]
         }
     }
     if matches!(&parsed, Ty::List(inner) if **inner == Ty::Binary) {
-        ctx.error(
-            ty,
-            "a list of `binary` is not supported",
-            "binary list",
-            "declare one `binary` field per file",
-        );
+        ctx.error(ty, "a list of `binary` is not supported", "binary list", "declare one `binary` field per file");
         return None;
     }
     Some(parsed)
@@ -348,12 +302,7 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
     let is_list = matches!(ty, Ty::List(_));
     let is_number = matches!(ty, Ty::I32 | Ty::I64 | Ty::F64);
     let is_binary = *ty == Ty::Binary;
-    let wrong = |ctx: &mut Ctx<'_>,
-                 present: bool,
-                 at: Option<&Spanned<u64>>,
-                 key: &str,
-                 fits: bool,
-                 kind: &str| {
+    let wrong = |ctx: &mut Ctx<'_>, present: bool, at: Option<&Spanned<u64>>, key: &str, fits: bool, kind: &str| {
         if present && !fits {
             if let Some(at) = at {
                 ctx.error(
@@ -372,77 +321,18 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
             }
         }
     };
-    wrong(
-        ctx,
-        d.min_length.is_some(),
-        d.min_length.as_ref(),
-        "min_length",
-        is_text,
-        "string",
-    );
-    wrong(
-        ctx,
-        d.max_length.is_some(),
-        d.max_length.as_ref(),
-        "max_length",
-        is_text,
-        "string",
-    );
-    wrong(
-        ctx,
-        d.forbidden_chars.is_some(),
-        None,
-        "forbidden_chars",
-        is_text,
-        "string",
-    );
-    wrong(
-        ctx,
-        d.extensions.is_some(),
-        None,
-        "extensions",
-        is_text,
-        "string",
-    );
-    wrong(
-        ctx,
-        d.min_items.is_some(),
-        d.min_items.as_ref(),
-        "min_items",
-        is_list,
-        "list (`T[]`)",
-    );
-    wrong(
-        ctx,
-        d.max_items.is_some(),
-        d.max_items.as_ref(),
-        "max_items",
-        is_list,
-        "list (`T[]`)",
-    );
-    wrong(
-        ctx,
-        d.min_bytes.is_some(),
-        d.min_bytes.as_ref(),
-        "min_bytes",
-        is_binary,
-        "`binary`",
-    );
-    wrong(
-        ctx,
-        d.max_bytes.is_some(),
-        d.max_bytes.as_ref(),
-        "max_bytes",
-        is_binary,
-        "`binary`",
-    );
+    wrong(ctx, d.min_length.is_some(), d.min_length.as_ref(), "min_length", is_text, "string");
+    wrong(ctx, d.max_length.is_some(), d.max_length.as_ref(), "max_length", is_text, "string");
+    wrong(ctx, d.forbidden_chars.is_some(), None, "forbidden_chars", is_text, "string");
+    wrong(ctx, d.extensions.is_some(), None, "extensions", is_text, "string");
+    wrong(ctx, d.min_items.is_some(), d.min_items.as_ref(), "min_items", is_list, "list (`T[]`)");
+    wrong(ctx, d.max_items.is_some(), d.max_items.as_ref(), "max_items", is_list, "list (`T[]`)");
+    wrong(ctx, d.min_bytes.is_some(), d.min_bytes.as_ref(), "min_bytes", is_binary, "`binary`");
+    wrong(ctx, d.max_bytes.is_some(), d.max_bytes.as_ref(), "max_bytes", is_binary, "`binary`");
     if (d.min.is_some() || d.max.is_some()) && !is_number {
         ctx.error(
             &d.name,
-            format!(
-                "`min`/`max` do not apply to a field of type `{}`",
-                d.ty.value
-            ),
+            format!("`min`/`max` do not apply to a field of type `{}`", d.ty.value),
             "constraint on the wrong type",
             "`min`/`max` apply to number fields; use min_length/max_length for strings",
         );
@@ -457,10 +347,7 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
             if min.value > max.value {
                 ctx.error(
                     min,
-                    format!(
-                        "min_{what} {} is greater than max_{what} {}",
-                        min.value, max.value
-                    ),
+                    format!("min_{what} {} is greater than max_{what} {}", min.value, max.value),
                     "contradicts max",
                     "swap the bounds or fix one of them",
                 );
@@ -492,11 +379,7 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
         max_items: d.max_items.as_ref().map(|v| v.value),
         min: d.min.as_ref().map(|v| v.value),
         max: d.max.as_ref().map(|v| v.value),
-        forbidden_chars: d
-            .forbidden_chars
-            .as_ref()
-            .map(|v| v.value.clone())
-            .unwrap_or_default(),
+        forbidden_chars: d.forbidden_chars.as_ref().map(|v| v.value.clone()).unwrap_or_default(),
         extensions: d.extensions.clone().unwrap_or_default(),
         min_bytes: d.min_bytes.as_ref().map(|v| v.value),
         max_bytes: d.max_bytes.as_ref().map(|v| v.value),
@@ -525,13 +408,13 @@ fn check_cycles(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>], types: &[ir:
         while let Some((node, path)) = stack.pop() {
             for next in direct(&node) {
                 if &next == start {
-                    let chain = path
-                        .iter()
-                        .chain(std::iter::once(&next))
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(" → ");
-                    ctx.error(&d.value.name, format!("type `{start}` contains itself: {chain}"), "infinite type", "break the cycle with a list (`T[]`), which adds the indirection a recursive type needs");
+                    let chain = path.iter().chain(std::iter::once(&next)).cloned().collect::<Vec<_>>().join(" → ");
+                    ctx.error(
+                        &d.value.name,
+                        format!("type `{start}` contains itself: {chain}"),
+                        "infinite type",
+                        "break the cycle with a list (`T[]`), which adds the indirection a recursive type needs",
+                    );
                     stack.clear();
                     break;
                 }

@@ -1,0 +1,102 @@
+//! The `larkgen` binary: `generate` writes the committed crate, `check` validates and
+//! detects stale generated code.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+fn larkgen(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_larkgen")).args(args).current_dir(root()).output().expect("larkgen runs")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("readable").flatten() {
+        std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+    }
+}
+
+#[test]
+fn generate_reproduces_the_committed_crate() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let o = larkgen(&["generate", "--out", out.path().to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for name in ["lib.rs", "platform.rs", "baike_v1.rs"] {
+        let fresh = std::fs::read_to_string(out.path().join(name)).expect("generated");
+        let committed = std::fs::read_to_string(root().join("generated/src").join(name)).expect("committed");
+        assert!(
+            fresh == committed,
+            "{name} differs from the committed file: run `cargo run -p larkgen-cli -- generate`"
+        );
+    }
+}
+
+#[test]
+fn check_passes_on_the_committed_crate() {
+    let o = larkgen(&["check"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("up to date"));
+}
+
+#[test]
+fn check_names_stale_and_extra_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&root().join("generated/src"), dir.path());
+    let service = dir.path().join("baike_v1.rs");
+    let text = std::fs::read_to_string(&service).expect("read");
+    std::fs::write(&service, text.replace("Download the original image", "Download an image")).expect("edit");
+    std::fs::write(dir.path().join("leftover.rs"), "// old service").expect("extra");
+    let o = larkgen(&["check", "--generated", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("baike_v1.rs") && err.contains("leftover.rs"), "{err}");
+    assert!(!err.contains("platform.rs"), "unchanged files are not reported: {err}");
+}
+
+#[test]
+fn check_reports_spec_errors_with_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(root().join("spec/platform.yaml"), dir.path().join("platform.yaml")).expect("copy");
+    let spec = std::fs::read_to_string(root().join("spec/baike-v1.yaml")).expect("read");
+    let broken = spec.replacen(
+        "method: GET\n    path: /open-apis/baike/v1/files/{file_token}/download",
+        "method: FETCH\n    path: /open-apis/baike/v1/files/{file_token}/download",
+        1,
+    );
+    assert_ne!(spec, broken);
+    let path = dir.path().join("baike-v1.yaml");
+    std::fs::write(&path, broken).expect("write");
+    let o = Command::new(env!("CARGO_BIN_EXE_larkgen"))
+        .args(["check", "--no-drift", "baike-v1.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("baike-v1.yaml:") && err.contains("`FETCH` is not an HTTP method"), "{err}");
+    assert!(err.contains("GET, POST, PUT, PATCH or DELETE"), "hint shown: {err}");
+}
+
+#[test]
+fn warnings_alone_do_not_fail_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(root().join("spec/platform.yaml"), dir.path().join("platform.yaml")).expect("copy");
+    let spec = std::fs::read_to_string(root().join("spec/baike-v1.yaml")).expect("read");
+    let no_errors = spec.replacen(
+        "    response: { kind: binary }\n    errors: [InvalidParam, NetworkAnomaly]",
+        "    response: { kind: binary }",
+        1,
+    );
+    assert_ne!(spec, no_errors);
+    std::fs::write(dir.path().join("baike-v1.yaml"), no_errors).expect("write");
+    let o = Command::new(env!("CARGO_BIN_EXE_larkgen"))
+        .args(["check", "--no-drift", "baike-v1.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("declares no errors"));
+}
