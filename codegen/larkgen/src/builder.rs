@@ -1,11 +1,9 @@
 //! The build-script entry point:
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     let out = std::env::var("OUT_DIR").unwrap();
-//!     larkgen::Builder::new().spec("spec/baike-v1.yaml").write_to(out).unwrap();
-//! }
+//! // build.rs: `fn main()` runs this.
+//! let out = std::env::var("OUT_DIR").unwrap();
+//! larkgen::Builder::new().spec("spec/baike-v1.yaml").write_to(out).unwrap();
 //! // lib.rs: include!(concat!(env!("OUT_DIR"), "/larkgen.rs"));
 //! ```
 

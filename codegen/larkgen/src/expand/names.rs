@@ -76,5 +76,5 @@ pub(crate) fn arg(t: &Ty, value: &Ident) -> (TokenStream, TokenStream) {
 
 /// A struct-literal field `id: value`, shortened to `id` when the value is the binding itself.
 pub(crate) fn init(id: &Ident, value: &TokenStream) -> TokenStream {
-    if value.to_string() == id.to_string() { quote!(#id) } else { quote!(#id: #value) }
+    if *id == value.to_string() { quote!(#id) } else { quote!(#id: #value) }
 }

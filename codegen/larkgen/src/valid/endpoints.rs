@@ -193,15 +193,15 @@ fn check_limits(ctx: &mut Ctx<'_>, limits: Option<&Spanned<spec::LimitsDef>>) ->
             );
         }
     }
-    if let (Some(s), Some(m)) = (s, m) {
-        if s.value > m.value {
-            ctx.error(
-                s,
-                format!("{} per second is more than {} per minute", s.value, m.value),
-                "per_second above per_minute",
-                "check the documented numbers; per_minute is usually the larger",
-            );
-        }
+    if let (Some(s), Some(m)) = (s, m)
+        && s.value > m.value
+    {
+        ctx.error(
+            s,
+            format!("{} per second is more than {} per minute", s.value, m.value),
+            "per_second above per_minute",
+            "check the documented numbers; per_minute is usually the larger",
+        );
     }
     if s.is_none() && m.is_none() {
         ctx.error(
@@ -611,15 +611,15 @@ fn check_pagination_types(
         let (Some(p), ir::Response::Json(t)) = (&e.pagination, &e.response) else {
             continue;
         };
-        if let Some(first) = by_type.insert(t, &p.items_field).filter(|f| *f != p.items_field) {
-            if let Some(d) = defs.value.iter().find(|d| d.value.name.value == e.name) {
-                ctx.error(
-                    &d.value.name,
-                    format!("`{t}` is paged by `{first}` elsewhere and by `{}` here", p.items_field),
-                    "conflicting pagination",
-                    "use one items field per page type",
-                );
-            }
+        if let Some(first) = by_type.insert(t, &p.items_field).filter(|f| *f != p.items_field)
+            && let Some(d) = defs.value.iter().find(|d| d.value.name.value == e.name)
+        {
+            ctx.error(
+                &d.value.name,
+                format!("`{t}` is paged by `{first}` elsewhere and by `{}` here", p.items_field),
+                "conflicting pagination",
+                "use one items field per page type",
+            );
         }
     }
 }

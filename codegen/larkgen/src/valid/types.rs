@@ -279,16 +279,16 @@ pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &[String]
     while let Ty::List(inner) = leaf {
         leaf = inner;
     }
-    if let Ty::Named(name) = leaf {
-        if !known.iter().any(|k| k == name) {
-            let all = BUILTINS.iter().copied().chain(known.iter().map(String::as_str));
-            let hint = match closest(name, all) {
-                Some(c) => format!("did you mean `{c}`?"),
-                None => "declare it under `types:`, or use string, boolean, i32, i64, f64, binary, or `T[]`".into(),
-            };
-            ctx.error(ty, format!("unknown type `{name}`"), "unknown type", hint);
-            return None;
-        }
+    if let Ty::Named(name) = leaf
+        && !known.iter().any(|k| k == name)
+    {
+        let all = BUILTINS.iter().copied().chain(known.iter().map(String::as_str));
+        let hint = match closest(name, all) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => "declare it under `types:`, or use string, boolean, i32, i64, f64, binary, or `T[]`".into(),
+        };
+        ctx.error(ty, format!("unknown type `{name}`"), "unknown type", hint);
+        return None;
     }
     if matches!(&parsed, Ty::List(inner) if **inner == Ty::Binary) {
         ctx.error(ty, "a list of `binary` is not supported", "binary list", "declare one `binary` field per file");
@@ -337,32 +337,33 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
             "`min`/`max` apply to number fields; use min_length/max_length for strings",
         );
     }
-    let pairs: [(&str, Option<&Spanned<u64>>, Option<&Spanned<u64>>); 3] = [
+    type Bound<'a> = Option<&'a Spanned<u64>>;
+    let pairs: [(&str, Bound<'_>, Bound<'_>); 3] = [
         ("length", d.min_length.as_ref(), d.max_length.as_ref()),
         ("items", d.min_items.as_ref(), d.max_items.as_ref()),
         ("bytes", d.min_bytes.as_ref(), d.max_bytes.as_ref()),
     ];
     for (what, min, max) in pairs {
-        if let (Some(min), Some(max)) = (min, max) {
-            if min.value > max.value {
-                ctx.error(
-                    min,
-                    format!("min_{what} {} is greater than max_{what} {}", min.value, max.value),
-                    "contradicts max",
-                    "swap the bounds or fix one of them",
-                );
-            }
-        }
-    }
-    if let (Some(min), Some(max)) = (&d.min, &d.max) {
-        if min.value > max.value {
+        if let (Some(min), Some(max)) = (min, max)
+            && min.value > max.value
+        {
             ctx.error(
                 min,
-                format!("min {} is greater than max {}", min.value, max.value),
+                format!("min_{what} {} is greater than max_{what} {}", min.value, max.value),
                 "contradicts max",
                 "swap the bounds or fix one of them",
             );
         }
+    }
+    if let (Some(min), Some(max)) = (&d.min, &d.max)
+        && min.value > max.value
+    {
+        ctx.error(
+            min,
+            format!("min {} is greater than max {}", min.value, max.value),
+            "contradicts max",
+            "swap the bounds or fix one of them",
+        );
     }
     if let Some(max) = d.max_length.as_ref().filter(|m| m.value == 0) {
         ctx.error(
