@@ -12,3 +12,7 @@ pub mod via_build {
 pub mod via_macro {
     larkgen_macros::client!("../spec/baike-v1.yaml");
 }
+
+/// The README's usage example, compiled as a doctest so it stays true.
+#[doc = include_str!("../../README.md")]
+pub mod readme {}
