@@ -3,7 +3,7 @@
 //!
 //! Build a runtime client with [`builder()`], wrap it in a service client, call endpoints:
 //! `baike_v1::Client::new(client).file().download(token).send().await?`.
-#![deny(missing_docs)]
+#![deny(warnings, missing_docs)]
 pub use ::larkgen_runtime as runtime;
 #[rustfmt::skip]
 mod platform;

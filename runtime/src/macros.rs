@@ -90,8 +90,10 @@ macro_rules! string_enum {
                 self.as_str()
             }
         }
-        impl ::std::convert::From<&str> for $name {
-            fn from(value: &str) -> Self {
+        impl $name {
+            /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+            /// `From<&str>`: a bare string must not pass where the enum is expected.
+            pub fn from_wire(value: &str) -> Self {
                 match value {
                     $($value => Self::$variant,)*
                     other => Self::Unknown(other.to_owned()),
@@ -111,7 +113,7 @@ macro_rules! string_enum {
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 let raw = <::std::borrow::Cow<'de, str> as $crate::serde::Deserialize>::deserialize(d)?;
-                ::std::result::Result::Ok(Self::from(&*raw))
+                ::std::result::Result::Ok(Self::from_wire(&raw))
             }
         }
         impl $crate::Validate for $name {
@@ -141,8 +143,10 @@ macro_rules! int_enum {
                 }
             }
         }
-        impl ::std::convert::From<i64> for $name {
-            fn from(value: i64) -> Self {
+        impl $name {
+            /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+            /// `From<i64>`: a bare number must not pass where the enum is expected.
+            pub fn from_wire(value: i64) -> Self {
                 match value {
                     $($value => Self::$variant,)*
                     other => Self::Unknown(other),
@@ -161,7 +165,7 @@ macro_rules! int_enum {
         }
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                <i64 as $crate::serde::Deserialize>::deserialize(d).map(Self::from)
+                <i64 as $crate::serde::Deserialize>::deserialize(d).map(Self::from_wire)
             }
         }
         impl $crate::Validate for $name {

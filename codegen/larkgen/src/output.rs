@@ -43,7 +43,7 @@ pub(crate) fn render(expanded: &Expanded, inputs: Vec<PathBuf>) -> Result<Genera
         #![doc = ""]
         #![doc = " Build a runtime client with [`builder()`], wrap it in a service client, call endpoints:"]
         #![doc = " `baike_v1::Client::new(client).file().download(token).send().await?`."]
-        #![deny(missing_docs)]
+        #![deny(warnings, missing_docs)]
         pub use ::larkgen_runtime as runtime;
         #[rustfmt::skip]
         mod platform;
