@@ -24,6 +24,8 @@ struct State<R, I> {
     next: Option<Option<String>>,
     seen: HashSet<String>,
     buffer: VecDeque<I>,
+    /// An error to yield once the buffered items are out (a repeated token).
+    failure: Option<Error>,
 }
 
 /// All items of all pages, fetched lazily one page at a time.
@@ -41,11 +43,14 @@ where
     F: Fn(R, Option<String>) -> Fut,
     Fut: Future<Output = Result<P, E>>,
 {
-    let state = State { request, next: Some(None), seen: HashSet::new(), buffer: VecDeque::new() };
+    let state = State { request, next: Some(None), seen: HashSet::new(), buffer: VecDeque::new(), failure: None };
     futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {
         loop {
             if let Some(item) = state.buffer.pop_front() {
                 return Some((Ok(item), (state, fetch)));
+            }
+            if let Some(err) = state.failure.take() {
+                return Some((Err(E::from(err)), (state, fetch)));
             }
             let token = state.next.take()?;
             let page = match fetch(state.request.clone(), token).await {
@@ -57,13 +62,9 @@ where
             match next.filter(|t| !t.is_empty()) {
                 None => state.next = None,
                 Some(t) if !state.seen.insert(t.clone()) => {
-                    let err = repeated_token(endpoint, &t);
                     // Yield what this page brought, then the error, then stop.
-                    if state.buffer.is_empty() {
-                        return Some((Err(E::from(err)), (state, fetch)));
-                    }
-                    state.buffer.clear();
-                    return Some((Err(E::from(err)), (state, fetch)));
+                    state.failure = Some(repeated_token(endpoint, &t));
+                    state.next = None;
                 }
                 Some(t) => state.next = Some(Some(t)),
             }
