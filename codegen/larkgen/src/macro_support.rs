@@ -29,7 +29,9 @@ pub fn expand(input: TokenStream, manifest_dir: &Path) -> TokenStream {
     let checked = crate::check(&paths, manifest_dir);
     let Some(api) = checked.api else {
         let errors = checked.diagnostics.errors().map(|d| {
-            let message = format!("{}\n{}", d, d.render_plain());
+            // rustc prints `error: ` itself; the rendering then names file:line:col under it.
+            let rendered = d.render_plain();
+            let message = rendered.strip_prefix("error: ").unwrap_or(&rendered).trim_end().to_owned();
             syn::Error::new(first.span(), message).to_compile_error()
         });
         return quote!(#(#errors)*);

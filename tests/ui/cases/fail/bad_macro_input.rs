@@ -1,0 +1,2 @@
+larkgen_macros::client!(spec / baike);
+fn main() {}

@@ -1,0 +1,2 @@
+larkgen_macros::client!("../../../../tests/ui/specs/unknown-type.yaml");
+fn main() {}

@@ -1,0 +1,1 @@
+//! Home of the trybuild cases in `cases/` (see `tests/ui.rs`).
