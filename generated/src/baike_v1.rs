@@ -2675,6 +2675,13 @@ impl ::larkgen_runtime::Validate for FileUploadForm {
                 extensions: &["bmp", "gif", "png", "jpeg", "jpg", "webp", "ico", "icon"],
             },
         );
+        out.file_size(
+            path,
+            "file",
+            ::std::option::Option::Some(&self.file),
+            ::std::option::Option::Some(3072),
+            ::std::option::Option::Some(10485760),
+        );
     }
 }
 impl ::larkgen_runtime::Form for FileUploadForm {

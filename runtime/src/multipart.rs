@@ -113,7 +113,8 @@ pub(crate) async fn build_form(parts: &[FormPart]) -> Result<reqwest::multipart:
             FormPart::Text { name, value } => form = form.text(*name, value.clone()),
             FormPart::File { name, source, min_bytes, max_bytes } => {
                 let len = source.len().await.map_err(|e| io_violation(name, e))?;
-                violations.range("", name, Some(len as i64), min_bytes.map(|v| v as i64), max_bytes.map(|v| v as i64));
+                // Checked before sending too; this catches a file changed since.
+                violations.byte_len("body", name, len, *min_bytes, *max_bytes);
                 let file_name = match source {
                     FileSource::Path(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()),
                     FileSource::Bytes(_) => None,
@@ -137,6 +138,6 @@ pub(crate) async fn build_form(parts: &[FormPart]) -> Result<reqwest::multipart:
 
 fn io_violation(name: &str, e: std::io::Error) -> Error {
     let mut v = Violations::new();
-    v.push(name.to_owned(), "readable file", e.to_string());
+    v.push(crate::validate::join("body", name), "readable file", e.to_string());
     Error::Validation(v)
 }

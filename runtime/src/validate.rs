@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::multipart::FileSource;
+
 /// One broken constraint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
@@ -166,6 +168,36 @@ impl Violations {
                 format!("at_least_one_of = [{}]", names.join(", ")),
                 "none of them is set",
             );
+        }
+    }
+
+    /// Checks the size of a file to upload (a file on disk is looked up, not read).
+    pub fn file_size(
+        &mut self,
+        path: &str,
+        field: &str,
+        file: Option<&FileSource>,
+        min_bytes: Option<u64>,
+        max_bytes: Option<u64>,
+    ) {
+        let len = match file {
+            None => return,
+            Some(FileSource::Bytes(b)) => b.len() as u64,
+            Some(FileSource::Path(p)) => match std::fs::metadata(p) {
+                Ok(meta) => meta.len(),
+                Err(e) => return self.push(join(path, field), "readable file", format!("{}: {e}", p.display())),
+            },
+        };
+        self.byte_len(path, field, len, min_bytes, max_bytes);
+    }
+
+    /// Checks a size in bytes against its bounds.
+    pub(crate) fn byte_len(&mut self, path: &str, field: &str, len: u64, min: Option<u64>, max: Option<u64>) {
+        if let Some(min) = min.filter(|&min| len < min) {
+            self.push(join(path, field), format!("min_bytes = {min}"), format!("has {len} bytes"));
+        }
+        if let Some(max) = max.filter(|&max| len > max) {
+            self.push(join(path, field), format!("max_bytes = {max}"), format!("has {len} bytes"));
         }
     }
 

@@ -232,10 +232,18 @@ fn validate_impl(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<Stri
     }
     let mut body = Vec::new();
     for f in &s.fields {
-        if f.ty == Ty::Binary {
-            continue; // sizes are checked when the file is read
-        }
         let id = field_ident(&f.name);
+        if f.ty == Ty::Binary {
+            // Checked here, before any request (the token fetch included), and again when
+            // the file is read for sending.
+            let json = &f.name;
+            let file = if f.required { quote!(::std::option::Option::Some(&self.#id)) } else { quote!(self.#id.as_ref()) };
+            let (min, max) = (opt_u64(f.rules.min_bytes), opt_u64(f.rules.max_bytes));
+            if f.rules.min_bytes.is_some() || f.rules.max_bytes.is_some() {
+                body.push(quote!(out.file_size(path, #json, #file, #min, #max);));
+            }
+            continue;
+        }
         body.push(field_checks(f, quote!(self.#id), quote!(path), quote!(out)));
         if matches!(leaf(&f.ty), Ty::Named(n) if validated.get(n).copied().unwrap_or(false)) {
             let json = &f.name;

@@ -1,0 +1,223 @@
+//! file.upload end to end: the multipart form on the wire (a text part `name` and a file
+//! part `file`, from memory or streamed from disk), the documented limits (3 KB–10 MB, image
+//! extensions) enforced before anything is sent, and the returned `FileToken` used as is by
+//! `file.download` and in `related_meta.images`.
+
+mod support;
+
+use lark_client::baike_v1::*;
+use lark_client::runtime::{Error, FileSource};
+use support::*;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const UPLOAD: &str = "/open-apis/baike/v1/files/upload";
+/// The token the mock hands back.
+const TOKEN: &str = "boxbcEcmKiD3vgqWTpvdc7jc";
+const KB: usize = 1024;
+const MB: usize = 1024 * 1024;
+
+/// Image-like bytes (not constant, so a shifted or truncated copy is caught).
+fn image(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 % 253) as u8).collect()
+}
+
+/// A server accepting one upload and answering the official example.
+async fn upload_server() -> MockServer {
+    let server = MockServer::start().await;
+    mount_token(&server, TENANT_TOKEN, 1).await;
+    Mock::given(method("POST"))
+        .and(path(UPLOAD))
+        .and(header("authorization", format!("Bearer {TENANT_TOKEN}").as_str()))
+        .respond_with(lark_ok(serde_json::json!({ "file_token": TOKEN })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn upload_request(server: &MockServer) -> Request {
+    let requests = server.received_requests().await.expect("recorded");
+    let mut uploads: Vec<Request> = requests.into_iter().filter(|r| r.url.path() == UPLOAD).collect();
+    assert_eq!(uploads.len(), 1);
+    uploads.remove(0)
+}
+
+/// One part of a multipart body.
+#[derive(Debug)]
+struct Part {
+    headers: String,
+    content: Vec<u8>,
+}
+
+impl Part {
+    /// The `Content-Disposition` header line, lower-cased.
+    fn disposition(&self) -> String {
+        let line = self.headers.lines().find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"));
+        line.unwrap_or_default().to_ascii_lowercase()
+    }
+}
+
+/// Splits a `multipart/form-data` body into its parts, using the boundary of its content type.
+fn parts(request: &Request) -> Vec<Part> {
+    let content_type = request.headers.get("content-type").and_then(|v| v.to_str().ok()).expect("content type");
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("multipart content type");
+    let delimiter = format!("--{boundary}").into_bytes();
+    let body = &request.body;
+    let mut starts = Vec::new();
+    let mut i = 0;
+    while let Some(p) = find(&body[i..], &delimiter) {
+        starts.push(i + p);
+        i += p + delimiter.len();
+    }
+    assert!(body[starts[starts.len() - 1]..].starts_with(&[delimiter.as_slice(), b"--"].concat()), "closing boundary");
+    starts
+        .windows(2)
+        .map(|w| {
+            let raw = &body[w[0] + delimiter.len() + 2..w[1] - 2]; // skip "\r\n" after the boundary and before the next
+            let split = find(raw, b"\r\n\r\n").expect("part headers end");
+            Part { headers: String::from_utf8_lossy(&raw[..split]).into_owned(), content: raw[split + 4..].to_vec() }
+        })
+        .collect()
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The violations of a refused upload.
+fn violations(err: &FileUploadError) -> Vec<(String, String, String)> {
+    let FileUploadError::Unhandled(Error::Validation(v)) = err else { panic!("expected a validation error, got {err:?}") };
+    v.iter().map(|v| (v.field.clone(), v.rule.clone(), v.problem.clone())).collect()
+}
+
+/// Sends `form` to a server that must receive nothing at all (not even a token request).
+async fn refused(form: FileUploadForm) -> FileUploadError {
+    let server = MockServer::start().await;
+    let err = baike(&server.uri()).file().upload(form).send().await.expect_err("refused before sending");
+    assert!(server.received_requests().await.expect("recorded").is_empty(), "nothing reached the server");
+    err
+}
+
+#[tokio::test]
+async fn upload_from_bytes_sends_a_name_part_and_a_file_part() {
+    let server = upload_server().await;
+    let bytes = image(5 * KB);
+    let data = baike(&server.uri()).file().upload(FileUploadForm::new("cat.png", bytes.clone())).send().await;
+    assert_eq!(data.expect("uploaded").file_token, FileToken::new(TOKEN));
+
+    let parts = parts(&upload_request(&server).await);
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    assert_eq!(parts[0].disposition(), "content-disposition: form-data; name=\"name\"");
+    assert_eq!(parts[0].content, b"cat.png");
+    assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"unknown-file\"");
+    assert_eq!(parts[1].content, bytes, "the file bytes arrive unchanged");
+}
+
+#[tokio::test]
+async fn upload_from_a_path_streams_the_file() {
+    let server = upload_server().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("photo.jpeg");
+    let bytes = image(3 * MB + 11);
+    std::fs::write(&file, &bytes).expect("written");
+
+    let form = FileUploadForm::new("photo.jpeg", FileSource::path(&file));
+    baike(&server.uri()).file().upload(form).send().await.expect("uploaded");
+
+    let parts = parts(&upload_request(&server).await);
+    assert_eq!(parts[0].content, b"photo.jpeg");
+    assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"photo.jpeg\"");
+    assert!(parts[1].content == bytes, "the file content arrives unchanged ({} bytes)", parts[1].content.len());
+}
+
+#[tokio::test]
+async fn the_size_bounds_themselves_are_accepted() {
+    for len in [3 * KB, 10 * MB] {
+        let server = upload_server().await;
+        let form = FileUploadForm::new("edge.webp", image(len));
+        baike(&server.uri()).file().upload(form).send().await.unwrap_or_else(|e| panic!("{len} bytes: {e}"));
+        assert_eq!(parts(&upload_request(&server).await)[1].content.len(), len);
+    }
+}
+
+#[tokio::test]
+async fn a_1_kb_file_is_refused_before_sending() {
+    let err = refused(FileUploadForm::new("small.png", image(KB))).await;
+    let found = violations(&err);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (field, rule, problem) = &found[0];
+    assert_eq!(field, "body.file");
+    assert!(rule.contains("3072"), "names the minimum: {rule}");
+    assert!(problem.contains("1024"), "names the size: {problem}");
+    assert!(err.to_string().contains("body.file"), "{err}");
+}
+
+#[tokio::test]
+async fn an_11_mb_file_is_refused_before_sending() {
+    let err = refused(FileUploadForm::new("big.png", image(11 * MB))).await;
+    let found = violations(&err);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "body.file");
+    assert!(found[0].1.contains("10485760"), "names the maximum: {}", found[0].1);
+}
+
+#[tokio::test]
+async fn a_too_large_file_on_disk_is_refused_before_sending() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("huge.png");
+    std::fs::write(&file, image(11 * MB)).expect("written");
+    let err = refused(FileUploadForm::new("huge.png", FileSource::path(&file))).await;
+    assert_eq!(violations(&err)[0].0, "body.file");
+}
+
+#[tokio::test]
+async fn a_missing_file_is_refused_before_sending() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = refused(FileUploadForm::new("gone.png", FileSource::path(dir.path().join("gone.png")))).await;
+    let found = violations(&err);
+    assert_eq!(found[0].0, "body.file", "{found:?}");
+}
+
+#[tokio::test]
+async fn a_txt_name_is_refused_before_sending() {
+    let err = refused(FileUploadForm::new("notes.txt", image(4 * KB))).await;
+    let found = violations(&err);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (field, rule, problem) = &found[0];
+    assert_eq!(field, "body.name");
+    assert!(rule.contains("extensions") && rule.contains("png"), "{rule}");
+    assert!(problem.contains("notes.txt"), "{problem}");
+}
+
+#[tokio::test]
+async fn every_broken_rule_is_reported_at_once() {
+    let err = refused(FileUploadForm::new("notes.txt", image(KB))).await;
+    let fields: Vec<String> = violations(&err).into_iter().map(|v| v.0).collect();
+    assert_eq!(fields, ["body.name", "body.file"]);
+}
+
+#[tokio::test]
+async fn image_extensions_are_matched_case_insensitively() {
+    let server = upload_server().await;
+    baike(&server.uri()).file().upload(FileUploadForm::new("SCAN.JPG", image(4 * KB))).send().await.expect("ok");
+}
+
+#[tokio::test]
+async fn the_file_token_goes_straight_into_download_and_images() {
+    let server = upload_server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/open-apis/baike/v1/files/{TOKEN}/download")))
+        .respond_with(ResponseTemplate::new(200).insert_header("content-type", "image/png").set_body_bytes(image(64)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = baike(&server.uri());
+    let token: FileToken = client.file().upload(FileUploadForm::new("cat.png", image(4 * KB))).send().await.expect("ok").file_token;
+
+    let download = client.file().download(&token).send().await.expect("downloaded");
+    assert_eq!(download.bytes().await.expect("body").as_ref(), image(64).as_slice());
+
+    let meta = RelatedMetaInput { images: Some(vec![BaikeImage::new(token)]), ..RelatedMetaInput::default() };
+    assert_eq!(serde_json::to_value(meta).expect("serializes"), serde_json::json!({ "images": [{ "token": TOKEN }] }));
+}
