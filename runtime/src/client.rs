@@ -1,4 +1,5 @@
-//! The client: one connection pool, one token cache, shared by every clone and task.
+//! The client: one connection pool, one token cache, one rate limiter, shared by every clone
+//! and task; and the attempt loop that applies limits, retries and token refreshes.
 
 use std::fmt;
 use std::sync::Arc;
@@ -6,22 +7,31 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::call::{Call, CallBody};
 use crate::credentials::AppCredentials;
 use crate::download::Download;
-use crate::endpoint::{ErrorAction, Platform, TokenKind};
+use crate::endpoint::{Endpoint, ErrorAction, Platform, TokenKind};
 use crate::envelope;
-use crate::error::{Error, ErrorMeta};
-use crate::http::is_json;
+use crate::error::{Error, ErrorMeta, RateLimited};
+use crate::http::{header_str, is_json};
+use crate::limit::{InProcessLimiter, RateLimitMode, RateLimiter};
 use crate::multipart::build_form;
-use crate::token::TenantTokens;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
+use crate::token::{InMemoryTokenCache, TenantTokens, TokenCache};
+
+/// Response header with the seconds to wait after a throttled answer.
+const RATE_LIMIT_RESET_HEADER: &str = "x-ogw-ratelimit-reset";
 
 /// An async client of one Lark platform. Cheap to clone: clones share the connection
-/// pool and the tenant-token cache.
+/// pool, the tenant-token cache and the rate limiter.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    options: CallOptions,
 }
 
 struct Inner {
@@ -29,6 +39,11 @@ struct Inner {
     base_url: String,
     platform: &'static Platform,
     tenant: Option<TenantTokens>,
+    retry: RetryPolicy,
+    rate_limit: RateLimitMode,
+    limiter: Arc<dyn RateLimiter>,
+    /// The app part of rate-limit keys: the app id, or `-` without app credentials.
+    app_key: String,
 }
 
 impl fmt::Debug for Client {
@@ -37,19 +52,40 @@ impl fmt::Debug for Client {
             .field("platform", &self.inner.platform.name)
             .field("base_url", &self.inner.base_url)
             .field("app_id", &self.inner.tenant.as_ref().map(|t| t.app_id()))
+            .field("retry", self.options.retry.as_ref().unwrap_or(&self.inner.retry))
+            .field("rate_limit", &self.options.rate_limit.unwrap_or(self.inner.rate_limit))
             .finish_non_exhaustive()
     }
 }
 
 /// Builds a [`Client`].
+///
+/// Defaults:
+///
+/// - **timeouts**: 30 s per HTTP exchange (body included), 10 s to connect, 10 s for a
+///   tenant-token request;
+/// - **retries**: [`RetryPolicy::default()`] — 3 attempts, backoff 200 ms doubling up to 5 s
+///   with jitter, 30 s budget, server throttling honoured for up to 10 s (1 s when the server
+///   gives no reset time); only failures that are safe to retry are retried (see
+///   [`RetryPolicy`]);
+/// - **client-side rate limits**: on, [`RateLimitMode::Wait`]: each endpoint's documented
+///   per-second and per-minute limits, per app and endpoint, enforced by an
+///   [`InProcessLimiter`] shared by every clone of the client; a call waits for its slot;
+/// - **tenant tokens**: cached in an [`InMemoryTokenCache`] under
+///   `tenant_access_token:<app_id>`, refreshed the platform's margin (3 min) before expiry.
 pub struct ClientBuilder {
     platform: &'static Platform,
     base_url: String,
     credentials: Option<AppCredentials>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
+    token_timeout: Duration,
     user_agent: String,
     http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    rate_limit: RateLimitMode,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    token_cache: Option<Arc<dyn TokenCache>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -59,6 +95,8 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -72,8 +110,13 @@ impl ClientBuilder {
             credentials: None,
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Duration::from_secs(10),
+            token_timeout: Duration::from_secs(10),
             user_agent: concat!("larkgen/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
+            retry: RetryPolicy::default(),
+            rate_limit: RateLimitMode::default(),
+            limiter: None,
+            token_cache: None,
         }
     }
 
@@ -97,7 +140,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time allowed for one HTTP exchange (`None`: no limit, e.g. for huge downloads).
+    /// Total time allowed for one HTTP exchange, body included (`None`: no limit, e.g. for
+    /// huge downloads). Each attempt of a call has this much.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self
@@ -106,6 +150,12 @@ impl ClientBuilder {
     /// Time allowed to establish a connection.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Total time allowed for one request to the tenant-token endpoint (default 10 s).
+    pub fn token_timeout(mut self, timeout: Duration) -> Self {
+        self.token_timeout = timeout;
         self
     }
 
@@ -118,6 +168,31 @@ impl ClientBuilder {
     /// Uses a preconfigured reqwest client (its timeouts and user agent win).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+
+    /// How calls retry (default [`RetryPolicy::default()`]; [`RetryPolicy::none()`] to never retry).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// What a call does when its endpoint's rate limit has no free slot (default: wait for it).
+    pub fn rate_limit(mut self, mode: RateLimitMode) -> Self {
+        self.rate_limit = mode;
+        self
+    }
+
+    /// Uses another rate limiter (default: a new [`InProcessLimiter`] per built client). Pass
+    /// the same `Arc` to several builders to share limits between clients.
+    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// Uses another tenant-token cache (default: a new [`InMemoryTokenCache`] per built client).
+    pub fn token_cache(mut self, cache: Arc<dyn TokenCache>) -> Self {
+        self.token_cache = Some(cache);
         self
     }
 
@@ -136,11 +211,33 @@ impl ClientBuilder {
             }
         };
         let platform = self.platform;
+        let app_key = self.credentials.as_ref().map_or_else(|| "-".to_owned(), |c| c.app_id().to_owned());
+        let token_timeout = self.token_timeout;
+        let cache = self.token_cache.unwrap_or_else(|| Arc::new(InMemoryTokenCache::new()));
         let tenant = self.credentials.map(|c| {
             let url = format!("{}{}", self.base_url, platform.tenant_token_path);
-            TenantTokens::new(c, url, Duration::from_secs(platform.refresh_margin_secs), platform.log_id_header)
+            TenantTokens::new(
+                c,
+                url,
+                Duration::from_secs(platform.refresh_margin_secs),
+                token_timeout,
+                platform.log_id_header,
+                cache,
+            )
         });
-        Ok(Client { inner: Arc::new(Inner { http, base_url: self.base_url, platform, tenant }) })
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url: self.base_url,
+                platform,
+                tenant,
+                retry: self.retry,
+                rate_limit: self.rate_limit,
+                limiter: self.limiter.unwrap_or_else(|| Arc::new(InProcessLimiter::new())),
+                app_key,
+            }),
+            options: CallOptions::default(),
+        })
     }
 }
 
@@ -156,6 +253,44 @@ impl Bearer {
             Bearer::Tenant(t) | Bearer::User(t) => t.expose_secret(),
         }
     }
+}
+
+/// What the attempt loop needs from an answer before the handler consumes it.
+struct AnswerHead {
+    status: u16,
+    log_id: Option<String>,
+    reset: Option<Duration>,
+}
+
+impl AnswerHead {
+    fn of(response: &reqwest::Response, platform: &Platform) -> Self {
+        let headers = response.headers();
+        Self {
+            status: response.status().as_u16(),
+            log_id: header_str(headers, platform.log_id_header),
+            reset: header_str(headers, RATE_LIMIT_RESET_HEADER).and_then(|v| parse_seconds(&v)),
+        }
+    }
+}
+
+/// `x-ogw-ratelimit-reset`: seconds, usually an integer.
+fn parse_seconds(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    value
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+        .or_else(|| value.parse::<f64>().ok().and_then(|s| Duration::try_from_secs_f64(s).ok()))
+}
+
+/// What to do about a failed attempt.
+enum Next {
+    /// Give up with this error.
+    Stop,
+    /// Back off and retry.
+    Backoff,
+    /// The server throttled the call: wait this long (or fail, when the wait is too long).
+    Throttled(Result<Duration, Duration>),
 }
 
 impl Client {
@@ -174,6 +309,13 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// A handle whose calls use `options` over this client's settings. It shares the
+    /// connection pool, tokens and rate limits with `self`; wrap it in a generated service
+    /// client to apply the options to some calls only.
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        Client { inner: self.inner.clone(), options: self.options.merged(options) }
+    }
+
     /// Sends a call and decodes the `data` of its JSON answer.
     pub async fn send_json<T: DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
         let platform = self.inner.platform;
@@ -181,6 +323,8 @@ impl Client {
     }
 
     /// Sends a call whose answer is a file; the body is left unread, to be streamed.
+    /// Failures before the body is handed over are retried like any call; a body cut short
+    /// later is the caller's [`Error::Body`].
     pub async fn send_download(&self, call: Call) -> Result<Download, Error> {
         let platform = self.inner.platform;
         let endpoint = call.endpoint;
@@ -195,51 +339,164 @@ impl Client {
         .await
     }
 
-    /// The attempt loop: token, request, answer; a bad cached tenant token is evicted and
-    /// the call is sent once more with a fresh one.
+    /// One call: validation, then attempts in a `lark.call` tracing span.
     async fn run<T, F, Fut>(&self, call: &Call, handle: F) -> Result<T, Error>
     where
         F: Fn(reqwest::Response) -> Fut,
         Fut: std::future::Future<Output = Result<T, Error>>,
     {
         call.check()?;
+        let endpoint = call.endpoint;
+        let span = tracing::info_span!(
+            "lark.call",
+            service = endpoint.service,
+            endpoint = endpoint.name,
+            method = endpoint.method.as_str(),
+            attempt = tracing::field::Empty,
+            http_status = tracing::field::Empty,
+            code = tracing::field::Empty,
+            log_id = tracing::field::Empty,
+            wait_ms = tracing::field::Empty,
+        );
+        self.attempts(call, handle).instrument(span).await
+    }
+
+    /// The attempt loop: rate-limit slot, token, request, answer; then retry what is safe to
+    /// retry, within the policy's attempts and budget. A refused tenant token is evicted and
+    /// the call resent once with a fresh one.
+    async fn attempts<T, F, Fut>(&self, call: &Call, handle: F) -> Result<T, Error>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
+        let inner = &*self.inner;
+        let endpoint = call.endpoint;
+        let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
+        let mode = self.options.rate_limit.unwrap_or(inner.rate_limit);
+        let limited = mode != RateLimitMode::Off
+            && (endpoint.limits.per_second.is_some() || endpoint.limits.per_minute.is_some());
+        let key = limited.then(|| format!("{}:{}:{}", inner.app_key, endpoint.service, endpoint.name));
+        let span = tracing::Span::current();
+
+        let mut sent = 0u32;
         let mut refreshed = false;
+        let mut first_sent: Option<Instant> = None;
+        let mut waited = Duration::ZERO;
+        // The error that made us retry: returned if the retry cannot get a slot in time.
+        let mut retrying: Option<Error> = None;
         loop {
-            let bearer = self.bearer(call).await?;
-            let response = self.send_once(call, &bearer).await?;
-            match handle(response).await {
-                Err(Error::Api(api))
-                    if !refreshed
-                        && matches!(bearer, Bearer::Tenant(_))
-                        && api.spec.is_some_and(|s| s.action == ErrorAction::RefreshToken) =>
-                {
-                    tracing::debug!(
-                        endpoint = call.endpoint.name,
-                        code = api.code,
-                        "tenant token refused; refetching once"
-                    );
-                    if let (Some(tenant), Bearer::Tenant(bad)) = (&self.inner.tenant, &bearer) {
-                        tenant.evict(bad).await;
+            if let Some(key) = &key {
+                let max_wait = match first_sent {
+                    None => mode.max_wait(),
+                    Some(t0) => {
+                        let left = policy.budget.saturating_sub(t0.elapsed());
+                        Some(mode.max_wait().map_or(left, |m| m.min(left)))
                     }
-                    refreshed = true;
+                };
+                match inner.limiter.acquire(key, endpoint.limits, max_wait).await {
+                    Ok(wait) => {
+                        if !wait.is_zero() {
+                            waited += wait;
+                            span.record("wait_ms", waited.as_millis() as u64);
+                            tracing::debug!(wait_ms = wait.as_millis() as u64, "waited for a rate-limit slot");
+                        }
+                    }
+                    Err(retry_after) => {
+                        tracing::debug!(retry_after_ms = retry_after.as_millis() as u64, "no rate-limit slot in time");
+                        return Err(retrying.unwrap_or_else(|| {
+                            Error::RateLimited(Box::new(RateLimited {
+                                endpoint: endpoint.name,
+                                retry_after: Some(retry_after),
+                                last: None,
+                            }))
+                        }));
+                    }
                 }
-                Err(e) => {
-                    tracing::debug!(endpoint = call.endpoint.name, code = e.code(), log_id = e.log_id(), "call failed");
-                    return Err(e);
-                }
-                ok => return ok,
             }
+            let t0 = *first_sent.get_or_insert_with(Instant::now);
+            sent += 1;
+            span.record("attempt", sent);
+
+            let bearer = self.bearer(call, policy).await?;
+            let (outcome, head) = match self.send_once(call, &bearer).await {
+                Ok(response) => {
+                    let head = AnswerHead::of(&response, inner.platform);
+                    span.record("http_status", head.status);
+                    if let Some(log_id) = &head.log_id {
+                        span.record("log_id", log_id.as_str());
+                    }
+                    (handle(response).await, Some(head))
+                }
+                Err(e) => (Err(e), None),
+            };
+            let err = match outcome {
+                Ok(value) => {
+                    tracing::debug!(attempts = sent, "call succeeded");
+                    return Ok(value);
+                }
+                Err(e) => e,
+            };
+            if let Some(code) = err.code() {
+                span.record("code", code);
+            }
+            if let Some(log_id) = err.log_id() {
+                span.record("log_id", log_id);
+            }
+
+            if !refreshed
+                && let (Some(tenant), Bearer::Tenant(bad), Error::Api(api)) = (&inner.tenant, &bearer, &err)
+                && api.spec.is_some_and(|s| s.action == ErrorAction::RefreshToken)
+            {
+                tracing::debug!(code = api.code, "tenant token refused; refetching once");
+                tenant.evict(bad).await;
+                refreshed = true;
+                retrying = Some(err);
+                continue;
+            }
+
+            // The resend after a token refresh is not counted against the attempts.
+            let counted = sent - u32::from(refreshed);
+            let (wait, throttled) = match classify(endpoint, &err, head.as_ref(), policy) {
+                Next::Stop => {
+                    tracing::debug!(attempts = sent, error = %err, "call failed");
+                    return Err(err);
+                }
+                Next::Throttled(Err(too_long)) => {
+                    tracing::debug!(
+                        retry_after_ms = too_long.as_millis() as u64,
+                        "throttled for longer than the policy waits"
+                    );
+                    return Err(throttled_error(endpoint, &err, too_long));
+                }
+                Next::Throttled(Ok(wait)) => (wait, true),
+                Next::Backoff => (policy.backoff_for(counted), false),
+            };
+            if counted >= policy.max_attempts || t0.elapsed() + wait > policy.budget {
+                tracing::debug!(attempts = sent, error = %err, "retry budget spent");
+                return Err(if throttled { throttled_error(endpoint, &err, wait) } else { err });
+            }
+            tracing::debug!(
+                attempt = sent,
+                wait_ms = wait.as_millis() as u64,
+                throttled,
+                error = %err,
+                "attempt failed; retrying"
+            );
+            tokio::time::sleep(wait).await;
+            waited += wait;
+            span.record("wait_ms", waited.as_millis() as u64);
+            retrying = Some(if throttled { throttled_error(endpoint, &err, wait) } else { err });
         }
     }
 
-    async fn bearer(&self, call: &Call) -> Result<Bearer, Error> {
+    async fn bearer(&self, call: &Call, policy: &RetryPolicy) -> Result<Bearer, Error> {
         let endpoint = call.endpoint;
         if let Some(user) = &call.user_token {
             return Ok(Bearer::User(SecretString::from(user.expose().to_owned())));
         }
         match &self.inner.tenant {
             Some(tenant) if endpoint.accepts(TokenKind::Tenant) => {
-                Ok(Bearer::Tenant(tenant.get(&self.inner.http).await?))
+                Ok(Bearer::Tenant(tenant.get(&self.inner.http, policy).await?))
             }
             _ => {
                 let mut v = crate::Violations::new();
@@ -264,8 +521,60 @@ impl Client {
             CallBody::Json(bytes) => {
                 request.header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8").body(bytes.clone())
             }
+            // Rebuilt for every attempt: a retry never reuses a half-sent stream.
             CallBody::Multipart(parts) => request.multipart(build_form(parts).await?),
         };
         request.send().await.map_err(|e| Error::transport(endpoint.name, e))
+    }
+}
+
+/// Whether and how a failed attempt may be retried (see [`RetryPolicy`] for the rules).
+fn classify(endpoint: &Endpoint, err: &Error, head: Option<&AnswerHead>, policy: &RetryPolicy) -> Next {
+    let throttled = match err {
+        Error::Api(api) => api.http_status == 429 || api.spec.is_some_and(|s| s.action == ErrorAction::RateLimited),
+        Error::UnexpectedResponse(u) => u.http_status == 429,
+        _ => false,
+    };
+    if throttled {
+        // The server refused the call unprocessed: safe to resend, whatever the method.
+        return Next::Throttled(policy.throttle_for(head.and_then(|h| h.reset)));
+    }
+    let safe = match err {
+        // Never connected: the request cannot have been processed.
+        Error::Transport(t) if t.not_sent => true,
+        Error::Transport(_) => endpoint.idempotent,
+        Error::Api(api) => {
+            endpoint.idempotent
+                && match api.spec {
+                    Some(spec) => spec.retryable,
+                    None => api.http_status >= 500,
+                }
+        }
+        Error::UnexpectedResponse(u) => endpoint.idempotent && u.http_status >= 500,
+        _ => false,
+    };
+    if safe { Next::Backoff } else { Next::Stop }
+}
+
+/// The error of a call the server kept throttling.
+fn throttled_error(endpoint: &Endpoint, err: &Error, retry_after: Duration) -> Error {
+    Error::RateLimited(Box::new(RateLimited {
+        endpoint: endpoint.name,
+        retry_after: Some(retry_after),
+        last: err.as_api().cloned(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_seconds;
+    use std::time::Duration;
+
+    #[test]
+    fn reset_header_values() {
+        assert_eq!(parse_seconds("3"), Some(Duration::from_secs(3)));
+        assert_eq!(parse_seconds(" 0.25 "), Some(Duration::from_millis(250)));
+        assert_eq!(parse_seconds("soon"), None);
+        assert_eq!(parse_seconds("-1"), None);
     }
 }

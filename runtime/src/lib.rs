@@ -2,8 +2,8 @@
 //!
 //! Generated code is thin — types, request builders, per-endpoint error enums and static
 //! [`Endpoint`] descriptors. Everything generic lives here, once: the HTTP transport,
-//! tenant-token fetch and refresh, envelope decoding, typed errors, client-side
-//! validation, streamed downloads, multipart uploads and auto-paging.
+//! tenant-token fetch and refresh, client-side rate limits, safe retries, envelope decoding,
+//! typed errors, client-side validation, streamed downloads, multipart uploads and auto-paging.
 
 #![deny(missing_docs)]
 
@@ -15,9 +15,12 @@ mod endpoint;
 mod envelope;
 mod error;
 mod http;
+mod limit;
 mod macros;
 mod multipart;
+mod options;
 pub mod paging;
+mod retry;
 mod token;
 pub mod validate;
 
@@ -29,7 +32,11 @@ pub use endpoint::{
     AppType, BodyKind, Endpoint, ErrorAction, ErrorSpec, FieldScope, Limits, Method, Platform, ResponseKind, TokenKind,
 };
 pub use error::{ApiError, AuthError, BodyError, Error, ErrorMeta, RateLimited, TransportError, UnexpectedResponse};
+pub use limit::{InProcessLimiter, RateLimitMode, RateLimiter};
 pub use multipart::{FileSource, Form, FormPart};
+pub use options::CallOptions;
+pub use retry::RetryPolicy;
+pub use token::{InMemoryTokenCache, TokenCache};
 pub use validate::{TextRules, Validate, Violations};
 
 #[doc(hidden)]

@@ -1,32 +1,113 @@
 //! Tenant access tokens of a self-built app: fetched on first use, cached until expiry
 //! minus a margin, one fetch shared by concurrent callers, evicted when the server says
 //! the token is bad.
+//!
+//! The cache itself is pluggable ([`TokenCache`]), e.g. to share tokens between processes;
+//! the single-flight lock stays in the client.
 
-use std::time::{Duration, Instant};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex as StdMutex};
+use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use tokio::sync::Mutex;
+use tokio::time::Instant;
 
 use crate::credentials::AppCredentials;
 use crate::error::{AuthError, Error};
 use crate::http::{header_str, read_limited};
+use crate::retry::RetryPolicy;
 
-/// A token in the cache.
-#[derive(Clone)]
-pub(crate) struct CachedToken {
-    pub(crate) token: SecretString,
-    refresh_at: Instant,
+/// Where tenant access tokens are kept between calls.
+///
+/// Keys are `tenant_access_token:<app_id>`. A token is stored with the time it may still be
+/// used (its lifetime minus the platform's refresh margin); `get` must not return it after
+/// that. Implementations that can fail (a remote store) should treat a failure as a miss:
+/// the client then fetches a fresh token.
+///
+/// The default is [`InMemoryTokenCache`]; install another with
+/// [`ClientBuilder::token_cache`](crate::ClientBuilder::token_cache).
+pub trait TokenCache: Send + Sync + fmt::Debug + 'static {
+    /// The token stored under `key`, if it is still usable.
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<SecretString>>;
+    /// Stores `token` under `key` for `ttl`.
+    fn set<'a>(&'a self, key: &'a str, token: SecretString, ttl: Duration) -> BoxFuture<'a, ()>;
+    /// Removes the entry of `key` if it still holds `token` (another caller may have stored a
+    /// fresh one meanwhile, which must survive).
+    fn evict<'a>(&'a self, key: &'a str, token: &'a SecretString) -> BoxFuture<'a, ()>;
+}
+
+/// The default [`TokenCache`]: a map in this process, with per-entry expiry.
+#[derive(Default)]
+pub struct InMemoryTokenCache {
+    entries: StdMutex<HashMap<String, (SecretString, Instant)>>,
+}
+
+impl InMemoryTokenCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, (SecretString, Instant)>> {
+        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl fmt::Debug for InMemoryTokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Keys only: never the tokens.
+        let keys: Vec<String> = self.entries().keys().cloned().collect();
+        f.debug_struct("InMemoryTokenCache").field("keys", &keys).finish()
+    }
+}
+
+impl TokenCache for InMemoryTokenCache {
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<SecretString>> {
+        let found = self.entries().get(key).filter(|(_, until)| Instant::now() < *until).map(|(t, _)| t.clone());
+        Box::pin(std::future::ready(found))
+    }
+
+    fn set<'a>(&'a self, key: &'a str, token: SecretString, ttl: Duration) -> BoxFuture<'a, ()> {
+        self.entries().insert(key.to_owned(), (token, Instant::now() + ttl));
+        Box::pin(std::future::ready(()))
+    }
+
+    fn evict<'a>(&'a self, key: &'a str, token: &'a SecretString) -> BoxFuture<'a, ()> {
+        let mut entries = self.entries();
+        if entries.get(key).is_some_and(|(t, _)| t.expose_secret() == token.expose_secret()) {
+            entries.remove(key);
+        }
+        Box::pin(std::future::ready(()))
+    }
 }
 
 /// The tenant-token source of one app.
 pub(crate) struct TenantTokens {
     credentials: AppCredentials,
+    key: String,
     url: String,
     margin: Duration,
+    timeout: Duration,
     log_id_header: &'static str,
-    // Held across the fetch: concurrent callers queue on the lock and find the fresh token.
-    cached: Mutex<Option<CachedToken>>,
+    cache: Arc<dyn TokenCache>,
+    // Held across the fetch: concurrent callers queue on the lock and find the fresh token
+    // (or the failure of the fetch they waited for) when they get it.
+    fetch: Mutex<Option<SharedFailure>>,
+    failures: AtomicU64,
+}
+
+/// What callers who waited for a failed fetch get, instead of fetching again themselves.
+#[derive(Clone)]
+struct SharedFailure {
+    http_status: Option<u16>,
+    code: Option<i64>,
+    msg: String,
+    log_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -40,9 +121,33 @@ struct TokenAnswer {
     expire: Option<u64>,
 }
 
+/// A failed fetch, and whether trying again may help (network trouble, 5xx, 429).
+struct FetchFailure {
+    error: Error,
+    transient: bool,
+}
+
 impl TenantTokens {
-    pub(crate) fn new(credentials: AppCredentials, url: String, margin: Duration, log_id_header: &'static str) -> Self {
-        Self { credentials, url, margin, log_id_header, cached: Mutex::new(None) }
+    pub(crate) fn new(
+        credentials: AppCredentials,
+        url: String,
+        margin: Duration,
+        timeout: Duration,
+        log_id_header: &'static str,
+        cache: Arc<dyn TokenCache>,
+    ) -> Self {
+        let key = format!("tenant_access_token:{}", credentials.app_id());
+        Self {
+            credentials,
+            key,
+            url,
+            margin,
+            timeout,
+            log_id_header,
+            cache,
+            fetch: Mutex::new(None),
+            failures: AtomicU64::new(0),
+        }
     }
 
     pub(crate) fn app_id(&self) -> &str {
@@ -50,26 +155,85 @@ impl TenantTokens {
     }
 
     /// A valid token, fetching one if none is cached or the cached one is due for refresh.
-    pub(crate) async fn get(&self, http: &reqwest::Client) -> Result<SecretString, Error> {
-        let mut cached = self.cached.lock().await;
-        if let Some(t) = cached.as_ref().filter(|t| Instant::now() < t.refresh_at) {
-            return Ok(t.token.clone());
+    /// Network failures of the token endpoint are retried within `policy.max_attempts`;
+    /// refusals (10003, 99991543…) are not.
+    pub(crate) async fn get(&self, http: &reqwest::Client, policy: &RetryPolicy) -> Result<SecretString, Error> {
+        if let Some(token) = self.cache.get(&self.key).await {
+            return Ok(token);
         }
-        let fresh = self.fetch(http).await?;
-        let token = fresh.token.clone();
-        *cached = Some(fresh);
-        Ok(token)
+        let failures_before = self.failures.load(Ordering::SeqCst);
+        let mut last_failure = self.fetch.lock().await;
+        if let Some(token) = self.cache.get(&self.key).await {
+            return Ok(token);
+        }
+        if self.failures.load(Ordering::SeqCst) != failures_before
+            && let Some(failure) = last_failure.as_ref()
+        {
+            // The fetch we queued behind failed: share its outcome rather than hammer the endpoint.
+            return Err(Error::Auth(Box::new(AuthError {
+                http_status: failure.http_status,
+                code: failure.code,
+                msg: failure.msg.clone(),
+                log_id: failure.log_id.clone(),
+                source: None,
+            })));
+        }
+        match self.fetch_with_retries(http, policy).await {
+            Ok((token, ttl)) => {
+                self.cache.set(&self.key, token.clone(), ttl).await;
+                *last_failure = None;
+                Ok(token)
+            }
+            Err(error) => {
+                if let Error::Auth(auth) = &error {
+                    *last_failure = Some(SharedFailure {
+                        http_status: auth.http_status,
+                        code: auth.code,
+                        msg: format!("{} (shared by concurrent callers)", auth.msg),
+                        log_id: auth.log_id.clone(),
+                    });
+                }
+                self.failures.fetch_add(1, Ordering::SeqCst);
+                Err(error)
+            }
+        }
     }
 
     /// Forgets `bad` if it is still the cached token (another caller may have refreshed already).
     pub(crate) async fn evict(&self, bad: &SecretString) {
-        let mut cached = self.cached.lock().await;
-        if cached.as_ref().is_some_and(|t| t.token.expose_secret() == bad.expose_secret()) {
-            *cached = None;
+        self.cache.evict(&self.key, bad).await;
+    }
+
+    async fn fetch_with_retries(
+        &self,
+        http: &reqwest::Client,
+        policy: &RetryPolicy,
+    ) -> Result<(SecretString, Duration), Error> {
+        let mut attempt = 1;
+        loop {
+            match self.fetch_once(http).await {
+                Ok(token) => return Ok(token),
+                Err(FetchFailure { error, transient: true }) if attempt < policy.max_attempts => {
+                    let wait = policy.backoff_for(attempt);
+                    tracing::debug!(
+                        app_id = self.credentials.app_id(),
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        error = %error,
+                        "token endpoint failed; retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Err(FetchFailure { error, .. }) => {
+                    tracing::debug!(app_id = self.credentials.app_id(), attempt, error = %error, "token fetch failed");
+                    return Err(error);
+                }
+            }
         }
     }
 
-    async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, Error> {
+    async fn fetch_once(&self, http: &reqwest::Client) -> Result<(SecretString, Duration), FetchFailure> {
         let body = serde_json::json!({
             "app_id": self.credentials.app_id(),
             "app_secret": self.credentials.app_secret(),
@@ -77,36 +241,49 @@ impl TenantTokens {
         tracing::debug!(app_id = self.credentials.app_id(), "fetching tenant access token");
         let response = http
             .post(&self.url)
+            .timeout(self.timeout)
             .header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8")
             .body(body.to_string())
             .send()
             .await
-            .map_err(|e| auth_error(None, None, format!("token endpoint unreachable: {e}"), None, Some(e)))?;
+            .map_err(|e| FetchFailure {
+                error: auth_error(None, None, format!("token endpoint unreachable: {e}"), None, Some(e)),
+                transient: true,
+            })?;
         let status = response.status().as_u16();
+        let transient = status >= 500 || status == 429;
         let log_id = header_str(response.headers(), self.log_id_header);
-        let (bytes, _) = read_limited(response, 64 * 1024).await.map_err(|e| {
-            auth_error(Some(status), None, format!("token answer unreadable: {e}"), log_id.clone(), Some(e))
+        let (bytes, _) = read_limited(response, 64 * 1024).await.map_err(|e| FetchFailure {
+            error: auth_error(Some(status), None, format!("token answer unreadable: {e}"), log_id.clone(), Some(e)),
+            transient: true,
         })?;
         let answer: TokenAnswer = serde_json::from_slice(&bytes).map_err(|_| {
-            let snippet = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
-            auth_error(
-                Some(status),
-                None,
-                format!("token endpoint answered non-JSON: {snippet:?}"),
-                log_id.clone(),
-                None,
-            )
+            let snippet = crate::http::snippet(&bytes, 200);
+            FetchFailure {
+                error: auth_error(
+                    Some(status),
+                    None,
+                    format!("token endpoint answered non-JSON: {snippet:?}"),
+                    log_id.clone(),
+                    None,
+                ),
+                transient,
+            }
         })?;
         match (answer.code, answer.tenant_access_token, answer.expire) {
             (0, Some(token), Some(expire)) if status == 200 && !token.is_empty() => {
                 let lifetime = Duration::from_secs(expire);
                 let margin = self.margin.min(lifetime / 2);
-                Ok(CachedToken { token: SecretString::from(token), refresh_at: Instant::now() + lifetime - margin })
+                Ok((SecretString::from(token), lifetime - margin))
             }
-            (0, ..) => {
-                Err(auth_error(Some(status), Some(0), "token answer has no token or expiry".into(), log_id, None))
-            }
-            (code, ..) => Err(auth_error(Some(status), Some(code), answer.msg, log_id, None)),
+            (0, ..) => Err(FetchFailure {
+                error: auth_error(Some(status), Some(0), "token answer has no token or expiry".into(), log_id, None),
+                transient,
+            }),
+            (code, ..) => Err(FetchFailure {
+                error: auth_error(Some(status), Some(code), answer.msg, log_id, None),
+                transient: false,
+            }),
         }
     }
 }
@@ -119,4 +296,24 @@ fn auth_error(
     source: Option<reqwest::Error>,
 ) -> Error {
     Error::Auth(Box::new(AuthError { http_status, code, msg, log_id, source }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn in_memory_cache_expires_and_evicts_only_the_bad_token() {
+        let cache = InMemoryTokenCache::new();
+        cache.set("k", SecretString::from("t-1"), Duration::from_secs(10)).await;
+        assert_eq!(cache.get("k").await.map(|t| t.expose_secret().to_owned()).as_deref(), Some("t-1"));
+        cache.evict("k", &SecretString::from("t-other")).await;
+        assert!(cache.get("k").await.is_some(), "a different token does not evict");
+        tokio::time::advance(Duration::from_secs(10)).await;
+        assert!(cache.get("k").await.is_none(), "expired");
+        cache.set("k", SecretString::from("t-2"), Duration::from_secs(10)).await;
+        cache.evict("k", &SecretString::from("t-2")).await;
+        assert!(cache.get("k").await.is_none(), "evicted");
+        assert!(!format!("{cache:?}").contains("t-2"));
+    }
 }
