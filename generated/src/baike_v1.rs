@@ -442,6 +442,7 @@ impl ClassificationListRequest {
             .map_err(ClassificationListError::from)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
     /// Ends when the server sends no `page_token`; fails if it repeats one.
     pub fn stream(
         self,
@@ -452,7 +453,9 @@ impl ClassificationListRequest {
             &endpoints::CLASSIFICATION_LIST,
             self,
             |mut request: Self, token: ::std::option::Option<::std::string::String>| {
-                request.page_token = token;
+                if token.is_some() {
+                    request.page_token = token;
+                }
                 request.send()
             },
         )
@@ -852,6 +855,7 @@ impl EntityListRequest {
             .map_err(EntityListError::from)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
     /// Ends when the server sends no `page_token`; fails if it repeats one.
     pub fn stream(
         self,
@@ -862,7 +866,9 @@ impl EntityListRequest {
             &endpoints::ENTITY_LIST,
             self,
             |mut request: Self, token: ::std::option::Option<::std::string::String>| {
-                request.page_token = token;
+                if token.is_some() {
+                    request.page_token = token;
+                }
                 request.send()
             },
         )
@@ -990,6 +996,7 @@ impl EntitySearchRequest {
             .map_err(EntitySearchError::from)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
     /// Ends when the server sends no `page_token`; fails if it repeats one.
     pub fn stream(
         self,
@@ -1000,7 +1007,9 @@ impl EntitySearchRequest {
             &endpoints::ENTITY_SEARCH,
             self,
             |mut request: Self, token: ::std::option::Option<::std::string::String>| {
-                request.page_token = token;
+                if token.is_some() {
+                    request.page_token = token;
+                }
                 request.send()
             },
         )

@@ -244,3 +244,12 @@ async fn nothing_is_fetched_until_the_stream_is_polled() {
     drop(stream);
     assert!(server.received_requests().await.expect("recorded").is_empty());
 }
+
+#[tokio::test]
+async fn a_stream_resumes_from_the_page_token_set_on_the_request() {
+    let server = server().await;
+    page(&server, "GET", ENTITIES, Some("t5"), entities(&["e5"], Some("t6"))).await;
+    page(&server, "GET", ENTITIES, Some("t6"), entities(&["e6"], None)).await;
+    let items = collect(baike(&server.uri()).entity().list().page_token("t5").stream()).await;
+    assert_eq!(entity_ids(items), ["e5", "e6"], "the stream starts at the given page, not over");
+}

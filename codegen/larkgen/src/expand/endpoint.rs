@@ -243,10 +243,14 @@ fn stream(e: &Endpoint, error: &Ident) -> Option<TokenStream> {
     let descriptor = descriptor_ident(e);
     Some(quote! {
         /// Every item of every page, fetched one page at a time as the stream is polled.
+        /// Starts at the `page_token` set on the request (to resume), else at the first page.
         /// Ends when the server sends no `page_token`; fails if it repeats one.
         pub fn stream(self) -> impl ::larkgen_runtime::Stream<Item = ::std::result::Result<#item, #error>> {
             ::larkgen_runtime::paging::items(&endpoints::#descriptor, self, |mut request: Self, token: ::std::option::Option<::std::string::String>| {
-                request.page_token = token;
+                // `None` asks for the request's own first page.
+                if token.is_some() {
+                    request.page_token = token;
+                }
                 request.send()
             })
         }
