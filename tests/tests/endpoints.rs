@@ -178,12 +178,8 @@ async fn entity_create_posts_the_example_body() {
 async fn entity_update_puts_the_example_body_to_the_entity_path() {
     let route = format!("{BASE}/entities/enterprise_40217521");
     let server = server_with("PUT", &route, example("entities_update.response")).await;
-    let data = baike(&server.uri())
-        .entity()
-        .update("enterprise_40217521", entity_update_body())
-        .send()
-        .await
-        .expect("ok");
+    let data =
+        baike(&server.uri()).entity().update("enterprise_40217521", entity_update_body()).send().await.expect("ok");
     assert_eq!(data, expected::<EntityData>("entities_update.response"));
     let request = api_request(&server).await;
     assert_eq!(query(&request), pairs(&[]), "user_id_type unset: not sent");

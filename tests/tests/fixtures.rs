@@ -9,9 +9,9 @@ mod bodies;
 
 use bodies::*;
 use lark_client::baike_v1::*;
-use lark_client::runtime::{Validate, Violations};
 use lark_client::runtime::serde::Serialize;
 use lark_client::runtime::serde::de::DeserializeOwned;
+use lark_client::runtime::{Validate, Violations};
 use serde_json::{Value, json};
 
 /// Decodes the `data` of a response fixture into `T` and checks that nothing was lost.
@@ -261,7 +261,10 @@ fn unknown_fields_are_ignored() {
 
 #[test]
 fn full_names_are_decoded_when_present() {
-    let entity = entity_with(|e| e["full_names"] = json!([{ "key": "飞书词典全称", "display_status": { "allow_highlight": false, "allow_search": true } }]));
+    let entity = entity_with(|e| {
+        e["full_names"] =
+            json!([{ "key": "飞书词典全称", "display_status": { "allow_highlight": false, "allow_search": true } }])
+    });
     let full = entity.full_names.expect("full_names");
     assert_eq!(full[0].key, "飞书词典全称");
     assert_eq!(full[0].display_status, DisplayStatus::new(false, true));

@@ -87,7 +87,9 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// The violations of a refused upload.
 fn violations(err: &FileUploadError) -> Vec<(String, String, String)> {
-    let FileUploadError::Unhandled(Error::Validation(v)) = err else { panic!("expected a validation error, got {err:?}") };
+    let FileUploadError::Unhandled(Error::Validation(v)) = err else {
+        panic!("expected a validation error, got {err:?}")
+    };
     v.iter().map(|v| (v.field.clone(), v.rule.clone(), v.problem.clone())).collect()
 }
 
@@ -213,7 +215,8 @@ async fn the_file_token_goes_straight_into_download_and_images() {
         .mount(&server)
         .await;
     let client = baike(&server.uri());
-    let token: FileToken = client.file().upload(FileUploadForm::new("cat.png", image(4 * KB))).send().await.expect("ok").file_token;
+    let token: FileToken =
+        client.file().upload(FileUploadForm::new("cat.png", image(4 * KB))).send().await.expect("ok").file_token;
 
     let download = client.file().download(&token).send().await.expect("downloaded");
     assert_eq!(download.bytes().await.expect("body").as_ref(), image(64).as_slice());

@@ -102,8 +102,12 @@ async fn main_keys_must_have_exactly_one_element() {
 async fn draft_bodies_check_main_keys_too() {
     let create = DraftCreateBody { description: Some("d".into()), ..DraftCreateBody::new(vec![]) };
     assert_eq!(refused(|c| c.draft().create(create).send()).await[0].0, "body.main_keys");
-    let update = DraftUpdateBody { rich_text: Some("<p>d</p>".into()), ..DraftUpdateBody::new(vec![shown("a"), shown("b")]) };
-    assert_eq!(refused(|c| c.draft().update("1", update).send()).await, one("body.main_keys", "max_items = 1", "has 2 items"));
+    let update =
+        DraftUpdateBody { rich_text: Some("<p>d</p>".into()), ..DraftUpdateBody::new(vec![shown("a"), shown("b")]) };
+    assert_eq!(
+        refused(|c| c.draft().update("1", update).send()).await,
+        one("body.main_keys", "max_items = 1", "has 2 items")
+    );
 }
 
 #[tokio::test]
@@ -118,7 +122,11 @@ async fn an_empty_term_key_is_named_by_its_index() {
 #[tokio::test]
 async fn at_most_ten_aliases() {
     let aliases = |n: usize| (0..n).map(|i| shown(&format!("alias {i}"))).collect::<Vec<_>>();
-    let body = DraftCreateBody { aliases: Some(aliases(11)), description: Some("d".into()), ..DraftCreateBody::new(vec![shown("k")]) };
+    let body = DraftCreateBody {
+        aliases: Some(aliases(11)),
+        description: Some("d".into()),
+        ..DraftCreateBody::new(vec![shown("k")])
+    };
     let found = refused(|c| c.draft().create(body).send()).await;
     assert_eq!(found, one("body.aliases", "max_items = 10", "has 11 items"));
 }
@@ -156,7 +164,8 @@ async fn rich_text_is_at_most_5000_characters() {
 
 #[tokio::test]
 async fn description_or_rich_text_is_required() {
-    let expected = one("body.description|rich_text", "at_least_one_of = [description, rich_text]", "none of them is set");
+    let expected =
+        one("body.description|rich_text", "at_least_one_of = [description, rich_text]", "none of them is set");
     let entity = EntityBody::new(vec![shown("k")]);
     assert_eq!(refused(|c| c.entity().create(entity).send()).await, expected);
     let draft = DraftCreateBody::new(vec![shown("k")]);

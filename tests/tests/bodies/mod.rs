@@ -192,5 +192,7 @@ pub fn highlight_body() -> EntityHighlightBody {
 
 /// entities_extract.request.json
 pub fn extract_body() -> EntityExtractBody {
-    EntityExtractBody { text: Some("飞书词典是一部高效汇聚企业内各类信息，并可由企业成员参与编辑的在线词典".into()) }
+    EntityExtractBody {
+        text: Some("飞书词典是一部高效汇聚企业内各类信息，并可由企业成员参与编辑的在线词典".into())
+    }
 }

@@ -237,7 +237,8 @@ fn validate_impl(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<Stri
             // Checked here, before any request (the token fetch included), and again when
             // the file is read for sending.
             let json = &f.name;
-            let file = if f.required { quote!(::std::option::Option::Some(&self.#id)) } else { quote!(self.#id.as_ref()) };
+            let file =
+                if f.required { quote!(::std::option::Option::Some(&self.#id)) } else { quote!(self.#id.as_ref()) };
             let (min, max) = (opt_u64(f.rules.min_bytes), opt_u64(f.rules.max_bytes));
             if f.rules.min_bytes.is_some() || f.rules.max_bytes.is_some() {
                 body.push(quote!(out.file_size(path, #json, #file, #min, #max);));
