@@ -253,3 +253,15 @@ async fn a_stream_resumes_from_the_page_token_set_on_the_request() {
     let items = collect(baike(&server.uri()).entity().list().page_token("t5").stream()).await;
     assert_eq!(entity_ids(items), ["e5", "e6"], "the stream starts at the given page, not over");
 }
+
+#[tokio::test]
+async fn tokens_with_reserved_characters_are_sent_back_intact() {
+    let server = server().await;
+    let tricky = "a+b/c=d&e f****%2F";
+    page(&server, "GET", CLASSIFICATIONS, None, classifications(&["c1"], Some(tricky))).await;
+    page(&server, "GET", CLASSIFICATIONS, Some(tricky), classifications(&["c2"], None)).await;
+    let items = collect(baike(&server.uri()).classification().list().stream()).await;
+    assert_eq!(classification_ids(items), ["c1", "c2"]);
+    let sent = requests_to(&server, CLASSIFICATIONS).await;
+    assert_eq!(query_value(&sent[1], "page_token").as_deref(), Some(tricky));
+}
