@@ -6,8 +6,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use miette::{LabeledSpan, NamedSource, SourceCode};
+use unicode_width::UnicodeWidthChar;
 
-use crate::source::SourceFile;
+use crate::source::{self, SourceFile};
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +30,7 @@ pub struct Diagnostic {
     pub file: String,
     /// 1-based line.
     pub line: usize,
-    /// 1-based column.
+    /// 1-based column (in characters).
     pub column: usize,
     /// Byte offset and length of the offending text.
     pub span: (usize, usize),
@@ -37,7 +38,23 @@ pub struct Diagnostic {
     pub label: String,
     /// How to fix it.
     pub hint: Option<String>,
+    /// Other places of the same file that explain the problem, such as where a value defined
+    /// under a YAML anchor is used through an alias.
+    pub notes: Vec<Note>,
     source: Arc<NamedSource<String>>,
+}
+
+/// A secondary place of a diagnostic, in the same file.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub column: usize,
+    /// Byte offset and length of the text.
+    pub span: (usize, usize),
+    /// What this place has to do with the problem.
+    pub label: String,
 }
 
 /// A place in a spec file.
@@ -46,23 +63,78 @@ pub struct Loc {
     pub(crate) file: Arc<SourceFile>,
     pub(crate) offset: usize,
     pub(crate) len: usize,
+    /// Other places of the same file worth showing: byte offset, length, label.
+    pub(crate) notes: Vec<(usize, usize, String)>,
 }
 
 impl Loc {
-    /// A location from a serde-saphyr location in `file`.
+    /// A location from a serde-saphyr location in `file`; the start of the file when the
+    /// location is unknown.
     pub(crate) fn from_saphyr(file: &Arc<SourceFile>, loc: &serde_saphyr::Location) -> Self {
-        let span = loc.span();
-        let (offset, len) = match (span.byte_offset(), span.byte_len()) {
-            (Some(o), Some(l)) if loc.line() > 0 => (o as usize, l as usize),
-            _ => (file.offset_of(loc.line().max(1) as usize, loc.column().max(1) as usize), 1),
-        };
-        Self { file: Arc::clone(file), offset: offset.min(file.text.len()), len }
+        Self::at(file, saphyr_span(file, loc).unwrap_or((0, 0)))
+    }
+
+    /// Where `value` is defined, noting where it is used when that differs (YAML aliases).
+    pub(crate) fn from_spanned(
+        file: &Arc<SourceFile>,
+        defined: &serde_saphyr::Location,
+        used: &serde_saphyr::Location,
+    ) -> Self {
+        let loc = Self::from_saphyr(file, defined);
+        match saphyr_span(file, used) {
+            Some((offset, len)) if offset != loc.offset => {
+                loc.with_note(offset, len, "used here, through an alias of the value above")
+            }
+            _ => loc,
+        }
+    }
+
+    /// `len` bytes at `offset` of `file`, both clamped to the text and its characters.
+    pub(crate) fn at(file: &Arc<SourceFile>, (offset, len): (usize, usize)) -> Self {
+        let offset = file.floor(offset);
+        let len = file.floor(offset.saturating_add(len)) - offset;
+        Self { file: Arc::clone(file), offset, len, notes: Vec::new() }
+    }
+
+    /// This location with a note on another place of the same file.
+    pub(crate) fn with_note(mut self, offset: usize, len: usize, label: impl Into<String>) -> Self {
+        self.notes.push((offset, len, label.into()));
+        self
     }
 
     /// The start of `file`.
     pub(crate) fn start_of(file: &Arc<SourceFile>) -> Self {
-        Self { file: Arc::clone(file), offset: 0, len: 0 }
+        Self::at(file, (0, 0))
     }
+}
+
+/// Byte offset and length of a serde-saphyr location, `None` when it is unknown.
+fn saphyr_span(file: &SourceFile, loc: &serde_saphyr::Location) -> Option<(usize, usize)> {
+    if loc.line() == 0 {
+        return None;
+    }
+    let span = loc.span();
+    let by_line = file.offset_of(usize::try_from(loc.line()).ok()?, usize::try_from(loc.column().max(1)).ok()?);
+    let (offset, len) = match (span.byte_offset(), span.byte_len()) {
+        (Some(o), Some(l)) => (usize::try_from(o).ok()?, usize::try_from(l).unwrap_or(0)),
+        _ => (by_line, 1),
+    };
+    // Trust the byte offset only when it agrees with the line and column.
+    let offset = if file.line_col(offset) == file.line_col(by_line) { offset } else { by_line };
+    Some((file.floor(offset), len))
+}
+
+/// The part of `[offset, offset + len)` on the line of `offset`, at least one character
+/// wide unless the line ends there.
+fn clamp_to_line(text: &str, offset: usize, len: usize) -> (usize, usize) {
+    let offset = source::floor(text, offset);
+    let (_, line_end) = source::line_range(text, offset);
+    let end = source::floor(text, offset.saturating_add(len).min(line_end)).max(offset);
+    if end > offset {
+        return (offset, end - offset);
+    }
+    let next = text[offset..line_end.max(offset)].chars().next().map_or(0, char::len_utf8);
+    (offset, next)
 }
 
 impl Diagnostic {
@@ -73,20 +145,29 @@ impl Diagnostic {
         label: impl Into<String>,
         hint: Option<String>,
     ) -> Self {
-        let (line, column) = loc.file.line_col(loc.offset);
-        // Keep the label on the first line of multi-line values.
-        let rest = &loc.file.text[loc.offset..];
-        let len = loc.len.min(rest.find('\n').unwrap_or(rest.len())).max(usize::from(!rest.is_empty()));
+        let text = &loc.file.text;
+        let span = clamp_to_line(text, loc.offset, loc.len);
+        let (line, column) = loc.file.line_col(span.0);
+        let notes = loc
+            .notes
+            .iter()
+            .map(|(offset, len, label)| {
+                let span = clamp_to_line(text, *offset, *len);
+                let (line, column) = loc.file.line_col(span.0);
+                Note { line, column, span, label: label.clone() }
+            })
+            .collect();
         Self {
             severity,
             message: message.into(),
             file: loc.file.name.clone(),
             line,
             column,
-            span: (loc.offset, len),
+            span,
             label: label.into(),
             hint,
-            source: Arc::new(NamedSource::new(loc.file.name.clone(), loc.file.text.clone())),
+            notes,
+            source: loc.file.named(),
         }
     }
 
@@ -97,22 +178,41 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let text = self.source.inner();
-        let line_start = text[..self.span.0].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[self.span.0..].find('\n').map_or(text.len(), |i| self.span.0 + i);
-        let line_text = &text[line_start..line_end];
-        let pad = text[line_start..self.span.0].chars().count();
-        let width = text[self.span.0..(self.span.0 + self.span.1).min(line_end)].chars().count().max(1);
-        let gutter = self.line.to_string().len();
+        let gutter = self.notes.iter().map(|n| n.line).chain([self.line]).max().unwrap_or(1).to_string().len();
         let mut out = format!("{kind}: {}\n", self.message);
         out += &format!("{:gutter$}--> {}:{}:{}\n", "", self.file, self.line, self.column);
-        out += &format!("{:gutter$} |\n", "");
-        out += &format!("{} | {line_text}\n", self.line);
-        out += &format!("{:gutter$} | {}{} {}\n", "", " ".repeat(pad), "^".repeat(width), self.label);
+        if !text.is_empty() {
+            out += &format!("{:gutter$} |\n", "");
+            out += &snippet(text, self.line, self.span, &self.label, gutter);
+            for n in &self.notes {
+                out += &format!("{:gutter$}::: {}:{}:{}\n", "", self.file, n.line, n.column);
+                out += &format!("{:gutter$} |\n", "");
+                out += &snippet(text, n.line, n.span, &n.label, gutter);
+            }
+        }
         if let Some(hint) = &self.hint {
             out += &format!("{:gutter$} = help: {hint}\n", "");
         }
         out
     }
+}
+
+/// One source line with a caret line under `span`.
+fn snippet(text: &str, line: usize, span: (usize, usize), label: &str, gutter: usize) -> String {
+    let (start, end) = source::line_range(text, span.0);
+    let at = source::floor(text, span.0).clamp(start, end);
+    let until = source::floor(text, at.saturating_add(span.1)).clamp(at, end);
+    let pad = display_width(&text[start..at]);
+    let width = display_width(&text[at..until]).max(1);
+    let shown = text[start..end].replace('\t', "    ");
+    let caret = format!("{}{}", " ".repeat(pad), "^".repeat(width));
+    let caret = if label.is_empty() { caret } else { format!("{caret} {label}") };
+    format!("{line:>gutter$} | {shown}\n{:gutter$} | {caret}\n", "")
+}
+
+/// Columns `s` takes in a terminal: tabs count four, wide characters two.
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c == '\t' { 4 } else { UnicodeWidthChar::width(c).unwrap_or(0) }).sum()
 }
 
 impl fmt::Display for Diagnostic {
@@ -140,8 +240,9 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let label = LabeledSpan::new(Some(self.label.clone()), self.span.0, self.span.1);
-        Some(Box::new(std::iter::once(label)))
+        let label = LabeledSpan::new_primary_with_span(Some(self.label.clone()), self.span);
+        let notes = self.notes.iter().map(|n| LabeledSpan::new(Some(n.label.clone()), n.span.0, n.span.1));
+        Some(Box::new(std::iter::once(label).chain(notes)))
     }
 }
 
@@ -163,6 +264,18 @@ impl Diagnostics {
     /// All diagnostics rendered as plain text.
     pub fn render_plain(&self) -> String {
         self.0.iter().map(Diagnostic::render_plain).collect::<Vec<_>>().join("\n")
+    }
+
+    /// Puts the diagnostics of each file in the order of their place in it; files keep the
+    /// order in which they first got a diagnostic.
+    pub(crate) fn sort(&mut self) {
+        let mut files: Vec<String> = Vec::new();
+        for d in &self.0 {
+            if !files.contains(&d.file) {
+                files.push(d.file.clone());
+            }
+        }
+        self.0.sort_by_key(|d| (files.iter().position(|f| *f == d.file), d.span.0));
     }
 
     pub(crate) fn error(

@@ -41,7 +41,23 @@ pub struct Checked {
 
 /// Loads and validates spec files; diagnostics name files relative to `base`.
 pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
-    let (api, diagnostics, inputs) = valid::check(paths, base);
+    let (api, diagnostics, inputs) = valid::check(load::Files::Disk, paths, base);
+    Checked { api, diagnostics, inputs }
+}
+
+/// Like [`check`], for specs held in memory as `(name, text)` pairs, e.g. in tests and
+/// fuzzing: every pair is checked as if given on the command line, a service's
+/// `platform:` is looked up among the names (relative to the service's name), and
+/// diagnostics name files as given. No file is read.
+///
+/// ```
+/// let checked = larkgen::check_sources(&[("svc.yaml", "service: 1\n")]);
+/// assert!(checked.diagnostics.has_errors());
+/// ```
+pub fn check_sources(sources: &[(&str, &str)]) -> Checked {
+    let files: Vec<(PathBuf, String)> = sources.iter().map(|(n, t)| (PathBuf::from(n), (*t).to_owned())).collect();
+    let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    let (api, diagnostics, inputs) = valid::check(load::Files::Memory(&files), &paths, Path::new(""));
     Checked { api, diagnostics, inputs }
 }
 

@@ -1,7 +1,7 @@
 //! Rules of endpoints: names, methods, paths and their parameters, tokens, limits,
 //! scopes, bodies, pagination and error references.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_saphyr::Spanned;
 
@@ -11,9 +11,13 @@ use crate::ir::{self, Ty};
 use crate::load::closest;
 use crate::spec;
 
+/// Checks the endpoints; `declared` holds every type name of the spec, `types` the types
+/// that passed their checks (a reference to a declared but broken type is not reported
+/// again).
 pub(crate) fn check_endpoints(
     ctx: &mut Ctx<'_>,
     defs: &Spanned<Vec<Spanned<spec::EndpointDef>>>,
+    declared: &[String],
     types: &[ir::TypeDef],
     errors: &[ir::ErrorEntry],
 ) -> Vec<ir::Endpoint> {
@@ -25,18 +29,24 @@ pub(crate) fn check_endpoints(
             "describe at least one endpoint under `endpoints:`",
         );
     }
-    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
     let mut out = Vec::new();
     for d in &defs.value {
-        if seen.insert(d.value.name.value.clone(), ()).is_some() {
-            ctx.error(
+        let first = seen.get(d.value.name.value.as_str()).copied();
+        let duplicate = first.is_some();
+        if let Some(first) = first {
+            ctx.error_also(
                 &d.value.name,
+                first,
+                "first declared here",
                 format!("endpoint `{}` is declared twice", d.value.name.value),
                 "duplicate endpoint",
-                "each `resource.action` names one endpoint",
+                "each `resource.action` names one endpoint; rename or remove one of them",
             );
         }
-        if let Some(e) = check_endpoint(ctx, &d.value, types, errors) {
+        seen.entry(&d.value.name.value).or_insert(&d.value.name);
+        // A duplicate is still checked, but not generated.
+        if let Some(e) = check_endpoint(ctx, &d.value, declared, types, errors).filter(|_| !duplicate) {
             out.push(e);
         }
     }
@@ -47,10 +57,11 @@ pub(crate) fn check_endpoints(
 fn check_endpoint(
     ctx: &mut Ctx<'_>,
     d: &spec::EndpointDef,
+    declared: &[String],
     types: &[ir::TypeDef],
     errors: &[ir::ErrorEntry],
 ) -> Option<ir::Endpoint> {
-    let known: Vec<String> = types.iter().map(|t| t.name.clone()).collect();
+    let known = declared;
     let (resource, action) = match d.name.value.split_once('.') {
         Some((r, a)) if names::is_snake(r) && names::is_snake(a) && !a.contains('.') => (r.to_owned(), a.to_owned()),
         _ => {
@@ -81,12 +92,12 @@ fn check_endpoint(
         "PATCH" => ir::Method::Patch,
         "DELETE" => ir::Method::Delete,
         _ => {
-            ctx.error(
-                &d.method,
-                format!("`{}` is not an HTTP method", d.method.value),
-                "invalid method",
-                "use GET, POST, PUT, PATCH or DELETE",
-            );
+            const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+            let hint = match closest(&d.method.value, METHODS) {
+                Some(m) => format!("did you mean `{m}`?"),
+                None => "use GET, POST, PUT, PATCH or DELETE".into(),
+            };
+            ctx.error(&d.method, format!("`{}` is not an HTTP method", d.method.value), "invalid method", hint);
             ir::Method::Get
         }
     };
@@ -104,10 +115,10 @@ fn check_endpoint(
     let tokens = check_tokens(ctx, &d.tokens);
     let app_types = check_app_types(ctx, d.app_types.as_deref());
     let (per_second, per_minute) = check_limits(ctx, d.limits.as_ref());
-    let (path_params, query_params) = check_params(ctx, d, &known, types);
+    let (path_params, query_params) = check_params(ctx, d, known, types);
     let (scopes, field_scopes) = check_scopes(ctx, d.scopes.as_ref(), &query_params);
-    let request = check_request(ctx, d.request.as_ref(), method, types);
-    let response = check_response(ctx, &d.response, types);
+    let request = check_request(ctx, d.request.as_ref(), method, known, types);
+    let response = check_response(ctx, &d.response, known, types);
     let pagination = check_pagination(ctx, d, &response, &query_params, types);
     let errors = check_error_refs(ctx, d, errors);
     Some(ir::Endpoint {
@@ -224,6 +235,7 @@ fn check_params(
     let refs: Vec<&Spanned<spec::FieldDef>> = params.iter().collect();
     names::check_field_collisions(ctx, &refs, &format!("the parameters of `{}`", d.name.value));
     let placeholders = placeholders(ctx, &d.path);
+    let names: Vec<&String> = placeholders.iter().map(|(n, _)| n).collect();
     let mut path = Vec::new();
     let mut query = Vec::new();
     for p in params {
@@ -236,19 +248,21 @@ fn check_params(
             );
             continue;
         };
+        names::check_param_name(ctx, &p.value.name);
+        if loc.value == "path" && !names.contains(&&p.value.name.value) {
+            ctx.error(
+                &p.value.name,
+                format!("path parameter `{}` does not appear in the path", p.value.name.value),
+                "not in path",
+                format!("add `{{{}}}` to the path, or make it `in: query`", p.value.name.value),
+            );
+        }
         let Some(field) = check_field(ctx, p, known) else {
             continue;
         };
+        super::types::check_values(ctx, &p.value, &field, types);
         match loc.value.as_str() {
             "path" => {
-                if !placeholders.contains(&field.name) {
-                    ctx.error(
-                        &p.value.name,
-                        format!("path parameter `{}` does not appear in the path", field.name),
-                        "not in path",
-                        format!("add `{{{}}}` to the path, or make it `in: query`", field.name),
-                    );
-                }
                 if !field.required {
                     ctx.error(
                         &p.value.name,
@@ -262,7 +276,7 @@ fn check_params(
                     Ty::Named(n) => types.iter().any(|t| &t.name == n && matches!(t.kind, ir::TypeKind::Newtype)),
                     _ => false,
                 };
-                if !stringy {
+                if !stringy && !broken(&field.ty, types) {
                     ctx.error(
                         &p.value.ty,
                         format!("path parameter `{}` must be a string or a string newtype", field.name),
@@ -274,7 +288,10 @@ fn check_params(
             }
             "query" => {
                 let scalar = match &field.ty {
-                    Ty::Named(n) => types.iter().any(|t| &t.name == n && !matches!(t.kind, ir::TypeKind::Struct(_))),
+                    Ty::Named(n) => {
+                        broken(&field.ty, types)
+                            || types.iter().any(|t| &t.name == n && !matches!(t.kind, ir::TypeKind::Struct(_)))
+                    }
                     Ty::List(_) | Ty::Binary => false,
                     _ => true,
                 };
@@ -288,18 +305,25 @@ fn check_params(
                 }
                 query.push(field);
             }
-            other => ctx.error(
-                loc,
-                format!("`in: {other}` is not supported"),
-                "unknown location",
-                "use `in: path` or `in: query` (bodies go under `request:`)",
-            ),
+            other => {
+                let hint = match closest(other, ["path", "query"]) {
+                    Some(c) => format!("did you mean `{c}`? (bodies go under `request:`)"),
+                    None => "use `in: path` or `in: query` (bodies go under `request:`)".into(),
+                };
+                ctx.error(loc, format!("`in: {other}` is not supported"), "unknown location", hint);
+            }
         }
     }
-    for name in &placeholders {
-        if !path.iter().any(|p| &p.name == name) {
-            ctx.error(
+    let declared_path: Vec<&str> = params
+        .iter()
+        .filter(|p| p.value.location.as_ref().is_some_and(|l| l.value == "path"))
+        .map(|p| p.value.name.value.as_str())
+        .collect();
+    for (name, at) in &placeholders {
+        if !declared_path.contains(&name.as_str()) {
+            ctx.error_within(
                 &d.path,
+                (*at, name.len() + 2),
                 format!("path placeholder `{{{name}}}` is not declared as a path parameter"),
                 "undeclared placeholder",
                 format!("add `- {{ name: {name}, in: path, type: string, required: true }}` to `params`"),
@@ -307,49 +331,80 @@ fn check_params(
         }
     }
     // Path order, so positional arguments follow the path.
-    path.sort_by_key(|p| placeholders.iter().position(|n| *n == p.name));
+    path.sort_by_key(|p| placeholders.iter().position(|(n, _)| *n == p.name));
     (path, query)
 }
 
-fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<String> {
+/// A named type that is declared but failed its checks (already reported).
+fn broken(ty: &Ty, types: &[ir::TypeDef]) -> bool {
+    matches!(ty, Ty::Named(n) if !types.iter().any(|t| &t.name == n))
+}
+
+/// The `{name}` placeholders of a path template, with the byte offset of their `{`.
+fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize)> {
     let p = &path.value;
-    if !p.starts_with('/') || p.contains("//") || p.contains('?') || p.contains('#') {
-        ctx.error(path, format!("`{p}` is not a path template"), "bad path", "write the path from the host, e.g. `/open-apis/baike/v1/files/{file_token}/download`, without query string");
-    }
-    if p.contains("/:") {
+    if !p.starts_with('/') || p.contains("//") || p.contains('?') || p.contains('#') || p.contains(char::is_whitespace)
+    {
         ctx.error(
             path,
+            format!("`{p}` is not a path template"),
+            "bad path",
+            "write the path from the host, e.g. `/open-apis/baike/v1/files/{file_token}/download`, without query string",
+        );
+    }
+    if let Some(i) = p.find("/:") {
+        let len = p[i + 1..].find('/').unwrap_or(p.len() - i - 1);
+        ctx.error_within(
+            path,
+            (i + 1, len),
             "`:name` placeholders are not supported",
             "colon placeholder",
             "write placeholders as `{name}`",
         );
     }
-    let mut out = Vec::new();
-    let mut rest = p.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            ctx.error(path, "unclosed `{` in the path", "unclosed placeholder", "close it with `}`");
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(open) = p[from..].find('{').map(|i| from + i) {
+        let Some(close) = p[open..].find('}').map(|i| open + i) else {
+            ctx.error_within(
+                path,
+                (open, p.len() - open),
+                "unclosed `{` in the path",
+                "unclosed placeholder",
+                "close it with `}`",
+            );
             break;
         };
-        let name = &rest[open + 1..open + close];
+        let name = &p[open + 1..close];
         if name.is_empty() || !names::is_snake(name) {
-            ctx.error(
+            ctx.error_within(
                 path,
+                (open, close + 1 - open),
                 format!("placeholder `{{{name}}}` is not a snake_case name"),
                 "bad placeholder",
                 "use `{snake_case}` names",
             );
-        } else if out.iter().any(|n| n == name) {
-            ctx.error(
+        } else if out.iter().any(|(n, _)| n == name) {
+            ctx.error_within(
                 path,
+                (open, close + 1 - open),
                 format!("placeholder `{{{name}}}` appears twice"),
                 "duplicate placeholder",
                 "each path parameter fills one segment",
             );
         } else {
-            out.push(name.to_owned());
+            out.push((name.to_owned(), open));
         }
-        rest = &rest[open + close + 1..];
+        from = close + 1;
+    }
+    if let Some(i) = p[from..].find('}') {
+        ctx.error_within(
+            path,
+            (from + i, 1),
+            "unmatched `}` in the path",
+            "no `{` before it",
+            "remove it, or open the placeholder with `{`",
+        );
     }
     out
 }
@@ -431,7 +486,7 @@ fn struct_of<'a>(types: &'a [ir::TypeDef], name: &str) -> Option<&'a ir::Struct>
     })
 }
 
-fn body_type(ctx: &mut Ctx<'_>, b: &Spanned<spec::BodyDef>, types: &[ir::TypeDef]) -> Option<String> {
+fn body_type(ctx: &mut Ctx<'_>, b: &Spanned<spec::BodyDef>, known: &[String], types: &[ir::TypeDef]) -> Option<String> {
     let Some(ty) = &b.value.ty else {
         ctx.error(
             &b.value.kind,
@@ -441,9 +496,10 @@ fn body_type(ctx: &mut Ctx<'_>, b: &Spanned<spec::BodyDef>, types: &[ir::TypeDef
         );
         return None;
     };
-    let known: Vec<String> = types.iter().map(|t| t.name.clone()).collect();
-    match parse_ty(ctx, ty, &known)? {
+    match parse_ty(ctx, ty, known)? {
         Ty::Named(n) if struct_of(types, &n).is_some() => Some(n),
+        // Declared, but broken: already reported.
+        Ty::Named(n) if !types.iter().any(|t| t.name == n) => None,
         _ => {
             ctx.error(
                 ty,
@@ -460,6 +516,7 @@ fn check_request(
     ctx: &mut Ctx<'_>,
     req: Option<&Spanned<spec::BodyDef>>,
     method: ir::Method,
+    known: &[String],
     types: &[ir::TypeDef],
 ) -> Option<ir::RequestBody> {
     let req = req?;
@@ -485,16 +542,16 @@ fn check_request(
             "move the values to query parameters, or fix the method",
         );
     }
-    let ty = body_type(ctx, req, types)?;
+    let ty = body_type(ctx, req, known, types)?;
     let is_form = struct_of(types, &ty).is_some_and(|s| s.multipart);
-    if multipart != is_form {
+    if let Some(at) = req.value.ty.as_ref().filter(|_| multipart != is_form) {
         let msg = if multipart {
             format!("multipart body `{ty}` has no `binary` field")
         } else {
             format!("JSON body `{ty}` has a `binary` field")
         };
         ctx.error(
-            req.value.ty.as_ref().expect("checked"),
+            at,
             msg,
             "body kind mismatch",
             "a `binary` field makes a type a multipart form: use `kind: multipart` for it, `kind: json` otherwise",
@@ -503,9 +560,14 @@ fn check_request(
     Some(ir::RequestBody { multipart, ty, required: req.value.required.unwrap_or(true) })
 }
 
-fn check_response(ctx: &mut Ctx<'_>, resp: &Spanned<spec::BodyDef>, types: &[ir::TypeDef]) -> ir::Response {
+fn check_response(
+    ctx: &mut Ctx<'_>,
+    resp: &Spanned<spec::BodyDef>,
+    known: &[String],
+    types: &[ir::TypeDef],
+) -> ir::Response {
     match resp.value.kind.value.as_str() {
-        "json" => body_type(ctx, resp, types).map_or(ir::Response::Empty, ir::Response::Json),
+        "json" => body_type(ctx, resp, known, types).map_or(ir::Response::Empty, ir::Response::Json),
         "binary" | "empty" => {
             if let Some(ty) = &resp.value.ty {
                 ctx.error(
@@ -635,12 +697,20 @@ fn check_error_refs(ctx: &mut Ctx<'_>, d: &spec::EndpointDef, table: &[ir::Error
         return Vec::new();
     };
     let mut out: Vec<ir::ErrorEntry> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
     for r in &refs.value {
-        if !seen.insert(r.value.clone()) {
-            ctx.error(r, format!("error `{}` is listed twice", r.value), "duplicate error", "list each error once");
+        if let Some(first) = seen.get(r.value.as_str()) {
+            ctx.error_also(
+                r,
+                *first,
+                "first listed here",
+                format!("error `{}` is listed twice", r.value),
+                "duplicate error",
+                "list each error once",
+            );
             continue;
         }
+        seen.insert(&r.value, r);
         match table.iter().find(|e| e.name == r.value) {
             Some(e) => out.push(e.clone()),
             None => {

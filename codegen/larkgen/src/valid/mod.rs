@@ -13,7 +13,7 @@ use serde_saphyr::Spanned;
 
 use crate::diag::{Diagnostics, Loc};
 use crate::ir;
-use crate::load;
+use crate::load::{self, Files};
 use crate::source::SourceFile;
 use crate::spec;
 
@@ -24,8 +24,42 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Where a value is written; for a value reached through an alias, the diagnostic also
+    /// notes where it is used.
     pub(crate) fn loc<T>(&self, s: &Spanned<T>) -> Loc {
-        Loc::from_saphyr(&self.file, &s.defined)
+        Loc::from_spanned(&self.file, &s.defined, &s.referenced)
+    }
+
+    /// The location of `len` bytes at byte `at` of the string value `s`, when the source
+    /// holds the value verbatim there (plain or simply quoted); the whole value otherwise.
+    pub(crate) fn loc_within(&self, s: &Spanned<String>, at: usize, len: usize) -> Loc {
+        let mut loc = self.loc(s);
+        let text = &self.file.text;
+        let Some(part) = s.value.get(at..at.saturating_add(len)) else {
+            return loc;
+        };
+        for skip in [0, 1] {
+            let start = loc.offset + skip + at;
+            if text.get(start..start + len) == Some(part) && text.get(loc.offset + skip..start) == s.value.get(..at) {
+                loc.offset = start;
+                loc.len = len;
+                return loc;
+            }
+        }
+        loc
+    }
+
+    /// An error on part of a string value (see [`Ctx::loc_within`]).
+    pub(crate) fn error_within(
+        &mut self,
+        at: &Spanned<String>,
+        range: (usize, usize),
+        message: impl Into<String>,
+        label: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let loc = self.loc_within(at, range.0, range.1);
+        self.diags.error(&loc, message, label, Some(hint.into()));
     }
 
     pub(crate) fn error<T>(
@@ -36,6 +70,21 @@ impl Ctx<'_> {
         hint: impl Into<String>,
     ) {
         let loc = self.loc(at);
+        self.diags.error(&loc, message, label, Some(hint.into()));
+    }
+
+    /// An error that also shows where the thing it repeats or contradicts was written.
+    pub(crate) fn error_also<T, U>(
+        &mut self,
+        at: &Spanned<T>,
+        first: &Spanned<U>,
+        note: &str,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let f = self.loc(first);
+        let loc = self.loc(at).with_note(f.offset, f.len, note);
         self.diags.error(&loc, message, label, Some(hint.into()));
     }
 
@@ -53,7 +102,7 @@ impl Ctx<'_> {
 
 /// Loads and checks spec files (service files, and optionally the platform file they name).
 /// `base` is the directory diagnostics name files relative to.
-pub fn check(paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, Vec<PathBuf>) {
+pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, Vec<PathBuf>) {
     let mut diags = Diagnostics::default();
     let mut inputs: Vec<PathBuf> = paths.to_vec();
     let mut platform: Option<(PathBuf, ir::Platform)> = None;
@@ -61,11 +110,11 @@ pub fn check(paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, V
     let mut loaded: Vec<(Arc<SourceFile>, spec::ServiceFile)> = Vec::new();
 
     for path in paths {
-        let Some(file) = load::read(path, base, &mut diags, None) else {
+        let Some(file) = load::read(files, path, base, &mut diags, None) else {
             continue;
         };
         if is_platform_file(&file.text) {
-            load_platform(path, &file, &mut platform, &mut diags);
+            load_platform(files, path, &file, &mut platform, &mut diags);
         } else if let Some(service) = load::parse::<spec::ServiceFile>(&file, &mut diags) {
             loaded.push((file, service));
         }
@@ -85,9 +134,9 @@ pub fn check(paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, V
         let mut ctx = Ctx { file: Arc::clone(file), diags: &mut diags };
         // The platform file named by the service, relative to it.
         let rel = &service.service.value.platform;
-        let platform_path = normalize(&file.path.parent().unwrap_or(Path::new(".")).join(&rel.value));
+        let platform_path = files.normalize(&file.path.parent().unwrap_or(Path::new(".")).join(&rel.value));
         match &platform {
-            Some((p, _)) if same_file(p, &platform_path) => {}
+            Some((p, _)) if files.normalize(p) == platform_path => {}
             Some((p, _)) => ctx.error(
                 rel,
                 format!("this service uses platform `{}`, another service uses `{}`", rel.value, p.display()),
@@ -97,12 +146,13 @@ pub fn check(paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, V
             None => {
                 let loc = ctx.loc(rel);
                 inputs.push(platform_path.clone());
-                if let Some(pfile) = load::read(&platform_path, base, ctx.diags, Some(&loc)) {
-                    load_platform(&platform_path, &pfile, &mut platform, ctx.diags);
+                if let Some(pfile) = load::read(files, &platform_path, base, ctx.diags, Some(&loc)) {
+                    load_platform(files, &platform_path, &pfile, &mut platform, ctx.diags);
                 }
             }
         }
-        if let Some(svc) = check_service(&mut ctx, service) {
+        let platform_errors = platform.as_ref().map(|(_, p)| p.errors.as_slice()).unwrap_or_default();
+        if let Some(svc) = check_service(&mut ctx, service, platform_errors) {
             if seen_modules.insert(svc.module(), ()).is_some() {
                 ctx.error(
                     &service.service.value.name,
@@ -124,6 +174,7 @@ pub fn check(paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, V
             Some("pass a service file (one with a `service:` block)".into()),
         );
     }
+    diags.sort();
     let api = match (platform, diags.has_errors()) {
         (Some((_, platform)), false) => Some(ir::Api { platform, services }),
         _ => None,
@@ -131,17 +182,27 @@ pub fn check(paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, V
     (api, diags, inputs)
 }
 
+/// Whether a file is a platform file: its top-level keys look like `platform:` rather
+/// than a service's (`service:`, `endpoints:`, `types:`, `errors:`), typos included.
 fn is_platform_file(text: &str) -> bool {
-    text.lines().any(|l| l.starts_with("platform:")) && !text.lines().any(|l| l.starts_with("service:"))
+    let keys: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+        .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim()))
+        .collect();
+    let near = |k: &str, target: &str| load::edit_distance(k, target) <= 2;
+    let service = keys.iter().any(|k| ["service", "endpoints", "types"].iter().any(|t| near(k, t)));
+    !service && keys.iter().any(|k| near(k, "platform"))
 }
 
 fn load_platform(
+    files: Files<'_>,
     path: &Path,
     file: &Arc<SourceFile>,
     slot: &mut Option<(PathBuf, ir::Platform)>,
     diags: &mut Diagnostics,
 ) {
-    if slot.as_ref().is_some_and(|(p, _)| same_file(p, path)) {
+    if slot.as_ref().is_some_and(|(p, _)| *p == files.normalize(path)) {
         return;
     }
     // A platform file given on the command line and named by a service is checked once.
@@ -153,31 +214,35 @@ fn load_platform(
     };
     let mut ctx = Ctx { file: Arc::clone(file), diags };
     if let Some(platform) = check_platform(&mut ctx, &parsed.platform.value) {
-        *slot = Some((normalize(path), platform));
+        *slot = Some((files.normalize(path), platform));
     }
 }
 
-fn normalize(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    normalize(a) == normalize(b)
-}
+/// Lark tenant access tokens live two hours.
+const TOKEN_LIFETIME_SECS: u64 = 7200;
 
 fn check_platform(ctx: &mut Ctx<'_>, p: &spec::PlatformDef) -> Option<ir::Platform> {
-    let mut base_urls = Vec::new();
+    let mut base_urls: Vec<(String, String)> = Vec::new();
     for b in &p.base_urls.value {
-        let url = &b.value.url;
-        if !url.value.starts_with("https://") && !url.value.starts_with("http://") || url.value.ends_with('/') {
+        let (name, url) = (&b.value.name, &b.value.url);
+        let host = url.value.strip_prefix("https://").or_else(|| url.value.strip_prefix("http://"));
+        if host.is_none_or(|h| h.is_empty() || h.ends_with('/') || h.contains(char::is_whitespace)) {
             ctx.error(
                 url,
                 format!("base URL `{}` is not an absolute URL without trailing slash", url.value),
                 "bad URL",
-                "write it as `https://host`",
+                "write it as `https://host`, e.g. `https://open.feishu.cn`",
             );
         }
-        base_urls.push((b.value.name.value.clone(), url.value.clone()));
+        if base_urls.iter().any(|(n, _)| *n == name.value) {
+            ctx.error(
+                name,
+                format!("base URL name `{}` is used twice", name.value),
+                "duplicate name",
+                "clients pick a base URL by name: give each its own, e.g. `feishu` and `lark`",
+            );
+        }
+        base_urls.push((name.value.clone(), url.value.clone()));
     }
     if base_urls.is_empty() {
         ctx.error(
@@ -196,7 +261,30 @@ fn check_platform(ctx: &mut Ctx<'_>, p: &spec::PlatformDef) -> Option<ir::Platfo
             "write the path from the host, e.g. `/open-apis/auth/v3/tenant_access_token/internal`",
         );
     }
+    let margin = &p.tenant_token.value.refresh_margin_seconds;
+    if margin.value >= TOKEN_LIFETIME_SECS {
+        ctx.error(
+            margin,
+            format!(
+                "a refresh margin of {} s is not shorter than the token's lifetime ({TOKEN_LIFETIME_SECS} s)",
+                margin.value
+            ),
+            "token would never be reused",
+            "refresh a few minutes before expiry, e.g. `refresh_margin_seconds: 180`",
+        );
+    }
     let env = &p.envelope.value;
+    let header = &env.log_id_header;
+    if header.value.is_empty()
+        || !header.value.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
+    {
+        ctx.error(
+            header,
+            format!("`{}` is not an HTTP header name", header.value),
+            "bad header name",
+            "write the header's name only, e.g. `X-Tt-Logid`",
+        );
+    }
     for (field, standard) in
         [(&env.code_field, "code"), (&env.message_field, "msg"), (&env.data_field, "data"), (&env.error_field, "error")]
     {
@@ -209,7 +297,7 @@ fn check_platform(ctx: &mut Ctx<'_>, p: &spec::PlatformDef) -> Option<ir::Platfo
             );
         }
     }
-    let errors = check_errors(ctx, &p.errors, "platform");
+    let errors = check_errors(ctx, &p.errors, "platform", &[]);
     Some(ir::Platform {
         name: p.name.value.clone(),
         base_urls,
@@ -220,28 +308,64 @@ fn check_platform(ctx: &mut Ctx<'_>, p: &spec::PlatformDef) -> Option<ir::Platfo
     })
 }
 
-/// Checks an error table: names are UpperCamelCase and unique, codes unique, actions known.
-pub(crate) fn check_errors(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::ErrorDef>], owner: &str) -> Vec<ir::ErrorEntry> {
-    let mut by_code: HashMap<i64, ()> = HashMap::new();
-    let mut by_name: HashMap<String, ()> = HashMap::new();
+/// Checks an error table: names are UpperCamelCase and unique, codes unique, actions known;
+/// a service table must not repeat the platform's codes or names (`platform`).
+pub(crate) fn check_errors(
+    ctx: &mut Ctx<'_>,
+    defs: &[Spanned<spec::ErrorDef>],
+    owner: &str,
+    platform: &[ir::ErrorEntry],
+) -> Vec<ir::ErrorEntry> {
+    let mut by_code: HashMap<i64, &Spanned<spec::ErrorDef>> = HashMap::new();
+    let mut by_name: HashMap<String, &Spanned<spec::ErrorDef>> = HashMap::new();
     let mut out = Vec::new();
     for def in defs {
         let e = &def.value;
-        names::check_type_name(ctx, &e.name, "error");
-        if by_name.insert(e.name.value.clone(), ()).is_some() {
+        if names::check_type_name(ctx, &e.name, "error") && e.name.value == "Unhandled" {
             ctx.error(
                 &e.name,
+                "`Unhandled` is the catch-all variant of every endpoint error enum",
+                "reserved name",
+                "name the error after its meaning, e.g. `InvalidParam`",
+            );
+        }
+        if let Some(first) = by_name.get(&e.name.value) {
+            ctx.error_also(
+                &e.name,
+                &first.value.name,
+                "first declared here",
                 format!("error name `{}` is declared twice in the {owner} table", e.name.value),
                 "duplicate name",
                 "give every error its own variant name",
             );
+        } else {
+            by_name.insert(e.name.value.clone(), def);
         }
-        if by_code.insert(e.code.value, ()).is_some() {
-            ctx.error(
+        if let Some(first) = by_code.get(&e.code.value) {
+            ctx.error_also(
                 &e.code,
+                &first.value.code,
+                "first declared here",
                 format!("error code {} is declared twice in the {owner} table", e.code.value),
                 "duplicate code",
                 "keep one row per code",
+            );
+        } else {
+            by_code.insert(e.code.value, def);
+        }
+        if let Some(p) = platform.iter().find(|p| p.code == e.code.value) {
+            ctx.error(
+                &e.code,
+                format!("error code {} is the platform error `{}`", e.code.value, p.name),
+                "platform code",
+                "platform errors apply to every endpoint already; remove this row",
+            );
+        } else if let Some(p) = platform.iter().find(|p| p.name == e.name.value) {
+            ctx.error(
+                &e.name,
+                format!("error name `{}` is the platform error for code {}", e.name.value, p.code),
+                "platform name",
+                "rename the service error so both can be told apart",
             );
         }
         if e.code.value == 0 {
@@ -260,21 +384,23 @@ pub(crate) fn check_errors(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::ErrorDef>], 
                 "use the status Lark sends with this code, e.g. 400",
             );
         }
-        let action = match e.action.as_ref().map(|a| a.value.as_str()) {
-            None | Some("none") => ir::Action::None,
-            Some("refresh_token") => ir::Action::RefreshToken,
-            Some("rate_limited") => ir::Action::RateLimited,
-            Some("auth_failed") => ir::Action::AuthFailed,
-            Some(other) => {
-                let at = e.action.as_ref().expect("matched Some");
-                ctx.error(
-                    at,
-                    format!("unknown error action `{other}`"),
-                    "unknown action",
-                    "use one of: none, refresh_token, rate_limited, auth_failed",
-                );
-                ir::Action::None
-            }
+        let action = match &e.action {
+            None => ir::Action::None,
+            Some(a) => match a.value.as_str() {
+                "none" => ir::Action::None,
+                "refresh_token" => ir::Action::RefreshToken,
+                "rate_limited" => ir::Action::RateLimited,
+                "auth_failed" => ir::Action::AuthFailed,
+                other => {
+                    const ACTIONS: [&str; 4] = ["none", "refresh_token", "rate_limited", "auth_failed"];
+                    let hint = match load::closest(other, ACTIONS) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => "use one of: none, refresh_token, rate_limited, auth_failed".into(),
+                    };
+                    ctx.error(a, format!("unknown error action `{other}`"), "unknown action", hint);
+                    ir::Action::None
+                }
+            },
         };
         out.push(ir::ErrorEntry {
             name: e.name.value.clone(),
@@ -289,7 +415,7 @@ pub(crate) fn check_errors(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::ErrorDef>], 
     out
 }
 
-fn check_service(ctx: &mut Ctx<'_>, s: &spec::ServiceFile) -> Option<ir::Service> {
+fn check_service(ctx: &mut Ctx<'_>, s: &spec::ServiceFile, platform: &[ir::ErrorEntry]) -> Option<ir::Service> {
     let header = &s.service.value;
     for part in [&header.name, &header.version] {
         if !names::is_snake(&part.value) {
@@ -301,10 +427,11 @@ fn check_service(ctx: &mut Ctx<'_>, s: &spec::ServiceFile) -> Option<ir::Service
             );
         }
     }
-    let errors = check_errors(ctx, &s.errors, "service");
+    let errors = check_errors(ctx, &s.errors, "service", platform);
     let types = types::check_types(ctx, &s.types);
-    let endpoints = endpoints::check_endpoints(ctx, &s.endpoints, &types, &errors);
-    names::check_generated_names(ctx, &s.types, &endpoints);
+    let declared: Vec<String> = s.types.iter().map(|t| t.value.name.value.clone()).collect();
+    let endpoints = endpoints::check_endpoints(ctx, &s.endpoints, &declared, &types, &errors);
+    names::check_generated_names(ctx, &s.types, &s.endpoints.value, &endpoints);
     Some(ir::Service {
         name: header.name.value.clone(),
         version: header.version.value.clone(),

@@ -20,19 +20,124 @@ pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) ->
         if BUILTINS.contains(&name.value.as_str()) || name.value == "Unknown" {
             ctx.error(name, format!("`{}` is a reserved type name", name.value), "reserved", "choose another name");
         }
-        if declared.insert(name.value.as_str(), name).is_some() {
-            ctx.error(
+        if let Some(first) = declared.get(name.value.as_str()) {
+            ctx.error_also(
                 name,
+                *first,
+                "first declared here",
                 format!("type `{}` is declared twice", name.value),
                 "duplicate type",
                 "keep one declaration, or rename one of them",
             );
+        } else {
+            declared.insert(name.value.as_str(), name);
         }
     }
     let known: Vec<String> = defs.iter().map(|d| d.value.name.value.clone()).collect();
     let out: Vec<ir::TypeDef> = defs.iter().filter_map(|d| check_type(ctx, d, &known)).collect();
     check_cycles(ctx, defs, &out);
+    // Defaults and examples of fields, now that every enum is known.
+    for d in defs {
+        let (Some(fields), Some(ir::TypeKind::Struct(s))) =
+            (&d.value.fields, out.iter().find(|t| t.name == d.value.name.value).map(|t| &t.kind))
+        else {
+            continue;
+        };
+        for f in &fields.value {
+            if let Some(field) = s.fields.iter().find(|x| x.name == f.value.name.value) {
+                check_values(ctx, &f.value, field, &out);
+            }
+        }
+    }
     out
+}
+
+/// `default` and `example` must be values of the field: the right kind, a value of its
+/// enum, and within its bounds.
+pub(crate) fn check_values(ctx: &mut Ctx<'_>, d: &spec::FieldDef, field: &ir::Field, types: &[ir::TypeDef]) {
+    for (key, value) in [("default", &d.default), ("example", &d.example)] {
+        let Some(v) = value else {
+            continue;
+        };
+        let shown = scalar_text(&v.value);
+        let problem: Option<(String, String, String)> = match (&field.ty, &v.value) {
+            (Ty::Bool, Scalar::Bool(_)) => None,
+            (Ty::F64, Scalar::Str(s)) if s.parse::<f64>().is_ok() => None,
+            (Ty::I32 | Ty::I64 | Ty::F64, Scalar::Int(i)) => {
+                if field.ty == Ty::I32 && i32::try_from(*i).is_err() {
+                    Some((
+                        format!("{key} {i} does not fit an `i32`"),
+                        "out of range".into(),
+                        "use a smaller value, or make the field `i64`".into(),
+                    ))
+                } else {
+                    out_of_bounds(d, *i).map(|b| {
+                        (
+                            format!("{key} {i} is {b}"),
+                            "outside the bounds".into(),
+                            "make the value satisfy the field's `min`/`max`, or fix the bounds".into(),
+                        )
+                    })
+                }
+            }
+            (Ty::Bool, _) => Some((
+                format!("{key} `{shown}` is not a boolean"),
+                "not true or false".into(),
+                "write `true` or `false`".into(),
+            )),
+            (Ty::I32 | Ty::I64 | Ty::F64, _) => Some((
+                format!("{key} `{shown}` is not a number"),
+                "not a number".into(),
+                "write a number without quotes".into(),
+            )),
+            (Ty::Named(n), _) => match types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                Some(ir::TypeKind::StringEnum(values) | ir::TypeKind::IntEnum(values))
+                    if !values.iter().any(|e| e.wire == shown) =>
+                {
+                    let hint = match closest(&shown, values.iter().map(|e| e.wire.as_str())) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => format!(
+                            "use one of: {}",
+                            values.iter().map(|e| e.wire.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    Some((format!("{key} `{shown}` is not a value of enum `{n}`"), "unknown value".into(), hint))
+                }
+                _ => None,
+            },
+            (Ty::String, Scalar::Str(s)) => {
+                let chars = s.chars().count() as u64;
+                let short = d
+                    .min_length
+                    .as_ref()
+                    .filter(|m| chars < m.value)
+                    .map(|m| format!("shorter than `min_length: {}`", m.value));
+                let long = d
+                    .max_length
+                    .as_ref()
+                    .filter(|m| chars > m.value)
+                    .map(|m| format!("longer than `max_length: {}`", m.value));
+                short.or(long).map(|b| {
+                    (
+                        format!("{key} `{s}` is {b}"),
+                        "outside the bounds".into(),
+                        "make the value satisfy the field's length bounds, or fix them".into(),
+                    )
+                })
+            }
+            _ => None,
+        };
+        if let Some((message, label, hint)) = problem {
+            ctx.error(v, message, label, hint);
+        }
+    }
+}
+
+fn out_of_bounds(d: &spec::FieldDef, i: i64) -> Option<String> {
+    if let Some(min) = d.min.as_ref().filter(|m| i < m.value) {
+        return Some(format!("below `min: {}`", min.value));
+    }
+    d.max.as_ref().filter(|m| i > m.value).map(|m| format!("above `max: {}`", m.value))
 }
 
 fn check_type(ctx: &mut Ctx<'_>, d: &Spanned<spec::TypeDef>, known: &[String]) -> Option<ir::TypeDef> {
@@ -75,9 +180,10 @@ fn check_type(ctx: &mut Ctx<'_>, d: &Spanned<spec::TypeDef>, known: &[String]) -
         ir::TypeKind::Newtype
     } else if let Some(repr) = &t.enum_repr {
         check_enum(ctx, t, repr)?
-    } else {
-        let fields = t.fields.as_ref().expect("one shape is set");
+    } else if let Some(fields) = &t.fields {
         ir::TypeKind::Struct(check_struct(ctx, t, fields, known)?)
+    } else {
+        return None;
     };
     Some(ir::TypeDef { name: t.name.value.clone(), description: t.description.clone(), kind })
 }
@@ -106,7 +212,7 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
         return None;
     };
     let mut out = Vec::new();
-    let mut wires = HashSet::new();
+    let mut wires: HashMap<String, &Spanned<Scalar>> = HashMap::new();
     let mut variants = HashSet::new();
     for v in values {
         let wire = match (&v.value.value.value, integer) {
@@ -131,14 +237,18 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
                 continue;
             }
         };
-        if !wires.insert(wire.clone()) {
-            ctx.error(
+        if let Some(first) = wires.get(&wire) {
+            ctx.error_also(
                 &v.value.value,
+                *first,
+                "first listed here",
                 format!("enum value `{wire}` is listed twice"),
                 "duplicate value",
                 "list each value once",
             );
+            continue;
         }
+        wires.insert(wire.clone(), &v.value.value);
         let variant = match &v.value.name {
             Some(n) => {
                 names::check_type_name(ctx, n, "variant");
@@ -280,6 +390,17 @@ pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &[String]
         leaf = inner;
     }
     if let Ty::Named(name) = leaf
+        && !(name.starts_with(|c: char| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        let hint = if name.contains(['<', '>']) || name.starts_with('[') {
+            "write a list as `T[]`, e.g. `string[]`; other generics are not supported"
+        } else {
+            "write `string`, `boolean`, `i32`, `i64`, `f64`, `binary`, a declared type name, or `T[]`"
+        };
+        ctx.error(ty, format!("`{}` is not a type expression", ty.value), "bad type", hint);
+        return None;
+    }
+    if let Ty::Named(name) = leaf
         && !known.iter().any(|k| k == name)
     {
         let all = BUILTINS.iter().copied().chain(known.iter().map(String::as_str));
@@ -402,13 +523,18 @@ fn check_cycles(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>], types: &[ir:
             _ => Vec::new(),
         }
     };
+    let mut in_reported_cycle: HashSet<String> = HashSet::new();
     for d in defs {
         let start = &d.value.name.value;
+        if in_reported_cycle.contains(start) {
+            continue;
+        }
         let mut stack = vec![(start.clone(), vec![start.clone()])];
         let mut visited = HashSet::new();
         while let Some((node, path)) = stack.pop() {
             for next in direct(&node) {
                 if &next == start {
+                    in_reported_cycle.extend(path.iter().cloned());
                     let chain = path.iter().chain(std::iter::once(&next)).cloned().collect::<Vec<_>>().join(" → ");
                     ctx.error(
                         &d.value.name,
