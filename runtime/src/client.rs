@@ -385,6 +385,8 @@ impl Client {
         // The error that made us retry: returned if the retry cannot get a slot in time.
         let mut retrying: Option<Error> = None;
         loop {
+            // The token first: a slow token fetch must not delay a request whose slot is taken.
+            let bearer = self.bearer(call, policy).await?;
             if let Some(key) = &key {
                 let max_wait = match first_sent {
                     None => mode.max_wait(),
@@ -395,8 +397,8 @@ impl Client {
                 };
                 match inner.limiter.acquire(key, endpoint.limits, max_wait).await {
                     Ok(wait) => {
-                        if !wait.is_zero() {
-                            waited += wait;
+                        waited += wait;
+                        if wait >= Duration::from_millis(1) {
                             span.record("wait_ms", waited.as_millis() as u64);
                             tracing::debug!(wait_ms = wait.as_millis() as u64, "waited for a rate-limit slot");
                         }
@@ -417,7 +419,6 @@ impl Client {
             sent += 1;
             span.record("attempt", sent);
 
-            let bearer = self.bearer(call, policy).await?;
             let (outcome, head) = match self.send_once(call, &bearer).await {
                 Ok(response) => {
                     let head = AnswerHead::of(&response, inner.platform);
@@ -439,7 +440,9 @@ impl Client {
             if let Some(code) = err.code() {
                 span.record("code", code);
             }
-            if let Some(log_id) = err.log_id() {
+            if let Some(log_id) = err.log_id()
+                && head.as_ref().is_none_or(|h| h.log_id.as_deref() != Some(log_id))
+            {
                 span.record("log_id", log_id);
             }
 
