@@ -42,6 +42,9 @@ pub use validate::{TextRules, Validate, Violations};
 #[doc(hidden)]
 pub use serde;
 
+/// Tokens are handed to a [`TokenCache`] as secrets: `expose_secret()` to store them elsewhere.
+pub use secrecy::{ExposeSecret, SecretString};
+
 /// The `data` of endpoints that return nothing useful: any JSON decodes into it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Empty;

@@ -701,3 +701,74 @@ async fn a_refused_token_on_a_post_is_refetched_and_the_post_resent_once() {
     assert_eq!(data["entity"]["id"], "e9");
     assert_eq!((api_hits(&server).await, token_hits(&server).await), (2, 2));
 }
+
+// ---------------------------------------------------------------------------------------
+// Token lifecycle: a pluggable cache, refresh ahead of expiry
+
+/// The in-memory cache, recording what it is told to store.
+#[derive(Debug, Default)]
+struct RecordingCache {
+    inner: runtime::InMemoryTokenCache,
+    sets: std::sync::Mutex<Vec<(String, Duration)>>,
+}
+
+impl runtime::TokenCache for RecordingCache {
+    fn get<'a>(&'a self, key: &'a str) -> futures_util::future::BoxFuture<'a, Option<runtime::SecretString>> {
+        self.inner.get(key)
+    }
+    fn set<'a>(
+        &'a self,
+        key: &'a str,
+        token: runtime::SecretString,
+        ttl: Duration,
+    ) -> futures_util::future::BoxFuture<'a, ()> {
+        self.sets.lock().unwrap().push((key.to_owned(), ttl));
+        self.inner.set(key, token, ttl)
+    }
+    fn evict<'a>(&'a self, key: &'a str, token: &'a runtime::SecretString) -> futures_util::future::BoxFuture<'a, ()> {
+        self.inner.evict(key, token)
+    }
+}
+
+#[tokio::test]
+async fn a_custom_token_cache_is_shared_by_clients_and_told_the_refresh_time() {
+    let server = MockServer::start().await;
+    mount_token(&server, TENANT_TOKEN, 1).await;
+    Mock::given(method("GET")).respond_with(classifications()).mount(&server).await;
+    let cache = Arc::new(RecordingCache::default());
+    let build = || {
+        baike_v1::Client::new(
+            lark_client::builder()
+                .base_url(server.uri())
+                .app_credentials(APP_ID, APP_SECRET)
+                .token_cache(cache.clone())
+                .build()
+                .expect("builds"),
+        )
+    };
+    build().classification().list().send().await.expect("first client fetches");
+    build().classification().list().send().await.expect("second client finds the token in the shared cache");
+    let sets = cache.sets.lock().unwrap().clone();
+    assert_eq!(sets, vec![(format!("tenant_access_token:{APP_ID}"), Duration::from_secs(7200 - 180))]);
+    assert!(!format!("{cache:?}").contains(TENANT_TOKEN));
+}
+
+#[tokio::test]
+async fn a_token_is_refetched_ahead_of_its_expiry() {
+    let server = MockServer::start().await;
+    // A token that lives one second: refreshed after half of it (the margin is capped at half).
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_answer(TENANT_TOKEN, 1))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).respond_with(classifications()).mount(&server).await;
+    let client = baike_with(&server.uri(), fast());
+    client.classification().list().send().await.expect("first");
+    client.classification().list().send().await.expect("cached");
+    assert_eq!(token_hits(&server).await, 1);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    client.classification().list().send().await.expect("refreshed before the token expired");
+    assert_eq!(token_hits(&server).await, 2);
+}
