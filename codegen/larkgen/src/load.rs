@@ -108,16 +108,133 @@ pub(crate) fn display_name(path: &Path, base: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
-/// Parses a file into the spec model; a YAML or shape error becomes one diagnostic.
+/// Parses a file into the spec model. A YAML syntax error ends the file; after a shape
+/// error (unknown or missing key, wrong type) inside an item of a top-level list, the item
+/// is blanked out and the file parsed again, so one run reports the shape errors of every
+/// item. A file with errors gives no model.
 pub(crate) fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<T> {
-    match serde_saphyr::from_str::<T>(&file.text) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let p = describe(file, e.without_snippet());
-            diags.error(&p.loc, p.message, p.label, p.hint);
-            None
+    const MAX_RECOVERIES: usize = 20;
+    let mut current = Arc::clone(file);
+    let mut blanked: Vec<(usize, usize)> = Vec::new();
+    for _ in 0..=MAX_RECOVERIES {
+        let e = match serde_saphyr::from_str::<T>(&current.text) {
+            Ok(v) => return blanked.is_empty().then_some(v),
+            Err(e) => e,
+        };
+        let e = e.without_snippet();
+        let p = describe(&current, e);
+        // Same offsets in the original: blanking keeps every byte offset and line.
+        let loc = Loc { file: Arc::clone(file), ..p.loc.clone() };
+        if blanked.iter().any(|&(s, end)| (s..end).contains(&loc.offset)) {
+            break;
+        }
+        diags.error(&loc, p.message, p.label, p.hint);
+        if !is_shape_error(e) {
+            break;
+        }
+        let Some(item) = top_level_item(&current.text, p.loc.offset) else {
+            break;
+        };
+        blanked.push(item);
+        current = Arc::new(SourceFile::new(&file.path, file.name.clone(), blank(&current.text, item)));
+    }
+    None
+}
+
+/// Errors of a well-formed YAML document that does not fit the spec model.
+fn is_shape_error(e: &YamlError) -> bool {
+    matches!(
+        e,
+        YamlError::SerdeUnknownField { .. }
+            | YamlError::SerdeMissingField { .. }
+            | YamlError::SerdeInvalidType { .. }
+            | YamlError::SerdeInvalidValue { .. }
+            | YamlError::Unexpected { .. }
+            | YamlError::NullIntoString { .. }
+            | YamlError::InvalidScalar { .. }
+            | YamlError::InvalidBooleanStrict { .. }
+            | YamlError::DuplicateMappingKey { .. }
+            | YamlError::Message { .. }
+    )
+}
+
+/// The byte range of the item of a top-level list (`endpoints:`, `types:`, `errors:`, or
+/// `errors:` of the platform block) that holds `at`, when blanking it out leaves valid
+/// YAML: the list keeps another item and the item defines no anchor.
+fn top_level_item(text: &str, at: usize) -> Option<(usize, usize)> {
+    let at = source::floor(text, at);
+    let mut offset = 0;
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .map(|l| {
+            let start = offset;
+            offset += l.len();
+            (start, l)
+        })
+        .collect();
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let content = |l: &str| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    };
+    let dash = |l: &str| {
+        let rest = &l[indent(l)..];
+        rest.starts_with("- ") || rest.trim_end() == "-"
+    };
+    let here = lines.iter().rposition(|(start, _)| *start <= at)?;
+    // Walk up to the `- ` line whose parent is a top-level list key.
+    let mut item = None;
+    for i in (0..=here).rev() {
+        let line = lines[i].1;
+        if !content(line) {
+            continue;
+        }
+        let ind = indent(line);
+        if dash(line) {
+            let parent = lines[..i]
+                .iter()
+                .rev()
+                .map(|(_, l)| *l)
+                .find(|l| content(l) && (indent(l) < ind || (indent(l) == ind && !dash(l))))?;
+            let key = parent.trim();
+            if matches!(key, "endpoints:" | "types:" | "errors:") && indent(parent) <= 2 {
+                item = Some((i, ind));
+                break;
+            }
+        } else if ind == 0 {
+            return None;
         }
     }
+    let (first, ind) = item?;
+    let sibling = |l: &str| indent(l) == ind && dash(l);
+    let before = lines[..first].iter().rev().map(|(_, l)| *l).filter(|l| content(l)).find(|l| indent(l) <= ind);
+    let mut last = first;
+    let mut after = None;
+    for (j, (_, line)) in lines.iter().enumerate().skip(first + 1) {
+        if content(line) && indent(line) <= ind {
+            after = Some(*line);
+            break;
+        }
+        last = j;
+    }
+    let has_sibling = before.is_some_and(sibling) || after.is_some_and(sibling);
+    let start = lines[first].0;
+    let end = lines[last].0 + lines[last].1.len();
+    let body = &text[start..end];
+    let anchor = body.match_indices('&').any(|(i, _)| {
+        body[i + 1..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            && (i == 0 || body[..i].ends_with([' ', '[', '{', ',', '-']))
+    });
+    (has_sibling && !anchor).then_some((start, end))
+}
+
+/// `text` with the bytes of `range` turned into spaces, line breaks kept.
+fn blank(text: &str, (start, end): (usize, usize)) -> String {
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..start]);
+    out.extend(text[start..end].bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }));
+    out.push_str(&text[end..]);
+    out
 }
 
 /// A load error, worded for the spec's author.
@@ -161,6 +278,10 @@ fn describe(file: &Arc<SourceFile>, e: &YamlError) -> Problem {
         }
         YamlError::DuplicateMappingKey { key, .. } => {
             let key = key.clone().unwrap_or_else(|| token_text(text, at).to_owned());
+            let token = match first_key(text, at, &key) {
+                Some(first) => token.with_note(first, key.len(), "first given here"),
+                None => token,
+            };
             problem(
                 token,
                 format!("key `{key}` is given twice in this mapping"),
@@ -489,6 +610,42 @@ fn last_key(s: &str) -> Option<String> {
         .then(|| key.to_owned())
 }
 
+/// The earlier occurrence of `key` in the mapping whose key is at `at`: a block mapping
+/// (same column, above) or a flow mapping on the same line.
+fn first_key(text: &str, at: usize, key: &str) -> Option<usize> {
+    let at = source::floor(text, at);
+    let (start, _) = source::line_range(text, at);
+    let before = &text[start..at];
+    if let Some(open) = innermost_open(before, '{', '}') {
+        let inside = &before[open + 1..];
+        return [format!("{{{key}:"), format!(",{key}:"), format!(" {key}:")]
+            .iter()
+            .filter_map(|p| inside.find(p.as_str()).map(|i| start + open + 1 + i + 1))
+            .min();
+    }
+    let column = before.chars().count();
+    let mut line_start = start;
+    while line_start > 0 {
+        let prev_end = line_start - 1;
+        let prev_start = text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[prev_start..prev_end];
+        line_start = prev_start;
+        let content = line.trim_start_matches([' ', '-']);
+        if content.trim().is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let indent = line.chars().count() - content.chars().count();
+        if indent == column && content.starts_with(&format!("{key}:")) {
+            return Some(prev_start + (line.len() - content.len()));
+        }
+        // Left the mapping: a line further left, or the `- ` line of this item.
+        if indent < column || (indent == column && line.trim_start().starts_with('-')) {
+            return None;
+        }
+    }
+    None
+}
+
 /// The start of the mapping whose key or end is at `at`: its first key, or its `{`.
 fn mapping_start(text: &str, at: usize) -> Option<usize> {
     let at = source::floor(text, at);
@@ -733,6 +890,27 @@ mod tests {
         assert_eq!(mapping_start(text, text.find("last").expect("present")), text.find("name"));
         let flow = "- { name: a, http: 400 }";
         assert_eq!(mapping_start(flow, flow.find("http").expect("present")), Some(2));
+    }
+
+    #[test]
+    fn first_keys() {
+        let text = "- a: 1\n  b: 2\n  a: 3\n";
+        assert_eq!(first_key(text, text.rfind("a:").expect("present"), "a"), Some(2));
+        let flow = "x: { a: 1, b: 2, a: 3 }";
+        assert_eq!(first_key(flow, flow.rfind("a:").expect("present"), "a"), Some(5));
+    }
+
+    #[test]
+    fn items_of_top_level_lists() {
+        let text = "service: {}\nendpoints:\n  - name: a\n    x: 1\n\n  - name: b\n    y: [\n      2]\n  - name: c\n";
+        let b = text.find("name: b").expect("present");
+        let (s, e) = top_level_item(text, text.find("2]").expect("present")).expect("an item");
+        assert_eq!((s, &text[s..e]), (b - 4, "  - name: b\n    y: [\n      2]\n"));
+        assert_eq!(top_level_item(text, 3), None, "not in a list");
+        let only = "endpoints:\n- name: a\n  x: 1\n";
+        assert_eq!(top_level_item(only, 20), None, "the only item");
+        let anchored = "types:\n  - &t { a: 1 }\n  - b\n";
+        assert_eq!(top_level_item(anchored, 12), None, "defines an anchor");
     }
 
     #[test]
