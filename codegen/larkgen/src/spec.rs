@@ -9,24 +9,57 @@ use serde_saphyr::Spanned;
 /// A YAML string, with its location.
 pub type Str = Spanned<String>;
 
-/// A file describing one service.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A file describing one service. Top-level keys starting with `x-` (such as `x-anchors`,
+/// the place for YAML anchors) are ignored; any other unknown key is an error.
+#[derive(Debug)]
 pub struct ServiceFile {
     /// Name, version, docs and the platform file.
     pub service: Spanned<ServiceHeader>,
     /// The service's shared error table.
-    #[serde(default)]
     pub errors: Vec<Spanned<ErrorDef>>,
     /// Named types.
-    #[serde(default)]
     pub types: Vec<Spanned<TypeDef>>,
-    /// Anchors reused with YAML aliases; ignored by the generator.
-    #[serde(rename = "x-anchors", default)]
-    #[allow(dead_code)]
-    pub anchors: Option<IgnoredAny>,
     /// The endpoints.
     pub endpoints: Spanned<Vec<Spanned<EndpointDef>>>,
+}
+
+impl<'de> Deserialize<'de> for ServiceFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServiceFile;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a service file: a mapping with `service`, `errors`, `types` and `endpoints`")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ServiceFile, A::Error> {
+                const KEYS: &[&str] = &["service", "errors", "types", "endpoints", "x-anchors"];
+                let (mut service, mut errors, mut types, mut endpoints) = (None, None, None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "service" => service = Some(map.next_value()?),
+                        "errors" => errors = Some(map.next_value()?),
+                        "types" => types = Some(map.next_value()?),
+                        "endpoints" => endpoints = Some(map.next_value()?),
+                        x if x.starts_with("x-") => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                        other => return Err(serde::de::Error::unknown_field(other, KEYS)),
+                    }
+                }
+                Ok(ServiceFile {
+                    service: service.ok_or_else(|| serde::de::Error::missing_field("service"))?,
+                    errors: errors.unwrap_or_default(),
+                    types: types.unwrap_or_default(),
+                    endpoints: endpoints.ok_or_else(|| serde::de::Error::missing_field("endpoints"))?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// `service:` block.

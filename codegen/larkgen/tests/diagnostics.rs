@@ -86,3 +86,14 @@ fn the_shared_platform_file_is_valid() {
     let only = checked.diagnostics.errors().map(|d| d.message.clone()).collect::<Vec<_>>();
     assert_eq!(only, ["no service file given"], "{}", checked.diagnostics.render_plain());
 }
+
+#[test]
+fn x_keys_at_the_top_of_a_service_file_are_ignored() {
+    let dir = manifest_dir().join("tests/invalid");
+    let service = std::fs::read_to_string(dir.join("warning-no-errors.yaml")).expect("readable");
+    let service = format!("{service}x-notes:\n  anything: [goes, here]\nx-more: 1\n");
+    let platform = std::fs::read_to_string(dir.join("platform.yaml")).expect("readable");
+    let checked = larkgen::check_sources(&[("svc.yaml", &service), ("platform.yaml", &platform)]);
+    assert!(checked.api.is_some(), "{}", checked.diagnostics.render_plain());
+    assert_eq!(checked.diagnostics.0.len(), 1, "only the warning of the case");
+}
