@@ -119,8 +119,9 @@ fn saphyr_span(file: &SourceFile, loc: &serde_saphyr::Location) -> Option<(usize
         (Some(o), Some(l)) => (usize::try_from(o).ok()?, usize::try_from(l).unwrap_or(0)),
         _ => (by_line, 1),
     };
-    // Trust the byte offset only when it agrees with the line and column.
-    let offset = if file.line_col(offset) == file.line_col(by_line) { offset } else { by_line };
+    // The byte offset is exact; the line and column are the fallback (YAML also breaks lines
+    // at a lone `\r`, which the byte offset does not care about).
+    let offset = if offset <= file.text.len() { offset } else { by_line };
     Some((file.floor(offset), len))
 }
 
@@ -204,15 +205,30 @@ fn snippet(text: &str, line: usize, span: (usize, usize), label: &str, gutter: u
     let until = source::floor(text, at.saturating_add(span.1)).clamp(at, end);
     let pad = display_width(&text[start..at]);
     let width = display_width(&text[at..until]).max(1);
-    let shown = text[start..end].replace('\t', "    ");
+    let shown: String = text[start..end]
+        .trim_end_matches('\r')
+        .chars()
+        .map(|c| match c {
+            '\t' => "    ".to_owned(),
+            c if c.is_control() => "\u{fffd}".to_owned(),
+            c => c.to_string(),
+        })
+        .collect();
     let caret = format!("{}{}", " ".repeat(pad), "^".repeat(width));
     let caret = if label.is_empty() { caret } else { format!("{caret} {label}") };
     format!("{line:>gutter$} | {shown}\n{:gutter$} | {caret}\n", "")
 }
 
-/// Columns `s` takes in a terminal: tabs count four, wide characters two.
+/// Columns `s` takes as rendered: tabs count four, other control characters (shown as
+/// `\u{fffd}`) one, wide characters two.
 fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if c == '\t' { 4 } else { UnicodeWidthChar::width(c).unwrap_or(0) }).sum()
+    s.chars()
+        .map(|c| match c {
+            '\t' => 4,
+            c if c.is_control() => 1,
+            c => UnicodeWidthChar::width(c).unwrap_or(0),
+        })
+        .sum()
 }
 
 impl fmt::Display for Diagnostic {

@@ -80,13 +80,14 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, text[line_start..offset].chars().count() + 1)
 }
 
-/// Byte range of the line holding `offset`, without its line break.
+/// Byte range of the line holding `offset`, without its line break; `offset` (moved to a
+/// character boundary) is always within it, even when it is the line break.
 pub(crate) fn line_range(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor(text, offset);
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
     let end = if text[start..end].ends_with('\r') { end - 1 } else { end };
-    (start, end.max(start))
+    (start, end.max(offset))
 }
 
 #[cfg(test)]
@@ -107,5 +108,12 @@ mod tests {
         assert_eq!(offset_of(text, 2, 99), text.len() - 2, "end of line 2, before `\\r\\n`");
         assert_eq!(offset_of(text, 9, 1), text.len());
         assert_eq!(line_range(text, 12), (10, 14));
+        // On the `\n` of a `\r\n`, the range still holds the offset (a fuzz finding).
+        assert_eq!(line_range(text, 15), (10, 15));
+        let cr = "a\r\r\r\nb";
+        for o in 0..cr.len() {
+            let (s, e) = line_range(cr, o);
+            assert!(s <= o && o <= e, "{o}: {s}..{e}");
+        }
     }
 }

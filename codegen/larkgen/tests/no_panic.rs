@@ -213,6 +213,25 @@ proptest! {
     }
 }
 
+/// Inputs that once panicked, kept in `fuzz/regressions/` (found by `cargo fuzz run check`;
+/// see fuzz/README.md). Same input format as the fuzz target: a NUL byte separates the
+/// service file from its platform file.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).expect("fuzz/regressions exists") {
+        let input = std::fs::read(entry.expect("readable").path()).expect("readable");
+        let (service, platform) = match input.iter().position(|b| *b == 0) {
+            Some(i) => (&input[..i], &input[i + 1..]),
+            None => (&input[..], PLATFORM.as_bytes()),
+        };
+        check(&String::from_utf8_lossy(service), &String::from_utf8_lossy(platform));
+        n += 1;
+    }
+    assert!(n > 0);
+}
+
 #[test]
 fn the_unmutated_specs_pass() {
     let checked = larkgen::check_sources(&[("service.yaml", SERVICE), ("platform.yaml", PLATFORM)]);
