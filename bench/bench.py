@@ -1,0 +1,555 @@
+#!/usr/bin/env python3
+"""The driver of bench/run.sh: builds the bench tools, runs every measurement, prints one table.
+
+usage: bench.py quick|full [--only SECTION,...] [--reps N]
+
+Sections: gen (generator), phases, lines, compile, macro, json, download, upload, limiter.
+Everything is written under bench/out/ (git-ignored); the results also go to
+bench/out/results.json. Timed measurements are repeated (median of --reps, default 5),
+alternating the two sides so that background load hits both alike.
+"""
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+OUT = os.path.join(HERE, "out")
+TARGET = os.environ.get("BENCH_TARGET", os.path.join(HERE, "target"))
+REL = os.path.join(TARGET, "release")
+GNU_TIME = shutil.which("time", path="/usr/bin:/bin") or "/usr/bin/time"
+MIB = 1 << 20
+
+RESULTS = {}
+ROWS = []  # (section, what, larkgen, other, ratio, target, verdict)
+
+
+def log(msg):
+    sys.stderr.write("[bench] %s\n" % msg)
+    sys.stderr.flush()
+
+
+def run(cmd, cwd=ROOT, env=None, quiet=True, check=True):
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    r = subprocess.run(cmd, cwd=cwd, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if check and r.returncode != 0:
+        sys.stderr.write(r.stdout[-4000:] + r.stderr[-4000:])
+        raise RuntimeError("failed (%d): %s" % (r.returncode, " ".join(cmd)))
+    return r
+
+
+def timed(cmd, cwd=ROOT, env=None):
+    """Whole-process wall time (s, perf_counter) and peak RSS (KiB, GNU time %M)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        t0 = time.perf_counter()
+        run([GNU_TIME, "-f", "%e %M", "-o", tf.name] + cmd, cwd=cwd, env=env)
+        wall = time.perf_counter() - t0
+        rss = int(open(tf.name).read().split()[-1])
+    return wall, rss
+
+
+def jrun(args, **kw):
+    r = run([os.path.join(REL, "larkbench")] + args, **kw)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def median(xs):
+    return statistics.median(xs)
+
+
+def fmt_s(s):
+    return "%.3f s" % s if s < 10 else "%.1f s" % s
+
+
+def fmt_mib(kib):
+    return "%.1f MiB" % (kib / 1024)
+
+
+def row(section, what, lark, other, ratio, target, ok):
+    verdict = "" if ok is None else ("met" if ok else "MISSED")
+    ROWS.append((section, what, lark, other, ratio, target, verdict))
+
+
+# ------------------------------------------------------------------------------- build
+def limiter_available():
+    try:
+        client = open(os.path.join(ROOT, "runtime/src/client.rs")).read()
+        lib = open(os.path.join(ROOT, "runtime/src/lib.rs")).read()
+    except OSError:
+        return False
+    return "pub fn rate_limit(" in client and "InProcessLimiter" in lib
+
+
+def build(limiter):
+    env = {"CARGO_TARGET_DIR": TARGET}
+    log("building larkgen CLI (release)")
+    run(["cargo", "build", "--release", "--quiet", "-p", "larkgen-cli"], env=env)
+    log("building progenitor-gen (release)")
+    run(["cargo", "build", "--release", "--quiet"], cwd=os.path.join(HERE, "progenitor-gen"), env=env)
+    log("building larkbench (release%s)" % (", limiter" if limiter else ""))
+    feats = ["--features", "limiter"] if limiter else []
+    run(["cargo", "build", "--release", "--quiet"] + feats, cwd=os.path.join(HERE, "harness"), env=env)
+
+
+# ------------------------------------------------------------------------------ inputs
+def cases(mode):
+    """(label, endpoints, larkgen spec, OpenAPI spec for progenitor)."""
+    c = [("Baike v1", 13, os.path.join(ROOT, "spec/baike-v1.yaml"),
+          os.path.join(HERE, "inputs/baike-v1.progenitor.openapi.yaml"))]
+    ns = [100] if mode == "quick" else [100, 1000]
+    for n in ns:
+        c.append(("synthetic", n, os.path.join(OUT, "specs/synth-%d.yaml" % n),
+                  os.path.join(OUT, "specs/synth-%d.openapi.yaml" % n)))
+    return c
+
+
+def make_inputs(mode):
+    os.makedirs(os.path.join(OUT, "specs"), exist_ok=True)
+    ns = [c[1] for c in cases(mode) if c[0] == "synthetic"]
+    for n in ns:
+        run([sys.executable, os.path.join(HERE, "synth-larkgen.py"), str(n), "-o",
+             os.path.join(OUT, "specs/synth-%d.yaml" % n)])
+        run([sys.executable, os.path.join(HERE, "synth-openapi.py"), str(n), "-o",
+             os.path.join(OUT, "specs/synth-%d.openapi.yaml" % n)])
+        run([os.path.join(REL, "larkgen"), "check", "--no-drift", os.path.join(OUT, "specs/synth-%d.yaml" % n)])
+    r = run([sys.executable, os.path.join(HERE, "check-twins.py")] + [str(n) for n in ns])
+    log(r.stdout.strip().replace("\n", "; "))
+
+
+def gen_dirs(label, n):
+    key = "baike" if label == "Baike v1" else "synth-%d" % n
+    return os.path.join(OUT, "gen/larkgen-%s" % key), os.path.join(OUT, "gen/progenitor-%s" % key), key
+
+
+# --------------------------------------------------------------------------- generator
+def bench_generator(mode, reps):
+    res = {}
+    for label, n, lspec, ospec in cases(mode):
+        ldir, pdir, key = gen_dirs(label, n)
+        os.makedirs(pdir, exist_ok=True)
+        lcmd = [os.path.join(REL, "larkgen"), "generate", lspec, "--out", ldir]
+        pcmd = [os.path.join(REL, "progenitor-gen"), ospec, os.path.join(pdir, "lib.rs")]
+        timed(lcmd), timed(pcmd)  # warm the page cache
+        lw, lr, pw, pr = [], [], [], []
+        for _ in range(reps):
+            w, r = timed(lcmd)
+            lw.append(w), lr.append(r)
+            w, r = timed(pcmd)
+            pw.append(w), pr.append(r)
+        res[key] = {"endpoints": n, "larkgen_s": median(lw), "larkgen_rss_kib": median(lr),
+                    "progenitor_s": median(pw), "progenitor_rss_kib": median(pr),
+                    "larkgen_runs": lw, "progenitor_runs": pw}
+        log("generator %s: larkgen %.3fs %s, progenitor %.3fs %s" % (
+            key, median(lw), fmt_mib(median(lr)), median(pw), fmt_mib(median(pr))))
+    RESULTS["generator"] = res
+    for key, r in res.items():
+        n = r["endpoints"]
+        speed = r["progenitor_s"] / r["larkgen_s"]
+        target = 3 if n <= 13 else (5 if n >= 1000 else None)
+        name = "Baike v1 (13 endpoints)" if key == "baike" else "synthetic, %d endpoints" % n
+        row("Generator (whole process, release)", "wall time, " + name, fmt_s(r["larkgen_s"]),
+            fmt_s(r["progenitor_s"]), "%.2f× faster" % speed if speed >= 1 else "%.2f× slower" % (1 / speed),
+            "≥ %d× faster" % target if target else "", speed >= target if target else None)
+        row("Generator (whole process, release)", "peak RSS, " + name, fmt_mib(r["larkgen_rss_kib"]),
+            fmt_mib(r["progenitor_rss_kib"]), "%.2f×" % (r["larkgen_rss_kib"] / r["progenitor_rss_kib"]),
+            "lower", r["larkgen_rss_kib"] < r["progenitor_rss_kib"])
+    synth = sorted((r["endpoints"], r) for k, r in res.items() if k != "baike")
+    for n, r in synth:
+        row("Generator (whole process, release)", "cost per endpoint, synthetic %d" % n,
+            "%.2f ms" % (r["larkgen_s"] * 1e3 / n), "%.2f ms" % (r["progenitor_s"] * 1e3 / n), "", "linear", None)
+    if len(synth) >= 2:
+        (n0, r0), (n1, r1) = synth[0], synth[-1]
+        growth = (r1["larkgen_s"] / n1) / (r0["larkgen_s"] / n0)
+        pgrowth = (r1["progenitor_s"] / n1) / (r0["progenitor_s"] / n0)
+        row("Generator (whole process, release)", "per-endpoint cost %d → %d endpoints" % (n0, n1),
+            "×%.2f" % growth, "×%.2f" % pgrowth, "", "linear (≈ ×1)", growth < 1.25)
+
+
+def ensure_generated(mode):
+    """Generates the outputs the line counts and compile measurements need, if missing."""
+    for label, n, lspec, ospec in cases(mode):
+        ldir, pdir, _ = gen_dirs(label, n)
+        if not os.path.exists(os.path.join(ldir, "lib.rs")):
+            run([os.path.join(REL, "larkgen"), "generate", lspec, "--out", ldir])
+        if not os.path.exists(os.path.join(pdir, "lib.rs")):
+            os.makedirs(pdir, exist_ok=True)
+            run([os.path.join(REL, "progenitor-gen"), ospec, os.path.join(pdir, "lib.rs")])
+
+
+def bench_phases(mode):
+    res = {}
+    for label, n, lspec, _ in cases(mode):
+        _, _, key = gen_dirs(label, n)
+        res[key] = jrun(["phases", lspec, "--repeat", "3" if n >= 1000 else "5"])
+        p = res[key]
+        log("phases %s: check %.1f, expand %.1f, pretty files %.1f, pretty inline %.1f ms" % (
+            key, p["check_ms"], p["expand_ms"], p["pretty_files_ms"], p["pretty_inline_ms"]))
+    RESULTS["phases"] = res
+    for key, p in res.items():
+        total = p["total_ms"]
+        row("larkgen phases (in-process, median)", key,
+            "check %.0f / expand %.0f / pretty %.0f / inline %.0f ms" % (
+                p["check_ms"], p["expand_ms"], p["pretty_files_ms"], p["pretty_inline_ms"]),
+            "", "inline = %.0f%%" % (100 * p["pretty_inline_ms"] / total), "", None)
+
+
+# ------------------------------------------------------------------------------- lines
+def count_lines(path):
+    if os.path.isdir(path):
+        return sum(count_lines(os.path.join(path, f)) for f in os.listdir(path) if f.endswith(".rs"))
+    with open(path, encoding="utf-8") as f:
+        return sum(1 for _ in f)
+
+
+def bench_lines(mode):
+    res = {}
+    for label, n, _, _ in cases(mode):
+        ldir, pdir, key = gen_dirs(label, n)
+        ll, pl = count_lines(ldir), count_lines(pdir)
+        res[key] = {"endpoints": n, "larkgen_lines": ll, "progenitor_lines": pl}
+        row("Generated code", "lines per endpoint, %s" % key, "%.0f" % (ll / n), "%.0f" % (pl / n),
+            "%.2f×" % (ll / pl), "", None)
+    RESULTS["lines"] = res
+
+
+# ----------------------------------------------------------------------------- compile
+COMPILE_WS = os.path.join(OUT, "compile")
+COMPILE_TARGET = os.path.join(TARGET, "compile")
+
+PG_DEPS = """progenitor-client = "0.15"
+reqwest = { version = "0.13", default-features = false, features = ["json", "stream", "query"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+regress = "0.12"
+futures = "0.3"
+"""
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def crate(name, deps, files):
+    d = os.path.join(COMPILE_WS, name)
+    if os.path.isdir(os.path.join(d, "src")):
+        shutil.rmtree(os.path.join(d, "src"))
+    write(os.path.join(d, "Cargo.toml"),
+          '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n'
+          "[lib]\ndoctest = false\n\n[dependencies]\n%s" % (name, deps))
+    for rel, text in files.items():
+        write(os.path.join(d, "src", rel), text)
+    return name
+
+
+def setup_compile(mode):
+    runtime_dep = 'larkgen-runtime = { path = "%s" }\n' % os.path.join(ROOT, "runtime")
+    members = []
+    for label, n, lspec, _ in cases(mode):
+        ldir, pdir, key = gen_dirs(label, n)
+        lfiles = {f: open(os.path.join(ldir, f), encoding="utf-8").read() for f in os.listdir(ldir) if f.endswith(".rs")}
+        members.append(crate("lg-" + key, runtime_dep, lfiles))
+        ptext = "//! progenitor 0.15 client of %s.\n#![allow(warnings)]\n" % key + open(os.path.join(pdir, "lib.rs"), encoding="utf-8").read()
+        members.append(crate("pg-" + key, PG_DEPS, {"lib.rs": ptext}))
+    # Proc-macro expansion: the same code through `client!` and pre-generated.
+    spec = os.path.relpath(os.path.join(ROOT, "spec/baike-v1.yaml"), os.path.join(COMPILE_WS, "macro-user"))
+    members.append(crate("macro-user", runtime_dep + 'larkgen-macros = { path = "%s" }\n' % os.path.join(ROOT, "codegen/larkgen-macros"),
+                         {"lib.rs": '//! Baike v1 through the proc-macro.\nlarkgen_macros::client!("%s");\n' % spec}))
+    inline = os.path.join(OUT, "gen/inline-baike.rs")
+    jrun(["inline", os.path.join(ROOT, "spec/baike-v1.yaml"), "--out", inline])
+    text = open(inline, encoding="utf-8").read()
+    members.append(crate("pregen-user", runtime_dep, {"lib.rs": "//! Baike v1, pre-generated (what `client!` expands to).\n" + text}))
+    write(os.path.join(COMPILE_WS, "Cargo.toml"),
+          "# Generated by bench/bench.py: crates whose compile time is measured.\n[workspace]\n"
+          'resolver = "3"\nmembers = [%s]\n' % ", ".join('"%s"' % m for m in members))
+    return members
+
+
+def cargo_time(sub, pkg, env):
+    """touch + `cargo check|build -p pkg`; redone (up to 3 times) when cargo compiled anything
+    but `pkg` (e.g. a dependency edited meanwhile), so a figure is always the crate alone."""
+    src = os.path.join(COMPILE_WS, pkg, "src/lib.rs")
+    for _ in range(3):
+        os.utime(src, None)
+        t0 = time.perf_counter()
+        r = run(["cargo", sub, "-p", pkg], cwd=COMPILE_WS, env=env)
+        wall = time.perf_counter() - t0
+        compiled = [l for l in r.stderr.splitlines() if re.match(r"\s*(Compiling|Checking) ", l)]
+        if len(compiled) == 1:
+            return wall
+        log("compile %s: cargo also rebuilt %s; measuring again" % (pkg, ", ".join(c.split()[1] for c in compiled[:-1])))
+    return wall
+
+
+def bench_compile(mode, reps, extra_env=None, tag="", pkgs=None):
+    members = setup_compile(mode)
+    env = {"CARGO_TARGET_DIR": COMPILE_TARGET + tag, "CARGO_INCREMENTAL": "0"}
+    env.update(extra_env or {})
+    log("compile: building dependencies of %s" % ", ".join(pkgs or members))
+    # Package by package: a dependency's features (hence its artifact) depend on which
+    # packages are built together; each measured build must find its own set prebuilt.
+    for pkg in pkgs or members:
+        for sub in ("build", "check"):
+            run(["cargo", sub, "--quiet", "-p", pkg], cwd=COMPILE_WS, env=env)
+    res = {}
+    for pkg in pkgs or members:
+        r = {}
+        for sub in ("check", "build"):
+            n = reps if "1000" not in pkg else max(3, reps - 2)
+            r[sub] = [cargo_time(sub, pkg, env) for _ in range(n)]
+        res[pkg] = {k: median(v) for k, v in r.items()}
+        res[pkg]["runs"] = r
+        log("compile %s: check %.2fs build %.2fs" % (pkg, res[pkg]["check"], res[pkg]["build"]))
+    return res
+
+
+def report_compile(res, mode):
+    RESULTS["compile"] = res
+    for label, n, _, _ in cases(mode):
+        _, _, key = gen_dirs(label, n)
+        lg, pg = res["lg-" + key], res["pg-" + key]
+        for sub in ("check", "build"):
+            ratio = lg[sub] / pg[sub]
+            target = n == 100
+            row("Compile generated crate (debug, deps prebuilt)", "`cargo %s`, %s (%d endpoints)" % (sub, key, n),
+                fmt_s(lg[sub]), fmt_s(pg[sub]), "%.2f×" % ratio,
+                "≤ 0.5×" if target else "", ratio <= 0.5 if target else None)
+
+
+def report_macro(res, res_opt):
+    m, p = res["macro-user"], res["pregen-user"]
+    RESULTS["macro"] = {"default": {"macro": m, "pregen": p}}
+    for sub in ("check", "build"):
+        row("Proc-macro expansion, Baike v1", "`cargo %s` with `client!` − pre-generated" % sub,
+            fmt_s(m[sub] - p[sub]), "", "%s vs %s" % (fmt_s(m[sub]), fmt_s(p[sub])), "", None)
+    if res_opt:
+        m, p = res_opt["macro-user"], res_opt["pregen-user"]
+        RESULTS["macro"]["build_override_opt3"] = {"macro": m, "pregen": p}
+        row("Proc-macro expansion, Baike v1", "same, proc-macro built with opt-level 3", fmt_s(m["check"] - p["check"]),
+            "", "check %s vs %s" % (fmt_s(m["check"]), fmt_s(p["check"])), "", None)
+
+
+# ----------------------------------------------------------------------------- runtime
+class Server:
+    def __enter__(self):
+        self.p = subprocess.Popen([os.path.join(REL, "larkbench"), "serve"], stdout=subprocess.PIPE, text=True)
+        line = self.p.stdout.readline().strip()
+        self.url = "http://127.0.0.1:%s" % line.split()[1]
+        return self
+
+    def __exit__(self, *a):
+        self.p.kill()
+        self.p.wait()
+
+
+def bench_json(mode, reps, limiter):
+    secs = "2" if mode == "quick" else "3"
+    modes = ["gen", "raw"] + (["gen-limiter"] if limiter else [])
+    runs = {m: [] for m in modes}
+    with Server() as s:
+        for m in modes:
+            jrun(["json", "--url", s.url, "--mode", m, "--seconds", "0.5"])
+        for _ in range(reps):
+            for m in modes:
+                runs[m].append(jrun(["json", "--url", s.url, "--mode", m, "--seconds", secs]))
+    res = {m: {k: median([r[k] for r in rs]) for k in ("rps", "cpu_us_per_call", "allocs_per_call", "alloc_bytes_per_call")}
+           for m, rs in runs.items()}
+    RESULTS["json"] = {"median": res, "runs": runs}
+    g, r = res["gen"], res["raw"]
+    ratio = g["rps"] / r["rps"]
+    sec = "Runtime: entity.get, sequential, loopback (release)"
+    row(sec, "requests/s", "%.0f" % g["rps"], "%.0f" % r["rps"], "%.3f" % ratio, "≥ 0.95", ratio >= 0.95)
+    row(sec, "client CPU per call", "%.1f µs" % g["cpu_us_per_call"], "%.1f µs" % r["cpu_us_per_call"],
+        "%+.1f µs" % (g["cpu_us_per_call"] - r["cpu_us_per_call"]), "", None)
+    row(sec, "allocations per call", "%.0f (%.1f KiB)" % (g["allocs_per_call"], g["alloc_bytes_per_call"] / 1024),
+        "%.0f (%.1f KiB)" % (r["allocs_per_call"], r["alloc_bytes_per_call"] / 1024),
+        "%+.0f" % (g["allocs_per_call"] - r["allocs_per_call"]), "", None)
+    if limiter:
+        l = res["gen-limiter"]
+        row(sec, "same, rate limiter on (slots always free)", "%.0f req/s, %.1f µs CPU, %.0f allocs" % (
+            l["rps"], l["cpu_us_per_call"], l["allocs_per_call"]), "limiter off: %.0f req/s" % g["rps"],
+            "%.3f" % (l["rps"] / g["rps"]), "", None)
+
+
+def bench_download(mode, reps):
+    size = 256 * MIB if mode == "quick" else 1024 * MIB
+    tmp = "/dev/shm" if os.access("/dev/shm", os.W_OK) else OUT
+    runs = {"gen": [], "raw": []}
+    with Server() as s:
+        for m in runs:
+            jrun(["download", "--url", s.url, "--mode", m, "--bytes", str(16 * MIB), "--dir", tmp])
+        for _ in range(reps):
+            for m in runs:
+                runs[m].append(jrun(["download", "--url", s.url, "--mode", m, "--bytes", str(size), "--dir", tmp]))
+        small = {m: jrun(["download", "--url", s.url, "--mode", m, "--bytes", str(16 * MIB), "--dir", tmp]) for m in runs}
+    res = {m: {"mib_per_s": median([r["mib_per_s"] for r in rs]), "peak_rss_kib": max(r["peak_rss_kib"] for r in rs)}
+           for m, rs in runs.items()}
+    RESULTS["download"] = {"bytes": size, "dir": tmp, "median": res, "runs": runs, "small_16MiB": small}
+    g, r = res["gen"], res["raw"]
+    sec = "Download %d MiB to %s (save_to vs bytes_stream → file)" % (size // MIB, tmp)
+    ratio = g["mib_per_s"] / r["mib_per_s"]
+    row(sec, "throughput", "%.0f MiB/s" % g["mib_per_s"], "%.0f MiB/s" % r["mib_per_s"], "%.2f" % ratio, "≥ 0.9",
+        ratio >= 0.9)
+    row(sec, "peak RSS (max of runs)", fmt_mib(g["peak_rss_kib"]), fmt_mib(r["peak_rss_kib"]), "", "< 32 MiB",
+        g["peak_rss_kib"] < 32 * 1024)
+    row(sec, "peak RSS at 16 MiB (size independence)", fmt_mib(small["gen"]["peak_rss_kib"]),
+        fmt_mib(small["raw"]["peak_rss_kib"]), "", "≈ same", None)
+
+
+def bench_upload(mode, reps):
+    path = os.path.join(OUT, "upload-10MB.png")
+    if not os.path.exists(path) or os.path.getsize(path) != 10_000_000:
+        with open(path, "wb") as f:
+            f.write(bytes((i * 31 + (i >> 12)) % 251 for i in range(10_000_000)))
+    repeat = "30" if mode == "quick" else "100"
+    runs = {"gen": [], "raw": []}
+    with Server() as s:
+        for m in runs:
+            jrun(["upload", "--url", s.url, "--mode", m, "--file", path, "--repeat", "3"])
+        for _ in range(reps):
+            for m in runs:
+                runs[m].append(jrun(["upload", "--url", s.url, "--mode", m, "--file", path, "--repeat", repeat]))
+    res = {m: {"mib_per_s": median([r["mib_per_s"] for r in rs]), "peak_rss_kib": max(r["peak_rss_kib"] for r in rs)}
+           for m, rs in runs.items()}
+    RESULTS["upload"] = {"median": res, "runs": runs}
+    g, r = res["gen"], res["raw"]
+    sec = "Upload 10 MB from disk, multipart, ×%s per process" % repeat
+    ratio = g["mib_per_s"] / r["mib_per_s"]
+    row(sec, "throughput", "%.0f MiB/s" % g["mib_per_s"], "%.0f MiB/s" % r["mib_per_s"], "%.2f" % ratio, "≥ 0.9",
+        ratio >= 0.9)
+    row(sec, "peak RSS (max of runs)", fmt_mib(g["peak_rss_kib"]), fmt_mib(r["peak_rss_kib"]), "", "< 32 MiB",
+        g["peak_rss_kib"] < 32 * 1024)
+
+
+def bench_limiter(mode, limiter):
+    sec = "Rate limiter (entity.get: 50/s, 1000/min)"
+    if not limiter:
+        RESULTS["limiter"] = "TODO: no client-side rate limiter in larkgen-runtime yet"
+        row(sec, "TODO: limiter not in the runtime yet", "", "", "", "≥ 95%, 0 over", None)
+        return
+    secs = "10" if mode == "quick" else "20"
+    with Server() as s:
+        sat = jrun(["limiter", "--url", s.url, "--seconds", secs, "--tasks", "16"])
+    cost = jrun(["limiter-cost", "--seconds", "2"])
+    RESULTS["limiter"] = {"saturation": sat, "cost": cost}
+    row(sec, "sustained rate, 16 tasks × %s s" % secs, "%.1f/s" % sat["sustained_per_s"], "limit 50/s",
+        "%.1f%%" % (100 * sat["ratio"]), "≥ 95%", sat["ratio"] >= 0.95)
+    over = max(0, sat["max_in_1s"] - 50) + max(0, sat["max_in_60s"] - 1000)
+    row(sec, "most arrivals in any 1 s / 60 s window", "%d / %d" % (sat["max_in_1s"], sat["max_in_60s"]),
+        "50 / 1000", "%d over" % over, "0 over", over == 0)
+    row(sec, "acquire() per call, free slot", "%.1f µs, %.0f allocs" % (cost["ns_per_call"] / 1e3, cost["allocs_per_call"]),
+        "", "", "", None)
+
+
+# ------------------------------------------------------------------------------- table
+def machine():
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    rustc = run(["rustc", "--version"]).stdout.strip()
+    load = open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else []
+    return {"nproc": os.cpu_count(), "cpu": cpu, "rustc": rustc, "loadavg_at_end": load}
+
+
+def table():
+    headers = ("What", "larkgen", "comparison", "ratio", "target", "")
+    lines = []
+    section = None
+    body = []
+    for s, *cells in ROWS:
+        if s != section:
+            body.append(("**%s**" % s, "", "", "", "", ""))
+            section = s
+        body.append(tuple(cells))
+    widths = [max(len(str(r[i])) for r in body + [headers]) for i in range(6)]
+    fmt = "| " + " | ".join("%%-%ds" % w for w in widths) + " |"
+    lines.append(fmt % headers)
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in body:
+        lines.append(fmt % r)
+    return "\n".join(lines)
+
+
+def main(argv):
+    args = argv[1:]
+    mode = args[0] if args and args[0] in ("quick", "full") else "quick"
+    only = None
+    reps = 5
+    if "--only" in args:
+        only = set(args[args.index("--only") + 1].split(","))
+    if "--reps" in args:
+        reps = int(args[args.index("--reps") + 1])
+    want = lambda s: only is None or s in only
+    os.makedirs(OUT, exist_ok=True)
+    limiter = limiter_available()
+    t0 = time.time()
+    build(limiter)
+    make_inputs(mode)
+    RESULTS["machine"] = machine()
+    RESULTS["mode"] = mode
+    steps = [
+        ("gen", lambda: bench_generator(mode, reps)),
+        ("phases", lambda: bench_phases(mode)),
+        ("lines", lambda: bench_lines(mode)),
+        ("json", lambda: bench_json(mode, reps, limiter)),
+        ("download", lambda: bench_download(mode, reps)),
+        ("upload", lambda: bench_upload(mode, reps)),
+        ("limiter", lambda: bench_limiter(mode, limiter)),
+    ]
+    for name, step in steps:
+        if want(name):
+            if name == "lines":
+                ensure_generated(mode)
+            log("== %s" % name)
+            try:
+                step()
+            except Exception as e:  # keep going: one broken section must not hide the others
+                log("%s failed: %s" % (name, e))
+                row(name, "FAILED: %s" % str(e)[:80], "", "", "", "", None)
+    if want("compile") or want("macro"):
+        log("== compile")
+        try:
+            ensure_generated(mode)
+            res = bench_compile(mode, reps)
+            if want("compile"):
+                report_compile(res, mode)
+            if want("macro"):
+                res_opt = None
+                if mode == "full":
+                    # The same, the proc-macro (and larkgen in it) built optimized.
+                    res_opt = bench_compile(mode, reps, {"CARGO_PROFILE_DEV_BUILD_OVERRIDE_OPT_LEVEL": "3"}, "-opt",
+                                            pkgs=["macro-user", "pregen-user"])
+                report_macro(res, res_opt)
+        except Exception as e:
+            log("compile failed: %s" % e)
+            row("compile", "FAILED: %s" % str(e)[:80], "", "", "", "", None)
+    RESULTS["machine"] = machine()
+    RESULTS["elapsed_s"] = time.time() - t0
+    RESULTS["rows"] = ROWS
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump(RESULTS, f, indent=1)
+    m = RESULTS["machine"]
+    print("larkgen benchmarks (%s mode, median of %d): %s cores, %s, %s; load average at end %s; %.0f s" % (
+        mode, reps, m["nproc"], m["cpu"], m["rustc"], " ".join(m["loadavg_at_end"]), RESULTS["elapsed_s"]))
+    print()
+    print(table())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
