@@ -387,6 +387,7 @@ impl Client {
         loop {
             // The token first: a slow token fetch must not delay a request whose slot is taken.
             let bearer = self.bearer(call, policy).await?;
+            let mut slot = None;
             if let Some(key) = &key {
                 let max_wait = match first_sent {
                     None => mode.max_wait(),
@@ -396,7 +397,9 @@ impl Client {
                     }
                 };
                 match inner.limiter.acquire(key, endpoint.limits, max_wait).await {
-                    Ok(wait) => {
+                    Ok(taken) => {
+                        let wait = taken.waited();
+                        slot = Some(taken);
                         waited += wait;
                         if wait >= Duration::from_millis(1) {
                             span.record("wait_ms", waited.as_millis() as u64);
@@ -419,7 +422,10 @@ impl Client {
             sent += 1;
             span.record("attempt", sent);
 
-            let (outcome, head) = match self.send_once(call, &bearer).await {
+            let sent_once = self.send_once(call, &bearer).await;
+            // Answered (or failed): the limiter now knows the request reached the server by now.
+            drop(slot);
+            let (outcome, head) = match sent_once {
                 Ok(response) => {
                     let head = AnswerHead::of(&response, inner.platform);
                     span.record("http_status", head.status);

@@ -32,7 +32,7 @@ pub use endpoint::{
     AppType, BodyKind, Endpoint, ErrorAction, ErrorSpec, FieldScope, Limits, Method, Platform, ResponseKind, TokenKind,
 };
 pub use error::{ApiError, AuthError, BodyError, Error, ErrorMeta, RateLimited, TransportError, UnexpectedResponse};
-pub use limit::{InProcessLimiter, RateLimitMode, RateLimiter};
+pub use limit::{InProcessLimiter, RateLimitMode, RateLimiter, Slot};
 pub use multipart::{FileSource, Form, FormPart};
 pub use options::CallOptions;
 pub use retry::RetryPolicy;

@@ -351,16 +351,16 @@ async fn a_connection_reset_mid_body_is_not_retried_for_a_non_idempotent_post() 
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_even_for_a_non_idempotent_post() {
-    // A port nobody listens on yet: the first attempts are refused, then the server comes up.
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        probe.local_addr().expect("addr").port()
-    };
+    // A port bound but not listening yet: connections are refused (and no other test can take
+    // the port); after 60 ms it starts listening.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind("127.0.0.1:0".parse().unwrap()).expect("bind");
+    let port = socket.local_addr().expect("addr").port();
     let hits = Arc::new(AtomicUsize::new(0));
     let h = hits.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(60)).await;
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("rebind");
+        let listener = socket.listen(64).expect("listen");
         loop {
             let Ok((mut socket, _)) = listener.accept().await else { return };
             if read_request(&mut socket).await.is_some() {
@@ -371,7 +371,7 @@ async fn a_refused_connection_is_retried_even_for_a_non_idempotent_post() {
             }
         }
     });
-    let policy = fast().max_attempts(20).backoff(Duration::from_millis(20), Duration::from_millis(20));
+    let policy = fast().max_attempts(100).backoff(Duration::from_millis(20), Duration::from_millis(20));
     let client = runtime_with(&format!("http://127.0.0.1:{port}"), policy, Duration::from_secs(2));
     // A user token: no token fetch, so the refused attempts are the API call's own.
     let mut call = Call::new(&endpoints::ENTITY_CREATE);
@@ -489,6 +489,7 @@ async fn a_huge_json_error_body_is_read_only_up_to_the_cap() {
     // the socket buffers absorb on top of that.
     tokio::time::sleep(Duration::from_millis(100)).await;
     let written = server.written.load(Ordering::SeqCst) as usize;
+    eprintln!("50 MB error body: the server could write {written} bytes before the client hung up");
     assert!(written < HUGE / 4, "the client read far less than the body: the server wrote {written} bytes");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
 }
@@ -638,7 +639,10 @@ async fn a_slow_token_endpoint_times_out_into_an_auth_error() {
 
 #[tokio::test]
 async fn an_unreachable_token_endpoint_is_an_auth_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    // Bound, never listening: every connection is refused.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind("127.0.0.1:0".parse().unwrap()).expect("bind");
+    let port = socket.local_addr().expect("addr").port();
     let client = baike_with(&format!("http://127.0.0.1:{port}"), fast());
     let err = client.classification().list().send().await.expect_err("unreachable");
     let ClassificationListError::Unhandled(Error::Auth(auth)) = &err else { panic!("got {err:?}") };
