@@ -30,7 +30,7 @@ mod imp {
     use std::time::{Duration, Instant};
 
     use futures_util::future::BoxFuture;
-    use larkgen_runtime::{InProcessLimiter, Limits, RateLimiter};
+    use larkgen_runtime::{InProcessLimiter, Limits, RateLimiter, Slot};
 
     use crate::clients::server_url;
     use crate::{Args, alloc, runtime};
@@ -120,7 +120,7 @@ mod imp {
             key: &'a str,
             _limits: Limits,
             max_wait: Option<Duration>,
-        ) -> BoxFuture<'a, Result<Duration, Duration>> {
+        ) -> BoxFuture<'a, Result<Slot, Duration>> {
             self.0.acquire(key, HUGE, max_wait)
         }
     }
@@ -150,7 +150,8 @@ mod imp {
             while done < calls && start.elapsed() < budget {
                 for _ in 0..100 {
                     let key = format!("{}:{}:{}", app, "baike.v1", "entity.get");
-                    waited += limiter.acquire(&key, HUGE, None).await.expect("free slot");
+                    // The slot is dropped at once: the "request" completed.
+                    waited += limiter.acquire(&key, HUGE, None).await.expect("free slot").waited();
                 }
                 done += 100;
             }
