@@ -10,3 +10,5 @@ mod platform;
 pub use platform::{PLATFORM, builder};
 #[rustfmt::skip]
 pub mod baike_v1;
+#[rustfmt::skip]
+pub mod lingo_v1;

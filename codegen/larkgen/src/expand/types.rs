@@ -338,11 +338,31 @@ fn page_impl(_e: &Endpoint, data: &str, items: &str, item: &Ty, service: &Servic
         _ => false,
     };
     let items_expr = if required { quote!(self.#items_id) } else { quote!(self.#items_id.unwrap_or_default()) };
+    // A boolean `has_more` (page_token + has_more paging) ends the stream when false, even if
+    // the server still sends a `page_token` (the official examples do).
+    let has_more = match service.type_def(data).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => s.fields.iter().find(|f| f.name == "has_more" && f.ty == Ty::Bool),
+        _ => None,
+    };
+    let body = match has_more {
+        None => quote!((#items_expr, self.page_token)),
+        Some(f) => {
+            let more = if f.required {
+                quote!(self.has_more)
+            } else {
+                quote!(self.has_more != ::std::option::Option::Some(false))
+            };
+            quote! {
+                let more = #more;
+                (#items_expr, self.page_token.filter(|_| more))
+            }
+        }
+    };
     quote! {
         impl ::larkgen_runtime::paging::Page for #name {
             type Item = #item_ty;
             fn into_parts(self) -> (::std::vec::Vec<#item_ty>, ::std::option::Option<::std::string::String>) {
-                (#items_expr, self.page_token)
+                #body
             }
         }
     }
