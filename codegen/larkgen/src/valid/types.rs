@@ -213,7 +213,7 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
     };
     let mut out = Vec::new();
     let mut wires: HashMap<String, &Spanned<Scalar>> = HashMap::new();
-    let mut variants = HashSet::new();
+    let mut variants: HashMap<String, &Spanned<Scalar>> = HashMap::new();
     for v in values {
         let wire = match (&v.value.value.value, integer) {
             (Scalar::Int(i), true) => i.to_string(),
@@ -251,10 +251,35 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
         wires.insert(wire.clone(), &v.value.value);
         let variant = match &v.value.name {
             Some(n) => {
-                names::check_type_name(ctx, n, "variant");
+                if !names::check_type_name(ctx, n, "variant") {
+                    continue;
+                }
+                if n.value == "Unknown" {
+                    ctx.error(
+                        n,
+                        "`Unknown` is the variant that holds values this client does not know",
+                        "reserved variant name",
+                        "choose another name",
+                    );
+                    continue;
+                }
                 n.value.clone()
             }
-            None if !integer => wire.to_upper_camel_case(),
+            None if !integer => {
+                let derived = wire.to_upper_camel_case();
+                if derived == "Unknown" || derived == "Self" || !names::is_upper_camel(&derived) {
+                    ctx.error(
+                        &v.value.value,
+                        format!(
+                            "value `{wire}` would become the variant `{derived}`, which is reserved or not a Rust name"
+                        ),
+                        "needs a name",
+                        "give the value an explicit `name:` in UpperCamelCase",
+                    );
+                    continue;
+                }
+                derived
+            }
             None => {
                 ctx.error(
                     &v.value.value,
@@ -265,21 +290,18 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
                 continue;
             }
         };
-        if variant == "Unknown" || !names::is_upper_camel(&variant) {
-            ctx.error(
+        if let Some(first) = variants.get(&variant) {
+            ctx.error_also(
                 &v.value.value,
-                format!("variant name `{variant}` is reserved or invalid"),
-                "bad variant name",
-                "`Unknown` holds values this client does not know; give a `name:` that is UpperCamelCase",
-            );
-        } else if !variants.insert(variant.clone()) {
-            ctx.error(
-                &v.value.value,
+                *first,
+                "this value has the same variant",
                 format!("two values become the variant `{variant}`"),
                 "variant collision",
                 "give one of them an explicit `name:`",
             );
+            continue;
         }
+        variants.insert(variant.clone(), &v.value.value);
         out.push(ir::EnumValue { variant, wire, description: v.value.description.clone() });
     }
     Some(if integer { ir::TypeKind::IntEnum(out) } else { ir::TypeKind::StringEnum(out) })
