@@ -184,7 +184,7 @@ fn cases(default: u32) -> ProptestConfig {
 }
 
 proptest! {
-    #![proptest_config(cases(200))]
+    #![proptest_config(cases(128))]
 
     #[test]
     fn random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
@@ -200,7 +200,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(cases(120))]
+    #![proptest_config(cases(80))]
 
     #[test]
     fn mutated_service(mutations in prop::collection::vec(mutation(), 1..5)) {
