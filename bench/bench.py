@@ -100,11 +100,14 @@ def build(limiter):
 
 
 # ------------------------------------------------------------------------------ inputs
-def cases(mode):
-    """(label, endpoints, larkgen spec, OpenAPI spec for progenitor)."""
+def cases(mode, generator=False):
+    """(label, endpoints, larkgen spec, OpenAPI spec for progenitor). The generator section
+    also runs a small synthetic size, so the cost per endpoint can be compared across sizes."""
     c = [("Baike v1", 13, os.path.join(ROOT, "spec/baike-v1.yaml"),
           os.path.join(HERE, "inputs/baike-v1.progenitor.openapi.yaml"))]
     ns = [100] if mode == "quick" else [100, 1000]
+    if generator:
+        ns = [20] + ns
     for n in ns:
         c.append(("synthetic", n, os.path.join(OUT, "specs/synth-%d.yaml" % n),
                   os.path.join(OUT, "specs/synth-%d.openapi.yaml" % n)))
@@ -113,7 +116,7 @@ def cases(mode):
 
 def make_inputs(mode):
     os.makedirs(os.path.join(OUT, "specs"), exist_ok=True)
-    ns = [c[1] for c in cases(mode) if c[0] == "synthetic"]
+    ns = [c[1] for c in cases(mode, generator=True) if c[0] == "synthetic"]
     for n in ns:
         run([sys.executable, os.path.join(HERE, "synth-larkgen.py"), str(n), "-o",
              os.path.join(OUT, "specs/synth-%d.yaml" % n)])
@@ -132,7 +135,7 @@ def gen_dirs(label, n):
 # --------------------------------------------------------------------------- generator
 def bench_generator(mode, reps):
     res = {}
-    for label, n, lspec, ospec in cases(mode):
+    for label, n, lspec, ospec in cases(mode, generator=True):
         ldir, pdir, key = gen_dirs(label, n)
         os.makedirs(pdir, exist_ok=True)
         lcmd = [os.path.join(REL, "larkgen"), "generate", lspec, "--out", ldir]
@@ -165,11 +168,15 @@ def bench_generator(mode, reps):
     for n, r in synth:
         row("Generator (whole process, release)", "cost per endpoint, synthetic %d" % n,
             "%.2f ms" % (r["larkgen_s"] * 1e3 / n), "%.2f ms" % (r["progenitor_s"] * 1e3 / n), "", "linear", None)
+    if len(synth) >= 3:
+        # From the middle size up: at 20 endpoints process start-up still weighs.
+        (n0, r0), (n1, r1) = synth[1], synth[-1]
+    elif len(synth) == 2:
+        (n0, r0), (n1, r1) = synth
     if len(synth) >= 2:
-        (n0, r0), (n1, r1) = synth[0], synth[-1]
         growth = (r1["larkgen_s"] / n1) / (r0["larkgen_s"] / n0)
         pgrowth = (r1["progenitor_s"] / n1) / (r0["progenitor_s"] / n0)
-        row("Generator (whole process, release)", "per-endpoint cost %d → %d endpoints" % (n0, n1),
+        row("Generator (whole process, release)", "per-endpoint cost growth, %d → %d endpoints" % (n0, n1),
             "×%.2f" % growth, "×%.2f" % pgrowth, "", "linear (≈ ×1)", growth < 1.25)
 
 
@@ -306,6 +313,8 @@ def bench_compile(mode, reps, extra_env=None, tag="", pkgs=None):
         r = {}
         for sub in ("check", "build"):
             n = reps if "1000" not in pkg else max(3, reps - 2)
+            if pkg in ("macro-user", "pregen-user"):
+                n = max(reps, 9)  # a difference of two ~1 s builds: more runs
             r[sub] = [cargo_time(sub, pkg, env) for _ in range(n)]
         res[pkg] = {k: median(v) for k, v in r.items()}
         res[pkg]["runs"] = r
@@ -452,6 +461,13 @@ def bench_limiter(mode, limiter):
 
 
 # ------------------------------------------------------------------------------- table
+def loadavg():
+    try:
+        return " ".join(open("/proc/loadavg").read().split()[:3])
+    except OSError:
+        return "?"
+
+
 def machine():
     cpu = "?"
     try:
@@ -515,14 +531,16 @@ def main(argv):
         if want(name):
             if name == "lines":
                 ensure_generated(mode)
-            log("== %s" % name)
+            log("== %s (load average %s)" % (name, loadavg()))
+            RESULTS.setdefault("loadavg", {})[name] = loadavg()
             try:
                 step()
             except Exception as e:  # keep going: one broken section must not hide the others
                 log("%s failed: %s" % (name, e))
                 row(name, "FAILED: %s" % str(e)[:80], "", "", "", "", None)
     if want("compile") or want("macro"):
-        log("== compile")
+        log("== compile (load average %s)" % loadavg())
+        RESULTS.setdefault("loadavg", {})["compile"] = loadavg()
         try:
             ensure_generated(mode)
             res = bench_compile(mode, reps)
