@@ -13,7 +13,7 @@ use tracing::Instrument;
 use crate::call::{Call, CallBody};
 use crate::credentials::AppCredentials;
 use crate::download::Download;
-use crate::endpoint::{Endpoint, ErrorAction, Platform, TokenKind};
+use crate::endpoint::{Endpoint, ErrorAction, Platform, ResponseKind, TokenKind};
 use crate::envelope;
 use crate::error::{Error, ErrorMeta, RateLimited};
 use crate::http::{header_str, is_json};
@@ -36,6 +36,8 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
+    /// Total time of one JSON exchange (streams are bound by the read timeout only).
+    timeout: Option<Duration>,
     base_url: String,
     platform: &'static Platform,
     tenant: Option<TenantTokens>,
@@ -62,7 +64,9 @@ impl fmt::Debug for Client {
 ///
 /// Defaults:
 ///
-/// - **timeouts**: 30 s per HTTP exchange (body included), 10 s to connect, 10 s for a
+/// - **timeouts**: 30 s per JSON exchange (body included); streamed downloads and multipart
+///   uploads have no total limit, so big files are never cut off, but every exchange fails
+///   after 30 s without a byte read (`read_timeout`); 10 s to connect, 10 s for a
 ///   tenant-token request;
 /// - **retries**: [`RetryPolicy::default()`] — 3 attempts, backoff 200 ms doubling up to 5 s
 ///   with jitter, 30 s budget, server throttling honoured for up to 10 s (1 s when the server
@@ -78,6 +82,7 @@ pub struct ClientBuilder {
     base_url: String,
     credentials: Option<AppCredentials>,
     timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
     connect_timeout: Duration,
     token_timeout: Duration,
     user_agent: String,
@@ -109,6 +114,7 @@ impl ClientBuilder {
             base_url: platform.base_urls.first().map(|(_, url)| *url).unwrap_or_default().to_owned(),
             credentials: None,
             timeout: Some(Duration::from_secs(30)),
+            read_timeout: Some(Duration::from_secs(30)),
             connect_timeout: Duration::from_secs(10),
             token_timeout: Duration::from_secs(10),
             user_agent: concat!("larkgen/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -140,10 +146,18 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time allowed for one HTTP exchange, body included (`None`: no limit, e.g. for
-    /// huge downloads). Each attempt of a call has this much.
+    /// Total time allowed for one JSON exchange, body included (`None`: no limit). Each
+    /// attempt of a call has this much. Streamed downloads and multipart uploads are not
+    /// bound by it (a 1 GiB file may take minutes); [`read_timeout`](Self::read_timeout)
+    /// still fails them when the connection stalls.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed between two reads of an answer, for every exchange (`None`: no limit).
+    pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.read_timeout = timeout;
         self
     }
 
@@ -204,8 +218,8 @@ impl ClientBuilder {
                 crate::install_crypto_provider();
                 let mut b =
                     reqwest::Client::builder().user_agent(self.user_agent).connect_timeout(self.connect_timeout);
-                if let Some(t) = self.timeout {
-                    b = b.timeout(t);
+                if let Some(t) = self.read_timeout {
+                    b = b.read_timeout(t);
                 }
                 b.build()?
             }
@@ -228,6 +242,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                timeout: self.timeout,
                 base_url: self.base_url,
                 platform,
                 tenant,
@@ -525,6 +540,10 @@ impl Client {
         let url = format!("{}{}", self.inner.base_url, call.render_path());
         let mut request =
             self.inner.http.request(endpoint.method.to_reqwest(), url).bearer_auth(bearer.expose()).query(&call.query);
+        let streamed = endpoint.response == ResponseKind::Binary || matches!(call.body, CallBody::Multipart(_));
+        if let (Some(t), false) = (self.inner.timeout, streamed) {
+            request = request.timeout(t);
+        }
         request = match &call.body {
             CallBody::None => request,
             CallBody::Json(bytes) => {

@@ -175,3 +175,31 @@ async fn dot_segments_and_empty_tokens_are_refused_before_sending() {
     }
     assert!(server.received_requests().await.expect("recorded").is_empty(), "nothing was sent");
 }
+
+#[tokio::test]
+async fn a_slow_but_steady_download_outlives_the_json_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("accept");
+        let mut buf = [0u8; 4096];
+        let _ = socket.read(&mut buf).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: image/png\r\ncontent-length: 1000\r\n\r\n";
+        socket.write_all(head.as_bytes()).await.expect("head");
+        // 10 chunks, 100 ms apart: 1 s in all, longer than the 300 ms JSON timeout.
+        for _ in 0..10 {
+            socket.write_all(&[9u8; 100]).await.expect("chunk");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    });
+    let runtime = lark_client::builder()
+        .base_url(&base)
+        .timeout(Some(std::time::Duration::from_millis(300)))
+        .read_timeout(Some(std::time::Duration::from_secs(2)))
+        .build()
+        .expect("client");
+    let client = lark_client::baike_v1::Client::new(runtime);
+    let download = client.file().download("slow").user_access_token("u-user").send().await.expect("headers");
+    assert_eq!(download.bytes().await.expect("whole body").len(), 1000);
+}

@@ -33,6 +33,7 @@ fn runtime_with(base: &str, policy: RetryPolicy, timeout: Duration) -> runtime::
         .base_url(base)
         .app_credentials(APP_ID, APP_SECRET)
         .timeout(Some(timeout))
+        .read_timeout(Some(timeout))
         .token_timeout(timeout)
         .retry(policy)
         .build()
