@@ -77,6 +77,7 @@ mod imp {
                 "limit_per_s": per_s, "limit_per_min": per_min,
                 "sustained_per_s": rate, "ratio": rate / per_s,
                 "max_in_1s": max_in_window(&t, 1.0), "max_in_60s": max_in_window(&t, 60.0),
+                "in_first_60s": t.iter().filter(|x| **x < 60.0).count(),
             })
             .to_string()
         })
