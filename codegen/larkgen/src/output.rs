@@ -50,19 +50,35 @@ pub(crate) fn render(expanded: &Expanded, inputs: Vec<PathBuf>) -> Result<Genera
         pub use platform::{PLATFORM, builder};
         #(#mods)*
     };
-    let platform = quote! {
-        //! What every endpoint of the platform shares.
-        #platform_tokens
-    };
+    const PLATFORM_DOC: &str = "//! What every endpoint of the platform shares.\n";
+    let platform = pretty(platform_tokens.clone())?;
     let mut files = vec![
         (PathBuf::from("lib.rs"), format!("{BANNER}{}", pretty(lib)?)),
-        (PathBuf::from("platform.rs"), format!("{BANNER}{}", pretty(platform)?)),
+        (PathBuf::from("platform.rs"), format!("{BANNER}{PLATFORM_DOC}{platform}")),
     ];
+    // The single-file form is assembled from the same formatted text (each service indented
+    // into an inline module) rather than formatted a second time: formatting is most of the
+    // generator's run time, and the two forms cannot drift apart.
+    let mut inline = format!("{BANNER}{platform}");
     for (name, body) in &expanded.services {
-        files.push((PathBuf::from(format!("{name}.rs")), format!("{BANNER}{}", pretty(body.clone())?)));
+        let text = pretty(body.clone())?;
+        inline += &format!("pub mod {name} {{\n{}}}\n", indent(&text));
+        files.push((PathBuf::from(format!("{name}.rs")), format!("{BANNER}{text}")));
     }
-    let inline = format!("{BANNER}{}", pretty(expanded.inline())?);
     Ok(Generated { files, inline, inputs })
+}
+
+/// Indents every non-empty line by four spaces (generated code has no multi-line literals).
+fn indent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines() {
+        if !line.is_empty() {
+            out += "    ";
+            out += line;
+        }
+        out.push('\n');
+    }
+    out
 }
 
 impl Generated {

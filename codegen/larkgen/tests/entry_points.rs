@@ -69,7 +69,38 @@ fn macro_expands_to_the_inline_form() {
     let tracked = file.items.iter().filter(|i| i.to_token_stream().to_string().contains("include_bytes")).count();
     assert_eq!(tracked, 2, "both the service and the platform file are tracked");
     file.items.retain(|i| !i.to_token_stream().to_string().contains("include_bytes"));
-    assert_eq!(prettyplease::unparse(&file), without_banner(&generated.inline));
+    let inline = syn::parse_file(without_banner(&generated.inline)).expect("valid Rust");
+    let (from_macro, from_builder) = (tree(&file.items), tree(&inline.items));
+    assert_eq!(from_macro.len(), from_builder.len());
+    for (a, b) in from_macro.iter().zip(&from_builder) {
+        assert!(a == b, "the macro and the builder differ:\n{a}\n---\n{b}");
+    }
+}
+
+/// Every item normalized, modules flattened into their own items (with their inner docs).
+fn tree(items: &[syn::Item]) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            syn::Item::Mod(m) => {
+                let docs: Vec<String> = m
+                    .attrs
+                    .iter()
+                    .filter_map(|a| match &a.meta {
+                        syn::Meta::NameValue(nv) => match &nv.value {
+                            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect();
+                out.push(format!("mod {} {docs:?}", m.ident));
+                out.extend(tree(&m.content.as_ref().expect("inline module").1));
+            }
+            other => out.push(normalized(other)),
+        }
+    }
+    out
 }
 
 #[test]
