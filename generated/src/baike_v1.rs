@@ -6,18 +6,24 @@
 //! [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/overview)
 //!
 //! Start with [`Client::new`], then call `client.<resource>().<action>(…)`: 13 endpoints.
+#[allow(unused_imports)]
+use ::std::{
+    boxed::Box, option::Option::{self, None, Some},
+    result::Result, string::String, vec::Vec,
+};
+use ::larkgen_runtime as rt;
 /// Client of Baike v1 (Lark dictionary, 飞书词典): one handle per resource. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Client {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
-    pub fn new(client: ::larkgen_runtime::Client) -> Self {
+    pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
-    pub fn runtime(&self) -> &::larkgen_runtime::Client {
+    pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `classification` resource.
@@ -48,7 +54,7 @@ impl Client {
 /// The `classification` resource of baike.v1.
 #[derive(Clone, Debug)]
 pub struct ClassificationResource {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
 }
 impl ClassificationResource {
     /// List the dictionary's classifications, a page at a time.
@@ -68,16 +74,16 @@ impl ClassificationResource {
     pub fn list(&self) -> ClassificationListRequest {
         ClassificationListRequest {
             client: self.client.clone(),
-            page_size: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            user_token: ::std::option::Option::None,
+            page_size: None,
+            page_token: None,
+            user_token: None,
         }
     }
 }
 /// The `draft` resource of baike.v1.
 #[derive(Clone, Debug)]
 pub struct DraftResource {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
 }
 impl DraftResource {
     /// Submit a draft that creates or updates an entry after admin review.
@@ -99,8 +105,8 @@ impl DraftResource {
         DraftCreateRequest {
             client: self.client.clone(),
             body,
-            user_id_type: ::std::option::Option::None,
-            user_token: ::std::option::Option::None,
+            user_id_type: None,
+            user_token: None,
         }
     }
     /// Edit a draft that has not been reviewed yet.
@@ -119,22 +125,22 @@ impl DraftResource {
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/draft/update)
     pub fn update(
         &self,
-        draft_id: impl ::std::convert::Into<DraftId>,
+        draft_id: impl Into<DraftId>,
         body: DraftUpdateBody,
     ) -> DraftUpdateRequest {
         DraftUpdateRequest {
             client: self.client.clone(),
-            draft_id: ::std::convert::Into::into(draft_id),
+            draft_id: Into::into(draft_id),
             body,
-            user_id_type: ::std::option::Option::None,
-            user_token: ::std::option::Option::None,
+            user_id_type: None,
+            user_token: None,
         }
     }
 }
 /// The `entity` resource of baike.v1.
 #[derive(Clone, Debug)]
 pub struct EntityResource {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
 }
 impl EntityResource {
     /// Create an entry directly, skipping admin review.
@@ -156,8 +162,8 @@ impl EntityResource {
         EntityCreateRequest {
             client: self.client.clone(),
             body,
-            user_id_type: ::std::option::Option::None,
-            user_token: ::std::option::Option::None,
+            user_id_type: None,
+            user_token: None,
         }
     }
     /// Overwrite an entry directly, skipping admin review.
@@ -177,15 +183,15 @@ impl EntityResource {
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/update)
     pub fn update(
         &self,
-        entity_id: impl ::std::convert::Into<EntityId>,
+        entity_id: impl Into<EntityId>,
         body: EntityBody,
     ) -> EntityUpdateRequest {
         EntityUpdateRequest {
             client: self.client.clone(),
-            entity_id: ::std::convert::Into::into(entity_id),
+            entity_id: Into::into(entity_id),
             body,
-            user_id_type: ::std::option::Option::None,
-            user_token: ::std::option::Option::None,
+            user_id_type: None,
+            user_token: None,
         }
     }
     /// Get one entry by id, or by provider and outer_id.
@@ -203,17 +209,14 @@ impl EntityResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/get)
-    pub fn get(
-        &self,
-        entity_id: impl ::std::convert::Into<EntityId>,
-    ) -> EntityGetRequest {
+    pub fn get(&self, entity_id: impl Into<EntityId>) -> EntityGetRequest {
         EntityGetRequest {
             client: self.client.clone(),
-            entity_id: ::std::convert::Into::into(entity_id),
-            provider: ::std::option::Option::None,
-            outer_id: ::std::option::Option::None,
-            user_id_type: ::std::option::Option::None,
-            user_token: ::std::option::Option::None,
+            entity_id: Into::into(entity_id),
+            provider: None,
+            outer_id: None,
+            user_id_type: None,
+            user_token: None,
         }
     }
     /// Page through all entries of the tenant.
@@ -232,11 +235,11 @@ impl EntityResource {
     pub fn list(&self) -> EntityListRequest {
         EntityListRequest {
             client: self.client.clone(),
-            page_size: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            provider: ::std::option::Option::None,
-            user_id_type: ::std::option::Option::None,
-            user_token: ::std::option::Option::None,
+            page_size: None,
+            page_token: None,
+            provider: None,
+            user_id_type: None,
+            user_token: None,
         }
     }
     /// Match a word exactly against entry names and aliases.
@@ -255,7 +258,7 @@ impl EntityResource {
         EntityMatchRequest {
             client: self.client.clone(),
             body,
-            user_token: ::std::option::Option::None,
+            user_token: None,
         }
     }
     /// Fuzzy-search entries by name, alias and definition, with filters.
@@ -276,11 +279,11 @@ impl EntityResource {
     pub fn search(&self) -> EntitySearchRequest {
         EntitySearchRequest {
             client: self.client.clone(),
-            page_size: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            user_id_type: ::std::option::Option::None,
-            body: ::std::option::Option::None,
-            user_token: ::std::option::Option::None,
+            page_size: None,
+            page_token: None,
+            user_id_type: None,
+            body: None,
+            user_token: None,
         }
     }
     /// Find the entries mentioned in a sentence, with their positions.
@@ -299,7 +302,7 @@ impl EntityResource {
         EntityHighlightRequest {
             client: self.client.clone(),
             body,
-            user_token: ::std::option::Option::None,
+            user_token: None,
         }
     }
     /// Suggest words of a text that could become entries, with alias suggestions.
@@ -319,15 +322,15 @@ impl EntityResource {
     pub fn extract(&self) -> EntityExtractRequest {
         EntityExtractRequest {
             client: self.client.clone(),
-            body: ::std::option::Option::None,
-            user_token: ::std::option::Option::None,
+            body: None,
+            user_token: None,
         }
     }
 }
 /// The `file` resource of baike.v1.
 #[derive(Clone, Debug)]
 pub struct FileResource {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
 }
 impl FileResource {
     /// Upload an image for an entry and get its file token.
@@ -348,7 +351,7 @@ impl FileResource {
         FileUploadRequest {
             client: self.client.clone(),
             body,
-            user_token: ::std::option::Option::None,
+            user_token: None,
         }
     }
     /// Download the original image of a file token.
@@ -365,14 +368,11 @@ impl FileResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/file/download)
-    pub fn download(
-        &self,
-        file_token: impl ::std::convert::Into<FileToken>,
-    ) -> FileDownloadRequest {
+    pub fn download(&self, file_token: impl Into<FileToken>) -> FileDownloadRequest {
         FileDownloadRequest {
             client: self.client.clone(),
-            file_token: ::std::convert::Into::into(file_token),
-            user_token: ::std::option::Option::None,
+            file_token: Into::into(file_token),
+            user_token: None,
         }
     }
 }
@@ -380,51 +380,36 @@ impl FileResource {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ClassificationListRequest {
-    client: ::larkgen_runtime::Client,
-    page_size: ::std::option::Option<i32>,
-    page_token: ::std::option::Option<::std::string::String>,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    client: rt::Client,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl ClassificationListRequest {
     /// Items per page (maximum UNVERIFIED for baike v1).
     ///
     /// Constraints: ≥ 1; server default `20`; example `20`.
     pub fn page_size(mut self, page_size: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(page_size);
+        self.page_size = Some(page_size);
         self
     }
     /// Token of the page to fetch; omit for the first page.
     ///
     /// Constraints: example `408ecac018b2e3518db37275e812aad7bb8ad3e755fc886f322ac6c430ba`.
-    pub fn page_token(
-        mut self,
-        page_token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.page_token = ::std::option::Option::Some(
-            ::std::convert::Into::into(page_token),
-        );
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::CLASSIFICATION_LIST);
-        let mut found = ::larkgen_runtime::Violations::new();
-        found
-            .range(
-                "",
-                "page_size",
-                self.page_size.map(|v| v as i64),
-                ::std::option::Option::Some(1),
-                ::std::option::Option::None,
-            );
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CLASSIFICATION_LIST);
+        let mut found = rt::Violations::new();
+        found.range("", "page_size", self.page_size.map(|v| v as i64), Some(1), None);
         call.query_opt("page_size", self.page_size.as_ref());
         call.query_opt("page_token", self.page_token.as_ref());
         call.user_token(self.user_token.clone());
@@ -432,9 +417,7 @@ impl ClassificationListRequest {
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ClassificationListData, ClassificationListError> {
+    pub async fn send(self) -> Result<ClassificationListData, ClassificationListError> {
         let call = self.call();
         self.client
             .send_json::<ClassificationListData>(call)
@@ -446,13 +429,11 @@ impl ClassificationListRequest {
     /// Ends when the server sends no `page_token`; fails if it repeats one.
     pub fn stream(
         self,
-    ) -> impl ::larkgen_runtime::Stream<
-        Item = ::std::result::Result<Classification, ClassificationListError>,
-    > {
-        ::larkgen_runtime::paging::items(
+    ) -> impl rt::Stream<Item = Result<Classification, ClassificationListError>> {
+        rt::paging::items(
             &endpoints::CLASSIFICATION_LIST,
             self,
-            |mut request: Self, token: ::std::option::Option<::std::string::String>| {
+            |mut request: Self, token: Option<String>| {
                 if token.is_some() {
                     request.page_token = token;
                 }
@@ -465,45 +446,37 @@ impl ClassificationListRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DraftCreateRequest {
-    client: ::larkgen_runtime::Client,
-    user_id_type: ::std::option::Option<UserIdType>,
+    client: rt::Client,
+    user_id_type: Option<UserIdType>,
     body: DraftCreateBody,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl DraftCreateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(
-        mut self,
-        user_id_type: impl ::std::convert::Into<UserIdType>,
-    ) -> Self {
-        self.user_id_type = ::std::option::Option::Some(
-            ::std::convert::Into::into(user_id_type),
-        );
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::DRAFT_CREATE);
-        let mut found = ::larkgen_runtime::Violations::new();
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::DRAFT_CREATE);
+        let mut found = rt::Violations::new();
         call.query_opt("user_id_type", self.user_id_type.as_ref());
-        ::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);
+        rt::Validate::validate(&self.body, "body", &mut found);
         call.json(&self.body);
         call.user_token(self.user_token.clone());
         call.violations(found);
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> ::std::result::Result<DraftData, DraftCreateError> {
+    pub async fn send(self) -> Result<DraftData, DraftCreateError> {
         let call = self.call();
         self.client.send_json::<DraftData>(call).await.map_err(DraftCreateError::from)
     }
@@ -512,47 +485,39 @@ impl DraftCreateRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DraftUpdateRequest {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
     draft_id: DraftId,
-    user_id_type: ::std::option::Option<UserIdType>,
+    user_id_type: Option<UserIdType>,
     body: DraftUpdateBody,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl DraftUpdateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(
-        mut self,
-        user_id_type: impl ::std::convert::Into<UserIdType>,
-    ) -> Self {
-        self.user_id_type = ::std::option::Option::Some(
-            ::std::convert::Into::into(user_id_type),
-        );
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::DRAFT_UPDATE);
-        let mut found = ::larkgen_runtime::Violations::new();
-        call.path("draft_id", ::std::convert::AsRef::<str>::as_ref(&self.draft_id));
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::DRAFT_UPDATE);
+        let mut found = rt::Violations::new();
+        call.path("draft_id", AsRef::<str>::as_ref(&self.draft_id));
         call.query_opt("user_id_type", self.user_id_type.as_ref());
-        ::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);
+        rt::Validate::validate(&self.body, "body", &mut found);
         call.json(&self.body);
         call.user_token(self.user_token.clone());
         call.violations(found);
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> ::std::result::Result<DraftData, DraftUpdateError> {
+    pub async fn send(self) -> Result<DraftData, DraftUpdateError> {
         let call = self.call();
         self.client.send_json::<DraftData>(call).await.map_err(DraftUpdateError::from)
     }
@@ -561,45 +526,37 @@ impl DraftUpdateRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EntityCreateRequest {
-    client: ::larkgen_runtime::Client,
-    user_id_type: ::std::option::Option<UserIdType>,
+    client: rt::Client,
+    user_id_type: Option<UserIdType>,
     body: EntityBody,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl EntityCreateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(
-        mut self,
-        user_id_type: impl ::std::convert::Into<UserIdType>,
-    ) -> Self {
-        self.user_id_type = ::std::option::Option::Some(
-            ::std::convert::Into::into(user_id_type),
-        );
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_CREATE);
-        let mut found = ::larkgen_runtime::Violations::new();
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_CREATE);
+        let mut found = rt::Violations::new();
         call.query_opt("user_id_type", self.user_id_type.as_ref());
-        ::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);
+        rt::Validate::validate(&self.body, "body", &mut found);
         call.json(&self.body);
         call.user_token(self.user_token.clone());
         call.violations(found);
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> ::std::result::Result<EntityData, EntityCreateError> {
+    pub async fn send(self) -> Result<EntityData, EntityCreateError> {
         let call = self.call();
         self.client.send_json::<EntityData>(call).await.map_err(EntityCreateError::from)
     }
@@ -608,47 +565,39 @@ impl EntityCreateRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EntityUpdateRequest {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
     entity_id: EntityId,
-    user_id_type: ::std::option::Option<UserIdType>,
+    user_id_type: Option<UserIdType>,
     body: EntityBody,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl EntityUpdateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(
-        mut self,
-        user_id_type: impl ::std::convert::Into<UserIdType>,
-    ) -> Self {
-        self.user_id_type = ::std::option::Option::Some(
-            ::std::convert::Into::into(user_id_type),
-        );
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_UPDATE);
-        let mut found = ::larkgen_runtime::Violations::new();
-        call.path("entity_id", ::std::convert::AsRef::<str>::as_ref(&self.entity_id));
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_UPDATE);
+        let mut found = rt::Violations::new();
+        call.path("entity_id", AsRef::<str>::as_ref(&self.entity_id));
         call.query_opt("user_id_type", self.user_id_type.as_ref());
-        ::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);
+        rt::Validate::validate(&self.body, "body", &mut found);
         call.json(&self.body);
         call.user_token(self.user_token.clone());
         call.violations(found);
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> ::std::result::Result<EntityData, EntityUpdateError> {
+    pub async fn send(self) -> Result<EntityData, EntityUpdateError> {
         let call = self.call();
         self.client.send_json::<EntityData>(call).await.map_err(EntityUpdateError::from)
     }
@@ -657,71 +606,53 @@ impl EntityUpdateRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EntityGetRequest {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
     entity_id: EntityId,
-    provider: ::std::option::Option<::std::string::String>,
-    outer_id: ::std::option::Option<::std::string::String>,
-    user_id_type: ::std::option::Option<UserIdType>,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    provider: Option<String>,
+    outer_id: Option<String>,
+    user_id_type: Option<UserIdType>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl EntityGetRequest {
     /// External system of `outer_id`.
     ///
     /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
-    pub fn provider(
-        mut self,
-        provider: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.provider = ::std::option::Option::Some(
-            ::std::convert::Into::into(provider),
-        );
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(Into::into(provider));
         self
     }
     /// Id of the entry in that external system.
     ///
     /// Constraints: at least 1 characters; at most 64 characters; example `12345`.
-    pub fn outer_id(
-        mut self,
-        outer_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.outer_id = ::std::option::Option::Some(
-            ::std::convert::Into::into(outer_id),
-        );
+    pub fn outer_id(mut self, outer_id: impl Into<String>) -> Self {
+        self.outer_id = Some(Into::into(outer_id));
         self
     }
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(
-        mut self,
-        user_id_type: impl ::std::convert::Into<UserIdType>,
-    ) -> Self {
-        self.user_id_type = ::std::option::Option::Some(
-            ::std::convert::Into::into(user_id_type),
-        );
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_GET);
-        let mut found = ::larkgen_runtime::Violations::new();
-        call.path("entity_id", ::std::convert::AsRef::<str>::as_ref(&self.entity_id));
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_GET);
+        let mut found = rt::Violations::new();
+        call.path("entity_id", AsRef::<str>::as_ref(&self.entity_id));
         found
             .text(
                 "",
                 "provider",
                 self.provider.as_ref().map(|v| v.as_ref()),
-                ::larkgen_runtime::TextRules {
-                    min_length: ::std::option::Option::Some(2),
-                    max_length: ::std::option::Option::Some(32),
+                rt::TextRules {
+                    min_length: Some(2),
+                    max_length: Some(32),
                     forbidden_chars: "",
                     extensions: &[],
                 },
@@ -732,9 +663,9 @@ impl EntityGetRequest {
                 "",
                 "outer_id",
                 self.outer_id.as_ref().map(|v| v.as_ref()),
-                ::larkgen_runtime::TextRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(64),
+                rt::TextRules {
+                    min_length: Some(1),
+                    max_length: Some(64),
                     forbidden_chars: "",
                     extensions: &[],
                 },
@@ -746,7 +677,7 @@ impl EntityGetRequest {
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> ::std::result::Result<EntityData, EntityGetError> {
+    pub async fn send(self) -> Result<EntityData, EntityGetError> {
         let call = self.call();
         self.client.send_json::<EntityData>(call).await.map_err(EntityGetError::from)
     }
@@ -755,77 +686,52 @@ impl EntityGetRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EntityListRequest {
-    client: ::larkgen_runtime::Client,
-    page_size: ::std::option::Option<i32>,
-    page_token: ::std::option::Option<::std::string::String>,
-    provider: ::std::option::Option<::std::string::String>,
-    user_id_type: ::std::option::Option<UserIdType>,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    client: rt::Client,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+    provider: Option<String>,
+    user_id_type: Option<UserIdType>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl EntityListRequest {
     /// Items per page (maximum UNVERIFIED for baike v1).
     ///
     /// Constraints: ≥ 1; server default `20`; example `20`.
     pub fn page_size(mut self, page_size: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(page_size);
+        self.page_size = Some(page_size);
         self
     }
     /// Token of the page to fetch; omit for the first page.
     ///
     /// Constraints: example `408ecac018b2e3518db37275e812aad7bb8ad3e755fc886f322ac6c430ba`.
-    pub fn page_token(
-        mut self,
-        page_token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.page_token = ::std::option::Option::Some(
-            ::std::convert::Into::into(page_token),
-        );
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
         self
     }
     /// Only entries linked to this external system.
     ///
     /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
-    pub fn provider(
-        mut self,
-        provider: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.provider = ::std::option::Option::Some(
-            ::std::convert::Into::into(provider),
-        );
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(Into::into(provider));
         self
     }
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(
-        mut self,
-        user_id_type: impl ::std::convert::Into<UserIdType>,
-    ) -> Self {
-        self.user_id_type = ::std::option::Option::Some(
-            ::std::convert::Into::into(user_id_type),
-        );
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_LIST);
-        let mut found = ::larkgen_runtime::Violations::new();
-        found
-            .range(
-                "",
-                "page_size",
-                self.page_size.map(|v| v as i64),
-                ::std::option::Option::Some(1),
-                ::std::option::Option::None,
-            );
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_LIST);
+        let mut found = rt::Violations::new();
+        found.range("", "page_size", self.page_size.map(|v| v as i64), Some(1), None);
         call.query_opt("page_size", self.page_size.as_ref());
         call.query_opt("page_token", self.page_token.as_ref());
         found
@@ -833,9 +739,9 @@ impl EntityListRequest {
                 "",
                 "provider",
                 self.provider.as_ref().map(|v| v.as_ref()),
-                ::larkgen_runtime::TextRules {
-                    min_length: ::std::option::Option::Some(2),
-                    max_length: ::std::option::Option::Some(32),
+                rt::TextRules {
+                    min_length: Some(2),
+                    max_length: Some(32),
                     forbidden_chars: "",
                     extensions: &[],
                 },
@@ -847,7 +753,7 @@ impl EntityListRequest {
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> ::std::result::Result<EntityListData, EntityListError> {
+    pub async fn send(self) -> Result<EntityListData, EntityListError> {
         let call = self.call();
         self.client
             .send_json::<EntityListData>(call)
@@ -857,15 +763,11 @@ impl EntityListRequest {
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
     /// Ends when the server sends no `page_token`; fails if it repeats one.
-    pub fn stream(
-        self,
-    ) -> impl ::larkgen_runtime::Stream<
-        Item = ::std::result::Result<Entity, EntityListError>,
-    > {
-        ::larkgen_runtime::paging::items(
+    pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntityListError>> {
+        rt::paging::items(
             &endpoints::ENTITY_LIST,
             self,
-            |mut request: Self, token: ::std::option::Option<::std::string::String>| {
+            |mut request: Self, token: Option<String>| {
                 if token.is_some() {
                     request.page_token = token;
                 }
@@ -878,31 +780,28 @@ impl EntityListRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EntityMatchRequest {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
     body: EntityMatchBody,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl EntityMatchRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_MATCH);
-        let mut found = ::larkgen_runtime::Violations::new();
-        ::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_MATCH);
+        let mut found = rt::Violations::new();
+        rt::Validate::validate(&self.body, "body", &mut found);
         call.json(&self.body);
         call.user_token(self.user_token.clone());
         call.violations(found);
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> ::std::result::Result<EntityMatchData, EntityMatchError> {
+    pub async fn send(self) -> Result<EntityMatchData, EntityMatchError> {
         let call = self.call();
         self.client
             .send_json::<EntityMatchData>(call)
@@ -914,81 +813,61 @@ impl EntityMatchRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EntitySearchRequest {
-    client: ::larkgen_runtime::Client,
-    page_size: ::std::option::Option<i32>,
-    page_token: ::std::option::Option<::std::string::String>,
-    user_id_type: ::std::option::Option<UserIdType>,
-    body: ::std::option::Option<EntitySearchBody>,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    client: rt::Client,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+    user_id_type: Option<UserIdType>,
+    body: Option<EntitySearchBody>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl EntitySearchRequest {
     /// Items per page (maximum UNVERIFIED for baike v1).
     ///
     /// Constraints: ≥ 1; server default `20`; example `20`.
     pub fn page_size(mut self, page_size: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(page_size);
+        self.page_size = Some(page_size);
         self
     }
     /// Token of the page to fetch; omit for the first page.
     ///
     /// Constraints: example `408ecac018b2e3518db37275e812aad7bb8ad3e755fc886f322ac6c430ba`.
-    pub fn page_token(
-        mut self,
-        page_token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.page_token = ::std::option::Option::Some(
-            ::std::convert::Into::into(page_token),
-        );
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
         self
     }
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(
-        mut self,
-        user_id_type: impl ::std::convert::Into<UserIdType>,
-    ) -> Self {
-        self.user_id_type = ::std::option::Option::Some(
-            ::std::convert::Into::into(user_id_type),
-        );
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
     pub fn body(mut self, body: EntitySearchBody) -> Self {
-        self.body = ::std::option::Option::Some(body);
+        self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_SEARCH);
-        let mut found = ::larkgen_runtime::Violations::new();
-        found
-            .range(
-                "",
-                "page_size",
-                self.page_size.map(|v| v as i64),
-                ::std::option::Option::Some(1),
-                ::std::option::Option::None,
-            );
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_SEARCH);
+        let mut found = rt::Violations::new();
+        found.range("", "page_size", self.page_size.map(|v| v as i64), Some(1), None);
         call.query_opt("page_size", self.page_size.as_ref());
         call.query_opt("page_token", self.page_token.as_ref());
         call.query_opt("user_id_type", self.user_id_type.as_ref());
-        ::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);
+        rt::Validate::validate(&self.body, "body", &mut found);
         call.json_or_empty(self.body.as_ref());
         call.user_token(self.user_token.clone());
         call.violations(found);
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> ::std::result::Result<EntityListData, EntitySearchError> {
+    pub async fn send(self) -> Result<EntityListData, EntitySearchError> {
         let call = self.call();
         self.client
             .send_json::<EntityListData>(call)
@@ -998,15 +877,11 @@ impl EntitySearchRequest {
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
     /// Ends when the server sends no `page_token`; fails if it repeats one.
-    pub fn stream(
-        self,
-    ) -> impl ::larkgen_runtime::Stream<
-        Item = ::std::result::Result<Entity, EntitySearchError>,
-    > {
-        ::larkgen_runtime::paging::items(
+    pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntitySearchError>> {
+        rt::paging::items(
             &endpoints::ENTITY_SEARCH,
             self,
-            |mut request: Self, token: ::std::option::Option<::std::string::String>| {
+            |mut request: Self, token: Option<String>| {
                 if token.is_some() {
                     request.page_token = token;
                 }
@@ -1019,33 +894,28 @@ impl EntitySearchRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EntityHighlightRequest {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
     body: EntityHighlightBody,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl EntityHighlightRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_HIGHLIGHT);
-        let mut found = ::larkgen_runtime::Violations::new();
-        ::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_HIGHLIGHT);
+        let mut found = rt::Violations::new();
+        rt::Validate::validate(&self.body, "body", &mut found);
         call.json(&self.body);
         call.user_token(self.user_token.clone());
         call.violations(found);
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<EntityHighlightData, EntityHighlightError> {
+    pub async fn send(self) -> Result<EntityHighlightData, EntityHighlightError> {
         let call = self.call();
         self.client
             .send_json::<EntityHighlightData>(call)
@@ -1057,38 +927,33 @@ impl EntityHighlightRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EntityExtractRequest {
-    client: ::larkgen_runtime::Client,
-    body: ::std::option::Option<EntityExtractBody>,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    client: rt::Client,
+    body: Option<EntityExtractBody>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl EntityExtractRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
     pub fn body(mut self, body: EntityExtractBody) -> Self {
-        self.body = ::std::option::Option::Some(body);
+        self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::ENTITY_EXTRACT);
-        let mut found = ::larkgen_runtime::Violations::new();
-        ::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_EXTRACT);
+        let mut found = rt::Violations::new();
+        rt::Validate::validate(&self.body, "body", &mut found);
         call.json_or_empty(self.body.as_ref());
         call.user_token(self.user_token.clone());
         call.violations(found);
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<EntityExtractData, EntityExtractError> {
+    pub async fn send(self) -> Result<EntityExtractData, EntityExtractError> {
         let call = self.call();
         self.client
             .send_json::<EntityExtractData>(call)
@@ -1100,31 +965,28 @@ impl EntityExtractRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct FileUploadRequest {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
     body: FileUploadForm,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl FileUploadRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::FILE_UPLOAD);
-        let mut found = ::larkgen_runtime::Violations::new();
-        ::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);
-        call.multipart(::larkgen_runtime::Form::parts(&self.body));
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_UPLOAD);
+        let mut found = rt::Violations::new();
+        rt::Validate::validate(&self.body, "body", &mut found);
+        call.multipart(rt::Form::parts(&self.body));
         call.user_token(self.user_token.clone());
         call.violations(found);
         call
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> ::std::result::Result<FileUploadData, FileUploadError> {
+    pub async fn send(self) -> Result<FileUploadData, FileUploadError> {
         let call = self.call();
         self.client
             .send_json::<FileUploadData>(call)
@@ -1136,32 +998,27 @@ impl FileUploadRequest {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct FileDownloadRequest {
-    client: ::larkgen_runtime::Client,
+    client: rt::Client,
     file_token: FileToken,
-    user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,
+    user_token: Option<rt::UserAccessToken>,
 }
 impl FileDownloadRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
         self
     }
     /// The prepared call, validated against the spec's constraints.
-    fn call(&self) -> ::larkgen_runtime::Call {
-        let mut call = ::larkgen_runtime::Call::new(&endpoints::FILE_DOWNLOAD);
-        let found = ::larkgen_runtime::Violations::new();
-        call.path("file_token", ::std::convert::AsRef::<str>::as_ref(&self.file_token));
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_DOWNLOAD);
+        let found = rt::Violations::new();
+        call.path("file_token", AsRef::<str>::as_ref(&self.file_token));
         call.user_token(self.user_token.clone());
         call.violations(found);
         call
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`).
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<::larkgen_runtime::Download, FileDownloadError> {
+    pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
         let call = self.call();
         self.client.send_download(call).await.map_err(FileDownloadError::from)
     }
@@ -1171,14 +1028,14 @@ impl FileDownloadRequest {
 #[non_exhaustive]
 pub enum ClassificationListError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     ClassificationListError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
 /// Errors of `draft.create`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1186,14 +1043,14 @@ pub enum ClassificationListError {
 #[non_exhaustive]
 pub enum DraftCreateError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     DraftCreateError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
 /// Errors of `draft.update`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1201,16 +1058,16 @@ pub enum DraftCreateError {
 #[non_exhaustive]
 pub enum DraftUpdateError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// `1540100` (HTTP 403): draft has been reviewed and cannot be edited. The draft was already approved or rejected; submit a new draft instead.
-    DraftReviewed(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    DraftReviewed(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     DraftUpdateError { InvalidParam = 1540001, NetworkAnomaly = 1540002, DraftReviewed =
     1540100, }
 );
@@ -1219,14 +1076,14 @@ pub enum DraftUpdateError {
 #[non_exhaustive]
 pub enum EntityCreateError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     EntityCreateError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
 /// Errors of `entity.update`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1234,14 +1091,14 @@ pub enum EntityCreateError {
 #[non_exhaustive]
 pub enum EntityUpdateError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     EntityUpdateError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
 /// Errors of `entity.get`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1249,14 +1106,14 @@ pub enum EntityUpdateError {
 #[non_exhaustive]
 pub enum EntityGetError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     EntityGetError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
 /// Errors of `entity.list`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1264,14 +1121,14 @@ pub enum EntityGetError {
 #[non_exhaustive]
 pub enum EntityListError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     EntityListError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
 /// Errors of `entity.match`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1279,14 +1136,14 @@ pub enum EntityListError {
 #[non_exhaustive]
 pub enum EntityMatchError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     EntityMatchError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
 /// Errors of `entity.search`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1294,14 +1151,14 @@ pub enum EntityMatchError {
 #[non_exhaustive]
 pub enum EntitySearchError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     EntitySearchError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
 /// Errors of `entity.highlight`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1309,14 +1166,14 @@ pub enum EntitySearchError {
 #[non_exhaustive]
 pub enum EntityHighlightError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     EntityHighlightError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
 /// Errors of `entity.extract`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1324,14 +1181,14 @@ pub enum EntityHighlightError {
 #[non_exhaustive]
 pub enum EntityExtractError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     EntityExtractError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
 /// Errors of `file.upload`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1339,14 +1196,14 @@ pub enum EntityExtractError {
 #[non_exhaustive]
 pub enum FileUploadError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     FileUploadError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
 /// Errors of `file.download`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1354,59 +1211,53 @@ pub enum FileUploadError {
 #[non_exhaustive]
 pub enum FileDownloadError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(::std::boxed::Box<::larkgen_runtime::ApiError>),
+    NetworkAnomaly(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(::larkgen_runtime::Error),
+    Unhandled(rt::Error),
 }
-::larkgen_runtime::endpoint_error!(
+rt::endpoint_error!(
     FileDownloadError { InvalidParam = 1540001, NetworkAnomaly = 1540002, }
 );
-::larkgen_runtime::string_newtype! {
+rt::string_newtype! {
     #[doc = " Id of a dictionary entry, of the form `enterprise_<digits>`."] pub struct
     EntityId;
 }
-::larkgen_runtime::string_newtype! {
+rt::string_newtype! {
     #[doc = " Id of a draft (an int64 carried as a JSON string)."] pub struct DraftId;
 }
-::larkgen_runtime::string_newtype! {
+rt::string_newtype! {
     #[doc =
     " Token of an uploaded image, returned by `file.upload`; goes into `related_meta.images` or `file.download`."]
     pub struct FileToken;
 }
-::larkgen_runtime::string_newtype! {
+rt::string_newtype! {
     #[doc = " Id of a classification (an int64 carried as a JSON string)."] pub struct
     ClassificationId;
 }
-::larkgen_runtime::string_enum! {
+rt::string_enum! {
     #[doc = " Which kind of user id the request and response carry."] pub enum UserIdType
     { #[doc = " User id scoped to this app (the default)."] OpenId = "open_id", #[doc =
     " User id scoped to the app developer."] UnionId = "union_id", #[doc =
     " Tenant-wide user id; needs the field scope `contact:user.employee_id:readonly`."]
     UserId = "user_id", }
 }
-::larkgen_runtime::int_enum! {
+rt::int_enum! {
     #[doc = " How an entry was created."] pub enum EntitySource { #[doc =
     " Created by a user."] UserCreated = 1, #[doc = " Imported in batch."] BatchImport =
     2, #[doc = " An official word."] OfficialWord = 3, #[doc =
     " Created through the open API."] OpenApi = 4, }
 }
-::larkgen_runtime::int_enum! {
+rt::int_enum! {
     #[doc = " Which name of an entry a word matched."] pub enum MatchType { #[doc =
     " The entry name."] MainKey = 0, #[doc = " The full name."] FullName = 1, #[doc =
     " An alias."] Alias = 2, }
 }
 /// Where a name of an entry may appear.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct DisplayStatus {
     /// Whether the name may be highlighted in chats and docs.
     pub allow_highlight: bool,
@@ -1423,23 +1274,17 @@ impl DisplayStatus {
         }
     }
 }
-impl ::larkgen_runtime::Validate for DisplayStatus {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for DisplayStatus {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A name of an entry (entry name or alias).
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct Term {
     /// The name text.
     ///
     /// Constraints: at least 1 characters.
-    pub key: ::std::string::String,
+    pub key: String,
     /// Where the name is shown.
     pub display_status: DisplayStatus,
 }
@@ -1447,24 +1292,24 @@ impl Term {
     /// A `Term` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        key: impl ::std::convert::Into<::std::string::String>,
-        display_status: impl ::std::convert::Into<DisplayStatus>,
+        key: impl Into<String>,
+        display_status: impl Into<DisplayStatus>,
     ) -> Self {
         Self {
-            key: ::std::convert::Into::into(key),
-            display_status: ::std::convert::Into::into(display_status),
+            key: Into::into(key),
+            display_status: Into::into(display_status),
         }
     }
 }
-impl ::larkgen_runtime::Validate for Term {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
+impl rt::Validate for Term {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.text(
             path,
             "key",
-            ::std::option::Option::Some(self.key.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::Some(1),
-                max_length: ::std::option::Option::None,
+            Some(self.key.as_ref()),
+            rt::TextRules {
+                min_length: Some(1),
+                max_length: None,
                 forbidden_chars: "",
                 extensions: &[],
             },
@@ -1472,89 +1317,63 @@ impl ::larkgen_runtime::Validate for Term {
     }
 }
 /// A related object of an entry (user, chat, doc, on-call group or link) as returned.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct Referer {
     /// Id of the related object (users follow `user_id_type`; chats are `oc_...`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Title or description.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Link.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
-impl ::larkgen_runtime::Validate for Referer {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for Referer {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related entry.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct Abbreviation {
     /// Id of the related entry.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<EntityId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<EntityId>,
 }
-impl ::larkgen_runtime::Validate for Abbreviation {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for Abbreviation {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A classification (category) of the dictionary.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct Classification {
     /// Id of the (second-level) classification.
     pub id: ClassificationId,
     /// Name of the classification (responses only).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Id of the first-level classification it belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub father_id: ::std::option::Option<ClassificationId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub father_id: Option<ClassificationId>,
 }
 impl Classification {
     /// A `Classification` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: impl ::std::convert::Into<ClassificationId>) -> Self {
+    pub fn new(id: impl Into<ClassificationId>) -> Self {
         Self {
-            id: ::std::convert::Into::into(id),
-            name: ::std::option::Option::None,
-            father_id: ::std::option::Option::None,
+            id: Into::into(id),
+            name: None,
+            father_id: None,
         }
     }
 }
-impl ::larkgen_runtime::Validate for Classification {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for Classification {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// An image of an entry.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct BaikeImage {
     /// The `file_token` returned by `file.upload`.
     pub token: FileToken,
@@ -1562,95 +1381,77 @@ pub struct BaikeImage {
 impl BaikeImage {
     /// A `BaikeImage` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(token: impl ::std::convert::Into<FileToken>) -> Self {
-        Self {
-            token: ::std::convert::Into::into(token),
-        }
+    pub fn new(token: impl Into<FileToken>) -> Self {
+        Self { token: Into::into(token) }
     }
 }
-impl ::larkgen_runtime::Validate for BaikeImage {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for BaikeImage {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Related information of an entry, as returned.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct RelatedMeta {
     /// Related users.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub users: ::std::option::Option<::std::vec::Vec<Referer>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<Referer>>,
     /// Related chats.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub chats: ::std::option::Option<::std::vec::Vec<Referer>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chats: Option<Vec<Referer>>,
     /// Related docs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub docs: ::std::option::Option<::std::vec::Vec<Referer>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<Vec<Referer>>,
     /// Related on-call groups.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub oncalls: ::std::option::Option<::std::vec::Vec<Referer>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oncalls: Option<Vec<Referer>>,
     /// Related links.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub links: ::std::option::Option<::std::vec::Vec<Referer>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Referer>>,
     /// Related entries.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub abbreviations: ::std::option::Option<::std::vec::Vec<Abbreviation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abbreviations: Option<Vec<Abbreviation>>,
     /// Classifications of the entry.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub classifications: ::std::option::Option<::std::vec::Vec<Classification>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classifications: Option<Vec<Classification>>,
     /// Images of the entry.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub images: ::std::option::Option<::std::vec::Vec<BaikeImage>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<BaikeImage>>,
 }
-impl ::larkgen_runtime::Validate for RelatedMeta {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for RelatedMeta {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Link of an entry to a record in an external system.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct OuterInfo {
     /// Name of the external system.
     ///
     /// Constraints: at least 2 characters; at most 32 characters; must not contain "-".
-    pub provider: ::std::string::String,
+    pub provider: String,
     /// Unique id of the record in that system.
     ///
     /// Constraints: at least 1 characters; at most 64 characters; must not contain "-".
-    pub outer_id: ::std::string::String,
+    pub outer_id: String,
 }
 impl OuterInfo {
     /// A `OuterInfo` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        provider: impl ::std::convert::Into<::std::string::String>,
-        outer_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(provider: impl Into<String>, outer_id: impl Into<String>) -> Self {
         Self {
-            provider: ::std::convert::Into::into(provider),
-            outer_id: ::std::convert::Into::into(outer_id),
+            provider: Into::into(provider),
+            outer_id: Into::into(outer_id),
         }
     }
 }
-impl ::larkgen_runtime::Validate for OuterInfo {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
+impl rt::Validate for OuterInfo {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.text(
             path,
             "provider",
-            ::std::option::Option::Some(self.provider.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::Some(2),
-                max_length: ::std::option::Option::Some(32),
+            Some(self.provider.as_ref()),
+            rt::TextRules {
+                min_length: Some(2),
+                max_length: Some(32),
                 forbidden_chars: "-",
                 extensions: &[],
             },
@@ -1658,10 +1459,10 @@ impl ::larkgen_runtime::Validate for OuterInfo {
         out.text(
             path,
             "outer_id",
-            ::std::option::Option::Some(self.outer_id.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::Some(1),
-                max_length: ::std::option::Option::Some(64),
+            Some(self.outer_id.as_ref()),
+            rt::TextRules {
+                min_length: Some(1),
+                max_length: Some(64),
                 forbidden_chars: "-",
                 extensions: &[],
             },
@@ -1669,14 +1470,8 @@ impl ::larkgen_runtime::Validate for OuterInfo {
     }
 }
 /// Feedback counters of an entry.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct Statistics {
     /// Number of likes.
     pub like_count: i64,
@@ -1690,407 +1485,326 @@ impl Statistics {
         Self { like_count, dislike_count }
     }
 }
-impl ::larkgen_runtime::Validate for Statistics {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for Statistics {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A dictionary entry, as returned by the server.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct Entity {
     /// Entry id, `enterprise_<digits>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<EntityId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<EntityId>,
     /// The entry name (one element).
-    pub main_keys: ::std::vec::Vec<Term>,
+    pub main_keys: Vec<Term>,
     /// Aliases.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aliases: ::std::option::Option<::std::vec::Vec<Term>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<Term>>,
     /// Plain-text definition.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Creator (id per `user_id_type`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub creator: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
     /// Creation time (unix seconds as a string).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub create_time: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
     /// Last updater (id per `user_id_type`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updater: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updater: Option<String>,
     /// Update time (unix seconds as a string).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub update_time: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
     /// Related information.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub related_meta: ::std::option::Option<RelatedMeta>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_meta: Option<RelatedMeta>,
     /// Feedback counters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub statistics: ::std::option::Option<Statistics>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<Statistics>,
     /// Link to an external system.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub outer_info: ::std::option::Option<OuterInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outer_info: Option<OuterInfo>,
     /// Rich-text definition.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rich_text: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rich_text: Option<String>,
     /// How the entry was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<EntitySource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<EntitySource>,
     /// Full names (UNVERIFIED: only in one official SDK's types).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub full_names: ::std::option::Option<::std::vec::Vec<Term>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_names: Option<Vec<Term>>,
 }
 impl Entity {
     /// A `Entity` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(main_keys: ::std::vec::Vec<Term>) -> Self {
+    pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             main_keys,
-            aliases: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            creator: ::std::option::Option::None,
-            create_time: ::std::option::Option::None,
-            updater: ::std::option::Option::None,
-            update_time: ::std::option::Option::None,
-            related_meta: ::std::option::Option::None,
-            statistics: ::std::option::Option::None,
-            outer_info: ::std::option::Option::None,
-            rich_text: ::std::option::Option::None,
-            source: ::std::option::Option::None,
-            full_names: ::std::option::Option::None,
+            aliases: None,
+            description: None,
+            creator: None,
+            create_time: None,
+            updater: None,
+            update_time: None,
+            related_meta: None,
+            statistics: None,
+            outer_info: None,
+            rich_text: None,
+            source: None,
+            full_names: None,
         }
     }
 }
-impl ::larkgen_runtime::Validate for Entity {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
-        ::larkgen_runtime::Validate::validate(
+impl rt::Validate for Entity {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        rt::Validate::validate(
             &self.main_keys,
-            &::larkgen_runtime::validate::join(path, "main_keys"),
+            &rt::validate::join(path, "main_keys"),
             out,
         );
-        ::larkgen_runtime::Validate::validate(
-            &self.aliases,
-            &::larkgen_runtime::validate::join(path, "aliases"),
-            out,
-        );
-        ::larkgen_runtime::Validate::validate(
+        rt::Validate::validate(&self.aliases, &rt::validate::join(path, "aliases"), out);
+        rt::Validate::validate(
             &self.outer_info,
-            &::larkgen_runtime::validate::join(path, "outer_info"),
+            &rt::validate::join(path, "outer_info"),
             out,
         );
-        ::larkgen_runtime::Validate::validate(
+        rt::Validate::validate(
             &self.full_names,
-            &::larkgen_runtime::validate::join(path, "full_names"),
+            &rt::validate::join(path, "full_names"),
             out,
         );
     }
 }
 /// A related user, in a request.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct UserRef {
     /// User id per `user_id_type`.
-    pub id: ::std::string::String,
+    pub id: String,
     /// What the user is to the entry.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 impl UserRef {
     /// A `UserRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id: ::std::convert::Into::into(id),
-            title: ::std::option::Option::None,
+            id: Into::into(id),
+            title: None,
         }
     }
 }
-impl ::larkgen_runtime::Validate for UserRef {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for UserRef {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related chat, in a request.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct ChatRef {
     /// Open chat id (`oc_...`).
-    pub id: ::std::string::String,
+    pub id: String,
 }
 impl ChatRef {
     /// A `ChatRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: ::std::convert::Into::into(id),
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: Into::into(id) }
     }
 }
-impl ::larkgen_runtime::Validate for ChatRef {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for ChatRef {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related on-call group, in a request.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct OncallRef {
     /// On-call group id.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 impl OncallRef {
     /// A `OncallRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: ::std::convert::Into::into(id),
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: Into::into(id) }
     }
 }
-impl ::larkgen_runtime::Validate for OncallRef {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for OncallRef {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related doc or link, in a request.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct LinkRef {
     /// Title.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// URL.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
-impl ::larkgen_runtime::Validate for LinkRef {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for LinkRef {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related entry, in a request.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct AbbreviationRef {
     /// Id of the related entry.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<EntityId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<EntityId>,
 }
-impl ::larkgen_runtime::Validate for AbbreviationRef {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for AbbreviationRef {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A classification to put an entry in (second-level; at most one per first-level classification).
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct ClassificationRef {
     /// Second-level classification id.
     pub id: ClassificationId,
     /// Its first-level classification id.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub father_id: ::std::option::Option<ClassificationId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub father_id: Option<ClassificationId>,
 }
 impl ClassificationRef {
     /// A `ClassificationRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: impl ::std::convert::Into<ClassificationId>) -> Self {
+    pub fn new(id: impl Into<ClassificationId>) -> Self {
         Self {
-            id: ::std::convert::Into::into(id),
-            father_id: ::std::option::Option::None,
+            id: Into::into(id),
+            father_id: None,
         }
     }
 }
-impl ::larkgen_runtime::Validate for ClassificationRef {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for ClassificationRef {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Related information of an entry, in a request.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct RelatedMetaInput {
     /// Related users.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub users: ::std::option::Option<::std::vec::Vec<UserRef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<UserRef>>,
     /// Related chats.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub chats: ::std::option::Option<::std::vec::Vec<ChatRef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chats: Option<Vec<ChatRef>>,
     /// Related docs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub docs: ::std::option::Option<::std::vec::Vec<LinkRef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<Vec<LinkRef>>,
     /// Related on-call groups.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub oncalls: ::std::option::Option<::std::vec::Vec<OncallRef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oncalls: Option<Vec<OncallRef>>,
     /// Related links.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub links: ::std::option::Option<::std::vec::Vec<LinkRef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<LinkRef>>,
     /// Related entries.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub abbreviations: ::std::option::Option<::std::vec::Vec<AbbreviationRef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abbreviations: Option<Vec<AbbreviationRef>>,
     /// Classifications.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub classifications: ::std::option::Option<::std::vec::Vec<ClassificationRef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classifications: Option<Vec<ClassificationRef>>,
     /// Images (file tokens from `file.upload`).
     ///
     /// Constraints: at most 10 items.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub images: ::std::option::Option<::std::vec::Vec<BaikeImage>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<BaikeImage>>,
 }
-impl ::larkgen_runtime::Validate for RelatedMetaInput {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
-        out.items(
-            path,
-            "images",
-            self.images.as_ref().map(|v| v.len()),
-            ::std::option::Option::None,
-            ::std::option::Option::Some(10),
-        );
+impl rt::Validate for RelatedMetaInput {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.items(path, "images", self.images.as_ref().map(|v| v.len()), None, Some(10));
     }
 }
 /// Body of `entity.create` and `entity.update`. `description` or `rich_text` is required.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct EntityBody {
     /// The entry name (exactly one).
     ///
     /// Constraints: at least 1 items; at most 1 items.
-    pub main_keys: ::std::vec::Vec<Term>,
+    pub main_keys: Vec<Term>,
     /// Aliases (at most 10).
     ///
     /// Constraints: at most 10 items.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aliases: ::std::option::Option<::std::vec::Vec<Term>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<Term>>,
     /// Plain-text definition.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Related information.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub related_meta: ::std::option::Option<RelatedMetaInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_meta: Option<RelatedMetaInput>,
     /// Link to an external system.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub outer_info: ::std::option::Option<OuterInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outer_info: Option<OuterInfo>,
     /// Rich-text definition; overrides `description` and needs at least one `<p>` tag.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rich_text: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rich_text: Option<String>,
 }
 impl EntityBody {
     /// A `EntityBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(main_keys: ::std::vec::Vec<Term>) -> Self {
+    pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             main_keys,
-            aliases: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            related_meta: ::std::option::Option::None,
-            outer_info: ::std::option::Option::None,
-            rich_text: ::std::option::Option::None,
+            aliases: None,
+            description: None,
+            related_meta: None,
+            outer_info: None,
+            rich_text: None,
         }
     }
 }
-impl ::larkgen_runtime::Validate for EntityBody {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
-        out.items(
-            path,
-            "main_keys",
-            ::std::option::Option::Some(self.main_keys.len()),
-            ::std::option::Option::Some(1),
-            ::std::option::Option::Some(1),
-        );
-        ::larkgen_runtime::Validate::validate(
+impl rt::Validate for EntityBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.items(path, "main_keys", Some(self.main_keys.len()), Some(1), Some(1));
+        rt::Validate::validate(
             &self.main_keys,
-            &::larkgen_runtime::validate::join(path, "main_keys"),
+            &rt::validate::join(path, "main_keys"),
             out,
         );
         out.items(
             path,
             "aliases",
             self.aliases.as_ref().map(|v| v.len()),
-            ::std::option::Option::None,
-            ::std::option::Option::Some(10),
+            None,
+            Some(10),
         );
-        ::larkgen_runtime::Validate::validate(
-            &self.aliases,
-            &::larkgen_runtime::validate::join(path, "aliases"),
-            out,
-        );
+        rt::Validate::validate(&self.aliases, &rt::validate::join(path, "aliases"), out);
         out.text(
             path,
             "description",
             self.description.as_ref().map(|v| v.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::Some(5000),
+            rt::TextRules {
+                min_length: None,
+                max_length: Some(5000),
                 forbidden_chars: "",
                 extensions: &[],
             },
         );
-        ::larkgen_runtime::Validate::validate(
+        rt::Validate::validate(
             &self.related_meta,
-            &::larkgen_runtime::validate::join(path, "related_meta"),
+            &rt::validate::join(path, "related_meta"),
             out,
         );
-        ::larkgen_runtime::Validate::validate(
+        rt::Validate::validate(
             &self.outer_info,
-            &::larkgen_runtime::validate::join(path, "outer_info"),
+            &rt::validate::join(path, "outer_info"),
             out,
         );
         out.text(
             path,
             "rich_text",
             self.rich_text.as_ref().map(|v| v.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::Some(5000),
+            rt::TextRules {
+                min_length: None,
+                max_length: Some(5000),
                 forbidden_chars: "",
                 extensions: &[],
             },
@@ -2105,113 +1819,97 @@ impl ::larkgen_runtime::Validate for EntityBody {
     }
 }
 /// Body of `draft.create`. Omit `id` to propose a new entry; set it (or `outer_info`) to propose an update.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct DraftCreateBody {
     /// Entry to update; omit for a new entry.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<EntityId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<EntityId>,
     /// The entry name (exactly one).
     ///
     /// Constraints: at least 1 items; at most 1 items.
-    pub main_keys: ::std::vec::Vec<Term>,
+    pub main_keys: Vec<Term>,
     /// Aliases (at most 10).
     ///
     /// Constraints: at most 10 items.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aliases: ::std::option::Option<::std::vec::Vec<Term>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<Term>>,
     /// Plain-text definition.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Related information.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub related_meta: ::std::option::Option<RelatedMetaInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_meta: Option<RelatedMetaInput>,
     /// Link to an external system.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub outer_info: ::std::option::Option<OuterInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outer_info: Option<OuterInfo>,
     /// Rich-text definition; overrides `description`.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rich_text: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rich_text: Option<String>,
 }
 impl DraftCreateBody {
     /// A `DraftCreateBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(main_keys: ::std::vec::Vec<Term>) -> Self {
+    pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             main_keys,
-            aliases: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            related_meta: ::std::option::Option::None,
-            outer_info: ::std::option::Option::None,
-            rich_text: ::std::option::Option::None,
+            aliases: None,
+            description: None,
+            related_meta: None,
+            outer_info: None,
+            rich_text: None,
         }
     }
 }
-impl ::larkgen_runtime::Validate for DraftCreateBody {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
-        out.items(
-            path,
-            "main_keys",
-            ::std::option::Option::Some(self.main_keys.len()),
-            ::std::option::Option::Some(1),
-            ::std::option::Option::Some(1),
-        );
-        ::larkgen_runtime::Validate::validate(
+impl rt::Validate for DraftCreateBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.items(path, "main_keys", Some(self.main_keys.len()), Some(1), Some(1));
+        rt::Validate::validate(
             &self.main_keys,
-            &::larkgen_runtime::validate::join(path, "main_keys"),
+            &rt::validate::join(path, "main_keys"),
             out,
         );
         out.items(
             path,
             "aliases",
             self.aliases.as_ref().map(|v| v.len()),
-            ::std::option::Option::None,
-            ::std::option::Option::Some(10),
+            None,
+            Some(10),
         );
-        ::larkgen_runtime::Validate::validate(
-            &self.aliases,
-            &::larkgen_runtime::validate::join(path, "aliases"),
-            out,
-        );
+        rt::Validate::validate(&self.aliases, &rt::validate::join(path, "aliases"), out);
         out.text(
             path,
             "description",
             self.description.as_ref().map(|v| v.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::Some(5000),
+            rt::TextRules {
+                min_length: None,
+                max_length: Some(5000),
                 forbidden_chars: "",
                 extensions: &[],
             },
         );
-        ::larkgen_runtime::Validate::validate(
+        rt::Validate::validate(
             &self.related_meta,
-            &::larkgen_runtime::validate::join(path, "related_meta"),
+            &rt::validate::join(path, "related_meta"),
             out,
         );
-        ::larkgen_runtime::Validate::validate(
+        rt::Validate::validate(
             &self.outer_info,
-            &::larkgen_runtime::validate::join(path, "outer_info"),
+            &rt::validate::join(path, "outer_info"),
             out,
         );
         out.text(
             path,
             "rich_text",
             self.rich_text.as_ref().map(|v| v.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::Some(5000),
+            rt::TextRules {
+                min_length: None,
+                max_length: Some(5000),
                 forbidden_chars: "",
                 extensions: &[],
             },
@@ -2226,104 +1924,88 @@ impl ::larkgen_runtime::Validate for DraftCreateBody {
     }
 }
 /// Body of `draft.update` (no `outer_info`).
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct DraftUpdateBody {
     /// Entry the draft updates.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<EntityId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<EntityId>,
     /// The entry name (exactly one).
     ///
     /// Constraints: at least 1 items; at most 1 items.
-    pub main_keys: ::std::vec::Vec<Term>,
+    pub main_keys: Vec<Term>,
     /// Aliases (at most 10).
     ///
     /// Constraints: at most 10 items.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aliases: ::std::option::Option<::std::vec::Vec<Term>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<Term>>,
     /// Plain-text definition.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Related information.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub related_meta: ::std::option::Option<RelatedMetaInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_meta: Option<RelatedMetaInput>,
     /// Rich-text definition; overrides `description`.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rich_text: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rich_text: Option<String>,
 }
 impl DraftUpdateBody {
     /// A `DraftUpdateBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(main_keys: ::std::vec::Vec<Term>) -> Self {
+    pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             main_keys,
-            aliases: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            related_meta: ::std::option::Option::None,
-            rich_text: ::std::option::Option::None,
+            aliases: None,
+            description: None,
+            related_meta: None,
+            rich_text: None,
         }
     }
 }
-impl ::larkgen_runtime::Validate for DraftUpdateBody {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
-        out.items(
-            path,
-            "main_keys",
-            ::std::option::Option::Some(self.main_keys.len()),
-            ::std::option::Option::Some(1),
-            ::std::option::Option::Some(1),
-        );
-        ::larkgen_runtime::Validate::validate(
+impl rt::Validate for DraftUpdateBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.items(path, "main_keys", Some(self.main_keys.len()), Some(1), Some(1));
+        rt::Validate::validate(
             &self.main_keys,
-            &::larkgen_runtime::validate::join(path, "main_keys"),
+            &rt::validate::join(path, "main_keys"),
             out,
         );
         out.items(
             path,
             "aliases",
             self.aliases.as_ref().map(|v| v.len()),
-            ::std::option::Option::None,
-            ::std::option::Option::Some(10),
+            None,
+            Some(10),
         );
-        ::larkgen_runtime::Validate::validate(
-            &self.aliases,
-            &::larkgen_runtime::validate::join(path, "aliases"),
-            out,
-        );
+        rt::Validate::validate(&self.aliases, &rt::validate::join(path, "aliases"), out);
         out.text(
             path,
             "description",
             self.description.as_ref().map(|v| v.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::Some(5000),
+            rt::TextRules {
+                min_length: None,
+                max_length: Some(5000),
                 forbidden_chars: "",
                 extensions: &[],
             },
         );
-        ::larkgen_runtime::Validate::validate(
+        rt::Validate::validate(
             &self.related_meta,
-            &::larkgen_runtime::validate::join(path, "related_meta"),
+            &rt::validate::join(path, "related_meta"),
             out,
         );
         out.text(
             path,
             "rich_text",
             self.rich_text.as_ref().map(|v| v.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::Some(5000),
+            rt::TextRules {
+                min_length: None,
+                max_length: Some(5000),
                 forbidden_chars: "",
                 extensions: &[],
             },
@@ -2338,62 +2020,38 @@ impl ::larkgen_runtime::Validate for DraftUpdateBody {
     }
 }
 /// A draft awaiting review.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct Draft {
     /// Draft id.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub draft_id: ::std::option::Option<DraftId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_id: Option<DraftId>,
     /// Entry content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub entity: ::std::option::Option<Entity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<Entity>,
 }
-impl ::larkgen_runtime::Validate for Draft {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
-        ::larkgen_runtime::Validate::validate(
-            &self.entity,
-            &::larkgen_runtime::validate::join(path, "entity"),
-            out,
-        );
+impl rt::Validate for Draft {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        rt::Validate::validate(&self.entity, &rt::validate::join(path, "entity"), out);
     }
 }
 /// An entry whose name matched a word.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct MatchInfo {
     /// The matching entry.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub entity_id: ::std::option::Option<EntityId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<EntityId>,
     /// Which name matched.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<MatchType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<MatchType>,
 }
-impl ::larkgen_runtime::Validate for MatchInfo {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for MatchInfo {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Position of a phrase in the text (offsets from 0; UNVERIFIED: characters, end exclusive).
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct Span {
     /// Start offset.
     pub start: i64,
@@ -2407,23 +2065,17 @@ impl Span {
         Self { start, end }
     }
 }
-impl ::larkgen_runtime::Validate for Span {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for Span {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// An entry mention found in a text.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct Phrase {
     /// The recognised word.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Entries it may refer to.
-    pub entity_ids: ::std::vec::Vec<EntityId>,
+    pub entity_ids: Vec<EntityId>,
     /// Where it is.
     pub span: Span,
 }
@@ -2431,103 +2083,82 @@ impl Phrase {
     /// A `Phrase` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
-        entity_ids: ::std::vec::Vec<EntityId>,
-        span: impl ::std::convert::Into<Span>,
+        name: impl Into<String>,
+        entity_ids: Vec<EntityId>,
+        span: impl Into<Span>,
     ) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
+            name: Into::into(name),
             entity_ids,
-            span: ::std::convert::Into::into(span),
+            span: Into::into(span),
         }
     }
 }
-impl ::larkgen_runtime::Validate for Phrase {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for Phrase {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A word that could become an entry.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct EntityWord {
     /// Candidate entry name.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Suggested aliases.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<String>>,
 }
 impl EntityWord {
     /// A `EntityWord` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
-            aliases: ::std::option::Option::None,
+            name: Into::into(name),
+            aliases: None,
         }
     }
 }
-impl ::larkgen_runtime::Validate for EntityWord {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for EntityWord {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Classification filter of `entity.search`.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct ClassificationFilter {
     /// Classifications to keep.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include: ::std::option::Option<::std::vec::Vec<ClassificationId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<ClassificationId>>,
     /// Classifications to drop.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub exclude: ::std::option::Option<::std::vec::Vec<ClassificationId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude: Option<Vec<ClassificationId>>,
 }
-impl ::larkgen_runtime::Validate for ClassificationFilter {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for ClassificationFilter {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Body of `entity.match`.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct EntityMatchBody {
     /// Word to match exactly against names and aliases.
     ///
     /// Constraints: at least 1 characters; at most 100 characters.
-    pub word: ::std::string::String,
+    pub word: String,
 }
 impl EntityMatchBody {
     /// A `EntityMatchBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(word: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            word: ::std::convert::Into::into(word),
-        }
+    pub fn new(word: impl Into<String>) -> Self {
+        Self { word: Into::into(word) }
     }
 }
-impl ::larkgen_runtime::Validate for EntityMatchBody {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
+impl rt::Validate for EntityMatchBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.text(
             path,
             "word",
-            ::std::option::Option::Some(self.word.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::Some(1),
-                max_length: ::std::option::Option::Some(100),
+            Some(self.word.as_ref()),
+            rt::TextRules {
+                min_length: Some(1),
+                max_length: Some(100),
                 forbidden_chars: "",
                 extensions: &[],
             },
@@ -2535,40 +2166,33 @@ impl ::larkgen_runtime::Validate for EntityMatchBody {
     }
 }
 /// Body of `entity.search` (every field optional).
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct EntitySearchBody {
     /// Search text.
     ///
     /// Constraints: at most 100 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub query: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
     /// Classification filter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub classification_filter: ::std::option::Option<ClassificationFilter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification_filter: Option<ClassificationFilter>,
     /// Keep entries of these sources.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sources: ::std::option::Option<::std::vec::Vec<EntitySource>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<EntitySource>>,
     /// Keep entries of these creators (ids per `user_id_type`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub creators: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creators: Option<Vec<String>>,
 }
-impl ::larkgen_runtime::Validate for EntitySearchBody {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
+impl rt::Validate for EntitySearchBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.text(
             path,
             "query",
             self.query.as_ref().map(|v| v.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::Some(100),
+            rt::TextRules {
+                min_length: None,
+                max_length: Some(100),
                 forbidden_chars: "",
                 extensions: &[],
             },
@@ -2576,38 +2200,30 @@ impl ::larkgen_runtime::Validate for EntitySearchBody {
     }
 }
 /// Body of `entity.highlight`.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct EntityHighlightBody {
     /// Sentence to scan for entries.
     ///
     /// Constraints: at least 1 characters; at most 1000 characters.
-    pub text: ::std::string::String,
+    pub text: String,
 }
 impl EntityHighlightBody {
     /// A `EntityHighlightBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            text: ::std::convert::Into::into(text),
-        }
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: Into::into(text) }
     }
 }
-impl ::larkgen_runtime::Validate for EntityHighlightBody {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
+impl rt::Validate for EntityHighlightBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.text(
             path,
             "text",
-            ::std::option::Option::Some(self.text.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::Some(1),
-                max_length: ::std::option::Option::Some(1000),
+            Some(self.text.as_ref()),
+            rt::TextRules {
+                min_length: Some(1),
+                max_length: Some(1000),
                 forbidden_chars: "",
                 extensions: &[],
             },
@@ -2615,31 +2231,24 @@ impl ::larkgen_runtime::Validate for EntityHighlightBody {
     }
 }
 /// Body of `entity.extract`.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct EntityExtractBody {
     /// Text to extract candidate entries from.
     ///
     /// Constraints: at most 128 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
-impl ::larkgen_runtime::Validate for EntityExtractBody {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
+impl rt::Validate for EntityExtractBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.text(
             path,
             "text",
             self.text.as_ref().map(|v| v.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::Some(128),
+            rt::TextRules {
+                min_length: None,
+                max_length: Some(128),
                 forbidden_chars: "",
                 extensions: &[],
             },
@@ -2652,94 +2261,67 @@ pub struct FileUploadForm {
     /// File name of the image.
     ///
     /// Constraints: at least 1 characters; at most 100 characters; extension one of bmp, gif, png, jpeg, jpg, webp, ico, icon.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The image bytes (width and height 320–4096 px).
     ///
     /// Constraints: at least 3072 bytes; at most 10485760 bytes.
-    pub file: ::larkgen_runtime::FileSource,
+    pub file: rt::FileSource,
 }
 impl FileUploadForm {
     /// A `FileUploadForm` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
-        file: impl ::std::convert::Into<::larkgen_runtime::FileSource>,
-    ) -> Self {
+    pub fn new(name: impl Into<String>, file: impl Into<rt::FileSource>) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
-            file: ::std::convert::Into::into(file),
+            name: Into::into(name),
+            file: Into::into(file),
         }
     }
 }
-impl ::larkgen_runtime::Validate for FileUploadForm {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
+impl rt::Validate for FileUploadForm {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.text(
             path,
             "name",
-            ::std::option::Option::Some(self.name.as_ref()),
-            ::larkgen_runtime::TextRules {
-                min_length: ::std::option::Option::Some(1),
-                max_length: ::std::option::Option::Some(100),
+            Some(self.name.as_ref()),
+            rt::TextRules {
+                min_length: Some(1),
+                max_length: Some(100),
                 forbidden_chars: "",
                 extensions: &["bmp", "gif", "png", "jpeg", "jpg", "webp", "ico", "icon"],
             },
         );
-        out.file_size(
-            path,
-            "file",
-            ::std::option::Option::Some(&self.file),
-            ::std::option::Option::Some(3072),
-            ::std::option::Option::Some(10485760),
-        );
+        out.file_size(path, "file", Some(&self.file), Some(3072), Some(10485760));
     }
 }
-impl ::larkgen_runtime::Form for FileUploadForm {
+impl rt::Form for FileUploadForm {
     #[allow(clippy::vec_init_then_push)]
-    fn parts(&self) -> ::std::vec::Vec<::larkgen_runtime::FormPart> {
-        let mut parts = ::std::vec::Vec::new();
-        parts.push(::larkgen_runtime::FormPart::text("name", self.name.to_string()));
+    fn parts(&self) -> Vec<rt::FormPart> {
+        let mut parts = Vec::new();
+        parts.push(rt::FormPart::text("name", self.name.to_string()));
         parts
             .push(
-                ::larkgen_runtime::FormPart::file(
-                    "file",
-                    self.file.clone(),
-                    ::std::option::Option::Some(3072),
-                    ::std::option::Option::Some(10485760),
-                ),
+                rt::FormPart::file("file", self.file.clone(), Some(3072), Some(10485760)),
             );
         parts
     }
 }
 /// A page of classifications.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct ClassificationListData {
     /// Classifications of this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub items: ::std::option::Option<::std::vec::Vec<Classification>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Classification>>,
     /// Token of the next page; absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub page_token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_token: Option<String>,
 }
-impl ::larkgen_runtime::Validate for ClassificationListData {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for ClassificationListData {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Result of a draft call.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct DraftData {
     /// The draft.
     pub draft: Draft,
@@ -2747,30 +2329,18 @@ pub struct DraftData {
 impl DraftData {
     /// A `DraftData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(draft: impl ::std::convert::Into<Draft>) -> Self {
-        Self {
-            draft: ::std::convert::Into::into(draft),
-        }
+    pub fn new(draft: impl Into<Draft>) -> Self {
+        Self { draft: Into::into(draft) }
     }
 }
-impl ::larkgen_runtime::Validate for DraftData {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
-        ::larkgen_runtime::Validate::validate(
-            &self.draft,
-            &::larkgen_runtime::validate::join(path, "draft"),
-            out,
-        );
+impl rt::Validate for DraftData {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        rt::Validate::validate(&self.draft, &rt::validate::join(path, "draft"), out);
     }
 }
 /// Result of an entry call.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct EntityData {
     /// The entry.
     pub entity: Entity,
@@ -2778,111 +2348,71 @@ pub struct EntityData {
 impl EntityData {
     /// A `EntityData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(entity: impl ::std::convert::Into<Entity>) -> Self {
-        Self {
-            entity: ::std::convert::Into::into(entity),
-        }
+    pub fn new(entity: impl Into<Entity>) -> Self {
+        Self { entity: Into::into(entity) }
     }
 }
-impl ::larkgen_runtime::Validate for EntityData {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
-        ::larkgen_runtime::Validate::validate(
-            &self.entity,
-            &::larkgen_runtime::validate::join(path, "entity"),
-            out,
-        );
+impl rt::Validate for EntityData {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        rt::Validate::validate(&self.entity, &rt::validate::join(path, "entity"), out);
     }
 }
 /// A page of entries.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct EntityListData {
     /// Entries of this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub entities: ::std::option::Option<::std::vec::Vec<Entity>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entities: Option<Vec<Entity>>,
     /// Token of the next page; absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub page_token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_token: Option<String>,
 }
-impl ::larkgen_runtime::Validate for EntityListData {
-    fn validate(&self, path: &str, out: &mut ::larkgen_runtime::Violations) {
-        ::larkgen_runtime::Validate::validate(
+impl rt::Validate for EntityListData {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        rt::Validate::validate(
             &self.entities,
-            &::larkgen_runtime::validate::join(path, "entities"),
+            &rt::validate::join(path, "entities"),
             out,
         );
     }
 }
 /// Result of `entity.match`.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct EntityMatchData {
     /// Matching entries.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub results: ::std::option::Option<::std::vec::Vec<MatchInfo>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<MatchInfo>>,
 }
-impl ::larkgen_runtime::Validate for EntityMatchData {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for EntityMatchData {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Result of `entity.highlight`.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct EntityHighlightData {
     /// Entry mentions found.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub phrases: ::std::option::Option<::std::vec::Vec<Phrase>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phrases: Option<Vec<Phrase>>,
 }
-impl ::larkgen_runtime::Validate for EntityHighlightData {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for EntityHighlightData {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Result of `entity.extract`.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct EntityExtractData {
     /// Candidate entries.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub entity_word: ::std::option::Option<::std::vec::Vec<EntityWord>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_word: Option<Vec<EntityWord>>,
 }
-impl ::larkgen_runtime::Validate for EntityExtractData {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for EntityExtractData {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Result of `file.upload`.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::larkgen_runtime::serde::Serialize,
-    ::larkgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::larkgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
 pub struct FileUploadData {
     /// Token of the uploaded image.
     pub file_token: FileToken,
@@ -2890,442 +2420,399 @@ pub struct FileUploadData {
 impl FileUploadData {
     /// A `FileUploadData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file_token: impl ::std::convert::Into<FileToken>) -> Self {
+    pub fn new(file_token: impl Into<FileToken>) -> Self {
         Self {
-            file_token: ::std::convert::Into::into(file_token),
+            file_token: Into::into(file_token),
         }
     }
 }
-impl ::larkgen_runtime::Validate for FileUploadData {
-    fn validate(&self, _path: &str, _out: &mut ::larkgen_runtime::Violations) {}
+impl rt::Validate for FileUploadData {
+    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
-impl ::larkgen_runtime::paging::Page for ClassificationListData {
+impl rt::paging::Page for ClassificationListData {
     type Item = Classification;
-    fn into_parts(
-        self,
-    ) -> (
-        ::std::vec::Vec<Classification>,
-        ::std::option::Option<::std::string::String>,
-    ) {
+    fn into_parts(self) -> (Vec<Classification>, Option<String>) {
         (self.items.unwrap_or_default(), self.page_token)
     }
 }
-impl ::larkgen_runtime::paging::Page for EntityListData {
+impl rt::paging::Page for EntityListData {
     type Item = Entity;
-    fn into_parts(
-        self,
-    ) -> (::std::vec::Vec<Entity>, ::std::option::Option<::std::string::String>) {
+    fn into_parts(self) -> (Vec<Entity>, Option<String>) {
         (self.entities.unwrap_or_default(), self.page_token)
     }
 }
 /// The service's error table.
 pub mod errors {
+    use super::rt;
     /// `1540001` (HTTP 400): invalid param.
-    pub const INVALID_PARAM: ::larkgen_runtime::ErrorSpec = ::larkgen_runtime::ErrorSpec {
+    pub const INVALID_PARAM: rt::ErrorSpec = rt::ErrorSpec {
         code: 1540001,
         name: "InvalidParam",
         http_status: 400,
         message: "invalid param",
         hint: "A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.",
         retryable: false,
-        action: ::larkgen_runtime::ErrorAction::None,
+        action: rt::ErrorAction::None,
     };
     /// `1540002` (HTTP 500): network anomaly, please try again.
-    pub const NETWORK_ANOMALY: ::larkgen_runtime::ErrorSpec = ::larkgen_runtime::ErrorSpec {
+    pub const NETWORK_ANOMALY: rt::ErrorSpec = rt::ErrorSpec {
         code: 1540002,
         name: "NetworkAnomaly",
         http_status: 500,
         message: "network anomaly, please try again",
         hint: "Usually a server-side timeout; retry. If it persists, contact support.",
         retryable: true,
-        action: ::larkgen_runtime::ErrorAction::None,
+        action: rt::ErrorAction::None,
     };
     /// `1540100` (HTTP 403): draft has been reviewed and cannot be edited.
-    pub const DRAFT_REVIEWED: ::larkgen_runtime::ErrorSpec = ::larkgen_runtime::ErrorSpec {
+    pub const DRAFT_REVIEWED: rt::ErrorSpec = rt::ErrorSpec {
         code: 1540100,
         name: "DraftReviewed",
         http_status: 403,
         message: "draft has been reviewed and cannot be edited",
         hint: "The draft was already approved or rejected; submit a new draft instead.",
         retryable: false,
-        action: ::larkgen_runtime::ErrorAction::None,
+        action: rt::ErrorAction::None,
     };
 }
 /// Static descriptors of every endpoint: method, path, tokens, scopes, limits, errors.
 pub mod endpoints {
+    #[allow(unused_imports)]
+    use super::{None, Some, rt};
     /// Descriptor of `classification.list`: List the dictionary's classifications, a page at a time.
-    pub static CLASSIFICATION_LIST: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static CLASSIFICATION_LIST: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "classification.list",
         summary: "List the dictionary's classifications, a page at a time.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/classification/list",
-        method: ::larkgen_runtime::Method::Get,
+        method: rt::Method::Get,
         path: "/open-apis/baike/v1/classifications",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::Tenant,
-            ::larkgen_runtime::TokenKind::User,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::Some(50),
-            per_minute: ::std::option::Option::Some(1000),
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::None,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
     };
     /// Descriptor of `draft.create`: Submit a draft that creates or updates an entry after admin review.
-    pub static DRAFT_CREATE: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static DRAFT_CREATE: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "draft.create",
         summary: "Submit a draft that creates or updates an entry after admin review.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/draft/create",
-        method: ::larkgen_runtime::Method::Post,
+        method: rt::Method::Post,
         path: "/open-apis/baike/v1/drafts",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::User,
-            ::larkgen_runtime::TokenKind::Tenant,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review"],
         field_scopes: &[
-            ::larkgen_runtime::FieldScope {
+            rt::FieldScope {
                 scope: "contact:user.employee_id:readonly",
                 param: "user_id_type",
                 equals: "user_id",
             },
         ],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::None,
-            per_minute: ::std::option::Option::Some(100),
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::Json,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
     };
     /// Descriptor of `draft.update`: Edit a draft that has not been reviewed yet.
-    pub static DRAFT_UPDATE: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static DRAFT_UPDATE: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "draft.update",
         summary: "Edit a draft that has not been reviewed yet.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/draft/update",
-        method: ::larkgen_runtime::Method::Put,
+        method: rt::Method::Put,
         path: "/open-apis/baike/v1/drafts/{draft_id}",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::User,
-            ::larkgen_runtime::TokenKind::Tenant,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review"],
         field_scopes: &[
-            ::larkgen_runtime::FieldScope {
+            rt::FieldScope {
                 scope: "contact:user.employee_id:readonly",
                 param: "user_id_type",
                 equals: "user_id",
             },
         ],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::None,
-            per_minute: ::std::option::Option::Some(100),
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
         },
         errors: &[
             super::errors::INVALID_PARAM,
             super::errors::NETWORK_ANOMALY,
             super::errors::DRAFT_REVIEWED,
         ],
-        request: ::larkgen_runtime::BodyKind::Json,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
     };
     /// Descriptor of `entity.create`: Create an entry directly, skipping admin review.
-    pub static ENTITY_CREATE: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static ENTITY_CREATE: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "entity.create",
         summary: "Create an entry directly, skipping admin review.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/create",
-        method: ::larkgen_runtime::Method::Post,
+        method: rt::Method::Post,
         path: "/open-apis/baike/v1/entities",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::Tenant,
-            ::larkgen_runtime::TokenKind::User,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity:exempt_review"],
         field_scopes: &[
-            ::larkgen_runtime::FieldScope {
+            rt::FieldScope {
                 scope: "contact:user.employee_id:readonly",
                 param: "user_id_type",
                 equals: "user_id",
             },
         ],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::None,
-            per_minute: ::std::option::Option::Some(100),
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::Json,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
     };
     /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review.
-    pub static ENTITY_UPDATE: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static ENTITY_UPDATE: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "entity.update",
         summary: "Overwrite an entry directly, skipping admin review.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/update",
-        method: ::larkgen_runtime::Method::Put,
+        method: rt::Method::Put,
         path: "/open-apis/baike/v1/entities/{entity_id}",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::Tenant,
-            ::larkgen_runtime::TokenKind::User,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity:exempt_review"],
         field_scopes: &[
-            ::larkgen_runtime::FieldScope {
+            rt::FieldScope {
                 scope: "contact:user.employee_id:readonly",
                 param: "user_id_type",
                 equals: "user_id",
             },
         ],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::None,
-            per_minute: ::std::option::Option::Some(100),
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::Json,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
     };
     /// Descriptor of `entity.get`: Get one entry by id, or by provider and outer_id.
-    pub static ENTITY_GET: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static ENTITY_GET: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "entity.get",
         summary: "Get one entry by id, or by provider and outer_id.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/get",
-        method: ::larkgen_runtime::Method::Get,
+        method: rt::Method::Get,
         path: "/open-apis/baike/v1/entities/{entity_id}",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::User,
-            ::larkgen_runtime::TokenKind::Tenant,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[
-            ::larkgen_runtime::FieldScope {
+            rt::FieldScope {
                 scope: "contact:user.employee_id:readonly",
                 param: "user_id_type",
                 equals: "user_id",
             },
         ],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::Some(50),
-            per_minute: ::std::option::Option::Some(1000),
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::None,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
     };
     /// Descriptor of `entity.list`: Page through all entries of the tenant.
-    pub static ENTITY_LIST: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static ENTITY_LIST: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "entity.list",
         summary: "Page through all entries of the tenant.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/list",
-        method: ::larkgen_runtime::Method::Get,
+        method: rt::Method::Get,
         path: "/open-apis/baike/v1/entities",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::Tenant,
-            ::larkgen_runtime::TokenKind::User,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[
-            ::larkgen_runtime::FieldScope {
+            rt::FieldScope {
                 scope: "contact:user.employee_id:readonly",
                 param: "user_id_type",
                 equals: "user_id",
             },
         ],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::Some(50),
-            per_minute: ::std::option::Option::Some(1000),
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::None,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
     };
     /// Descriptor of `entity.match`: Match a word exactly against entry names and aliases.
-    pub static ENTITY_MATCH: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static ENTITY_MATCH: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "entity.match",
         summary: "Match a word exactly against entry names and aliases.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/match",
-        method: ::larkgen_runtime::Method::Post,
+        method: rt::Method::Post,
         path: "/open-apis/baike/v1/entities/match",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::User,
-            ::larkgen_runtime::TokenKind::Tenant,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::Some(50),
-            per_minute: ::std::option::Option::Some(1000),
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::Json,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
     };
     /// Descriptor of `entity.search`: Fuzzy-search entries by name, alias and definition, with filters.
-    pub static ENTITY_SEARCH: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static ENTITY_SEARCH: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "entity.search",
         summary: "Fuzzy-search entries by name, alias and definition, with filters.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/search",
-        method: ::larkgen_runtime::Method::Post,
+        method: rt::Method::Post,
         path: "/open-apis/baike/v1/entities/search",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::Tenant,
-            ::larkgen_runtime::TokenKind::User,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[
-            ::larkgen_runtime::FieldScope {
+            rt::FieldScope {
                 scope: "contact:user.employee_id:readonly",
                 param: "user_id_type",
                 equals: "user_id",
             },
         ],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::Some(50),
-            per_minute: ::std::option::Option::Some(1000),
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::Json,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
     };
     /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
-    pub static ENTITY_HIGHLIGHT: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static ENTITY_HIGHLIGHT: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "entity.highlight",
         summary: "Find the entries mentioned in a sentence, with their positions.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/highlight",
-        method: ::larkgen_runtime::Method::Post,
+        method: rt::Method::Post,
         path: "/open-apis/baike/v1/entities/highlight",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::User,
-            ::larkgen_runtime::TokenKind::Tenant,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::Some(50),
-            per_minute: ::std::option::Option::Some(1000),
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::Json,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
     };
     /// Descriptor of `entity.extract`: Suggest words of a text that could become entries, with alias suggestions.
-    pub static ENTITY_EXTRACT: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static ENTITY_EXTRACT: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "entity.extract",
         summary: "Suggest words of a text that could become entries, with alias suggestions.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/extract",
-        method: ::larkgen_runtime::Method::Post,
+        method: rt::Method::Post,
         path: "/open-apis/baike/v1/entities/extract",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::Tenant,
-            ::larkgen_runtime::TokenKind::User,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::None,
-            per_minute: ::std::option::Option::Some(100),
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::Json,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
     };
     /// Descriptor of `file.upload`: Upload an image for an entry and get its file token.
-    pub static FILE_UPLOAD: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static FILE_UPLOAD: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "file.upload",
         summary: "Upload an image for an entry and get its file token.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/file/upload",
-        method: ::larkgen_runtime::Method::Post,
+        method: rt::Method::Post,
         path: "/open-apis/baike/v1/files/upload",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::Tenant,
-            ::larkgen_runtime::TokenKind::User,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review"],
         field_scopes: &[],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::Some(50),
-            per_minute: ::std::option::Option::Some(1000),
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::Multipart,
-        response: ::larkgen_runtime::ResponseKind::Json,
+        request: rt::BodyKind::Multipart,
+        response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
     };
     /// Descriptor of `file.download`: Download the original image of a file token.
-    pub static FILE_DOWNLOAD: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+    pub static FILE_DOWNLOAD: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
         name: "file.download",
         summary: "Download the original image of a file token.",
         doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/file/download",
-        method: ::larkgen_runtime::Method::Get,
+        method: rt::Method::Get,
         path: "/open-apis/baike/v1/files/{file_token}/download",
-        token_kinds: &[
-            ::larkgen_runtime::TokenKind::Tenant,
-            ::larkgen_runtime::TokenKind::User,
-        ],
-        app_types: &[::larkgen_runtime::AppType::SelfBuilt],
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
-        limits: ::larkgen_runtime::Limits {
-            per_second: ::std::option::Option::Some(50),
-            per_minute: ::std::option::Option::Some(1000),
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: ::larkgen_runtime::BodyKind::None,
-        response: ::larkgen_runtime::ResponseKind::Binary,
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Binary,
         idempotent: true,
         paginated: false,
     };
     /// All endpoints of the service, in spec order.
-    pub static ALL: &[&::larkgen_runtime::Endpoint] = &[
+    pub static ALL: &[&rt::Endpoint] = &[
         &CLASSIFICATION_LIST,
         &DRAFT_CREATE,
         &DRAFT_UPDATE,

@@ -224,10 +224,10 @@ fn every_endpoint_has_an_error_enum_with_its_declared_variants() {
 #[test]
 fn every_endpoint_has_its_descriptor_constant() {
     let source = source();
-    let all = delimited(&source, "pub static ALL: &[&::larkgen_runtime::Endpoint] =", '[', ']');
+    let all = delimited(&source, "pub static ALL: &[&rt::Endpoint] =", '[', ']');
     for e in &service().endpoints {
         let constant = e.name.replace('.', "_").to_uppercase();
-        assert!(source.contains(&format!("pub static {constant}: ::larkgen_runtime::Endpoint")), "{constant}");
+        assert!(source.contains(&format!("pub static {constant}: rt::Endpoint")), "{constant}");
         assert!(all.contains(&format!("&{constant},")), "ALL lacks {constant}");
     }
 }

@@ -49,6 +49,6 @@ pub fn inline(args: &Args) -> String {
     let base = std::env::current_dir().expect("cwd");
     let (generated, _) = larkgen::generate(&paths, &base).unwrap_or_else(|d| panic!("spec errors: {d:?}"));
     let out = args.str("out");
-    std::fs::write(&out, &generated.inline).expect("write inline");
-    serde_json::json!({"bench": "inline", "out": out, "lines": generated.inline.lines().count()}).to_string()
+    std::fs::write(&out, generated.inline()).expect("write inline");
+    serde_json::json!({"bench": "inline", "out": out, "lines": generated.inline().lines().count()}).to_string()
 }

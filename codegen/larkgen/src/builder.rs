@@ -95,8 +95,9 @@ impl Builder {
             println!("cargo:warning={w}");
         }
         let target = dir.as_ref().join("larkgen.rs");
-        if std::fs::read_to_string(&target).ok().as_deref() != Some(generated.inline.as_str()) {
-            std::fs::write(&target, &generated.inline).map_err(BuildError::Io)?;
+        let inline = generated.inline();
+        if std::fs::read_to_string(&target).ok().as_deref() != Some(inline.as_str()) {
+            std::fs::write(&target, &inline).map_err(BuildError::Io)?;
         }
         Ok(target)
     }

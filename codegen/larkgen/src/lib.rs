@@ -68,8 +68,7 @@ pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostic
     let Some(api) = checked.api else {
         return Err(checked.diagnostics);
     };
-    let expanded = expand(&api);
-    match output::render(&expanded, checked.inputs) {
+    match output::render(&api, checked.inputs) {
         Ok(generated) => Ok((generated, checked.diagnostics)),
         Err(message) => Err(internal_error(message)),
     }

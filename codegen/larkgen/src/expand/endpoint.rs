@@ -19,13 +19,13 @@ pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
     let mut inits: Vec<TokenStream> = positional.iter().map(|(id, _, conv)| init(id, conv)).collect();
     for q in e.query_params.iter().filter(|q| !q.required) {
         let id = field_ident(&q.name);
-        inits.push(quote!(#id: ::std::option::Option::None));
+        inits.push(quote!(#id: None));
     }
     if e.request.as_ref().is_some_and(|b| !b.required) {
-        inits.push(quote!(body: ::std::option::Option::None));
+        inits.push(quote!(body: None));
     }
     if accepts_both(e) {
-        inits.push(quote!(user_token: ::std::option::Option::None));
+        inits.push(quote!(user_token: None));
     }
     quote! {
         #doc
@@ -60,8 +60,8 @@ fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
         let id = format_ident!("user_access_token");
         out.push((
             id.clone(),
-            quote!(impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>),
-            quote!(::std::convert::Into::into(#id)),
+            quote!(impl Into<rt::UserAccessToken>),
+            quote!(Into::into(#id)),
         ));
     }
     out
@@ -92,15 +92,15 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until `.send()` is awaited"]
         pub struct #name {
-            client: ::larkgen_runtime::Client,
+            client: rt::Client,
             #(#fields)*
         }
         impl #name {
             #(#setters)*
             /// The prepared call, validated against the spec's constraints.
-            fn call(&self) -> ::larkgen_runtime::Call {
-                let mut call = ::larkgen_runtime::Call::new(&endpoints::#descriptor);
-                #found = ::larkgen_runtime::Violations::new();
+            fn call(&self) -> rt::Call {
+                let mut call = rt::Call::new(&endpoints::#descriptor);
+                #found = rt::Violations::new();
                 #prepare
                 call.violations(found);
                 call
@@ -120,12 +120,12 @@ fn request_fields(e: &Endpoint) -> Vec<TokenStream> {
     }
     if let Some(body) = &e.request {
         let t = type_ident(&body.ty);
-        out.push(if body.required { quote!(body: #t,) } else { quote!(body: ::std::option::Option<#t>,) });
+        out.push(if body.required { quote!(body: #t,) } else { quote!(body: Option<#t>,) });
     }
     if accepts_both(e) {
-        out.push(quote!(user_token: ::std::option::Option<::larkgen_runtime::UserAccessToken>,));
+        out.push(quote!(user_token: Option<rt::UserAccessToken>,));
     } else if user_only(e) {
-        out.push(quote!(user_access_token: ::larkgen_runtime::UserAccessToken,));
+        out.push(quote!(user_access_token: rt::UserAccessToken,));
     }
     out
 }
@@ -139,7 +139,7 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
         out.push(quote! {
             #doc
             pub fn #id(mut self, #id: #t) -> Self {
-                self.#id = ::std::option::Option::Some(#conv);
+                self.#id = Some(#conv);
                 self
             }
         });
@@ -149,7 +149,7 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
         out.push(quote! {
             /// The request body (optional; an empty JSON object is sent when unset).
             pub fn body(mut self, body: #t) -> Self {
-                self.body = ::std::option::Option::Some(body);
+                self.body = Some(body);
                 self
             }
         });
@@ -157,8 +157,8 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
     if accepts_both(e) {
         out.push(quote! {
             /// Sends the request as a user, with this user access token, instead of as the app.
-            pub fn user_access_token(mut self, token: impl ::std::convert::Into<::larkgen_runtime::UserAccessToken>) -> Self {
-                self.user_token = ::std::option::Option::Some(::std::convert::Into::into(token));
+            pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+                self.user_token = Some(Into::into(token));
                 self
             }
         });
@@ -172,17 +172,17 @@ fn prepare(e: &Endpoint) -> TokenStream {
         let id = field_ident(&p.name);
         let name = &p.name;
         out.push(field_checks(p, quote!(self.#id), quote!(""), quote!(found)));
-        out.push(quote!(call.path(#name, ::std::convert::AsRef::<str>::as_ref(&self.#id));));
+        out.push(quote!(call.path(#name, AsRef::<str>::as_ref(&self.#id));));
     }
     for q in &e.query_params {
         out.push(query(q));
     }
     if let Some(body) = &e.request {
-        out.push(quote!(::larkgen_runtime::Validate::validate(&self.body, "body", &mut found);));
+        out.push(quote!(rt::Validate::validate(&self.body, "body", &mut found);));
         out.push(match (body.multipart, body.required) {
-            (true, true) => quote!(call.multipart(::larkgen_runtime::Form::parts(&self.body));),
-            (true, false) => quote!(if let ::std::option::Option::Some(body) = &self.body {
-                call.multipart(::larkgen_runtime::Form::parts(body));
+            (true, true) => quote!(call.multipart(rt::Form::parts(&self.body));),
+            (true, false) => quote!(if let Some(body) = &self.body {
+                call.multipart(rt::Form::parts(body));
             }),
             (false, true) => quote!(call.json(&self.body);),
             (false, false) => quote!(call.json_or_empty(self.body.as_ref());),
@@ -191,7 +191,7 @@ fn prepare(e: &Endpoint) -> TokenStream {
     if accepts_both(e) {
         out.push(quote!(call.user_token(self.user_token.clone());));
     } else if user_only(e) {
-        out.push(quote!(call.user_token(::std::option::Option::Some(self.user_access_token.clone()));));
+        out.push(quote!(call.user_token(Some(self.user_access_token.clone()));));
     }
     quote!(#(#out)*)
 }
@@ -214,7 +214,7 @@ fn send(e: &Endpoint, error: &Ident) -> TokenStream {
             let data = type_ident(data);
             quote! {
                 /// Sends the request and decodes the answer.
-                pub async fn send(self) -> ::std::result::Result<#data, #error> {
+                pub async fn send(self) -> Result<#data, #error> {
                     let call = self.call();
                     self.client.send_json::<#data>(call).await.map_err(#error::from)
                 }
@@ -222,14 +222,14 @@ fn send(e: &Endpoint, error: &Ident) -> TokenStream {
         }
         Response::Empty => quote! {
             /// Sends the request.
-            pub async fn send(self) -> ::std::result::Result<(), #error> {
+            pub async fn send(self) -> Result<(), #error> {
                 let call = self.call();
-                self.client.send_json::<::larkgen_runtime::Empty>(call).await.map(|_| ()).map_err(#error::from)
+                self.client.send_json::<rt::Empty>(call).await.map(|_| ()).map_err(#error::from)
             }
         },
         Response::Binary => quote! {
             /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`).
-            pub async fn send(self) -> ::std::result::Result<::larkgen_runtime::Download, #error> {
+            pub async fn send(self) -> Result<rt::Download, #error> {
                 let call = self.call();
                 self.client.send_download(call).await.map_err(#error::from)
             }
@@ -245,8 +245,8 @@ fn stream(e: &Endpoint, error: &Ident) -> Option<TokenStream> {
         /// Every item of every page, fetched one page at a time as the stream is polled.
         /// Starts at the `page_token` set on the request (to resume), else at the first page.
         /// Ends when the server sends no `page_token`; fails if it repeats one.
-        pub fn stream(self) -> impl ::larkgen_runtime::Stream<Item = ::std::result::Result<#item, #error>> {
-            ::larkgen_runtime::paging::items(&endpoints::#descriptor, self, |mut request: Self, token: ::std::option::Option<::std::string::String>| {
+        pub fn stream(self) -> impl rt::Stream<Item = Result<#item, #error>> {
+            rt::paging::items(&endpoints::#descriptor, self, |mut request: Self, token: Option<String>| {
                 // `None` asks for the request's own first page.
                 if token.is_some() {
                     request.page_token = token;
@@ -267,7 +267,7 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
     let variants = e.errors.iter().map(|err| {
         let id = type_ident(&err.name);
         let d = format!(" `{}` (HTTP {}): {}. {}", err.code, err.http, err.message, err.hint);
-        quote!(#[doc = #d] #id(::std::boxed::Box<::larkgen_runtime::ApiError>),)
+        quote!(#[doc = #d] #id(Box<rt::ApiError>),)
     });
     let mapping = e.errors.iter().map(|err| {
         let id = type_ident(&err.name);
@@ -282,9 +282,9 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
             #(#variants)*
             /// Anything else: another Lark code (kept with its message and log id), a transport,
             /// auth or validation failure, or an answer that is not a Lark envelope.
-            Unhandled(::larkgen_runtime::Error),
+            Unhandled(rt::Error),
         }
-        ::larkgen_runtime::endpoint_error!(#name { #(#mapping)* });
+        rt::endpoint_error!(#name { #(#mapping)* });
     }
 }
 
@@ -307,17 +307,17 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
         }
     );
     let tokens = e.tokens.iter().map(|t| match t {
-        Token::Tenant => quote!(::larkgen_runtime::TokenKind::Tenant),
-        Token::User => quote!(::larkgen_runtime::TokenKind::User),
+        Token::Tenant => quote!(rt::TokenKind::Tenant),
+        Token::User => quote!(rt::TokenKind::User),
     });
     let apps = e.app_types.iter().map(|a| match a {
-        AppType::SelfBuilt => quote!(::larkgen_runtime::AppType::SelfBuilt),
-        AppType::Store => quote!(::larkgen_runtime::AppType::Store),
+        AppType::SelfBuilt => quote!(rt::AppType::SelfBuilt),
+        AppType::Store => quote!(rt::AppType::Store),
     });
     let scopes = &e.scopes;
     let field_scopes = e.field_scopes.iter().map(|f| {
         let (s, p, v) = (&f.scope, &f.param, &f.equals);
-        quote!(::larkgen_runtime::FieldScope { scope: #s, param: #p, equals: #v })
+        quote!(rt::FieldScope { scope: #s, param: #p, equals: #v })
     });
     let per_second = opt_u32(e.per_second);
     let per_minute = opt_u32(e.per_minute);
@@ -326,31 +326,31 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
         quote!(super::errors::#c)
     });
     let request = match &e.request {
-        None => quote!(::larkgen_runtime::BodyKind::None),
-        Some(b) if b.multipart => quote!(::larkgen_runtime::BodyKind::Multipart),
-        Some(_) => quote!(::larkgen_runtime::BodyKind::Json),
+        None => quote!(rt::BodyKind::None),
+        Some(b) if b.multipart => quote!(rt::BodyKind::Multipart),
+        Some(_) => quote!(rt::BodyKind::Json),
     };
     let response = match &e.response {
-        Response::Json(_) => quote!(::larkgen_runtime::ResponseKind::Json),
-        Response::Binary => quote!(::larkgen_runtime::ResponseKind::Binary),
-        Response::Empty => quote!(::larkgen_runtime::ResponseKind::Empty),
+        Response::Json(_) => quote!(rt::ResponseKind::Json),
+        Response::Binary => quote!(rt::ResponseKind::Binary),
+        Response::Empty => quote!(rt::ResponseKind::Empty),
     };
     let idempotent = e.idempotent;
     let paginated = e.pagination.is_some();
     quote! {
         #[doc = #doc]
-        pub static #id: ::larkgen_runtime::Endpoint = ::larkgen_runtime::Endpoint {
+        pub static #id: rt::Endpoint = rt::Endpoint {
             service: #service,
             name: #name,
             summary: #summary,
             doc_url: #doc_url,
-            method: ::larkgen_runtime::Method::#method,
+            method: rt::Method::#method,
             path: #path,
             token_kinds: &[#(#tokens),*],
             app_types: &[#(#apps),*],
             scopes: &[#(#scopes),*],
             field_scopes: &[#(#field_scopes),*],
-            limits: ::larkgen_runtime::Limits { per_second: #per_second, per_minute: #per_minute },
+            limits: rt::Limits { per_second: #per_second, per_minute: #per_minute },
             errors: &[#(#errors),*],
             request: #request,
             response: #response,
@@ -364,9 +364,9 @@ fn opt_u32(v: Option<u32>) -> TokenStream {
     match v {
         Some(v) => {
             let v = Literal::u32_unsuffixed(v);
-            quote!(::std::option::Option::Some(#v))
+            quote!(Some(#v))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     }
 }
 
@@ -388,14 +388,14 @@ pub(crate) fn error_const(err: &ErrorEntry) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
-        pub const #id: ::larkgen_runtime::ErrorSpec = ::larkgen_runtime::ErrorSpec {
+        pub const #id: rt::ErrorSpec = rt::ErrorSpec {
             code: #code,
             name: #name,
             http_status: #http,
             message: #message,
             hint: #hint,
             retryable: #retryable,
-            action: ::larkgen_runtime::ErrorAction::#action,
+            action: rt::ErrorAction::#action,
         };
     }
 }

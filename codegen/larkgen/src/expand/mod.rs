@@ -1,5 +1,7 @@
-//! IR → tokens. One function per artifact; per-concern token lists spliced with `#(#x)*`;
-//! fully qualified paths in the output so user names never clash.
+//! IR → tokens. One function per artifact; per-concern token lists spliced with `#(#x)*`.
+//! Service modules import the few outside names they use once, at the top (std items by
+//! full path, the runtime as `rt`); the platform part, placed at the caller's root, uses
+//! fully qualified paths. Either way no user name can clash.
 
 mod docs;
 mod endpoint;
@@ -40,7 +42,7 @@ pub fn expand(api: &Api) -> Expanded {
     }
 }
 
-fn platform(p: &Platform) -> TokenStream {
+pub(crate) fn platform(p: &Platform) -> TokenStream {
     let name = &p.name;
     let urls = p.base_urls.iter().map(|(n, u)| quote!((#n, #u)));
     let token_path = &p.tenant_token_path;
@@ -76,8 +78,131 @@ fn platform(p: &Platform) -> TokenStream {
     }
 }
 
+/// One piece of a service module, in module order. A module is the concatenation of its
+/// parts, so parts can be expanded and formatted apart (in parallel) and joined as text:
+/// prettyplease prints top-level items one after another, independently of each other.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Part {
+    /// Module docs, imports, `Client`.
+    Header,
+    /// The handle of the n-th resource (see [`resources`]) with its methods.
+    Resource(usize),
+    /// The request builder of the n-th endpoint.
+    Request(usize),
+    /// The error enum of the n-th endpoint.
+    ErrorEnum(usize),
+    /// The n-th named type.
+    Type(usize),
+    /// `Page` impls of paged responses.
+    Pages,
+    /// `pub mod errors`.
+    ErrorTable,
+    /// `pub mod endpoints`.
+    Descriptors,
+}
+
+/// The parts of a service module, in order.
+pub(crate) fn parts(s: &Service) -> Vec<Part> {
+    let mut out = vec![Part::Header];
+    out.extend((0..resources(s).len()).map(Part::Resource));
+    out.extend((0..s.endpoints.len()).map(Part::Request));
+    out.extend((0..s.endpoints.len()).map(Part::ErrorEnum));
+    out.extend((0..s.types.len()).map(Part::Type));
+    out.extend([Part::Pages, Part::ErrorTable, Part::Descriptors]);
+    out
+}
+
+/// Resources in order of first appearance.
+pub(crate) fn resources(s: &Service) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for e in &s.endpoints {
+        if !out.contains(&e.resource.as_str()) {
+            out.push(&e.resource);
+        }
+    }
+    out
+}
+
+/// What every part of one service needs, computed once.
+pub(crate) struct ServiceCx<'a> {
+    service: &'a Service,
+    qualified: String,
+    resources: Vec<&'a str>,
+    validated: std::collections::HashMap<String, bool>,
+}
+
+impl<'a> ServiceCx<'a> {
+    pub(crate) fn new(service: &'a Service) -> Self {
+        ServiceCx {
+            service,
+            qualified: service.qualified(),
+            resources: resources(service),
+            validated: types::needs_validation(service),
+        }
+    }
+
+    /// A rough size of a part's output (an endpoint's request builder is 8), to balance work.
+    pub(crate) fn weight(&self, part: Part) -> usize {
+        let s = self.service;
+        match part {
+            Part::Header | Part::Pages | Part::ErrorTable => 2,
+            Part::Resource(r) => 4 * s.endpoints.iter().filter(|e| e.resource == self.resources[r]).count(),
+            Part::Request(_) => 8,
+            Part::ErrorEnum(_) | Part::Type(_) => 2,
+            Part::Descriptors => 3 * s.endpoints.len(),
+        }
+    }
+
+    /// The tokens of one part.
+    pub(crate) fn part(&self, part: Part) -> TokenStream {
+        let s = self.service;
+        match part {
+            Part::Header => header(s, &self.resources),
+            Part::Resource(r) => resource_handle(s, self.resources[r], &self.qualified),
+            Part::Request(i) => endpoint::request(&s.endpoints[i], &self.qualified),
+            Part::ErrorEnum(i) => endpoint::error_enum(&s.endpoints[i]),
+            Part::Type(i) => types::expand_type(&s.types[i], &self.validated),
+            Part::Pages => {
+                let pages = types::pages(s);
+                quote!(#(#pages)*)
+            }
+            Part::ErrorTable => {
+                let error_consts = s.errors.iter().map(endpoint::error_const);
+                quote! {
+                    /// The service's error table.
+                    pub mod errors {
+                        use super::rt;
+                        #(#error_consts)*
+                    }
+                }
+            }
+            Part::Descriptors => {
+                let descriptors = s.endpoints.iter().map(|e| endpoint::descriptor(e, &self.qualified));
+                let all = s.endpoints.iter().map(|e| {
+                    let id = names::descriptor_ident(e);
+                    quote!(&#id)
+                });
+                quote! {
+                    /// Static descriptors of every endpoint: method, path, tokens, scopes, limits, errors.
+                    pub mod endpoints {
+                        #[allow(unused_imports)]
+                        use super::{None, Some, rt};
+                        #(#descriptors)*
+                        /// All endpoints of the service, in spec order.
+                        pub static ALL: &[&rt::Endpoint] = &[#(#all),*];
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn service(s: &Service) -> TokenStream {
-    let qualified = s.qualified();
+    let cx = ServiceCx::new(s);
+    parts(s).into_iter().map(|p| cx.part(p)).collect()
+}
+
+fn header(s: &Service, resources: &[&str]) -> TokenStream {
     let mut module_doc = format!("{}\n", s.title);
     if let Some(d) = &s.description {
         module_doc += &format!("\n{d}\n");
@@ -90,13 +215,6 @@ fn service(s: &Service) -> TokenStream {
         s.endpoints.len()
     );
     let module_doc = module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
-
-    let mut resources: Vec<&str> = Vec::new();
-    for e in &s.endpoints {
-        if !resources.contains(&e.resource.as_str()) {
-            resources.push(&e.resource);
-        }
-    }
     let accessors = resources.iter().map(|r| {
         let method = names::field_ident(r);
         let handle = format_ident!("{}Resource", r.to_upper_camel_case());
@@ -108,61 +226,42 @@ fn service(s: &Service) -> TokenStream {
             }
         }
     });
-    let handles = resources.iter().map(|r| {
-        let handle = format_ident!("{}Resource", r.to_upper_camel_case());
-        let doc = format!(" The `{r}` resource of {qualified}.");
-        let methods = s.endpoints.iter().filter(|e| e.resource == *r).map(|e| endpoint::resource_method(e, &qualified));
-        quote! {
-            #[doc = #doc]
-            #[derive(Clone, Debug)]
-            pub struct #handle { client: ::larkgen_runtime::Client }
-            impl #handle { #(#methods)* }
-        }
-    });
-    let requests = s.endpoints.iter().map(|e| endpoint::request(e, &qualified));
-    let errors = s.endpoints.iter().map(endpoint::error_enum);
-    let descriptors = s.endpoints.iter().map(|e| endpoint::descriptor(e, &qualified));
-    let all = s.endpoints.iter().map(|e| {
-        let id = names::descriptor_ident(e);
-        quote!(&#id)
-    });
-    let error_consts = s.errors.iter().map(endpoint::error_const);
-    let types = types::expand(s);
     let client_doc = format!(" Client of {}: one handle per resource. Cheap to clone.", s.title);
     quote! {
         #(#![doc = #module_doc])*
 
+        // The module is its own scope: these imports are the only outside names its code
+        // uses, so nothing a user defines can clash, and the code reads short.
+        #[allow(unused_imports)]
+        use ::std::{boxed::Box, option::Option::{self, None, Some}, result::Result, string::String, vec::Vec};
+        use ::larkgen_runtime as rt;
+
         #[doc = #client_doc]
         #[derive(Clone, Debug)]
-        pub struct Client { client: ::larkgen_runtime::Client }
+        pub struct Client { client: rt::Client }
 
         impl Client {
             /// Wraps a runtime client (see the crate's `builder()`).
-            pub fn new(client: ::larkgen_runtime::Client) -> Self {
+            pub fn new(client: rt::Client) -> Self {
                 Self { client }
             }
             /// The runtime client underneath.
-            pub fn runtime(&self) -> &::larkgen_runtime::Client {
+            pub fn runtime(&self) -> &rt::Client {
                 &self.client
             }
             #(#accessors)*
         }
+    }
+}
 
-        #(#handles)*
-        #(#requests)*
-        #(#errors)*
-        #types
-
-        /// The service's error table.
-        pub mod errors {
-            #(#error_consts)*
-        }
-
-        /// Static descriptors of every endpoint: method, path, tokens, scopes, limits, errors.
-        pub mod endpoints {
-            #(#descriptors)*
-            /// All endpoints of the service, in spec order.
-            pub static ALL: &[&::larkgen_runtime::Endpoint] = &[#(#all),*];
-        }
+fn resource_handle(s: &Service, r: &str, qualified: &str) -> TokenStream {
+    let handle = format_ident!("{}Resource", r.to_upper_camel_case());
+    let doc = format!(" The `{r}` resource of {qualified}.");
+    let methods = s.endpoints.iter().filter(|e| e.resource == r).map(|e| endpoint::resource_method(e, qualified));
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub struct #handle { client: rt::Client }
+        impl #handle { #(#methods)* }
     }
 }

@@ -9,12 +9,21 @@ use crate::ir::{Endpoint, Ty};
 /// A field or parameter name as a Rust identifier (`type` becomes `r#type`).
 pub(crate) fn field_ident(name: &str) -> Ident {
     let snake = name.to_snake_case();
-    if syn::parse_str::<Ident>(&snake).is_ok() {
-        Ident::new(&snake, Span::call_site())
-    } else {
+    if KEYWORDS.contains(&snake.as_str()) {
         Ident::new_raw(&snake, Span::call_site())
+    } else {
+        Ident::new(&snake, Span::call_site())
     }
 }
+
+/// Rust keywords that can be raw identifiers (strict, reserved and 2018+ keywords). The
+/// ones that cannot (`self`, `super`, `crate`, `_`) are refused by validation.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
+    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
+    "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
 
 /// A type name as an identifier.
 pub(crate) fn type_ident(name: &str) -> Ident {
@@ -39,19 +48,19 @@ pub(crate) fn descriptor_ident(e: &Endpoint) -> Ident {
 /// The Rust type of a type expression.
 pub(crate) fn ty(t: &Ty) -> TokenStream {
     match t {
-        Ty::String => quote!(::std::string::String),
+        Ty::String => quote!(String),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
         Ty::F64 => quote!(f64),
-        Ty::Binary => quote!(::larkgen_runtime::FileSource),
+        Ty::Binary => quote!(rt::FileSource),
         Ty::Named(n) => {
             let id = type_ident(n);
             quote!(#id)
         }
         Ty::List(inner) => {
             let inner = ty(inner);
-            quote!(::std::vec::Vec<#inner>)
+            quote!(Vec<#inner>)
         }
     }
 }
@@ -59,7 +68,7 @@ pub(crate) fn ty(t: &Ty) -> TokenStream {
 /// The Rust type of a field: wrapped in `Option` unless required.
 pub(crate) fn field_ty(t: &Ty, required: bool) -> TokenStream {
     let t = ty(t);
-    if required { t } else { quote!(::std::option::Option<#t>) }
+    if required { t } else { quote!(Option<#t>) }
 }
 
 /// The argument type a constructor or setter takes for a value of type `t`, and how it
@@ -68,7 +77,7 @@ pub(crate) fn arg(t: &Ty, value: &Ident) -> (TokenStream, TokenStream) {
     match t {
         Ty::String | Ty::Named(_) | Ty::Binary => {
             let target = ty(t);
-            (quote!(impl ::std::convert::Into<#target>), quote!(::std::convert::Into::into(#value)))
+            (quote!(impl Into<#target>), quote!(Into::into(#value)))
         }
         other => (ty(other), quote!(#value)),
     }
@@ -76,5 +85,7 @@ pub(crate) fn arg(t: &Ty, value: &Ident) -> (TokenStream, TokenStream) {
 
 /// A struct-literal field `id: value`, shortened to `id` when the value is the binding itself.
 pub(crate) fn init(id: &Ident, value: &TokenStream) -> TokenStream {
-    if *id == value.to_string() { quote!(#id) } else { quote!(#id: #value) }
+    let mut tokens = value.clone().into_iter();
+    let is_binding = matches!((tokens.next(), tokens.next()), (Some(proc_macro2::TokenTree::Ident(v)), None) if v == *id);
+    if is_binding { quote!(#id) } else { quote!(#id: #value) }
 }

@@ -10,20 +10,12 @@ use super::docs;
 use super::names::{arg, field_ident, field_ty, init, ty, type_ident};
 use crate::ir::{Endpoint, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
 
-/// All types of a service.
-pub(crate) fn expand(service: &Service) -> TokenStream {
-    let validated = needs_validation(service);
-    let defs = service.types.iter().map(|t| expand_type(t, &validated));
-    let pages = pages(service);
-    quote!(#(#defs)* #(#pages)*)
-}
-
-fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> TokenStream {
+pub(crate) fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> TokenStream {
     let name = type_ident(&t.name);
     let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
     match &t.kind {
         TypeKind::Newtype => quote! {
-            ::larkgen_runtime::string_newtype! { #doc pub struct #name; }
+            rt::string_newtype! { #doc pub struct #name; }
         },
         TypeKind::StringEnum(values) => {
             let variants = values.iter().map(|v| {
@@ -32,7 +24,7 @@ fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> TokenStream {
                 let wire = &v.wire;
                 quote!(#d #id = #wire,)
             });
-            quote!(::larkgen_runtime::string_enum! { #doc pub enum #name { #(#variants)* } })
+            quote!(rt::string_enum! { #doc pub enum #name { #(#variants)* } })
         }
         TypeKind::IntEnum(values) => {
             let variants = values.iter().map(|v| {
@@ -42,7 +34,7 @@ fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> TokenStream {
                 let wire = Literal::i64_unsuffixed(wire);
                 quote!(#d #id = #wire,)
             });
-            quote!(::larkgen_runtime::int_enum! { #doc pub enum #name { #(#variants)* } })
+            quote!(rt::int_enum! { #doc pub enum #name { #(#variants)* } })
         }
         TypeKind::Struct(s) => expand_struct(t, s, validated),
     }
@@ -60,7 +52,7 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
             quote!(#[serde(rename = #json)])
         });
         let optional = (!f.required && !s.multipart)
-            .then(|| quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
+            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
         quote!(#d #rename #optional pub #id: #fty,)
     });
     let all_optional = s.fields.iter().all(|f| !f.required);
@@ -68,13 +60,13 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
         quote!(#[derive(Clone, Debug)])
     } else if all_optional {
         quote! {
-            #[derive(Clone, Debug, PartialEq, Default, ::larkgen_runtime::serde::Serialize, ::larkgen_runtime::serde::Deserialize)]
-            #[serde(crate = "::larkgen_runtime::serde")]
+            #[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
+            #[serde(crate = "rt::serde")]
         }
     } else {
         quote! {
-            #[derive(Clone, Debug, PartialEq, ::larkgen_runtime::serde::Serialize, ::larkgen_runtime::serde::Deserialize)]
-            #[serde(crate = "::larkgen_runtime::serde")]
+            #[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+            #[serde(crate = "rt::serde")]
         }
     };
     let constructor = constructor(&t.name, s);
@@ -108,7 +100,7 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
             let (_, conv) = arg(&f.ty, &id);
             init(&id, &conv)
         } else {
-            quote!(#id: ::std::option::Option::None)
+            quote!(#id: None)
         }
     });
     let doc = format!(" A `{type_name}` with its required fields; the optional ones start unset.");
@@ -124,7 +116,7 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
 }
 
 /// Which types (transitively) carry a constraint, so validation only visits those.
-fn needs_validation(service: &Service) -> HashMap<String, bool> {
+pub(crate) fn needs_validation(service: &Service) -> HashMap<String, bool> {
     fn leaf(t: &Ty) -> &Ty {
         match t {
             Ty::List(inner) => leaf(inner),
@@ -165,9 +157,9 @@ fn opt_usize(v: Option<u64>) -> TokenStream {
     match v {
         Some(v) => {
             let v = Literal::usize_unsuffixed(v as usize);
-            quote!(::std::option::Option::Some(#v))
+            quote!(Some(#v))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     }
 }
 
@@ -175,9 +167,9 @@ fn opt_i64(v: Option<i64>) -> TokenStream {
     match v {
         Some(v) => {
             let v = Literal::i64_unsuffixed(v);
-            quote!(::std::option::Option::Some(#v))
+            quote!(Some(#v))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     }
 }
 
@@ -189,7 +181,7 @@ pub(crate) fn field_checks(f: &Field, value: TokenStream, path: TokenStream, out
     let mut checks = Vec::new();
     if r.has_text() {
         let text = if f.required {
-            quote!(::std::option::Option::Some(#value.as_ref()))
+            quote!(Some(#value.as_ref()))
         } else {
             quote!(#value.as_ref().map(|v| v.as_ref()))
         };
@@ -197,14 +189,14 @@ pub(crate) fn field_checks(f: &Field, value: TokenStream, path: TokenStream, out
         let forbidden = &r.forbidden_chars;
         let exts = &r.extensions;
         checks.push(quote! {
-            #out.text(#path, #name, #text, ::larkgen_runtime::TextRules {
+            #out.text(#path, #name, #text, rt::TextRules {
                 min_length: #min, max_length: #max, forbidden_chars: #forbidden, extensions: &[#(#exts),*],
             });
         });
     }
     if r.min_items.is_some() || r.max_items.is_some() {
         let len = if f.required {
-            quote!(::std::option::Option::Some(#value.len()))
+            quote!(Some(#value.len()))
         } else {
             quote!(#value.as_ref().map(|v| v.len()))
         };
@@ -213,7 +205,7 @@ pub(crate) fn field_checks(f: &Field, value: TokenStream, path: TokenStream, out
     }
     if r.min.is_some() || r.max.is_some() {
         let v = if f.required {
-            quote!(::std::option::Option::Some(#value as i64))
+            quote!(Some(#value as i64))
         } else {
             quote!(#value.map(|v| v as i64))
         };
@@ -238,7 +230,7 @@ fn validate_impl(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<Stri
             // the file is read for sending.
             let json = &f.name;
             let file =
-                if f.required { quote!(::std::option::Option::Some(&self.#id)) } else { quote!(self.#id.as_ref()) };
+                if f.required { quote!(Some(&self.#id)) } else { quote!(self.#id.as_ref()) };
             let (min, max) = (opt_u64(f.rules.min_bytes), opt_u64(f.rules.max_bytes));
             if f.rules.min_bytes.is_some() || f.rules.max_bytes.is_some() {
                 body.push(quote!(out.file_size(path, #json, #file, #min, #max);));
@@ -249,7 +241,7 @@ fn validate_impl(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<Stri
         if matches!(leaf(&f.ty), Ty::Named(n) if validated.get(n).copied().unwrap_or(false)) {
             let json = &f.name;
             body.push(quote! {
-                ::larkgen_runtime::Validate::validate(&self.#id, &::larkgen_runtime::validate::join(path, #json), out);
+                rt::Validate::validate(&self.#id, &rt::validate::join(path, #json), out);
             });
         }
     }
@@ -263,8 +255,8 @@ fn validate_impl(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<Stri
     let body: Vec<TokenStream> = body.into_iter().filter(|b| !b.is_empty()).collect();
     let (path, out) = if body.is_empty() { (quote!(_path), quote!(_out)) } else { (quote!(path), quote!(out)) };
     quote! {
-        impl ::larkgen_runtime::Validate for #name {
-            fn validate(&self, #path: &str, #out: &mut ::larkgen_runtime::Violations) {
+        impl rt::Validate for #name {
+            fn validate(&self, #path: &str, #out: &mut rt::Violations) {
                 #(#body)*
             }
         }
@@ -278,23 +270,23 @@ fn form_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let part = |v: TokenStream| match &f.ty {
             Ty::Binary => {
                 let (min, max) = (opt_u64(f.rules.min_bytes), opt_u64(f.rules.max_bytes));
-                quote!(::larkgen_runtime::FormPart::file(#json, #v.clone(), #min, #max))
+                quote!(rt::FormPart::file(#json, #v.clone(), #min, #max))
             }
-            _ => quote!(::larkgen_runtime::FormPart::text(#json, #v.to_string())),
+            _ => quote!(rt::FormPart::text(#json, #v.to_string())),
         };
         if f.required {
             let p = part(quote!(self.#id));
             quote!(parts.push(#p);)
         } else {
             let p = part(quote!(value));
-            quote!(if let ::std::option::Option::Some(value) = &self.#id { parts.push(#p); })
+            quote!(if let Some(value) = &self.#id { parts.push(#p); })
         }
     });
     quote! {
-        impl ::larkgen_runtime::Form for #name {
+        impl rt::Form for #name {
             #[allow(clippy::vec_init_then_push)]
-            fn parts(&self) -> ::std::vec::Vec<::larkgen_runtime::FormPart> {
-                let mut parts = ::std::vec::Vec::new();
+            fn parts(&self) -> Vec<rt::FormPart> {
+                let mut parts = Vec::new();
                 #(#parts)*
                 parts
             }
@@ -306,14 +298,14 @@ fn opt_u64(v: Option<u64>) -> TokenStream {
     match v {
         Some(v) => {
             let v = Literal::u64_unsuffixed(v);
-            quote!(::std::option::Option::Some(#v))
+            quote!(Some(#v))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     }
 }
 
 /// One `Page` impl per paged response type.
-fn pages(service: &Service) -> Vec<TokenStream> {
+pub(crate) fn pages(service: &Service) -> Vec<TokenStream> {
     let mut done: Vec<&str> = Vec::new();
     let mut out = Vec::new();
     for e in &service.endpoints {
@@ -350,7 +342,7 @@ fn page_impl(_e: &Endpoint, data: &str, items: &str, item: &Ty, service: &Servic
             let more = if f.required {
                 quote!(self.has_more)
             } else {
-                quote!(self.has_more != ::std::option::Option::Some(false))
+                quote!(self.has_more != Some(false))
             };
             quote! {
                 let more = #more;
@@ -359,9 +351,9 @@ fn page_impl(_e: &Endpoint, data: &str, items: &str, item: &Ty, service: &Servic
         }
     };
     quote! {
-        impl ::larkgen_runtime::paging::Page for #name {
+        impl rt::paging::Page for #name {
             type Item = #item_ty;
-            fn into_parts(self) -> (::std::vec::Vec<#item_ty>, ::std::option::Option<::std::string::String>) {
+            fn into_parts(self) -> (Vec<#item_ty>, Option<String>) {
                 #body
             }
         }

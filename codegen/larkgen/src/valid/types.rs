@@ -12,12 +12,16 @@ use crate::spec::{self, Scalar};
 
 const BUILTINS: &[&str] = &["string", "boolean", "i32", "i64", "f64", "binary"];
 
+/// Names every generated service module imports (see `expand::service`): a type of the same
+/// name would clash with the import.
+const IMPORTED: &[&str] = &["Box", "Option", "None", "Some", "Result", "String", "Vec"];
+
 pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) -> Vec<ir::TypeDef> {
     let mut declared: HashMap<&str, &Spanned<String>> = HashMap::new();
     for d in defs {
         let name = &d.value.name;
         names::check_type_name(ctx, name, "type");
-        if BUILTINS.contains(&name.value.as_str()) || name.value == "Unknown" {
+        if BUILTINS.contains(&name.value.as_str()) || IMPORTED.contains(&name.value.as_str()) || name.value == "Unknown" {
             ctx.error(name, format!("`{}` is a reserved type name", name.value), "reserved", "choose another name");
         }
         if let Some(first) = declared.get(name.value.as_str()) {
