@@ -149,11 +149,8 @@ fn parallel_formatting_equals_one_pass_over_each_module() {
     assert!(expanded.services.len() >= 2, "both Baike and lingo");
     for (module, tokens) in &expanded.services {
         let one_pass = larkgen::pretty(tokens.clone()).expect("valid Rust");
-        let (_, file) = generated
-            .files
-            .iter()
-            .find(|(p, _)| *p == Path::new(&format!("{module}.rs")))
-            .expect("a file per service");
+        let (_, file) =
+            generated.files.iter().find(|(p, _)| *p == Path::new(&format!("{module}.rs"))).expect("a file per service");
         assert!(without_banner(file) == one_pass, "{module}.rs differs from one formatting pass");
     }
 }

@@ -58,11 +58,7 @@ fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
     }
     if user_only(e) {
         let id = format_ident!("user_access_token");
-        out.push((
-            id.clone(),
-            quote!(impl Into<rt::UserAccessToken>),
-            quote!(Into::into(#id)),
-        ));
+        out.push((id.clone(), quote!(impl Into<rt::UserAccessToken>), quote!(Into::into(#id))));
     }
     out
 }

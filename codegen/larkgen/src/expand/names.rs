@@ -86,6 +86,7 @@ pub(crate) fn arg(t: &Ty, value: &Ident) -> (TokenStream, TokenStream) {
 /// A struct-literal field `id: value`, shortened to `id` when the value is the binding itself.
 pub(crate) fn init(id: &Ident, value: &TokenStream) -> TokenStream {
     let mut tokens = value.clone().into_iter();
-    let is_binding = matches!((tokens.next(), tokens.next()), (Some(proc_macro2::TokenTree::Ident(v)), None) if v == *id);
+    let is_binding =
+        matches!((tokens.next(), tokens.next()), (Some(proc_macro2::TokenTree::Ident(v)), None) if v == *id);
     if is_binding { quote!(#id) } else { quote!(#id: #value) }
 }

@@ -51,8 +51,8 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
             let json = &f.name;
             quote!(#[serde(rename = #json)])
         });
-        let optional = (!f.required && !s.multipart)
-            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        let optional =
+            (!f.required && !s.multipart).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
         quote!(#d #rename #optional pub #id: #fty,)
     });
     let all_optional = s.fields.iter().all(|f| !f.required);
@@ -180,11 +180,7 @@ pub(crate) fn field_checks(f: &Field, value: TokenStream, path: TokenStream, out
     let r = &f.rules;
     let mut checks = Vec::new();
     if r.has_text() {
-        let text = if f.required {
-            quote!(Some(#value.as_ref()))
-        } else {
-            quote!(#value.as_ref().map(|v| v.as_ref()))
-        };
+        let text = if f.required { quote!(Some(#value.as_ref())) } else { quote!(#value.as_ref().map(|v| v.as_ref())) };
         let (min, max) = (opt_usize(r.min_length), opt_usize(r.max_length));
         let forbidden = &r.forbidden_chars;
         let exts = &r.extensions;
@@ -195,20 +191,12 @@ pub(crate) fn field_checks(f: &Field, value: TokenStream, path: TokenStream, out
         });
     }
     if r.min_items.is_some() || r.max_items.is_some() {
-        let len = if f.required {
-            quote!(Some(#value.len()))
-        } else {
-            quote!(#value.as_ref().map(|v| v.len()))
-        };
+        let len = if f.required { quote!(Some(#value.len())) } else { quote!(#value.as_ref().map(|v| v.len())) };
         let (min, max) = (opt_usize(r.min_items), opt_usize(r.max_items));
         checks.push(quote!(#out.items(#path, #name, #len, #min, #max);));
     }
     if r.min.is_some() || r.max.is_some() {
-        let v = if f.required {
-            quote!(Some(#value as i64))
-        } else {
-            quote!(#value.map(|v| v as i64))
-        };
+        let v = if f.required { quote!(Some(#value as i64)) } else { quote!(#value.map(|v| v as i64)) };
         let (min, max) = (opt_i64(r.min), opt_i64(r.max));
         checks.push(quote!(#out.range(#path, #name, #v, #min, #max);));
     }
@@ -229,8 +217,7 @@ fn validate_impl(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<Stri
             // Checked here, before any request (the token fetch included), and again when
             // the file is read for sending.
             let json = &f.name;
-            let file =
-                if f.required { quote!(Some(&self.#id)) } else { quote!(self.#id.as_ref()) };
+            let file = if f.required { quote!(Some(&self.#id)) } else { quote!(self.#id.as_ref()) };
             let (min, max) = (opt_u64(f.rules.min_bytes), opt_u64(f.rules.max_bytes));
             if f.rules.min_bytes.is_some() || f.rules.max_bytes.is_some() {
                 body.push(quote!(out.file_size(path, #json, #file, #min, #max);));
@@ -339,11 +326,7 @@ fn page_impl(_e: &Endpoint, data: &str, items: &str, item: &Ty, service: &Servic
     let body = match has_more {
         None => quote!((#items_expr, self.page_token)),
         Some(f) => {
-            let more = if f.required {
-                quote!(self.has_more)
-            } else {
-                quote!(self.has_more != Some(false))
-            };
+            let more = if f.required { quote!(self.has_more) } else { quote!(self.has_more != Some(false)) };
             quote! {
                 let more = #more;
                 (#items_expr, self.page_token.filter(|_| more))
