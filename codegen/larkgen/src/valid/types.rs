@@ -21,9 +21,15 @@ pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) ->
     for d in defs {
         let name = &d.value.name;
         names::check_type_name(ctx, name, "type");
-        if BUILTINS.contains(&name.value.as_str()) || IMPORTED.contains(&name.value.as_str()) || name.value == "Unknown"
-        {
+        if BUILTINS.contains(&name.value.as_str()) || name.value == "Unknown" {
             ctx.error(name, format!("`{}` is a reserved type name", name.value), "reserved", "choose another name");
+        } else if IMPORTED.contains(&name.value.as_str()) {
+            ctx.error(
+                name,
+                format!("`{}` is a reserved type name", name.value),
+                "reserved",
+                format!("every generated service module imports std's `{}`; choose another name", name.value),
+            );
         }
         if let Some(first) = declared.get(name.value.as_str()) {
             ctx.error_also(
