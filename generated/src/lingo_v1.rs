@@ -1409,14 +1409,17 @@ rt::int_enum! {
     " Japanese (ja)."] Japanese = 3, }
 }
 /// Where a name of an entry may appear.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DisplayStatus {
     /// Whether the name may be highlighted in chats and docs.
     pub allow_highlight: bool,
     /// Whether the name may be found by search.
     pub allow_search: bool,
 }
+rt::json_object!(
+    DisplayStatus { allow_highlight : "allow_highlight" required, allow_search :
+    "allow_search" required, }
+);
 impl DisplayStatus {
     /// A `DisplayStatus` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1431,8 +1434,7 @@ impl rt::Validate for DisplayStatus {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A name of an entry (entry name or alias).
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Term {
     /// The name text.
     ///
@@ -1441,6 +1443,9 @@ pub struct Term {
     /// Where the name is shown.
     pub display_status: DisplayStatus,
 }
+rt::json_object!(
+    Term { key : "key" required, display_status : "display_status" required, }
+);
 impl Term {
     /// A `Term` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1470,22 +1475,23 @@ impl rt::Validate for Term {
     }
 }
 /// A definition of an entry in one language (requests and responses).
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct I18nEntryDesc {
     /// Language of the definition.
     pub language: Language,
     /// Plain-text definition.
     ///
     /// Constraints: at least 1 characters; at most 5000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Rich-text definition.
     ///
     /// Constraints: at least 1 characters; at most 5000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rich_text: Option<String>,
 }
+rt::json_object!(
+    I18nEntryDesc { language : "language" required, description : "description" optional,
+    rich_text : "rich_text" optional, }
+);
 impl I18nEntryDesc {
     /// A `I18nEntryDesc` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1524,14 +1530,16 @@ impl rt::Validate for I18nEntryDesc {
     }
 }
 /// The name of a classification in one language.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct I18nClsName {
     /// Language of the name.
     pub language: Language,
     /// The name.
     pub name: String,
 }
+rt::json_object!(
+    I18nClsName { language : "language" required, name : "name" required, }
+);
 impl I18nClsName {
     /// A `I18nClsName` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1546,49 +1554,47 @@ impl rt::Validate for I18nClsName {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related object of an entry (user, chat, doc, on-call group or link) as returned.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Referer {
     /// Id of the related object (users follow `user_id_type`; chats are `oc_...`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Title or description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Link (not returned for chats).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+rt::json_object!(
+    Referer { id : "id" optional, title : "title" optional, url : "url" optional, }
+);
 impl rt::Validate for Referer {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related entry.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Abbreviation {
     /// Id of the related entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<EntityId>,
 }
+rt::json_object!(Abbreviation { id : "id" optional, });
 impl rt::Validate for Abbreviation {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A classification (category) of the dictionary.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Classification {
     /// Id of the (second-level) classification.
     pub id: ClassificationId,
     /// Name of the classification (responses only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Id of the first-level classification it belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub father_id: Option<ClassificationId>,
     /// Names of the classification in other languages (responses only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_names: Option<Vec<I18nClsName>>,
 }
+rt::json_object!(
+    Classification { id : "id" required, name : "name" optional, father_id : "father_id"
+    optional, i18n_names : "i18n_names" optional, }
+);
 impl Classification {
     /// A `Classification` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1605,12 +1611,12 @@ impl rt::Validate for Classification {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// An image of an entry (named as in the official SDKs).
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BaikeImage {
     /// The `file_token` returned by `file.upload`.
     pub token: FileToken,
 }
+rt::json_object!(BaikeImage { token : "token" required, });
 impl BaikeImage {
     /// A `BaikeImage` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1622,40 +1628,36 @@ impl rt::Validate for BaikeImage {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Related information of an entry, as returned.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RelatedMeta {
     /// Related users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<Referer>>,
     /// Related chats.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chats: Option<Vec<Referer>>,
     /// Related docs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs: Option<Vec<Referer>>,
     /// Related on-call groups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oncalls: Option<Vec<Referer>>,
     /// Related links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Referer>>,
     /// Related entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abbreviations: Option<Vec<Abbreviation>>,
     /// Classifications of the entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classifications: Option<Vec<Classification>>,
     /// Images of the entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<BaikeImage>>,
 }
+rt::json_object!(
+    RelatedMeta { users : "users" optional, chats : "chats" optional, docs : "docs"
+    optional, oncalls : "oncalls" optional, links : "links" optional, abbreviations :
+    "abbreviations" optional, classifications : "classifications" optional, images :
+    "images" optional, }
+);
 impl rt::Validate for RelatedMeta {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Link of an entry to a record in an external system.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OuterInfo {
     /// Name of the external system.
     ///
@@ -1666,6 +1668,9 @@ pub struct OuterInfo {
     /// Constraints: at least 1 characters; at most 64 characters; must not contain "-".
     pub outer_id: String,
 }
+rt::json_object!(
+    OuterInfo { provider : "provider" required, outer_id : "outer_id" required, }
+);
 impl OuterInfo {
     /// A `OuterInfo` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1703,14 +1708,17 @@ impl rt::Validate for OuterInfo {
     }
 }
 /// Feedback counters of an entry.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Statistics {
     /// Number of likes.
     pub like_count: i64,
     /// Negative feedback on the current version.
     pub dislike_count: i64,
 }
+rt::json_object!(
+    Statistics { like_count : "like_count" required, dislike_count : "dislike_count"
+    required, }
+);
 impl Statistics {
     /// A `Statistics` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1722,51 +1730,45 @@ impl rt::Validate for Statistics {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A dictionary entry, as returned by the server.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entity {
     /// Entry id, `enterprise_<digits>`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<EntityId>,
     /// The entry name (one element).
     pub main_keys: Vec<Term>,
     /// Aliases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<Term>>,
     /// Plain-text definition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Creator (id per `user_id_type`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
     /// Creation time (unix seconds as a string).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// Last updater (id per `user_id_type`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updater: Option<String>,
     /// Update time (unix seconds as a string).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Related information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_meta: Option<RelatedMeta>,
     /// Feedback counters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<Statistics>,
     /// Link to an external system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_info: Option<OuterInfo>,
     /// Rich-text definition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rich_text: Option<String>,
     /// How the entry was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<EntitySource>,
     /// Definitions in other languages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
+rt::json_object!(
+    Entity { id : "id" optional, main_keys : "main_keys" required, aliases : "aliases"
+    optional, description : "description" optional, creator : "creator" optional,
+    create_time : "create_time" optional, updater : "updater" optional, update_time :
+    "update_time" optional, related_meta : "related_meta" optional, statistics :
+    "statistics" optional, outer_info : "outer_info" optional, rich_text : "rich_text"
+    optional, source : "source" optional, i18n_descs : "i18n_descs" optional, }
+);
 impl Entity {
     /// A `Entity` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1810,15 +1812,14 @@ impl rt::Validate for Entity {
     }
 }
 /// A related user, in a request.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserRef {
     /// User id per `user_id_type`.
     pub id: String,
     /// What the user is to the entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+rt::json_object!(UserRef { id : "id" required, title : "title" optional, });
 impl UserRef {
     /// A `UserRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1833,12 +1834,12 @@ impl rt::Validate for UserRef {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related chat, in a request.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChatRef {
     /// Open chat id (`oc_...`).
     pub id: String,
 }
+rt::json_object!(ChatRef { id : "id" required, });
 impl ChatRef {
     /// A `ChatRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1850,12 +1851,12 @@ impl rt::Validate for ChatRef {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related on-call group, in a request.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OncallRef {
     /// On-call group id.
     pub id: String,
 }
+rt::json_object!(OncallRef { id : "id" required, });
 impl OncallRef {
     /// A `OncallRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1867,40 +1868,38 @@ impl rt::Validate for OncallRef {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related doc or link, in a request.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LinkRef {
     /// Title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// URL (`http(s)://`, `ftp://` or `file://`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+rt::json_object!(LinkRef { title : "title" optional, url : "url" optional, });
 impl rt::Validate for LinkRef {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related entry, in a request.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AbbreviationRef {
     /// Id of the related entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<EntityId>,
 }
+rt::json_object!(AbbreviationRef { id : "id" optional, });
 impl rt::Validate for AbbreviationRef {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A classification to put an entry in (second-level; at most one per first-level classification).
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClassificationRef {
     /// Second-level classification id.
     pub id: ClassificationId,
     /// Its first-level classification id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub father_id: Option<ClassificationId>,
 }
+rt::json_object!(
+    ClassificationRef { id : "id" required, father_id : "father_id" optional, }
+);
 impl ClassificationRef {
     /// A `ClassificationRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1915,44 +1914,40 @@ impl rt::Validate for ClassificationRef {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Related information of an entry, in a request.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RelatedMetaInput {
     /// Related users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<UserRef>>,
     /// Related chats.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chats: Option<Vec<ChatRef>>,
     /// Related docs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs: Option<Vec<LinkRef>>,
     /// Related on-call groups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oncalls: Option<Vec<OncallRef>>,
     /// Related links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<LinkRef>>,
     /// Related entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abbreviations: Option<Vec<AbbreviationRef>>,
     /// Classifications.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classifications: Option<Vec<ClassificationRef>>,
     /// Images (file tokens from `file.upload`).
     ///
     /// Constraints: at most 10 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<BaikeImage>>,
 }
+rt::json_object!(
+    RelatedMetaInput { users : "users" optional, chats : "chats" optional, docs : "docs"
+    optional, oncalls : "oncalls" optional, links : "links" optional, abbreviations :
+    "abbreviations" optional, classifications : "classifications" optional, images :
+    "images" optional, }
+);
 impl rt::Validate for RelatedMetaInput {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "images", self.images.as_ref().map(|v| v.len()), None, Some(10));
     }
 }
 /// Body of `entity.create` and `entity.update`. `description` or `rich_text` is required.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityBody {
     /// The entry name (exactly one).
     ///
@@ -1961,30 +1956,30 @@ pub struct EntityBody {
     /// Aliases (at most 10).
     ///
     /// Constraints: at most 10 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<Term>>,
     /// Plain-text definition.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Related information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_meta: Option<RelatedMetaInput>,
     /// Link to an external system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_info: Option<OuterInfo>,
     /// Rich-text definition; overrides `description` and needs at least one `<p>` tag.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rich_text: Option<String>,
     /// Definitions in other languages (at most 3).
     ///
     /// Constraints: at most 3 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
+rt::json_object!(
+    EntityBody { main_keys : "main_keys" required, aliases : "aliases" optional,
+    description : "description" optional, related_meta : "related_meta" optional,
+    outer_info : "outer_info" optional, rich_text : "rich_text" optional, i18n_descs :
+    "i18n_descs" optional, }
+);
 impl EntityBody {
     /// A `EntityBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2070,11 +2065,9 @@ impl rt::Validate for EntityBody {
     }
 }
 /// Body of `draft.create`. Omit `id` to propose a new entry; set it (or `outer_info`) to propose an update.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DraftCreateBody {
     /// Entry to update; omit for a new entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<EntityId>,
     /// The entry name (exactly one).
     ///
@@ -2083,30 +2076,30 @@ pub struct DraftCreateBody {
     /// Aliases (at most 10).
     ///
     /// Constraints: at most 10 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<Term>>,
     /// Plain-text definition.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Related information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_meta: Option<RelatedMetaInput>,
     /// Link to an external system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_info: Option<OuterInfo>,
     /// Rich-text definition; overrides `description`.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rich_text: Option<String>,
     /// Definitions in other languages (at most 3).
     ///
     /// Constraints: at most 3 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
+rt::json_object!(
+    DraftCreateBody { id : "id" optional, main_keys : "main_keys" required, aliases :
+    "aliases" optional, description : "description" optional, related_meta :
+    "related_meta" optional, outer_info : "outer_info" optional, rich_text : "rich_text"
+    optional, i18n_descs : "i18n_descs" optional, }
+);
 impl DraftCreateBody {
     /// A `DraftCreateBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2193,11 +2186,9 @@ impl rt::Validate for DraftCreateBody {
     }
 }
 /// Body of `draft.update` (no `outer_info`).
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DraftUpdateBody {
     /// Entry the draft updates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<EntityId>,
     /// The entry name (exactly one).
     ///
@@ -2206,27 +2197,28 @@ pub struct DraftUpdateBody {
     /// Aliases (at most 10).
     ///
     /// Constraints: at most 10 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<Term>>,
     /// Plain-text definition.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Related information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_meta: Option<RelatedMetaInput>,
     /// Rich-text definition; overrides `description`.
     ///
     /// Constraints: at most 5000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rich_text: Option<String>,
     /// Definitions in other languages (at most 3).
     ///
     /// Constraints: at most 3 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
+rt::json_object!(
+    DraftUpdateBody { id : "id" optional, main_keys : "main_keys" required, aliases :
+    "aliases" optional, description : "description" optional, related_meta :
+    "related_meta" optional, rich_text : "rich_text" optional, i18n_descs : "i18n_descs"
+    optional, }
+);
 impl DraftUpdateBody {
     /// A `DraftUpdateBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2307,44 +2299,42 @@ impl rt::Validate for DraftUpdateBody {
     }
 }
 /// A draft awaiting review.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Draft {
     /// Draft id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft_id: Option<DraftId>,
     /// Entry content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity: Option<Entity>,
 }
+rt::json_object!(Draft { draft_id : "draft_id" optional, entity : "entity" optional, });
 impl rt::Validate for Draft {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         rt::Validate::validate(&self.entity, &rt::validate::join(path, "entity"), out);
     }
 }
 /// An entry whose name matched a word.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MatchInfo {
     /// The matching entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<EntityId>,
     /// Which name matched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<MatchType>,
 }
+rt::json_object!(
+    MatchInfo { entity_id : "entity_id" optional, r#type : "type" optional, }
+);
 impl rt::Validate for MatchInfo {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Position of a phrase in the text (offsets from 0; UNVERIFIED: characters, end exclusive).
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Span {
     /// Start offset.
     pub start: i64,
     /// End offset.
     pub end: i64,
 }
+rt::json_object!(Span { start : "start" required, end : "end" required, });
 impl Span {
     /// A `Span` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2356,8 +2346,7 @@ impl rt::Validate for Span {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// An entry mention found in a text.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Phrase {
     /// The recognised word.
     pub name: String,
@@ -2366,6 +2355,10 @@ pub struct Phrase {
     /// Where it is.
     pub span: Span,
 }
+rt::json_object!(
+    Phrase { name : "name" required, entity_ids : "entity_ids" required, span : "span"
+    required, }
+);
 impl Phrase {
     /// A `Phrase` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2385,28 +2378,28 @@ impl rt::Validate for Phrase {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Classification filter of `entity.search`.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClassificationFilter {
     /// Classifications to keep.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<ClassificationId>>,
     /// Classifications to drop.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<ClassificationId>>,
 }
+rt::json_object!(
+    ClassificationFilter { include : "include" optional, exclude : "exclude" optional, }
+);
 impl rt::Validate for ClassificationFilter {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Body of `entity.match`.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityMatchBody {
     /// Word to match exactly against names, full names and aliases.
     ///
     /// Constraints: at least 1 characters; at most 100 characters.
     pub word: String,
 }
+rt::json_object!(EntityMatchBody { word : "word" required, });
 impl EntityMatchBody {
     /// A `EntityMatchBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2430,24 +2423,24 @@ impl rt::Validate for EntityMatchBody {
     }
 }
 /// Body of `entity.search` (every field optional).
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EntitySearchBody {
     /// Search text.
     ///
     /// Constraints: at most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Classification filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classification_filter: Option<ClassificationFilter>,
     /// Keep entries of these sources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<EntitySource>>,
     /// Keep entries of these creators (ids per `user_id_type`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creators: Option<Vec<String>>,
 }
+rt::json_object!(
+    EntitySearchBody { query : "query" optional, classification_filter :
+    "classification_filter" optional, sources : "sources" optional, creators : "creators"
+    optional, }
+);
 impl rt::Validate for EntitySearchBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.text(
@@ -2464,14 +2457,14 @@ impl rt::Validate for EntitySearchBody {
     }
 }
 /// Body of `entity.highlight`.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityHighlightBody {
     /// Sentence to scan for entries.
     ///
     /// Constraints: at least 1 characters; at most 1000 characters.
     pub text: String,
 }
+rt::json_object!(EntityHighlightBody { text : "text" required, });
 impl EntityHighlightBody {
     /// A `EntityHighlightBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2545,43 +2538,41 @@ impl rt::Form for FileUploadForm {
     }
 }
 /// A dictionary (词库) the caller can see.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Repo {
     /// Dictionary id, for `repo_id` parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<RepoId>,
     /// Dictionary name (e.g. 全员词库, the all-staff dictionary).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+rt::json_object!(Repo { id : "id" optional, name : "name" optional, });
 impl rt::Validate for Repo {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A page of classifications.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClassificationListData {
     /// Classifications of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Classification>>,
     /// Token of the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
     /// Whether more pages follow; `false` ends paging even if a `page_token` comes back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
 }
+rt::json_object!(
+    ClassificationListData { items : "items" optional, page_token : "page_token"
+    optional, has_more : "has_more" optional, }
+);
 impl rt::Validate for ClassificationListData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Result of a draft call.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DraftData {
     /// The draft.
     pub draft: Draft,
 }
+rt::json_object!(DraftData { draft : "draft" required, });
 impl DraftData {
     /// A `DraftData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2595,12 +2586,12 @@ impl rt::Validate for DraftData {
     }
 }
 /// Result of an entry call.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityData {
     /// The entry.
     pub entity: Entity,
 }
+rt::json_object!(EntityData { entity : "entity" required, });
 impl EntityData {
     /// A `EntityData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2614,19 +2605,19 @@ impl rt::Validate for EntityData {
     }
 }
 /// A page of entries.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EntityListData {
     /// Entries of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<Entity>>,
     /// Token of the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
     /// Whether more pages follow; `false` ends paging even if a `page_token` comes back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
 }
+rt::json_object!(
+    EntityListData { entities : "entities" optional, page_token : "page_token" optional,
+    has_more : "has_more" optional, }
+);
 impl rt::Validate for EntityListData {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         rt::Validate::validate(
@@ -2637,34 +2628,32 @@ impl rt::Validate for EntityListData {
     }
 }
 /// Result of `entity.match`.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EntityMatchData {
     /// Matching entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<MatchInfo>>,
 }
+rt::json_object!(EntityMatchData { results : "results" optional, });
 impl rt::Validate for EntityMatchData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Result of `entity.highlight`.
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EntityHighlightData {
     /// Entry mentions found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phrases: Option<Vec<Phrase>>,
 }
+rt::json_object!(EntityHighlightData { phrases : "phrases" optional, });
 impl rt::Validate for EntityHighlightData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Result of `file.upload`.
-#[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FileUploadData {
     /// Token of the uploaded image.
     pub file_token: FileToken,
 }
+rt::json_object!(FileUploadData { file_token : "file_token" required, });
 impl FileUploadData {
     /// A `FileUploadData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2678,13 +2667,12 @@ impl rt::Validate for FileUploadData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Result of `repo.list` (all dictionaries at once, no paging).
-#[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RepoListData {
     /// Dictionaries visible to the caller.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Repo>>,
 }
+rt::json_object!(RepoListData { items : "items" optional, });
 impl rt::Validate for RepoListData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }

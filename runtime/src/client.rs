@@ -1,10 +1,12 @@
 //! The client: one connection pool, one token cache, one rate limiter, shared by every clone
 //! and task; and the attempt loop that applies limits, retries and token refreshes.
 
+use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
@@ -22,6 +24,11 @@ use crate::multipart::build_form;
 use crate::options::CallOptions;
 use crate::retry::RetryPolicy;
 use crate::token::{InMemoryTokenCache, TenantTokens, TokenCache};
+
+/// What turns an answer into the call's value. The attempt loop takes it type-erased, so that
+/// the loop (token, slot, send, retry) is compiled once in this crate instead of once per
+/// response type in every generated crate; only the small decoding step is generic.
+type Handler<'a> = dyn Fn(reqwest::Response) -> BoxFuture<'a, Result<Box<dyn Any + Send>, Error>> + Send + Sync + 'a;
 
 /// Response header with the seconds to wait after a throttled answer.
 const RATE_LIMIT_RESET_HEADER: &str = "x-ogw-ratelimit-reset";
@@ -332,9 +339,17 @@ impl Client {
     }
 
     /// Sends a call and decodes the `data` of its JSON answer.
-    pub async fn send_json<T: DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
-        let platform = self.inner.platform;
-        self.run(&call, |response| envelope::decode::<T>(call.endpoint, platform, response)).await
+    pub async fn send_json<T: DeserializeOwned + Send + 'static>(&self, call: Call) -> Result<T, Error> {
+        let (endpoint, platform) = (call.endpoint, self.inner.platform);
+        let decoded = self
+            .run(&call, &|response| {
+                Box::pin(async move {
+                    let data = envelope::decode::<T>(endpoint, platform, response).await?;
+                    Ok(Box::new(data) as Box<dyn Any + Send>)
+                })
+            })
+            .await?;
+        Ok(*decoded.downcast::<T>().expect("the handler above answers a `T`"))
     }
 
     /// Sends a call whose answer is a file; the body is left unread, to be streamed.
@@ -343,23 +358,24 @@ impl Client {
     pub async fn send_download(&self, call: Call) -> Result<Download, Error> {
         let platform = self.inner.platform;
         let endpoint = call.endpoint;
-        self.run(&call, |response| async move {
-            let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
-            if response.status() == reqwest::StatusCode::OK && !is_json(content_type) {
-                Ok(Download::new(endpoint.name, response, platform.log_id_header))
-            } else {
-                Err(envelope::decode_failure(endpoint, platform, response).await)
-            }
-        })
-        .await
+        let download = self
+            .run(&call, &|response| {
+                Box::pin(async move {
+                    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
+                    if response.status() == reqwest::StatusCode::OK && !is_json(content_type) {
+                        Ok(Box::new(Download::new(endpoint.name, response, platform.log_id_header))
+                            as Box<dyn Any + Send>)
+                    } else {
+                        Err(envelope::decode_failure(endpoint, platform, response).await)
+                    }
+                })
+            })
+            .await?;
+        Ok(*download.downcast::<Download>().expect("the handler above answers a `Download`"))
     }
 
     /// One call: validation, then attempts in a `lark.call` tracing span.
-    async fn run<T, F, Fut>(&self, call: &Call, handle: F) -> Result<T, Error>
-    where
-        F: Fn(reqwest::Response) -> Fut,
-        Fut: std::future::Future<Output = Result<T, Error>>,
-    {
+    async fn run(&self, call: &Call, handle: &Handler<'_>) -> Result<Box<dyn Any + Send>, Error> {
         call.check()?;
         let endpoint = call.endpoint;
         let span = tracing::info_span!(
@@ -379,11 +395,7 @@ impl Client {
     /// The attempt loop: rate-limit slot, token, request, answer; then retry what is safe to
     /// retry, within the policy's attempts and budget. A refused tenant token is evicted and
     /// the call resent once with a fresh one.
-    async fn attempts<T, F, Fut>(&self, call: &Call, handle: F) -> Result<T, Error>
-    where
-        F: Fn(reqwest::Response) -> Fut,
-        Fut: std::future::Future<Output = Result<T, Error>>,
-    {
+    async fn attempts(&self, call: &Call, handle: &Handler<'_>) -> Result<Box<dyn Any + Send>, Error> {
         let inner = &*self.inner;
         let endpoint = call.endpoint;
         let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);

@@ -15,6 +15,7 @@ mod endpoint;
 mod envelope;
 mod error;
 mod http;
+mod json;
 mod limit;
 mod macros;
 mod multipart;
@@ -41,6 +42,12 @@ pub use validate::{TextRules, Validate, Violations};
 
 #[doc(hidden)]
 pub use serde;
+
+/// Support of the macros; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::json::Key;
+}
 
 /// Tokens are handed to a [`TokenCache`] as secrets: `expose_secret()` to store them elsewhere.
 pub use secrecy::{ExposeSecret, SecretString};

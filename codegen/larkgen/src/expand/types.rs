@@ -47,28 +47,26 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
         let id = field_ident(&f.name);
         let fty = field_ty(&f.ty, f.required);
         let d = docs::attrs(&docs::field(f));
-        let rename = (!s.multipart && id.to_string().trim_start_matches("r#") != f.name).then(|| {
-            let json = &f.name;
-            quote!(#[serde(rename = #json)])
-        });
-        let optional =
-            (!f.required && !s.multipart).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
-        quote!(#d #rename #optional pub #id: #fty,)
+        quote!(#d pub #id: #fty,)
     });
     let all_optional = s.fields.iter().all(|f| !f.required);
     let derives = if s.multipart {
         quote!(#[derive(Clone, Debug)])
     } else if all_optional {
-        quote! {
-            #[derive(Clone, Debug, PartialEq, Default, rt::serde::Serialize, rt::serde::Deserialize)]
-            #[serde(crate = "rt::serde")]
-        }
+        quote!(#[derive(Clone, Debug, PartialEq, Default)])
     } else {
-        quote! {
-            #[derive(Clone, Debug, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-            #[serde(crate = "rt::serde")]
-        }
+        quote!(#[derive(Clone, Debug, PartialEq)])
     };
+    // JSON through the runtime's `json_object!`, not serde_derive: see runtime/src/json.rs.
+    let json = (!s.multipart).then(|| {
+        let entries = s.fields.iter().map(|f| {
+            let id = field_ident(&f.name);
+            let wire = &f.name;
+            let kind = if f.required { quote!(required) } else { quote!(optional) };
+            quote!(#id: #wire #kind,)
+        });
+        quote!(rt::json_object!(#name { #(#entries)* });)
+    });
     let constructor = constructor(&t.name, s);
     let validate = validate_impl(&name, s, validated);
     let form = s.multipart.then(|| form_impl(&name, s));
@@ -76,6 +74,7 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
         #doc
         #derives
         pub struct #name { #(#fields)* }
+        #json
         #constructor
         #validate
         #form
