@@ -79,11 +79,12 @@ fn format_services(services: &[Service]) -> Result<Vec<String>, String> {
     let cxs: Vec<ServiceCx> = services.iter().map(ServiceCx::new).collect();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_WORKERS);
     let mut chunks: Vec<(usize, Vec<Part>)> = Vec::new();
+    let mut weights: Vec<usize> = Vec::new();
     for (i, cx) in cxs.iter().enumerate() {
         let parts = expand::parts(&services[i]);
         let total: usize = parts.iter().map(|p| cx.weight(*p)).sum();
         // Several chunks per worker, so that uneven chunks still even out.
-        let target = (total / (workers * 4)).max(MIN_CHUNK_WEIGHT);
+        let target = (total / (workers * 4)).clamp(MIN_CHUNK_WEIGHT, MAX_CHUNK_WEIGHT);
         let mut chunk = Vec::new();
         let mut weight = 0;
         for part in parts {
@@ -91,11 +92,12 @@ fn format_services(services: &[Service]) -> Result<Vec<String>, String> {
             chunk.push(part);
             if weight >= target {
                 chunks.push((i, std::mem::take(&mut chunk)));
-                weight = 0;
+                weights.push(std::mem::take(&mut weight));
             }
         }
         if !chunk.is_empty() {
             chunks.push((i, chunk));
+            weights.push(weight);
         }
     }
     let format_chunk = |(i, parts): &(usize, Vec<Part>)| -> Result<String, String> {
@@ -104,19 +106,23 @@ fn format_services(services: &[Service]) -> Result<Vec<String>, String> {
     let texts: Vec<Result<String, String>> = if workers == 1 || chunks.len() == 1 {
         chunks.iter().map(format_chunk).collect()
     } else {
+        // Heaviest chunks first (the descriptor table is one big part), so that no thread is
+        // left with a big chunk while the others have run out of work.
+        let mut order: Vec<usize> = (0..chunks.len()).collect();
+        order.sort_by_key(|k| std::cmp::Reverse(weights[*k]));
         let next = AtomicUsize::new(0);
         let slots: Vec<Mutex<Option<Result<String, String>>>> = chunks.iter().map(|_| Mutex::new(None)).collect();
-        std::thread::scope(|scope| {
-            for _ in 0..workers.min(chunks.len()) {
-                scope.spawn(|| {
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(chunk) = chunks.get(k) else { break };
-                        let text = format_chunk(chunk);
-                        *slots[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
-                    }
-                });
+        let work = || {
+            while let Some(&k) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let text = format_chunk(&chunks[k]);
+                *slots[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
             }
+        };
+        std::thread::scope(|scope| {
+            for _ in 1..workers.min(chunks.len()) {
+                scope.spawn(work);
+            }
+            work(); // this thread is a worker too
         });
         slots
             .into_iter()
@@ -134,6 +140,10 @@ fn format_services(services: &[Service]) -> Result<Vec<String>, String> {
 const MAX_WORKERS: usize = 8;
 /// Below this (≈ 5 endpoints' worth) a chunk is not worth its own syn parse.
 const MIN_CHUNK_WEIGHT: usize = 40;
+/// Above this (≈ 10 endpoints' worth) a chunk's token trees and syntax tree, alive at the same
+/// time, only cost memory: small chunks reuse the same memory over and over, where big ones
+/// make every thread's heap grow (and page-fault) to the size of its largest chunk.
+const MAX_CHUNK_WEIGHT: usize = 100;
 
 /// Indents every non-empty line by four spaces (generated code has no multi-line literals).
 fn indent(text: &str) -> String {
