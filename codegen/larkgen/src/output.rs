@@ -118,11 +118,12 @@ fn format_services(services: &[Service]) -> Result<Vec<String>, String> {
                 *slots[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
             }
         };
+        // The calling thread only waits: Linux starts a new thread on its parent's core, so
+        // a busy parent would keep its first worker off the other core for milliseconds.
         std::thread::scope(|scope| {
-            for _ in 1..workers.min(chunks.len()) {
+            for _ in 0..workers.min(chunks.len()) {
                 scope.spawn(work);
             }
-            work(); // this thread is a worker too
         });
         slots
             .into_iter()
