@@ -406,6 +406,7 @@ impl ClassificationListRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::CLASSIFICATION_LIST);
         let mut found = rt::Violations::new();
@@ -417,6 +418,7 @@ impl ClassificationListRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<ClassificationListData, ClassificationListError> {
         let call = self.call();
         self.client
@@ -427,6 +429,7 @@ impl ClassificationListRequest {
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
     /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl rt::Stream<Item = Result<Classification, ClassificationListError>> {
@@ -465,6 +468,7 @@ impl DraftCreateRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::DRAFT_CREATE);
         let mut found = rt::Violations::new();
@@ -476,6 +480,7 @@ impl DraftCreateRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<DraftData, DraftCreateError> {
         let call = self.call();
         self.client.send_json::<DraftData>(call).await.map_err(DraftCreateError::from)
@@ -505,6 +510,7 @@ impl DraftUpdateRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::DRAFT_UPDATE);
         let mut found = rt::Violations::new();
@@ -517,6 +523,7 @@ impl DraftUpdateRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<DraftData, DraftUpdateError> {
         let call = self.call();
         self.client.send_json::<DraftData>(call).await.map_err(DraftUpdateError::from)
@@ -545,6 +552,7 @@ impl EntityCreateRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_CREATE);
         let mut found = rt::Violations::new();
@@ -556,6 +564,7 @@ impl EntityCreateRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityData, EntityCreateError> {
         let call = self.call();
         self.client.send_json::<EntityData>(call).await.map_err(EntityCreateError::from)
@@ -585,6 +594,7 @@ impl EntityUpdateRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_UPDATE);
         let mut found = rt::Violations::new();
@@ -597,6 +607,7 @@ impl EntityUpdateRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityData, EntityUpdateError> {
         let call = self.call();
         self.client.send_json::<EntityData>(call).await.map_err(EntityUpdateError::from)
@@ -641,6 +652,7 @@ impl EntityGetRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_GET);
         let mut found = rt::Violations::new();
@@ -677,6 +689,7 @@ impl EntityGetRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityData, EntityGetError> {
         let call = self.call();
         self.client.send_json::<EntityData>(call).await.map_err(EntityGetError::from)
@@ -728,6 +741,7 @@ impl EntityListRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_LIST);
         let mut found = rt::Violations::new();
@@ -753,6 +767,7 @@ impl EntityListRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityListData, EntityListError> {
         let call = self.call();
         self.client
@@ -763,6 +778,7 @@ impl EntityListRequest {
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
     /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
     pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntityListError>> {
         rt::paging::items(
             &endpoints::ENTITY_LIST,
@@ -791,6 +807,7 @@ impl EntityMatchRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_MATCH);
         let mut found = rt::Violations::new();
@@ -801,6 +818,7 @@ impl EntityMatchRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityMatchData, EntityMatchError> {
         let call = self.call();
         self.client
@@ -853,6 +871,7 @@ impl EntitySearchRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_SEARCH);
         let mut found = rt::Violations::new();
@@ -867,6 +886,7 @@ impl EntitySearchRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityListData, EntitySearchError> {
         let call = self.call();
         self.client
@@ -877,6 +897,7 @@ impl EntitySearchRequest {
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
     /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
     pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntitySearchError>> {
         rt::paging::items(
             &endpoints::ENTITY_SEARCH,
@@ -905,6 +926,7 @@ impl EntityHighlightRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_HIGHLIGHT);
         let mut found = rt::Violations::new();
@@ -915,6 +937,7 @@ impl EntityHighlightRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityHighlightData, EntityHighlightError> {
         let call = self.call();
         self.client
@@ -943,6 +966,7 @@ impl EntityExtractRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_EXTRACT);
         let mut found = rt::Violations::new();
@@ -953,6 +977,7 @@ impl EntityExtractRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityExtractData, EntityExtractError> {
         let call = self.call();
         self.client
@@ -976,6 +1001,7 @@ impl FileUploadRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::FILE_UPLOAD);
         let mut found = rt::Violations::new();
@@ -986,6 +1012,7 @@ impl FileUploadRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<FileUploadData, FileUploadError> {
         let call = self.call();
         self.client
@@ -1009,6 +1036,7 @@ impl FileDownloadRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::FILE_DOWNLOAD);
         let found = rt::Violations::new();
@@ -1018,6 +1046,7 @@ impl FileDownloadRequest {
         call
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`).
+    #[inline]
     pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
         let call = self.call();
         self.client.send_download(call).await.map_err(FileDownloadError::from)

@@ -449,6 +449,7 @@ impl ClassificationListRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::CLASSIFICATION_LIST);
         let mut found = rt::Violations::new();
@@ -461,6 +462,7 @@ impl ClassificationListRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<ClassificationListData, ClassificationListError> {
         let call = self.call();
         self.client
@@ -471,6 +473,7 @@ impl ClassificationListRequest {
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
     /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl rt::Stream<Item = Result<Classification, ClassificationListError>> {
@@ -517,6 +520,7 @@ impl DraftCreateRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::DRAFT_CREATE);
         let mut found = rt::Violations::new();
@@ -529,6 +533,7 @@ impl DraftCreateRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<DraftData, DraftCreateError> {
         let call = self.call();
         self.client.send_json::<DraftData>(call).await.map_err(DraftCreateError::from)
@@ -558,6 +563,7 @@ impl DraftUpdateRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::DRAFT_UPDATE);
         let mut found = rt::Violations::new();
@@ -570,6 +576,7 @@ impl DraftUpdateRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<DraftData, DraftUpdateError> {
         let call = self.call();
         self.client.send_json::<DraftData>(call).await.map_err(DraftUpdateError::from)
@@ -600,6 +607,7 @@ impl EntityCreateRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_CREATE);
         let mut found = rt::Violations::new();
@@ -611,6 +619,7 @@ impl EntityCreateRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityData, EntityCreateError> {
         let call = self.call();
         self.client.send_json::<EntityData>(call).await.map_err(EntityCreateError::from)
@@ -634,6 +643,7 @@ impl EntityUpdateRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_UPDATE);
         let mut found = rt::Violations::new();
@@ -645,6 +655,7 @@ impl EntityUpdateRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityData, EntityUpdateError> {
         let call = self.call();
         self.client.send_json::<EntityData>(call).await.map_err(EntityUpdateError::from)
@@ -675,6 +686,7 @@ impl EntityDeleteRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_DELETE);
         let mut found = rt::Violations::new();
@@ -709,6 +721,7 @@ impl EntityDeleteRequest {
         call
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<(), EntityDeleteError> {
         let call = self.call();
         self.client
@@ -757,6 +770,7 @@ impl EntityGetRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_GET);
         let mut found = rt::Violations::new();
@@ -793,6 +807,7 @@ impl EntityGetRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityData, EntityGetError> {
         let call = self.call();
         self.client.send_json::<EntityData>(call).await.map_err(EntityGetError::from)
@@ -852,6 +867,7 @@ impl EntityListRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_LIST);
         let mut found = rt::Violations::new();
@@ -878,6 +894,7 @@ impl EntityListRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityListData, EntityListError> {
         let call = self.call();
         self.client
@@ -888,6 +905,7 @@ impl EntityListRequest {
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
     /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
     pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntityListError>> {
         rt::paging::items(
             &endpoints::ENTITY_LIST,
@@ -924,6 +942,7 @@ impl EntityMatchRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_MATCH);
         let mut found = rt::Violations::new();
@@ -935,6 +954,7 @@ impl EntityMatchRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityMatchData, EntityMatchError> {
         let call = self.call();
         self.client
@@ -995,6 +1015,7 @@ impl EntitySearchRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_SEARCH);
         let mut found = rt::Violations::new();
@@ -1010,6 +1031,7 @@ impl EntitySearchRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityListData, EntitySearchError> {
         let call = self.call();
         self.client
@@ -1020,6 +1042,7 @@ impl EntitySearchRequest {
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
     /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
     pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntitySearchError>> {
         rt::paging::items(
             &endpoints::ENTITY_SEARCH,
@@ -1048,6 +1071,7 @@ impl EntityHighlightRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::ENTITY_HIGHLIGHT);
         let mut found = rt::Violations::new();
@@ -1058,6 +1082,7 @@ impl EntityHighlightRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<EntityHighlightData, EntityHighlightError> {
         let call = self.call();
         self.client
@@ -1081,6 +1106,7 @@ impl FileUploadRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::FILE_UPLOAD);
         let mut found = rt::Violations::new();
@@ -1091,6 +1117,7 @@ impl FileUploadRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<FileUploadData, FileUploadError> {
         let call = self.call();
         self.client
@@ -1114,6 +1141,7 @@ impl FileDownloadRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::FILE_DOWNLOAD);
         let found = rt::Violations::new();
@@ -1123,6 +1151,7 @@ impl FileDownloadRequest {
         call
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`).
+    #[inline]
     pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
         let call = self.call();
         self.client.send_download(call).await.map_err(FileDownloadError::from)
@@ -1142,6 +1171,7 @@ impl RepoListRequest {
         self
     }
     /// The prepared call, validated against the spec's constraints.
+    #[inline]
     fn call(&self) -> rt::Call {
         let mut call = rt::Call::new(&endpoints::REPO_LIST);
         let found = rt::Violations::new();
@@ -1150,6 +1180,7 @@ impl RepoListRequest {
         call
     }
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<RepoListData, RepoListError> {
         let call = self.call();
         self.client.send_json::<RepoListData>(call).await.map_err(RepoListError::from)

@@ -550,8 +550,10 @@ impl Client {
     async fn send_once(&self, call: &Call, bearer: &Bearer) -> Result<reqwest::Response, Error> {
         let endpoint = call.endpoint;
         let url = format!("{}{}", self.inner.base_url, call.render_path());
-        let mut request =
-            self.inner.http.request(endpoint.method.to_reqwest(), url).bearer_auth(bearer.expose()).query(&call.query);
+        let mut request = self.inner.http.request(endpoint.method.to_reqwest(), url).bearer_auth(bearer.expose());
+        if !call.query.is_empty() {
+            request = request.query(&call.query);
+        }
         let streamed = endpoint.response == ResponseKind::Binary || matches!(call.body, CallBody::Multipart(_));
         if let (Some(t), false) = (self.inner.timeout, streamed) {
             request = request.timeout(t);

@@ -64,6 +64,11 @@ fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
 }
 
 /// The request builder: fields, optional setters, `send`, and `stream` for paged endpoints.
+///
+/// `call`, `send` and `stream` are `#[inline]`: their machine code (the validation and the
+/// `send` future) is then generated in the crate that calls them, for the endpoints it
+/// calls, instead of for every endpoint when the client crate is built (synthetic 100
+/// endpoints: debug build 3.1 -> 2.7 s).
 pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     let name = format_ident!("{}Request", stem(e));
     let error = format_ident!("{}Error", stem(e));
@@ -94,6 +99,7 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
         impl #name {
             #(#setters)*
             /// The prepared call, validated against the spec's constraints.
+            #[inline]
             fn call(&self) -> rt::Call {
                 let mut call = rt::Call::new(&endpoints::#descriptor);
                 #found = rt::Violations::new();
@@ -210,6 +216,7 @@ fn send(e: &Endpoint, error: &Ident) -> TokenStream {
             let data = type_ident(data);
             quote! {
                 /// Sends the request and decodes the answer.
+                #[inline]
                 pub async fn send(self) -> Result<#data, #error> {
                     let call = self.call();
                     self.client.send_json::<#data>(call).await.map_err(#error::from)
@@ -218,14 +225,16 @@ fn send(e: &Endpoint, error: &Ident) -> TokenStream {
         }
         Response::Empty => quote! {
             /// Sends the request.
-            pub async fn send(self) -> Result<(), #error> {
+            #[inline]
+                pub async fn send(self) -> Result<(), #error> {
                 let call = self.call();
                 self.client.send_json::<rt::Empty>(call).await.map(|_| ()).map_err(#error::from)
             }
         },
         Response::Binary => quote! {
             /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`).
-            pub async fn send(self) -> Result<rt::Download, #error> {
+            #[inline]
+                pub async fn send(self) -> Result<rt::Download, #error> {
                 let call = self.call();
                 self.client.send_download(call).await.map_err(#error::from)
             }
@@ -241,6 +250,7 @@ fn stream(e: &Endpoint, error: &Ident) -> Option<TokenStream> {
         /// Every item of every page, fetched one page at a time as the stream is polled.
         /// Starts at the `page_token` set on the request (to resume), else at the first page.
         /// Ends when the server sends no `page_token`; fails if it repeats one.
+        #[inline]
         pub fn stream(self) -> impl rt::Stream<Item = Result<#item, #error>> {
             rt::paging::items(&endpoints::#descriptor, self, |mut request: Self, token: Option<String>| {
                 // `None` asks for the request's own first page.
