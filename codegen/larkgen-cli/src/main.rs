@@ -73,15 +73,7 @@ fn specs_or_default(specs: Vec<PathBuf>) -> Vec<PathBuf> {
     if !specs.is_empty() {
         return specs;
     }
-    let mut found: Vec<PathBuf> = std::fs::read_dir("spec")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-        .collect();
-    found.sort();
-    found
+    larkgen::spec_files(Path::new("spec"))
 }
 
 fn report(diags: &larkgen::Diagnostics) {

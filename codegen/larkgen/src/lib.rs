@@ -39,6 +39,20 @@ pub struct Checked {
     pub inputs: Vec<PathBuf>,
 }
 
+/// The spec files of a directory (`*.yaml`, `*.yml`), sorted: what `larkgen generate`
+/// reads from `spec/` when no file is named. An unreadable directory has none.
+pub fn spec_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    found.sort();
+    found
+}
+
 /// Loads and validates spec files; diagnostics name files relative to `base`.
 pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
     let (api, diagnostics, inputs) = valid::check(load::Files::Disk, paths, base);
