@@ -492,7 +492,12 @@ impl Client {
 
             // The resend after a token refresh is not counted against the attempts.
             let counted = sent - u32::from(refreshed);
-            let (wait, throttled) = match classify(endpoint, &err, head.as_ref(), policy) {
+            let next = classify(endpoint, &err, head.as_ref(), policy);
+            if let (Some(key), Next::Throttled(Ok(pause) | Err(pause))) = (&key, &next) {
+                // Every caller of this endpoint holds off, not only this one.
+                inner.limiter.server_throttled(key, *pause);
+            }
+            let (wait, throttled) = match next {
                 Next::Stop => {
                     tracing::debug!(attempts = sent, error = %err, "call failed");
                     return Err(err);

@@ -130,6 +130,14 @@ pub trait RateLimiter: Send + Sync + fmt::Debug + 'static {
         limits: Limits,
         max_wait: Option<Duration>,
     ) -> BoxFuture<'a, Result<Slot, Duration>>;
+
+    /// The server refused a request of `key` as over its limit (HTTP 429 or code 99991400)
+    /// and asked for `pause` (its reset header, else the retry policy's default wait). A
+    /// shared limiter should give no slot for `key` before then, so that the endpoint's other
+    /// callers wait too instead of each meeting a 429 of their own. The default does nothing.
+    fn server_throttled(&self, key: &str, pause: Duration) {
+        let _ = (key, pause);
+    }
 }
 
 /// Default margin added to every window.
@@ -146,6 +154,8 @@ struct KeyState {
     /// Requests let go, in the order of their slots (and ids); completed ones are pruned once
     /// they cannot constrain anything.
     sent: VecDeque<Sent>,
+    /// No slot before this instant: the server said the key is over its limit.
+    paused_until: Option<Instant>,
     /// How many of `sent` are still in flight (kept, not counted, so that a busy key with
     /// thousands of recent requests costs the same per call as an idle one).
     in_flight: usize,
@@ -211,6 +221,7 @@ impl InProcessLimiter {
         keys.entry(key.to_owned())
             .or_insert_with(|| KeyState {
                 sent: VecDeque::new(),
+                paused_until: None,
                 in_flight: 0,
                 next_id: 0,
                 released: Arc::new(Notify::new()),
@@ -230,6 +241,11 @@ impl InProcessLimiter {
             state.sent.pop_front();
         }
         let mut slot = now;
+        match state.paused_until {
+            Some(until) if until > now => slot = until,
+            Some(_) => state.paused_until = None,
+            None => {}
+        }
         if let Some(last) = state.sent.back() {
             // First come, first served: never a slot before one already given.
             slot = slot.max(last.slot);
@@ -323,6 +339,15 @@ impl RateLimiter for InProcessLimiter {
             }
         })
     }
+
+    fn server_throttled(&self, key: &str, pause: Duration) {
+        let until = Instant::now() + pause;
+        self.released(key); // creates the key's state if needed
+        let mut keys = lock(&self.keys);
+        if let Some(state) = keys.get_mut(key) {
+            state.paused_until = Some(state.paused_until.map_or(until, |p| p.max(until)));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -367,6 +392,21 @@ mod tests {
                 assert!(slot.is_ok(), "a free slot");
             }
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_server_throttle_pauses_the_key_for_every_caller() {
+        let limiter = InProcessLimiter::new();
+        let l = limits(Some(50), None);
+        assert_eq!(take(&limiter, "k", l, None).await, Ok(Duration::ZERO));
+        limiter.server_throttled("k", Duration::from_secs(2));
+        limiter.server_throttled("k", Duration::from_secs(1)); // a shorter pause does not shorten it
+        // Bounded waiters are told when to come back; others wait out the pause.
+        assert_eq!(take(&limiter, "k", l, Some(Duration::from_millis(500))).await, Err(Duration::from_secs(2)));
+        assert_eq!(take(&limiter, "k", l, None).await, Ok(Duration::from_secs(2)));
+        // Then slots flow again, and other keys never paused.
+        assert_eq!(take(&limiter, "k", l, None).await, Ok(Duration::ZERO));
+        assert_eq!(take(&limiter, "other", l, None).await, Ok(Duration::ZERO));
     }
 
     #[tokio::test(start_paused = true)]

@@ -524,6 +524,44 @@ async fn a_429_with_a_reset_header_waits_that_long_then_resends_even_a_post() {
     assert!(elapsed < Duration::from_millis(1800), "{elapsed:?}");
 }
 
+/// A limiter that always has a slot and records what the server's throttling told it.
+#[derive(Debug, Default)]
+struct ThrottleSpy(std::sync::Mutex<Vec<(String, Duration)>>);
+
+impl runtime::RateLimiter for ThrottleSpy {
+    fn acquire<'a>(
+        &'a self,
+        _key: &'a str,
+        _limits: runtime::Limits,
+        _max_wait: Option<Duration>,
+    ) -> futures_util::future::BoxFuture<'a, Result<runtime::Slot, Duration>> {
+        Box::pin(async { Ok(runtime::Slot::new(Duration::ZERO)) })
+    }
+
+    fn server_throttled(&self, key: &str, pause: Duration) {
+        self.0.lock().unwrap().push((key.to_owned(), pause));
+    }
+}
+
+#[tokio::test]
+async fn a_429_pauses_the_shared_limiter_for_every_caller_of_the_endpoint() {
+    let server = sequence_server(vec![throttled(Some("1")), lark_ok(json!({ "entity": { "id": "e1" } }))]).await;
+    let spy = Arc::new(ThrottleSpy::default());
+    let client = lark_client::builder()
+        .base_url(server.uri())
+        .app_credentials(APP_ID, APP_SECRET)
+        .retry(fast())
+        .rate_limiter(spy.clone())
+        .build()
+        .expect("client builds");
+    create_entity(&client).await.expect("second attempt");
+    let told = spy.0.lock().unwrap().clone();
+    let [(key, pause)] = told.as_slice() else { panic!("told once, got {told:?}") };
+    assert_eq!(key, &format!("{APP_ID}:baike.v1:entity.create"));
+    // The reset header's 1 s, plus the retry policy's jitter (at most a quarter of 5 ms here).
+    assert!(*pause >= Duration::from_secs(1) && *pause <= Duration::from_millis(1002), "{pause:?}");
+}
+
 #[tokio::test]
 async fn a_429_without_a_reset_header_waits_the_default() {
     let server = sequence_server(vec![throttled(None), throttled(None), classifications()]).await;
