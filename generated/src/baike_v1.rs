@@ -1293,7 +1293,7 @@ pub struct DisplayStatus {
     pub allow_search: bool,
 }
 rt::json_object!(
-    DisplayStatus { allow_highlight : "allow_highlight" required, allow_search :
+    DisplayStatus { allow_highlight = "allow_highlight" required, allow_search =
     "allow_search" required, }
 );
 impl DisplayStatus {
@@ -1320,7 +1320,7 @@ pub struct Term {
     pub display_status: DisplayStatus,
 }
 rt::json_object!(
-    Term { key : "key" required, display_status : "display_status" required, }
+    Term { key = "key" required, display_status = "display_status" required, }
 );
 impl Term {
     /// A `Term` with its required fields; the optional ones start unset.
@@ -1361,7 +1361,7 @@ pub struct Referer {
     pub url: Option<String>,
 }
 rt::json_object!(
-    Referer { id : "id" optional, title : "title" optional, url : "url" optional, }
+    Referer { id = "id" optional, title = "title" optional, url = "url" optional, }
 );
 impl rt::Validate for Referer {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
@@ -1372,7 +1372,7 @@ pub struct Abbreviation {
     /// Id of the related entry.
     pub id: Option<EntityId>,
 }
-rt::json_object!(Abbreviation { id : "id" optional, });
+rt::json_object!(Abbreviation { id = "id" optional, });
 impl rt::Validate for Abbreviation {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -1387,7 +1387,7 @@ pub struct Classification {
     pub father_id: Option<ClassificationId>,
 }
 rt::json_object!(
-    Classification { id : "id" required, name : "name" optional, father_id : "father_id"
+    Classification { id = "id" required, name = "name" optional, father_id = "father_id"
     optional, }
 );
 impl Classification {
@@ -1410,7 +1410,7 @@ pub struct BaikeImage {
     /// The `file_token` returned by `file.upload`.
     pub token: FileToken,
 }
-rt::json_object!(BaikeImage { token : "token" required, });
+rt::json_object!(BaikeImage { token = "token" required, });
 impl BaikeImage {
     /// A `BaikeImage` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1442,9 +1442,9 @@ pub struct RelatedMeta {
     pub images: Option<Vec<BaikeImage>>,
 }
 rt::json_object!(
-    RelatedMeta { users : "users" optional, chats : "chats" optional, docs : "docs"
-    optional, oncalls : "oncalls" optional, links : "links" optional, abbreviations :
-    "abbreviations" optional, classifications : "classifications" optional, images :
+    RelatedMeta { users = "users" optional, chats = "chats" optional, docs = "docs"
+    optional, oncalls = "oncalls" optional, links = "links" optional, abbreviations =
+    "abbreviations" optional, classifications = "classifications" optional, images =
     "images" optional, }
 );
 impl rt::Validate for RelatedMeta {
@@ -1463,7 +1463,7 @@ pub struct OuterInfo {
     pub outer_id: String,
 }
 rt::json_object!(
-    OuterInfo { provider : "provider" required, outer_id : "outer_id" required, }
+    OuterInfo { provider = "provider" required, outer_id = "outer_id" required, }
 );
 impl OuterInfo {
     /// A `OuterInfo` with its required fields; the optional ones start unset.
@@ -1510,7 +1510,7 @@ pub struct Statistics {
     pub dislike_count: i64,
 }
 rt::json_object!(
-    Statistics { like_count : "like_count" required, dislike_count : "dislike_count"
+    Statistics { like_count = "like_count" required, dislike_count = "dislike_count"
     required, }
 );
 impl Statistics {
@@ -1556,12 +1556,12 @@ pub struct Entity {
     pub full_names: Option<Vec<Term>>,
 }
 rt::json_object!(
-    Entity { id : "id" optional, main_keys : "main_keys" required, aliases : "aliases"
-    optional, description : "description" optional, creator : "creator" optional,
-    create_time : "create_time" optional, updater : "updater" optional, update_time :
-    "update_time" optional, related_meta : "related_meta" optional, statistics :
-    "statistics" optional, outer_info : "outer_info" optional, rich_text : "rich_text"
-    optional, source : "source" optional, full_names : "full_names" optional, }
+    Entity { id = "id" optional, main_keys = "main_keys" required, aliases = "aliases"
+    optional, description = "description" optional, creator = "creator" optional,
+    create_time = "create_time" optional, updater = "updater" optional, update_time =
+    "update_time" optional, related_meta = "related_meta" optional, statistics =
+    "statistics" optional, outer_info = "outer_info" optional, rich_text = "rich_text"
+    optional, source = "source" optional, full_names = "full_names" optional, }
 );
 impl Entity {
     /// A `Entity` with its required fields; the optional ones start unset.
@@ -1613,7 +1613,7 @@ pub struct UserRef {
     /// What the user is to the entry.
     pub title: Option<String>,
 }
-rt::json_object!(UserRef { id : "id" required, title : "title" optional, });
+rt::json_object!(UserRef { id = "id" required, title = "title" optional, });
 impl UserRef {
     /// A `UserRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1633,7 +1633,7 @@ pub struct ChatRef {
     /// Open chat id (`oc_...`).
     pub id: String,
 }
-rt::json_object!(ChatRef { id : "id" required, });
+rt::json_object!(ChatRef { id = "id" required, });
 impl ChatRef {
     /// A `ChatRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1650,7 +1650,7 @@ pub struct OncallRef {
     /// On-call group id.
     pub id: String,
 }
-rt::json_object!(OncallRef { id : "id" required, });
+rt::json_object!(OncallRef { id = "id" required, });
 impl OncallRef {
     /// A `OncallRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1669,7 +1669,7 @@ pub struct LinkRef {
     /// URL.
     pub url: Option<String>,
 }
-rt::json_object!(LinkRef { title : "title" optional, url : "url" optional, });
+rt::json_object!(LinkRef { title = "title" optional, url = "url" optional, });
 impl rt::Validate for LinkRef {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -1679,7 +1679,7 @@ pub struct AbbreviationRef {
     /// Id of the related entry.
     pub id: Option<EntityId>,
 }
-rt::json_object!(AbbreviationRef { id : "id" optional, });
+rt::json_object!(AbbreviationRef { id = "id" optional, });
 impl rt::Validate for AbbreviationRef {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -1692,7 +1692,7 @@ pub struct ClassificationRef {
     pub father_id: Option<ClassificationId>,
 }
 rt::json_object!(
-    ClassificationRef { id : "id" required, father_id : "father_id" optional, }
+    ClassificationRef { id = "id" required, father_id = "father_id" optional, }
 );
 impl ClassificationRef {
     /// A `ClassificationRef` with its required fields; the optional ones start unset.
@@ -1730,9 +1730,9 @@ pub struct RelatedMetaInput {
     pub images: Option<Vec<BaikeImage>>,
 }
 rt::json_object!(
-    RelatedMetaInput { users : "users" optional, chats : "chats" optional, docs : "docs"
-    optional, oncalls : "oncalls" optional, links : "links" optional, abbreviations :
-    "abbreviations" optional, classifications : "classifications" optional, images :
+    RelatedMetaInput { users = "users" optional, chats = "chats" optional, docs = "docs"
+    optional, oncalls = "oncalls" optional, links = "links" optional, abbreviations =
+    "abbreviations" optional, classifications = "classifications" optional, images =
     "images" optional, }
 );
 impl rt::Validate for RelatedMetaInput {
@@ -1765,9 +1765,9 @@ pub struct EntityBody {
     pub rich_text: Option<String>,
 }
 rt::json_object!(
-    EntityBody { main_keys : "main_keys" required, aliases : "aliases" optional,
-    description : "description" optional, related_meta : "related_meta" optional,
-    outer_info : "outer_info" optional, rich_text : "rich_text" optional, }
+    EntityBody { main_keys = "main_keys" required, aliases = "aliases" optional,
+    description = "description" optional, related_meta = "related_meta" optional,
+    outer_info = "outer_info" optional, rich_text = "rich_text" optional, }
 );
 impl EntityBody {
     /// A `EntityBody` with its required fields; the optional ones start unset.
@@ -1867,9 +1867,9 @@ pub struct DraftCreateBody {
     pub rich_text: Option<String>,
 }
 rt::json_object!(
-    DraftCreateBody { id : "id" optional, main_keys : "main_keys" required, aliases :
-    "aliases" optional, description : "description" optional, related_meta :
-    "related_meta" optional, outer_info : "outer_info" optional, rich_text : "rich_text"
+    DraftCreateBody { id = "id" optional, main_keys = "main_keys" required, aliases =
+    "aliases" optional, description = "description" optional, related_meta =
+    "related_meta" optional, outer_info = "outer_info" optional, rich_text = "rich_text"
     optional, }
 );
 impl DraftCreateBody {
@@ -1969,9 +1969,9 @@ pub struct DraftUpdateBody {
     pub rich_text: Option<String>,
 }
 rt::json_object!(
-    DraftUpdateBody { id : "id" optional, main_keys : "main_keys" required, aliases :
-    "aliases" optional, description : "description" optional, related_meta :
-    "related_meta" optional, rich_text : "rich_text" optional, }
+    DraftUpdateBody { id = "id" optional, main_keys = "main_keys" required, aliases =
+    "aliases" optional, description = "description" optional, related_meta =
+    "related_meta" optional, rich_text = "rich_text" optional, }
 );
 impl DraftUpdateBody {
     /// A `DraftUpdateBody` with its required fields; the optional ones start unset.
@@ -2047,7 +2047,7 @@ pub struct Draft {
     /// Entry content.
     pub entity: Option<Entity>,
 }
-rt::json_object!(Draft { draft_id : "draft_id" optional, entity : "entity" optional, });
+rt::json_object!(Draft { draft_id = "draft_id" optional, entity = "entity" optional, });
 impl rt::Validate for Draft {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         rt::Validate::validate(&self.entity, &rt::validate::join(path, "entity"), out);
@@ -2062,7 +2062,7 @@ pub struct MatchInfo {
     pub r#type: Option<MatchType>,
 }
 rt::json_object!(
-    MatchInfo { entity_id : "entity_id" optional, r#type : "type" optional, }
+    MatchInfo { entity_id = "entity_id" optional, r#type = "type" optional, }
 );
 impl rt::Validate for MatchInfo {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
@@ -2075,7 +2075,7 @@ pub struct Span {
     /// End offset.
     pub end: i64,
 }
-rt::json_object!(Span { start : "start" required, end : "end" required, });
+rt::json_object!(Span { start = "start" required, end = "end" required, });
 impl Span {
     /// A `Span` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2097,7 +2097,7 @@ pub struct Phrase {
     pub span: Span,
 }
 rt::json_object!(
-    Phrase { name : "name" required, entity_ids : "entity_ids" required, span : "span"
+    Phrase { name = "name" required, entity_ids = "entity_ids" required, span = "span"
     required, }
 );
 impl Phrase {
@@ -2126,7 +2126,7 @@ pub struct EntityWord {
     /// Suggested aliases.
     pub aliases: Option<Vec<String>>,
 }
-rt::json_object!(EntityWord { name : "name" required, aliases : "aliases" optional, });
+rt::json_object!(EntityWord { name = "name" required, aliases = "aliases" optional, });
 impl EntityWord {
     /// A `EntityWord` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2149,7 +2149,7 @@ pub struct ClassificationFilter {
     pub exclude: Option<Vec<ClassificationId>>,
 }
 rt::json_object!(
-    ClassificationFilter { include : "include" optional, exclude : "exclude" optional, }
+    ClassificationFilter { include = "include" optional, exclude = "exclude" optional, }
 );
 impl rt::Validate for ClassificationFilter {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
@@ -2162,7 +2162,7 @@ pub struct EntityMatchBody {
     /// Constraints: at least 1 characters; at most 100 characters.
     pub word: String,
 }
-rt::json_object!(EntityMatchBody { word : "word" required, });
+rt::json_object!(EntityMatchBody { word = "word" required, });
 impl EntityMatchBody {
     /// A `EntityMatchBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2200,8 +2200,8 @@ pub struct EntitySearchBody {
     pub creators: Option<Vec<String>>,
 }
 rt::json_object!(
-    EntitySearchBody { query : "query" optional, classification_filter :
-    "classification_filter" optional, sources : "sources" optional, creators : "creators"
+    EntitySearchBody { query = "query" optional, classification_filter =
+    "classification_filter" optional, sources = "sources" optional, creators = "creators"
     optional, }
 );
 impl rt::Validate for EntitySearchBody {
@@ -2227,7 +2227,7 @@ pub struct EntityHighlightBody {
     /// Constraints: at least 1 characters; at most 1000 characters.
     pub text: String,
 }
-rt::json_object!(EntityHighlightBody { text : "text" required, });
+rt::json_object!(EntityHighlightBody { text = "text" required, });
 impl EntityHighlightBody {
     /// A `EntityHighlightBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2258,7 +2258,7 @@ pub struct EntityExtractBody {
     /// Constraints: at most 128 characters.
     pub text: Option<String>,
 }
-rt::json_object!(EntityExtractBody { text : "text" optional, });
+rt::json_object!(EntityExtractBody { text = "text" optional, });
 impl rt::Validate for EntityExtractBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.text(
@@ -2333,7 +2333,7 @@ pub struct ClassificationListData {
     pub page_token: Option<String>,
 }
 rt::json_object!(
-    ClassificationListData { items : "items" optional, page_token : "page_token"
+    ClassificationListData { items = "items" optional, page_token = "page_token"
     optional, }
 );
 impl rt::Validate for ClassificationListData {
@@ -2345,7 +2345,7 @@ pub struct DraftData {
     /// The draft.
     pub draft: Draft,
 }
-rt::json_object!(DraftData { draft : "draft" required, });
+rt::json_object!(DraftData { draft = "draft" required, });
 impl DraftData {
     /// A `DraftData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2364,7 +2364,7 @@ pub struct EntityData {
     /// The entry.
     pub entity: Entity,
 }
-rt::json_object!(EntityData { entity : "entity" required, });
+rt::json_object!(EntityData { entity = "entity" required, });
 impl EntityData {
     /// A `EntityData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2386,7 +2386,7 @@ pub struct EntityListData {
     pub page_token: Option<String>,
 }
 rt::json_object!(
-    EntityListData { entities : "entities" optional, page_token : "page_token" optional,
+    EntityListData { entities = "entities" optional, page_token = "page_token" optional,
     }
 );
 impl rt::Validate for EntityListData {
@@ -2404,7 +2404,7 @@ pub struct EntityMatchData {
     /// Matching entries.
     pub results: Option<Vec<MatchInfo>>,
 }
-rt::json_object!(EntityMatchData { results : "results" optional, });
+rt::json_object!(EntityMatchData { results = "results" optional, });
 impl rt::Validate for EntityMatchData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -2414,7 +2414,7 @@ pub struct EntityHighlightData {
     /// Entry mentions found.
     pub phrases: Option<Vec<Phrase>>,
 }
-rt::json_object!(EntityHighlightData { phrases : "phrases" optional, });
+rt::json_object!(EntityHighlightData { phrases = "phrases" optional, });
 impl rt::Validate for EntityHighlightData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -2424,7 +2424,7 @@ pub struct EntityExtractData {
     /// Candidate entries.
     pub entity_word: Option<Vec<EntityWord>>,
 }
-rt::json_object!(EntityExtractData { entity_word : "entity_word" optional, });
+rt::json_object!(EntityExtractData { entity_word = "entity_word" optional, });
 impl rt::Validate for EntityExtractData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -2434,7 +2434,7 @@ pub struct FileUploadData {
     /// Token of the uploaded image.
     pub file_token: FileToken,
 }
-rt::json_object!(FileUploadData { file_token : "file_token" required, });
+rt::json_object!(FileUploadData { file_token = "file_token" required, });
 impl FileUploadData {
     /// A `FileUploadData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]

@@ -1448,7 +1448,7 @@ pub struct DisplayStatus {
     pub allow_search: bool,
 }
 rt::json_object!(
-    DisplayStatus { allow_highlight : "allow_highlight" required, allow_search :
+    DisplayStatus { allow_highlight = "allow_highlight" required, allow_search =
     "allow_search" required, }
 );
 impl DisplayStatus {
@@ -1475,7 +1475,7 @@ pub struct Term {
     pub display_status: DisplayStatus,
 }
 rt::json_object!(
-    Term { key : "key" required, display_status : "display_status" required, }
+    Term { key = "key" required, display_status = "display_status" required, }
 );
 impl Term {
     /// A `Term` with its required fields; the optional ones start unset.
@@ -1520,8 +1520,8 @@ pub struct I18nEntryDesc {
     pub rich_text: Option<String>,
 }
 rt::json_object!(
-    I18nEntryDesc { language : "language" required, description : "description" optional,
-    rich_text : "rich_text" optional, }
+    I18nEntryDesc { language = "language" required, description = "description" optional,
+    rich_text = "rich_text" optional, }
 );
 impl I18nEntryDesc {
     /// A `I18nEntryDesc` with its required fields; the optional ones start unset.
@@ -1569,7 +1569,7 @@ pub struct I18nClsName {
     pub name: String,
 }
 rt::json_object!(
-    I18nClsName { language : "language" required, name : "name" required, }
+    I18nClsName { language = "language" required, name = "name" required, }
 );
 impl I18nClsName {
     /// A `I18nClsName` with its required fields; the optional ones start unset.
@@ -1595,7 +1595,7 @@ pub struct Referer {
     pub url: Option<String>,
 }
 rt::json_object!(
-    Referer { id : "id" optional, title : "title" optional, url : "url" optional, }
+    Referer { id = "id" optional, title = "title" optional, url = "url" optional, }
 );
 impl rt::Validate for Referer {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
@@ -1606,7 +1606,7 @@ pub struct Abbreviation {
     /// Id of the related entry.
     pub id: Option<EntityId>,
 }
-rt::json_object!(Abbreviation { id : "id" optional, });
+rt::json_object!(Abbreviation { id = "id" optional, });
 impl rt::Validate for Abbreviation {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -1623,8 +1623,8 @@ pub struct Classification {
     pub i18n_names: Option<Vec<I18nClsName>>,
 }
 rt::json_object!(
-    Classification { id : "id" required, name : "name" optional, father_id : "father_id"
-    optional, i18n_names : "i18n_names" optional, }
+    Classification { id = "id" required, name = "name" optional, father_id = "father_id"
+    optional, i18n_names = "i18n_names" optional, }
 );
 impl Classification {
     /// A `Classification` with its required fields; the optional ones start unset.
@@ -1647,7 +1647,7 @@ pub struct BaikeImage {
     /// The `file_token` returned by `file.upload`.
     pub token: FileToken,
 }
-rt::json_object!(BaikeImage { token : "token" required, });
+rt::json_object!(BaikeImage { token = "token" required, });
 impl BaikeImage {
     /// A `BaikeImage` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1679,9 +1679,9 @@ pub struct RelatedMeta {
     pub images: Option<Vec<BaikeImage>>,
 }
 rt::json_object!(
-    RelatedMeta { users : "users" optional, chats : "chats" optional, docs : "docs"
-    optional, oncalls : "oncalls" optional, links : "links" optional, abbreviations :
-    "abbreviations" optional, classifications : "classifications" optional, images :
+    RelatedMeta { users = "users" optional, chats = "chats" optional, docs = "docs"
+    optional, oncalls = "oncalls" optional, links = "links" optional, abbreviations =
+    "abbreviations" optional, classifications = "classifications" optional, images =
     "images" optional, }
 );
 impl rt::Validate for RelatedMeta {
@@ -1700,7 +1700,7 @@ pub struct OuterInfo {
     pub outer_id: String,
 }
 rt::json_object!(
-    OuterInfo { provider : "provider" required, outer_id : "outer_id" required, }
+    OuterInfo { provider = "provider" required, outer_id = "outer_id" required, }
 );
 impl OuterInfo {
     /// A `OuterInfo` with its required fields; the optional ones start unset.
@@ -1747,7 +1747,7 @@ pub struct Statistics {
     pub dislike_count: i64,
 }
 rt::json_object!(
-    Statistics { like_count : "like_count" required, dislike_count : "dislike_count"
+    Statistics { like_count = "like_count" required, dislike_count = "dislike_count"
     required, }
 );
 impl Statistics {
@@ -1793,12 +1793,12 @@ pub struct Entity {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    Entity { id : "id" optional, main_keys : "main_keys" required, aliases : "aliases"
-    optional, description : "description" optional, creator : "creator" optional,
-    create_time : "create_time" optional, updater : "updater" optional, update_time :
-    "update_time" optional, related_meta : "related_meta" optional, statistics :
-    "statistics" optional, outer_info : "outer_info" optional, rich_text : "rich_text"
-    optional, source : "source" optional, i18n_descs : "i18n_descs" optional, }
+    Entity { id = "id" optional, main_keys = "main_keys" required, aliases = "aliases"
+    optional, description = "description" optional, creator = "creator" optional,
+    create_time = "create_time" optional, updater = "updater" optional, update_time =
+    "update_time" optional, related_meta = "related_meta" optional, statistics =
+    "statistics" optional, outer_info = "outer_info" optional, rich_text = "rich_text"
+    optional, source = "source" optional, i18n_descs = "i18n_descs" optional, }
 );
 impl Entity {
     /// A `Entity` with its required fields; the optional ones start unset.
@@ -1850,7 +1850,7 @@ pub struct UserRef {
     /// What the user is to the entry.
     pub title: Option<String>,
 }
-rt::json_object!(UserRef { id : "id" required, title : "title" optional, });
+rt::json_object!(UserRef { id = "id" required, title = "title" optional, });
 impl UserRef {
     /// A `UserRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1870,7 +1870,7 @@ pub struct ChatRef {
     /// Open chat id (`oc_...`).
     pub id: String,
 }
-rt::json_object!(ChatRef { id : "id" required, });
+rt::json_object!(ChatRef { id = "id" required, });
 impl ChatRef {
     /// A `ChatRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1887,7 +1887,7 @@ pub struct OncallRef {
     /// On-call group id.
     pub id: String,
 }
-rt::json_object!(OncallRef { id : "id" required, });
+rt::json_object!(OncallRef { id = "id" required, });
 impl OncallRef {
     /// A `OncallRef` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -1906,7 +1906,7 @@ pub struct LinkRef {
     /// URL (`http(s)://`, `ftp://` or `file://`).
     pub url: Option<String>,
 }
-rt::json_object!(LinkRef { title : "title" optional, url : "url" optional, });
+rt::json_object!(LinkRef { title = "title" optional, url = "url" optional, });
 impl rt::Validate for LinkRef {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -1916,7 +1916,7 @@ pub struct AbbreviationRef {
     /// Id of the related entry.
     pub id: Option<EntityId>,
 }
-rt::json_object!(AbbreviationRef { id : "id" optional, });
+rt::json_object!(AbbreviationRef { id = "id" optional, });
 impl rt::Validate for AbbreviationRef {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -1929,7 +1929,7 @@ pub struct ClassificationRef {
     pub father_id: Option<ClassificationId>,
 }
 rt::json_object!(
-    ClassificationRef { id : "id" required, father_id : "father_id" optional, }
+    ClassificationRef { id = "id" required, father_id = "father_id" optional, }
 );
 impl ClassificationRef {
     /// A `ClassificationRef` with its required fields; the optional ones start unset.
@@ -1967,9 +1967,9 @@ pub struct RelatedMetaInput {
     pub images: Option<Vec<BaikeImage>>,
 }
 rt::json_object!(
-    RelatedMetaInput { users : "users" optional, chats : "chats" optional, docs : "docs"
-    optional, oncalls : "oncalls" optional, links : "links" optional, abbreviations :
-    "abbreviations" optional, classifications : "classifications" optional, images :
+    RelatedMetaInput { users = "users" optional, chats = "chats" optional, docs = "docs"
+    optional, oncalls = "oncalls" optional, links = "links" optional, abbreviations =
+    "abbreviations" optional, classifications = "classifications" optional, images =
     "images" optional, }
 );
 impl rt::Validate for RelatedMetaInput {
@@ -2006,9 +2006,9 @@ pub struct EntityBody {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    EntityBody { main_keys : "main_keys" required, aliases : "aliases" optional,
-    description : "description" optional, related_meta : "related_meta" optional,
-    outer_info : "outer_info" optional, rich_text : "rich_text" optional, i18n_descs :
+    EntityBody { main_keys = "main_keys" required, aliases = "aliases" optional,
+    description = "description" optional, related_meta = "related_meta" optional,
+    outer_info = "outer_info" optional, rich_text = "rich_text" optional, i18n_descs =
     "i18n_descs" optional, }
 );
 impl EntityBody {
@@ -2126,10 +2126,10 @@ pub struct DraftCreateBody {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    DraftCreateBody { id : "id" optional, main_keys : "main_keys" required, aliases :
-    "aliases" optional, description : "description" optional, related_meta :
-    "related_meta" optional, outer_info : "outer_info" optional, rich_text : "rich_text"
-    optional, i18n_descs : "i18n_descs" optional, }
+    DraftCreateBody { id = "id" optional, main_keys = "main_keys" required, aliases =
+    "aliases" optional, description = "description" optional, related_meta =
+    "related_meta" optional, outer_info = "outer_info" optional, rich_text = "rich_text"
+    optional, i18n_descs = "i18n_descs" optional, }
 );
 impl DraftCreateBody {
     /// A `DraftCreateBody` with its required fields; the optional ones start unset.
@@ -2245,9 +2245,9 @@ pub struct DraftUpdateBody {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    DraftUpdateBody { id : "id" optional, main_keys : "main_keys" required, aliases :
-    "aliases" optional, description : "description" optional, related_meta :
-    "related_meta" optional, rich_text : "rich_text" optional, i18n_descs : "i18n_descs"
+    DraftUpdateBody { id = "id" optional, main_keys = "main_keys" required, aliases =
+    "aliases" optional, description = "description" optional, related_meta =
+    "related_meta" optional, rich_text = "rich_text" optional, i18n_descs = "i18n_descs"
     optional, }
 );
 impl DraftUpdateBody {
@@ -2337,7 +2337,7 @@ pub struct Draft {
     /// Entry content.
     pub entity: Option<Entity>,
 }
-rt::json_object!(Draft { draft_id : "draft_id" optional, entity : "entity" optional, });
+rt::json_object!(Draft { draft_id = "draft_id" optional, entity = "entity" optional, });
 impl rt::Validate for Draft {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         rt::Validate::validate(&self.entity, &rt::validate::join(path, "entity"), out);
@@ -2352,7 +2352,7 @@ pub struct MatchInfo {
     pub r#type: Option<MatchType>,
 }
 rt::json_object!(
-    MatchInfo { entity_id : "entity_id" optional, r#type : "type" optional, }
+    MatchInfo { entity_id = "entity_id" optional, r#type = "type" optional, }
 );
 impl rt::Validate for MatchInfo {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
@@ -2365,7 +2365,7 @@ pub struct Span {
     /// End offset.
     pub end: i64,
 }
-rt::json_object!(Span { start : "start" required, end : "end" required, });
+rt::json_object!(Span { start = "start" required, end = "end" required, });
 impl Span {
     /// A `Span` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2387,7 +2387,7 @@ pub struct Phrase {
     pub span: Span,
 }
 rt::json_object!(
-    Phrase { name : "name" required, entity_ids : "entity_ids" required, span : "span"
+    Phrase { name = "name" required, entity_ids = "entity_ids" required, span = "span"
     required, }
 );
 impl Phrase {
@@ -2417,7 +2417,7 @@ pub struct ClassificationFilter {
     pub exclude: Option<Vec<ClassificationId>>,
 }
 rt::json_object!(
-    ClassificationFilter { include : "include" optional, exclude : "exclude" optional, }
+    ClassificationFilter { include = "include" optional, exclude = "exclude" optional, }
 );
 impl rt::Validate for ClassificationFilter {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
@@ -2430,7 +2430,7 @@ pub struct EntityMatchBody {
     /// Constraints: at least 1 characters; at most 100 characters.
     pub word: String,
 }
-rt::json_object!(EntityMatchBody { word : "word" required, });
+rt::json_object!(EntityMatchBody { word = "word" required, });
 impl EntityMatchBody {
     /// A `EntityMatchBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2468,8 +2468,8 @@ pub struct EntitySearchBody {
     pub creators: Option<Vec<String>>,
 }
 rt::json_object!(
-    EntitySearchBody { query : "query" optional, classification_filter :
-    "classification_filter" optional, sources : "sources" optional, creators : "creators"
+    EntitySearchBody { query = "query" optional, classification_filter =
+    "classification_filter" optional, sources = "sources" optional, creators = "creators"
     optional, }
 );
 impl rt::Validate for EntitySearchBody {
@@ -2495,7 +2495,7 @@ pub struct EntityHighlightBody {
     /// Constraints: at least 1 characters; at most 1000 characters.
     pub text: String,
 }
-rt::json_object!(EntityHighlightBody { text : "text" required, });
+rt::json_object!(EntityHighlightBody { text = "text" required, });
 impl EntityHighlightBody {
     /// A `EntityHighlightBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2576,7 +2576,7 @@ pub struct Repo {
     /// Dictionary name (e.g. 全员词库, the all-staff dictionary).
     pub name: Option<String>,
 }
-rt::json_object!(Repo { id : "id" optional, name : "name" optional, });
+rt::json_object!(Repo { id = "id" optional, name = "name" optional, });
 impl rt::Validate for Repo {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -2591,8 +2591,8 @@ pub struct ClassificationListData {
     pub has_more: Option<bool>,
 }
 rt::json_object!(
-    ClassificationListData { items : "items" optional, page_token : "page_token"
-    optional, has_more : "has_more" optional, }
+    ClassificationListData { items = "items" optional, page_token = "page_token"
+    optional, has_more = "has_more" optional, }
 );
 impl rt::Validate for ClassificationListData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
@@ -2603,7 +2603,7 @@ pub struct DraftData {
     /// The draft.
     pub draft: Draft,
 }
-rt::json_object!(DraftData { draft : "draft" required, });
+rt::json_object!(DraftData { draft = "draft" required, });
 impl DraftData {
     /// A `DraftData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2622,7 +2622,7 @@ pub struct EntityData {
     /// The entry.
     pub entity: Entity,
 }
-rt::json_object!(EntityData { entity : "entity" required, });
+rt::json_object!(EntityData { entity = "entity" required, });
 impl EntityData {
     /// A `EntityData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2646,8 +2646,8 @@ pub struct EntityListData {
     pub has_more: Option<bool>,
 }
 rt::json_object!(
-    EntityListData { entities : "entities" optional, page_token : "page_token" optional,
-    has_more : "has_more" optional, }
+    EntityListData { entities = "entities" optional, page_token = "page_token" optional,
+    has_more = "has_more" optional, }
 );
 impl rt::Validate for EntityListData {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
@@ -2664,7 +2664,7 @@ pub struct EntityMatchData {
     /// Matching entries.
     pub results: Option<Vec<MatchInfo>>,
 }
-rt::json_object!(EntityMatchData { results : "results" optional, });
+rt::json_object!(EntityMatchData { results = "results" optional, });
 impl rt::Validate for EntityMatchData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -2674,7 +2674,7 @@ pub struct EntityHighlightData {
     /// Entry mentions found.
     pub phrases: Option<Vec<Phrase>>,
 }
-rt::json_object!(EntityHighlightData { phrases : "phrases" optional, });
+rt::json_object!(EntityHighlightData { phrases = "phrases" optional, });
 impl rt::Validate for EntityHighlightData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
@@ -2684,7 +2684,7 @@ pub struct FileUploadData {
     /// Token of the uploaded image.
     pub file_token: FileToken,
 }
-rt::json_object!(FileUploadData { file_token : "file_token" required, });
+rt::json_object!(FileUploadData { file_token = "file_token" required, });
 impl FileUploadData {
     /// A `FileUploadData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
@@ -2703,7 +2703,7 @@ pub struct RepoListData {
     /// Dictionaries visible to the caller.
     pub items: Option<Vec<Repo>>,
 }
-rt::json_object!(RepoListData { items : "items" optional, });
+rt::json_object!(RepoListData { items = "items" optional, });
 impl rt::Validate for RepoListData {
     fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }

@@ -48,11 +48,11 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 }
 
 /// `Serialize` and `Deserialize` for a generated object:
-/// `json_object!(Entity { id: "id" optional, main_keys: "main_keys" required, });`
+/// `json_object!(Entity { id = "id" optional, main_keys = "main_keys" required, });`
 /// (Rust field, JSON name, `required` or `optional` — optional fields are `Option`s).
 #[macro_export]
 macro_rules! json_object {
-    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* }) => {
+    ($name:ident { $($field:ident = $wire:literal $kind:ident,)* }) => {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]
@@ -126,7 +126,7 @@ mod tests {
         main_keys: Vec<String>,
         note: Option<String>,
     }
-    crate::json_object!(Entry { id: "id" required, r#type: "type" optional, main_keys: "mainKeys" required, note: "note" optional, });
+    crate::json_object!(Entry { id = "id" required, r#type = "type" optional, main_keys = "mainKeys" required, note = "note" optional, });
 
     #[derive(Debug, PartialEq, Default)]
     struct Empty {}

@@ -63,7 +63,7 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
             let id = field_ident(&f.name);
             let wire = &f.name;
             let kind = if f.required { quote!(required) } else { quote!(optional) };
-            quote!(#id: #wire #kind,)
+            quote!(#id = #wire #kind,)
         });
         quote!(rt::json_object!(#name { #(#entries)* });)
     });
