@@ -341,37 +341,40 @@ impl Client {
     /// Sends a call and decodes the `data` of its JSON answer.
     pub async fn send_json<T: DeserializeOwned + Send + 'static>(&self, call: Call) -> Result<T, Error> {
         let (endpoint, platform) = (call.endpoint, self.inner.platform);
-        let decoded = self
-            .run(&call, &|response| {
-                Box::pin(async move {
-                    let data = envelope::decode::<T>(endpoint, platform, response).await?;
-                    Ok(Box::new(data) as Box<dyn Any + Send>)
-                })
-            })
-            .await?;
-        Ok(*decoded.downcast::<T>().expect("the handler above answers a `T`"))
+        self.run_as(&call, move |response| envelope::decode::<T>(endpoint, platform, response)).await
     }
 
     /// Sends a call whose answer is a file; the body is left unread, to be streamed.
     /// Failures before the body is handed over are retried like any call; a body cut short
     /// later is the caller's [`Error::Body`].
     pub async fn send_download(&self, call: Call) -> Result<Download, Error> {
-        let platform = self.inner.platform;
-        let endpoint = call.endpoint;
-        let download = self
-            .run(&call, &|response| {
-                Box::pin(async move {
-                    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
-                    if response.status() == reqwest::StatusCode::OK && !is_json(content_type) {
-                        Ok(Box::new(Download::new(endpoint.name, response, platform.log_id_header))
-                            as Box<dyn Any + Send>)
-                    } else {
-                        Err(envelope::decode_failure(endpoint, platform, response).await)
-                    }
-                })
+        let (endpoint, platform) = (call.endpoint, self.inner.platform);
+        self.run_as(&call, move |response| async move {
+            let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
+            if response.status() == reqwest::StatusCode::OK && !is_json(content_type) {
+                Ok(Download::new(endpoint.name, response, platform.log_id_header))
+            } else {
+                Err(envelope::decode_failure(endpoint, platform, response).await)
+            }
+        })
+        .await
+    }
+
+    /// [`Client::run`] with a typed handler: only this boxing and the downcast are generic,
+    /// the attempt loop is not (see [`Handler`]).
+    async fn run_as<T, F, Fut>(&self, call: &Call, handle: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: Fn(reqwest::Response) -> Fut + Send + Sync,
+        Fut: std::future::Future<Output = Result<T, Error>> + Send + 'static,
+    {
+        let erased = self
+            .run(call, &|response| {
+                let answer = handle(response);
+                Box::pin(async move { answer.await.map(|value| Box::new(value) as Box<dyn Any + Send>) })
             })
             .await?;
-        Ok(*download.downcast::<Download>().expect("the handler above answers a `Download`"))
+        Ok(*erased.downcast::<T>().expect("`run` returns what the handler made: a `T`"))
     }
 
     /// One call: validation, then attempts in a `lark.call` tracing span.

@@ -1,13 +1,12 @@
-//! Formatting the tokens (prettyplease) into the files of the generated crate, writing
-//! them, and the drift check that tells which committed files are stale.
+//! Formatting the tokens (prettyplease, on every core) into the files of the generated
+//! crate, writing them, and the drift check that tells which committed files are stale.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::expand::{self, Part, ServiceCx};
 use crate::ir::{Api, Service};
@@ -78,63 +77,73 @@ pub(crate) fn render(api: &Api, inputs: Vec<PathBuf>) -> Result<Generated, Strin
 fn format_services(services: &[Service]) -> Result<Vec<String>, String> {
     let cxs: Vec<ServiceCx> = services.iter().map(ServiceCx::new).collect();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_WORKERS);
-    let mut chunks: Vec<(usize, Vec<Part>)> = Vec::new();
-    let mut weights: Vec<usize> = Vec::new();
-    for (i, cx) in cxs.iter().enumerate() {
-        let parts = expand::parts(&services[i]);
-        let total: usize = parts.iter().map(|p| cx.weight(*p)).sum();
-        // Several chunks per worker, so that uneven chunks still even out.
-        let target = (total / (workers * 4)).clamp(MIN_CHUNK_WEIGHT, MAX_CHUNK_WEIGHT);
-        let mut chunk = Vec::new();
-        let mut weight = 0;
-        for part in parts {
-            weight += cx.weight(part);
-            chunk.push(part);
-            if weight >= target {
-                chunks.push((i, std::mem::take(&mut chunk)));
-                weights.push(std::mem::take(&mut weight));
-            }
-        }
-        if !chunk.is_empty() {
-            chunks.push((i, chunk));
-            weights.push(weight);
-        }
-    }
-    let format_chunk = |(i, parts): &(usize, Vec<Part>)| -> Result<String, String> {
-        pretty(parts.iter().map(|p| cxs[*i].part(*p)).collect())
-    };
-    let texts: Vec<Result<String, String>> = if workers == 1 || chunks.len() == 1 {
-        chunks.iter().map(format_chunk).collect()
-    } else {
-        // Heaviest chunks first (the descriptor table is one big part), so that no thread is
-        // left with a big chunk while the others have run out of work.
-        let mut order: Vec<usize> = (0..chunks.len()).collect();
-        order.sort_by_key(|k| std::cmp::Reverse(weights[*k]));
-        let next = AtomicUsize::new(0);
-        let slots: Vec<Mutex<Option<Result<String, String>>>> = chunks.iter().map(|_| Mutex::new(None)).collect();
-        let work = || {
-            while let Some(&k) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                let text = format_chunk(&chunks[k]);
-                *slots[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
-            }
-        };
-        // The calling thread only waits: Linux starts a new thread on its parent's core, so
-        // a busy parent would keep its first worker off the other core for milliseconds.
-        std::thread::scope(|scope| {
-            for _ in 0..workers.min(chunks.len()) {
-                scope.spawn(work);
-            }
-        });
-        slots
-            .into_iter()
-            .map(|slot| slot.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every chunk is formatted"))
-            .collect()
-    };
+    let chunks = chunks(&cxs, services, workers);
+    let texts = in_parallel(&chunks, workers, |chunk| {
+        pretty(chunk.parts.iter().map(|p| cxs[chunk.service].part(*p)).collect())
+    });
     let mut out = vec![String::new(); services.len()];
-    for ((i, _), text) in chunks.iter().zip(texts) {
-        out[*i] += &text?;
+    for (chunk, text) in chunks.iter().zip(texts) {
+        out[chunk.service] += &text?;
     }
     Ok(out)
+}
+
+/// Consecutive parts of one service module, formatted together.
+struct Chunk {
+    service: usize,
+    parts: Vec<Part>,
+    weight: usize,
+}
+
+/// Cuts every module into chunks: several per worker, so that uneven chunks still even out,
+/// but none so big that its token and syntax trees dominate memory.
+fn chunks(cxs: &[ServiceCx], services: &[Service], workers: usize) -> Vec<Chunk> {
+    let mut out = Vec::new();
+    for (service, cx) in cxs.iter().enumerate() {
+        let parts = expand::parts(&services[service]);
+        let total: usize = parts.iter().map(|p| cx.weight(*p)).sum();
+        let target = (total / (workers * 4)).clamp(MIN_CHUNK_WEIGHT, MAX_CHUNK_WEIGHT);
+        let mut chunk = Chunk { service, parts: Vec::new(), weight: 0 };
+        for part in parts {
+            chunk.weight += cx.weight(part);
+            chunk.parts.push(part);
+            if chunk.weight >= target {
+                out.push(std::mem::replace(&mut chunk, Chunk { service, parts: Vec::new(), weight: 0 }));
+            }
+        }
+        if !chunk.parts.is_empty() {
+            out.push(chunk);
+        }
+    }
+    out
+}
+
+/// `work` on every chunk, on up to `workers` threads, heaviest chunks first (the descriptor
+/// table is one big part: no thread should be left with it while the others have run out of
+/// work). Results come back in chunk order.
+fn in_parallel<R: Send>(chunks: &[Chunk], workers: usize, work: impl Fn(&Chunk) -> R + Sync) -> Vec<R> {
+    if workers == 1 || chunks.len() <= 1 {
+        return chunks.iter().map(work).collect();
+    }
+    let mut order: Vec<usize> = (0..chunks.len()).collect();
+    order.sort_by_key(|k| std::cmp::Reverse(chunks[*k].weight));
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = chunks.iter().map(|_| Mutex::new(None)).collect();
+    let worker = || {
+        while let Some(&k) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let result = work(&chunks[k]);
+            *slots[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+        }
+    };
+    // The calling thread only waits: Linux starts a new thread on its parent's core, so a busy
+    // parent would keep its first worker off the other core for milliseconds.
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(chunks.len()) {
+            scope.spawn(worker);
+        }
+    });
+    // Every index was taken by a worker (a panicking worker re-panics in `scope` above).
+    slots.into_iter().map(|slot| slot.into_inner().unwrap_or_else(|e| e.into_inner()).expect("chunk done")).collect()
 }
 
 /// Threads beyond this gain little: the chunks of a typical spec are few.
