@@ -85,6 +85,12 @@ def jrun(args, **kw):
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def prun(args, **kw):
+    """A larkgen-phases command (larkgen in-process, with the CLI's allocator)."""
+    r = run([os.path.join(REL, "larkgen-phases")] + args, **kw)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
 def median(xs):
     return statistics.median(xs)
 
@@ -235,19 +241,60 @@ def ensure_generated(mode):
             run([os.path.join(REL, "progenitor-gen"), ospec, os.path.join(pdir, "lib.rs")])
 
 
-def bench_phases(mode):
+def cold(args, runs):
+    """Median of a larkgen-phases measurement, each run in a fresh process (cold caches and
+    page tables, as in the whole-process figures)."""
+    outs = [prun(args + ["--repeat", "1"]) for _ in range(runs)]
+    return {k: median([o[k] for o in outs]) for k in ("total_ms", "parse_ms", "print_ms") if k in outs[0]}
+
+
+def bench_phases(mode, reps):
+    """Where larkgen's time goes, and the least any generator built like it can spend.
+
+    `phases` times check / expand / pretty in-process on one thread (warm, median). The
+    floors are cold (a fresh process per run, like the whole-process figures): `yaml` is
+    serde-saphyr reading the spec files into nothing, `floor` is syn + prettyplease alone on
+    a generator's finished output. A generator that reads its spec with serde-saphyr and
+    formats with syn + prettyplease spends at least their sum; divided by the cores (perfect
+    parallelism) and set against progenitor's whole run, that bounds the speedup it could
+    show here even if validating, expanding, starting and writing cost nothing."""
+    ensure_generated(mode)
     res = {}
+    cores = os.cpu_count() or 1
     for label, n, lspec, _ in cases(mode):
-        _, _, key = gen_dirs(label, n)
-        res[key] = jrun(["phases", lspec, "--repeat", "3" if n >= 1000 else "5"])
-        p = res[key]
-        log("phases %s: check %.1f, expand %.1f, pretty %.1f ms" % (key, p["check_ms"], p["expand_ms"], p["pretty_ms"]))
+        ldir, pdir, key = gen_dirs(label, n)
+        runs = 3 if n >= 1000 else reps
+        p = prun(["phases", lspec, "--repeat", "3" if n >= 1000 else "5"])
+        platform = os.path.join(ROOT, "spec/platform.yaml") if key == "baike" else os.path.join(HERE, "inputs/platform.yaml")
+        lfiles = sorted(os.path.join(ldir, f) for f in os.listdir(ldir) if f.endswith(".rs"))
+        p["yaml"] = cold(["yaml", lspec, platform], runs)
+        p["floor"] = cold(["floor"] + lfiles, runs)
+        p["progenitor_floor"] = cold(["floor", os.path.join(pdir, "lib.rs")], runs)
+        res[key] = p
+        log("phases %s: check %.1f, expand %.1f, pretty %.1f ms; cold: yaml %.1f ms, format %.1f ms (progenitor's output %.1f ms)" % (
+            key, p["check_ms"], p["expand_ms"], p["pretty_ms"], p["yaml"]["total_ms"], p["floor"]["total_ms"],
+            p["progenitor_floor"]["total_ms"]))
     RESULTS["phases"] = res
+    gen = RESULTS.get("generator", {})
+    section = "larkgen phases (in-process, one thread, warm, median)"
     for key, p in res.items():
         total = p["total_ms"]
-        row("larkgen phases (in-process, median)", key,
-            "check %.0f / expand %.0f / pretty %.0f ms" % (p["check_ms"], p["expand_ms"], p["pretty_ms"]),
+        row(section, key, "check %.0f / expand %.0f / pretty %.0f ms" % (p["check_ms"], p["expand_ms"], p["pretty_ms"]),
             "", "pretty = %.0f%%" % (100 * p["pretty_ms"] / total), "", None)
+    section = "Floors (cold, one thread): reading the spec, formatting the output"
+    for key, p in res.items():
+        y, lf, pf = p["yaml"]["total_ms"], p["floor"]["total_ms"], p["progenitor_floor"]["total_ms"]
+        row(section, "serde-saphyr reading the spec, %s" % key, "%.1f ms" % y, "", "", "", None)
+        row(section, "syn + prettyplease on the output, %s" % key, "%.1f ms (parse %.0f%%)" % (lf, 100 * p["floor"]["parse_ms"] / lf),
+            "progenitor's output: %.1f ms" % pf, "%.2f×" % (lf / pf), "", None)
+        if key in gen:
+            n = gen[key]["endpoints"]
+            target = 3 if n <= 13 else (5 if n >= 1000 else None)
+            pw = gen[key]["progenitor_s"] * 1e3
+            ceiling = pw / ((y + lf) / cores)
+            row(section, "speedup ceiling, %s: progenitor / ((yaml + format) / %d cores)" % (key, cores),
+                "%.1f ms" % ((y + lf) / cores), "progenitor %.1f ms" % pw, "≤ %.2f×" % ceiling,
+                "≥ %d× faster" % target if target else "", None)
 
 
 # ------------------------------------------------------------------------------- lines
@@ -315,7 +362,7 @@ def setup_compile(mode):
     members.append(crate("macro-user", runtime_dep + 'larkgen-macros = { path = "%s" }\n' % os.path.join(ROOT, "codegen/larkgen-macros"),
                          {"lib.rs": '//! Baike v1 through the proc-macro.\nlarkgen_macros::client!("%s");\n' % spec}))
     inline = os.path.join(OUT, "gen/inline-baike.rs")
-    jrun(["inline", os.path.join(ROOT, "spec/baike-v1.yaml"), "--out", inline])
+    prun(["inline", os.path.join(ROOT, "spec/baike-v1.yaml"), "--out", inline])
     text = open(inline, encoding="utf-8").read()
     members.append(crate("pregen-user", runtime_dep, {"lib.rs": "//! Baike v1, pre-generated (what `client!` expands to).\n" + text}))
     write(os.path.join(COMPILE_WS, "Cargo.toml"),
@@ -626,7 +673,7 @@ def main(argv):
     RESULTS["mode"] = mode
     steps = [
         ("gen", lambda: bench_generator(mode, reps)),
-        ("phases", lambda: bench_phases(mode)),
+        ("phases", lambda: bench_phases(mode, reps)),
         ("lines", lambda: bench_lines(mode)),
         # The runtime ratios sit close to their targets and each round is cheap: the full
         # mode takes 9 rounds of them.

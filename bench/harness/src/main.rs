@@ -8,9 +8,10 @@
 //! larkbench upload   --url U --mode gen|raw --file F --repeat R
 //! larkbench limiter  --url U --seconds S --tasks T  (feature `limiter`)
 //! larkbench limiter-cost --calls N                  (feature `limiter`)
-//! larkbench phases   SPEC... [--repeat R]           larkgen's phases, timed in-process
-//! larkbench inline   SPEC... --out F                what `client!` expands to, as a file
 //! ```
+//!
+//! larkgen's own phases are measured by the `larkgen-phases` program (src/bin), which uses
+//! the CLI's allocator.
 //!
 //! The server runs in its own process, so the client's allocation counts and peak RSS
 //! are the client's alone.
@@ -18,7 +19,6 @@
 mod alloc;
 mod clients;
 mod limiter;
-mod phases;
 mod server;
 mod transfer;
 
@@ -130,10 +130,8 @@ fn main() {
         "upload" => transfer::upload(&args),
         "limiter" => limiter::saturate(&args),
         "limiter-cost" => limiter::cost(&args),
-        "phases" => phases::run(&args),
-        "inline" => phases::inline(&args),
         _ => {
-            eprintln!("usage: larkbench serve|json|download|upload|limiter|limiter-cost|phases …");
+            eprintln!("usage: larkbench serve|json|download|upload|limiter|limiter-cost …");
             std::process::exit(2);
         }
     };
