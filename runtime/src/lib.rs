@@ -22,6 +22,8 @@ mod multipart;
 mod options;
 pub mod paging;
 mod retry;
+#[cfg(feature = "redis")]
+pub mod shared;
 mod token;
 pub mod validate;
 
@@ -36,7 +38,12 @@ pub use error::{ApiError, AuthError, BodyError, Error, ErrorMeta, RateLimited, T
 pub use limit::{InProcessLimiter, RateLimitMode, RateLimiter, Slot};
 pub use multipart::{FileSource, Form, FormPart};
 pub use options::CallOptions;
+/// The `redis` crate the shared backends are built on: open their connections with it.
+#[cfg(feature = "redis")]
+pub use redis;
 pub use retry::RetryPolicy;
+#[cfg(feature = "redis")]
+pub use shared::{RedisRateLimiter, RedisTokenCache};
 pub use token::{InMemoryTokenCache, TokenCache};
 pub use validate::{TextRules, Validate, Violations};
 

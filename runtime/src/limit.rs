@@ -141,7 +141,7 @@ pub trait RateLimiter: Send + Sync + fmt::Debug + 'static {
 }
 
 /// Default margin added to every window.
-const DEFAULT_MARGIN: Duration = Duration::from_millis(10);
+pub(crate) const DEFAULT_MARGIN: Duration = Duration::from_millis(10);
 
 /// The in-process limiter (see the module docs). Time is tokio's, so tests may run it on a
 /// paused clock.
@@ -198,7 +198,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The windows of `limits` that limit anything: (length, limit).
-fn windows(limits: Limits) -> impl Iterator<Item = (Duration, usize)> {
+pub(crate) fn windows(limits: Limits) -> impl Iterator<Item = (Duration, usize)> {
     [(Duration::from_secs(1), limits.per_second), (Duration::from_secs(60), limits.per_minute)]
         .into_iter()
         .filter_map(|(t, l)| l.filter(|l| *l > 0).map(|l| (t, l as usize)))

@@ -17,109 +17,15 @@ use std::time::Duration;
 
 use lark_client::baike_v1;
 use lark_client::runtime::{
-    self, AppType, BodyKind, Call, CallOptions, Endpoint, Error, InProcessLimiter, Limits, Method, RateLimitMode,
-    RateLimiter, ResponseKind, Slot, TokenKind,
+    self, Call, CallOptions, Endpoint, Error, InProcessLimiter, Limits, RateLimitMode, RateLimiter, Slot,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
+use support::recorder::{Recorder, endpoint, max_in_window, recorder};
 use support::*;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::Instant;
-
-/// A descriptor with made-up limits, for scaled-down runs.
-fn endpoint(name: &'static str, per_second: Option<u32>, per_minute: Option<u32>) -> &'static Endpoint {
-    Box::leak(Box::new(Endpoint {
-        service: "test.v1",
-        name,
-        summary: "a limited endpoint",
-        doc_url: "",
-        method: Method::Get,
-        path: "/open-apis/test/v1/limited",
-        token_kinds: &[TokenKind::Tenant],
-        app_types: &[AppType::SelfBuilt],
-        scopes: &[],
-        field_scopes: &[],
-        limits: Limits { per_second, per_minute },
-        errors: &[],
-        request: BodyKind::None,
-        response: ResponseKind::Json,
-        idempotent: true,
-        paginated: false,
-    }))
-}
-
-/// A keep-alive loopback server answering every API request with an empty success, and
-/// recording (with tokio's clock) when each one arrived.
-struct Recorder {
-    base: String,
-    arrivals: Arc<Mutex<Vec<Instant>>>,
-}
-
-async fn recorder() -> Recorder {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let arrivals = Arc::new(Mutex::new(Vec::new()));
-    let record = arrivals.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((socket, _)) = listener.accept().await else { return };
-            tokio::spawn(serve(socket, record.clone()));
-        }
-    });
-    Recorder { base, arrivals }
-}
-
-async fn serve(mut socket: tokio::net::TcpStream, arrivals: Arc<Mutex<Vec<Instant>>>) {
-    let mut pending = Vec::new();
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        // One request: head, then its content-length body.
-        let (end, len) = loop {
-            if let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
-                let text = String::from_utf8_lossy(&pending[..end]).to_lowercase();
-                let len = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
-                    .unwrap_or(0);
-                if pending.len() >= end + 4 + len {
-                    break (end, len);
-                }
-            }
-            match socket.read(&mut buf).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => pending.extend_from_slice(&buf[..n]),
-            }
-        };
-        let request: Vec<u8> = pending.drain(..end + 4 + len).collect();
-        let body = if String::from_utf8_lossy(&request).contains("tenant_access_token") {
-            json!({"code": 0, "msg": "ok", "tenant_access_token": TENANT_TOKEN, "expire": 7200})
-        } else {
-            arrivals.lock().unwrap().push(Instant::now());
-            json!({"code": 0, "msg": "success", "data": {}})
-        };
-        let body = serde_json::to_vec(&body).unwrap();
-        let head =
-            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len());
-        if socket.write_all(head.as_bytes()).await.is_err() || socket.write_all(&body).await.is_err() {
-            return;
-        }
-    }
-}
 
 fn client(base: &str) -> runtime::Client {
     lark_client::builder().base_url(base).app_credentials(APP_ID, APP_SECRET).build().expect("client builds")
-}
-
-/// The largest number of arrivals in any half-open window `[t, t + window)`.
-fn max_in_window(sorted: &[Instant], window: Duration) -> usize {
-    let mut best = 0;
-    let mut start = 0;
-    for end in 0..sorted.len() {
-        while sorted[end] - sorted[start] >= window {
-            start += 1;
-        }
-        best = best.max(end - start + 1);
-    }
-    best
 }
 
 /// Runs `tasks` tasks that each send `limited` in a loop until `run_for` has passed (waiting

@@ -2,6 +2,8 @@
 //! client pointed at it, and a raw TCP server for answers wiremock cannot produce.
 #![allow(dead_code)]
 
+pub mod recorder;
+
 use std::time::Duration;
 
 use lark_client::baike_v1;

@@ -1,0 +1,87 @@
+//! Tenant access tokens in Redis.
+
+use std::fmt;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use redis::aio::ConnectionManager;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{DEFAULT_PREFIX, Guard};
+use crate::token::TokenCache;
+
+/// A [`TokenCache`] in Redis, shared by every process that uses the same Redis and prefix.
+///
+/// A token is stored as `<prefix>tenant_access_token:<app_id>` with `SET … PX <ttl>`, so
+/// Redis forgets it when the client would stop using it. Eviction (after Lark called the
+/// token invalid) deletes the entry only if it still holds that token: another process may
+/// already have stored a fresh one. Failures count as misses (see the [module docs](super)).
+#[derive(Clone)]
+pub struct RedisTokenCache {
+    connection: ConnectionManager,
+    prefix: String,
+    guard: Guard,
+}
+
+/// Deletes `KEYS[1]` only if it still holds `ARGV[1]`.
+const EVICT_IF_SAME: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+impl RedisTokenCache {
+    /// A cache on `connection`, with keys under [`DEFAULT_PREFIX`].
+    pub fn new(connection: ConnectionManager) -> Self {
+        Self::with_prefix(connection, DEFAULT_PREFIX)
+    }
+
+    /// A cache whose keys start with `prefix` (e.g. one per environment sharing a Redis).
+    pub fn with_prefix(connection: ConnectionManager, prefix: impl Into<String>) -> Self {
+        Self { connection, prefix: prefix.into(), guard: Guard::new() }
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+}
+
+impl fmt::Debug for RedisTokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Neither the connection (its URL may hold a password) nor any token.
+        f.debug_struct("RedisTokenCache").field("prefix", &self.prefix).finish_non_exhaustive()
+    }
+}
+
+impl TokenCache for RedisTokenCache {
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<SecretString>> {
+        Box::pin(async move {
+            let mut connection = self.connection.clone();
+            let mut get = redis::cmd("GET");
+            get.arg(self.key(key));
+            let found = self.guard.run("token cache", "get", get.query_async::<Option<String>>(&mut connection)).await;
+            found.flatten().map(SecretString::from)
+        })
+    }
+
+    fn set<'a>(&'a self, key: &'a str, token: SecretString, ttl: Duration) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+            let mut connection = self.connection.clone();
+            let mut set = redis::cmd("SET");
+            set.arg(self.key(key)).arg(token.expose_secret()).arg("PX").arg(millis);
+            self.guard.run("token cache", "set", set.query_async::<()>(&mut connection)).await;
+        })
+    }
+
+    fn evict<'a>(&'a self, key: &'a str, token: &'a SecretString) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let mut connection = self.connection.clone();
+            let script = redis::Script::new(EVICT_IF_SAME);
+            let mut evict = script.prepare_invoke();
+            evict.key(self.key(key)).arg(token.expose_secret());
+            self.guard.run("token cache", "evict", evict.invoke_async::<i64>(&mut connection)).await;
+        })
+    }
+}
