@@ -97,12 +97,13 @@ impl RedisRateLimiter {
         self
     }
 
+    // The key in braces (a Redis Cluster hash tag): a script's two keys share a slot.
     fn log_key(&self, key: &str) -> String {
-        format!("{}limit:{key}", self.prefix)
+        format!("{}limit:{{{key}}}", self.prefix)
     }
 
     fn pause_key(&self, key: &str) -> String {
-        format!("{}limit:{key}:pause", self.prefix)
+        format!("{}limit:{{{key}}}:pause", self.prefix)
     }
 
     /// One try: `Some(None)` when the slot was taken, `Some(Some((wait, exact)))` when not,
