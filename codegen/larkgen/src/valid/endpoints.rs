@@ -101,6 +101,14 @@ fn check_endpoint(
             ir::Method::Get
         }
     };
+    if d.method.value != method.as_str() && d.method.value.eq_ignore_ascii_case(method.as_str()) {
+        ctx.warning(
+            &d.method,
+            format!("HTTP methods are written in capitals: `{}`", method.as_str()),
+            "not in capitals",
+            format!("write `method: {}`, as the official docs do", method.as_str()),
+        );
+    }
     if !d.doc.value.starts_with("https://") {
         ctx.error(
             &d.doc,
