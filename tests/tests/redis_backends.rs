@@ -190,7 +190,7 @@ async fn a_429_seen_by_one_process_pauses_the_key_for_the_others() {
 }
 
 #[tokio::test]
-async fn an_unreachable_redis_lets_calls_through_and_counts_as_a_cache_miss() {
+async fn an_unreachable_redis_lets_calls_through_and_the_cache_falls_back_to_the_process() {
     let Some((mut server, url)) = private_redis() else {
         assert!(
             std::env::var("LARKGEN_REQUIRE_REDIS").is_err(),
@@ -212,7 +212,12 @@ async fn an_unreachable_redis_lets_calls_through_and_counts_as_a_cache_miss() {
     let limits = Limits { per_second: Some(1), per_minute: None };
     let outage = async {
         assert!(cache.get("tenant_access_token:cli_x").await.is_none(), "a failure is a miss");
+        // The token this process fetches meanwhile is kept here: not one fetch per call.
         cache.set("tenant_access_token:cli_x", SecretString::from("t"), Duration::from_secs(5)).await;
+        let kept = cache.get("tenant_access_token:cli_x").await.expect("kept in the process");
+        assert_eq!(kept.expose_secret(), "t");
+        cache.evict("tenant_access_token:cli_x", &kept).await;
+        assert!(cache.get("tenant_access_token:cli_x").await.is_none(), "evicted here too");
         for _ in 0..3 {
             assert!(limiter.acquire("k", limits, Some(Duration::ZERO)).await.is_ok(), "fails open");
         }

@@ -26,8 +26,8 @@
 //! ```
 //!
 //! **When Redis fails** (down, an error, no answer within a second) both fail *open*, with
-//! a `warn` trace event: the token cache behaves as a miss (the client fetches a token
-//! itself) and the limiter lets the request go (the server's own limit and 429 handling
+//! a `warn` trace event: the token cache answers from the tokens this process stored (the
+//! client fetches one itself the first time) and the limiter lets the request go (the server's own limit and 429 handling
 //! remain). After a failure Redis is left alone for a second, so that calls do not each wait
 //! for a timeout during an outage. A limiter that blocked every call of every instance while
 //! Redis is down would turn a cache outage into an outage of the app.

@@ -1,6 +1,7 @@
 //! Tenant access tokens in Redis.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
@@ -8,19 +9,24 @@ use redis::aio::ConnectionManager;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{DEFAULT_PREFIX, Guard};
-use crate::token::TokenCache;
+use crate::token::{InMemoryTokenCache, TokenCache};
 
 /// A [`TokenCache`] in Redis, shared by every process that uses the same Redis and prefix.
 ///
 /// A token is stored as `<prefix>tenant_access_token:<app_id>` with `SET … PX <ttl>`, so
 /// Redis forgets it when the client would stop using it. Eviction (after Lark called the
 /// token invalid) deletes the entry only if it still holds that token: another process may
-/// already have stored a fresh one. Failures count as misses (see the [module docs](super)).
+/// already have stored a fresh one.
+///
+/// While Redis fails (see the [module docs](super)) the cache answers from a copy in this
+/// process of the tokens this process stored: a Redis outage must not turn every API call
+/// into a token fetch.
 #[derive(Clone)]
 pub struct RedisTokenCache {
     connection: ConnectionManager,
     prefix: String,
     guard: Guard,
+    local: Arc<InMemoryTokenCache>,
 }
 
 /// Deletes `KEYS[1]` only if it still holds `ARGV[1]`.
@@ -39,7 +45,7 @@ impl RedisTokenCache {
 
     /// A cache whose keys start with `prefix` (e.g. one per environment sharing a Redis).
     pub fn with_prefix(connection: ConnectionManager, prefix: impl Into<String>) -> Self {
-        Self { connection, prefix: prefix.into(), guard: Guard::new() }
+        Self { connection, prefix: prefix.into(), guard: Guard::new(), local: Arc::new(InMemoryTokenCache::new()) }
     }
 
     fn key(&self, key: &str) -> String {
@@ -60,13 +66,16 @@ impl TokenCache for RedisTokenCache {
             let mut connection = self.connection.clone();
             let mut get = redis::cmd("GET");
             get.arg(self.key(key));
-            let found = self.guard.run("token cache", "get", get.query_async::<Option<String>>(&mut connection)).await;
-            found.flatten().map(SecretString::from)
+            match self.guard.run("token cache", "get", get.query_async::<Option<String>>(&mut connection)).await {
+                Some(found) => found.map(SecretString::from),
+                None => self.local.get(key).await,
+            }
         })
     }
 
     fn set<'a>(&'a self, key: &'a str, token: SecretString, ttl: Duration) -> BoxFuture<'a, ()> {
         Box::pin(async move {
+            self.local.set(key, token.clone(), ttl).await;
             let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
             let mut connection = self.connection.clone();
             let mut set = redis::cmd("SET");
@@ -77,6 +86,7 @@ impl TokenCache for RedisTokenCache {
 
     fn evict<'a>(&'a self, key: &'a str, token: &'a SecretString) -> BoxFuture<'a, ()> {
         Box::pin(async move {
+            self.local.evict(key, token).await;
             let mut connection = self.connection.clone();
             let script = redis::Script::new(EVICT_IF_SAME);
             let mut evict = script.prepare_invoke();
