@@ -27,9 +27,9 @@
 //!
 //! **When Redis fails** (down, an error, no answer within a second) both fail *open*, with
 //! a `warn` trace event: the token cache answers from the tokens this process stored (the
-//! client fetches one itself the first time) and the limiter lets the request go (the server's own limit and 429 handling
-//! remain). After a failure Redis is left alone for a second, so that calls do not each wait
-//! for a timeout during an outage. A limiter that blocked every call of every instance while
+//! client fetches one itself the first time) and the limiter lets the request go (the
+//! server's own limit and 429 handling remain). After a failure Redis is left alone for a
+//! second, so that calls do not each wait for a timeout during an outage. A limiter that blocked every call of every instance while
 //! Redis is down would turn a cache outage into an outage of the app.
 //!
 //! Times come from the Redis server (`TIME`), so the processes' clocks need not agree.
