@@ -484,6 +484,39 @@ class Server:
         self.p.wait()
 
 
+class RedisServer:
+    """A private redis-server on a free loopback port (pinned with the loopback server), or
+    `url = None` when redis-server is not installed."""
+    def __enter__(self):
+        self.p = None
+        self.url = None
+        exe = shutil.which("redis-server")
+        if not exe:
+            return self
+        import socket
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.dir = tempfile.mkdtemp()
+        self.p = subprocess.Popen(pin(0) + [exe, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                                            "--appendonly", "no", "--dir", self.dir],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                self.url = "redis://127.0.0.1:%d/" % port
+                break
+            except OSError:
+                time.sleep(0.05)
+        return self
+
+    def __exit__(self, *a):
+        if self.p:
+            self.p.kill()
+            self.p.wait()
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
 def bench_json(mode, reps, limiter):
     secs = "2" if mode == "quick" else "3"
     modes = ["gen", "raw"] + (["gen-limiter"] if limiter else [])
@@ -582,7 +615,12 @@ def bench_limiter(mode, limiter):
         if mode == "full":
             # Long enough for the per-minute limit to bind.
             minute = jrun(["limiter", "--url", s.url, "--seconds", "75", "--tasks", "16"])
+        # The same with the shared limiter in Redis (runtime feature `redis`), when installed.
+        with RedisServer() as r:
+            redis_sat = r.url and jrun(["limiter", "--url", s.url, "--seconds", secs, "--tasks", "16", "--redis", r.url])
+            redis_cost = r.url and jrun(["limiter-cost", "--seconds", "2", "--redis", r.url])
     cost = jrun(["limiter-cost", "--seconds", "2"])
+    RESULTS["limiter_redis"] = {"saturation": redis_sat, "cost": redis_cost}
     RESULTS["limiter"] = {"saturation": sat, "minute": minute, "cost": cost}
     row(sec, "sustained rate, 16 tasks × %s s" % secs, "%.1f/s" % sat["sustained_per_s"], "limit 50/s",
         "%.1f%%" % (100 * sat["ratio"]), "≥ 95%", sat["ratio"] >= 0.95)
@@ -597,6 +635,16 @@ def bench_limiter(mode, limiter):
             "%.1f%%" % (minute["in_first_60s"] / 10), "", None)
     row(sec, "acquire() per call, free slot", "%.1f µs, %.0f allocs" % (cost["ns_per_call"] / 1e3, cost["allocs_per_call"]),
         "", "", "", None)
+    if redis_sat:
+        over = max(0, redis_sat["max_in_1s"] - 50) + max(0, redis_sat["max_in_60s"] - 1000)
+        row(sec, "RedisRateLimiter: sustained rate, 16 tasks × %s s" % secs, "%.1f/s" % redis_sat["sustained_per_s"],
+            "limit 50/s", "%.1f%%" % (100 * redis_sat["ratio"]), "", None)
+        row(sec, "RedisRateLimiter: most arrivals in any 1 s window", "%d" % redis_sat["max_in_1s"], "50",
+            "%d over" % over, "0 over", over == 0)
+        row(sec, "RedisRateLimiter: acquire() per call (loopback Redis)",
+            "%.1f µs, %.0f allocs" % (redis_cost["ns_per_call"] / 1e3, redis_cost["allocs_per_call"]), "", "", "", None)
+    else:
+        row(sec, "RedisRateLimiter: not measured (no redis-server installed)", "", "", "", "", None)
 
 
 # ------------------------------------------------------------------------------- table

@@ -30,7 +30,7 @@ mod imp {
     use std::time::{Duration, Instant};
 
     use futures_util::future::BoxFuture;
-    use larkgen_runtime::{InProcessLimiter, Limits, RateLimiter, Slot};
+    use larkgen_runtime::{InProcessLimiter, Limits, RateLimiter, RedisRateLimiter, Slot};
 
     use crate::clients::server_url;
     use crate::{Args, alloc, runtime};
@@ -45,7 +45,11 @@ mod imp {
         let tasks: usize = args.num("tasks", 16);
         let (_server, url) = server_url(args);
         runtime().block_on(async move {
-            let client = lark_client::builder().base_url(&url).app_credentials("cli_bench", "bench-secret").build().expect("client");
+            let mut builder = lark_client::builder().base_url(&url).app_credentials("cli_bench", "bench-secret");
+            if let Some(limiter) = redis_limiter(args).await {
+                builder = builder.rate_limiter(Arc::new(limiter));
+            }
+            let client = builder.build().expect("client");
             let baike = lark_client::baike_v1::Client::new(client);
             let probe = reqwest::Client::new();
             let arrivals_url = format!("{url}/__arrivals");
@@ -133,11 +137,27 @@ mod imp {
     /// `InProcessLimiter::acquire` alone, slot always free, key formatted per call as the
     /// client does: ns and allocations per call. Runs `--calls` calls or `--seconds`,
     /// whichever ends first.
+    /// With `--redis URL`: a `RedisRateLimiter` on that server (a fresh key prefix per run)
+    /// instead of the client's default in-process limiter.
+    async fn redis_limiter(args: &Args) -> Option<RedisRateLimiter> {
+        let url = args.str_or("redis", "");
+        if url.is_empty() {
+            return None;
+        }
+        let client = larkgen_runtime::redis::Client::open(url.as_str()).expect("redis URL");
+        let connection = client.get_connection_manager().await.expect("Redis answers");
+        let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos();
+        Some(RedisRateLimiter::new(connection).with_prefix(format!("larkbench:{run}:")))
+    }
+
     pub fn cost(args: &Args) -> String {
         let calls: u64 = args.num("calls", 1_000_000);
         let seconds: f64 = args.num("seconds", 2.0);
         runtime().block_on(async move {
-            let limiter = InProcessLimiter::new();
+            let limiter: Arc<dyn RateLimiter> = match redis_limiter(args).await {
+                Some(redis) => Arc::new(redis),
+                None => Arc::new(InProcessLimiter::new()),
+            };
             let app = String::from("cli_bench");
             for _ in 0..100 {
                 let key = format!("{}:{}:{}", app, "baike.v1", "entity.get");
