@@ -2,15 +2,15 @@
 
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use redis::aio::ConnectionManager;
 use tokio::time::Instant;
 
-use super::{DEFAULT_PREFIX, Guard};
+use super::{DEFAULT_PREFIX, Guard, millis};
 use crate::endpoint::Limits;
 use crate::limit::{DEFAULT_MARGIN, RateLimiter, Slot, windows};
 
@@ -47,20 +47,31 @@ const POLL: Duration = Duration::from_millis(20);
 
 const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 
+/// Takes a slot if every window allows it (see `acquire.lua`).
+static ACQUIRE: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(include_str!("acquire.lua")));
+
 /// Records when a request completed (only if its entry is still there).
-const RELEASE: &str = r"
+static RELEASE: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 return redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
-";
+",
+    )
+});
 
 /// Pauses a key for `ARGV[1]` ms unless it is paused for longer already.
-const PAUSE: &str = r"
+static PAUSE: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 end
 return 0
-";
+",
+    )
+});
 
 impl RedisRateLimiter {
     /// A limiter on `connection`, with keys under [`DEFAULT_PREFIX`], the in-process
@@ -109,11 +120,11 @@ impl RedisRateLimiter {
     /// One try: `Some(None)` when the slot was taken, `Some(Some((wait, exact)))` when not,
     /// `None` when Redis failed.
     async fn try_acquire(&self, key: &str, member: &str, limits: Limits) -> Option<Option<(Duration, bool)>> {
-        static ACQUIRE: std::sync::LazyLock<redis::Script> =
-            std::sync::LazyLock::new(|| redis::Script::new(include_str!("acquire.lua")));
         let mut invocation = ACQUIRE.prepare_invoke();
         invocation.key(self.log_key(key)).key(self.pause_key(key));
-        invocation.arg(member).arg(millis(self.lease)).arg(millis(self.margin));
+        // The margin may be 0 (`millis` rounds up to 1 ms for `PX`).
+        let margin = u64::try_from(self.margin.as_millis()).unwrap_or(u64::MAX);
+        invocation.arg(member).arg(millis(self.lease)).arg(margin);
         for (window, limit) in windows(limits) {
             invocation.arg(millis(window)).arg(limit);
         }
@@ -125,23 +136,29 @@ impl RedisRateLimiter {
 
     /// A slot whose drop records, in the background, when its request completed.
     fn slot(&self, key: &str, member: String, waited: Duration) -> Slot {
-        let (mut connection, log, guard) = (self.connection.clone(), self.log_key(key), self.guard.clone());
-        Slot::with_release(waited, move || {
-            // Without a runtime (shutting down) the lease frees the slot instead.
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                runtime.spawn(async move {
-                    let script = redis::Script::new(RELEASE);
-                    let mut release = script.prepare_invoke();
-                    release.key(log).arg(member);
-                    guard.run("rate limiter", "release", release.invoke_async::<i64>(&mut connection)).await;
-                });
-            }
-        })
+        let this = self.clone();
+        let log = self.log_key(key);
+        Slot::with_release(waited, move || this.in_background("release", &RELEASE, log, member))
     }
-}
 
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+    /// Runs `script` on `key` with `arg` without waiting for it (from `Drop` and other sync
+    /// code). Without a tokio runtime (shutting down) nothing runs: a release is then done by
+    /// the lease, a pause by the server's next 429.
+    fn in_background(
+        &self,
+        operation: &'static str,
+        script: &'static redis::Script,
+        key: String,
+        arg: impl redis::ToRedisArgs + Send + 'static,
+    ) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let (mut connection, guard) = (self.connection.clone(), self.guard.clone());
+        runtime.spawn(async move {
+            let mut invocation = script.prepare_invoke();
+            invocation.key(key).arg(arg);
+            guard.run("rate limiter", operation, invocation.invoke_async::<i64>(&mut connection)).await;
+        });
+    }
 }
 
 impl fmt::Debug for RedisRateLimiter {
@@ -189,14 +206,6 @@ impl RateLimiter for RedisRateLimiter {
     }
 
     fn server_throttled(&self, key: &str, pause: Duration) {
-        let (mut connection, pause_key, guard) = (self.connection.clone(), self.pause_key(key), self.guard.clone());
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                let script = redis::Script::new(PAUSE);
-                let mut paused = script.prepare_invoke();
-                paused.key(pause_key).arg(millis(pause).max(1));
-                guard.run("rate limiter", "pause", paused.invoke_async::<i64>(&mut connection)).await;
-            });
-        }
+        self.in_background("pause", &PAUSE, self.pause_key(key), millis(pause));
     }
 }

@@ -49,6 +49,11 @@ pub use token_cache::RedisTokenCache;
 /// Key prefix of both backends unless set otherwise.
 pub const DEFAULT_PREFIX: &str = "larkgen:";
 
+/// A duration in whole milliseconds, as Redis takes them (at least 1: `PX 0` is an error).
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
 /// How long one Redis command may take before it counts as failed.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
 /// After a failure, Redis is left alone this long: calls go on without it at once instead of
@@ -91,8 +96,7 @@ impl Guard {
             Ok(Err(e)) => format!("{:?}", e.kind()),
             Err(_) => format!("no answer within {:?}", self.timeout),
         };
-        let cool_down = u64::try_from(COOL_DOWN.as_millis()).unwrap_or(u64::MAX);
-        self.skip_until.store(self.now_ms().saturating_add(cool_down), Ordering::Relaxed);
+        self.skip_until.store(self.now_ms().saturating_add(millis(COOL_DOWN)), Ordering::Relaxed);
         tracing::warn!(backend, operation, failure, ?COOL_DOWN, "Redis unavailable; going on without it");
         None
     }

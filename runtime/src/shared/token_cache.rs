@@ -1,14 +1,14 @@
 //! Tenant access tokens in Redis.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use redis::aio::ConnectionManager;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{DEFAULT_PREFIX, Guard};
+use super::{DEFAULT_PREFIX, Guard, millis};
 use crate::token::{InMemoryTokenCache, TokenCache};
 
 /// A [`TokenCache`] in Redis, shared by every process that uses the same Redis and prefix.
@@ -30,12 +30,16 @@ pub struct RedisTokenCache {
 }
 
 /// Deletes `KEYS[1]` only if it still holds `ARGV[1]`.
-const EVICT_IF_SAME: &str = r"
+static EVICT_IF_SAME: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
-";
+",
+    )
+});
 
 impl RedisTokenCache {
     /// A cache on `connection`, with keys under [`DEFAULT_PREFIX`].
@@ -76,10 +80,9 @@ impl TokenCache for RedisTokenCache {
     fn set<'a>(&'a self, key: &'a str, token: SecretString, ttl: Duration) -> BoxFuture<'a, ()> {
         Box::pin(async move {
             self.local.set(key, token.clone(), ttl).await;
-            let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
             let mut connection = self.connection.clone();
             let mut set = redis::cmd("SET");
-            set.arg(self.key(key)).arg(token.expose_secret()).arg("PX").arg(millis);
+            set.arg(self.key(key)).arg(token.expose_secret()).arg("PX").arg(millis(ttl));
             self.guard.run("token cache", "set", set.query_async::<()>(&mut connection)).await;
         })
     }
@@ -88,8 +91,7 @@ impl TokenCache for RedisTokenCache {
         Box::pin(async move {
             self.local.evict(key, token).await;
             let mut connection = self.connection.clone();
-            let script = redis::Script::new(EVICT_IF_SAME);
-            let mut evict = script.prepare_invoke();
+            let mut evict = EVICT_IF_SAME.prepare_invoke();
             evict.key(self.key(key)).arg(token.expose_secret());
             self.guard.run("token cache", "evict", evict.invoke_async::<i64>(&mut connection)).await;
         })
