@@ -229,15 +229,8 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<String> {
             return None;
         }
         seen.extend_from_slice(&buf[..n]);
-        if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
-            let text = String::from_utf8_lossy(&seen[..end]).to_lowercase();
-            let len = text
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
-                .unwrap_or(0);
-            if seen.len() >= end + 4 + len {
-                return Some(String::from_utf8_lossy(&seen).into_owned());
-            }
+        if request_len(&seen).is_some() {
+            return Some(String::from_utf8_lossy(&seen).into_owned());
         }
     }
 }

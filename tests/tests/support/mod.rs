@@ -85,17 +85,8 @@ pub async fn raw_server(head: String, body: Vec<u8>, token_first: bool) -> Strin
                         return;
                     }
                     seen.extend_from_slice(&buf[..n]);
-                    if let Some(end) = find(&seen, b"\r\n\r\n") {
-                        let text = String::from_utf8_lossy(&seen[..end]).to_lowercase();
-                        let len = text
-                            .lines()
-                            .find_map(|l| {
-                                l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if seen.len() >= end + 4 + len {
-                            break;
-                        }
+                    if request_len(&seen).is_some() {
+                        break;
                     }
                 }
                 let request = String::from_utf8_lossy(&seen).to_string();
@@ -122,8 +113,16 @@ pub async fn raw_server(head: String, body: Vec<u8>, token_first: bool) -> Strin
     format!("http://{addr}")
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+/// The length of the first HTTP request in `seen` (head and `content-length` body), once
+/// all of it has arrived.
+pub fn request_len(seen: &[u8]) -> Option<usize> {
+    let end = seen.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&seen[..end]).to_lowercase();
+    let body = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+        .unwrap_or(0);
+    (seen.len() >= end + 4 + body).then_some(end + 4 + body)
 }
 
 /// Files in `dir` (names), for "no partial file" checks.

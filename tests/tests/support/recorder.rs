@@ -59,23 +59,16 @@ async fn serve(mut socket: tokio::net::TcpStream, arrivals: Arc<Mutex<Vec<Instan
     let mut buf = vec![0u8; 16 * 1024];
     loop {
         // One request: head, then its content-length body.
-        let (end, len) = loop {
-            if let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
-                let text = String::from_utf8_lossy(&pending[..end]).to_lowercase();
-                let len = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
-                    .unwrap_or(0);
-                if pending.len() >= end + 4 + len {
-                    break (end, len);
-                }
+        let len = loop {
+            if let Some(len) = super::request_len(&pending) {
+                break len;
             }
             match socket.read(&mut buf).await {
                 Ok(0) | Err(_) => return,
                 Ok(n) => pending.extend_from_slice(&buf[..n]),
             }
         };
-        let request: Vec<u8> = pending.drain(..end + 4 + len).collect();
+        let request: Vec<u8> = pending.drain(..len).collect();
         let body = if String::from_utf8_lossy(&request).contains("tenant_access_token") {
             json!({"code": 0, "msg": "ok", "tenant_access_token": TENANT_TOKEN, "expire": 7200})
         } else {
