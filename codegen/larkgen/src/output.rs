@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::expand::{self, Part, ServiceCx};
-use crate::ir::{Api, Service};
+use crate::ir::Api;
 
 /// First line of every generated file.
 pub const BANNER: &str =
@@ -55,12 +55,11 @@ pub(crate) fn render(api: &Api, inputs: Vec<PathBuf>) -> Result<Generated, Strin
         #(#mods)*
     };
     const PLATFORM_DOC: &str = "//! What every endpoint of the platform shares.\n";
-    let platform = pretty(expand::platform(&api.platform))?;
+    let (platform, bodies) = format_in_parallel(api)?;
     let mut files = vec![
         (PathBuf::from("lib.rs"), format!("{BANNER}{}", pretty(lib)?)),
         (PathBuf::from("platform.rs"), format!("{BANNER}{PLATFORM_DOC}{platform}")),
     ];
-    let bodies = format_services(&api.services)?;
     let mut services = Vec::new();
     for (s, text) in api.services.iter().zip(bodies) {
         files.push((PathBuf::from(format!("{}.rs", s.module())), format!("{BANNER}{text}")));
@@ -69,50 +68,66 @@ pub(crate) fn render(api: &Api, inputs: Vec<PathBuf>) -> Result<Generated, Strin
     Ok(Generated { files, inputs, platform, services })
 }
 
-/// Expands and formats the service modules on every core. Formatting is most of the
-/// generator's run time, and a module's parts format independently: each worker takes the
-/// next chunk of consecutive parts, expands it (token streams cannot cross threads, the IR
-/// can) and formats it; the texts are joined in order. The result is the same text as one
+/// Expands and formats the platform part and the service modules on every core, returning
+/// the platform's text and each module's. Formatting is most of the generator's run time,
+/// and a module's parts format independently: each worker takes the next chunk of
+/// consecutive parts, expands it (token streams cannot cross threads, the IR can) and
+/// formats it; the texts are joined in order. The result is the same text as one
 /// formatting pass over the whole module.
-fn format_services(services: &[Service]) -> Result<Vec<String>, String> {
-    let cxs: Vec<ServiceCx> = services.iter().map(ServiceCx::new).collect();
+fn format_in_parallel(api: &Api) -> Result<(String, Vec<String>), String> {
+    let cxs: Vec<ServiceCx> = api.services.iter().map(ServiceCx::new).collect();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_WORKERS);
-    let chunks = chunks(&cxs, services, workers);
-    let texts = in_parallel(&chunks, workers, |chunk| {
-        pretty(chunk.parts.iter().map(|p| cxs[chunk.service].part(*p)).collect())
+    let chunks = chunks(api, &cxs, workers);
+    let texts = in_parallel(&chunks, workers, |chunk| match &chunk.piece {
+        Piece::Platform => pretty(expand::platform(&api.platform)),
+        Piece::Parts { service, parts } => pretty(parts.iter().map(|p| cxs[*service].part(*p)).collect()),
     });
-    let mut out = vec![String::new(); services.len()];
+    let mut platform = String::new();
+    let mut modules = vec![String::new(); api.services.len()];
     for (chunk, text) in chunks.iter().zip(texts) {
-        out[chunk.service] += &text?;
+        match chunk.piece {
+            Piece::Platform => platform = text?,
+            Piece::Parts { service, .. } => modules[service] += &text?,
+        }
     }
-    Ok(out)
+    Ok((platform, modules))
 }
 
-/// Consecutive parts of one service module, formatted together.
+/// A unit of work of the parallel formatter.
 struct Chunk {
-    service: usize,
-    parts: Vec<Part>,
+    piece: Piece,
+    /// Estimated cost (see [`ServiceCx::weight`]).
     weight: usize,
 }
 
-/// Cuts every module into chunks: several per worker, so that uneven chunks still even out,
-/// but none so big that its token and syntax trees dominate memory.
-fn chunks(cxs: &[ServiceCx], services: &[Service], workers: usize) -> Vec<Chunk> {
-    let mut out = Vec::new();
+enum Piece {
+    /// The platform file's items.
+    Platform,
+    /// Consecutive parts of one service module, formatted together.
+    Parts { service: usize, parts: Vec<Part> },
+}
+
+/// The platform, then every module cut into chunks: several per worker, so that estimates
+/// that are off still even out, but none so big that its token and syntax trees dominate
+/// memory.
+fn chunks(api: &Api, cxs: &[ServiceCx], workers: usize) -> Vec<Chunk> {
+    let mut out = vec![Chunk { piece: Piece::Platform, weight: expand::platform_weight(&api.platform) }];
     for (service, cx) in cxs.iter().enumerate() {
-        let parts = expand::parts(&services[service]);
+        let parts = expand::parts(&api.services[service]);
         let total: usize = parts.iter().map(|p| cx.weight(*p)).sum();
-        let target = (total / (workers * 4)).clamp(MIN_CHUNK_WEIGHT, MAX_CHUNK_WEIGHT);
-        let mut chunk = Chunk { service, parts: Vec::new(), weight: 0 };
+        let target = (total / (workers * CHUNKS_PER_WORKER)).clamp(MIN_CHUNK_WEIGHT, MAX_CHUNK_WEIGHT);
+        let mut current = Vec::new();
+        let mut weight = 0;
         for part in parts {
-            chunk.weight += cx.weight(part);
-            chunk.parts.push(part);
-            if chunk.weight >= target {
-                out.push(std::mem::replace(&mut chunk, Chunk { service, parts: Vec::new(), weight: 0 }));
+            weight += cx.weight(part);
+            current.push(part);
+            if weight >= target {
+                out.push(Chunk { piece: Piece::Parts { service, parts: std::mem::take(&mut current) }, weight });
+                weight = 0;
             }
         }
-        if !chunk.parts.is_empty() {
-            out.push(chunk);
+        if !current.is_empty() {
+            out.push(Chunk { piece: Piece::Parts { service, parts: current }, weight });
         }
     }
     out
@@ -148,12 +163,15 @@ fn in_parallel<R: Send>(chunks: &[Chunk], workers: usize, work: impl Fn(&Chunk) 
 
 /// Threads beyond this gain little: the chunks of a typical spec are few.
 const MAX_WORKERS: usize = 8;
-/// Below this (≈ 5 endpoints' worth) a chunk is not worth its own syn parse.
-const MIN_CHUNK_WEIGHT: usize = 40;
+/// Chunks per worker when a module is big enough: enough that the last chunks even out the
+/// workers' ends.
+const CHUNKS_PER_WORKER: usize = 6;
+/// Below this (≈ 0.3 ms of work) a chunk is not worth its own syn parse.
+const MIN_CHUNK_WEIGHT: usize = 300;
 /// Above this (≈ 10 endpoints' worth) a chunk's token trees and syntax tree, alive at the same
 /// time, only cost memory: small chunks reuse the same memory over and over, where big ones
 /// make every thread's heap grow (and page-fault) to the size of its largest chunk.
-const MAX_CHUNK_WEIGHT: usize = 100;
+const MAX_CHUNK_WEIGHT: usize = 4000;
 
 /// Indents every non-empty line by four spaces (generated code has no multi-line literals).
 fn indent(text: &str) -> String {
