@@ -171,7 +171,7 @@ const MIN_CHUNK_WEIGHT: usize = 300;
 /// Above this (≈ 10 endpoints' worth) a chunk's token trees and syntax tree, alive at the same
 /// time, only cost memory: small chunks reuse the same memory over and over, where big ones
 /// make every thread's heap grow (and page-fault) to the size of its largest chunk.
-const MAX_CHUNK_WEIGHT: usize = 4000;
+const MAX_CHUNK_WEIGHT: usize = 1000;
 
 /// Indents every non-empty line by four spaces (generated code has no multi-line literals).
 fn indent(text: &str) -> String {

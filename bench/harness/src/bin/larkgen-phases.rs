@@ -29,6 +29,13 @@ fn main() {
     }
     let json = match command.as_str() {
         "phases" => phases(&inputs, repeat),
+        "expandonly" => {
+            let base = std::env::current_dir().expect("cwd");
+            let api = larkgen::check(&inputs, &base).api.expect("valid");
+            let t = Instant::now();
+            for _ in 0..repeat { std::hint::black_box(larkgen::expand(&api)); }
+            serde_json::json!({"expand_ms": t.elapsed().as_secs_f64() * 1e3 / repeat as f64})
+        }
         "floor" => floor(&inputs, repeat),
         "yaml" => yaml(&inputs, repeat),
         "inline" => inline(&inputs, &out.expect("--out F")),

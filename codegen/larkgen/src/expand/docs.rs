@@ -1,15 +1,16 @@
 //! Doc comments of generated items: summary, HTTP method and path, tokens, scopes,
 //! limits, errors and the link to the official docs.
 
-use proc_macro2::TokenStream;
 use quote::quote;
+
+use super::moved::Moved;
 
 use crate::ir::{Endpoint, Field, Token};
 
 /// `#[doc = "…"]` attributes, one per line.
-pub(crate) fn attrs(text: &str) -> TokenStream {
+pub(crate) fn attrs(text: &str) -> Moved {
     let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
-    quote!(#(#[doc = #lines])*)
+    quote!(#(#[doc = #lines])*).into()
 }
 
 /// The full documentation of an endpoint.

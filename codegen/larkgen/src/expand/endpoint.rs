@@ -5,6 +5,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs;
+use super::moved::Moved;
 use super::names::{arg, const_ident, descriptor_ident, field_ident, field_ty, init, stem, ty, type_ident};
 use super::types::field_checks;
 use crate::ir::{AppType, Endpoint, ErrorEntry, Field, Method, Response, Token};
@@ -81,9 +82,9 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     );
     let fields = request_fields(e);
     let setters = setters(e);
-    let prepare = prepare(e);
-    let send = send(e, &error);
-    let stream = stream(e, &error);
+    let prepare = Moved::from(prepare(e));
+    let send = Moved::from(send(e, &error));
+    let stream = stream(e, &error).map(Moved::from);
     let _ = service;
     let checks_anything =
         e.request.is_some() || e.path_params.iter().chain(&e.query_params).any(|p| p.rules != Default::default());
@@ -113,26 +114,26 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     }
 }
 
-fn request_fields(e: &Endpoint) -> Vec<TokenStream> {
+fn request_fields(e: &Endpoint) -> Vec<Moved> {
     let mut out = Vec::new();
     for f in e.path_params.iter().chain(&e.query_params) {
         let id = field_ident(&f.name);
         let t = field_ty(&f.ty, f.required);
-        out.push(quote!(#id: #t,));
+        out.push(quote!(#id: #t,).into());
     }
     if let Some(body) = &e.request {
         let t = type_ident(&body.ty);
-        out.push(if body.required { quote!(body: #t,) } else { quote!(body: Option<#t>,) });
+        out.push(if body.required { quote!(body: #t,) } else { quote!(body: Option<#t>,) }.into());
     }
     if accepts_both(e) {
-        out.push(quote!(user_token: Option<rt::UserAccessToken>,));
+        out.push(quote!(user_token: Option<rt::UserAccessToken>,).into());
     } else if user_only(e) {
-        out.push(quote!(user_access_token: rt::UserAccessToken,));
+        out.push(quote!(user_access_token: rt::UserAccessToken,).into());
     }
     out
 }
 
-fn setters(e: &Endpoint) -> Vec<TokenStream> {
+fn setters(e: &Endpoint) -> Vec<Moved> {
     let mut out = Vec::new();
     for q in e.query_params.iter().filter(|q| !q.required) {
         let id = field_ident(&q.name);
@@ -144,7 +145,7 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
                 self.#id = Some(#conv);
                 self
             }
-        });
+        }.into());
     }
     if let Some(body) = e.request.as_ref().filter(|b| !b.required) {
         let t = type_ident(&body.ty);
@@ -154,7 +155,7 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
                 self.body = Some(body);
                 self
             }
-        });
+        }.into());
     }
     if accepts_both(e) {
         out.push(quote! {
@@ -163,24 +164,24 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
                 self.user_token = Some(Into::into(token));
                 self
             }
-        });
+        }.into());
     }
     out
 }
 
 fn prepare(e: &Endpoint) -> TokenStream {
-    let mut out = Vec::new();
+    let mut out: Vec<Moved> = Vec::new();
     for p in &e.path_params {
         let id = field_ident(&p.name);
         let name = &p.name;
-        out.push(field_checks(p, quote!(self.#id), quote!(""), quote!(found)));
-        out.push(quote!(call.path(#name, AsRef::<str>::as_ref(&self.#id));));
+        out.push(field_checks(p, quote!(self.#id), quote!(""), quote!(found)).into());
+        out.push(quote!(call.path(#name, AsRef::<str>::as_ref(&self.#id));).into());
     }
     for q in &e.query_params {
-        out.push(query(q));
+        out.push(query(q).into());
     }
     if let Some(body) = &e.request {
-        out.push(quote!(rt::Validate::validate(&self.body, "body", &mut found);));
+        out.push(quote!(rt::Validate::validate(&self.body, "body", &mut found);).into());
         out.push(match (body.multipart, body.required) {
             (true, true) => quote!(call.multipart(rt::Form::parts(&self.body));),
             (true, false) => quote!(if let Some(body) = &self.body {
@@ -188,12 +189,12 @@ fn prepare(e: &Endpoint) -> TokenStream {
             }),
             (false, true) => quote!(call.json(&self.body);),
             (false, false) => quote!(call.json_or_empty(self.body.as_ref());),
-        });
+        }.into());
     }
     if accepts_both(e) {
-        out.push(quote!(call.user_token(self.user_token.clone());));
+        out.push(quote!(call.user_token(self.user_token.clone());).into());
     } else if user_only(e) {
-        out.push(quote!(call.user_token(Some(self.user_access_token.clone()));));
+        out.push(quote!(call.user_token(Some(self.user_access_token.clone()));).into());
     }
     quote!(#(#out)*)
 }
@@ -201,7 +202,7 @@ fn prepare(e: &Endpoint) -> TokenStream {
 fn query(q: &Field) -> TokenStream {
     let id = field_ident(&q.name);
     let name = &q.name;
-    let checks = field_checks(q, quote!(self.#id), quote!(""), quote!(found));
+    let checks = Moved::from(field_checks(q, quote!(self.#id), quote!(""), quote!(found)));
     let add = if q.required {
         quote!(call.query(#name, &self.#id);)
     } else {

@@ -5,6 +5,7 @@
 
 mod docs;
 mod endpoint;
+mod moved;
 mod names;
 mod types;
 

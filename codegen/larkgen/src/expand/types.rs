@@ -7,6 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs;
+use super::moved::Moved;
 use super::names::{arg, field_ident, field_ty, init, ty, type_ident};
 use crate::ir::{Endpoint, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
 
@@ -47,7 +48,7 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
         let id = field_ident(&f.name);
         let fty = field_ty(&f.ty, f.required);
         let d = docs::attrs(&docs::field(f));
-        quote!(#d pub #id: #fty,)
+        Moved::from(quote!(#d pub #id: #fty,))
     });
     let all_optional = s.fields.iter().all(|f| !f.required);
     let derives = if s.multipart {
@@ -65,11 +66,11 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
             let kind = if f.required { quote!(required) } else { quote!(optional) };
             quote!(#id = #wire #kind,)
         });
-        quote!(rt::json_object!(#name { #(#entries)* });)
+        Moved::from(quote!(rt::json_object!(#name { #(#entries)* });))
     });
-    let constructor = constructor(&t.name, s);
-    let validate = validate_impl(&name, s, validated);
-    let form = s.multipart.then(|| form_impl(&name, s));
+    let constructor = constructor(&t.name, s).map(Moved::from);
+    let validate = Moved::from(validate_impl(&name, s, validated));
+    let form = s.multipart.then(|| Moved::from(form_impl(&name, s)));
     quote! {
         #doc
         #derives
