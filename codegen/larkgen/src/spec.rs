@@ -222,6 +222,10 @@ pub struct EnumValueDef {
 }
 
 /// A field of an object type, or a parameter of an endpoint (`in: path|query`).
+///
+/// The optional constraints are boxed: most fields have none, and every `Spanned` value
+/// carries two locations, so inline they made a field 1.1 KB (312 bytes boxed), copied
+/// several times while serde builds the model: 10% of `check` at 1,000 endpoints.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
@@ -229,7 +233,7 @@ pub struct FieldDef {
     pub name: Str,
     /// `path` or `query` (parameters only).
     #[serde(default, rename = "in")]
-    pub location: Option<Str>,
+    pub location: Option<Box<Str>>,
     /// Type expression: `string`, `boolean`, `i32`, `i64`, `f64`, `binary`, a type name, or `T[]`.
     #[serde(rename = "type")]
     pub ty: Str,
@@ -241,40 +245,40 @@ pub struct FieldDef {
     pub description: Option<String>,
     /// Server-side default (documentation only).
     #[serde(default)]
-    pub default: Option<Spanned<Scalar>>,
+    pub default: Option<Box<Spanned<Scalar>>>,
     /// Example value (documentation only).
     #[serde(default)]
-    pub example: Option<Spanned<Scalar>>,
+    pub example: Option<Box<Spanned<Scalar>>>,
     /// Minimum length in characters.
     #[serde(default)]
-    pub min_length: Option<Spanned<u64>>,
+    pub min_length: Option<Box<Spanned<u64>>>,
     /// Maximum length in characters.
     #[serde(default)]
-    pub max_length: Option<Spanned<u64>>,
+    pub max_length: Option<Box<Spanned<u64>>>,
     /// Minimum number of items.
     #[serde(default)]
-    pub min_items: Option<Spanned<u64>>,
+    pub min_items: Option<Box<Spanned<u64>>>,
     /// Maximum number of items.
     #[serde(default)]
-    pub max_items: Option<Spanned<u64>>,
+    pub max_items: Option<Box<Spanned<u64>>>,
     /// Minimum value.
     #[serde(default)]
-    pub min: Option<Spanned<i64>>,
+    pub min: Option<Box<Spanned<i64>>>,
     /// Maximum value.
     #[serde(default)]
-    pub max: Option<Spanned<i64>>,
+    pub max: Option<Box<Spanned<i64>>>,
     /// Characters the value must not contain.
     #[serde(default)]
-    pub forbidden_chars: Option<Str>,
+    pub forbidden_chars: Option<Box<Str>>,
     /// Allowed file-name extensions.
     #[serde(default)]
     pub extensions: Option<Vec<String>>,
     /// Minimum file size in bytes (`binary` fields).
     #[serde(default)]
-    pub min_bytes: Option<Spanned<u64>>,
+    pub min_bytes: Option<Box<Spanned<u64>>>,
     /// Maximum file size in bytes (`binary` fields).
     #[serde(default)]
-    pub max_bytes: Option<Spanned<u64>>,
+    pub max_bytes: Option<Box<Spanned<u64>>>,
 }
 
 /// One endpoint.

@@ -139,32 +139,41 @@ fn setters(e: &Endpoint) -> Vec<Moved> {
         let id = field_ident(&q.name);
         let (t, conv) = arg(&q.ty, &id);
         let doc = docs::attrs(&docs::field(q));
-        out.push(quote! {
-            #doc
-            pub fn #id(mut self, #id: #t) -> Self {
-                self.#id = Some(#conv);
-                self
+        out.push(
+            quote! {
+                #doc
+                pub fn #id(mut self, #id: #t) -> Self {
+                    self.#id = Some(#conv);
+                    self
+                }
             }
-        }.into());
+            .into(),
+        );
     }
     if let Some(body) = e.request.as_ref().filter(|b| !b.required) {
         let t = type_ident(&body.ty);
-        out.push(quote! {
-            /// The request body (optional; an empty JSON object is sent when unset).
-            pub fn body(mut self, body: #t) -> Self {
-                self.body = Some(body);
-                self
+        out.push(
+            quote! {
+                /// The request body (optional; an empty JSON object is sent when unset).
+                pub fn body(mut self, body: #t) -> Self {
+                    self.body = Some(body);
+                    self
+                }
             }
-        }.into());
+            .into(),
+        );
     }
     if accepts_both(e) {
-        out.push(quote! {
-            /// Sends the request as a user, with this user access token, instead of as the app.
-            pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-                self.user_token = Some(Into::into(token));
-                self
+        out.push(
+            quote! {
+                /// Sends the request as a user, with this user access token, instead of as the app.
+                pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+                    self.user_token = Some(Into::into(token));
+                    self
+                }
             }
-        }.into());
+            .into(),
+        );
     }
     out
 }
@@ -182,14 +191,17 @@ fn prepare(e: &Endpoint) -> TokenStream {
     }
     if let Some(body) = &e.request {
         out.push(quote!(rt::Validate::validate(&self.body, "body", &mut found);).into());
-        out.push(match (body.multipart, body.required) {
-            (true, true) => quote!(call.multipart(rt::Form::parts(&self.body));),
-            (true, false) => quote!(if let Some(body) = &self.body {
-                call.multipart(rt::Form::parts(body));
-            }),
-            (false, true) => quote!(call.json(&self.body);),
-            (false, false) => quote!(call.json_or_empty(self.body.as_ref());),
-        }.into());
+        out.push(
+            match (body.multipart, body.required) {
+                (true, true) => quote!(call.multipart(rt::Form::parts(&self.body));),
+                (true, false) => quote!(if let Some(body) = &self.body {
+                    call.multipart(rt::Form::parts(body));
+                }),
+                (false, true) => quote!(call.json(&self.body);),
+                (false, false) => quote!(call.json_or_empty(self.body.as_ref());),
+            }
+            .into(),
+        );
     }
     if accepts_both(e) {
         out.push(quote!(call.user_token(self.user_token.clone());).into());

@@ -109,8 +109,25 @@ mod tests {
     #[test]
     fn snake_case_agrees_with_heck() {
         for name in [
-            "page_size", "main_keys", "res0001", "a", "x1_y2", "ttl_seconds", "type", "self_", "_x", "a__b", "userID",
-            "PageSize", "page-size", "1abc", "entity_id", "html_url", "v2", "émoji", "a_1b",
+            "page_size",
+            "main_keys",
+            "res0001",
+            "a",
+            "x1_y2",
+            "ttl_seconds",
+            "type",
+            "self_",
+            "_x",
+            "a__b",
+            "userID",
+            "PageSize",
+            "page-size",
+            "1abc",
+            "entity_id",
+            "html_url",
+            "v2",
+            "émoji",
+            "a_1b",
         ] {
             assert_eq!(super::snake_case(name), name.to_snake_case(), "{name}");
         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_saphyr::Spanned;
 
-use super::types::{check_field, parse_ty};
+use super::types::{Declared, TypeIndex, check_field, parse_ty};
 use super::{Ctx, names};
 use crate::ir::{self, Ty};
 use crate::load::closest;
@@ -17,8 +17,8 @@ use crate::spec;
 pub(crate) fn check_endpoints(
     ctx: &mut Ctx<'_>,
     defs: &Spanned<Vec<Spanned<spec::EndpointDef>>>,
-    declared: &[String],
-    types: &[ir::TypeDef],
+    declared: &Declared,
+    types: &TypeIndex<'_>,
     errors: &[ir::ErrorEntry],
 ) -> Vec<ir::Endpoint> {
     if defs.value.is_empty() {
@@ -57,8 +57,8 @@ pub(crate) fn check_endpoints(
 fn check_endpoint(
     ctx: &mut Ctx<'_>,
     d: &spec::EndpointDef,
-    declared: &[String],
-    types: &[ir::TypeDef],
+    declared: &Declared,
+    types: &TypeIndex<'_>,
     errors: &[ir::ErrorEntry],
 ) -> Option<ir::Endpoint> {
     let known = declared;
@@ -236,8 +236,8 @@ fn check_limits(ctx: &mut Ctx<'_>, limits: Option<&Spanned<spec::LimitsDef>>) ->
 fn check_params(
     ctx: &mut Ctx<'_>,
     d: &spec::EndpointDef,
-    known: &[String],
-    types: &[ir::TypeDef],
+    known: &Declared,
+    types: &TypeIndex<'_>,
 ) -> (Vec<ir::Field>, Vec<ir::Field>) {
     let params = d.params.as_deref().unwrap_or_default();
     let refs: Vec<&Spanned<spec::FieldDef>> = params.iter().collect();
@@ -281,7 +281,7 @@ fn check_params(
                 }
                 let stringy = match &field.ty {
                     Ty::String => true,
-                    Ty::Named(n) => types.iter().any(|t| &t.name == n && matches!(t.kind, ir::TypeKind::Newtype)),
+                    Ty::Named(n) => types.get(n).is_some_and(|t| matches!(t.kind, ir::TypeKind::Newtype)),
                     _ => false,
                 };
                 if !stringy && !broken(&field.ty, types) {
@@ -298,7 +298,7 @@ fn check_params(
                 let scalar = match &field.ty {
                     Ty::Named(n) => {
                         broken(&field.ty, types)
-                            || types.iter().any(|t| &t.name == n && !matches!(t.kind, ir::TypeKind::Struct(_)))
+                            || types.get(n).is_some_and(|t| !matches!(t.kind, ir::TypeKind::Struct(_)))
                     }
                     Ty::List(_) | Ty::Binary => false,
                     _ => true,
@@ -324,7 +324,7 @@ fn check_params(
     }
     let declared_path: Vec<&str> = params
         .iter()
-        .filter(|p| p.value.location.as_ref().is_some_and(|l| l.value == "path"))
+        .filter(|p| p.value.location.as_deref().is_some_and(|l| l.value == "path"))
         .map(|p| p.value.name.value.as_str())
         .collect();
     for (name, at) in &placeholders {
@@ -344,8 +344,8 @@ fn check_params(
 }
 
 /// A named type that is declared but failed its checks (already reported).
-fn broken(ty: &Ty, types: &[ir::TypeDef]) -> bool {
-    matches!(ty, Ty::Named(n) if !types.iter().any(|t| &t.name == n))
+fn broken(ty: &Ty, types: &TypeIndex<'_>) -> bool {
+    matches!(ty, Ty::Named(n) if types.get(n).is_none())
 }
 
 /// The `{name}` placeholders of a path template, with the byte offset of their `{`.
@@ -487,14 +487,14 @@ fn check_scopes(
     (any_of, fields)
 }
 
-fn struct_of<'a>(types: &'a [ir::TypeDef], name: &str) -> Option<&'a ir::Struct> {
-    types.iter().find(|t| t.name == name).and_then(|t| match &t.kind {
+fn struct_of<'a>(types: &TypeIndex<'a>, name: &str) -> Option<&'a ir::Struct> {
+    types.get(name).and_then(|t| match &t.kind {
         ir::TypeKind::Struct(s) => Some(s),
         _ => None,
     })
 }
 
-fn body_type(ctx: &mut Ctx<'_>, b: &Spanned<spec::BodyDef>, known: &[String], types: &[ir::TypeDef]) -> Option<String> {
+fn body_type(ctx: &mut Ctx<'_>, b: &Spanned<spec::BodyDef>, known: &Declared, types: &TypeIndex<'_>) -> Option<String> {
     let Some(ty) = &b.value.ty else {
         ctx.error(
             &b.value.kind,
@@ -507,7 +507,7 @@ fn body_type(ctx: &mut Ctx<'_>, b: &Spanned<spec::BodyDef>, known: &[String], ty
     match parse_ty(ctx, ty, known)? {
         Ty::Named(n) if struct_of(types, &n).is_some() => Some(n),
         // Declared, but broken: already reported.
-        Ty::Named(n) if !types.iter().any(|t| t.name == n) => None,
+        Ty::Named(n) if types.get(&n).is_none() => None,
         _ => {
             ctx.error(
                 ty,
@@ -524,8 +524,8 @@ fn check_request(
     ctx: &mut Ctx<'_>,
     req: Option<&Spanned<spec::BodyDef>>,
     method: ir::Method,
-    known: &[String],
-    types: &[ir::TypeDef],
+    known: &Declared,
+    types: &TypeIndex<'_>,
 ) -> Option<ir::RequestBody> {
     let req = req?;
     let multipart = match req.value.kind.value.as_str() {
@@ -571,8 +571,8 @@ fn check_request(
 fn check_response(
     ctx: &mut Ctx<'_>,
     resp: &Spanned<spec::BodyDef>,
-    known: &[String],
-    types: &[ir::TypeDef],
+    known: &Declared,
+    types: &TypeIndex<'_>,
 ) -> ir::Response {
     match resp.value.kind.value.as_str() {
         "json" => body_type(ctx, resp, known, types).map_or(ir::Response::Empty, ir::Response::Json),
@@ -623,7 +623,7 @@ fn check_pagination(
     d: &spec::EndpointDef,
     response: &ir::Response,
     query: &[ir::Field],
-    types: &[ir::TypeDef],
+    types: &TypeIndex<'_>,
 ) -> Option<ir::Pagination> {
     let p = d.pagination.as_ref()?;
     let items = &p.value.items;

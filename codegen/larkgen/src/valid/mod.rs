@@ -429,8 +429,8 @@ fn check_service(ctx: &mut Ctx<'_>, s: &spec::ServiceFile, platform: &[ir::Error
     }
     let errors = check_errors(ctx, &s.errors, "service", platform);
     let types = types::check_types(ctx, &s.types);
-    let declared: Vec<String> = s.types.iter().map(|t| t.value.name.value.clone()).collect();
-    let endpoints = endpoints::check_endpoints(ctx, &s.endpoints, &declared, &types, &errors);
+    let declared = types::Declared::new(&s.types);
+    let endpoints = endpoints::check_endpoints(ctx, &s.endpoints, &declared, &types::TypeIndex::new(&types), &errors);
     names::check_generated_names(ctx, &s.types, &s.endpoints.value, &endpoints);
     Some(ir::Service {
         name: header.name.value.clone(),
