@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 mod builder;
+mod case;
 pub mod diag;
 mod expand;
 pub mod ir;

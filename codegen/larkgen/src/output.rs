@@ -113,7 +113,7 @@ enum Piece {
 fn chunks(api: &Api, cxs: &[ServiceCx], workers: usize) -> Vec<Chunk> {
     let mut out = vec![Chunk { piece: Piece::Platform, weight: expand::platform_weight(&api.platform) }];
     for (service, cx) in cxs.iter().enumerate() {
-        let parts = expand::parts(&api.services[service]);
+        let parts = cx.parts();
         let total: usize = parts.iter().map(|p| cx.weight(*p)).sum();
         let target = (total / (workers * CHUNKS_PER_WORKER)).clamp(MIN_CHUNK_WEIGHT, MAX_CHUNK_WEIGHT);
         let mut current = Vec::new();

@@ -9,6 +9,8 @@ mod moved;
 mod names;
 mod types;
 
+use std::collections::HashMap;
+
 use heck::ToUpperCamelCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -107,24 +109,17 @@ pub(crate) enum Part {
     Descriptors,
 }
 
-/// The parts of a service module, in order.
-pub(crate) fn parts(s: &Service) -> Vec<Part> {
-    let mut out = vec![Part::Header];
-    out.extend((0..resources(s).len()).map(Part::Resource));
-    out.extend((0..s.endpoints.len()).map(Part::Request));
-    out.extend((0..s.endpoints.len()).map(Part::ErrorEnum));
-    out.extend((0..s.types.len()).map(Part::Type));
-    out.extend([Part::Pages, Part::ErrorTable, Part::Descriptors]);
-    out
-}
-
-/// Resources in order of first appearance.
-pub(crate) fn resources(s: &Service) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    for e in &s.endpoints {
-        if !out.contains(&e.resource.as_str()) {
-            out.push(&e.resource);
-        }
+/// Resources in order of first appearance, each with its endpoints (indices into
+/// `endpoints`, in spec order).
+pub(crate) fn resources(s: &Service) -> Vec<(&str, Vec<usize>)> {
+    let mut out: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in s.endpoints.iter().enumerate() {
+        let r = *index.entry(&e.resource).or_insert_with(|| {
+            out.push((&e.resource, Vec::new()));
+            out.len() - 1
+        });
+        out[r].1.push(i);
     }
     out
 }
@@ -133,8 +128,8 @@ pub(crate) fn resources(s: &Service) -> Vec<&str> {
 pub(crate) struct ServiceCx<'a> {
     service: &'a Service,
     qualified: String,
-    resources: Vec<&'a str>,
-    validated: std::collections::HashMap<String, bool>,
+    resources: Vec<(&'a str, Vec<usize>)>,
+    validated: HashMap<String, bool>,
 }
 
 impl<'a> ServiceCx<'a> {
@@ -145,6 +140,18 @@ impl<'a> ServiceCx<'a> {
             resources: resources(service),
             validated: types::needs_validation(service),
         }
+    }
+
+    /// The parts of the service module, in order.
+    pub(crate) fn parts(&self) -> Vec<Part> {
+        let s = self.service;
+        let mut out = vec![Part::Header];
+        out.extend((0..self.resources.len()).map(Part::Resource));
+        out.extend((0..s.endpoints.len()).map(Part::Request));
+        out.extend((0..s.endpoints.len()).map(Part::ErrorEnum));
+        out.extend((0..s.types.len()).map(Part::Type));
+        out.extend([Part::Pages, Part::ErrorTable, Part::Descriptors]);
+        out
     }
 
     /// The cost of expanding and formatting a part, in about microseconds of one core (a
@@ -158,8 +165,7 @@ impl<'a> ServiceCx<'a> {
         match part {
             Part::Header => 120,
             Part::Resource(r) => {
-                let endpoints = s.endpoints.iter().filter(|e| e.resource == self.resources[r]);
-                10 + endpoints.map(|e| 24 + 4 * e.errors.len()).sum::<usize>()
+                10 + self.resources[r].1.iter().map(|i| 24 + 4 * s.endpoints[*i].errors.len()).sum::<usize>()
             }
             Part::Request(i) => {
                 let e = &s.endpoints[i];
@@ -185,8 +191,11 @@ impl<'a> ServiceCx<'a> {
     pub(crate) fn part(&self, part: Part) -> TokenStream {
         let s = self.service;
         match part {
-            Part::Header => header(s, &self.resources),
-            Part::Resource(r) => resource_handle(s, self.resources[r], &self.qualified),
+            Part::Header => header(s, self.resources.iter().map(|(name, _)| *name)),
+            Part::Resource(r) => {
+                let (name, endpoints) = &self.resources[r];
+                resource_handle(name, endpoints.iter().map(|i| &s.endpoints[*i]), &self.qualified)
+            }
             Part::Request(i) => endpoint::request(&s.endpoints[i], &self.qualified),
             Part::ErrorEnum(i) => endpoint::error_enum(&s.endpoints[i]),
             Part::Type(i) => types::expand_type(&s.types[i], &self.validated),
@@ -227,10 +236,10 @@ impl<'a> ServiceCx<'a> {
 
 fn service(s: &Service) -> TokenStream {
     let cx = ServiceCx::new(s);
-    parts(s).into_iter().map(|p| cx.part(p)).collect()
+    cx.parts().into_iter().map(|p| cx.part(p)).collect()
 }
 
-fn header(s: &Service, resources: &[&str]) -> TokenStream {
+fn header<'a>(s: &Service, resources: impl Iterator<Item = &'a str>) -> TokenStream {
     let mut module_doc = format!("{}\n", s.title);
     if let Some(d) = &s.description {
         module_doc += &format!("\n{d}\n");
@@ -243,7 +252,7 @@ fn header(s: &Service, resources: &[&str]) -> TokenStream {
         s.endpoints.len()
     );
     let module_doc = module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
-    let accessors = resources.iter().map(|r| {
+    let accessors = resources.map(|r| {
         let method = names::field_ident(r);
         let handle = format_ident!("{}Resource", r.to_upper_camel_case());
         let doc = format!(" Endpoints of the `{r}` resource.");
@@ -282,10 +291,10 @@ fn header(s: &Service, resources: &[&str]) -> TokenStream {
     }
 }
 
-fn resource_handle(s: &Service, r: &str, qualified: &str) -> TokenStream {
+fn resource_handle<'a>(r: &str, endpoints: impl Iterator<Item = &'a Endpoint>, qualified: &str) -> TokenStream {
     let handle = format_ident!("{}Resource", r.to_upper_camel_case());
     let doc = format!(" The `{r}` resource of {qualified}.");
-    let methods = s.endpoints.iter().filter(|e| e.resource == r).map(|e| endpoint::resource_method(e, qualified));
+    let methods = endpoints.map(|e| endpoint::resource_method(e, qualified));
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]

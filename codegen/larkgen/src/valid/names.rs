@@ -1,12 +1,14 @@
 //! Naming rules: what becomes a Rust identifier must be one, and generated names must not
 //! collide with each other or with the spec's own types.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use serde_saphyr::Spanned;
 
 use super::Ctx;
+use crate::case::snake_case;
 use crate::ir;
 use crate::spec;
 
@@ -14,7 +16,7 @@ use crate::spec;
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 pub(crate) fn is_snake(s: &str) -> bool {
-    !s.is_empty() && s.to_snake_case() == s && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+    !s.is_empty() && snake_case(s) == s && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
 }
 
 pub(crate) fn is_upper_camel(s: &str) -> bool {
@@ -50,7 +52,7 @@ pub(crate) fn check_type_name(ctx: &mut Ctx<'_>, name: &Spanned<String>, what: &
 
 /// Field and parameter names: they are JSON names; the Rust name is their snake_case form.
 pub(crate) fn check_field_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) -> bool {
-    let rust = name.value.to_snake_case();
+    let rust = snake_case(&name.value);
     if rust.is_empty()
         || !rust.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         || !rust.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -63,7 +65,7 @@ pub(crate) fn check_field_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) -> boo
         );
         return false;
     }
-    if NOT_RAW.contains(&rust.as_str()) {
+    if NOT_RAW.contains(&&*rust) {
         ctx.error(
             name,
             format!("`{}` becomes the reserved word `{rust}`", name.value),
@@ -80,8 +82,8 @@ const BUILDER_NAMES: &[&str] = &["client", "body", "user_token", "user_access_to
 
 /// Parameters become fields and setters of the request builder: they must not take its names.
 pub(crate) fn check_param_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) {
-    let rust = name.value.to_snake_case();
-    if BUILDER_NAMES.contains(&rust.as_str()) {
+    let rust = snake_case(&name.value);
+    if BUILDER_NAMES.contains(&&*rust) {
         ctx.error(
             name,
             format!("parameter `{}` would clash with `{rust}` of the generated request builder", name.value),
@@ -94,10 +96,10 @@ pub(crate) fn check_param_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) {
 
 /// Fields whose Rust names collide after snake_case conversion (`pageToken` vs `page_token`).
 pub(crate) fn check_field_collisions(ctx: &mut Ctx<'_>, fields: &[&Spanned<spec::FieldDef>], owner: &str) {
-    let mut seen: HashMap<String, &Spanned<String>> = HashMap::new();
+    let mut seen: HashMap<Cow<'_, str>, &Spanned<String>> = HashMap::new();
     for f in fields {
         let json = &f.value.name.value;
-        let rust = json.to_snake_case();
+        let rust = snake_case(json);
         if let Some(first) = seen.get(&rust) {
             let msg = if first.value == *json {
                 format!("`{json}` is declared twice in {owner}")
