@@ -20,6 +20,7 @@ pub mod macro_support;
 mod output;
 mod source;
 mod spec;
+mod split;
 mod valid;
 
 use std::path::{Path, PathBuf};
@@ -87,6 +88,12 @@ pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostic
         Ok(generated) => Ok((generated, checked.diagnostics)),
         Err(message) => Err(internal_error(message)),
     }
+}
+
+/// Threads the generator uses for reading and formatting: the cores, up to 8 (beyond that
+/// the pieces of a typical spec are too few to gain).
+pub(crate) fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
 }
 
 fn internal_error(message: String) -> Diagnostics {

@@ -76,7 +76,7 @@ pub(crate) fn render(api: &Api, inputs: Vec<PathBuf>) -> Result<Generated, Strin
 /// formatting pass over the whole module.
 fn format_in_parallel(api: &Api) -> Result<(String, Vec<String>), String> {
     let cxs: Vec<ServiceCx> = api.services.iter().map(ServiceCx::new).collect();
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_WORKERS);
+    let workers = crate::workers();
     let chunks = chunks(api, &cxs, workers);
     let texts = in_parallel(&chunks, workers, |chunk| match &chunk.piece {
         Piece::Platform => pretty(expand::platform(&api.platform)),
@@ -161,8 +161,6 @@ fn in_parallel<R: Send>(chunks: &[Chunk], workers: usize, work: impl Fn(&Chunk) 
     slots.into_iter().map(|slot| slot.into_inner().unwrap_or_else(|e| e.into_inner()).expect("chunk done")).collect()
 }
 
-/// Threads beyond this gain little: the chunks of a typical spec are few.
-const MAX_WORKERS: usize = 8;
 /// Chunks per worker when a module is big enough: enough that the last chunks even out the
 /// workers' ends.
 const CHUNKS_PER_WORKER: usize = 6;

@@ -115,7 +115,9 @@ pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option
         };
         if is_platform_file(&file.text) {
             load_platform(files, path, &file, &mut platform, &mut diags);
-        } else if let Some(service) = load::parse::<spec::ServiceFile>(&file, &mut diags) {
+        } else if let Some(service) = crate::split::parse_service(&file.text, crate::workers())
+            .or_else(|| load::parse::<spec::ServiceFile>(&file, &mut diags))
+        {
             loaded.push((file, service));
         }
     }
