@@ -23,10 +23,14 @@ pub struct Generated {
     pub files: Vec<(PathBuf, String)>,
     /// Spec files that were read (for `rerun-if-changed` and macro recompilation).
     pub inputs: Vec<PathBuf>,
-    /// The formatted platform part and `(module, formatted body)` per service, for [`Generated::inline`].
-    platform: String,
-    services: Vec<(String, String)>,
+    /// For [`Generated::inline`]: which of `files` holds the platform part, and
+    /// `(module, file)` per service.
+    platform: usize,
+    services: Vec<(String, usize)>,
 }
+
+/// The first lines of `platform.rs`, before the formatted items.
+const PLATFORM_DOC: &str = "//! What every endpoint of the platform shares.\n";
 
 /// Formats tokens as a Rust file.
 pub fn pretty(tokens: TokenStream) -> Result<String, String> {
@@ -54,22 +58,20 @@ pub(crate) fn render(api: &Api, inputs: Vec<PathBuf>) -> Result<Generated, Strin
         pub use platform::{PLATFORM, builder};
         #(#mods)*
     };
-    const PLATFORM_DOC: &str = "//! What every endpoint of the platform shares.\n";
-    let (platform, bodies) = format_in_parallel(api)?;
-    let mut files = vec![
-        (PathBuf::from("lib.rs"), format!("{BANNER}{}", pretty(lib)?)),
-        (PathBuf::from("platform.rs"), format!("{BANNER}{PLATFORM_DOC}{platform}")),
-    ];
+    let (platform, modules) = format_in_parallel(api)?;
+    let mut files =
+        vec![(PathBuf::from("lib.rs"), format!("{BANNER}{}", pretty(lib)?)), (PathBuf::from("platform.rs"), platform)];
     let mut services = Vec::new();
-    for (s, text) in api.services.iter().zip(bodies) {
-        files.push((PathBuf::from(format!("{}.rs", s.module())), format!("{BANNER}{text}")));
-        services.push((s.module(), text));
+    for (s, text) in api.services.iter().zip(modules) {
+        services.push((s.module(), files.len()));
+        files.push((PathBuf::from(format!("{}.rs", s.module())), text));
     }
-    Ok(Generated { files, inputs, platform, services })
+    Ok(Generated { files, inputs, platform: 1, services })
 }
 
 /// Expands and formats the platform part and the service modules on every core, returning
-/// the platform's text and each module's. Formatting is most of the generator's run time,
+/// the text of `platform.rs` and of each module's file (banner included: each file is
+/// written once, at its final size; at 1,000 endpoints a module is 9 MB). Formatting is most of the generator's run time,
 /// and a module's parts format independently: each worker takes the next chunk of
 /// consecutive parts, expands it (token streams cannot cross threads, the IR can) and
 /// formats it; the texts are joined in order. The result is the same text as one
@@ -82,12 +84,19 @@ fn format_in_parallel(api: &Api) -> Result<(String, Vec<String>), String> {
         Piece::Platform => pretty(expand::platform(&api.platform)),
         Piece::Parts { service, parts } => pretty(parts.iter().map(|p| cxs[*service].part(*p)).collect()),
     });
+    let texts = texts.into_iter().collect::<Result<Vec<String>, String>>()?;
+    let mut sizes = vec![BANNER.len(); api.services.len()];
+    for (chunk, text) in chunks.iter().zip(&texts) {
+        if let Piece::Parts { service, .. } = chunk.piece {
+            sizes[service] += text.len();
+        }
+    }
     let mut platform = String::new();
-    let mut modules = vec![String::new(); api.services.len()];
+    let mut modules: Vec<String> = sizes.iter().map(|n| String::with_capacity(*n) + BANNER).collect();
     for (chunk, text) in chunks.iter().zip(texts) {
         match chunk.piece {
-            Piece::Platform => platform = text?,
-            Piece::Parts { service, .. } => modules[service] += &text?,
+            Piece::Platform => platform = format!("{BANNER}{PLATFORM_DOC}{text}"),
+            Piece::Parts { service, .. } => modules[service] += &text,
         }
     }
     Ok((platform, modules))
@@ -171,6 +180,27 @@ const MIN_CHUNK_WEIGHT: usize = 300;
 /// make every thread's heap grow (and page-fault) to the size of its largest chunk.
 const MAX_CHUNK_WEIGHT: usize = 1000;
 
+/// Whether the file at `path` holds exactly `text` (false if it cannot be read). Compared a
+/// block at a time: a module of a big spec is megabytes, read only to be compared.
+fn holds(path: &Path, text: &str) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != u64::try_from(text.len()).ok() {
+        return false;
+    }
+    let mut expected = text.as_bytes();
+    let mut block = [0u8; 64 * 1024];
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return expected.is_empty(),
+            Ok(n) if expected.starts_with(&block[..n]) => expected = &expected[n..],
+            Ok(_) | Err(_) => return false,
+        }
+    }
+}
+
 /// Indents every non-empty line by four spaces (generated code has no multi-line literals).
 fn indent(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
@@ -189,8 +219,10 @@ impl Generated {
     /// macro expands to. Assembled from the same formatted text as the crate files (each
     /// service indented into an inline module), so the two forms cannot drift apart.
     pub fn inline(&self) -> String {
-        let mut inline = format!("{BANNER}{}", self.platform);
-        for (name, body) in &self.services {
+        let platform = &self.files[self.platform].1[BANNER.len() + PLATFORM_DOC.len()..];
+        let mut inline = format!("{BANNER}{platform}");
+        for (name, file) in &self.services {
+            let body = &self.files[*file].1[BANNER.len()..];
             inline += &format!("pub mod {name} {{\n{}}}\n", indent(body));
         }
         inline
@@ -204,7 +236,7 @@ impl Generated {
         }
         for (path, text) in &self.files {
             let target = src_dir.join(path);
-            if std::fs::read_to_string(&target).ok().as_deref() != Some(text) {
+            if !holds(&target, text) {
                 std::fs::write(target, text)?;
             }
         }
@@ -215,7 +247,7 @@ impl Generated {
     pub fn stale_files(&self, src_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         let mut stale = Vec::new();
         for (path, text) in &self.files {
-            if std::fs::read_to_string(src_dir.join(path)).ok().as_deref() != Some(text.as_str()) {
+            if !holds(&src_dir.join(path), text) {
                 stale.push(src_dir.join(path));
             }
         }
