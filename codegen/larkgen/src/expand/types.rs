@@ -13,12 +13,15 @@ use crate::ir::{Endpoint, Field, Response, Rules, Service, Struct, Ty, TypeDef, 
 
 pub(crate) fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> TokenStream {
     let name = type_ident(&t.name);
-    let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
+    // Structs write their own (with the derives); the others through a runtime macro.
+    let doc = || docs::attrs(t.description.as_deref().unwrap_or(&t.name));
     match &t.kind {
-        TypeKind::Newtype => quote! {
-            rt::string_newtype! { #doc pub struct #name; }
-        },
+        TypeKind::Newtype => {
+            let doc = doc();
+            quote!(rt::string_newtype! { #doc pub struct #name; })
+        }
         TypeKind::StringEnum(values) => {
+            let doc = doc();
             let variants = values.iter().map(|v| {
                 let id = type_ident(&v.variant);
                 let d = docs::attrs(v.description.as_deref().unwrap_or(&v.wire));
@@ -28,6 +31,7 @@ pub(crate) fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> Tok
             quote!(rt::string_enum! { #doc pub enum #name { #(#variants)* } })
         }
         TypeKind::IntEnum(values) => {
+            let doc = doc();
             let variants = values.iter().map(|v| {
                 let id = type_ident(&v.variant);
                 let d = docs::attrs(v.description.as_deref().unwrap_or(&v.wire));
