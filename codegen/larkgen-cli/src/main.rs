@@ -12,10 +12,10 @@ use clap::{Parser, Subcommand};
 /// The generator is allocation-bound: token trees and syntax trees are millions of small
 /// objects, made and freed on every core (≈ 9,500 allocations per endpoint). mimalloc's
 /// per-thread free lists make that 10–17% faster than glibc malloc (Baike 10.3 → 9.3 ms,
-/// 1,000 endpoints 394 → 328 ms; BENCHMARKS.md). Built without transparent huge pages: with
-/// them it is a few percent faster again but touches whole 2 MiB pages, and a small spec's
-/// peak RSS goes from 11 to 28 MiB. Only this binary: the library, build.rs and the macro use
-/// their host's allocator.
+/// 1,000 endpoints 394 → 328 ms; BENCHMARKS.md). Built without transparent huge pages: they
+/// touch whole 2 MiB pages, and a small spec's peak RSS would go from 11 to 28 MiB; big specs
+/// turn them on (see [`huge_pages_for_big_specs`]). Only this binary: the library, build.rs
+/// and the macro use their host's allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -53,11 +53,64 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let base = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     match cli.command {
-        Command::Generate { specs, out } => generate(&specs_or_default(specs), &base, &out),
+        Command::Generate { specs, out } => {
+            let specs = specs_or_default(specs);
+            huge_pages_for_big_specs(&specs);
+            generate(&specs, &base, &out)
+        }
         Command::Check { specs, generated, no_drift } => {
-            check(&specs_or_default(specs), &base, (!no_drift).then_some(generated.as_path()))
+            let specs = specs_or_default(specs);
+            huge_pages_for_big_specs(&specs);
+            check(&specs, &base, (!no_drift).then_some(generated.as_path()))
         }
     }
+}
+
+/// Specs from this size on (≈ 350 endpoints) are generated with transparent huge pages.
+const HUGE_PAGES_FROM_BYTES: u64 = 512 * 1024;
+
+/// Huge pages for big specs. The generator touches memory in proportion to the spec (70 MiB
+/// at 1,000 endpoints): in 4 KiB pages that is 17,000 page faults, ≈ 15% of its CPU time on
+/// a VM; in 2 MiB pages, 800 (1,000 endpoints: 272 → 228–246 ms, peak RSS 71 → 99 MiB). A
+/// small spec would fill few of those big pages (Baike's peak RSS: 11 → 28 MiB), so mimalloc
+/// is built without them (`no_thp`: it opts the process out at start and never asks for
+/// them) and only big specs opt back in: the process flag, and huge pages requested on the
+/// allocator's arenas, the large anonymous mappings mimalloc reserves (1 GiB each) before
+/// `main`. Best effort: where the system offers no huge pages, nothing changes.
+fn huge_pages_for_big_specs(specs: &[PathBuf]) {
+    let total: u64 = specs.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    if total < HUGE_PAGES_FROM_BYTES {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process.
+        unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 0, 0, 0, 0) };
+        for (start, len) in allocator_arenas() {
+            // SAFETY: MADV_HUGEPAGE only changes how the kernel backs these mappings with
+            // pages; their contents and protection stay as they are.
+            unsafe { libc::madvise(start as *mut libc::c_void, len, libc::MADV_HUGEPAGE) };
+        }
+    }
+}
+
+/// Anonymous private mappings of 32 MiB or more (nothing else this early is that large:
+/// thread stacks are named or small), as `(start, length)`.
+#[cfg(target_os = "linux")]
+fn allocator_arenas() -> Vec<(usize, usize)> {
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
+    maps.lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            // `start-end perms offset dev inode`, and a path for named mappings.
+            let [range, perms, _, _, "0"] = fields[..] else {
+                return None;
+            };
+            let (start, end) = range.split_once('-')?;
+            let (start, end) = (usize::from_str_radix(start, 16).ok()?, usize::from_str_radix(end, 16).ok()?);
+            (perms.starts_with("rw") && end - start >= 32 << 20).then_some((start, end - start))
+        })
+        .collect()
 }
 
 fn specs_or_default(specs: Vec<PathBuf>) -> Vec<PathBuf> {
