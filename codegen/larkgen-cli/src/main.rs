@@ -179,3 +179,16 @@ fn check(specs: &[PathBuf], base: &Path, generated_dir: Option<&Path>) -> ExitCo
         }
     }
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    /// Huge pages for big specs find mimalloc's arena this way: if a mimalloc update changes
+    /// how it reserves memory, this says so (generation stays correct, only slower).
+    #[test]
+    fn the_allocator_arena_is_found() {
+        let probe = vec![0u8; 1 << 20];
+        let arenas = super::allocator_arenas();
+        let at = probe.as_ptr() as usize;
+        assert!(arenas.iter().any(|(start, len)| (*start..start + len).contains(&at)), "{arenas:x?} {at:x}");
+    }
+}
