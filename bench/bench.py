@@ -209,6 +209,9 @@ def bench_generator(mode, reps):
         row("Generator (whole process, release)", "wall time, " + name, fmt_s(r["larkgen_s"]),
             fmt_s(r["progenitor_s"]), speed_text(speed),
             "≥ %d× faster" % target if target else "", speed >= target if target else None)
+        row("Generator (whole process, release)", "wall time, fastest–slowest run, " + name,
+            "%s–%s" % (fmt_s(min(r["larkgen_runs"])), fmt_s(max(r["larkgen_runs"]))),
+            "%s–%s" % (fmt_s(min(r["progenitor_runs"])), fmt_s(max(r["progenitor_runs"]))), "", "", None)
         row("Generator (whole process, release)", "CPU time (user+sys), " + name, fmt_s(r["larkgen_cpu_s"]),
             fmt_s(r["progenitor_cpu_s"]), speed_text(r["progenitor_cpu_s"] / max(r["larkgen_cpu_s"], 1e-3)), "", None)
         row("Generator (whole process, release)", "peak RSS, " + name, fmt_mib(r["larkgen_rss_kib"]),
