@@ -71,7 +71,7 @@ const HUGE_PAGES_FROM_BYTES: u64 = 512 * 1024;
 
 /// Huge pages for big specs. The generator touches memory in proportion to the spec (70 MiB
 /// at 1,000 endpoints): in 4 KiB pages that is 17,000 page faults, ≈ 15% of its CPU time on
-/// a VM; in 2 MiB pages, 800 (1,000 endpoints: 272 → 228–246 ms, peak RSS 71 → 99 MiB). A
+/// a VM; in 2 MiB pages, 800 (1,000 endpoints: 276 → 238 ms, peak RSS 71 → 97 MiB). A
 /// small spec would fill few of those big pages (Baike's peak RSS: 11 → 28 MiB), so mimalloc
 /// is built without them (`no_thp`: it opts the process out at start and never asks for
 /// them) and only big specs opt back in: the process flag, and huge pages requested on the

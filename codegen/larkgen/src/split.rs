@@ -8,9 +8,9 @@
 //! that starts each of their lines becomes `#`), and the lists are joined in file order.
 //!
 //! That keeps every byte and character offset, line and column, so every location in the
-//! model is the one a whole-file parse gives, and diagnostics cannot tell the difference. Every copy
-//! keeps the first item of each list (an empty list would not be a list); the joins skip
-//! the repeats. Anything unusual (an error in any copy, an anchor used across copies,
+//! model is the one a whole-file parse gives, and diagnostics cannot tell the difference.
+//! Every copy keeps the first item of each list (an empty list would not be a list); the
+//! joins skip the repeats. Anything unusual (an error in any copy, an anchor used across copies,
 //! several documents, lists not written as plain block lists) gives `None`, and the caller
 //! parses the whole file the usual way, which also reports the diagnostics.
 
@@ -84,7 +84,8 @@ fn redefines_anchor(text: &str) -> bool {
 /// at column 0, with nothing after the colon but a comment), each from the line of its
 /// `- ` to the line before the next item or the next top-level key. `None` when the key is
 /// missing, repeated or not a block list, or when any line between items is indented less
-/// than the items.
+/// than the items. (`load::top_level_item` answers another question, which item holds an
+/// error, for the error recovery of the whole-file parse.)
 fn block_list(text: &str, key: &str) -> Option<Vec<(usize, usize)>> {
     let mut found = None;
     for (at, line) in lines_with_offsets(text) {
