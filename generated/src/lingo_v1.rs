@@ -443,52 +443,13 @@ impl ClassificationListRequest {
         self.repo_id = Some(Into::into(repo_id));
         self
     }
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::CLASSIFICATION_LIST);
-        let mut found = rt::Violations::new();
-        found.range("", "page_size", self.page_size.map(|v| v as i64), Some(1), None);
-        call.query_opt("page_size", self.page_size.as_ref());
-        call.query_opt("page_token", self.page_token.as_ref());
-        call.query_opt("repo_id", self.repo_id.as_ref());
-        call.user_token(self.user_token.clone());
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<ClassificationListData, ClassificationListError> {
-        let call = self.call();
-        self.client
-            .send_json::<ClassificationListData>(call)
-            .await
-            .map_err(ClassificationListError::from)
-    }
-    /// Every item of every page, fetched one page at a time as the stream is polled.
-    /// Starts at the `page_token` set on the request (to resume), else at the first page.
-    /// Ends when the server sends no `page_token`; fails if it repeats one.
-    #[inline]
-    pub fn stream(
-        self,
-    ) -> impl rt::Stream<Item = Result<Classification, ClassificationListError>> {
-        rt::paging::items(
-            &endpoints::CLASSIFICATION_LIST,
-            self,
-            |mut request: Self, token: Option<String>| {
-                if token.is_some() {
-                    request.page_token = token;
-                }
-                request.send()
-            },
-        )
-    }
 }
+rt::request!(
+    ClassificationListRequest for endpoints::CLASSIFICATION_LIST =>
+    json(ClassificationListData) or ClassificationListError, body none, token both,
+    stream Classification { query_opt page_size = "page_size"[range(Some(1), None)],
+    query_opt page_token = "page_token", query_opt repo_id = "repo_id", }
+);
 /// Request builder of `draft.create` (POST `/open-apis/lingo/v1/drafts`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -514,31 +475,12 @@ impl DraftCreateRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::DRAFT_CREATE);
-        let mut found = rt::Violations::new();
-        call.query_opt("repo_id", self.repo_id.as_ref());
-        call.query_opt("user_id_type", self.user_id_type.as_ref());
-        rt::Validate::validate(&self.body, "body", &mut found);
-        call.json(&self.body);
-        call.user_token(self.user_token.clone());
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<DraftData, DraftCreateError> {
-        let call = self.call();
-        self.client.send_json::<DraftData>(call).await.map_err(DraftCreateError::from)
-    }
 }
+rt::request!(
+    DraftCreateRequest for endpoints::DRAFT_CREATE => json(DraftData) or
+    DraftCreateError, body json, token both { query_opt repo_id = "repo_id", query_opt
+    user_id_type = "user_id_type", }
+);
 /// Request builder of `draft.update` (PUT `/open-apis/lingo/v1/drafts/{draft_id}`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -557,31 +499,12 @@ impl DraftUpdateRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::DRAFT_UPDATE);
-        let mut found = rt::Violations::new();
-        call.path("draft_id", AsRef::<str>::as_ref(&self.draft_id));
-        call.query_opt("user_id_type", self.user_id_type.as_ref());
-        rt::Validate::validate(&self.body, "body", &mut found);
-        call.json(&self.body);
-        call.user_token(self.user_token.clone());
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<DraftData, DraftUpdateError> {
-        let call = self.call();
-        self.client.send_json::<DraftData>(call).await.map_err(DraftUpdateError::from)
-    }
 }
+rt::request!(
+    DraftUpdateRequest for endpoints::DRAFT_UPDATE => json(DraftData) or
+    DraftUpdateError, body json, token both { path draft_id = "draft_id", query_opt
+    user_id_type = "user_id_type", }
+);
 /// Request builder of `entity.create` (POST `/open-apis/lingo/v1/entities`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -606,25 +529,12 @@ impl EntityCreateRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_CREATE);
-        let mut found = rt::Violations::new();
-        call.query_opt("repo_id", self.repo_id.as_ref());
-        call.query_opt("user_id_type", self.user_id_type.as_ref());
-        rt::Validate::validate(&self.body, "body", &mut found);
-        call.json(&self.body);
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<EntityData, EntityCreateError> {
-        let call = self.call();
-        self.client.send_json::<EntityData>(call).await.map_err(EntityCreateError::from)
-    }
 }
+rt::request!(
+    EntityCreateRequest for endpoints::ENTITY_CREATE => json(EntityData) or
+    EntityCreateError, body json, token app { query_opt repo_id = "repo_id", query_opt
+    user_id_type = "user_id_type", }
+);
 /// Request builder of `entity.update` (PUT `/open-apis/lingo/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -642,25 +552,12 @@ impl EntityUpdateRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_UPDATE);
-        let mut found = rt::Violations::new();
-        call.path("entity_id", AsRef::<str>::as_ref(&self.entity_id));
-        call.query_opt("user_id_type", self.user_id_type.as_ref());
-        rt::Validate::validate(&self.body, "body", &mut found);
-        call.json(&self.body);
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<EntityData, EntityUpdateError> {
-        let call = self.call();
-        self.client.send_json::<EntityData>(call).await.map_err(EntityUpdateError::from)
-    }
 }
+rt::request!(
+    EntityUpdateRequest for endpoints::ENTITY_UPDATE => json(EntityData) or
+    EntityUpdateError, body json, token app { path entity_id = "entity_id", query_opt
+    user_id_type = "user_id_type", }
+);
 /// Request builder of `entity.delete` (DELETE `/open-apis/lingo/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -685,52 +582,13 @@ impl EntityDeleteRequest {
         self.outer_id = Some(Into::into(outer_id));
         self
     }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_DELETE);
-        let mut found = rt::Violations::new();
-        call.path("entity_id", AsRef::<str>::as_ref(&self.entity_id));
-        found
-            .text(
-                "",
-                "provider",
-                self.provider.as_ref().map(|v| v.as_ref()),
-                rt::TextRules {
-                    min_length: Some(2),
-                    max_length: Some(32),
-                    forbidden_chars: "",
-                    extensions: &[],
-                },
-            );
-        call.query_opt("provider", self.provider.as_ref());
-        found
-            .text(
-                "",
-                "outer_id",
-                self.outer_id.as_ref().map(|v| v.as_ref()),
-                rt::TextRules {
-                    min_length: Some(1),
-                    max_length: Some(64),
-                    forbidden_chars: "",
-                    extensions: &[],
-                },
-            );
-        call.query_opt("outer_id", self.outer_id.as_ref());
-        call.violations(found);
-        call
-    }
-    /// Sends the request.
-    #[inline]
-    pub async fn send(self) -> Result<(), EntityDeleteError> {
-        let call = self.call();
-        self.client
-            .send_json::<rt::Empty>(call)
-            .await
-            .map(|_| ())
-            .map_err(EntityDeleteError::from)
-    }
 }
+rt::request!(
+    EntityDeleteRequest for endpoints::ENTITY_DELETE => empty() or EntityDeleteError,
+    body none, token app { path entity_id = "entity_id", query_opt provider =
+    "provider"[text(Some(2), Some(32), "", [])], query_opt outer_id =
+    "outer_id"[text(Some(1), Some(64), "", [])], }
+);
 /// Request builder of `entity.get` (GET `/open-apis/lingo/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -764,55 +622,14 @@ impl EntityGetRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_GET);
-        let mut found = rt::Violations::new();
-        call.path("entity_id", AsRef::<str>::as_ref(&self.entity_id));
-        found
-            .text(
-                "",
-                "provider",
-                self.provider.as_ref().map(|v| v.as_ref()),
-                rt::TextRules {
-                    min_length: Some(2),
-                    max_length: Some(32),
-                    forbidden_chars: "",
-                    extensions: &[],
-                },
-            );
-        call.query_opt("provider", self.provider.as_ref());
-        found
-            .text(
-                "",
-                "outer_id",
-                self.outer_id.as_ref().map(|v| v.as_ref()),
-                rt::TextRules {
-                    min_length: Some(1),
-                    max_length: Some(64),
-                    forbidden_chars: "",
-                    extensions: &[],
-                },
-            );
-        call.query_opt("outer_id", self.outer_id.as_ref());
-        call.query_opt("user_id_type", self.user_id_type.as_ref());
-        call.user_token(self.user_token.clone());
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<EntityData, EntityGetError> {
-        let call = self.call();
-        self.client.send_json::<EntityData>(call).await.map_err(EntityGetError::from)
-    }
 }
+rt::request!(
+    EntityGetRequest for endpoints::ENTITY_GET => json(EntityData) or EntityGetError,
+    body none, token both { path entity_id = "entity_id", query_opt provider =
+    "provider"[text(Some(2), Some(32), "", [])], query_opt outer_id =
+    "outer_id"[text(Some(1), Some(64), "", [])], query_opt user_id_type = "user_id_type",
+    }
+);
 /// Request builder of `entity.list` (GET `/open-apis/lingo/v1/entities`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -861,64 +678,14 @@ impl EntityListRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_LIST);
-        let mut found = rt::Violations::new();
-        found.range("", "page_size", self.page_size.map(|v| v as i64), Some(1), None);
-        call.query_opt("page_size", self.page_size.as_ref());
-        call.query_opt("page_token", self.page_token.as_ref());
-        found
-            .text(
-                "",
-                "provider",
-                self.provider.as_ref().map(|v| v.as_ref()),
-                rt::TextRules {
-                    min_length: Some(2),
-                    max_length: Some(32),
-                    forbidden_chars: "",
-                    extensions: &[],
-                },
-            );
-        call.query_opt("provider", self.provider.as_ref());
-        call.query_opt("repo_id", self.repo_id.as_ref());
-        call.query_opt("user_id_type", self.user_id_type.as_ref());
-        call.user_token(self.user_token.clone());
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<EntityListData, EntityListError> {
-        let call = self.call();
-        self.client
-            .send_json::<EntityListData>(call)
-            .await
-            .map_err(EntityListError::from)
-    }
-    /// Every item of every page, fetched one page at a time as the stream is polled.
-    /// Starts at the `page_token` set on the request (to resume), else at the first page.
-    /// Ends when the server sends no `page_token`; fails if it repeats one.
-    #[inline]
-    pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntityListError>> {
-        rt::paging::items(
-            &endpoints::ENTITY_LIST,
-            self,
-            |mut request: Self, token: Option<String>| {
-                if token.is_some() {
-                    request.page_token = token;
-                }
-                request.send()
-            },
-        )
-    }
 }
+rt::request!(
+    EntityListRequest for endpoints::ENTITY_LIST => json(EntityListData) or
+    EntityListError, body none, token both, stream Entity { query_opt page_size =
+    "page_size"[range(Some(1), None)], query_opt page_token = "page_token", query_opt
+    provider = "provider"[text(Some(2), Some(32), "", [])], query_opt repo_id =
+    "repo_id", query_opt user_id_type = "user_id_type", }
+);
 /// Request builder of `entity.match` (POST `/open-apis/lingo/v1/entities/match`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -936,33 +703,11 @@ impl EntityMatchRequest {
         self.repo_id = Some(Into::into(repo_id));
         self
     }
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_MATCH);
-        let mut found = rt::Violations::new();
-        call.query_opt("repo_id", self.repo_id.as_ref());
-        rt::Validate::validate(&self.body, "body", &mut found);
-        call.json(&self.body);
-        call.user_token(self.user_token.clone());
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<EntityMatchData, EntityMatchError> {
-        let call = self.call();
-        self.client
-            .send_json::<EntityMatchData>(call)
-            .await
-            .map_err(EntityMatchError::from)
-    }
 }
+rt::request!(
+    EntityMatchRequest for endpoints::ENTITY_MATCH => json(EntityMatchData) or
+    EntityMatchError, body json, token both { query_opt repo_id = "repo_id", }
+);
 /// Request builder of `entity.search` (POST `/open-apis/lingo/v1/entities/search`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -1009,53 +754,13 @@ impl EntitySearchRequest {
         self.body = Some(body);
         self
     }
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_SEARCH);
-        let mut found = rt::Violations::new();
-        found.range("", "page_size", self.page_size.map(|v| v as i64), Some(1), None);
-        call.query_opt("page_size", self.page_size.as_ref());
-        call.query_opt("page_token", self.page_token.as_ref());
-        call.query_opt("repo_id", self.repo_id.as_ref());
-        call.query_opt("user_id_type", self.user_id_type.as_ref());
-        rt::Validate::validate(&self.body, "body", &mut found);
-        call.json_or_empty(self.body.as_ref());
-        call.user_token(self.user_token.clone());
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<EntityListData, EntitySearchError> {
-        let call = self.call();
-        self.client
-            .send_json::<EntityListData>(call)
-            .await
-            .map_err(EntitySearchError::from)
-    }
-    /// Every item of every page, fetched one page at a time as the stream is polled.
-    /// Starts at the `page_token` set on the request (to resume), else at the first page.
-    /// Ends when the server sends no `page_token`; fails if it repeats one.
-    #[inline]
-    pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntitySearchError>> {
-        rt::paging::items(
-            &endpoints::ENTITY_SEARCH,
-            self,
-            |mut request: Self, token: Option<String>| {
-                if token.is_some() {
-                    request.page_token = token;
-                }
-                request.send()
-            },
-        )
-    }
 }
+rt::request!(
+    EntitySearchRequest for endpoints::ENTITY_SEARCH => json(EntityListData) or
+    EntitySearchError, body json_opt, token both, stream Entity { query_opt page_size =
+    "page_size"[range(Some(1), None)], query_opt page_token = "page_token", query_opt
+    repo_id = "repo_id", query_opt user_id_type = "user_id_type", }
+);
 /// Request builder of `entity.highlight` (POST `/open-apis/lingo/v1/entities/highlight`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -1064,33 +769,10 @@ pub struct EntityHighlightRequest {
     body: EntityHighlightBody,
     user_token: Option<rt::UserAccessToken>,
 }
-impl EntityHighlightRequest {
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_HIGHLIGHT);
-        let mut found = rt::Violations::new();
-        rt::Validate::validate(&self.body, "body", &mut found);
-        call.json(&self.body);
-        call.user_token(self.user_token.clone());
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<EntityHighlightData, EntityHighlightError> {
-        let call = self.call();
-        self.client
-            .send_json::<EntityHighlightData>(call)
-            .await
-            .map_err(EntityHighlightError::from)
-    }
-}
+rt::request!(
+    EntityHighlightRequest for endpoints::ENTITY_HIGHLIGHT => json(EntityHighlightData)
+    or EntityHighlightError, body json, token both {}
+);
 /// Request builder of `file.upload` (POST `/open-apis/lingo/v1/files/upload`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -1099,33 +781,10 @@ pub struct FileUploadRequest {
     body: FileUploadForm,
     user_token: Option<rt::UserAccessToken>,
 }
-impl FileUploadRequest {
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::FILE_UPLOAD);
-        let mut found = rt::Violations::new();
-        rt::Validate::validate(&self.body, "body", &mut found);
-        call.multipart(rt::Form::parts(&self.body));
-        call.user_token(self.user_token.clone());
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<FileUploadData, FileUploadError> {
-        let call = self.call();
-        self.client
-            .send_json::<FileUploadData>(call)
-            .await
-            .map_err(FileUploadError::from)
-    }
-}
+rt::request!(
+    FileUploadRequest for endpoints::FILE_UPLOAD => json(FileUploadData) or
+    FileUploadError, body multipart, token both {}
+);
 /// Request builder of `file.download` (GET `/open-apis/lingo/v1/files/{file_token}/download`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -1134,29 +793,10 @@ pub struct FileDownloadRequest {
     file_token: FileToken,
     user_token: Option<rt::UserAccessToken>,
 }
-impl FileDownloadRequest {
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::FILE_DOWNLOAD);
-        let found = rt::Violations::new();
-        call.path("file_token", AsRef::<str>::as_ref(&self.file_token));
-        call.user_token(self.user_token.clone());
-        call.violations(found);
-        call
-    }
-    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
-        let call = self.call();
-        self.client.send_download(call).await.map_err(FileDownloadError::from)
-    }
-}
+rt::request!(
+    FileDownloadRequest for endpoints::FILE_DOWNLOAD => binary() or FileDownloadError,
+    body none, token both { path file_token = "file_token", }
+);
 /// Request builder of `repo.list` (GET `/open-apis/lingo/v1/repos`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -1164,28 +804,10 @@ pub struct RepoListRequest {
     client: rt::Client,
     user_token: Option<rt::UserAccessToken>,
 }
-impl RepoListRequest {
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, validated against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::REPO_LIST);
-        let found = rt::Violations::new();
-        call.user_token(self.user_token.clone());
-        call.violations(found);
-        call
-    }
-    /// Sends the request and decodes the answer.
-    #[inline]
-    pub async fn send(self) -> Result<RepoListData, RepoListError> {
-        let call = self.call();
-        self.client.send_json::<RepoListData>(call).await.map_err(RepoListError::from)
-    }
-}
+rt::request!(
+    RepoListRequest for endpoints::REPO_LIST => json(RepoListData) or RepoListError, body
+    none, token both {}
+);
 /// Errors of `classification.list`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -1461,9 +1083,6 @@ impl DisplayStatus {
         }
     }
 }
-impl rt::Validate for DisplayStatus {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// A name of an entry (entry name or alias).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Term {
@@ -1475,7 +1094,8 @@ pub struct Term {
     pub display_status: DisplayStatus,
 }
 rt::json_object!(
-    Term { key = "key" required, display_status = "display_status" required, }
+    Term { key = "key" required[text(Some(1), None, "", [])], display_status =
+    "display_status" required, }
 );
 impl Term {
     /// A `Term` with its required fields; the optional ones start unset.
@@ -1488,21 +1108,6 @@ impl Term {
             key: Into::into(key),
             display_status: Into::into(display_status),
         }
-    }
-}
-impl rt::Validate for Term {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.text(
-            path,
-            "key",
-            Some(self.key.as_ref()),
-            rt::TextRules {
-                min_length: Some(1),
-                max_length: None,
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
     }
 }
 /// A definition of an entry in one language (requests and responses).
@@ -1520,8 +1125,9 @@ pub struct I18nEntryDesc {
     pub rich_text: Option<String>,
 }
 rt::json_object!(
-    I18nEntryDesc { language = "language" required, description = "description" optional,
-    rich_text = "rich_text" optional, }
+    I18nEntryDesc { language = "language" required, description = "description"
+    optional[text(Some(1), Some(5000), "", [])], rich_text = "rich_text"
+    optional[text(Some(1), Some(5000), "", [])], }
 );
 impl I18nEntryDesc {
     /// A `I18nEntryDesc` with its required fields; the optional ones start unset.
@@ -1532,32 +1138,6 @@ impl I18nEntryDesc {
             description: None,
             rich_text: None,
         }
-    }
-}
-impl rt::Validate for I18nEntryDesc {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.text(
-            path,
-            "description",
-            self.description.as_ref().map(|v| v.as_ref()),
-            rt::TextRules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
-        out.text(
-            path,
-            "rich_text",
-            self.rich_text.as_ref().map(|v| v.as_ref()),
-            rt::TextRules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
     }
 }
 /// The name of a classification in one language.
@@ -1581,9 +1161,6 @@ impl I18nClsName {
         }
     }
 }
-impl rt::Validate for I18nClsName {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// A related object of an entry (user, chat, doc, on-call group or link) as returned.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Referer {
@@ -1597,9 +1174,6 @@ pub struct Referer {
 rt::json_object!(
     Referer { id = "id" optional, title = "title" optional, url = "url" optional, }
 );
-impl rt::Validate for Referer {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// A related entry.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Abbreviation {
@@ -1607,9 +1181,6 @@ pub struct Abbreviation {
     pub id: Option<EntityId>,
 }
 rt::json_object!(Abbreviation { id = "id" optional, });
-impl rt::Validate for Abbreviation {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// A classification (category) of the dictionary.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Classification {
@@ -1638,9 +1209,6 @@ impl Classification {
         }
     }
 }
-impl rt::Validate for Classification {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// An image of an entry (named as in the official SDKs).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BaikeImage {
@@ -1654,9 +1222,6 @@ impl BaikeImage {
     pub fn new(token: impl Into<FileToken>) -> Self {
         Self { token: Into::into(token) }
     }
-}
-impl rt::Validate for BaikeImage {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Related information of an entry, as returned.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1684,9 +1249,6 @@ rt::json_object!(
     "abbreviations" optional, classifications = "classifications" optional, images =
     "images" optional, }
 );
-impl rt::Validate for RelatedMeta {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// Link of an entry to a record in an external system.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OuterInfo {
@@ -1700,7 +1262,8 @@ pub struct OuterInfo {
     pub outer_id: String,
 }
 rt::json_object!(
-    OuterInfo { provider = "provider" required, outer_id = "outer_id" required, }
+    OuterInfo { provider = "provider" required[text(Some(2), Some(32), "-", [])],
+    outer_id = "outer_id" required[text(Some(1), Some(64), "-", [])], }
 );
 impl OuterInfo {
     /// A `OuterInfo` with its required fields; the optional ones start unset.
@@ -1710,32 +1273,6 @@ impl OuterInfo {
             provider: Into::into(provider),
             outer_id: Into::into(outer_id),
         }
-    }
-}
-impl rt::Validate for OuterInfo {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.text(
-            path,
-            "provider",
-            Some(self.provider.as_ref()),
-            rt::TextRules {
-                min_length: Some(2),
-                max_length: Some(32),
-                forbidden_chars: "-",
-                extensions: &[],
-            },
-        );
-        out.text(
-            path,
-            "outer_id",
-            Some(self.outer_id.as_ref()),
-            rt::TextRules {
-                min_length: Some(1),
-                max_length: Some(64),
-                forbidden_chars: "-",
-                extensions: &[],
-            },
-        );
     }
 }
 /// Feedback counters of an entry.
@@ -1756,9 +1293,6 @@ impl Statistics {
     pub fn new(like_count: i64, dislike_count: i64) -> Self {
         Self { like_count, dislike_count }
     }
-}
-impl rt::Validate for Statistics {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A dictionary entry, as returned by the server.
 #[derive(Clone, Debug, PartialEq)]
@@ -1793,12 +1327,13 @@ pub struct Entity {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    Entity { id = "id" optional, main_keys = "main_keys" required, aliases = "aliases"
-    optional, description = "description" optional, creator = "creator" optional,
-    create_time = "create_time" optional, updater = "updater" optional, update_time =
-    "update_time" optional, related_meta = "related_meta" optional, statistics =
-    "statistics" optional, outer_info = "outer_info" optional, rich_text = "rich_text"
-    optional, source = "source" optional, i18n_descs = "i18n_descs" optional, }
+    Entity { id = "id" optional, main_keys = "main_keys" required[nested], aliases =
+    "aliases" optional[nested], description = "description" optional, creator = "creator"
+    optional, create_time = "create_time" optional, updater = "updater" optional,
+    update_time = "update_time" optional, related_meta = "related_meta" optional,
+    statistics = "statistics" optional, outer_info = "outer_info" optional[nested],
+    rich_text = "rich_text" optional, source = "source" optional, i18n_descs =
+    "i18n_descs" optional[nested], }
 );
 impl Entity {
     /// A `Entity` with its required fields; the optional ones start unset.
@@ -1822,26 +1357,6 @@ impl Entity {
         }
     }
 }
-impl rt::Validate for Entity {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        rt::Validate::validate(
-            &self.main_keys,
-            &rt::validate::join(path, "main_keys"),
-            out,
-        );
-        rt::Validate::validate(&self.aliases, &rt::validate::join(path, "aliases"), out);
-        rt::Validate::validate(
-            &self.outer_info,
-            &rt::validate::join(path, "outer_info"),
-            out,
-        );
-        rt::Validate::validate(
-            &self.i18n_descs,
-            &rt::validate::join(path, "i18n_descs"),
-            out,
-        );
-    }
-}
 /// A related user, in a request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserRef {
@@ -1861,9 +1376,6 @@ impl UserRef {
         }
     }
 }
-impl rt::Validate for UserRef {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// A related chat, in a request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChatRef {
@@ -1877,9 +1389,6 @@ impl ChatRef {
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: Into::into(id) }
     }
-}
-impl rt::Validate for ChatRef {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// A related on-call group, in a request.
 #[derive(Clone, Debug, PartialEq)]
@@ -1895,9 +1404,6 @@ impl OncallRef {
         Self { id: Into::into(id) }
     }
 }
-impl rt::Validate for OncallRef {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// A related doc or link, in a request.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LinkRef {
@@ -1907,9 +1413,6 @@ pub struct LinkRef {
     pub url: Option<String>,
 }
 rt::json_object!(LinkRef { title = "title" optional, url = "url" optional, });
-impl rt::Validate for LinkRef {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// A related entry, in a request.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AbbreviationRef {
@@ -1917,9 +1420,6 @@ pub struct AbbreviationRef {
     pub id: Option<EntityId>,
 }
 rt::json_object!(AbbreviationRef { id = "id" optional, });
-impl rt::Validate for AbbreviationRef {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// A classification to put an entry in (second-level; at most one per first-level classification).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassificationRef {
@@ -1940,9 +1440,6 @@ impl ClassificationRef {
             father_id: None,
         }
     }
-}
-impl rt::Validate for ClassificationRef {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// Related information of an entry, in a request.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1970,13 +1467,8 @@ rt::json_object!(
     RelatedMetaInput { users = "users" optional, chats = "chats" optional, docs = "docs"
     optional, oncalls = "oncalls" optional, links = "links" optional, abbreviations =
     "abbreviations" optional, classifications = "classifications" optional, images =
-    "images" optional, }
+    "images" optional[items(None, Some(10))], }
 );
-impl rt::Validate for RelatedMetaInput {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.items(path, "images", self.images.as_ref().map(|v| v.len()), None, Some(10));
-    }
-}
 /// Body of `entity.create` and `entity.update`. `description` or `rich_text` is required.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityBody {
@@ -2006,10 +1498,13 @@ pub struct EntityBody {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    EntityBody { main_keys = "main_keys" required, aliases = "aliases" optional,
-    description = "description" optional, related_meta = "related_meta" optional,
-    outer_info = "outer_info" optional, rich_text = "rich_text" optional, i18n_descs =
-    "i18n_descs" optional, }
+    EntityBody { main_keys = "main_keys" required[items(Some(1), Some(1)), nested],
+    aliases = "aliases" optional[items(None, Some(10)), nested], description =
+    "description" optional[text(None, Some(5000), "", [])], related_meta = "related_meta"
+    optional[nested], outer_info = "outer_info" optional[nested], rich_text = "rich_text"
+    optional[text(None, Some(5000), "", [])], i18n_descs = "i18n_descs"
+    optional[items(None, Some(3)), nested], } at_least_one_of["description" =
+    description, "rich_text" = rich_text]
 );
 impl EntityBody {
     /// A `EntityBody` with its required fields; the optional ones start unset.
@@ -2024,75 +1519,6 @@ impl EntityBody {
             rich_text: None,
             i18n_descs: None,
         }
-    }
-}
-impl rt::Validate for EntityBody {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.items(path, "main_keys", Some(self.main_keys.len()), Some(1), Some(1));
-        rt::Validate::validate(
-            &self.main_keys,
-            &rt::validate::join(path, "main_keys"),
-            out,
-        );
-        out.items(
-            path,
-            "aliases",
-            self.aliases.as_ref().map(|v| v.len()),
-            None,
-            Some(10),
-        );
-        rt::Validate::validate(&self.aliases, &rt::validate::join(path, "aliases"), out);
-        out.text(
-            path,
-            "description",
-            self.description.as_ref().map(|v| v.as_ref()),
-            rt::TextRules {
-                min_length: None,
-                max_length: Some(5000),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
-        rt::Validate::validate(
-            &self.related_meta,
-            &rt::validate::join(path, "related_meta"),
-            out,
-        );
-        rt::Validate::validate(
-            &self.outer_info,
-            &rt::validate::join(path, "outer_info"),
-            out,
-        );
-        out.text(
-            path,
-            "rich_text",
-            self.rich_text.as_ref().map(|v| v.as_ref()),
-            rt::TextRules {
-                min_length: None,
-                max_length: Some(5000),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
-        out.items(
-            path,
-            "i18n_descs",
-            self.i18n_descs.as_ref().map(|v| v.len()),
-            None,
-            Some(3),
-        );
-        rt::Validate::validate(
-            &self.i18n_descs,
-            &rt::validate::join(path, "i18n_descs"),
-            out,
-        );
-        out.at_least_one_of(
-            path,
-            &[
-                ("description", self.description.is_some()),
-                ("rich_text", self.rich_text.is_some()),
-            ],
-        );
     }
 }
 /// Body of `draft.create`. Omit `id` to propose a new entry; set it (or `outer_info`) to propose an update.
@@ -2126,10 +1552,13 @@ pub struct DraftCreateBody {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    DraftCreateBody { id = "id" optional, main_keys = "main_keys" required, aliases =
-    "aliases" optional, description = "description" optional, related_meta =
-    "related_meta" optional, outer_info = "outer_info" optional, rich_text = "rich_text"
-    optional, i18n_descs = "i18n_descs" optional, }
+    DraftCreateBody { id = "id" optional, main_keys = "main_keys" required[items(Some(1),
+    Some(1)), nested], aliases = "aliases" optional[items(None, Some(10)), nested],
+    description = "description" optional[text(None, Some(5000), "", [])], related_meta =
+    "related_meta" optional[nested], outer_info = "outer_info" optional[nested],
+    rich_text = "rich_text" optional[text(None, Some(5000), "", [])], i18n_descs =
+    "i18n_descs" optional[items(None, Some(3)), nested], } at_least_one_of["description"
+    = description, "rich_text" = rich_text]
 );
 impl DraftCreateBody {
     /// A `DraftCreateBody` with its required fields; the optional ones start unset.
@@ -2145,75 +1574,6 @@ impl DraftCreateBody {
             rich_text: None,
             i18n_descs: None,
         }
-    }
-}
-impl rt::Validate for DraftCreateBody {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.items(path, "main_keys", Some(self.main_keys.len()), Some(1), Some(1));
-        rt::Validate::validate(
-            &self.main_keys,
-            &rt::validate::join(path, "main_keys"),
-            out,
-        );
-        out.items(
-            path,
-            "aliases",
-            self.aliases.as_ref().map(|v| v.len()),
-            None,
-            Some(10),
-        );
-        rt::Validate::validate(&self.aliases, &rt::validate::join(path, "aliases"), out);
-        out.text(
-            path,
-            "description",
-            self.description.as_ref().map(|v| v.as_ref()),
-            rt::TextRules {
-                min_length: None,
-                max_length: Some(5000),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
-        rt::Validate::validate(
-            &self.related_meta,
-            &rt::validate::join(path, "related_meta"),
-            out,
-        );
-        rt::Validate::validate(
-            &self.outer_info,
-            &rt::validate::join(path, "outer_info"),
-            out,
-        );
-        out.text(
-            path,
-            "rich_text",
-            self.rich_text.as_ref().map(|v| v.as_ref()),
-            rt::TextRules {
-                min_length: None,
-                max_length: Some(5000),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
-        out.items(
-            path,
-            "i18n_descs",
-            self.i18n_descs.as_ref().map(|v| v.len()),
-            None,
-            Some(3),
-        );
-        rt::Validate::validate(
-            &self.i18n_descs,
-            &rt::validate::join(path, "i18n_descs"),
-            out,
-        );
-        out.at_least_one_of(
-            path,
-            &[
-                ("description", self.description.is_some()),
-                ("rich_text", self.rich_text.is_some()),
-            ],
-        );
     }
 }
 /// Body of `draft.update` (no `outer_info`).
@@ -2245,10 +1605,12 @@ pub struct DraftUpdateBody {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    DraftUpdateBody { id = "id" optional, main_keys = "main_keys" required, aliases =
-    "aliases" optional, description = "description" optional, related_meta =
-    "related_meta" optional, rich_text = "rich_text" optional, i18n_descs = "i18n_descs"
-    optional, }
+    DraftUpdateBody { id = "id" optional, main_keys = "main_keys" required[items(Some(1),
+    Some(1)), nested], aliases = "aliases" optional[items(None, Some(10)), nested],
+    description = "description" optional[text(None, Some(5000), "", [])], related_meta =
+    "related_meta" optional[nested], rich_text = "rich_text" optional[text(None,
+    Some(5000), "", [])], i18n_descs = "i18n_descs" optional[items(None, Some(3)),
+    nested], } at_least_one_of["description" = description, "rich_text" = rich_text]
 );
 impl DraftUpdateBody {
     /// A `DraftUpdateBody` with its required fields; the optional ones start unset.
@@ -2265,70 +1627,6 @@ impl DraftUpdateBody {
         }
     }
 }
-impl rt::Validate for DraftUpdateBody {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.items(path, "main_keys", Some(self.main_keys.len()), Some(1), Some(1));
-        rt::Validate::validate(
-            &self.main_keys,
-            &rt::validate::join(path, "main_keys"),
-            out,
-        );
-        out.items(
-            path,
-            "aliases",
-            self.aliases.as_ref().map(|v| v.len()),
-            None,
-            Some(10),
-        );
-        rt::Validate::validate(&self.aliases, &rt::validate::join(path, "aliases"), out);
-        out.text(
-            path,
-            "description",
-            self.description.as_ref().map(|v| v.as_ref()),
-            rt::TextRules {
-                min_length: None,
-                max_length: Some(5000),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
-        rt::Validate::validate(
-            &self.related_meta,
-            &rt::validate::join(path, "related_meta"),
-            out,
-        );
-        out.text(
-            path,
-            "rich_text",
-            self.rich_text.as_ref().map(|v| v.as_ref()),
-            rt::TextRules {
-                min_length: None,
-                max_length: Some(5000),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
-        out.items(
-            path,
-            "i18n_descs",
-            self.i18n_descs.as_ref().map(|v| v.len()),
-            None,
-            Some(3),
-        );
-        rt::Validate::validate(
-            &self.i18n_descs,
-            &rt::validate::join(path, "i18n_descs"),
-            out,
-        );
-        out.at_least_one_of(
-            path,
-            &[
-                ("description", self.description.is_some()),
-                ("rich_text", self.rich_text.is_some()),
-            ],
-        );
-    }
-}
 /// A draft awaiting review.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Draft {
@@ -2337,12 +1635,9 @@ pub struct Draft {
     /// Entry content.
     pub entity: Option<Entity>,
 }
-rt::json_object!(Draft { draft_id = "draft_id" optional, entity = "entity" optional, });
-impl rt::Validate for Draft {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        rt::Validate::validate(&self.entity, &rt::validate::join(path, "entity"), out);
-    }
-}
+rt::json_object!(
+    Draft { draft_id = "draft_id" optional, entity = "entity" optional[nested], }
+);
 /// An entry whose name matched a word.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct MatchInfo {
@@ -2354,9 +1649,6 @@ pub struct MatchInfo {
 rt::json_object!(
     MatchInfo { entity_id = "entity_id" optional, r#type = "type" optional, }
 );
-impl rt::Validate for MatchInfo {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// Position of a phrase in the text (offsets from 0; UNVERIFIED: characters, end exclusive).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Span {
@@ -2372,9 +1664,6 @@ impl Span {
     pub fn new(start: i64, end: i64) -> Self {
         Self { start, end }
     }
-}
-impl rt::Validate for Span {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
 }
 /// An entry mention found in a text.
 #[derive(Clone, Debug, PartialEq)]
@@ -2405,9 +1694,6 @@ impl Phrase {
         }
     }
 }
-impl rt::Validate for Phrase {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// Classification filter of `entity.search`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClassificationFilter {
@@ -2419,9 +1705,6 @@ pub struct ClassificationFilter {
 rt::json_object!(
     ClassificationFilter { include = "include" optional, exclude = "exclude" optional, }
 );
-impl rt::Validate for ClassificationFilter {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// Body of `entity.match`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityMatchBody {
@@ -2430,27 +1713,14 @@ pub struct EntityMatchBody {
     /// Constraints: at least 1 characters; at most 100 characters.
     pub word: String,
 }
-rt::json_object!(EntityMatchBody { word = "word" required, });
+rt::json_object!(
+    EntityMatchBody { word = "word" required[text(Some(1), Some(100), "", [])], }
+);
 impl EntityMatchBody {
     /// A `EntityMatchBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(word: impl Into<String>) -> Self {
         Self { word: Into::into(word) }
-    }
-}
-impl rt::Validate for EntityMatchBody {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.text(
-            path,
-            "word",
-            Some(self.word.as_ref()),
-            rt::TextRules {
-                min_length: Some(1),
-                max_length: Some(100),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
     }
 }
 /// Body of `entity.search` (every field optional).
@@ -2468,25 +1738,10 @@ pub struct EntitySearchBody {
     pub creators: Option<Vec<String>>,
 }
 rt::json_object!(
-    EntitySearchBody { query = "query" optional, classification_filter =
-    "classification_filter" optional, sources = "sources" optional, creators = "creators"
-    optional, }
+    EntitySearchBody { query = "query" optional[text(None, Some(100), "", [])],
+    classification_filter = "classification_filter" optional, sources = "sources"
+    optional, creators = "creators" optional, }
 );
-impl rt::Validate for EntitySearchBody {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.text(
-            path,
-            "query",
-            self.query.as_ref().map(|v| v.as_ref()),
-            rt::TextRules {
-                min_length: None,
-                max_length: Some(100),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
-    }
-}
 /// Body of `entity.highlight`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityHighlightBody {
@@ -2495,27 +1750,14 @@ pub struct EntityHighlightBody {
     /// Constraints: at least 1 characters; at most 1000 characters.
     pub text: String,
 }
-rt::json_object!(EntityHighlightBody { text = "text" required, });
+rt::json_object!(
+    EntityHighlightBody { text = "text" required[text(Some(1), Some(1000), "", [])], }
+);
 impl EntityHighlightBody {
     /// A `EntityHighlightBody` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: Into::into(text) }
-    }
-}
-impl rt::Validate for EntityHighlightBody {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.text(
-            path,
-            "text",
-            Some(self.text.as_ref()),
-            rt::TextRules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                forbidden_chars: "",
-                extensions: &[],
-            },
-        );
     }
 }
 /// Multipart form of `file.upload`: an image (bmp, gif, png, jpeg, webp or icon), 3 KB to 10 MB.
@@ -2542,16 +1784,9 @@ impl FileUploadForm {
 }
 impl rt::Validate for FileUploadForm {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.text(
-            path,
-            "name",
-            Some(self.name.as_ref()),
-            rt::TextRules {
-                min_length: Some(1),
-                max_length: Some(100),
-                forbidden_chars: "",
-                extensions: &["bmp", "gif", "png", "jpeg", "jpg", "webp", "ico", "icon"],
-            },
+        rt::__check!(
+            out, path, "name", required, self.name, text(Some(1), Some(100), "", ["bmp",
+            "gif", "png", "jpeg", "jpg", "webp", "ico", "icon"])
         );
         out.file_size(path, "file", Some(&self.file), Some(3072), Some(10485760));
     }
@@ -2577,9 +1812,6 @@ pub struct Repo {
     pub name: Option<String>,
 }
 rt::json_object!(Repo { id = "id" optional, name = "name" optional, });
-impl rt::Validate for Repo {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// A page of classifications.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClassificationListData {
@@ -2594,26 +1826,18 @@ rt::json_object!(
     ClassificationListData { items = "items" optional, page_token = "page_token"
     optional, has_more = "has_more" optional, }
 );
-impl rt::Validate for ClassificationListData {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// Result of a draft call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DraftData {
     /// The draft.
     pub draft: Draft,
 }
-rt::json_object!(DraftData { draft = "draft" required, });
+rt::json_object!(DraftData { draft = "draft" required[nested], });
 impl DraftData {
     /// A `DraftData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(draft: impl Into<Draft>) -> Self {
         Self { draft: Into::into(draft) }
-    }
-}
-impl rt::Validate for DraftData {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        rt::Validate::validate(&self.draft, &rt::validate::join(path, "draft"), out);
     }
 }
 /// Result of an entry call.
@@ -2622,17 +1846,12 @@ pub struct EntityData {
     /// The entry.
     pub entity: Entity,
 }
-rt::json_object!(EntityData { entity = "entity" required, });
+rt::json_object!(EntityData { entity = "entity" required[nested], });
 impl EntityData {
     /// A `EntityData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(entity: impl Into<Entity>) -> Self {
         Self { entity: Into::into(entity) }
-    }
-}
-impl rt::Validate for EntityData {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        rt::Validate::validate(&self.entity, &rt::validate::join(path, "entity"), out);
     }
 }
 /// A page of entries.
@@ -2646,18 +1865,9 @@ pub struct EntityListData {
     pub has_more: Option<bool>,
 }
 rt::json_object!(
-    EntityListData { entities = "entities" optional, page_token = "page_token" optional,
-    has_more = "has_more" optional, }
+    EntityListData { entities = "entities" optional[nested], page_token = "page_token"
+    optional, has_more = "has_more" optional, }
 );
-impl rt::Validate for EntityListData {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        rt::Validate::validate(
-            &self.entities,
-            &rt::validate::join(path, "entities"),
-            out,
-        );
-    }
-}
 /// Result of `entity.match`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct EntityMatchData {
@@ -2665,9 +1875,6 @@ pub struct EntityMatchData {
     pub results: Option<Vec<MatchInfo>>,
 }
 rt::json_object!(EntityMatchData { results = "results" optional, });
-impl rt::Validate for EntityMatchData {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// Result of `entity.highlight`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct EntityHighlightData {
@@ -2675,9 +1882,6 @@ pub struct EntityHighlightData {
     pub phrases: Option<Vec<Phrase>>,
 }
 rt::json_object!(EntityHighlightData { phrases = "phrases" optional, });
-impl rt::Validate for EntityHighlightData {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// Result of `file.upload`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileUploadData {
@@ -2694,9 +1898,6 @@ impl FileUploadData {
         }
     }
 }
-impl rt::Validate for FileUploadData {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 /// Result of `repo.list` (all dictionaries at once, no paging).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RepoListData {
@@ -2704,9 +1905,6 @@ pub struct RepoListData {
     pub items: Option<Vec<Repo>>,
 }
 rt::json_object!(RepoListData { items = "items" optional, });
-impl rt::Validate for RepoListData {
-    fn validate(&self, _path: &str, _out: &mut rt::Violations) {}
-}
 impl rt::paging::Page for ClassificationListData {
     type Item = Classification;
     fn into_parts(self) -> (Vec<Classification>, Option<String>) {

@@ -47,12 +47,32 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// `Serialize` and `Deserialize` for a generated object:
-/// `json_object!(Entity { id = "id" optional, main_keys = "main_keys" required, });`
-/// (Rust field, JSON name, `required` or `optional` — optional fields are `Option`s).
+/// `Serialize`, `Deserialize` and [`Validate`](crate::Validate) for a generated object:
+///
+/// ```text
+/// json_object!(EntityBody {
+///     main_keys = "main_keys" required [items(Some(1), Some(1)), nested],
+///     description = "description" optional [text(None, Some(5000), "", [])],
+/// } at_least_one_of ["description" = description, "rich_text" = rich_text]);
+/// ```
+///
+/// Per field: the Rust field, its JSON name, `required` or `optional` (optional fields are
+/// `Option`s) and the field's documented constraints, if any (see `__check!`); then, if
+/// the spec says so, the fields of which at least one must be set. Validation is written
+/// here once instead of as an `impl Validate` per type: the generated crate stays a list of
+/// declarations, and the generator has far less code to format.
 #[macro_export]
 macro_rules! json_object {
-    ($name:ident { $($field:ident = $wire:literal $kind:ident,)* }) => {
+    ($name:ident {
+        $($field:ident = $wire:literal $kind:ident $([$($rule:ident $(($($arg:tt)*))?),*])?,)*
+    } $(at_least_one_of [$($one_wire:literal = $one:ident),*])?) => {
+        impl $crate::Validate for $name {
+            fn validate(&self, path: &str, out: &mut $crate::Violations) {
+                let _ = (path, &out);
+                $($($($crate::__check!(out, path, $wire, $kind, self.$field, $rule $(($($arg)*))?);)*)?)*
+                $(out.at_least_one_of(path, &[$(($one_wire, self.$one.is_some())),*]);)?
+            }
+        }
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]

@@ -21,6 +21,7 @@ mod macros;
 mod multipart;
 mod options;
 pub mod paging;
+mod request;
 mod retry;
 #[cfg(feature = "redis")]
 pub mod shared;

@@ -208,3 +208,41 @@ impl Violations {
         }
     }
 }
+
+/// One documented constraint of a field, checked into a [`Violations`]: what generated
+/// code writes, in a few tokens, for each rule of the spec (through [`json_object!`] and
+/// [`request!`]):
+///
+/// - `text(min_length, max_length, "forbidden chars", ["ext", …])`
+/// - `items(min_items, max_items)` and `range(min, max)`
+/// - `nested`: the field's type has constraints of its own
+///
+/// The value is read as a `required` field (`T`) or an `optional` one (`Option<T>`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __check {
+    ($out:ident, $path:expr, $wire:literal, required, $v:expr, text($min:expr, $max:expr, $forbidden:literal, [$($ext:literal),*])) => {
+        $out.text($path, $wire, ::std::option::Option::Some($v.as_ref()), $crate::__check!(rules $min, $max, $forbidden, [$($ext),*]))
+    };
+    ($out:ident, $path:expr, $wire:literal, optional, $v:expr, text($min:expr, $max:expr, $forbidden:literal, [$($ext:literal),*])) => {
+        $out.text($path, $wire, $v.as_ref().map(|v| v.as_ref()), $crate::__check!(rules $min, $max, $forbidden, [$($ext),*]))
+    };
+    (rules $min:expr, $max:expr, $forbidden:literal, [$($ext:literal),*]) => {
+        $crate::TextRules { min_length: $min, max_length: $max, forbidden_chars: $forbidden, extensions: &[$($ext),*] }
+    };
+    ($out:ident, $path:expr, $wire:literal, required, $v:expr, items($min:expr, $max:expr)) => {
+        $out.items($path, $wire, ::std::option::Option::Some($v.len()), $min, $max)
+    };
+    ($out:ident, $path:expr, $wire:literal, optional, $v:expr, items($min:expr, $max:expr)) => {
+        $out.items($path, $wire, $v.as_ref().map(|v| v.len()), $min, $max)
+    };
+    ($out:ident, $path:expr, $wire:literal, required, $v:expr, range($min:expr, $max:expr)) => {
+        $out.range($path, $wire, ::std::option::Option::Some($v as i64), $min, $max)
+    };
+    ($out:ident, $path:expr, $wire:literal, optional, $v:expr, range($min:expr, $max:expr)) => {
+        $out.range($path, $wire, $v.map(|v| v as i64), $min, $max)
+    };
+    ($out:ident, $path:expr, $wire:literal, $kind:ident, $v:expr, nested) => {
+        $crate::Validate::validate(&$v, &$crate::validate::join($path, $wire), $out)
+    };
+}

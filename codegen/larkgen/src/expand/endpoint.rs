@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::moved::Moved;
 use super::names::{arg, const_ident, descriptor_ident, field_ident, field_ty, init, stem, ty, type_ident};
-use super::types::field_checks;
-use crate::ir::{AppType, Endpoint, ErrorEntry, Field, Method, Response, Token};
+use super::types::rules;
+use crate::ir::{AppType, Endpoint, ErrorEntry, Method, Response, Token};
 
 /// The method on the resource handle that starts a request.
 pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
@@ -64,12 +64,9 @@ fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
     out
 }
 
-/// The request builder: fields, optional setters, `send`, and `stream` for paged endpoints.
-///
-/// `call`, `send` and `stream` are `#[inline]`: their machine code (the validation and the
-/// `send` future) is then generated in the crate that calls them, for the endpoints it
-/// calls, instead of for every endpoint when the client crate is built (synthetic 100
-/// endpoints: debug build 3.1 -> 2.7 s).
+/// The request builder: its fields and optional setters, then `rt::request!`, which writes
+/// `call`, `send`, `stream` and the user-token setter from the declared inputs (generic
+/// code belongs in the runtime; see runtime/src/request.rs).
 pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     let name = format_ident!("{}Request", stem(e));
     let error = format_ident!("{}Error", stem(e));
@@ -82,13 +79,43 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     );
     let fields = request_fields(e);
     let setters = setters(e);
-    let prepare = Moved::from(prepare(e));
-    let send = Moved::from(send(e, &error));
-    let stream = stream(e, &error).map(Moved::from);
+    let setters = (!setters.is_empty()).then(|| Moved::from(quote!(impl #name { #(#setters)* })));
+    let inputs = Moved::from(inputs(e));
+    let answer = match &e.response {
+        Response::Json(data) => {
+            let data = type_ident(data);
+            quote!(json(#data))
+        }
+        Response::Empty => quote!(empty()),
+        Response::Binary => quote!(binary()),
+    };
+    let body = format_ident!(
+        "{}",
+        match &e.request {
+            None => "none",
+            Some(b) => match (b.multipart, b.required) {
+                (true, true) => "multipart",
+                (true, false) => "multipart_opt",
+                (false, true) => "json",
+                (false, false) => "json_opt",
+            },
+        }
+    );
+    let token = format_ident!(
+        "{}",
+        if accepts_both(e) {
+            "both"
+        } else if user_only(e) {
+            "user"
+        } else {
+            "app"
+        }
+    );
+    let stream = e.pagination.as_ref().map(|p| {
+        let item = ty(&p.item_ty);
+        quote!(, stream #item)
+    });
     let _ = service;
-    let checks_anything =
-        e.request.is_some() || e.path_params.iter().chain(&e.query_params).any(|p| p.rules != Default::default());
-    let found = if checks_anything { quote!(let mut found) } else { quote!(let found) };
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -97,20 +124,10 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
             client: rt::Client,
             #(#fields)*
         }
-        impl #name {
-            #(#setters)*
-            /// The prepared call, validated against the spec's constraints.
-            #[inline]
-            fn call(&self) -> rt::Call {
-                let mut call = rt::Call::new(&endpoints::#descriptor);
-                #found = rt::Violations::new();
-                #prepare
-                call.violations(found);
-                call
-            }
-            #send
-            #stream
-        }
+        #setters
+        rt::request!(#name for endpoints::#descriptor => #answer or #error, body #body, token #token #stream {
+            #inputs
+        });
     }
 }
 
@@ -163,117 +180,23 @@ fn setters(e: &Endpoint) -> Vec<Moved> {
             .into(),
         );
     }
-    if accepts_both(e) {
-        out.push(
-            quote! {
-                /// Sends the request as a user, with this user access token, instead of as the app.
-                pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-                    self.user_token = Some(Into::into(token));
-                    self
-                }
-            }
-            .into(),
-        );
-    }
     out
 }
 
-fn prepare(e: &Endpoint) -> TokenStream {
-    let mut out: Vec<Moved> = Vec::new();
-    for p in &e.path_params {
-        let id = field_ident(&p.name);
-        let name = &p.name;
-        out.push(field_checks(p, quote!(self.#id), quote!(""), quote!(found)).into());
-        out.push(quote!(call.path(#name, AsRef::<str>::as_ref(&self.#id));).into());
-    }
-    for q in &e.query_params {
-        out.push(query(q).into());
-    }
-    if let Some(body) = &e.request {
-        out.push(quote!(rt::Validate::validate(&self.body, "body", &mut found);).into());
-        out.push(
-            match (body.multipart, body.required) {
-                (true, true) => quote!(call.multipart(rt::Form::parts(&self.body));),
-                (true, false) => quote!(if let Some(body) = &self.body {
-                    call.multipart(rt::Form::parts(body));
-                }),
-                (false, true) => quote!(call.json(&self.body);),
-                (false, false) => quote!(call.json_or_empty(self.body.as_ref());),
-            }
-            .into(),
-        );
-    }
-    if accepts_both(e) {
-        out.push(quote!(call.user_token(self.user_token.clone());).into());
-    } else if user_only(e) {
-        out.push(quote!(call.user_token(Some(self.user_access_token.clone()));).into());
-    }
-    quote!(#(#out)*)
-}
-
-fn query(q: &Field) -> TokenStream {
-    let id = field_ident(&q.name);
-    let name = &q.name;
-    let checks = Moved::from(field_checks(q, quote!(self.#id), quote!(""), quote!(found)));
-    let add = if q.required {
-        quote!(call.query(#name, &self.#id);)
-    } else {
-        quote!(call.query_opt(#name, self.#id.as_ref());)
-    };
-    quote!(#checks #add)
-}
-
-fn send(e: &Endpoint, error: &Ident) -> TokenStream {
-    match &e.response {
-        Response::Json(data) => {
-            let data = type_ident(data);
-            quote! {
-                /// Sends the request and decodes the answer.
-                #[inline]
-                pub async fn send(self) -> Result<#data, #error> {
-                    let call = self.call();
-                    self.client.send_json::<#data>(call).await.map_err(#error::from)
-                }
-            }
-        }
-        Response::Empty => quote! {
-            /// Sends the request.
-            #[inline]
-                pub async fn send(self) -> Result<(), #error> {
-                let call = self.call();
-                self.client.send_json::<rt::Empty>(call).await.map(|_| ()).map_err(#error::from)
-            }
-        },
-        Response::Binary => quote! {
-            /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`).
-            #[inline]
-                pub async fn send(self) -> Result<rt::Download, #error> {
-                let call = self.call();
-                self.client.send_download(call).await.map_err(#error::from)
-            }
-        },
-    }
-}
-
-fn stream(e: &Endpoint, error: &Ident) -> Option<TokenStream> {
-    let p = e.pagination.as_ref()?;
-    let item = ty(&p.item_ty);
-    let descriptor = descriptor_ident(e);
-    Some(quote! {
-        /// Every item of every page, fetched one page at a time as the stream is polled.
-        /// Starts at the `page_token` set on the request (to resume), else at the first page.
-        /// Ends when the server sends no `page_token`; fails if it repeats one.
-        #[inline]
-        pub fn stream(self) -> impl rt::Stream<Item = Result<#item, #error>> {
-            rt::paging::items(&endpoints::#descriptor, self, |mut request: Self, token: Option<String>| {
-                // `None` asks for the request's own first page.
-                if token.is_some() {
-                    request.page_token = token;
-                }
-                request.send()
-            })
-        }
-    })
+/// The path and query inputs of `rt::request!`, in request order, with their constraints.
+fn inputs(e: &Endpoint) -> TokenStream {
+    let inputs = e
+        .path_params
+        .iter()
+        .map(|p| (quote!(path), p))
+        .chain(e.query_params.iter().map(|q| if q.required { (quote!(query), q) } else { (quote!(query_opt), q) }));
+    let inputs = inputs.map(|(kind, f)| {
+        let id = field_ident(&f.name);
+        let wire = &f.name;
+        let rules = rules(f, false);
+        quote!(#kind #id = #wire #rules,)
+    });
+    quote!(#(#inputs)*)
 }
 
 /// The error enum of an endpoint: one variant per declared code and a catch-all.

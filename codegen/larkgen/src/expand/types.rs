@@ -63,26 +63,34 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
         quote!(#[derive(Clone, Debug, PartialEq)])
     };
     // JSON through the runtime's `json_object!`, not serde_derive: see runtime/src/json.rs.
+    // JSON and validation through the runtime's `json_object!`, not serde_derive and not an
+    // `impl Validate` per type: see runtime/src/json.rs.
     let json = (!s.multipart).then(|| {
         let entries = s.fields.iter().map(|f| {
             let id = field_ident(&f.name);
             let wire = &f.name;
             let kind = if f.required { quote!(required) } else { quote!(optional) };
-            quote!(#id = #wire #kind,)
+            let rules = rules(f, nests(f, validated));
+            quote!(#id = #wire #kind #rules,)
         });
-        Moved::from(quote!(rt::json_object!(#name { #(#entries)* });))
+        let one_of = (!s.at_least_one_of.is_empty()).then(|| {
+            let pairs = s.at_least_one_of.iter().map(|n| {
+                let id = field_ident(n);
+                quote!(#n = #id)
+            });
+            quote!(at_least_one_of [#(#pairs),*])
+        });
+        Moved::from(quote!(rt::json_object!(#name { #(#entries)* } #one_of);))
     });
     let constructor = constructor(&t.name, s).map(Moved::from);
-    let validate = Moved::from(validate_impl(&name, s, validated));
-    let form = s.multipart.then(|| Moved::from(form_impl(&name, s)));
+    let multipart = s.multipart.then(|| Moved::from(multipart_impls(&name, s, validated)));
     quote! {
         #doc
         #derives
         pub struct #name { #(#fields)* }
         #json
         #constructor
-        #validate
-        #form
+        #multipart
     }
 }
 
@@ -177,63 +185,67 @@ fn opt_i64(v: Option<i64>) -> TokenStream {
     }
 }
 
-/// The checks of one field's own constraints, reading the value through `value`
-/// (`self.x` for struct fields and request parameters alike).
-pub(crate) fn field_checks(f: &Field, value: TokenStream, path: TokenStream, out: TokenStream) -> TokenStream {
-    let name = &f.name;
-    let r = &f.rules;
-    let mut checks = Vec::new();
-    if r.has_text() {
-        let text = if f.required { quote!(Some(#value.as_ref())) } else { quote!(#value.as_ref().map(|v| v.as_ref())) };
-        let (min, max) = (opt_usize(r.min_length), opt_usize(r.max_length));
-        let forbidden = &r.forbidden_chars;
-        let exts = &r.extensions;
-        checks.push(quote! {
-            #out.text(#path, #name, #text, rt::TextRules {
-                min_length: #min, max_length: #max, forbidden_chars: #forbidden, extensions: &[#(#exts),*],
-            });
-        });
-    }
-    if r.min_items.is_some() || r.max_items.is_some() {
-        let len = if f.required { quote!(Some(#value.len())) } else { quote!(#value.as_ref().map(|v| v.len())) };
-        let (min, max) = (opt_usize(r.min_items), opt_usize(r.max_items));
-        checks.push(quote!(#out.items(#path, #name, #len, #min, #max);));
-    }
-    if r.min.is_some() || r.max.is_some() {
-        let v = if f.required { quote!(Some(#value as i64)) } else { quote!(#value.map(|v| v as i64)) };
-        let (min, max) = (opt_i64(r.min), opt_i64(r.max));
-        checks.push(quote!(#out.range(#path, #name, #v, #min, #max);));
-    }
-    quote!(#(#checks)*)
-}
-
-fn validate_impl(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<String, bool>) -> TokenStream {
+/// Whether a field's type (through lists) has constraints of its own to check.
+fn nests(f: &Field, validated: &HashMap<String, bool>) -> bool {
     fn leaf(t: &Ty) -> &Ty {
         match t {
             Ty::List(inner) => leaf(inner),
             other => other,
         }
     }
+    matches!(leaf(&f.ty), Ty::Named(n) if validated.get(n).copied().unwrap_or(false))
+}
+
+/// A field's constraints in the runtime's rule syntax (`__check!`), e.g.
+/// `[text(Some(1), Some(100), "", []), nested]`; nothing when it has none.
+pub(crate) fn rules(f: &Field, nested: bool) -> Option<TokenStream> {
+    let rules = rule_list(f, nested);
+    (!rules.is_empty()).then(|| quote!([#(#rules),*]))
+}
+
+fn rule_list(f: &Field, nested: bool) -> Vec<TokenStream> {
+    let r = &f.rules;
+    let mut rules = Vec::new();
+    if r.has_text() {
+        let (min, max) = (opt_usize(r.min_length), opt_usize(r.max_length));
+        let forbidden = &r.forbidden_chars;
+        let exts = &r.extensions;
+        rules.push(quote!(text(#min, #max, #forbidden, [#(#exts),*])));
+    }
+    if r.min_items.is_some() || r.max_items.is_some() {
+        let (min, max) = (opt_usize(r.min_items), opt_usize(r.max_items));
+        rules.push(quote!(items(#min, #max)));
+    }
+    if r.min.is_some() || r.max.is_some() {
+        let (min, max) = (opt_i64(r.min), opt_i64(r.max));
+        rules.push(quote!(range(#min, #max)));
+    }
+    if nested {
+        rules.push(quote!(nested));
+    }
+    rules
+}
+
+/// `Validate` and `Form` of a multipart body (not a JSON object, so not `json_object!`):
+/// the same rules as JSON fields, plus the size of each file.
+fn multipart_impls(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<String, bool>) -> TokenStream {
     let mut body = Vec::new();
     for f in &s.fields {
         let id = field_ident(&f.name);
+        let wire = &f.name;
         if f.ty == Ty::Binary {
             // Checked here, before any request (the token fetch included), and again when
             // the file is read for sending.
-            let json = &f.name;
             let file = if f.required { quote!(Some(&self.#id)) } else { quote!(self.#id.as_ref()) };
             let (min, max) = (opt_u64(f.rules.min_bytes), opt_u64(f.rules.max_bytes));
             if f.rules.min_bytes.is_some() || f.rules.max_bytes.is_some() {
-                body.push(quote!(out.file_size(path, #json, #file, #min, #max);));
+                body.push(quote!(out.file_size(path, #wire, #file, #min, #max);));
             }
             continue;
         }
-        body.push(field_checks(f, quote!(self.#id), quote!(path), quote!(out)));
-        if matches!(leaf(&f.ty), Ty::Named(n) if validated.get(n).copied().unwrap_or(false)) {
-            let json = &f.name;
-            body.push(quote! {
-                rt::Validate::validate(&self.#id, &rt::validate::join(path, #json), out);
-            });
+        let kind = if f.required { quote!(required) } else { quote!(optional) };
+        for rule in rule_list(f, nests(f, validated)) {
+            body.push(quote!(rt::__check!(out, path, #wire, #kind, self.#id, #rule);));
         }
     }
     if !s.at_least_one_of.is_empty() {
@@ -243,14 +255,15 @@ fn validate_impl(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<Stri
         });
         body.push(quote!(out.at_least_one_of(path, &[#(#pairs),*]);));
     }
-    let body: Vec<TokenStream> = body.into_iter().filter(|b| !b.is_empty()).collect();
     let (path, out) = if body.is_empty() { (quote!(_path), quote!(_out)) } else { (quote!(path), quote!(out)) };
+    let form = form_impl(name, s);
     quote! {
         impl rt::Validate for #name {
             fn validate(&self, #path: &str, #out: &mut rt::Violations) {
                 #(#body)*
             }
         }
+        #form
     }
 }
 
