@@ -231,3 +231,49 @@ impl Platform {
         self.base_urls.iter().find(|(n, _)| *n == name).map(|(_, url)| *url)
     }
 }
+
+/// A static [`Endpoint`] descriptor, declared in few tokens (what the generator writes per
+/// endpoint; the struct's field names, the enums' variants without their paths):
+///
+/// ```text
+/// endpoint! {
+///     /// Descriptor of `entity.get`.
+///     pub static ENTITY_GET = Get "/open-apis/baike/v1/entities/{entity_id}" {
+///         service = "baike.v1", name = "entity.get", summary = "…", doc_url = "https://…",
+///         token_kinds = [Tenant, User], app_types = [SelfBuilt], scopes = ["baike:entity"],
+///         field_scopes = [("contact:user.employee_id:readonly", "user_id_type", "user_id")],
+///         per_second = Some(50), per_minute = Some(1000), errors = [super::errors::INVALID_PARAM],
+///         request = None, response = Json, idempotent = true, paginated = false,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! endpoint {
+    ($(#[$meta:meta])* $vis:vis static $id:ident = $method:ident $path:literal {
+        service = $service:literal, name = $name:literal, summary = $summary:literal, doc_url = $doc_url:literal,
+        token_kinds = [$($token:ident),*], app_types = [$($app:ident),*], scopes = [$($scope:literal),*],
+        field_scopes = [$(($fs_scope:literal, $fs_param:literal, $fs_equals:literal)),*],
+        per_second = $per_second:expr, per_minute = $per_minute:expr, errors = [$($error:path),*],
+        request = $request:ident, response = $response:ident, idempotent = $idempotent:literal, paginated = $paginated:literal $(,)?
+    }) => {
+        $(#[$meta])*
+        $vis static $id: $crate::Endpoint = $crate::Endpoint {
+            service: $service,
+            name: $name,
+            summary: $summary,
+            doc_url: $doc_url,
+            method: $crate::Method::$method,
+            path: $path,
+            token_kinds: &[$($crate::TokenKind::$token),*],
+            app_types: &[$($crate::AppType::$app),*],
+            scopes: &[$($scope),*],
+            field_scopes: &[$($crate::FieldScope { scope: $fs_scope, param: $fs_param, equals: $fs_equals }),*],
+            limits: $crate::Limits { per_second: $per_second, per_minute: $per_minute },
+            errors: &[$($error),*],
+            request: $crate::BodyKind::$request,
+            response: $crate::ResponseKind::$response,
+            idempotent: $idempotent,
+            paginated: $paginated,
+        };
+    };
+}

@@ -174,12 +174,36 @@ macro_rules! int_enum {
     };
 }
 
-/// Implements the plumbing of a per-endpoint error enum: conversion from [`crate::Error`]
-/// by code, `Display`, `Error` and `Deref` to [`crate::ErrorMeta`] (so `err.code()`,
-/// `err.log_id()`, `err.http_status()` and `err.is_retryable()` work on every enum).
+/// A per-endpoint error enum: one variant per documented code (holding the
+/// [`crate::ApiError`]) and `Unhandled` for everything else; conversion from
+/// [`crate::Error`] by code, `Display`, `Error` and `Deref` to [`crate::ErrorMeta`] (so
+/// `err.code()`, `err.log_id()`, `err.http_status()` and `err.is_retryable()` work on
+/// every enum).
+///
+/// ```text
+/// endpoint_error! {
+///     /// Errors of `draft.update`.
+///     pub enum DraftUpdateError {
+///         /// `1540100` (HTTP 403): draft has been reviewed and cannot be edited.
+///         DraftReviewed = 1540100,
+///     }
+/// }
+/// ```
 #[macro_export]
 macro_rules! endpoint_error {
-    ($name:ident { $($variant:ident = $code:literal,)* }) => {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $($(#[$vmeta])* $variant(::std::boxed::Box<$crate::ApiError>),)*
+            /// Anything else: another Lark code (kept with its message and log id), a transport,
+            /// auth or validation failure, or an answer that is not a Lark envelope.
+            Unhandled($crate::Error),
+        }
+        $crate::endpoint_error!(@impls $name { $($variant = $code,)* });
+    };
+    (@impls $name:ident { $($variant:ident = $code:literal,)* }) => {
         impl ::std::convert::From<$crate::Error> for $name {
             fn from(error: $crate::Error) -> Self {
                 match error {

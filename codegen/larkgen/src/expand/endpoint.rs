@@ -199,7 +199,8 @@ fn inputs(e: &Endpoint) -> TokenStream {
     quote!(#(#inputs)*)
 }
 
-/// The error enum of an endpoint: one variant per declared code and a catch-all.
+/// The error enum of an endpoint: one variant per declared code and a catch-all (declared
+/// through the runtime's `endpoint_error!`, which writes the variants' payloads and impls).
 pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
     let name = format_ident!("{}Error", stem(e));
     let doc = format!(
@@ -209,24 +210,16 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
     let variants = e.errors.iter().map(|err| {
         let id = type_ident(&err.name);
         let d = format!(" `{}` (HTTP {}): {}. {}", err.code, err.http, err.message, err.hint);
-        quote!(#[doc = #d] #id(Box<rt::ApiError>),)
-    });
-    let mapping = e.errors.iter().map(|err| {
-        let id = type_ident(&err.name);
         let code = Literal::i64_unsuffixed(err.code);
-        quote!(#id = #code,)
+        quote!(#[doc = #d] #id = #code,)
     });
     quote! {
-        #[doc = #doc]
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// Anything else: another Lark code (kept with its message and log id), a transport,
-            /// auth or validation failure, or an answer that is not a Lark envelope.
-            Unhandled(rt::Error),
+        rt::endpoint_error! {
+            #[doc = #doc]
+            pub enum #name {
+                #(#variants)*
+            }
         }
-        rt::endpoint_error!(#name { #(#mapping)* });
     }
 }
 
@@ -249,17 +242,17 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
         }
     );
     let tokens = e.tokens.iter().map(|t| match t {
-        Token::Tenant => quote!(rt::TokenKind::Tenant),
-        Token::User => quote!(rt::TokenKind::User),
+        Token::Tenant => quote!(Tenant),
+        Token::User => quote!(User),
     });
     let apps = e.app_types.iter().map(|a| match a {
-        AppType::SelfBuilt => quote!(rt::AppType::SelfBuilt),
-        AppType::Store => quote!(rt::AppType::Store),
+        AppType::SelfBuilt => quote!(SelfBuilt),
+        AppType::Store => quote!(Store),
     });
     let scopes = &e.scopes;
     let field_scopes = e.field_scopes.iter().map(|f| {
         let (s, p, v) = (&f.scope, &f.param, &f.equals);
-        quote!(rt::FieldScope { scope: #s, param: #p, equals: #v })
+        quote!((#s, #p, #v))
     });
     let per_second = opt_u32(e.per_second);
     let per_minute = opt_u32(e.per_minute);
@@ -268,37 +261,28 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
         quote!(super::errors::#c)
     });
     let request = match &e.request {
-        None => quote!(rt::BodyKind::None),
-        Some(b) if b.multipart => quote!(rt::BodyKind::Multipart),
-        Some(_) => quote!(rt::BodyKind::Json),
+        None => quote!(None),
+        Some(b) if b.multipart => quote!(Multipart),
+        Some(_) => quote!(Json),
     };
     let response = match &e.response {
-        Response::Json(_) => quote!(rt::ResponseKind::Json),
-        Response::Binary => quote!(rt::ResponseKind::Binary),
-        Response::Empty => quote!(rt::ResponseKind::Empty),
+        Response::Json(_) => quote!(Json),
+        Response::Binary => quote!(Binary),
+        Response::Empty => quote!(Empty),
     };
     let idempotent = e.idempotent;
     let paginated = e.pagination.is_some();
     quote! {
-        #[doc = #doc]
-        pub static #id: rt::Endpoint = rt::Endpoint {
-            service: #service,
-            name: #name,
-            summary: #summary,
-            doc_url: #doc_url,
-            method: rt::Method::#method,
-            path: #path,
-            token_kinds: &[#(#tokens),*],
-            app_types: &[#(#apps),*],
-            scopes: &[#(#scopes),*],
-            field_scopes: &[#(#field_scopes),*],
-            limits: rt::Limits { per_second: #per_second, per_minute: #per_minute },
-            errors: &[#(#errors),*],
-            request: #request,
-            response: #response,
-            idempotent: #idempotent,
-            paginated: #paginated,
-        };
+        rt::endpoint! {
+            #[doc = #doc]
+            pub static #id = #method #path {
+                service = #service, name = #name, summary = #summary, doc_url = #doc_url,
+                token_kinds = [#(#tokens),*], app_types = [#(#apps),*], scopes = [#(#scopes),*],
+                field_scopes = [#(#field_scopes),*],
+                per_second = #per_second, per_minute = #per_minute, errors = [#(#errors),*],
+                request = #request, response = #response, idempotent = #idempotent, paginated = #paginated,
+            }
+        }
     }
 }
 
