@@ -80,20 +80,19 @@ pub fn check_sources(sources: &[(&str, &str)]) -> Checked {
 /// Loads, validates and generates. `Err` holds every diagnostic when there is an error;
 /// warnings come back with the output.
 pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostics), Diagnostics> {
-    let checked = check(paths, base);
-    let Some(api) = checked.api else {
-        return Err(checked.diagnostics);
-    };
-    match output::render(&api, checked.inputs) {
-        Ok(generated) => Ok((generated, checked.diagnostics)),
+    match output::check_then_render(|| check(paths, base)) {
+        Ok(Ok(done)) => Ok(done),
+        Ok(Err(diagnostics)) => Err(diagnostics),
         Err(message) => Err(internal_error(message)),
     }
 }
 
 /// Threads the generator uses for reading and formatting: the cores, up to 8 (beyond that
-/// the pieces of a typical spec are too few to gain).
+/// the pieces of a typical spec are too few to gain). Asked once: the answer comes from
+/// cgroup files.
 pub(crate) fn workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
+    static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(8))
 }
 
 fn internal_error(message: String) -> Diagnostics {

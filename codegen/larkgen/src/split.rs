@@ -1,4 +1,4 @@
-//! Reading a big service file on every core.
+//! Reading a service file on every core.
 //!
 //! serde-saphyr reads about 20 MB/s, and nothing else can start before the spec is read:
 //! at 1,000 endpoints that was a quarter of the generator's wall time on one core while the
@@ -19,9 +19,12 @@ use std::collections::HashSet;
 use crate::spec::ServiceFile;
 
 /// Below this a file parses as fast on one core as in copies: each copy scans the commented-out
-/// bytes too, and the thread costs its start (measured: 1,000 synthetic endpoints, 1.5 MB,
-/// 15–20 ms faster; 100 endpoints, 156 KB, no faster).
-const MIN_SPLIT_BYTES: usize = 512 * 1024;
+/// bytes too, and the thread costs its start. Measured once the generated code had become
+/// thin (the runtime's `request!`, `json_object!` rules, `endpoint!`), so that reading the
+/// spec is a bigger share of the run: Baike v1 (27 KB) 6.2 → 5.9 ms, 100 synthetic endpoints
+/// (156 KB) 24.1 → 21.3 ms, whole process. (With the older, heavier output the copies were
+/// slower for Baike and no faster at 100 endpoints.)
+const MIN_SPLIT_BYTES: usize = 16 * 1024;
 
 /// The service file parsed on `workers` cores, or `None` when it should be parsed whole.
 pub(crate) fn parse_service(text: &str, workers: usize) -> Option<ServiceFile> {
