@@ -3,13 +3,14 @@
 
 use quote::quote;
 
+use super::literal::str_lit;
 use super::moved::Moved;
 
 use crate::ir::{Endpoint, Field, Token};
 
 /// `#[doc = "…"]` attributes, one per line.
 pub(crate) fn attrs(text: &str) -> Moved {
-    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = text.lines().map(|l| if l.is_empty() { str_lit("") } else { str_lit(&format!(" {l}")) });
     quote!(#(#[doc = #lines])*).into()
 }
 

@@ -5,6 +5,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs;
+use super::literal::str_lit;
 use super::moved::Moved;
 use super::names::{arg, const_ident, descriptor_ident, field_ident, field_ty, init, stem, ty, type_ident};
 use super::types::rules;
@@ -71,12 +72,12 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     let name = format_ident!("{}Request", stem(e));
     let error = format_ident!("{}Error", stem(e));
     let descriptor = descriptor_ident(e);
-    let doc = format!(
+    let doc = str_lit(&format!(
         " Request builder of `{}` ({} `{}`): set optional inputs, then `.send().await`.",
         e.name,
         e.method.as_str(),
         e.path
-    );
+    ));
     let fields = request_fields(e);
     let setters = setters(e);
     let setters = (!setters.is_empty()).then(|| Moved::from(quote!(impl #name { #(#setters)* })));
@@ -192,7 +193,7 @@ fn inputs(e: &Endpoint) -> TokenStream {
         .chain(e.query_params.iter().map(|q| if q.required { (quote!(query), q) } else { (quote!(query_opt), q) }));
     let inputs = inputs.map(|(kind, f)| {
         let id = field_ident(&f.name);
-        let wire = &f.name;
+        let wire = str_lit(&f.name);
         let rules = rules(f, false);
         quote!(#kind #id = #wire #rules,)
     });
@@ -203,13 +204,13 @@ fn inputs(e: &Endpoint) -> TokenStream {
 /// through the runtime's `endpoint_error!`, which writes the variants' payloads and impls).
 pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
     let name = format_ident!("{}Error", stem(e));
-    let doc = format!(
+    let doc = str_lit(&format!(
         " Errors of `{}`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.",
         e.name
-    );
+    ));
     let variants = e.errors.iter().map(|err| {
         let id = type_ident(&err.name);
-        let d = format!(" `{}` (HTTP {}): {}. {}", err.code, err.http, err.message, err.hint);
+        let d = str_lit(&format!(" `{}` (HTTP {}): {}. {}", err.code, err.http, err.message, err.hint));
         let code = Literal::i64_unsuffixed(err.code);
         quote!(#[doc = #d] #id = #code,)
     });
@@ -226,11 +227,12 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
 /// The static descriptor of an endpoint.
 pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
     let id = descriptor_ident(e);
-    let doc = format!(" Descriptor of `{}`: {}", e.name, e.summary);
-    let name = &e.name;
-    let summary = &e.summary;
-    let doc_url = &e.doc;
-    let path = &e.path;
+    let doc = str_lit(&format!(" Descriptor of `{}`: {}", e.name, e.summary));
+    let service = str_lit(service);
+    let name = str_lit(&e.name);
+    let summary = str_lit(&e.summary);
+    let doc_url = str_lit(&e.doc);
+    let path = str_lit(&e.path);
     let method = format_ident!(
         "{}",
         match e.method {
@@ -249,9 +251,10 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
         AppType::SelfBuilt => quote!(SelfBuilt),
         AppType::Store => quote!(Store),
     });
-    let scopes = &e.scopes;
+    let scopes = e.scopes.iter().map(|s| str_lit(s));
     let field_scopes = e.field_scopes.iter().map(|f| {
         let (s, p, v) = (&f.scope, &f.param, &f.equals);
+        let (s, p, v) = (str_lit(s), str_lit(p), str_lit(v));
         quote!((#s, #p, #v))
     });
     let per_second = opt_u32(e.per_second);
@@ -299,10 +302,11 @@ fn opt_u32(v: Option<u32>) -> TokenStream {
 /// An `ErrorSpec` constant of an error table.
 pub(crate) fn error_const(err: &ErrorEntry) -> TokenStream {
     let id = const_ident(&err.name);
-    let doc = format!(" `{}` (HTTP {}): {}.", err.code, err.http, err.message);
+    let doc = str_lit(&format!(" `{}` (HTTP {}): {}.", err.code, err.http, err.message));
     let code = Literal::i64_unsuffixed(err.code);
     let http = Literal::u16_unsuffixed(err.http);
-    let (name, message, hint, retryable) = (&err.name, &err.message, &err.hint, err.retryable);
+    let (name, message, hint, retryable) =
+        (str_lit(&err.name), str_lit(&err.message), str_lit(&err.hint), err.retryable);
     let action = format_ident!(
         "{}",
         match err.action {

@@ -5,6 +5,7 @@
 
 mod docs;
 mod endpoint;
+mod literal;
 mod moved;
 mod names;
 mod types;
@@ -12,6 +13,7 @@ mod types;
 use std::collections::HashMap;
 
 use heck::ToUpperCamelCase;
+use literal::str_lit;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -263,7 +265,7 @@ fn header<'a>(s: &Service, resources: impl Iterator<Item = &'a str>) -> TokenStr
     let accessors = resources.map(|r| {
         let method = names::field_ident(r);
         let handle = format_ident!("{}Resource", r.to_upper_camel_case());
-        let doc = format!(" Endpoints of the `{r}` resource.");
+        let doc = str_lit(&format!(" Endpoints of the `{r}` resource."));
         quote! {
             #[doc = #doc]
             pub fn #method(&self) -> #handle {
@@ -301,7 +303,7 @@ fn header<'a>(s: &Service, resources: impl Iterator<Item = &'a str>) -> TokenStr
 
 fn resource_handle<'a>(r: &str, endpoints: impl Iterator<Item = &'a Endpoint>, qualified: &str) -> TokenStream {
     let handle = format_ident!("{}Resource", r.to_upper_camel_case());
-    let doc = format!(" The `{r}` resource of {qualified}.");
+    let doc = str_lit(&format!(" The `{r}` resource of {qualified}."));
     let methods = endpoints.map(|e| endpoint::resource_method(e, qualified));
     quote! {
         #[doc = #doc]

@@ -7,6 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs;
+use super::literal::str_lit;
 use super::moved::Moved;
 use super::names::{arg, field_ident, field_ty, init, ty, type_ident};
 use crate::ir::{Endpoint, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
@@ -25,7 +26,7 @@ pub(crate) fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> Tok
             let variants = values.iter().map(|v| {
                 let id = type_ident(&v.variant);
                 let d = docs::attrs(v.description.as_deref().unwrap_or(&v.wire));
-                let wire = &v.wire;
+                let wire = str_lit(&v.wire);
                 quote!(#d #id = #wire,)
             });
             quote!(rt::string_enum! { #doc pub enum #name { #(#variants)* } })
@@ -68,14 +69,14 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
     let json = (!s.multipart).then(|| {
         let entries = s.fields.iter().map(|f| {
             let id = field_ident(&f.name);
-            let wire = &f.name;
+            let wire = str_lit(&f.name);
             let kind = if f.required { quote!(required) } else { quote!(optional) };
             let rules = rules(f, nests(f, validated));
             quote!(#id = #wire #kind #rules,)
         });
         let one_of = (!s.at_least_one_of.is_empty()).then(|| {
             let pairs = s.at_least_one_of.iter().map(|n| {
-                let id = field_ident(n);
+                let (id, n) = (field_ident(n), str_lit(n));
                 quote!(#n = #id)
             });
             quote!(at_least_one_of [#(#pairs),*])
@@ -208,8 +209,8 @@ fn rule_list(f: &Field, nested: bool) -> Vec<TokenStream> {
     let mut rules = Vec::new();
     if r.has_text() {
         let (min, max) = (opt_usize(r.min_length), opt_usize(r.max_length));
-        let forbidden = &r.forbidden_chars;
-        let exts = &r.extensions;
+        let forbidden = str_lit(&r.forbidden_chars);
+        let exts = r.extensions.iter().map(|x| str_lit(x));
         rules.push(quote!(text(#min, #max, #forbidden, [#(#exts),*])));
     }
     if r.min_items.is_some() || r.max_items.is_some() {
