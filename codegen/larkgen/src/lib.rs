@@ -18,6 +18,7 @@ pub mod ir;
 mod load;
 pub mod macro_support;
 mod output;
+mod pool;
 mod source;
 mod spec;
 mod split;
@@ -57,7 +58,13 @@ pub fn spec_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Loads and validates spec files; diagnostics name files relative to `base`.
 pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
-    let (api, diagnostics, inputs) = valid::check(load::Files::Disk, paths, base);
+    check_with(paths, base, &pool::Helpers::own_threads())
+}
+
+/// [`check`], with background work (other copies of a big file, the platform file) sent to
+/// `helpers`.
+fn check_with(paths: &[PathBuf], base: &Path, helpers: &pool::Helpers<'_>) -> Checked {
+    let (api, diagnostics, inputs) = valid::check(load::Files::Disk, paths, base, helpers);
     Checked { api, diagnostics, inputs }
 }
 
@@ -73,14 +80,15 @@ pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
 pub fn check_sources(sources: &[(&str, &str)]) -> Checked {
     let files: Vec<(PathBuf, String)> = sources.iter().map(|(n, t)| (PathBuf::from(n), (*t).to_owned())).collect();
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
-    let (api, diagnostics, inputs) = valid::check(load::Files::Memory(&files), &paths, Path::new(""));
+    let helpers = pool::Helpers::own_threads();
+    let (api, diagnostics, inputs) = valid::check(load::Files::Memory(&files), &paths, Path::new(""), &helpers);
     Checked { api, diagnostics, inputs }
 }
 
 /// Loads, validates and generates. `Err` holds every diagnostic when there is an error;
 /// warnings come back with the output.
 pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostics), Diagnostics> {
-    match output::check_then_render(|| check(paths, base)) {
+    match output::check_then_render(|helpers| check_with(paths, base, helpers)) {
         Ok(Ok(done)) => Ok(done),
         Ok(Err(diagnostics)) => Err(diagnostics),
         Err(message) => Err(internal_error(message)),

@@ -16,6 +16,7 @@
 
 use std::collections::HashSet;
 
+use crate::pool::Helpers;
 use crate::spec::ServiceFile;
 
 /// Below this a file parses as fast on one core as in copies: each copy scans the commented-out
@@ -27,27 +28,32 @@ use crate::spec::ServiceFile;
 const MIN_SPLIT_BYTES: usize = 16 * 1024;
 
 /// The service file parsed on `workers` cores, or `None` when it should be parsed whole.
-pub(crate) fn parse_service(text: &str, workers: usize) -> Option<ServiceFile> {
-    if text.len() < MIN_SPLIT_BYTES {
+pub(crate) fn parse_service(text: &str, workers: usize, helpers: &Helpers<'_>) -> Option<ServiceFile> {
+    if text.len() < MIN_SPLIT_BYTES || !helpers.in_parallel() {
         return None;
     }
-    parse_in_copies(text, workers)
+    parse_in_copies(text, workers, helpers)
 }
 
-fn parse_in_copies(text: &str, workers: usize) -> Option<ServiceFile> {
+fn parse_in_copies(text: &str, workers: usize, helpers: &Helpers<'_>) -> Option<ServiceFile> {
     if workers < 2 || has_directives(text) || redefines_anchor(text) {
         return None;
     }
     let types = block_list(text, "types")?;
     let endpoints = block_list(text, "endpoints")?;
     let groups = deal(text, &[&types[1..], &endpoints[1..]], workers);
-    let copies: Vec<String> = groups.iter().map(|keep| comment_out_except(text, &types, &endpoints, keep)).collect();
-    let parsed: Vec<Option<ServiceFile>> = std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            copies[1..].iter().map(|copy| scope.spawn(move || serde_saphyr::from_str(copy).ok())).collect();
-        let first = serde_saphyr::from_str(&copies[0]).ok();
-        std::iter::once(first).chain(handles.into_iter().map(|h| h.join().ok().flatten())).collect()
-    });
+    // The helpers' copies first, so that they start while this thread makes its own.
+    let copy = |keep: &Vec<(usize, usize)>| comment_out_except(text, &types, &endpoints, keep);
+    let others: Vec<_> = groups[1..]
+        .iter()
+        .map(|keep| {
+            let copy = copy(keep);
+            helpers.run(move || serde_saphyr::from_str::<ServiceFile>(&copy).ok())
+        })
+        .collect();
+    let first = serde_saphyr::from_str(&copy(&groups[0])).ok();
+    let parsed: Vec<Option<ServiceFile>> =
+        std::iter::once(first).chain(others.into_iter().map(|p| p.wait().flatten())).collect();
     let mut parsed = parsed.into_iter();
     let mut whole: ServiceFile = parsed.next()??;
     for part in parsed {
@@ -213,6 +219,7 @@ fn comment_out_except(
 #[cfg(test)]
 mod tests {
     use super::parse_in_copies;
+    use crate::pool::Helpers;
     use crate::spec::ServiceFile;
 
     fn whole(text: &str) -> ServiceFile {
@@ -221,7 +228,7 @@ mod tests {
 
     /// Same values, same locations (`Debug` shows every `Spanned` location).
     fn assert_same(text: &str, workers: usize) {
-        let split = parse_in_copies(text, workers).expect("split");
+        let split = parse_in_copies(text, workers, &Helpers::NewThread).expect("split");
         assert_eq!(format!("{split:?}"), format!("{:?}", whole(text)));
     }
 
@@ -268,20 +275,24 @@ mod tests {
         let anchored = text.replacen("  - name: T1\n", "  - name: &t1 T1\n", 1);
         assert_same(&anchored, 2);
         let used = anchored.replacen("summary: Get 39.", "summary: *t1", 1);
-        assert!(parse_in_copies(&used, 2).is_none());
+        assert!(parse_in_copies(&used, 2, &Helpers::NewThread).is_none());
     }
 
     #[test]
     fn unusual_files_are_parsed_whole() {
         let text = synthetic(40);
         // An anchor defined twice.
-        assert!(parse_in_copies(&format!("{text}x-more: &tokens 1\n"), 2).is_none());
+        assert!(parse_in_copies(&format!("{text}x-more: &tokens 1\n"), 2, &Helpers::NewThread).is_none());
         // Several documents, flow lists, lists at the key's indentation, one core.
-        assert!(parse_in_copies(&format!("---\n{text}"), 2).is_none());
-        assert!(parse_in_copies(&text.replacen("types:\n", "types: []\nx-types:\n", 1), 2).is_none());
-        assert!(parse_in_copies(&text.replace("\n  - name: T", "\n- name: T"), 2).is_none());
-        assert!(parse_in_copies(&text, 1).is_none());
+        assert!(parse_in_copies(&format!("---\n{text}"), 2, &Helpers::NewThread).is_none());
+        assert!(
+            parse_in_copies(&text.replacen("types:\n", "types: []\nx-types:\n", 1), 2, &Helpers::NewThread).is_none()
+        );
+        assert!(parse_in_copies(&text.replace("\n  - name: T", "\n- name: T"), 2, &Helpers::NewThread).is_none());
+        assert!(parse_in_copies(&text, 1, &Helpers::NewThread).is_none());
         // An item with an error: the caller parses whole and reports it.
-        assert!(parse_in_copies(&text.replacen("summary: Get 30.", "sumary: Get 30.", 1), 2).is_none());
+        assert!(
+            parse_in_copies(&text.replacen("summary: Get 30.", "sumary: Get 30.", 1), 2, &Helpers::NewThread).is_none()
+        );
     }
 }

@@ -14,6 +14,7 @@ use serde_saphyr::Spanned;
 use crate::diag::{Diagnostics, Loc};
 use crate::ir;
 use crate::load::{self, Files};
+use crate::pool::{Helpers, Pending};
 use crate::source::SourceFile;
 use crate::spec;
 
@@ -102,12 +103,21 @@ impl Ctx<'_> {
 
 /// Loads and checks spec files (service files, and optionally the platform file they name).
 /// `base` is the directory diagnostics name files relative to.
-pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, Vec<PathBuf>) {
+///
+/// `helpers` take background work: the other copies of a service file read in copies, and
+/// the platform file a service names, read while the service is (see [`Speculation`]).
+pub(crate) fn check(
+    files: Files<'_>,
+    paths: &[PathBuf],
+    base: &Path,
+    helpers: &Helpers<'_>,
+) -> (Option<ir::Api>, Diagnostics, Vec<PathBuf>) {
     let mut diags = Diagnostics::default();
     let mut inputs: Vec<PathBuf> = paths.to_vec();
     let mut platform: Option<(PathBuf, ir::Platform)> = None;
     let mut services = Vec::new();
     let mut loaded: Vec<(Arc<SourceFile>, spec::ServiceFile)> = Vec::new();
+    let mut speculation: Option<Pending<'_, Option<Speculation>>> = None;
 
     for path in paths {
         let Some(file) = load::read(files, path, base, &mut diags, None) else {
@@ -115,7 +125,12 @@ pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option
         };
         if is_platform_file(&file.text) {
             load_platform(files, path, &file, &mut platform, &mut diags);
-        } else if let Some(service) = crate::split::parse_service(&file.text, crate::workers())
+            continue;
+        }
+        if speculation.is_none() && matches!(files, Files::Disk) && helpers.in_parallel() {
+            speculation = Speculation::start(&file, base, helpers);
+        }
+        if let Some(service) = crate::split::parse_service(&file.text, crate::workers(), helpers)
             .or_else(|| load::parse::<spec::ServiceFile>(&file, &mut diags))
         {
             loaded.push((file, service));
@@ -148,7 +163,12 @@ pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option
             None => {
                 let loc = ctx.loc(rel);
                 inputs.push(platform_path.clone());
-                if let Some(pfile) = load::read(files, &platform_path, base, ctx.diags, Some(&loc)) {
+                let ready =
+                    speculation.take().and_then(Pending::wait).flatten().filter(|s| s.fits(&platform_path, ctx.diags));
+                if let Some(ready) = ready {
+                    ctx.diags.0.extend(ready.diagnostics.0);
+                    platform = ready.platform;
+                } else if let Some(pfile) = load::read(files, &platform_path, base, ctx.diags, Some(&loc)) {
                     load_platform(files, &platform_path, &pfile, &mut platform, ctx.diags);
                 }
             }
@@ -195,6 +215,64 @@ fn is_platform_file(text: &str) -> bool {
     let near = |k: &str, target: &str| load::edit_distance(k, target) <= 2;
     let service = keys.iter().any(|k| ["service", "endpoints", "types"].iter().any(|t| near(k, t)));
     !service && keys.iter().any(|k| near(k, "platform"))
+}
+
+/// The platform file a service names, read and checked by a helper while the service file
+/// is parsed (it is a quarter of Baike's spec bytes): the path is guessed from the
+/// service's text (`  platform: platform.yaml` under `service:`). The result is used only
+/// when the parsed service names that same file, so a wrong guess costs nothing but the
+/// helper's time; a file that cannot be read is left to the usual path, whose diagnostic
+/// points at the service's `platform:` key.
+struct Speculation {
+    /// The normalized path, as `check` computes it from the service.
+    path: PathBuf,
+    /// The file's display name.
+    name: String,
+    platform: Option<(PathBuf, ir::Platform)>,
+    diagnostics: Diagnostics,
+}
+
+impl Speculation {
+    fn start<'a>(service: &SourceFile, base: &Path, helpers: &Helpers<'a>) -> Option<Pending<'a, Option<Speculation>>> {
+        let named = named_platform(&service.text)?;
+        let path = service.path.parent().unwrap_or(Path::new(".")).join(named);
+        let base = base.to_path_buf();
+        Some(helpers.run(move || Speculation::load(&path, &base)))
+    }
+
+    fn load(path: &Path, base: &Path) -> Option<Speculation> {
+        let path = Files::Disk.normalize(path);
+        let mut diagnostics = Diagnostics::default();
+        let file = load::read(Files::Disk, &path, base, &mut diagnostics, None)?;
+        let mut platform = None;
+        load_platform(Files::Disk, &path, &file, &mut platform, &mut diagnostics);
+        Some(Speculation { path, name: file.name.clone(), platform, diagnostics })
+    }
+
+    /// Whether this is the platform file the service names, and not one already reported
+    /// on (a platform file given on the command line is checked once).
+    fn fits(&self, path: &Path, diags: &Diagnostics) -> bool {
+        self.path == path && !diags.0.iter().any(|d| d.file == self.name)
+    }
+}
+
+/// The value of `platform:` in the `service:` block, when written plainly on its line.
+fn named_platform(text: &str) -> Option<&str> {
+    let mut in_service = false;
+    for line in text.lines() {
+        if line.starts_with(|c: char| !c.is_whitespace() && c != '#') {
+            in_service = line.trim_end() == "service:";
+            continue;
+        }
+        let Some(value) = line.trim_start().strip_prefix("platform:").filter(|_| in_service) else {
+            continue;
+        };
+        let value = value.split(" #").next().unwrap_or("").trim();
+        let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
+        let plain = !value.is_empty() && !value.contains(|c: char| "\\\"'&*!|>{}[]%@`".contains(c));
+        return plain.then_some(value);
+    }
+    None
 }
 
 fn load_platform(
@@ -444,4 +522,21 @@ fn check_service(ctx: &mut Ctx<'_>, s: &spec::ServiceFile, platform: &[ir::Error
         errors,
         endpoints,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_platform;
+
+    #[test]
+    fn the_platform_is_read_off_the_service_block() {
+        let service = |platform: &str| format!("# c\nservice:\n  name: s\n  platform: {platform}\nendpoints: []\n");
+        assert_eq!(named_platform(&service("platform.yaml")), Some("platform.yaml"));
+        assert_eq!(named_platform(&service("\"../p.yaml\"  # shared")), Some("../p.yaml"));
+        // Anything that is not a plain value is left to the usual path.
+        for unusual in ["*shared", "&p p.yaml", "'p.yaml'", "\"p\\u0041.yaml\"", "", "{ a: 1 }"] {
+            assert_eq!(named_platform(&service(unusual)), None, "{unusual:?}");
+        }
+        assert_eq!(named_platform("endpoints:\n  - platform: x.yaml\n"), None, "outside `service:`");
+    }
 }
