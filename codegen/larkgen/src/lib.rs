@@ -58,13 +58,18 @@ pub fn spec_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Loads and validates spec files; diagnostics name files relative to `base`.
 pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
-    check_with(paths, base, &pool::Helpers::own_threads())
+    check_with(paths, base, &pool::Helpers::own_threads(), &|_| {})
 }
 
 /// [`check`], with background work (other copies of a big file, the platform file) sent to
-/// `helpers`.
-fn check_with(paths: &[PathBuf], base: &Path, helpers: &pool::Helpers<'_>) -> Checked {
-    let (api, diagnostics, inputs) = valid::check(load::Files::Disk, paths, base, helpers);
+/// `helpers`, and `on_platform` told the checked platform as soon as it is known.
+fn check_with(
+    paths: &[PathBuf],
+    base: &Path,
+    helpers: &pool::Helpers<'_>,
+    on_platform: &dyn Fn(&ir::Platform),
+) -> Checked {
+    let (api, diagnostics, inputs) = valid::check(load::Files::Disk, paths, base, helpers, on_platform);
     Checked { api, diagnostics, inputs }
 }
 
@@ -81,14 +86,15 @@ pub fn check_sources(sources: &[(&str, &str)]) -> Checked {
     let files: Vec<(PathBuf, String)> = sources.iter().map(|(n, t)| (PathBuf::from(n), (*t).to_owned())).collect();
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     let helpers = pool::Helpers::own_threads();
-    let (api, diagnostics, inputs) = valid::check(load::Files::Memory(&files), &paths, Path::new(""), &helpers);
+    let (api, diagnostics, inputs) =
+        valid::check(load::Files::Memory(&files), &paths, Path::new(""), &helpers, &|_| {});
     Checked { api, diagnostics, inputs }
 }
 
 /// Loads, validates and generates. `Err` holds every diagnostic when there is an error;
 /// warnings come back with the output.
 pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostics), Diagnostics> {
-    match output::check_then_render(|helpers| check_with(paths, base, helpers)) {
+    match output::check_then_render(|helpers, on_platform| check_with(paths, base, helpers, on_platform)) {
         Ok(Ok(done)) => Ok(done),
         Ok(Err(diagnostics)) => Err(diagnostics),
         Err(message) => Err(internal_error(message)),

@@ -1,6 +1,7 @@
 //! Formatting the tokens (prettyplease, on every core) into the files of the generated
 //! crate, writing them, and the drift check that tells which committed files are stale.
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -12,7 +13,7 @@ use crate::Checked;
 use crate::diag::Diagnostics;
 use crate::expand::{self, Part, ServiceCx};
 use crate::ir::Api;
-use crate::pool::{self, Helpers, Pool};
+use crate::pool::{self, Helpers, Pending, Pool};
 
 /// First line of every generated file.
 pub const BANNER: &str =
@@ -53,7 +54,7 @@ pub fn pretty(tokens: TokenStream) -> Result<String, String> {
 /// (the caller yields once to let them), and the caller stays on its core until the work is
 /// done (`pool::move_off`, `pool::Stay`): Baike 6.3 → 5.5 ms.
 pub(crate) fn check_then_render(
-    check: impl FnOnce(&Helpers<'_>) -> Checked,
+    check: impl FnOnce(&Helpers<'_>, &dyn Fn(&crate::ir::Platform)) -> Checked,
 ) -> Result<Result<(Generated, Diagnostics), Diagnostics>, String> {
     let workers = crate::workers();
     // The IR is made inside the scope and borrowed by the workers through these cells.
@@ -80,10 +81,18 @@ pub(crate) fn check_then_render(
         // background work and no job.
         let publish = Publish(&job_cell, &pool);
         let helpers = if workers > 1 { Helpers::Pool(&pool) } else { Helpers::Inline };
-        let mut checked = check(&helpers);
+        // The platform part is formatted by a helper while this thread checks the services.
+        let platform_part = OnceCell::new();
+        let on_platform = |p: &crate::ir::Platform| {
+            if workers > 1 {
+                let p = p.clone();
+                let _ = platform_part.set(helpers.run(move || format_platform(&p)));
+            }
+        };
+        let mut checked = check(&helpers, &on_platform);
         pool.close();
         if let Some(api) = checked.api.take() {
-            let job = publish.job(Job::new(api_cell.get_or_init(|| api), workers));
+            let job = publish.job(Job::new(api_cell.get_or_init(|| api), workers, platform_part.into_inner()));
             job.work();
         }
         checked
@@ -92,6 +101,11 @@ pub(crate) fn check_then_render(
         return Ok(Err(checked.diagnostics));
     };
     job.finish(checked.inputs).map(|generated| Ok((generated, checked.diagnostics)))
+}
+
+/// The platform part of the generated code (`platform.rs` without its first lines).
+fn format_platform(platform: &crate::ir::Platform) -> Result<String, String> {
+    pretty(expand::platform(platform))
 }
 
 /// Tells the threads waiting in [`check_then_render`] what to do: the job, or (when
@@ -144,7 +158,7 @@ fn lib_tokens(api: &Api) -> TokenStream {
 struct Job<'a> {
     api: &'a Api,
     cxs: Vec<ServiceCx<'a>>,
-    chunks: Vec<Chunk>,
+    chunks: Vec<Chunk<'a>>,
     /// Chunk indices, heaviest first; `next` is the next position to take.
     order: Vec<usize>,
     next: AtomicUsize,
@@ -153,9 +167,10 @@ struct Job<'a> {
 }
 
 impl<'a> Job<'a> {
-    fn new(api: &'a Api, workers: usize) -> Self {
+    /// The job for `api`; `platform` is the platform part when its formatting has started.
+    fn new(api: &'a Api, workers: usize, platform: Option<Pending<'a, Result<String, String>>>) -> Self {
         let cxs: Vec<ServiceCx> = api.services.iter().map(ServiceCx::new).collect();
-        let chunks = chunks(api, &cxs, workers);
+        let chunks = chunks(api, &cxs, workers, platform);
         let mut order: Vec<usize> = (0..chunks.len()).collect();
         order.sort_by_key(|k| std::cmp::Reverse(chunks[*k].weight));
         let texts = chunks.iter().map(|_| Mutex::new(None)).collect();
@@ -167,7 +182,10 @@ impl<'a> Job<'a> {
         while let Some(&k) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
             let text = match &self.chunks[k].piece {
                 Piece::Lib => pretty(lib_tokens(self.api)),
-                Piece::Platform => pretty(expand::platform(&self.api.platform)),
+                Piece::Platform(started) => {
+                    let started = started.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    started.and_then(Pending::wait).unwrap_or_else(|| format_platform(&self.api.platform))
+                }
                 Piece::Parts { service, parts } => pretty(parts.iter().map(|p| self.cxs[*service].part(*p)).collect()),
             };
             *self.texts[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
@@ -196,7 +214,7 @@ impl<'a> Job<'a> {
         for (chunk, text) in self.chunks.iter().zip(texts) {
             match chunk.piece {
                 Piece::Lib => lib = format!("{BANNER}{text}"),
-                Piece::Platform => platform = format!("{BANNER}{PLATFORM_DOC}{text}"),
+                Piece::Platform(_) => platform = format!("{BANNER}{PLATFORM_DOC}{text}"),
                 Piece::Parts { service, .. } => modules[service] += &text,
             }
         }
@@ -211,17 +229,17 @@ impl<'a> Job<'a> {
 }
 
 /// A unit of work of the parallel formatter.
-struct Chunk {
-    piece: Piece,
+struct Chunk<'a> {
+    piece: Piece<'a>,
     /// Estimated cost (see [`ServiceCx::weight`]).
     weight: usize,
 }
 
-enum Piece {
+enum Piece<'a> {
     /// The crate's `lib.rs`.
     Lib,
-    /// The platform file's items.
-    Platform,
+    /// The platform file's items, maybe being formatted already (see `check_then_render`).
+    Platform(Mutex<Option<Pending<'a, Result<String, String>>>>),
     /// Consecutive parts of one service module, formatted together.
     Parts { service: usize, parts: Vec<Part> },
 }
@@ -229,10 +247,17 @@ enum Piece {
 /// The platform, then every module cut into chunks: several per worker, so that estimates
 /// that are off still even out, but none so big that its token and syntax trees dominate
 /// memory.
-fn chunks(api: &Api, cxs: &[ServiceCx], workers: usize) -> Vec<Chunk> {
+fn chunks<'a>(
+    api: &Api,
+    cxs: &[ServiceCx],
+    workers: usize,
+    platform: Option<Pending<'a, Result<String, String>>>,
+) -> Vec<Chunk<'a>> {
+    // A platform part being formatted is taken last (weight 0): it is done by then.
+    let weight = if platform.is_some() { 0 } else { expand::platform_weight(&api.platform) };
     let mut out = vec![
         Chunk { piece: Piece::Lib, weight: LIB_WEIGHT },
-        Chunk { piece: Piece::Platform, weight: expand::platform_weight(&api.platform) },
+        Chunk { piece: Piece::Platform(Mutex::new(platform)), weight },
     ];
     for (service, cx) in cxs.iter().enumerate() {
         let parts = cx.parts();

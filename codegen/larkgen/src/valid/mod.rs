@@ -106,11 +106,14 @@ impl Ctx<'_> {
 ///
 /// `helpers` take background work: the other copies of a service file read in copies, and
 /// the platform file a service names, read while the service is (see [`Speculation`]).
+/// `on_platform` is told the checked platform as soon as it is known, before the services
+/// are checked (the generator starts formatting it then).
 pub(crate) fn check(
     files: Files<'_>,
     paths: &[PathBuf],
     base: &Path,
     helpers: &Helpers<'_>,
+    on_platform: &dyn Fn(&ir::Platform),
 ) -> (Option<ir::Api>, Diagnostics, Vec<PathBuf>) {
     let mut diags = Diagnostics::default();
     let mut inputs: Vec<PathBuf> = paths.to_vec();
@@ -118,6 +121,7 @@ pub(crate) fn check(
     let mut services = Vec::new();
     let mut loaded: Vec<(Arc<SourceFile>, spec::ServiceFile)> = Vec::new();
     let mut speculation: Option<Pending<'_, Option<Speculation>>> = None;
+    let mut told = false;
 
     for path in paths {
         let Some(file) = load::read(files, path, base, &mut diags, None) else {
@@ -172,6 +176,10 @@ pub(crate) fn check(
                     load_platform(files, &platform_path, &pfile, &mut platform, ctx.diags);
                 }
             }
+        }
+        if let Some((_, p)) = platform.as_ref().filter(|_| !told) {
+            on_platform(p);
+            told = true;
         }
         let platform_errors = platform.as_ref().map(|(_, p)| p.errors.as_slice()).unwrap_or_default();
         if let Some(svc) = check_service(&mut ctx, service, platform_errors) {
