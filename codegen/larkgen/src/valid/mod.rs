@@ -134,7 +134,8 @@ pub(crate) fn check(
         if speculation.is_none() && matches!(files, Files::Disk) && helpers.in_parallel() {
             speculation = Speculation::start(&file, base, helpers);
         }
-        if let Some(service) = crate::split::parse_service(&file.text, crate::workers(), helpers)
+        let busy = speculation.is_some();
+        if let Some(service) = crate::split::parse_service(&file.text, crate::workers(), helpers, busy)
             .or_else(|| load::parse::<spec::ServiceFile>(&file, &mut diags))
         {
             loaded.push((file, service));
