@@ -288,10 +288,11 @@ const LIB_WEIGHT: usize = 30;
 const CHUNKS_PER_WORKER: usize = 6;
 /// Below this (≈ 0.3 ms of work) a chunk is not worth its own syn parse.
 const MIN_CHUNK_WEIGHT: usize = 300;
-/// Above this (≈ 2–3 endpoints' worth) a chunk's token trees and syntax tree, alive at the
-/// same time, only cost memory: small chunks reuse the same memory over and over, where big
-/// ones make every thread's heap grow (and page-fault) to the size of its largest chunk
-/// (chunks 4× bigger were 4% slower at 1,000 endpoints).
+/// Above this (≈ 1 ms of work: 5–6 endpoints' worth since the runtime's macros) a chunk's
+/// token trees and syntax tree, alive at the same time, only cost memory: small chunks reuse
+/// the same memory over and over, where big ones make every thread's heap grow (and
+/// page-fault) to the size of its largest chunk (chunks 4× bigger were 4% slower at 1,000
+/// endpoints).
 const MAX_CHUNK_WEIGHT: usize = 1000;
 
 /// Whether the file at `path` holds exactly `text` (false if it cannot be read). Compared a
