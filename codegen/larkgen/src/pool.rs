@@ -288,6 +288,46 @@ mod tests {
         assert_eq!(Helpers::Pool(&pool).run(|| 7).wait(), Some(7));
     }
 
+    /// The calling thread's allowed cores.
+    #[cfg(target_os = "linux")]
+    fn allowed() -> Vec<usize> {
+        // SAFETY: reads this thread's affinity into a zeroed set.
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            assert_eq!(libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set), 0);
+            (0..libc::CPU_SETSIZE as usize).filter(|c| libc::CPU_ISSET(*c, &set)).collect()
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_main_thread_stays_on_its_core_and_gets_all_back() {
+        let before = allowed();
+        let here = super::current_core();
+        {
+            let _stay = super::Stay::on(here);
+            assert_eq!(allowed(), vec![here.expect("a core")], "pinned while the work runs");
+        }
+        assert_eq!(allowed(), before, "every core allowed again");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_helper_moves_off_the_given_core() {
+        let here = super::current_core().expect("a core");
+        let cores = std::thread::spawn(move || {
+            super::move_off(Some(here));
+            allowed()
+        })
+        .join()
+        .expect("helper");
+        if allowed().len() > 1 {
+            assert!(!cores.contains(&here), "{cores:?} still holds {here}");
+        } else {
+            assert_eq!(cores, vec![here], "one core: nowhere else to go");
+        }
+    }
+
     #[test]
     fn work_that_panics_gives_none_and_the_pool_goes_on() {
         let pool = Pool::default();
