@@ -100,7 +100,8 @@ const HUGE_PAGES_FROM_BYTES: u64 = 512 * 1024;
 /// small spec would fill few of those big pages (Baike's peak RSS: 11 → 28 MiB), so mimalloc
 /// is built without them (`no_thp`: it opts the process out at start and never asks for
 /// them) and only big specs opt back in: the process flag, and huge pages requested on the
-/// allocator's arenas, the large anonymous mappings mimalloc reserves (1 GiB each) before
+/// allocator's arenas, the large anonymous mappings mimalloc reserves (256 MiB, see
+/// [`SMALLER_ARENA`]) before
 /// `main`. Best effort: where the system offers no huge pages, nothing changes.
 fn huge_pages_for_big_specs(specs: &[PathBuf]) {
     let total: u64 = specs.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
