@@ -10,11 +10,12 @@
 //! That keeps every byte and character offset, line and column, so every location in the
 //! model is the one a whole-file parse gives, and diagnostics cannot tell the difference.
 //! Every copy keeps the first item of each list (an empty list would not be a list); the
-//! joins skip the repeats. Anything unusual (an error in any copy, an anchor used across copies,
-//! several documents, lists not written as plain block lists) gives `None`, and the caller
-//! parses the whole file the usual way, which also reports the diagnostics.
+//! joins skip the repeats. Copies are never cut between an anchor and its aliases. Anything
+//! unusual (an error in any copy, an anchor defined twice, items tied by anchors so that no
+//! cut is left, several documents, lists not written as plain block lists) gives `None`, and
+//! the caller parses the whole file the usual way, which also reports the diagnostics.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::pool::Helpers;
 use crate::spec::ServiceFile;
@@ -97,7 +98,7 @@ fn names_after(text: &str, marker: char) -> impl Iterator<Item = &str> {
 /// an earlier item is used by it or a later one (the copy would lack the anchor). Anchors
 /// outside the items are in every copy.
 fn may_start_at(text: &str, items: &[(usize, usize)]) -> Vec<bool> {
-    let mut defined_in: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut defined_in: HashMap<&str, usize> = HashMap::new();
     let mut ok = vec![true; items.len()];
     for (k, &(s, e)) in items.iter().enumerate() {
         for name in names_after(&text[s..e], '*') {

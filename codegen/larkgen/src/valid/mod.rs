@@ -261,7 +261,7 @@ impl Speculation {
     /// Whether this is the platform file the service names, and not one already reported
     /// on (a platform file given on the command line is checked once).
     fn fits(&self, path: &Path, diags: &Diagnostics) -> bool {
-        self.path == path && !diags.0.iter().any(|d| d.file == self.name)
+        self.path == path && !reported(diags, &self.name)
     }
 }
 
@@ -284,6 +284,11 @@ fn named_platform(text: &str) -> Option<&str> {
     None
 }
 
+/// Whether the file shown as `name` has diagnostics already (it was checked before).
+fn reported(diags: &Diagnostics, name: &str) -> bool {
+    diags.0.iter().any(|d| d.file == name)
+}
+
 fn load_platform(
     files: Files<'_>,
     path: &Path,
@@ -295,7 +300,7 @@ fn load_platform(
         return;
     }
     // A platform file given on the command line and named by a service is checked once.
-    if diags.0.iter().any(|d| d.file == file.name) {
+    if reported(diags, &file.name) {
         return;
     }
     let Some(parsed) = load::parse::<spec::PlatformFile>(file, diags) else {
