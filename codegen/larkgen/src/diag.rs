@@ -68,24 +68,12 @@ pub struct Loc {
 }
 
 impl Loc {
-    /// A location from a serde-saphyr location in `file`; the start of the file when the
-    /// location is unknown.
-    pub(crate) fn from_saphyr(file: &Arc<SourceFile>, loc: &serde_saphyr::Location) -> Self {
-        Self::at(file, saphyr_span(file, loc).unwrap_or((0, 0)))
-    }
-
-    /// Where `value` is defined, noting where it is used when that differs (YAML aliases).
-    pub(crate) fn from_spanned(
-        file: &Arc<SourceFile>,
-        defined: &serde_saphyr::Location,
-        used: &serde_saphyr::Location,
-    ) -> Self {
-        let loc = Self::from_saphyr(file, defined);
-        match saphyr_span(file, used) {
-            Some((offset, len)) if offset != loc.offset => {
-                loc.with_note(offset, len, "used here, through an alias of the value above")
-            }
-            _ => loc,
+    /// `span` of `file`; for a value reached through an alias, also where it is used.
+    pub(crate) fn of(file: &Arc<SourceFile>, span: (usize, usize), used: Option<(usize, usize)>) -> Self {
+        let loc = Self::at(file, span);
+        match used {
+            Some((at, len)) => loc.with_note(at, len, "used here, through an alias of the value above"),
+            None => loc,
         }
     }
 
@@ -106,23 +94,6 @@ impl Loc {
     pub(crate) fn start_of(file: &Arc<SourceFile>) -> Self {
         Self::at(file, (0, 0))
     }
-}
-
-/// Byte offset and length of a serde-saphyr location, `None` when it is unknown.
-fn saphyr_span(file: &SourceFile, loc: &serde_saphyr::Location) -> Option<(usize, usize)> {
-    if loc.line() == 0 {
-        return None;
-    }
-    let span = loc.span();
-    let by_line = file.offset_of(usize::try_from(loc.line()).ok()?, usize::try_from(loc.column().max(1)).ok()?);
-    let (offset, len) = match (span.byte_offset(), span.byte_len()) {
-        (Some(o), Some(l)) => (usize::try_from(o).ok()?, usize::try_from(l).unwrap_or(0)),
-        _ => (by_line, 1),
-    };
-    // The byte offset is exact; the line and column are the fallback (YAML also breaks lines
-    // at a lone `\r`, which the byte offset does not care about).
-    let offset = if offset <= file.text.len() { offset } else { by_line };
-    Some((file.floor(offset), len))
 }
 
 /// The part of `[offset, offset + len)` on the line of `offset`, at least one character
@@ -292,6 +263,26 @@ impl Diagnostics {
             }
         }
         self.0.sort_by_key(|d| (files.iter().position(|f| *f == d.file), d.span.0));
+        self.merge_uses();
+    }
+
+    /// One mistake inside a YAML anchor is found once per alias that uses it: it is kept once,
+    /// with a note at every use.
+    fn merge_uses(&mut self) {
+        let mut merged: Vec<Diagnostic> = Vec::with_capacity(self.0.len());
+        for d in self.0.drain(..) {
+            match merged.iter_mut().find(|m| m.file == d.file && m.span == d.span && m.message == d.message) {
+                Some(first) => {
+                    for note in d.notes {
+                        if !first.notes.iter().any(|n| n.span == note.span) {
+                            first.notes.push(note);
+                        }
+                    }
+                }
+                None => merged.push(d),
+            }
+        }
+        self.0 = merged;
     }
 
     pub(crate) fn error(

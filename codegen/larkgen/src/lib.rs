@@ -1,8 +1,12 @@
 //! larkgen: YAML specs of Lark/Feishu open-API endpoints → a typed async Rust client.
 //!
 //! ```text
-//! spec/*.yaml ─load─▶ spec model (spans) ─valid─▶ IR ─expand─▶ tokens ─prettyplease─▶ files
+//! spec/*.yaml ─load─▶ YAML tree (spans) ─check─▶ IR (names decided) ─expand─▶ items ─render─▶ files
 //! ```
+//!
+//! load: `load.rs` reads files, `yaml.rs` parses each once into a tree of spanned nodes,
+//! `shape.rs` reads the tree into the spec model (`spec.rs`); check: `valid/`; expand:
+//! `expand/` (the parts of each module); render: `output.rs` (prettyplease, the files).
 //!
 //! Three entry points share this library and emit identical code: the `larkgen` CLI
 //! (writes the committed crate), [`Builder`] for build scripts, and the `larkgen-macros`
@@ -18,11 +22,11 @@ pub mod ir;
 mod load;
 pub mod macro_support;
 mod output;
-mod pool;
+mod shape;
 mod source;
 mod spec;
-mod split;
 mod valid;
+mod yaml;
 
 use std::path::{Path, PathBuf};
 
@@ -58,18 +62,7 @@ pub fn spec_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Loads and validates spec files; diagnostics name files relative to `base`.
 pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
-    check_with(paths, base, &pool::Helpers::own_threads(), &|_| {})
-}
-
-/// [`check`], with background work (other copies of a big file, the platform file) sent to
-/// `helpers`, and `on_platform` told the checked platform as soon as it is known.
-fn check_with(
-    paths: &[PathBuf],
-    base: &Path,
-    helpers: &pool::Helpers<'_>,
-    on_platform: &dyn Fn(&ir::Platform),
-) -> Checked {
-    let (api, diagnostics, inputs) = valid::check(load::Files::Disk, paths, base, helpers, on_platform);
+    let (api, diagnostics, inputs) = valid::check(load::Files::Disk, paths, base);
     Checked { api, diagnostics, inputs }
 }
 
@@ -85,28 +78,21 @@ fn check_with(
 pub fn check_sources(sources: &[(&str, &str)]) -> Checked {
     let files: Vec<(PathBuf, String)> = sources.iter().map(|(n, t)| (PathBuf::from(n), (*t).to_owned())).collect();
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
-    let helpers = pool::Helpers::own_threads();
-    let (api, diagnostics, inputs) =
-        valid::check(load::Files::Memory(&files), &paths, Path::new(""), &helpers, &|_| {});
+    let (api, diagnostics, inputs) = valid::check(load::Files::Memory(&files), &paths, Path::new(""));
     Checked { api, diagnostics, inputs }
 }
 
-/// Loads, validates and generates. `Err` holds every diagnostic when there is an error;
+/// Loads, checks, expands and renders. `Err` holds every diagnostic when there is an error;
 /// warnings come back with the output.
 pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostics), Diagnostics> {
-    match output::check_then_render(|helpers, on_platform| check_with(paths, base, helpers, on_platform)) {
-        Ok(Ok(done)) => Ok(done),
-        Ok(Err(diagnostics)) => Err(diagnostics),
+    let checked = check(paths, base);
+    let Some(api) = checked.api else {
+        return Err(checked.diagnostics);
+    };
+    match output::render(&api, checked.inputs) {
+        Ok(generated) => Ok((generated, checked.diagnostics)),
         Err(message) => Err(internal_error(message)),
     }
-}
-
-/// Threads the generator uses for reading and formatting: the cores, up to 8 (beyond that
-/// the pieces of a typical spec are too few to gain). Asked once: the answer comes from
-/// cgroup files.
-pub(crate) fn workers() -> usize {
-    static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(8))
 }
 
 fn internal_error(message: String) -> Diagnostics {

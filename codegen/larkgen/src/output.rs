@@ -1,19 +1,15 @@
-//! Formatting the tokens (prettyplease, on every core) into the files of the generated
-//! crate, writing them, and the drift check that tells which committed files are stale.
+//! Render: the checked API's parts, expanded and formatted by prettyplease on every core,
+//! as the files of the generated crate; writing them, and the drift check that tells which
+//! committed files are stale.
 
-use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::Checked;
-use crate::diag::Diagnostics;
 use crate::expand::{self, Part, ServiceCx};
 use crate::ir::Api;
-use crate::pool::{self, Helpers, Pending, Pool};
 
 /// First line of every generated file.
 pub const BANNER: &str =
@@ -43,88 +39,80 @@ pub fn pretty(tokens: TokenStream) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// Checks the specs on the calling thread while the other formatting threads start and
-/// take its background tasks (pool.rs), then expands and formats on every core, this thread
-/// included. `Ok(Err(_))` holds the diagnostics of specs with errors; `Err(_)` is a
-/// generator bug.
+/// Renders a checked API as the generated crate's files: `lib.rs`, `platform.rs` and a
+/// module per service.
 ///
-/// Linux starts a new thread on its parent's core, and here it stayed there, behind its
-/// busy parent, until the parent waited or yielded: most runs read and formatted Baike on
-/// one core. So the other threads move off the calling thread's core as soon as they run
-/// (the caller yields once to let them), and the caller stays on its core until the work is
-/// done (`pool::move_off`, `pool::Stay`): Baike 6.3 → 5.5 ms.
-pub(crate) fn check_then_render(
-    check: impl FnOnce(&Helpers<'_>, &dyn Fn(&crate::ir::Platform)) -> Checked,
-) -> Result<Result<(Generated, Diagnostics), Diagnostics>, String> {
-    let workers = crate::workers();
-    // The IR is made inside the scope and borrowed by the workers through these cells.
-    let api_cell: OnceLock<Api> = OnceLock::new();
-    let job_cell: OnceLock<Option<Job<'_>>> = OnceLock::new();
-    // Until then the workers take the background tasks of `check` (see pool.rs).
-    let pool = Pool::default();
-    let checked = std::thread::scope(|scope| {
-        let (here, tasks, jobs) = (pool::current_core(), &pool, &job_cell);
-        for _ in 1..workers {
-            scope.spawn(move || {
-                pool::move_off(here);
-                tasks.serve();
-                if let Some(job) = pool::wait_for(|| jobs.get(), || jobs.wait()) {
-                    job.work();
-                }
-            });
-        }
-        let _stay = (workers > 1).then(|| {
-            std::thread::yield_now();
-            pool::Stay::on(here)
-        });
-        // However `check` ends (a panic included), the threads are told there is no more
-        // background work and no job.
-        let publish = Publish(&job_cell, &pool);
-        let helpers = if workers > 1 { Helpers::Pool(&pool) } else { Helpers::Inline };
-        // The platform part is formatted by a helper while this thread checks the services.
-        let platform_part = OnceCell::new();
-        let on_platform = |p: &crate::ir::Platform| {
-            if workers > 1 {
-                let p = p.clone();
-                let _ = platform_part.set(helpers.run(move || format_platform(&p)));
-            }
-        };
-        let mut checked = check(&helpers, &on_platform);
-        pool.close();
-        if let Some(api) = checked.api.take() {
-            let job = publish.job(Job::new(api_cell.get_or_init(|| api), workers, platform_part.into_inner()));
-            job.work();
-        }
-        checked
-    });
-    let Some(job) = job_cell.into_inner().flatten() else {
-        return Ok(Err(checked.diagnostics));
+/// Formatting is most of the generator's time, and prettyplease prints top-level items one
+/// after another, so a module's parts (expand.rs) format apart and join as text into exactly
+/// what one pass over the module prints (tests/entry_points.rs checks it). Each thread of a
+/// scope takes the next piece until none is left; token streams cannot cross threads, so a
+/// piece is expanded from the IR by the thread that formats it.
+pub(crate) fn render(api: &Api, inputs: Vec<PathBuf>) -> Result<Generated, String> {
+    let cxs: Vec<ServiceCx> = api.services.iter().map(ServiceCx::new).collect();
+    let mut pieces = vec![Piece::Lib, Piece::Platform];
+    for (service, cx) in cxs.iter().enumerate() {
+        pieces.extend(cx.parts().into_iter().map(|part| Piece::Part(service, part)));
+    }
+    let format = |piece: &Piece| match *piece {
+        Piece::Lib => pretty(lib_tokens(api)),
+        Piece::Platform => pretty(expand::platform(&api.platform)),
+        Piece::Part(service, part) => pretty(cxs[service].part(part)),
     };
-    job.finish(checked.inputs).map(|generated| Ok((generated, checked.diagnostics)))
-}
+    let texts = format_all(&pieces, format)?;
 
-/// The platform part of the generated code (`platform.rs` without its first lines).
-fn format_platform(platform: &crate::ir::Platform) -> Result<String, String> {
-    pretty(expand::platform(platform))
-}
-
-/// Tells the threads waiting in [`check_then_render`] what to do: the job, or (when
-/// dropped without one, e.g. when the specs have errors) that there is none; and, when
-/// dropped, that no background task will come.
-struct Publish<'c, 'a>(&'c OnceLock<Option<Job<'a>>>, &'c Pool);
-
-impl<'c, 'a> Publish<'c, 'a> {
-    fn job(&self, job: Job<'a>) -> &'c Job<'a> {
-        let _ = self.0.set(Some(job));
-        self.0.get().and_then(Option::as_ref).expect("the job was just set")
+    let mut modules: Vec<String> = vec![BANNER.to_owned(); cxs.len()];
+    let (mut lib, mut platform) = (String::new(), String::new());
+    for (piece, text) in pieces.iter().zip(texts) {
+        match *piece {
+            Piece::Lib => lib = format!("{BANNER}{text}"),
+            Piece::Platform => platform = format!("{BANNER}{PLATFORM_DOC}{text}"),
+            Piece::Part(service, _) => modules[service] += &text,
+        }
     }
+    let mut files = vec![(PathBuf::from("lib.rs"), lib), (PathBuf::from("platform.rs"), platform)];
+    let mut services = Vec::new();
+    for (s, text) in api.services.iter().zip(modules) {
+        services.push((s.module(), files.len()));
+        files.push((PathBuf::from(format!("{}.rs", s.module())), text));
+    }
+    Ok(Generated { files, inputs, platform: 1, services })
 }
 
-impl Drop for Publish<'_, '_> {
-    fn drop(&mut self) {
-        self.1.close();
-        let _ = self.0.set(None);
-    }
+/// A unit of formatting work.
+enum Piece {
+    Lib,
+    Platform,
+    /// A part of the n-th service module.
+    Part(usize, Part),
+}
+
+/// `format` applied to every piece on every core, the results in piece order.
+fn format_all(
+    pieces: &[Piece],
+    format: impl Fn(&Piece) -> Result<String, String> + Sync,
+) -> Result<Vec<String>, String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(pieces.len());
+    let next = AtomicUsize::new(0);
+    let take = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(piece) = pieces.get(i) else { return done };
+            done.push((i, format(piece)));
+        }
+    };
+    let mut texts: Vec<Option<Result<String, String>>> = pieces.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(take)).collect();
+        let mut all = take();
+        for helper in helpers {
+            all.extend(helper.join().unwrap_or_default());
+        }
+        for (i, text) in all {
+            texts[i] = Some(text);
+        }
+    });
+    texts.into_iter().map(|t| t.unwrap_or_else(|| Err("a part was not formatted (a generator bug)".into()))).collect()
 }
 
 /// The tokens of the crate's `lib.rs`.
@@ -148,152 +136,6 @@ fn lib_tokens(api: &Api) -> TokenStream {
         #(#mods)*
     }
 }
-
-/// The expansion and formatting of the platform part and the service modules, on every
-/// core. Formatting is most of the generator's run time, and a module's parts format
-/// independently: each worker takes the next chunk of consecutive parts (heaviest first:
-/// no thread should be left with a big one while the others have run out of work), expands
-/// it (token streams cannot cross threads, the IR can) and formats it; the texts are joined
-/// in order. The result is the same text as one formatting pass over the whole module.
-struct Job<'a> {
-    api: &'a Api,
-    cxs: Vec<ServiceCx<'a>>,
-    chunks: Vec<Chunk<'a>>,
-    /// Chunk indices, heaviest first; `next` is the next position to take.
-    order: Vec<usize>,
-    next: AtomicUsize,
-    /// The formatted text of each chunk, in chunk order.
-    texts: Vec<Mutex<Option<Result<String, String>>>>,
-}
-
-impl<'a> Job<'a> {
-    /// The job for `api`; `platform` is the platform part when its formatting has started.
-    fn new(api: &'a Api, workers: usize, platform: Option<Pending<'a, Result<String, String>>>) -> Self {
-        let cxs: Vec<ServiceCx> = api.services.iter().map(ServiceCx::new).collect();
-        let chunks = chunks(api, &cxs, workers, platform);
-        let mut order: Vec<usize> = (0..chunks.len()).collect();
-        order.sort_by_key(|k| std::cmp::Reverse(chunks[*k].weight));
-        let texts = chunks.iter().map(|_| Mutex::new(None)).collect();
-        Job { api, cxs, chunks, order, next: AtomicUsize::new(0), texts }
-    }
-
-    /// Takes chunks until none is left.
-    fn work(&self) {
-        while let Some(&k) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
-            let text = match &self.chunks[k].piece {
-                Piece::Lib => pretty(lib_tokens(self.api)),
-                Piece::Platform(started) => {
-                    let started = started.lock().unwrap_or_else(|e| e.into_inner()).take();
-                    started.and_then(Pending::wait).unwrap_or_else(|| format_platform(&self.api.platform))
-                }
-                Piece::Parts { service, parts } => pretty(parts.iter().map(|p| self.cxs[*service].part(*p)).collect()),
-            };
-            *self.texts[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
-        }
-    }
-
-    /// The crate's files from the formatted chunks (every chunk was taken by a worker: a
-    /// panicking worker re-panics when its scope ends): each module file is built once, at
-    /// its final size, banner included (at 1,000 endpoints a module is megabytes).
-    fn finish(self, inputs: Vec<PathBuf>) -> Result<Generated, String> {
-        let texts = self.texts.into_iter().map(|slot| {
-            slot.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .unwrap_or_else(|| Err("a chunk was not formatted".into()))
-        });
-        let texts = texts.collect::<Result<Vec<String>, String>>()?;
-        let services = &self.api.services;
-        let mut sizes = vec![BANNER.len(); services.len()];
-        for (chunk, text) in self.chunks.iter().zip(&texts) {
-            if let Piece::Parts { service, .. } = chunk.piece {
-                sizes[service] += text.len();
-            }
-        }
-        let (mut lib, mut platform) = (String::new(), String::new());
-        let mut modules: Vec<String> = sizes.iter().map(|n| String::with_capacity(*n) + BANNER).collect();
-        for (chunk, text) in self.chunks.iter().zip(texts) {
-            match chunk.piece {
-                Piece::Lib => lib = format!("{BANNER}{text}"),
-                Piece::Platform(_) => platform = format!("{BANNER}{PLATFORM_DOC}{text}"),
-                Piece::Parts { service, .. } => modules[service] += &text,
-            }
-        }
-        let mut files = vec![(PathBuf::from("lib.rs"), lib), (PathBuf::from("platform.rs"), platform)];
-        let mut module_files = Vec::new();
-        for (s, text) in services.iter().zip(modules) {
-            module_files.push((s.module(), files.len()));
-            files.push((PathBuf::from(format!("{}.rs", s.module())), text));
-        }
-        Ok(Generated { files, inputs, platform: 1, services: module_files })
-    }
-}
-
-/// A unit of work of the parallel formatter.
-struct Chunk<'a> {
-    piece: Piece<'a>,
-    /// Estimated cost (see [`ServiceCx::weight`]).
-    weight: usize,
-}
-
-enum Piece<'a> {
-    /// The crate's `lib.rs`.
-    Lib,
-    /// The platform file's items, maybe being formatted already (see `check_then_render`).
-    Platform(Mutex<Option<Pending<'a, Result<String, String>>>>),
-    /// Consecutive parts of one service module, formatted together.
-    Parts { service: usize, parts: Vec<Part> },
-}
-
-/// The platform, then every module cut into chunks: several per worker, so that estimates
-/// that are off still even out, but none so big that its token and syntax trees dominate
-/// memory.
-fn chunks<'a>(
-    api: &Api,
-    cxs: &[ServiceCx],
-    workers: usize,
-    platform: Option<Pending<'a, Result<String, String>>>,
-) -> Vec<Chunk<'a>> {
-    // A platform part being formatted is taken last (weight 0): it is done by then.
-    let weight = if platform.is_some() { 0 } else { expand::platform_weight(&api.platform) };
-    let mut out = vec![
-        Chunk { piece: Piece::Lib, weight: LIB_WEIGHT },
-        Chunk { piece: Piece::Platform(Mutex::new(platform)), weight },
-    ];
-    for (service, cx) in cxs.iter().enumerate() {
-        let parts = cx.parts();
-        let total: usize = parts.iter().map(|p| cx.weight(*p)).sum();
-        let target = (total / (workers * CHUNKS_PER_WORKER)).clamp(MIN_CHUNK_WEIGHT, MAX_CHUNK_WEIGHT);
-        let mut current = Vec::new();
-        let mut weight = 0;
-        for part in parts {
-            weight += cx.weight(part);
-            current.push(part);
-            if weight >= target {
-                out.push(Chunk { piece: Piece::Parts { service, parts: std::mem::take(&mut current) }, weight });
-                weight = 0;
-            }
-        }
-        if !current.is_empty() {
-            out.push(Chunk { piece: Piece::Parts { service, parts: current }, weight });
-        }
-    }
-    out
-}
-
-/// The cost of `lib.rs` in the units of [`ServiceCx::weight`] (a few lines).
-const LIB_WEIGHT: usize = 30;
-
-/// Chunks per worker when a module is big enough: enough that the last chunks even out the
-/// workers' ends.
-const CHUNKS_PER_WORKER: usize = 6;
-/// Below this (≈ 0.3 ms of work) a chunk is not worth its own syn parse.
-const MIN_CHUNK_WEIGHT: usize = 300;
-/// Above this (≈ 1 ms of work: 5–6 endpoints' worth since the runtime's macros) a chunk's
-/// token trees and syntax tree, alive at the same time, only cost memory: small chunks reuse
-/// the same memory over and over, where big ones make every thread's heap grow (and
-/// page-fault) to the size of its largest chunk (chunks 4× bigger were 4% slower at 1,000
-/// endpoints).
-const MAX_CHUNK_WEIGHT: usize = 1000;
 
 /// Whether the file at `path` holds exactly `text` (false if it cannot be read). Compared a
 /// block at a time: a module of a big spec is megabytes, read only to be compared.

@@ -31,11 +31,6 @@ impl SourceFile {
         Arc::clone(self.named.get_or_init(|| Arc::new(NamedSource::new(self.name.clone(), self.text.clone()))))
     }
 
-    /// Byte offset of a 1-based line and column (column counted in characters).
-    pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        offset_of(&self.text, line, column)
-    }
-
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.text, offset)
@@ -54,21 +49,6 @@ pub(crate) fn floor(text: &str, offset: usize) -> usize {
         o -= 1;
     }
     o
-}
-
-/// Byte offset of a 1-based line and column (column counted in characters); past the end
-/// of a line is its end, past the last line the end of the text.
-pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let mut offset = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            let content = l.trim_end_matches(['\n', '\r']);
-            let col = content.char_indices().nth(column.saturating_sub(1)).map_or(content.len(), |(b, _)| b);
-            return offset + col;
-        }
-        offset += l.len();
-    }
-    text.len()
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -105,8 +85,6 @@ mod tests {
         }
         assert_eq!(line_col(text, 4), (1, 4));
         assert_eq!(line_col(text, 5), (1, 4), "inside `星` floors to its start");
-        assert_eq!(offset_of(text, 2, 99), text.len() - 2, "end of line 2, before `\\r\\n`");
-        assert_eq!(offset_of(text, 9, 1), text.len());
         assert_eq!(line_range(text, 12), (10, 14));
         // On the `\n` of a `\r\n`, the range still holds the offset (a fuzz finding).
         assert_eq!(line_range(text, 15), (10, 15));

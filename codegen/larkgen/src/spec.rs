@@ -1,17 +1,18 @@
-//! The spec as written in YAML (format v1, see docs/spec-format.md). Values that rules
-//! check are `Spanned`, so every diagnostic can point at its file, line and column.
-//! Nothing here is checked yet: `valid` turns it into the IR.
+//! The spec as written in YAML (format v1, see docs/spec-format.md), read from the YAML
+//! tree by the `FromMap` impls at the end (the keys each block reads are the keys it allows).
+//! Values that rules check are `Spanned`, so every diagnostic can point at its file, line
+//! and column. Nothing here is checked yet: `valid` turns it into the IR.
 
-use serde::Deserialize;
-use serde::de::IgnoredAny;
-use serde_saphyr::Spanned;
+pub use crate::shape::Spanned;
+use crate::shape::{Fields, FromMap, FromNode, Shape, Whose};
+use crate::yaml::{Node, Value};
 
 /// A YAML string, with its location.
 pub type Str = Spanned<String>;
 
 /// A file describing one service. Top-level keys starting with `x-` (such as `x-anchors`,
 /// the place for YAML anchors) are ignored; any other unknown key is an error.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ServiceFile {
     /// Name, version, docs and the platform file.
     pub service: Spanned<ServiceHeader>,
@@ -23,48 +24,8 @@ pub struct ServiceFile {
     pub endpoints: Spanned<Vec<Spanned<EndpointDef>>>,
 }
 
-impl<'de> Deserialize<'de> for ServiceFile {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ServiceFile;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a service file: a mapping with `service`, `errors`, `types` and `endpoints`")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ServiceFile, A::Error> {
-                const KEYS: &[&str] = &["service", "errors", "types", "endpoints", "x-anchors"];
-                let (mut service, mut errors, mut types, mut endpoints) = (None, None, None, None);
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "service" => service = Some(map.next_value()?),
-                        "errors" => errors = Some(map.next_value()?),
-                        "types" => types = Some(map.next_value()?),
-                        "endpoints" => endpoints = Some(map.next_value()?),
-                        x if x.starts_with("x-") => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                        other => return Err(serde::de::Error::unknown_field(other, KEYS)),
-                    }
-                }
-                Ok(ServiceFile {
-                    service: service.ok_or_else(|| serde::de::Error::missing_field("service"))?,
-                    errors: errors.unwrap_or_default(),
-                    types: types.unwrap_or_default(),
-                    endpoints: endpoints.ok_or_else(|| serde::de::Error::missing_field("endpoints"))?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
 /// `service:` block.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct ServiceHeader {
     /// Service name, e.g. `baike`.
     pub name: Str,
@@ -73,26 +34,22 @@ pub struct ServiceHeader {
     /// Human title.
     pub title: String,
     /// What the service is for.
-    #[serde(default)]
     pub description: Option<String>,
     /// Official documentation.
-    #[serde(default)]
     pub doc: Option<String>,
     /// Path of the platform file, relative to this file.
     pub platform: Str,
 }
 
 /// A file describing the platform.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct PlatformFile {
     /// The `platform:` block.
     pub platform: Spanned<PlatformDef>,
 }
 
 /// `platform:` block.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct PlatformDef {
     /// Platform name.
     pub name: Str,
@@ -103,13 +60,11 @@ pub struct PlatformDef {
     /// The tenant-token endpoint.
     pub tenant_token: Spanned<TenantTokenDef>,
     /// Platform error codes.
-    #[serde(default)]
     pub errors: Vec<Spanned<ErrorDef>>,
 }
 
 /// One base URL.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct BaseUrlDef {
     /// Region name (`feishu`, `lark`).
     pub name: Str,
@@ -118,8 +73,7 @@ pub struct BaseUrlDef {
 }
 
 /// Field names of the envelope.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct EnvelopeDef {
     /// Error code field (`code`).
     pub code_field: Str,
@@ -134,22 +88,16 @@ pub struct EnvelopeDef {
 }
 
 /// The tenant-token endpoint of self-built apps.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct TenantTokenDef {
-    /// Its path.
+    /// Its path (its `doc:` link is for readers of the spec only).
     pub path: Str,
-    /// Its documentation.
-    #[serde(default)]
-    #[allow(dead_code)]
-    pub doc: Option<String>,
     /// Refresh this many seconds before expiry.
     pub refresh_margin_seconds: Spanned<u64>,
 }
 
 /// One error code.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct ErrorDef {
     /// Variant name (UpperCamelCase).
     pub name: Str,
@@ -162,42 +110,32 @@ pub struct ErrorDef {
     /// How to fix it.
     pub hint: String,
     /// Whether a retry may succeed.
-    #[serde(default)]
     pub retryable: bool,
     /// Runtime reaction: `refresh_token`, `rate_limited` or `auth_failed`.
-    #[serde(default)]
     pub action: Option<Str>,
 }
 
 /// A named type: exactly one of `newtype`, `enum` + `values`, or `fields`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct TypeDef {
     /// Type name (UpperCamelCase).
     pub name: Str,
     /// What it is.
-    #[serde(default)]
     pub description: Option<String>,
     /// `string`: an id newtype over a string.
-    #[serde(default)]
     pub newtype: Option<Str>,
     /// `string` or `integer`: an open enum.
-    #[serde(default, rename = "enum")]
     pub enum_repr: Option<Str>,
     /// Values of an enum.
-    #[serde(default)]
     pub values: Option<Vec<Spanned<EnumValueDef>>>,
     /// Fields of an object.
-    #[serde(default)]
     pub fields: Option<Spanned<Vec<Spanned<FieldDef>>>>,
     /// Fields of which at least one must be set.
-    #[serde(default)]
     pub at_least_one_of: Option<Spanned<Vec<Str>>>,
 }
 
 /// A value of a string or integer enum.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum Scalar {
     /// An integer.
     Int(i64),
@@ -208,89 +146,63 @@ pub enum Scalar {
 }
 
 /// One enum value.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct EnumValueDef {
     /// The value on the wire.
     pub value: Spanned<Scalar>,
     /// Variant name; derived from a string value when absent.
-    #[serde(default)]
     pub name: Option<Str>,
     /// What it means.
-    #[serde(default)]
     pub description: Option<String>,
 }
 
 /// A field of an object type, or a parameter of an endpoint (`in: path|query`).
-///
-/// The optional constraints are boxed: most fields have none, and every `Spanned` value
-/// carries two locations, so inline they made a field 1.1 KB (312 bytes boxed), copied
-/// several times while serde builds the model: 10% of `check` at 1,000 endpoints.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct FieldDef {
     /// JSON / wire name.
     pub name: Str,
     /// `path` or `query` (parameters only).
-    #[serde(default, rename = "in")]
-    pub location: Option<Box<Str>>,
+    pub location: Option<Str>,
     /// Type expression: `string`, `boolean`, `i32`, `i64`, `f64`, `binary`, a type name, or `T[]`.
-    #[serde(rename = "type")]
     pub ty: Str,
     /// Whether it must be present.
-    #[serde(default)]
     pub required: bool,
     /// What it is.
-    #[serde(default)]
     pub description: Option<String>,
     /// Server-side default (documentation only).
-    #[serde(default)]
-    pub default: Option<Box<Spanned<Scalar>>>,
+    pub default: Option<Spanned<Scalar>>,
     /// Example value (documentation only).
-    #[serde(default)]
-    pub example: Option<Box<Spanned<Scalar>>>,
+    pub example: Option<Spanned<Scalar>>,
     /// Minimum length in characters.
-    #[serde(default)]
-    pub min_length: Option<Box<Spanned<u64>>>,
+    pub min_length: Option<Spanned<u64>>,
     /// Maximum length in characters.
-    #[serde(default)]
-    pub max_length: Option<Box<Spanned<u64>>>,
+    pub max_length: Option<Spanned<u64>>,
     /// Minimum number of items.
-    #[serde(default)]
-    pub min_items: Option<Box<Spanned<u64>>>,
+    pub min_items: Option<Spanned<u64>>,
     /// Maximum number of items.
-    #[serde(default)]
-    pub max_items: Option<Box<Spanned<u64>>>,
+    pub max_items: Option<Spanned<u64>>,
     /// Minimum value.
-    #[serde(default)]
-    pub min: Option<Box<Spanned<i64>>>,
+    pub min: Option<Spanned<i64>>,
     /// Maximum value.
-    #[serde(default)]
-    pub max: Option<Box<Spanned<i64>>>,
+    pub max: Option<Spanned<i64>>,
     /// Characters the value must not contain.
-    #[serde(default)]
-    pub forbidden_chars: Option<Box<Str>>,
+    pub forbidden_chars: Option<Str>,
     /// Allowed file-name extensions.
-    #[serde(default)]
     pub extensions: Option<Vec<String>>,
     /// Minimum file size in bytes (`binary` fields).
-    #[serde(default)]
-    pub min_bytes: Option<Box<Spanned<u64>>>,
+    pub min_bytes: Option<Spanned<u64>>,
     /// Maximum file size in bytes (`binary` fields).
-    #[serde(default)]
-    pub max_bytes: Option<Box<Spanned<u64>>>,
+    pub max_bytes: Option<Spanned<u64>>,
 }
 
 /// One endpoint.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct EndpointDef {
     /// `resource.action`.
     pub name: Str,
     /// One-line summary.
     pub summary: Str,
     /// Longer description.
-    #[serde(default)]
     pub description: Option<String>,
     /// Official documentation.
     pub doc: Str,
@@ -301,59 +213,45 @@ pub struct EndpointDef {
     /// Accepted tokens: `tenant`, `user`.
     pub tokens: Spanned<Vec<Str>>,
     /// Allowed app types: `self_built`, `store`.
-    #[serde(default)]
     pub app_types: Option<Vec<Str>>,
     /// Rate limits.
-    #[serde(default)]
     pub limits: Option<Spanned<LimitsDef>>,
     /// Overrides the idempotency implied by the method.
-    #[serde(default)]
     pub idempotent: Option<bool>,
     /// Scopes.
-    #[serde(default)]
     pub scopes: Option<Spanned<ScopesDef>>,
     /// Path and query parameters.
-    #[serde(default)]
     pub params: Option<Vec<Spanned<FieldDef>>>,
     /// Request body.
-    #[serde(default)]
     pub request: Option<Spanned<BodyDef>>,
     /// Response body.
     pub response: Spanned<BodyDef>,
     /// `page_token` pagination.
-    #[serde(default)]
     pub pagination: Option<Spanned<PaginationDef>>,
     /// Names of errors from the service table.
-    #[serde(default)]
     pub errors: Option<Spanned<Vec<Str>>>,
 }
 
 /// Rate limits.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct LimitsDef {
     /// Requests per second.
-    #[serde(default)]
     pub per_second: Option<Spanned<u32>>,
     /// Requests per minute.
-    #[serde(default)]
     pub per_minute: Option<Spanned<u32>>,
 }
 
 /// Scopes of an endpoint.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct ScopesDef {
     /// Any one of these is enough.
     pub any_of: Spanned<Vec<Str>>,
     /// Scopes needed for some parameter values.
-    #[serde(default)]
     pub fields: Option<Vec<Spanned<FieldScopeDef>>>,
 }
 
 /// A conditional field scope.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct FieldScopeDef {
     /// The scope.
     pub scope: Str,
@@ -362,23 +260,236 @@ pub struct FieldScopeDef {
 }
 
 /// A request or response body.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct BodyDef {
     /// `json`, `multipart` (requests), `binary` or `empty` (responses).
     pub kind: Str,
     /// The named type of the body (requests) or of `data` (responses).
-    #[serde(default, rename = "type")]
     pub ty: Option<Str>,
     /// Whether a request body is required (default true).
-    #[serde(default)]
     pub required: Option<bool>,
 }
 
 /// `page_token` pagination.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct PaginationDef {
     /// Field of the response type holding the page's items.
     pub items: Str,
+}
+
+impl FromMap for ServiceFile {
+    const WHAT: &'static str = "a service file (top level)";
+    const EXTENSIONS: bool = true;
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self {
+            service: m.req("service"),
+            errors: m.opt("errors").unwrap_or_default(),
+            types: m.opt("types").unwrap_or_default(),
+            endpoints: m.req("endpoints"),
+        }
+    }
+}
+
+impl FromMap for ServiceHeader {
+    const WHAT: &'static str = "the `service` block";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self {
+            name: m.req("name"),
+            version: m.req("version"),
+            title: m.req("title"),
+            description: m.opt("description"),
+            doc: m.opt("doc"),
+            platform: m.req("platform"),
+        }
+    }
+}
+
+impl FromMap for PlatformFile {
+    const WHAT: &'static str = "a platform file (top level)";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self { platform: m.req("platform") }
+    }
+}
+
+impl FromMap for PlatformDef {
+    const WHAT: &'static str = "the `platform` block";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self {
+            name: m.req("name"),
+            base_urls: m.req("base_urls"),
+            envelope: m.req("envelope"),
+            tenant_token: m.req("tenant_token"),
+            errors: m.opt("errors").unwrap_or_default(),
+        }
+    }
+}
+
+impl FromMap for BaseUrlDef {
+    const WHAT: &'static str = "a base URL";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self { name: m.req("name"), url: m.req("url") }
+    }
+}
+
+impl FromMap for EnvelopeDef {
+    const WHAT: &'static str = "`envelope`";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self {
+            code_field: m.req("code_field"),
+            message_field: m.req("message_field"),
+            data_field: m.req("data_field"),
+            error_field: m.req("error_field"),
+            log_id_header: m.req("log_id_header"),
+        }
+    }
+}
+
+impl FromMap for TenantTokenDef {
+    const WHAT: &'static str = "`tenant_token`";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        let path = m.req("path");
+        let _doc: Option<String> = m.opt("doc");
+        Self { path, refresh_margin_seconds: m.req("refresh_margin_seconds") }
+    }
+}
+
+impl FromMap for ErrorDef {
+    const WHAT: &'static str = "an error";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self {
+            name: m.req("name"),
+            code: m.req("code"),
+            http: m.req("http"),
+            message: m.req("message"),
+            hint: m.req("hint"),
+            retryable: m.opt("retryable").unwrap_or_default(),
+            action: m.opt("action"),
+        }
+    }
+}
+
+impl FromMap for TypeDef {
+    const WHAT: &'static str = "a type";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self {
+            name: m.req("name"),
+            description: m.opt("description"),
+            newtype: m.opt("newtype"),
+            enum_repr: m.opt("enum"),
+            values: m.opt("values"),
+            fields: m.opt("fields"),
+            at_least_one_of: m.opt("at_least_one_of"),
+        }
+    }
+}
+
+impl Default for Scalar {
+    fn default() -> Self {
+        Scalar::Str(String::new())
+    }
+}
+
+impl FromNode for Scalar {
+    fn from_node(node: &Node, cx: &mut Shape<'_>, whose: Whose<'_>) -> Option<Self> {
+        match &node.value {
+            Value::Scalar { text, plain: true } => Some(match text.as_str() {
+                "true" | "True" | "TRUE" => Scalar::Bool(true),
+                "false" | "False" | "FALSE" => Scalar::Bool(false),
+                _ => text.parse().map_or_else(|_| Scalar::Str(text.clone()), Scalar::Int),
+            }),
+            Value::Scalar { text, plain: false } => Some(Scalar::Str(text.clone())),
+            _ => cx.wrong(node, whose, "a string, a number or a boolean", "write a single value"),
+        }
+    }
+}
+
+impl FromMap for EnumValueDef {
+    const WHAT: &'static str = "an enum value";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self { value: m.req("value"), name: m.opt("name"), description: m.opt("description") }
+    }
+}
+
+impl FromMap for FieldDef {
+    const WHAT: &'static str = "a field or parameter";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self {
+            name: m.req("name"),
+            location: m.opt("in"),
+            ty: m.req("type"),
+            required: m.opt("required").unwrap_or_default(),
+            description: m.opt("description"),
+            default: m.opt("default"),
+            example: m.opt("example"),
+            min_length: m.opt("min_length"),
+            max_length: m.opt("max_length"),
+            min_items: m.opt("min_items"),
+            max_items: m.opt("max_items"),
+            min: m.opt("min"),
+            max: m.opt("max"),
+            forbidden_chars: m.opt("forbidden_chars"),
+            extensions: m.opt("extensions"),
+            min_bytes: m.opt("min_bytes"),
+            max_bytes: m.opt("max_bytes"),
+        }
+    }
+}
+
+impl FromMap for EndpointDef {
+    const WHAT: &'static str = "an endpoint";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self {
+            name: m.req("name"),
+            summary: m.req("summary"),
+            description: m.opt("description"),
+            doc: m.req("doc"),
+            method: m.req("method"),
+            path: m.req("path"),
+            tokens: m.req("tokens"),
+            app_types: m.opt("app_types"),
+            limits: m.opt("limits"),
+            idempotent: m.opt("idempotent"),
+            scopes: m.opt("scopes"),
+            params: m.opt("params"),
+            request: m.opt("request"),
+            response: m.req("response"),
+            pagination: m.opt("pagination"),
+            errors: m.opt("errors"),
+        }
+    }
+}
+
+impl FromMap for LimitsDef {
+    const WHAT: &'static str = "`limits`";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self { per_second: m.opt("per_second"), per_minute: m.opt("per_minute") }
+    }
+}
+
+impl FromMap for ScopesDef {
+    const WHAT: &'static str = "`scopes`";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self { any_of: m.req("any_of"), fields: m.opt("fields") }
+    }
+}
+
+impl FromMap for FieldScopeDef {
+    const WHAT: &'static str = "a field scope";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self { scope: m.req("scope"), when: m.req("when") }
+    }
+}
+
+impl FromMap for BodyDef {
+    const WHAT: &'static str = "a request or response body";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self { kind: m.req("kind"), ty: m.opt("type"), required: m.opt("required") }
+    }
+}
+
+impl FromMap for PaginationDef {
+    const WHAT: &'static str = "`pagination`";
+    fn from_map(m: &mut Fields<'_, '_, '_>) -> Self {
+        Self { items: m.req("items") }
+    }
 }

@@ -17,7 +17,7 @@ use literal::str_lit;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Endpoint, Platform, Rules, Service, TypeKind};
+use crate::ir::{Api, Endpoint, Platform, Service};
 
 /// The tokens of a whole API: the platform part and one module body per service.
 pub struct Expanded {
@@ -45,11 +45,6 @@ pub fn expand(api: &Api) -> Expanded {
         platform: platform(&api.platform),
         services: api.services.iter().map(|s| (s.module(), service(s))).collect(),
     }
-}
-
-/// The cost of [`platform`] in the units of [`ServiceCx::weight`].
-pub(crate) fn platform_weight(p: &Platform) -> usize {
-    120 + 12 * p.errors.len()
 }
 
 pub(crate) fn platform(p: &Platform) -> TokenStream {
@@ -154,47 +149,6 @@ impl<'a> ServiceCx<'a> {
         out.extend((0..s.types.len()).map(Part::Type));
         out.extend([Part::Pages, Part::ErrorTable, Part::Descriptors]);
         out
-    }
-
-    /// The cost of expanding and formatting a part, in about microseconds of one core (a
-    /// cost model fitted by least squares on every part of Baike, lingo and 100 synthetic
-    /// endpoints; each kind of part within 10% of its measured total). The parallel
-    /// formatter cuts modules into chunks of similar weight and hands out the heaviest first,
-    /// so a weight that is off by 3× (a constant per type, as first written) leaves one core
-    /// idle at the end. Refit when the generated code changes shape: declaring request
-    /// builders, validation, error enums and descriptors through runtime macros made those
-    /// parts 2–4× cheaper, doc-heavy resource handles not at all.
-    pub(crate) fn weight(&self, part: Part) -> usize {
-        let s = self.service;
-        match part {
-            Part::Header => 60 + 7 * self.resources.len(),
-            Part::Resource(r) => {
-                10 + self.resources[r].1.iter().map(|i| 28 + 5 * s.endpoints[*i].errors.len()).sum::<usize>()
-            }
-            Part::Request(i) => {
-                let e = &s.endpoints[i];
-                let optional = e.query_params.iter().filter(|q| !q.required).count();
-                let positional = e.path_params.len() + e.query_params.len() - optional;
-                let ruled = e.path_params.iter().chain(&e.query_params).filter(|q| q.rules != Rules::default()).count();
-                16 + 18 * optional
-                    + 5 * (positional + ruled)
-                    + 17 * usize::from(e.pagination.is_some())
-                    + 3 * usize::from(e.request.is_some())
-            }
-            Part::ErrorEnum(i) => 8 + s.endpoints[i].errors.len(),
-            Part::Type(i) => match &s.types[i].kind {
-                TypeKind::Struct(st) => {
-                    let required = st.fields.iter().filter(|f| f.required).count();
-                    let ruled = st.fields.iter().filter(|f| f.rules != Rules::default()).count();
-                    5 + 6 * st.fields.len() + 14 * required + 6 * ruled
-                }
-                TypeKind::StringEnum(values) | TypeKind::IntEnum(values) => 5 + values.len() * 4 / 3,
-                TypeKind::Newtype => 4,
-            },
-            Part::Pages => 30,
-            Part::ErrorTable => 40 + 3 * s.errors.len(),
-            Part::Descriptors => 22 * s.endpoints.len(),
-        }
     }
 
     /// The tokens of one part.

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use serde_saphyr::Spanned;
+use crate::shape::Spanned;
 
 use super::types::{Declared, TypeIndex, check_field, parse_ty};
 use super::{Ctx, names};
@@ -324,7 +324,7 @@ fn check_params(
     }
     let declared_path: Vec<&str> = params
         .iter()
-        .filter(|p| p.value.location.as_deref().is_some_and(|l| l.value == "path"))
+        .filter(|p| p.value.location.as_ref().is_some_and(|l| l.value == "path"))
         .map(|p| p.value.name.value.as_str())
         .collect();
     for (name, at) in &placeholders {

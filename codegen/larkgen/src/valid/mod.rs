@@ -9,14 +9,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_saphyr::Spanned;
-
 use crate::diag::{Diagnostics, Loc};
 use crate::ir;
 use crate::load::{self, Files};
-use crate::pool::{Helpers, Pending};
+use crate::shape::{self, Spanned};
 use crate::source::SourceFile;
 use crate::spec;
+use crate::yaml::{self, Node, Value};
 
 /// Where a rule reports: the file being checked and the diagnostics of the run.
 pub(crate) struct Ctx<'a> {
@@ -28,7 +27,7 @@ impl Ctx<'_> {
     /// Where a value is written; for a value reached through an alias, the diagnostic also
     /// notes where it is used.
     pub(crate) fn loc<T>(&self, s: &Spanned<T>) -> Loc {
-        Loc::from_spanned(&self.file, &s.defined, &s.referenced)
+        Loc::of(&self.file, s.span, s.used)
     }
 
     /// The location of `len` bytes at byte `at` of the string value `s`, when the source
@@ -101,43 +100,25 @@ impl Ctx<'_> {
     }
 }
 
-/// Loads and checks spec files (service files, and optionally the platform file they name).
-/// `base` is the directory diagnostics name files relative to.
-///
-/// `helpers` take background work: the other copies of a service file read in copies, and
-/// the platform file a service names, read while the service is (see [`Speculation`]).
-/// `on_platform` is told the checked platform as soon as it is known, before the services
-/// are checked (the generator starts formatting it then).
-pub(crate) fn check(
-    files: Files<'_>,
-    paths: &[PathBuf],
-    base: &Path,
-    helpers: &Helpers<'_>,
-    on_platform: &dyn Fn(&ir::Platform),
-) -> (Option<ir::Api>, Diagnostics, Vec<PathBuf>) {
+/// Loads and checks spec files (service files, and the platform file they name, which may
+/// also be given). `base` is the directory diagnostics name files relative to.
+pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, Vec<PathBuf>) {
     let mut diags = Diagnostics::default();
     let mut inputs: Vec<PathBuf> = paths.to_vec();
     let mut platform: Option<(PathBuf, ir::Platform)> = None;
     let mut services = Vec::new();
     let mut loaded: Vec<(Arc<SourceFile>, spec::ServiceFile)> = Vec::new();
-    let mut speculation: Option<Pending<'_, Option<Speculation>>> = None;
-    let mut told = false;
 
     for path in paths {
         let Some(file) = load::read(files, path, base, &mut diags, None) else {
             continue;
         };
-        if is_platform_file(&file.text) {
-            load_platform(files, path, &file, &mut platform, &mut diags);
+        let Some(tree) = yaml::parse(&file, &mut diags) else {
             continue;
-        }
-        if speculation.is_none() && matches!(files, Files::Disk) && helpers.in_parallel() {
-            speculation = Speculation::start(&file, base, helpers);
-        }
-        let busy = speculation.is_some();
-        if let Some(service) = crate::split::parse_service(&file.text, crate::workers(), helpers, busy)
-            .or_else(|| load::parse::<spec::ServiceFile>(&file, &mut diags))
-        {
+        };
+        if is_platform_file(&tree) {
+            load_platform(files, path, &file, Some(tree), &mut platform, &mut diags);
+        } else if let Some(service) = shape::read::<spec::ServiceFile>(&file, &tree, &mut diags) {
             loaded.push((file, service));
         }
     }
@@ -168,19 +149,10 @@ pub(crate) fn check(
             None => {
                 let loc = ctx.loc(rel);
                 inputs.push(platform_path.clone());
-                let ready =
-                    speculation.take().and_then(Pending::wait).flatten().filter(|s| s.fits(&platform_path, ctx.diags));
-                if let Some(ready) = ready {
-                    ctx.diags.0.extend(ready.diagnostics.0);
-                    platform = ready.platform;
-                } else if let Some(pfile) = load::read(files, &platform_path, base, ctx.diags, Some(&loc)) {
-                    load_platform(files, &platform_path, &pfile, &mut platform, ctx.diags);
+                if let Some(pfile) = load::read(files, &platform_path, base, ctx.diags, Some(&loc)) {
+                    load_platform(files, &platform_path, &pfile, None, &mut platform, ctx.diags);
                 }
             }
-        }
-        if let Some((_, p)) = platform.as_ref().filter(|_| !told) {
-            on_platform(p);
-            told = true;
         }
         let platform_errors = platform.as_ref().map(|(_, p)| p.errors.as_slice()).unwrap_or_default();
         if let Some(svc) = check_service(&mut ctx, service, platform_errors) {
@@ -213,75 +185,15 @@ pub(crate) fn check(
     (api, diags, inputs)
 }
 
-/// Whether a file is a platform file: its top-level keys look like `platform:` rather
-/// than a service's (`service:`, `endpoints:`, `types:`, `errors:`), typos included.
-fn is_platform_file(text: &str) -> bool {
-    let keys: Vec<&str> = text
-        .lines()
-        .filter(|l| l.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
-        .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim()))
-        .collect();
-    let near = |k: &str, target: &str| load::edit_distance(k, target) <= 2;
-    let service = keys.iter().any(|k| ["service", "endpoints", "types"].iter().any(|t| near(k, t)));
-    !service && keys.iter().any(|k| near(k, "platform"))
-}
-
-/// The platform file a service names, read and checked by a helper while the service file
-/// is parsed (it is a quarter of Baike's spec bytes): the path is guessed from the
-/// service's text (`  platform: platform.yaml` under `service:`). The result is used only
-/// when the parsed service names that same file, so a wrong guess costs nothing but the
-/// helper's time; a file that cannot be read is left to the usual path, whose diagnostic
-/// points at the service's `platform:` key.
-struct Speculation {
-    /// The normalized path, as `check` computes it from the service.
-    path: PathBuf,
-    /// The file's display name.
-    name: String,
-    platform: Option<(PathBuf, ir::Platform)>,
-    diagnostics: Diagnostics,
-}
-
-impl Speculation {
-    fn start<'a>(service: &SourceFile, base: &Path, helpers: &Helpers<'a>) -> Option<Pending<'a, Option<Speculation>>> {
-        let named = named_platform(&service.text)?;
-        let path = service.path.parent().unwrap_or(Path::new(".")).join(named);
-        let base = base.to_path_buf();
-        Some(helpers.run(move || Speculation::load(&path, &base)))
-    }
-
-    fn load(path: &Path, base: &Path) -> Option<Speculation> {
-        let path = Files::Disk.normalize(path);
-        let mut diagnostics = Diagnostics::default();
-        let file = load::read(Files::Disk, &path, base, &mut diagnostics, None)?;
-        let mut platform = None;
-        load_platform(Files::Disk, &path, &file, &mut platform, &mut diagnostics);
-        Some(Speculation { path, name: file.name.clone(), platform, diagnostics })
-    }
-
-    /// Whether this is the platform file the service names, and not one already reported
-    /// on (a platform file given on the command line is checked once).
-    fn fits(&self, path: &Path, diags: &Diagnostics) -> bool {
-        self.path == path && !reported(diags, &self.name)
-    }
-}
-
-/// The value of `platform:` in the `service:` block, when written plainly on its line.
-fn named_platform(text: &str) -> Option<&str> {
-    let mut in_service = false;
-    for line in text.lines() {
-        if line.starts_with(|c: char| !c.is_whitespace() && c != '#') {
-            in_service = line.trim_end() == "service:";
-            continue;
-        }
-        let Some(value) = line.trim_start().strip_prefix("platform:").filter(|_| in_service) else {
-            continue;
-        };
-        let value = value.split(" #").next().unwrap_or("").trim();
-        let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
-        let plain = !value.is_empty() && !value.contains(|c: char| "\\\"'&*!|>{}[]%@`".contains(c));
-        return plain.then_some(value);
-    }
-    None
+/// Whether a parsed file is a platform file: its top-level keys look like `platform:`
+/// rather than a service's (`service:`, `endpoints:`, `types:`), typos included.
+fn is_platform_file(tree: &Node) -> bool {
+    let Value::Map { entries, .. } = &tree.value else {
+        return false;
+    };
+    let near =
+        |target: &str| entries.iter().any(|(k, _)| load::edit_distance(k.text().unwrap_or_default(), target) <= 2);
+    !["service", "endpoints", "types"].iter().any(|t| near(t)) && near("platform")
 }
 
 /// Whether the file shown as `name` has diagnostics already (it was checked before).
@@ -289,10 +201,12 @@ fn reported(diags: &Diagnostics, name: &str) -> bool {
     diags.0.iter().any(|d| d.file == name)
 }
 
+/// Checks a platform file into `slot`; `tree` is its parse when the caller has it.
 fn load_platform(
     files: Files<'_>,
     path: &Path,
     file: &Arc<SourceFile>,
+    tree: Option<Node>,
     slot: &mut Option<(PathBuf, ir::Platform)>,
     diags: &mut Diagnostics,
 ) {
@@ -303,7 +217,10 @@ fn load_platform(
     if reported(diags, &file.name) {
         return;
     }
-    let Some(parsed) = load::parse::<spec::PlatformFile>(file, diags) else {
+    let Some(tree) = tree.or_else(|| yaml::parse(file, diags)) else {
+        return;
+    };
+    let Some(parsed) = shape::read::<spec::PlatformFile>(file, &tree, diags) else {
         return;
     };
     let mut ctx = Ctx { file: Arc::clone(file), diags };
@@ -536,21 +453,4 @@ fn check_service(ctx: &mut Ctx<'_>, s: &spec::ServiceFile, platform: &[ir::Error
         errors,
         endpoints,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::named_platform;
-
-    #[test]
-    fn the_platform_is_read_off_the_service_block() {
-        let service = |platform: &str| format!("# c\nservice:\n  name: s\n  platform: {platform}\nendpoints: []\n");
-        assert_eq!(named_platform(&service("platform.yaml")), Some("platform.yaml"));
-        assert_eq!(named_platform(&service("\"../p.yaml\"  # shared")), Some("../p.yaml"));
-        // Anything that is not a plain value is left to the usual path.
-        for unusual in ["*shared", "&p p.yaml", "'p.yaml'", "\"p\\u0041.yaml\"", "", "{ a: 1 }"] {
-            assert_eq!(named_platform(&service(unusual)), None, "{unusual:?}");
-        }
-        assert_eq!(named_platform("endpoints:\n  - platform: x.yaml\n"), None, "outside `service:`");
-    }
 }

@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::shape::Spanned;
 use heck::{ToShoutySnakeCase, ToUpperCamelCase};
-use serde_saphyr::Spanned;
 
 use super::Ctx;
 use crate::case::snake_case;

@@ -2,8 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::shape::Spanned;
 use heck::ToUpperCamelCase;
-use serde_saphyr::Spanned;
 
 use super::{Ctx, names};
 use crate::ir::{self, Ty};
@@ -187,10 +187,10 @@ pub(crate) fn check_values(ctx: &mut Ctx<'_>, d: &spec::FieldDef, field: &ir::Fi
 }
 
 fn out_of_bounds(d: &spec::FieldDef, i: i64) -> Option<String> {
-    if let Some(min) = d.min.as_deref().filter(|m| i < m.value) {
+    if let Some(min) = d.min.as_ref().filter(|m| i < m.value) {
         return Some(format!("below `min: {}`", min.value));
     }
-    d.max.as_deref().filter(|m| i > m.value).map(|m| format!("above `max: {}`", m.value))
+    d.max.as_ref().filter(|m| i > m.value).map(|m| format!("above `max: {}`", m.value))
 }
 
 fn check_type(ctx: &mut Ctx<'_>, d: &Spanned<spec::TypeDef>, known: &Declared) -> Option<ir::TypeDef> {
@@ -250,7 +250,11 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
                 repr,
                 format!("enum representation `{other}` is not supported"),
                 "unknown representation",
-                "use `enum: string` or `enum: integer`",
+                if other.starts_with(['i', 'u']) || other == "number" {
+                    "did you mean `integer`? (`enum: string` or `enum: integer`)"
+                } else {
+                    "use `enum: string` or `enum: integer`"
+                },
             );
             return None;
         }
@@ -429,8 +433,8 @@ pub(crate) fn check_field(ctx: &mut Ctx<'_>, f: &Spanned<spec::FieldDef>, known:
         ty,
         required: d.required,
         description: d.description.clone(),
-        default: d.default.as_deref().map(|s| scalar_text(&s.value)),
-        example: d.example.as_deref().map(|s| scalar_text(&s.value)),
+        default: d.default.as_ref().map(|s| scalar_text(&s.value)),
+        example: d.example.as_ref().map(|s| scalar_text(&s.value)),
         rules,
     })
 }
@@ -517,14 +521,14 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
             }
         }
     };
-    wrong(ctx, d.min_length.is_some(), d.min_length.as_deref(), "min_length", is_text, "string");
-    wrong(ctx, d.max_length.is_some(), d.max_length.as_deref(), "max_length", is_text, "string");
+    wrong(ctx, d.min_length.is_some(), d.min_length.as_ref(), "min_length", is_text, "string");
+    wrong(ctx, d.max_length.is_some(), d.max_length.as_ref(), "max_length", is_text, "string");
     wrong(ctx, d.forbidden_chars.is_some(), None, "forbidden_chars", is_text, "string");
     wrong(ctx, d.extensions.is_some(), None, "extensions", is_text, "string");
-    wrong(ctx, d.min_items.is_some(), d.min_items.as_deref(), "min_items", is_list, "list (`T[]`)");
-    wrong(ctx, d.max_items.is_some(), d.max_items.as_deref(), "max_items", is_list, "list (`T[]`)");
-    wrong(ctx, d.min_bytes.is_some(), d.min_bytes.as_deref(), "min_bytes", is_binary, "`binary`");
-    wrong(ctx, d.max_bytes.is_some(), d.max_bytes.as_deref(), "max_bytes", is_binary, "`binary`");
+    wrong(ctx, d.min_items.is_some(), d.min_items.as_ref(), "min_items", is_list, "list (`T[]`)");
+    wrong(ctx, d.max_items.is_some(), d.max_items.as_ref(), "max_items", is_list, "list (`T[]`)");
+    wrong(ctx, d.min_bytes.is_some(), d.min_bytes.as_ref(), "min_bytes", is_binary, "`binary`");
+    wrong(ctx, d.max_bytes.is_some(), d.max_bytes.as_ref(), "max_bytes", is_binary, "`binary`");
     if (d.min.is_some() || d.max.is_some()) && !is_number {
         ctx.error(
             &d.name,
@@ -535,9 +539,9 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
     }
     type Bound<'a> = Option<&'a Spanned<u64>>;
     let pairs: [(&str, Bound<'_>, Bound<'_>); 3] = [
-        ("length", d.min_length.as_deref(), d.max_length.as_deref()),
-        ("items", d.min_items.as_deref(), d.max_items.as_deref()),
-        ("bytes", d.min_bytes.as_deref(), d.max_bytes.as_deref()),
+        ("length", d.min_length.as_ref(), d.max_length.as_ref()),
+        ("items", d.min_items.as_ref(), d.max_items.as_ref()),
+        ("bytes", d.min_bytes.as_ref(), d.max_bytes.as_ref()),
     ];
     for (what, min, max) in pairs {
         if let (Some(min), Some(max)) = (min, max)
@@ -561,7 +565,7 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
             "swap the bounds or fix one of them",
         );
     }
-    if let Some(max) = d.max_length.as_deref().filter(|m| m.value == 0) {
+    if let Some(max) = d.max_length.as_ref().filter(|m| m.value == 0) {
         ctx.error(
             max,
             "max_length 0 allows only the empty string",
@@ -570,16 +574,16 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
         );
     }
     ir::Rules {
-        min_length: d.min_length.as_deref().map(|v| v.value),
-        max_length: d.max_length.as_deref().map(|v| v.value),
-        min_items: d.min_items.as_deref().map(|v| v.value),
-        max_items: d.max_items.as_deref().map(|v| v.value),
-        min: d.min.as_deref().map(|v| v.value),
-        max: d.max.as_deref().map(|v| v.value),
-        forbidden_chars: d.forbidden_chars.as_deref().map(|v| v.value.clone()).unwrap_or_default(),
+        min_length: d.min_length.as_ref().map(|v| v.value),
+        max_length: d.max_length.as_ref().map(|v| v.value),
+        min_items: d.min_items.as_ref().map(|v| v.value),
+        max_items: d.max_items.as_ref().map(|v| v.value),
+        min: d.min.as_ref().map(|v| v.value),
+        max: d.max.as_ref().map(|v| v.value),
+        forbidden_chars: d.forbidden_chars.as_ref().map(|v| v.value.clone()).unwrap_or_default(),
         extensions: d.extensions.clone().unwrap_or_default(),
-        min_bytes: d.min_bytes.as_deref().map(|v| v.value),
-        max_bytes: d.max_bytes.as_deref().map(|v| v.value),
+        min_bytes: d.min_bytes.as_ref().map(|v| v.value),
+        max_bytes: d.max_bytes.as_ref().map(|v| v.value),
     }
 }
 
