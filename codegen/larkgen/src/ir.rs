@@ -43,6 +43,8 @@ pub enum Action {
 /// A row of an error table.
 #[derive(Debug, Clone)]
 pub struct ErrorEntry {
+    /// The name of its constant in an error table (`INVALID_PARAM`).
+    pub constant: String,
     /// Variant name.
     pub name: String,
     /// Lark code.
@@ -146,6 +148,8 @@ pub struct Struct {
 /// A field or parameter.
 #[derive(Debug, Clone)]
 pub struct Field {
+    /// The Rust field, parameter or argument name (`page_token`, `r#type`).
+    pub rust: String,
     /// Wire name.
     pub name: String,
     /// Type.
@@ -309,6 +313,8 @@ pub struct FieldScope {
 /// One endpoint.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
+    /// The Rust names of what is generated for it.
+    pub rust: EndpointNames,
     /// `resource.action`.
     pub name: String,
     /// `resource`.
@@ -351,4 +357,21 @@ pub struct Endpoint {
     pub errors: Vec<ErrorEntry>,
     /// Idempotent.
     pub idempotent: bool,
+}
+
+/// The Rust names of an endpoint's generated items, decided while checking.
+#[derive(Debug, Clone)]
+pub struct EndpointNames {
+    /// The resource handle's accessor on the service client (`entity`).
+    pub resource: String,
+    /// The resource handle type (`EntityResource`).
+    pub handle: String,
+    /// The method on the handle (`get`).
+    pub method: String,
+    /// The request builder (`EntityGetRequest`).
+    pub builder: String,
+    /// The error enum (`EntityGetError`).
+    pub error: String,
+    /// The descriptor static in `endpoints` (`ENTITY_GET`).
+    pub descriptor: String,
 }

@@ -15,12 +15,12 @@
 #![deny(missing_docs)]
 
 mod builder;
-mod case;
 pub mod diag;
 mod expand;
 pub mod ir;
 mod load;
 pub mod macro_support;
+mod names;
 mod output;
 mod shape;
 mod source;

@@ -305,7 +305,7 @@ fn missing_hint(field: &str) -> String {
 }
 
 /// `a`, `b` and `c`.
-fn list(items: &[&str]) -> String {
+pub(crate) fn list(items: &[&str]) -> String {
     match items {
         [] => String::new(),
         [one] => format!("`{one}`"),

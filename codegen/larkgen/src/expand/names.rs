@@ -8,22 +8,8 @@ use crate::ir::{Endpoint, Ty};
 
 /// A field or parameter name as a Rust identifier (`type` becomes `r#type`).
 pub(crate) fn field_ident(name: &str) -> Ident {
-    let snake = crate::case::snake_case(name);
-    if KEYWORDS.contains(&&*snake) {
-        Ident::new_raw(&snake, Span::call_site())
-    } else {
-        Ident::new(&snake, Span::call_site())
-    }
+    crate::names::ident(&crate::names::field(name))
 }
-
-/// Rust keywords that can be raw identifiers (strict, reserved and 2018+ keywords). The
-/// ones that cannot (`self`, `super`, `crate`, `_`) are refused by validation.
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
-    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
-    "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
 
 /// A type name as an identifier.
 pub(crate) fn type_ident(name: &str) -> Ident {

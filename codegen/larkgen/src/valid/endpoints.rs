@@ -129,7 +129,17 @@ fn check_endpoint(
     let response = check_response(ctx, &d.response, known, types);
     let pagination = check_pagination(ctx, d, &response, &query_params, types);
     let errors = check_error_refs(ctx, d, errors);
+    let stem = crate::names::endpoint_stem(&resource, &action);
+    let rust = ir::EndpointNames {
+        resource: crate::names::field(&resource),
+        handle: crate::names::resource_handle(&resource),
+        method: crate::names::field(&action),
+        builder: format!("{stem}Request"),
+        error: format!("{stem}Error"),
+        descriptor: crate::names::constant(&[&resource, &action]),
+    };
     Some(ir::Endpoint {
+        rust,
         name: d.name.value.clone(),
         resource,
         action,

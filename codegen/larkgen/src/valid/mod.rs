@@ -414,6 +414,7 @@ pub(crate) fn check_errors(
             },
         };
         out.push(ir::ErrorEntry {
+            constant: crate::names::constant(&[&e.name.value]),
             name: e.name.value.clone(),
             code: e.code.value,
             http: e.http.value,

@@ -1,30 +1,18 @@
-//! Naming rules: what becomes a Rust identifier must be one, and generated names must not
-//! collide with each other or with the spec's own types.
+//! Naming rules: what becomes a Rust identifier must be one, and the names decided for the
+//! IR (crate::names) must not collide with each other, with the spec's own types or with the
+//! names generated code takes for itself.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::shape::Spanned;
-use heck::{ToShoutySnakeCase, ToUpperCamelCase};
+use heck::ToUpperCamelCase;
 
 use super::Ctx;
-use crate::case::snake_case;
 use crate::ir;
+use crate::names::{BUILDER_MEMBERS, NOT_RAW, snake_case};
+pub(crate) use crate::names::{is_snake, is_upper_camel};
+use crate::shape::Spanned;
 use crate::spec;
-
-/// Words that cannot be identifiers even as raw identifiers.
-const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
-
-pub(crate) fn is_snake(s: &str) -> bool {
-    !s.is_empty() && snake_case(s) == s && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-}
-
-pub(crate) fn is_upper_camel(s: &str) -> bool {
-    !s.is_empty()
-        && s.to_upper_camel_case() == s
-        && s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && s.chars().all(|c| c.is_ascii_alphanumeric())
-}
 
 /// Type and variant names: UpperCamelCase ASCII, and not `Self`.
 pub(crate) fn check_type_name(ctx: &mut Ctx<'_>, name: &Spanned<String>, what: &str) -> bool {
@@ -77,19 +65,19 @@ pub(crate) fn check_field_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) -> boo
     true
 }
 
-/// What the request builder of an endpoint names itself: its fields and methods.
-const BUILDER_NAMES: &[&str] = &["client", "body", "user_token", "user_access_token", "call", "send", "stream"];
-
 /// Parameters become fields and setters of the request builder: they must not take its names.
 pub(crate) fn check_param_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) {
     let rust = snake_case(&name.value);
-    if BUILDER_NAMES.contains(&&*rust) {
+    if BUILDER_MEMBERS.contains(&&*rust) {
         ctx.error(
             name,
             format!("parameter `{}` would clash with `{rust}` of the generated request builder", name.value),
             "reserved parameter name",
-            "the builder already has `client`, `body`, `user_token`, `user_access_token`, `call`, `send` and \
-             `stream`; the generator cannot rename a parameter yet, so this endpoint needs a rename option first",
+            format!(
+                "the builder already has {}; the generator cannot rename a parameter yet, so this endpoint needs a \
+                 rename option first",
+                crate::shape::list(BUILDER_MEMBERS)
+            ),
         );
     }
 }
@@ -120,8 +108,8 @@ pub(crate) fn check_field_collisions(ctx: &mut Ctx<'_>, fields: &[&Spanned<spec:
     }
 }
 
-/// Names the emitter derives per endpoint must not clash with each other (`a_b.c` and
-/// `a.b_c` both make `ABCRequest`) or with the spec's types.
+/// The names decided per endpoint must not clash with each other (`a_b.c` and `a.b_c` both
+/// make `ABCRequest`) or with the spec's types.
 pub(crate) fn check_generated_names(
     ctx: &mut Ctx<'_>,
     types: &[Spanned<spec::TypeDef>],
@@ -132,14 +120,12 @@ pub(crate) fn check_generated_names(
     generated.insert("Client".into(), "the service client".into());
     let mut resources: HashMap<String, &str> = HashMap::new();
     for e in endpoints {
-        let stem = format!("{}{}", e.resource.to_upper_camel_case(), e.action.to_upper_camel_case());
-        let handle = format!("{}Resource", e.resource.to_upper_camel_case());
-        let descriptor = format!("{}_{}", e.resource.to_shouty_snake_case(), e.action.to_shouty_snake_case());
+        let handle = e.rust.handle.clone();
         let mut clash = None;
         for (name, what) in [
-            (format!("{stem}Request"), format!("the request builder of `{}`", e.name)),
-            (format!("{stem}Error"), format!("the error enum of `{}`", e.name)),
-            (format!("endpoints::{descriptor}"), format!("the descriptor of `{}`", e.name)),
+            (e.rust.builder.clone(), format!("the request builder of `{}`", e.name)),
+            (e.rust.error.clone(), format!("the error enum of `{}`", e.name)),
+            (format!("endpoints::{}", e.rust.descriptor), format!("the descriptor of `{}`", e.name)),
         ] {
             match generated.get(&name) {
                 Some(first) if clash.is_none() => clash = Some((name, first.clone())),

@@ -3,7 +3,6 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::shape::Spanned;
-use heck::ToUpperCamelCase;
 
 use super::{Ctx, names};
 use crate::ir::{self, Ty};
@@ -53,10 +52,6 @@ impl<'a> TypeIndex<'a> {
     }
 }
 
-/// Names every generated service module imports (see `expand::service`): a type of the same
-/// name would clash with the import.
-const IMPORTED: &[&str] = &["Box", "Option", "None", "Some", "Result", "String", "Vec"];
-
 pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) -> Vec<ir::TypeDef> {
     let mut declared: HashMap<&str, &Spanned<String>> = HashMap::new();
     for d in defs {
@@ -64,7 +59,7 @@ pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) ->
         names::check_type_name(ctx, name, "type");
         if BUILTINS.contains(&name.value.as_str()) || name.value == "Unknown" {
             ctx.error(name, format!("`{}` is a reserved type name", name.value), "reserved", "choose another name");
-        } else if IMPORTED.contains(&name.value.as_str()) {
+        } else if crate::names::IMPORTS.iter().any(|(_, imported)| *imported == name.value) {
             ctx.error(
                 name,
                 format!("`{}` is a reserved type name", name.value),
@@ -323,7 +318,7 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
                 n.value.clone()
             }
             None if !integer => {
-                let derived = wire.to_upper_camel_case();
+                let derived = crate::names::variant(&wire);
                 if derived == "Unknown" || derived == "Self" || !names::is_upper_camel(&derived) {
                     ctx.error(
                         &v.value.value,
@@ -429,6 +424,7 @@ pub(crate) fn check_field(ctx: &mut Ctx<'_>, f: &Spanned<spec::FieldDef>, known:
     let ty = parse_ty(ctx, &d.ty, known)?;
     let rules = check_rules(ctx, d, &ty);
     name_ok.then(|| ir::Field {
+        rust: crate::names::field(&d.name.value),
         name: d.name.value.clone(),
         ty,
         required: d.required,
