@@ -216,6 +216,10 @@ fn syntax_error(file: &Arc<SourceFile>, e: &ScanError, stack: &[Open], last_end:
         diags.error(&loc, format!("alias `{alias}` names no anchor"), "unknown anchor", Some(hint));
         return;
     }
+    if *e.kind() == ErrorKind::RecursionLimitExceeded {
+        diags.error(&Loc::at(file, (at, 1)), "the file is nested too deeply", "limit reached here", limit_hint());
+        return;
+    }
     let mut message = clean_message(&e.to_string());
     let mut loc = Loc::at(file, (at, 1));
     let (mut label, mut hint) = ("here", "check the indentation, brackets and quotes around here");

@@ -248,3 +248,21 @@ fn a_file_that_is_not_utf8_is_reported_at_its_first_bad_byte() {
     assert_eq!((d.message.as_str(), d.line, d.column), ("the file is not UTF-8 text", 2, 10));
     assert!(d.render_plain().contains("invalid UTF-8 starts here"), "{}", d.render_plain());
 }
+
+/// Aliases of aliases double the tree at each level ("billion laughs"), and brackets can
+/// nest without end: both stop at a limit with a diagnostic, in little time and memory.
+#[test]
+fn alias_bombs_and_deep_nesting_stop_at_a_limit() {
+    let mut bomb = String::from("x-a0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        bomb += &format!("x-a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n");
+    }
+    let deep = format!("service: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    for (text, message) in [(bomb, "aliases copy too many values"), (deep, "the file is nested too deeply")] {
+        let checked = larkgen::check_sources(&[("service.yaml", &text), ("platform.yaml", PLATFORM)]);
+        let messages: Vec<&str> = checked.diagnostics.0.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, [message], "{}", checked.diagnostics.render_plain());
+        check(&text, PLATFORM);
+    }
+}
