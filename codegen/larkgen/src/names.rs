@@ -26,6 +26,12 @@ pub(crate) const IMPORTS: &[(&str, &str)] = &[
 pub(crate) const BUILDER_MEMBERS: &[&str] =
     &["client", "body", "user_token", "user_access_token", "call", "send", "stream"];
 
+/// The methods of a service client besides its resource accessors (`Clone` gives `clone`).
+pub(crate) const CLIENT_MEMBERS: &[&str] = &["new", "runtime", "clone"];
+
+/// The methods of a resource handle besides its endpoints'.
+pub(crate) const HANDLE_MEMBERS: &[&str] = &["clone"];
+
 /// Rust keywords that can be raw identifiers (strict, reserved and 2018+ keywords).
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",

@@ -9,6 +9,7 @@ use super::types::{Declared, TypeIndex, check_field, parse_ty};
 use super::{Ctx, names};
 use crate::ir::{self, Ty};
 use crate::load::closest;
+use crate::names::{CLIENT_MEMBERS, HANDLE_MEMBERS, NOT_RAW};
 use crate::spec;
 
 /// Checks the endpoints; `declared` holds every type name of the spec, `types` the types
@@ -74,10 +75,10 @@ fn check_endpoint(
             return None;
         }
     };
-    // Keywords are emitted as raw identifiers (`r#match`); these few cannot be.
-    if ["clone", "self", "super", "crate"].contains(&action.as_str())
-        || ["self", "super", "crate", "clone", "runtime", "new"].contains(&resource.as_str())
-    {
+    // Keywords are emitted as raw identifiers (`r#match`); these few cannot be, and the
+    // client and handles have methods of their own.
+    let reserved = |name: &str, members: &[&str]| NOT_RAW.contains(&name) || members.contains(&name);
+    if reserved(&action, HANDLE_MEMBERS) || reserved(&resource, CLIENT_MEMBERS) {
         ctx.error(
             &d.name,
             format!("`{}` cannot become a method name", d.name.value),
