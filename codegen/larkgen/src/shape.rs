@@ -125,6 +125,11 @@ impl<'n> Fields<'n, '_, '_> {
         }
     }
 
+    /// A key the block may have, its type's default when absent (`false`, an empty list).
+    pub(crate) fn or_default<T: FromNode + Default>(&mut self, key: &'static str) -> T {
+        self.opt(key).unwrap_or_default()
+    }
+
     /// A key the block may have; `~` is the same as leaving it out.
     pub(crate) fn opt<T: FromNode>(&mut self, key: &'static str) -> Option<T> {
         let value = self.find(key).filter(|v| !matches!(v.value, Value::Null))?;
