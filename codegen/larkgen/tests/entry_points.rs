@@ -134,7 +134,7 @@ fn snapshot_of_a_download_only_service() {
 
 #[test]
 fn parallel_formatting_equals_one_pass_over_each_module() {
-    // `generate` expands and formats a service module in chunks on several threads; joined,
+    // `generate` expands and formats a service module part by part on several threads; joined,
     // the text must be exactly what one prettyplease pass over the whole module prints.
     let root = root();
     let specs = all_specs();
