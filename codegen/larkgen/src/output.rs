@@ -137,25 +137,9 @@ fn lib_tokens(api: &Api) -> TokenStream {
     }
 }
 
-/// Whether the file at `path` holds exactly `text` (false if it cannot be read). Compared a
-/// block at a time: a module of a big spec is megabytes, read only to be compared.
+/// Whether the file at `path` holds exactly `text` (false if it cannot be read).
 fn holds(path: &Path, text: &str) -> bool {
-    use std::io::Read;
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
-    if file.metadata().map(|m| m.len()).ok() != u64::try_from(text.len()).ok() {
-        return false;
-    }
-    let mut expected = text.as_bytes();
-    let mut block = [0u8; 64 * 1024];
-    loop {
-        match file.read(&mut block) {
-            Ok(0) => return expected.is_empty(),
-            Ok(n) if expected.starts_with(&block[..n]) => expected = &expected[n..],
-            Ok(_) | Err(_) => return false,
-        }
-    }
+    std::fs::read(path).is_ok_and(|bytes| bytes == text.as_bytes())
 }
 
 /// Indents every non-empty line by four spaces (generated code has no multi-line literals).
