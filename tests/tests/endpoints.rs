@@ -403,10 +403,10 @@ struct Declared {
     call: Call<Refusal>,
 }
 
-/// A [`Declared`] of `$service`: `$request` on client `$c`, refused into `$error`, whose
-/// declared variants are `$variant`s.
+/// The [`Declared`]s of one call, the same on each `$service`: `$request` on client `$c`,
+/// refused into `$error`, whose declared variants are `{ $variant, … }`.
 macro_rules! declared {
-    ($service:ident: $error:ident { $($variant:ident),+ } = |$c:ident| $request:expr) => {
+    (@ $service:ident, $error:ident, { $($variant:ident),+ }, |$c:ident| $request:expr) => {
         Declared {
             service: &$service::SERVICE,
             error: stringify!($error),
@@ -422,38 +422,66 @@ macro_rules! declared {
             }),
         }
     };
+    ($($service:ident),+: $error:ident $variants:tt = |$c:ident| $request:expr) => {
+        vec![$(declared!(@ $service, $error, $variants, |$c| $request)),+]
+    };
 }
 
 fn declared() -> Vec<Declared> {
-    vec![
+    let tables = [
         declared!(baike_v1: ClassificationListError { InvalidParam, NetworkAnomaly } = |c| c.classification().list()),
-        declared!(lingo_v1: ClassificationListError { InvalidParam, NetworkAnomaly } = |c| c.classification().list().repo_id(REPO)),
-        declared!(baike_v1: DraftCreateError { InvalidParam, NetworkAnomaly } = |c| c.draft().create(draft_create_body())),
-        declared!(lingo_v1: DraftCreateError { InvalidParam, NetworkAnomaly } = |c| c.draft().create(draft_create_body())),
-        declared!(baike_v1: DraftUpdateError { InvalidParam, NetworkAnomaly, DraftReviewed } = |c| c.draft().update("5347", draft_update_body())),
-        declared!(lingo_v1: DraftUpdateError { InvalidParam, NetworkAnomaly, DraftReviewed } = |c| c.draft().update("5347", draft_update_body())),
+        declared!(lingo_v1: ClassificationListError { InvalidParam, NetworkAnomaly } =
+            |c| c.classification().list().repo_id(REPO)),
+        declared!(baike_v1, lingo_v1: DraftCreateError { InvalidParam, NetworkAnomaly } =
+            |c| c.draft().create(draft_create_body())),
+        declared!(baike_v1, lingo_v1: DraftUpdateError { InvalidParam, NetworkAnomaly, DraftReviewed } =
+            |c| c.draft().update("5347", draft_update_body())),
         declared!(baike_v1: EntityCreateError { InvalidParam, NetworkAnomaly } = |c| c.entity().create(entity_create_body())),
         declared!(lingo_v1: EntityCreateError { InvalidParam, NetworkAnomaly } = |c| c.entity().create(entity_body())),
-        declared!(baike_v1: EntityUpdateError { InvalidParam, NetworkAnomaly } = |c| c.entity().update("enterprise_1", entity_update_body())),
-        declared!(lingo_v1: EntityUpdateError { InvalidParam, NetworkAnomaly } = |c| c.entity().update("enterprise_1", entity_body())),
+        declared!(baike_v1: EntityUpdateError { InvalidParam, NetworkAnomaly } =
+            |c| c.entity().update("enterprise_1", entity_update_body())),
+        declared!(lingo_v1: EntityUpdateError { InvalidParam, NetworkAnomaly } =
+            |c| c.entity().update("enterprise_1", entity_body())),
         declared!(lingo_v1: EntityDeleteError { InvalidParam, NetworkAnomaly } = |c| c.entity().delete("enterprise_1")),
-        declared!(baike_v1: EntityGetError { InvalidParam, NetworkAnomaly } = |c| c.entity().get("enterprise_1")),
-        declared!(lingo_v1: EntityGetError { InvalidParam, NetworkAnomaly } = |c| c.entity().get("enterprise_1")),
-        declared!(baike_v1: EntityListError { InvalidParam, NetworkAnomaly } = |c| c.entity().list()),
-        declared!(lingo_v1: EntityListError { InvalidParam, NetworkAnomaly } = |c| c.entity().list()),
-        declared!(baike_v1: EntityMatchError { InvalidParam, NetworkAnomaly } = |c| c.entity().r#match(match_body())),
-        declared!(lingo_v1: EntityMatchError { InvalidParam, NetworkAnomaly } = |c| c.entity().r#match(match_body())),
-        declared!(baike_v1: EntitySearchError { InvalidParam, NetworkAnomaly } = |c| c.entity().search()),
-        declared!(lingo_v1: EntitySearchError { InvalidParam, NetworkAnomaly } = |c| c.entity().search()),
-        declared!(baike_v1: EntityHighlightError { InvalidParam, NetworkAnomaly } = |c| c.entity().highlight(highlight_body())),
-        declared!(lingo_v1: EntityHighlightError { InvalidParam, NetworkAnomaly } = |c| c.entity().highlight(highlight_body())),
+        declared!(baike_v1, lingo_v1: EntityGetError { InvalidParam, NetworkAnomaly } = |c| c.entity().get("enterprise_1")),
+        declared!(baike_v1, lingo_v1: EntityListError { InvalidParam, NetworkAnomaly } = |c| c.entity().list()),
+        declared!(baike_v1, lingo_v1: EntityMatchError { InvalidParam, NetworkAnomaly } =
+            |c| c.entity().r#match(match_body())),
+        declared!(baike_v1, lingo_v1: EntitySearchError { InvalidParam, NetworkAnomaly } = |c| c.entity().search()),
+        declared!(baike_v1, lingo_v1: EntityHighlightError { InvalidParam, NetworkAnomaly } =
+            |c| c.entity().highlight(highlight_body())),
         declared!(baike_v1: EntityExtractError { InvalidParam, NetworkAnomaly } = |c| c.entity().extract()),
-        declared!(baike_v1: FileUploadError { InvalidParam, NetworkAnomaly } = |c| c.file().upload(upload_form())),
-        declared!(lingo_v1: FileUploadError { InvalidParam, NetworkAnomaly } = |c| c.file().upload(upload_form())),
-        declared!(baike_v1: FileDownloadError { InvalidParam, NetworkAnomaly } = |c| c.file().download("boxbc")),
-        declared!(lingo_v1: FileDownloadError { InvalidParam, NetworkAnomaly } = |c| c.file().download("boxbc")),
+        declared!(baike_v1, lingo_v1: FileUploadError { InvalidParam, NetworkAnomaly } = |c| c.file().upload(upload_form())),
+        declared!(baike_v1, lingo_v1: FileDownloadError { InvalidParam, NetworkAnomaly } = |c| c.file().download("boxbc")),
         declared!(lingo_v1: RepoListError { InvalidParam } = |c| c.repo().list()),
-    ]
+    ];
+    tables.into_iter().flatten().collect()
+}
+
+/// The table has a row for every endpoint of both services, naming the variants that the
+/// endpoint's descriptor declares (a new endpoint or code must be added there to pass).
+#[test]
+fn the_declared_errors_table_covers_every_endpoint() {
+    let error_enum = |endpoint: &str| -> String {
+        let mut name: String = endpoint.split('.').map(|word| word[..1].to_uppercase() + &word[1..]).collect();
+        name.push_str("Error");
+        name
+    };
+    let descriptors = [
+        (baike_v1::SERVICE.base, lark_client::baike_v1::endpoints::ALL),
+        (lingo_v1::SERVICE.base, lark_client::lingo_v1::endpoints::ALL),
+    ];
+    let mut expected: Vec<(&str, String, Vec<&str>)> = descriptors
+        .iter()
+        .flat_map(|(base, all)| {
+            all.iter().map(|d| (*base, error_enum(d.name), d.errors.iter().map(|e| e.name).collect()))
+        })
+        .collect();
+    let mut rows: Vec<(&str, String, Vec<&str>)> =
+        declared().iter().map(|d| (d.service.base, d.error.to_owned(), d.variants.to_vec())).collect();
+    expected.sort();
+    rows.sort();
+    assert_eq!(rows, expected);
 }
 
 /// Every code of the service, against every endpoint: a declared one comes back as its
@@ -490,11 +518,28 @@ async fn every_declared_error_code_comes_back_as_its_variant() {
 // Retries
 // =======================================================================================
 
-/// A [`Call`] of `$service` that sends `$request` on client `$c`, retrying quickly, and
-/// says whether the error it got is retryable.
+/// One call, the code its server refuses it with and how many times it must go out.
+struct Retried {
+    service: &'static Service,
+    variant: &'static str,
+    attempts: usize,
+    /// Sends the request, retrying with millisecond backoffs, and says whether the error it
+    /// got calls itself retryable.
+    call: Call<bool>,
+}
+
+/// The [`Retried`]s of one call, the same on each `$service`: `$request` on client `$c`,
+/// refused with the code of `$variant`, sent `$attempts` times.
 macro_rules! retried {
-    ($service:ident, |$c:ident| $request:expr) => {
-        on!($service, runtime_fast_retries, |$c| $request.send().await.expect_err("refused").is_retryable())
+    ($($service:ident),+: $variant:ident sent $attempts:literal, |$c:ident| $request:expr) => {
+        vec![$(Retried {
+            service: &$service::SERVICE,
+            variant: stringify!($variant),
+            attempts: $attempts,
+            call: on!($service, runtime_fast_retries, |$c| {
+                $request.send().await.expect_err("refused").is_retryable()
+            }),
+        }),+]
     };
 }
 
@@ -502,23 +547,19 @@ macro_rules! retried {
 /// have processed, or a code that is not retryable, is sent once.
 #[tokio::test]
 async fn retries_follow_the_spec_and_idempotency() {
-    const RETRYABLE: &str = "NetworkAnomaly";
-    const FINAL: &str = "DraftReviewed";
-    let cases: [(&Service, &str, Call<bool>, usize); 7] = [
-        (&baike_v1::SERVICE, RETRYABLE, retried!(baike_v1, |c| c.entity().get("enterprise_1")), 3),
-        (&lingo_v1::SERVICE, RETRYABLE, retried!(lingo_v1, |c| c.entity().get("enterprise_1")), 3),
+    let tables = [
+        retried!(baike_v1, lingo_v1: NetworkAnomaly sent 3, |c| c.entity().get("enterprise_1")),
         // DELETE is idempotent too.
-        (&lingo_v1::SERVICE, RETRYABLE, retried!(lingo_v1, |c| c.entity().delete("enterprise_1")), 3),
-        (&baike_v1::SERVICE, RETRYABLE, retried!(baike_v1, |c| c.entity().create(entity_create_body())), 1),
-        (&lingo_v1::SERVICE, RETRYABLE, retried!(lingo_v1, |c| c.entity().create(entity_body())), 1),
-        (&baike_v1::SERVICE, FINAL, retried!(baike_v1, |c| c.draft().update("1", draft_update_body())), 1),
-        (&lingo_v1::SERVICE, FINAL, retried!(lingo_v1, |c| c.draft().update("1", draft_update_body())), 1),
+        retried!(lingo_v1: NetworkAnomaly sent 3, |c| c.entity().delete("enterprise_1")),
+        retried!(baike_v1: NetworkAnomaly sent 1, |c| c.entity().create(entity_create_body())),
+        retried!(lingo_v1: NetworkAnomaly sent 1, |c| c.entity().create(entity_body())),
+        retried!(baike_v1, lingo_v1: DraftReviewed sent 1, |c| c.draft().update("1", draft_update_body())),
     ];
-    for (service, variant, call, attempts) in cases {
-        let code = service.code(variant);
-        let what = format!("{} {}", service.base, code.code);
-        let server = failing(service.base, code.status, code.code).await;
-        assert_eq!(call(server.uri()).await, code.retryable, "{what}: retryable");
-        assert_eq!(api_requests(&server).await.len(), attempts, "{what}: attempts");
+    for case in tables.into_iter().flatten() {
+        let code = case.service.code(case.variant);
+        let what = format!("{} {}", case.service.base, code.code);
+        let server = failing(case.service.base, code.status, code.code).await;
+        assert_eq!((case.call)(server.uri()).await, code.retryable, "{what}: retryable");
+        assert_eq!(api_requests(&server).await.len(), case.attempts, "{what}: attempts");
     }
 }
