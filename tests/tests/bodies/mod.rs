@@ -1,10 +1,12 @@
 //! The official example request bodies (tests/fixtures/api/*.request.json), built with the
 //! generated request types, and fixture loading. Shared by `fixtures.rs` (which proves each
-//! built body serializes to its fixture) and `endpoints.rs` (which sends them).
+//! built body serializes to its fixture) and `endpoints.rs` (which sends them); Lingo's are
+//! in `lingo.rs` here.
 #![allow(dead_code)]
 
 use lark_client::baike_v1::*;
 use serde_json::Value;
+use wiremock::ResponseTemplate;
 
 /// A fixture file of tests/fixtures/api, parsed.
 pub fn fixture(name: &str) -> Value {
@@ -19,6 +21,11 @@ pub fn fixture_data(name: &str) -> Value {
     assert_eq!(envelope["code"], 0, "{name}: code");
     assert_eq!(envelope["msg"], "success", "{name}: msg");
     envelope["data"].clone()
+}
+
+/// A response fixture as the server's answer.
+pub fn example(name: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).insert_header("X-Tt-Logid", "log-ok").set_body_json(fixture(name))
 }
 
 /// The definition every example uses.
@@ -167,32 +174,49 @@ pub fn draft_update_body() -> DraftUpdateBody {
     }
 }
 
-/// entities_match.request.json
-pub fn match_body() -> EntityMatchBody {
-    EntityMatchBody::new("飞书词典")
-}
-
-/// entities_search.request.json
-pub fn search_body() -> EntitySearchBody {
-    EntitySearchBody {
-        query: Some("词典".into()),
-        classification_filter: Some(ClassificationFilter {
-            include: Some(vec!["7195482254012055580".into()]),
-            exclude: Some(vec!["7195482254012055581".into()]),
-        }),
-        sources: Some(vec![EntitySource::UserCreated]),
-        creators: Some(vec!["ou_30b07b63089ea46518789914dac63d36".into()]),
-    }
-}
-
-/// entities_highlight.request.json
-pub fn highlight_body() -> EntityHighlightBody {
-    EntityHighlightBody::new("词典是飞书提供的一款知识管理工具")
-}
-
-/// entities_extract.request.json
+/// extract_body() of entities_extract.request.json (Baike only).
 pub fn extract_body() -> EntityExtractBody {
     EntityExtractBody {
         text: Some("飞书词典是一部高效汇聚企业内各类信息，并可由企业成员参与编辑的在线词典".into())
     }
 }
+
+/// Writes `match_body()`, `search_body()`, `highlight_body()` (the `entities_*.request.json`
+/// examples) and `upload_form()` for the generated types in scope: Baike's and Lingo's
+/// examples are the same but for the search query, and each service has its own types.
+macro_rules! alike_bodies {
+    (search: $query:literal) => {
+        /// entities_match.request.json
+        pub fn match_body() -> EntityMatchBody {
+            EntityMatchBody::new("飞书词典")
+        }
+
+        /// entities_search.request.json
+        pub fn search_body() -> EntitySearchBody {
+            EntitySearchBody {
+                query: Some($query.into()),
+                classification_filter: Some(ClassificationFilter {
+                    include: Some(vec!["7195482254012055580".into()]),
+                    exclude: Some(vec!["7195482254012055581".into()]),
+                }),
+                sources: Some(vec![EntitySource::UserCreated]),
+                creators: Some(vec!["ou_30b07b63089ea46518789914dac63d36".into()]),
+            }
+        }
+
+        /// entities_highlight.request.json
+        pub fn highlight_body() -> EntityHighlightBody {
+            EntityHighlightBody::new("词典是飞书提供的一款知识管理工具")
+        }
+
+        /// A small upload form that passes the size check.
+        pub fn upload_form() -> FileUploadForm {
+            FileUploadForm::new("cat.png", vec![9u8; 4096])
+        }
+    };
+}
+
+alike_bodies!(search: "词典");
+
+// After the macro: `lingo.rs` uses it.
+pub mod lingo;

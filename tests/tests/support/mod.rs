@@ -7,10 +7,11 @@ pub mod recorder;
 use std::time::Duration;
 
 use lark_client::baike_v1;
-use serde_json::json;
+use lark_client::runtime::{CallOptions, RetryPolicy};
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use wiremock::matchers::{body_json, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::{body_json, header, method, path, path_regex};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub const APP_ID: &str = "cli_test_app";
 pub const APP_SECRET: &str = "s3cr3t-app-secret-value";
@@ -46,6 +47,17 @@ pub fn runtime(base: &str) -> lark_client::runtime::Client {
         .expect("client builds")
 }
 
+/// The same, sending each call exactly once (a test that counts requests).
+pub fn runtime_once(base: &str) -> lark_client::runtime::Client {
+    runtime(base).with_options(CallOptions::new().retry(RetryPolicy::none()))
+}
+
+/// The same, retrying with millisecond backoffs (a test that counts retries).
+pub fn runtime_fast_retries(base: &str) -> lark_client::runtime::Client {
+    let policy = RetryPolicy::new().backoff(Duration::from_millis(5), Duration::from_millis(20));
+    runtime(base).with_options(CallOptions::new().retry(policy))
+}
+
 /// The Baike client pointed at `base`.
 pub fn baike(base: &str) -> baike_v1::Client {
     baike_v1::Client::new(runtime(base))
@@ -63,6 +75,66 @@ pub fn lark_error(status: u16, code: i64, msg: &str, log_id: &str) -> ResponseTe
 /// A success envelope around `data`.
 pub fn lark_ok(data: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({ "code": 0, "msg": "success", "data": data }))
+}
+
+/// A server with the token endpoint and one route, reached only with the tenant token.
+pub async fn server_with(verb: &str, route: &str, answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    mount_token(&server, TENANT_TOKEN, 1).await;
+    Mock::given(method(verb))
+        .and(path(route))
+        .and(header("authorization", format!("Bearer {TENANT_TOKEN}")))
+        .respond_with(answer)
+        .expect(1)
+        .named(format!("{verb} {route}"))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A server whose every route below `base` (a service's path prefix) answers with one Lark error.
+pub async fn failing(base: &str, status: u16, code: i64) -> MockServer {
+    let server = MockServer::start().await;
+    mount_token(&server, TENANT_TOKEN, 1).await;
+    Mock::given(path_regex(format!("^{base}/")))
+        .respond_with(lark_error(status, code, "declared failure", "log-err"))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The API requests the server received, the token fetch aside.
+pub async fn api_requests(server: &MockServer) -> Vec<Request> {
+    let requests = server.received_requests().await.expect("recording is on");
+    requests.into_iter().filter(|r| r.url.path() != TOKEN_PATH).collect()
+}
+
+/// The one API request the server received, the token fetch aside.
+pub async fn api_request(server: &MockServer) -> Request {
+    let mut requests = api_requests(server).await;
+    assert_eq!(requests.len(), 1, "exactly one API request");
+    requests.remove(0)
+}
+
+/// The query string as decoded `(name, value)` pairs, in order.
+pub fn query(request: &Request) -> Vec<(String, String)> {
+    request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+pub fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// The JSON body, after checking it is declared as JSON.
+pub fn json_body(request: &Request) -> Value {
+    let content_type = request.headers.get("content-type").and_then(|v| v.to_str().ok());
+    assert_eq!(content_type, Some("application/json; charset=utf-8"));
+    serde_json::from_slice(&request.body).expect("the body is JSON")
+}
+
+pub fn assert_no_body(request: &Request) {
+    assert!(request.body.is_empty(), "no body: {:?}", String::from_utf8_lossy(&request.body));
+    assert!(request.headers.get("content-type").is_none(), "no content type on a body-less request");
 }
 
 /// A one-shot HTTP server on loopback that answers every connection with `head` and

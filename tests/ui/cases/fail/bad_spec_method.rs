@@ -1,2 +1,2 @@
-larkgen_macros::client!("../../../../tests/ui/specs/bad-method.yaml");
+larkgen_macros::client!("tests/ui/specs/bad-method.yaml");
 fn main() {}

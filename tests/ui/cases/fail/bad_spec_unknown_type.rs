@@ -1,2 +1,2 @@
-larkgen_macros::client!("../../../../tests/ui/specs/unknown-type.yaml");
+larkgen_macros::client!("tests/ui/specs/unknown-type.yaml");
 fn main() {}

@@ -1,5 +1,5 @@
 mod lingo {
-    larkgen_macros::client!("../../../../tests/ui/specs/lingo-v1.yaml");
+    larkgen_macros::client!("tests/ui/specs/lingo-v1.yaml");
 }
 use lingo::lingo_v1;
 fn run(client: lingo_v1::Client) {

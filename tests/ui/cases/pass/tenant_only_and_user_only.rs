@@ -1,6 +1,6 @@
 //! A tenant-only endpoint is called without a user token; a user-only one takes it as an argument.
 mod lingo {
-    larkgen_macros::client!("../../../../tests/ui/specs/lingo-v1.yaml");
+    larkgen_macros::client!("tests/ui/specs/lingo-v1.yaml");
 }
 use lingo::lingo_v1;
 
