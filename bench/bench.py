@@ -261,17 +261,20 @@ def bench_generator(mode, reps):
 
 
 # --------------------------------------------------------------------------- allocator
-MIMALLOC_DEP = 'mimalloc = "0.1.52"\n'
+# The dependency line of each mimalloc variant: mimalloc's defaults, and without transparent
+# huge pages (what the CLI used before issue 14, with a smaller first arena set by hand).
+MIMALLOC = {"mimalloc": 'mimalloc = "0.1.52"\n',
+            "mimalloc no_thp": 'mimalloc = { version = "0.1.52", features = ["no_thp"] }\n'}
 MIMALLOC_LINE = "\n#[global_allocator]\nstatic A: mimalloc::MiMalloc = mimalloc::MiMalloc;\n"
 WORKSPACE_PATHS = ["Cargo.toml", "Cargo.lock", "codegen", "runtime", "generated", "tests", "spec"]
 
 
-def variant_cli(name, commit=None, mimalloc=False):
+def variant_cli(name, commit=None, mimalloc=None):
     """Builds the larkgen CLI (release) from a copy of the workspace under bench/out/variants:
-    the working tree's files, or `commit`'s; with `mimalloc`, patched to the one-line
-    `#[global_allocator]` of mimalloc. Never touches codegen/ itself. The variants share a
+    the working tree's files, or `commit`'s; with `mimalloc` (a dependency line), patched to
+    the one-line `#[global_allocator]` of mimalloc. Never touches codegen/ itself. The variants share a
     target directory (dependencies build once); each binary is copied out under its name."""
-    src = os.path.join(OUT, "variants", name)
+    src = os.path.join(OUT, "variants", name.replace(" ", "-"))
     os.makedirs(src, exist_ok=True)  # kept with its modification times: reruns relink only
     if commit:
         tar = src + ".tar"
@@ -288,25 +291,26 @@ def variant_cli(name, commit=None, mimalloc=False):
     if mimalloc:
         cli = os.path.join(src, "codegen/larkgen-cli")
         toml = open(os.path.join(ROOT, "codegen/larkgen-cli/Cargo.toml")).read()
-        write(os.path.join(cli, "Cargo.toml"), toml.replace("[dependencies]\n", "[dependencies]\n" + MIMALLOC_DEP, 1))
+        write(os.path.join(cli, "Cargo.toml"), toml.replace("[dependencies]\n", "[dependencies]\n" + mimalloc, 1))
         write(os.path.join(cli, "src/main.rs"), open(os.path.join(ROOT, "codegen/larkgen-cli/src/main.rs")).read() + MIMALLOC_LINE)
     target = os.path.join(TARGET, "variants")
     log("building larkgen CLI variant %s (release)" % name)
     run(["cargo", "build", "--release", "--quiet", "-p", "larkgen-cli"], cwd=src, env={"CARGO_TARGET_DIR": target})
-    exe = os.path.join(target, "larkgen-" + name)
+    exe = os.path.join(target, "larkgen-" + name.replace(" ", "-"))
     shutil.copy2(os.path.join(target, "release/larkgen"), exe)
     return exe
 
 
 def bench_alloc(mode, reps, before=None):
     """The CLI with the system allocator (as committed) against the same sources with
-    mimalloc's one-line `#[global_allocator]`, on Baike v1 and 1,000 synthetic endpoints:
+    mimalloc's one-line `#[global_allocator]` (with mimalloc's defaults, and `no_thp`), on
+    Baike v1 and 1,000 synthetic endpoints:
     paired runs (order alternating), at least 9 pairs. It pays if it is clearly faster
     (≥ 10% wall time, paired) without a higher peak RSS than progenitor's. With `before`
     (a commit, $BENCH_BEFORE), the CLI built at that commit is measured the same way."""
     pairs = max(reps, 9)
     overhead = measure_overhead(reps)
-    variants = [("mimalloc", variant_cli("mimalloc", mimalloc=True))]
+    variants = [(name, variant_cli(name, mimalloc=dep)) for name, dep in MIMALLOC.items()]
     if before:
         variants.append(("at " + before, variant_cli("before", commit=before)))
     system = os.path.join(REL, "larkgen")
@@ -322,22 +326,23 @@ def bench_alloc(mode, reps, before=None):
             r.update(summary(sruns, "system"))
             r.update(summary(vruns, "variant"))
             r["paired_gain"] = median([1 - v[0] / s[0] for s, v in zip(sruns, vruns)])
+            r["paired_cpu_gain"] = median([1 - v[2] / s[2] for s, v in zip(sruns, vruns)])
             res.setdefault(vname, {})[key] = r
             log("alloc %s %s: system %.2f ms %s, %s %.2f ms %s, paired gain %+.1f%%" % (
                 key, vname, r["system_s"] * 1e3, fmt_mib(r["system_rss_kib"]), vname, r["variant_s"] * 1e3,
                 fmt_mib(r["variant_rss_kib"]), 100 * r["paired_gain"]))
             name = "Baike v1" if key == "baike" else "%d endpoints" % n
             pays = None
-            if vname == "mimalloc":
+            if vname.startswith("mimalloc"):
                 pays = r["paired_gain"] >= 0.10 and (key not in prog_rss or r["variant_rss_kib"] < prog_rss[key])
             row(sec, "wall time, %s: %s" % (name, vname), "%.2f ms" % (r["system_s"] * 1e3),
                 "%.2f ms" % (r["variant_s"] * 1e3), "%+.1f%% (paired)" % (-100 * r["paired_gain"]),
-                "mimalloc pays: ≤ −10%" if vname == "mimalloc" else "", pays)
+                "pays: ≤ −10%, RSS < progenitor's" if vname.startswith("mimalloc") else "", pays)
             row(sec, "CPU (user+sys) / peak RSS, %s: %s" % (name, vname),
                 "%.2f ms / %s" % (r["system_cpu_s"] * 1e3, fmt_mib(r["system_rss_kib"])),
                 "%.2f ms / %s" % (r["variant_cpu_s"] * 1e3, fmt_mib(r["variant_rss_kib"])),
-                "RSS %.2f×" % (r["variant_rss_kib"] / r["system_rss_kib"]),
-                "RSS < progenitor's (%s)" % fmt_mib(prog_rss[key]) if key in prog_rss else "", None)
+                "CPU %+.1f%% (paired), RSS %.2f×" % (-100 * r["paired_cpu_gain"], r["variant_rss_kib"] / r["system_rss_kib"]),
+                "progenitor's RSS: %s" % fmt_mib(prog_rss[key]) if key in prog_rss else "", None)
     RESULTS["alloc"] = res
 
 
