@@ -7,6 +7,7 @@
 #
 # Extra arguments go to bench/bench.py: `--only gen,json` runs some sections,
 # `--reps N` changes the number of repetitions (default 5; medians are reported).
+# BENCH_BEFORE=REV adds the CLI built at commit REV to the `alloc` section.
 # Bench programs build into bench/target (override with BENCH_TARGET); outputs and
 # results.json go to bench/out. Neither is committed.
 set -euo pipefail

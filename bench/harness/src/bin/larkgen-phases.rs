@@ -1,20 +1,16 @@
 //! `larkgen-phases`: larkgen's pipeline in-process, to explain the whole-process figures of
-//! the generator. Built with the larkgen CLI's allocator (mimalloc without THP), so that the
-//! phases add up to what `larkgen generate` spends; `larkbench` keeps the system allocator
-//! for the runtime measurements. Every command prints one JSON object.
+//! the generator. Uses the system allocator, like the larkgen CLI. Every command prints one
+//! JSON object.
 //!
 //! ```text
-//! larkgen-phases phases SPEC... [--repeat R]    check / expand / pretty, medians in ms
+//! larkgen-phases phases SPEC... [--repeat R]     load+check / expand / render, medians in ms
 //! larkgen-phases floor RUST_FILE... [--repeat R] syn + prettyplease alone on finished code
-//! larkgen-phases yaml YAML_FILE... [--repeat R]   serde-saphyr reading the YAML, nothing built
-//! larkgen-phases inline SPEC... --out F          what `client!` expands to, as a file
+//! larkgen-phases yaml YAML_FILE... [--repeat R]  granit-parser's events alone, nothing built
+//! larkgen-phases inline SPEC... --out F           what `client!` expands to, as a file
 //! ```
 
 use std::path::PathBuf;
 use std::time::Instant;
-
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let mut argv = std::env::args().skip(1);
@@ -29,13 +25,6 @@ fn main() {
     }
     let json = match command.as_str() {
         "phases" => phases(&inputs, repeat),
-        "expandonly" => {
-            let base = std::env::current_dir().expect("cwd");
-            let api = larkgen::check(&inputs, &base).api.expect("valid");
-            let t = Instant::now();
-            for _ in 0..repeat { std::hint::black_box(larkgen::expand(&api)); }
-            serde_json::json!({"expand_ms": t.elapsed().as_secs_f64() * 1e3 / repeat as f64})
-        }
         "floor" => floor(&inputs, repeat),
         "yaml" => yaml(&inputs, repeat),
         "inline" => inline(&inputs, &out.expect("--out F")),
@@ -56,11 +45,12 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// load + validate (`check`), `expand` (IR → tokens) and `pretty` (syn + prettyplease) of
-/// every crate file, on one thread (the CLI formats on every core).
+/// The stages of `larkgen::generate`, timed apart on one thread: load + check (spec files →
+/// IR), expand (IR → tokens per module) and render (prettyplease over every module; the CLI
+/// spreads this over a thread scope); then `generate` as a whole, with its thread scope.
 fn phases(specs: &[PathBuf], repeat: usize) -> serde_json::Value {
     let base = std::env::current_dir().expect("cwd");
-    let mut rows: Vec<[f64; 4]> = Vec::new();
+    let mut rows: Vec<[f64; 5]> = Vec::new();
     for _ in 0..repeat {
         let t0 = Instant::now();
         let checked = larkgen::check(specs, &base);
@@ -75,12 +65,16 @@ fn phases(specs: &[PathBuf], repeat: usize) -> serde_json::Value {
         let platform = larkgen::pretty(expanded.platform.clone()).expect("pretty platform");
         let t3 = Instant::now();
         std::hint::black_box((lines, platform.len()));
-        rows.push([ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t0, t3)]);
+        let generated = larkgen::generate(specs, &base).expect("valid spec");
+        let t4 = Instant::now();
+        std::hint::black_box(generated);
+        rows.push([ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t0, t3), ms(t3, t4)]);
     }
     let col = |i: usize| median(rows.iter().map(|r| r[i]).collect());
     serde_json::json!({
         "bench": "phases", "specs": specs, "repeat": repeat,
-        "check_ms": col(0), "expand_ms": col(1), "pretty_ms": col(2), "total_ms": col(3),
+        "check_ms": col(0), "expand_ms": col(1), "render_ms": col(2), "total_ms": col(3),
+        "generate_ms": col(4),
     })
 }
 
@@ -128,8 +122,8 @@ fn floor(files: &[PathBuf], repeat: usize) -> serde_json::Value {
 /// Top-level items per formatted piece in [`floor`] (3–30 all measure within 10%).
 const FLOOR_CHUNK: usize = 10;
 
-/// The least any generator reading its spec with serde-saphyr spends on it: the parser's
-/// events for every file, deserialized into nothing (no model, no spans kept).
+/// The least any generator reading its spec with larkgen's YAML parser spends on it: every
+/// event of every file drained, nothing built (no tree, no spans kept).
 fn yaml(files: &[PathBuf], repeat: usize) -> serde_json::Value {
     let texts: Vec<String> =
         files.iter().map(|f| std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()))).collect();
@@ -137,7 +131,10 @@ fn yaml(files: &[PathBuf], repeat: usize) -> serde_json::Value {
     for _ in 0..repeat {
         let t0 = Instant::now();
         for text in &texts {
-            let _: serde::de::IgnoredAny = serde_saphyr::from_str(text).expect("YAML");
+            let mut parser = granit_parser::Parser::new_from_str(text);
+            while let Some(event) = parser.next_event() {
+                std::hint::black_box(event.expect("YAML"));
+            }
         }
         total.push(ms(t0, Instant::now()));
     }
