@@ -443,13 +443,47 @@ impl ClassificationListRequest {
         self.repo_id = Some(Into::into(repo_id));
         self
     }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CLASSIFICATION_LIST);
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.violations().range("", "page_size", self.page_size, Some(1), None);
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query_opt("repo_id", self.repo_id.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.classification.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/classification/list).
+    #[inline]
+    pub async fn send(self) -> Result<ClassificationListData, ClassificationListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ClassificationListError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<Item = Result<Classification, ClassificationListError>> {
+        rt::paging::items(
+            &endpoints::CLASSIFICATION_LIST,
+            self,
+            |mut request: Self, token: Option<String>| {
+                if token.is_some() {
+                    request.page_token = token;
+                }
+                request.send()
+            },
+        )
+    }
 }
-rt::request!(
-    ClassificationListRequest for endpoints::CLASSIFICATION_LIST =>
-    json(ClassificationListData) or ClassificationListError, body none, token both,
-    stream Classification { query_opt page_size = "page_size"[range(Some(1), None)],
-    query_opt page_token = "page_token", query_opt repo_id = "repo_id", }
-);
 /// Request builder of `draft.create` (POST `/open-apis/lingo/v1/drafts`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -475,12 +509,29 @@ impl DraftCreateRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::DRAFT_CREATE);
+        call.query_opt("repo_id", self.repo_id.as_ref());
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.draft.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/draft/create).
+    #[inline]
+    pub async fn send(self) -> Result<DraftData, DraftCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(DraftCreateError::from)
+    }
 }
-rt::request!(
-    DraftCreateRequest for endpoints::DRAFT_CREATE => json(DraftData) or
-    DraftCreateError, body json, token both { query_opt repo_id = "repo_id", query_opt
-    user_id_type = "user_id_type", }
-);
 /// Request builder of `draft.update` (PUT `/open-apis/lingo/v1/drafts/{draft_id}`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -499,12 +550,29 @@ impl DraftUpdateRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::DRAFT_UPDATE);
+        call.path("draft_id", &self.draft_id);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.draft.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/draft/update).
+    #[inline]
+    pub async fn send(self) -> Result<DraftData, DraftUpdateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(DraftUpdateError::from)
+    }
 }
-rt::request!(
-    DraftUpdateRequest for endpoints::DRAFT_UPDATE => json(DraftData) or
-    DraftUpdateError, body json, token both { path draft_id = "draft_id", query_opt
-    user_id_type = "user_id_type", }
-);
 /// Request builder of `entity.create` (POST `/open-apis/lingo/v1/entities`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -529,12 +597,23 @@ impl EntityCreateRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_CREATE);
+        call.query_opt("repo_id", self.repo_id.as_ref());
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/create).
+    #[inline]
+    pub async fn send(self) -> Result<EntityData, EntityCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntityCreateError::from)
+    }
 }
-rt::request!(
-    EntityCreateRequest for endpoints::ENTITY_CREATE => json(EntityData) or
-    EntityCreateError, body json, token app { query_opt repo_id = "repo_id", query_opt
-    user_id_type = "user_id_type", }
-);
 /// Request builder of `entity.update` (PUT `/open-apis/lingo/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -552,12 +631,23 @@ impl EntityUpdateRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_UPDATE);
+        call.path("entity_id", &self.entity_id);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/update).
+    #[inline]
+    pub async fn send(self) -> Result<EntityData, EntityUpdateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntityUpdateError::from)
+    }
 }
-rt::request!(
-    EntityUpdateRequest for endpoints::ENTITY_UPDATE => json(EntityData) or
-    EntityUpdateError, body json, token app { path entity_id = "entity_id", query_opt
-    user_id_type = "user_id_type", }
-);
 /// Request builder of `entity.delete` (DELETE `/open-apis/lingo/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -577,18 +667,31 @@ impl EntityDeleteRequest {
     }
     /// Id of the entry in that external system (path id `enterprise_0`).
     ///
-    /// Constraints: at least 1 characters; at most 64 characters; example `12345`.
+    /// Constraints: at least 1 character; at most 64 characters; example `12345`.
     pub fn outer_id(mut self, outer_id: impl Into<String>) -> Self {
         self.outer_id = Some(Into::into(outer_id));
         self
     }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_DELETE);
+        call.path("entity_id", &self.entity_id);
+        call.query_opt("provider", self.provider.as_ref());
+        call.violations()
+            .length("", "provider", self.provider.as_ref(), Some(2), Some(32));
+        call.query_opt("outer_id", self.outer_id.as_ref());
+        call.violations()
+            .length("", "outer_id", self.outer_id.as_ref(), Some(1), Some(64));
+        call
+    }
+    /// Sends the request. See the [official documentation of `lingo.v1.entity.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/delete).
+    #[inline]
+    pub async fn send(self) -> Result<(), EntityDeleteError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(EntityDeleteError::from)
+    }
 }
-rt::request!(
-    EntityDeleteRequest for endpoints::ENTITY_DELETE => empty() or EntityDeleteError,
-    body none, token app { path entity_id = "entity_id", query_opt provider =
-    "provider"[text(Some(2), Some(32), "", [])], query_opt outer_id =
-    "outer_id"[text(Some(1), Some(64), "", [])], }
-);
 /// Request builder of `entity.get` (GET `/open-apis/lingo/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -610,7 +713,7 @@ impl EntityGetRequest {
     }
     /// Id of the entry in that external system (path id `enterprise_0`).
     ///
-    /// Constraints: at least 1 characters; at most 64 characters; example `12345`.
+    /// Constraints: at least 1 character; at most 64 characters; example `12345`.
     pub fn outer_id(mut self, outer_id: impl Into<String>) -> Self {
         self.outer_id = Some(Into::into(outer_id));
         self
@@ -622,14 +725,33 @@ impl EntityGetRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
-}
-rt::request!(
-    EntityGetRequest for endpoints::ENTITY_GET => json(EntityData) or EntityGetError,
-    body none, token both { path entity_id = "entity_id", query_opt provider =
-    "provider"[text(Some(2), Some(32), "", [])], query_opt outer_id =
-    "outer_id"[text(Some(1), Some(64), "", [])], query_opt user_id_type = "user_id_type",
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
     }
-);
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_GET);
+        call.path("entity_id", &self.entity_id);
+        call.query_opt("provider", self.provider.as_ref());
+        call.violations()
+            .length("", "provider", self.provider.as_ref(), Some(2), Some(32));
+        call.query_opt("outer_id", self.outer_id.as_ref());
+        call.violations()
+            .length("", "outer_id", self.outer_id.as_ref(), Some(1), Some(64));
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/get).
+    #[inline]
+    pub async fn send(self) -> Result<EntityData, EntityGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntityGetError::from)
+    }
+}
 /// Request builder of `entity.list` (GET `/open-apis/lingo/v1/entities`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -678,14 +800,49 @@ impl EntityListRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_LIST);
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.violations().range("", "page_size", self.page_size, Some(1), None);
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query_opt("provider", self.provider.as_ref());
+        call.violations()
+            .length("", "provider", self.provider.as_ref(), Some(2), Some(32));
+        call.query_opt("repo_id", self.repo_id.as_ref());
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/list).
+    #[inline]
+    pub async fn send(self) -> Result<EntityListData, EntityListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntityListError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntityListError>> {
+        rt::paging::items(
+            &endpoints::ENTITY_LIST,
+            self,
+            |mut request: Self, token: Option<String>| {
+                if token.is_some() {
+                    request.page_token = token;
+                }
+                request.send()
+            },
+        )
+    }
 }
-rt::request!(
-    EntityListRequest for endpoints::ENTITY_LIST => json(EntityListData) or
-    EntityListError, body none, token both, stream Entity { query_opt page_size =
-    "page_size"[range(Some(1), None)], query_opt page_token = "page_token", query_opt
-    provider = "provider"[text(Some(2), Some(32), "", [])], query_opt repo_id =
-    "repo_id", query_opt user_id_type = "user_id_type", }
-);
 /// Request builder of `entity.match` (POST `/open-apis/lingo/v1/entities/match`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -703,11 +860,28 @@ impl EntityMatchRequest {
         self.repo_id = Some(Into::into(repo_id));
         self
     }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_MATCH);
+        call.query_opt("repo_id", self.repo_id.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.match`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/match).
+    #[inline]
+    pub async fn send(self) -> Result<EntityMatchData, EntityMatchError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntityMatchError::from)
+    }
 }
-rt::request!(
-    EntityMatchRequest for endpoints::ENTITY_MATCH => json(EntityMatchData) or
-    EntityMatchError, body json, token both { query_opt repo_id = "repo_id", }
-);
 /// Request builder of `entity.search` (POST `/open-apis/lingo/v1/entities/search`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -754,13 +928,48 @@ impl EntitySearchRequest {
         self.body = Some(body);
         self
     }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_SEARCH);
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.violations().range("", "page_size", self.page_size, Some(1), None);
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query_opt("repo_id", self.repo_id.as_ref());
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/search).
+    #[inline]
+    pub async fn send(self) -> Result<EntityListData, EntitySearchError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntitySearchError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntitySearchError>> {
+        rt::paging::items(
+            &endpoints::ENTITY_SEARCH,
+            self,
+            |mut request: Self, token: Option<String>| {
+                if token.is_some() {
+                    request.page_token = token;
+                }
+                request.send()
+            },
+        )
+    }
 }
-rt::request!(
-    EntitySearchRequest for endpoints::ENTITY_SEARCH => json(EntityListData) or
-    EntitySearchError, body json_opt, token both, stream Entity { query_opt page_size =
-    "page_size"[range(Some(1), None)], query_opt page_token = "page_token", query_opt
-    repo_id = "repo_id", query_opt user_id_type = "user_id_type", }
-);
 /// Request builder of `entity.highlight` (POST `/open-apis/lingo/v1/entities/highlight`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -769,10 +978,28 @@ pub struct EntityHighlightRequest {
     body: EntityHighlightBody,
     user_token: Option<rt::UserAccessToken>,
 }
-rt::request!(
-    EntityHighlightRequest for endpoints::ENTITY_HIGHLIGHT => json(EntityHighlightData)
-    or EntityHighlightError, body json, token both {}
-);
+impl EntityHighlightRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_HIGHLIGHT);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.highlight`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/highlight).
+    #[inline]
+    pub async fn send(self) -> Result<EntityHighlightData, EntityHighlightError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntityHighlightError::from)
+    }
+}
 /// Request builder of `file.upload` (POST `/open-apis/lingo/v1/files/upload`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -781,10 +1008,28 @@ pub struct FileUploadRequest {
     body: FileUploadForm,
     user_token: Option<rt::UserAccessToken>,
 }
-rt::request!(
-    FileUploadRequest for endpoints::FILE_UPLOAD => json(FileUploadData) or
-    FileUploadError, body multipart, token both {}
-);
+impl FileUploadRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_UPLOAD);
+        call.validate("body", &self.body);
+        call.multipart(rt::Form::parts(&self.body));
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.file.upload`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/file/upload).
+    #[inline]
+    pub async fn send(self) -> Result<FileUploadData, FileUploadError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileUploadError::from)
+    }
+}
 /// Request builder of `file.download` (GET `/open-apis/lingo/v1/files/{file_token}/download`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -793,10 +1038,27 @@ pub struct FileDownloadRequest {
     file_token: FileToken,
     user_token: Option<rt::UserAccessToken>,
 }
-rt::request!(
-    FileDownloadRequest for endpoints::FILE_DOWNLOAD => binary() or FileDownloadError,
-    body none, token both { path file_token = "file_token", }
-);
+impl FileDownloadRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_DOWNLOAD);
+        call.path("file_token", &self.file_token);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `lingo.v1.file.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/file/download).
+    #[inline]
+    pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
+        let call = self.call();
+        self.client.send_download(call).await.map_err(FileDownloadError::from)
+    }
+}
 /// Request builder of `repo.list` (GET `/open-apis/lingo/v1/repos`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -804,13 +1066,29 @@ pub struct RepoListRequest {
     client: rt::Client,
     user_token: Option<rt::UserAccessToken>,
 }
-rt::request!(
-    RepoListRequest for endpoints::REPO_LIST => json(RepoListData) or RepoListError, body
-    none, token both {}
-);
+impl RepoListRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::REPO_LIST);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.repo.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/repo/list).
+    #[inline]
+    pub async fn send(self) -> Result<RepoListData, RepoListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(RepoListError::from)
+    }
+}
 rt::endpoint_error! {
     #[doc =
-    " Errors of `classification.list`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `classification.list`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum ClassificationListError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -819,7 +1097,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `draft.create`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `draft.create`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum DraftCreateError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -828,7 +1106,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `draft.update`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `draft.update`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum DraftUpdateError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -839,7 +1117,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `entity.create`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `entity.create`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum EntityCreateError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -848,7 +1126,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `entity.update`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `entity.update`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum EntityUpdateError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -857,7 +1135,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `entity.delete`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `entity.delete`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum EntityDeleteError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -866,7 +1144,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `entity.get`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `entity.get`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum EntityGetError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -875,7 +1153,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `entity.list`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `entity.list`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum EntityListError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -884,7 +1162,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `entity.match`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `entity.match`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum EntityMatchError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -893,7 +1171,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `entity.search`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `entity.search`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum EntitySearchError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -902,7 +1180,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `entity.highlight`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `entity.highlight`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum EntityHighlightError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -911,7 +1189,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `file.upload`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `file.upload`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum FileUploadError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -920,7 +1198,7 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `file.download`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `file.download`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum FileDownloadError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, #[doc =
@@ -929,55 +1207,445 @@ rt::endpoint_error! {
 }
 rt::endpoint_error! {
     #[doc =
-    " Errors of `repo.list`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
+    " Errors of `repo.list`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
     pub enum RepoListError { #[doc =
     " `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it \"param is invalid\"."]
     InvalidParam = 2250001, }
 }
-rt::string_newtype! {
-    #[doc = " Id of a dictionary entry, of the form `enterprise_<digits>`."] pub struct
-    EntityId;
+/// Id of a dictionary entry, of the form `enterprise_<digits>`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde", transparent)]
+pub struct EntityId(String);
+impl EntityId {
+    /// Wraps a raw value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The raw value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw value, owned.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
 }
-rt::string_newtype! {
-    #[doc = " Id of a draft (an int64 carried as a JSON string)."] pub struct DraftId;
+impl From<String> for EntityId {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
 }
-rt::string_newtype! {
-    #[doc =
-    " Token of an uploaded image, returned by `file.upload`; goes into `related_meta.images` or `file.download`."]
-    pub struct FileToken;
+impl From<&str> for EntityId {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
 }
-rt::string_newtype! {
-    #[doc = " Id of a classification (an int64 carried as a JSON string)."] pub struct
-    ClassificationId;
+impl From<&EntityId> for EntityId {
+    fn from(value: &EntityId) -> Self {
+        value.clone()
+    }
 }
-rt::string_newtype! {
-    #[doc =
-    " Id of a dictionary (词库), an int64 carried as a JSON string; `repo.list` returns them."]
-    pub struct RepoId;
+impl AsRef<str> for EntityId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
 }
-rt::string_enum! {
-    #[doc = " Which kind of user id the request and response carry."] pub enum UserIdType
-    { #[doc = " User id scoped to this app (the default)."] OpenId = "open_id", #[doc =
-    " User id scoped to the app developer."] UnionId = "union_id", #[doc =
-    " Tenant-wide user id; needs the field scope `contact:user.employee_id:readonly`."]
-    UserId = "user_id", }
+impl ::std::fmt::Display for EntityId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
-rt::int_enum! {
-    #[doc = " How an entry was created."] pub enum EntitySource { #[doc =
-    " Created by a user."] UserCreated = 1, #[doc = " Imported in batch."] BatchImport =
-    2, #[doc = " An official word."] OfficialWord = 3, #[doc =
-    " Created through the open API."] OpenApi = 4, }
+impl rt::Validate for EntityId {}
+/// Id of a draft (an int64 carried as a JSON string).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde", transparent)]
+pub struct DraftId(String);
+impl DraftId {
+    /// Wraps a raw value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The raw value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw value, owned.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
 }
-rt::int_enum! {
-    #[doc = " Which name of an entry a word matched."] pub enum MatchType { #[doc =
-    " The entry name."] MainKey = 0, #[doc = " The full name."] FullName = 1, #[doc =
-    " An alias."] Alias = 2, }
+impl From<String> for DraftId {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
 }
-rt::int_enum! {
-    #[doc = " Language of an internationalized definition or name."] pub enum Language {
-    #[doc = " Chinese (zh)."] Chinese = 1, #[doc = " English (en)."] English = 2, #[doc =
-    " Japanese (ja)."] Japanese = 3, }
+impl From<&str> for DraftId {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
 }
+impl From<&DraftId> for DraftId {
+    fn from(value: &DraftId) -> Self {
+        value.clone()
+    }
+}
+impl AsRef<str> for DraftId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl ::std::fmt::Display for DraftId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl rt::Validate for DraftId {}
+/// Token of an uploaded image, returned by `file.upload`; goes into `related_meta.images` or `file.download`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde", transparent)]
+pub struct FileToken(String);
+impl FileToken {
+    /// Wraps a raw value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The raw value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw value, owned.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+impl From<String> for FileToken {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+impl From<&str> for FileToken {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+impl From<&FileToken> for FileToken {
+    fn from(value: &FileToken) -> Self {
+        value.clone()
+    }
+}
+impl AsRef<str> for FileToken {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl ::std::fmt::Display for FileToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl rt::Validate for FileToken {}
+/// Id of a classification (an int64 carried as a JSON string).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde", transparent)]
+pub struct ClassificationId(String);
+impl ClassificationId {
+    /// Wraps a raw value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The raw value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw value, owned.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+impl From<String> for ClassificationId {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+impl From<&str> for ClassificationId {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+impl From<&ClassificationId> for ClassificationId {
+    fn from(value: &ClassificationId) -> Self {
+        value.clone()
+    }
+}
+impl AsRef<str> for ClassificationId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl ::std::fmt::Display for ClassificationId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl rt::Validate for ClassificationId {}
+/// Id of a dictionary (词库), an int64 carried as a JSON string; `repo.list` returns them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde", transparent)]
+pub struct RepoId(String);
+impl RepoId {
+    /// Wraps a raw value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The raw value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The raw value, owned.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+impl From<String> for RepoId {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+impl From<&str> for RepoId {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+impl From<&RepoId> for RepoId {
+    fn from(value: &RepoId) -> Self {
+        value.clone()
+    }
+}
+impl AsRef<str> for RepoId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl ::std::fmt::Display for RepoId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl rt::Validate for RepoId {}
+/// Which kind of user id the request and response carry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UserIdType {
+    /// User id scoped to this app (the default).
+    OpenId,
+    /// User id scoped to the app developer.
+    UnionId,
+    /// Tenant-wide user id; needs the field scope `contact:user.employee_id:readonly`.
+    UserId,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl UserIdType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpenId => "open_id",
+            Self::UnionId => "union_id",
+            Self::UserId => "user_id",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open_id" => Self::OpenId,
+            "union_id" => Self::UnionId,
+            "user_id" => Self::UserId,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for UserIdType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for UserIdType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for UserIdType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for UserIdType {}
+impl AsRef<str> for UserIdType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// How an entry was created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EntitySource {
+    /// Created by a user.
+    UserCreated,
+    /// Imported in batch.
+    BatchImport,
+    /// An official word.
+    OfficialWord,
+    /// Created through the open API.
+    OpenApi,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(i64),
+}
+impl EntitySource {
+    /// The value on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::UserCreated => 1,
+            Self::BatchImport => 2,
+            Self::OfficialWord => 3,
+            Self::OpenApi => 4,
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            1 => Self::UserCreated,
+            2 => Self::BatchImport,
+            3 => Self::OfficialWord,
+            4 => Self::OpenApi,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl ::std::fmt::Display for EntitySource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl rt::serde::Serialize for EntitySource {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for EntitySource {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::Validate for EntitySource {}
+/// Which name of an entry a word matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MatchType {
+    /// The entry name.
+    MainKey,
+    /// The full name.
+    FullName,
+    /// An alias.
+    Alias,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(i64),
+}
+impl MatchType {
+    /// The value on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::MainKey => 0,
+            Self::FullName => 1,
+            Self::Alias => 2,
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0 => Self::MainKey,
+            1 => Self::FullName,
+            2 => Self::Alias,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl ::std::fmt::Display for MatchType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl rt::serde::Serialize for MatchType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for MatchType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::Validate for MatchType {}
+/// Language of an internationalized definition or name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Language {
+    /// Chinese (zh).
+    Chinese,
+    /// English (en).
+    English,
+    /// Japanese (ja).
+    Japanese,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(i64),
+}
+impl Language {
+    /// The value on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::Chinese => 1,
+            Self::English => 2,
+            Self::Japanese => 3,
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            1 => Self::Chinese,
+            2 => Self::English,
+            3 => Self::Japanese,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl ::std::fmt::Display for Language {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl rt::serde::Serialize for Language {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Language {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::Validate for Language {}
 /// Where a name of an entry may appear.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisplayStatus {
@@ -992,7 +1660,6 @@ rt::json_object!(
 );
 impl DisplayStatus {
     /// A `DisplayStatus` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(allow_highlight: bool, allow_search: bool) -> Self {
         Self {
             allow_highlight,
@@ -1000,23 +1667,22 @@ impl DisplayStatus {
         }
     }
 }
+impl rt::Validate for DisplayStatus {}
 /// A name of an entry (entry name or alias).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Term {
     /// The name text.
     ///
-    /// Constraints: at least 1 characters.
+    /// Constraints: at least 1 character.
     pub key: String,
     /// Where the name is shown.
     pub display_status: DisplayStatus,
 }
 rt::json_object!(
-    Term { key = "key" required[text(Some(1), None, "", [])], display_status =
-    "display_status" required, }
+    Term { key = "key" required, display_status = "display_status" required, }
 );
 impl Term {
     /// A `Term` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         key: impl Into<String>,
         display_status: impl Into<DisplayStatus>,
@@ -1027,6 +1693,11 @@ impl Term {
         }
     }
 }
+impl rt::Validate for Term {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.length(path, "key", Some(&self.key), Some(1), None);
+    }
+}
 /// A definition of an entry in one language (requests and responses).
 #[derive(Clone, Debug, PartialEq)]
 pub struct I18nEntryDesc {
@@ -1034,27 +1705,31 @@ pub struct I18nEntryDesc {
     pub language: Language,
     /// Plain-text definition.
     ///
-    /// Constraints: at least 1 characters; at most 5000 characters.
+    /// Constraints: at least 1 character; at most 5000 characters.
     pub description: Option<String>,
     /// Rich-text definition.
     ///
-    /// Constraints: at least 1 characters; at most 5000 characters.
+    /// Constraints: at least 1 character; at most 5000 characters.
     pub rich_text: Option<String>,
 }
 rt::json_object!(
-    I18nEntryDesc { language = "language" required, description = "description"
-    optional[text(Some(1), Some(5000), "", [])], rich_text = "rich_text"
-    optional[text(Some(1), Some(5000), "", [])], }
+    I18nEntryDesc { language = "language" required, description = "description" optional,
+    rich_text = "rich_text" optional, }
 );
 impl I18nEntryDesc {
-    /// A `I18nEntryDesc` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
+    /// An `I18nEntryDesc` with its required fields; the optional ones start unset.
     pub fn new(language: impl Into<Language>) -> Self {
         Self {
             language: Into::into(language),
             description: None,
             rich_text: None,
         }
+    }
+}
+impl rt::Validate for I18nEntryDesc {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.length(path, "description", self.description.as_ref(), Some(1), Some(5000));
+        out.length(path, "rich_text", self.rich_text.as_ref(), Some(1), Some(5000));
     }
 }
 /// The name of a classification in one language.
@@ -1069,8 +1744,7 @@ rt::json_object!(
     I18nClsName { language = "language" required, name = "name" required, }
 );
 impl I18nClsName {
-    /// A `I18nClsName` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
+    /// An `I18nClsName` with its required fields; the optional ones start unset.
     pub fn new(language: impl Into<Language>, name: impl Into<String>) -> Self {
         Self {
             language: Into::into(language),
@@ -1078,6 +1752,7 @@ impl I18nClsName {
         }
     }
 }
+impl rt::Validate for I18nClsName {}
 /// A related object of an entry (user, chat, doc, on-call group or link) as returned.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Referer {
@@ -1091,6 +1766,7 @@ pub struct Referer {
 rt::json_object!(
     Referer { id = "id" optional, title = "title" optional, url = "url" optional, }
 );
+impl rt::Validate for Referer {}
 /// A related entry.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Abbreviation {
@@ -1098,6 +1774,7 @@ pub struct Abbreviation {
     pub id: Option<EntityId>,
 }
 rt::json_object!(Abbreviation { id = "id" optional, });
+impl rt::Validate for Abbreviation {}
 /// A classification (category) of the dictionary.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Classification {
@@ -1116,7 +1793,6 @@ rt::json_object!(
 );
 impl Classification {
     /// A `Classification` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(id: impl Into<ClassificationId>) -> Self {
         Self {
             id: Into::into(id),
@@ -1126,6 +1802,7 @@ impl Classification {
         }
     }
 }
+impl rt::Validate for Classification {}
 /// An image of an entry (named as in the official SDKs).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BaikeImage {
@@ -1135,11 +1812,11 @@ pub struct BaikeImage {
 rt::json_object!(BaikeImage { token = "token" required, });
 impl BaikeImage {
     /// A `BaikeImage` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(token: impl Into<FileToken>) -> Self {
         Self { token: Into::into(token) }
     }
 }
+impl rt::Validate for BaikeImage {}
 /// Related information of an entry, as returned.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RelatedMeta {
@@ -1166,6 +1843,7 @@ rt::json_object!(
     "abbreviations" optional, classifications = "classifications" optional, images =
     "images" optional, }
 );
+impl rt::Validate for RelatedMeta {}
 /// Link of an entry to a record in an external system.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OuterInfo {
@@ -1175,21 +1853,27 @@ pub struct OuterInfo {
     pub provider: String,
     /// Unique id of the record in that system.
     ///
-    /// Constraints: at least 1 characters; at most 64 characters; must not contain "-".
+    /// Constraints: at least 1 character; at most 64 characters; must not contain "-".
     pub outer_id: String,
 }
 rt::json_object!(
-    OuterInfo { provider = "provider" required[text(Some(2), Some(32), "-", [])],
-    outer_id = "outer_id" required[text(Some(1), Some(64), "-", [])], }
+    OuterInfo { provider = "provider" required, outer_id = "outer_id" required, }
 );
 impl OuterInfo {
-    /// A `OuterInfo` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
+    /// An `OuterInfo` with its required fields; the optional ones start unset.
     pub fn new(provider: impl Into<String>, outer_id: impl Into<String>) -> Self {
         Self {
             provider: Into::into(provider),
             outer_id: Into::into(outer_id),
         }
+    }
+}
+impl rt::Validate for OuterInfo {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.length(path, "provider", Some(&self.provider), Some(2), Some(32));
+        out.forbidden_chars(path, "provider", Some(&self.provider), "-");
+        out.length(path, "outer_id", Some(&self.outer_id), Some(1), Some(64));
+        out.forbidden_chars(path, "outer_id", Some(&self.outer_id), "-");
     }
 }
 /// Feedback counters of an entry.
@@ -1206,11 +1890,11 @@ rt::json_object!(
 );
 impl Statistics {
     /// A `Statistics` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(like_count: i64, dislike_count: i64) -> Self {
         Self { like_count, dislike_count }
     }
 }
+impl rt::Validate for Statistics {}
 /// A dictionary entry, as returned by the server.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entity {
@@ -1244,17 +1928,15 @@ pub struct Entity {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    Entity { id = "id" optional, main_keys = "main_keys" required[nested], aliases =
-    "aliases" optional[nested], description = "description" optional, creator = "creator"
-    optional, create_time = "create_time" optional, updater = "updater" optional,
-    update_time = "update_time" optional, related_meta = "related_meta" optional,
-    statistics = "statistics" optional, outer_info = "outer_info" optional[nested],
-    rich_text = "rich_text" optional, source = "source" optional, i18n_descs =
-    "i18n_descs" optional[nested], }
+    Entity { id = "id" optional, main_keys = "main_keys" required, aliases = "aliases"
+    optional, description = "description" optional, creator = "creator" optional,
+    create_time = "create_time" optional, updater = "updater" optional, update_time =
+    "update_time" optional, related_meta = "related_meta" optional, statistics =
+    "statistics" optional, outer_info = "outer_info" optional, rich_text = "rich_text"
+    optional, source = "source" optional, i18n_descs = "i18n_descs" optional, }
 );
 impl Entity {
-    /// A `Entity` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
+    /// An `Entity` with its required fields; the optional ones start unset.
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             id: None,
@@ -1274,6 +1956,14 @@ impl Entity {
         }
     }
 }
+impl rt::Validate for Entity {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.nested(path, "main_keys", &self.main_keys);
+        out.nested(path, "aliases", &self.aliases);
+        out.nested(path, "outer_info", &self.outer_info);
+        out.nested(path, "i18n_descs", &self.i18n_descs);
+    }
+}
 /// A related user, in a request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserRef {
@@ -1284,8 +1974,7 @@ pub struct UserRef {
 }
 rt::json_object!(UserRef { id = "id" required, title = "title" optional, });
 impl UserRef {
-    /// A `UserRef` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
+    /// An `UserRef` with its required fields; the optional ones start unset.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -1293,6 +1982,7 @@ impl UserRef {
         }
     }
 }
+impl rt::Validate for UserRef {}
 /// A related chat, in a request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChatRef {
@@ -1302,11 +1992,11 @@ pub struct ChatRef {
 rt::json_object!(ChatRef { id = "id" required, });
 impl ChatRef {
     /// A `ChatRef` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: Into::into(id) }
     }
 }
+impl rt::Validate for ChatRef {}
 /// A related on-call group, in a request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OncallRef {
@@ -1315,12 +2005,12 @@ pub struct OncallRef {
 }
 rt::json_object!(OncallRef { id = "id" required, });
 impl OncallRef {
-    /// A `OncallRef` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
+    /// An `OncallRef` with its required fields; the optional ones start unset.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: Into::into(id) }
     }
 }
+impl rt::Validate for OncallRef {}
 /// A related doc or link, in a request.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LinkRef {
@@ -1330,6 +2020,7 @@ pub struct LinkRef {
     pub url: Option<String>,
 }
 rt::json_object!(LinkRef { title = "title" optional, url = "url" optional, });
+impl rt::Validate for LinkRef {}
 /// A related entry, in a request.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AbbreviationRef {
@@ -1337,6 +2028,7 @@ pub struct AbbreviationRef {
     pub id: Option<EntityId>,
 }
 rt::json_object!(AbbreviationRef { id = "id" optional, });
+impl rt::Validate for AbbreviationRef {}
 /// A classification to put an entry in (second-level; at most one per first-level classification).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassificationRef {
@@ -1350,7 +2042,6 @@ rt::json_object!(
 );
 impl ClassificationRef {
     /// A `ClassificationRef` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(id: impl Into<ClassificationId>) -> Self {
         Self {
             id: Into::into(id),
@@ -1358,6 +2049,7 @@ impl ClassificationRef {
         }
     }
 }
+impl rt::Validate for ClassificationRef {}
 /// Related information of an entry, in a request.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RelatedMetaInput {
@@ -1384,14 +2076,19 @@ rt::json_object!(
     RelatedMetaInput { users = "users" optional, chats = "chats" optional, docs = "docs"
     optional, oncalls = "oncalls" optional, links = "links" optional, abbreviations =
     "abbreviations" optional, classifications = "classifications" optional, images =
-    "images" optional[items(None, Some(10))], }
+    "images" optional, }
 );
+impl rt::Validate for RelatedMetaInput {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.items(path, "images", self.images.as_ref(), None, Some(10));
+    }
+}
 /// Body of `entity.create` and `entity.update`. `description` or `rich_text` is required.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityBody {
     /// The entry name (exactly one).
     ///
-    /// Constraints: at least 1 items; at most 1 items.
+    /// Constraints: at least 1 item; at most 1 item.
     pub main_keys: Vec<Term>,
     /// Aliases (at most 10).
     ///
@@ -1415,17 +2112,13 @@ pub struct EntityBody {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    EntityBody { main_keys = "main_keys" required[items(Some(1), Some(1)), nested],
-    aliases = "aliases" optional[items(None, Some(10)), nested], description =
-    "description" optional[text(None, Some(5000), "", [])], related_meta = "related_meta"
-    optional[nested], outer_info = "outer_info" optional[nested], rich_text = "rich_text"
-    optional[text(None, Some(5000), "", [])], i18n_descs = "i18n_descs"
-    optional[items(None, Some(3)), nested], } at_least_one_of["description" =
-    description, "rich_text" = rich_text]
+    EntityBody { main_keys = "main_keys" required, aliases = "aliases" optional,
+    description = "description" optional, related_meta = "related_meta" optional,
+    outer_info = "outer_info" optional, rich_text = "rich_text" optional, i18n_descs =
+    "i18n_descs" optional, }
 );
 impl EntityBody {
-    /// A `EntityBody` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
+    /// An `EntityBody` with its required fields; the optional ones start unset.
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             main_keys,
@@ -1438,6 +2131,27 @@ impl EntityBody {
         }
     }
 }
+impl rt::Validate for EntityBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
+        out.nested(path, "main_keys", &self.main_keys);
+        out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
+        out.nested(path, "aliases", &self.aliases);
+        out.length(path, "description", self.description.as_ref(), None, Some(5000));
+        out.nested(path, "related_meta", &self.related_meta);
+        out.nested(path, "outer_info", &self.outer_info);
+        out.length(path, "rich_text", self.rich_text.as_ref(), None, Some(5000));
+        out.items(path, "i18n_descs", self.i18n_descs.as_ref(), None, Some(3));
+        out.nested(path, "i18n_descs", &self.i18n_descs);
+        out.at_least_one_of(
+            path,
+            &[
+                ("description", self.description.is_some()),
+                ("rich_text", self.rich_text.is_some()),
+            ],
+        );
+    }
+}
 /// Body of `draft.create`. Omit `id` to propose a new entry; set it (or `outer_info`) to propose an update.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DraftCreateBody {
@@ -1445,7 +2159,7 @@ pub struct DraftCreateBody {
     pub id: Option<EntityId>,
     /// The entry name (exactly one).
     ///
-    /// Constraints: at least 1 items; at most 1 items.
+    /// Constraints: at least 1 item; at most 1 item.
     pub main_keys: Vec<Term>,
     /// Aliases (at most 10).
     ///
@@ -1469,17 +2183,13 @@ pub struct DraftCreateBody {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    DraftCreateBody { id = "id" optional, main_keys = "main_keys" required[items(Some(1),
-    Some(1)), nested], aliases = "aliases" optional[items(None, Some(10)), nested],
-    description = "description" optional[text(None, Some(5000), "", [])], related_meta =
-    "related_meta" optional[nested], outer_info = "outer_info" optional[nested],
-    rich_text = "rich_text" optional[text(None, Some(5000), "", [])], i18n_descs =
-    "i18n_descs" optional[items(None, Some(3)), nested], } at_least_one_of["description"
-    = description, "rich_text" = rich_text]
+    DraftCreateBody { id = "id" optional, main_keys = "main_keys" required, aliases =
+    "aliases" optional, description = "description" optional, related_meta =
+    "related_meta" optional, outer_info = "outer_info" optional, rich_text = "rich_text"
+    optional, i18n_descs = "i18n_descs" optional, }
 );
 impl DraftCreateBody {
     /// A `DraftCreateBody` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             id: None,
@@ -1493,6 +2203,27 @@ impl DraftCreateBody {
         }
     }
 }
+impl rt::Validate for DraftCreateBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
+        out.nested(path, "main_keys", &self.main_keys);
+        out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
+        out.nested(path, "aliases", &self.aliases);
+        out.length(path, "description", self.description.as_ref(), None, Some(5000));
+        out.nested(path, "related_meta", &self.related_meta);
+        out.nested(path, "outer_info", &self.outer_info);
+        out.length(path, "rich_text", self.rich_text.as_ref(), None, Some(5000));
+        out.items(path, "i18n_descs", self.i18n_descs.as_ref(), None, Some(3));
+        out.nested(path, "i18n_descs", &self.i18n_descs);
+        out.at_least_one_of(
+            path,
+            &[
+                ("description", self.description.is_some()),
+                ("rich_text", self.rich_text.is_some()),
+            ],
+        );
+    }
+}
 /// Body of `draft.update` (no `outer_info`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DraftUpdateBody {
@@ -1500,7 +2231,7 @@ pub struct DraftUpdateBody {
     pub id: Option<EntityId>,
     /// The entry name (exactly one).
     ///
-    /// Constraints: at least 1 items; at most 1 items.
+    /// Constraints: at least 1 item; at most 1 item.
     pub main_keys: Vec<Term>,
     /// Aliases (at most 10).
     ///
@@ -1522,16 +2253,13 @@ pub struct DraftUpdateBody {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    DraftUpdateBody { id = "id" optional, main_keys = "main_keys" required[items(Some(1),
-    Some(1)), nested], aliases = "aliases" optional[items(None, Some(10)), nested],
-    description = "description" optional[text(None, Some(5000), "", [])], related_meta =
-    "related_meta" optional[nested], rich_text = "rich_text" optional[text(None,
-    Some(5000), "", [])], i18n_descs = "i18n_descs" optional[items(None, Some(3)),
-    nested], } at_least_one_of["description" = description, "rich_text" = rich_text]
+    DraftUpdateBody { id = "id" optional, main_keys = "main_keys" required, aliases =
+    "aliases" optional, description = "description" optional, related_meta =
+    "related_meta" optional, rich_text = "rich_text" optional, i18n_descs = "i18n_descs"
+    optional, }
 );
 impl DraftUpdateBody {
     /// A `DraftUpdateBody` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             id: None,
@@ -1544,6 +2272,26 @@ impl DraftUpdateBody {
         }
     }
 }
+impl rt::Validate for DraftUpdateBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
+        out.nested(path, "main_keys", &self.main_keys);
+        out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
+        out.nested(path, "aliases", &self.aliases);
+        out.length(path, "description", self.description.as_ref(), None, Some(5000));
+        out.nested(path, "related_meta", &self.related_meta);
+        out.length(path, "rich_text", self.rich_text.as_ref(), None, Some(5000));
+        out.items(path, "i18n_descs", self.i18n_descs.as_ref(), None, Some(3));
+        out.nested(path, "i18n_descs", &self.i18n_descs);
+        out.at_least_one_of(
+            path,
+            &[
+                ("description", self.description.is_some()),
+                ("rich_text", self.rich_text.is_some()),
+            ],
+        );
+    }
+}
 /// A draft awaiting review.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Draft {
@@ -1552,9 +2300,12 @@ pub struct Draft {
     /// Entry content.
     pub entity: Option<Entity>,
 }
-rt::json_object!(
-    Draft { draft_id = "draft_id" optional, entity = "entity" optional[nested], }
-);
+rt::json_object!(Draft { draft_id = "draft_id" optional, entity = "entity" optional, });
+impl rt::Validate for Draft {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.nested(path, "entity", &self.entity);
+    }
+}
 /// An entry whose name matched a word.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct MatchInfo {
@@ -1566,6 +2317,7 @@ pub struct MatchInfo {
 rt::json_object!(
     MatchInfo { entity_id = "entity_id" optional, r#type = "type" optional, }
 );
+impl rt::Validate for MatchInfo {}
 /// Position of a phrase in the text (offsets from 0; UNVERIFIED: characters, end exclusive).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Span {
@@ -1577,11 +2329,11 @@ pub struct Span {
 rt::json_object!(Span { start = "start" required, end = "end" required, });
 impl Span {
     /// A `Span` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(start: i64, end: i64) -> Self {
         Self { start, end }
     }
 }
+impl rt::Validate for Span {}
 /// An entry mention found in a text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Phrase {
@@ -1598,7 +2350,6 @@ rt::json_object!(
 );
 impl Phrase {
     /// A `Phrase` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         name: impl Into<String>,
         entity_ids: Vec<EntityId>,
@@ -1611,6 +2362,7 @@ impl Phrase {
         }
     }
 }
+impl rt::Validate for Phrase {}
 /// Classification filter of `entity.search`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClassificationFilter {
@@ -1622,22 +2374,25 @@ pub struct ClassificationFilter {
 rt::json_object!(
     ClassificationFilter { include = "include" optional, exclude = "exclude" optional, }
 );
+impl rt::Validate for ClassificationFilter {}
 /// Body of `entity.match`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityMatchBody {
     /// Word to match exactly against names, full names and aliases.
     ///
-    /// Constraints: at least 1 characters; at most 100 characters.
+    /// Constraints: at least 1 character; at most 100 characters.
     pub word: String,
 }
-rt::json_object!(
-    EntityMatchBody { word = "word" required[text(Some(1), Some(100), "", [])], }
-);
+rt::json_object!(EntityMatchBody { word = "word" required, });
 impl EntityMatchBody {
-    /// A `EntityMatchBody` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
+    /// An `EntityMatchBody` with its required fields; the optional ones start unset.
     pub fn new(word: impl Into<String>) -> Self {
         Self { word: Into::into(word) }
+    }
+}
+impl rt::Validate for EntityMatchBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.length(path, "word", Some(&self.word), Some(1), Some(100));
     }
 }
 /// Body of `entity.search` (every field optional).
@@ -1655,26 +2410,33 @@ pub struct EntitySearchBody {
     pub creators: Option<Vec<String>>,
 }
 rt::json_object!(
-    EntitySearchBody { query = "query" optional[text(None, Some(100), "", [])],
-    classification_filter = "classification_filter" optional, sources = "sources"
-    optional, creators = "creators" optional, }
+    EntitySearchBody { query = "query" optional, classification_filter =
+    "classification_filter" optional, sources = "sources" optional, creators = "creators"
+    optional, }
 );
+impl rt::Validate for EntitySearchBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.length(path, "query", self.query.as_ref(), None, Some(100));
+    }
+}
 /// Body of `entity.highlight`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityHighlightBody {
     /// Sentence to scan for entries.
     ///
-    /// Constraints: at least 1 characters; at most 1000 characters.
+    /// Constraints: at least 1 character; at most 1000 characters.
     pub text: String,
 }
-rt::json_object!(
-    EntityHighlightBody { text = "text" required[text(Some(1), Some(1000), "", [])], }
-);
+rt::json_object!(EntityHighlightBody { text = "text" required, });
 impl EntityHighlightBody {
-    /// A `EntityHighlightBody` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
+    /// An `EntityHighlightBody` with its required fields; the optional ones start unset.
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: Into::into(text) }
+    }
+}
+impl rt::Validate for EntityHighlightBody {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.length(path, "text", Some(&self.text), Some(1), Some(1000));
     }
 }
 /// Multipart form of `file.upload`: an image (bmp, gif, png, jpeg, webp or icon), 3 KB to 10 MB.
@@ -1682,7 +2444,7 @@ impl EntityHighlightBody {
 pub struct FileUploadForm {
     /// File name of the image.
     ///
-    /// Constraints: at least 1 characters; at most 100 characters; extension one of bmp, gif, png, jpeg, jpg, webp, ico, icon.
+    /// Constraints: at least 1 character; at most 100 characters; extension one of bmp, gif, png, jpeg, jpg, webp, ico, icon.
     pub name: String,
     /// The image bytes (width and height 320–4096 px).
     ///
@@ -1691,7 +2453,6 @@ pub struct FileUploadForm {
 }
 impl FileUploadForm {
     /// A `FileUploadForm` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl Into<String>, file: impl Into<rt::FileSource>) -> Self {
         Self {
             name: Into::into(name),
@@ -1701,9 +2462,12 @@ impl FileUploadForm {
 }
 impl rt::Validate for FileUploadForm {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        rt::__check!(
-            out, path, "name", required, self.name, text(Some(1), Some(100), "", ["bmp",
-            "gif", "png", "jpeg", "jpg", "webp", "ico", "icon"])
+        out.length(path, "name", Some(&self.name), Some(1), Some(100));
+        out.extensions(
+            path,
+            "name",
+            Some(&self.name),
+            &["bmp", "gif", "png", "jpeg", "jpg", "webp", "ico", "icon"],
         );
         out.file_size(path, "file", Some(&self.file), Some(3072), Some(10485760));
     }
@@ -1729,6 +2493,7 @@ pub struct Repo {
     pub name: Option<String>,
 }
 rt::json_object!(Repo { id = "id" optional, name = "name" optional, });
+impl rt::Validate for Repo {}
 /// A page of classifications.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClassificationListData {
@@ -1743,18 +2508,23 @@ rt::json_object!(
     ClassificationListData { items = "items" optional, page_token = "page_token"
     optional, has_more = "has_more" optional, }
 );
+impl rt::Validate for ClassificationListData {}
 /// Result of a draft call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DraftData {
     /// The draft.
     pub draft: Draft,
 }
-rt::json_object!(DraftData { draft = "draft" required[nested], });
+rt::json_object!(DraftData { draft = "draft" required, });
 impl DraftData {
     /// A `DraftData` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(draft: impl Into<Draft>) -> Self {
         Self { draft: Into::into(draft) }
+    }
+}
+impl rt::Validate for DraftData {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.nested(path, "draft", &self.draft);
     }
 }
 /// Result of an entry call.
@@ -1763,12 +2533,16 @@ pub struct EntityData {
     /// The entry.
     pub entity: Entity,
 }
-rt::json_object!(EntityData { entity = "entity" required[nested], });
+rt::json_object!(EntityData { entity = "entity" required, });
 impl EntityData {
-    /// A `EntityData` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
+    /// An `EntityData` with its required fields; the optional ones start unset.
     pub fn new(entity: impl Into<Entity>) -> Self {
         Self { entity: Into::into(entity) }
+    }
+}
+impl rt::Validate for EntityData {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.nested(path, "entity", &self.entity);
     }
 }
 /// A page of entries.
@@ -1782,9 +2556,14 @@ pub struct EntityListData {
     pub has_more: Option<bool>,
 }
 rt::json_object!(
-    EntityListData { entities = "entities" optional[nested], page_token = "page_token"
-    optional, has_more = "has_more" optional, }
+    EntityListData { entities = "entities" optional, page_token = "page_token" optional,
+    has_more = "has_more" optional, }
 );
+impl rt::Validate for EntityListData {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.nested(path, "entities", &self.entities);
+    }
+}
 /// Result of `entity.match`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct EntityMatchData {
@@ -1792,6 +2571,7 @@ pub struct EntityMatchData {
     pub results: Option<Vec<MatchInfo>>,
 }
 rt::json_object!(EntityMatchData { results = "results" optional, });
+impl rt::Validate for EntityMatchData {}
 /// Result of `entity.highlight`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct EntityHighlightData {
@@ -1799,6 +2579,7 @@ pub struct EntityHighlightData {
     pub phrases: Option<Vec<Phrase>>,
 }
 rt::json_object!(EntityHighlightData { phrases = "phrases" optional, });
+impl rt::Validate for EntityHighlightData {}
 /// Result of `file.upload`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileUploadData {
@@ -1808,13 +2589,13 @@ pub struct FileUploadData {
 rt::json_object!(FileUploadData { file_token = "file_token" required, });
 impl FileUploadData {
     /// A `FileUploadData` with its required fields; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(file_token: impl Into<FileToken>) -> Self {
         Self {
             file_token: Into::into(file_token),
         }
     }
 }
+impl rt::Validate for FileUploadData {}
 /// Result of `repo.list` (all dictionaries at once, no paging).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RepoListData {
@@ -1822,6 +2603,7 @@ pub struct RepoListData {
     pub items: Option<Vec<Repo>>,
 }
 rt::json_object!(RepoListData { items = "items" optional, });
+impl rt::Validate for RepoListData {}
 impl rt::paging::Page for ClassificationListData {
     type Item = Classification;
     fn into_parts(self) -> (Vec<Classification>, Option<String>) {

@@ -10,7 +10,7 @@ use crate::credentials::UserAccessToken;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::multipart::FormPart;
-use crate::validate::Violations;
+use crate::validate::{Validate, Violations};
 
 /// Everything but RFC 3986 unreserved characters is escaped, so a value is always
 /// exactly one path segment: `/`, `?`, `#` and `%` can never change the request path.
@@ -64,7 +64,8 @@ impl Call {
     }
 
     /// Sets a path parameter; values that cannot be one segment (empty, `.`, `..`) are refused.
-    pub fn path(&mut self, name: &'static str, value: &str) -> &mut Self {
+    pub fn path(&mut self, name: &'static str, value: impl AsRef<str>) -> &mut Self {
+        let value = value.as_ref();
         self.violations.path_segment(name, value);
         self.path_params.push((name, value.to_owned()));
         self
@@ -116,12 +117,16 @@ impl Call {
         self
     }
 
-    /// Adds violations found by the generated validation of parameters and body.
-    pub fn violations(&mut self, found: Violations) -> &mut Self {
-        for v in found.iter() {
-            self.violations.push(v.field.clone(), v.rule.clone(), v.problem.clone());
-        }
+    /// Checks the constraints of the body (or of any value found at `path`).
+    pub fn validate(&mut self, path: &str, value: &impl Validate) -> &mut Self {
+        value.validate(path, &mut self.violations);
         self
+    }
+
+    /// Where the generated checks of parameters record what they find: the call fails
+    /// before anything is sent if one is broken.
+    pub fn violations(&mut self) -> &mut Violations {
+        &mut self.violations
     }
 
     /// Fails when a parameter or the body broke a constraint.

@@ -344,6 +344,11 @@ impl Client {
         self.run_as(&call, move |response| envelope::decode::<T>(endpoint, platform, response)).await
     }
 
+    /// Sends a call whose answer carries nothing useful (any `data` is ignored).
+    pub async fn send_empty(&self, call: Call) -> Result<(), Error> {
+        self.send_json::<crate::Empty>(call).await.map(|_| ())
+    }
+
     /// Sends a call whose answer is a file; the body is left unread, to be streamed.
     /// Failures before the body is handed over are retried like any call; a body cut short
     /// later is the caller's [`Error::Body`].

@@ -1,21 +1,20 @@
-//! JSON (de)serialization of generated objects, written once here (see [`json_object!`])
+//! JSON (de)serialization of generated objects, written once here (see [`json_object!`](crate::json_object))
 //! instead of derived per type.
 //!
 //! Why not `#[derive(Serialize, Deserialize)]`: serde_derive writes, per struct, a field
-//! enum with its own visitor and `Deserialize` impl, a sequence visitor and a map visitor.
-//! Type-checking and borrow-checking that code was most of the compile time of a generated
-//! crate (about 13 ms of `cargo check` per type). Lark bodies are JSON objects only, so the
-//! impls here handle exactly that: named fields, unknown fields ignored, an optional field
-//! absent or `null` is `None`, `None` is not sent, a missing required field is serde's
-//! usual `missing field` error.
+//! enum with its own visitor and `Deserialize` impl, a sequence visitor and a map visitor;
+//! `cargo check` of a generated crate takes about twice as long with them (BENCHMARKS.md,
+//! "Macros in generated code"). Lark bodies are JSON objects only, so the impls here handle
+//! exactly that: named fields, unknown fields ignored, an optional field absent or `null` is
+//! `None`, `None` is not sent, a missing required field is serde's usual `missing field` error.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
 
-/// An object key, borrowed from the input when it can be (no allocation per field).
-#[doc(hidden)]
+/// An object key as [`json_object!`](crate::json_object) reads it: borrowed from the input when it can be (no
+/// allocation per field).
 pub struct Key<'de>(Cow<'de, str>);
 
 impl Key<'_> {
@@ -47,37 +46,23 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// `Serialize`, `Deserialize` and [`Validate`](crate::Validate) for a generated object:
+/// `Serialize` and `Deserialize` for a generated object, one entry per field: the Rust
+/// field, its JSON name, `required` or `optional` (an `Option`, not sent when `None`).
 ///
 /// ```text
 /// json_object!(EntityBody {
-///     main_keys = "main_keys" required [items(Some(1), Some(1)), nested],
-///     description = "description" optional [text(None, Some(5000), "", [])],
-/// } at_least_one_of ["description" = description, "rich_text" = rich_text]);
+///     main_keys = "main_keys" required,
+///     description = "description" optional,
+/// });
 /// ```
-///
-/// Per field: the Rust field, its JSON name, `required` or `optional` (optional fields are
-/// `Option`s) and the field's documented constraints, if any (see `__check!`); then, if
-/// the spec says so, the fields of which at least one must be set. Validation is written
-/// here once instead of as an `impl Validate` per type: the generated crate stays a list of
-/// declarations, and the generator has far less code to format.
 #[macro_export]
 macro_rules! json_object {
-    ($name:ident {
-        $($field:ident = $wire:literal $kind:ident $([$($rule:ident $(($($arg:tt)*))?),*])?,)*
-    } $(at_least_one_of [$($one_wire:literal = $one:ident),*])?) => {
-        impl $crate::Validate for $name {
-            fn validate(&self, path: &str, out: &mut $crate::Violations) {
-                let _ = (path, &out);
-                $($($($crate::__check!(out, path, $wire, $kind, self.$field, $rule $(($($arg)*))?);)*)?)*
-                $(out.at_least_one_of(path, &[$(($one_wire, self.$one.is_some())),*]);)?
-            }
-        }
+    ($name:ident { $($field:ident = $wire:literal $kind:ident,)* }) => {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]
                 let mut map = $crate::serde::Serializer::serialize_map(s, ::std::option::Option::None)?;
-                $($crate::__json_field!(ser $kind map $wire self.$field);)*
+                $($crate::json_object!(@ser $kind map $wire self.$field);)*
                 $crate::serde::ser::SerializeMap::end(map)
             }
         }
@@ -94,45 +79,39 @@ macro_rules! json_object {
                         mut map: A,
                     ) -> ::std::result::Result<$name, A::Error> {
                         $(let mut $field = ::std::option::Option::None;)*
-                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::__private::Key<'de>>()? {
+                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::json::Key<'de>>()? {
                             match key.as_str() {
-                                $($wire => $field = $crate::__json_field!(de $kind map),)*
+                                $($wire => $field = $crate::json_object!(@de $kind map),)*
                                 _ => {
                                     map.next_value::<$crate::serde::de::IgnoredAny>()?;
                                 }
                             }
                         }
-                        ::std::result::Result::Ok($name { $($field: $crate::__json_field!(get $kind $field $wire A),)* })
+                        ::std::result::Result::Ok($name { $($field: $crate::json_object!(@get $kind $field $wire A),)* })
                     }
                 }
                 $crate::serde::Deserializer::deserialize_map(d, ObjectVisitor)
             }
         }
     };
-}
-
-/// One field's part of [`json_object!`], by kind.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __json_field {
-    (ser required $map:ident $wire:literal $value:expr) => {
+    (@ser required $map:ident $wire:literal $value:expr) => {
         $crate::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, &$value)?
     };
-    (ser optional $map:ident $wire:literal $value:expr) => {
+    (@ser optional $map:ident $wire:literal $value:expr) => {
         if let ::std::option::Option::Some(value) = &$value {
             $crate::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, value)?;
         }
     };
-    (de required $map:ident) => {
+    (@de required $map:ident) => {
         ::std::option::Option::Some($map.next_value()?)
     };
-    (de optional $map:ident) => {
+    (@de optional $map:ident) => {
         $map.next_value()?
     };
-    (get required $field:ident $wire:literal $A:ident) => {
+    (@get required $field:ident $wire:literal $A:ident) => {
         $field.ok_or_else(|| <$A::Error as $crate::serde::de::Error>::missing_field($wire))?
     };
-    (get optional $field:ident $wire:literal $A:ident) => {
+    (@get optional $field:ident $wire:literal $A:ident) => {
         $field
     };
 }

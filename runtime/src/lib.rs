@@ -15,13 +15,12 @@ mod endpoint;
 mod envelope;
 mod error;
 mod http;
-mod json;
+pub mod json;
 mod limit;
 mod macros;
 mod multipart;
 mod options;
 pub mod paging;
-mod request;
 mod retry;
 #[cfg(feature = "redis")]
 pub mod shared;
@@ -46,16 +45,11 @@ pub use retry::RetryPolicy;
 #[cfg(feature = "redis")]
 pub use shared::{RedisRateLimiter, RedisTokenCache};
 pub use token::{InMemoryTokenCache, TokenCache};
-pub use validate::{TextRules, Validate, Violations};
+pub use validate::{Validate, Violations};
 
-#[doc(hidden)]
+/// The serde the generated types derive `Serialize` and `Deserialize` with
+/// (`#[serde(crate = "rt::serde")]`), so a generated crate needs no serde dependency of its own.
 pub use serde;
-
-/// Support of the macros; not a public API.
-#[doc(hidden)]
-pub mod __private {
-    pub use crate::json::Key;
-}
 
 /// Tokens are handed to a [`TokenCache`] as secrets: `expose_secret()` to store them elsewhere.
 pub use secrecy::{ExposeSecret, SecretString};

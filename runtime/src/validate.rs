@@ -44,8 +44,11 @@ impl std::error::Error for Violations {}
 
 /// A value whose documented constraints can be checked.
 pub trait Validate {
-    /// Records every broken constraint of `self`, found at `path`, into `out`.
-    fn validate(&self, path: &str, out: &mut Violations);
+    /// Records every broken constraint of `self`, found at `path`, into `out`. The default
+    /// finds none: ids and enums have no constraints of their own.
+    fn validate(&self, path: &str, out: &mut Violations) {
+        let _ = (path, out);
+    }
 }
 
 impl<T: Validate> Validate for Option<T> {
@@ -62,19 +65,6 @@ impl<T: Validate> Validate for Vec<T> {
             v.validate(&format!("{path}[{i}]"), out);
         }
     }
-}
-
-/// Constraints on a string, as declared in the spec.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TextRules {
-    /// Minimum length in characters.
-    pub min_length: Option<usize>,
-    /// Maximum length in characters.
-    pub max_length: Option<usize>,
-    /// Characters the value must not contain.
-    pub forbidden_chars: &'static str,
-    /// Allowed file-name extensions (case-insensitive), if restricted.
-    pub extensions: &'static [&'static str],
 }
 
 /// Joins a field name to its parent path.
@@ -108,38 +98,60 @@ impl Violations {
         if self.0.is_empty() { Ok(()) } else { Err(self) }
     }
 
-    /// Checks a string against its rules.
-    pub fn text(&mut self, path: &str, field: &str, value: Option<&str>, rules: TextRules) {
+    /// Checks the length of a string, in characters (`None`: the field is unset).
+    pub fn length<T: AsRef<str> + ?Sized>(
+        &mut self,
+        path: &str,
+        field: &str,
+        value: Option<&T>,
+        min: Option<usize>,
+        max: Option<usize>,
+    ) {
         let Some(value) = value else { return };
-        let chars = value.chars().count();
-        if let Some(min) = rules.min_length.filter(|&min| chars < min) {
+        let chars = value.as_ref().chars().count();
+        if let Some(min) = min.filter(|&min| chars < min) {
             self.push(join(path, field), format!("min_length = {min}"), format!("has {chars} characters"));
         }
-        if let Some(max) = rules.max_length.filter(|&max| chars > max) {
+        if let Some(max) = max.filter(|&max| chars > max) {
             self.push(join(path, field), format!("max_length = {max}"), format!("has {chars} characters"));
         }
-        if let Some(c) = value.chars().find(|c| rules.forbidden_chars.contains(*c)) {
+    }
+
+    /// Checks that a string contains none of `forbidden`.
+    pub fn forbidden_chars<T: AsRef<str> + ?Sized>(
+        &mut self,
+        path: &str,
+        field: &str,
+        value: Option<&T>,
+        forbidden: &str,
+    ) {
+        let Some(c) = value.and_then(|v| v.as_ref().chars().find(|c| forbidden.contains(*c))) else { return };
+        self.push(join(path, field), format!("forbidden_chars = {forbidden:?}"), format!("contains {c:?}"));
+    }
+
+    /// Checks that a file name has one of the (lower-case) extensions, in any case.
+    pub fn extensions<T: AsRef<str> + ?Sized>(&mut self, path: &str, field: &str, value: Option<&T>, allowed: &[&str]) {
+        let Some(value) = value.map(AsRef::as_ref) else { return };
+        let ext = value.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        if !ext.as_deref().is_some_and(|e| allowed.contains(&e)) {
             self.push(
                 join(path, field),
-                format!("forbidden_chars = {:?}", rules.forbidden_chars),
-                format!("contains {c:?}"),
+                format!("extensions = {allowed:?}"),
+                format!("{value:?} has no allowed extension"),
             );
-        }
-        if !rules.extensions.is_empty() {
-            let ext = value.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-            if !ext.as_deref().is_some_and(|e| rules.extensions.contains(&e)) {
-                self.push(
-                    join(path, field),
-                    format!("extensions = {:?}", rules.extensions),
-                    format!("{value:?} has no allowed extension"),
-                );
-            }
         }
     }
 
     /// Checks the number of items of a list.
-    pub fn items(&mut self, path: &str, field: &str, len: Option<usize>, min: Option<usize>, max: Option<usize>) {
-        let Some(len) = len else { return };
+    pub fn items<T>(
+        &mut self,
+        path: &str,
+        field: &str,
+        value: Option<&Vec<T>>,
+        min: Option<usize>,
+        max: Option<usize>,
+    ) {
+        let Some(len) = value.map(Vec::len) else { return };
         if let Some(min) = min.filter(|&min| len < min) {
             self.push(join(path, field), format!("min_items = {min}"), format!("has {len} items"));
         }
@@ -149,14 +161,26 @@ impl Violations {
     }
 
     /// Checks a number against its bounds.
-    pub fn range(&mut self, path: &str, field: &str, value: Option<i64>, min: Option<i64>, max: Option<i64>) {
-        let Some(value) = value else { return };
+    pub fn range(
+        &mut self,
+        path: &str,
+        field: &str,
+        value: Option<impl Into<i64>>,
+        min: Option<i64>,
+        max: Option<i64>,
+    ) {
+        let Some(value) = value.map(Into::into) else { return };
         if let Some(min) = min.filter(|&min| value < min) {
             self.push(join(path, field), format!("min = {min}"), format!("is {value}"));
         }
         if let Some(max) = max.filter(|&max| value > max) {
             self.push(join(path, field), format!("max = {max}"), format!("is {value}"));
         }
+    }
+
+    /// Checks the constraints of a field whose type has constraints of its own.
+    pub fn nested(&mut self, path: &str, field: &str, value: &impl Validate) {
+        value.validate(&join(path, field), self);
     }
 
     /// Checks that at least one of the named fields is present.
@@ -207,42 +231,4 @@ impl Violations {
             self.push(field.to_owned(), "path segment", format!("{value:?} cannot be one path segment"));
         }
     }
-}
-
-/// One documented constraint of a field, checked into a [`Violations`]: what generated
-/// code writes, in a few tokens, for each rule of the spec (through [`json_object!`] and
-/// [`request!`]):
-///
-/// - `text(min_length, max_length, "forbidden chars", ["ext", …])`
-/// - `items(min_items, max_items)` and `range(min, max)`
-/// - `nested`: the field's type has constraints of its own
-///
-/// The value is read as a `required` field (`T`) or an `optional` one (`Option<T>`).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __check {
-    ($out:ident, $path:expr, $wire:literal, required, $v:expr, text($min:expr, $max:expr, $forbidden:literal, [$($ext:literal),*])) => {
-        $out.text($path, $wire, ::std::option::Option::Some($v.as_ref()), $crate::__check!(rules $min, $max, $forbidden, [$($ext),*]))
-    };
-    ($out:ident, $path:expr, $wire:literal, optional, $v:expr, text($min:expr, $max:expr, $forbidden:literal, [$($ext:literal),*])) => {
-        $out.text($path, $wire, $v.as_ref().map(|v| v.as_ref()), $crate::__check!(rules $min, $max, $forbidden, [$($ext),*]))
-    };
-    (rules $min:expr, $max:expr, $forbidden:literal, [$($ext:literal),*]) => {
-        $crate::TextRules { min_length: $min, max_length: $max, forbidden_chars: $forbidden, extensions: &[$($ext),*] }
-    };
-    ($out:ident, $path:expr, $wire:literal, required, $v:expr, items($min:expr, $max:expr)) => {
-        $out.items($path, $wire, ::std::option::Option::Some($v.len()), $min, $max)
-    };
-    ($out:ident, $path:expr, $wire:literal, optional, $v:expr, items($min:expr, $max:expr)) => {
-        $out.items($path, $wire, $v.as_ref().map(|v| v.len()), $min, $max)
-    };
-    ($out:ident, $path:expr, $wire:literal, required, $v:expr, range($min:expr, $max:expr)) => {
-        $out.range($path, $wire, ::std::option::Option::Some($v as i64), $min, $max)
-    };
-    ($out:ident, $path:expr, $wire:literal, optional, $v:expr, range($min:expr, $max:expr)) => {
-        $out.range($path, $wire, $v.map(|v| v as i64), $min, $max)
-    };
-    ($out:ident, $path:expr, $wire:literal, $kind:ident, $v:expr, nested) => {
-        $crate::Validate::validate(&$v, &$crate::validate::join($path, $wire), $out)
-    };
 }

@@ -70,7 +70,13 @@ pub(crate) fn endpoint(e: &Endpoint, service: &str) -> String {
     } else {
         out += "- **Errors:**\n";
         for err in &e.errors {
-            out += &format!("  - `{}` ({}, HTTP {}): {}. {}\n", err.code, err.name, err.http, err.message, err.hint);
+            out += &format!(
+                "  - `{}` ({}, HTTP {}): {}\n",
+                err.code,
+                err.name,
+                err.http,
+                sentences(&err.message, &err.hint)
+            );
         }
     }
     out += &format!("\n[Official documentation]({})", e.doc);
@@ -82,18 +88,13 @@ pub(crate) fn field(f: &Field) -> String {
     let mut out = f.description.clone().unwrap_or_else(|| format!("`{}`.", f.name));
     let r = &f.rules;
     let mut notes = Vec::new();
-    if let Some(v) = r.min_length {
-        notes.push(format!("at least {v} characters"));
-    }
-    if let Some(v) = r.max_length {
-        notes.push(format!("at most {v} characters"));
-    }
-    if let Some(v) = r.min_items {
-        notes.push(format!("at least {v} items"));
-    }
-    if let Some(v) = r.max_items {
-        notes.push(format!("at most {v} items"));
-    }
+    let counts = [
+        ("at least", r.min_length, "character"),
+        ("at most", r.max_length, "character"),
+        ("at least", r.min_items, "item"),
+        ("at most", r.max_items, "item"),
+    ];
+    notes.extend(counts.iter().filter_map(|(bound, v, unit)| v.map(|v| count(bound, v, unit))));
     if let Some(v) = r.min {
         notes.push(format!("≥ {v}"));
     }
@@ -106,12 +107,8 @@ pub(crate) fn field(f: &Field) -> String {
     if !r.extensions.is_empty() {
         notes.push(format!("extension one of {}", r.extensions.join(", ")));
     }
-    if let Some(v) = r.min_bytes {
-        notes.push(format!("at least {v} bytes"));
-    }
-    if let Some(v) = r.max_bytes {
-        notes.push(format!("at most {v} bytes"));
-    }
+    notes.extend(r.min_bytes.map(|v| count("at least", v, "byte")));
+    notes.extend(r.max_bytes.map(|v| count("at most", v, "byte")));
     if let Some(d) = &f.default {
         notes.push(format!("server default `{d}`"));
     }
@@ -122,4 +119,20 @@ pub(crate) fn field(f: &Field) -> String {
         out += &format!("\n\nConstraints: {}.", notes.join("; "));
     }
     out
+}
+
+/// `at least 1 character`, `at most 5 items`.
+fn count(bound: &str, n: u64, unit: &str) -> String {
+    format!("{bound} {n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A message and a hint as two sentences: a period after the message unless it ends one.
+pub(crate) fn sentences(message: &str, hint: &str) -> String {
+    let stop = if message.ends_with(['.', '!', '?', '。']) { "" } else { "." };
+    format!("{message}{stop} {hint}").trim_end().to_owned()
+}
+
+/// `a` or `an`, by the first letter of the word that follows.
+pub(crate) fn article(word: &str) -> &'static str {
+    if word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) { "An" } else { "A" }
 }

@@ -2,13 +2,13 @@
 //! descriptor. Behaviour stays in the runtime; this is only the typed surface.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use super::docs;
 use super::literal::str_lit;
 use super::moved::Moved;
 use super::names::{arg, const_ident, descriptor_ident, field_ident, field_ty, init, stem, ty, type_ident};
-use super::types::rules;
+use super::types::checks;
 use crate::ir::{AppType, Endpoint, ErrorEntry, Method, Response, Token};
 
 /// The method on the resource handle that starts a request.
@@ -65,9 +65,8 @@ fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
     out
 }
 
-/// The request builder: its fields and optional setters, then `rt::request!`, which writes
-/// `call`, `send`, `stream` and the user-token setter from the declared inputs (generic
-/// code belongs in the runtime; see runtime/src/request.rs).
+/// The request builder: its fields, its optional setters, `call` (the inputs written into a
+/// runtime `Call`, one statement each), `send` and, for paged endpoints, `stream`.
 pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     let name = format_ident!("{}Request", stem(e));
     let error = format_ident!("{}Error", stem(e));
@@ -80,43 +79,50 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     ));
     let fields = request_fields(e);
     let setters = setters(e);
-    let setters = (!setters.is_empty()).then(|| Moved::from(quote!(impl #name { #(#setters)* })));
-    let inputs = Moved::from(inputs(e));
-    let answer = match &e.response {
-        Response::Json(data) => {
-            let data = type_ident(data);
-            quote!(json(#data))
+    let inputs = inputs(e);
+    let call = if inputs.is_empty() {
+        quote!(rt::Call::new(&endpoints::#descriptor))
+    } else {
+        quote! {
+            let mut call = rt::Call::new(&endpoints::#descriptor);
+            #(#inputs)*
+            call
         }
-        Response::Empty => quote!(empty()),
-        Response::Binary => quote!(binary()),
     };
-    let body = format_ident!(
-        "{}",
-        match &e.request {
-            None => "none",
-            Some(b) => match (b.multipart, b.required) {
-                (true, true) => "multipart",
-                (true, false) => "multipart_opt",
-                (false, true) => "json",
-                (false, false) => "json_opt",
-            },
+    let (answer, send, what) = match &e.response {
+        Response::Json(data) => {
+            (type_ident(data).into_token_stream(), "send_json", "Sends the request and decodes the answer")
         }
-    );
-    let token = format_ident!(
-        "{}",
-        if accepts_both(e) {
-            "both"
-        } else if user_only(e) {
-            "user"
-        } else {
-            "app"
-        }
-    );
+        Response::Empty => (quote!(()), "send_empty", "Sends the request"),
+        Response::Binary => (
+            quote!(rt::Download),
+            "send_download",
+            "Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`)",
+        ),
+    };
+    let send = format_ident!("{send}");
+    let send_doc =
+        str_lit(&format!(" {what}. See the [official documentation of `{}.{}`]({}).", service, e.name, e.doc));
     let stream = e.pagination.as_ref().map(|p| {
         let item = ty(&p.item_ty);
-        quote!(, stream #item)
+        quote! {
+            /// Every item of every page, fetched one page at a time as the stream is polled.
+            /// Starts at the `page_token` set on the request (to resume), else at the first page.
+            /// Ends when the server sends no `page_token`; fails if it repeats one.
+            #[inline]
+            pub fn stream(self) -> impl rt::Stream<Item = Result<#item, #error>> {
+                rt::paging::items(&endpoints::#descriptor, self, |mut request: Self, token: Option<String>| {
+                    // `None` asks for the request's own first page.
+                    if token.is_some() {
+                        request.page_token = token;
+                    }
+                    request.send()
+                })
+            }
+        }
     });
-    let _ = service;
+    // `call`, `send` and `stream` are `#[inline]`: their machine code is then generated in
+    // the crate that calls them, for the endpoints it calls, not for every endpoint here.
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -125,10 +131,21 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
             client: rt::Client,
             #(#fields)*
         }
-        #setters
-        rt::request!(#name for endpoints::#descriptor => #answer or #error, body #body, token #token #stream {
-            #inputs
-        });
+        impl #name {
+            #(#setters)*
+            /// The prepared call, checked against the spec's constraints.
+            #[inline]
+            fn call(&self) -> rt::Call {
+                #call
+            }
+            #[doc = #send_doc]
+            #[inline]
+            pub async fn send(self) -> Result<#answer, #error> {
+                let call = self.call();
+                self.client.#send(call).await.map_err(#error::from)
+            }
+            #stream
+        }
     }
 }
 
@@ -181,23 +198,55 @@ fn setters(e: &Endpoint) -> Vec<Moved> {
             .into(),
         );
     }
+    if accepts_both(e) {
+        out.push(
+            quote! {
+                /// Sends the request as a user, with this user access token, instead of as the app.
+                pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+                    self.user_token = Some(Into::into(token));
+                    self
+                }
+            }
+            .into(),
+        );
+    }
     out
 }
 
-/// The path and query inputs of `rt::request!`, in request order, with their constraints.
-fn inputs(e: &Endpoint) -> TokenStream {
-    let inputs = e
-        .path_params
-        .iter()
-        .map(|p| (quote!(path), p))
-        .chain(e.query_params.iter().map(|q| if q.required { (quote!(query), q) } else { (quote!(query_opt), q) }));
-    let inputs = inputs.map(|(kind, f)| {
-        let id = field_ident(&f.name);
-        let wire = str_lit(&f.name);
-        let rules = rules(f, false);
-        quote!(#kind #id = #wire #rules,)
-    });
-    quote!(#(#inputs)*)
+/// The statements of `call`, in request order: path and query parameters with the checks
+/// of their constraints, the body (checked), the user token.
+fn inputs(e: &Endpoint) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for (f, path) in e.path_params.iter().map(|p| (p, true)).chain(e.query_params.iter().map(|q| (q, false))) {
+        let (id, wire) = (field_ident(&f.name), str_lit(&f.name));
+        out.push(if path {
+            quote!(call.path(#wire, &self.#id);)
+        } else if f.required {
+            quote!(call.query(#wire, &self.#id);)
+        } else {
+            quote!(call.query_opt(#wire, self.#id.as_ref());)
+        });
+        out.extend(checks(f, false, &quote!(call.violations()), &quote!(""), &quote!(self.#id)));
+    }
+    if let Some(b) = &e.request {
+        out.push(quote!(call.validate("body", &self.body);));
+        out.push(match (b.multipart, b.required) {
+            (false, true) => quote!(call.json(&self.body);),
+            (false, false) => quote!(call.json_or_empty(self.body.as_ref());),
+            (true, true) => quote!(call.multipart(rt::Form::parts(&self.body));),
+            (true, false) => quote! {
+                if let Some(body) = &self.body {
+                    call.multipart(rt::Form::parts(body));
+                }
+            },
+        });
+    }
+    if accepts_both(e) {
+        out.push(quote!(call.user_token(self.user_token.clone());));
+    } else if user_only(e) {
+        out.push(quote!(call.user_token(Some(self.user_access_token.clone()));));
+    }
+    out
 }
 
 /// The error enum of an endpoint: one variant per declared code and a catch-all (declared
@@ -205,12 +254,12 @@ fn inputs(e: &Endpoint) -> TokenStream {
 pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
     let name = format_ident!("{}Error", stem(e));
     let doc = str_lit(&format!(
-        " Errors of `{}`. Dereferences to [`larkgen_runtime::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.",
+        " Errors of `{}`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`.",
         e.name
     ));
     let variants = e.errors.iter().map(|err| {
         let id = type_ident(&err.name);
-        let d = str_lit(&format!(" `{}` (HTTP {}): {}. {}", err.code, err.http, err.message, err.hint));
+        let d = str_lit(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, &err.hint)));
         let code = Literal::i64_unsuffixed(err.code);
         quote!(#[doc = #d] #id = #code,)
     });
@@ -302,7 +351,7 @@ fn opt_u32(v: Option<u32>) -> TokenStream {
 /// An `ErrorSpec` constant of an error table.
 pub(crate) fn error_const(err: &ErrorEntry) -> TokenStream {
     let id = const_ident(&err.name);
-    let doc = str_lit(&format!(" `{}` (HTTP {}): {}.", err.code, err.http, err.message));
+    let doc = str_lit(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, "")));
     let code = Literal::i64_unsuffixed(err.code);
     let http = Literal::u16_unsuffixed(err.http);
     let (name, message, hint, retryable) =

@@ -1,48 +1,145 @@
-//! Named types: id newtypes and open enums (through the runtime's macros), objects with
-//! serde derives, their constructors, client-side validation and pagination impls.
+//! Named types: id newtypes, open enums and objects (serde derives), their constructors,
+//! client-side validation (`impl Validate`, one statement per checked constraint) and
+//! pagination impls.
 
 use std::collections::HashMap;
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
 
 use super::docs;
 use super::literal::str_lit;
 use super::moved::Moved;
 use super::names::{arg, field_ident, field_ty, init, ty, type_ident};
-use crate::ir::{Endpoint, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
+use crate::ir::{Endpoint, EnumValue, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
 
 pub(crate) fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> TokenStream {
     let name = type_ident(&t.name);
-    // Structs write their own (with the derives); the others through a runtime macro.
-    let doc = || docs::attrs(t.description.as_deref().unwrap_or(&t.name));
+    let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
     match &t.kind {
-        TypeKind::Newtype => {
-            let doc = doc();
-            quote!(rt::string_newtype! { #doc pub struct #name; })
-        }
+        TypeKind::Newtype => quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+            #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+            #[serde(crate = "rt::serde", transparent)]
+            pub struct #name(String);
+            impl #name {
+                /// Wraps a raw value.
+                pub fn new(value: impl Into<String>) -> Self {
+                    Self(value.into())
+                }
+                /// The raw value.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+                /// The raw value, owned.
+                pub fn into_inner(self) -> String {
+                    self.0
+                }
+            }
+            impl From<String> for #name {
+                fn from(value: String) -> Self {
+                    Self(value)
+                }
+            }
+            impl From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    Self(value.to_owned())
+                }
+            }
+            impl From<&#name> for #name {
+                fn from(value: &#name) -> Self {
+                    value.clone()
+                }
+            }
+            impl AsRef<str> for #name {
+                fn as_ref(&self) -> &str {
+                    &self.0
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(&self.0)
+                }
+            }
+            impl rt::Validate for #name {}
+        },
         TypeKind::StringEnum(values) => {
-            let doc = doc();
-            let variants = values.iter().map(|v| {
-                let id = type_ident(&v.variant);
-                let d = docs::attrs(v.description.as_deref().unwrap_or(&v.wire));
-                let wire = str_lit(&v.wire);
-                quote!(#d #id = #wire,)
-            });
-            quote!(rt::string_enum! { #doc pub enum #name { #(#variants)* } })
+            let e = open_enum(&name, doc, values, values.iter().map(|v| str_lit(&v.wire)).collect(), false);
+            quote! {
+                #e
+                impl AsRef<str> for #name {
+                    fn as_ref(&self) -> &str {
+                        self.as_str()
+                    }
+                }
+            }
         }
         TypeKind::IntEnum(values) => {
-            let doc = doc();
-            let variants = values.iter().map(|v| {
-                let id = type_ident(&v.variant);
-                let d = docs::attrs(v.description.as_deref().unwrap_or(&v.wire));
-                let wire: i64 = v.wire.parse().expect("validated integer");
-                let wire = Literal::i64_unsuffixed(wire);
-                quote!(#d #id = #wire,)
-            });
-            quote!(rt::int_enum! { #doc pub enum #name { #(#variants)* } })
+            let wire = values.iter().map(|v| Literal::i64_unsuffixed(v.wire.parse().expect("validated integer")));
+            open_enum(&name, doc, values, wire.collect(), true)
         }
         TypeKind::Struct(s) => expand_struct(t, s, validated),
+    }
+}
+
+/// An open enum, of strings or of integers: unknown values from the server decode into
+/// `Unknown`, not an error. Its wire value is `as_str()` or `value()`.
+fn open_enum(name: &Ident, doc: Moved, values: &[EnumValue], wire: Vec<Literal>, int: bool) -> TokenStream {
+    let ids: Vec<Ident> = values.iter().map(|v| type_ident(&v.variant)).collect();
+    let docs = values.iter().map(|v| docs::attrs(v.description.as_deref().unwrap_or(&v.wire)));
+    let (copy, raw, arg, unknown) = if int {
+        (quote!(Copy,), quote!(i64), quote!(i64), quote!(other))
+    } else {
+        (quote!(), quote!(String), quote!(&str), quote!(other.to_owned()))
+    };
+    let (getter, get, serialize, from_raw) = if int {
+        (quote!(pub fn value(self) -> i64), quote!(value), quote!(serialize_i64), quote!(Self::from_wire))
+    } else {
+        (quote!(pub fn as_str(&self) -> &str), quote!(as_str), quote!(serialize_str), quote!(|v| Self::from_wire(&v)))
+    };
+    quote! {
+        #doc
+        #[derive(Clone, #copy Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#docs #ids,)*
+            /// A value this client does not know yet, kept as sent.
+            Unknown(#raw),
+        }
+        impl #name {
+            /// The value on the wire.
+            #getter {
+                match self {
+                    #(Self::#ids => #wire,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+            /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+            /// `From`: a bare value must not pass where the enum is expected.
+            pub fn from_wire(value: #arg) -> Self {
+                match value {
+                    #(#wire => Self::#ids,)*
+                    other => Self::Unknown(#unknown),
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.#get(), f)
+            }
+        }
+        impl rt::serde::Serialize for #name {
+            fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.#serialize(self.#get())
+            }
+        }
+        impl<'de> rt::serde::Deserialize<'de> for #name {
+            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <#raw as rt::serde::Deserialize>::deserialize(d).map(#from_raw)
+            }
+        }
+        impl rt::Validate for #name {}
     }
 }
 
@@ -55,43 +152,34 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
         let d = docs::attrs(&docs::field(f));
         Moved::from(quote!(#d pub #id: #fty,))
     });
-    let all_optional = s.fields.iter().all(|f| !f.required);
     let derives = if s.multipart {
         quote!(#[derive(Clone, Debug)])
-    } else if all_optional {
+    } else if s.fields.iter().all(|f| !f.required) {
         quote!(#[derive(Clone, Debug, PartialEq, Default)])
     } else {
         quote!(#[derive(Clone, Debug, PartialEq)])
     };
-    // JSON through the runtime's `json_object!`, not serde_derive: see runtime/src/json.rs.
-    // JSON and validation through the runtime's `json_object!`, not serde_derive and not an
-    // `impl Validate` per type: see runtime/src/json.rs.
+    // `json_object!`, not serde_derive: `cargo check` of a generated crate takes half as long
+    // (BENCHMARKS.md, "Macros in generated code").
     let json = (!s.multipart).then(|| {
         let entries = s.fields.iter().map(|f| {
-            let id = field_ident(&f.name);
-            let wire = str_lit(&f.name);
+            let (id, wire) = (field_ident(&f.name), str_lit(&f.name));
             let kind = if f.required { quote!(required) } else { quote!(optional) };
-            let rules = rules(f, nests(f, validated));
-            quote!(#id = #wire #kind #rules,)
+            quote!(#id = #wire #kind,)
         });
-        let one_of = (!s.at_least_one_of.is_empty()).then(|| {
-            let pairs = s.at_least_one_of.iter().map(|n| {
-                let (id, n) = (field_ident(n), str_lit(n));
-                quote!(#n = #id)
-            });
-            quote!(at_least_one_of [#(#pairs),*])
-        });
-        Moved::from(quote!(rt::json_object!(#name { #(#entries)* } #one_of);))
+        Moved::from(quote!(rt::json_object!(#name { #(#entries)* });))
     });
     let constructor = constructor(&t.name, s).map(Moved::from);
-    let multipart = s.multipart.then(|| Moved::from(multipart_impls(&name, s, validated)));
+    let validate = Moved::from(validate_impl(&name, s, validated));
+    let form = s.multipart.then(|| Moved::from(form_impl(&name, s)));
     quote! {
         #doc
         #derives
         pub struct #name { #(#fields)* }
         #json
         #constructor
-        #multipart
+        #validate
+        #form
     }
 }
 
@@ -116,11 +204,14 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
             quote!(#id: None)
         }
     });
-    let doc = format!(" A `{type_name}` with its required fields; the optional ones start unset.");
+    let doc =
+        format!(" {} `{type_name}` with its required fields; the optional ones start unset.", docs::article(type_name));
+    // Required fields are the arguments: clippy's limit is seven.
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     Some(quote! {
         impl #name {
             #[doc = #doc]
-            #[allow(clippy::too_many_arguments)]
+            #many
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* }
             }
@@ -166,22 +257,9 @@ pub(crate) fn needs_validation(service: &Service) -> HashMap<String, bool> {
     }
 }
 
-fn opt_usize(v: Option<u64>) -> TokenStream {
-    match v {
-        Some(v) => {
-            let v = Literal::usize_unsuffixed(v as usize);
-            quote!(Some(#v))
-        }
-        None => quote!(None),
-    }
-}
-
-fn opt_i64(v: Option<i64>) -> TokenStream {
-    match v {
-        Some(v) => {
-            let v = Literal::i64_unsuffixed(v);
-            quote!(Some(#v))
-        }
+fn opt<T: Copy>(v: Option<T>, lit: fn(T) -> Literal) -> TokenStream {
+    match v.map(lit) {
+        Some(v) => quote!(Some(#v)),
         None => quote!(None),
     }
 }
@@ -197,58 +275,64 @@ fn nests(f: &Field, validated: &HashMap<String, bool>) -> bool {
     matches!(leaf(&f.ty), Ty::Named(n) if validated.get(n).copied().unwrap_or(false))
 }
 
-/// A field's constraints in the runtime's rule syntax (`__check!`), e.g.
-/// `[text(Some(1), Some(100), "", []), nested]`; nothing when it has none.
-pub(crate) fn rules(f: &Field, nested: bool) -> Option<TokenStream> {
-    let rules = rule_list(f, nested);
-    (!rules.is_empty()).then(|| quote!([#(#rules),*]))
-}
-
-fn rule_list(f: &Field, nested: bool) -> Vec<TokenStream> {
-    let r = &f.rules;
-    let mut rules = Vec::new();
-    if r.has_text() {
-        let (min, max) = (opt_usize(r.min_length), opt_usize(r.max_length));
-        let forbidden = str_lit(&r.forbidden_chars);
-        let exts = r.extensions.iter().map(|x| str_lit(x));
-        rules.push(quote!(text(#min, #max, #forbidden, [#(#exts),*])));
+/// One statement per documented constraint of a field (`value`, read as a required or an
+/// optional field), checked into `out` at `path`, e.g.
+/// `out.length(path, "key", Some(&self.key), Some(1), None);`.
+pub(crate) fn checks(
+    f: &Field,
+    nested: bool,
+    out: &TokenStream,
+    path: &TokenStream,
+    value: &TokenStream,
+) -> Vec<TokenStream> {
+    let (r, wire) = (&f.rules, str_lit(&f.name));
+    let (by_ref, copied) = if f.required {
+        (quote!(Some(&#value)), quote!(Some(#value)))
+    } else {
+        (quote!(#value.as_ref()), quote!(#value))
+    };
+    let mut found = Vec::new();
+    // File sizes are checked here, before any request (the token fetch included), and again
+    // when the file is read for sending.
+    let sizes = [
+        ("length", r.min_length, r.max_length),
+        ("items", r.min_items, r.max_items),
+        ("file_size", r.min_bytes, r.max_bytes),
+    ];
+    for (check, min, max) in sizes.into_iter().filter(|(_, min, max)| min.is_some() || max.is_some()) {
+        let (check, min, max) =
+            (format_ident!("{check}"), opt(min, Literal::u64_unsuffixed), opt(max, Literal::u64_unsuffixed));
+        found.push(quote!(#out.#check(#path, #wire, #by_ref, #min, #max);));
     }
-    if r.min_items.is_some() || r.max_items.is_some() {
-        let (min, max) = (opt_usize(r.min_items), opt_usize(r.max_items));
-        rules.push(quote!(items(#min, #max)));
+    if !r.forbidden_chars.is_empty() {
+        let chars = str_lit(&r.forbidden_chars);
+        found.push(quote!(#out.forbidden_chars(#path, #wire, #by_ref, #chars);));
+    }
+    if !r.extensions.is_empty() {
+        let exts = r.extensions.iter().map(|x| str_lit(x));
+        found.push(quote!(#out.extensions(#path, #wire, #by_ref, &[#(#exts),*]);));
     }
     if r.min.is_some() || r.max.is_some() {
-        let (min, max) = (opt_i64(r.min), opt_i64(r.max));
-        rules.push(quote!(range(#min, #max)));
+        let (min, max) = (opt(r.min, Literal::i64_unsuffixed), opt(r.max, Literal::i64_unsuffixed));
+        found.push(quote!(#out.range(#path, #wire, #copied, #min, #max);));
     }
     if nested {
-        rules.push(quote!(nested));
+        found.push(quote!(#out.nested(#path, #wire, &#value);));
     }
-    rules
+    found
 }
 
-/// `Validate` and `Form` of a multipart body (not a JSON object, so not `json_object!`):
-/// the same rules as JSON fields, plus the size of each file.
-fn multipart_impls(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<String, bool>) -> TokenStream {
-    let mut body = Vec::new();
-    for f in &s.fields {
-        let id = field_ident(&f.name);
-        let wire = &f.name;
-        if f.ty == Ty::Binary {
-            // Checked here, before any request (the token fetch included), and again when
-            // the file is read for sending.
-            let file = if f.required { quote!(Some(&self.#id)) } else { quote!(self.#id.as_ref()) };
-            let (min, max) = (opt_u64(f.rules.min_bytes), opt_u64(f.rules.max_bytes));
-            if f.rules.min_bytes.is_some() || f.rules.max_bytes.is_some() {
-                body.push(quote!(out.file_size(path, #wire, #file, #min, #max);));
-            }
-            continue;
-        }
-        let kind = if f.required { quote!(required) } else { quote!(optional) };
-        for rule in rule_list(f, nests(f, validated)) {
-            body.push(quote!(rt::__check!(out, path, #wire, #kind, self.#id, #rule);));
-        }
-    }
+/// `impl Validate`: every constraint of every field, then the spec's `at_least_one_of`.
+fn validate_impl(name: &Ident, s: &Struct, validated: &HashMap<String, bool>) -> TokenStream {
+    let (out, path) = (quote!(out), quote!(path));
+    let mut body: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .flat_map(|f| {
+            let id = field_ident(&f.name);
+            checks(f, nests(f, validated), &out, &path, &quote!(self.#id))
+        })
+        .collect();
     if !s.at_least_one_of.is_empty() {
         let pairs = s.at_least_one_of.iter().map(|n| {
             let id = field_ident(n);
@@ -256,25 +340,26 @@ fn multipart_impls(name: &proc_macro2::Ident, s: &Struct, validated: &HashMap<St
         });
         body.push(quote!(out.at_least_one_of(path, &[#(#pairs),*]);));
     }
-    let (path, out) = if body.is_empty() { (quote!(_path), quote!(_out)) } else { (quote!(path), quote!(out)) };
-    let form = form_impl(name, s);
+    if body.is_empty() {
+        return quote!(impl rt::Validate for #name {});
+    }
     quote! {
         impl rt::Validate for #name {
-            fn validate(&self, #path: &str, #out: &mut rt::Violations) {
+            fn validate(&self, path: &str, out: &mut rt::Violations) {
                 #(#body)*
             }
         }
-        #form
     }
 }
 
-fn form_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn form_impl(name: &Ident, s: &Struct) -> TokenStream {
     let parts = s.fields.iter().map(|f| {
         let id = field_ident(&f.name);
         let json = &f.name;
         let part = |v: TokenStream| match &f.ty {
             Ty::Binary => {
-                let (min, max) = (opt_u64(f.rules.min_bytes), opt_u64(f.rules.max_bytes));
+                let (min, max) =
+                    (opt(f.rules.min_bytes, Literal::u64_unsuffixed), opt(f.rules.max_bytes, Literal::u64_unsuffixed));
                 quote!(rt::FormPart::file(#json, #v.clone(), #min, #max))
             }
             _ => quote!(rt::FormPart::text(#json, #v.to_string())),
@@ -296,16 +381,6 @@ fn form_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                 parts
             }
         }
-    }
-}
-
-fn opt_u64(v: Option<u64>) -> TokenStream {
-    match v {
-        Some(v) => {
-            let v = Literal::u64_unsuffixed(v);
-            quote!(Some(#v))
-        }
-        None => quote!(None),
     }
 }
 
