@@ -8,7 +8,7 @@
 //! Start with [`Client::new`], then call `client.<resource>().<action>(…)`: 13 endpoints.
 #[allow(unused_imports)]
 use ::std::{
-    boxed::Box, option::Option::{self, None, Some},
+    boxed::Box, option::Option, option::Option::None, option::Option::Some,
     result::Result, string::String, vec::Vec,
 };
 use ::larkgen_runtime as rt;
@@ -975,124 +975,581 @@ impl FileDownloadRequest {
         self.client.send_download(call).await.map_err(FileDownloadError::from)
     }
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `classification.list`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum ClassificationListError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+/// Errors of `classification.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ClassificationListError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `draft.create`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum DraftCreateError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+impl From<rt::Error> for ClassificationListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `draft.update`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum DraftUpdateError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, #[doc =
-    " `1540100` (HTTP 403): draft has been reviewed and cannot be edited. The draft was already approved or rejected; submit a new draft instead."]
-    DraftReviewed = 1540100, }
+impl ::std::ops::Deref for ClassificationListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `entity.create`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum EntityCreateError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+impl ::std::fmt::Display for ClassificationListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `entity.update`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum EntityUpdateError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+impl ::std::error::Error for ClassificationListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `entity.get`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum EntityGetError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+/// Errors of `draft.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DraftCreateError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `entity.list`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum EntityListError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+impl From<rt::Error> for DraftCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `entity.match`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum EntityMatchError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+impl ::std::ops::Deref for DraftCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `entity.search`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum EntitySearchError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+impl ::std::fmt::Display for DraftCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `entity.highlight`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum EntityHighlightError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+impl ::std::error::Error for DraftCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `entity.extract`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum EntityExtractError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+/// Errors of `draft.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DraftUpdateError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// `1540100` (HTTP 403): draft has been reviewed and cannot be edited. The draft was already approved or rejected; submit a new draft instead.
+    DraftReviewed(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `file.upload`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum FileUploadError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+impl From<rt::Error> for DraftUpdateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            rt::Error::Api(api) if api.code == 1540100 => Self::DraftReviewed(api),
+            other => Self::Unhandled(other),
+        }
+    }
 }
-rt::endpoint_error! {
-    #[doc =
-    " Errors of `file.download`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`."]
-    pub enum FileDownloadError { #[doc =
-    " `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given."]
-    InvalidParam = 1540001, #[doc =
-    " `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support."]
-    NetworkAnomaly = 1540002, }
+impl ::std::ops::Deref for DraftUpdateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::DraftReviewed(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for DraftUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for DraftUpdateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `entity.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EntityCreateError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for EntityCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for EntityCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for EntityCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for EntityCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `entity.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EntityUpdateError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for EntityUpdateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for EntityUpdateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for EntityUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for EntityUpdateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `entity.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EntityGetError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for EntityGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for EntityGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for EntityGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for EntityGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `entity.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EntityListError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for EntityListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for EntityListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for EntityListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for EntityListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `entity.match`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EntityMatchError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for EntityMatchError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for EntityMatchError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for EntityMatchError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for EntityMatchError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `entity.search`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EntitySearchError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for EntitySearchError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for EntitySearchError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for EntitySearchError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for EntitySearchError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `entity.highlight`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EntityHighlightError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for EntityHighlightError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for EntityHighlightError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for EntityHighlightError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for EntityHighlightError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `entity.extract`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EntityExtractError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for EntityExtractError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for EntityExtractError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for EntityExtractError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for EntityExtractError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.upload`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileUploadError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileUploadError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileUploadError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileUploadError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileUploadError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.download`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileDownloadError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileDownloadError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileDownloadError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileDownloadError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileDownloadError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
 }
 /// Id of a dictionary entry, of the form `enterprise_<digits>`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -2379,181 +2836,338 @@ pub mod errors {
 pub mod endpoints {
     #[allow(unused_imports)]
     use super::{None, Some, rt};
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `classification.list`: List the dictionary's classifications, a page at a time."]
-        pub static CLASSIFICATION_LIST = Get "/open-apis/baike/v1/classifications" {
-        service = "baike.v1", name = "classification.list", summary =
-        "List the dictionary's classifications, a page at a time.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/classification/list",
-        token_kinds = [Tenant, User], app_types = [SelfBuilt], scopes = ["baike:entity",
-        "baike:entity:exempt_review", "baike:entity:readonly"], field_scopes = [],
-        per_second = Some(50), per_minute = Some(1000), errors =
-        [super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY], request = None,
-        response = Json, idempotent = true, paginated = true, }
-    }
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `draft.create`: Submit a draft that creates or updates an entry after admin review."]
-        pub static DRAFT_CREATE = Post "/open-apis/baike/v1/drafts" { service =
-        "baike.v1", name = "draft.create", summary =
-        "Submit a draft that creates or updates an entry after admin review.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/draft/create", token_kinds
-        = [User, Tenant], app_types = [SelfBuilt], scopes = ["baike:entity",
-        "baike:entity:exempt_review"], field_scopes =
-        [("contact:user.employee_id:readonly", "user_id_type", "user_id")], per_second =
-        None, per_minute = Some(100), errors = [super::errors::INVALID_PARAM,
-        super::errors::NETWORK_ANOMALY], request = Json, response = Json, idempotent =
-        false, paginated = false, }
-    }
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `draft.update`: Edit a draft that has not been reviewed yet."]
-        pub static DRAFT_UPDATE = Put "/open-apis/baike/v1/drafts/{draft_id}" { service =
-        "baike.v1", name = "draft.update", summary =
-        "Edit a draft that has not been reviewed yet.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/draft/update", token_kinds
-        = [User, Tenant], app_types = [SelfBuilt], scopes = ["baike:entity",
-        "baike:entity:exempt_review"], field_scopes =
-        [("contact:user.employee_id:readonly", "user_id_type", "user_id")], per_second =
-        None, per_minute = Some(100), errors = [super::errors::INVALID_PARAM,
-        super::errors::NETWORK_ANOMALY, super::errors::DRAFT_REVIEWED], request = Json,
-        response = Json, idempotent = true, paginated = false, }
-    }
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `entity.create`: Create an entry directly, skipping admin review."]
-        pub static ENTITY_CREATE = Post "/open-apis/baike/v1/entities" { service =
-        "baike.v1", name = "entity.create", summary =
-        "Create an entry directly, skipping admin review.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/entity/create", token_kinds
-        = [Tenant, User], app_types = [SelfBuilt], scopes =
-        ["baike:entity:exempt_review"], field_scopes =
-        [("contact:user.employee_id:readonly", "user_id_type", "user_id")], per_second =
-        None, per_minute = Some(100), errors = [super::errors::INVALID_PARAM,
-        super::errors::NETWORK_ANOMALY], request = Json, response = Json, idempotent =
-        false, paginated = false, }
-    }
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review."]
-        pub static ENTITY_UPDATE = Put "/open-apis/baike/v1/entities/{entity_id}" {
-        service = "baike.v1", name = "entity.update", summary =
-        "Overwrite an entry directly, skipping admin review.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/entity/update", token_kinds
-        = [Tenant, User], app_types = [SelfBuilt], scopes =
-        ["baike:entity:exempt_review"], field_scopes =
-        [("contact:user.employee_id:readonly", "user_id_type", "user_id")], per_second =
-        None, per_minute = Some(100), errors = [super::errors::INVALID_PARAM,
-        super::errors::NETWORK_ANOMALY], request = Json, response = Json, idempotent =
-        true, paginated = false, }
-    }
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `entity.get`: Get one entry by id, or by provider and outer_id."]
-        pub static ENTITY_GET = Get "/open-apis/baike/v1/entities/{entity_id}" { service
-        = "baike.v1", name = "entity.get", summary =
-        "Get one entry by id, or by provider and outer_id.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/entity/get", token_kinds =
-        [User, Tenant], app_types = [SelfBuilt], scopes = ["baike:entity",
-        "baike:entity:exempt_review", "baike:entity:readonly"], field_scopes =
-        [("contact:user.employee_id:readonly", "user_id_type", "user_id")], per_second =
-        Some(50), per_minute = Some(1000), errors = [super::errors::INVALID_PARAM,
-        super::errors::NETWORK_ANOMALY], request = None, response = Json, idempotent =
-        true, paginated = false, }
-    }
-    rt::endpoint! {
-        #[doc = " Descriptor of `entity.list`: Page through all entries of the tenant."]
-        pub static ENTITY_LIST = Get "/open-apis/baike/v1/entities" { service =
-        "baike.v1", name = "entity.list", summary =
-        "Page through all entries of the tenant.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/entity/list", token_kinds =
-        [Tenant, User], app_types = [SelfBuilt], scopes = ["baike:entity",
-        "baike:entity:exempt_review", "baike:entity:readonly"], field_scopes =
-        [("contact:user.employee_id:readonly", "user_id_type", "user_id")], per_second =
-        Some(50), per_minute = Some(1000), errors = [super::errors::INVALID_PARAM,
-        super::errors::NETWORK_ANOMALY], request = None, response = Json, idempotent =
-        true, paginated = true, }
-    }
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `entity.match`: Match a word exactly against entry names and aliases."]
-        pub static ENTITY_MATCH = Post "/open-apis/baike/v1/entities/match" { service =
-        "baike.v1", name = "entity.match", summary =
-        "Match a word exactly against entry names and aliases.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/entity/match", token_kinds
-        = [User, Tenant], app_types = [SelfBuilt], scopes = ["baike:entity",
-        "baike:entity:exempt_review", "baike:entity:readonly"], field_scopes = [],
-        per_second = Some(50), per_minute = Some(1000), errors =
-        [super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY], request = Json,
-        response = Json, idempotent = true, paginated = false, }
-    }
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `entity.search`: Fuzzy-search entries by name, alias and definition, with filters."]
-        pub static ENTITY_SEARCH = Post "/open-apis/baike/v1/entities/search" { service =
-        "baike.v1", name = "entity.search", summary =
-        "Fuzzy-search entries by name, alias and definition, with filters.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/entity/search", token_kinds
-        = [Tenant, User], app_types = [SelfBuilt], scopes = ["baike:entity",
-        "baike:entity:exempt_review", "baike:entity:readonly"], field_scopes =
-        [("contact:user.employee_id:readonly", "user_id_type", "user_id")], per_second =
-        Some(50), per_minute = Some(1000), errors = [super::errors::INVALID_PARAM,
-        super::errors::NETWORK_ANOMALY], request = Json, response = Json, idempotent =
-        true, paginated = true, }
-    }
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions."]
-        pub static ENTITY_HIGHLIGHT = Post "/open-apis/baike/v1/entities/highlight" {
-        service = "baike.v1", name = "entity.highlight", summary =
-        "Find the entries mentioned in a sentence, with their positions.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/entity/highlight",
-        token_kinds = [User, Tenant], app_types = [SelfBuilt], scopes = ["baike:entity",
-        "baike:entity:exempt_review", "baike:entity:readonly"], field_scopes = [],
-        per_second = Some(50), per_minute = Some(1000), errors =
-        [super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY], request = Json,
-        response = Json, idempotent = true, paginated = false, }
-    }
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `entity.extract`: Suggest words of a text that could become entries, with alias suggestions."]
-        pub static ENTITY_EXTRACT = Post "/open-apis/baike/v1/entities/extract" { service
-        = "baike.v1", name = "entity.extract", summary =
-        "Suggest words of a text that could become entries, with alias suggestions.",
-        doc_url = "https://open.feishu.cn/document/server-docs/baike-v1/entity/extract",
-        token_kinds = [Tenant, User], app_types = [SelfBuilt], scopes = ["baike:entity",
-        "baike:entity:exempt_review", "baike:entity:readonly"], field_scopes = [],
-        per_second = None, per_minute = Some(100), errors =
-        [super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY], request = Json,
-        response = Json, idempotent = true, paginated = false, }
-    }
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `file.upload`: Upload an image for an entry and get its file token."]
-        pub static FILE_UPLOAD = Post "/open-apis/baike/v1/files/upload" { service =
-        "baike.v1", name = "file.upload", summary =
-        "Upload an image for an entry and get its file token.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/file/upload", token_kinds =
-        [Tenant, User], app_types = [SelfBuilt], scopes = ["baike:entity",
-        "baike:entity:exempt_review"], field_scopes = [], per_second = Some(50),
-        per_minute = Some(1000), errors = [super::errors::INVALID_PARAM,
-        super::errors::NETWORK_ANOMALY], request = Multipart, response = Json, idempotent
-        = false, paginated = false, }
-    }
-    rt::endpoint! {
-        #[doc =
-        " Descriptor of `file.download`: Download the original image of a file token."]
-        pub static FILE_DOWNLOAD = Get "/open-apis/baike/v1/files/{file_token}/download"
-        { service = "baike.v1", name = "file.download", summary =
-        "Download the original image of a file token.", doc_url =
-        "https://open.feishu.cn/document/server-docs/baike-v1/file/download", token_kinds
-        = [Tenant, User], app_types = [SelfBuilt], scopes = ["baike:entity",
-        "baike:entity:exempt_review", "baike:entity:readonly"], field_scopes = [],
-        per_second = Some(50), per_minute = Some(1000), errors =
-        [super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY], request = None,
-        response = Binary, idempotent = true, paginated = false, }
-    }
+    /// Descriptor of `classification.list`: List the dictionary's classifications, a page at a time.
+    pub static CLASSIFICATION_LIST: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "classification.list",
+        summary: "List the dictionary's classifications, a page at a time.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/classification/list",
+        method: rt::Method::Get,
+        path: "/open-apis/baike/v1/classifications",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+    };
+    /// Descriptor of `draft.create`: Submit a draft that creates or updates an entry after admin review.
+    pub static DRAFT_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "draft.create",
+        summary: "Submit a draft that creates or updates an entry after admin review.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/draft/create",
+        method: rt::Method::Post,
+        path: "/open-apis/baike/v1/drafts",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+    };
+    /// Descriptor of `draft.update`: Edit a draft that has not been reviewed yet.
+    pub static DRAFT_UPDATE: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "draft.update",
+        summary: "Edit a draft that has not been reviewed yet.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/draft/update",
+        method: rt::Method::Put,
+        path: "/open-apis/baike/v1/drafts/{draft_id}",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::INVALID_PARAM,
+            super::errors::NETWORK_ANOMALY,
+            super::errors::DRAFT_REVIEWED,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+    };
+    /// Descriptor of `entity.create`: Create an entry directly, skipping admin review.
+    pub static ENTITY_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "entity.create",
+        summary: "Create an entry directly, skipping admin review.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/create",
+        method: rt::Method::Post,
+        path: "/open-apis/baike/v1/entities",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity:exempt_review"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+    };
+    /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review.
+    pub static ENTITY_UPDATE: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "entity.update",
+        summary: "Overwrite an entry directly, skipping admin review.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/update",
+        method: rt::Method::Put,
+        path: "/open-apis/baike/v1/entities/{entity_id}",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity:exempt_review"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+    };
+    /// Descriptor of `entity.get`: Get one entry by id, or by provider and outer_id.
+    pub static ENTITY_GET: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "entity.get",
+        summary: "Get one entry by id, or by provider and outer_id.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/get",
+        method: rt::Method::Get,
+        path: "/open-apis/baike/v1/entities/{entity_id}",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+    };
+    /// Descriptor of `entity.list`: Page through all entries of the tenant.
+    pub static ENTITY_LIST: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "entity.list",
+        summary: "Page through all entries of the tenant.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/list",
+        method: rt::Method::Get,
+        path: "/open-apis/baike/v1/entities",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+    };
+    /// Descriptor of `entity.match`: Match a word exactly against entry names and aliases.
+    pub static ENTITY_MATCH: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "entity.match",
+        summary: "Match a word exactly against entry names and aliases.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/match",
+        method: rt::Method::Post,
+        path: "/open-apis/baike/v1/entities/match",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+    };
+    /// Descriptor of `entity.search`: Fuzzy-search entries by name, alias and definition, with filters.
+    pub static ENTITY_SEARCH: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "entity.search",
+        summary: "Fuzzy-search entries by name, alias and definition, with filters.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/search",
+        method: rt::Method::Post,
+        path: "/open-apis/baike/v1/entities/search",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+    };
+    /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
+    pub static ENTITY_HIGHLIGHT: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "entity.highlight",
+        summary: "Find the entries mentioned in a sentence, with their positions.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/highlight",
+        method: rt::Method::Post,
+        path: "/open-apis/baike/v1/entities/highlight",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+    };
+    /// Descriptor of `entity.extract`: Suggest words of a text that could become entries, with alias suggestions.
+    pub static ENTITY_EXTRACT: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "entity.extract",
+        summary: "Suggest words of a text that could become entries, with alias suggestions.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/extract",
+        method: rt::Method::Post,
+        path: "/open-apis/baike/v1/entities/extract",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+    };
+    /// Descriptor of `file.upload`: Upload an image for an entry and get its file token.
+    pub static FILE_UPLOAD: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "file.upload",
+        summary: "Upload an image for an entry and get its file token.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/file/upload",
+        method: rt::Method::Post,
+        path: "/open-apis/baike/v1/files/upload",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::Multipart,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+    };
+    /// Descriptor of `file.download`: Download the original image of a file token.
+    pub static FILE_DOWNLOAD: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "file.download",
+        summary: "Download the original image of a file token.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/file/download",
+        method: rt::Method::Get,
+        path: "/open-apis/baike/v1/files/{file_token}/download",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Binary,
+        idempotent: true,
+        paginated: false,
+    };
     /// All endpoints of the service, in spec order.
     pub static ALL: &[&rt::Endpoint] = &[
         &CLASSIFICATION_LIST,

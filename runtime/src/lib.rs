@@ -17,7 +17,6 @@ mod error;
 mod http;
 pub mod json;
 mod limit;
-mod macros;
 mod multipart;
 mod options;
 pub mod paging;

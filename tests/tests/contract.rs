@@ -211,15 +211,15 @@ fn every_endpoint_has_an_error_enum_with_its_declared_variants() {
     let source = source();
     for e in &service().endpoints {
         let name = format!("{}Error", camel(&e.name));
-        // Declared through the runtime's `endpoint_error!`, which adds the `Unhandled`
-        // catch-all (tests/ui: error_enum_is_non_exhaustive) and maps each code to its variant.
-        let header = format!("pub enum {name} ");
-        let at = source.find(&header).unwrap_or_else(|| panic!("`{header}` is missing"));
-        let declared = source[..at].rfind("rt::endpoint_error! {").expect("declared through endpoint_error!");
-        assert!(!source[declared..at].contains("pub enum"), "{name} is declared through its own endpoint_error!");
-        let variants = block(&source, &header);
+        // Plain code: the enum ends with the `Unhandled` catch-all (tests/ui:
+        // error_enum_is_non_exhaustive), and `From<rt::Error>` maps each code to its variant.
+        let variants = block(&source, &format!("pub enum {name} "));
+        assert!(variants.contains("Unhandled(rt::Error)"), "{name} has no catch-all");
+        let from = block(&source, &format!("impl From<rt::Error> for {name} "));
         for err in &e.errors {
-            assert!(variants.contains(&format!("{} = {},", err.name, err.code)), "{name} does not map {}", err.code);
+            assert!(variants.contains(&format!("{}(Box<rt::ApiError>)", err.name)), "{name} lacks {}", err.name);
+            let arm = format!("rt::Error::Api(api) if api.code == {} => Self::{}(api)", err.code, err.name);
+            assert!(from.contains(&arm), "{name} does not map {}", err.code);
         }
     }
 }
@@ -230,10 +230,8 @@ fn every_endpoint_has_its_descriptor_constant() {
     let all = delimited(&source, "pub static ALL: &[&rt::Endpoint] =", '[', ']');
     for e in &service().endpoints {
         let constant = e.name.replace('.', "_").to_uppercase();
-        let header = format!("pub static {constant} = ");
-        let at = source.find(&header).unwrap_or_else(|| panic!("`{header}` is missing"));
-        let declared = source[..at].rfind("rt::endpoint! {").expect("declared through endpoint!");
-        assert!(!source[declared..at].contains("pub static"), "{constant} is declared through its own endpoint!");
+        let header = format!("pub static {constant}: rt::Endpoint = rt::Endpoint {{");
+        assert!(source.contains(&header), "`{header}` is missing");
         assert!(all.contains(&format!("&{constant},")), "ALL lacks {constant}");
     }
 }

@@ -9,16 +9,16 @@ use std::borrow::Cow;
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
-/// What every service module imports, as `(path, name)`: `use ::std::boxed::Box;`… A type
-/// of the spec may not take one of these names.
+/// What every service module imports from `std`, as `(module, name)`:
+/// `use ::std::{boxed::Box, …}`. A type of the spec may not take one of these names.
 pub(crate) const IMPORTS: &[(&str, &str)] = &[
-    ("::std::boxed", "Box"),
-    ("::std::option", "Option"),
-    ("::std::option::Option", "None"),
-    ("::std::option::Option", "Some"),
-    ("::std::result", "Result"),
-    ("::std::string", "String"),
-    ("::std::vec", "Vec"),
+    ("boxed", "Box"),
+    ("option", "Option"),
+    ("option::Option", "None"),
+    ("option::Option", "Some"),
+    ("result", "Result"),
+    ("string", "String"),
+    ("vec", "Vec"),
 ];
 
 /// The fields and methods of every request builder besides its parameters' (a parameter may

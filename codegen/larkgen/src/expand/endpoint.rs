@@ -7,20 +7,20 @@ use quote::{ToTokens, format_ident, quote};
 use super::docs;
 use super::literal::str_lit;
 use super::moved::Moved;
-use super::names::{arg, const_ident, descriptor_ident, field_ident, field_ty, init, stem, ty, type_ident};
+use super::names::{arg, field_ident, field_ty, ident, init, ty, type_ident};
 use super::types::checks;
 use crate::ir::{AppType, Endpoint, ErrorEntry, Method, Response, Token};
 
 /// The method on the resource handle that starts a request.
 pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
-    let method = field_ident(&e.action);
-    let request = format_ident!("{}Request", stem(e));
+    let method = ident(&e.rust.method);
+    let request = ident(&e.rust.builder);
     let doc = docs::attrs(&docs::endpoint(e, service));
     let positional = positional(e);
     let params = positional.iter().map(|(id, t, _)| quote!(#id: #t));
     let mut inits: Vec<TokenStream> = positional.iter().map(|(id, _, conv)| init(id, conv)).collect();
     for q in e.query_params.iter().filter(|q| !q.required) {
-        let id = field_ident(&q.name);
+        let id = field_ident(q);
         inits.push(quote!(#id: None));
     }
     if e.request.as_ref().is_some_and(|b| !b.required) {
@@ -50,7 +50,7 @@ fn user_only(e: &Endpoint) -> bool {
 fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
     let mut out = Vec::new();
     for f in e.path_params.iter().chain(e.query_params.iter().filter(|q| q.required)) {
-        let id = field_ident(&f.name);
+        let id = field_ident(f);
         let (t, conv) = arg(&f.ty, &id);
         out.push((id, t, conv));
     }
@@ -68,9 +68,9 @@ fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
 /// The request builder: its fields, its optional setters, `call` (the inputs written into a
 /// runtime `Call`, one statement each), `send` and, for paged endpoints, `stream`.
 pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
-    let name = format_ident!("{}Request", stem(e));
-    let error = format_ident!("{}Error", stem(e));
-    let descriptor = descriptor_ident(e);
+    let name = ident(&e.rust.builder);
+    let error = ident(&e.rust.error);
+    let descriptor = ident(&e.rust.descriptor);
     let doc = str_lit(&format!(
         " Request builder of `{}` ({} `{}`): set optional inputs, then `.send().await`.",
         e.name,
@@ -152,7 +152,7 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
 fn request_fields(e: &Endpoint) -> Vec<Moved> {
     let mut out = Vec::new();
     for f in e.path_params.iter().chain(&e.query_params) {
-        let id = field_ident(&f.name);
+        let id = field_ident(f);
         let t = field_ty(&f.ty, f.required);
         out.push(quote!(#id: #t,).into());
     }
@@ -171,7 +171,7 @@ fn request_fields(e: &Endpoint) -> Vec<Moved> {
 fn setters(e: &Endpoint) -> Vec<Moved> {
     let mut out = Vec::new();
     for q in e.query_params.iter().filter(|q| !q.required) {
-        let id = field_ident(&q.name);
+        let id = field_ident(q);
         let (t, conv) = arg(&q.ty, &id);
         let doc = docs::attrs(&docs::field(q));
         out.push(
@@ -218,7 +218,7 @@ fn setters(e: &Endpoint) -> Vec<Moved> {
 fn inputs(e: &Endpoint) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for (f, path) in e.path_params.iter().map(|p| (p, true)).chain(e.query_params.iter().map(|q| (q, false))) {
-        let (id, wire) = (field_ident(&f.name), str_lit(&f.name));
+        let (id, wire) = (field_ident(f), str_lit(&f.name));
         out.push(if path {
             quote!(call.path(#wire, &self.#id);)
         } else if f.required {
@@ -249,25 +249,58 @@ fn inputs(e: &Endpoint) -> Vec<TokenStream> {
     out
 }
 
-/// The error enum of an endpoint: one variant per declared code and a catch-all (declared
-/// through the runtime's `endpoint_error!`, which writes the variants' payloads and impls).
+/// The error enum of an endpoint: one variant per declared code, holding the `ApiError`, and
+/// the `Unhandled` catch-all; `From<rt::Error>` by code, and `Deref` to `rt::ErrorMeta` so
+/// `code()`, `log_id()`, `http_status()` and `is_retryable()` work on every enum.
 pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
-    let name = format_ident!("{}Error", stem(e));
+    let name = ident(&e.rust.error);
     let doc = str_lit(&format!(
-        " Errors of `{}`. Dereferences to `rt::ErrorMeta` (methods listed below): `code()`, `log_id()`, `http_status()`, `is_retryable()`.",
+        " Errors of `{}`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.",
         e.name
     ));
-    let variants = e.errors.iter().map(|err| {
-        let id = type_ident(&err.name);
-        let d = str_lit(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, &err.hint)));
-        let code = Literal::i64_unsuffixed(err.code);
-        quote!(#[doc = #d] #id = #code,)
+    let variants: Vec<Ident> = e.errors.iter().map(|err| type_ident(&err.name)).collect();
+    let docs = e.errors.iter().map(|err| {
+        str_lit(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, &err.hint)))
     });
+    let codes = e.errors.iter().map(|err| Literal::i64_unsuffixed(err.code));
     quote! {
-        rt::endpoint_error! {
-            #[doc = #doc]
-            pub enum #name {
-                #(#variants)*
+        #[doc = #doc]
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#[doc = #docs] #variants(Box<rt::ApiError>),)*
+            /// Anything else: another Lark code (kept with its message and log id), a transport,
+            /// auth or validation failure, or an answer that is not a Lark envelope.
+            Unhandled(rt::Error),
+        }
+        impl From<rt::Error> for #name {
+            fn from(error: rt::Error) -> Self {
+                match error {
+                    #(rt::Error::Api(api) if api.code == #codes => Self::#variants(api),)*
+                    other => Self::Unhandled(other),
+                }
+            }
+        }
+        impl ::std::ops::Deref for #name {
+            type Target = dyn rt::ErrorMeta;
+            fn deref(&self) -> &Self::Target {
+                match self {
+                    #(Self::#variants(api) => &**api,)*
+                    Self::Unhandled(other) => other,
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&**self, f)
+            }
+        }
+        impl ::std::error::Error for #name {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    Self::Unhandled(other) => ::std::error::Error::source(other),
+                    _ => None,
+                }
             }
         }
     }
@@ -275,7 +308,7 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
 
 /// The static descriptor of an endpoint.
 pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
-    let id = descriptor_ident(e);
+    let id = ident(&e.rust.descriptor);
     let doc = str_lit(&format!(" Descriptor of `{}`: {}", e.name, e.summary));
     let service = str_lit(service);
     let name = str_lit(&e.name);
@@ -304,12 +337,12 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
     let field_scopes = e.field_scopes.iter().map(|f| {
         let (s, p, v) = (&f.scope, &f.param, &f.equals);
         let (s, p, v) = (str_lit(s), str_lit(p), str_lit(v));
-        quote!((#s, #p, #v))
+        quote!(rt::FieldScope { scope: #s, param: #p, equals: #v })
     });
     let per_second = opt_u32(e.per_second);
     let per_minute = opt_u32(e.per_minute);
     let errors = e.errors.iter().map(|err| {
-        let c = const_ident(&err.name);
+        let c = ident(&err.constant);
         quote!(super::errors::#c)
     });
     let request = match &e.request {
@@ -325,16 +358,25 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
     let idempotent = e.idempotent;
     let paginated = e.pagination.is_some();
     quote! {
-        rt::endpoint! {
-            #[doc = #doc]
-            pub static #id = #method #path {
-                service = #service, name = #name, summary = #summary, doc_url = #doc_url,
-                token_kinds = [#(#tokens),*], app_types = [#(#apps),*], scopes = [#(#scopes),*],
-                field_scopes = [#(#field_scopes),*],
-                per_second = #per_second, per_minute = #per_minute, errors = [#(#errors),*],
-                request = #request, response = #response, idempotent = #idempotent, paginated = #paginated,
-            }
-        }
+        #[doc = #doc]
+        pub static #id: rt::Endpoint = rt::Endpoint {
+            service: #service,
+            name: #name,
+            summary: #summary,
+            doc_url: #doc_url,
+            method: rt::Method::#method,
+            path: #path,
+            token_kinds: &[#(rt::TokenKind::#tokens),*],
+            app_types: &[#(rt::AppType::#apps),*],
+            scopes: &[#(#scopes),*],
+            field_scopes: &[#(#field_scopes),*],
+            limits: rt::Limits { per_second: #per_second, per_minute: #per_minute },
+            errors: &[#(#errors),*],
+            request: rt::BodyKind::#request,
+            response: rt::ResponseKind::#response,
+            idempotent: #idempotent,
+            paginated: #paginated,
+        };
     }
 }
 
@@ -350,7 +392,7 @@ fn opt_u32(v: Option<u32>) -> TokenStream {
 
 /// An `ErrorSpec` constant of an error table.
 pub(crate) fn error_const(err: &ErrorEntry) -> TokenStream {
-    let id = const_ident(&err.name);
+    let id = ident(&err.constant);
     let doc = str_lit(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, "")));
     let code = Literal::i64_unsuffixed(err.code);
     let http = Literal::u16_unsuffixed(err.http);

@@ -12,7 +12,6 @@ mod types;
 
 use std::collections::HashMap;
 
-use heck::ToUpperCamelCase;
 use literal::str_lit;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -155,10 +154,11 @@ impl<'a> ServiceCx<'a> {
     pub(crate) fn part(&self, part: Part) -> TokenStream {
         let s = self.service;
         match part {
-            Part::Header => header(s, self.resources.iter().map(|(name, _)| *name)),
+            Part::Header => header(s, self.resources.iter().map(|(_, endpoints)| &s.endpoints[endpoints[0]])),
             Part::Resource(r) => {
                 let (name, endpoints) = &self.resources[r];
-                resource_handle(name, endpoints.iter().map(|i| &s.endpoints[*i]), &self.qualified)
+                let handle = &s.endpoints[endpoints[0]].rust.handle;
+                resource_handle(name, handle, endpoints.iter().map(|i| &s.endpoints[*i]), &self.qualified)
             }
             Part::Request(i) => endpoint::request(&s.endpoints[i], &self.qualified),
             Part::ErrorEnum(i) => endpoint::error_enum(&s.endpoints[i]),
@@ -180,7 +180,7 @@ impl<'a> ServiceCx<'a> {
             Part::Descriptors => {
                 let descriptors = s.endpoints.iter().map(|e| endpoint::descriptor(e, &self.qualified));
                 let all = s.endpoints.iter().map(|e| {
-                    let id = names::descriptor_ident(e);
+                    let id = names::ident(&e.rust.descriptor);
                     quote!(&#id)
                 });
                 quote! {
@@ -203,7 +203,9 @@ fn service(s: &Service) -> TokenStream {
     cx.parts().into_iter().map(|p| cx.part(p)).collect()
 }
 
-fn header<'a>(s: &Service, resources: impl Iterator<Item = &'a str>) -> TokenStream {
+/// The module's docs and imports, and `Client` with an accessor per resource (`first` is the
+/// first endpoint of each resource, whose names say the accessor's and handle's).
+fn header<'a>(s: &Service, first: impl Iterator<Item = &'a Endpoint>) -> TokenStream {
     let mut module_doc = format!("{}\n", s.title);
     if let Some(d) = &s.description {
         module_doc += &format!("\n{d}\n");
@@ -216,10 +218,9 @@ fn header<'a>(s: &Service, resources: impl Iterator<Item = &'a str>) -> TokenStr
         s.endpoints.len()
     );
     let module_doc = module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
-    let accessors = resources.map(|r| {
-        let method = names::field_ident(r);
-        let handle = format_ident!("{}Resource", r.to_upper_camel_case());
-        let doc = str_lit(&format!(" Endpoints of the `{r}` resource."));
+    let accessors = first.map(|e| {
+        let (method, handle) = (names::ident(&e.rust.resource), names::ident(&e.rust.handle));
+        let doc = str_lit(&format!(" Endpoints of the `{}` resource.", e.resource));
         quote! {
             #[doc = #doc]
             pub fn #method(&self) -> #handle {
@@ -228,13 +229,18 @@ fn header<'a>(s: &Service, resources: impl Iterator<Item = &'a str>) -> TokenStr
         }
     });
     let client_doc = format!(" Client of {}: one handle per resource. Cheap to clone.", s.title);
+    let imports = crate::names::IMPORTS.iter().map(|(module, name)| {
+        let module = module.split("::").map(names::ident);
+        let name = names::ident(name);
+        quote!(#(#module::)* #name)
+    });
     quote! {
         #(#![doc = #module_doc])*
 
         // The module is its own scope: these imports are the only outside names its code
         // uses, so nothing a user defines can clash, and the code reads short.
         #[allow(unused_imports)]
-        use ::std::{boxed::Box, option::Option::{self, None, Some}, result::Result, string::String, vec::Vec};
+        use ::std::{#(#imports),*};
         use ::larkgen_runtime as rt;
 
         #[doc = #client_doc]
@@ -255,8 +261,13 @@ fn header<'a>(s: &Service, resources: impl Iterator<Item = &'a str>) -> TokenStr
     }
 }
 
-fn resource_handle<'a>(r: &str, endpoints: impl Iterator<Item = &'a Endpoint>, qualified: &str) -> TokenStream {
-    let handle = format_ident!("{}Resource", r.to_upper_camel_case());
+fn resource_handle<'a>(
+    r: &str,
+    handle: &str,
+    endpoints: impl Iterator<Item = &'a Endpoint>,
+    qualified: &str,
+) -> TokenStream {
+    let handle = names::ident(handle);
     let doc = str_lit(&format!(" The `{r}` resource of {qualified}."));
     let methods = endpoints.map(|e| endpoint::resource_method(e, qualified));
     quote! {

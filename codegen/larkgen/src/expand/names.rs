@@ -1,34 +1,19 @@
-//! Identifiers and Rust types of IR names, fully qualified so user names never clash.
+//! Identifiers and Rust types of the names decided in the IR (no case is converted here).
 
-use heck::{ToShoutySnakeCase, ToUpperCamelCase};
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
 
-use crate::ir::{Endpoint, Ty};
+use crate::ir::{Field, Ty};
+pub(crate) use crate::names::ident;
 
-/// A field or parameter name as a Rust identifier (`type` becomes `r#type`).
-pub(crate) fn field_ident(name: &str) -> Ident {
-    crate::names::ident(&crate::names::field(name))
+/// A field or parameter as a Rust identifier (its name decided while checking).
+pub(crate) fn field_ident(f: &Field) -> Ident {
+    ident(&f.rust)
 }
 
-/// A type name as an identifier.
+/// A type or variant name as an identifier (spec names of types are Rust names already).
 pub(crate) fn type_ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}
-
-/// A constant name: `INVALID_PARAM`, `FILE_DOWNLOAD`.
-pub(crate) fn const_ident(name: &str) -> Ident {
-    Ident::new(&name.to_shouty_snake_case(), Span::call_site())
-}
-
-/// `EntityGet` for `entity.get`.
-pub(crate) fn stem(e: &Endpoint) -> String {
-    format!("{}{}", e.resource.to_upper_camel_case(), e.action.to_upper_camel_case())
-}
-
-/// The descriptor static of an endpoint: `FILE_DOWNLOAD`.
-pub(crate) fn descriptor_ident(e: &Endpoint) -> Ident {
-    format_ident!("{}_{}", e.resource.to_shouty_snake_case(), e.action.to_shouty_snake_case())
+    ident(name)
 }
 
 /// The Rust type of a type expression.

@@ -10,8 +10,8 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::literal::str_lit;
 use super::moved::Moved;
-use super::names::{arg, field_ident, field_ty, init, ty, type_ident};
-use crate::ir::{Endpoint, EnumValue, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
+use super::names::{arg, field_ident, field_ty, ident, init, ty, type_ident};
+use crate::ir::{EnumValue, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
 
 pub(crate) fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> TokenStream {
     let name = type_ident(&t.name);
@@ -147,7 +147,7 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
     let name = type_ident(&t.name);
     let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
     let fields = s.fields.iter().map(|f| {
-        let id = field_ident(&f.name);
+        let id = field_ident(f);
         let fty = field_ty(&f.ty, f.required);
         let d = docs::attrs(&docs::field(f));
         Moved::from(quote!(#d pub #id: #fty,))
@@ -163,7 +163,7 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
     // (BENCHMARKS.md, "Macros in generated code").
     let json = (!s.multipart).then(|| {
         let entries = s.fields.iter().map(|f| {
-            let (id, wire) = (field_ident(&f.name), str_lit(&f.name));
+            let (id, wire) = (field_ident(f), str_lit(&f.name));
             let kind = if f.required { quote!(required) } else { quote!(optional) };
             quote!(#id = #wire #kind,)
         });
@@ -191,12 +191,12 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
     }
     let name = type_ident(type_name);
     let params = required.iter().map(|f| {
-        let id = field_ident(&f.name);
+        let id = field_ident(f);
         let (aty, _) = arg(&f.ty, &id);
         quote!(#id: #aty)
     });
     let inits = s.fields.iter().map(|f| {
-        let id = field_ident(&f.name);
+        let id = field_ident(f);
         if f.required {
             let (_, conv) = arg(&f.ty, &id);
             init(&id, &conv)
@@ -329,13 +329,13 @@ fn validate_impl(name: &Ident, s: &Struct, validated: &HashMap<String, bool>) ->
         .fields
         .iter()
         .flat_map(|f| {
-            let id = field_ident(&f.name);
+            let id = field_ident(f);
             checks(f, nests(f, validated), &out, &path, &quote!(self.#id))
         })
         .collect();
     if !s.at_least_one_of.is_empty() {
-        let pairs = s.at_least_one_of.iter().map(|n| {
-            let id = field_ident(n);
+        let pairs = s.at_least_one_of.iter().filter_map(|n| s.fields.iter().find(|f| f.name == *n)).map(|f| {
+            let (n, id) = (&f.name, field_ident(f));
             quote!((#n, self.#id.is_some()))
         });
         body.push(quote!(out.at_least_one_of(path, &[#(#pairs),*]);));
@@ -354,7 +354,7 @@ fn validate_impl(name: &Ident, s: &Struct, validated: &HashMap<String, bool>) ->
 
 fn form_impl(name: &Ident, s: &Struct) -> TokenStream {
     let parts = s.fields.iter().map(|f| {
-        let id = field_ident(&f.name);
+        let id = field_ident(f);
         let json = &f.name;
         let part = |v: TokenStream| match &f.ty {
             Ty::Binary => {
@@ -396,26 +396,26 @@ pub(crate) fn pages(service: &Service) -> Vec<TokenStream> {
             continue;
         }
         done.push(data);
-        out.push(page_impl(e, data, &p.items_field, &p.item_ty, service));
+        out.push(page_impl(data, &p.items_field, &p.item_ty, service));
     }
     out
 }
 
-fn page_impl(_e: &Endpoint, data: &str, items: &str, item: &Ty, service: &Service) -> TokenStream {
+fn page_impl(data: &str, items: &str, item: &Ty, service: &Service) -> TokenStream {
     let name = type_ident(data);
     let item_ty = ty(item);
-    let items_id = field_ident(items);
-    let required = match service.type_def(data).map(|t| &t.kind) {
-        Some(TypeKind::Struct(s)) => s.fields.iter().any(|f| f.name == items && f.required),
-        _ => false,
+    let fields: &[Field] = match service.type_def(data).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => &s.fields,
+        _ => &[],
     };
+    // Checking made sure the items field exists; a missing one would only leave the stream empty.
+    let items_field = fields.iter().find(|f| f.name == items);
+    let items_id = ident(items_field.map_or(items, |f| f.rust.as_str()));
+    let required = items_field.is_some_and(|f| f.required);
     let items_expr = if required { quote!(self.#items_id) } else { quote!(self.#items_id.unwrap_or_default()) };
     // A boolean `has_more` (page_token + has_more paging) ends the stream when false, even if
     // the server still sends a `page_token` (the official examples do).
-    let has_more = match service.type_def(data).map(|t| &t.kind) {
-        Some(TypeKind::Struct(s)) => s.fields.iter().find(|f| f.name == "has_more" && f.ty == Ty::Bool),
-        _ => None,
-    };
+    let has_more = fields.iter().find(|f| f.name == "has_more" && f.ty == Ty::Bool);
     let body = match has_more {
         None => quote!((#items_expr, self.page_token)),
         Some(f) => {
