@@ -36,243 +36,157 @@ blocks! {
     /// A file describing one service. Top-level keys starting with `x-` (such as `x-anchors`,
     /// the place for YAML anchors) are ignored; any other unknown key is an error.
     ServiceFile("a service file (top level)", extensions: true) {
-        /// Name, version, docs and the platform file.
-        service: Spanned<ServiceHeader> = req "service",
-        /// The service's shared error table.
-        errors: Vec<Spanned<ErrorDef>> = or_default "errors",
-        /// Named types.
-        types: Vec<Spanned<TypeDef>> = or_default "types",
-        /// The endpoints.
-        endpoints: Spanned<Vec<Spanned<EndpointDef>>> = req "endpoints",
+        service: Spanned<ServiceHeader> = req "service",                  // Name, version, docs, platform file.
+        errors: Vec<Spanned<ErrorDef>> = or_default "errors",             // The service's shared error table.
+        types: Vec<Spanned<TypeDef>> = or_default "types",                // Named types.
+        endpoints: Spanned<Vec<Spanned<EndpointDef>>> = req "endpoints",  // The endpoints.
     }
 
     /// `service:` block.
     ServiceHeader("the `service` block") {
-        /// Service name, e.g. `baike`.
-        name: Str = req "name",
-        /// Version, e.g. `v1`.
-        version: Str = req "version",
-        /// Human title.
-        title: String = req "title",
-        /// What the service is for.
-        description: Option<String> = opt "description",
-        /// Official documentation.
-        doc: Option<String> = opt "doc",
-        /// Path of the platform file, relative to this file.
-        platform: Str = req "platform",
+        name: Str = req "name",                           // Service name, e.g. `baike`.
+        version: Str = req "version",                     // Version, e.g. `v1`.
+        title: String = req "title",                      // Human title.
+        description: Option<String> = opt "description",  // What the service is for.
+        doc: Option<String> = opt "doc",                  // Official documentation.
+        platform: Str = req "platform",                   // Platform file, relative to this one.
     }
 
     /// A file describing the platform.
     PlatformFile("a platform file (top level)") {
-        /// The `platform:` block.
-        platform: Spanned<PlatformDef> = req "platform",
+        platform: Spanned<PlatformDef> = req "platform",  // The `platform:` block.
     }
 
     /// `platform:` block.
     PlatformDef("the `platform` block") {
-        /// Platform name.
-        name: Str = req "name",
-        /// Named base URLs; the first is the default.
-        base_urls: Spanned<Vec<Spanned<BaseUrlDef>>> = req "base_urls",
-        /// Field names of the response envelope.
-        envelope: Spanned<EnvelopeDef> = req "envelope",
-        /// The tenant-token endpoint.
-        tenant_token: Spanned<TenantTokenDef> = req "tenant_token",
-        /// Platform error codes.
-        errors: Vec<Spanned<ErrorDef>> = or_default "errors",
+        name: Str = req "name",                                          // Platform name.
+        base_urls: Spanned<Vec<Spanned<BaseUrlDef>>> = req "base_urls",  // Named base URLs; the first is the default.
+        envelope: Spanned<EnvelopeDef> = req "envelope",                 // Field names of the response envelope.
+        tenant_token: Spanned<TenantTokenDef> = req "tenant_token",      // The tenant-token endpoint.
+        errors: Vec<Spanned<ErrorDef>> = or_default "errors",            // Platform error codes.
     }
 
     /// One base URL.
     BaseUrlDef("a base URL") {
-        /// Region name (`feishu`, `lark`).
-        name: Str = req "name",
-        /// `https://…`, no trailing slash.
-        url: Str = req "url",
+        name: Str = req "name",  // Region name (`feishu`, `lark`).
+        url: Str = req "url",    // `https://…`, no trailing slash.
     }
 
     /// Field names of the envelope.
     EnvelopeDef("`envelope`") {
-        /// Error code field (`code`).
-        code_field: Str = req "code_field",
-        /// Message field (`msg`).
-        message_field: Str = req "message_field",
-        /// Payload field (`data`).
-        data_field: Str = req "data_field",
-        /// Diagnostics field (`error`).
-        error_field: Str = req "error_field",
-        /// Response header with the log id.
-        log_id_header: Str = req "log_id_header",
+        code_field: Str = req "code_field",        // Error code field (`code`).
+        message_field: Str = req "message_field",  // Message field (`msg`).
+        data_field: Str = req "data_field",        // Payload field (`data`).
+        error_field: Str = req "error_field",      // Diagnostics field (`error`).
+        log_id_header: Str = req "log_id_header",  // Response header with the log id.
     }
 
     /// The tenant-token endpoint of self-built apps.
     TenantTokenDef("`tenant_token`") {
-        /// Its path.
-        path: Str = req "path",
-        /// Its documentation, for readers of the spec.
+        path: Str = req "path",                                               // Its path.
         #[allow(dead_code)]
-        doc: Option<String> = opt "doc",
-        /// Refresh this many seconds before expiry.
-        refresh_margin_seconds: Spanned<u64> = req "refresh_margin_seconds",
+        doc: Option<String> = opt "doc",                                      // For readers of the spec.
+        refresh_margin_seconds: Spanned<u64> = req "refresh_margin_seconds",  // Refresh this long before expiry.
     }
 
     /// One error code.
     ErrorDef("an error") {
-        /// Variant name (UpperCamelCase).
-        name: Str = req "name",
-        /// Lark error code.
-        code: Spanned<i64> = req "code",
-        /// HTTP status sent with it.
-        http: Spanned<u16> = req "http",
-        /// Documented message.
-        message: String = req "message",
-        /// How to fix it.
-        hint: String = req "hint",
-        /// Whether a retry may succeed.
-        retryable: bool = or_default "retryable",
-        /// Runtime reaction: `refresh_token`, `rate_limited` or `auth_failed`.
-        action: Option<Str> = opt "action",
+        name: Str = req "name",                    // Variant name (UpperCamelCase).
+        code: Spanned<i64> = req "code",           // Lark error code.
+        http: Spanned<u16> = req "http",           // HTTP status sent with it.
+        message: String = req "message",           // Documented message.
+        hint: String = req "hint",                 // How to fix it.
+        retryable: bool = or_default "retryable",  // Whether a retry may succeed.
+        action: Option<Str> = opt "action",        // `refresh_token`, `rate_limited` or `auth_failed`.
     }
 
     /// A named type: exactly one of `newtype`, `enum` + `values`, or `fields`.
     TypeDef("a type") {
-        /// Type name (UpperCamelCase).
-        name: Str = req "name",
-        /// What it is.
-        description: Option<String> = opt "description",
-        /// `string`: an id newtype over a string.
-        newtype: Option<Str> = opt "newtype",
-        /// `string` or `integer`: an open enum.
-        enum_repr: Option<Str> = opt "enum",
-        /// Values of an enum.
-        values: Option<Vec<Spanned<EnumValueDef>>> = opt "values",
-        /// Fields of an object.
-        fields: Option<Spanned<Vec<Spanned<FieldDef>>>> = opt "fields",
-        /// Fields of which at least one must be set.
-        at_least_one_of: Option<Spanned<Vec<Str>>> = opt "at_least_one_of",
+        name: Str = req "name",                                              // Type name (UpperCamelCase).
+        description: Option<String> = opt "description",                     // What it is.
+        newtype: Option<Str> = opt "newtype",                                // `string`: an id newtype over a string.
+        enum_repr: Option<Str> = opt "enum",                                 // `string` or `integer`: an open enum.
+        values: Option<Vec<Spanned<EnumValueDef>>> = opt "values",           // Values of an enum.
+        fields: Option<Spanned<Vec<Spanned<FieldDef>>>> = opt "fields",      // Fields of an object.
+        at_least_one_of: Option<Spanned<Vec<Str>>> = opt "at_least_one_of",  // At least one of these is set.
     }
 
     /// One enum value.
     EnumValueDef("an enum value") {
-        /// The value on the wire.
-        value: Spanned<Scalar> = req "value",
-        /// Variant name; derived from a string value when absent.
-        name: Option<Str> = opt "name",
-        /// What it means.
-        description: Option<String> = opt "description",
+        value: Spanned<Scalar> = req "value",             // The value on the wire.
+        name: Option<Str> = opt "name",                   // Variant name; derived from a string value when absent.
+        description: Option<String> = opt "description",  // What it means.
     }
 
     /// A field of an object type, or a parameter of an endpoint (`in: path|query`).
     FieldDef("a field or parameter") {
-        /// JSON / wire name.
-        name: Str = req "name",
-        /// `path` or `query` (parameters only).
-        location: Option<Str> = opt "in",
-        /// Type expression: `string`, `boolean`, `i32`, `i64`, `f64`, `binary`, a type name, or `T[]`.
-        ty: Str = req "type",
-        /// Whether it must be present.
-        required: bool = or_default "required",
-        /// What it is.
-        description: Option<String> = opt "description",
-        /// Server-side default (documentation only).
-        default: Option<Spanned<Scalar>> = opt "default",
-        /// Example value (documentation only).
-        example: Option<Spanned<Scalar>> = opt "example",
-        /// Minimum length in characters.
-        min_length: Option<Spanned<u64>> = opt "min_length",
-        /// Maximum length in characters.
-        max_length: Option<Spanned<u64>> = opt "max_length",
-        /// Minimum number of items.
-        min_items: Option<Spanned<u64>> = opt "min_items",
-        /// Maximum number of items.
-        max_items: Option<Spanned<u64>> = opt "max_items",
-        /// Minimum value.
-        min: Option<Spanned<i64>> = opt "min",
-        /// Maximum value.
-        max: Option<Spanned<i64>> = opt "max",
-        /// Characters the value must not contain.
-        forbidden_chars: Option<Str> = opt "forbidden_chars",
-        /// Allowed file-name extensions.
-        extensions: Option<Vec<String>> = opt "extensions",
-        /// Minimum file size in bytes (`binary` fields).
-        min_bytes: Option<Spanned<u64>> = opt "min_bytes",
-        /// Maximum file size in bytes (`binary` fields).
-        max_bytes: Option<Spanned<u64>> = opt "max_bytes",
+        name: Str = req "name",                                // JSON / wire name.
+        location: Option<Str> = opt "in",                      // `path` or `query` (parameters only).
+        ty: Str = req "type",                                  // A type expression (spec-format.md).
+        required: bool = or_default "required",                // Whether it must be present.
+        description: Option<String> = opt "description",       // What it is.
+        default: Option<Spanned<Scalar>> = opt "default",      // Server-side default (documentation only).
+        example: Option<Spanned<Scalar>> = opt "example",      // Example value (documentation only).
+        min_length: Option<Spanned<u64>> = opt "min_length",   // Minimum length in characters.
+        max_length: Option<Spanned<u64>> = opt "max_length",   // Maximum length in characters.
+        min_items: Option<Spanned<u64>> = opt "min_items",     // Minimum number of items.
+        max_items: Option<Spanned<u64>> = opt "max_items",     // Maximum number of items.
+        min: Option<Spanned<i64>> = opt "min",                 // Minimum value.
+        max: Option<Spanned<i64>> = opt "max",                 // Maximum value.
+        forbidden_chars: Option<Str> = opt "forbidden_chars",  // Characters the value must not contain.
+        extensions: Option<Vec<String>> = opt "extensions",    // Allowed file-name extensions.
+        min_bytes: Option<Spanned<u64>> = opt "min_bytes",     // Minimum file size in bytes (`binary` fields).
+        max_bytes: Option<Spanned<u64>> = opt "max_bytes",     // Maximum file size in bytes (`binary` fields).
     }
 
     /// One endpoint.
     EndpointDef("an endpoint") {
-        /// `resource.action`.
-        name: Str = req "name",
-        /// One-line summary.
-        summary: Str = req "summary",
-        /// Longer description.
-        description: Option<String> = opt "description",
-        /// Official documentation.
-        doc: Str = req "doc",
-        /// HTTP method.
-        method: Str = req "method",
-        /// Path template with `{param}` placeholders.
-        path: Str = req "path",
-        /// Accepted tokens: `tenant`, `user`.
-        tokens: Spanned<Vec<Str>> = req "tokens",
-        /// Allowed app types: `self_built`, `store`.
-        app_types: Option<Vec<Str>> = opt "app_types",
-        /// Rate limits.
-        limits: Option<Spanned<LimitsDef>> = opt "limits",
-        /// Overrides the idempotency implied by the method.
-        idempotent: Option<bool> = opt "idempotent",
-        /// Scopes.
-        scopes: Option<Spanned<ScopesDef>> = opt "scopes",
-        /// Path and query parameters.
-        params: Option<Vec<Spanned<FieldDef>>> = opt "params",
-        /// Request body.
-        request: Option<Spanned<BodyDef>> = opt "request",
-        /// Response body.
-        response: Spanned<BodyDef> = req "response",
-        /// `page_token` pagination.
-        pagination: Option<Spanned<PaginationDef>> = opt "pagination",
-        /// Names of errors from the service table.
-        errors: Option<Spanned<Vec<Str>>> = opt "errors",
+        name: Str = req "name",                                         // `resource.action`.
+        summary: Str = req "summary",                                   // One-line summary.
+        description: Option<String> = opt "description",                // Longer description.
+        doc: Str = req "doc",                                           // Official documentation.
+        method: Str = req "method",                                     // HTTP method.
+        path: Str = req "path",                                         // Path template with `{param}` placeholders.
+        tokens: Spanned<Vec<Str>> = req "tokens",                       // Accepted tokens: `tenant`, `user`.
+        app_types: Option<Vec<Str>> = opt "app_types",                  // Allowed app types: `self_built`, `store`.
+        limits: Option<Spanned<LimitsDef>> = opt "limits",              // Rate limits.
+        idempotent: Option<bool> = opt "idempotent",                    // Overrides the method's.
+        scopes: Option<Spanned<ScopesDef>> = opt "scopes",              // Scopes.
+        params: Option<Vec<Spanned<FieldDef>>> = opt "params",          // Path and query parameters.
+        request: Option<Spanned<BodyDef>> = opt "request",              // Request body.
+        response: Spanned<BodyDef> = req "response",                    // Response body.
+        pagination: Option<Spanned<PaginationDef>> = opt "pagination",  // `page_token` pagination.
+        errors: Option<Spanned<Vec<Str>>> = opt "errors",               // Names of errors from the service table.
     }
 
     /// Rate limits.
     LimitsDef("`limits`") {
-        /// Requests per second.
-        per_second: Option<Spanned<u32>> = opt "per_second",
-        /// Requests per minute.
-        per_minute: Option<Spanned<u32>> = opt "per_minute",
+        per_second: Option<Spanned<u32>> = opt "per_second",  // Requests per second.
+        per_minute: Option<Spanned<u32>> = opt "per_minute",  // Requests per minute.
     }
 
     /// Scopes of an endpoint.
     ScopesDef("`scopes`") {
-        /// Any one of these is enough.
-        any_of: Spanned<Vec<Str>> = req "any_of",
-        /// Scopes needed for some parameter values.
-        fields: Option<Vec<Spanned<FieldScopeDef>>> = opt "fields",
+        any_of: Spanned<Vec<Str>> = req "any_of",                    // Any one of these is enough.
+        fields: Option<Vec<Spanned<FieldScopeDef>>> = opt "fields",  // Scopes needed for some parameter values.
     }
 
     /// A conditional field scope.
     FieldScopeDef("a field scope") {
-        /// The scope.
-        scope: Str = req "scope",
-        /// `param=value`.
-        when: Str = req "when",
+        scope: Str = req "scope",  // The scope.
+        when: Str = req "when",    // `param=value`.
     }
 
     /// A request or response body.
     BodyDef("a request or response body") {
-        /// `json`, `multipart` (requests), `binary` or `empty` (responses).
-        kind: Str = req "kind",
-        /// The named type of the body (requests) or of `data` (responses).
-        ty: Option<Str> = opt "type",
-        /// Whether a request body is required (default true).
-        required: Option<bool> = opt "required",
+        kind: Str = req "kind",                   // `json`, `multipart` (requests), `binary` or `empty` (responses).
+        ty: Option<Str> = opt "type",             // The named type of the body (requests) or of `data` (responses).
+        required: Option<bool> = opt "required",  // Whether a request body is required (default true).
     }
 
     /// `page_token` pagination.
     PaginationDef("`pagination`") {
-        /// Field of the response type holding the page's items.
-        items: Str = req "items",
+        items: Str = req "items",  // Field of the response type holding the page's items.
     }
 }
 

@@ -8,7 +8,7 @@ use crate::shape::Spanned;
 use super::types::{Declared, TypeIndex, check_field, parse_ty};
 use super::{Ctx, names};
 use crate::ir::{self, Ty};
-use crate::load::closest;
+use crate::load::{closest, did_you_mean};
 use crate::names::{CLIENT_MEMBERS, HANDLE_MEMBERS, NOT_RAW};
 use crate::spec;
 
@@ -94,10 +94,7 @@ fn check_endpoint(
         "DELETE" => ir::Method::Delete,
         _ => {
             const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-            let hint = match closest(&d.method.value, METHODS) {
-                Some(m) => format!("did you mean `{m}`?"),
-                None => "use GET, POST, PUT, PATCH or DELETE".into(),
-            };
+            let hint = did_you_mean(&d.method.value, METHODS, "use GET, POST, PUT, PATCH or DELETE");
             ctx.error(&d.method, format!("`{}` is not an HTTP method", d.method.value), "invalid method", hint);
             ir::Method::Get
         }
@@ -172,10 +169,7 @@ fn check_tokens(ctx: &mut Ctx<'_>, tokens: &Spanned<Vec<Spanned<String>>>) -> Ve
             "tenant" => ir::Token::Tenant,
             "user" => ir::Token::User,
             other => {
-                let hint = match closest(other, ["tenant", "user"]) {
-                    Some(c) => format!("did you mean `{c}`?"),
-                    None => "token kinds are `tenant` and `user`".into(),
-                };
+                let hint = did_you_mean(other, ["tenant", "user"], "token kinds are `tenant` and `user`");
                 ctx.error(t, format!("unknown token kind `{other}`"), "unknown token kind", hint);
                 continue;
             }
@@ -673,8 +667,8 @@ fn check_pagination(
             None
         }
         None => {
-            let hint = closest(&items.value, s.fields.iter().map(|f| f.name.as_str()))
-                .map_or_else(|| format!("name a list field of `{data}`"), |c| format!("did you mean `{c}`?"));
+            let fields = s.fields.iter().map(|f| f.name.as_str());
+            let hint = did_you_mean(&items.value, fields, &format!("name a list field of `{data}`"));
             ctx.error(items, format!("`{data}` has no field `{}`", items.value), "unknown field", hint);
             None
         }
@@ -733,10 +727,8 @@ fn check_error_refs(ctx: &mut Ctx<'_>, d: &spec::EndpointDef, table: &[ir::Error
         match table.iter().find(|e| e.name == r.value) {
             Some(e) => out.push(e.clone()),
             None => {
-                let hint = closest(&r.value, table.iter().map(|e| e.name.as_str())).map_or_else(
-                    || "declare it in the service's `errors:` table".to_owned(),
-                    |c| format!("did you mean `{c}`?"),
-                );
+                let names = table.iter().map(|e| e.name.as_str());
+                let hint = did_you_mean(&r.value, names, "declare it in the service's `errors:` table");
                 ctx.error(r, format!("unknown error `{}`", r.value), "not in the service error table", hint);
             }
         }

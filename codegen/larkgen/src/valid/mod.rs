@@ -404,10 +404,8 @@ pub(crate) fn check_errors(
                 "auth_failed" => ir::Action::AuthFailed,
                 other => {
                     const ACTIONS: [&str; 4] = ["none", "refresh_token", "rate_limited", "auth_failed"];
-                    let hint = match load::closest(other, ACTIONS) {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => "use one of: none, refresh_token, rate_limited, auth_failed".into(),
-                    };
+                    let hint =
+                        load::did_you_mean(other, ACTIONS, "use none, refresh_token, rate_limited or auth_failed");
                     ctx.error(a, format!("unknown error action `{other}`"), "unknown action", hint);
                     ir::Action::None
                 }

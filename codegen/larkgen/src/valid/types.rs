@@ -6,7 +6,7 @@ use crate::shape::Spanned;
 
 use super::{Ctx, names};
 use crate::ir::{self, Ty};
-use crate::load::closest;
+use crate::load::{closest, did_you_mean};
 use crate::spec::{self, Scalar};
 
 const BUILTINS: &[&str] = &["string", "boolean", "i32", "i64", "f64", "binary"];
@@ -479,10 +479,11 @@ pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared
         && !known.contains(name)
     {
         let all = BUILTINS.iter().copied().chain(known.names());
-        let hint = match closest(name, all) {
-            Some(c) => format!("did you mean `{c}`?"),
-            None => "declare it under `types:`, or use string, boolean, i32, i64, f64, binary, or `T[]`".into(),
-        };
+        let hint = did_you_mean(
+            name,
+            all,
+            "declare it under `types:`, or use string, boolean, i32, i64, f64, binary, or `T[]`",
+        );
         ctx.error(ty, format!("unknown type `{name}`"), "unknown type", hint);
         return None;
     }
