@@ -7,7 +7,7 @@ use quote::{ToTokens, format_ident, quote};
 use super::docs;
 use super::literal::str_lit;
 use super::moved::Moved;
-use super::names::{arg, field_ident, field_ty, ident, init, ty, type_ident};
+use super::names::{arg, field_ty, ident, init, ty};
 use super::types::checks;
 use crate::ir::{AppType, Endpoint, ErrorEntry, Method, Response, Token};
 
@@ -20,7 +20,7 @@ pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
     let params = positional.iter().map(|(id, t, _)| quote!(#id: #t));
     let mut inits: Vec<TokenStream> = positional.iter().map(|(id, _, conv)| init(id, conv)).collect();
     for q in e.query_params.iter().filter(|q| !q.required) {
-        let id = field_ident(q);
+        let id = ident(&q.rust);
         inits.push(quote!(#id: None));
     }
     if e.request.as_ref().is_some_and(|b| !b.required) {
@@ -50,12 +50,12 @@ fn user_only(e: &Endpoint) -> bool {
 fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
     let mut out = Vec::new();
     for f in e.path_params.iter().chain(e.query_params.iter().filter(|q| q.required)) {
-        let id = field_ident(f);
+        let id = ident(&f.rust);
         let (t, conv) = arg(&f.ty, &id);
         out.push((id, t, conv));
     }
     if let Some(body) = e.request.as_ref().filter(|b| b.required) {
-        let t = type_ident(&body.ty);
+        let t = ident(&body.ty);
         out.push((format_ident!("body"), quote!(#t), quote!(body)));
     }
     if user_only(e) {
@@ -91,7 +91,7 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     };
     let (answer, send, what) = match &e.response {
         Response::Json(data) => {
-            (type_ident(data).into_token_stream(), "send_json", "Sends the request and decodes the answer")
+            (ident(data).into_token_stream(), "send_json", "Sends the request and decodes the answer")
         }
         Response::Empty => (quote!(()), "send_empty", "Sends the request"),
         Response::Binary => (
@@ -152,12 +152,12 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
 fn request_fields(e: &Endpoint) -> Vec<Moved> {
     let mut out = Vec::new();
     for f in e.path_params.iter().chain(&e.query_params) {
-        let id = field_ident(f);
+        let id = ident(&f.rust);
         let t = field_ty(&f.ty, f.required);
         out.push(quote!(#id: #t,).into());
     }
     if let Some(body) = &e.request {
-        let t = type_ident(&body.ty);
+        let t = ident(&body.ty);
         out.push(if body.required { quote!(body: #t,) } else { quote!(body: Option<#t>,) }.into());
     }
     if accepts_both(e) {
@@ -171,7 +171,7 @@ fn request_fields(e: &Endpoint) -> Vec<Moved> {
 fn setters(e: &Endpoint) -> Vec<Moved> {
     let mut out = Vec::new();
     for q in e.query_params.iter().filter(|q| !q.required) {
-        let id = field_ident(q);
+        let id = ident(&q.rust);
         let (t, conv) = arg(&q.ty, &id);
         let doc = docs::attrs(&docs::field(q));
         out.push(
@@ -186,7 +186,7 @@ fn setters(e: &Endpoint) -> Vec<Moved> {
         );
     }
     if let Some(body) = e.request.as_ref().filter(|b| !b.required) {
-        let t = type_ident(&body.ty);
+        let t = ident(&body.ty);
         out.push(
             quote! {
                 /// The request body (optional; an empty JSON object is sent when unset).
@@ -218,7 +218,7 @@ fn setters(e: &Endpoint) -> Vec<Moved> {
 fn inputs(e: &Endpoint) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for (f, path) in e.path_params.iter().map(|p| (p, true)).chain(e.query_params.iter().map(|q| (q, false))) {
-        let (id, wire) = (field_ident(f), str_lit(&f.name));
+        let (id, wire) = (ident(&f.rust), str_lit(&f.name));
         out.push(if path {
             quote!(call.path(#wire, &self.#id);)
         } else if f.required {
@@ -258,7 +258,7 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
         " Errors of `{}`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.",
         e.name
     ));
-    let variants: Vec<Ident> = e.errors.iter().map(|err| type_ident(&err.name)).collect();
+    let variants: Vec<Ident> = e.errors.iter().map(|err| ident(&err.name)).collect();
     let docs = e.errors.iter().map(|err| {
         str_lit(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, &err.hint)))
     });

@@ -3,18 +3,8 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::ir::{Field, Ty};
+use crate::ir::Ty;
 pub(crate) use crate::names::ident;
-
-/// A field or parameter as a Rust identifier (its name decided while checking).
-pub(crate) fn field_ident(f: &Field) -> Ident {
-    ident(&f.rust)
-}
-
-/// A type or variant name as an identifier (spec names of types are Rust names already).
-pub(crate) fn type_ident(name: &str) -> Ident {
-    ident(name)
-}
 
 /// The Rust type of a type expression.
 pub(crate) fn ty(t: &Ty) -> TokenStream {
@@ -26,7 +16,7 @@ pub(crate) fn ty(t: &Ty) -> TokenStream {
         Ty::F64 => quote!(f64),
         Ty::Binary => quote!(rt::FileSource),
         Ty::Named(n) => {
-            let id = type_ident(n);
+            let id = ident(n);
             quote!(#id)
         }
         Ty::List(inner) => {
