@@ -294,16 +294,6 @@ impl Diagnostics {
     ) {
         self.0.push(Diagnostic::new(Severity::Error, loc, message, label, hint.into()));
     }
-
-    pub(crate) fn warning(
-        &mut self,
-        loc: &Loc,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        hint: impl Into<Option<String>>,
-    ) {
-        self.0.push(Diagnostic::new(Severity::Warning, loc, message, label, hint.into()));
-    }
 }
 
 impl fmt::Display for Diagnostics {

@@ -36,10 +36,8 @@ pub(crate) fn check_endpoints(
         let first = seen.get(d.value.name.value.as_str()).copied();
         let duplicate = first.is_some();
         if let Some(first) = first {
-            ctx.error_also(
-                &d.value.name,
-                first,
-                "first declared here",
+            ctx.error_at(
+                &ctx.loc_also(&d.value.name, first, "first declared here"),
                 format!("endpoint `{}` is declared twice", d.value.name.value),
                 "duplicate endpoint",
                 "each `resource.action` names one endpoint; rename or remove one of them",
@@ -58,11 +56,10 @@ pub(crate) fn check_endpoints(
 fn check_endpoint(
     ctx: &mut Ctx<'_>,
     d: &spec::EndpointDef,
-    declared: &Declared,
+    known: &Declared,
     types: &TypeIndex<'_>,
     errors: &[ir::ErrorEntry],
 ) -> Option<ir::Endpoint> {
-    let known = declared;
     let (resource, action) = match d.name.value.split_once('.') {
         Some((r, a)) if names::is_snake(r) && names::is_snake(a) && !a.contains('.') => (r.to_owned(), a.to_owned()),
         _ => {
@@ -334,9 +331,8 @@ fn check_params(
         .collect();
     for (name, at) in &placeholders {
         if !declared_path.contains(&name.as_str()) {
-            ctx.error_within(
-                &d.path,
-                (*at, name.len() + 2),
+            ctx.error_at(
+                &ctx.loc_within(&d.path, *at, name.len() + 2),
                 format!("path placeholder `{{{name}}}` is not declared as a path parameter"),
                 "undeclared placeholder",
                 format!("add `- {{ name: {name}, in: path, type: string, required: true }}` to `params`"),
@@ -367,9 +363,8 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
     }
     if let Some(i) = p.find("/:") {
         let len = p[i + 1..].find('/').unwrap_or(p.len() - i - 1);
-        ctx.error_within(
-            path,
-            (i + 1, len),
+        ctx.error_at(
+            &ctx.loc_within(path, i + 1, len),
             "`:name` placeholders are not supported",
             "colon placeholder",
             "write placeholders as `{name}`",
@@ -379,9 +374,8 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
     let mut from = 0;
     while let Some(open) = p[from..].find('{').map(|i| from + i) {
         let Some(close) = p[open..].find('}').map(|i| open + i) else {
-            ctx.error_within(
-                path,
-                (open, p.len() - open),
+            ctx.error_at(
+                &ctx.loc_within(path, open, p.len() - open),
                 "unclosed `{` in the path",
                 "unclosed placeholder",
                 "close it with `}`",
@@ -390,17 +384,15 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
         };
         let name = &p[open + 1..close];
         if name.is_empty() || !names::is_snake(name) {
-            ctx.error_within(
-                path,
-                (open, close + 1 - open),
+            ctx.error_at(
+                &ctx.loc_within(path, open, close + 1 - open),
                 format!("placeholder `{{{name}}}` is not a snake_case name"),
                 "bad placeholder",
                 "use `{snake_case}` names",
             );
         } else if out.iter().any(|(n, _)| n == name) {
-            ctx.error_within(
-                path,
-                (open, close + 1 - open),
+            ctx.error_at(
+                &ctx.loc_within(path, open, close + 1 - open),
                 format!("placeholder `{{{name}}}` appears twice"),
                 "duplicate placeholder",
                 "each path parameter fills one segment",
@@ -411,9 +403,8 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
         from = close + 1;
     }
     if let Some(i) = p[from..].find('}') {
-        ctx.error_within(
-            path,
-            (from + i, 1),
+        ctx.error_at(
+            &ctx.loc_within(path, from + i, 1),
             "unmatched `}` in the path",
             "no `{` before it",
             "remove it, or open the placeholder with `{`",
@@ -579,7 +570,7 @@ fn check_response(
     known: &Declared,
     types: &TypeIndex<'_>,
 ) -> ir::Response {
-    match resp.value.kind.value.as_str() {
+    let response = match resp.value.kind.value.as_str() {
         "json" => body_type(ctx, resp, known, types).map_or(ir::Response::Empty, ir::Response::Json),
         "binary" | "empty" => {
             if let Some(ty) = &resp.value.ty {
@@ -601,26 +592,16 @@ fn check_response(
             );
             ir::Response::Empty
         }
+    };
+    if resp.value.required.is_some() {
+        ctx.error(
+            &resp.value.kind,
+            "`required` only applies to request bodies",
+            "not a request",
+            "remove `required` from the response",
+        );
     }
-    .tap_required(ctx, resp)
-}
-
-trait TapRequired {
-    fn tap_required(self, ctx: &mut Ctx<'_>, resp: &Spanned<spec::BodyDef>) -> Self;
-}
-
-impl TapRequired for ir::Response {
-    fn tap_required(self, ctx: &mut Ctx<'_>, resp: &Spanned<spec::BodyDef>) -> Self {
-        if resp.value.required.is_some() {
-            ctx.error(
-                &resp.value.kind,
-                "`required` only applies to request bodies",
-                "not a request",
-                "remove `required` from the response",
-            );
-        }
-        self
-    }
+    response
 }
 
 fn check_pagination(
@@ -713,10 +694,8 @@ fn check_error_refs(ctx: &mut Ctx<'_>, d: &spec::EndpointDef, table: &[ir::Error
     let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
     for r in &refs.value {
         if let Some(first) = seen.get(r.value.as_str()) {
-            ctx.error_also(
-                r,
-                *first,
-                "first listed here",
+            ctx.error_at(
+                &ctx.loc_also(r, *first, "first listed here"),
                 format!("error `{}` is listed twice", r.value),
                 "duplicate error",
                 "list each error once",

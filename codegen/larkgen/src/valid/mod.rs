@@ -5,11 +5,11 @@ mod endpoints;
 mod names;
 mod types;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::{Diagnostics, Loc};
+use crate::diag::{Diagnostic, Diagnostics, Loc, Severity};
 use crate::ir;
 use crate::load::{self, Files};
 use crate::shape::{self, Spanned};
@@ -49,17 +49,10 @@ impl Ctx<'_> {
         loc
     }
 
-    /// An error on part of a string value (see [`Ctx::loc_within`]).
-    pub(crate) fn error_within(
-        &mut self,
-        at: &Spanned<String>,
-        range: (usize, usize),
-        message: impl Into<String>,
-        label: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
-        let loc = self.loc_within(at, range.0, range.1);
-        self.diags.error(&loc, message, label, Some(hint.into()));
+    /// `at`, with a note on `first`: where the thing it repeats or contradicts was written.
+    pub(crate) fn loc_also<T, U>(&self, at: &Spanned<T>, first: &Spanned<U>, note: &str) -> Loc {
+        let f = self.loc(first);
+        self.loc(at).with_note(f.offset, f.len, note)
     }
 
     pub(crate) fn error<T>(
@@ -70,22 +63,18 @@ impl Ctx<'_> {
         hint: impl Into<String>,
     ) {
         let loc = self.loc(at);
-        self.diags.error(&loc, message, label, Some(hint.into()));
+        self.error_at(&loc, message, label, hint);
     }
 
-    /// An error that also shows where the thing it repeats or contradicts was written.
-    pub(crate) fn error_also<T, U>(
+    /// An error at a location worked out by the caller ([`Ctx::loc_within`], [`Ctx::loc_also`]).
+    pub(crate) fn error_at(
         &mut self,
-        at: &Spanned<T>,
-        first: &Spanned<U>,
-        note: &str,
+        loc: &Loc,
         message: impl Into<String>,
         label: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        let f = self.loc(first);
-        let loc = self.loc(at).with_note(f.offset, f.len, note);
-        self.diags.error(&loc, message, label, Some(hint.into()));
+        self.diags.error(loc, message, label, Some(hint.into()));
     }
 
     pub(crate) fn warning<T>(
@@ -96,7 +85,7 @@ impl Ctx<'_> {
         hint: impl Into<String>,
     ) {
         let loc = self.loc(at);
-        self.diags.warning(&loc, message, label, Some(hint.into()));
+        self.diags.0.push(Diagnostic::new(Severity::Warning, &loc, message, label, Some(hint.into())));
     }
 }
 
@@ -132,7 +121,7 @@ pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option
         );
     }
 
-    let mut seen_modules: HashMap<String, ()> = HashMap::new();
+    let mut seen_modules: HashSet<String> = HashSet::new();
     for (file, service) in &loaded {
         let mut ctx = Ctx { file: Arc::clone(file), diags: &mut diags };
         // The platform file named by the service, relative to it.
@@ -156,7 +145,7 @@ pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option
         }
         let platform_errors = platform.as_ref().map(|(_, p)| p.errors.as_slice()).unwrap_or_default();
         if let Some(svc) = check_service(&mut ctx, service, platform_errors) {
-            if seen_modules.insert(svc.module(), ()).is_some() {
+            if !seen_modules.insert(svc.module()) {
                 ctx.error(
                     &service.service.value.name,
                     format!("service `{}` is given twice", svc.qualified()),
@@ -341,10 +330,8 @@ pub(crate) fn check_errors(
             );
         }
         if let Some(first) = by_name.get(&e.name.value) {
-            ctx.error_also(
-                &e.name,
-                &first.value.name,
-                "first declared here",
+            ctx.error_at(
+                &ctx.loc_also(&e.name, &first.value.name, "first declared here"),
                 format!("error name `{}` is declared twice in the {owner} table", e.name.value),
                 "duplicate name",
                 "give every error its own variant name",
@@ -353,10 +340,8 @@ pub(crate) fn check_errors(
             by_name.insert(e.name.value.clone(), def);
         }
         if let Some(first) = by_code.get(&e.code.value) {
-            ctx.error_also(
-                &e.code,
-                &first.value.code,
-                "first declared here",
+            ctx.error_at(
+                &ctx.loc_also(&e.code, &first.value.code, "first declared here"),
                 format!("error code {} is declared twice in the {owner} table", e.code.value),
                 "duplicate code",
                 "keep one row per code",

@@ -94,10 +94,8 @@ pub(crate) fn check_field_collisions(ctx: &mut Ctx<'_>, fields: &[&Spanned<spec:
             } else {
                 format!("`{json}` and `{}` both become the Rust field `{rust}` in {owner}", first.value)
             };
-            ctx.error_also(
-                &f.value.name,
-                *first,
-                "first declared here",
+            ctx.error_at(
+                &ctx.loc_also(&f.value.name, *first, "first declared here"),
                 msg,
                 "name collision",
                 "give each field a distinct name",

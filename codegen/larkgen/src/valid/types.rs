@@ -57,21 +57,18 @@ pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) ->
     for d in defs {
         let name = &d.value.name;
         names::check_type_name(ctx, name, "type");
-        if BUILTINS.contains(&name.value.as_str()) || name.value == "Unknown" {
-            ctx.error(name, format!("`{}` is a reserved type name", name.value), "reserved", "choose another name");
-        } else if crate::names::IMPORTS.iter().any(|(_, imported)| *imported == name.value) {
-            ctx.error(
-                name,
-                format!("`{}` is a reserved type name", name.value),
-                "reserved",
-                format!("every generated service module imports std's `{}`; choose another name", name.value),
-            );
+        let imported = crate::names::IMPORTS.iter().any(|(_, imported)| *imported == name.value);
+        if BUILTINS.contains(&name.value.as_str()) || name.value == "Unknown" || imported {
+            let hint = if imported {
+                format!("every generated service module imports std's `{}`; choose another name", name.value)
+            } else {
+                "choose another name".into()
+            };
+            ctx.error(name, format!("`{}` is a reserved type name", name.value), "reserved", hint);
         }
         if let Some(first) = declared.get(name.value.as_str()) {
-            ctx.error_also(
-                name,
-                *first,
-                "first declared here",
+            ctx.error_at(
+                &ctx.loc_also(name, *first, "first declared here"),
                 format!("type `{}` is declared twice", name.value),
                 "duplicate type",
                 "keep one declaration, or rename one of them",
@@ -270,30 +267,19 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
         let wire = match (&v.value.value.value, integer) {
             (Scalar::Int(i), true) => i.to_string(),
             (Scalar::Str(s), false) => s.clone(),
-            (_, true) => {
-                ctx.error(
-                    &v.value.value,
-                    "this value of an integer enum is not an integer",
-                    "not an integer",
-                    "write the number without quotes",
-                );
-                continue;
-            }
-            (_, false) => {
-                ctx.error(
-                    &v.value.value,
-                    "this value of a string enum is not a string",
-                    "not a string",
-                    "quote the value",
-                );
+            _ => {
+                let (a, hint) = if integer {
+                    ("an integer", "write the number without quotes")
+                } else {
+                    ("a string", "quote the value")
+                };
+                ctx.error(&v.value.value, format!("this value of {a} enum is not {a}"), format!("not {a}"), hint);
                 continue;
             }
         };
         if let Some(first) = wires.get(&wire) {
-            ctx.error_also(
-                &v.value.value,
-                *first,
-                "first listed here",
+            ctx.error_at(
+                &ctx.loc_also(&v.value.value, *first, "first listed here"),
                 format!("enum value `{wire}` is listed twice"),
                 "duplicate value",
                 "list each value once",
@@ -343,10 +329,8 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
             }
         };
         if let Some(first) = variants.get(&variant) {
-            ctx.error_also(
-                &v.value.value,
-                *first,
-                "this value has the same variant",
+            ctx.error_at(
+                &ctx.loc_also(&v.value.value, *first, "this value has the same variant"),
                 format!("two values become the variant `{variant}`"),
                 "variant collision",
                 "give one of them an explicit `name:`",
@@ -499,23 +483,16 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
     let is_list = matches!(ty, Ty::List(_));
     let is_number = matches!(ty, Ty::I32 | Ty::I64 | Ty::F64);
     let is_binary = *ty == Ty::Binary;
+    // Reported at the constraint's value when it has one, at the field's name otherwise.
     let wrong = |ctx: &mut Ctx<'_>, present: bool, at: Option<&Spanned<u64>>, key: &str, fits: bool, kind: &str| {
         if present && !fits {
-            if let Some(at) = at {
-                ctx.error(
-                    at,
-                    format!("`{key}` does not apply to a field of type `{}`", d.ty.value),
-                    "constraint on the wrong type",
-                    format!("`{key}` applies to {kind} fields"),
-                );
-            } else {
-                ctx.error(
-                    &d.name,
-                    format!("`{key}` does not apply to a field of type `{}`", d.ty.value),
-                    "constraint on the wrong type",
-                    format!("`{key}` applies to {kind} fields"),
-                );
-            }
+            let loc = at.map_or_else(|| ctx.loc(&d.name), |at| ctx.loc(at));
+            ctx.error_at(
+                &loc,
+                format!("`{key}` does not apply to a field of type `{}`", d.ty.value),
+                "constraint on the wrong type",
+                format!("`{key}` applies to {kind} fields"),
+            );
         }
     };
     wrong(ctx, d.min_length.is_some(), d.min_length.as_ref(), "min_length", is_text, "string");
