@@ -10,7 +10,7 @@ mod moved;
 mod names;
 mod types;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use literal::str_lit;
 use proc_macro2::{Literal, TokenStream};
@@ -125,7 +125,7 @@ pub(crate) struct ServiceCx<'a> {
     service: &'a Service,
     qualified: String,
     resources: Vec<(&'a str, Vec<usize>)>,
-    validated: HashMap<String, bool>,
+    validated: HashSet<String>,
 }
 
 impl<'a> ServiceCx<'a> {

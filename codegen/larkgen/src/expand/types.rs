@@ -2,7 +2,7 @@
 //! client-side validation (`impl Validate`, one statement per checked constraint) and
 //! pagination impls.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -13,7 +13,7 @@ use super::moved::Moved;
 use super::names::{arg, field_ty, ident, init, ty};
 use crate::ir::{EnumValue, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
 
-pub(crate) fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> TokenStream {
+pub(crate) fn expand_type(t: &TypeDef, validated: &HashSet<String>) -> TokenStream {
     let name = ident(&t.name);
     let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
     match &t.kind {
@@ -143,7 +143,7 @@ fn open_enum(name: &Ident, doc: Moved, values: &[EnumValue], wire: Vec<Literal>,
     }
 }
 
-fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> TokenStream {
+fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashSet<String>) -> TokenStream {
     let name = ident(&t.name);
     let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
     let fields = s.fields.iter().map(|f| {
@@ -220,40 +220,27 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
 }
 
 /// Which types (transitively) carry a constraint, so validation only visits those.
-pub(crate) fn needs_validation(service: &Service) -> HashMap<String, bool> {
-    fn leaf(t: &Ty) -> &Ty {
-        match t {
-            Ty::List(inner) => leaf(inner),
-            other => other,
-        }
-    }
-    let mut out: HashMap<String, bool> = HashMap::new();
-    for t in &service.types {
-        let own = match &t.kind {
-            TypeKind::Struct(s) => {
-                !s.at_least_one_of.is_empty() || s.fields.iter().any(|f| f.rules != Rules::default())
-            }
-            _ => false,
-        };
-        out.insert(t.name.clone(), own);
-    }
+pub(crate) fn needs_validation(service: &Service) -> HashSet<String> {
+    let structs = || {
+        service.types.iter().filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some((&t.name, s)),
+            _ => None,
+        })
+    };
+    let mut out: HashSet<String> = structs()
+        .filter(|(_, s)| !s.at_least_one_of.is_empty() || s.fields.iter().any(|f| f.rules != Rules::default()))
+        .map(|(name, _)| name.clone())
+        .collect();
     // Propagate until stable (types are few; cycles are bounded by the fixed point).
     loop {
-        let mut changed = false;
-        for t in &service.types {
-            let TypeKind::Struct(s) = &t.kind else {
-                continue;
-            };
-            let inherited =
-                s.fields.iter().any(|f| matches!(leaf(&f.ty), Ty::Named(n) if out.get(n).copied().unwrap_or(false)));
-            if inherited && !out[&t.name] {
-                out.insert(t.name.clone(), true);
-                changed = true;
-            }
-        }
-        if !changed {
+        let inheriting: Vec<String> = structs()
+            .filter(|(name, s)| !out.contains(*name) && s.fields.iter().any(|f| nests(f, &out)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        if inheriting.is_empty() {
             return out;
         }
+        out.extend(inheriting);
     }
 }
 
@@ -265,14 +252,12 @@ fn opt<T: Copy>(v: Option<T>, lit: fn(T) -> Literal) -> TokenStream {
 }
 
 /// Whether a field's type (through lists) has constraints of its own to check.
-fn nests(f: &Field, validated: &HashMap<String, bool>) -> bool {
-    fn leaf(t: &Ty) -> &Ty {
-        match t {
-            Ty::List(inner) => leaf(inner),
-            other => other,
-        }
+fn nests(f: &Field, validated: &HashSet<String>) -> bool {
+    let mut leaf = &f.ty;
+    while let Ty::List(inner) = leaf {
+        leaf = inner;
     }
-    matches!(leaf(&f.ty), Ty::Named(n) if validated.get(n).copied().unwrap_or(false))
+    matches!(leaf, Ty::Named(n) if validated.contains(n))
 }
 
 /// One statement per documented constraint of a field (`value`, read as a required or an
@@ -323,7 +308,7 @@ pub(crate) fn checks(
 }
 
 /// `impl Validate`: every constraint of every field, then the spec's `at_least_one_of`.
-fn validate_impl(name: &Ident, s: &Struct, validated: &HashMap<String, bool>) -> TokenStream {
+fn validate_impl(name: &Ident, s: &Struct, validated: &HashSet<String>) -> TokenStream {
     let (out, path) = (quote!(out), quote!(path));
     let mut body: Vec<TokenStream> = s
         .fields
