@@ -3,6 +3,7 @@
 //! proc-macro and golden tests.
 
 use std::fmt;
+use std::path::Path;
 use std::sync::Arc;
 
 use miette::{LabeledSpan, NamedSource, SourceCode};
@@ -93,6 +94,11 @@ impl Loc {
     /// The start of `file`.
     pub(crate) fn start_of(file: &Arc<SourceFile>) -> Self {
         Self::at(file, (0, 0))
+    }
+
+    /// A problem of no place in any text, shown as in the file `name`.
+    pub(crate) fn nowhere(path: &Path, name: impl Into<String>) -> Self {
+        Self::start_of(&Arc::new(SourceFile::new(path, name.into(), String::new())))
     }
 }
 
@@ -290,9 +296,9 @@ impl Diagnostics {
         loc: &Loc,
         message: impl Into<String>,
         label: impl Into<String>,
-        hint: impl Into<Option<String>>,
+        hint: impl Into<String>,
     ) {
-        self.0.push(Diagnostic::new(Severity::Error, loc, message, label, hint.into()));
+        self.0.push(Diagnostic::new(Severity::Error, loc, message, label, Some(hint.into())));
     }
 }
 

@@ -96,8 +96,8 @@ pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostic
 }
 
 fn internal_error(message: String) -> Diagnostics {
-    let file = std::sync::Arc::new(source::SourceFile::new(Path::new("<larkgen>"), "<larkgen>".into(), String::new()));
     let mut d = Diagnostics::default();
-    d.error(&diag::Loc::start_of(&file), message, "", Some("please report this with the spec that triggers it".into()));
+    let loc = diag::Loc::nowhere(Path::new("<larkgen>"), "<larkgen>");
+    d.error(&loc, message, "", "please report this with the spec that triggers it");
     d
 }

@@ -71,12 +71,9 @@ pub(crate) fn read(
                     loc,
                     message,
                     "names a file that cannot be read",
-                    Some("check the path; it is relative to the file that names it".into()),
+                    "check the path; it is relative to the file that names it",
                 ),
-                None => {
-                    let file = Arc::new(SourceFile::new(path, name, String::new()));
-                    diags.error(&Loc::start_of(&file), message, "", Some("check the path".into()));
-                }
+                None => diags.error(&Loc::nowhere(path, name), message, "", "check the path"),
             }
             return None;
         }
@@ -91,7 +88,7 @@ pub(crate) fn read(
                 &Loc::at(&file, (at, 1)),
                 "the file is not UTF-8 text",
                 "invalid UTF-8 starts here",
-                Some("save the spec as UTF-8".into()),
+                "save the spec as UTF-8",
             );
             None
         }

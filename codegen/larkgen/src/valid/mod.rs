@@ -74,7 +74,7 @@ impl Ctx<'_> {
         label: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.diags.error(loc, message, label, Some(hint.into()));
+        self.diags.error(loc, message, label, hint);
     }
 
     pub(crate) fn warning<T>(
@@ -112,13 +112,8 @@ pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option
         }
     }
     if paths.is_empty() {
-        let file = Arc::new(SourceFile::new(Path::new("<none>"), "<none>".into(), String::new()));
-        diags.error(
-            &Loc::start_of(&file),
-            "no spec file given",
-            "",
-            Some("pass at least one service file, e.g. spec/baike-v1.yaml".into()),
-        );
+        let loc = Loc::nowhere(Path::new("<none>"), "<none>");
+        diags.error(&loc, "no spec file given", "", "pass at least one service file, e.g. spec/baike-v1.yaml");
     }
 
     let mut seen_modules: HashSet<String> = HashSet::new();
@@ -158,13 +153,8 @@ pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option
         }
     }
     if loaded.is_empty() && !paths.is_empty() && !diags.has_errors() {
-        let file = Arc::new(SourceFile::new(&paths[0], load::display_name(&paths[0], base), String::new()));
-        diags.error(
-            &Loc::start_of(&file),
-            "no service file given",
-            "",
-            Some("pass a service file (one with a `service:` block)".into()),
-        );
+        let loc = Loc::nowhere(&paths[0], load::display_name(&paths[0], base));
+        diags.error(&loc, "no service file given", "", "pass a service file (one with a `service:` block)");
     }
     diags.sort();
     let api = match (platform, diags.has_errors()) {
