@@ -36,7 +36,7 @@ pub(crate) fn check_endpoints(
         let first = seen.get(d.value.name.value.as_str()).copied();
         let duplicate = first.is_some();
         if let Some(first) = first {
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_also(&d.value.name, first, "first declared here"),
                 format!("endpoint `{}` is declared twice", d.value.name.value),
                 "duplicate endpoint",
@@ -331,7 +331,7 @@ fn check_params(
         .collect();
     for (name, at) in &placeholders {
         if !declared_path.contains(&name.as_str()) {
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_within(&d.path, *at, name.len() + 2),
                 format!("path placeholder `{{{name}}}` is not declared as a path parameter"),
                 "undeclared placeholder",
@@ -363,7 +363,7 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
     }
     if let Some(i) = p.find("/:") {
         let len = p[i + 1..].find('/').unwrap_or(p.len() - i - 1);
-        ctx.error_at(
+        ctx.diags.error(
             &ctx.loc_within(path, i + 1, len),
             "`:name` placeholders are not supported",
             "colon placeholder",
@@ -374,7 +374,7 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
     let mut from = 0;
     while let Some(open) = p[from..].find('{').map(|i| from + i) {
         let Some(close) = p[open..].find('}').map(|i| open + i) else {
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_within(path, open, p.len() - open),
                 "unclosed `{` in the path",
                 "unclosed placeholder",
@@ -384,14 +384,14 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
         };
         let name = &p[open + 1..close];
         if name.is_empty() || !names::is_snake(name) {
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_within(path, open, close + 1 - open),
                 format!("placeholder `{{{name}}}` is not a snake_case name"),
                 "bad placeholder",
                 "use `{snake_case}` names",
             );
         } else if out.iter().any(|(n, _)| n == name) {
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_within(path, open, close + 1 - open),
                 format!("placeholder `{{{name}}}` appears twice"),
                 "duplicate placeholder",
@@ -403,7 +403,7 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
         from = close + 1;
     }
     if let Some(i) = p[from..].find('}') {
-        ctx.error_at(
+        ctx.diags.error(
             &ctx.loc_within(path, from + i, 1),
             "unmatched `}` in the path",
             "no `{` before it",
@@ -694,7 +694,7 @@ fn check_error_refs(ctx: &mut Ctx<'_>, d: &spec::EndpointDef, table: &[ir::Error
     let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
     for r in &refs.value {
         if let Some(first) = seen.get(r.value.as_str()) {
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_also(r, *first, "first listed here"),
                 format!("error `{}` is listed twice", r.value),
                 "duplicate error",

@@ -63,18 +63,7 @@ impl Ctx<'_> {
         hint: impl Into<String>,
     ) {
         let loc = self.loc(at);
-        self.error_at(&loc, message, label, hint);
-    }
-
-    /// An error at a location worked out by the caller ([`Ctx::loc_within`], [`Ctx::loc_also`]).
-    pub(crate) fn error_at(
-        &mut self,
-        loc: &Loc,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
-        self.diags.error(loc, message, label, hint);
+        self.diags.error(&loc, message, label, hint);
     }
 
     pub(crate) fn warning<T>(
@@ -320,7 +309,7 @@ pub(crate) fn check_errors(
             );
         }
         if let Some(first) = by_name.get(&e.name.value) {
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_also(&e.name, &first.value.name, "first declared here"),
                 format!("error name `{}` is declared twice in the {owner} table", e.name.value),
                 "duplicate name",
@@ -330,7 +319,7 @@ pub(crate) fn check_errors(
             by_name.insert(e.name.value.clone(), def);
         }
         if let Some(first) = by_code.get(&e.code.value) {
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_also(&e.code, &first.value.code, "first declared here"),
                 format!("error code {} is declared twice in the {owner} table", e.code.value),
                 "duplicate code",

@@ -94,7 +94,7 @@ pub(crate) fn check_field_collisions(ctx: &mut Ctx<'_>, fields: &[&Spanned<spec:
             } else {
                 format!("`{json}` and `{}` both become the Rust field `{rust}` in {owner}", first.value)
             };
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_also(&f.value.name, *first, "first declared here"),
                 msg,
                 "name collision",

@@ -67,7 +67,7 @@ pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) ->
             ctx.error(name, format!("`{}` is a reserved type name", name.value), "reserved", hint);
         }
         if let Some(first) = declared.get(name.value.as_str()) {
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_also(name, *first, "first declared here"),
                 format!("type `{}` is declared twice", name.value),
                 "duplicate type",
@@ -278,7 +278,7 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
             }
         };
         if let Some(first) = wires.get(&wire) {
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_also(&v.value.value, *first, "first listed here"),
                 format!("enum value `{wire}` is listed twice"),
                 "duplicate value",
@@ -329,7 +329,7 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
             }
         };
         if let Some(first) = variants.get(&variant) {
-            ctx.error_at(
+            ctx.diags.error(
                 &ctx.loc_also(&v.value.value, *first, "this value has the same variant"),
                 format!("two values become the variant `{variant}`"),
                 "variant collision",
@@ -487,7 +487,7 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
     let wrong = |ctx: &mut Ctx<'_>, present: bool, at: Option<&Spanned<u64>>, key: &str, fits: bool, kind: &str| {
         if present && !fits {
             let loc = at.map_or_else(|| ctx.loc(&d.name), |at| ctx.loc(at));
-            ctx.error_at(
+            ctx.diags.error(
                 &loc,
                 format!("`{key}` does not apply to a field of type `{}`", d.ty.value),
                 "constraint on the wrong type",
