@@ -56,7 +56,7 @@ pub(crate) fn platform(p: &Platform) -> TokenStream {
         let code = Literal::i64_unsuffixed(e.code);
         let http = Literal::u16_unsuffixed(e.http);
         let (n, m, h, r) = (&e.name, &e.message, &e.hint, e.retryable);
-        let action = format_ident!("{}", format!("{:?}", e.action));
+        let action = names::same_variant(e.action);
         quote! {
             ::larkgen_runtime::ErrorSpec {
                 code: #code, name: #n, http_status: #http, message: #m, hint: #h, retryable: #r,

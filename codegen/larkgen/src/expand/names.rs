@@ -1,10 +1,23 @@
 //! Identifiers and Rust types of the names decided in the IR (no case is converted here).
 
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
 
 use crate::ir::Ty;
 pub(crate) use crate::names::ident;
+
+/// The runtime's variant named as the IR's `value` (`Method::Get` → `Get`).
+pub(crate) fn same_variant(value: impl std::fmt::Debug) -> Ident {
+    format_ident!("{}", format!("{value:?}"))
+}
+
+/// `Some(literal)` or `None`.
+pub(crate) fn opt<T>(v: Option<T>, lit: fn(T) -> Literal) -> TokenStream {
+    match v.map(lit) {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
 
 /// The Rust type of a type expression.
 pub(crate) fn ty(t: &Ty) -> TokenStream {

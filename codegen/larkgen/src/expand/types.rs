@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::literal::str_lit;
 use super::moved::Moved;
-use super::names::{arg, field_ty, ident, init, ty};
+use super::names::{arg, field_ty, ident, init, opt, ty};
 use crate::ir::{EnumValue, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
 
 pub(crate) fn expand_type(t: &TypeDef, validated: &HashSet<String>) -> TokenStream {
@@ -241,13 +241,6 @@ pub(crate) fn needs_validation(service: &Service) -> HashSet<String> {
             return out;
         }
         out.extend(inheriting);
-    }
-}
-
-fn opt<T: Copy>(v: Option<T>, lit: fn(T) -> Literal) -> TokenStream {
-    match v.map(lit) {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
     }
 }
 
