@@ -429,11 +429,11 @@ pub(crate) fn scalar_text(s: &Scalar) -> String {
 
 /// Parses `string`, `Name`, `T[]`…, reporting unknown names with a did-you-mean.
 pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared) -> Option<Ty> {
-    fn parse(s: &str) -> Result<Ty, String> {
+    fn parse(s: &str) -> Ty {
         if let Some(inner) = s.strip_suffix("[]") {
-            return parse(inner.trim()).map(|t| Ty::List(Box::new(t)));
+            return Ty::List(Box::new(parse(inner.trim())));
         }
-        Ok(match s {
+        match s {
             "string" => Ty::String,
             "boolean" => Ty::Bool,
             "i32" => Ty::I32,
@@ -441,9 +441,9 @@ pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared
             "f64" => Ty::F64,
             "binary" => Ty::Binary,
             other => Ty::Named(other.to_owned()),
-        })
+        }
     }
-    let parsed = parse(ty.value.trim()).ok()?;
+    let parsed = parse(ty.value.trim());
     let mut leaf = &parsed;
     while let Ty::List(inner) = leaf {
         leaf = inner;
