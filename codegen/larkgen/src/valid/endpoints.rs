@@ -18,7 +18,7 @@ use crate::spec;
 pub(crate) fn check_endpoints(
     ctx: &mut Ctx<'_>,
     defs: &Spanned<Vec<Spanned<spec::EndpointDef>>>,
-    declared: &Declared,
+    declared: &Declared<'_>,
     types: &TypeIndex<'_>,
     errors: &[ir::ErrorEntry],
 ) -> Vec<ir::Endpoint> {
@@ -56,7 +56,7 @@ pub(crate) fn check_endpoints(
 fn check_endpoint(
     ctx: &mut Ctx<'_>,
     d: &spec::EndpointDef,
-    known: &Declared,
+    known: &Declared<'_>,
     types: &TypeIndex<'_>,
     errors: &[ir::ErrorEntry],
 ) -> Option<ir::Endpoint> {
@@ -238,7 +238,7 @@ fn check_limits(ctx: &mut Ctx<'_>, limits: Option<&Spanned<spec::LimitsDef>>) ->
 fn check_params(
     ctx: &mut Ctx<'_>,
     d: &spec::EndpointDef,
-    known: &Declared,
+    known: &Declared<'_>,
     types: &TypeIndex<'_>,
 ) -> (Vec<ir::Field>, Vec<ir::Field>) {
     let params = d.params.as_deref().unwrap_or_default();
@@ -490,7 +490,12 @@ fn struct_of<'a>(types: &TypeIndex<'a>, name: &str) -> Option<&'a ir::Struct> {
     })
 }
 
-fn body_type(ctx: &mut Ctx<'_>, b: &Spanned<spec::BodyDef>, known: &Declared, types: &TypeIndex<'_>) -> Option<String> {
+fn body_type(
+    ctx: &mut Ctx<'_>,
+    b: &Spanned<spec::BodyDef>,
+    known: &Declared<'_>,
+    types: &TypeIndex<'_>,
+) -> Option<String> {
     let Some(ty) = &b.value.ty else {
         ctx.error(
             &b.value.kind,
@@ -520,7 +525,7 @@ fn check_request(
     ctx: &mut Ctx<'_>,
     req: Option<&Spanned<spec::BodyDef>>,
     method: ir::Method,
-    known: &Declared,
+    known: &Declared<'_>,
     types: &TypeIndex<'_>,
 ) -> Option<ir::RequestBody> {
     let req = req?;
@@ -567,7 +572,7 @@ fn check_request(
 fn check_response(
     ctx: &mut Ctx<'_>,
     resp: &Spanned<spec::BodyDef>,
-    known: &Declared,
+    known: &Declared<'_>,
     types: &TypeIndex<'_>,
 ) -> ir::Response {
     let response = match resp.value.kind.value.as_str() {

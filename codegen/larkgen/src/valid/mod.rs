@@ -403,7 +403,7 @@ fn check_service(ctx: &mut Ctx<'_>, s: &spec::ServiceFile, platform: &[ir::Error
     }
     let errors = check_errors(ctx, &s.errors, "service", platform);
     let types = types::check_types(ctx, &s.types);
-    let declared = types::Declared::new(&s.types);
+    let declared = types::declared(&s.types);
     let endpoints = endpoints::check_endpoints(ctx, &s.endpoints, &declared, &types::TypeIndex::new(&types), &errors);
     names::check_generated_names(ctx, &s.types, &s.endpoints.value, &endpoints);
     Some(ir::Service {

@@ -14,25 +14,10 @@ const BUILTINS: &[&str] = &["string", "boolean", "i32", "i64", "f64", "binary"];
 /// The type names a service declares, whether or not their definitions pass their checks:
 /// every type expression is looked up here. (Lists searched from the start made checking
 /// quadratic in the number of types: at 2,000 types most of validation's time.)
-pub(crate) struct Declared {
-    /// In declaration order, for did-you-mean suggestions.
-    names: Vec<String>,
-    set: HashSet<String>,
-}
+pub(crate) type Declared<'a> = HashSet<&'a str>;
 
-impl Declared {
-    pub(crate) fn new(defs: &[Spanned<spec::TypeDef>]) -> Self {
-        let names: Vec<String> = defs.iter().map(|d| d.value.name.value.clone()).collect();
-        Declared { set: names.iter().cloned().collect(), names }
-    }
-
-    pub(crate) fn contains(&self, name: &str) -> bool {
-        self.set.contains(name)
-    }
-
-    fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(String::as_str)
-    }
+pub(crate) fn declared(defs: &[Spanned<spec::TypeDef>]) -> Declared<'_> {
+    defs.iter().map(|d| d.value.name.value.as_str()).collect()
 }
 
 /// The types that passed their checks, by name (the first, if a name is declared twice).
@@ -53,7 +38,7 @@ impl<'a> TypeIndex<'a> {
 }
 
 pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) -> Vec<ir::TypeDef> {
-    let mut declared: HashMap<&str, &Spanned<String>> = HashMap::new();
+    let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
     for d in defs {
         let name = &d.value.name;
         names::check_type_name(ctx, name, "type");
@@ -66,7 +51,7 @@ pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) ->
             };
             ctx.error(name, format!("`{}` is a reserved type name", name.value), "reserved", hint);
         }
-        if let Some(first) = declared.get(name.value.as_str()) {
+        if let Some(first) = seen.get(name.value.as_str()) {
             ctx.diags.error(
                 &ctx.loc_also(name, *first, "first declared here"),
                 format!("type `{}` is declared twice", name.value),
@@ -74,10 +59,10 @@ pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) ->
                 "keep one declaration, or rename one of them",
             );
         } else {
-            declared.insert(name.value.as_str(), name);
+            seen.insert(name.value.as_str(), name);
         }
     }
-    let known = Declared::new(defs);
+    let known = declared(defs);
     let out: Vec<ir::TypeDef> = defs.iter().filter_map(|d| check_type(ctx, d, &known)).collect();
     let index = TypeIndex::new(&out);
     check_cycles(ctx, defs, &index);
@@ -185,7 +170,7 @@ fn out_of_bounds(d: &spec::FieldDef, i: i64) -> Option<String> {
     d.max.as_ref().filter(|m| i > m.value).map(|m| format!("above `max: {}`", m.value))
 }
 
-fn check_type(ctx: &mut Ctx<'_>, d: &Spanned<spec::TypeDef>, known: &Declared) -> Option<ir::TypeDef> {
+fn check_type(ctx: &mut Ctx<'_>, d: &Spanned<spec::TypeDef>, known: &Declared<'_>) -> Option<ir::TypeDef> {
     let t = &d.value;
     let shapes = [t.newtype.is_some(), t.enum_repr.is_some(), t.fields.is_some()];
     if shapes.iter().filter(|s| **s).count() != 1 {
@@ -347,7 +332,7 @@ fn check_struct(
     ctx: &mut Ctx<'_>,
     t: &spec::TypeDef,
     fields: &Spanned<Vec<Spanned<spec::FieldDef>>>,
-    known: &Declared,
+    known: &Declared<'_>,
 ) -> Option<ir::Struct> {
     if fields.value.is_empty() {
         ctx.error(
@@ -402,7 +387,7 @@ fn check_struct(
 }
 
 /// Checks one field or parameter: name, type expression, constraints.
-pub(crate) fn check_field(ctx: &mut Ctx<'_>, f: &Spanned<spec::FieldDef>, known: &Declared) -> Option<ir::Field> {
+pub(crate) fn check_field(ctx: &mut Ctx<'_>, f: &Spanned<spec::FieldDef>, known: &Declared<'_>) -> Option<ir::Field> {
     let d = &f.value;
     let name_ok = names::check_field_name(ctx, &d.name);
     let ty = parse_ty(ctx, &d.ty, known)?;
@@ -428,7 +413,7 @@ pub(crate) fn scalar_text(s: &Scalar) -> String {
 }
 
 /// Parses `string`, `Name`, `T[]`…, reporting unknown names with a did-you-mean.
-pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared) -> Option<Ty> {
+pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared<'_>) -> Option<Ty> {
     fn parse(s: &str) -> Ty {
         if let Some(inner) = s.strip_suffix("[]") {
             return Ty::List(Box::new(parse(inner.trim())));
@@ -460,9 +445,9 @@ pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared
         return None;
     }
     if let Ty::Named(name) = leaf
-        && !known.contains(name)
+        && !known.contains(name.as_str())
     {
-        let all = BUILTINS.iter().copied().chain(known.names());
+        let all = BUILTINS.iter().chain(known).copied();
         let hint = did_you_mean(
             name,
             all,
