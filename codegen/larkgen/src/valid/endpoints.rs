@@ -34,7 +34,6 @@ pub(crate) fn check_endpoints(
     let mut out = Vec::new();
     for d in &defs.value {
         let first = seen.get(d.value.name.value.as_str()).copied();
-        let duplicate = first.is_some();
         if let Some(first) = first {
             ctx.diags.error(
                 &ctx.loc_also(&d.value.name, first, "first declared here"),
@@ -45,7 +44,7 @@ pub(crate) fn check_endpoints(
         }
         seen.entry(&d.value.name.value).or_insert(&d.value.name);
         // A duplicate is still checked, but not generated.
-        if let Some(e) = check_endpoint(ctx, &d.value, declared, types, errors).filter(|_| !duplicate) {
+        if let Some(e) = check_endpoint(ctx, &d.value, declared, types, errors).filter(|_| first.is_none()) {
             out.push(e);
         }
     }
@@ -242,8 +241,7 @@ fn check_params(
     types: &TypeIndex<'_>,
 ) -> (Vec<ir::Field>, Vec<ir::Field>) {
     let params = d.params.as_deref().unwrap_or_default();
-    let refs: Vec<&Spanned<spec::FieldDef>> = params.iter().collect();
-    names::check_field_collisions(ctx, &refs, &format!("the parameters of `{}`", d.name.value));
+    names::check_field_collisions(ctx, params, &format!("the parameters of `{}`", d.name.value));
     let placeholders = placeholders(ctx, &d.path);
     let names: Vec<&String> = placeholders.iter().map(|(n, _)| n).collect();
     let mut path = Vec::new();

@@ -342,8 +342,7 @@ fn check_struct(
             "list its fields, or make it a `newtype`",
         );
     }
-    let refs: Vec<&Spanned<spec::FieldDef>> = fields.value.iter().collect();
-    names::check_field_collisions(ctx, &refs, &format!("type `{}`", t.name.value));
+    names::check_field_collisions(ctx, &fields.value, &format!("type `{}`", t.name.value));
     let mut out = Vec::new();
     for f in &fields.value {
         if let Some(loc) = &f.value.location {
