@@ -80,8 +80,8 @@ impl Loc {
 
     /// `len` bytes at `offset` of `file`, both clamped to the text and its characters.
     pub(crate) fn at(file: &Arc<SourceFile>, (offset, len): (usize, usize)) -> Self {
-        let offset = file.floor(offset);
-        let len = file.floor(offset.saturating_add(len)) - offset;
+        let offset = source::floor(&file.text, offset);
+        let len = source::floor(&file.text, offset.saturating_add(len)) - offset;
         Self { file: Arc::clone(file), offset, len, notes: Vec::new() }
     }
 

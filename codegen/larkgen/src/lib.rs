@@ -62,8 +62,7 @@ pub fn spec_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Loads and validates spec files; diagnostics name files relative to `base`.
 pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
-    let (api, diagnostics, inputs) = valid::check(load::Files::Disk, paths, base);
-    Checked { api, diagnostics, inputs }
+    valid::check(load::Files::Disk, paths, base)
 }
 
 /// Like [`check`], for specs held in memory as `(name, text)` pairs, e.g. in tests and
@@ -78,8 +77,7 @@ pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
 pub fn check_sources(sources: &[(&str, &str)]) -> Checked {
     let files: Vec<(PathBuf, String)> = sources.iter().map(|(n, t)| (PathBuf::from(n), (*t).to_owned())).collect();
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
-    let (api, diagnostics, inputs) = valid::check(load::Files::Memory(&files), &paths, Path::new(""));
-    Checked { api, diagnostics, inputs }
+    valid::check(load::Files::Memory(&files), &paths, Path::new(""))
 }
 
 /// Loads, checks, expands and renders. `Err` holds every diagnostic when there is an error;

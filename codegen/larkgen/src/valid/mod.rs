@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, Loc, Severity};
-use crate::ir;
 use crate::load::{self, Files};
 use crate::shape::{self, Spanned};
 use crate::source::SourceFile;
 use crate::spec;
 use crate::yaml::{self, Node, Value};
+use crate::{Checked, ir};
 
 /// Where a rule reports: the file being checked and the diagnostics of the run.
 pub(crate) struct Ctx<'a> {
@@ -80,7 +80,7 @@ impl Ctx<'_> {
 
 /// Loads and checks spec files (service files, and the platform file they name, which may
 /// also be given). `base` is the directory diagnostics name files relative to.
-pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, Vec<PathBuf>) {
+pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> Checked {
     let mut diags = Diagnostics::default();
     let mut inputs: Vec<PathBuf> = paths.to_vec();
     let mut platform: Option<(PathBuf, ir::Platform)> = None;
@@ -150,7 +150,7 @@ pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option
         (Some((_, platform)), false) => Some(ir::Api { platform, services }),
         _ => None,
     };
-    (api, diags, inputs)
+    Checked { api, diagnostics: diags, inputs }
 }
 
 /// Whether a parsed file is a platform file: its top-level keys look like `platform:`
