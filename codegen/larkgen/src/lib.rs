@@ -89,13 +89,11 @@ pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostic
     };
     match output::render(&api, checked.inputs) {
         Ok(generated) => Ok((generated, checked.diagnostics)),
-        Err(message) => Err(internal_error(message)),
+        Err(message) => {
+            let mut d = Diagnostics::default();
+            let loc = diag::Loc::nowhere(Path::new("<larkgen>"), "<larkgen>");
+            d.error(&loc, message, "", "please report this with the spec that triggers it");
+            Err(d)
+        }
     }
-}
-
-fn internal_error(message: String) -> Diagnostics {
-    let mut d = Diagnostics::default();
-    let loc = diag::Loc::nowhere(Path::new("<larkgen>"), "<larkgen>");
-    d.error(&loc, message, "", "please report this with the spec that triggers it");
-    d
 }

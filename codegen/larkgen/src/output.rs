@@ -178,14 +178,9 @@ impl Generated {
 
     /// Files of `src_dir` that differ from what the spec produces (missing, changed or extra).
     pub fn stale_files(&self, src_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-        let mut stale = Vec::new();
-        for (path, text) in &self.files {
-            if !holds(&src_dir.join(path), text) {
-                stale.push(src_dir.join(path));
-            }
-        }
-        stale.extend(self.extra_files(src_dir)?.into_iter().map(|p| src_dir.join(p)));
-        Ok(stale)
+        let changed =
+            self.files.iter().filter(|(path, text)| !holds(&src_dir.join(path), text)).map(|(p, _)| p.clone());
+        Ok(changed.chain(self.extra_files(src_dir)?).map(|p| src_dir.join(p)).collect())
     }
 
     fn extra_files(&self, src_dir: &Path) -> std::io::Result<Vec<PathBuf>> {

@@ -163,10 +163,7 @@ impl<'a> ServiceCx<'a> {
             Part::Request(i) => endpoint::request(&s.endpoints[i], &self.qualified),
             Part::ErrorEnum(i) => endpoint::error_enum(&s.endpoints[i]),
             Part::Type(i) => types::expand_type(&s.types[i], &self.validated),
-            Part::Pages => {
-                let pages = types::pages(s);
-                quote!(#(#pages)*)
-            }
+            Part::Pages => types::pages(s).into_iter().collect(),
             Part::ErrorTable => {
                 let error_consts = s.errors.iter().map(endpoint::error_const);
                 quote! {

@@ -62,8 +62,7 @@ impl Ctx<'_> {
         label: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        let loc = self.loc(at);
-        self.diags.error(&loc, message, label, hint);
+        self.diags.error(&self.loc(at), message, label, hint);
     }
 
     pub(crate) fn warning<T>(
@@ -73,8 +72,7 @@ impl Ctx<'_> {
         label: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        let loc = self.loc(at);
-        self.diags.0.push(Diagnostic::new(Severity::Warning, &loc, message, label, Some(hint.into())));
+        self.diags.0.push(Diagnostic::new(Severity::Warning, &self.loc(at), message, label, Some(hint.into())));
     }
 }
 
