@@ -93,23 +93,18 @@ pub(crate) fn check_values(ctx: &mut Ctx<'_>, d: &spec::FieldDef, field: &ir::Fi
         let problem: Option<(String, String, String)> = match (&field.ty, &v.value) {
             (Ty::Bool, Scalar::Bool(_)) => None,
             (Ty::F64, Scalar::Str(s)) if s.parse::<f64>().is_ok() => None,
-            (Ty::I32 | Ty::I64 | Ty::F64, Scalar::Int(i)) => {
-                if field.ty == Ty::I32 && i32::try_from(*i).is_err() {
-                    Some((
-                        format!("{key} {i} does not fit an `i32`"),
-                        "out of range".into(),
-                        "use a smaller value, or make the field `i64`".into(),
-                    ))
-                } else {
-                    out_of_bounds(d, *i).map(|b| {
-                        (
-                            format!("{key} {i} is {b}"),
-                            "outside the bounds".into(),
-                            "make the value satisfy the field's `min`/`max`, or fix the bounds".into(),
-                        )
-                    })
-                }
-            }
+            (Ty::I32, Scalar::Int(i)) if i32::try_from(*i).is_err() => Some((
+                format!("{key} {i} does not fit an `i32`"),
+                "out of range".into(),
+                "use a smaller value, or make the field `i64`".into(),
+            )),
+            (Ty::I32 | Ty::I64 | Ty::F64, Scalar::Int(i)) => out_of_bounds(d, *i).map(|b| {
+                (
+                    format!("{key} {i} is {b}"),
+                    "outside the bounds".into(),
+                    "make the value satisfy the field's `min`/`max`, or fix the bounds".into(),
+                )
+            }),
             (Ty::Bool, _) => Some((
                 format!("{key} `{shown}` is not a boolean"),
                 "not true or false".into(),
