@@ -123,26 +123,21 @@ impl Diagnostic {
         label: impl Into<String>,
         hint: Option<String>,
     ) -> Self {
-        let text = &loc.file.text;
-        let span = clamp_to_line(text, loc.offset, loc.len);
-        let (line, column) = loc.file.line_col(span.0);
-        let notes = loc
-            .notes
-            .iter()
-            .map(|(offset, len, label)| {
-                let span = clamp_to_line(text, *offset, *len);
-                let (line, column) = loc.file.line_col(span.0);
-                Note { line, column, span, label: label.clone() }
-            })
-            .collect();
+        let place = |offset: usize, len: usize, label: String| {
+            let span = clamp_to_line(&loc.file.text, offset, len);
+            let (line, column) = loc.file.line_col(span.0);
+            Note { line, column, span, label }
+        };
+        let main = place(loc.offset, loc.len, label.into());
+        let notes = loc.notes.iter().map(|(offset, len, label)| place(*offset, *len, label.clone())).collect();
         Self {
             severity,
             message: message.into(),
             file: loc.file.name.clone(),
-            line,
-            column,
-            span,
-            label: label.into(),
+            line: main.line,
+            column: main.column,
+            span: main.span,
+            label: main.label,
             hint,
             notes,
             source: loc.file.named(),

@@ -162,11 +162,6 @@ fn is_platform_file(tree: &Node) -> bool {
     !["service", "endpoints", "types"].iter().any(|t| near(t)) && near("platform")
 }
 
-/// Whether the file shown as `name` has diagnostics already (it was checked before).
-fn reported(diags: &Diagnostics, name: &str) -> bool {
-    diags.0.iter().any(|d| d.file == name)
-}
-
 /// Checks a platform file into `slot`; `tree` is its parse when the caller has it.
 fn load_platform(
     files: Files<'_>,
@@ -176,11 +171,9 @@ fn load_platform(
     slot: &mut Option<(PathBuf, ir::Platform)>,
     diags: &mut Diagnostics,
 ) {
-    if slot.as_ref().is_some_and(|(p, _)| *p == files.normalize(path)) {
-        return;
-    }
-    // A platform file given on the command line and named by a service is checked once.
-    if reported(diags, &file.name) {
+    // A platform file given on the command line and named by a service is checked once: it
+    // is the platform already, or it has diagnostics.
+    if slot.as_ref().is_some_and(|(p, _)| *p == files.normalize(path)) || diags.0.iter().any(|d| d.file == file.name) {
         return;
     }
     let Some(tree) = tree.or_else(|| yaml::parse(file, diags)) else {
