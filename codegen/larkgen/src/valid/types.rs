@@ -1,6 +1,7 @@
 //! Rules of named types and fields: shapes, references, constraints, cycles.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Display;
 
 use crate::shape::Spanned;
 
@@ -490,34 +491,10 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
             "`min`/`max` apply to number fields; use min_length/max_length for strings",
         );
     }
-    type Bound<'a> = Option<&'a Spanned<u64>>;
-    let pairs: [(&str, Bound<'_>, Bound<'_>); 3] = [
-        ("length", d.min_length.as_ref(), d.max_length.as_ref()),
-        ("items", d.min_items.as_ref(), d.max_items.as_ref()),
-        ("bytes", d.min_bytes.as_ref(), d.max_bytes.as_ref()),
-    ];
-    for (what, min, max) in pairs {
-        if let (Some(min), Some(max)) = (min, max)
-            && min.value > max.value
-        {
-            ctx.error(
-                min,
-                format!("min_{what} {} is greater than max_{what} {}", min.value, max.value),
-                "contradicts max",
-                "swap the bounds or fix one of them",
-            );
-        }
-    }
-    if let (Some(min), Some(max)) = (&d.min, &d.max)
-        && min.value > max.value
-    {
-        ctx.error(
-            min,
-            format!("min {} is greater than max {}", min.value, max.value),
-            "contradicts max",
-            "swap the bounds or fix one of them",
-        );
-    }
+    check_order(ctx, "_length", d.min_length.as_ref(), d.max_length.as_ref());
+    check_order(ctx, "_items", d.min_items.as_ref(), d.max_items.as_ref());
+    check_order(ctx, "_bytes", d.min_bytes.as_ref(), d.max_bytes.as_ref());
+    check_order(ctx, "", d.min.as_ref(), d.max.as_ref());
     if let Some(max) = d.max_length.as_ref().filter(|m| m.value == 0) {
         ctx.error(
             max,
@@ -537,6 +514,25 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
         extensions: d.extensions.clone().unwrap_or_default(),
         min_bytes: d.min_bytes.as_ref().map(|v| v.value),
         max_bytes: d.max_bytes.as_ref().map(|v| v.value),
+    }
+}
+
+/// A lower bound must not be above its upper bound (`min{what}`, `max{what}`).
+fn check_order<T: PartialOrd + Display>(
+    ctx: &mut Ctx<'_>,
+    what: &str,
+    min: Option<&Spanned<T>>,
+    max: Option<&Spanned<T>>,
+) {
+    if let (Some(min), Some(max)) = (min, max)
+        && min.value > max.value
+    {
+        ctx.error(
+            min,
+            format!("min{what} {} is greater than max{what} {}", min.value, max.value),
+            "contradicts max",
+            "swap the bounds or fix one of them",
+        );
     }
 }
 
