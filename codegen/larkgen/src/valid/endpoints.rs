@@ -82,19 +82,15 @@ fn check_endpoint(
             "rename the resource or action",
         );
     }
-    let method = match d.method.value.to_ascii_uppercase().as_str() {
-        "GET" => ir::Method::Get,
-        "POST" => ir::Method::Post,
-        "PUT" => ir::Method::Put,
-        "PATCH" => ir::Method::Patch,
-        "DELETE" => ir::Method::Delete,
-        _ => {
-            const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-            let hint = did_you_mean(&d.method.value, METHODS, "use GET, POST, PUT, PATCH or DELETE");
-            ctx.error(&d.method, format!("`{}` is not an HTTP method", d.method.value), "invalid method", hint);
-            ir::Method::Get
-        }
-    };
+    use ir::Method::{Delete, Get, Patch, Post, Put};
+    const METHODS: [ir::Method; 5] = [Get, Post, Put, Patch, Delete];
+    let upper = d.method.value.to_ascii_uppercase();
+    let method = METHODS.into_iter().find(|m| m.as_str() == upper).unwrap_or_else(|| {
+        let hint =
+            did_you_mean(&d.method.value, METHODS.map(ir::Method::as_str), "use GET, POST, PUT, PATCH or DELETE");
+        ctx.error(&d.method, format!("`{}` is not an HTTP method", d.method.value), "invalid method", hint);
+        Get
+    });
     if d.method.value != method.as_str() && d.method.value.eq_ignore_ascii_case(method.as_str()) {
         ctx.warning(
             &d.method,

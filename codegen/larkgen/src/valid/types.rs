@@ -7,7 +7,7 @@ use crate::shape::Spanned;
 
 use super::{Ctx, names};
 use crate::ir::{self, Ty};
-use crate::load::{closest, did_you_mean};
+use crate::load::did_you_mean;
 use crate::spec::{self, Scalar};
 
 const BUILTINS: &[&str] = &["string", "boolean", "i32", "i64", "f64", "binary"];
@@ -120,13 +120,12 @@ pub(crate) fn check_values(ctx: &mut Ctx<'_>, d: &spec::FieldDef, field: &ir::Fi
                 Some(ir::TypeKind::StringEnum(values) | ir::TypeKind::IntEnum(values))
                     if !values.iter().any(|e| e.wire == shown) =>
                 {
-                    let hint = match closest(&shown, values.iter().map(|e| e.wire.as_str())) {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => format!(
-                            "use one of: {}",
-                            values.iter().map(|e| e.wire.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                    };
+                    let wires = || values.iter().map(|e| e.wire.as_str());
+                    let hint = did_you_mean(
+                        &shown,
+                        wires(),
+                        &format!("use one of: {}", wires().collect::<Vec<_>>().join(", ")),
+                    );
                     Some((format!("{key} `{shown}` is not a value of enum `{n}`"), "unknown value".into(), hint))
                 }
                 _ => None,
