@@ -239,7 +239,6 @@ fn check_params(
     let params = d.params.as_deref().unwrap_or_default();
     names::check_field_collisions(ctx, params, &format!("the parameters of `{}`", d.name.value));
     let placeholders = placeholders(ctx, &d.path);
-    let names: Vec<&String> = placeholders.iter().map(|(n, _)| n).collect();
     let mut path = Vec::new();
     let mut query = Vec::new();
     for p in params {
@@ -253,7 +252,7 @@ fn check_params(
             continue;
         };
         names::check_param_name(ctx, &p.value.name);
-        if loc.value == "path" && !names.contains(&&p.value.name.value) {
+        if loc.value == "path" && !placeholders.iter().any(|(n, _)| *n == p.value.name.value) {
             ctx.error(
                 &p.value.name,
                 format!("path parameter `{}` does not appear in the path", p.value.name.value),
@@ -318,13 +317,9 @@ fn check_params(
             }
         }
     }
-    let declared_path: Vec<&str> = params
-        .iter()
-        .filter(|p| p.value.location.as_ref().is_some_and(|l| l.value == "path"))
-        .map(|p| p.value.name.value.as_str())
-        .collect();
+    let in_path = |p: &Spanned<spec::FieldDef>| p.value.location.as_ref().is_some_and(|l| l.value == "path");
     for (name, at) in &placeholders {
-        if !declared_path.contains(&name.as_str()) {
+        if !params.iter().any(|p| in_path(p) && p.value.name.value == *name) {
             ctx.diags.error(
                 &ctx.loc_within(&d.path, *at, name.len() + 2),
                 format!("path placeholder `{{{name}}}` is not declared as a path parameter"),
