@@ -3,6 +3,7 @@
 //! proc-macro and golden tests.
 
 use std::fmt;
+use std::path::Path;
 use std::sync::Arc;
 
 use miette::{LabeledSpan, NamedSource, SourceCode};
@@ -79,8 +80,8 @@ impl Loc {
 
     /// `len` bytes at `offset` of `file`, both clamped to the text and its characters.
     pub(crate) fn at(file: &Arc<SourceFile>, (offset, len): (usize, usize)) -> Self {
-        let offset = file.floor(offset);
-        let len = file.floor(offset.saturating_add(len)) - offset;
+        let offset = source::floor(&file.text, offset);
+        let len = source::floor(&file.text, offset.saturating_add(len)) - offset;
         Self { file: Arc::clone(file), offset, len, notes: Vec::new() }
     }
 
@@ -93,6 +94,11 @@ impl Loc {
     /// The start of `file`.
     pub(crate) fn start_of(file: &Arc<SourceFile>) -> Self {
         Self::at(file, (0, 0))
+    }
+
+    /// A problem of no place in any text, shown as in the file `name`.
+    pub(crate) fn nowhere(path: &Path, name: impl Into<String>) -> Self {
+        Self::start_of(&Arc::new(SourceFile::new(path, name.into(), String::new())))
     }
 }
 
@@ -117,26 +123,21 @@ impl Diagnostic {
         label: impl Into<String>,
         hint: Option<String>,
     ) -> Self {
-        let text = &loc.file.text;
-        let span = clamp_to_line(text, loc.offset, loc.len);
-        let (line, column) = loc.file.line_col(span.0);
-        let notes = loc
-            .notes
-            .iter()
-            .map(|(offset, len, label)| {
-                let span = clamp_to_line(text, *offset, *len);
-                let (line, column) = loc.file.line_col(span.0);
-                Note { line, column, span, label: label.clone() }
-            })
-            .collect();
+        let place = |offset: usize, len: usize, label: String| {
+            let span = clamp_to_line(&loc.file.text, offset, len);
+            let (line, column) = loc.file.line_col(span.0);
+            Note { line, column, span, label }
+        };
+        let main = place(loc.offset, loc.len, label.into());
+        let notes = loc.notes.iter().map(|(offset, len, label)| place(*offset, *len, label.clone())).collect();
         Self {
             severity,
             message: message.into(),
             file: loc.file.name.clone(),
-            line,
-            column,
-            span,
-            label: label.into(),
+            line: main.line,
+            column: main.column,
+            span: main.span,
+            label: main.label,
             hint,
             notes,
             source: loc.file.named(),
@@ -290,19 +291,9 @@ impl Diagnostics {
         loc: &Loc,
         message: impl Into<String>,
         label: impl Into<String>,
-        hint: impl Into<Option<String>>,
+        hint: impl Into<String>,
     ) {
-        self.0.push(Diagnostic::new(Severity::Error, loc, message, label, hint.into()));
-    }
-
-    pub(crate) fn warning(
-        &mut self,
-        loc: &Loc,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        hint: impl Into<Option<String>>,
-    ) {
-        self.0.push(Diagnostic::new(Severity::Warning, loc, message, label, hint.into()));
+        self.0.push(Diagnostic::new(Severity::Error, loc, message, label, Some(hint.into())));
     }
 }
 

@@ -212,16 +212,6 @@ pub struct Rules {
     pub max_bytes: Option<u64>,
 }
 
-impl Rules {
-    /// Whether any string rule is set.
-    pub fn has_text(&self) -> bool {
-        self.min_length.is_some()
-            || self.max_length.is_some()
-            || !self.forbidden_chars.is_empty()
-            || !self.extensions.is_empty()
-    }
-}
-
 /// HTTP methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {

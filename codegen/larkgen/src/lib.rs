@@ -62,8 +62,7 @@ pub fn spec_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Loads and validates spec files; diagnostics name files relative to `base`.
 pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
-    let (api, diagnostics, inputs) = valid::check(load::Files::Disk, paths, base);
-    Checked { api, diagnostics, inputs }
+    valid::check(load::Files::Disk, paths, base)
 }
 
 /// Like [`check`], for specs held in memory as `(name, text)` pairs, e.g. in tests and
@@ -78,8 +77,7 @@ pub fn check(paths: &[PathBuf], base: &Path) -> Checked {
 pub fn check_sources(sources: &[(&str, &str)]) -> Checked {
     let files: Vec<(PathBuf, String)> = sources.iter().map(|(n, t)| (PathBuf::from(n), (*t).to_owned())).collect();
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
-    let (api, diagnostics, inputs) = valid::check(load::Files::Memory(&files), &paths, Path::new(""));
-    Checked { api, diagnostics, inputs }
+    valid::check(load::Files::Memory(&files), &paths, Path::new(""))
 }
 
 /// Loads, checks, expands and renders. `Err` holds every diagnostic when there is an error;
@@ -91,13 +89,11 @@ pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostic
     };
     match output::render(&api, checked.inputs) {
         Ok(generated) => Ok((generated, checked.diagnostics)),
-        Err(message) => Err(internal_error(message)),
+        Err(message) => {
+            let mut d = Diagnostics::default();
+            let loc = diag::Loc::nowhere(Path::new("<larkgen>"), "<larkgen>");
+            d.error(&loc, message, "", "please report this with the spec that triggers it");
+            Err(d)
+        }
     }
-}
-
-fn internal_error(message: String) -> Diagnostics {
-    let file = std::sync::Arc::new(source::SourceFile::new(Path::new("<larkgen>"), "<larkgen>".into(), String::new()));
-    let mut d = Diagnostics::default();
-    d.error(&diag::Loc::start_of(&file), message, "", Some("please report this with the spec that triggers it".into()));
-    d
 }

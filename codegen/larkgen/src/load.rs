@@ -71,12 +71,9 @@ pub(crate) fn read(
                     loc,
                     message,
                     "names a file that cannot be read",
-                    Some("check the path; it is relative to the file that names it".into()),
+                    "check the path; it is relative to the file that names it",
                 ),
-                None => {
-                    let file = Arc::new(SourceFile::new(path, name, String::new()));
-                    diags.error(&Loc::start_of(&file), message, "", Some("check the path".into()));
-                }
+                None => diags.error(&Loc::nowhere(path, name), message, "", "check the path"),
             }
             return None;
         }
@@ -91,7 +88,7 @@ pub(crate) fn read(
                 &Loc::at(&file, (at, 1)),
                 "the file is not UTF-8 text",
                 "invalid UTF-8 starts here",
-                Some("save the spec as UTF-8".into()),
+                "save the spec as UTF-8",
             );
             None
         }
@@ -109,13 +106,9 @@ pub(crate) fn display_name(path: &Path, base: &Path) -> String {
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    // Row 0 and column 0 hold the distances from the empty prefix; the rest is overwritten.
+    let mut d: Vec<Vec<usize>> = (0..=a.len()).map(|i| vec![i; b.len() + 1]).collect();
+    d[0] = (0..=b.len()).collect();
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);

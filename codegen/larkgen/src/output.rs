@@ -18,15 +18,11 @@ pub const BANNER: &str =
 /// The generated crate's source files, and the single-file form on demand.
 #[derive(Debug, Clone)]
 pub struct Generated {
-    /// `(relative path, contents)` of the crate's `src/` files: `lib.rs`, `platform.rs` and
-    /// one file per service.
+    /// `(relative path, contents)` of the crate's `src/` files: `lib.rs`, `platform.rs`, then
+    /// one file per service, named after its module.
     pub files: Vec<(PathBuf, String)>,
     /// Spec files that were read (for `rerun-if-changed` and macro recompilation).
     pub inputs: Vec<PathBuf>,
-    /// For [`Generated::inline`]: which of `files` holds the platform part, and
-    /// `(module, file)` per service.
-    platform: usize,
-    services: Vec<(String, usize)>,
 }
 
 /// The first lines of `platform.rs`, before the formatted items.
@@ -70,12 +66,8 @@ pub(crate) fn render(api: &Api, inputs: Vec<PathBuf>) -> Result<Generated, Strin
         }
     }
     let mut files = vec![(PathBuf::from("lib.rs"), lib), (PathBuf::from("platform.rs"), platform)];
-    let mut services = Vec::new();
-    for (s, text) in api.services.iter().zip(modules) {
-        services.push((s.module(), files.len()));
-        files.push((PathBuf::from(format!("{}.rs", s.module())), text));
-    }
-    Ok(Generated { files, inputs, platform: 1, services })
+    files.extend(api.services.iter().zip(modules).map(|(s, text)| (PathBuf::from(format!("{}.rs", s.module())), text)));
+    Ok(Generated { files, inputs })
 }
 
 /// A unit of formatting work.
@@ -160,11 +152,11 @@ impl Generated {
     /// macro expands to. Assembled from the same formatted text as the crate files (each
     /// service indented into an inline module), so the two forms cannot drift apart.
     pub fn inline(&self) -> String {
-        let platform = &self.files[self.platform].1[BANNER.len() + PLATFORM_DOC.len()..];
+        let platform = &self.files[1].1[BANNER.len() + PLATFORM_DOC.len()..];
         let mut inline = format!("{BANNER}{platform}");
-        for (name, file) in &self.services {
-            let body = &self.files[*file].1[BANNER.len()..];
-            inline += &format!("pub mod {name} {{\n{}}}\n", indent(body));
+        for (path, text) in &self.files[2..] {
+            let name = path.file_stem().unwrap_or_default().to_string_lossy();
+            inline += &format!("pub mod {name} {{\n{}}}\n", indent(&text[BANNER.len()..]));
         }
         inline
     }
@@ -186,14 +178,9 @@ impl Generated {
 
     /// Files of `src_dir` that differ from what the spec produces (missing, changed or extra).
     pub fn stale_files(&self, src_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-        let mut stale = Vec::new();
-        for (path, text) in &self.files {
-            if !holds(&src_dir.join(path), text) {
-                stale.push(src_dir.join(path));
-            }
-        }
-        stale.extend(self.extra_files(src_dir)?.into_iter().map(|p| src_dir.join(p)));
-        Ok(stale)
+        let changed =
+            self.files.iter().filter(|(path, text)| !holds(&src_dir.join(path), text)).map(|(p, _)| p.clone());
+        Ok(changed.chain(self.extra_files(src_dir)?).map(|p| src_dir.join(p)).collect())
     }
 
     fn extra_files(&self, src_dir: &Path) -> std::io::Result<Vec<PathBuf>> {

@@ -47,7 +47,7 @@ impl Shape<'_> {
     fn error(&mut self, node: &Node, span: Span, message: String, label: impl Into<String>, hint: String) {
         self.failed = true;
         let loc = Loc::of(self.file, span, node.used);
-        self.diags.error(&loc, message, label, Some(hint));
+        self.diags.error(&loc, message, label, hint);
     }
 
     /// "`key` must be `want`, found …" at `node`. Returns `None` for the caller's convenience.

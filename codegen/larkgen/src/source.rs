@@ -35,11 +35,6 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.text, offset)
     }
-
-    /// `offset`, moved back to a character boundary and into the text.
-    pub fn floor(&self, offset: usize) -> usize {
-        floor(&self.text, offset)
-    }
 }
 
 /// `offset`, moved back to a character boundary and into `text`.

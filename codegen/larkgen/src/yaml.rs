@@ -78,6 +78,8 @@ impl Node {
 const MAX_DEPTH: usize = 64;
 /// Nodes that aliases may copy in all: a few aliases of nested anchors must not blow up.
 const MAX_ALIASED_NODES: usize = 100_000;
+/// What to do when the spec reaches one of these limits.
+const LIMIT_HINT: &str = "split the spec, or reduce nesting and aliases";
 
 /// A collection whose end has not been read yet.
 struct Open {
@@ -121,7 +123,7 @@ pub(crate) fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<N
                 stack.push(Open { node: Node { value, span, used: None }, anchor, key: None });
                 if stack.len() > MAX_DEPTH {
                     let loc = Loc::at(file, (start, 1));
-                    diags.error(&loc, "the file is nested too deeply", "limit reached here", limit_hint());
+                    diags.error(&loc, "the file is nested too deeply", "limit reached here", LIMIT_HINT);
                     return None;
                 }
                 last_end = end;
@@ -136,7 +138,7 @@ pub(crate) fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<N
                 aliased += node.count();
                 if aliased > MAX_ALIASED_NODES {
                     let loc = Loc::at(file, (start, end - start));
-                    diags.error(&loc, "aliases copy too many values", "limit reached here", limit_hint());
+                    diags.error(&loc, "aliases copy too many values", "limit reached here", LIMIT_HINT);
                     return None;
                 }
                 node.use_at((start, end - start));
@@ -148,7 +150,7 @@ pub(crate) fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<N
         if documents > 1 {
             let loc = Loc::at(file, node.span);
             let hint = "remove the `---` separator: put each service in its own file";
-            diags.error(&loc, "a spec file holds one YAML document", "second document", Some(hint.into()));
+            diags.error(&loc, "a spec file holds one YAML document", "second document", hint);
             return None;
         }
         if anchor != 0 {
@@ -162,13 +164,9 @@ pub(crate) fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<N
     let root = root.filter(|r| !matches!(r.value, Value::Null) || r.span.1 > 0);
     if root.is_none() {
         let hint = "a service file starts with a `service:` block, a platform file with `platform:`";
-        diags.error(&Loc::start_of(file), "the file is empty", "", Some(hint.into()));
+        diags.error(&Loc::start_of(file), "the file is empty", "", hint);
     }
     root
-}
-
-fn limit_hint() -> Option<String> {
-    Some("split the spec, or reduce nesting and aliases".into())
 }
 
 /// A scalar event as a node: plain `~`, `null` and the empty value are null.
@@ -194,7 +192,7 @@ fn add(open: &mut Open, node: Node, file: &Arc<SourceFile>, diags: &mut Diagnost
                     let loc = Loc::at(file, key.span).with_note(first.span.0, first.span.1, "first given here");
                     let message = format!("key `{}` is given twice in this mapping", key.text().unwrap_or_default());
                     let hint = "keep one of the two; a YAML mapping holds each key once";
-                    diags.error(&loc, message, "duplicate key", Some(hint.into()));
+                    diags.error(&loc, message, "duplicate key", hint);
                 }
                 entries.push((key, node));
             }
@@ -213,11 +211,11 @@ fn syntax_error(file: &Arc<SourceFile>, e: &ScanError, stack: &[Open], last_end:
         let name = alias.trim_start_matches('*');
         let hint = format!("mark the value to reuse with `&{name}` before this alias");
         let loc = Loc::at(file, (at, alias.len()));
-        diags.error(&loc, format!("alias `{alias}` names no anchor"), "unknown anchor", Some(hint));
+        diags.error(&loc, format!("alias `{alias}` names no anchor"), "unknown anchor", hint);
         return;
     }
     if *e.kind() == ErrorKind::RecursionLimitExceeded {
-        diags.error(&Loc::at(file, (at, 1)), "the file is nested too deeply", "limit reached here", limit_hint());
+        diags.error(&Loc::at(file, (at, 1)), "the file is nested too deeply", "limit reached here", LIMIT_HINT);
         return;
     }
     let mut message = clean_message(&e.to_string());
@@ -252,7 +250,7 @@ fn syntax_error(file: &Arc<SourceFile>, e: &ScanError, stack: &[Open], last_end:
     } else if message.contains("quote") {
         hint = "close the quote; a quoted value ends with the same quote it starts with";
     }
-    diags.error(&loc, format!("YAML syntax error: {message}"), label, Some(hint.into()));
+    diags.error(&loc, format!("YAML syntax error: {message}"), label, hint);
 }
 
 /// The innermost flow bracket open at the error: one the parser was still reading (it looks

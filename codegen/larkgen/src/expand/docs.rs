@@ -55,13 +55,10 @@ pub(crate) fn endpoint(e: &Endpoint, service: &str) -> String {
     for f in &e.field_scopes {
         out += &format!("- **Field scope:** `{}` when `{}={}`\n", f.scope, f.param, f.equals);
     }
-    let mut limits = Vec::new();
-    if let Some(s) = e.per_second {
-        limits.push(format!("{s}/s"));
-    }
-    if let Some(m) = e.per_minute {
-        limits.push(format!("{m}/min"));
-    }
+    let limits: Vec<String> = [e.per_second.map(|s| format!("{s}/s")), e.per_minute.map(|m| format!("{m}/min"))]
+        .into_iter()
+        .flatten()
+        .collect();
     if !limits.is_empty() {
         out += &format!("- **Rate limit:** {}\n", limits.join(", "));
     }
@@ -95,12 +92,8 @@ pub(crate) fn field(f: &Field) -> String {
         ("at most", r.max_items, "item"),
     ];
     notes.extend(counts.iter().filter_map(|(bound, v, unit)| v.map(|v| count(bound, v, unit))));
-    if let Some(v) = r.min {
-        notes.push(format!("≥ {v}"));
-    }
-    if let Some(v) = r.max {
-        notes.push(format!("≤ {v}"));
-    }
+    notes.extend(r.min.map(|v| format!("≥ {v}")));
+    notes.extend(r.max.map(|v| format!("≤ {v}")));
     if !r.forbidden_chars.is_empty() {
         notes.push(format!("must not contain {:?}", r.forbidden_chars));
     }
@@ -109,12 +102,8 @@ pub(crate) fn field(f: &Field) -> String {
     }
     notes.extend(r.min_bytes.map(|v| count("at least", v, "byte")));
     notes.extend(r.max_bytes.map(|v| count("at most", v, "byte")));
-    if let Some(d) = &f.default {
-        notes.push(format!("server default `{d}`"));
-    }
-    if let Some(e) = &f.example {
-        notes.push(format!("example `{e}`"));
-    }
+    notes.extend(f.default.as_ref().map(|d| format!("server default `{d}`")));
+    notes.extend(f.example.as_ref().map(|e| format!("example `{e}`")));
     if !notes.is_empty() {
         out += &format!("\n\nConstraints: {}.", notes.join("; "));
     }

@@ -7,9 +7,9 @@ use quote::{ToTokens, format_ident, quote};
 use super::docs;
 use super::literal::str_lit;
 use super::moved::Moved;
-use super::names::{arg, field_ident, field_ty, ident, init, ty, type_ident};
+use super::names::{arg, field_ty, ident, init, opt, same_variant, ty};
 use super::types::checks;
-use crate::ir::{AppType, Endpoint, ErrorEntry, Method, Response, Token};
+use crate::ir::{Endpoint, ErrorEntry, Response, Token};
 
 /// The method on the resource handle that starts a request.
 pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
@@ -20,7 +20,7 @@ pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
     let params = positional.iter().map(|(id, t, _)| quote!(#id: #t));
     let mut inits: Vec<TokenStream> = positional.iter().map(|(id, _, conv)| init(id, conv)).collect();
     for q in e.query_params.iter().filter(|q| !q.required) {
-        let id = field_ident(q);
+        let id = ident(&q.rust);
         inits.push(quote!(#id: None));
     }
     if e.request.as_ref().is_some_and(|b| !b.required) {
@@ -50,12 +50,12 @@ fn user_only(e: &Endpoint) -> bool {
 fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
     let mut out = Vec::new();
     for f in e.path_params.iter().chain(e.query_params.iter().filter(|q| q.required)) {
-        let id = field_ident(f);
+        let id = ident(&f.rust);
         let (t, conv) = arg(&f.ty, &id);
         out.push((id, t, conv));
     }
     if let Some(body) = e.request.as_ref().filter(|b| b.required) {
-        let t = type_ident(&body.ty);
+        let t = ident(&body.ty);
         out.push((format_ident!("body"), quote!(#t), quote!(body)));
     }
     if user_only(e) {
@@ -78,7 +78,7 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
         e.path
     ));
     let fields = request_fields(e);
-    let setters = setters(e);
+    let setters = setters(e).into_iter().map(Moved::from);
     let inputs = inputs(e);
     let call = if inputs.is_empty() {
         quote!(rt::Call::new(&endpoints::#descriptor))
@@ -91,7 +91,7 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     };
     let (answer, send, what) = match &e.response {
         Response::Json(data) => {
-            (type_ident(data).into_token_stream(), "send_json", "Sends the request and decodes the answer")
+            (ident(data).into_token_stream(), "send_json", "Sends the request and decodes the answer")
         }
         Response::Empty => (quote!(()), "send_empty", "Sends the request"),
         Response::Binary => (
@@ -152,12 +152,12 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
 fn request_fields(e: &Endpoint) -> Vec<Moved> {
     let mut out = Vec::new();
     for f in e.path_params.iter().chain(&e.query_params) {
-        let id = field_ident(f);
+        let id = ident(&f.rust);
         let t = field_ty(&f.ty, f.required);
         out.push(quote!(#id: #t,).into());
     }
     if let Some(body) = &e.request {
-        let t = type_ident(&body.ty);
+        let t = ident(&body.ty);
         out.push(if body.required { quote!(body: #t,) } else { quote!(body: Option<#t>,) }.into());
     }
     if accepts_both(e) {
@@ -168,47 +168,38 @@ fn request_fields(e: &Endpoint) -> Vec<Moved> {
     out
 }
 
-fn setters(e: &Endpoint) -> Vec<Moved> {
+fn setters(e: &Endpoint) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for q in e.query_params.iter().filter(|q| !q.required) {
-        let id = field_ident(q);
+        let id = ident(&q.rust);
         let (t, conv) = arg(&q.ty, &id);
         let doc = docs::attrs(&docs::field(q));
-        out.push(
-            quote! {
-                #doc
-                pub fn #id(mut self, #id: #t) -> Self {
-                    self.#id = Some(#conv);
-                    self
-                }
+        out.push(quote! {
+            #doc
+            pub fn #id(mut self, #id: #t) -> Self {
+                self.#id = Some(#conv);
+                self
             }
-            .into(),
-        );
+        });
     }
     if let Some(body) = e.request.as_ref().filter(|b| !b.required) {
-        let t = type_ident(&body.ty);
-        out.push(
-            quote! {
-                /// The request body (optional; an empty JSON object is sent when unset).
-                pub fn body(mut self, body: #t) -> Self {
-                    self.body = Some(body);
-                    self
-                }
+        let t = ident(&body.ty);
+        out.push(quote! {
+            /// The request body (optional; an empty JSON object is sent when unset).
+            pub fn body(mut self, body: #t) -> Self {
+                self.body = Some(body);
+                self
             }
-            .into(),
-        );
+        });
     }
     if accepts_both(e) {
-        out.push(
-            quote! {
-                /// Sends the request as a user, with this user access token, instead of as the app.
-                pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-                    self.user_token = Some(Into::into(token));
-                    self
-                }
+        out.push(quote! {
+            /// Sends the request as a user, with this user access token, instead of as the app.
+            pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+                self.user_token = Some(Into::into(token));
+                self
             }
-            .into(),
-        );
+        });
     }
     out
 }
@@ -218,7 +209,7 @@ fn setters(e: &Endpoint) -> Vec<Moved> {
 fn inputs(e: &Endpoint) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for (f, path) in e.path_params.iter().map(|p| (p, true)).chain(e.query_params.iter().map(|q| (q, false))) {
-        let (id, wire) = (field_ident(f), str_lit(&f.name));
+        let (id, wire) = (ident(&f.rust), str_lit(&f.name));
         out.push(if path {
             quote!(call.path(#wire, &self.#id);)
         } else if f.required {
@@ -258,7 +249,7 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
         " Errors of `{}`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.",
         e.name
     ));
-    let variants: Vec<Ident> = e.errors.iter().map(|err| type_ident(&err.name)).collect();
+    let variants: Vec<Ident> = e.errors.iter().map(|err| ident(&err.name)).collect();
     let docs = e.errors.iter().map(|err| {
         str_lit(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, &err.hint)))
     });
@@ -315,32 +306,16 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
     let summary = str_lit(&e.summary);
     let doc_url = str_lit(&e.doc);
     let path = str_lit(&e.path);
-    let method = format_ident!(
-        "{}",
-        match e.method {
-            Method::Get => "Get",
-            Method::Post => "Post",
-            Method::Put => "Put",
-            Method::Patch => "Patch",
-            Method::Delete => "Delete",
-        }
-    );
-    let tokens = e.tokens.iter().map(|t| match t {
-        Token::Tenant => quote!(Tenant),
-        Token::User => quote!(User),
-    });
-    let apps = e.app_types.iter().map(|a| match a {
-        AppType::SelfBuilt => quote!(SelfBuilt),
-        AppType::Store => quote!(Store),
-    });
+    let method = same_variant(e.method);
+    let tokens = e.tokens.iter().map(same_variant);
+    let apps = e.app_types.iter().map(same_variant);
     let scopes = e.scopes.iter().map(|s| str_lit(s));
     let field_scopes = e.field_scopes.iter().map(|f| {
-        let (s, p, v) = (&f.scope, &f.param, &f.equals);
-        let (s, p, v) = (str_lit(s), str_lit(p), str_lit(v));
+        let (s, p, v) = (str_lit(&f.scope), str_lit(&f.param), str_lit(&f.equals));
         quote!(rt::FieldScope { scope: #s, param: #p, equals: #v })
     });
-    let per_second = opt_u32(e.per_second);
-    let per_minute = opt_u32(e.per_minute);
+    let per_second = opt(e.per_second, Literal::u32_unsuffixed);
+    let per_minute = opt(e.per_minute, Literal::u32_unsuffixed);
     let errors = e.errors.iter().map(|err| {
         let c = ident(&err.constant);
         quote!(super::errors::#c)
@@ -380,16 +355,6 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
     }
 }
 
-fn opt_u32(v: Option<u32>) -> TokenStream {
-    match v {
-        Some(v) => {
-            let v = Literal::u32_unsuffixed(v);
-            quote!(Some(#v))
-        }
-        None => quote!(None),
-    }
-}
-
 /// An `ErrorSpec` constant of an error table.
 pub(crate) fn error_const(err: &ErrorEntry) -> TokenStream {
     let id = ident(&err.constant);
@@ -398,15 +363,7 @@ pub(crate) fn error_const(err: &ErrorEntry) -> TokenStream {
     let http = Literal::u16_unsuffixed(err.http);
     let (name, message, hint, retryable) =
         (str_lit(&err.name), str_lit(&err.message), str_lit(&err.hint), err.retryable);
-    let action = format_ident!(
-        "{}",
-        match err.action {
-            crate::ir::Action::None => "None",
-            crate::ir::Action::RefreshToken => "RefreshToken",
-            crate::ir::Action::RateLimited => "RateLimited",
-            crate::ir::Action::AuthFailed => "AuthFailed",
-        }
-    );
+    let action = same_variant(err.action);
     quote! {
         #[doc = #doc]
         pub const #id: rt::ErrorSpec = rt::ErrorSpec {

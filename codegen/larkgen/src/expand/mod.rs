@@ -10,7 +10,7 @@ mod moved;
 mod names;
 mod types;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use literal::str_lit;
 use proc_macro2::{Literal, TokenStream};
@@ -56,7 +56,7 @@ pub(crate) fn platform(p: &Platform) -> TokenStream {
         let code = Literal::i64_unsuffixed(e.code);
         let http = Literal::u16_unsuffixed(e.http);
         let (n, m, h, r) = (&e.name, &e.message, &e.hint, e.retryable);
-        let action = format_ident!("{}", format!("{:?}", e.action));
+        let action = names::same_variant(e.action);
         quote! {
             ::larkgen_runtime::ErrorSpec {
                 code: #code, name: #n, http_status: #http, message: #m, hint: #h, retryable: #r,
@@ -125,7 +125,7 @@ pub(crate) struct ServiceCx<'a> {
     service: &'a Service,
     qualified: String,
     resources: Vec<(&'a str, Vec<usize>)>,
-    validated: HashMap<String, bool>,
+    validated: HashSet<String>,
 }
 
 impl<'a> ServiceCx<'a> {
@@ -163,10 +163,7 @@ impl<'a> ServiceCx<'a> {
             Part::Request(i) => endpoint::request(&s.endpoints[i], &self.qualified),
             Part::ErrorEnum(i) => endpoint::error_enum(&s.endpoints[i]),
             Part::Type(i) => types::expand_type(&s.types[i], &self.validated),
-            Part::Pages => {
-                let pages = types::pages(s);
-                quote!(#(#pages)*)
-            }
+            Part::Pages => types::pages(s).into_iter().collect(),
             Part::ErrorTable => {
                 let error_consts = s.errors.iter().map(endpoint::error_const);
                 quote! {

@@ -1,19 +1,22 @@
 //! Identifiers and Rust types of the names decided in the IR (no case is converted here).
 
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
 
-use crate::ir::{Field, Ty};
+use crate::ir::Ty;
 pub(crate) use crate::names::ident;
 
-/// A field or parameter as a Rust identifier (its name decided while checking).
-pub(crate) fn field_ident(f: &Field) -> Ident {
-    ident(&f.rust)
+/// The runtime's variant named as the IR's `value` (`Method::Get` → `Get`).
+pub(crate) fn same_variant(value: impl std::fmt::Debug) -> Ident {
+    format_ident!("{}", format!("{value:?}"))
 }
 
-/// A type or variant name as an identifier (spec names of types are Rust names already).
-pub(crate) fn type_ident(name: &str) -> Ident {
-    ident(name)
+/// `Some(literal)` or `None`.
+pub(crate) fn opt<T>(v: Option<T>, lit: fn(T) -> Literal) -> TokenStream {
+    match v.map(lit) {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
 }
 
 /// The Rust type of a type expression.
@@ -26,7 +29,7 @@ pub(crate) fn ty(t: &Ty) -> TokenStream {
         Ty::F64 => quote!(f64),
         Ty::Binary => quote!(rt::FileSource),
         Ty::Named(n) => {
-            let id = type_ident(n);
+            let id = ident(n);
             quote!(#id)
         }
         Ty::List(inner) => {

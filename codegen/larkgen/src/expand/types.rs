@@ -2,7 +2,7 @@
 //! client-side validation (`impl Validate`, one statement per checked constraint) and
 //! pagination impls.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -10,11 +10,11 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::literal::str_lit;
 use super::moved::Moved;
-use super::names::{arg, field_ident, field_ty, ident, init, ty, type_ident};
+use super::names::{arg, field_ty, ident, init, opt, ty};
 use crate::ir::{EnumValue, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
 
-pub(crate) fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> TokenStream {
-    let name = type_ident(&t.name);
+pub(crate) fn expand_type(t: &TypeDef, validated: &HashSet<String>) -> TokenStream {
+    let name = ident(&t.name);
     let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
     match &t.kind {
         TypeKind::Newtype => quote! {
@@ -86,7 +86,7 @@ pub(crate) fn expand_type(t: &TypeDef, validated: &HashMap<String, bool>) -> Tok
 /// An open enum, of strings or of integers: unknown values from the server decode into
 /// `Unknown`, not an error. Its wire value is `as_str()` or `value()`.
 fn open_enum(name: &Ident, doc: Moved, values: &[EnumValue], wire: Vec<Literal>, int: bool) -> TokenStream {
-    let ids: Vec<Ident> = values.iter().map(|v| type_ident(&v.variant)).collect();
+    let ids: Vec<Ident> = values.iter().map(|v| ident(&v.variant)).collect();
     let docs = values.iter().map(|v| docs::attrs(v.description.as_deref().unwrap_or(&v.wire)));
     let (copy, raw, arg, unknown) = if int {
         (quote!(Copy,), quote!(i64), quote!(i64), quote!(other))
@@ -143,11 +143,11 @@ fn open_enum(name: &Ident, doc: Moved, values: &[EnumValue], wire: Vec<Literal>,
     }
 }
 
-fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> TokenStream {
-    let name = type_ident(&t.name);
+fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashSet<String>) -> TokenStream {
+    let name = ident(&t.name);
     let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
     let fields = s.fields.iter().map(|f| {
-        let id = field_ident(f);
+        let id = ident(&f.rust);
         let fty = field_ty(&f.ty, f.required);
         let d = docs::attrs(&docs::field(f));
         Moved::from(quote!(#d pub #id: #fty,))
@@ -163,7 +163,7 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashMap<String, bool>) -> 
     // (BENCHMARKS.md, "Macros in generated code").
     let json = (!s.multipart).then(|| {
         let entries = s.fields.iter().map(|f| {
-            let (id, wire) = (field_ident(f), str_lit(&f.name));
+            let (id, wire) = (ident(&f.rust), str_lit(&f.name));
             let kind = if f.required { quote!(required) } else { quote!(optional) };
             quote!(#id = #wire #kind,)
         });
@@ -189,14 +189,14 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
     if required.is_empty() {
         return None;
     }
-    let name = type_ident(type_name);
+    let name = ident(type_name);
     let params = required.iter().map(|f| {
-        let id = field_ident(f);
+        let id = ident(&f.rust);
         let (aty, _) = arg(&f.ty, &id);
         quote!(#id: #aty)
     });
     let inits = s.fields.iter().map(|f| {
-        let id = field_ident(f);
+        let id = ident(&f.rust);
         if f.required {
             let (_, conv) = arg(&f.ty, &id);
             init(&id, &conv)
@@ -220,59 +220,37 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
 }
 
 /// Which types (transitively) carry a constraint, so validation only visits those.
-pub(crate) fn needs_validation(service: &Service) -> HashMap<String, bool> {
-    fn leaf(t: &Ty) -> &Ty {
-        match t {
-            Ty::List(inner) => leaf(inner),
-            other => other,
-        }
-    }
-    let mut out: HashMap<String, bool> = HashMap::new();
-    for t in &service.types {
-        let own = match &t.kind {
-            TypeKind::Struct(s) => {
-                !s.at_least_one_of.is_empty() || s.fields.iter().any(|f| f.rules != Rules::default())
-            }
-            _ => false,
-        };
-        out.insert(t.name.clone(), own);
-    }
+pub(crate) fn needs_validation(service: &Service) -> HashSet<String> {
+    let structs = || {
+        service.types.iter().filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some((&t.name, s)),
+            _ => None,
+        })
+    };
+    let mut out: HashSet<String> = structs()
+        .filter(|(_, s)| !s.at_least_one_of.is_empty() || s.fields.iter().any(|f| f.rules != Rules::default()))
+        .map(|(name, _)| name.clone())
+        .collect();
     // Propagate until stable (types are few; cycles are bounded by the fixed point).
     loop {
-        let mut changed = false;
-        for t in &service.types {
-            let TypeKind::Struct(s) = &t.kind else {
-                continue;
-            };
-            let inherited =
-                s.fields.iter().any(|f| matches!(leaf(&f.ty), Ty::Named(n) if out.get(n).copied().unwrap_or(false)));
-            if inherited && !out[&t.name] {
-                out.insert(t.name.clone(), true);
-                changed = true;
-            }
-        }
-        if !changed {
+        let inheriting: Vec<String> = structs()
+            .filter(|(name, s)| !out.contains(*name) && s.fields.iter().any(|f| nests(f, &out)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        if inheriting.is_empty() {
             return out;
         }
-    }
-}
-
-fn opt<T: Copy>(v: Option<T>, lit: fn(T) -> Literal) -> TokenStream {
-    match v.map(lit) {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
+        out.extend(inheriting);
     }
 }
 
 /// Whether a field's type (through lists) has constraints of its own to check.
-fn nests(f: &Field, validated: &HashMap<String, bool>) -> bool {
-    fn leaf(t: &Ty) -> &Ty {
-        match t {
-            Ty::List(inner) => leaf(inner),
-            other => other,
-        }
+fn nests(f: &Field, validated: &HashSet<String>) -> bool {
+    let mut leaf = &f.ty;
+    while let Ty::List(inner) = leaf {
+        leaf = inner;
     }
-    matches!(leaf(&f.ty), Ty::Named(n) if validated.get(n).copied().unwrap_or(false))
+    matches!(leaf, Ty::Named(n) if validated.contains(n))
 }
 
 /// One statement per documented constraint of a field (`value`, read as a required or an
@@ -323,19 +301,19 @@ pub(crate) fn checks(
 }
 
 /// `impl Validate`: every constraint of every field, then the spec's `at_least_one_of`.
-fn validate_impl(name: &Ident, s: &Struct, validated: &HashMap<String, bool>) -> TokenStream {
+fn validate_impl(name: &Ident, s: &Struct, validated: &HashSet<String>) -> TokenStream {
     let (out, path) = (quote!(out), quote!(path));
     let mut body: Vec<TokenStream> = s
         .fields
         .iter()
         .flat_map(|f| {
-            let id = field_ident(f);
+            let id = ident(&f.rust);
             checks(f, nests(f, validated), &out, &path, &quote!(self.#id))
         })
         .collect();
     if !s.at_least_one_of.is_empty() {
         let pairs = s.at_least_one_of.iter().filter_map(|n| s.fields.iter().find(|f| f.name == *n)).map(|f| {
-            let (n, id) = (&f.name, field_ident(f));
+            let (n, id) = (&f.name, ident(&f.rust));
             quote!((#n, self.#id.is_some()))
         });
         body.push(quote!(out.at_least_one_of(path, &[#(#pairs),*]);));
@@ -354,7 +332,7 @@ fn validate_impl(name: &Ident, s: &Struct, validated: &HashMap<String, bool>) ->
 
 fn form_impl(name: &Ident, s: &Struct) -> TokenStream {
     let parts = s.fields.iter().map(|f| {
-        let id = field_ident(f);
+        let id = ident(&f.rust);
         let json = &f.name;
         let part = |v: TokenStream| match &f.ty {
             Ty::Binary => {
@@ -402,7 +380,7 @@ pub(crate) fn pages(service: &Service) -> Vec<TokenStream> {
 }
 
 fn page_impl(data: &str, items: &str, item: &Ty, service: &Service) -> TokenStream {
-    let name = type_ident(data);
+    let name = ident(data);
     let item_ty = ty(item);
     let fields: &[Field] = match service.type_def(data).map(|t| &t.kind) {
         Some(TypeKind::Struct(s)) => &s.fields,

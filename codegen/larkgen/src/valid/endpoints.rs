@@ -18,7 +18,7 @@ use crate::spec;
 pub(crate) fn check_endpoints(
     ctx: &mut Ctx<'_>,
     defs: &Spanned<Vec<Spanned<spec::EndpointDef>>>,
-    declared: &Declared,
+    declared: &Declared<'_>,
     types: &TypeIndex<'_>,
     errors: &[ir::ErrorEntry],
 ) -> Vec<ir::Endpoint> {
@@ -34,12 +34,9 @@ pub(crate) fn check_endpoints(
     let mut out = Vec::new();
     for d in &defs.value {
         let first = seen.get(d.value.name.value.as_str()).copied();
-        let duplicate = first.is_some();
         if let Some(first) = first {
-            ctx.error_also(
-                &d.value.name,
-                first,
-                "first declared here",
+            ctx.diags.error(
+                &ctx.loc_also(&d.value.name, first, "first declared here"),
                 format!("endpoint `{}` is declared twice", d.value.name.value),
                 "duplicate endpoint",
                 "each `resource.action` names one endpoint; rename or remove one of them",
@@ -47,7 +44,7 @@ pub(crate) fn check_endpoints(
         }
         seen.entry(&d.value.name.value).or_insert(&d.value.name);
         // A duplicate is still checked, but not generated.
-        if let Some(e) = check_endpoint(ctx, &d.value, declared, types, errors).filter(|_| !duplicate) {
+        if let Some(e) = check_endpoint(ctx, &d.value, declared, types, errors).filter(|_| first.is_none()) {
             out.push(e);
         }
     }
@@ -58,11 +55,10 @@ pub(crate) fn check_endpoints(
 fn check_endpoint(
     ctx: &mut Ctx<'_>,
     d: &spec::EndpointDef,
-    declared: &Declared,
+    known: &Declared<'_>,
     types: &TypeIndex<'_>,
     errors: &[ir::ErrorEntry],
 ) -> Option<ir::Endpoint> {
-    let known = declared;
     let (resource, action) = match d.name.value.split_once('.') {
         Some((r, a)) if names::is_snake(r) && names::is_snake(a) && !a.contains('.') => (r.to_owned(), a.to_owned()),
         _ => {
@@ -86,19 +82,15 @@ fn check_endpoint(
             "rename the resource or action",
         );
     }
-    let method = match d.method.value.to_ascii_uppercase().as_str() {
-        "GET" => ir::Method::Get,
-        "POST" => ir::Method::Post,
-        "PUT" => ir::Method::Put,
-        "PATCH" => ir::Method::Patch,
-        "DELETE" => ir::Method::Delete,
-        _ => {
-            const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-            let hint = did_you_mean(&d.method.value, METHODS, "use GET, POST, PUT, PATCH or DELETE");
-            ctx.error(&d.method, format!("`{}` is not an HTTP method", d.method.value), "invalid method", hint);
-            ir::Method::Get
-        }
-    };
+    use ir::Method::{Delete, Get, Patch, Post, Put};
+    const METHODS: [ir::Method; 5] = [Get, Post, Put, Patch, Delete];
+    let upper = d.method.value.to_ascii_uppercase();
+    let method = METHODS.into_iter().find(|m| m.as_str() == upper).unwrap_or_else(|| {
+        let hint =
+            did_you_mean(&d.method.value, METHODS.map(ir::Method::as_str), "use GET, POST, PUT, PATCH or DELETE");
+        ctx.error(&d.method, format!("`{}` is not an HTTP method", d.method.value), "invalid method", hint);
+        Get
+    });
     if d.method.value != method.as_str() && d.method.value.eq_ignore_ascii_case(method.as_str()) {
         ctx.warning(
             &d.method,
@@ -241,14 +233,12 @@ fn check_limits(ctx: &mut Ctx<'_>, limits: Option<&Spanned<spec::LimitsDef>>) ->
 fn check_params(
     ctx: &mut Ctx<'_>,
     d: &spec::EndpointDef,
-    known: &Declared,
+    known: &Declared<'_>,
     types: &TypeIndex<'_>,
 ) -> (Vec<ir::Field>, Vec<ir::Field>) {
     let params = d.params.as_deref().unwrap_or_default();
-    let refs: Vec<&Spanned<spec::FieldDef>> = params.iter().collect();
-    names::check_field_collisions(ctx, &refs, &format!("the parameters of `{}`", d.name.value));
+    names::check_field_collisions(ctx, params, &format!("the parameters of `{}`", d.name.value));
     let placeholders = placeholders(ctx, &d.path);
-    let names: Vec<&String> = placeholders.iter().map(|(n, _)| n).collect();
     let mut path = Vec::new();
     let mut query = Vec::new();
     for p in params {
@@ -262,7 +252,7 @@ fn check_params(
             continue;
         };
         names::check_param_name(ctx, &p.value.name);
-        if loc.value == "path" && !names.contains(&&p.value.name.value) {
+        if loc.value == "path" && !placeholders.iter().any(|(n, _)| *n == p.value.name.value) {
             ctx.error(
                 &p.value.name,
                 format!("path parameter `{}` does not appear in the path", p.value.name.value),
@@ -327,16 +317,11 @@ fn check_params(
             }
         }
     }
-    let declared_path: Vec<&str> = params
-        .iter()
-        .filter(|p| p.value.location.as_ref().is_some_and(|l| l.value == "path"))
-        .map(|p| p.value.name.value.as_str())
-        .collect();
+    let in_path = |p: &Spanned<spec::FieldDef>| p.value.location.as_ref().is_some_and(|l| l.value == "path");
     for (name, at) in &placeholders {
-        if !declared_path.contains(&name.as_str()) {
-            ctx.error_within(
-                &d.path,
-                (*at, name.len() + 2),
+        if !params.iter().any(|p| in_path(p) && p.value.name.value == *name) {
+            ctx.diags.error(
+                &ctx.loc_within(&d.path, *at, name.len() + 2),
                 format!("path placeholder `{{{name}}}` is not declared as a path parameter"),
                 "undeclared placeholder",
                 format!("add `- {{ name: {name}, in: path, type: string, required: true }}` to `params`"),
@@ -367,9 +352,8 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
     }
     if let Some(i) = p.find("/:") {
         let len = p[i + 1..].find('/').unwrap_or(p.len() - i - 1);
-        ctx.error_within(
-            path,
-            (i + 1, len),
+        ctx.diags.error(
+            &ctx.loc_within(path, i + 1, len),
             "`:name` placeholders are not supported",
             "colon placeholder",
             "write placeholders as `{name}`",
@@ -379,9 +363,8 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
     let mut from = 0;
     while let Some(open) = p[from..].find('{').map(|i| from + i) {
         let Some(close) = p[open..].find('}').map(|i| open + i) else {
-            ctx.error_within(
-                path,
-                (open, p.len() - open),
+            ctx.diags.error(
+                &ctx.loc_within(path, open, p.len() - open),
                 "unclosed `{` in the path",
                 "unclosed placeholder",
                 "close it with `}`",
@@ -390,17 +373,15 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
         };
         let name = &p[open + 1..close];
         if name.is_empty() || !names::is_snake(name) {
-            ctx.error_within(
-                path,
-                (open, close + 1 - open),
+            ctx.diags.error(
+                &ctx.loc_within(path, open, close + 1 - open),
                 format!("placeholder `{{{name}}}` is not a snake_case name"),
                 "bad placeholder",
                 "use `{snake_case}` names",
             );
         } else if out.iter().any(|(n, _)| n == name) {
-            ctx.error_within(
-                path,
-                (open, close + 1 - open),
+            ctx.diags.error(
+                &ctx.loc_within(path, open, close + 1 - open),
                 format!("placeholder `{{{name}}}` appears twice"),
                 "duplicate placeholder",
                 "each path parameter fills one segment",
@@ -411,9 +392,8 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
         from = close + 1;
     }
     if let Some(i) = p[from..].find('}') {
-        ctx.error_within(
-            path,
-            (from + i, 1),
+        ctx.diags.error(
+            &ctx.loc_within(path, from + i, 1),
             "unmatched `}` in the path",
             "no `{` before it",
             "remove it, or open the placeholder with `{`",
@@ -499,7 +479,12 @@ fn struct_of<'a>(types: &TypeIndex<'a>, name: &str) -> Option<&'a ir::Struct> {
     })
 }
 
-fn body_type(ctx: &mut Ctx<'_>, b: &Spanned<spec::BodyDef>, known: &Declared, types: &TypeIndex<'_>) -> Option<String> {
+fn body_type(
+    ctx: &mut Ctx<'_>,
+    b: &Spanned<spec::BodyDef>,
+    known: &Declared<'_>,
+    types: &TypeIndex<'_>,
+) -> Option<String> {
     let Some(ty) = &b.value.ty else {
         ctx.error(
             &b.value.kind,
@@ -529,7 +514,7 @@ fn check_request(
     ctx: &mut Ctx<'_>,
     req: Option<&Spanned<spec::BodyDef>>,
     method: ir::Method,
-    known: &Declared,
+    known: &Declared<'_>,
     types: &TypeIndex<'_>,
 ) -> Option<ir::RequestBody> {
     let req = req?;
@@ -576,10 +561,10 @@ fn check_request(
 fn check_response(
     ctx: &mut Ctx<'_>,
     resp: &Spanned<spec::BodyDef>,
-    known: &Declared,
+    known: &Declared<'_>,
     types: &TypeIndex<'_>,
 ) -> ir::Response {
-    match resp.value.kind.value.as_str() {
+    let response = match resp.value.kind.value.as_str() {
         "json" => body_type(ctx, resp, known, types).map_or(ir::Response::Empty, ir::Response::Json),
         "binary" | "empty" => {
             if let Some(ty) = &resp.value.ty {
@@ -601,26 +586,16 @@ fn check_response(
             );
             ir::Response::Empty
         }
+    };
+    if resp.value.required.is_some() {
+        ctx.error(
+            &resp.value.kind,
+            "`required` only applies to request bodies",
+            "not a request",
+            "remove `required` from the response",
+        );
     }
-    .tap_required(ctx, resp)
-}
-
-trait TapRequired {
-    fn tap_required(self, ctx: &mut Ctx<'_>, resp: &Spanned<spec::BodyDef>) -> Self;
-}
-
-impl TapRequired for ir::Response {
-    fn tap_required(self, ctx: &mut Ctx<'_>, resp: &Spanned<spec::BodyDef>) -> Self {
-        if resp.value.required.is_some() {
-            ctx.error(
-                &resp.value.kind,
-                "`required` only applies to request bodies",
-                "not a request",
-                "remove `required` from the response",
-            );
-        }
-        self
-    }
+    response
 }
 
 fn check_pagination(
@@ -713,10 +688,8 @@ fn check_error_refs(ctx: &mut Ctx<'_>, d: &spec::EndpointDef, table: &[ir::Error
     let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
     for r in &refs.value {
         if let Some(first) = seen.get(r.value.as_str()) {
-            ctx.error_also(
-                r,
-                *first,
-                "first listed here",
+            ctx.diags.error(
+                &ctx.loc_also(r, *first, "first listed here"),
                 format!("error `{}` is listed twice", r.value),
                 "duplicate error",
                 "list each error once",

@@ -5,17 +5,17 @@ mod endpoints;
 mod names;
 mod types;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::{Diagnostics, Loc};
-use crate::ir;
+use crate::diag::{Diagnostic, Diagnostics, Loc, Severity};
 use crate::load::{self, Files};
 use crate::shape::{self, Spanned};
 use crate::source::SourceFile;
 use crate::spec;
 use crate::yaml::{self, Node, Value};
+use crate::{Checked, ir};
 
 /// Where a rule reports: the file being checked and the diagnostics of the run.
 pub(crate) struct Ctx<'a> {
@@ -49,17 +49,10 @@ impl Ctx<'_> {
         loc
     }
 
-    /// An error on part of a string value (see [`Ctx::loc_within`]).
-    pub(crate) fn error_within(
-        &mut self,
-        at: &Spanned<String>,
-        range: (usize, usize),
-        message: impl Into<String>,
-        label: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
-        let loc = self.loc_within(at, range.0, range.1);
-        self.diags.error(&loc, message, label, Some(hint.into()));
+    /// `at`, with a note on `first`: where the thing it repeats or contradicts was written.
+    pub(crate) fn loc_also<T, U>(&self, at: &Spanned<T>, first: &Spanned<U>, note: &str) -> Loc {
+        let f = self.loc(first);
+        self.loc(at).with_note(f.offset, f.len, note)
     }
 
     pub(crate) fn error<T>(
@@ -69,23 +62,7 @@ impl Ctx<'_> {
         label: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        let loc = self.loc(at);
-        self.diags.error(&loc, message, label, Some(hint.into()));
-    }
-
-    /// An error that also shows where the thing it repeats or contradicts was written.
-    pub(crate) fn error_also<T, U>(
-        &mut self,
-        at: &Spanned<T>,
-        first: &Spanned<U>,
-        note: &str,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
-        let f = self.loc(first);
-        let loc = self.loc(at).with_note(f.offset, f.len, note);
-        self.diags.error(&loc, message, label, Some(hint.into()));
+        self.diags.error(&self.loc(at), message, label, hint);
     }
 
     pub(crate) fn warning<T>(
@@ -95,14 +72,13 @@ impl Ctx<'_> {
         label: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        let loc = self.loc(at);
-        self.diags.warning(&loc, message, label, Some(hint.into()));
+        self.diags.0.push(Diagnostic::new(Severity::Warning, &self.loc(at), message, label, Some(hint.into())));
     }
 }
 
 /// Loads and checks spec files (service files, and the platform file they name, which may
 /// also be given). `base` is the directory diagnostics name files relative to.
-pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option<ir::Api>, Diagnostics, Vec<PathBuf>) {
+pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> Checked {
     let mut diags = Diagnostics::default();
     let mut inputs: Vec<PathBuf> = paths.to_vec();
     let mut platform: Option<(PathBuf, ir::Platform)> = None;
@@ -123,16 +99,11 @@ pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option
         }
     }
     if paths.is_empty() {
-        let file = Arc::new(SourceFile::new(Path::new("<none>"), "<none>".into(), String::new()));
-        diags.error(
-            &Loc::start_of(&file),
-            "no spec file given",
-            "",
-            Some("pass at least one service file, e.g. spec/baike-v1.yaml".into()),
-        );
+        let loc = Loc::nowhere(Path::new("<none>"), "<none>");
+        diags.error(&loc, "no spec file given", "", "pass at least one service file, e.g. spec/baike-v1.yaml");
     }
 
-    let mut seen_modules: HashMap<String, ()> = HashMap::new();
+    let mut seen_modules: HashSet<String> = HashSet::new();
     for (file, service) in &loaded {
         let mut ctx = Ctx { file: Arc::clone(file), diags: &mut diags };
         // The platform file named by the service, relative to it.
@@ -156,7 +127,7 @@ pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option
         }
         let platform_errors = platform.as_ref().map(|(_, p)| p.errors.as_slice()).unwrap_or_default();
         if let Some(svc) = check_service(&mut ctx, service, platform_errors) {
-            if seen_modules.insert(svc.module(), ()).is_some() {
+            if !seen_modules.insert(svc.module()) {
                 ctx.error(
                     &service.service.value.name,
                     format!("service `{}` is given twice", svc.qualified()),
@@ -169,20 +140,15 @@ pub(crate) fn check(files: Files<'_>, paths: &[PathBuf], base: &Path) -> (Option
         }
     }
     if loaded.is_empty() && !paths.is_empty() && !diags.has_errors() {
-        let file = Arc::new(SourceFile::new(&paths[0], load::display_name(&paths[0], base), String::new()));
-        diags.error(
-            &Loc::start_of(&file),
-            "no service file given",
-            "",
-            Some("pass a service file (one with a `service:` block)".into()),
-        );
+        let loc = Loc::nowhere(&paths[0], load::display_name(&paths[0], base));
+        diags.error(&loc, "no service file given", "", "pass a service file (one with a `service:` block)");
     }
     diags.sort();
     let api = match (platform, diags.has_errors()) {
         (Some((_, platform)), false) => Some(ir::Api { platform, services }),
         _ => None,
     };
-    (api, diags, inputs)
+    Checked { api, diagnostics: diags, inputs }
 }
 
 /// Whether a parsed file is a platform file: its top-level keys look like `platform:`
@@ -196,11 +162,6 @@ fn is_platform_file(tree: &Node) -> bool {
     !["service", "endpoints", "types"].iter().any(|t| near(t)) && near("platform")
 }
 
-/// Whether the file shown as `name` has diagnostics already (it was checked before).
-fn reported(diags: &Diagnostics, name: &str) -> bool {
-    diags.0.iter().any(|d| d.file == name)
-}
-
 /// Checks a platform file into `slot`; `tree` is its parse when the caller has it.
 fn load_platform(
     files: Files<'_>,
@@ -210,11 +171,9 @@ fn load_platform(
     slot: &mut Option<(PathBuf, ir::Platform)>,
     diags: &mut Diagnostics,
 ) {
-    if slot.as_ref().is_some_and(|(p, _)| *p == files.normalize(path)) {
-        return;
-    }
-    // A platform file given on the command line and named by a service is checked once.
-    if reported(diags, &file.name) {
+    // A platform file given on the command line and named by a service is checked once: it
+    // is the platform already, or it has diagnostics.
+    if slot.as_ref().is_some_and(|(p, _)| *p == files.normalize(path)) || diags.0.iter().any(|d| d.file == file.name) {
         return;
     }
     let Some(tree) = tree.or_else(|| yaml::parse(file, diags)) else {
@@ -341,10 +300,8 @@ pub(crate) fn check_errors(
             );
         }
         if let Some(first) = by_name.get(&e.name.value) {
-            ctx.error_also(
-                &e.name,
-                &first.value.name,
-                "first declared here",
+            ctx.diags.error(
+                &ctx.loc_also(&e.name, &first.value.name, "first declared here"),
                 format!("error name `{}` is declared twice in the {owner} table", e.name.value),
                 "duplicate name",
                 "give every error its own variant name",
@@ -353,10 +310,8 @@ pub(crate) fn check_errors(
             by_name.insert(e.name.value.clone(), def);
         }
         if let Some(first) = by_code.get(&e.code.value) {
-            ctx.error_also(
-                &e.code,
-                &first.value.code,
-                "first declared here",
+            ctx.diags.error(
+                &ctx.loc_also(&e.code, &first.value.code, "first declared here"),
                 format!("error code {} is declared twice in the {owner} table", e.code.value),
                 "duplicate code",
                 "keep one row per code",
@@ -439,7 +394,7 @@ fn check_service(ctx: &mut Ctx<'_>, s: &spec::ServiceFile, platform: &[ir::Error
     }
     let errors = check_errors(ctx, &s.errors, "service", platform);
     let types = types::check_types(ctx, &s.types);
-    let declared = types::Declared::new(&s.types);
+    let declared = types::declared(&s.types);
     let endpoints = endpoints::check_endpoints(ctx, &s.endpoints, &declared, &types::TypeIndex::new(&types), &errors);
     names::check_generated_names(ctx, &s.types, &s.endpoints.value, &endpoints);
     Some(ir::Service {

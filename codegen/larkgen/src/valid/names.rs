@@ -83,7 +83,7 @@ pub(crate) fn check_param_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) {
 }
 
 /// Fields whose Rust names collide after snake_case conversion (`pageToken` vs `page_token`).
-pub(crate) fn check_field_collisions(ctx: &mut Ctx<'_>, fields: &[&Spanned<spec::FieldDef>], owner: &str) {
+pub(crate) fn check_field_collisions(ctx: &mut Ctx<'_>, fields: &[Spanned<spec::FieldDef>], owner: &str) {
     let mut seen: HashMap<Cow<'_, str>, &Spanned<String>> = HashMap::new();
     for f in fields {
         let json = &f.value.name.value;
@@ -94,10 +94,8 @@ pub(crate) fn check_field_collisions(ctx: &mut Ctx<'_>, fields: &[&Spanned<spec:
             } else {
                 format!("`{json}` and `{}` both become the Rust field `{rust}` in {owner}", first.value)
             };
-            ctx.error_also(
-                &f.value.name,
-                *first,
-                "first declared here",
+            ctx.diags.error(
+                &ctx.loc_also(&f.value.name, *first, "first declared here"),
                 msg,
                 "name collision",
                 "give each field a distinct name",
@@ -118,31 +116,23 @@ pub(crate) fn check_generated_names(
 ) {
     let mut generated: HashMap<String, String> = HashMap::new();
     generated.insert("Client".into(), "the service client".into());
-    let mut resources: HashMap<String, &str> = HashMap::new();
     for e in endpoints {
-        let handle = e.rust.handle.clone();
         let mut clash = None;
         for (name, what) in [
             (e.rust.builder.clone(), format!("the request builder of `{}`", e.name)),
             (e.rust.error.clone(), format!("the error enum of `{}`", e.name)),
             (format!("endpoints::{}", e.rust.descriptor), format!("the descriptor of `{}`", e.name)),
+            (e.rust.handle.clone(), format!("the handle of resource `{}`", e.resource)),
         ] {
             match generated.get(&name) {
-                Some(first) if clash.is_none() => clash = Some((name, first.clone())),
-                Some(_) => {}
+                // The handle of this endpoint's resource, made for an earlier endpoint.
+                Some(first) if *first == what => {}
+                Some(first) => {
+                    clash.get_or_insert((name, first.clone()));
+                }
                 None => {
                     generated.insert(name, what);
                 }
-            }
-        }
-        match resources.get(&handle) {
-            Some(first) if *first != e.resource => {
-                clash = clash.or_else(|| Some((handle.clone(), format!("the handle of resource `{first}`"))));
-            }
-            Some(_) => {}
-            None => {
-                resources.insert(handle.clone(), &e.resource);
-                generated.insert(handle, format!("the handle of resource `{}`", e.resource));
             }
         }
         if let Some((name, first)) = clash

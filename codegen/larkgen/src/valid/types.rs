@@ -1,12 +1,13 @@
 //! Rules of named types and fields: shapes, references, constraints, cycles.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Display;
 
 use crate::shape::Spanned;
 
 use super::{Ctx, names};
 use crate::ir::{self, Ty};
-use crate::load::{closest, did_you_mean};
+use crate::load::did_you_mean;
 use crate::spec::{self, Scalar};
 
 const BUILTINS: &[&str] = &["string", "boolean", "i32", "i64", "f64", "binary"];
@@ -14,25 +15,10 @@ const BUILTINS: &[&str] = &["string", "boolean", "i32", "i64", "f64", "binary"];
 /// The type names a service declares, whether or not their definitions pass their checks:
 /// every type expression is looked up here. (Lists searched from the start made checking
 /// quadratic in the number of types: at 2,000 types most of validation's time.)
-pub(crate) struct Declared {
-    /// In declaration order, for did-you-mean suggestions.
-    names: Vec<String>,
-    set: HashSet<String>,
-}
+pub(crate) type Declared<'a> = HashSet<&'a str>;
 
-impl Declared {
-    pub(crate) fn new(defs: &[Spanned<spec::TypeDef>]) -> Self {
-        let names: Vec<String> = defs.iter().map(|d| d.value.name.value.clone()).collect();
-        Declared { set: names.iter().cloned().collect(), names }
-    }
-
-    pub(crate) fn contains(&self, name: &str) -> bool {
-        self.set.contains(name)
-    }
-
-    fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(String::as_str)
-    }
+pub(crate) fn declared(defs: &[Spanned<spec::TypeDef>]) -> Declared<'_> {
+    defs.iter().map(|d| d.value.name.value.as_str()).collect()
 }
 
 /// The types that passed their checks, by name (the first, if a name is declared twice).
@@ -53,34 +39,31 @@ impl<'a> TypeIndex<'a> {
 }
 
 pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) -> Vec<ir::TypeDef> {
-    let mut declared: HashMap<&str, &Spanned<String>> = HashMap::new();
+    let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
     for d in defs {
         let name = &d.value.name;
         names::check_type_name(ctx, name, "type");
-        if BUILTINS.contains(&name.value.as_str()) || name.value == "Unknown" {
-            ctx.error(name, format!("`{}` is a reserved type name", name.value), "reserved", "choose another name");
-        } else if crate::names::IMPORTS.iter().any(|(_, imported)| *imported == name.value) {
-            ctx.error(
-                name,
-                format!("`{}` is a reserved type name", name.value),
-                "reserved",
-                format!("every generated service module imports std's `{}`; choose another name", name.value),
-            );
+        let imported = crate::names::IMPORTS.iter().any(|(_, imported)| *imported == name.value);
+        if BUILTINS.contains(&name.value.as_str()) || name.value == "Unknown" || imported {
+            let hint = if imported {
+                format!("every generated service module imports std's `{}`; choose another name", name.value)
+            } else {
+                "choose another name".into()
+            };
+            ctx.error(name, format!("`{}` is a reserved type name", name.value), "reserved", hint);
         }
-        if let Some(first) = declared.get(name.value.as_str()) {
-            ctx.error_also(
-                name,
-                *first,
-                "first declared here",
+        if let Some(first) = seen.get(name.value.as_str()) {
+            ctx.diags.error(
+                &ctx.loc_also(name, *first, "first declared here"),
                 format!("type `{}` is declared twice", name.value),
                 "duplicate type",
                 "keep one declaration, or rename one of them",
             );
         } else {
-            declared.insert(name.value.as_str(), name);
+            seen.insert(name.value.as_str(), name);
         }
     }
-    let known = Declared::new(defs);
+    let known = declared(defs);
     let out: Vec<ir::TypeDef> = defs.iter().filter_map(|d| check_type(ctx, d, &known)).collect();
     let index = TypeIndex::new(&out);
     check_cycles(ctx, defs, &index);
@@ -111,23 +94,18 @@ pub(crate) fn check_values(ctx: &mut Ctx<'_>, d: &spec::FieldDef, field: &ir::Fi
         let problem: Option<(String, String, String)> = match (&field.ty, &v.value) {
             (Ty::Bool, Scalar::Bool(_)) => None,
             (Ty::F64, Scalar::Str(s)) if s.parse::<f64>().is_ok() => None,
-            (Ty::I32 | Ty::I64 | Ty::F64, Scalar::Int(i)) => {
-                if field.ty == Ty::I32 && i32::try_from(*i).is_err() {
-                    Some((
-                        format!("{key} {i} does not fit an `i32`"),
-                        "out of range".into(),
-                        "use a smaller value, or make the field `i64`".into(),
-                    ))
-                } else {
-                    out_of_bounds(d, *i).map(|b| {
-                        (
-                            format!("{key} {i} is {b}"),
-                            "outside the bounds".into(),
-                            "make the value satisfy the field's `min`/`max`, or fix the bounds".into(),
-                        )
-                    })
-                }
-            }
+            (Ty::I32, Scalar::Int(i)) if i32::try_from(*i).is_err() => Some((
+                format!("{key} {i} does not fit an `i32`"),
+                "out of range".into(),
+                "use a smaller value, or make the field `i64`".into(),
+            )),
+            (Ty::I32 | Ty::I64 | Ty::F64, Scalar::Int(i)) => out_of_bounds(d, *i).map(|b| {
+                (
+                    format!("{key} {i} is {b}"),
+                    "outside the bounds".into(),
+                    "make the value satisfy the field's `min`/`max`, or fix the bounds".into(),
+                )
+            }),
             (Ty::Bool, _) => Some((
                 format!("{key} `{shown}` is not a boolean"),
                 "not true or false".into(),
@@ -142,13 +120,12 @@ pub(crate) fn check_values(ctx: &mut Ctx<'_>, d: &spec::FieldDef, field: &ir::Fi
                 Some(ir::TypeKind::StringEnum(values) | ir::TypeKind::IntEnum(values))
                     if !values.iter().any(|e| e.wire == shown) =>
                 {
-                    let hint = match closest(&shown, values.iter().map(|e| e.wire.as_str())) {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => format!(
-                            "use one of: {}",
-                            values.iter().map(|e| e.wire.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                    };
+                    let wires = || values.iter().map(|e| e.wire.as_str());
+                    let hint = did_you_mean(
+                        &shown,
+                        wires(),
+                        &format!("use one of: {}", wires().collect::<Vec<_>>().join(", ")),
+                    );
                     Some((format!("{key} `{shown}` is not a value of enum `{n}`"), "unknown value".into(), hint))
                 }
                 _ => None,
@@ -188,7 +165,7 @@ fn out_of_bounds(d: &spec::FieldDef, i: i64) -> Option<String> {
     d.max.as_ref().filter(|m| i > m.value).map(|m| format!("above `max: {}`", m.value))
 }
 
-fn check_type(ctx: &mut Ctx<'_>, d: &Spanned<spec::TypeDef>, known: &Declared) -> Option<ir::TypeDef> {
+fn check_type(ctx: &mut Ctx<'_>, d: &Spanned<spec::TypeDef>, known: &Declared<'_>) -> Option<ir::TypeDef> {
     let t = &d.value;
     let shapes = [t.newtype.is_some(), t.enum_repr.is_some(), t.fields.is_some()];
     if shapes.iter().filter(|s| **s).count() != 1 {
@@ -270,30 +247,19 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
         let wire = match (&v.value.value.value, integer) {
             (Scalar::Int(i), true) => i.to_string(),
             (Scalar::Str(s), false) => s.clone(),
-            (_, true) => {
-                ctx.error(
-                    &v.value.value,
-                    "this value of an integer enum is not an integer",
-                    "not an integer",
-                    "write the number without quotes",
-                );
-                continue;
-            }
-            (_, false) => {
-                ctx.error(
-                    &v.value.value,
-                    "this value of a string enum is not a string",
-                    "not a string",
-                    "quote the value",
-                );
+            _ => {
+                let (a, hint) = if integer {
+                    ("an integer", "write the number without quotes")
+                } else {
+                    ("a string", "quote the value")
+                };
+                ctx.error(&v.value.value, format!("this value of {a} enum is not {a}"), format!("not {a}"), hint);
                 continue;
             }
         };
         if let Some(first) = wires.get(&wire) {
-            ctx.error_also(
-                &v.value.value,
-                *first,
-                "first listed here",
+            ctx.diags.error(
+                &ctx.loc_also(&v.value.value, *first, "first listed here"),
                 format!("enum value `{wire}` is listed twice"),
                 "duplicate value",
                 "list each value once",
@@ -343,10 +309,8 @@ fn check_enum(ctx: &mut Ctx<'_>, t: &spec::TypeDef, repr: &Spanned<String>) -> O
             }
         };
         if let Some(first) = variants.get(&variant) {
-            ctx.error_also(
-                &v.value.value,
-                *first,
-                "this value has the same variant",
+            ctx.diags.error(
+                &ctx.loc_also(&v.value.value, *first, "this value has the same variant"),
                 format!("two values become the variant `{variant}`"),
                 "variant collision",
                 "give one of them an explicit `name:`",
@@ -363,7 +327,7 @@ fn check_struct(
     ctx: &mut Ctx<'_>,
     t: &spec::TypeDef,
     fields: &Spanned<Vec<Spanned<spec::FieldDef>>>,
-    known: &Declared,
+    known: &Declared<'_>,
 ) -> Option<ir::Struct> {
     if fields.value.is_empty() {
         ctx.error(
@@ -373,8 +337,7 @@ fn check_struct(
             "list its fields, or make it a `newtype`",
         );
     }
-    let refs: Vec<&Spanned<spec::FieldDef>> = fields.value.iter().collect();
-    names::check_field_collisions(ctx, &refs, &format!("type `{}`", t.name.value));
+    names::check_field_collisions(ctx, &fields.value, &format!("type `{}`", t.name.value));
     let mut out = Vec::new();
     for f in &fields.value {
         if let Some(loc) = &f.value.location {
@@ -418,7 +381,7 @@ fn check_struct(
 }
 
 /// Checks one field or parameter: name, type expression, constraints.
-pub(crate) fn check_field(ctx: &mut Ctx<'_>, f: &Spanned<spec::FieldDef>, known: &Declared) -> Option<ir::Field> {
+pub(crate) fn check_field(ctx: &mut Ctx<'_>, f: &Spanned<spec::FieldDef>, known: &Declared<'_>) -> Option<ir::Field> {
     let d = &f.value;
     let name_ok = names::check_field_name(ctx, &d.name);
     let ty = parse_ty(ctx, &d.ty, known)?;
@@ -444,12 +407,12 @@ pub(crate) fn scalar_text(s: &Scalar) -> String {
 }
 
 /// Parses `string`, `Name`, `T[]`…, reporting unknown names with a did-you-mean.
-pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared) -> Option<Ty> {
-    fn parse(s: &str) -> Result<Ty, String> {
+pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared<'_>) -> Option<Ty> {
+    fn parse(s: &str) -> Ty {
         if let Some(inner) = s.strip_suffix("[]") {
-            return parse(inner.trim()).map(|t| Ty::List(Box::new(t)));
+            return Ty::List(Box::new(parse(inner.trim())));
         }
-        Ok(match s {
+        match s {
             "string" => Ty::String,
             "boolean" => Ty::Bool,
             "i32" => Ty::I32,
@@ -457,9 +420,9 @@ pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared
             "f64" => Ty::F64,
             "binary" => Ty::Binary,
             other => Ty::Named(other.to_owned()),
-        })
+        }
     }
-    let parsed = parse(ty.value.trim()).ok()?;
+    let parsed = parse(ty.value.trim());
     let mut leaf = &parsed;
     while let Ty::List(inner) = leaf {
         leaf = inner;
@@ -476,9 +439,9 @@ pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared
         return None;
     }
     if let Ty::Named(name) = leaf
-        && !known.contains(name)
+        && !known.contains(name.as_str())
     {
-        let all = BUILTINS.iter().copied().chain(known.names());
+        let all = BUILTINS.iter().chain(known).copied();
         let hint = did_you_mean(
             name,
             all,
@@ -499,23 +462,16 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
     let is_list = matches!(ty, Ty::List(_));
     let is_number = matches!(ty, Ty::I32 | Ty::I64 | Ty::F64);
     let is_binary = *ty == Ty::Binary;
+    // Reported at the constraint's value when it has one, at the field's name otherwise.
     let wrong = |ctx: &mut Ctx<'_>, present: bool, at: Option<&Spanned<u64>>, key: &str, fits: bool, kind: &str| {
         if present && !fits {
-            if let Some(at) = at {
-                ctx.error(
-                    at,
-                    format!("`{key}` does not apply to a field of type `{}`", d.ty.value),
-                    "constraint on the wrong type",
-                    format!("`{key}` applies to {kind} fields"),
-                );
-            } else {
-                ctx.error(
-                    &d.name,
-                    format!("`{key}` does not apply to a field of type `{}`", d.ty.value),
-                    "constraint on the wrong type",
-                    format!("`{key}` applies to {kind} fields"),
-                );
-            }
+            let loc = at.map_or_else(|| ctx.loc(&d.name), |at| ctx.loc(at));
+            ctx.diags.error(
+                &loc,
+                format!("`{key}` does not apply to a field of type `{}`", d.ty.value),
+                "constraint on the wrong type",
+                format!("`{key}` applies to {kind} fields"),
+            );
         }
     };
     wrong(ctx, d.min_length.is_some(), d.min_length.as_ref(), "min_length", is_text, "string");
@@ -534,34 +490,10 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
             "`min`/`max` apply to number fields; use min_length/max_length for strings",
         );
     }
-    type Bound<'a> = Option<&'a Spanned<u64>>;
-    let pairs: [(&str, Bound<'_>, Bound<'_>); 3] = [
-        ("length", d.min_length.as_ref(), d.max_length.as_ref()),
-        ("items", d.min_items.as_ref(), d.max_items.as_ref()),
-        ("bytes", d.min_bytes.as_ref(), d.max_bytes.as_ref()),
-    ];
-    for (what, min, max) in pairs {
-        if let (Some(min), Some(max)) = (min, max)
-            && min.value > max.value
-        {
-            ctx.error(
-                min,
-                format!("min_{what} {} is greater than max_{what} {}", min.value, max.value),
-                "contradicts max",
-                "swap the bounds or fix one of them",
-            );
-        }
-    }
-    if let (Some(min), Some(max)) = (&d.min, &d.max)
-        && min.value > max.value
-    {
-        ctx.error(
-            min,
-            format!("min {} is greater than max {}", min.value, max.value),
-            "contradicts max",
-            "swap the bounds or fix one of them",
-        );
-    }
+    check_order(ctx, "_length", d.min_length.as_ref(), d.max_length.as_ref());
+    check_order(ctx, "_items", d.min_items.as_ref(), d.max_items.as_ref());
+    check_order(ctx, "_bytes", d.min_bytes.as_ref(), d.max_bytes.as_ref());
+    check_order(ctx, "", d.min.as_ref(), d.max.as_ref());
     if let Some(max) = d.max_length.as_ref().filter(|m| m.value == 0) {
         ctx.error(
             max,
@@ -581,6 +513,25 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
         extensions: d.extensions.clone().unwrap_or_default(),
         min_bytes: d.min_bytes.as_ref().map(|v| v.value),
         max_bytes: d.max_bytes.as_ref().map(|v| v.value),
+    }
+}
+
+/// A lower bound must not be above its upper bound (`min{what}`, `max{what}`).
+fn check_order<T: PartialOrd + Display>(
+    ctx: &mut Ctx<'_>,
+    what: &str,
+    min: Option<&Spanned<T>>,
+    max: Option<&Spanned<T>>,
+) {
+    if let (Some(min), Some(max)) = (min, max)
+        && min.value > max.value
+    {
+        ctx.error(
+            min,
+            format!("min{what} {} is greater than max{what} {}", min.value, max.value),
+            "contradicts max",
+            "swap the bounds or fix one of them",
+        );
     }
 }
 
