@@ -17,7 +17,17 @@ use clap::{Parser, Subcommand};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "larkgen", version, about = "Generate a typed Lark/Feishu API client from YAML specs")]
+#[command(
+    name = "larkgen",
+    version,
+    about = "Generate a typed Lark/Feishu API client from YAML specs",
+    long_about = "Generate a typed Lark/Feishu API client from YAML specs.\n\n\
+        Run from a directory with `spec/*.yaml` (one file per service plus the platform file they \
+        name), or name spec files. Paths are relative to the working directory; diagnostics name \
+        spec files by file:line:column.",
+    after_help = "Exit codes: 0 success (warnings may be printed), 1 spec errors or stale \
+        generated code, 2 bad command-line usage."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -25,26 +35,38 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write the generated crate's sources (default: generated/src from spec/*.yaml).
+    /// Write the generated crate's sources: lib.rs, platform.rs and one module per service.
+    ///
+    /// Files that already hold the right text are left alone; other `.rs` files in the
+    /// directory are removed (they belong to services no longer in the specs).
     Generate {
-        /// Spec files (default: every .yaml file in spec/).
+        /// Spec files [default: every .yaml/.yml file in spec/].
         specs: Vec<PathBuf>,
         /// Directory of the generated crate's sources.
         #[arg(long, default_value = "generated/src")]
         out: PathBuf,
     },
-    /// Validate specs and check that the committed generated code is up to date.
+    /// Validate specs, and check that generated code is up to date with them.
+    ///
+    /// The generated code compared is the directory given with --generated, else
+    /// generated/src when it exists; with neither, only the specs are validated.
+    /// Exit code 1 on a spec error or a stale, missing or extra generated file.
     Check {
-        /// Spec files (default: every .yaml file in spec/).
+        /// Spec files [default: every .yaml/.yml file in spec/].
         specs: Vec<PathBuf>,
-        /// Directory of the generated crate's sources to compare with.
-        #[arg(long, default_value = "generated/src")]
-        generated: PathBuf,
-        /// Only validate the specs.
+        /// Directory of the generated crate's sources to compare with [default: generated/src,
+        /// when it exists].
         #[arg(long)]
+        generated: Option<PathBuf>,
+        /// Only validate the specs, even when generated code exists.
+        #[arg(long, conflicts_with = "generated")]
         no_drift: bool,
     },
 }
+
+/// The generated sources `check` compares with: those named, else the default directory
+/// when there is one (outside this repository there usually is none).
+const DEFAULT_GENERATED: &str = "generated/src";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -52,7 +74,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Generate { specs, out } => generate(&specs_or_default(specs), &base, &out),
         Command::Check { specs, generated, no_drift } => {
-            check(&specs_or_default(specs), &base, (!no_drift).then_some(generated.as_path()))
+            let generated = generated.or_else(|| Some(PathBuf::from(DEFAULT_GENERATED)).filter(|d| d.is_dir()));
+            check(&specs_or_default(specs), &base, generated.as_deref().filter(|_| !no_drift))
         }
     }
 }
@@ -102,7 +125,7 @@ fn check(specs: &[PathBuf], base: &Path, generated_dir: Option<&Path>) -> ExitCo
     };
     report(&warnings);
     let Some(dir) = generated_dir else {
-        println!("specs are valid ({} warning(s))", warnings.0.len());
+        println!("specs are valid ({} warning(s)); no generated code compared", warnings.0.len());
         return ExitCode::SUCCESS;
     };
     match generated.stale_files(dir) {
@@ -111,7 +134,11 @@ fn check(specs: &[PathBuf], base: &Path, generated_dir: Option<&Path>) -> ExitCo
             ExitCode::SUCCESS
         }
         Ok(stale) => {
-            eprintln!("error: the generated code is stale; run `cargo run -p larkgen-cli -- generate`. Stale files:");
+            eprintln!(
+                "error: the generated code is stale; run `larkgen generate` with the same specs and `--out {}` \
+                 (in the larkgen repository: `cargo run -p larkgen-cli -- generate`). Stale files:",
+                dir.display()
+            );
             for s in stale {
                 eprintln!("  {}", s.display());
             }

@@ -100,3 +100,38 @@ fn warnings_alone_do_not_fail_check() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("declares no errors"));
 }
+
+/// Outside this repository there is no generated/src: `check` validates the specs named and
+/// says it compared nothing, instead of calling every generated file stale.
+#[test]
+fn check_outside_the_repository_compares_only_what_exists_or_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["platform.yaml", "baike-v1.yaml"] {
+        std::fs::copy(root().join("spec").join(name), dir.path().join(name)).expect("copy");
+    }
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_larkgen")).args(args).current_dir(dir.path()).output().expect("runs")
+    };
+    let o = run(&["check", "baike-v1.yaml"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no generated code compared"));
+    // Named but missing: every file is stale.
+    let o = run(&["check", "baike-v1.yaml", "--generated", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("lib.rs"));
+    // Once generated into generated/src, a plain `check` finds it and compares.
+    let o = run(&["generate", "baike-v1.yaml", "--out", "generated/src"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["check", "baike-v1.yaml"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("is up to date"), "{}", String::from_utf8_lossy(&o.stdout));
+}
+
+#[test]
+fn help_names_defaults_and_exit_codes() {
+    let o = larkgen(&["--help"]);
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(help.contains("Exit codes: 0") && help.contains("spec/"), "{help}");
+    let o = larkgen(&["check", "--help"]);
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(help.contains("generated/src") && help.contains("Exit code 1"), "{help}");
+}
