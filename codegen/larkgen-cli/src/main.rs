@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// The generator makes and frees millions of small token and syntax trees; mimalloc runs it
-/// 15-18% faster than the system allocator (BENCHMARKS.md, "Allocator"). Built without
+/// 15-18% faster than the system allocator (BENCHMARKS.md, "The CLI's allocator"). Built without
 /// transparent huge pages, which would double a small spec's peak memory. Only this binary:
 /// the library leaves the allocator to its host (build scripts, rustc running the macro).
 #[global_allocator]
