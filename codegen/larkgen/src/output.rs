@@ -148,15 +148,15 @@ fn indent(text: &str) -> String {
 }
 
 impl Generated {
-    /// Everything in one file, services as inline modules: what build.rs writes and what the
-    /// macro expands to. Assembled from the same formatted text as the crate files (each
+    /// Everything in one file, services as inline modules that allow dead code: what build.rs
+    /// writes (under its own first line) and what the macro expands to. Assembled from the same formatted text as the crate files (each
     /// service indented into an inline module), so the two forms cannot drift apart.
     pub fn inline(&self) -> String {
         let platform = &self.files[1].1[BANNER.len() + PLATFORM_DOC.len()..];
         let mut inline = format!("{BANNER}{platform}");
         for (path, text) in &self.files[2..] {
             let name = path.file_stem().unwrap_or_default().to_string_lossy();
-            inline += &format!("pub mod {name} {{\n{}}}\n", indent(&text[BANNER.len()..]));
+            inline += &format!("#[allow(dead_code)]\npub mod {name} {{\n{}}}\n", indent(&text[BANNER.len()..]));
         }
         inline
     }

@@ -28,11 +28,12 @@ pub struct Expanded {
 
 impl Expanded {
     /// Everything as one token stream, services as inline modules (macro and build.rs form).
+    /// A binary uses part of a service at most: its modules allow dead code.
     pub fn inline(&self) -> TokenStream {
         let platform = &self.platform;
         let modules = self.services.iter().map(|(name, body)| {
             let id = format_ident!("{}", name);
-            quote!(pub mod #id { #body })
+            quote!(#[allow(dead_code)] pub mod #id { #body })
         });
         quote!(#platform #(#modules)*)
     }
@@ -65,8 +66,10 @@ pub(crate) fn platform(p: &Platform) -> TokenStream {
         }
     });
     let doc = format!(" The `{name}` platform: base URLs, tenant-token endpoint and platform error codes.");
+    // Dead code where the inline form is included into a binary that does not use them.
     quote! {
         #[doc = #doc]
+        #[allow(dead_code)]
         pub static PLATFORM: ::larkgen_runtime::Platform = ::larkgen_runtime::Platform {
             name: #name,
             base_urls: &[#(#urls),*],
@@ -76,6 +79,7 @@ pub(crate) fn platform(p: &Platform) -> TokenStream {
             errors: &[#(#rows),*],
         };
         /// A client builder for this platform: add app credentials (and a region or base URL), then `build()`.
+        #[allow(dead_code)]
         pub fn builder() -> ::larkgen_runtime::ClientBuilder {
             ::larkgen_runtime::Client::builder(&PLATFORM)
         }
