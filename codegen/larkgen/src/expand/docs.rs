@@ -1,35 +1,15 @@
 //! Doc comments of generated items: summary, HTTP method and path, tokens, scopes,
 //! limits, errors and the link to the official docs.
 
-use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
-
-use super::literal::str_lit;
-use super::moved::Moved;
+use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::ir::{Endpoint, Field, Token};
 
-/// `#[doc = "…"]` attributes, one per line. Made token by token: docs are most of the
-/// generated tokens, and `quote!` would build and splice a stream per line.
-pub(crate) fn attrs(text: &str) -> Moved {
-    let mut out = TokenStream::new();
-    let mut line = String::new();
-    for l in text.lines() {
-        line.clear();
-        if !l.is_empty() {
-            line.push(' ');
-            line.push_str(l);
-        }
-        let attr = [
-            TokenTree::Ident(Ident::new("doc", Span::call_site())),
-            TokenTree::Punct(Punct::new('=', Spacing::Alone)),
-            TokenTree::Literal(str_lit(&line)),
-        ];
-        out.extend([
-            TokenTree::Punct(Punct::new('#', Spacing::Alone)),
-            TokenTree::Group(Group::new(Delimiter::Bracket, attr.into_iter().collect())),
-        ]);
-    }
-    out.into()
+/// `#[doc = "…"]` attributes, one per line.
+pub(crate) fn attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote!(#(#[doc = #lines])*)
 }
 
 /// The full documentation of an endpoint.

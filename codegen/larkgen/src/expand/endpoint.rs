@@ -5,8 +5,6 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 
 use super::docs;
-use super::literal::str_lit;
-use super::moved::Moved;
 use super::names::{arg, field_ty, ident, init, opt, same_variant, ty};
 use super::types::checks;
 use crate::ir::{Endpoint, ErrorEntry, Response, Token};
@@ -71,14 +69,14 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     let name = ident(&e.rust.builder);
     let error = ident(&e.rust.error);
     let descriptor = ident(&e.rust.descriptor);
-    let doc = str_lit(&format!(
+    let doc = Literal::string(&format!(
         " Request builder of `{}` ({} `{}`): set optional inputs, then `.send().await`.",
         e.name,
         e.method.as_str(),
         e.path
     ));
     let fields = request_fields(e);
-    let setters = setters(e).into_iter().map(Moved::from);
+    let setters = setters(e).into_iter();
     let inputs = inputs(e);
     let call = if inputs.is_empty() {
         quote!(rt::Call::new(&endpoints::#descriptor))
@@ -102,7 +100,7 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     };
     let send = format_ident!("{send}");
     let send_doc =
-        str_lit(&format!(" {what}. See the [official documentation of `{}.{}`]({}).", service, e.name, e.doc));
+        Literal::string(&format!(" {what}. See the [official documentation of `{}.{}`]({}).", service, e.name, e.doc));
     let stream = e.pagination.as_ref().map(|p| {
         let item = ty(&p.item_ty);
         quote! {
@@ -149,21 +147,21 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     }
 }
 
-fn request_fields(e: &Endpoint) -> Vec<Moved> {
+fn request_fields(e: &Endpoint) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for f in e.path_params.iter().chain(&e.query_params) {
         let id = ident(&f.rust);
         let t = field_ty(&f.ty, f.required);
-        out.push(quote!(#id: #t,).into());
+        out.push(quote!(#id: #t,));
     }
     if let Some(body) = &e.request {
         let t = ident(&body.ty);
-        out.push(if body.required { quote!(body: #t,) } else { quote!(body: Option<#t>,) }.into());
+        out.push(if body.required { quote!(body: #t,) } else { quote!(body: Option<#t>,) });
     }
     if accepts_both(e) {
-        out.push(quote!(user_token: Option<rt::UserAccessToken>,).into());
+        out.push(quote!(user_token: Option<rt::UserAccessToken>,));
     } else if user_only(e) {
-        out.push(quote!(user_access_token: rt::UserAccessToken,).into());
+        out.push(quote!(user_access_token: rt::UserAccessToken,));
     }
     out
 }
@@ -209,7 +207,7 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
 fn inputs(e: &Endpoint) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for (f, path) in e.path_params.iter().map(|p| (p, true)).chain(e.query_params.iter().map(|q| (q, false))) {
-        let (id, wire) = (ident(&f.rust), str_lit(&f.name));
+        let (id, wire) = (ident(&f.rust), Literal::string(&f.name));
         out.push(if path {
             quote!(call.path(#wire, &self.#id);)
         } else if f.required {
@@ -245,13 +243,13 @@ fn inputs(e: &Endpoint) -> Vec<TokenStream> {
 /// `code()`, `log_id()`, `http_status()` and `is_retryable()` work on every enum.
 pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
     let name = ident(&e.rust.error);
-    let doc = str_lit(&format!(
+    let doc = Literal::string(&format!(
         " Errors of `{}`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.",
         e.name
     ));
     let variants: Vec<Ident> = e.errors.iter().map(|err| ident(&err.name)).collect();
     let docs = e.errors.iter().map(|err| {
-        str_lit(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, &err.hint)))
+        Literal::string(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, &err.hint)))
     });
     let codes = e.errors.iter().map(|err| Literal::i64_unsuffixed(err.code));
     quote! {
@@ -300,18 +298,18 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
 /// The static descriptor of an endpoint.
 pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
     let id = ident(&e.rust.descriptor);
-    let doc = str_lit(&format!(" Descriptor of `{}`: {}", e.name, e.summary));
-    let service = str_lit(service);
-    let name = str_lit(&e.name);
-    let summary = str_lit(&e.summary);
-    let doc_url = str_lit(&e.doc);
-    let path = str_lit(&e.path);
+    let doc = Literal::string(&format!(" Descriptor of `{}`: {}", e.name, e.summary));
+    let service = Literal::string(service);
+    let name = Literal::string(&e.name);
+    let summary = Literal::string(&e.summary);
+    let doc_url = Literal::string(&e.doc);
+    let path = Literal::string(&e.path);
     let method = same_variant(e.method);
     let tokens = e.tokens.iter().map(same_variant);
     let apps = e.app_types.iter().map(same_variant);
-    let scopes = e.scopes.iter().map(|s| str_lit(s));
+    let scopes = e.scopes.iter().map(|s| Literal::string(s));
     let field_scopes = e.field_scopes.iter().map(|f| {
-        let (s, p, v) = (str_lit(&f.scope), str_lit(&f.param), str_lit(&f.equals));
+        let (s, p, v) = (Literal::string(&f.scope), Literal::string(&f.param), Literal::string(&f.equals));
         quote!(rt::FieldScope { scope: #s, param: #p, equals: #v })
     });
     let per_second = opt(e.per_second, Literal::u32_unsuffixed);
@@ -358,11 +356,11 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
 /// An `ErrorSpec` constant of an error table.
 pub(crate) fn error_const(err: &ErrorEntry) -> TokenStream {
     let id = ident(&err.constant);
-    let doc = str_lit(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, "")));
+    let doc = Literal::string(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, "")));
     let code = Literal::i64_unsuffixed(err.code);
     let http = Literal::u16_unsuffixed(err.http);
     let (name, message, hint, retryable) =
-        (str_lit(&err.name), str_lit(&err.message), str_lit(&err.hint), err.retryable);
+        (Literal::string(&err.name), Literal::string(&err.message), Literal::string(&err.hint), err.retryable);
     let action = same_variant(err.action);
     quote! {
         #[doc = #doc]

@@ -5,14 +5,11 @@
 
 mod docs;
 mod endpoint;
-mod literal;
-mod moved;
 mod names;
 mod types;
 
 use std::collections::{HashMap, HashSet};
 
-use literal::str_lit;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -221,7 +218,7 @@ fn header<'a>(s: &Service, first: impl Iterator<Item = &'a Endpoint>) -> TokenSt
     let module_doc = module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     let accessors = first.map(|e| {
         let (method, handle) = (names::ident(&e.rust.resource), names::ident(&e.rust.handle));
-        let doc = str_lit(&format!(" Endpoints of the `{}` resource.", e.resource));
+        let doc = Literal::string(&format!(" Endpoints of the `{}` resource.", e.resource));
         quote! {
             #[doc = #doc]
             pub fn #method(&self) -> #handle {
@@ -269,7 +266,7 @@ fn resource_handle<'a>(
     qualified: &str,
 ) -> TokenStream {
     let handle = names::ident(handle);
-    let doc = str_lit(&format!(" The `{r}` resource of {qualified}."));
+    let doc = Literal::string(&format!(" The `{r}` resource of {qualified}."));
     let methods = endpoints.map(|e| endpoint::resource_method(e, qualified));
     quote! {
         #[doc = #doc]

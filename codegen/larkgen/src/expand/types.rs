@@ -8,8 +8,6 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::literal::str_lit;
-use super::moved::Moved;
 use super::names::{arg, field_ty, ident, init, opt, ty};
 use crate::ir::{EnumValue, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
 
@@ -65,7 +63,7 @@ pub(crate) fn expand_type(t: &TypeDef, validated: &HashSet<String>) -> TokenStre
             impl rt::Validate for #name {}
         },
         TypeKind::StringEnum(values) => {
-            let e = open_enum(&name, doc, values, values.iter().map(|v| str_lit(&v.wire)).collect(), false);
+            let e = open_enum(&name, doc, values, values.iter().map(|v| Literal::string(&v.wire)).collect(), false);
             quote! {
                 #e
                 impl AsRef<str> for #name {
@@ -85,7 +83,7 @@ pub(crate) fn expand_type(t: &TypeDef, validated: &HashSet<String>) -> TokenStre
 
 /// An open enum, of strings or of integers: unknown values from the server decode into
 /// `Unknown`, not an error. Its wire value is `as_str()` or `value()`.
-fn open_enum(name: &Ident, doc: Moved, values: &[EnumValue], wire: Vec<Literal>, int: bool) -> TokenStream {
+fn open_enum(name: &Ident, doc: TokenStream, values: &[EnumValue], wire: Vec<Literal>, int: bool) -> TokenStream {
     let ids: Vec<Ident> = values.iter().map(|v| ident(&v.variant)).collect();
     let docs = values.iter().map(|v| docs::attrs(v.description.as_deref().unwrap_or(&v.wire)));
     let (copy, raw, arg, unknown) = if int {
@@ -150,7 +148,7 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashSet<String>) -> TokenS
         let id = ident(&f.rust);
         let fty = field_ty(&f.ty, f.required);
         let d = docs::attrs(&docs::field(f));
-        Moved::from(quote!(#d pub #id: #fty,))
+        quote!(#d pub #id: #fty,)
     });
     let derives = if s.multipart {
         quote!(#[derive(Clone, Debug)])
@@ -163,15 +161,15 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashSet<String>) -> TokenS
     // (BENCHMARKS.md, "Macros in generated code").
     let json = (!s.multipart).then(|| {
         let entries = s.fields.iter().map(|f| {
-            let (id, wire) = (ident(&f.rust), str_lit(&f.name));
+            let (id, wire) = (ident(&f.rust), Literal::string(&f.name));
             let kind = if f.required { quote!(required) } else { quote!(optional) };
             quote!(#id = #wire #kind,)
         });
-        Moved::from(quote!(rt::json_object!(#name { #(#entries)* });))
+        quote!(rt::json_object!(#name { #(#entries)* });)
     });
-    let constructor = constructor(&t.name, s).map(Moved::from);
-    let validate = Moved::from(validate_impl(&name, s, validated));
-    let form = s.multipart.then(|| Moved::from(form_impl(&name, s)));
+    let constructor = constructor(&t.name, s);
+    let validate = validate_impl(&name, s, validated);
+    let form = s.multipart.then(|| form_impl(&name, s));
     quote! {
         #doc
         #derives
@@ -263,7 +261,7 @@ pub(crate) fn checks(
     path: &TokenStream,
     value: &TokenStream,
 ) -> Vec<TokenStream> {
-    let (r, wire) = (&f.rules, str_lit(&f.name));
+    let (r, wire) = (&f.rules, Literal::string(&f.name));
     let (by_ref, copied) = if f.required {
         (quote!(Some(&#value)), quote!(Some(#value)))
     } else {
@@ -283,11 +281,11 @@ pub(crate) fn checks(
         found.push(quote!(#out.#check(#path, #wire, #by_ref, #min, #max);));
     }
     if !r.forbidden_chars.is_empty() {
-        let chars = str_lit(&r.forbidden_chars);
+        let chars = Literal::string(&r.forbidden_chars);
         found.push(quote!(#out.forbidden_chars(#path, #wire, #by_ref, #chars);));
     }
     if !r.extensions.is_empty() {
-        let exts = r.extensions.iter().map(|x| str_lit(x));
+        let exts = r.extensions.iter().map(|x| Literal::string(x));
         found.push(quote!(#out.extensions(#path, #wire, #by_ref, &[#(#exts),*]);));
     }
     if r.min.is_some() || r.max.is_some() {

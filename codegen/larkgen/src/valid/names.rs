@@ -2,7 +2,6 @@
 //! IR (crate::names) must not collide with each other, with the spec's own types or with the
 //! names generated code takes for itself.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use heck::ToUpperCamelCase;
@@ -84,7 +83,7 @@ pub(crate) fn check_param_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) {
 
 /// Fields whose Rust names collide after snake_case conversion (`pageToken` vs `page_token`).
 pub(crate) fn check_field_collisions(ctx: &mut Ctx<'_>, fields: &[Spanned<spec::FieldDef>], owner: &str) {
-    let mut seen: HashMap<Cow<'_, str>, &Spanned<String>> = HashMap::new();
+    let mut seen: HashMap<String, &Spanned<String>> = HashMap::new();
     for f in fields {
         let json = &f.value.name.value;
         let rust = snake_case(json);
