@@ -58,7 +58,10 @@ impl Shape<'_> {
             Value::Map { .. } => "a mapping".to_owned(),
             Value::Scalar { text, plain: true } if text.parse::<f64>().is_ok() => format!("the number `{text}`"),
             Value::Scalar { text, plain: true } => format!("`{text}`"),
-            Value::Scalar { .. } => format!("the string {}", &self.file.text[node.span.0..node.span.0 + node.span.1]),
+            Value::Scalar { text, .. } => {
+                let written = self.file.text.get(node.span.0..node.span.0 + node.span.1);
+                format!("the string {}", written.map_or_else(|| format!("{text:?}"), str::to_owned))
+            }
         };
         let message = match whose {
             Whose::Key(k) => format!("`{k}` must be {want}, found {found}"),
@@ -164,7 +167,11 @@ impl<'n> Fields<'n, '_, '_> {
         let allowed = self.asked.clone();
         let mut misspelt = Vec::new();
         for (i, (key, value)) in self.entries.iter().enumerate() {
-            let name = key.text().unwrap_or_default();
+            let Some(name) = key.text() else {
+                let hint = "write each key as a plain word, e.g. `name:`";
+                self.cx.wrong::<()>(key, Whose::Top, "a key (a single value)", hint);
+                continue;
+            };
             if self.asked.contains(&name) || (extensions && name.starts_with("x-")) {
                 continue;
             }

@@ -114,7 +114,7 @@ pub(crate) fn parse(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<N
             }
             Event::Scalar(value, style, anchor, _) => (scalar(value.into_owned(), style, text, (start, end)), anchor),
             Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
-                let flow = text[start..end].starts_with(['[', '{']);
+                let flow = text.get(start..end).is_some_and(|t| t.starts_with(['[', '{']));
                 let span = (start, end - start);
                 let value = match event {
                     Event::SequenceStart(..) => Value::Seq(Vec::new()),
@@ -174,7 +174,8 @@ fn scalar(text: String, style: ScalarStyle, source: &str, (start, end): (usize, 
     let plain = style == ScalarStyle::Plain;
     if plain && matches!(text.as_str(), "~" | "null" | "Null" | "NULL") {
         // An empty value sits right after its key: point after the colon.
-        let start = if end == start && source[start..].starts_with(':') { start + 1 } else { start };
+        let start =
+            if end == start && source.get(start..).is_some_and(|s| s.starts_with(':')) { start + 1 } else { start };
         return Node { value: Value::Null, span: (start, end.max(start) - start), used: None };
     }
     Node { value: Value::Scalar { text, plain }, span: (start, end - start), used: None }
