@@ -160,16 +160,16 @@ impl Violations {
         }
     }
 
-    /// Checks a number against its bounds.
-    pub fn range(
+    /// Checks a number (integer or float) against its bounds.
+    pub fn range<T: Copy + PartialOrd + std::fmt::Display>(
         &mut self,
         path: &str,
         field: &str,
-        value: Option<impl Into<i64>>,
-        min: Option<i64>,
-        max: Option<i64>,
+        value: Option<T>,
+        min: Option<T>,
+        max: Option<T>,
     ) {
-        let Some(value) = value.map(Into::into) else { return };
+        let Some(value) = value else { return };
         if let Some(min) = min.filter(|&min| value < min) {
             self.push(join(path, field), format!("min = {min}"), format!("is {value}"));
         }

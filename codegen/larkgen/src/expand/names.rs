@@ -12,7 +12,7 @@ pub(crate) fn same_variant(value: impl std::fmt::Debug) -> Ident {
 }
 
 /// `Some(literal)` or `None`.
-pub(crate) fn opt<T>(v: Option<T>, lit: fn(T) -> Literal) -> TokenStream {
+pub(crate) fn opt<T>(v: Option<T>, lit: impl Fn(T) -> Literal) -> TokenStream {
     match v.map(lit) {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),

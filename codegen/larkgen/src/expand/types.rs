@@ -289,7 +289,14 @@ pub(crate) fn checks(
         found.push(quote!(#out.extensions(#path, #wire, #by_ref, &[#(#exts),*]);));
     }
     if r.min.is_some() || r.max.is_some() {
-        let (min, max) = (opt(r.min, Literal::i64_unsuffixed), opt(r.max, Literal::i64_unsuffixed));
+        // Bounds are written in the field's type: floats as float literals, and an `i32`
+        // field's bounds clamped to `i32` (a bound beyond it constrains nothing).
+        let bound = |b: i64| match f.ty {
+            Ty::F64 => Literal::f64_unsuffixed(b as f64),
+            Ty::I32 => Literal::i64_unsuffixed(b.clamp(i32::MIN.into(), i32::MAX.into())),
+            _ => Literal::i64_unsuffixed(b),
+        };
+        let (min, max) = (opt(r.min, bound), opt(r.max, bound));
         found.push(quote!(#out.range(#path, #wire, #copied, #min, #max);));
     }
     if nested {
