@@ -431,12 +431,8 @@ impl ClassificationListRequest {
         rt::paging::items(
             &endpoints::CLASSIFICATION_LIST,
             self,
-            |mut request: Self, token: Option<String>| {
-                if token.is_some() {
-                    request.page_token = token;
-                }
-                request.send()
-            },
+            |request, token| request.page_token = Some(token),
+            Self::send,
         )
     }
 }
@@ -733,12 +729,8 @@ impl EntityListRequest {
         rt::paging::items(
             &endpoints::ENTITY_LIST,
             self,
-            |mut request: Self, token: Option<String>| {
-                if token.is_some() {
-                    request.page_token = token;
-                }
-                request.send()
-            },
+            |request, token| request.page_token = Some(token),
+            Self::send,
         )
     }
 }
@@ -842,12 +834,8 @@ impl EntitySearchRequest {
         rt::paging::items(
             &endpoints::ENTITY_SEARCH,
             self,
-            |mut request: Self, token: Option<String>| {
-                if token.is_some() {
-                    request.page_token = token;
-                }
-                request.send()
-            },
+            |request, token| request.page_token = Some(token),
+            Self::send,
         )
     }
 }

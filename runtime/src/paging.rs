@@ -30,19 +30,27 @@ struct State<R, I> {
 
 /// All items of all pages, fetched lazily one page at a time.
 ///
-/// `fetch(request, token)` sends the request for the page of `token` (`None` = first page).
+/// The first page is `request` as it is (with its own `page_token`, if set, to resume); for
+/// each next page, `set_token` writes the server's token into a copy of it, and `send` sends it.
 pub fn items<R, P, E, F, Fut>(
     endpoint: &'static Endpoint,
     request: R,
-    fetch: F,
+    set_token: fn(&mut R, String),
+    send: F,
 ) -> impl Stream<Item = Result<P::Item, E>>
 where
     R: Clone,
     P: Page,
     E: From<Error>,
-    F: Fn(R, Option<String>) -> Fut,
+    F: Fn(R) -> Fut,
     Fut: Future<Output = Result<P, E>>,
 {
+    let fetch = move |mut request: R, token: Option<String>| {
+        if let Some(token) = token {
+            set_token(&mut request, token);
+        }
+        send(request)
+    };
     let state = State { request, next: Some(None), seen: HashSet::new(), buffer: VecDeque::new(), failure: None };
     futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {
         loop {

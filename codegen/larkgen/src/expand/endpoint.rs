@@ -109,13 +109,7 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
             /// Ends when the server sends no `page_token`; fails if it repeats one.
             #[inline]
             pub fn stream(self) -> impl rt::Stream<Item = Result<#item, #error>> {
-                rt::paging::items(&endpoints::#descriptor, self, |mut request: Self, token: Option<String>| {
-                    // `None` asks for the request's own first page.
-                    if token.is_some() {
-                        request.page_token = token;
-                    }
-                    request.send()
-                })
+                rt::paging::items(&endpoints::#descriptor, self, |request, token| request.page_token = Some(token), Self::send)
             }
         }
     });
