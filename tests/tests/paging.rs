@@ -97,20 +97,6 @@ async fn classification_list_streams_three_pages_in_order() {
     assert!(sent.iter().all(|r| query_value(r, "page_size").as_deref() == Some("2")), "page_size on every page");
 }
 
-/// A `page_token` set on the request resumes there: the first page asked for is that one.
-#[tokio::test]
-async fn a_stream_resumes_at_the_page_token_set_on_the_request() {
-    let server = server().await;
-    page(&server, "GET", CLASSIFICATIONS, Some("t2"), classifications(&["c3"], Some("t3"))).await;
-    page(&server, "GET", CLASSIFICATIONS, Some("t3"), classifications(&["c4"], None)).await;
-
-    let items = collect(baike(&server.uri()).classification().list().page_token("t2").stream()).await;
-    assert_eq!(classification_ids(items), ["c3", "c4"]);
-    let sent = requests_to(&server, CLASSIFICATIONS).await;
-    let tokens: Vec<_> = sent.iter().map(|r| query_value(r, "page_token")).collect();
-    assert_eq!(tokens, [Some("t2".into()), Some("t3".into())]);
-}
-
 #[tokio::test]
 async fn entity_list_streams_three_pages_and_keeps_its_filters() {
     let server = server().await;
