@@ -7,11 +7,16 @@
 //! "Macros in generated code"). Lark bodies are JSON objects only, so the impls here handle
 //! exactly that: named fields, unknown fields ignored, an optional field absent or `null` is
 //! `None`, `None` is not sent, a missing required field is serde's usual `missing field` error.
+//!
+//! Answers: an optional field whose value does not match its type fails serde's decoding,
+//! but not the call: the runtime decodes the answer a second time, tolerantly, and there
+//! [`optional`] turns the field into `None` and reports a [`Mismatch`](crate::Mismatch)
+//! (docs/resilience.md, "Answers that do not match the spec").
 
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 /// An object key as [`json_object!`](crate::json_object) reads it: borrowed from the input when it can be (no
 /// allocation per field).
@@ -46,8 +51,21 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
+/// Decodes the value of an optional field ([`json_object!`](crate::json_object)'s `optional`).
+///
+/// Decoding straight from the body, as every call does first, this is `map.next_value()`.
+/// During the runtime's tolerant pass over an answer that failed it, a value that does not
+/// match (at any depth) makes the field `None` and is recorded as a
+/// [`Mismatch`](crate::Mismatch).
+#[inline]
+pub fn optional<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
+    if crate::tolerant::active() { map.next_value_seed(crate::tolerant::Optional::new()) } else { map.next_value() }
+}
+
 /// `Serialize` and `Deserialize` for a generated object, one entry per field: the Rust
-/// field, its JSON name, `required` or `optional` (an `Option`, not sent when `None`).
+/// field, its JSON name, `required` or `optional` (an `Option`, not sent when `None`; in an
+/// answer, a value of another type makes it `None` instead of failing the call, see
+/// [`optional`]).
 ///
 /// ```text
 /// json_object!(EntityBody {
@@ -106,7 +124,7 @@ macro_rules! json_object {
         ::std::option::Option::Some($map.next_value()?)
     };
     (@de optional $map:ident) => {
-        $map.next_value()?
+        $crate::json::optional(&mut $map)?
     };
     (@get required $field:ident $wire:literal $A:ident) => {
         $field.ok_or_else(|| <$A::Error as $crate::serde::de::Error>::missing_field($wire))?

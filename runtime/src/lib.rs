@@ -17,6 +17,7 @@ mod error;
 mod http;
 pub mod json;
 mod limit;
+mod mismatch;
 mod multipart;
 mod options;
 pub mod paging;
@@ -24,6 +25,7 @@ mod retry;
 #[cfg(feature = "redis")]
 pub mod shared;
 mod token;
+mod tolerant;
 pub mod validate;
 
 pub use call::Call;
@@ -33,8 +35,12 @@ pub use download::{Download, SavedFile};
 pub use endpoint::{
     AppType, BodyKind, Endpoint, ErrorAction, ErrorSpec, FieldScope, Limits, Method, Platform, ResponseKind, TokenKind,
 };
-pub use error::{ApiError, AuthError, BodyError, Error, ErrorMeta, RateLimited, TransportError, UnexpectedResponse};
+pub use error::{
+    ApiError, AuthError, BodyError, Error, ErrorMeta, MismatchError, RateLimited, TooLarge, TransportError,
+    UnexpectedKind, UnexpectedResponse,
+};
 pub use limit::{InProcessLimiter, RateLimitMode, RateLimiter, Slot};
+pub use mismatch::{Mismatch, collect_mismatches};
 pub use multipart::{FileSource, Form, FormPart};
 pub use options::CallOptions;
 /// The `redis` crate the shared backends are built on: open their connections with it.
