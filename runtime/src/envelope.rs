@@ -124,7 +124,8 @@ fn tolerant_data<T: DeserializeOwned>(
     bytes: Bytes,
     data: Option<Value>,
 ) -> Result<T, Error> {
-    match tolerant::decode::<T>(data.unwrap_or_else(|| Value::Object(Default::default()))) {
+    let data = data.unwrap_or_else(|| Value::Object(Default::default()));
+    match tolerant::decode::<T>(&data) {
         Ok((value, mut mismatches)) => {
             for m in &mut mismatches {
                 m.endpoint = endpoint.name;
@@ -137,9 +138,9 @@ fn tolerant_data<T: DeserializeOwned>(
             endpoint: endpoint.name,
             http_status: head.status,
             log_id: head.log_id,
-            path: failure.path(),
-            expected: failure.0.expected,
-            found: failure.0.found,
+            path: failure.detail.path,
+            expected: failure.detail.expected,
+            found: failure.detail.found,
             body: bytes,
         }))),
     }

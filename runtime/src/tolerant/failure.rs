@@ -6,12 +6,14 @@ use std::fmt::{self, Display};
 
 use serde::de::{self, Expected, Unexpected};
 
-use super::{Segment, current_path, remember, render};
+use super::node::Path;
+use super::remember;
 
 /// Where and how `data` breaks the spec.
 #[derive(Clone, Debug)]
 pub(crate) struct Detail {
-    pub(crate) path: Vec<Segment>,
+    /// `entity.main_keys[0].key`; empty until the error is located.
+    pub(crate) path: String,
     /// What the spec declares (serde's words: `a string`); empty for custom errors.
     pub(crate) expected: String,
     /// What the answer holds.
@@ -22,13 +24,36 @@ pub(crate) struct Detail {
 
 /// A required field of `data` that is missing or of another type.
 #[derive(Debug)]
-pub(crate) struct Failure(pub(crate) Detail);
+pub(crate) struct Failure {
+    pub(crate) detail: Detail,
+    /// Whether `detail.path` is set: the innermost value the error passed through sets it.
+    located: bool,
+    /// The field a `missing field` error names: its path goes on to it.
+    missing: Option<&'static str>,
+}
 
 impl Failure {
-    fn new(path: Vec<Segment>, expected: String, found: String, message: String) -> Self {
-        let detail = Detail { path, expected, found, message };
-        remember(&detail);
-        Failure(detail)
+    fn new(expected: String, found: String, message: String) -> Self {
+        let detail = Detail { path: String::new(), expected, found, message };
+        Failure { detail, located: false, missing: None }
+    }
+
+    /// Sets where the error happened, if not known yet, and remembers it for the optional
+    /// field that may catch it.
+    pub(crate) fn at(mut self, path: &Path<'_>) -> Self {
+        if !self.located {
+            self.located = true;
+            let mut rendered = path.to_string();
+            if let Some(field) = self.missing {
+                if !rendered.is_empty() {
+                    rendered.push('.');
+                }
+                rendered.push_str(field);
+            }
+            self.detail.path = rendered;
+            remember(&self.detail);
+        }
+        self
     }
 
     fn mistyped(kind: &str, unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
@@ -38,12 +63,7 @@ impl Failure {
             other => bounded(other.to_string()),
         };
         let message = format!("{kind}: {found}, expected {exp}");
-        Self::new(current_path(), exp.to_string(), found, message)
-    }
-
-    /// The path, rendered (`entity.main_keys[0].key`).
-    pub(crate) fn path(&self) -> String {
-        render(&self.0.path)
+        Self::new(exp.to_string(), found, message)
     }
 }
 
@@ -63,7 +83,7 @@ fn bounded(mut text: String) -> String {
 
 impl Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.message)
+        f.write_str(&self.detail.message)
     }
 }
 
@@ -72,7 +92,7 @@ impl std::error::Error for Failure {}
 impl de::Error for Failure {
     fn custom<T: Display>(msg: T) -> Self {
         let message = msg.to_string();
-        Self::new(current_path(), String::new(), bounded(message.clone()), message)
+        Self::new(String::new(), bounded(message.clone()), message)
     }
 
     fn invalid_type(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
@@ -86,19 +106,15 @@ impl de::Error for Failure {
     fn invalid_length(len: usize, exp: &dyn Expected) -> Self {
         let found = format!("{len} elements");
         let message = format!("invalid length {len}, expected {exp}");
-        Self::new(current_path(), exp.to_string(), found, message)
+        Self::new(exp.to_string(), found, message)
     }
 
     fn missing_field(field: &'static str) -> Self {
         // Made by the object that lacks the field: the path goes on to the field itself.
-        let mut path = current_path();
-        path.push(Segment::Key(field.to_owned()));
         let message = format!("missing field `{field}`");
-        Self::new(
-            path,
-            "a value (the field is required)".to_owned(),
-            "nothing: the field is absent".to_owned(),
-            message,
-        )
+        let mut failure =
+            Self::new("a value (the field is required)".to_owned(), "nothing: the field is absent".to_owned(), message);
+        failure.missing = Some(field);
+        failure
     }
 }

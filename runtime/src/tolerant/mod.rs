@@ -23,7 +23,6 @@ mod node;
 
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
-use std::rc::Rc;
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer};
@@ -31,46 +30,37 @@ use serde_json::Value;
 
 use failure::Detail;
 pub(crate) use failure::Failure;
-use node::Node;
+use node::{Node, Path};
 
 use crate::mismatch::Mismatch;
 
 thread_local! {
     /// Whether a tolerant pass runs on this thread (read once per optional field).
     static ACTIVE: Cell<bool> = const { Cell::new(false) };
+    /// Whether an optional field just caught an error (read once per object member).
+    static PENDING: Cell<bool> = const { Cell::new(false) };
     static PASS: RefCell<Option<Pass>> = const { RefCell::new(None) };
 }
 
-/// One step of a path inside `data`.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Segment {
-    Key(String),
-    Index(usize),
-}
-
-/// The state of the running pass.
+/// The state of the running pass; touched only when something does not match.
+#[derive(Default)]
 struct Pass {
-    /// The tree being decoded, to take the raw value of a field that did not match.
-    root: Rc<Value>,
-    /// Where the decoder is now.
-    path: Vec<Segment>,
-    /// The last error made: what a catching optional field reports (its own error is generic).
+    /// The last error located: what a catching optional field reports (the error it holds is
+    /// generic, so it cannot ask it).
     last: Option<Detail>,
+    /// What the optional field that just caught an error found; its member completes it.
+    pending: Option<Detail>,
     /// Optional fields decoded as `None`.
     mismatches: Vec<Mismatch>,
 }
 
 /// Decodes `data` tolerantly: `T` and the optional fields it had to leave out, or the
 /// failure of a required one.
-pub(crate) fn decode<T: DeserializeOwned>(data: Value) -> Result<(T, Vec<Mismatch>), Failure> {
-    let root = Rc::new(data);
-    let guard = Guard::start(root.clone());
-    let decoded = T::deserialize(Node::new(&root));
+pub(crate) fn decode<T: DeserializeOwned>(data: &Value) -> Result<(T, Vec<Mismatch>), Failure> {
+    let guard = Guard::start();
+    let decoded = T::deserialize(Node::new(data, Path::Root));
     let pass = guard.finish();
-    match decoded {
-        Ok(value) => Ok((value, pass.mismatches)),
-        Err(failure) => Err(failure),
-    }
+    decoded.map(|value| (value, pass.mismatches))
 }
 
 /// Whether a tolerant pass runs on this thread.
@@ -83,14 +73,14 @@ pub(crate) fn active() -> bool {
 struct Guard;
 
 impl Guard {
-    fn start(root: Rc<Value>) -> Self {
-        PASS.with(|p| *p.borrow_mut() = Some(Pass { root, path: Vec::new(), last: None, mismatches: Vec::new() }));
+    fn start() -> Self {
+        PASS.with(|p| *p.borrow_mut() = Some(Pass::default()));
         ACTIVE.with(|a| a.set(true));
         Guard
     }
 
     fn finish(self) -> Pass {
-        let pass = PASS.with(|p| p.borrow_mut().take()).expect("the pass runs until its guard finishes it");
+        let pass = PASS.with(|p| p.borrow_mut().take()).unwrap_or_default();
         drop(self);
         pass
     }
@@ -99,27 +89,13 @@ impl Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         ACTIVE.with(|a| a.set(false));
+        PENDING.with(|p| p.set(false));
         PASS.with(|p| p.borrow_mut().take());
     }
 }
 
-/// Runs `f` with the current path one segment deeper.
-pub(crate) fn within<R>(segment: Segment, f: impl FnOnce() -> R) -> R {
-    let pushed = PASS.with(|p| p.borrow_mut().as_mut().map(|pass| pass.path.push(segment)).is_some());
-    let out = f();
-    if pushed {
-        PASS.with(|p| p.borrow_mut().as_mut().map(|pass| pass.path.pop()));
-    }
-    out
-}
-
-/// The current path (empty outside a pass).
-pub(crate) fn current_path() -> Vec<Segment> {
-    PASS.with(|p| p.borrow().as_ref().map(|pass| pass.path.clone()).unwrap_or_default())
-}
-
-/// Remembers the last error made, for the optional field that may catch it.
-pub(crate) fn remember(detail: &Detail) {
+/// Remembers the last error located, for the optional field that may catch it.
+fn remember(detail: &Detail) {
     PASS.with(|p| {
         if let Some(pass) = p.borrow_mut().as_mut() {
             pass.last = Some(detail.clone());
@@ -127,60 +103,47 @@ pub(crate) fn remember(detail: &Detail) {
     });
 }
 
-/// `a.b[0].c`
-pub(crate) fn render(path: &[Segment]) -> String {
-    let mut out = String::new();
-    for segment in path {
-        match segment {
-            Segment::Key(key) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            Segment::Index(i) => {
-                out.push('[');
-                out.push_str(&i.to_string());
-                out.push(']');
-            }
-        }
-    }
-    out
-}
-
-fn lookup<'v>(root: &'v Value, path: &[Segment]) -> Option<&'v Value> {
-    path.iter().try_fold(root, |value, segment| match segment {
-        Segment::Key(key) => value.as_object()?.get(key),
-        Segment::Index(i) => value.as_array()?.get(*i),
-    })
-}
-
-/// Records that the optional field at the current path did not decode (with `message`,
-/// the error it caught); `false` outside a pass.
-fn record(message: &str) -> bool {
+/// An optional field caught the error whose message is `message`; `false` outside a pass.
+fn catch(message: &str) -> bool {
     PASS.with(|p| {
         let mut borrowed = p.borrow_mut();
         let Some(pass) = borrowed.as_mut() else { return false };
-        // The last error made is the one caught, unless a `Deserialize` impl made and
+        // The last error located is the one caught, unless a `Deserialize` impl made and
         // dropped errors of its own: then only the message is known.
         let detail = pass.last.take().filter(|d| d.message == message).unwrap_or_else(|| Detail {
-            path: pass.path.clone(),
+            path: String::new(),
             expected: String::new(),
             found: message.to_owned(),
             message: message.to_owned(),
         });
-        let raw = lookup(&pass.root, &pass.path).cloned().unwrap_or(Value::Null);
-        pass.mismatches.push(Mismatch {
-            endpoint: "",
-            log_id: None,
-            field: render(&pass.path),
-            path: render(&detail.path),
-            expected: detail.expected,
-            found: detail.found,
-            raw,
-        });
+        pass.pending = Some(detail);
+        PENDING.with(|p| p.set(true));
         true
     })
+}
+
+/// Completes the record of an optional field that caught an error, if the member just
+/// decoded (at `field`, holding `raw`) was one.
+fn complete(field: &Path<'_>, raw: &Value) {
+    if !PENDING.with(|p| p.replace(false)) {
+        return;
+    }
+    PASS.with(|p| {
+        if let Some(pass) = p.borrow_mut().as_mut()
+            && let Some(detail) = pass.pending.take()
+        {
+            let field = field.to_string();
+            pass.mismatches.push(Mismatch {
+                endpoint: "",
+                log_id: None,
+                path: if detail.path.is_empty() { field.clone() } else { detail.path },
+                field,
+                expected: detail.expected,
+                found: detail.found,
+                raw: raw.clone(),
+            });
+        }
+    });
 }
 
 /// Decodes an optional field; during a tolerant pass an error inside it makes it `None`.
@@ -198,9 +161,9 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Optional<T> {
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
         match Option::<T>::deserialize(d) {
             Ok(value) => Ok(value),
-            // `Node` hands every value out as its own deserializer, so the map this field
+            // `Node` hands every value out as its own deserializer, so the object this field
             // is in reads on normally after it.
-            Err(e) if record(&e.to_string()) => Ok(None),
+            Err(e) if catch(&e.to_string()) => Ok(None),
             Err(e) => Err(e),
         }
     }

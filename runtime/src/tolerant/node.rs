@@ -1,19 +1,45 @@
-//! A deserializer over a parsed JSON tree that keeps the path of the value it decodes: each
+//! A deserializer over a parsed JSON tree that knows the path of the value it decodes: each
 //! object member and array element is decoded one segment deeper. Unlike serde_json's own
-//! `&Value` deserializer, its errors are [`Failure`]s, which know that path.
+//! `&Value` deserializer, its errors are [`Failure`]s, located at the innermost value they
+//! come from.
+
+use std::fmt;
 
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde_json::Value;
 
-use super::{Failure, Segment, within};
+use super::{Failure, complete};
+
+/// Where a value is in `data`, linked to its parent's path on the stack: nothing is
+/// allocated unless it is written out (`entity.related_meta.images[1].token`).
+#[derive(Clone, Copy)]
+pub(crate) enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Key(Path::Root, key) => f.write_str(key),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
 
 /// One value of the tree.
-pub(crate) struct Node<'de>(&'de Value);
+pub(crate) struct Node<'de, 'p> {
+    value: &'de Value,
+    path: Path<'p>,
+}
 
-impl<'de> Node<'de> {
-    pub(crate) fn new(value: &'de Value) -> Self {
-        Node(value)
+impl<'de, 'p> Node<'de, 'p> {
+    pub(crate) fn new(value: &'de Value, path: Path<'p>) -> Self {
+        Node { value, path }
     }
 }
 
@@ -32,11 +58,12 @@ fn unexpected(value: &Value) -> Unexpected<'_> {
     }
 }
 
-impl<'de> Deserializer<'de> for Node<'de> {
+impl<'de> Deserializer<'de> for Node<'de, '_> {
     type Error = Failure;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-        match self.0 {
+        let path = self.path;
+        let decoded = match self.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Number(n) => match (n.as_u64(), n.as_i64()) {
@@ -46,19 +73,19 @@ impl<'de> Deserializer<'de> for Node<'de> {
             },
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Array(items) => {
-                let mut seq = Items { items: items.iter(), index: 0 };
-                let value = visitor.visit_seq(&mut seq)?;
-                match seq.items.len() {
+                let mut seq = Items { items: items.iter(), index: 0, path: &path };
+                visitor.visit_seq(&mut seq).and_then(|value| match seq.items.len() {
                     0 => Ok(value),
                     left => Err(de::Error::invalid_length(seq.index + left, &"fewer elements in the array")),
-                }
+                })
             }
-            Value::Object(members) => visitor.visit_map(Members { members: members.iter(), value: None }),
-        }
+            Value::Object(members) => visitor.visit_map(Members { members: members.iter(), value: None, path: &path }),
+        };
+        decoded.map_err(|e| e.at(&path))
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-        match self.0 {
+        match self.value {
             Value::Null => visitor.visit_none(),
             _ => visitor.visit_some(self),
         }
@@ -75,10 +102,11 @@ impl<'de> Deserializer<'de> for Node<'de> {
         visitor: V,
     ) -> Result<V::Value, Failure> {
         // Lark's enums are strings (unit variants); the generated ones go through `String`.
-        match self.0 {
+        let decoded = match self.value {
             Value::String(s) => visitor.visit_enum(BorrowedStrDeserializer::<Failure>::new(s)),
             other => Err(de::Error::invalid_type(unexpected(other), &"a string (enum variant)")),
-        }
+        };
+        decoded.map_err(|e| e.at(&self.path))
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
@@ -92,19 +120,20 @@ impl<'de> Deserializer<'de> for Node<'de> {
 }
 
 /// The elements of an array, each decoded at `[index]`.
-struct Items<'de> {
+struct Items<'de, 'p> {
     items: std::slice::Iter<'de, Value>,
     index: usize,
+    path: &'p Path<'p>,
 }
 
-impl<'de> SeqAccess<'de> for &mut Items<'de> {
+impl<'de> SeqAccess<'de> for &mut Items<'de, '_> {
     type Error = Failure;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Failure> {
         let Some(item) = self.items.next() else { return Ok(None) };
-        let index = self.index;
+        let path = Path::Index(self.path, self.index);
         self.index += 1;
-        within(Segment::Index(index), || seed.deserialize(Node(item))).map(Some)
+        seed.deserialize(Node::new(item, path)).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -113,12 +142,13 @@ impl<'de> SeqAccess<'de> for &mut Items<'de> {
 }
 
 /// The members of an object, each value decoded at `.key`.
-struct Members<'de> {
+struct Members<'de, 'p> {
     members: serde_json::map::Iter<'de>,
     value: Option<(&'de str, &'de Value)>,
+    path: &'p Path<'p>,
 }
 
-impl<'de> MapAccess<'de> for Members<'de> {
+impl<'de> MapAccess<'de> for Members<'de, '_> {
     type Error = Failure;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Failure> {
@@ -129,7 +159,12 @@ impl<'de> MapAccess<'de> for Members<'de> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Failure> {
         let (key, value) = self.value.take().ok_or_else(|| de::Error::custom("a value asked for before its key"))?;
-        within(Segment::Key(key.to_owned()), || seed.deserialize(Node(value)))
+        let path = Path::Key(self.path, key);
+        let decoded = seed.deserialize(Node::new(value, path))?;
+        // If this member is an optional field that caught an error, its record is completed
+        // here, where its path and raw value are at hand.
+        complete(&path, value);
+        Ok(decoded)
     }
 
     fn size_hint(&self) -> Option<usize> {

@@ -43,7 +43,7 @@ struct Data {
 crate::json_object!(Data { entity = "entity" required, items = "items" optional, });
 
 fn tolerant(data: Value) -> (Data, Vec<Mismatch>) {
-    decode::<Data>(data).expect("decodes tolerantly")
+    decode::<Data>(&data).expect("decodes tolerantly")
 }
 
 fn brief(m: &Mismatch) -> (&str, &str, &str, &str) {
@@ -95,13 +95,13 @@ fn every_mismatch_is_reported_with_list_indexes_in_paths() {
 
 #[test]
 fn a_mistyped_required_field_fails_with_its_path_and_words() {
-    let failure = decode::<Data>(json!({ "entity": { "keys": ["a", 2] } })).expect_err("keys is required");
-    assert_eq!(failure.path(), "entity.keys[1]");
-    assert_eq!((failure.0.expected.as_str(), failure.0.found.as_str()), ("a string", "integer `2`"));
-    let failure = decode::<Data>(json!({ "entity": { "id": "e1" } })).expect_err("keys is missing");
-    assert_eq!(failure.path(), "entity.keys");
-    let failure = decode::<Data>(json!({ "entity": null })).expect_err("entity is null");
-    assert_eq!((failure.path().as_str(), failure.0.found.as_str()), ("entity", "null"));
+    let failure = decode::<Data>(&json!({ "entity": { "keys": ["a", 2] } })).expect_err("keys is required");
+    assert_eq!(failure.detail.path, "entity.keys[1]");
+    assert_eq!((failure.detail.expected.as_str(), failure.detail.found.as_str()), ("a string", "integer `2`"));
+    let failure = decode::<Data>(&json!({ "entity": { "id": "e1" } })).expect_err("keys is missing");
+    assert_eq!(failure.detail.path, "entity.keys");
+    let failure = decode::<Data>(&json!({ "entity": null })).expect_err("entity is null");
+    assert_eq!((failure.detail.path.as_str(), failure.detail.found.as_str()), ("entity", "null"));
 }
 
 #[test]
