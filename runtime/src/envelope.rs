@@ -4,7 +4,7 @@
 //! because Lark sends business errors with 4xx/5xx statuses and an envelope; only a JSON
 //! object is an envelope. Anything else becomes [`Error::UnexpectedResponse`] with a bounded
 //! snippet of the body. A success whose `data` does not match the spec is decoded again,
-//! tolerantly (`tolerant.rs`): a call that succeeded never looks failed because of an
+//! tolerantly (`tolerant/`): a call that succeeded never looks failed because of an
 //! optional field.
 
 use bytes::Bytes;
