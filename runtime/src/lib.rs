@@ -15,6 +15,7 @@ mod endpoint;
 mod envelope;
 mod error;
 mod http;
+pub mod int_string;
 pub mod json;
 mod limit;
 mod multipart;
@@ -49,6 +50,14 @@ pub use validate::{Validate, Violations};
 /// The serde the generated types derive `Serialize` and `Deserialize` with
 /// (`#[serde(crate = "rt::serde")]`), so a generated crate needs no serde dependency of its own.
 pub use serde;
+
+/// Any JSON value: the Rust type of `json` fields, re-exported so a generated crate's users
+/// need no serde_json dependency of their own to build or read one (`Json::from("text")`,
+/// [`json_value!`]).
+pub use serde_json::Value as Json;
+
+/// Builds a [`Json`] value from JSON syntax (serde_json's `json!`).
+pub use serde_json::json as json_value;
 
 /// Tokens are handed to a [`TokenCache`] as secrets: `expose_secret()` to store them elsewhere.
 pub use secrecy::{ExposeSecret, SecretString};
