@@ -7,7 +7,7 @@ use quote::{ToTokens, format_ident, quote};
 use super::docs;
 use super::names::{arg, field_ty, ident, init, opt, same_variant, ty};
 use super::types::checks;
-use crate::ir::{Endpoint, ErrorEntry, Response, Token};
+use crate::ir::{Endpoint, ErrorEntry, Response, Token, Ty};
 
 /// The method on the resource handle that starts a request.
 pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
@@ -165,7 +165,7 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
     for q in e.query_params.iter().filter(|q| !q.required) {
         let id = ident(&q.rust);
         let (t, conv) = arg(&q.ty, &id);
-        let doc = docs::attrs(&docs::field(q));
+        let doc = docs::attrs(&docs::query_param(q));
         out.push(quote! {
             #doc
             pub fn #id(mut self, #id: #t) -> Self {
@@ -202,12 +202,14 @@ fn inputs(e: &Endpoint) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for (f, path) in e.path_params.iter().map(|p| (p, true)).chain(e.query_params.iter().map(|q| (q, false))) {
         let (id, wire) = (ident(&f.rust), Literal::string(&f.name));
-        out.push(if path {
-            quote!(call.path(#wire, &self.#id);)
-        } else if f.required {
-            quote!(call.query(#wire, &self.#id);)
-        } else {
-            quote!(call.query_opt(#wire, self.#id.as_ref());)
+        // A list is sent as one `key=value` per item.
+        let list = matches!(f.ty, Ty::List(_));
+        out.push(match (path, list, f.required) {
+            (true, _, _) => quote!(call.path(#wire, &self.#id);),
+            (false, false, true) => quote!(call.query(#wire, &self.#id);),
+            (false, false, false) => quote!(call.query_opt(#wire, self.#id.as_ref());),
+            (false, true, true) => quote!(call.query_each(#wire, &self.#id);),
+            (false, true, false) => quote!(call.query_each(#wire, self.#id.iter().flatten());),
         });
         out.extend(checks(f, false, &quote!(call.violations()), &quote!(""), &quote!(self.#id)));
     }

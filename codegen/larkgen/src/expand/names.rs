@@ -25,8 +25,9 @@ pub(crate) fn ty(t: &Ty) -> TokenStream {
         Ty::String => quote!(String),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
-        Ty::I64 => quote!(i64),
+        Ty::I64 | Ty::I64String => quote!(i64),
         Ty::F64 => quote!(f64),
+        Ty::Json => quote!(rt::Json),
         Ty::Binary => quote!(rt::FileSource),
         Ty::Named(n) => {
             let id = ident(n);
@@ -35,6 +36,10 @@ pub(crate) fn ty(t: &Ty) -> TokenStream {
         Ty::List(inner) => {
             let inner = ty(inner);
             quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty(inner);
+            quote!(BTreeMap<String, #inner>)
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod endpoints;
 mod names;
+mod scopes;
 mod types;
 
 use std::collections::{HashMap, HashSet};

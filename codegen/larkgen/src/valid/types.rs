@@ -10,7 +10,7 @@ use crate::ir::{self, Ty};
 use crate::load::did_you_mean;
 use crate::spec::{self, Scalar};
 
-const BUILTINS: &[&str] = &["string", "boolean", "i32", "i64", "f64", "binary"];
+const BUILTINS: &[&str] = &["string", "boolean", "i32", "i64", "i64_string", "f64", "json", "binary"];
 
 /// The type names a service declares, whether or not their definitions pass their checks:
 /// every type expression is looked up here. (Lists searched from the start made checking
@@ -99,7 +99,19 @@ pub(crate) fn check_values(ctx: &mut Ctx<'_>, d: &spec::FieldDef, field: &ir::Fi
                 "out of range".into(),
                 "use a smaller value, or make the field `i64`".into(),
             )),
-            (Ty::I32 | Ty::I64 | Ty::F64, Scalar::Int(i)) => out_of_bounds(d, *i).map(|b| {
+            (Ty::I64String, Scalar::Str(s)) if s.parse::<i64>().is_err() => Some((
+                format!("{key} `{s}` is not an int64"),
+                "not an integer".into(),
+                "write the integer, quoted or not, e.g. `7152790921053274113`".into(),
+            )),
+            (Ty::I64String, Scalar::Str(s)) => s.parse().ok().and_then(|i| out_of_bounds(d, i)).map(|b| {
+                (
+                    format!("{key} {s} is {b}"),
+                    "outside the bounds".into(),
+                    "make the value satisfy the field's `min`/`max`, or fix the bounds".into(),
+                )
+            }),
+            (Ty::I32 | Ty::I64 | Ty::I64String | Ty::F64, Scalar::Int(i)) => out_of_bounds(d, *i).map(|b| {
                 (
                     format!("{key} {i} is {b}"),
                     "outside the bounds".into(),
@@ -111,7 +123,7 @@ pub(crate) fn check_values(ctx: &mut Ctx<'_>, d: &spec::FieldDef, field: &ir::Fi
                 "not true or false".into(),
                 "write `true` or `false`".into(),
             )),
-            (Ty::I32 | Ty::I64 | Ty::F64, _) => Some((
+            (Ty::I32 | Ty::I64 | Ty::I64String | Ty::F64, _) => Some((
                 format!("{key} `{shown}` is not a number"),
                 "not a number".into(),
                 "write a number without quotes".into(),
@@ -406,61 +418,106 @@ pub(crate) fn scalar_text(s: &Scalar) -> String {
     }
 }
 
-/// Parses `string`, `Name`, `T[]`…, reporting unknown names with a did-you-mean.
+/// Parses `string`, `Name`, `T[]`, `map<string, T>`…, reporting unknown names with a
+/// did-you-mean.
 pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared<'_>) -> Option<Ty> {
-    fn parse(s: &str) -> Ty {
-        if let Some(inner) = s.strip_suffix("[]") {
-            return Ty::List(Box::new(parse(inner.trim())));
+    let parsed = match parse(ty.value.trim(), 0) {
+        Ok(parsed) => parsed,
+        Err(Bad { message, label, hint }) => {
+            ctx.error(ty, message, label, hint);
+            return None;
         }
-        match s {
-            "string" => Ty::String,
-            "boolean" => Ty::Bool,
-            "i32" => Ty::I32,
-            "i64" => Ty::I64,
-            "f64" => Ty::F64,
-            "binary" => Ty::Binary,
-            other => Ty::Named(other.to_owned()),
-        }
-    }
-    let parsed = parse(ty.value.trim());
-    let mut leaf = &parsed;
-    while let Ty::List(inner) = leaf {
-        leaf = inner;
-    }
-    if let Ty::Named(name) = leaf
-        && !(name.starts_with(|c: char| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric()))
-    {
-        let hint = if name.contains(['<', '>']) || name.starts_with('[') {
-            "write a list as `T[]`, e.g. `string[]`; other generics are not supported"
-        } else {
-            "write `string`, `boolean`, `i32`, `i64`, `f64`, `binary`, a declared type name, or `T[]`"
-        };
-        ctx.error(ty, format!("`{}` is not a type expression", ty.value), "bad type", hint);
-        return None;
-    }
-    if let Ty::Named(name) = leaf
+    };
+    if let Ty::Named(name) = parsed.leaf()
         && !known.contains(name.as_str())
     {
         let all = BUILTINS.iter().chain(known).copied();
         let hint = did_you_mean(
             name,
             all,
-            "declare it under `types:`, or use string, boolean, i32, i64, f64, binary, or `T[]`",
+            "declare it under `types:`, or use string, boolean, i32, i64, i64_string, f64, json, binary, `T[]` or `map<string, T>`",
         );
         ctx.error(ty, format!("unknown type `{name}`"), "unknown type", hint);
         return None;
     }
-    if matches!(&parsed, Ty::List(inner) if **inner == Ty::Binary) {
-        ctx.error(ty, "a list of `binary` is not supported", "binary list", "declare one `binary` field per file");
+    if parsed != Ty::Binary && *parsed.leaf() == Ty::Binary {
+        ctx.error(
+            ty,
+            "a list or map of `binary` is not supported",
+            "binary in a container",
+            "declare one `binary` field per file",
+        );
         return None;
     }
     Some(parsed)
 }
 
+/// Why a type expression does not parse: message, label, hint.
+struct Bad {
+    message: String,
+    label: &'static str,
+    hint: &'static str,
+}
+
+/// Lists and maps nest at most this deep (the parse recurses; Lark's deepest is 2).
+const MAX_NESTING: usize = 8;
+
+/// A type expression, outermost first: `T[]`, then `map<K, V>`, then a name.
+fn parse(s: &str, depth: usize) -> Result<Ty, Bad> {
+    if depth > MAX_NESTING {
+        return Err(Bad {
+            message: format!("lists and maps are nested more than {MAX_NESTING} deep"),
+            label: "too deep",
+            hint: "declare a named type for an inner level",
+        });
+    }
+    if let Some(inner) = s.strip_suffix("[]") {
+        return Ok(Ty::List(Box::new(parse(inner.trim(), depth + 1)?)));
+    }
+    if let Some(args) = s.strip_prefix("map<").and_then(|a| a.strip_suffix('>')) {
+        let Some((key, value)) = args.split_once(',') else {
+            return Err(Bad {
+                message: format!("`{s}` is not a type expression"),
+                label: "bad map",
+                hint: "write a map as `map<string, T>`, e.g. `map<string, string>`",
+            });
+        };
+        if key.trim() != "string" {
+            return Err(Bad {
+                message: format!("the keys of `{s}` are not `string`"),
+                label: "map key",
+                hint: "JSON object keys are strings (a numeric key too, on the wire): write `map<string, T>`",
+            });
+        }
+        return Ok(Ty::Map(Box::new(parse(value.trim(), depth + 1)?)));
+    }
+    Ok(match s {
+        "string" => Ty::String,
+        "boolean" => Ty::Bool,
+        "i32" => Ty::I32,
+        "i64" => Ty::I64,
+        "i64_string" => Ty::I64String,
+        "f64" => Ty::F64,
+        "json" => Ty::Json,
+        "binary" => Ty::Binary,
+        name if name.starts_with(|c: char| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            Ty::Named(name.to_owned())
+        }
+        _ => {
+            let hint = if s.contains(['<', '>']) || s.starts_with('[') {
+                "write a list as `T[]` and a map as `map<string, T>`; other generics are not supported"
+            } else {
+                "write `string`, `boolean`, `i32`, `i64`, `i64_string`, `f64`, `json`, `binary`, a declared type name, `T[]` or `map<string, T>`"
+            };
+            return Err(Bad { message: format!("`{s}` is not a type expression"), label: "bad type", hint });
+        }
+    })
+}
+
 fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
     let is_text = matches!(ty, Ty::String | Ty::Named(_));
-    let is_list = matches!(ty, Ty::List(_));
-    let is_number = matches!(ty, Ty::I32 | Ty::I64 | Ty::F64);
+    let is_list = matches!(ty, Ty::List(_) | Ty::Map(_));
+    let is_number = matches!(ty, Ty::I32 | Ty::I64 | Ty::I64String | Ty::F64);
     let is_binary = *ty == Ty::Binary;
     // Reported at the constraint's value when it has one, at the field's name otherwise.
     let wrong = |ctx: &mut Ctx<'_>, present: bool, at: Option<&Spanned<u64>>, key: &str, fits: bool, kind: &str| {
@@ -478,8 +535,8 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
     wrong(ctx, d.max_length.is_some(), d.max_length.as_ref(), "max_length", is_text, "string");
     wrong(ctx, d.forbidden_chars.is_some(), None, "forbidden_chars", is_text, "string");
     wrong(ctx, d.extensions.is_some(), None, "extensions", is_text, "string");
-    wrong(ctx, d.min_items.is_some(), d.min_items.as_ref(), "min_items", is_list, "list (`T[]`)");
-    wrong(ctx, d.max_items.is_some(), d.max_items.as_ref(), "max_items", is_list, "list (`T[]`)");
+    wrong(ctx, d.min_items.is_some(), d.min_items.as_ref(), "min_items", is_list, "list (`T[]`) and map");
+    wrong(ctx, d.max_items.is_some(), d.max_items.as_ref(), "max_items", is_list, "list (`T[]`) and map");
     wrong(ctx, d.min_bytes.is_some(), d.min_bytes.as_ref(), "min_bytes", is_binary, "`binary`");
     wrong(ctx, d.max_bytes.is_some(), d.max_bytes.as_ref(), "max_bytes", is_binary, "`binary`");
     if (d.min.is_some() || d.max.is_some()) && !is_number {
