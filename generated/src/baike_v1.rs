@@ -8,8 +8,8 @@
 //! Start with [`Client::new`], then call `client.<resource>().<action>(…)`: 13 endpoints.
 #[allow(unused_imports)]
 use ::std::{
-    boxed::Box, option::Option, option::Option::None, option::Option::Some,
-    result::Result, string::String, vec::Vec,
+    boxed::Box, collections::BTreeMap, option::Option, option::Option::None,
+    option::Option::Some, result::Result, string::String, vec::Vec,
 };
 use ::larkgen_runtime as rt;
 /// Client of Baike v1 (Lark dictionary, 飞书词典): one handle per resource. Cheap to clone.

@@ -68,8 +68,18 @@ pub(crate) fn endpoint(e: &Endpoint, service: &str) -> String {
     out
 }
 
-/// Documentation of a field or parameter, with its constraints.
+/// Documentation of a field of an object, with its constraints and, for an `i64_string`,
+/// its form on the wire.
 pub(crate) fn field(f: &Field) -> String {
+    let mut out = described(f);
+    if *f.ty.leaf() == Ty::I64String {
+        out += "\n\nIntegers are sent as JSON strings (`\"123\"`) and read from strings or numbers.";
+    }
+    out
+}
+
+/// Documentation of a field or parameter, with its constraints.
+fn described(f: &Field) -> String {
     let mut out = f.description.clone().unwrap_or_else(|| format!("`{}`.", f.name));
     let r = &f.rules;
     let mut notes = Vec::new();
@@ -96,15 +106,12 @@ pub(crate) fn field(f: &Field) -> String {
     if !notes.is_empty() {
         out += &format!("\n\nConstraints: {}.", notes.join("; "));
     }
-    if *f.ty.leaf() == Ty::I64String {
-        out += "\n\nSent as a JSON string (`\"123\"`); read from a string or a number.";
-    }
     out
 }
 
 /// Documentation of a query parameter: a list's form on the wire is worth saying.
 pub(crate) fn query_param(f: &Field) -> String {
-    let mut out = field(f);
+    let mut out = described(f);
     if matches!(f.ty, Ty::List(_)) {
         out += &format!("\n\nSent as one `{0}=…` per item (`?{0}=a&{0}=b`).", f.name);
     }

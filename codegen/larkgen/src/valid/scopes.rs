@@ -107,7 +107,9 @@ fn check_condition<'c>(
         ctx.diags.error(&loc, format!("`{param}` is not a query parameter of this endpoint"), "unknown parameter", hint);
         return None;
     };
-    let (problem, hint) = value_problem(value, field, types)?;
+    let Some((problem, hint)) = value_problem(value, field, types) else {
+        return Some((param, value));
+    };
     let loc = ctx.loc_within(c, param.len() + 1, value.len());
     ctx.diags.error(&loc, problem, "not a value of the parameter", hint);
     None
