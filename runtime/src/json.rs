@@ -205,7 +205,8 @@ mod tests {
     fn as_string_fields_are_sent_as_strings_and_read_from_either_form() {
         let s = Stamped { id: 7152790921053274113, at: None, ids: Some(vec![1, 2]) };
         assert_eq!(serde_json::to_string(&s).expect("serializes"), r#"{"id":"7152790921053274113","ids":["1","2"]}"#);
-        let read: Stamped = serde_json::from_str(r#"{"id":7152790921053274113,"at":"5","ids":[1,"2"]}"#).expect("valid");
+        let read: Stamped =
+            serde_json::from_str(r#"{"id":7152790921053274113,"at":"5","ids":[1,"2"]}"#).expect("valid");
         assert_eq!(read, Stamped { id: 7152790921053274113, at: Some(5), ids: Some(vec![1, 2]) });
         let absent: Stamped = serde_json::from_str(r#"{"id":"1","at":null}"#).expect("valid");
         assert_eq!(absent, Stamped { id: 1, at: None, ids: None });

@@ -228,8 +228,7 @@ async fn an_int64_that_is_neither_a_number_nor_a_numeric_string_is_a_decoding_er
 async fn map_bounds_count_keys_and_int64_bounds_apply_before_sending() {
     let server = MockServer::start().await;
     let client = contact(&server.uri());
-    let four: std::collections::BTreeMap<String, String> =
-        (0..4).map(|i| (format!("k{i}"), String::new())).collect();
+    let four: std::collections::BTreeMap<String, String> = (0..4).map(|i| (format!("k{i}"), String::new())).collect();
     let body = NoteBody { labels: Some(four), ..note() };
     let found = unhandled(client.note().create(body).send().await);
     assert_eq!(refused(&server, found).await, [triple("body.labels", "max_items = 3", "has 4 items")]);

@@ -299,7 +299,9 @@ fn missing_hint(field: &str) -> String {
         "http" => "`http:`, the HTTP status sent with the code, e.g. 400",
         "message" => "`message:`, the message Lark documents for the code",
         "hint" => "`hint:`, how to fix the error",
-        "type" => "`type:` (string, boolean, i32, i64, i64_string, f64, json, binary, a declared type, `T[]` or `map<string, T>`)",
+        "type" => {
+            "`type:` (string, boolean, i32, i64, i64_string, f64, json, binary, a declared type, `T[]` or `map<string, T>`)"
+        }
         "kind" => "`kind:` (`json` or `multipart` for requests; `json`, `binary` or `empty` for responses)",
         "items" => "`items:`, the list field of the page type",
         "any_of" => "`any_of: [some:scope]`, the scopes of which any one is enough",

@@ -104,7 +104,12 @@ fn check_condition<'c>(
             None => "name a query parameter declared in `params`".to_owned(),
         };
         let loc = ctx.loc_within(c, 0, param.len());
-        ctx.diags.error(&loc, format!("`{param}` is not a query parameter of this endpoint"), "unknown parameter", hint);
+        ctx.diags.error(
+            &loc,
+            format!("`{param}` is not a query parameter of this endpoint"),
+            "unknown parameter",
+            hint,
+        );
         return None;
     };
     let Some((problem, hint)) = value_problem(value, field, types) else {
@@ -125,7 +130,9 @@ fn value_problem(value: &str, field: &ir::Field, types: &TypeIndex<'_>) -> Optio
     let name = &field.name;
     let fits = |ok: bool, what: &str, hint: &str| (!ok).then(|| (format!("`{value}` is not {what}"), hint.to_owned()));
     match item {
-        Ty::Bool => fits(matches!(value, "true" | "false"), &format!("a boolean (`{name}`)"), "write `true` or `false`"),
+        Ty::Bool => {
+            fits(matches!(value, "true" | "false"), &format!("a boolean (`{name}`)"), "write `true` or `false`")
+        }
         Ty::I32 => fits(value.parse::<i32>().is_ok(), &format!("an i32 (`{name}`)"), "write a whole number"),
         Ty::I64 | Ty::I64String => {
             fits(value.parse::<i64>().is_ok(), &format!("an integer (`{name}`)"), "write a whole number")

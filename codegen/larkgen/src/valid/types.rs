@@ -360,6 +360,9 @@ fn check_struct(
         }
     }
     let multipart = out.iter().any(|f| f.ty == Ty::Binary);
+    if multipart {
+        check_form_fields(ctx, &fields.value, &out);
+    }
     let mut at_least_one_of = Vec::new();
     if let Some(list) = &t.at_least_one_of {
         for name in &list.value {
@@ -390,6 +393,22 @@ fn check_struct(
         }
     }
     Some(ir::Struct { fields: out, at_least_one_of, multipart })
+}
+
+/// A multipart form sends each field but its files as one text part, so lists and maps have
+/// no form (`json` does: its JSON text). A field of an object type has none either and is
+/// not caught yet: the kinds of named types are not known while their fields are checked.
+fn check_form_fields(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::FieldDef>], fields: &[ir::Field]) {
+    for f in fields.iter().filter(|f| matches!(f.ty, Ty::List(_) | Ty::Map(_))) {
+        if let Some(d) = defs.iter().find(|d| d.value.name.value == f.name) {
+            ctx.error(
+                &d.value.ty,
+                format!("field `{}` of a multipart form is a list or a map", f.name),
+                "no text form",
+                "each field of a form (a type with a `binary` field) is one text part: use a scalar, an enum, a newtype or `json`",
+            );
+        }
+    }
 }
 
 /// Checks one field or parameter: name, type expression, constraints.
@@ -500,7 +519,9 @@ fn parse(s: &str, depth: usize) -> Result<Ty, Bad> {
         "f64" => Ty::F64,
         "json" => Ty::Json,
         "binary" => Ty::Binary,
-        name if name.starts_with(|c: char| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric()) => {
+        name if name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
             Ty::Named(name.to_owned())
         }
         _ => {
