@@ -4,8 +4,9 @@
 //! - a list in the query (`users/batch?user_ids=a&user_ids=b`) is sent as repeated keys, in
 //!   order, and nothing when an optional list is unset; its `min_items`/`max_items` are checked
 //!   before anything is sent;
-//! - `map<string, T>` and `json` fields go out and come back as JSON objects and any JSON, a
-//!   map's `min_items`/`max_items` count its keys;
+//! - `map<string, T>` and `json` fields go out and come back as JSON objects and any JSON; a
+//!   map's `min_items`/`max_items` count its keys, its values' constraints are checked under
+//!   their key (`body.mentions["@2"].name`);
 //! - `i64_string` fields are `i64` in Rust, sent as JSON strings and read from strings or
 //!   numbers (also inside lists and maps);
 //! - a field scope with several conditions is one descriptor row per condition.
@@ -232,6 +233,15 @@ async fn map_bounds_count_keys_and_int64_bounds_apply_before_sending() {
     let body = NoteBody { labels: Some(four), ..note() };
     let found = unhandled(client.note().create(body).send().await);
     assert_eq!(refused(&server, found).await, [triple("body.labels", "max_items = 3", "has 4 items")]);
+
+    let mentions = [("@1".to_owned(), Mention::new("Ada")), ("@2".to_owned(), Mention::new("Bartholomew Ng"))];
+    let body = NoteBody { mentions: Some(mentions.into()), ..note() };
+    let found = unhandled(client.note().create(body).send().await);
+    assert_eq!(
+        refused(&server, found).await,
+        [triple(r#"body.mentions["@2"].name"#, "max_length = 10", "has 14 characters")],
+        "a map's values are checked under their key"
+    );
 
     let body = NoteBody { labels: Some(Default::default()), due_time: -1, ..note() };
     let found = unhandled(client.note().create(body).send().await);

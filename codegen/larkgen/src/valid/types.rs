@@ -659,3 +659,41 @@ fn check_cycles(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>], types: &Type
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_NESTING, Ty, parse};
+
+    fn map(t: Ty) -> Ty {
+        Ty::Map(Box::new(t))
+    }
+
+    fn list(t: Ty) -> Ty {
+        Ty::List(Box::new(t))
+    }
+
+    #[test]
+    fn maps_and_lists_nest_either_way() {
+        assert_eq!(parse("map<string, i64_string[]>", 0).ok(), Some(map(list(Ty::I64String))));
+        assert_eq!(parse("map<string,map<string, json>>[]", 0).ok(), Some(list(map(map(Ty::Json)))));
+        assert_eq!(parse("map< string , User >", 0).ok(), Some(map(Ty::Named("User".into()))));
+    }
+
+    #[test]
+    fn bad_maps_say_why() {
+        assert_eq!(parse("map<string>", 0).err().map(|b| b.label), Some("bad map"));
+        assert_eq!(parse("map<i64, string>", 0).err().map(|b| b.label), Some("map key"));
+        assert_eq!(parse("map<string, Vec<string>>", 0).err().map(|b| b.label), Some("bad type"));
+        assert_eq!(parse("Map<string, string>", 0).err().map(|b| b.label), Some("bad type"));
+    }
+
+    #[test]
+    fn nesting_stops_at_a_limit_instead_of_recursing_without_end() {
+        let deep = format!("string{}", "[]".repeat(MAX_NESTING + 1));
+        assert_eq!(parse(&deep, 0).err().map(|b| b.label), Some("too deep"));
+        let deepest = format!("string{}", "[]".repeat(MAX_NESTING));
+        assert!(parse(&deepest, 0).is_ok());
+        let maps = format!("{}string{}", "map<string, ".repeat(100_000), ">".repeat(100_000));
+        assert_eq!(parse(&maps, 0).err().map(|b| b.label), Some("too deep"));
+    }
+}
