@@ -4,6 +4,7 @@
 mod endpoints;
 mod names;
 mod scopes;
+mod type_expr;
 mod types;
 
 use std::collections::{HashMap, HashSet};
