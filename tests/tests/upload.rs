@@ -105,7 +105,8 @@ async fn refused(form: FileUploadForm) -> FileUploadError {
 async fn upload_from_bytes_sends_a_name_part_and_a_file_part() {
     let server = upload_server().await;
     let bytes = image(5 * KB);
-    let data = baike(&server.uri()).file().upload(FileUploadForm::new("cat.png", bytes.clone())).send().await;
+    let data =
+        baike(&server.uri()).file().upload(FileUploadForm::new("cat.png".into(), bytes.clone().into())).send().await;
     assert_eq!(data.expect("uploaded").file_token, FileToken::new(TOKEN));
 
     let parts = parts(&upload_request(&server).await);
@@ -124,7 +125,7 @@ async fn upload_from_a_path_streams_the_file() {
     let bytes = image(3 * MB + 11);
     std::fs::write(&file, &bytes).expect("written");
 
-    let form = FileUploadForm::new("photo.jpeg", FileSource::path(&file));
+    let form = FileUploadForm::new("photo.jpeg".into(), FileSource::path(&file));
     baike(&server.uri()).file().upload(form).send().await.expect("uploaded");
 
     let parts = parts(&upload_request(&server).await);
@@ -137,7 +138,7 @@ async fn upload_from_a_path_streams_the_file() {
 async fn the_size_bounds_themselves_are_accepted() {
     for len in [3 * KB, 10 * MB] {
         let server = upload_server().await;
-        let form = FileUploadForm::new("edge.webp", image(len));
+        let form = FileUploadForm::new("edge.webp".into(), image(len).into());
         baike(&server.uri()).file().upload(form).send().await.unwrap_or_else(|e| panic!("{len} bytes: {e}"));
         assert_eq!(parts(&upload_request(&server).await)[1].content.len(), len);
     }
@@ -145,7 +146,7 @@ async fn the_size_bounds_themselves_are_accepted() {
 
 #[tokio::test]
 async fn a_1_kb_file_is_refused_before_sending() {
-    let err = refused(FileUploadForm::new("small.png", image(KB))).await;
+    let err = refused(FileUploadForm::new("small.png".into(), image(KB).into())).await;
     let found = violations(&err);
     assert_eq!(found.len(), 1, "{found:?}");
     let (field, rule, problem) = &found[0];
@@ -157,7 +158,7 @@ async fn a_1_kb_file_is_refused_before_sending() {
 
 #[tokio::test]
 async fn an_11_mb_file_is_refused_before_sending() {
-    let err = refused(FileUploadForm::new("big.png", image(11 * MB))).await;
+    let err = refused(FileUploadForm::new("big.png".into(), image(11 * MB).into())).await;
     let found = violations(&err);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "body.file");
@@ -169,21 +170,21 @@ async fn a_too_large_file_on_disk_is_refused_before_sending() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("huge.png");
     std::fs::write(&file, image(11 * MB)).expect("written");
-    let err = refused(FileUploadForm::new("huge.png", FileSource::path(&file))).await;
+    let err = refused(FileUploadForm::new("huge.png".into(), FileSource::path(&file))).await;
     assert_eq!(violations(&err)[0].0, "body.file");
 }
 
 #[tokio::test]
 async fn a_missing_file_is_refused_before_sending() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let err = refused(FileUploadForm::new("gone.png", FileSource::path(dir.path().join("gone.png")))).await;
+    let err = refused(FileUploadForm::new("gone.png".into(), FileSource::path(dir.path().join("gone.png")))).await;
     let found = violations(&err);
     assert_eq!(found[0].0, "body.file", "{found:?}");
 }
 
 #[tokio::test]
 async fn a_txt_name_is_refused_before_sending() {
-    let err = refused(FileUploadForm::new("notes.txt", image(4 * KB))).await;
+    let err = refused(FileUploadForm::new("notes.txt".into(), image(4 * KB).into())).await;
     let found = violations(&err);
     assert_eq!(found.len(), 1, "{found:?}");
     let (field, rule, problem) = &found[0];
@@ -194,7 +195,7 @@ async fn a_txt_name_is_refused_before_sending() {
 
 #[tokio::test]
 async fn every_broken_rule_is_reported_at_once() {
-    let err = refused(FileUploadForm::new("notes.txt", image(KB))).await;
+    let err = refused(FileUploadForm::new("notes.txt".into(), image(KB).into())).await;
     let fields: Vec<String> = violations(&err).into_iter().map(|v| v.0).collect();
     assert_eq!(fields, ["body.name", "body.file"]);
 }
@@ -202,7 +203,12 @@ async fn every_broken_rule_is_reported_at_once() {
 #[tokio::test]
 async fn image_extensions_are_matched_case_insensitively() {
     let server = upload_server().await;
-    baike(&server.uri()).file().upload(FileUploadForm::new("SCAN.JPG", image(4 * KB))).send().await.expect("ok");
+    baike(&server.uri())
+        .file()
+        .upload(FileUploadForm::new("SCAN.JPG".into(), image(4 * KB).into()))
+        .send()
+        .await
+        .expect("ok");
 }
 
 #[tokio::test]
@@ -215,8 +221,13 @@ async fn the_file_token_goes_straight_into_download_and_images() {
         .mount(&server)
         .await;
     let client = baike(&server.uri());
-    let token: FileToken =
-        client.file().upload(FileUploadForm::new("cat.png", image(4 * KB))).send().await.expect("ok").file_token;
+    let token: FileToken = client
+        .file()
+        .upload(FileUploadForm::new("cat.png".into(), image(4 * KB).into()))
+        .send()
+        .await
+        .expect("ok")
+        .file_token;
 
     let download = client.file().download(&token).send().await.expect("downloaded");
     assert_eq!(download.bytes().await.expect("body").as_ref(), image(64).as_slice());
