@@ -195,7 +195,8 @@ impl Violations {
         }
     }
 
-    /// Checks the size of a file to upload (a file on disk is looked up, not read).
+    /// Checks the size of a file to upload (a file on disk is looked up, not read) and the
+    /// content type set on it, if any.
     pub fn file_size(
         &mut self,
         path: &str,
@@ -204,13 +205,13 @@ impl Violations {
         min_bytes: Option<u64>,
         max_bytes: Option<u64>,
     ) {
-        let len = match file {
-            None => return,
-            Some(FileSource::Bytes(b)) => b.len() as u64,
-            Some(FileSource::Path(p)) => match std::fs::metadata(p) {
-                Ok(meta) => meta.len(),
-                Err(e) => return self.push(join(path, field), "readable file", format!("{}: {e}", p.display())),
-            },
+        let Some(file) = file else { return };
+        if let Some(set) = file.content_type_set().filter(|t| t.parse::<mime_guess::mime::Mime>().is_err()) {
+            self.push(join(path, field), "content type `type/subtype`", format!("{set:?} is not one"));
+        }
+        let len = match file.len_now() {
+            Ok(len) => len,
+            Err(e) => return self.push(join(path, field), "readable file", format!("{}: {e}", file.describe())),
         };
         self.byte_len(path, field, len, min_bytes, max_bytes);
     }

@@ -56,6 +56,12 @@ impl Part {
         let line = self.headers.lines().find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"));
         line.unwrap_or_default().to_ascii_lowercase()
     }
+
+    /// The `Content-Type` header's value.
+    fn content_type(&self) -> Option<&str> {
+        let line = self.headers.lines().find(|l| l.to_ascii_lowercase().starts_with("content-type:"))?;
+        Some(line["content-type:".len()..].trim())
+    }
 }
 
 /// Splits a `multipart/form-data` body into its parts, using the boundary of its content type.
@@ -113,8 +119,48 @@ async fn upload_from_bytes_sends_a_name_part_and_a_file_part() {
     assert_eq!(parts.len(), 2, "{parts:?}");
     assert_eq!(parts[0].disposition(), "content-disposition: form-data; name=\"name\"");
     assert_eq!(parts[0].content, b"cat.png");
-    assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"unknown-file\"");
+    // Bytes without a name go under the field's name, with no type to guess from it.
+    assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"file\"");
+    assert_eq!(parts[1].content_type(), Some("application/octet-stream"));
     assert_eq!(parts[1].content, bytes, "the file bytes arrive unchanged");
+}
+
+#[tokio::test]
+async fn bytes_are_sent_under_the_name_and_content_type_they_are_given() {
+    let server = upload_server().await;
+    let named = FileSource::bytes(image(5 * KB)).file_name("cat.png");
+    baike(&server.uri()).file().upload(FileUploadForm::new("cat.png".into(), named)).send().await.expect("uploaded");
+    let sent = parts(&upload_request(&server).await);
+    assert_eq!(sent[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"cat.png\"");
+    assert_eq!(sent[1].content_type(), Some("image/png"), "guessed from the file name");
+
+    let server = upload_server().await;
+    let explicit = FileSource::bytes(image(5 * KB)).file_name("cat.png").content_type("image/x-custom");
+    baike(&server.uri()).file().upload(FileUploadForm::new("cat.png".into(), explicit)).send().await.expect("uploaded");
+    let again = parts(&upload_request(&server).await);
+    assert_eq!(again[1].content_type(), Some("image/x-custom"), "set beats guessed");
+}
+
+#[tokio::test]
+async fn a_file_on_disk_can_be_sent_under_another_name() {
+    let server = upload_server().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("tmp-upload-3f9a");
+    std::fs::write(&file, image(4 * KB)).expect("written");
+    let form = FileUploadForm::new("scan.jpg".into(), FileSource::path(&file).file_name("scan.jpg"));
+    baike(&server.uri()).file().upload(form).send().await.expect("uploaded");
+    let parts = parts(&upload_request(&server).await);
+    assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"scan.jpg\"");
+    assert_eq!(parts[1].content_type(), Some("image/jpeg"));
+}
+
+#[tokio::test]
+async fn a_malformed_content_type_is_refused_before_sending() {
+    let bad = FileSource::bytes(image(4 * KB)).file_name("cat.png").content_type("not a type");
+    let err = refused(FileUploadForm::new("cat.png".into(), bad)).await;
+    let found = violations(&err);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("body.file", "content type `type/subtype`"));
 }
 
 #[tokio::test]
@@ -131,6 +177,7 @@ async fn upload_from_a_path_streams_the_file() {
     let parts = parts(&upload_request(&server).await);
     assert_eq!(parts[0].content, b"photo.jpeg");
     assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"photo.jpeg\"");
+    assert_eq!(parts[1].content_type(), Some("image/jpeg"), "from the extension");
     assert!(parts[1].content == bytes, "the file content arrives unchanged ({} bytes)", parts[1].content.len());
 }
 
