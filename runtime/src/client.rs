@@ -385,6 +385,9 @@ impl Client {
     /// One call: validation, then attempts in a `lark.call` tracing span.
     async fn run(&self, call: &Call, handle: &Handler<'_>) -> Result<Box<dyn Any + Send>, Error> {
         call.check()?;
+        if !self.options.refused.is_empty() {
+            return Err(Error::Validation(self.options.refused.clone()));
+        }
         let endpoint = call.endpoint;
         let span = tracing::info_span!(
             "lark.call",
@@ -564,6 +567,9 @@ impl Client {
         let endpoint = call.endpoint;
         let url = format!("{}{}", self.inner.base_url, call.render_path());
         let mut request = self.inner.http.request(endpoint.method.to_reqwest(), url).bearer_auth(bearer.expose());
+        if !self.options.headers.is_empty() {
+            request = request.headers(self.options.headers.clone());
+        }
         if !call.query.is_empty() {
             request = request.query(&call.query);
         }

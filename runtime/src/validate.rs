@@ -88,6 +88,11 @@ impl Violations {
         self.0.is_empty()
     }
 
+    /// Adds every violation of `other`.
+    pub(crate) fn extend(&mut self, other: Violations) {
+        self.0.extend(other.0);
+    }
+
     /// Adds a violation.
     pub fn push(&mut self, field: String, rule: impl Into<String>, problem: impl Into<String>) {
         self.0.push(Violation { field, rule: rule.into(), problem: problem.into() });
