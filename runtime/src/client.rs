@@ -356,7 +356,9 @@ impl Client {
         let (endpoint, platform) = (call.endpoint, self.inner.platform);
         self.run_as(&call, move |response| async move {
             let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
-            if response.status() == reqwest::StatusCode::OK && !is_json(content_type) {
+            // 206: the part a `Range` header asked for, streamed like a whole file.
+            let whole_or_part = matches!(response.status().as_u16(), 200 | 206);
+            if whole_or_part && !is_json(content_type) {
                 Ok(Download::new(endpoint.name, response, platform.log_id_header))
             } else {
                 Err(envelope::decode_failure(endpoint, platform, response).await)
