@@ -21,6 +21,7 @@ mod limit;
 mod multipart;
 mod options;
 pub mod paging;
+mod range;
 mod retry;
 #[cfg(feature = "redis")]
 pub mod shared;
@@ -38,6 +39,7 @@ pub use error::{ApiError, AuthError, BodyError, Error, ErrorMeta, RateLimited, T
 pub use limit::{InProcessLimiter, RateLimitMode, RateLimiter, Slot};
 pub use multipart::{FileSource, Form, FormPart};
 pub use options::CallOptions;
+pub use range::{ByteRange, ContentRange};
 /// The `redis` crate the shared backends are built on: open their connections with it.
 #[cfg(feature = "redis")]
 pub use redis;

@@ -115,6 +115,11 @@ impl Violations {
         self.0.is_empty()
     }
 
+    /// Adds every violation of `other`.
+    pub(crate) fn extend(&mut self, other: Violations) {
+        self.0.extend(other.0);
+    }
+
     /// Adds a violation.
     pub fn push(&mut self, field: String, rule: impl Into<String>, problem: impl Into<String>) {
         self.0.push(Violation { field, rule: rule.into(), problem: problem.into() });
@@ -222,7 +227,8 @@ impl Violations {
         }
     }
 
-    /// Checks the size of a file to upload (a file on disk is looked up, not read).
+    /// Checks the size of a file to upload (a file on disk is looked up, not read) and the
+    /// content type set on it, if any.
     pub fn file_size(
         &mut self,
         path: &str,
@@ -231,13 +237,13 @@ impl Violations {
         min_bytes: Option<u64>,
         max_bytes: Option<u64>,
     ) {
-        let len = match file {
-            None => return,
-            Some(FileSource::Bytes(b)) => b.len() as u64,
-            Some(FileSource::Path(p)) => match std::fs::metadata(p) {
-                Ok(meta) => meta.len(),
-                Err(e) => return self.push(join(path, field), "readable file", format!("{}: {e}", p.display())),
-            },
+        let Some(file) = file else { return };
+        if let Some(set) = file.content_type_set().filter(|t| t.parse::<mime_guess::mime::Mime>().is_err()) {
+            self.push(join(path, field), "content type `type/subtype`", format!("{set:?} is not one"));
+        }
+        let len = match file.len_now() {
+            Ok(len) => len,
+            Err(e) => return self.push(join(path, field), "readable file", format!("{}: {e}", file.describe())),
         };
         self.byte_len(path, field, len, min_bytes, max_bytes);
     }

@@ -8,7 +8,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::names::{arg, field_ty, ident, init, opt, ty};
+use super::names::{MAX_CONVERTING_ARGS, arg, field_ty, ident, init, opt, ty};
 use crate::ir::{EnumValue, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
 
 pub(crate) fn expand_type(t: &TypeDef, validated: &HashSet<String>) -> TokenStream {
@@ -191,15 +191,16 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
         return None;
     }
     let name = ident(type_name);
+    let exact = required.len() > MAX_CONVERTING_ARGS;
     let params = required.iter().map(|f| {
         let id = ident(&f.rust);
-        let (aty, _) = arg(&f.ty, &id);
+        let (aty, _) = arg(&f.ty, &id, exact);
         quote!(#id: #aty)
     });
     let inits = s.fields.iter().map(|f| {
         let id = ident(&f.rust);
         if f.required {
-            let (_, conv) = arg(&f.ty, &id);
+            let (_, conv) = arg(&f.ty, &id, exact);
             init(&id, &conv)
         } else {
             quote!(#id: None)
