@@ -184,7 +184,7 @@ fn note() -> NoteBody {
         labels: Some([("color".to_owned(), "red".to_owned())].into()),
         weights: Some([("a".to_owned(), 5)].into()),
         extra: Some(runtime::json_value!({ "nested": [1, "two", null, { "three": true }] })),
-        ..NoteBody::new("call back", 1_700_000_000_000)
+        ..NoteBody::new(String::from("call back"), 1_700_000_000_000)
     }
 }
 
