@@ -4,6 +4,8 @@
 //! Build a runtime client with [`builder()`], wrap it in a service client, call endpoints:
 //! `baike_v1::Client::new(client).file().download(token).send().await?`.
 #![deny(warnings, missing_docs)]
+/// The runtime the generated code is built on: `runtime::FileSource`, `runtime::Error`, ….
+#[allow(unused_imports)]
 pub use ::larkgen_runtime as runtime;
 #[rustfmt::skip]
 mod platform;

@@ -6,8 +6,8 @@
 //! Start with [`Client::new`], then call `client.<resource>().<action>(…)`: 14 endpoints.
 #[allow(unused_imports)]
 use ::std::{
-    boxed::Box, option::Option, option::Option::None, option::Option::Some,
-    result::Result, string::String, vec::Vec,
+    boxed::Box, collections::BTreeMap, option::Option, option::Option::None,
+    option::Option::Some, result::Result, string::String, vec::Vec,
 };
 use ::larkgen_runtime as rt;
 /// Client of Lingo v1 (Lark dictionary, 飞书词典): one handle per resource. Cheap to clone.
@@ -131,12 +131,12 @@ impl DraftResource {
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/draft/update)
     pub fn update(
         &self,
-        draft_id: impl Into<DraftId>,
+        draft_id: DraftId,
         body: DraftUpdateBody,
     ) -> DraftUpdateRequest {
         DraftUpdateRequest {
             client: self.client.clone(),
-            draft_id: Into::into(draft_id),
+            draft_id,
             body,
             user_id_type: None,
             user_token: None,
@@ -187,14 +187,10 @@ impl EntityResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/update)
-    pub fn update(
-        &self,
-        entity_id: impl Into<EntityId>,
-        body: EntityBody,
-    ) -> EntityUpdateRequest {
+    pub fn update(&self, entity_id: EntityId, body: EntityBody) -> EntityUpdateRequest {
         EntityUpdateRequest {
             client: self.client.clone(),
-            entity_id: Into::into(entity_id),
+            entity_id,
             body,
             user_id_type: None,
         }
@@ -2161,14 +2157,8 @@ rt::json_object!(
 );
 impl Term {
     /// A `Term` with its required fields; the optional ones start unset.
-    pub fn new(
-        key: impl Into<String>,
-        display_status: impl Into<DisplayStatus>,
-    ) -> Self {
-        Self {
-            key: Into::into(key),
-            display_status: Into::into(display_status),
-        }
+    pub fn new(key: String, display_status: DisplayStatus) -> Self {
+        Self { key, display_status }
     }
 }
 impl rt::Validate for Term {
@@ -2223,11 +2213,8 @@ rt::json_object!(
 );
 impl I18nClsName {
     /// An `I18nClsName` with its required fields; the optional ones start unset.
-    pub fn new(language: impl Into<Language>, name: impl Into<String>) -> Self {
-        Self {
-            language: Into::into(language),
-            name: Into::into(name),
-        }
+    pub fn new(language: Language, name: String) -> Self {
+        Self { language, name }
     }
 }
 impl rt::Validate for I18nClsName {}
@@ -2339,11 +2326,8 @@ rt::json_object!(
 );
 impl OuterInfo {
     /// An `OuterInfo` with its required fields; the optional ones start unset.
-    pub fn new(provider: impl Into<String>, outer_id: impl Into<String>) -> Self {
-        Self {
-            provider: Into::into(provider),
-            outer_id: Into::into(outer_id),
-        }
+    pub fn new(provider: String, outer_id: String) -> Self {
+        Self { provider, outer_id }
     }
 }
 impl rt::Validate for OuterInfo {
@@ -2828,16 +2812,8 @@ rt::json_object!(
 );
 impl Phrase {
     /// A `Phrase` with its required fields; the optional ones start unset.
-    pub fn new(
-        name: impl Into<String>,
-        entity_ids: Vec<EntityId>,
-        span: impl Into<Span>,
-    ) -> Self {
-        Self {
-            name: Into::into(name),
-            entity_ids,
-            span: Into::into(span),
-        }
+    pub fn new(name: String, entity_ids: Vec<EntityId>, span: Span) -> Self {
+        Self { name, entity_ids, span }
     }
 }
 impl rt::Validate for Phrase {}
@@ -2931,11 +2907,8 @@ pub struct FileUploadForm {
 }
 impl FileUploadForm {
     /// A `FileUploadForm` with its required fields; the optional ones start unset.
-    pub fn new(name: impl Into<String>, file: impl Into<rt::FileSource>) -> Self {
-        Self {
-            name: Into::into(name),
-            file: Into::into(file),
-        }
+    pub fn new(name: String, file: rt::FileSource) -> Self {
+        Self { name, file }
     }
 }
 impl rt::Validate for FileUploadForm {

@@ -85,6 +85,15 @@ impl Call {
         self
     }
 
+    /// Adds a query parameter once per value, in order: `?user_ids=a&user_ids=b` (Lark's form
+    /// of a list in a query; none when the list is empty).
+    pub fn query_each<T: Display>(&mut self, name: &'static str, values: impl IntoIterator<Item = T>) -> &mut Self {
+        for v in values {
+            self.query(name, v);
+        }
+        self
+    }
+
     /// Sets a JSON body.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
         match serde_json::to_vec(body) {

@@ -379,7 +379,9 @@ impl Client {
         let (endpoint, platform, limit) = (call.endpoint, self.inner.platform, self.inner.json_body_limit);
         self.run_as(&call, move |response| async move {
             let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
-            if response.status() == reqwest::StatusCode::OK && !is_json(content_type) {
+            // 206: the part a `Range` header asked for, streamed like a whole file.
+            let whole_or_part = matches!(response.status().as_u16(), 200 | 206);
+            if whole_or_part && !is_json(content_type) {
                 Ok(Download::new(endpoint.name, response, platform.log_id_header))
             } else {
                 Err(envelope::decode_failure(endpoint, platform, response, limit).await)
@@ -408,6 +410,9 @@ impl Client {
     /// One call: validation, then attempts in a `lark.call` tracing span.
     async fn run(&self, call: &Call, handle: &Handler<'_>) -> Result<Box<dyn Any + Send>, Error> {
         call.check()?;
+        if !self.options.refused.is_empty() {
+            return Err(Error::Validation(self.options.refused.clone()));
+        }
         let endpoint = call.endpoint;
         let span = tracing::info_span!(
             "lark.call",
@@ -587,6 +592,9 @@ impl Client {
         let endpoint = call.endpoint;
         let url = format!("{}{}", self.inner.base_url, call.render_path());
         let mut request = self.inner.http.request(endpoint.method.to_reqwest(), url).bearer_auth(bearer.expose());
+        if !self.options.headers.is_empty() {
+            request = request.headers(self.options.headers.clone());
+        }
         if !call.query.is_empty() {
             request = request.query(&call.query);
         }

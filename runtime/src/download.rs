@@ -11,6 +11,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::error::{BodyError, Error};
 use crate::http::header_str;
+use crate::range::ContentRange;
 
 /// A successful binary answer whose body has not been read yet.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ pub struct Download {
     file_name: Option<String>,
     content_type: Option<String>,
     content_length: Option<u64>,
+    content_range: Option<ContentRange>,
     log_id: Option<String>,
     response: reqwest::Response,
 }
@@ -42,6 +44,7 @@ impl Download {
             file_name: header_str(headers, "content-disposition").and_then(|v| file_name_of(&v)),
             content_type: header_str(headers, "content-type"),
             content_length: response.content_length(),
+            content_range: header_str(headers, "content-range").and_then(|v| ContentRange::parse(&v)),
             log_id: header_str(headers, log_id_header),
             response,
         }
@@ -60,6 +63,16 @@ impl Download {
     /// Announced length of the body.
     pub fn content_length(&self) -> Option<u64> {
         self.content_length
+    }
+
+    /// Whether this is part of the file (`206 Partial Content`, the answer to a `Range`).
+    pub fn is_partial(&self) -> bool {
+        self.status == 206
+    }
+
+    /// Which part of the file the body is, from `Content-Range` (partial downloads).
+    pub fn content_range(&self) -> Option<ContentRange> {
+        self.content_range
     }
 
     /// Request log id.

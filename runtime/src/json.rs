@@ -65,22 +65,24 @@ pub fn optional<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(map: &mut A) ->
 /// `Serialize` and `Deserialize` for a generated object, one entry per field: the Rust
 /// field, its JSON name, `required` or `optional` (an `Option`, not sent when `None`; in an
 /// answer, a value of another type makes it `None` instead of failing the call, see
-/// [`optional`]).
+/// [`optional`]), and `as_string` for an `i64` (or a list or map of them) carried as a JSON
+/// string ([`int_string`](crate::int_string)).
 ///
 /// ```text
 /// json_object!(EntityBody {
 ///     main_keys = "main_keys" required,
 ///     description = "description" optional,
+///     create_time = "create_time" optional as_string,
 /// });
 /// ```
 #[macro_export]
 macro_rules! json_object {
-    ($name:ident { $($field:ident = $wire:literal $kind:ident,)* }) => {
+    ($name:ident { $($field:ident = $wire:literal $kind:ident $($enc:ident)?,)* }) => {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]
                 let mut map = $crate::serde::Serializer::serialize_map(s, ::std::option::Option::None)?;
-                $($crate::json_object!(@ser $kind map $wire self.$field);)*
+                $($crate::json_object!(@ser $kind [$($enc)?] map $wire self.$field);)*
                 $crate::serde::ser::SerializeMap::end(map)
             }
         }
@@ -99,7 +101,7 @@ macro_rules! json_object {
                         $(let mut $field = ::std::option::Option::None;)*
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::json::Key<'de>>()? {
                             match key.as_str() {
-                                $($wire => $field = $crate::json_object!(@de $kind map),)*
+                                $($wire => $field = $crate::json_object!(@de $kind [$($enc)?] map),)*
                                 _ => {
                                     map.next_value::<$crate::serde::de::IgnoredAny>()?;
                                 }
@@ -112,19 +114,33 @@ macro_rules! json_object {
             }
         }
     };
-    (@ser required $map:ident $wire:literal $value:expr) => {
+    (@ser required [] $map:ident $wire:literal $value:expr) => {
         $crate::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, &$value)?
     };
-    (@ser optional $map:ident $wire:literal $value:expr) => {
+    (@ser optional [] $map:ident $wire:literal $value:expr) => {
         if let ::std::option::Option::Some(value) = &$value {
             $crate::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, value)?;
         }
     };
-    (@de required $map:ident) => {
+    (@ser required [as_string] $map:ident $wire:literal $value:expr) => {
+        $crate::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, &$crate::int_string::AsString(&$value))?
+    };
+    (@ser optional [as_string] $map:ident $wire:literal $value:expr) => {
+        if let ::std::option::Option::Some(value) = &$value {
+            $crate::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, &$crate::int_string::AsString(value))?;
+        }
+    };
+    (@de required [] $map:ident) => {
         ::std::option::Option::Some($map.next_value()?)
     };
-    (@de optional $map:ident) => {
+    (@de optional [] $map:ident) => {
         $crate::json::optional(&mut $map)?
+    };
+    (@de required [as_string] $map:ident) => {
+        ::std::option::Option::Some($map.next_value::<$crate::int_string::AsString<_>>()?.0)
+    };
+    (@de optional [as_string] $map:ident) => {
+        $crate::json::optional::<$crate::int_string::AsString<_>, _>(&mut $map)?.map(|v| v.0)
     };
     (@get required $field:ident $wire:literal $A:ident) => {
         $field.ok_or_else(|| <$A::Error as $crate::serde::de::Error>::missing_field($wire))?
@@ -144,6 +160,14 @@ mod tests {
         note: Option<String>,
     }
     crate::json_object!(Entry { id = "id" required, r#type = "type" optional, main_keys = "mainKeys" required, note = "note" optional, });
+
+    #[derive(Debug, PartialEq)]
+    struct Stamped {
+        id: i64,
+        at: Option<i64>,
+        ids: Option<Vec<i64>>,
+    }
+    crate::json_object!(Stamped { id = "id" required as_string, at = "at" optional as_string, ids = "ids" optional as_string, });
 
     #[derive(Debug, PartialEq, Default)]
     struct Empty {}
@@ -192,5 +216,18 @@ mod tests {
         assert_eq!(entry(&serde_json::to_string(&e).expect("serializes")), Ok(e));
         assert_eq!(serde_json::to_string(&Empty {}).expect("serializes"), "{}");
         assert_eq!(serde_json::from_str::<Empty>(r#"{"a":1}"#).expect("valid"), Empty {});
+    }
+
+    #[test]
+    fn as_string_fields_are_sent_as_strings_and_read_from_either_form() {
+        let s = Stamped { id: 7152790921053274113, at: None, ids: Some(vec![1, 2]) };
+        assert_eq!(serde_json::to_string(&s).expect("serializes"), r#"{"id":"7152790921053274113","ids":["1","2"]}"#);
+        let read: Stamped =
+            serde_json::from_str(r#"{"id":7152790921053274113,"at":"5","ids":[1,"2"]}"#).expect("valid");
+        assert_eq!(read, Stamped { id: 7152790921053274113, at: Some(5), ids: Some(vec![1, 2]) });
+        let absent: Stamped = serde_json::from_str(r#"{"id":"1","at":null}"#).expect("valid");
+        assert_eq!(absent, Stamped { id: 1, at: None, ids: None });
+        let missing = serde_json::from_str::<Stamped>(r#"{"at":"1"}"#).unwrap_err().to_string();
+        assert!(missing.starts_with("missing field `id`"), "{missing}");
     }
 }

@@ -15,12 +15,14 @@ mod endpoint;
 mod envelope;
 mod error;
 mod http;
+pub mod int_string;
 pub mod json;
 mod limit;
 mod mismatch;
 mod multipart;
 mod options;
 pub mod paging;
+mod range;
 mod retry;
 #[cfg(feature = "redis")]
 pub mod shared;
@@ -43,6 +45,7 @@ pub use limit::{InProcessLimiter, RateLimitMode, RateLimiter, Slot};
 pub use mismatch::{Mismatch, collect_mismatches};
 pub use multipart::{FileSource, Form, FormPart};
 pub use options::CallOptions;
+pub use range::{ByteRange, ContentRange};
 /// The `redis` crate the shared backends are built on: open their connections with it.
 #[cfg(feature = "redis")]
 pub use redis;
@@ -55,6 +58,14 @@ pub use validate::{Validate, Violations};
 /// The serde the generated types derive `Serialize` and `Deserialize` with
 /// (`#[serde(crate = "rt::serde")]`), so a generated crate needs no serde dependency of its own.
 pub use serde;
+
+/// Any JSON value: the Rust type of `json` fields, re-exported so a generated crate's users
+/// need no serde_json dependency of their own to build or read one (`Json::from("text")`,
+/// [`json_value!`]).
+pub use serde_json::Value as Json;
+
+/// Builds a [`Json`] value from JSON syntax (serde_json's `json!`).
+pub use serde_json::json as json_value;
 
 /// Tokens are handed to a [`TokenCache`] as secrets: `expose_secret()` to store them elsewhere.
 pub use secrecy::{ExposeSecret, SecretString};

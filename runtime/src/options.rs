@@ -1,7 +1,14 @@
-//! Per-call overrides of the client's retry policy and rate-limit mode.
+//! Per-call overrides of the client's retry policy and rate-limit mode, and extra headers.
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::limit::RateLimitMode;
 use crate::retry::RetryPolicy;
+use crate::validate::Violations;
+
+/// Headers the client writes itself: the token, and what the body or the connection decides.
+/// Adding another value would send both, so they are refused.
+const RESERVED: &[&str] = &["authorization", "content-type", "content-length", "transfer-encoding", "host"];
 
 /// Settings that override the client's for some calls. Unset fields keep the client's.
 ///
@@ -15,12 +22,17 @@ use crate::retry::RetryPolicy;
 ///     CallOptions::new().retry(RetryPolicy::none()).rate_limit(RateLimitMode::FailFast),
 /// );
 /// // Wrap `impatient` in a generated service client and send as usual.
+/// let traced = client.with_options(CallOptions::new().header("X-Request-Id", "req-7f3a"));
 /// # }
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallOptions {
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) rate_limit: Option<RateLimitMode>,
+    /// Extra headers, values marked sensitive so `Debug` never prints them.
+    pub(crate) headers: HeaderMap,
+    /// Headers that could not be added, reported when a call is made (before anything is sent).
+    pub(crate) refused: Violations,
 }
 
 impl CallOptions {
@@ -41,8 +53,38 @@ impl CallOptions {
         self
     }
 
-    /// `self` with the fields `other` sets replaced.
+    /// A header to send with these calls (e.g. a trace id). It cannot replace what the client
+    /// writes itself (`Authorization`, `Content-Type`, `Content-Length`, `Transfer-Encoding`,
+    /// `Host`): such a header, or an invalid name or value, fails the call before it is sent
+    /// with [`Error::Validation`](crate::Error::Validation). Setting a name again replaces it.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        let field = format!("options.headers.{name}");
+        let parsed = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value));
+        match parsed {
+            (Ok(name), _) if RESERVED.contains(&name.as_str()) => {
+                self.refused.push(field, "a header the client does not write itself", "written by the client");
+            }
+            (Ok(name), Ok(mut value)) => {
+                value.set_sensitive(true);
+                self.headers.insert(name, value);
+            }
+            (Err(e), _) => self.refused.push(field, "a valid header name", e.to_string()),
+            (_, Err(e)) => self.refused.push(field, "a valid header value", e.to_string()),
+        }
+        self
+    }
+
+    /// `self` with the fields `other` sets replaced, and `other`'s headers added.
     pub(crate) fn merged(&self, other: CallOptions) -> Self {
-        Self { retry: other.retry.or_else(|| self.retry.clone()), rate_limit: other.rate_limit.or(self.rate_limit) }
+        let mut headers = self.headers.clone();
+        headers.extend(other.headers);
+        let mut refused = self.refused.clone();
+        refused.extend(other.refused);
+        Self {
+            retry: other.retry.or_else(|| self.retry.clone()),
+            rate_limit: other.rate_limit.or(self.rate_limit),
+            headers,
+            refused,
+        }
     }
 }

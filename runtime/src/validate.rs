@@ -3,6 +3,7 @@
 //! Generated code calls these small checks with the constraint values from the spec;
 //! every failure names the field path, the rule and what was wrong with the value.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::multipart::FileSource;
@@ -67,6 +68,32 @@ impl<T: Validate> Validate for Vec<T> {
     }
 }
 
+impl<T: Validate> Validate for BTreeMap<String, T> {
+    fn validate(&self, path: &str, out: &mut Violations) {
+        for (key, v) in self {
+            v.validate(&format!("{path}[{key:?}]"), out);
+        }
+    }
+}
+
+/// What `min_items`/`max_items` count: the items of a list, the entries of a map.
+pub trait Items {
+    /// How many there are.
+    fn count(&self) -> usize;
+}
+
+impl<T> Items for Vec<T> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T> Items for BTreeMap<String, T> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
 /// Joins a field name to its parent path.
 pub fn join(path: &str, field: &str) -> String {
     if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
@@ -86,6 +113,11 @@ impl Violations {
     /// Whether nothing was found.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Adds every violation of `other`.
+    pub(crate) fn extend(&mut self, other: Violations) {
+        self.0.extend(other.0);
     }
 
     /// Adds a violation.
@@ -142,16 +174,16 @@ impl Violations {
         }
     }
 
-    /// Checks the number of items of a list.
-    pub fn items<T>(
+    /// Checks the number of items of a list, or of entries of a map.
+    pub fn items<C: Items + ?Sized>(
         &mut self,
         path: &str,
         field: &str,
-        value: Option<&Vec<T>>,
+        value: Option<&C>,
         min: Option<usize>,
         max: Option<usize>,
     ) {
-        let Some(len) = value.map(Vec::len) else { return };
+        let Some(len) = value.map(Items::count) else { return };
         if let Some(min) = min.filter(|&min| len < min) {
             self.push(join(path, field), format!("min_items = {min}"), format!("has {len} items"));
         }
@@ -195,7 +227,8 @@ impl Violations {
         }
     }
 
-    /// Checks the size of a file to upload (a file on disk is looked up, not read).
+    /// Checks the size of a file to upload (a file on disk is looked up, not read) and the
+    /// content type set on it, if any.
     pub fn file_size(
         &mut self,
         path: &str,
@@ -204,13 +237,13 @@ impl Violations {
         min_bytes: Option<u64>,
         max_bytes: Option<u64>,
     ) {
-        let len = match file {
-            None => return,
-            Some(FileSource::Bytes(b)) => b.len() as u64,
-            Some(FileSource::Path(p)) => match std::fs::metadata(p) {
-                Ok(meta) => meta.len(),
-                Err(e) => return self.push(join(path, field), "readable file", format!("{}: {e}", p.display())),
-            },
+        let Some(file) = file else { return };
+        if let Some(set) = file.content_type_set().filter(|t| t.parse::<mime_guess::mime::Mime>().is_err()) {
+            self.push(join(path, field), "content type `type/subtype`", format!("{set:?} is not one"));
+        }
+        let len = match file.len_now() {
+            Ok(len) => len,
+            Err(e) => return self.push(join(path, field), "readable file", format!("{}: {e}", file.describe())),
         };
         self.byte_len(path, field, len, min_bytes, max_bytes);
     }
@@ -230,5 +263,37 @@ impl Violations {
         if value.is_empty() || value == "." || value == ".." {
             self.push(field.to_owned(), "path segment", format!("{value:?} cannot be one path segment"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::{Validate, Violations};
+
+    struct Short(&'static str);
+
+    impl Validate for Short {
+        fn validate(&self, path: &str, out: &mut Violations) {
+            out.length(path, "name", Some(self.0), None, Some(3));
+        }
+    }
+
+    #[test]
+    fn a_map_counts_its_entries_and_names_the_key_of_a_broken_value() {
+        let map = BTreeMap::from([("a".to_owned(), Short("ok")), ("b\"".to_owned(), Short("too long"))]);
+        let mut out = Violations::new();
+        out.items("body", "labels", Some(&map), Some(3), Some(1));
+        out.nested("body", "labels", &map);
+        let found: Vec<String> = out.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            [
+                "`body.labels` breaks min_items = 3: has 2 items",
+                "`body.labels` breaks max_items = 1: has 2 items",
+                r#"`body.labels["b\""].name` breaks max_length = 3: has 8 characters"#,
+            ]
+        );
     }
 }

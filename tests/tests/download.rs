@@ -203,3 +203,35 @@ async fn a_slow_but_steady_download_outlives_the_json_timeout() {
     let download = client.file().download("slow").user_access_token("u-user").send().await.expect("headers");
     assert_eq!(download.bytes().await.expect("whole body").len(), 1000);
 }
+
+/// A `Range` asked for (here through `CallOptions`; Drive declares it as a header parameter)
+/// is answered `206 Partial Content`: a normal streamed download that says which part it is.
+#[tokio::test]
+async fn a_partial_content_answer_is_a_download_of_that_part() {
+    use lark_client::runtime::{ByteRange, CallOptions, ContentRange};
+    let server = MockServer::start().await;
+    mount_token(&server, TENANT_TOKEN, 1).await;
+    let whole = image(4096);
+    Mock::given(method("GET"))
+        .and(path("/open-apis/baike/v1/files/tok/download"))
+        .and(header("range", "bytes=1024-2047"))
+        .respond_with(
+            ResponseTemplate::new(206)
+                .insert_header("content-type", "image/png")
+                .insert_header("content-range", "bytes 1024-2047/4096")
+                .set_body_bytes(whole[1024..2048].to_vec()),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let options = CallOptions::new().header("Range", &ByteRange::from(1024..2048).to_string());
+    let client = lark_client::baike_v1::Client::new(runtime(&server.uri()).with_options(options));
+    let download = client.file().download("tok").send().await.expect("a part is a success");
+    assert!(download.is_partial());
+    let range = ContentRange { first: 1024, last: 2047, total: Some(4096) };
+    assert_eq!(download.content_range(), Some(range));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let saved = download.save_to(dir.path().join("part.bin")).await.expect("saved");
+    assert_eq!(saved.bytes, range.len());
+    assert_eq!(std::fs::read(&saved.path).expect("read"), &whole[1024..2048]);
+}

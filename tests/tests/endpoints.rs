@@ -202,7 +202,7 @@ fn exchanges() -> Vec<Exchange> {
         .query(&[("repo_id", REPO), ("user_id_type", "user_id")])
         .sends(Example("drafts_create.request")),
         exchange!(baike_v1, lingo_v1: "PUT" "/drafts/5347" -> "drafts_update.response",
-            |c| c.draft().update("5347", draft_update_body()).user_id_type(UserIdType::OpenId))
+            |c| c.draft().update("5347".into(), draft_update_body()).user_id_type(UserIdType::OpenId))
         .query(&[("user_id_type", "open_id")])
         .sends(Example("drafts_update.request")),
         // ---- entity.create ----
@@ -216,10 +216,10 @@ fn exchanges() -> Vec<Exchange> {
         .sends(Example("entities_create.request")),
         // ---- entity.update (Baike's without `user_id_type`: none is sent) ----
         exchange!(baike_v1: "PUT" "/entities/enterprise_40217521" -> "entities_update.response",
-            |c| c.entity().update("enterprise_40217521", entity_update_body()))
+            |c| c.entity().update("enterprise_40217521".into(), entity_update_body()))
         .sends(Example("entities_update.request")),
         exchange!(lingo_v1: "PUT" "/entities/enterprise_40217521" -> "entities_update.response",
-            |c| c.entity().update("enterprise_40217521", entity_body()).user_id_type(UserIdType::UserId))
+            |c| c.entity().update("enterprise_40217521".into(), entity_body()).user_id_type(UserIdType::UserId))
         .query(&[("user_id_type", "user_id")])
         .sends(Example("entities_update.request")),
         // ---- entity.get, by id, and by provider and outer id (as `enterprise_0`) ----
@@ -435,13 +435,13 @@ fn declared() -> Vec<Declared> {
         declared!(baike_v1, lingo_v1: DraftCreateError { InvalidParam, NetworkAnomaly } =
             |c| c.draft().create(draft_create_body())),
         declared!(baike_v1, lingo_v1: DraftUpdateError { InvalidParam, NetworkAnomaly, DraftReviewed } =
-            |c| c.draft().update("5347", draft_update_body())),
+            |c| c.draft().update("5347".into(), draft_update_body())),
         declared!(baike_v1: EntityCreateError { InvalidParam, NetworkAnomaly } = |c| c.entity().create(entity_create_body())),
         declared!(lingo_v1: EntityCreateError { InvalidParam, NetworkAnomaly } = |c| c.entity().create(entity_body())),
         declared!(baike_v1: EntityUpdateError { InvalidParam, NetworkAnomaly } =
-            |c| c.entity().update("enterprise_1", entity_update_body())),
+            |c| c.entity().update("enterprise_1".into(), entity_update_body())),
         declared!(lingo_v1: EntityUpdateError { InvalidParam, NetworkAnomaly } =
-            |c| c.entity().update("enterprise_1", entity_body())),
+            |c| c.entity().update("enterprise_1".into(), entity_body())),
         declared!(lingo_v1: EntityDeleteError { InvalidParam, NetworkAnomaly } = |c| c.entity().delete("enterprise_1")),
         declared!(baike_v1, lingo_v1: EntityGetError { InvalidParam, NetworkAnomaly } = |c| c.entity().get("enterprise_1")),
         declared!(baike_v1, lingo_v1: EntityListError { InvalidParam, NetworkAnomaly } = |c| c.entity().list()),
@@ -553,7 +553,7 @@ async fn retries_follow_the_spec_and_idempotency() {
         retried!(lingo_v1: NetworkAnomaly sent 3, |c| c.entity().delete("enterprise_1")),
         retried!(baike_v1: NetworkAnomaly sent 1, |c| c.entity().create(entity_create_body())),
         retried!(lingo_v1: NetworkAnomaly sent 1, |c| c.entity().create(entity_body())),
-        retried!(baike_v1, lingo_v1: DraftReviewed sent 1, |c| c.draft().update("1", draft_update_body())),
+        retried!(baike_v1, lingo_v1: DraftReviewed sent 1, |c| c.draft().update("1".into(), draft_update_body())),
     ];
     for case in tables.into_iter().flatten() {
         let code = case.service.code(case.variant);

@@ -699,7 +699,7 @@ async fn a_throttled_upload_is_resent_with_the_whole_multipart_body_rebuilt() {
     let bytes: Vec<u8> = (0..8192u32).map(|i| (i % 241) as u8).collect();
     std::fs::write(&file, &bytes).expect("write");
     let server = sequence_server(vec![throttled(None), lark_ok(json!({ "file_token": "boxbc1" }))]).await;
-    let form = FileUploadForm::new("cat.png", lark_client::runtime::FileSource::path(&file));
+    let form = FileUploadForm::new("cat.png".into(), lark_client::runtime::FileSource::path(&file));
     let data = baike_with(&server.uri(), fast()).file().upload(form).send().await.expect("resent");
     assert_eq!(data.file_token.as_str(), "boxbc1");
     let uploads: Vec<Request> = server

@@ -68,7 +68,7 @@ fn drafts_update_response_decodes() {
     assert_eq!(data.draft.draft_id, Some(DraftId::new("5467")));
     let entity = data.draft.entity.expect("entity");
     assert_eq!(entity.id, Some(EntityId::new("enterprise_40217521")));
-    assert_eq!(entity.outer_info, Some(OuterInfo::new("星云", "client_6539i3498d")));
+    assert_eq!(entity.outer_info, Some(OuterInfo::new("星云".into(), "client_6539i3498d".into())));
 }
 
 #[test]

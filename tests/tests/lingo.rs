@@ -67,7 +67,7 @@ fn assert_example_entry(entity: &Entity, id: &str, outer_id: &str) {
     assert_eq!(entity.rich_text, Some(rich(DEFINITION)));
     assert_eq!(entity.i18n_descs, Some(vec![chinese_desc()]));
     assert_eq!(entity.statistics, Some(Statistics::new(100, 20)));
-    assert_eq!(entity.outer_info, Some(OuterInfo::new("星云", outer_id)));
+    assert_eq!(entity.outer_info, Some(OuterInfo::new("星云".into(), outer_id.into())));
     assert_eq!(
         (entity.create_time.as_deref(), entity.update_time.as_deref()),
         (Some("1627540853"), Some("1627541853"))
@@ -91,7 +91,7 @@ fn classifications_list_response_decodes() {
     assert_eq!(items[0].id.as_str(), "7049606926****37761");
     assert_eq!(items[0].name.as_deref(), Some("行业术语"));
     assert_eq!(items[0].father_id, Some(ClassificationId::new("704960692***837777")));
-    assert_eq!(items[0].i18n_names, Some(vec![I18nClsName::new(Language::Chinese, "词典分类")]));
+    assert_eq!(items[0].i18n_names, Some(vec![I18nClsName::new(Language::Chinese, "词典分类".into())]));
     assert_eq!(data.page_token.as_deref(), Some("408ecac018b2e3518db37275e812****bb8ad3e755fc886f322ac6c430ba"));
     assert_eq!(data.has_more, Some(false));
 }
@@ -385,7 +385,7 @@ async fn baike_codes_are_not_lingo_variants() {
     let server = failing(BASE, 403, 1540100).await;
     let err = Client::new(runtime_once(&server.uri()))
         .draft()
-        .update("5347", draft_update_body())
+        .update("5347".into(), draft_update_body())
         .send()
         .await
         .expect_err("refused");

@@ -56,6 +56,12 @@ impl Part {
         let line = self.headers.lines().find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"));
         line.unwrap_or_default().to_ascii_lowercase()
     }
+
+    /// The `Content-Type` header's value.
+    fn content_type(&self) -> Option<&str> {
+        let line = self.headers.lines().find(|l| l.to_ascii_lowercase().starts_with("content-type:"))?;
+        Some(line["content-type:".len()..].trim())
+    }
 }
 
 /// Splits a `multipart/form-data` body into its parts, using the boundary of its content type.
@@ -105,15 +111,56 @@ async fn refused(form: FileUploadForm) -> FileUploadError {
 async fn upload_from_bytes_sends_a_name_part_and_a_file_part() {
     let server = upload_server().await;
     let bytes = image(5 * KB);
-    let data = baike(&server.uri()).file().upload(FileUploadForm::new("cat.png", bytes.clone())).send().await;
+    let data =
+        baike(&server.uri()).file().upload(FileUploadForm::new("cat.png".into(), bytes.clone().into())).send().await;
     assert_eq!(data.expect("uploaded").file_token, FileToken::new(TOKEN));
 
     let parts = parts(&upload_request(&server).await);
     assert_eq!(parts.len(), 2, "{parts:?}");
     assert_eq!(parts[0].disposition(), "content-disposition: form-data; name=\"name\"");
     assert_eq!(parts[0].content, b"cat.png");
-    assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"unknown-file\"");
+    // Bytes without a name go under the field's name, with no type to guess from it.
+    assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"file\"");
+    assert_eq!(parts[1].content_type(), Some("application/octet-stream"));
     assert_eq!(parts[1].content, bytes, "the file bytes arrive unchanged");
+}
+
+#[tokio::test]
+async fn bytes_are_sent_under_the_name_and_content_type_they_are_given() {
+    let server = upload_server().await;
+    let named = FileSource::bytes(image(5 * KB)).file_name("cat.png");
+    baike(&server.uri()).file().upload(FileUploadForm::new("cat.png".into(), named)).send().await.expect("uploaded");
+    let sent = parts(&upload_request(&server).await);
+    assert_eq!(sent[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"cat.png\"");
+    assert_eq!(sent[1].content_type(), Some("image/png"), "guessed from the file name");
+
+    let server = upload_server().await;
+    let explicit = FileSource::bytes(image(5 * KB)).file_name("cat.png").content_type("image/x-custom");
+    baike(&server.uri()).file().upload(FileUploadForm::new("cat.png".into(), explicit)).send().await.expect("uploaded");
+    let again = parts(&upload_request(&server).await);
+    assert_eq!(again[1].content_type(), Some("image/x-custom"), "set beats guessed");
+}
+
+#[tokio::test]
+async fn a_file_on_disk_can_be_sent_under_another_name() {
+    let server = upload_server().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("tmp-upload-3f9a");
+    std::fs::write(&file, image(4 * KB)).expect("written");
+    let form = FileUploadForm::new("scan.jpg".into(), FileSource::path(&file).file_name("scan.jpg"));
+    baike(&server.uri()).file().upload(form).send().await.expect("uploaded");
+    let parts = parts(&upload_request(&server).await);
+    assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"scan.jpg\"");
+    assert_eq!(parts[1].content_type(), Some("image/jpeg"));
+}
+
+#[tokio::test]
+async fn a_malformed_content_type_is_refused_before_sending() {
+    let bad = FileSource::bytes(image(4 * KB)).file_name("cat.png").content_type("not a type");
+    let err = refused(FileUploadForm::new("cat.png".into(), bad)).await;
+    let found = violations(&err);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("body.file", "content type `type/subtype`"));
 }
 
 #[tokio::test]
@@ -124,12 +171,13 @@ async fn upload_from_a_path_streams_the_file() {
     let bytes = image(3 * MB + 11);
     std::fs::write(&file, &bytes).expect("written");
 
-    let form = FileUploadForm::new("photo.jpeg", FileSource::path(&file));
+    let form = FileUploadForm::new("photo.jpeg".into(), FileSource::path(&file));
     baike(&server.uri()).file().upload(form).send().await.expect("uploaded");
 
     let parts = parts(&upload_request(&server).await);
     assert_eq!(parts[0].content, b"photo.jpeg");
     assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"photo.jpeg\"");
+    assert_eq!(parts[1].content_type(), Some("image/jpeg"), "from the extension");
     assert!(parts[1].content == bytes, "the file content arrives unchanged ({} bytes)", parts[1].content.len());
 }
 
@@ -137,7 +185,7 @@ async fn upload_from_a_path_streams_the_file() {
 async fn the_size_bounds_themselves_are_accepted() {
     for len in [3 * KB, 10 * MB] {
         let server = upload_server().await;
-        let form = FileUploadForm::new("edge.webp", image(len));
+        let form = FileUploadForm::new("edge.webp".into(), image(len).into());
         baike(&server.uri()).file().upload(form).send().await.unwrap_or_else(|e| panic!("{len} bytes: {e}"));
         assert_eq!(parts(&upload_request(&server).await)[1].content.len(), len);
     }
@@ -145,7 +193,7 @@ async fn the_size_bounds_themselves_are_accepted() {
 
 #[tokio::test]
 async fn a_1_kb_file_is_refused_before_sending() {
-    let err = refused(FileUploadForm::new("small.png", image(KB))).await;
+    let err = refused(FileUploadForm::new("small.png".into(), image(KB).into())).await;
     let found = violations(&err);
     assert_eq!(found.len(), 1, "{found:?}");
     let (field, rule, problem) = &found[0];
@@ -157,7 +205,7 @@ async fn a_1_kb_file_is_refused_before_sending() {
 
 #[tokio::test]
 async fn an_11_mb_file_is_refused_before_sending() {
-    let err = refused(FileUploadForm::new("big.png", image(11 * MB))).await;
+    let err = refused(FileUploadForm::new("big.png".into(), image(11 * MB).into())).await;
     let found = violations(&err);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "body.file");
@@ -169,21 +217,21 @@ async fn a_too_large_file_on_disk_is_refused_before_sending() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("huge.png");
     std::fs::write(&file, image(11 * MB)).expect("written");
-    let err = refused(FileUploadForm::new("huge.png", FileSource::path(&file))).await;
+    let err = refused(FileUploadForm::new("huge.png".into(), FileSource::path(&file))).await;
     assert_eq!(violations(&err)[0].0, "body.file");
 }
 
 #[tokio::test]
 async fn a_missing_file_is_refused_before_sending() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let err = refused(FileUploadForm::new("gone.png", FileSource::path(dir.path().join("gone.png")))).await;
+    let err = refused(FileUploadForm::new("gone.png".into(), FileSource::path(dir.path().join("gone.png")))).await;
     let found = violations(&err);
     assert_eq!(found[0].0, "body.file", "{found:?}");
 }
 
 #[tokio::test]
 async fn a_txt_name_is_refused_before_sending() {
-    let err = refused(FileUploadForm::new("notes.txt", image(4 * KB))).await;
+    let err = refused(FileUploadForm::new("notes.txt".into(), image(4 * KB).into())).await;
     let found = violations(&err);
     assert_eq!(found.len(), 1, "{found:?}");
     let (field, rule, problem) = &found[0];
@@ -194,7 +242,7 @@ async fn a_txt_name_is_refused_before_sending() {
 
 #[tokio::test]
 async fn every_broken_rule_is_reported_at_once() {
-    let err = refused(FileUploadForm::new("notes.txt", image(KB))).await;
+    let err = refused(FileUploadForm::new("notes.txt".into(), image(KB).into())).await;
     let fields: Vec<String> = violations(&err).into_iter().map(|v| v.0).collect();
     assert_eq!(fields, ["body.name", "body.file"]);
 }
@@ -202,7 +250,12 @@ async fn every_broken_rule_is_reported_at_once() {
 #[tokio::test]
 async fn image_extensions_are_matched_case_insensitively() {
     let server = upload_server().await;
-    baike(&server.uri()).file().upload(FileUploadForm::new("SCAN.JPG", image(4 * KB))).send().await.expect("ok");
+    baike(&server.uri())
+        .file()
+        .upload(FileUploadForm::new("SCAN.JPG".into(), image(4 * KB).into()))
+        .send()
+        .await
+        .expect("ok");
 }
 
 #[tokio::test]
@@ -215,8 +268,13 @@ async fn the_file_token_goes_straight_into_download_and_images() {
         .mount(&server)
         .await;
     let client = baike(&server.uri());
-    let token: FileToken =
-        client.file().upload(FileUploadForm::new("cat.png", image(4 * KB))).send().await.expect("ok").file_token;
+    let token: FileToken = client
+        .file()
+        .upload(FileUploadForm::new("cat.png".into(), image(4 * KB).into()))
+        .send()
+        .await
+        .expect("ok")
+        .file_token;
 
     let download = client.file().download(&token).send().await.expect("downloaded");
     assert_eq!(download.bytes().await.expect("body").as_ref(), image(64).as_slice());

@@ -94,7 +94,7 @@ async fn main_keys_must_not_be_empty() {
 #[tokio::test]
 async fn main_keys_must_have_exactly_one_element() {
     let body = EntityBody { main_keys: vec![shown("a"), shown("b")], ..valid_entry() };
-    let found = refused(|c| c.entity().update("enterprise_1", body).send()).await;
+    let found = refused(|c| c.entity().update("enterprise_1".into(), body).send()).await;
     assert_eq!(found, one("body.main_keys", "max_items = 1", "has 2 items"));
 }
 
@@ -105,7 +105,7 @@ async fn draft_bodies_check_main_keys_too() {
     let update =
         DraftUpdateBody { rich_text: Some("<p>d</p>".into()), ..DraftUpdateBody::new(vec![shown("a"), shown("b")]) };
     assert_eq!(
-        refused(|c| c.draft().update("1", update).send()).await,
+        refused(|c| c.draft().update("1".into(), update).send()).await,
         one("body.main_keys", "max_items = 1", "has 2 items")
     );
 }
@@ -158,7 +158,7 @@ async fn description_is_at_most_5000_characters() {
 #[tokio::test]
 async fn rich_text_is_at_most_5000_characters() {
     let body = DraftUpdateBody { rich_text: Some(chars(5001)), ..DraftUpdateBody::new(vec![shown("k")]) };
-    let found = refused(|c| c.draft().update("1", body).send()).await;
+    let found = refused(|c| c.draft().update("1".into(), body).send()).await;
     assert_eq!(found, one("body.rich_text", "max_length = 5000", "has 5001 characters"));
 }
 
@@ -171,13 +171,13 @@ async fn description_or_rich_text_is_required() {
     let draft = DraftCreateBody::new(vec![shown("k")]);
     assert_eq!(refused(|c| c.draft().create(draft).send()).await, expected);
     let draft = DraftUpdateBody::new(vec![shown("k")]);
-    assert_eq!(refused(|c| c.draft().update("1", draft).send()).await, expected);
+    assert_eq!(refused(|c| c.draft().update("1".into(), draft).send()).await, expected);
 }
 
 // ---- outer_info ----
 
 fn with_outer(provider: &str, outer_id: &str) -> EntityBody {
-    EntityBody { outer_info: Some(OuterInfo::new(provider, outer_id)), ..valid_entry() }
+    EntityBody { outer_info: Some(OuterInfo::new(provider.into(), outer_id.into())), ..valid_entry() }
 }
 
 #[tokio::test]
@@ -203,7 +203,7 @@ async fn provider_and_outer_id_must_not_contain_a_dash() {
 #[tokio::test]
 async fn draft_outer_info_is_checked_too() {
     let body = DraftCreateBody {
-        outer_info: Some(OuterInfo::new("a", "x")),
+        outer_info: Some(OuterInfo::new("a".into(), "x".into())),
         description: Some("d".into()),
         ..DraftCreateBody::new(vec![shown("k")])
     };
@@ -277,7 +277,7 @@ async fn entity_get_checks_provider_and_outer_id() {
 async fn an_empty_path_id_is_refused() {
     let found = refused(|c| c.entity().get("").send()).await;
     assert_eq!(found[0].0, "entity_id");
-    let found = refused(|c| c.draft().update("..", draft_update_body()).send()).await;
+    let found = refused(|c| c.draft().update("..".into(), draft_update_body()).send()).await;
     assert_eq!(found[0].0, "draft_id");
 }
 
@@ -288,7 +288,7 @@ async fn every_broken_constraint_is_reported_at_once() {
     let body = EntityBody {
         main_keys: vec![],
         aliases: Some((0..11).map(|i| shown(&i.to_string())).collect()),
-        outer_info: Some(OuterInfo::new("-", "1")),
+        outer_info: Some(OuterInfo::new("-".into(), "1".into())),
         ..EntityBody::new(vec![])
     };
     let fields: Vec<String> = refused(|c| c.entity().create(body).send()).await.into_iter().map(|v| v.0).collect();

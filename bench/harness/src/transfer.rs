@@ -81,7 +81,7 @@ pub fn download(args: &Args) -> String {
 
 /// `--repeat` uploads of `--file` (streamed from disk).
 ///
-/// gen: `file().upload(FileUploadForm::new("bench.png", FileSource::path(p))).send()`.
+/// gen: `file().upload(FileUploadForm::new("bench.png".into(), FileSource::path(p))).send()`.
 /// raw: a reqwest multipart form with the `name` text part and the file streamed from disk
 /// (`ReaderStream` of 64 KiB, with its length), POST with bearer, envelope decoded.
 pub fn upload(args: &Args) -> String {
@@ -98,7 +98,7 @@ pub fn upload(args: &Args) -> String {
                 client.entity().get("enterprise_1").send().await.expect("warm-up");
                 let start = Instant::now();
                 for _ in 0..repeat {
-                    let form = FileUploadForm::new("bench.png", FileSource::path(&file));
+                    let form = FileUploadForm::new("bench.png".into(), FileSource::path(&file));
                     let data = client.file().upload(form).send().await.expect("upload");
                     assert_eq!(AsRef::<str>::as_ref(&data.file_token), "boxbcEcmKiD3vgqWTpvdc7jc");
                 }

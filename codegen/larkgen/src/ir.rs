@@ -179,12 +179,28 @@ pub enum Ty {
     I64,
     /// `f64`
     F64,
+    /// `i64_string`: an `i64` carried as a JSON string.
+    I64String,
+    /// `json`: any JSON value.
+    Json,
     /// `binary` (multipart file)
     Binary,
     /// A named type.
     Named(String),
     /// `T[]`
     List(Box<Ty>),
+    /// `map<string, T>`: a JSON object with any keys.
+    Map(Box<Ty>),
+}
+
+impl Ty {
+    /// The type under lists and maps (`User` for `map<string, User[]>`).
+    pub fn leaf(&self) -> &Ty {
+        match self {
+            Ty::List(inner) | Ty::Map(inner) => inner.leaf(),
+            other => other,
+        }
+    }
 }
 
 /// Constraints of a field.
@@ -289,7 +305,8 @@ pub struct Pagination {
     pub item_ty: Ty,
 }
 
-/// A conditional scope.
+/// A conditional scope: needed when the parameter has the value. A scope with several
+/// conditions is one `FieldScope` per condition (it is needed when any holds).
 #[derive(Debug, Clone)]
 pub struct FieldScope {
     /// Scope.

@@ -11,6 +11,7 @@ use proc_macro2::{Ident, Span};
 /// `use ::std::{boxed::Box, …}`. A type of the spec may not take one of these names.
 pub(crate) const IMPORTS: &[(&str, &str)] = &[
     ("boxed", "Box"),
+    ("collections", "BTreeMap"),
     ("option", "Option"),
     ("option::Option", "None"),
     ("option::Option", "Some"),

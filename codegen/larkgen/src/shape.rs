@@ -299,12 +299,14 @@ fn missing_hint(field: &str) -> String {
         "http" => "`http:`, the HTTP status sent with the code, e.g. 400",
         "message" => "`message:`, the message Lark documents for the code",
         "hint" => "`hint:`, how to fix the error",
-        "type" => "`type:` (string, boolean, i32, i64, f64, binary, a declared type, or `T[]`)",
+        "type" => {
+            "`type:` (string, boolean, i32, i64, i64_string, f64, json, binary, a declared type, `T[]` or `map<string, T>`)"
+        }
         "kind" => "`kind:` (`json` or `multipart` for requests; `json`, `binary` or `empty` for responses)",
         "items" => "`items:`, the list field of the page type",
         "any_of" => "`any_of: [some:scope]`, the scopes of which any one is enough",
         "scope" => "`scope:`, e.g. `contact:user.employee_id:readonly`",
-        "when" => "`when: param=value`",
+        "when" => "`when: param=value` (or a list of conditions, any one of which needs the scope)",
         "value" => "`value:`, the value on the wire",
         "url" => "`url:`, e.g. `https://open.feishu.cn`",
         "base_urls" => "`base_urls:`, e.g. `[{ name: feishu, url: \"https://open.feishu.cn\" }]`",

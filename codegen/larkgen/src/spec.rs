@@ -1,4 +1,4 @@
-//! The spec as written in YAML (format v1, see docs/spec-format.md). Each block is declared
+//! The spec as written in YAML (format v2, see docs/spec-format.md). Each block is declared
 //! once, with the key each field is read from and whether it is required (`req`), optional
 //! (`opt`) or defaults when absent (`or_default`); the keys a block reads are the keys it
 //! allows (shape.rs). Values that rules check are `Spanned`, so every diagnostic can point at
@@ -173,8 +173,8 @@ blocks! {
 
     /// A conditional field scope.
     FieldScopeDef("a field scope") {
-        scope: Str = req "scope",  // The scope.
-        when: Str = req "when",    // `param=value`.
+        scope: Str = req "scope",                   // The scope.
+        when: Spanned<Conditions> = req "when",     // `param=value`, or a list of them (any one).
     }
 
     /// A request or response body.
@@ -187,6 +187,19 @@ blocks! {
     /// `page_token` pagination.
     PaginationDef("`pagination`") {
         items: Str = req "items",  // Field of the response type holding the page's items.
+    }
+}
+
+/// `when:` of a field scope: one `param=value` condition, or a list of them.
+#[derive(Debug, Default)]
+pub struct Conditions(pub Vec<Str>);
+
+impl FromNode for Conditions {
+    fn from_node(node: &Node, cx: &mut Shape<'_>, whose: Whose<'_>) -> Option<Self> {
+        match &node.value {
+            Value::Seq(_) => Vec::<Str>::from_node(node, cx, whose).map(Conditions),
+            _ => Str::from_node(node, cx, whose).map(|c| Conditions(vec![c])),
+        }
     }
 }
 

@@ -12,6 +12,13 @@ use std::collections::HashMap;
 use proptest::prelude::*;
 
 const SERVICE: &str = include_str!("../../../spec/baike-v1.yaml");
+/// The test spec with spec format v2's shapes (query lists, maps, json, i64_string, field
+/// scopes with several conditions); its platform is named as the checks here name it.
+const SHAPES: &str = include_str!("../../../tests/specs/contact-v3.yaml");
+
+fn shapes() -> String {
+    SHAPES.replace("../../spec/platform.yaml", "platform.yaml")
+}
 const PLATFORM: &str = include_str!("../../../spec/platform.yaml");
 
 /// Checks `service.yaml` (naming `platform.yaml`) and `platform.yaml`, and checks what
@@ -156,6 +163,14 @@ fn fragment() -> impl Strategy<Value = String> {
             "values:",
             "newtype: string",
             "value: a",
+            "type: json",
+            "type: i64_string",
+            "type: \"map<string, T>\"",
+            "map<",
+            "[]",
+            "max_items: 2",
+            "when: [a=b, c=d]",
+            "when: a=b",
             "x-anchors:",
             "!!str ",
             "? ",
@@ -208,6 +223,11 @@ proptest! {
     }
 
     #[test]
+    fn mutated_shapes_service(mutations in prop::collection::vec(mutation(), 1..5)) {
+        check(&apply(&shapes(), &mutations), PLATFORM);
+    }
+
+    #[test]
     fn mutated_platform(mutations in prop::collection::vec(mutation(), 1..4)) {
         check(SERVICE, &apply(PLATFORM, &mutations));
     }
@@ -234,8 +254,10 @@ fn fuzz_findings_stay_fixed() {
 
 #[test]
 fn the_unmutated_specs_pass() {
-    let checked = larkgen::check_sources(&[("service.yaml", SERVICE), ("platform.yaml", PLATFORM)]);
-    assert!(checked.api.is_some(), "{}", checked.diagnostics.render_plain());
+    for service in [SERVICE, &shapes()] {
+        let checked = larkgen::check_sources(&[("service.yaml", service), ("platform.yaml", PLATFORM)]);
+        assert!(checked.api.is_some(), "{}", checked.diagnostics.render_plain());
+    }
 }
 
 #[test]

@@ -71,3 +71,14 @@ async fn the_app_lists_classifications_from_the_base_url_it_is_given() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "7001 Terms\n");
 }
+
+/// Both routes name the runtime at the same path as the generated crate does (`…::runtime`),
+/// and it is one runtime: a value from one route's path is a value of the other's.
+#[test]
+fn both_routes_reexport_the_runtime_as_runtime() {
+    let source: own_crate::via_build::runtime::FileSource = vec![1u8, 2, 3].into();
+    let same: own_crate::via_macro::runtime::FileSource = source;
+    let error: Option<own_crate::via_macro::runtime::Error> = None;
+    let _: Option<own_crate::via_build::runtime::Error> = error;
+    drop(same);
+}

@@ -126,3 +126,21 @@ fn a_long_found_value_is_cut_in_the_report_but_whole_in_raw() {
     assert!(found[0].found.chars().count() < 130, "{}", found[0].found);
     assert_eq!(found[0].raw, json!(long));
 }
+
+#[derive(Debug, PartialEq)]
+struct Stamped {
+    id: i64,
+    at: Option<i64>,
+}
+crate::json_object!(Stamped { id = "id" required as_string, at = "at" optional as_string, });
+
+#[test]
+fn an_int64_as_string_field_is_tolerated_like_any_other() {
+    let (value, found) = decode::<Stamped>(&json!({ "id": "17", "at": "soon" })).expect("at is optional");
+    assert_eq!(value, Stamped { id: 17, at: None });
+    assert_eq!((found[0].path.as_str(), found[0].raw.clone()), ("at", json!("soon")));
+    let (value, found) = decode::<Stamped>(&json!({ "id": 17, "at": "1700000000" })).expect("matches");
+    assert_eq!((value.at, found.len()), (Some(1_700_000_000), 0));
+    let failure = decode::<Stamped>(&json!({ "id": "x" })).expect_err("id is required");
+    assert_eq!((failure.detail.path.as_str(), failure.detail.found.as_str()), ("id", "string \"x\""));
+}

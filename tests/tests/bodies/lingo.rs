@@ -7,7 +7,7 @@ use lark_client::lingo_v1::*;
 use super::DEFINITION;
 
 pub fn shown(key: &str) -> Term {
-    Term::new(key, DisplayStatus::new(true, true))
+    Term::new(key.into(), DisplayStatus::new(true, true))
 }
 
 pub fn rich(text: &str) -> String {
@@ -78,14 +78,14 @@ macro_rules! entry {
 
 /// lingo_entities_create.request.json and lingo_entities_update.request.json (the same body).
 pub fn entity_body() -> EntityBody {
-    entry!(EntityBody { outer_info: Some(OuterInfo::new("星云", "client_653****98d")) })
+    entry!(EntityBody { outer_info: Some(OuterInfo::new("星云".into(), "client_653****98d".into())) })
 }
 
 /// lingo_drafts_create.request.json
 pub fn draft_create_body() -> DraftCreateBody {
     entry!(DraftCreateBody {
         id: Some(EntityId::new("enterprise_40217***521")),
-        outer_info: Some(OuterInfo::new("星云", "client_653****98d")),
+        outer_info: Some(OuterInfo::new("星云".into(), "client_653****98d".into())),
     })
 }
 

@@ -33,7 +33,7 @@ pub const DEFINITION: &str = "词典是飞书提供的一款知识管理工具�
 
 /// A name shown everywhere (highlight and search allowed).
 pub fn shown(key: &str) -> Term {
-    Term::new(key, DisplayStatus::new(true, true))
+    Term::new(key.into(), DisplayStatus::new(true, true))
 }
 
 fn user(id: &str, title: &str) -> UserRef {
@@ -99,7 +99,7 @@ pub fn entity_create_body() -> EntityBody {
             classification: "7049606926****37761",
             image: "boxbcEcmKiD3SGHvgqWTpvdc7jc",
         })),
-        outer_info: Some(OuterInfo::new("星云", "client_653****98d")),
+        outer_info: Some(OuterInfo::new("星云".into(), "client_653****98d".into())),
         rich_text: Some(DEFINITION.into()),
         ..EntityBody::new(vec![shown("飞书词典")])
     }
@@ -118,7 +118,7 @@ pub fn entity_update_body() -> EntityBody {
             classification: "7049606926702837761",
             image: "boxbcEcmKi****HvgqWTpvdc7jc",
         })),
-        outer_info: Some(OuterInfo::new("星云", "client_6539***98d")),
+        outer_info: Some(OuterInfo::new("星云".into(), "client_6539***98d".into())),
         rich_text: Some(DEFINITION.into()),
         ..EntityBody::new(vec![shown("飞书词典")])
     }
@@ -143,7 +143,7 @@ pub fn draft_create_body() -> DraftCreateBody {
             classifications: Some(vec![classification("7049606926****37761", "7049606926****37777")]),
             images: Some(vec![BaikeImage::new("boxbcEcmKiDia3evgqWTpvdc7jc")]),
         }),
-        outer_info: Some(OuterInfo::new("星云", "client_653267498d")),
+        outer_info: Some(OuterInfo::new("星云".into(), "client_653267498d".into())),
         rich_text: Some(
             "&lt;b&gt;加粗&lt;/b&gt;&lt;i&gt;斜体&lt;/i&gt;&lt;p&gt;&lt;a href=\"https://feishu.cn\"&gt;链接&lt;/a&gt;&lt;/p&gt;\
              &lt;p&gt;&lt;span&gt;"
@@ -211,7 +211,7 @@ macro_rules! alike_bodies {
 
         /// A small upload form that passes the size check.
         pub fn upload_form() -> FileUploadForm {
-            FileUploadForm::new("cat.png", vec![9u8; 4096])
+            FileUploadForm::new("cat.png".into(), vec![9u8; 4096].into())
         }
     };
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Endpoint, Field, Token};
+use crate::ir::{Endpoint, Field, Token, Ty};
 
 /// `#[doc = "…"]` attributes, one per line.
 pub(crate) fn attrs(text: &str) -> TokenStream {
@@ -32,8 +32,16 @@ pub(crate) fn endpoint(e: &Endpoint, service: &str) -> String {
         let scopes: Vec<String> = e.scopes.iter().map(|s| format!("`{s}`")).collect();
         out += &format!("- **Scopes (any one):** {}\n", scopes.join(", "));
     }
-    for f in &e.field_scopes {
-        out += &format!("- **Field scope:** `{}` when `{}={}`\n", f.scope, f.param, f.equals);
+    // A scope with several conditions is one row per condition, in order: one line each.
+    let mut i = 0;
+    while let Some(first) = e.field_scopes.get(i) {
+        let same: Vec<String> = e.field_scopes[i..]
+            .iter()
+            .take_while(|f| f.scope == first.scope)
+            .map(|f| format!("`{}={}`", f.param, f.equals))
+            .collect();
+        i += same.len();
+        out += &format!("- **Field scope:** `{}` when {}\n", first.scope, same.join(" or "));
     }
     let limits: Vec<String> = [e.per_second.map(|s| format!("{s}/s")), e.per_minute.map(|m| format!("{m}/min"))]
         .into_iter()
@@ -60,16 +68,27 @@ pub(crate) fn endpoint(e: &Endpoint, service: &str) -> String {
     out
 }
 
-/// Documentation of a field or parameter, with its constraints.
+/// Documentation of a field of an object, with its constraints and, for an `i64_string`,
+/// its form on the wire.
 pub(crate) fn field(f: &Field) -> String {
+    let mut out = described(f);
+    if *f.ty.leaf() == Ty::I64String {
+        out += "\n\nIntegers are sent as JSON strings (`\"123\"`) and read from strings or numbers.";
+    }
+    out
+}
+
+/// Documentation of a field or parameter, with its constraints.
+fn described(f: &Field) -> String {
     let mut out = f.description.clone().unwrap_or_else(|| format!("`{}`.", f.name));
     let r = &f.rules;
     let mut notes = Vec::new();
+    let items = if matches!(f.ty, Ty::Map(_)) { "key" } else { "item" };
     let counts = [
         ("at least", r.min_length, "character"),
         ("at most", r.max_length, "character"),
-        ("at least", r.min_items, "item"),
-        ("at most", r.max_items, "item"),
+        ("at least", r.min_items, items),
+        ("at most", r.max_items, items),
     ];
     notes.extend(counts.iter().filter_map(|(bound, v, unit)| v.map(|v| count(bound, v, unit))));
     notes.extend(r.min.map(|v| format!("≥ {v}")));
@@ -86,6 +105,15 @@ pub(crate) fn field(f: &Field) -> String {
     notes.extend(f.example.as_ref().map(|e| format!("example `{e}`")));
     if !notes.is_empty() {
         out += &format!("\n\nConstraints: {}.", notes.join("; "));
+    }
+    out
+}
+
+/// Documentation of a query parameter: a list's form on the wire is worth saying.
+pub(crate) fn query_param(f: &Field) -> String {
+    let mut out = described(f);
+    if matches!(f.ty, Ty::List(_)) {
+        out += &format!("\n\nSent as one `{0}=…` per item (`?{0}=a&{0}=b`).", f.name);
     }
     out
 }

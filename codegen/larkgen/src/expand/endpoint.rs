@@ -5,9 +5,9 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 
 use super::docs;
-use super::names::{arg, field_ty, ident, init, opt, same_variant, ty};
+use super::names::{MAX_CONVERTING_ARGS, arg, field_ty, ident, init, opt, same_variant, ty};
 use super::types::checks;
-use crate::ir::{Endpoint, ErrorEntry, Response, Token};
+use crate::ir::{Endpoint, ErrorEntry, Response, Token, Ty};
 
 /// The method on the resource handle that starts a request.
 pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
@@ -44,21 +44,30 @@ fn user_only(e: &Endpoint) -> bool {
 }
 
 /// Positional inputs, in order: path parameters, required query parameters, a required
-/// body, and the user token of user-only endpoints. Forgetting one does not compile.
+/// body, and the user token of user-only endpoints. Forgetting one does not compile, and
+/// with more than one each takes its exact type (see `MAX_CONVERTING_ARGS`).
 fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
+    let params: Vec<_> = e.path_params.iter().chain(e.query_params.iter().filter(|q| q.required)).collect();
+    let body = e.request.as_ref().filter(|b| b.required);
+    let count = params.len() + usize::from(body.is_some()) + usize::from(user_only(e));
+    let exact = count > MAX_CONVERTING_ARGS;
     let mut out = Vec::new();
-    for f in e.path_params.iter().chain(e.query_params.iter().filter(|q| q.required)) {
+    for f in params {
         let id = ident(&f.rust);
-        let (t, conv) = arg(&f.ty, &id);
+        let (t, conv) = arg(&f.ty, &id, exact);
         out.push((id, t, conv));
     }
-    if let Some(body) = e.request.as_ref().filter(|b| b.required) {
+    if let Some(body) = body {
         let t = ident(&body.ty);
         out.push((format_ident!("body"), quote!(#t), quote!(body)));
     }
     if user_only(e) {
         let id = format_ident!("user_access_token");
-        out.push((id.clone(), quote!(impl Into<rt::UserAccessToken>), quote!(Into::into(#id))));
+        out.push(if exact {
+            (id.clone(), quote!(rt::UserAccessToken), quote!(#id))
+        } else {
+            (id.clone(), quote!(impl Into<rt::UserAccessToken>), quote!(Into::into(#id)))
+        });
     }
     out
 }
@@ -164,8 +173,8 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for q in e.query_params.iter().filter(|q| !q.required) {
         let id = ident(&q.rust);
-        let (t, conv) = arg(&q.ty, &id);
-        let doc = docs::attrs(&docs::field(q));
+        let (t, conv) = arg(&q.ty, &id, false);
+        let doc = docs::attrs(&docs::query_param(q));
         out.push(quote! {
             #doc
             pub fn #id(mut self, #id: #t) -> Self {
@@ -202,12 +211,14 @@ fn inputs(e: &Endpoint) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for (f, path) in e.path_params.iter().map(|p| (p, true)).chain(e.query_params.iter().map(|q| (q, false))) {
         let (id, wire) = (ident(&f.rust), Literal::string(&f.name));
-        out.push(if path {
-            quote!(call.path(#wire, &self.#id);)
-        } else if f.required {
-            quote!(call.query(#wire, &self.#id);)
-        } else {
-            quote!(call.query_opt(#wire, self.#id.as_ref());)
+        // A list is sent as one `key=value` per item.
+        let list = matches!(f.ty, Ty::List(_));
+        out.push(match (path, list, f.required) {
+            (true, _, _) => quote!(call.path(#wire, &self.#id);),
+            (false, false, true) => quote!(call.query(#wire, &self.#id);),
+            (false, false, false) => quote!(call.query_opt(#wire, self.#id.as_ref());),
+            (false, true, true) => quote!(call.query_each(#wire, &self.#id);),
+            (false, true, false) => quote!(call.query_each(#wire, self.#id.iter().flatten());),
         });
         out.extend(checks(f, false, &quote!(call.violations()), &quote!(""), &quote!(self.#id)));
     }

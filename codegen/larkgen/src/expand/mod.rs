@@ -28,11 +28,23 @@ impl Expanded {
     /// A binary uses part of a service at most: its modules allow dead code.
     pub fn inline(&self) -> TokenStream {
         let platform = &self.platform;
+        let runtime = runtime_reexport();
         let modules = self.services.iter().map(|(name, body)| {
             let id = format_ident!("{}", name);
             quote!(#[allow(dead_code)] pub mod #id { #body })
         });
-        quote!(#platform #(#modules)*)
+        quote!(#platform #runtime #(#modules)*)
+    }
+}
+
+/// `runtime`, next to `builder()` whichever entry point made the code, so user code names
+/// runtime types the same way everywhere (`lark_client::runtime::FileSource`, or
+/// `crate::lark::runtime::FileSource` where the macro or `include!` put the code in `mod lark`).
+pub fn runtime_reexport() -> TokenStream {
+    quote! {
+        /// The runtime the generated code is built on: `runtime::FileSource`, `runtime::Error`, ….
+        #[allow(unused_imports)]
+        pub use ::larkgen_runtime as runtime;
     }
 }
 

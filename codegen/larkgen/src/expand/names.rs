@@ -25,8 +25,9 @@ pub(crate) fn ty(t: &Ty) -> TokenStream {
         Ty::String => quote!(String),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
-        Ty::I64 => quote!(i64),
+        Ty::I64 | Ty::I64String => quote!(i64),
         Ty::F64 => quote!(f64),
+        Ty::Json => quote!(rt::Json),
         Ty::Binary => quote!(rt::FileSource),
         Ty::Named(n) => {
             let id = ident(n);
@@ -35,6 +36,10 @@ pub(crate) fn ty(t: &Ty) -> TokenStream {
         Ty::List(inner) => {
             let inner = ty(inner);
             quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty(inner);
+            quote!(BTreeMap<String, #inner>)
         }
     }
 }
@@ -45,11 +50,22 @@ pub(crate) fn field_ty(t: &Ty, required: bool) -> TokenStream {
     if required { t } else { quote!(Option<#t>) }
 }
 
+/// How many arguments a function may take before each must be given its exact type.
+///
+/// With one argument, `impl Into<T>` is pure convenience (`get("ent_1")`): a missing argument
+/// is reported by name and a wrong one by its type. With two or more, generic arguments defeat
+/// rustc's argument matching: a body passed where an id belongs becomes "the trait bound
+/// `EntityId: From<EntityBody>` is not satisfied". Exact types let rustc say which argument is
+/// missing ("argument #1 of type `EntityId` is missing", pointing at `entity_id`) or suggest
+/// swapping them.
+pub(crate) const MAX_CONVERTING_ARGS: usize = 1;
+
 /// The argument type a constructor or setter takes for a value of type `t`, and how it
-/// becomes `t`: strings, ids and files accept anything that converts into them.
-pub(crate) fn arg(t: &Ty, value: &Ident) -> (TokenStream, TokenStream) {
+/// becomes `t`: strings, ids and files accept anything that converts into them, unless
+/// `exact` (see [`MAX_CONVERTING_ARGS`]).
+pub(crate) fn arg(t: &Ty, value: &Ident, exact: bool) -> (TokenStream, TokenStream) {
     match t {
-        Ty::String | Ty::Named(_) | Ty::Binary => {
+        Ty::String | Ty::Named(_) | Ty::Binary if !exact => {
             let target = ty(t);
             (quote!(impl Into<#target>), quote!(Into::into(#value)))
         }

@@ -8,7 +8,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::names::{arg, field_ty, ident, init, opt, ty};
+use super::names::{MAX_CONVERTING_ARGS, arg, field_ty, ident, init, opt, ty};
 use crate::ir::{EnumValue, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
 
 pub(crate) fn expand_type(t: &TypeDef, validated: &HashSet<String>) -> TokenStream {
@@ -163,7 +163,10 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashSet<String>) -> TokenS
         let entries = s.fields.iter().map(|f| {
             let (id, wire) = (ident(&f.rust), Literal::string(&f.name));
             let kind = if f.required { quote!(required) } else { quote!(optional) };
-            quote!(#id = #wire #kind,)
+            // `i64_string` (alone, or in lists and maps): the runtime's `int_string` sends it
+            // as a string and reads a string or a number.
+            let encoding = (*f.ty.leaf() == Ty::I64String).then(|| quote!(as_string));
+            quote!(#id = #wire #kind #encoding,)
         });
         quote!(rt::json_object!(#name { #(#entries)* });)
     });
@@ -188,15 +191,16 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
         return None;
     }
     let name = ident(type_name);
+    let exact = required.len() > MAX_CONVERTING_ARGS;
     let params = required.iter().map(|f| {
         let id = ident(&f.rust);
-        let (aty, _) = arg(&f.ty, &id);
+        let (aty, _) = arg(&f.ty, &id, exact);
         quote!(#id: #aty)
     });
     let inits = s.fields.iter().map(|f| {
         let id = ident(&f.rust);
         if f.required {
-            let (_, conv) = arg(&f.ty, &id);
+            let (_, conv) = arg(&f.ty, &id, exact);
             init(&id, &conv)
         } else {
             quote!(#id: None)
@@ -242,13 +246,9 @@ pub(crate) fn needs_validation(service: &Service) -> HashSet<String> {
     }
 }
 
-/// Whether a field's type (through lists) has constraints of its own to check.
+/// Whether a field's type (through lists and maps) has constraints of its own to check.
 fn nests(f: &Field, validated: &HashSet<String>) -> bool {
-    let mut leaf = &f.ty;
-    while let Ty::List(inner) = leaf {
-        leaf = inner;
-    }
-    matches!(leaf, Ty::Named(n) if validated.contains(n))
+    matches!(f.ty.leaf(), Ty::Named(n) if validated.contains(n))
 }
 
 /// One statement per documented constraint of a field (`value`, read as a required or an

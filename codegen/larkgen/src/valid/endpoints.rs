@@ -114,7 +114,7 @@ fn check_endpoint(
     let app_types = check_app_types(ctx, d.app_types.as_deref());
     let (per_second, per_minute) = check_limits(ctx, d.limits.as_ref());
     let (path_params, query_params) = check_params(ctx, d, known, types);
-    let (scopes, field_scopes) = check_scopes(ctx, d.scopes.as_ref(), &query_params);
+    let (scopes, field_scopes) = super::scopes::check_scopes(ctx, d.scopes.as_ref(), &query_params, types);
     let request = check_request(ctx, d.request.as_ref(), method, known, types);
     let response = check_response(ctx, &d.response, known, types);
     let pagination = check_pagination(ctx, d, &response, &query_params, types);
@@ -290,22 +290,7 @@ fn check_params(
                 path.push(field);
             }
             "query" => {
-                let scalar = match &field.ty {
-                    Ty::Named(n) => {
-                        broken(&field.ty, types)
-                            || types.get(n).is_some_and(|t| !matches!(t.kind, ir::TypeKind::Struct(_)))
-                    }
-                    Ty::List(_) | Ty::Binary => false,
-                    _ => true,
-                };
-                if !scalar {
-                    ctx.error(
-                        &p.value.ty,
-                        format!("query parameter `{}` must be a scalar, an enum or a newtype", field.name),
-                        "unsupported query type",
-                        "objects and lists go in the request body",
-                    );
-                }
+                check_query_type(ctx, &p.value.ty, &field, types);
                 query.push(field);
             }
             other => {
@@ -331,6 +316,34 @@ fn check_params(
     // Path order, so positional arguments follow the path.
     path.sort_by_key(|p| placeholders.iter().position(|(n, _)| *n == p.name));
     (path, query)
+}
+
+/// A query value is a scalar, an enum or a newtype, or a list of them, sent as one
+/// `key=value` per item (`?user_ids=a&user_ids=b`).
+fn check_query_type(ctx: &mut Ctx<'_>, at: &Spanned<String>, field: &ir::Field, types: &TypeIndex<'_>) {
+    let item = match &field.ty {
+        Ty::List(inner) => inner,
+        other => other,
+    };
+    let fits = match item {
+        Ty::Named(n) => broken(item, types) || types.get(n).is_some_and(|t| !matches!(t.kind, ir::TypeKind::Struct(_))),
+        Ty::List(_) | Ty::Map(_) | Ty::Json | Ty::Binary => false,
+        _ => true,
+    };
+    if fits {
+        return;
+    }
+    let hint = if matches!(field.ty, Ty::List(_)) {
+        "a query list is sent as one `key=value` per item (`?ids=a&ids=b`), so its items are scalars, enums or newtypes"
+    } else {
+        "a query string holds `key=value` pairs only: split an object into one parameter per field, or send it in a request body (not on GET)"
+    };
+    ctx.error(
+        at,
+        format!("query parameter `{}` must be a scalar, an enum or a newtype, or a list of them", field.name),
+        "unsupported query type",
+        hint,
+    );
 }
 
 /// A named type that is declared but failed its checks (already reported).
@@ -400,76 +413,6 @@ fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize
         );
     }
     out
-}
-
-fn is_scope(s: &str) -> bool {
-    let parts: Vec<&str> = s.split(':').collect();
-    parts.len() >= 2
-        && parts.iter().all(|p| {
-            !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
-        })
-        && parts[0].chars().next().is_some_and(|c| c.is_ascii_lowercase())
-}
-
-fn check_scopes(
-    ctx: &mut Ctx<'_>,
-    scopes: Option<&Spanned<spec::ScopesDef>>,
-    query: &[ir::Field],
-) -> (Vec<String>, Vec<ir::FieldScope>) {
-    let Some(scopes) = scopes else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut any_of = Vec::new();
-    for s in &scopes.value.any_of.value {
-        if !is_scope(&s.value) {
-            ctx.error(
-                s,
-                format!("`{}` is not a scope", s.value),
-                "malformed scope",
-                "scopes look like `baike:entity` or `contact:user.employee_id:readonly`",
-            );
-        } else if any_of.contains(&s.value) {
-            ctx.error(s, format!("scope `{}` is listed twice", s.value), "duplicate scope", "list each scope once");
-        }
-        any_of.push(s.value.clone());
-    }
-    if scopes.value.any_of.value.is_empty() {
-        ctx.error(&scopes.value.any_of, "`any_of` is empty", "no scope", "list the scopes of which any one is enough");
-    }
-    let mut fields = Vec::new();
-    for f in scopes.value.fields.as_deref().unwrap_or_default() {
-        if !is_scope(&f.value.scope.value) {
-            ctx.error(
-                &f.value.scope,
-                format!("`{}` is not a scope", f.value.scope.value),
-                "malformed scope",
-                "scopes look like `contact:user.employee_id:readonly`",
-            );
-        }
-        let Some((param, value)) = f.value.when.value.split_once('=') else {
-            ctx.error(
-                &f.value.when,
-                "`when` must be `param=value`",
-                "bad condition",
-                "e.g. `when: user_id_type=user_id`",
-            );
-            continue;
-        };
-        if !query.iter().any(|q| q.name == param) {
-            ctx.error(
-                &f.value.when,
-                format!("`{param}` is not a query parameter of this endpoint"),
-                "unknown parameter",
-                "name a parameter declared in `params`",
-            );
-        }
-        fields.push(ir::FieldScope {
-            scope: f.value.scope.value.clone(),
-            param: param.to_owned(),
-            equals: value.to_owned(),
-        });
-    }
-    (any_of, fields)
 }
 
 fn struct_of<'a>(types: &TypeIndex<'a>, name: &str) -> Option<&'a ir::Struct> {

@@ -3,6 +3,8 @@
 
 mod endpoints;
 mod names;
+mod scopes;
+mod type_expr;
 mod types;
 
 use std::collections::{HashMap, HashSet};

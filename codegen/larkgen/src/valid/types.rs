@@ -5,12 +5,13 @@ use std::fmt::Display;
 
 use crate::shape::Spanned;
 
+pub(crate) use super::type_expr::parse_ty;
 use super::{Ctx, names};
 use crate::ir::{self, Ty};
 use crate::load::did_you_mean;
 use crate::spec::{self, Scalar};
 
-const BUILTINS: &[&str] = &["string", "boolean", "i32", "i64", "f64", "binary"];
+pub(crate) const BUILTINS: &[&str] = &["string", "boolean", "i32", "i64", "i64_string", "f64", "json", "binary"];
 
 /// The type names a service declares, whether or not their definitions pass their checks:
 /// every type expression is looked up here. (Lists searched from the start made checking
@@ -99,7 +100,19 @@ pub(crate) fn check_values(ctx: &mut Ctx<'_>, d: &spec::FieldDef, field: &ir::Fi
                 "out of range".into(),
                 "use a smaller value, or make the field `i64`".into(),
             )),
-            (Ty::I32 | Ty::I64 | Ty::F64, Scalar::Int(i)) => out_of_bounds(d, *i).map(|b| {
+            (Ty::I64String, Scalar::Str(s)) if s.parse::<i64>().is_err() => Some((
+                format!("{key} `{s}` is not an int64"),
+                "not an integer".into(),
+                "write the integer, quoted or not, e.g. `7152790921053274113`".into(),
+            )),
+            (Ty::I64String, Scalar::Str(s)) => s.parse().ok().and_then(|i| out_of_bounds(d, i)).map(|b| {
+                (
+                    format!("{key} {s} is {b}"),
+                    "outside the bounds".into(),
+                    "make the value satisfy the field's `min`/`max`, or fix the bounds".into(),
+                )
+            }),
+            (Ty::I32 | Ty::I64 | Ty::I64String | Ty::F64, Scalar::Int(i)) => out_of_bounds(d, *i).map(|b| {
                 (
                     format!("{key} {i} is {b}"),
                     "outside the bounds".into(),
@@ -111,7 +124,7 @@ pub(crate) fn check_values(ctx: &mut Ctx<'_>, d: &spec::FieldDef, field: &ir::Fi
                 "not true or false".into(),
                 "write `true` or `false`".into(),
             )),
-            (Ty::I32 | Ty::I64 | Ty::F64, _) => Some((
+            (Ty::I32 | Ty::I64 | Ty::I64String | Ty::F64, _) => Some((
                 format!("{key} `{shown}` is not a number"),
                 "not a number".into(),
                 "write a number without quotes".into(),
@@ -348,6 +361,9 @@ fn check_struct(
         }
     }
     let multipart = out.iter().any(|f| f.ty == Ty::Binary);
+    if multipart {
+        check_form_fields(ctx, &fields.value, &out);
+    }
     let mut at_least_one_of = Vec::new();
     if let Some(list) = &t.at_least_one_of {
         for name in &list.value {
@@ -380,6 +396,22 @@ fn check_struct(
     Some(ir::Struct { fields: out, at_least_one_of, multipart })
 }
 
+/// A multipart form sends each field but its files as one text part, so lists and maps have
+/// no form (`json` does: its JSON text). A field of an object type has none either and is
+/// not caught yet: the kinds of named types are not known while their fields are checked.
+fn check_form_fields(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::FieldDef>], fields: &[ir::Field]) {
+    for f in fields.iter().filter(|f| matches!(f.ty, Ty::List(_) | Ty::Map(_))) {
+        if let Some(d) = defs.iter().find(|d| d.value.name.value == f.name) {
+            ctx.error(
+                &d.value.ty,
+                format!("field `{}` of a multipart form is a list or a map", f.name),
+                "no text form",
+                "each field of a form (a type with a `binary` field) is one text part: use a scalar, an enum, a newtype or `json`",
+            );
+        }
+    }
+}
+
 /// Checks one field or parameter: name, type expression, constraints.
 pub(crate) fn check_field(ctx: &mut Ctx<'_>, f: &Spanned<spec::FieldDef>, known: &Declared<'_>) -> Option<ir::Field> {
     let d = &f.value;
@@ -406,61 +438,10 @@ pub(crate) fn scalar_text(s: &Scalar) -> String {
     }
 }
 
-/// Parses `string`, `Name`, `T[]`…, reporting unknown names with a did-you-mean.
-pub(crate) fn parse_ty(ctx: &mut Ctx<'_>, ty: &Spanned<String>, known: &Declared<'_>) -> Option<Ty> {
-    fn parse(s: &str) -> Ty {
-        if let Some(inner) = s.strip_suffix("[]") {
-            return Ty::List(Box::new(parse(inner.trim())));
-        }
-        match s {
-            "string" => Ty::String,
-            "boolean" => Ty::Bool,
-            "i32" => Ty::I32,
-            "i64" => Ty::I64,
-            "f64" => Ty::F64,
-            "binary" => Ty::Binary,
-            other => Ty::Named(other.to_owned()),
-        }
-    }
-    let parsed = parse(ty.value.trim());
-    let mut leaf = &parsed;
-    while let Ty::List(inner) = leaf {
-        leaf = inner;
-    }
-    if let Ty::Named(name) = leaf
-        && !(name.starts_with(|c: char| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric()))
-    {
-        let hint = if name.contains(['<', '>']) || name.starts_with('[') {
-            "write a list as `T[]`, e.g. `string[]`; other generics are not supported"
-        } else {
-            "write `string`, `boolean`, `i32`, `i64`, `f64`, `binary`, a declared type name, or `T[]`"
-        };
-        ctx.error(ty, format!("`{}` is not a type expression", ty.value), "bad type", hint);
-        return None;
-    }
-    if let Ty::Named(name) = leaf
-        && !known.contains(name.as_str())
-    {
-        let all = BUILTINS.iter().chain(known).copied();
-        let hint = did_you_mean(
-            name,
-            all,
-            "declare it under `types:`, or use string, boolean, i32, i64, f64, binary, or `T[]`",
-        );
-        ctx.error(ty, format!("unknown type `{name}`"), "unknown type", hint);
-        return None;
-    }
-    if matches!(&parsed, Ty::List(inner) if **inner == Ty::Binary) {
-        ctx.error(ty, "a list of `binary` is not supported", "binary list", "declare one `binary` field per file");
-        return None;
-    }
-    Some(parsed)
-}
-
 fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
     let is_text = matches!(ty, Ty::String | Ty::Named(_));
-    let is_list = matches!(ty, Ty::List(_));
-    let is_number = matches!(ty, Ty::I32 | Ty::I64 | Ty::F64);
+    let is_list = matches!(ty, Ty::List(_) | Ty::Map(_));
+    let is_number = matches!(ty, Ty::I32 | Ty::I64 | Ty::I64String | Ty::F64);
     let is_binary = *ty == Ty::Binary;
     // Reported at the constraint's value when it has one, at the field's name otherwise.
     let wrong = |ctx: &mut Ctx<'_>, present: bool, at: Option<&Spanned<u64>>, key: &str, fits: bool, kind: &str| {
@@ -478,8 +459,8 @@ fn check_rules(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> ir::Rules {
     wrong(ctx, d.max_length.is_some(), d.max_length.as_ref(), "max_length", is_text, "string");
     wrong(ctx, d.forbidden_chars.is_some(), None, "forbidden_chars", is_text, "string");
     wrong(ctx, d.extensions.is_some(), None, "extensions", is_text, "string");
-    wrong(ctx, d.min_items.is_some(), d.min_items.as_ref(), "min_items", is_list, "list (`T[]`)");
-    wrong(ctx, d.max_items.is_some(), d.max_items.as_ref(), "max_items", is_list, "list (`T[]`)");
+    wrong(ctx, d.min_items.is_some(), d.min_items.as_ref(), "min_items", is_list, "list (`T[]`) and map");
+    wrong(ctx, d.max_items.is_some(), d.max_items.as_ref(), "max_items", is_list, "list (`T[]`) and map");
     wrong(ctx, d.min_bytes.is_some(), d.min_bytes.as_ref(), "min_bytes", is_binary, "`binary`");
     wrong(ctx, d.max_bytes.is_some(), d.max_bytes.as_ref(), "max_bytes", is_binary, "`binary`");
     if (d.min.is_some() || d.max.is_some()) && !is_number {

@@ -1,4 +1,4 @@
 use lark_client::baike_v1::Term;
 fn main() {
-    let _ = Term::new("Lark");
+    let _ = Term::new("Lark".into());
 }

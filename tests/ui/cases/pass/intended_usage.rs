@@ -6,7 +6,7 @@ async fn usage(client: baike_v1::Client) {
     let _ = client.entity().get("enterprise_1").user_id_type(UserIdType::UserId).provider("star").send().await;
     let body = EntityBody {
         description: Some("A definition.".into()),
-        ..EntityBody::new(vec![Term::new("Lark", DisplayStatus::new(true, true))])
+        ..EntityBody::new(vec![Term::new("Lark".into(), DisplayStatus::new(true, true))])
     };
     let _ = client.entity().create(body).user_access_token("u-token").send().await;
     let _ = client.file().download(FileToken::new("box")).send().await;
