@@ -104,12 +104,12 @@ survives! {
 }
 
 fn baike_body() -> baike_v1::EntityBody {
-    let term = baike_v1::Term::new("飞书", baike_v1::DisplayStatus::new(true, true));
+    let term = baike_v1::Term::new("飞书".to_owned(), baike_v1::DisplayStatus::new(true, true));
     baike_v1::EntityBody { description: Some("定义".into()), ..baike_v1::EntityBody::new(vec![term]) }
 }
 
 fn lingo_body() -> lingo_v1::EntityBody {
-    let term = lingo_v1::Term::new("飞书", lingo_v1::DisplayStatus::new(true, true));
+    let term = lingo_v1::Term::new("飞书".to_owned(), lingo_v1::DisplayStatus::new(true, true));
     lingo_v1::EntityBody { description: Some("定义".into()), ..lingo_v1::EntityBody::new(vec![term]) }
 }
 
