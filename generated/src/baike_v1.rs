@@ -2845,6 +2845,12 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
+        inputs: &[
+            rt::Input::query("page_size", false),
+            rt::Input::query("page_token", false),
+        ],
+        check_body: None,
+        example: r#"{"items":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}]}"#,
     };
     /// Descriptor of `draft.create`: Submit a draft that creates or updates an entry after admin review.
     pub static DRAFT_CREATE: rt::Endpoint = rt::Endpoint {
@@ -2873,6 +2879,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
+        inputs: &[rt::Input::query("user_id_type", false)],
+        check_body: Some(rt::validate::json_body::<super::DraftCreateBody>),
+        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}}"#,
     };
     /// Descriptor of `draft.update`: Edit a draft that has not been reviewed yet.
     pub static DRAFT_UPDATE: rt::Endpoint = rt::Endpoint {
@@ -2905,6 +2914,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[rt::Input::path("draft_id"), rt::Input::query("user_id_type", false)],
+        check_body: Some(rt::validate::json_body::<super::DraftUpdateBody>),
+        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}}"#,
     };
     /// Descriptor of `entity.create`: Create an entry directly, skipping admin review.
     pub static ENTITY_CREATE: rt::Endpoint = rt::Endpoint {
@@ -2933,6 +2945,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
+        inputs: &[rt::Input::query("user_id_type", false)],
+        check_body: Some(rt::validate::json_body::<super::EntityBody>),
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review.
     pub static ENTITY_UPDATE: rt::Endpoint = rt::Endpoint {
@@ -2961,6 +2976,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[rt::Input::path("entity_id"), rt::Input::query("user_id_type", false)],
+        check_body: Some(rt::validate::json_body::<super::EntityBody>),
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.get`: Get one entry by id, or by provider and outer_id.
     pub static ENTITY_GET: rt::Endpoint = rt::Endpoint {
@@ -2989,6 +3007,14 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[
+            rt::Input::path("entity_id"),
+            rt::Input::query("provider", false),
+            rt::Input::query("outer_id", false),
+            rt::Input::query("user_id_type", false),
+        ],
+        check_body: None,
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.list`: Page through all entries of the tenant.
     pub static ENTITY_LIST: rt::Endpoint = rt::Endpoint {
@@ -3017,6 +3043,14 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
+        inputs: &[
+            rt::Input::query("page_size", false),
+            rt::Input::query("page_token", false),
+            rt::Input::query("provider", false),
+            rt::Input::query("user_id_type", false),
+        ],
+        check_body: None,
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
     };
     /// Descriptor of `entity.match`: Match a word exactly against entry names and aliases.
     pub static ENTITY_MATCH: rt::Endpoint = rt::Endpoint {
@@ -3039,6 +3073,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[],
+        check_body: Some(rt::validate::json_body::<super::EntityMatchBody>),
+        example: r#"{"results":[{"entity_id":"entity_id_1","type":0}]}"#,
     };
     /// Descriptor of `entity.search`: Fuzzy-search entries by name, alias and definition, with filters.
     pub static ENTITY_SEARCH: rt::Endpoint = rt::Endpoint {
@@ -3067,6 +3104,13 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
+        inputs: &[
+            rt::Input::query("page_size", false),
+            rt::Input::query("page_token", false),
+            rt::Input::query("user_id_type", false),
+        ],
+        check_body: Some(rt::validate::json_body::<super::EntitySearchBody>),
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
     };
     /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
     pub static ENTITY_HIGHLIGHT: rt::Endpoint = rt::Endpoint {
@@ -3089,6 +3133,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[],
+        check_body: Some(rt::validate::json_body::<super::EntityHighlightBody>),
+        example: r#"{"phrases":[{"name":"name","entity_ids":["entity_id_1"],"span":{"start":1,"end":1}}]}"#,
     };
     /// Descriptor of `entity.extract`: Suggest words of a text that could become entries, with alias suggestions.
     pub static ENTITY_EXTRACT: rt::Endpoint = rt::Endpoint {
@@ -3111,6 +3158,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[],
+        check_body: Some(rt::validate::json_body::<super::EntityExtractBody>),
+        example: r#"{"entity_word":[{"name":"name","aliases":["aliases"]}]}"#,
     };
     /// Descriptor of `file.upload`: Upload an image for an entry and get its file token.
     pub static FILE_UPLOAD: rt::Endpoint = rt::Endpoint {
@@ -3133,6 +3183,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
+        inputs: &[rt::Input::form("name", true), rt::Input::form("file", true)],
+        check_body: None,
+        example: r#"{"file_token":"file_token_1"}"#,
     };
     /// Descriptor of `file.download`: Download the original image of a file token.
     pub static FILE_DOWNLOAD: rt::Endpoint = rt::Endpoint {
@@ -3155,6 +3208,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Binary,
         idempotent: true,
         paginated: false,
+        inputs: &[rt::Input::path("file_token")],
+        check_body: None,
+        example: "",
     };
     /// All endpoints of the service, in spec order.
     pub static ALL: &[&rt::Endpoint] = &[

@@ -154,6 +154,46 @@ pub enum ResponseKind {
     Empty,
 }
 
+/// Where a request input goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InputLocation {
+    /// A `{placeholder}` of the path (always required).
+    Path,
+    /// A query-string parameter.
+    Query,
+    /// A field of a `multipart/form-data` body.
+    Form,
+}
+
+/// One declared input of an endpoint (path or query parameter, or multipart form field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Input {
+    /// The name on the wire.
+    pub name: &'static str,
+    /// Where it goes.
+    pub location: InputLocation,
+    /// Whether a request must carry it.
+    pub required: bool,
+}
+
+impl Input {
+    /// A path parameter.
+    pub const fn path(name: &'static str) -> Self {
+        Self { name, location: InputLocation::Path, required: true }
+    }
+
+    /// A query parameter.
+    pub const fn query(name: &'static str, required: bool) -> Self {
+        Self { name, location: InputLocation::Query, required }
+    }
+
+    /// A multipart form field.
+    pub const fn form(name: &'static str, required: bool) -> Self {
+        Self { name, location: InputLocation::Form, required }
+    }
+}
+
 /// Everything the runtime and the user may want to know about one endpoint.
 #[derive(Debug)]
 pub struct Endpoint {
@@ -189,6 +229,16 @@ pub struct Endpoint {
     pub idempotent: bool,
     /// Whether it pages with `page_token`.
     pub paginated: bool,
+    /// Its path, query and multipart-form inputs, as the spec declares them (the JSON body is
+    /// checked by `check_body`). Read by [`testing::FakeLark`](crate::testing) to check requests.
+    pub inputs: &'static [Input],
+    /// Decodes a JSON body into the endpoint's body type and checks its documented
+    /// constraints (`None`: no JSON body). The generated client runs the same checks before
+    /// sending; this lets a server (the fake of the `testing` feature) run them on what arrives.
+    pub check_body: Option<fn(&[u8]) -> crate::Violations>,
+    /// JSON of an example `data` of a successful answer, built by the generator from the
+    /// spec's field examples (`""` for binary answers).
+    pub example: &'static str,
 }
 
 impl Endpoint {
