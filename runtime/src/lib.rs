@@ -23,6 +23,8 @@ pub mod paging;
 mod retry;
 #[cfg(feature = "redis")]
 pub mod shared;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod token;
 pub mod validate;
 
