@@ -183,3 +183,66 @@ fn string(out: &mut String, s: &str) {
     }
     out.push('"');
 }
+
+#[cfg(test)]
+mod tests {
+    const PLATFORM: &str = include_str!("../../tests/fixtures/platform.yaml");
+    const SERVICE: &str = r#"
+service: { name: demo, version: v1, title: Demo, platform: platform.yaml }
+errors:
+  - { name: InvalidParam, code: 1540001, http: 400, message: invalid param, hint: Check. }
+types:
+  - { name: NodeId, description: An id., newtype: string }
+  - name: Color
+    description: A color.
+    enum: string
+    values: [{ value: red, description: Red. }, { value: blue, description: Blue. }]
+  - name: Node
+    description: A tree node.
+    fields:
+      - { name: id, type: NodeId, required: true, description: Id. }
+      - { name: code, type: string, description: Code., max_length: 3 }
+      - { name: long_name, type: string, description: Name., min_length: 12, forbidden_chars: "_" }
+      - { name: size, type: i32, description: Size., min: 5 }
+      - { name: color, type: Color, description: Color. }
+      - { name: label, type: string, description: "Label \"quoted\".", example: "a \"b\"" }
+      - { name: children, type: "Node[]", required: true, description: Children. }
+      - { name: siblings, type: "Node[]", description: Siblings. }
+  - name: NodePage
+    description: A page.
+    fields:
+      - { name: nodes, type: "Node[]", description: Nodes. }
+      - { name: page_token, type: string, description: Next. }
+      - { name: has_more, type: boolean, description: More. }
+endpoints:
+  - name: node.list
+    summary: List nodes.
+    doc: https://open.feishu.cn/document/demo
+    method: GET
+    path: /open-apis/demo/v1/nodes
+    tokens: [tenant]
+    app_types: [self_built]
+    scopes: { any_of: [demo:read] }
+    params:
+      - { name: page_token, in: query, type: string, description: Token. }
+    response: { kind: json, type: NodePage }
+    pagination: { items: nodes }
+    errors: [InvalidParam]
+"#;
+
+    #[test]
+    fn examples_fit_the_constraints_end_cycles_and_are_one_last_page() {
+        let checked = crate::check_sources(&[("demo.yaml", SERVICE), ("platform.yaml", PLATFORM)]);
+        assert!(!checked.diagnostics.has_errors(), "{}", checked.diagnostics.render_plain());
+        let api = checked.api.expect("checks");
+        let service = &api.services[0];
+        let json = super::example(service, &service.endpoints[0]);
+        // The cycle ends at once: a required list of the type being written is empty, an
+        // optional one is left out.
+        let node = r#"{"id":"node_id_1","code":"cod","long_name":"longxnamexxx","size":5,"color":"red","label":"a \"b\"","children":[]}"#;
+        let expected = format!(r#"{{"nodes":[{node}],"has_more":false}}"#);
+        assert_eq!(json, expected);
+        assert_eq!(super::literal(&json).to_string(), format!("r#\"{json}\"#"));
+        assert_eq!(super::literal(r##"{"a":"\"#"}"##).to_string(), r###"r##"{"a":"\"#"}"##"###);
+    }
+}
