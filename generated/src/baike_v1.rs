@@ -2846,7 +2846,7 @@ pub mod endpoints {
         idempotent: true,
         paginated: true,
         inputs: &[
-            rt::Input::query("page_size", false),
+            rt::Input::query("page_size", false).range(Some(1), None),
             rt::Input::query("page_token", false),
         ],
         check_body: None,
@@ -3009,8 +3009,8 @@ pub mod endpoints {
         paginated: false,
         inputs: &[
             rt::Input::path("entity_id"),
-            rt::Input::query("provider", false),
-            rt::Input::query("outer_id", false),
+            rt::Input::query("provider", false).length(Some(2), Some(32)),
+            rt::Input::query("outer_id", false).length(Some(1), Some(64)),
             rt::Input::query("user_id_type", false),
         ],
         check_body: None,
@@ -3044,9 +3044,9 @@ pub mod endpoints {
         idempotent: true,
         paginated: true,
         inputs: &[
-            rt::Input::query("page_size", false),
+            rt::Input::query("page_size", false).range(Some(1), None),
             rt::Input::query("page_token", false),
-            rt::Input::query("provider", false),
+            rt::Input::query("provider", false).length(Some(2), Some(32)),
             rt::Input::query("user_id_type", false),
         ],
         check_body: None,
@@ -3105,7 +3105,7 @@ pub mod endpoints {
         idempotent: true,
         paginated: true,
         inputs: &[
-            rt::Input::query("page_size", false),
+            rt::Input::query("page_size", false).range(Some(1), None),
             rt::Input::query("page_token", false),
             rt::Input::query("user_id_type", false),
         ],

@@ -166,8 +166,11 @@ pub enum InputLocation {
     Form,
 }
 
-/// One declared input of an endpoint (path or query parameter, or multipart form field).
+/// One declared input of an endpoint (path or query parameter, or multipart form field), with
+/// the documented constraints of a query parameter's value. Built with the `const` functions
+/// below: `Input::query("page_size", false).range(Some(1), None)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Input {
     /// The name on the wire.
     pub name: &'static str,
@@ -175,22 +178,56 @@ pub struct Input {
     pub location: InputLocation,
     /// Whether a request must carry it.
     pub required: bool,
+    /// Fewest characters.
+    pub min_length: Option<u64>,
+    /// Most characters.
+    pub max_length: Option<u64>,
+    /// Smallest number.
+    pub min: Option<i64>,
+    /// Largest number.
+    pub max: Option<i64>,
+    /// Characters the value may not contain.
+    pub forbidden_chars: &'static str,
 }
 
 impl Input {
+    const fn new(name: &'static str, location: InputLocation, required: bool) -> Self {
+        Self { name, location, required, min_length: None, max_length: None, min: None, max: None, forbidden_chars: "" }
+    }
+
     /// A path parameter.
     pub const fn path(name: &'static str) -> Self {
-        Self { name, location: InputLocation::Path, required: true }
+        Self::new(name, InputLocation::Path, true)
     }
 
     /// A query parameter.
     pub const fn query(name: &'static str, required: bool) -> Self {
-        Self { name, location: InputLocation::Query, required }
+        Self::new(name, InputLocation::Query, required)
     }
 
     /// A multipart form field.
     pub const fn form(name: &'static str, required: bool) -> Self {
-        Self { name, location: InputLocation::Form, required }
+        Self::new(name, InputLocation::Form, required)
+    }
+
+    /// Bounds of the value's length, in characters.
+    pub const fn length(mut self, min: Option<u64>, max: Option<u64>) -> Self {
+        self.min_length = min;
+        self.max_length = max;
+        self
+    }
+
+    /// Bounds of the value as a number.
+    pub const fn range(mut self, min: Option<i64>, max: Option<i64>) -> Self {
+        self.min = min;
+        self.max = max;
+        self
+    }
+
+    /// Characters the value may not contain.
+    pub const fn forbidden_chars(mut self, chars: &'static str) -> Self {
+        self.forbidden_chars = chars;
+        self
     }
 }
 

@@ -41,6 +41,17 @@ fn descriptors_declare_the_spec_s_inputs_body_check_and_an_example_of_the_data()
             let declared: Vec<(&str, InputLocation, bool)> =
                 d.inputs.iter().map(|i| (i.name, i.location, i.required)).collect();
             assert_eq!(declared, inputs, "{}", e.name);
+            for q in &e.query_params {
+                let input = d.inputs.iter().find(|i| i.name == q.name).expect("declared");
+                let r = &q.rules;
+                let bounds = (input.min_length, input.max_length, input.min, input.max, input.forbidden_chars);
+                assert_eq!(
+                    bounds,
+                    (r.min_length, r.max_length, r.min, r.max, r.forbidden_chars.as_str()),
+                    "{}",
+                    q.name
+                );
+            }
             assert_eq!(d.check_body.is_some(), e.request.as_ref().is_some_and(|b| !b.multipart), "{}", e.name);
             match d.response {
                 ResponseKind::Binary => assert_eq!(d.example, "", "{}", e.name),

@@ -6,7 +6,8 @@
 use percent_encoding::percent_decode_str;
 
 use super::record::Body;
-use crate::endpoint::{BodyKind, Endpoint, InputLocation};
+use crate::endpoint::{BodyKind, Endpoint, Input, InputLocation};
+use crate::validate::Violations;
 
 /// The endpoint of `method` + `path` and the decoded values of its placeholders. Where several
 /// templates match (`/entities/match` and `/entities/{entity_id}`), the one with the most
@@ -58,11 +59,14 @@ pub(crate) fn inputs(
             out.push((input.name.to_owned(), "required query parameter is missing".to_owned()));
         }
     }
-    for (k, _) in query {
-        if !declared(InputLocation::Query).any(|i| i.name == k) {
-            out.push((k.clone(), "query parameter not in the spec".to_owned()));
+    let mut broken = Violations::new();
+    for (k, v) in query {
+        match declared(InputLocation::Query).find(|i| i.name == k) {
+            Some(input) => constraints(input, v, &mut broken),
+            None => out.push((k.clone(), "query parameter not in the spec".to_owned())),
         }
     }
+    out.extend(broken.iter().map(|v| (v.field.clone(), format!("breaks {}: {}", v.rule, v.problem))));
     match (endpoint.request, body) {
         (BodyKind::None, Body::None) => {}
         (BodyKind::None, _) => out.push(("body".into(), "the endpoint takes no body".into())),
@@ -89,12 +93,31 @@ pub(crate) fn inputs(
     out
 }
 
+/// The documented constraints of a query parameter, checked with the client's own checks.
+fn constraints(input: &Input, value: &str, out: &mut Violations) {
+    let size = |n: Option<u64>| n.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    out.length("", input.name, Some(value), size(input.min_length), size(input.max_length));
+    if !input.forbidden_chars.is_empty() {
+        out.forbidden_chars("", input.name, Some(value), input.forbidden_chars);
+    }
+    if input.min.is_some() || input.max.is_some() {
+        match value.trim().parse::<f64>() {
+            Ok(n) => out.range("", input.name, Some(n), input.min.map(|m| m as f64), input.max.map(|m| m as f64)),
+            Err(_) => out.push(input.name.to_owned(), "a number", format!("{value:?} is not a number")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::endpoint::{Input, Limits, Method, ResponseKind};
+    use crate::endpoint::{Limits, Method, ResponseKind};
 
-    const INPUTS: &[Input] = &[Input::path("id"), Input::query("size", true)];
+    const INPUTS: &[Input] = &[
+        Input::path("id"),
+        Input::query("size", true).range(Some(1), Some(50)),
+        Input::query("q", false).length(Some(2), Some(4)).forbidden_chars("-"),
+    ];
 
     const fn endpoint(name: &'static str, method: Method, path: &'static str) -> Endpoint {
         Endpoint {
@@ -141,5 +164,22 @@ mod tests {
         let problems = inputs(&GET, &query, &Body::Json(serde_json::json!({})), b"{}");
         let fields: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(fields, ["size", "sise", "body"]);
+    }
+
+    #[test]
+    fn query_values_are_checked_against_their_constraints() {
+        let query = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let problems = |q: &[(&str, &str)]| -> Vec<String> {
+            inputs(&GET, &query(q), &Body::None, b"").into_iter().map(|(f, p)| format!("{f} {p}")).collect()
+        };
+        assert!(problems(&[("size", "50"), ("q", "ab")]).is_empty());
+        assert_eq!(problems(&[("size", "0")]), ["size breaks min = 1: is 0"]);
+        assert_eq!(problems(&[("size", "many")]), ["size breaks a number: \"many\" is not a number"]);
+        assert_eq!(
+            problems(&[("size", "5"), ("q", "a-bcd")]),
+            ["q breaks max_length = 4: has 5 characters", "q breaks forbidden_chars = \"-\": contains '-'"]
+        );
     }
 }

@@ -333,8 +333,22 @@ pub(crate) fn descriptor(e: &Endpoint, s: &Service) -> TokenStream {
         })
         .collect();
     inputs.extend(e.query_params.iter().map(|q| {
-        let (n, r) = (Literal::string(&q.name), q.required);
-        quote!(rt::Input::query(#n, #r))
+        let (n, r, rules) = (Literal::string(&q.name), q.required, &q.rules);
+        let mut input = quote!(rt::Input::query(#n, #r));
+        if rules.min_length.is_some() || rules.max_length.is_some() {
+            let (min, max) =
+                (opt(rules.min_length, Literal::u64_unsuffixed), opt(rules.max_length, Literal::u64_unsuffixed));
+            input.extend(quote!(.length(#min, #max)));
+        }
+        if rules.min.is_some() || rules.max.is_some() {
+            let (min, max) = (opt(rules.min, Literal::i64_unsuffixed), opt(rules.max, Literal::i64_unsuffixed));
+            input.extend(quote!(.range(#min, #max)));
+        }
+        if !rules.forbidden_chars.is_empty() {
+            let chars = Literal::string(&rules.forbidden_chars);
+            input.extend(quote!(.forbidden_chars(#chars)));
+        }
+        input
     }));
     let body = e.request.as_ref();
     if let Some(TypeKind::Struct(form)) = body.filter(|b| b.multipart).and_then(|b| s.type_def(&b.ty)).map(|t| &t.kind)
