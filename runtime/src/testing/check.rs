@@ -9,16 +9,16 @@ use super::record::Body;
 use crate::endpoint::{BodyKind, Endpoint, Input, InputLocation};
 use crate::validate::Violations;
 
+/// An endpoint and the decoded values of its path placeholders, in path order.
+pub(crate) type Routed = (&'static Endpoint, Vec<(String, String)>);
+
 /// The endpoint of `method` + `path` and the decoded values of its placeholders. Where several
 /// templates match (`/entities/match` and `/entities/{entity_id}`), the one with the most
 /// literal segments wins, as in Lark's router.
-pub(crate) fn route(
-    endpoints: &[&'static Endpoint],
-    method: &str,
-    path: &str,
-) -> Option<(&'static Endpoint, Vec<(String, String)>)> {
+pub(crate) fn route(endpoints: &[&'static Endpoint], method: &str, path: &str) -> Option<Routed> {
     let segments: Vec<&str> = path.split('/').collect();
-    let mut best: Option<(usize, &'static Endpoint, Vec<(String, String)>)> = None;
+    // With the number of literal segments it matched.
+    let mut best: Option<(usize, Routed)> = None;
     for &e in endpoints.iter().filter(|e| e.method.as_str() == method) {
         let template: Vec<&str> = e.path.split('/').collect();
         if template.len() != segments.len() {
@@ -38,11 +38,11 @@ pub(crate) fn route(
                     t == s
                 }
             });
-        if matched && best.as_ref().is_none_or(|(l, _, _)| literal > *l) {
-            best = Some((literal, e, params));
+        if matched && best.as_ref().is_none_or(|(l, _)| literal > *l) {
+            best = Some((literal, (e, params)));
         }
     }
-    best.map(|(_, e, params)| (e, params))
+    best.map(|(_, routed)| routed)
 }
 
 /// What breaks the spec in a request's query and body, as `(field, problem)`.
