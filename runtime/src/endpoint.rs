@@ -267,7 +267,7 @@ pub struct Endpoint {
     /// Whether it pages with `page_token`.
     pub paginated: bool,
     /// Its path, query and multipart-form inputs, as the spec declares them (the JSON body is
-    /// checked by `check_body`). Read by [`testing::FakeLark`](crate::testing) to check requests.
+    /// checked by `check_body`). Read by the fake server of the `testing` feature to check requests.
     pub inputs: &'static [Input],
     /// Decodes a JSON body into the endpoint's body type and checks its documented
     /// constraints (`None`: no JSON body). The generated client runs the same checks before
