@@ -106,7 +106,9 @@ impl FakeLark {
         Client::builder(self.platform).base_url(self.uri()).app_credentials(APP_ID, APP_SECRET)
     }
 
-    /// A client pointed at the fake, with default settings (as in production).
+    /// A client pointed at the fake, with default settings (as in production: retryable
+    /// failures are retried with backoff, documented rate limits kept). Use
+    /// [`builder`](Self::builder) for others, e.g. `.retry(RetryPolicy::none())` to count requests.
     ///
     /// # Panics
     ///
