@@ -194,6 +194,22 @@ async fn a_set_reply_stands_and_a_one_time_answer_comes_first() {
 }
 
 #[tokio::test]
+async fn an_answer_can_depend_on_the_request() {
+    let lark = fake().await;
+    let client = once(&lark);
+    lark.on(&GET).reply_with(|r| match r.path_param("item_id") {
+        Some("known") => Ok(json!({ "item": { "id": "known", "by": r.query("user_id_type") } })),
+        _ => Err((1540100, "no such item".to_owned())),
+    });
+    let mut call = get("known");
+    call.query("user_id_type", "open_id");
+    let data: Value = client.send_json(call).await.expect("known item");
+    assert_eq!(data["item"], json!({ "id": "known", "by": "open_id" }));
+    let err = api_error(client.send_json::<Value>(get("other")).await);
+    assert_eq!((err.http_status, err.code, err.msg.as_str()), (403, 1540100, "no such item"));
+}
+
+#[tokio::test]
 async fn undeclared_codes_fail_with_400_or_the_status_given() {
     let lark = fake().await;
     let client = once(&lark);

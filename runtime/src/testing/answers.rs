@@ -1,10 +1,13 @@
 //! What the fake answers an endpoint with, and how a test sets it: `lark.on(&ENDPOINT)`
-//! then `.reply(..)`, `.fail(..)`, `.pages(..)`, `.download(..)` or `.throttle(..)`.
+//! then `.reply(..)`, `.reply_with(|request| ..)`, `.fail(..)`, `.pages(..)`, `.download(..)`
+//! or `.throttle(..)`.
 //!
 //! Each endpoint has a standing answer (at first the spec's example) and a queue of one-time
 //! answers (`.once()`, and every `.throttle`), used first, in order.
 
 use std::collections::VecDeque;
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -13,6 +16,7 @@ use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
 
 use super::FakeLark;
+use super::record::Recorded;
 use crate::endpoint::{Endpoint, Platform};
 
 /// Lark's "too many requests" code, with HTTP 429 and `x-ogw-ratelimit-reset`.
@@ -33,6 +37,19 @@ pub(crate) enum Answer {
     Pages(Vec<Value>),
     Download(Bytes),
     Throttle(Duration),
+    With(Handler),
+}
+
+/// A test's function from a request to its answer: `data`, or a Lark error `(code, msg)`.
+type HandlerFn = dyn Fn(&Recorded) -> Result<Value, (i64, String)> + Send + Sync;
+
+#[derive(Clone)]
+pub(crate) struct Handler(Arc<HandlerFn>);
+
+impl fmt::Debug for Handler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Handler(..)")
+    }
 }
 
 /// The answers of one endpoint.
@@ -86,6 +103,21 @@ impl On<'_> {
         self.set(Answer::Data(data));
     }
 
+    /// Answers each request with what `f` makes of it: `Ok(data)` in a success envelope, or
+    /// `Err((code, msg))` as [`fail`](Self::fail) does. For answers that depend on the request:
+    /// `|r| match r.path_param("entity_id") { Some("enterprise_1") => Ok(..), _ => Err(..) }`.
+    ///
+    /// # Panics
+    ///
+    /// When a request arrives, if `f`'s data cannot be serialized (a test mistake).
+    pub fn reply_with<T, F>(self, f: F)
+    where
+        T: Serialize,
+        F: Fn(&Recorded) -> Result<T, (i64, String)> + Send + Sync + 'static,
+    {
+        self.set(Answer::With(Handler(Arc::new(move |r: &Recorded| f(r).map(to_json)))));
+    }
+
     /// Answers with the spec's example `data` again (the initial answer).
     pub fn example(self) {
         self.set(Answer::Example);
@@ -95,8 +127,7 @@ impl On<'_> {
     /// spec documents for `code` (the endpoint's errors, then the platform's; 400 for codes the
     /// spec does not list). The client returns it as the endpoint's typed error.
     pub fn fail(self, code: i64, msg: impl Into<String>) {
-        let status =
-            self.endpoint.error(code).or_else(|| self.fake.platform().error(code)).map_or(400, |e| e.http_status);
+        let status = documented_status(self.endpoint, self.fake.platform(), code);
         self.fail_with_status(status, code, msg);
     }
 
@@ -140,6 +171,12 @@ impl On<'_> {
     }
 }
 
+/// The HTTP status the spec documents for `code` (the endpoint's errors, then the platform's),
+/// 400 for codes it does not list.
+fn documented_status(endpoint: &Endpoint, platform: &Platform, code: i64) -> u16 {
+    endpoint.error(code).or_else(|| platform.error(code)).map_or(400, |e| e.http_status)
+}
+
 fn to_json(value: impl Serialize) -> Value {
     serde_json::to_value(value).unwrap_or_else(|e| panic!("the answer set on the fake is not JSON: {e}"))
 }
@@ -149,13 +186,13 @@ fn page_token(n: usize) -> String {
     format!("fake-page-{n}")
 }
 
-/// Renders an answer. `Err` is a problem with the request (an unknown page token), which the
-/// server reports as a violation.
+/// Renders the answer to `request`. `Err` is a problem with the request (an unknown page
+/// token), which the server reports as a violation.
 pub(crate) fn render(
     answer: Answer,
     endpoint: &Endpoint,
     platform: &Platform,
-    page: Option<&str>,
+    request: &Recorded,
     log_id: &str,
 ) -> Result<ResponseTemplate, String> {
     let template = match answer {
@@ -174,8 +211,12 @@ pub(crate) fn render(
                 if reset.subsec_nanos() == 0 { reset.as_secs().to_string() } else { reset.as_secs_f64().to_string() };
             error(429, RATE_LIMITED, msg, log_id, &[]).insert_header(RESET_HEADER, reset)
         }
+        Answer::With(Handler(f)) => match f(request) {
+            Ok(data) => success(data),
+            Err((code, msg)) => error(documented_status(endpoint, platform, code), code, &msg, log_id, &[]),
+        },
         Answer::Pages(pages) => {
-            let n = match page.filter(|t| !t.is_empty()) {
+            let n = match request.query("page_token").filter(|t| !t.is_empty()) {
                 None => 1,
                 Some(t) => t
                     .strip_prefix("fake-page-")

@@ -292,7 +292,7 @@ impl State {
             return self.invalid(r, problems, log_id);
         }
         let next = self.scripts.entry((endpoint.service, endpoint.name)).or_default().next();
-        match answers::render(next, endpoint, self.platform, r.query("page_token"), log_id) {
+        match answers::render(next, endpoint, self.platform, r, log_id) {
             Ok(template) => template,
             Err(problem) => self.invalid(r, vec![("page_token".into(), problem)], log_id),
         }
