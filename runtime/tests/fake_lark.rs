@@ -210,6 +210,19 @@ async fn an_answer_can_depend_on_the_request() {
 }
 
 #[tokio::test]
+async fn a_late_answer_times_the_call_out_and_the_retry_gets_it() {
+    let lark = fake().await;
+    lark.on(&GET).delay(Duration::from_secs(2));
+    let policy = RetryPolicy::new().backoff(Duration::from_millis(5), Duration::from_millis(5));
+    let client = lark.builder().timeout(Some(Duration::from_millis(300))).retry(policy).build().expect("client");
+    let t0 = Instant::now();
+    let data: Value = client.send_json(get("x")).await.expect("answered on the retry");
+    assert_eq!(data["item"]["id"], "item_1");
+    assert!(t0.elapsed() < Duration::from_secs(2), "the late answer was not awaited: {:?}", t0.elapsed());
+    assert_eq!(lark.requests_to(&GET).len(), 2);
+}
+
+#[tokio::test]
 async fn undeclared_codes_fail_with_400_or_the_status_given() {
     let lark = fake().await;
     let client = once(&lark);

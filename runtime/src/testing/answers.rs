@@ -1,6 +1,6 @@
 //! What the fake answers an endpoint with, and how a test sets it: `lark.on(&ENDPOINT)`
-//! then `.reply(..)`, `.reply_with(|request| ..)`, `.fail(..)`, `.pages(..)`, `.download(..)`
-//! or `.throttle(..)`.
+//! then `.reply(..)`, `.reply_with(|request| ..)`, `.fail(..)`, `.pages(..)`, `.download(..)`,
+//! `.throttle(..)` or `.delay(..)`.
 //!
 //! Each endpoint has a standing answer (at first the spec's example) and a queue of one-time
 //! answers (`.once()`, and every `.throttle`), used first, in order.
@@ -56,7 +56,9 @@ impl fmt::Debug for Handler {
 #[derive(Debug)]
 pub(crate) struct Script {
     standing: Answer,
-    once: VecDeque<Answer>,
+    /// One-time answers: an answer (`None`: the standing one, at that time) and how long to
+    /// hold it back.
+    once: VecDeque<(Option<Answer>, Duration)>,
 }
 
 impl Default for Script {
@@ -67,12 +69,13 @@ impl Default for Script {
 
 impl Script {
     fn set(&mut self, answer: Answer, once: bool) {
-        if once { self.once.push_back(answer) } else { self.standing = answer }
+        if once { self.once.push_back((Some(answer), Duration::ZERO)) } else { self.standing = answer }
     }
 
-    /// The answer to the next request.
-    pub(crate) fn next(&mut self) -> Answer {
-        self.once.pop_front().unwrap_or_else(|| self.standing.clone())
+    /// The answer to the next request, and how long to hold it back.
+    pub(crate) fn next(&mut self) -> (Answer, Duration) {
+        let (answer, late) = self.once.pop_front().unwrap_or((None, Duration::ZERO));
+        (answer.unwrap_or_else(|| self.standing.clone()), late)
     }
 }
 
@@ -163,6 +166,13 @@ impl On<'_> {
     pub fn throttle(mut self, reset: Duration) {
         self.once = true;
         self.set(Answer::Throttle(reset));
+    }
+
+    /// Answers the next request late: the standing answer after `by`. Always one-time. For
+    /// tests of timeouts: with `lark.builder().timeout(Some(..))` shorter than `by`, the call
+    /// times out (and an idempotent one is retried and gets the answer on time).
+    pub fn delay(self, by: Duration) {
+        self.fake.script(self.endpoint, |script| script.once.push_back((None, by)));
     }
 
     fn set(self, answer: Answer) {

@@ -9,7 +9,7 @@
 //! - **answers**: each endpoint's example `data` from the spec by default (a few bytes for
 //!   downloads), or what the test sets with [`FakeLark::on`]: a reply (fixed, or made from the
 //!   request), a Lark error (typed on the client), pages (with `page_token`/`has_more`), a
-//!   file, a throttled answer with `x-ogw-ratelimit-reset`; standing or one-time;
+//!   file, a throttled answer with `x-ogw-ratelimit-reset`, a late answer; standing or one-time;
 //! - **checks** of each request against the spec: method and path template, the token
 //!   (issued by it, of a kind the endpoint accepts), required query parameters and form
 //!   fields, no undeclared ones, query values within their documented constraints, and the

@@ -291,9 +291,9 @@ impl State {
         if !problems.is_empty() {
             return self.invalid(r, problems, log_id);
         }
-        let next = self.scripts.entry((endpoint.service, endpoint.name)).or_default().next();
+        let (next, late) = self.scripts.entry((endpoint.service, endpoint.name)).or_default().next();
         match answers::render(next, endpoint, self.platform, r, log_id) {
-            Ok(template) => template,
+            Ok(template) => template.set_delay(late),
             Err(problem) => self.invalid(r, vec![("page_token".into(), problem)], log_id),
         }
     }
