@@ -2821,6 +2821,12 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
+        inputs: &[
+            rt::Input::query("page_size", false).range(Some(1), None),
+            rt::Input::query("page_token", false),
+        ],
+        check_body: None,
+        example: r#"{"items":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}]}"#,
     };
     /// Descriptor of `draft.create`: Submit a draft that creates or updates an entry after admin review.
     pub static DRAFT_CREATE: rt::Endpoint = rt::Endpoint {
@@ -2849,6 +2855,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
+        inputs: &[rt::Input::query("user_id_type", false)],
+        check_body: Some(rt::validate::json_body::<super::DraftCreateBody>),
+        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}}"#,
     };
     /// Descriptor of `draft.update`: Edit a draft that has not been reviewed yet.
     pub static DRAFT_UPDATE: rt::Endpoint = rt::Endpoint {
@@ -2881,6 +2890,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[rt::Input::path("draft_id"), rt::Input::query("user_id_type", false)],
+        check_body: Some(rt::validate::json_body::<super::DraftUpdateBody>),
+        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}}"#,
     };
     /// Descriptor of `entity.create`: Create an entry directly, skipping admin review.
     pub static ENTITY_CREATE: rt::Endpoint = rt::Endpoint {
@@ -2909,6 +2921,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
+        inputs: &[rt::Input::query("user_id_type", false)],
+        check_body: Some(rt::validate::json_body::<super::EntityBody>),
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review.
     pub static ENTITY_UPDATE: rt::Endpoint = rt::Endpoint {
@@ -2937,6 +2952,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[rt::Input::path("entity_id"), rt::Input::query("user_id_type", false)],
+        check_body: Some(rt::validate::json_body::<super::EntityBody>),
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.get`: Get one entry by id, or by provider and outer_id.
     pub static ENTITY_GET: rt::Endpoint = rt::Endpoint {
@@ -2965,6 +2983,14 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[
+            rt::Input::path("entity_id"),
+            rt::Input::query("provider", false).length(Some(2), Some(32)),
+            rt::Input::query("outer_id", false).length(Some(1), Some(64)),
+            rt::Input::query("user_id_type", false),
+        ],
+        check_body: None,
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.list`: Page through all entries of the tenant.
     pub static ENTITY_LIST: rt::Endpoint = rt::Endpoint {
@@ -2993,6 +3019,14 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
+        inputs: &[
+            rt::Input::query("page_size", false).range(Some(1), None),
+            rt::Input::query("page_token", false),
+            rt::Input::query("provider", false).length(Some(2), Some(32)),
+            rt::Input::query("user_id_type", false),
+        ],
+        check_body: None,
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
     };
     /// Descriptor of `entity.match`: Match a word exactly against entry names and aliases.
     pub static ENTITY_MATCH: rt::Endpoint = rt::Endpoint {
@@ -3015,6 +3049,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[],
+        check_body: Some(rt::validate::json_body::<super::EntityMatchBody>),
+        example: r#"{"results":[{"entity_id":"entity_id_1","type":0}]}"#,
     };
     /// Descriptor of `entity.search`: Fuzzy-search entries by name, alias and definition, with filters.
     pub static ENTITY_SEARCH: rt::Endpoint = rt::Endpoint {
@@ -3043,6 +3080,13 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
+        inputs: &[
+            rt::Input::query("page_size", false).range(Some(1), None),
+            rt::Input::query("page_token", false),
+            rt::Input::query("user_id_type", false),
+        ],
+        check_body: Some(rt::validate::json_body::<super::EntitySearchBody>),
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
     };
     /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
     pub static ENTITY_HIGHLIGHT: rt::Endpoint = rt::Endpoint {
@@ -3065,6 +3109,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[],
+        check_body: Some(rt::validate::json_body::<super::EntityHighlightBody>),
+        example: r#"{"phrases":[{"name":"name","entity_ids":["entity_id_1"],"span":{"start":1,"end":1}}]}"#,
     };
     /// Descriptor of `entity.extract`: Suggest words of a text that could become entries, with alias suggestions.
     pub static ENTITY_EXTRACT: rt::Endpoint = rt::Endpoint {
@@ -3087,6 +3134,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[],
+        check_body: Some(rt::validate::json_body::<super::EntityExtractBody>),
+        example: r#"{"entity_word":[{"name":"name","aliases":["aliases"]}]}"#,
     };
     /// Descriptor of `file.upload`: Upload an image for an entry and get its file token.
     pub static FILE_UPLOAD: rt::Endpoint = rt::Endpoint {
@@ -3109,6 +3159,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
+        inputs: &[rt::Input::form("name", true), rt::Input::form("file", true)],
+        check_body: None,
+        example: r#"{"file_token":"file_token_1"}"#,
     };
     /// Descriptor of `file.download`: Download the original image of a file token.
     pub static FILE_DOWNLOAD: rt::Endpoint = rt::Endpoint {
@@ -3131,6 +3184,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Binary,
         idempotent: true,
         paginated: false,
+        inputs: &[rt::Input::path("file_token")],
+        check_body: None,
+        example: "",
     };
     /// All endpoints of the service, in spec order.
     pub static ALL: &[&rt::Endpoint] = &[

@@ -3128,6 +3128,13 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
+        inputs: &[
+            rt::Input::query("page_size", false).range(Some(1), None),
+            rt::Input::query("page_token", false),
+            rt::Input::query("repo_id", false),
+        ],
+        check_body: None,
+        example: r#"{"items":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"has_more":false}"#,
     };
     /// Descriptor of `draft.create`: Submit a draft that creates or updates an entry after admin review.
     pub static DRAFT_CREATE: rt::Endpoint = rt::Endpoint {
@@ -3156,6 +3163,12 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
+        inputs: &[
+            rt::Input::query("repo_id", false),
+            rt::Input::query("user_id_type", false),
+        ],
+        check_body: Some(rt::validate::json_body::<super::DraftCreateBody>),
+        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}}"#,
     };
     /// Descriptor of `draft.update`: Edit a draft that has not been reviewed yet.
     pub static DRAFT_UPDATE: rt::Endpoint = rt::Endpoint {
@@ -3188,6 +3201,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[rt::Input::path("draft_id"), rt::Input::query("user_id_type", false)],
+        check_body: Some(rt::validate::json_body::<super::DraftUpdateBody>),
+        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}}"#,
     };
     /// Descriptor of `entity.create`: Create an entry directly, skipping admin review (tenant token only).
     pub static ENTITY_CREATE: rt::Endpoint = rt::Endpoint {
@@ -3216,6 +3232,12 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
+        inputs: &[
+            rt::Input::query("repo_id", false),
+            rt::Input::query("user_id_type", false),
+        ],
+        check_body: Some(rt::validate::json_body::<super::EntityBody>),
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
     };
     /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review (tenant token only).
     pub static ENTITY_UPDATE: rt::Endpoint = rt::Endpoint {
@@ -3244,6 +3266,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[rt::Input::path("entity_id"), rt::Input::query("user_id_type", false)],
+        check_body: Some(rt::validate::json_body::<super::EntityBody>),
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
     };
     /// Descriptor of `entity.delete`: Delete an entry directly, skipping admin review (tenant token only).
     pub static ENTITY_DELETE: rt::Endpoint = rt::Endpoint {
@@ -3266,6 +3291,13 @@ pub mod endpoints {
         response: rt::ResponseKind::Empty,
         idempotent: true,
         paginated: false,
+        inputs: &[
+            rt::Input::path("entity_id"),
+            rt::Input::query("provider", false).length(Some(2), Some(32)),
+            rt::Input::query("outer_id", false).length(Some(1), Some(64)),
+        ],
+        check_body: None,
+        example: r#"{}"#,
     };
     /// Descriptor of `entity.get`: Get one entry by id, or by provider and outer_id.
     pub static ENTITY_GET: rt::Endpoint = rt::Endpoint {
@@ -3294,6 +3326,14 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[
+            rt::Input::path("entity_id"),
+            rt::Input::query("provider", false).length(Some(2), Some(32)),
+            rt::Input::query("outer_id", false).length(Some(1), Some(64)),
+            rt::Input::query("user_id_type", false),
+        ],
+        check_body: None,
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
     };
     /// Descriptor of `entity.list`: Page through all entries of a dictionary.
     pub static ENTITY_LIST: rt::Endpoint = rt::Endpoint {
@@ -3322,6 +3362,15 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
+        inputs: &[
+            rt::Input::query("page_size", false).range(Some(1), None),
+            rt::Input::query("page_token", false),
+            rt::Input::query("provider", false).length(Some(2), Some(32)),
+            rt::Input::query("repo_id", false),
+            rt::Input::query("user_id_type", false),
+        ],
+        check_body: None,
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}],"has_more":false}"#,
     };
     /// Descriptor of `entity.match`: Match a word exactly against entry names, full names and aliases.
     pub static ENTITY_MATCH: rt::Endpoint = rt::Endpoint {
@@ -3344,6 +3393,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[rt::Input::query("repo_id", false)],
+        check_body: Some(rt::validate::json_body::<super::EntityMatchBody>),
+        example: r#"{"results":[{"entity_id":"entity_id_1","type":0}]}"#,
     };
     /// Descriptor of `entity.search`: Fuzzy-search entries by name, alias and definition, with filters.
     pub static ENTITY_SEARCH: rt::Endpoint = rt::Endpoint {
@@ -3372,6 +3424,14 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: true,
+        inputs: &[
+            rt::Input::query("page_size", false).range(Some(1), None),
+            rt::Input::query("page_token", false),
+            rt::Input::query("repo_id", false),
+            rt::Input::query("user_id_type", false),
+        ],
+        check_body: Some(rt::validate::json_body::<super::EntitySearchBody>),
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}],"has_more":false}"#,
     };
     /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
     pub static ENTITY_HIGHLIGHT: rt::Endpoint = rt::Endpoint {
@@ -3394,6 +3454,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[],
+        check_body: Some(rt::validate::json_body::<super::EntityHighlightBody>),
+        example: r#"{"phrases":[{"name":"name","entity_ids":["entity_id_1"],"span":{"start":1,"end":1}}]}"#,
     };
     /// Descriptor of `file.upload`: Upload an image for an entry and get its file token.
     pub static FILE_UPLOAD: rt::Endpoint = rt::Endpoint {
@@ -3416,6 +3479,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
+        inputs: &[rt::Input::form("name", true), rt::Input::form("file", true)],
+        check_body: None,
+        example: r#"{"file_token":"file_token_1"}"#,
     };
     /// Descriptor of `file.download`: Download the original image of a file token.
     pub static FILE_DOWNLOAD: rt::Endpoint = rt::Endpoint {
@@ -3438,6 +3504,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Binary,
         idempotent: true,
         paginated: false,
+        inputs: &[rt::Input::path("file_token")],
+        check_body: None,
+        example: "",
     };
     /// Descriptor of `repo.list`: List the dictionaries (词库) the caller can see, all at once.
     pub static REPO_LIST: rt::Endpoint = rt::Endpoint {
@@ -3460,6 +3529,9 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[],
+        check_body: None,
+        example: r#"{"items":[{"id":"repo_id_1","name":"name"}]}"#,
     };
     /// All endpoints of the service, in spec order.
     pub static ALL: &[&rt::Endpoint] = &[

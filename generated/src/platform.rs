@@ -112,6 +112,15 @@ pub static PLATFORM: ::larkgen_runtime::Platform = ::larkgen_runtime::Platform {
             action: ::larkgen_runtime::ErrorAction::None,
         },
         ::larkgen_runtime::ErrorSpec {
+            code: 99992402,
+            name: "FieldValidationFailed",
+            http_status: 400,
+            message: "field validation failed",
+            hint: "A parameter or body field breaks a documented rule; `error.field_violations` names it.",
+            retryable: false,
+            action: ::larkgen_runtime::ErrorAction::None,
+        },
+        ::larkgen_runtime::ErrorSpec {
             code: 99991543,
             name: "AppCredentialsInvalid",
             http_status: 400,

@@ -26,6 +26,8 @@ mod range;
 mod retry;
 #[cfg(feature = "redis")]
 pub mod shared;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod token;
 mod tolerant;
 pub mod validate;
@@ -35,7 +37,8 @@ pub use client::{Client, ClientBuilder};
 pub use credentials::{AppCredentials, UserAccessToken};
 pub use download::{Download, SavedFile};
 pub use endpoint::{
-    AppType, BodyKind, Endpoint, ErrorAction, ErrorSpec, FieldScope, Limits, Method, Platform, ResponseKind, TokenKind,
+    AppType, BodyKind, Endpoint, ErrorAction, ErrorSpec, FieldScope, Input, InputLocation, Limits, Method, Platform,
+    ResponseKind, TokenKind,
 };
 pub use error::{
     ApiError, AuthError, BodyError, Error, ErrorMeta, MismatchError, RateLimited, TooLarge, TransportError,
