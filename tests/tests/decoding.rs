@@ -9,12 +9,15 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use futures_util::TryStreamExt;
 use lark_client::runtime::{Error, Mismatch, collect_mismatches};
 use lark_client::{baike_v1, lingo_v1};
 use serde_json::{Value, json};
 use support::*;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::util::SubscriberInitExt;
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer};
 
 /// Collects what the subscriber writes (tests run on a current-thread runtime).
 #[derive(Clone, Default)]
@@ -173,4 +176,27 @@ async fn answers_that_match_report_nothing() {
     let (answer, mismatches): (_, Vec<Mismatch>) = collect_mismatches(client.entity().get("e1").send()).await;
     assert_eq!(answer.expect("matches").entity.create_time.as_deref(), Some("1700000000"));
     assert!(mismatches.is_empty() && logs.text().is_empty(), "{mismatches:?} {}", logs.text());
+}
+
+#[tokio::test]
+async fn the_mismatches_of_every_page_of_a_stream_are_collected() {
+    let server = MockServer::start().await;
+    mount_token(&server, TENANT_TOKEN, 1).await;
+    let route = "/open-apis/baike/v1/classifications";
+    let first = json!({ "items": [{ "id": "c1", "name": "Tech" }], "page_token": "p2" });
+    let second = json!({ "items": [{ "id": "c2", "name": 2 }, { "id": "c3", "name": "Ops" }] });
+    for (token, data) in [(None, first), (Some("p2"), second)] {
+        let mock = Mock::given(method("GET")).and(path(route));
+        let mock = match token {
+            Some(t) => mock.and(query_param("page_token", t)),
+            None => mock.and(query_param_is_missing("page_token")),
+        };
+        mock.respond_with(lark_ok(data)).expect(1).mount(&server).await;
+    }
+    let client = baike_v1::Client::new(runtime_once(&server.uri()));
+    let (items, mismatches) = collect_mismatches(client.classification().list().stream().try_collect::<Vec<_>>()).await;
+    let names: Vec<_> = items.expect("every page succeeded").into_iter().map(|c| c.name).collect();
+    assert_eq!(names, vec![Some("Tech".to_owned()), None, Some("Ops".to_owned())]);
+    let [m] = mismatches.as_slice() else { panic!("{mismatches:?}") };
+    assert_eq!((m.endpoint, m.path.as_str(), &m.raw), ("classification.list", "items[0].name", &json!(2)));
 }
