@@ -66,23 +66,26 @@ pub fn optional<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(map: &mut A) ->
 /// field, its JSON name, `required` or `optional` (an `Option`, not sent when `None`; in an
 /// answer, a value of another type makes it `None` instead of failing the call, see
 /// [`optional`]), and `as_string` for an `i64` (or a list or map of them) carried as a JSON
-/// string ([`int_string`](crate::int_string)).
+/// string ([`int_string`](crate::int_string)), or `tagged "tag_key"` for a
+/// [`TaggedJson`](crate::TaggedJson) value written as two keys: its tag under `tag_key` and
+/// its content, JSON text, under the field's name ([`tagged`](crate::tagged)).
 ///
 /// ```text
 /// json_object!(EntityBody {
 ///     main_keys = "main_keys" required,
 ///     description = "description" optional,
 ///     create_time = "create_time" optional as_string,
+///     content = "content" required tagged "msg_type",
 /// });
 /// ```
 #[macro_export]
 macro_rules! json_object {
-    ($name:ident { $($field:ident = $wire:literal $kind:ident $($enc:ident)?,)* }) => {
+    ($name:ident { $($field:ident = $wire:literal $kind:ident $($enc:ident)? $($tag:literal)?,)* }) => {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]
                 let mut map = $crate::serde::Serializer::serialize_map(s, ::std::option::Option::None)?;
-                $($crate::json_object!(@ser $kind [$($enc)?] map $wire self.$field);)*
+                $($crate::json_object!(@ser $kind [$($enc)? $($tag)?] map $wire self.$field);)*
                 $crate::serde::ser::SerializeMap::end(map)
             }
         }
@@ -101,13 +104,15 @@ macro_rules! json_object {
                         $(let mut $field = ::std::option::Option::None;)*
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::json::Key<'de>>()? {
                             match key.as_str() {
-                                $($wire => $field = $crate::json_object!(@de $kind [$($enc)?] map),)*
+                                $($wire => $crate::json_object!(@de $kind [$($enc)?] map $field),)*
+                                // The tag key of a tagged field: one arm per tagged field.
+                                $($($tag => $crate::tagged::parts(&mut $field).tag = $crate::json_object!(@de $kind [] map),)?)*
                                 _ => {
                                     map.next_value::<$crate::serde::de::IgnoredAny>()?;
                                 }
                             }
                         }
-                        ::std::result::Result::Ok($name { $($field: $crate::json_object!(@get $kind $field $wire A),)* })
+                        ::std::result::Result::Ok($name { $($field: $crate::json_object!(@get $kind [$($enc)? $($tag)?] $field $wire A),)* })
                     }
                 }
                 $crate::serde::Deserializer::deserialize_map(d, ObjectVisitor)
@@ -130,23 +135,47 @@ macro_rules! json_object {
             $crate::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, &$crate::int_string::AsString(value))?;
         }
     };
+    (@ser required [tagged $tag:literal] $map:ident $wire:literal $value:expr) => {
+        $crate::tagged::serialize_entries(&mut $map, $wire, $tag, &$value)?
+    };
+    (@ser optional [tagged $tag:literal] $map:ident $wire:literal $value:expr) => {
+        if let ::std::option::Option::Some(value) = &$value {
+            $crate::tagged::serialize_entries(&mut $map, $wire, $tag, value)?;
+        }
+    };
     (@de required [] $map:ident) => {
         ::std::option::Option::Some($map.next_value()?)
     };
     (@de optional [] $map:ident) => {
         $crate::json::optional(&mut $map)?
     };
-    (@de required [as_string] $map:ident) => {
-        ::std::option::Option::Some($map.next_value::<$crate::int_string::AsString<_>>()?.0)
+    (@de $kind:ident [] $map:ident $field:ident) => {
+        $field = $crate::json_object!(@de $kind [] $map)
     };
-    (@de optional [as_string] $map:ident) => {
-        $crate::json::optional::<$crate::int_string::AsString<_>, _>(&mut $map)?.map(|v| v.0)
+    (@de required [as_string] $map:ident $field:ident) => {
+        $field = ::std::option::Option::Some($map.next_value::<$crate::int_string::AsString<_>>()?.0)
     };
-    (@get required $field:ident $wire:literal $A:ident) => {
+    (@de optional [as_string] $map:ident $field:ident) => {
+        $field = $crate::json::optional::<$crate::int_string::AsString<_>, _>(&mut $map)?.map(|v| v.0)
+    };
+    (@de $kind:ident [tagged] $map:ident $field:ident) => {
+        $crate::tagged::parts(&mut $field).content = $crate::json_object!(@de $kind [] $map)
+    };
+    (@get required [] $field:ident $wire:literal $A:ident) => {
         $field.ok_or_else(|| <$A::Error as $crate::serde::de::Error>::missing_field($wire))?
     };
-    (@get optional $field:ident $wire:literal $A:ident) => {
+    (@get required [as_string] $field:ident $wire:literal $A:ident) => {
+        $crate::json_object!(@get required [] $field $wire $A)
+    };
+    (@get optional [$($enc:ident)?] $field:ident $wire:literal $A:ident) => {
         $field
+    };
+    (@get required [tagged $tag:literal] $field:ident $wire:literal $A:ident) => {
+        $crate::tagged::assemble::<_, $A::Error>($field.unwrap_or_default(), $wire, $tag, true)?
+            .ok_or_else(|| <$A::Error as $crate::serde::de::Error>::missing_field($wire))?
+    };
+    (@get optional [tagged $tag:literal] $field:ident $wire:literal $A:ident) => {
+        $crate::tagged::assemble::<_, $A::Error>($field.unwrap_or_default(), $wire, $tag, false)?
     };
 }
 

@@ -28,6 +28,7 @@ mod retry;
 pub mod shared;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tagged;
 mod token;
 mod tolerant;
 pub mod validate;
@@ -53,6 +54,7 @@ pub use range::{ByteRange, ContentRange};
 #[cfg(feature = "redis")]
 pub use redis;
 pub use retry::RetryPolicy;
+pub use tagged::TaggedJson;
 #[cfg(feature = "redis")]
 pub use shared::{RedisRateLimiter, RedisTokenCache};
 pub use token::{InMemoryTokenCache, TokenCache};

@@ -52,6 +52,9 @@ struct Pass {
     pending: Option<Detail>,
     /// Optional fields decoded as `None`.
     mismatches: Vec<Mismatch>,
+    /// The paths of the objects being decoded, innermost last: where a field that is not one
+    /// member (a tagged field, two keys put together after the object is read) is.
+    objects: Vec<String>,
 }
 
 /// Decodes `data` tolerantly: `T` and the optional fields it had to leave out, or the
@@ -144,6 +147,58 @@ fn complete(field: &Path<'_>, raw: &Value) {
             });
         }
     });
+}
+
+/// The object at `path` is being decoded (until the guard is dropped).
+pub(super) struct InObject;
+
+impl InObject {
+    pub(super) fn enter(path: &Path<'_>) -> Self {
+        PASS.with(|p| {
+            if let Some(pass) = p.borrow_mut().as_mut() {
+                pass.objects.push(path.to_string());
+            }
+        });
+        InObject
+    }
+}
+
+impl Drop for InObject {
+    fn drop(&mut self) {
+        PASS.with(|p| {
+            if let Some(pass) = p.borrow_mut().as_mut() {
+                pass.objects.pop();
+            }
+        });
+    }
+}
+
+/// During a tolerant pass, records the optional field `key` of the object being decoded as
+/// left out (`None`) and returns `true`; `false` outside a pass. For fields that are not one
+/// member ([`tagged::assemble`](crate::tagged::assemble)), so the member-based catching of
+/// [`Optional`] cannot see them.
+pub(crate) fn left_out(key: &str, expected: &str, found: &str, raw: &Value) -> bool {
+    if !active() {
+        return false;
+    }
+    PASS.with(|p| {
+        let mut borrowed = p.borrow_mut();
+        let Some(pass) = borrowed.as_mut() else { return false };
+        let field = match pass.objects.last().filter(|o| !o.is_empty()) {
+            Some(object) => format!("{object}.{key}"),
+            None => key.to_owned(),
+        };
+        pass.mismatches.push(Mismatch {
+            endpoint: "",
+            log_id: None,
+            path: field.clone(),
+            field,
+            expected: expected.to_owned(),
+            found: found.to_owned(),
+            raw: raw.clone(),
+        });
+        true
+    })
 }
 
 /// Decodes an optional field; during a tolerant pass an error inside it makes it `None`.

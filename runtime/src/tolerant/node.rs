@@ -79,7 +79,10 @@ impl<'de> Deserializer<'de> for Node<'de, '_> {
                     left => Err(de::Error::invalid_length(seq.index + left, &"fewer elements in the array")),
                 })
             }
-            Value::Object(members) => visitor.visit_map(Members { members: members.iter(), value: None, path: &path }),
+            Value::Object(members) => {
+                let _object = super::InObject::enter(&path);
+                visitor.visit_map(Members { members: members.iter(), value: None, path: &path })
+            }
         };
         decoded.map_err(|e| e.at(&path))
     }
