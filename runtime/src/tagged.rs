@@ -104,7 +104,9 @@ pub fn assemble<T: TaggedJson, E: de::Error>(
                 if !required && crate::tolerant::left_out(content_key, &expected, &e.to_string(), &raw) {
                     return Ok(None);
                 }
-                E::custom(format_args!("`{content_key}` is not {expected} (`{tag_key}`): {e}"))
+                let expected = format!("{expected} ({e})");
+                let unexpected = de::Unexpected::Str(raw.as_str().unwrap_or_default());
+                crate::tolerant::about_field(content_key, || E::invalid_value(unexpected, &expected.as_str()))
             }
         },
     };

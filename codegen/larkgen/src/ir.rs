@@ -121,6 +121,23 @@ pub enum TypeKind {
     IntEnum(Vec<EnumValue>),
     /// An object.
     Struct(Struct),
+    /// JSON carried in a string field, its kind named by a sibling field.
+    TaggedJson(Vec<Kind>),
+}
+
+/// One kind of a tagged JSON type.
+#[derive(Debug, Clone)]
+pub struct Kind {
+    /// The sibling field's value (`share_chat`).
+    pub tag: String,
+    /// Variant name (`ShareChat`).
+    pub variant: String,
+    /// Constructor name (`share_chat`).
+    pub constructor: String,
+    /// The object type of the content.
+    pub ty: String,
+    /// Description.
+    pub description: Option<String>,
 }
 
 /// One enum value.
@@ -164,6 +181,8 @@ pub struct Field {
     pub example: Option<String>,
     /// Constraints.
     pub rules: Rules,
+    /// For a field of a tagged JSON type: the sibling key that names its kind.
+    pub tag_field: Option<String>,
 }
 
 /// Type expressions.

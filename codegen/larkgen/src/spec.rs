@@ -100,7 +100,7 @@ blocks! {
         action: Option<Str> = opt "action",        // `refresh_token`, `rate_limited` or `auth_failed`.
     }
 
-    /// A named type: exactly one of `newtype`, `enum` + `values`, or `fields`.
+    /// A named type: exactly one of `newtype`, `enum` + `values`, `fields` or `tagged_json`.
     TypeDef("a type") {
         name: Str = req "name",                                              // Type name (UpperCamelCase).
         description: Option<String> = opt "description",                     // What it is.
@@ -109,6 +109,20 @@ blocks! {
         values: Option<Vec<Spanned<EnumValueDef>>> = opt "values",           // Values of an enum.
         fields: Option<Spanned<Vec<Spanned<FieldDef>>>> = opt "fields",      // Fields of an object.
         at_least_one_of: Option<Spanned<Vec<Str>>> = opt "at_least_one_of",  // At least one of these is set.
+        tagged_json: Option<Spanned<TaggedJsonDef>> = opt "tagged_json",     // JSON in a string, its kind named by a sibling.
+    }
+
+    /// `tagged_json:` a JSON document carried in a string field, its kind named by a sibling
+    /// field (the using field's `tag_field`).
+    TaggedJsonDef("`tagged_json`") {
+        kinds: Spanned<Vec<Spanned<KindDef>>> = req "kinds",  // One per documented tag.
+    }
+
+    /// One kind of a `tagged_json` type.
+    KindDef("a kind") {
+        tag: Str = req "tag",                             // The sibling field's value (`text`).
+        ty: Str = req "type",                             // The object type of the content.
+        description: Option<String> = opt "description",  // What it is.
     }
 
     /// One enum value.
@@ -137,6 +151,7 @@ blocks! {
         extensions: Option<Vec<String>> = opt "extensions",    // Allowed file-name extensions.
         min_bytes: Option<Spanned<u64>> = opt "min_bytes",     // Minimum file size in bytes (`binary` fields).
         max_bytes: Option<Spanned<u64>> = opt "max_bytes",     // Maximum file size in bytes (`binary` fields).
+        tag_field: Option<Str> = opt "tag_field",              // The sibling naming a `tagged_json` value's kind.
     }
 
     /// One endpoint.

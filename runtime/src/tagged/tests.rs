@@ -83,7 +83,7 @@ fn an_unknown_tag_keeps_its_content_as_json_or_as_text() {
 fn a_known_tag_with_other_content_or_a_missing_key_is_an_error() {
     let bad = json!({ "id": "1", "msg_type": "text", "content": "{\"image_key\":\"k\"}" });
     let e = serde_json::from_value::<Message>(bad).unwrap_err().to_string();
-    assert!(e.starts_with("`content` is not the JSON of a `text` content (`msg_type`): missing field `text`"), "{e}");
+    assert!(e.starts_with("invalid value: string \"{\\\"image_key\\\":\\\"k\\\"}\", expected the JSON of a `text` content (missing field `text`"), "{e}");
     let e = serde_json::from_value::<Message>(json!({ "id": "1", "content": "{}" })).unwrap_err().to_string();
     assert_eq!(e, "missing field `msg_type`");
     let e = serde_json::from_value::<Message>(json!({ "id": "1", "msg_type": "text" })).unwrap_err().to_string();
@@ -116,6 +116,7 @@ fn in_the_tolerant_pass_an_optional_tagged_field_that_does_not_decode_is_none_an
     // A required one fails the call, where the object is.
     let data = json!({ "message": { "id": "1", "msg_type": "text", "content": "[]" } });
     let failure = crate::tolerant::decode::<Data>(&data).unwrap_err();
-    assert_eq!(failure.detail.path, "message");
-    assert!(failure.detail.message.contains("`content` is not the JSON of a `text` content"), "{failure:?}");
+    assert_eq!(failure.detail.path, "message.content");
+    assert_eq!(failure.detail.found, "string \"[]\"");
+    assert!(failure.detail.expected.starts_with("the JSON of a `text` content (invalid type: sequence"), "{failure:?}");
 }

@@ -100,7 +100,10 @@ impl de::Error for Failure {
     }
 
     fn invalid_value(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
-        Self::mistyped("invalid value", unexp, exp)
+        let mut failure = Self::mistyped("invalid value", unexp, exp);
+        // A tagged field's content, judged by its object once both keys are read.
+        failure.missing = super::take_field();
+        failure
     }
 
     fn invalid_length(len: usize, exp: &dyn Expected) -> Self {

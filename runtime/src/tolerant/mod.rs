@@ -40,6 +40,22 @@ thread_local! {
     /// Whether an optional field just caught an error (read once per object member).
     static PENDING: Cell<bool> = const { Cell::new(false) };
     static PASS: RefCell<Option<Pass>> = const { RefCell::new(None) };
+    /// The field of the object an error about to be made is about, when the object makes it
+    /// after reading all its members (a tagged field): its path goes on to the field.
+    static FIELD: Cell<Option<&'static str>> = const { Cell::new(None) };
+}
+
+/// Makes an error of the object being decoded that is about its field `key`.
+pub(crate) fn about_field<E>(key: &'static str, make: impl FnOnce() -> E) -> E {
+    FIELD.with(|f| f.set(Some(key)));
+    let error = make();
+    FIELD.with(|f| f.set(None));
+    error
+}
+
+/// The field [`about_field`] names, once.
+fn take_field() -> Option<&'static str> {
+    FIELD.with(Cell::take)
 }
 
 /// The state of the running pass; touched only when something does not match.

@@ -51,6 +51,10 @@ impl<'a> Cx<'a> {
                 self.out.push(',');
             }
             first = false;
+            if let Some(tag_field) = &f.tag_field {
+                self.tagged(f, tag_field);
+                continue;
+            }
             string(self.out, &f.name);
             self.out.push(':');
             if last_page && f.name == "has_more" {
@@ -61,6 +65,29 @@ impl<'a> Cx<'a> {
         }
         self.out.push('}');
         self.stack.pop();
+    }
+
+    /// A tagged JSON field, as its two keys: the first kind's tag, and that kind's example
+    /// object as JSON text.
+    fn tagged(&mut self, f: &'a Field, tag_field: &str) {
+        let kind = match &f.ty {
+            Ty::Named(n) => match self.service.type_def(n).map(|t| &t.kind) {
+                Some(TypeKind::TaggedJson(kinds)) => kinds.first(),
+                _ => None,
+            },
+            _ => None,
+        };
+        let (tag, ty) = kind.map_or(("", ""), |k| (k.tag.as_str(), k.ty.as_str()));
+        string(self.out, tag_field);
+        self.out.push(':');
+        string(self.out, tag);
+        self.out.push(',');
+        string(self.out, &f.name);
+        self.out.push(':');
+        let mut content = String::new();
+        let mut inner = Cx { service: self.service, stack: self.stack.clone(), out: &mut content };
+        inner.object(ty, false);
+        string(self.out, &content);
     }
 
     /// Whether writing `ty` would enter an object type already being written.
@@ -125,6 +152,8 @@ impl<'a> Cx<'a> {
             }
             Ty::Named(name) => match self.service.type_def(name).map(|t| &t.kind) {
                 Some(TypeKind::Struct(_)) => self.object(name, false),
+                // Only in an object, as two keys (`tagged`): a checked spec has no other place.
+                Some(TypeKind::TaggedJson(_)) => self.out.push_str("null"),
                 Some(TypeKind::StringEnum(values)) => {
                     string(self.out, example.or(values.first().map(|v| v.wire.as_str())).unwrap_or_default())
                 }

@@ -7,6 +7,7 @@ mod docs;
 mod endpoint;
 mod example;
 mod names;
+mod tagged;
 mod types;
 
 use std::collections::{HashMap, HashSet};
@@ -176,7 +177,7 @@ impl<'a> ServiceCx<'a> {
             }
             Part::Request(i) => endpoint::request(&s.endpoints[i], &self.qualified),
             Part::ErrorEnum(i) => endpoint::error_enum(&s.endpoints[i]),
-            Part::Type(i) => types::expand_type(&s.types[i], &self.validated),
+            Part::Type(i) => types::expand_type(&s.types[i], s, &self.validated),
             Part::Pages => types::pages(s).into_iter().collect(),
             Part::ErrorTable => {
                 let error_consts = s.errors.iter().map(endpoint::error_const);

@@ -11,7 +11,7 @@ use super::docs;
 use super::names::{MAX_CONVERTING_ARGS, arg, field_ty, ident, init, opt, ty};
 use crate::ir::{EnumValue, Field, Response, Rules, Service, Struct, Ty, TypeDef, TypeKind};
 
-pub(crate) fn expand_type(t: &TypeDef, validated: &HashSet<String>) -> TokenStream {
+pub(crate) fn expand_type(t: &TypeDef, service: &Service, validated: &HashSet<String>) -> TokenStream {
     let name = ident(&t.name);
     let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
     match &t.kind {
@@ -78,6 +78,7 @@ pub(crate) fn expand_type(t: &TypeDef, validated: &HashSet<String>) -> TokenStre
             open_enum(&name, doc, values, wire.collect(), true)
         }
         TypeKind::Struct(s) => expand_struct(t, s, validated),
+        TypeKind::TaggedJson(kinds) => super::tagged::expand(t, kinds, service, validated),
     }
 }
 
@@ -165,7 +166,11 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashSet<String>) -> TokenS
             let kind = if f.required { quote!(required) } else { quote!(optional) };
             // `i64_string` (alone, or in lists and maps): the runtime's `int_string` sends it
             // as a string and reads a string or a number.
-            let encoding = (*f.ty.leaf() == Ty::I64String).then(|| quote!(as_string));
+            // A tagged JSON field: its tag under `tag_field`, its content as JSON text.
+            let encoding = match &f.tag_field {
+                Some(tag) => Some(quote!(tagged #tag)),
+                None => (*f.ty.leaf() == Ty::I64String).then(|| quote!(as_string)),
+            };
             quote!(#id = #wire #kind #encoding,)
         });
         quote!(rt::json_object!(#name { #(#entries)* });)
@@ -233,11 +238,19 @@ pub(crate) fn needs_validation(service: &Service) -> HashSet<String> {
         .filter(|(_, s)| !s.at_least_one_of.is_empty() || s.fields.iter().any(|f| f.rules != Rules::default()))
         .map(|(name, _)| name.clone())
         .collect();
-    // Propagate until stable (types are few; cycles are bounded by the fixed point).
+    // Propagate until stable (types are few; cycles are bounded by the fixed point). A tagged
+    // type checks the kinds that have constraints.
     loop {
-        let inheriting: Vec<String> = structs()
-            .filter(|(name, s)| !out.contains(*name) && s.fields.iter().any(|f| nests(f, &out)))
-            .map(|(name, _)| name.clone())
+        let inheriting: Vec<String> = service
+            .types
+            .iter()
+            .filter(|t| !out.contains(&t.name))
+            .filter(|t| match &t.kind {
+                TypeKind::Struct(s) => s.fields.iter().any(|f| nests(f, &out)),
+                TypeKind::TaggedJson(kinds) => kinds.iter().any(|k| out.contains(&k.ty)),
+                _ => false,
+            })
+            .map(|t| t.name.clone())
             .collect();
         if inheriting.is_empty() {
             return out;

@@ -260,6 +260,14 @@ fn check_params(
                 format!("add `{{{}}}` to the path, or make it `in: query`", p.value.name.value),
             );
         }
+        if let Some(tag_field) = &p.value.tag_field {
+            ctx.error(
+                tag_field,
+                "`tag_field` is for fields of object types, not parameters",
+                "not a field",
+                "tagged JSON has no query or path form: send it in a request body",
+            );
+        }
         let Some(field) = check_field(ctx, p, known) else {
             continue;
         };
@@ -326,7 +334,10 @@ fn check_query_type(ctx: &mut Ctx<'_>, at: &Spanned<String>, field: &ir::Field, 
         other => other,
     };
     let fits = match item {
-        Ty::Named(n) => broken(item, types) || types.get(n).is_some_and(|t| !matches!(t.kind, ir::TypeKind::Struct(_))),
+        Ty::Named(n) => {
+            broken(item, types)
+                || types.get(n).is_some_and(|t| !matches!(t.kind, ir::TypeKind::Struct(_) | ir::TypeKind::TaggedJson(_)))
+        }
         Ty::List(_) | Ty::Map(_) | Ty::Json | Ty::Binary => false,
         _ => true,
     };

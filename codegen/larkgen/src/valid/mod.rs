@@ -4,6 +4,7 @@
 mod endpoints;
 mod names;
 mod scopes;
+mod tagged;
 mod type_expr;
 mod types;
 

@@ -68,6 +68,7 @@ pub(crate) fn check_types(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>]) ->
     let out: Vec<ir::TypeDef> = defs.iter().filter_map(|d| check_type(ctx, d, &known)).collect();
     let index = TypeIndex::new(&out);
     check_cycles(ctx, defs, &index);
+    super::tagged::check_uses(ctx, defs, &index);
     // Defaults and examples of fields, now that every enum is known.
     for d in defs {
         let (Some(fields), Some(ir::TypeKind::Struct(s))) =
@@ -180,13 +181,13 @@ fn out_of_bounds(d: &spec::FieldDef, i: i64) -> Option<String> {
 
 fn check_type(ctx: &mut Ctx<'_>, d: &Spanned<spec::TypeDef>, known: &Declared<'_>) -> Option<ir::TypeDef> {
     let t = &d.value;
-    let shapes = [t.newtype.is_some(), t.enum_repr.is_some(), t.fields.is_some()];
+    let shapes = [t.newtype.is_some(), t.enum_repr.is_some(), t.fields.is_some(), t.tagged_json.is_some()];
     if shapes.iter().filter(|s| **s).count() != 1 {
         ctx.error(
             &t.name,
-            format!("type `{}` must have exactly one of `newtype`, `enum` or `fields`", t.name.value),
+            format!("type `{}` must have exactly one of `newtype`, `enum`, `fields` or `tagged_json`", t.name.value),
             "ambiguous or empty type",
-            "an id is `newtype: string`; an enum is `enum: string|integer` with `values`; an object has `fields`",
+            "an id is `newtype: string`; an enum is `enum: string|integer` with `values`; an object has `fields`; JSON in a string is `tagged_json`",
         );
         return None;
     }
@@ -220,6 +221,8 @@ fn check_type(ctx: &mut Ctx<'_>, d: &Spanned<spec::TypeDef>, known: &Declared<'_
         check_enum(ctx, t, repr)?
     } else if let Some(fields) = &t.fields {
         ir::TypeKind::Struct(check_struct(ctx, t, fields, known)?)
+    } else if let Some(tagged) = &t.tagged_json {
+        super::tagged::check_type(ctx, &tagged.value, known)?
     } else {
         return None;
     };
@@ -427,6 +430,7 @@ pub(crate) fn check_field(ctx: &mut Ctx<'_>, f: &Spanned<spec::FieldDef>, known:
         default: d.default.as_ref().map(|s| scalar_text(&s.value)),
         example: d.example.as_ref().map(|s| scalar_text(&s.value)),
         rules,
+        tag_field: d.tag_field.as_ref().map(|t| t.value.clone()),
     })
 }
 
@@ -528,6 +532,8 @@ fn check_cycles(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>], types: &Type
                     _ => None,
                 })
                 .collect(),
+            // A tagged value holds one of its kinds.
+            Some(ir::TypeKind::TaggedJson(kinds)) => kinds.iter().map(|k| k.ty.clone()).collect(),
             _ => Vec::new(),
         }
     };
