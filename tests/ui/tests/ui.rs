@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The directories, relative to the workspace root, whose specs the cases name
-/// (`tests/ui/specs/…`) or those specs name in turn (`spec/platform.yaml`).
-const SPEC_DIRS: &[&str] = &["tests/ui/specs", "spec"];
+/// (`tests/ui/specs/…`, the end-to-end tests' `tests/specs/…`) or those specs name in turn
+/// (`spec/platform.yaml`).
+const SPEC_DIRS: &[&str] = &["tests/ui/specs", "tests/specs", "spec"];
 
 #[test]
 fn ui() {

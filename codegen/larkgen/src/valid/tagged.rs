@@ -53,7 +53,7 @@ pub(crate) fn check_type(ctx: &mut Ctx<'_>, def: &spec::TaggedJsonDef, known: &D
                 tag,
                 format!("tag `{}` would become the constructor `{constructor}`, a method of every tagged type", tag.value),
                 "reserved constructor",
-                format!("the methods {} are taken; this kind cannot be declared", METHODS.join(", ")),
+                format!("{} are methods of the type; leave this kind out: it decodes as `Unknown`", METHODS.join(", ")),
             );
             continue;
         }
@@ -157,7 +157,7 @@ fn check_field<'a>(
         (Some(tag_field), true) => {
             if let Some(first) = keys.get(tag_field.value.as_str()) {
                 ctx.diags.error(
-                    &ctx.loc_also(tag_field, *first, "the object's key"),
+                    &ctx.loc_also(tag_field, *first, "taken here"),
                     format!("tag field `{}` is already a key of this object", tag_field.value),
                     "key taken",
                     "the client writes the tag field from the tagged value: do not declare it, and give each tagged field its own",
