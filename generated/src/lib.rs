@@ -13,4 +13,6 @@ pub use platform::{PLATFORM, builder};
 #[rustfmt::skip]
 pub mod baike_v1;
 #[rustfmt::skip]
+pub mod im_v1;
+#[rustfmt::skip]
 pub mod lingo_v1;
