@@ -6,56 +6,15 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use futures_util::TryStreamExt;
 use lark_client::runtime::{Error, Mismatch, collect_mismatches};
 use lark_client::{baike_v1, lingo_v1};
 use serde_json::{Value, json};
+use support::capture::capture;
 use support::*;
-use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::filter::LevelFilter;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer};
-
-/// Collects what the subscriber writes (tests run on a current-thread runtime).
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-fn capture_warnings() -> (Capture, impl Sized) {
-    let capture = Capture::default();
-    let guard = tracing_subscriber::fmt()
-        .with_max_level(tracing_subscriber::filter::LevelFilter::WARN)
-        .with_writer(capture.clone())
-        .with_ansi(false)
-        .finish()
-        .set_default();
-    (capture, guard)
-}
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 /// The JSON at a dotted path without list indexes (`entity.create_time`).
 fn at<'v>(data: &'v Value, path: &str) -> &'v Value {
@@ -76,7 +35,7 @@ macro_rules! survives {
         async fn $name() {
             let data: Value = $data;
             let server = server_with($verb, $route, lark_ok(data.clone()).insert_header("X-Tt-Logid", "log-ok")).await;
-            let (logs, _guard) = capture_warnings();
+            let (logs, _guard) = capture(LevelFilter::WARN);
             let $rt = runtime_once(&server.uri());
             let (answer, mismatches) = collect_mismatches($call).await;
             let $kept = answer.expect("the call succeeded: it must not look failed");
@@ -171,7 +130,7 @@ async fn a_wrongly_typed_required_field_names_its_path_expected_and_found() {
 async fn answers_that_match_report_nothing() {
     let data = json!({ "entity": { "id": "enterprise_1", "main_keys": [TERM()], "create_time": "1700000000" } });
     let server = server_with("GET", "/open-apis/baike/v1/entities/e1", lark_ok(data)).await;
-    let (logs, _guard) = capture_warnings();
+    let (logs, _guard) = capture(LevelFilter::WARN);
     let client = baike_v1::Client::new(runtime_once(&server.uri()));
     let (answer, mismatches): (_, Vec<Mismatch>) = collect_mismatches(client.entity().get("e1").send()).await;
     assert_eq!(answer.expect("matches").entity.create_time.as_deref(), Some("1700000000"));

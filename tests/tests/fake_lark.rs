@@ -1,25 +1,25 @@
 //! The runtime's fake Lark server (feature `testing`) with the generated clients: every
-//! endpoint of both services, called through its typed request builder, passes the fake's
-//! checks of the spec and decodes the example `data` the generator put in its descriptor; and
-//! each descriptor's inputs, body check and example agree with the checked spec.
-
+//! endpoint of Baike and Lingo, called through its typed request builder, passes the fake's
+//! checks of the spec and decodes the example `data` the generator put in its descriptor (IM's
+//! endpoints: im.rs); and each descriptor of the three services agrees with the checked spec in
+//! its inputs, body check and example.
 use futures_util::TryStreamExt;
 use lark_client::runtime::testing::FakeLark;
 use lark_client::runtime::{Endpoint, InputLocation, ResponseKind};
-use lark_client::{baike_v1, lingo_v1};
+use lark_client::{baike_v1, im_v1, lingo_v1};
 use larkgen::ir;
 use serde_json::Value;
 
 fn checked_services() -> Vec<ir::Service> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf();
-    let specs = [root.join("spec/baike-v1.yaml"), root.join("spec/lingo-v1.yaml")];
+    let specs = [root.join("spec/baike-v1.yaml"), root.join("spec/lingo-v1.yaml"), root.join("spec/im-v1.yaml")];
     let checked = larkgen::check(&specs, &root);
     assert!(!checked.diagnostics.has_errors(), "spec errors:\n{}", checked.diagnostics.render_plain());
     checked.api.expect("the specs check").services
 }
 
 fn descriptor(service: &str, name: &str) -> &'static Endpoint {
-    let all = [baike_v1::endpoints::ALL, lingo_v1::endpoints::ALL];
+    let all = [baike_v1::endpoints::ALL, lingo_v1::endpoints::ALL, im_v1::endpoints::ALL];
     let found = all.iter().flat_map(|a| a.iter()).find(|e| e.service == service && e.name == name);
     found.unwrap_or_else(|| panic!("no descriptor of {service} {name}"))
 }

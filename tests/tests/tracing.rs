@@ -4,57 +4,16 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lark_client::baike_v1;
 use lark_client::runtime::RetryPolicy;
 use serde_json::json;
+use support::capture::capture;
 use support::*;
-use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::filter::LevelFilter;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-/// Collects everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-/// Installs a TRACE-level subscriber for this thread (tests run on a current-thread runtime).
-fn capture() -> (Capture, impl Sized) {
-    let capture = Capture::default();
-    let guard = tracing_subscriber::fmt()
-        .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
-        .with_writer(capture.clone())
-        .with_ansi(false)
-        .finish()
-        .set_default();
-    (capture, guard)
-}
 
 fn client(base: &str) -> baike_v1::Client {
     baike_v1::Client::new(
@@ -101,7 +60,7 @@ async fn a_retried_call_is_traced_with_attempts_status_code_log_id_and_waits() {
         ]))
         .mount(&server)
         .await;
-    let (logs, _guard) = capture();
+    let (logs, _guard) = capture(LevelFilter::TRACE);
     client(&server.uri()).classification().list().send().await.expect("second attempt succeeds");
     let text = logs.text();
     for expected in [
@@ -147,7 +106,7 @@ async fn token_refreshes_failures_and_user_tokens_leave_no_secret_in_the_logs() 
         .respond_with(lark_error(400, 99991668, "user access token invalid", "user-bad"))
         .mount(&server)
         .await;
-    let (logs, _guard) = capture();
+    let (logs, _guard) = capture(LevelFilter::TRACE);
     let baike = client(&server.uri());
     baike.file().download("a").send().await.expect("refreshed and resent");
     let err = baike.file().download("b").user_access_token("u-user-secret-token").send().await.expect_err("refused");
