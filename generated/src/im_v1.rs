@@ -2302,6 +2302,452 @@ impl AsRef<str> for SortType {
         self.as_str()
     }
 }
+/// Plain text; `<at user_id="ou_…">name</at>` mentions a user.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextContent {
+    /// The text.
+    ///
+    /// Constraints: at most 153589 characters; example `test content`.
+    pub text: String,
+}
+rt::json_object!(TextContent { text = "text" required, });
+impl TextContent {
+    /// A `TextContent` with its required fields; the optional ones start unset.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: Into::into(text) }
+    }
+}
+impl rt::Validate for TextContent {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.length(path, "text", Some(&self.text), None, Some(153589));
+    }
+}
+/// One element of a rich-text paragraph: `tag` says which (`text`, `a`, `at`, `img`, `media`, `emotion`, `hr`, `code_block`, `md`) and which other fields apply.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostElement {
+    /// Kind of element: `text`, `a`, `at`, `img`, `media`, `emotion`, `hr`, `code_block` or `md`.
+    ///
+    /// Constraints: example `text`.
+    pub tag: String,
+    /// The text (`text`, `a`, `code_block`, `md`).
+    pub text: Option<String>,
+    /// Whether `text` is HTML-unescaped (`text`).
+    pub un_escape: Option<bool>,
+    /// The link (`a`).
+    pub href: Option<String>,
+    /// Who is mentioned (`at`): an open id, or `all`.
+    pub user_id: Option<String>,
+    /// Name of who is mentioned (`at`, in answers).
+    pub user_name: Option<String>,
+    /// The image (`img`), or a video's cover (`media`).
+    pub image_key: Option<ImageKey>,
+    /// The video (`media`).
+    pub file_key: Option<FileKey>,
+    /// The emoji (`emotion`), e.g. `SMILE`.
+    pub emoji_type: Option<String>,
+    /// Language of the code (`code_block`), e.g. `GO`.
+    pub language: Option<String>,
+    /// Text styles: `bold`, `underline`, `lineThrough`, `italic`.
+    pub style: Option<Vec<String>>,
+}
+rt::json_object!(
+    PostElement { tag = "tag" required, text = "text" optional, un_escape = "un_escape"
+    optional, href = "href" optional, user_id = "user_id" optional, user_name =
+    "user_name" optional, image_key = "image_key" optional, file_key = "file_key"
+    optional, emoji_type = "emoji_type" optional, language = "language" optional, style =
+    "style" optional, }
+);
+impl PostElement {
+    /// A `PostElement` with its required fields; the optional ones start unset.
+    pub fn new(tag: impl Into<String>) -> Self {
+        Self {
+            tag: Into::into(tag),
+            text: None,
+            un_escape: None,
+            href: None,
+            user_id: None,
+            user_name: None,
+            image_key: None,
+            file_key: None,
+            emoji_type: None,
+            language: None,
+            style: None,
+        }
+    }
+}
+impl rt::Validate for PostElement {}
+/// A rich-text post in one language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostBody {
+    /// Title.
+    pub title: Option<String>,
+    /// Paragraphs, each a list of elements.
+    pub content: Vec<Vec<PostElement>>,
+}
+rt::json_object!(PostBody { title = "title" optional, content = "content" required, });
+impl PostBody {
+    /// A `PostBody` with its required fields; the optional ones start unset.
+    pub fn new(content: Vec<Vec<PostElement>>) -> Self {
+        Self { title: None, content }
+    }
+}
+impl rt::Validate for PostBody {}
+/// Rich text, per language (at least one).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PostContent {
+    /// In Chinese.
+    pub zh_cn: Option<PostBody>,
+    /// In English.
+    pub en_us: Option<PostBody>,
+    /// In Japanese.
+    pub ja_jp: Option<PostBody>,
+}
+rt::json_object!(
+    PostContent { zh_cn = "zh_cn" optional, en_us = "en_us" optional, ja_jp = "ja_jp"
+    optional, }
+);
+impl rt::Validate for PostContent {
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        out.at_least_one_of(
+            path,
+            &[
+                ("zh_cn", self.zh_cn.is_some()),
+                ("en_us", self.en_us.is_some()),
+                ("ja_jp", self.ja_jp.is_some()),
+            ],
+        );
+    }
+}
+/// An image.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageContent {
+    /// The image, from `image.create`.
+    ///
+    /// Constraints: example `img_7ea74629-9191-4176-998c-2e603c9c5e8g`.
+    pub image_key: ImageKey,
+}
+rt::json_object!(ImageContent { image_key = "image_key" required, });
+impl ImageContent {
+    /// An `ImageContent` with its required fields; the optional ones start unset.
+    pub fn new(image_key: impl Into<ImageKey>) -> Self {
+        Self {
+            image_key: Into::into(image_key),
+        }
+    }
+}
+impl rt::Validate for ImageContent {}
+/// A file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileContent {
+    /// The file, from `file.create`.
+    ///
+    /// Constraints: example `file_v2_0dcdd7d9-fib0-4432-a519-41d25aca542j`.
+    pub file_key: FileKey,
+}
+rt::json_object!(FileContent { file_key = "file_key" required, });
+impl FileContent {
+    /// A `FileContent` with its required fields; the optional ones start unset.
+    pub fn new(file_key: impl Into<FileKey>) -> Self {
+        Self {
+            file_key: Into::into(file_key),
+        }
+    }
+}
+impl rt::Validate for FileContent {}
+/// A voice message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AudioContent {
+    /// The opus audio, from `file.create`.
+    ///
+    /// Constraints: example `file_v2_0dcdd7d9-fib0-4432-a519-41d25aca542j`.
+    pub file_key: FileKey,
+}
+rt::json_object!(AudioContent { file_key = "file_key" required, });
+impl AudioContent {
+    /// An `AudioContent` with its required fields; the optional ones start unset.
+    pub fn new(file_key: impl Into<FileKey>) -> Self {
+        Self {
+            file_key: Into::into(file_key),
+        }
+    }
+}
+impl rt::Validate for AudioContent {}
+/// A video with its cover.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MediaContent {
+    /// The mp4 video, from `file.create`.
+    ///
+    /// Constraints: example `file_v2_0dcdd7d9-fib0-4432-a519-41d25aca542j`.
+    pub file_key: FileKey,
+    /// Its cover, from `image.create`.
+    ///
+    /// Constraints: example `img_7ea74629-9191-4176-998c-2e603c9c5e8g`.
+    pub image_key: ImageKey,
+}
+rt::json_object!(
+    MediaContent { file_key = "file_key" required, image_key = "image_key" required, }
+);
+impl MediaContent {
+    /// A `MediaContent` with its required fields; the optional ones start unset.
+    pub fn new(file_key: FileKey, image_key: ImageKey) -> Self {
+        Self { file_key, image_key }
+    }
+}
+impl rt::Validate for MediaContent {}
+/// A sticker (only stickers received can be sent again).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StickerContent {
+    /// The sticker, from a message received.
+    ///
+    /// Constraints: example `file_v2_0dcdd7d9-fib0-4432-a519-41d25aca542j`.
+    pub file_key: FileKey,
+}
+rt::json_object!(StickerContent { file_key = "file_key" required, });
+impl StickerContent {
+    /// A `StickerContent` with its required fields; the optional ones start unset.
+    pub fn new(file_key: impl Into<FileKey>) -> Self {
+        Self {
+            file_key: Into::into(file_key),
+        }
+    }
+}
+impl rt::Validate for StickerContent {}
+/// A shared group card.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShareChatContent {
+    /// The group.
+    ///
+    /// Constraints: example `oc_0dd200d32fda15216d2c2ef1ddb32f76`.
+    pub chat_id: ChatId,
+}
+rt::json_object!(ShareChatContent { chat_id = "chat_id" required, });
+impl ShareChatContent {
+    /// A `ShareChatContent` with its required fields; the optional ones start unset.
+    pub fn new(chat_id: impl Into<ChatId>) -> Self {
+        Self {
+            chat_id: Into::into(chat_id),
+        }
+    }
+}
+impl rt::Validate for ShareChatContent {}
+/// A shared user card.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShareUserContent {
+    /// The user's open id.
+    ///
+    /// Constraints: example `ou_0dd200d32fda15216d2c2ef1ddb32f76`.
+    pub user_id: String,
+}
+rt::json_object!(ShareUserContent { user_id = "user_id" required, });
+impl ShareUserContent {
+    /// A `ShareUserContent` with its required fields; the optional ones start unset.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: Into::into(user_id),
+        }
+    }
+}
+impl rt::Validate for ShareUserContent {}
+/// What a message says: its JSON depends on the kind (`msg_type`). Build one with a constructor named after the kind (`MessageContent::text("hi")`); read the content of a `Message` with `MessageContent::from_parts(msg_type.as_str(), &body.content)` (`rt::TaggedJson`).
+///
+/// Sent as two keys of the object holding it: the tag, and the content as JSON text.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum MessageContent {
+    /// A `text` content.
+    ///
+    /// Tag `text`.
+    Text(TextContent),
+    /// A `post` content.
+    ///
+    /// Tag `post`.
+    Post(PostContent),
+    /// An `image` content.
+    ///
+    /// Tag `image`.
+    Image(ImageContent),
+    /// A `file` content.
+    ///
+    /// Tag `file`.
+    File(FileContent),
+    /// An `audio` content.
+    ///
+    /// Tag `audio`.
+    Audio(AudioContent),
+    /// A `media` content.
+    ///
+    /// Tag `media`.
+    Media(MediaContent),
+    /// A `sticker` content.
+    ///
+    /// Tag `sticker`.
+    Sticker(StickerContent),
+    /// A `share_chat` content.
+    ///
+    /// Tag `share_chat`.
+    ShareChat(ShareChatContent),
+    /// A `share_user` content.
+    ///
+    /// Tag `share_user`.
+    ShareUser(ShareUserContent),
+    /// A kind this client does not know: its tag, and its content as JSON (a JSON
+    /// string holding the text when it is not JSON). Sent as the JSON text of `content`.
+    Unknown {
+        /// The tag.
+        tag: String,
+        /// The content.
+        content: rt::Json,
+    },
+}
+impl MessageContent {
+    /// A `text` content: [`TextContent::new`] with these arguments.
+    pub fn text(text: impl Into<String>) -> MessageContent {
+        MessageContent::Text(TextContent::new(text))
+    }
+    /// A `post` content.
+    pub fn post(content: PostContent) -> MessageContent {
+        MessageContent::Post(content)
+    }
+    /// An `image` content: [`ImageContent::new`] with these arguments.
+    pub fn image(image_key: impl Into<ImageKey>) -> MessageContent {
+        MessageContent::Image(ImageContent::new(image_key))
+    }
+    /// A `file` content: [`FileContent::new`] with these arguments.
+    pub fn file(file_key: impl Into<FileKey>) -> MessageContent {
+        MessageContent::File(FileContent::new(file_key))
+    }
+    /// An `audio` content: [`AudioContent::new`] with these arguments.
+    pub fn audio(file_key: impl Into<FileKey>) -> MessageContent {
+        MessageContent::Audio(AudioContent::new(file_key))
+    }
+    /// A `media` content: [`MediaContent::new`] with these arguments.
+    pub fn media(file_key: FileKey, image_key: ImageKey) -> MessageContent {
+        MessageContent::Media(MediaContent::new(file_key, image_key))
+    }
+    /// A `sticker` content: [`StickerContent::new`] with these arguments.
+    pub fn sticker(file_key: impl Into<FileKey>) -> MessageContent {
+        MessageContent::Sticker(StickerContent::new(file_key))
+    }
+    /// A `share_chat` content: [`ShareChatContent::new`] with these arguments.
+    pub fn share_chat(chat_id: impl Into<ChatId>) -> MessageContent {
+        MessageContent::ShareChat(ShareChatContent::new(chat_id))
+    }
+    /// A `share_user` content: [`ShareUserContent::new`] with these arguments.
+    pub fn share_user(user_id: impl Into<String>) -> MessageContent {
+        MessageContent::ShareUser(ShareUserContent::new(user_id))
+    }
+    /// The tag of this kind (the value of the sibling field).
+    pub fn tag(&self) -> &str {
+        rt::TaggedJson::tag(self)
+    }
+}
+impl rt::TaggedJson for MessageContent {
+    fn tag(&self) -> &str {
+        match self {
+            Self::Text(_) => "text",
+            Self::Post(_) => "post",
+            Self::Image(_) => "image",
+            Self::File(_) => "file",
+            Self::Audio(_) => "audio",
+            Self::Media(_) => "media",
+            Self::Sticker(_) => "sticker",
+            Self::ShareChat(_) => "share_chat",
+            Self::ShareUser(_) => "share_user",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+    fn to_content(&self) -> Result<String, rt::tagged::ContentError> {
+        match self {
+            Self::Text(kind) => rt::tagged::write(kind),
+            Self::Post(kind) => rt::tagged::write(kind),
+            Self::Image(kind) => rt::tagged::write(kind),
+            Self::File(kind) => rt::tagged::write(kind),
+            Self::Audio(kind) => rt::tagged::write(kind),
+            Self::Media(kind) => rt::tagged::write(kind),
+            Self::Sticker(kind) => rt::tagged::write(kind),
+            Self::ShareChat(kind) => rt::tagged::write(kind),
+            Self::ShareUser(kind) => rt::tagged::write(kind),
+            Self::Unknown { content, .. } => rt::tagged::write(content),
+        }
+    }
+    fn from_parts(tag: &str, content: &str) -> Result<Self, rt::tagged::ContentError> {
+        Ok(
+            match tag {
+                "text" => Self::Text(rt::tagged::read(content)?),
+                "post" => Self::Post(rt::tagged::read(content)?),
+                "image" => Self::Image(rt::tagged::read(content)?),
+                "file" => Self::File(rt::tagged::read(content)?),
+                "audio" => Self::Audio(rt::tagged::read(content)?),
+                "media" => Self::Media(rt::tagged::read(content)?),
+                "sticker" => Self::Sticker(rt::tagged::read(content)?),
+                "share_chat" => Self::ShareChat(rt::tagged::read(content)?),
+                "share_user" => Self::ShareUser(rt::tagged::read(content)?),
+                _ => {
+                    Self::Unknown {
+                        tag: tag.to_owned(),
+                        content: rt::tagged::read_any(content),
+                    }
+                }
+            },
+        )
+    }
+}
+impl From<TextContent> for MessageContent {
+    fn from(kind: TextContent) -> Self {
+        Self::Text(kind)
+    }
+}
+impl From<PostContent> for MessageContent {
+    fn from(kind: PostContent) -> Self {
+        Self::Post(kind)
+    }
+}
+impl From<ImageContent> for MessageContent {
+    fn from(kind: ImageContent) -> Self {
+        Self::Image(kind)
+    }
+}
+impl From<FileContent> for MessageContent {
+    fn from(kind: FileContent) -> Self {
+        Self::File(kind)
+    }
+}
+impl From<AudioContent> for MessageContent {
+    fn from(kind: AudioContent) -> Self {
+        Self::Audio(kind)
+    }
+}
+impl From<MediaContent> for MessageContent {
+    fn from(kind: MediaContent) -> Self {
+        Self::Media(kind)
+    }
+}
+impl From<StickerContent> for MessageContent {
+    fn from(kind: StickerContent) -> Self {
+        Self::Sticker(kind)
+    }
+}
+impl From<ShareChatContent> for MessageContent {
+    fn from(kind: ShareChatContent) -> Self {
+        Self::ShareChat(kind)
+    }
+}
+impl From<ShareUserContent> for MessageContent {
+    fn from(kind: ShareUserContent) -> Self {
+        Self::ShareUser(kind)
+    }
+}
+impl rt::Validate for MessageContent {
+    /// The constraints of the kind, under this field (`content.text`).
+    fn validate(&self, path: &str, out: &mut rt::Violations) {
+        #[allow(clippy::single_match)]
+        match self {
+            Self::Text(kind) => rt::Validate::validate(kind, path, out),
+            Self::Post(kind) => rt::Validate::validate(kind, path, out),
+            _ => {}
+        }
+    }
+}
 /// Who sent a message.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2562,7 +3008,7 @@ impl rt::Validate for Sender {}
 /// Content of a message.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageBody {
-    /// The content, a JSON object serialised into a string, shaped by `msg_type`.
+    /// The content, a JSON object serialised into a string, shaped by the message's `msg_type`: `MessageContent::from_parts(msg_type.as_str(), &content)` reads it.
     ///
     /// Constraints: example `{"text":"test content"}`.
     pub content: String,
@@ -2688,29 +3134,22 @@ pub struct MessageCreateBody {
     ///
     /// Constraints: example `ou_7d8a6e6df7621556ce0d21922b676706ccs`.
     pub receive_id: String,
-    /// Kind of message; decides the shape of `content`.
-    ///
-    /// Constraints: example `text`.
-    pub msg_type: MsgType,
-    /// The content, a JSON object serialised into a string, shaped by `msg_type` (text ≤ 150 KB, card and post ≤ 30 KB).
-    ///
-    /// Constraints: at most 153600 characters; example `{"text":"test content"}`.
-    pub content: String,
+    /// What the message says; sent as `msg_type` and `content`, its JSON text (text ≤ 150 KB, card and post ≤ 30 KB).
+    pub content: MessageContent,
     /// Deduplication key: requests with the same uuid send at most one message per hour.
     ///
     /// Constraints: at most 50 characters; example `a0d69e20-1dd1-458b-k525-dfeca4015204`.
     pub uuid: Option<String>,
 }
 rt::json_object!(
-    MessageCreateBody { receive_id = "receive_id" required, msg_type = "msg_type"
-    required, content = "content" required, uuid = "uuid" optional, }
+    MessageCreateBody { receive_id = "receive_id" required, content = "content" required
+    tagged "msg_type", uuid = "uuid" optional, }
 );
 impl MessageCreateBody {
     /// A `MessageCreateBody` with its required fields; the optional ones start unset.
-    pub fn new(receive_id: String, msg_type: MsgType, content: String) -> Self {
+    pub fn new(receive_id: String, content: MessageContent) -> Self {
         Self {
             receive_id,
-            msg_type,
             content,
             uuid: None,
         }
@@ -2718,21 +3157,15 @@ impl MessageCreateBody {
 }
 impl rt::Validate for MessageCreateBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.length(path, "content", Some(&self.content), None, Some(153600));
+        out.nested(path, "content", &self.content);
         out.length(path, "uuid", self.uuid.as_ref(), None, Some(50));
     }
 }
 /// Body of `message.reply`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageReplyBody {
-    /// The content, a JSON object serialised into a string, shaped by `msg_type` (limits as `message.create`).
-    ///
-    /// Constraints: at most 153600 characters; example `{"text":"test content"}`.
-    pub content: String,
-    /// Kind of message; decides the shape of `content`.
-    ///
-    /// Constraints: example `text`.
-    pub msg_type: MsgType,
+    /// What the reply says; sent as `msg_type` and `content`, its JSON text (limits as `message.create`).
+    pub content: MessageContent,
     /// Reply as a thread (in a topic chat the reply always goes to the message's thread).
     ///
     /// Constraints: server default `false`.
@@ -2743,15 +3176,14 @@ pub struct MessageReplyBody {
     pub uuid: Option<String>,
 }
 rt::json_object!(
-    MessageReplyBody { content = "content" required, msg_type = "msg_type" required,
-    reply_in_thread = "reply_in_thread" optional, uuid = "uuid" optional, }
+    MessageReplyBody { content = "content" required tagged "msg_type", reply_in_thread =
+    "reply_in_thread" optional, uuid = "uuid" optional, }
 );
 impl MessageReplyBody {
     /// A `MessageReplyBody` with its required fields; the optional ones start unset.
-    pub fn new(content: String, msg_type: MsgType) -> Self {
+    pub fn new(content: impl Into<MessageContent>) -> Self {
         Self {
-            content,
-            msg_type,
+            content: Into::into(content),
             reply_in_thread: None,
             uuid: None,
         }
@@ -2759,7 +3191,7 @@ impl MessageReplyBody {
 }
 impl rt::Validate for MessageReplyBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.length(path, "content", Some(&self.content), None, Some(153600));
+        out.nested(path, "content", &self.content);
         out.length(path, "uuid", self.uuid.as_ref(), None, Some(50));
     }
 }

@@ -12,7 +12,7 @@ mod support;
 use futures_util::TryStreamExt;
 use lark_client::im_v1::*;
 use lark_client::runtime::testing::FakeLark;
-use lark_client::runtime::{Error, FileSource};
+use lark_client::runtime::{Error, FileSource, TaggedJson};
 use serde_json::{Value, json};
 use support::*;
 use wiremock::ResponseTemplate;
@@ -62,12 +62,7 @@ async fn message_create_posts_the_body_with_receive_id_type_in_the_query() {
     let server = server_with("POST", "/open-apis/im/v1/messages", answer("message_create.response.json")).await;
     let im = Client::new(runtime(&server.uri()));
     let sent = fixture("message_create.request.json");
-    let body = MessageCreateBody::new(
-        sent["receive_id"].as_str().unwrap().into(),
-        MsgType::Text,
-        // becomes MessageContent::text("test content") once the typed content lands
-        r#"{"text":"test content"}"#.into(),
-    );
+    let body = MessageCreateBody::new(sent["receive_id"].as_str().unwrap().into(), MessageContent::text("test content"));
     let message = im.message().create(ReceiveIdType::ChatId, body).send().await.expect("sent");
     assert_is_the_doc_example(&message);
 
@@ -84,7 +79,7 @@ async fn message_reply_posts_to_the_message_and_decodes_the_answer() {
     let body = MessageReplyBody {
         reply_in_thread: Some(true),
         uuid: Some("a0d69e20-1dd1-458b-k525-dfeca4015204".into()),
-        ..MessageReplyBody::new(r#"{"text":"ok"}"#.into(), MsgType::Text)
+        ..MessageReplyBody::new(MessageContent::text("ok"))
     };
     assert_is_the_doc_example(&im.message().reply(MESSAGE.into(), body).send().await.expect("replied"));
 
@@ -158,7 +153,7 @@ async fn page_sizes_outside_1_to_50_and_long_uuids_are_refused_before_sending() 
 
     let body = MessageCreateBody {
         uuid: Some("u".repeat(51)),
-        ..MessageCreateBody::new("ou_1".into(), MsgType::Text, "{}".into())
+        ..MessageCreateBody::new("ou_1".into(), MessageContent::text("hi"))
     };
     let create = im.message().create(ReceiveIdType::OpenId, body).send().await;
     let MessageCreateError::Unhandled(err) = create.expect_err("refused") else { panic!("untyped refusal") };
@@ -167,19 +162,87 @@ async fn page_sizes_outside_1_to_50_and_long_uuids_are_refused_before_sending() 
 }
 
 #[tokio::test]
-async fn content_over_the_text_limit_is_refused_and_at_the_limit_is_sent() {
+async fn text_that_cannot_fit_150_kb_is_refused_under_the_kind_and_the_longest_that_can_is_sent() {
     let (lark, im) = fake().await;
-    let content = |chars: usize| format!(r#"{{"text":"{}"}}"#, "a".repeat(chars - 11));
-    let at_limit = MessageCreateBody::new("oc_1".into(), MsgType::Text, content(153_600));
+    // `{"text":""}` takes 11 of the 153,600 bytes.
+    let at_limit = MessageCreateBody::new("oc_1".into(), MessageContent::text("a".repeat(153_589)));
     im.message().create(ReceiveIdType::ChatId, at_limit).send().await.expect("150 KB of text is sent");
-    let over = MessageCreateBody::new("oc_1".into(), MsgType::Text, content(153_601));
+    let sent = lark.requests_to(&endpoints::MESSAGE_CREATE)[0].json().expect("a JSON body").clone();
+    assert_eq!(sent["content"].as_str().map(str::len), Some(153_600));
+    let over = MessageCreateBody::new("oc_1".into(), MessageContent::text("a".repeat(153_590)));
     let MessageCreateError::Unhandled(err) = im.message().create(ReceiveIdType::ChatId, over).send().await.unwrap_err()
     else {
         panic!("untyped refusal")
     };
-    assert_eq!(refused(err), [("body.content".to_owned(), "max_length = 153600".to_owned())]);
+    assert_eq!(refused(err), [("body.content.text".to_owned(), "max_length = 153589".to_owned())]);
     assert_eq!(lark.requests_to(&endpoints::MESSAGE_CREATE).len(), 1);
     lark.assert_no_violations();
+}
+
+#[tokio::test]
+async fn every_kind_is_sent_as_msg_type_and_the_json_text_of_create_json() {
+    let server = wiremock::MockServer::start().await;
+    mount_token(&server, TENANT_TOKEN, 1).await;
+    wiremock::Mock::given(wiremock::matchers::path("/open-apis/im/v1/messages"))
+        .respond_with(answer("message_create.response.json"))
+        .expect(10)
+        .mount(&server)
+        .await;
+    let im = Client::new(runtime(&server.uri()));
+    let post = PostContent {
+        zh_cn: Some(PostBody {
+            title: Some("我是一个标题".into()),
+            ..PostBody::new(vec![vec![
+                PostElement { text: Some("第一行:".into()), ..PostElement::new("text") },
+                PostElement { href: Some("http://www.feishu.cn".into()), text: Some("超链接".into()), ..PostElement::new("a") },
+                PostElement { user_id: Some("ou_1".into()), ..PostElement::new("at") },
+            ]])
+        }),
+        ..PostContent::default()
+    };
+    let cases = [
+        (MessageContent::text("test content"), "text", json!({ "text": "test content" })),
+        (MessageContent::image("img_1"), "image", json!({ "image_key": "img_1" })),
+        (MessageContent::file("file_1"), "file", json!({ "file_key": "file_1" })),
+        (MessageContent::audio("file_2"), "audio", json!({ "file_key": "file_2" })),
+        (MessageContent::media("file_3".into(), "img_3".into()), "media", json!({ "file_key": "file_3", "image_key": "img_3" })),
+        (MessageContent::sticker("file_4"), "sticker", json!({ "file_key": "file_4" })),
+        (MessageContent::share_chat("oc_1"), "share_chat", json!({ "chat_id": "oc_1" })),
+        (MessageContent::share_user("ou_1"), "share_user", json!({ "user_id": "ou_1" })),
+        (MessageContent::post(post), "post", json!({ "zh_cn": { "title": "我是一个标题", "content": [[
+            { "tag": "text", "text": "第一行:" },
+            { "tag": "a", "text": "超链接", "href": "http://www.feishu.cn" },
+            { "tag": "at", "user_id": "ou_1" },
+        ]] } })),
+        // Cards are no kind (any card JSON): sent as written.
+        (
+            MessageContent::Unknown { tag: "interactive".into(), content: json!({ "type": "template", "data": { "template_id": "ctp_1" } }) },
+            "interactive",
+            json!({ "type": "template", "data": { "template_id": "ctp_1" } }),
+        ),
+    ];
+    for (content, msg_type, json) in cases {
+        im.message().create(ReceiveIdType::ChatId, MessageCreateBody::new("oc_1".into(), content)).send().await.expect("sent");
+        let body = json_body(&api_requests(&server).await.pop().expect("a request"));
+        assert_eq!(body["msg_type"], msg_type);
+        let content: Value = serde_json::from_str(body["content"].as_str().expect("a string")).expect("JSON text");
+        assert_eq!(content, json, "{msg_type}");
+    }
+}
+
+#[tokio::test]
+async fn a_message_s_content_is_read_typed_with_from_parts() {
+    let server = server_with("POST", "/open-apis/im/v1/messages", answer("message_create.response.json")).await;
+    let im = Client::new(runtime(&server.uri()));
+    let sent = im.message().create(ReceiveIdType::ChatId, MessageCreateBody::new("oc_1".into(), MessageContent::text("a")));
+    let message = sent.send().await.expect("sent");
+    // The official answer: `msg_type` on the message (`interactive` in the DOC example), the
+    // JSON text in `body.content`.
+    let msg_type = message.msg_type.as_ref().expect("a msg_type");
+    let content = MessageContent::from_parts(msg_type.as_str(), &message.body.expect("a body").content).expect("JSON");
+    assert_eq!(content, MessageContent::Unknown { tag: "interactive".into(), content: json!({ "text": "@_user_1 test content" }) });
+    let text = MessageContent::from_parts(MsgType::Text.as_str(), r#"{"text":"@_user_1 hi"}"#).expect("a text");
+    assert_eq!(text, MessageContent::text("@_user_1 hi"));
 }
 
 #[tokio::test]
@@ -293,7 +356,7 @@ async fn declared_codes_come_back_as_the_endpoint_s_own_variants() {
     // 234037 is declared by the resource download, not by message.get: untyped there, with its code.
     lark.on(&endpoints::MESSAGE_GET).fail(234037, "Downloaded file size exceeds limit.");
 
-    let body = MessageCreateBody::new("ou_7d8a6e6df7621556ce0d21922b676706ccs".into(), MsgType::Text, "{}".into());
+    let body = MessageCreateBody::new("ou_7d8a6e6df7621556ce0d21922b676706ccs".into(), MessageContent::text("hi"));
     match im.message().create(ReceiveIdType::OpenId, body).send().await {
         Err(MessageCreateError::BotNotAvailableToUser(e)) => assert_eq!((e.code, e.http_status), (230013, 400)),
         other => panic!("expected BotNotAvailableToUser, got {other:?}"),
@@ -319,9 +382,9 @@ fn receiving_by_user_id_needs_the_employee_id_field_scope() {
 #[tokio::test]
 async fn every_endpoint_decodes_its_descriptor_example_and_passes_the_fake_s_checks() {
     let (lark, im) = fake().await;
-    let text = || MessageCreateBody::new("oc_1".into(), MsgType::Text, r#"{"text":"hi"}"#.into());
+    let text = || MessageCreateBody::new("oc_1".into(), MessageContent::text("hi"));
     assert!(im.message().create(ReceiveIdType::ChatId, text()).send().await.unwrap().message_id.is_some());
-    let reply = MessageReplyBody::new(r#"{"text":"hi"}"#.into(), MsgType::Text);
+    let reply = MessageReplyBody::new(MessageContent::image("img_1"));
     assert!(im.message().reply(MESSAGE.into(), reply).send().await.unwrap().message_id.is_some());
     assert_eq!(im.message().get(MESSAGE).send().await.unwrap().items.unwrap().len(), 1);
     let all: Vec<Message> =
