@@ -26,9 +26,9 @@ mod range;
 mod retry;
 #[cfg(feature = "redis")]
 pub mod shared;
+pub mod tagged;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod tagged;
 mod token;
 mod tolerant;
 pub mod validate;
@@ -54,9 +54,9 @@ pub use range::{ByteRange, ContentRange};
 #[cfg(feature = "redis")]
 pub use redis;
 pub use retry::RetryPolicy;
-pub use tagged::TaggedJson;
 #[cfg(feature = "redis")]
 pub use shared::{RedisRateLimiter, RedisTokenCache};
+pub use tagged::TaggedJson;
 pub use token::{InMemoryTokenCache, TokenCache};
 pub use validate::{Validate, Violations};
 

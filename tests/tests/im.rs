@@ -62,7 +62,8 @@ async fn message_create_posts_the_body_with_receive_id_type_in_the_query() {
     let server = server_with("POST", "/open-apis/im/v1/messages", answer("message_create.response.json")).await;
     let im = Client::new(runtime(&server.uri()));
     let sent = fixture("message_create.request.json");
-    let body = MessageCreateBody::new(sent["receive_id"].as_str().unwrap().into(), MessageContent::text("test content"));
+    let body =
+        MessageCreateBody::new(sent["receive_id"].as_str().unwrap().into(), MessageContent::text("test content"));
     let message = im.message().create(ReceiveIdType::ChatId, body).send().await.expect("sent");
     assert_is_the_doc_example(&message);
 
@@ -194,7 +195,11 @@ async fn every_kind_is_sent_as_msg_type_and_the_json_text_of_create_json() {
             title: Some("我是一个标题".into()),
             ..PostBody::new(vec![vec![
                 PostElement { text: Some("第一行:".into()), ..PostElement::new("text") },
-                PostElement { href: Some("http://www.feishu.cn".into()), text: Some("超链接".into()), ..PostElement::new("a") },
+                PostElement {
+                    href: Some("http://www.feishu.cn".into()),
+                    text: Some("超链接".into()),
+                    ..PostElement::new("a")
+                },
                 PostElement { user_id: Some("ou_1".into()), ..PostElement::new("at") },
             ]])
         }),
@@ -205,24 +210,39 @@ async fn every_kind_is_sent_as_msg_type_and_the_json_text_of_create_json() {
         (MessageContent::image("img_1"), "image", json!({ "image_key": "img_1" })),
         (MessageContent::file("file_1"), "file", json!({ "file_key": "file_1" })),
         (MessageContent::audio("file_2"), "audio", json!({ "file_key": "file_2" })),
-        (MessageContent::media("file_3".into(), "img_3".into()), "media", json!({ "file_key": "file_3", "image_key": "img_3" })),
+        (
+            MessageContent::media("file_3".into(), "img_3".into()),
+            "media",
+            json!({ "file_key": "file_3", "image_key": "img_3" }),
+        ),
         (MessageContent::sticker("file_4"), "sticker", json!({ "file_key": "file_4" })),
         (MessageContent::share_chat("oc_1"), "share_chat", json!({ "chat_id": "oc_1" })),
         (MessageContent::share_user("ou_1"), "share_user", json!({ "user_id": "ou_1" })),
-        (MessageContent::post(post), "post", json!({ "zh_cn": { "title": "我是一个标题", "content": [[
+        (
+            MessageContent::post(post),
+            "post",
+            json!({ "zh_cn": { "title": "我是一个标题", "content": [[
             { "tag": "text", "text": "第一行:" },
             { "tag": "a", "text": "超链接", "href": "http://www.feishu.cn" },
             { "tag": "at", "user_id": "ou_1" },
-        ]] } })),
+        ]] } }),
+        ),
         // Cards are no kind (any card JSON): sent as written.
         (
-            MessageContent::Unknown { tag: "interactive".into(), content: json!({ "type": "template", "data": { "template_id": "ctp_1" } }) },
+            MessageContent::Unknown {
+                tag: "interactive".into(),
+                content: json!({ "type": "template", "data": { "template_id": "ctp_1" } }),
+            },
             "interactive",
             json!({ "type": "template", "data": { "template_id": "ctp_1" } }),
         ),
     ];
     for (content, msg_type, json) in cases {
-        im.message().create(ReceiveIdType::ChatId, MessageCreateBody::new("oc_1".into(), content)).send().await.expect("sent");
+        im.message()
+            .create(ReceiveIdType::ChatId, MessageCreateBody::new("oc_1".into(), content))
+            .send()
+            .await
+            .expect("sent");
         let body = json_body(&api_requests(&server).await.pop().expect("a request"));
         assert_eq!(body["msg_type"], msg_type);
         let content: Value = serde_json::from_str(body["content"].as_str().expect("a string")).expect("JSON text");
@@ -234,13 +254,17 @@ async fn every_kind_is_sent_as_msg_type_and_the_json_text_of_create_json() {
 async fn a_message_s_content_is_read_typed_with_from_parts() {
     let server = server_with("POST", "/open-apis/im/v1/messages", answer("message_create.response.json")).await;
     let im = Client::new(runtime(&server.uri()));
-    let sent = im.message().create(ReceiveIdType::ChatId, MessageCreateBody::new("oc_1".into(), MessageContent::text("a")));
+    let sent =
+        im.message().create(ReceiveIdType::ChatId, MessageCreateBody::new("oc_1".into(), MessageContent::text("a")));
     let message = sent.send().await.expect("sent");
     // The official answer: `msg_type` on the message (`interactive` in the DOC example), the
     // JSON text in `body.content`.
     let msg_type = message.msg_type.as_ref().expect("a msg_type");
     let content = MessageContent::from_parts(msg_type.as_str(), &message.body.expect("a body").content).expect("JSON");
-    assert_eq!(content, MessageContent::Unknown { tag: "interactive".into(), content: json!({ "text": "@_user_1 test content" }) });
+    assert_eq!(
+        content,
+        MessageContent::Unknown { tag: "interactive".into(), content: json!({ "text": "@_user_1 test content" }) }
+    );
     let text = MessageContent::from_parts(MsgType::Text.as_str(), r#"{"text":"@_user_1 hi"}"#).expect("a text");
     assert_eq!(text, MessageContent::text("@_user_1 hi"));
 }

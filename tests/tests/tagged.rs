@@ -89,16 +89,16 @@ async fn an_unknown_kind_is_sent_as_written() {
 #[tokio::test]
 async fn answers_decode_known_kinds_typed_and_others_as_raw_json() {
     let server = server_with("POST", MESSAGES, lark_ok(sent())).await;
-    let answer =
-        im(&server.uri()).message().create(ReceiveIdType::OpenId, MessageBody::new("ou_1".into(), MessageContent::text("hi")));
+    let answer = im(&server.uri())
+        .message()
+        .create(ReceiveIdType::OpenId, MessageBody::new("ou_1".into(), MessageContent::text("hi")));
     let answer = answer.send().await.expect("sent");
     assert_eq!(answer.content, MessageContent::text("hi"));
     assert_eq!(answer.content.tag(), "text");
 
-    for (msg_type, content, expected) in [
-        ("vote", "{\"topic\":\"lunch?\"}", json!({ "topic": "lunch?" })),
-        ("system", "not JSON", json!("not JSON")),
-    ] {
+    for (msg_type, content, expected) in
+        [("vote", "{\"topic\":\"lunch?\"}", json!({ "topic": "lunch?" })), ("system", "not JSON", json!("not JSON"))]
+    {
         let data = json!({ "message": { "message_id": "om_1", "msg_type": msg_type, "content": content } });
         let server = server_with("GET", GET, lark_ok(data)).await;
         let found = im(&server.uri()).message().get("om_1").send().await.expect("answered");

@@ -336,7 +336,9 @@ fn check_query_type(ctx: &mut Ctx<'_>, at: &Spanned<String>, field: &ir::Field, 
     let fits = match item {
         Ty::Named(n) => {
             broken(item, types)
-                || types.get(n).is_some_and(|t| !matches!(t.kind, ir::TypeKind::Struct(_) | ir::TypeKind::TaggedJson(_)))
+                || types
+                    .get(n)
+                    .is_some_and(|t| !matches!(t.kind, ir::TypeKind::Struct(_) | ir::TypeKind::TaggedJson(_)))
         }
         Ty::List(_) | Ty::Map(_) | Ty::Json | Ty::Binary => false,
         _ => true,

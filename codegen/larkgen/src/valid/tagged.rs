@@ -38,11 +38,17 @@ pub(crate) fn check_type(ctx: &mut Ctx<'_>, def: &spec::TaggedJsonDef, known: &D
         tags.insert(&tag.value, tag);
         let variant = crate::names::variant(&tag.value);
         let constructor = crate::names::field(&tag.value);
-        if variant == "Unknown" || variant == "Self" || !names::is_upper_camel(&variant) || !names::is_snake(&constructor)
+        if variant == "Unknown"
+            || variant == "Self"
+            || !names::is_upper_camel(&variant)
+            || !names::is_snake(&constructor)
         {
             ctx.error(
                 tag,
-                format!("tag `{}` would become the variant `{variant}`, which is reserved or not a Rust name", tag.value),
+                format!(
+                    "tag `{}` would become the variant `{variant}`, which is reserved or not a Rust name",
+                    tag.value
+                ),
                 "unusable tag",
                 "`Unknown` holds the kinds this client does not know; a tag must be ASCII letters, digits and `_`",
             );
@@ -51,7 +57,10 @@ pub(crate) fn check_type(ctx: &mut Ctx<'_>, def: &spec::TaggedJsonDef, known: &D
         if METHODS.contains(&constructor.as_str()) {
             ctx.error(
                 tag,
-                format!("tag `{}` would become the constructor `{constructor}`, a method of every tagged type", tag.value),
+                format!(
+                    "tag `{}` would become the constructor `{constructor}`, a method of every tagged type",
+                    tag.value
+                ),
                 "reserved constructor",
                 format!("{} are methods of the type; leave this kind out: it decodes as `Unknown`", METHODS.join(", ")),
             );
@@ -108,7 +117,8 @@ pub(crate) fn check_uses(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>], typ
         else {
             continue;
         };
-        let mut keys: HashMap<&str, &Spanned<String>> = fields.value.iter().map(|f| (&*f.value.name.value, &f.value.name)).collect();
+        let mut keys: HashMap<&str, &Spanned<String>> =
+            fields.value.iter().map(|f| (&*f.value.name.value, &f.value.name)).collect();
         for f in &fields.value {
             let Some(field) = s.fields.iter().find(|x| x.name == f.value.name.value) else { continue };
             check_field(ctx, &f.value, field, s.multipart, types, &mut keys);
@@ -118,7 +128,9 @@ pub(crate) fn check_uses(ctx: &mut Ctx<'_>, defs: &[Spanned<spec::TypeDef>], typ
 
 fn check_kinds(ctx: &mut Ctx<'_>, def: &spec::TaggedJsonDef, kinds: &[ir::Kind], types: &TypeIndex<'_>) {
     for k in &def.kinds.value {
-        let Some(kind) = kinds.iter().find(|x| x.tag == k.value.tag.value && x.ty == k.value.ty.value) else { continue };
+        let Some(kind) = kinds.iter().find(|x| x.tag == k.value.tag.value && x.ty == k.value.ty.value) else {
+            continue;
+        };
         match types.get(&kind.ty).map(|t| &t.kind) {
             Some(ir::TypeKind::Struct(s)) if !s.multipart => {}
             Some(_) => ctx.error(
@@ -175,7 +187,8 @@ fn check_field<'a>(
                     "a form field is one text part; tagged JSON is two keys of a JSON object",
                 );
             }
-            let text_rules = [d.min_length.is_some(), d.max_length.is_some(), d.forbidden_chars.is_some(), d.extensions.is_some()];
+            let text_rules =
+                [d.min_length.is_some(), d.max_length.is_some(), d.forbidden_chars.is_some(), d.extensions.is_some()];
             if text_rules.into_iter().any(|r| r) {
                 ctx.error(
                     &d.name,
