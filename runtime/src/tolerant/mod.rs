@@ -39,6 +39,8 @@ thread_local! {
     static ACTIVE: Cell<bool> = const { Cell::new(false) };
     /// Whether an optional field just caught an error (read once per object member).
     static PENDING: Cell<bool> = const { Cell::new(false) };
+    /// Whether the object being decoded left a field out (read once per object).
+    static UNPLACED: Cell<bool> = const { Cell::new(false) };
     static PASS: RefCell<Option<Pass>> = const { RefCell::new(None) };
     /// The field of the object an error about to be made is about, when the object makes it
     /// after reading all its members (a tagged field): its path goes on to the field.
@@ -68,9 +70,9 @@ struct Pass {
     pending: Option<Detail>,
     /// Optional fields decoded as `None`.
     mismatches: Vec<Mismatch>,
-    /// The paths of the objects being decoded, innermost last: where a field that is not one
-    /// member (a tagged field, two keys put together after the object is read) is.
-    objects: Vec<String>,
+    /// Fields left out by the object being decoded ([`left_out`]), named by their key until
+    /// the object's path is known.
+    unplaced: Vec<Mismatch>,
 }
 
 /// Decodes `data` tolerantly: `T` and the optional fields it had to leave out, or the
@@ -109,6 +111,7 @@ impl Drop for Guard {
     fn drop(&mut self) {
         ACTIVE.with(|a| a.set(false));
         PENDING.with(|p| p.set(false));
+        UNPLACED.with(|u| u.set(false));
         PASS.with(|p| p.borrow_mut().take());
     }
 }
@@ -165,30 +168,6 @@ fn complete(field: &Path<'_>, raw: &Value) {
     });
 }
 
-/// The object at `path` is being decoded (until the guard is dropped).
-pub(super) struct InObject;
-
-impl InObject {
-    pub(super) fn enter(path: &Path<'_>) -> Self {
-        PASS.with(|p| {
-            if let Some(pass) = p.borrow_mut().as_mut() {
-                pass.objects.push(path.to_string());
-            }
-        });
-        InObject
-    }
-}
-
-impl Drop for InObject {
-    fn drop(&mut self) {
-        PASS.with(|p| {
-            if let Some(pass) = p.borrow_mut().as_mut() {
-                pass.objects.pop();
-            }
-        });
-    }
-}
-
 /// During a tolerant pass, records the optional field `key` of the object being decoded as
 /// left out (`None`) and returns `true`; `false` outside a pass. For fields that are not one
 /// member ([`tagged::assemble`](crate::tagged::assemble)), so the member-based catching of
@@ -200,21 +179,38 @@ pub(crate) fn left_out(key: &str, expected: &str, found: &str, raw: &Value) -> b
     PASS.with(|p| {
         let mut borrowed = p.borrow_mut();
         let Some(pass) = borrowed.as_mut() else { return false };
-        let field = match pass.objects.last().filter(|o| !o.is_empty()) {
-            Some(object) => format!("{object}.{key}"),
-            None => key.to_owned(),
-        };
-        pass.mismatches.push(Mismatch {
+        pass.unplaced.push(Mismatch {
             endpoint: "",
             log_id: None,
-            path: field.clone(),
-            field,
+            path: String::new(),
+            field: key.to_owned(),
             expected: expected.to_owned(),
             found: found.to_owned(),
             raw: raw.clone(),
         });
+        UNPLACED.with(|u| u.set(true));
         true
     })
+}
+
+/// The object at `path` has been decoded: the fields it left out get their paths. (Paths
+/// are written out only when something was left out.)
+fn place(object: &Path<'_>) {
+    if !UNPLACED.with(|u| u.replace(false)) {
+        return;
+    }
+    PASS.with(|p| {
+        if let Some(pass) = p.borrow_mut().as_mut() {
+            let object = object.to_string();
+            for mut m in pass.unplaced.drain(..) {
+                if !object.is_empty() {
+                    m.field = format!("{object}.{}", m.field);
+                }
+                m.path = m.field.clone();
+                pass.mismatches.push(m);
+            }
+        }
+    });
 }
 
 /// Decodes an optional field; during a tolerant pass an error inside it makes it `None`.

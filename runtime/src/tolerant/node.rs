@@ -9,7 +9,7 @@ use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde_json::Value;
 
-use super::{Failure, complete};
+use super::{Failure, complete, place};
 
 /// Where a value is in `data`, linked to its parent's path on the stack: nothing is
 /// allocated unless it is written out (`entity.related_meta.images[1].token`).
@@ -80,8 +80,9 @@ impl<'de> Deserializer<'de> for Node<'de, '_> {
                 })
             }
             Value::Object(members) => {
-                let _object = super::InObject::enter(&path);
-                visitor.visit_map(Members { members: members.iter(), value: None, path: &path })
+                let decoded = visitor.visit_map(Members { members: members.iter(), value: None, path: &path });
+                place(&path);
+                decoded
             }
         };
         decoded.map_err(|e| e.at(&path))
