@@ -3135,6 +3135,8 @@ pub struct MessageCreateBody {
     /// Constraints: example `ou_7d8a6e6df7621556ce0d21922b676706ccs`.
     pub receive_id: String,
     /// What the message says; sent as `msg_type` and `content`, its JSON text (text ≤ 150 KB, card and post ≤ 30 KB).
+    ///
+    /// Sent as two keys: `msg_type`, the kind's tag, and `content`, its JSON as text.
     pub content: MessageContent,
     /// Deduplication key: requests with the same uuid send at most one message per hour.
     ///
@@ -3165,6 +3167,8 @@ impl rt::Validate for MessageCreateBody {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageReplyBody {
     /// What the reply says; sent as `msg_type` and `content`, its JSON text (limits as `message.create`).
+    ///
+    /// Sent as two keys: `msg_type`, the kind's tag, and `content`, its JSON as text.
     pub content: MessageContent,
     /// Reply as a thread (in a topic chat the reply always goes to the message's thread).
     ///

@@ -75,6 +75,9 @@ pub(crate) fn field(f: &Field) -> String {
     if *f.ty.leaf() == Ty::I64String {
         out += "\n\nIntegers are sent as JSON strings (`\"123\"`) and read from strings or numbers.";
     }
+    if let Some(tag) = &f.tag_field {
+        out += &format!("\n\nSent as two keys: `{tag}`, the kind's tag, and `{}`, its JSON as text.", f.name);
+    }
     out
 }
 
