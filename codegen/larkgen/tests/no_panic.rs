@@ -19,6 +19,12 @@ const SHAPES: &str = include_str!("../../../tests/specs/contact-v3.yaml");
 fn shapes() -> String {
     SHAPES.replace("../../spec/platform.yaml", "platform.yaml")
 }
+/// The test spec of tagged JSON (`tagged_json`, `tag_field`).
+const TAGGED: &str = include_str!("../../../tests/specs/im-tagged.yaml");
+
+fn tagged() -> String {
+    TAGGED.replace("../../spec/platform.yaml", "platform.yaml")
+}
 const PLATFORM: &str = include_str!("../../../spec/platform.yaml");
 
 /// Checks `service.yaml` (naming `platform.yaml`) and `platform.yaml`, and checks what
@@ -228,6 +234,11 @@ proptest! {
     }
 
     #[test]
+    fn mutated_tagged_service(mutations in prop::collection::vec(mutation(), 1..5)) {
+        check(&apply(&tagged(), &mutations), PLATFORM);
+    }
+
+    #[test]
     fn mutated_platform(mutations in prop::collection::vec(mutation(), 1..4)) {
         check(SERVICE, &apply(PLATFORM, &mutations));
     }
@@ -254,7 +265,7 @@ fn fuzz_findings_stay_fixed() {
 
 #[test]
 fn the_unmutated_specs_pass() {
-    for service in [SERVICE, &shapes()] {
+    for service in [SERVICE, &shapes(), &tagged()] {
         let checked = larkgen::check_sources(&[("service.yaml", service), ("platform.yaml", PLATFORM)]);
         assert!(checked.api.is_some(), "{}", checked.diagnostics.render_plain());
     }
