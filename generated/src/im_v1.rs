@@ -2590,6 +2590,10 @@ pub enum MessageContent {
     ///
     /// Tag `share_user`.
     ShareUser(ShareUserContent),
+    /// A card: the card JSON (`config`, `header`, `elements`…) or a template reference (`{"type":"template","data":{…}}`).
+    ///
+    /// Tag `interactive`.
+    Interactive(rt::Json),
     /// A kind this client does not know: its tag, and its content as JSON (a JSON
     /// string holding the text when it is not JSON). Sent as the JSON text of `content`.
     Unknown {
@@ -2636,6 +2640,10 @@ impl MessageContent {
     pub fn share_user(user_id: impl Into<String>) -> MessageContent {
         MessageContent::ShareUser(ShareUserContent::new(user_id))
     }
+    /// An `interactive` content.
+    pub fn interactive(content: rt::Json) -> MessageContent {
+        MessageContent::Interactive(content)
+    }
     /// The tag of this kind (the value of the sibling field).
     pub fn tag(&self) -> &str {
         rt::TaggedJson::tag(self)
@@ -2653,6 +2661,7 @@ impl rt::TaggedJson for MessageContent {
             Self::Sticker(_) => "sticker",
             Self::ShareChat(_) => "share_chat",
             Self::ShareUser(_) => "share_user",
+            Self::Interactive(_) => "interactive",
             Self::Unknown { tag, .. } => tag,
         }
     }
@@ -2667,6 +2676,7 @@ impl rt::TaggedJson for MessageContent {
             Self::Sticker(kind) => rt::tagged::write(kind),
             Self::ShareChat(kind) => rt::tagged::write(kind),
             Self::ShareUser(kind) => rt::tagged::write(kind),
+            Self::Interactive(kind) => rt::tagged::write(kind),
             Self::Unknown { content, .. } => rt::tagged::write(content),
         }
     }
@@ -2682,6 +2692,7 @@ impl rt::TaggedJson for MessageContent {
                 "sticker" => Self::Sticker(rt::tagged::read(content)?),
                 "share_chat" => Self::ShareChat(rt::tagged::read(content)?),
                 "share_user" => Self::ShareUser(rt::tagged::read(content)?),
+                "interactive" => Self::Interactive(rt::tagged::read(content)?),
                 _ => {
                     Self::Unknown {
                         tag: tag.to_owned(),

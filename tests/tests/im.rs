@@ -261,10 +261,11 @@ async fn a_message_s_content_is_read_typed_with_from_parts() {
     // JSON text in `body.content`.
     let msg_type = message.msg_type.as_ref().expect("a msg_type");
     let content = MessageContent::from_parts(msg_type.as_str(), &message.body.expect("a body").content).expect("JSON");
-    assert_eq!(
-        content,
-        MessageContent::Unknown { tag: "interactive".into(), content: json!({ "text": "@_user_1 test content" }) }
-    );
+    assert_eq!(content, MessageContent::Interactive(json!({ "text": "@_user_1 test content" })));
+    let merged = MessageContent::from_parts("merge_forward", "Merged and Forwarded Message").expect("any text");
+    let unknown =
+        MessageContent::Unknown { tag: "merge_forward".into(), content: json!("Merged and Forwarded Message") };
+    assert_eq!(merged, unknown);
     let text = MessageContent::from_parts(MsgType::Text.as_str(), r#"{"text":"@_user_1 hi"}"#).expect("a text");
     assert_eq!(text, MessageContent::text("@_user_1 hi"));
 }

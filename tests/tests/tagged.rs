@@ -80,6 +80,16 @@ async fn image_media_and_post_messages_are_sent_with_their_tags() {
 }
 
 #[tokio::test]
+async fn a_json_kind_is_sent_and_read_as_any_json() {
+    let card = json!({ "header": { "title": { "tag": "plain_text", "content": "Hi" } }, "elements": [] });
+    let body = body_sent(MessageContent::interactive(card.clone())).await;
+    assert_eq!(body["msg_type"], "interactive");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(body["content"].as_str().expect("text")).expect("JSON"), card);
+    let read = MessageContent::from_parts("interactive", &card.to_string()).expect("any JSON");
+    assert_eq!(read, MessageContent::Interactive(card));
+}
+
+#[tokio::test]
 async fn an_unknown_kind_is_sent_as_written() {
     let content = MessageContent::Unknown { tag: "share_chat".into(), content: json!({ "chat_id": "oc_2" }) };
     let body = body_sent(content).await;

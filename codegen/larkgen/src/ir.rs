@@ -134,10 +134,17 @@ pub struct Kind {
     pub variant: String,
     /// Constructor name (`share_chat`).
     pub constructor: String,
-    /// The object type of the content.
+    /// The object type of the content, or `json` (any JSON).
     pub ty: String,
     /// Description.
     pub description: Option<String>,
+}
+
+impl Kind {
+    /// Whether the content is any JSON (`rt::Json`) rather than an object type.
+    pub fn is_json(&self) -> bool {
+        self.ty == "json"
+    }
 }
 
 /// One enum value.

@@ -15,7 +15,18 @@ pub(crate) fn expand(t: &TypeDef, kinds: &[Kind], s: &Service, validated: &HashS
     let name = ident(&t.name);
     let doc = docs::attrs(t.description.as_deref().unwrap_or(&t.name));
     let variants: Vec<Ident> = kinds.iter().map(|k| ident(&k.variant)).collect();
-    let types: Vec<Ident> = kinds.iter().map(|k| ident(&k.ty)).collect();
+    let types: Vec<TokenStream> = kinds.iter().map(kind_ty).collect();
+    // `From` each object kind; not `rt::Json`, which would make any JSON value a content.
+    let from = kinds.iter().filter(|k| !k.is_json()).map(|k| {
+        let (v, t) = (ident(&k.variant), kind_ty(k));
+        quote! {
+            impl From<#t> for #name {
+                fn from(kind: #t) -> Self {
+                    Self::#v(kind)
+                }
+            }
+        }
+    });
     let tags: Vec<Literal> = kinds.iter().map(|k| Literal::string(&k.tag)).collect();
     let variant_docs = kinds.iter().map(|k| {
         let text = k.description.clone().unwrap_or_else(|| format!("{} `{}` content.", docs::article(&k.tag), k.tag));
@@ -87,19 +98,26 @@ pub(crate) fn expand(t: &TypeDef, kinds: &[Kind], s: &Service, validated: &HashS
                 })
             }
         }
-        #(impl From<#types> for #name {
-            fn from(kind: #types) -> Self {
-                Self::#variants(kind)
-            }
-        })*
+        #(#from)*
         #validate
     }
 }
 
 /// `text(text)`: the same arguments as the kind type's `new` (its required fields); a kind
-/// without required fields has no `new`, and its constructor takes the kind itself.
+/// without required fields has no `new`, and its constructor takes the kind itself (as a
+/// `json` kind takes its JSON).
+/// The Rust type of a kind's content.
+fn kind_ty(k: &Kind) -> TokenStream {
+    if k.is_json() {
+        quote!(rt::Json)
+    } else {
+        let t = ident(&k.ty);
+        quote!(#t)
+    }
+}
+
 fn constructor(name: &Ident, k: &Kind, s: &Service) -> TokenStream {
-    let (fun, variant, kind) = (ident(&k.constructor), ident(&k.variant), ident(&k.ty));
+    let (fun, variant, kind) = (ident(&k.constructor), ident(&k.variant), kind_ty(k));
     let required: Vec<&Field> = match s.type_def(&k.ty).map(|t| &t.kind) {
         Some(TypeKind::Struct(st)) => st.fields.iter().filter(|f| f.required).collect(),
         _ => Vec::new(),

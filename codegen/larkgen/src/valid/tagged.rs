@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::types::{Declared, TypeIndex};
+use super::types::{BUILTINS, Declared, TypeIndex};
 use super::{Ctx, names};
 use crate::ir::{self, Ty};
 use crate::load::did_you_mean;
@@ -15,7 +15,7 @@ const METHODS: &[&str] = &["tag", "to_content", "from_parts"];
 
 /// The kinds of a `tagged_json` type: tags unique, each a variant and a constructor name,
 /// kind types declared (that they are objects is checked in [`check_uses`], once every type
-/// is known).
+/// is known), or `json` (any JSON) for one kind at most.
 pub(crate) fn check_type(ctx: &mut Ctx<'_>, def: &spec::TaggedJsonDef, known: &Declared<'_>) -> Option<ir::TypeKind> {
     if def.kinds.value.is_empty() {
         ctx.error(&def.kinds, "`tagged_json` has no kinds", "no kinds", "list one `{ tag, type }` per documented kind");
@@ -23,6 +23,7 @@ pub(crate) fn check_type(ctx: &mut Ctx<'_>, def: &spec::TaggedJsonDef, known: &D
     }
     let mut tags: HashMap<&str, &Spanned<String>> = HashMap::new();
     let mut variants: HashMap<String, &Spanned<String>> = HashMap::new();
+    let mut json_kind: Option<&Spanned<String>> = None;
     let mut out = Vec::new();
     for k in &def.kinds.value {
         let (tag, ty) = (&k.value.tag, &k.value.ty);
@@ -76,7 +77,27 @@ pub(crate) fn check_type(ctx: &mut Ctx<'_>, def: &spec::TaggedJsonDef, known: &D
             continue;
         }
         variants.insert(variant.clone(), tag);
-        if !known.contains(ty.value.as_str()) {
+        if ty.value == "json" {
+            // Any JSON (cards): one such kind, so decoding and `From` stay unambiguous.
+            if let Some(first) = json_kind {
+                ctx.diags.error(
+                    &ctx.loc_also(ty, first, "the first `json` kind"),
+                    "two kinds of a tagged JSON type are `json`",
+                    "second json kind",
+                    "give the others object types; any JSON of a tag the client does not know decodes as `Unknown`",
+                );
+                continue;
+            }
+            json_kind = Some(ty);
+        } else if BUILTINS.contains(&ty.value.as_str()) {
+            ctx.error(
+                ty,
+                format!("kind type `{}` is not a JSON object type", ty.value),
+                "not an object",
+                "a kind's content is a JSON object: an object type, or `json` for any JSON",
+            );
+            continue;
+        } else if !known.contains(ty.value.as_str()) {
             let hint = did_you_mean(&ty.value, known.iter().copied(), "declare the kind's object type under `types:`");
             ctx.error(ty, format!("unknown kind type `{}`", ty.value), "unknown type", hint);
             continue;
@@ -137,7 +158,7 @@ fn check_kinds(ctx: &mut Ctx<'_>, def: &spec::TaggedJsonDef, kinds: &[ir::Kind],
                 &k.value.ty,
                 format!("kind type `{}` is not a JSON object type", kind.ty),
                 "not an object",
-                "a kind's content is a JSON object: give its type `fields` (and no `binary` field)",
+                "a kind's content is a JSON object: give its type `fields` (and no `binary` field), or use `json` for any JSON",
             ),
             None => {}
         }
