@@ -114,14 +114,8 @@ pub(crate) fn check_type(ctx: &mut Ctx<'_>, def: &spec::TaggedJsonDef, known: &D
 }
 
 /// Whether `ty` is a tagged JSON type.
-fn tagged<'a>(ty: &Ty, types: &TypeIndex<'a>) -> Option<&'a [ir::Kind]> {
-    match ty {
-        Ty::Named(n) => match types.get(n).map(|t| &t.kind) {
-            Some(ir::TypeKind::TaggedJson(kinds)) => Some(kinds),
-            _ => None,
-        },
-        _ => None,
-    }
+fn is_tagged(ty: &Ty, types: &TypeIndex<'_>) -> bool {
+    matches!(ty, Ty::Named(n) if matches!(types.get(n).map(|t| &t.kind), Some(ir::TypeKind::TaggedJson(_))))
 }
 
 /// Once every type is known: kinds are JSON objects, and tagged values are the fields of
@@ -173,8 +167,8 @@ fn check_field<'a>(
     types: &TypeIndex<'_>,
     keys: &mut HashMap<&'a str, &'a Spanned<String>>,
 ) {
-    let is_tagged = tagged(&field.ty, types).is_some();
-    match (&d.tag_field, is_tagged) {
+    let tagged = is_tagged(&field.ty, types);
+    match (&d.tag_field, tagged) {
         (Some(tag_field), false) => ctx.error(
             tag_field,
             format!("`tag_field` on field `{}`, whose type `{}` is not a `tagged_json` type", field.name, d.ty.value),
@@ -221,7 +215,7 @@ fn check_field<'a>(
         }
         (None, false) => {}
     }
-    if !is_tagged && tagged(field.ty.leaf(), types).is_some() {
+    if !tagged && is_tagged(field.ty.leaf(), types) {
         ctx.error(
             &d.ty,
             format!("field `{}` holds tagged JSON in a list or a map", field.name),
