@@ -2,6 +2,7 @@
 //! client pointed at it, and a raw TCP server for answers wiremock cannot produce.
 #![allow(dead_code)]
 
+pub mod multipart;
 pub mod recorder;
 
 use std::time::Duration;
