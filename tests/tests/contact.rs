@@ -56,7 +56,8 @@ async fn refused<T: std::fmt::Debug, E: std::fmt::Debug>(server: &MockServer, re
 
 #[tokio::test]
 async fn user_get_sends_the_id_and_its_kinds_and_decodes_the_example() {
-    let server = server_with("GET", &format!("{USERS}/{OPEN_ID}"), lark_ok(example("contact_users_get")["data"].clone())).await;
+    let server =
+        server_with("GET", &format!("{USERS}/{OPEN_ID}"), lark_ok(example("contact_users_get")["data"].clone())).await;
     let data = contact(&server.uri())
         .user()
         .get(OPEN_ID)

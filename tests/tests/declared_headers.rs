@@ -124,7 +124,10 @@ async fn sent_content_type(file: FileSource) -> Option<String> {
 async fn a_file_part_takes_the_spec_content_type_when_nothing_else_names_one() {
     let png = vec![0x89, b'P', b'N', b'G'];
     assert_eq!(sent_content_type(FileSource::bytes(png.clone())).await.as_deref(), Some("image/png"));
-    assert_eq!(sent_content_type(FileSource::bytes(png.clone()).file_name("chart")).await.as_deref(), Some("image/png"));
+    assert_eq!(
+        sent_content_type(FileSource::bytes(png.clone()).file_name("chart")).await.as_deref(),
+        Some("image/png")
+    );
     let named = FileSource::bytes(png.clone()).file_name("chart.gif");
     assert_eq!(sent_content_type(named).await.as_deref(), Some("image/gif"), "the file name's extension first");
     let explicit = FileSource::bytes(png).file_name("chart.gif").content_type("image/webp");

@@ -38,17 +38,17 @@ async fn upload_all_sends_every_field_then_the_named_file() {
     let server = server_with("POST", UPLOAD, lark_ok(upload_answer()["data"].clone())).await;
     let bytes = b"%PDF-1.7 quarterly report".to_vec();
     let file = FileSource::bytes(bytes.clone()).file_name("q3-report.pdf");
-    let upload = MediaUploadForm { checksum: Some("3344605113".into()), ..form("Q3 report.pdf", file, bytes.len() as i64) };
+    let upload =
+        MediaUploadForm { checksum: Some("3344605113".into()), ..form("Q3 report.pdf", file, bytes.len() as i64) };
     let data = drive(&server.uri()).media().upload_all(upload).send().await.expect("uploads");
     assert_eq!(data.file_token, FileToken::new(TOKEN));
 
     let request = api_request(&server).await;
     let sent = parts(&request);
-    let texts: Vec<(String, String)> = sent[..5]
-        .iter()
-        .map(|p| (p.disposition(), String::from_utf8(p.content.clone()).expect("text")))
-        .collect();
-    let expect = |name: &str, value: &str| (format!("content-disposition: form-data; name=\"{name}\""), value.to_owned());
+    let texts: Vec<(String, String)> =
+        sent[..5].iter().map(|p| (p.disposition(), String::from_utf8(p.content.clone()).expect("text"))).collect();
+    let expect =
+        |name: &str, value: &str| (format!("content-disposition: form-data; name=\"{name}\""), value.to_owned());
     assert_eq!(
         texts,
         [
@@ -166,9 +166,15 @@ async fn a_download_without_range_sends_no_range_header_and_gets_the_whole_file(
 async fn a_range_that_is_not_one_is_refused_before_sending() {
     let server = MockServer::start().await;
     let err = drive(&server.uri()).media().download(TOKEN).range("bytes").send().await.expect_err("refused");
-    assert!(matches!(&err, MediaDownloadError::Unhandled(Error::Validation(v)) if v.iter().any(|v| v.field == "Range")));
-    let err = drive(&server.uri()).media().download(TOKEN).range("bytes=0-1\r\nX-Evil: 1").send().await.expect_err("refused");
-    assert!(matches!(&err, MediaDownloadError::Unhandled(Error::Validation(v)) if v.iter().any(|v| v.rule == "a valid header value")), "{err:?}");
+    assert!(
+        matches!(&err, MediaDownloadError::Unhandled(Error::Validation(v)) if v.iter().any(|v| v.field == "Range"))
+    );
+    let err =
+        drive(&server.uri()).media().download(TOKEN).range("bytes=0-1\r\nX-Evil: 1").send().await.expect_err("refused");
+    assert!(
+        matches!(&err, MediaDownloadError::Unhandled(Error::Validation(v)) if v.iter().any(|v| v.rule == "a valid header value")),
+        "{err:?}"
+    );
     assert!(server.received_requests().await.expect("recorded").is_empty(), "nothing reached the server");
 }
 

@@ -51,4 +51,3 @@ pub fn parts(request: &Request) -> Vec<Part> {
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
-
