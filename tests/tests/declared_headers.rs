@@ -6,7 +6,8 @@
 //!   header (`X-Request-Id` → `x_request_id`); each goes out under its declared name, typed
 //!   values written as their text, unset ones not at all;
 //! - their constraints, and values no header can carry, are refused before anything is sent;
-//! - a declared header replaces the same header of `CallOptions::header`;
+//! - a declared header replaces the same header of `CallOptions::header`, and a header the
+//!   client writes itself cannot be added to a call by hand either;
 //! - a file part goes out with, in order of preference, the call's content type, the one its
 //!   file name implies, the spec's (`content_type: image/png`).
 
@@ -132,4 +133,16 @@ async fn a_file_part_takes_the_spec_content_type_when_nothing_else_names_one() {
     assert_eq!(sent_content_type(named).await.as_deref(), Some("image/gif"), "the file name's extension first");
     let explicit = FileSource::bytes(png).file_name("chart.gif").content_type("image/webp");
     assert_eq!(sent_content_type(explicit).await.as_deref(), Some("image/webp"), "the call's own first");
+}
+
+#[tokio::test]
+async fn a_hand_made_call_cannot_declare_a_header_the_client_writes() {
+    let server = MockServer::start().await;
+    let mut call = lark_client::runtime::Call::new(support::recorder::endpoint("test.headers", None, None));
+    call.header("Authorization", "Bearer someone-else").header("content-type", "text/plain").header("X-Ok", "1");
+    let err = runtime(&server.uri()).send_empty(call).await.expect_err("refused");
+    let Error::Validation(v) = &err else { panic!("a validation error: {err:?}") };
+    let found: Vec<_> = v.iter().map(|v| (v.field.as_str(), v.problem.as_str())).collect();
+    assert_eq!(found, [("Authorization", "written by the client"), ("content-type", "written by the client")]);
+    assert!(server.received_requests().await.expect("recorded").is_empty(), "nothing reached the server");
 }
