@@ -48,7 +48,7 @@ impl UserResource {
     /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
     /// - **Rate limit:** 50/s, 1000/min
     /// - **Errors:**
-    ///   - `40001` (ParamError, HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `users.batch` words it "param is invalid".
+    ///   - `40001` (ParamError, HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `user.batch` words it "param is invalid" (metadata) or "invalid parameter" (doc page).
     ///   - `40003` (InternalError, HTTP 400): internal error. A server-side failure; retry later (UNVERIFIED: the docs do not say whether a retry helps, so the client does not retry it).
     ///   - `41012` (InvalidUser, HTTP 400): the user is is invalid error. No such user in the tenant (or an id of another kind than `user_id_type` says).
     ///   - `41050` (NoUserAuthority, HTTP 400): no user authority error. The user is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
@@ -74,7 +74,7 @@ impl UserResource {
     /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
     /// - **Rate limit:** 50/s, 1000/min
     /// - **Errors:**
-    ///   - `40001` (ParamError, HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `users.batch` words it "param is invalid".
+    ///   - `40001` (ParamError, HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `user.batch` words it "param is invalid" (metadata) or "invalid parameter" (doc page).
     ///   - `40004` (NoDeptAuthority, HTTP 403): no dept authority error. The department is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///   - `41050` (NoUserAuthority, HTTP 400): no user authority error. The user is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
@@ -100,7 +100,7 @@ impl UserResource {
     /// - **Rate limit:** 50/s, 1000/min
     /// - **Errors:**
     ///   - `40004` (NoDeptAuthority, HTTP 403): no dept authority error. The department is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
-    ///   - `40011` (PageSizeTooLarge, HTTP 400): page size is more than 100 error. Ask for at most 100 items per page (checked before sending).
+    ///   - `40011` (PageSizeTooLarge, HTTP 400): page size is more than 100 error. The page size is out of range: the doc page says 1–50 (checked before sending), the metadata's message says more than 100.
     ///   - `40012` (InvalidPageToken, HTTP 400): page token is invalid error. Pass a `page_token` exactly as the previous page returned it, or none for the first page.
     ///   - `41050` (NoUserAuthority, HTTP 400): no user authority error. The user is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
@@ -253,7 +253,7 @@ impl UserFindByDepartmentRequest {
     }
     /// Users per page.
     ///
-    /// Constraints: ≥ 1; ≤ 100; server default `10`; example `10`.
+    /// Constraints: ≥ 1; ≤ 50; server default `10`; example `10`.
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
@@ -276,7 +276,7 @@ impl UserFindByDepartmentRequest {
         call.query_opt("department_id_type", self.department_id_type.as_ref());
         call.query("department_id", &self.department_id);
         call.query_opt("page_size", self.page_size.as_ref());
-        call.violations().range("", "page_size", self.page_size, Some(1), Some(100));
+        call.violations().range("", "page_size", self.page_size, Some(1), Some(50));
         call.query_opt("page_token", self.page_token.as_ref());
         call.user_token(self.user_token.clone());
         call
@@ -306,7 +306,7 @@ impl UserFindByDepartmentRequest {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum UserGetError {
-    /// `40001` (HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `users.batch` words it "param is invalid".
+    /// `40001` (HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `user.batch` words it "param is invalid" (metadata) or "invalid parameter" (doc page).
     ParamError(Box<rt::ApiError>),
     /// `40003` (HTTP 400): internal error. A server-side failure; retry later (UNVERIFIED: the docs do not say whether a retry helps, so the client does not retry it).
     InternalError(Box<rt::ApiError>),
@@ -358,7 +358,7 @@ impl ::std::error::Error for UserGetError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum UserBatchError {
-    /// `40001` (HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `users.batch` words it "param is invalid".
+    /// `40001` (HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `user.batch` words it "param is invalid" (metadata) or "invalid parameter" (doc page).
     ParamError(Box<rt::ApiError>),
     /// `40004` (HTTP 403): no dept authority error. The department is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     NoDeptAuthority(Box<rt::ApiError>),
@@ -408,7 +408,7 @@ impl ::std::error::Error for UserBatchError {
 pub enum UserFindByDepartmentError {
     /// `40004` (HTTP 403): no dept authority error. The department is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     NoDeptAuthority(Box<rt::ApiError>),
-    /// `40011` (HTTP 400): page size is more than 100 error. Ask for at most 100 items per page (checked before sending).
+    /// `40011` (HTTP 400): page size is more than 100 error. The page size is out of range: the doc page says 1–50 (checked before sending), the metadata's message says more than 100.
     PageSizeTooLarge(Box<rt::ApiError>),
     /// `40012` (HTTP 400): page token is invalid error. Pass a `page_token` exactly as the previous page returned it, or none for the first page.
     InvalidPageToken(Box<rt::ApiError>),
@@ -785,6 +785,127 @@ impl AsRef<str> for DepartmentIdType {
         self.as_str()
     }
 }
+/// A user's employee type. Tenants may define their own types, which decode as `Unknown(n)`; the employee_type_enum API names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EmployeeType {
+    /// Regular employee (正式员工).
+    Regular,
+    /// Intern (实习生).
+    Intern,
+    /// Outsourced (外包).
+    Outsourcing,
+    /// Contractor (劳务).
+    Contractor,
+    /// Consultant (顾问).
+    Consultant,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(i64),
+}
+impl EmployeeType {
+    /// The value on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::Regular => 1,
+            Self::Intern => 2,
+            Self::Outsourcing => 3,
+            Self::Contractor => 4,
+            Self::Consultant => 5,
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            1 => Self::Regular,
+            2 => Self::Intern,
+            3 => Self::Outsourcing,
+            4 => Self::Contractor,
+            5 => Self::Consultant,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl ::std::fmt::Display for EmployeeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl rt::serde::Serialize for EmployeeType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for EmployeeType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::Validate for EmployeeType {}
+/// The type of a custom attribute.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomAttrType {
+    /// Text: `value.text`.
+    Text,
+    /// A web page: `value.text` is its title, `value.url` and `value.pc_url` its links.
+    Href,
+    /// An option: `value.option_id`, `value.option_value`.
+    Enumeration,
+    /// An image option: `value.option_id`, `value.name`, `value.picture_url`.
+    PictureEnum,
+    /// A user: `value.generic_user`.
+    GenericUser,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl CustomAttrType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "TEXT",
+            Self::Href => "HREF",
+            Self::Enumeration => "ENUMERATION",
+            Self::PictureEnum => "PICTURE_ENUM",
+            Self::GenericUser => "GENERIC_USER",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "TEXT" => Self::Text,
+            "HREF" => Self::Href,
+            "ENUMERATION" => Self::Enumeration,
+            "PICTURE_ENUM" => Self::PictureEnum,
+            "GENERIC_USER" => Self::GenericUser,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomAttrType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for CustomAttrType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for CustomAttrType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for CustomAttrType {}
+impl AsRef<str> for CustomAttrType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
 /// A user's gender.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -899,7 +1020,7 @@ impl rt::Validate for UserOrder {}
 pub struct GenericUser {
     /// The user's id.
     pub id: String,
-    /// Kind of user: 1 user, 2 bot, 11 mail.
+    /// Kind of user: 1 user (the only one the docs name), 2 bot, 11 mail (the metadata's).
     pub r#type: i32,
 }
 rt::json_object!(GenericUser { id = "id" required, r#type = "type" required, });
@@ -919,6 +1040,8 @@ pub struct CustomAttrValue {
     pub url: Option<String>,
     /// Link for desktop clients.
     pub pc_url: Option<String>,
+    /// The chosen option's id.
+    pub option_id: Option<String>,
     /// The chosen option's value.
     pub option_value: Option<String>,
     /// Name.
@@ -930,15 +1053,16 @@ pub struct CustomAttrValue {
 }
 rt::json_object!(
     CustomAttrValue { text = "text" optional, url = "url" optional, pc_url = "pc_url"
-    optional, option_value = "option_value" optional, name = "name" optional, picture_url
-    = "picture_url" optional, generic_user = "generic_user" optional, }
+    optional, option_id = "option_id" optional, option_value = "option_value" optional,
+    name = "name" optional, picture_url = "picture_url" optional, generic_user =
+    "generic_user" optional, }
 );
 impl rt::Validate for CustomAttrValue {}
 /// A custom attribute of a user (defined by the tenant).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UserCustomAttr {
-    /// Attribute type (e.g. `TEXT`, `HREF`, `ENUMERATION`, `PICTURE_ENUM`, `GENERIC_USER`; UNVERIFIED: the metadata gives no values).
-    pub r#type: Option<String>,
+    /// Attribute type (the values from the doc pages).
+    pub r#type: Option<CustomAttrType>,
     /// Attribute id.
     pub id: Option<String>,
     /// Attribute value.
@@ -1066,6 +1190,8 @@ pub struct User {
     pub mobile_visible: Option<bool>,
     /// Gender.
     pub gender: Option<Gender>,
+    /// File key of the avatar image.
+    pub avatar_key: Option<String>,
     /// Avatar links.
     pub avatar: Option<AvatarInfo>,
     /// Account status.
@@ -1087,15 +1213,13 @@ pub struct User {
     /// Constraints: example `北楼-H34`.
     pub work_station: Option<String>,
     /// Date of joining (unix seconds).
-    ///
-    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
     pub join_time: Option<i64>,
     /// Whether the user is a super administrator of the tenant.
     pub is_tenant_manager: Option<bool>,
     /// Employee number.
     pub employee_no: Option<String>,
-    /// Employee type (an integer; UNVERIFIED: the metadata lists no values).
-    pub employee_type: Option<i32>,
+    /// Employee type (the values from the doc pages).
+    pub employee_type: Option<EmployeeType>,
     /// Sort order in each department.
     pub orders: Option<Vec<UserOrder>>,
     /// Custom attributes.
@@ -1116,11 +1240,11 @@ pub struct User {
     pub job_level_id: Option<String>,
     /// Job family id.
     pub job_family_id: Option<String>,
-    /// Seats assigned to the user (`users.batch` only).
+    /// Seats assigned to the user (`user.batch` only, and not returned yet, says its doc page).
     pub subscription_ids: Option<Vec<String>>,
-    /// Seats assigned to the user, in detail.
+    /// Seats assigned to the user, in detail (`user.batch` does not return them yet, says its doc page).
     pub assign_info: Option<Vec<UserAssignInfo>>,
-    /// The user's departments with their paths.
+    /// The user's departments with their paths (`user.batch` does not return them yet, says its doc page).
     pub department_path: Option<Vec<DepartmentDetail>>,
     /// Dotted-line managers (per `user_id_type`).
     pub dotted_line_leader_user_ids: Option<Vec<AnyUserId>>,
@@ -1129,18 +1253,19 @@ rt::json_object!(
     User { union_id = "union_id" optional, user_id = "user_id" optional, open_id =
     "open_id" optional, name = "name" optional, en_name = "en_name" optional, nickname =
     "nickname" optional, email = "email" optional, mobile = "mobile" optional,
-    mobile_visible = "mobile_visible" optional, gender = "gender" optional, avatar =
-    "avatar" optional, status = "status" optional, department_ids = "department_ids"
-    optional, leader_user_id = "leader_user_id" optional, city = "city" optional, country
-    = "country" optional, work_station = "work_station" optional, join_time = "join_time"
-    optional as_string, is_tenant_manager = "is_tenant_manager" optional, employee_no =
-    "employee_no" optional, employee_type = "employee_type" optional, orders = "orders"
-    optional, custom_attrs = "custom_attrs" optional, enterprise_email =
-    "enterprise_email" optional, job_title = "job_title" optional, is_frozen =
-    "is_frozen" optional, geo = "geo" optional, job_level_id = "job_level_id" optional,
-    job_family_id = "job_family_id" optional, subscription_ids = "subscription_ids"
-    optional, assign_info = "assign_info" optional, department_path = "department_path"
-    optional, dotted_line_leader_user_ids = "dotted_line_leader_user_ids" optional, }
+    mobile_visible = "mobile_visible" optional, gender = "gender" optional, avatar_key =
+    "avatar_key" optional, avatar = "avatar" optional, status = "status" optional,
+    department_ids = "department_ids" optional, leader_user_id = "leader_user_id"
+    optional, city = "city" optional, country = "country" optional, work_station =
+    "work_station" optional, join_time = "join_time" optional, is_tenant_manager =
+    "is_tenant_manager" optional, employee_no = "employee_no" optional, employee_type =
+    "employee_type" optional, orders = "orders" optional, custom_attrs = "custom_attrs"
+    optional, enterprise_email = "enterprise_email" optional, job_title = "job_title"
+    optional, is_frozen = "is_frozen" optional, geo = "geo" optional, job_level_id =
+    "job_level_id" optional, job_family_id = "job_family_id" optional, subscription_ids =
+    "subscription_ids" optional, assign_info = "assign_info" optional, department_path =
+    "department_path" optional, dotted_line_leader_user_ids =
+    "dotted_line_leader_user_ids" optional, }
 );
 impl rt::Validate for User {}
 /// Result of `user.get`.
@@ -1196,7 +1321,7 @@ pub mod errors {
         name: "ParamError",
         http_status: 400,
         message: "param error",
-        hint: "A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `users.batch` words it \"param is invalid\".",
+        hint: "A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `user.batch` words it \"param is invalid\" (metadata) or \"invalid parameter\" (doc page).",
         retryable: false,
         action: rt::ErrorAction::None,
     };
@@ -1226,7 +1351,7 @@ pub mod errors {
         name: "PageSizeTooLarge",
         http_status: 400,
         message: "page size is more than 100 error",
-        hint: "Ask for at most 100 items per page (checked before sending).",
+        hint: "The page size is out of range: the doc page says 1–50 (checked before sending), the metadata's message says more than 100.",
         retryable: false,
         action: rt::ErrorAction::None,
     };
@@ -1312,7 +1437,7 @@ pub mod endpoints {
         method: rt::Method::Get,
         path: "/open-apis/contact/v3/users/batch",
         token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[],
+        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
         scopes: &["contact:contact.base:readonly"],
         field_scopes: &[
             rt::FieldScope {
@@ -1344,7 +1469,7 @@ pub mod endpoints {
         method: rt::Method::Get,
         path: "/open-apis/contact/v3/users/find_by_department",
         token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[],
+        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
         scopes: &[
             "contact:contact.base:readonly",
             "contact:department.organize:readonly",

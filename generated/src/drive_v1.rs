@@ -98,6 +98,7 @@ impl MediaResource {
     ///
     /// - **Tokens:** tenant_access_token, user_access_token
     /// - **Scopes (any one):** `docs:doc`, `docs:doc:readonly`, `drive:drive`, `drive:drive:readonly`, `sheets:spreadsheet`, `sheets:spreadsheet:readonly`, `vc:material`, `vc:material:readonly`, `bitable:app:readonly`, `bitable:app`, `moments:moments`, `moments:moments:readonly`, `docs:document.media:download`, `mail:user_mailbox.message:modify`
+    /// - **Rate limit:** 5/s
     /// - **Errors:**
     ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
     ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
@@ -159,14 +160,14 @@ pub struct MediaDownloadRequest {
     user_token: Option<rt::UserAccessToken>,
 }
 impl MediaDownloadRequest {
-    /// Extra information some files need (e.g. the authentication info of a bitable attachment).
+    /// Extra authentication info a bitable with advanced permissions needs (its absence gets HTTP 403).
     pub fn extra(mut self, extra: impl Into<String>) -> Self {
         self.extra = Some(Into::into(extra));
         self
     }
     /// The bytes to download (`bytes=first-last`, RFC 9110), e.g. `ByteRange::from(0..1024)`.
     ///
-    /// Constraints: at least 8 characters; example `bytes=0-1023`.
+    /// Constraints: at least 8 characters; example `bytes=0-1024`.
     ///
     /// Sent as the `Range` header.
     pub fn range(mut self, range: impl Into<String>) -> Self {
@@ -643,7 +644,7 @@ impl AsRef<str> for ParentType {
 pub struct MediaUploadForm {
     /// The file's name.
     ///
-    /// Constraints: at least 1 character; at most 250 characters; example `demo.jpeg`.
+    /// Constraints: at most 250 characters; example `demo.jpeg`.
     pub file_name: String,
     /// The kind of upload point.
     ///
@@ -690,7 +691,7 @@ impl MediaUploadForm {
 }
 impl rt::Validate for MediaUploadForm {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.length(path, "file_name", Some(&self.file_name), Some(1), Some(250));
+        out.length(path, "file_name", Some(&self.file_name), None, Some(250));
         out.range(path, "size", Some(self.size), Some(0), Some(20971520));
         out.file_size(path, "file", Some(&self.file), None, Some(20971520));
     }
@@ -1167,7 +1168,7 @@ pub mod endpoints {
         method: rt::Method::Get,
         path: "/open-apis/drive/v1/medias/{file_token}/download",
         token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[],
+        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
         scopes: &[
             "docs:doc",
             "docs:doc:readonly",
@@ -1186,7 +1187,7 @@ pub mod endpoints {
         ],
         field_scopes: &[],
         limits: rt::Limits {
-            per_second: None,
+            per_second: Some(5),
             per_minute: None,
         },
         errors: &[

@@ -2,11 +2,11 @@
 //!
 //! - the exact request: method, path, query (the id kinds; `user_ids` as one key per id, in
 //!   order), the tenant token, no body;
-//! - the example answers (`tests/fixtures/metadata/contact_*.json`, assembled from the official
-//!   metadata) decode into the generated types without losing a field, with typed ids, enums
+//! - the example answers (`tests/fixtures/metadata/contact_*.json`, the official doc pages'
+//!   examples) decode into the generated types without losing a field, with typed ids, enums
 //!   and int64 strings;
 //! - `find_by_department` pages through every member, resuming with the page token;
-//! - documented bounds (1–50 ids, page size 1–100) refused before anything is sent;
+//! - documented bounds (1–50 ids, page size 1–50) refused before anything is sent;
 //! - declared error codes come back as their endpoint's variants, others as `Unhandled`;
 //! - the descriptors carry the tier-4 limits and the `user_id_type=user_id` field scope.
 
@@ -80,12 +80,16 @@ async fn user_get_sends_the_id_and_its_kinds_and_decodes_the_example() {
     assert_eq!((user.name.as_deref(), user.en_name.as_deref()), (Some("张三"), Some("San Zhang")));
     assert_eq!(user.gender, Some(Gender::Male));
     assert_eq!(user.join_time, Some(2_147_483_647));
+    assert_eq!(user.employee_type, Some(EmployeeType::Regular));
+    assert_eq!(user.avatar_key.as_deref(), Some("2500c7a9-5fff-4d9a-a2de-3d59614ae28g"));
     assert_eq!(user.department_ids, Some(vec![DepartmentId::new(DEPARTMENT)]));
     assert_eq!(user.leader_user_id, Some(AnyUserId::new(OPEN_ID)));
     assert_eq!(user.status.as_ref().and_then(|s| s.is_activated), Some(true));
     let order = &user.orders.as_ref().expect("orders")[0];
     assert_eq!((order.user_order, order.is_primary_dept), (Some(100), Some(true)));
     let attr = &user.custom_attrs.as_ref().expect("custom_attrs")[0];
+    assert_eq!(attr.r#type, Some(CustomAttrType::Text));
+    assert_eq!(attr.value.as_ref().and_then(|v| v.option_id.as_deref()), Some("option"));
     let generic = attr.value.as_ref().and_then(|v| v.generic_user.as_ref()).expect("generic_user");
     assert_eq!((generic.id.as_str(), generic.r#type), ("9b2fabg5", 1));
     let seat = &user.assign_info.as_ref().expect("assign_info")[0];
@@ -118,10 +122,10 @@ async fn user_batch_sends_one_user_ids_key_per_id_in_order() {
 
     lossless("contact_users_batch", &data);
     let items = data.items.expect("items");
-    assert_eq!(items.len(), 2);
-    assert_eq!(items[0].subscription_ids, Some(vec!["7079609167680782300".to_owned()]));
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].subscription_ids, Some(vec!["23213213213123123".to_owned()]));
     assert_eq!(items[0].is_frozen, Some(false));
-    assert_eq!((items[1].name.as_deref(), items[1].email.as_deref()), (Some("李四"), None));
+    assert_eq!((items[0].name.as_deref(), items[0].mobile.as_deref()), (Some("张三"), Some("13011111111")));
 }
 
 #[tokio::test]
@@ -169,7 +173,7 @@ async fn find_by_department_pages_through_every_member() {
         .await
         .expect("both pages");
     let names: Vec<_> = users.iter().map(|u| u.name.as_deref().unwrap_or_default()).collect();
-    assert_eq!(names, ["张三", "李四"]);
+    assert_eq!(names, ["John", "李四"]);
 
     let requests = api_requests(&server).await;
     assert_eq!(requests.len(), 2);
@@ -191,10 +195,10 @@ async fn find_by_department_decodes_a_page() {
 }
 
 #[tokio::test]
-async fn page_sizes_outside_1_to_100_are_refused() {
+async fn page_sizes_outside_1_to_50_are_refused() {
     let server = MockServer::start().await;
     let client = contact(&server.uri());
-    for size in [0, 101] {
+    for size in [0, 51] {
         let err = refused(&server, client.user().find_by_department("0").page_size(size).send().await).await;
         assert!(err.contains("page_size"), "{err}");
     }

@@ -9,7 +9,7 @@
 mod support;
 
 use lark_client::drive_v1::*;
-use lark_client::runtime::{ByteRange, Error, FileSource};
+use lark_client::runtime::{AppType, ByteRange, Error, FileSource};
 use serde_json::Value;
 use support::multipart::parts;
 use support::*;
@@ -179,8 +179,13 @@ async fn a_range_that_is_not_one_is_refused_before_sending() {
 }
 
 #[test]
-fn the_descriptors_set_no_rate_limit_for_the_unconfirmed_tier() {
-    for e in [&endpoints::MEDIA_UPLOAD_ALL, &endpoints::MEDIA_DOWNLOAD] {
-        assert_eq!((e.limits.per_second, e.limits.per_minute), (None, None), "{}", e.name);
+fn the_descriptors_carry_the_documented_limits_and_app_types() {
+    // download: 5 per second (its doc page); upload_all: no number in any source, no limit.
+    let download = &endpoints::MEDIA_DOWNLOAD;
+    assert_eq!((download.limits.per_second, download.limits.per_minute), (Some(5), None));
+    let upload = &endpoints::MEDIA_UPLOAD_ALL;
+    assert_eq!((upload.limits.per_second, upload.limits.per_minute), (None, None));
+    for e in [download, upload] {
+        assert_eq!(e.app_types, [AppType::SelfBuilt, AppType::Store], "{}", e.name);
     }
 }
