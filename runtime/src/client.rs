@@ -45,6 +45,8 @@ struct Inner {
     http: reqwest::Client,
     /// Total time of one JSON exchange (streams are bound by the read timeout only).
     timeout: Option<Duration>,
+    /// Largest successful JSON body read.
+    json_body_limit: usize,
     base_url: String,
     platform: &'static Platform,
     tenant: Option<TenantTokens>,
@@ -73,8 +75,10 @@ impl fmt::Debug for Client {
 ///
 /// - **timeouts**: 30 s per JSON exchange (body included); streamed downloads and multipart
 ///   uploads have no total limit, so big files are never cut off, but every exchange fails
-///   after 30 s without a byte read (`read_timeout`); 10 s to connect, 10 s for a
-///   tenant-token request;
+///   after 30 s without a byte read (`read_timeout`, the error says "timed out"); 10 s to
+///   connect, 10 s for a tenant-token request;
+/// - **JSON bodies**: a successful answer is read up to 64 MiB (`json_body_limit`), an error
+///   answer up to 1 MiB; beyond, [`Error::TooLarge`] without reading the rest;
 /// - **retries**: [`RetryPolicy::default()`] — 3 attempts, backoff 200 ms doubling up to 5 s
 ///   with jitter, 30 s budget, server throttling honoured for up to 10 s (1 s when the server
 ///   gives no reset time); only failures that are safe to retry are retried (see
@@ -90,6 +94,7 @@ pub struct ClientBuilder {
     credentials: Option<AppCredentials>,
     timeout: Option<Duration>,
     read_timeout: Option<Duration>,
+    json_body_limit: usize,
     connect_timeout: Duration,
     token_timeout: Duration,
     user_agent: String,
@@ -107,6 +112,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
+            .field("json_body_limit", &self.json_body_limit)
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
@@ -122,6 +128,7 @@ impl ClientBuilder {
             credentials: None,
             timeout: Some(Duration::from_secs(30)),
             read_timeout: Some(Duration::from_secs(30)),
+            json_body_limit: envelope::DEFAULT_BODY_LIMIT,
             connect_timeout: Duration::from_secs(10),
             token_timeout: Duration::from_secs(10),
             user_agent: concat!("larkgen/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -163,8 +170,23 @@ impl ClientBuilder {
     }
 
     /// Time allowed between two reads of an answer, for every exchange (`None`: no limit).
+    /// A body that stalls longer fails with an error that says it timed out
+    /// ([`TransportError::timeout`](crate::TransportError::timeout) for JSON answers,
+    /// [`BodyError::timeout`](crate::BodyError::timeout) for downloads).
     pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.read_timeout = timeout;
+        self
+    }
+
+    /// Largest body of a successful JSON answer the client reads, in bytes (default 64 MiB).
+    ///
+    /// A body announced larger (`Content-Length`) is not read at all; one that grows past
+    /// the limit is read no further: either way the call fails with [`Error::TooLarge`]
+    /// (status and log id included), memory never holds more than the limit, and the
+    /// connection is closed. Not retried: the server may have done the work. Error answers
+    /// are read up to 1 MiB whatever this says, downloads are streamed and not bound by it.
+    pub fn json_body_limit(mut self, bytes: usize) -> Self {
+        self.json_body_limit = bytes;
         self
     }
 
@@ -250,6 +272,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 timeout: self.timeout,
+                json_body_limit: self.json_body_limit,
                 base_url: self.base_url,
                 platform,
                 tenant,
@@ -340,8 +363,8 @@ impl Client {
 
     /// Sends a call and decodes the `data` of its JSON answer.
     pub async fn send_json<T: DeserializeOwned + Send + 'static>(&self, call: Call) -> Result<T, Error> {
-        let (endpoint, platform) = (call.endpoint, self.inner.platform);
-        self.run_as(&call, move |response| envelope::decode::<T>(endpoint, platform, response)).await
+        let (endpoint, platform, limit) = (call.endpoint, self.inner.platform, self.inner.json_body_limit);
+        self.run_as(&call, move |response| envelope::decode::<T>(endpoint, platform, response, limit)).await
     }
 
     /// Sends a call whose answer carries nothing useful (any `data` is ignored).
@@ -353,7 +376,7 @@ impl Client {
     /// Failures before the body is handed over are retried like any call; a body cut short
     /// later is the caller's [`Error::Body`].
     pub async fn send_download(&self, call: Call) -> Result<Download, Error> {
-        let (endpoint, platform) = (call.endpoint, self.inner.platform);
+        let (endpoint, platform, limit) = (call.endpoint, self.inner.platform, self.inner.json_body_limit);
         self.run_as(&call, move |response| async move {
             let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
             // 206: the part a `Range` header asked for, streamed like a whole file.
@@ -361,7 +384,7 @@ impl Client {
             if whole_or_part && !is_json(content_type) {
                 Ok(Download::new(endpoint.name, response, platform.log_id_header))
             } else {
-                Err(envelope::decode_failure(endpoint, platform, response).await)
+                Err(envelope::decode_failure(endpoint, platform, response, limit).await)
             }
         })
         .await

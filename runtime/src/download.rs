@@ -99,7 +99,12 @@ impl Download {
                     Some((Ok(chunk), (stream, meta, received, false)))
                 }
                 Some(Err(e)) => {
-                    let err = meta.error(received, "the connection failed mid-body", Some(Box::new(e)));
+                    // A stall (the read timeout) is told apart from a connection that broke.
+                    let err = if e.is_timeout() {
+                        meta.error(received, "no byte came within the read timeout", Some(Box::new(e))).timed_out()
+                    } else {
+                        meta.error(received, "the connection failed mid-body", Some(Box::new(e)))
+                    };
                     Some((Err(err), (stream, meta, received, true)))
                 }
                 None => match meta.expected {
@@ -174,8 +179,19 @@ impl BodyMeta {
             received,
             log_id: self.log_id.clone(),
             reason: reason.to_owned(),
+            timeout: false,
             source,
         }))
+    }
+}
+
+impl Error {
+    /// Marks a body error as a stall.
+    fn timed_out(mut self) -> Self {
+        if let Error::Body(body) = &mut self {
+            body.timeout = true;
+        }
+        self
     }
 }
 

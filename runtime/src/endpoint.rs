@@ -154,6 +154,90 @@ pub enum ResponseKind {
     Empty,
 }
 
+/// Where a request input goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InputLocation {
+    /// A `{placeholder}` of the path (always required).
+    Path,
+    /// A query-string parameter.
+    Query,
+    /// A field of a `multipart/form-data` body.
+    Form,
+    /// A request header (`Range`), named as the spec spells it.
+    Header,
+}
+
+/// One declared input of an endpoint (path, query or header parameter, or multipart form
+/// field), with the documented constraints of a query or header parameter's value. Built with the `const` functions
+/// below: `Input::query("page_size", false).range(Some(1), None)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Input {
+    /// The name on the wire.
+    pub name: &'static str,
+    /// Where it goes.
+    pub location: InputLocation,
+    /// Whether a request must carry it.
+    pub required: bool,
+    /// Fewest characters.
+    pub min_length: Option<u64>,
+    /// Most characters.
+    pub max_length: Option<u64>,
+    /// Smallest number.
+    pub min: Option<i64>,
+    /// Largest number.
+    pub max: Option<i64>,
+    /// Characters the value may not contain.
+    pub forbidden_chars: &'static str,
+}
+
+impl Input {
+    const fn new(name: &'static str, location: InputLocation, required: bool) -> Self {
+        Self { name, location, required, min_length: None, max_length: None, min: None, max: None, forbidden_chars: "" }
+    }
+
+    /// A path parameter.
+    pub const fn path(name: &'static str) -> Self {
+        Self::new(name, InputLocation::Path, true)
+    }
+
+    /// A query parameter.
+    pub const fn query(name: &'static str, required: bool) -> Self {
+        Self::new(name, InputLocation::Query, required)
+    }
+
+    /// A multipart form field.
+    pub const fn form(name: &'static str, required: bool) -> Self {
+        Self::new(name, InputLocation::Form, required)
+    }
+
+    /// A request header parameter (`Range`).
+    pub const fn header(name: &'static str, required: bool) -> Self {
+        Self::new(name, InputLocation::Header, required)
+    }
+
+    /// Bounds of the value's length, in characters.
+    pub const fn length(mut self, min: Option<u64>, max: Option<u64>) -> Self {
+        self.min_length = min;
+        self.max_length = max;
+        self
+    }
+
+    /// Bounds of the value as a number.
+    pub const fn range(mut self, min: Option<i64>, max: Option<i64>) -> Self {
+        self.min = min;
+        self.max = max;
+        self
+    }
+
+    /// Characters the value may not contain.
+    pub const fn forbidden_chars(mut self, chars: &'static str) -> Self {
+        self.forbidden_chars = chars;
+        self
+    }
+}
+
 /// Everything the runtime and the user may want to know about one endpoint.
 #[derive(Debug)]
 pub struct Endpoint {
@@ -189,6 +273,16 @@ pub struct Endpoint {
     pub idempotent: bool,
     /// Whether it pages with `page_token`.
     pub paginated: bool,
+    /// Its path, query and multipart-form inputs, as the spec declares them (the JSON body is
+    /// checked by `check_body`). Read by the fake server of the `testing` feature to check requests.
+    pub inputs: &'static [Input],
+    /// Decodes a JSON body into the endpoint's body type and checks its documented
+    /// constraints (`None`: no JSON body). The generated client runs the same checks before
+    /// sending; this lets a server (the fake of the `testing` feature) run them on what arrives.
+    pub check_body: Option<fn(&[u8]) -> crate::Violations>,
+    /// JSON of an example `data` of a successful answer, built by the generator from the
+    /// spec's field examples (`""` for binary answers).
+    pub example: &'static str,
 }
 
 impl Endpoint {

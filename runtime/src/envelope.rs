@@ -1,16 +1,25 @@
 //! Decoding of Lark's `{code, msg, data, error}` envelope.
 //!
 //! Success is HTTP 200 **and** `code == 0`. A JSON body is decoded whatever the status,
-//! because Lark sends business errors with 4xx/5xx statuses and an envelope. Anything
-//! else becomes [`Error::UnexpectedResponse`] with a bounded snippet of the body.
+//! because Lark sends business errors with 4xx/5xx statuses and an envelope; only a JSON
+//! object is an envelope. Anything else becomes [`Error::UnexpectedResponse`] with a bounded
+//! snippet of the body. A success whose `data` does not match the spec is decoded again,
+//! tolerantly (`tolerant/`): a call that succeeded never looks failed because of an
+//! optional field.
 
+use bytes::Bytes;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
+use serde_json::Value;
 
 use crate::endpoint::{Endpoint, Platform};
-use crate::error::{ApiError, Error, UnexpectedResponse, Violation};
+use crate::error::{ApiError, Error, MismatchError, TooLarge, UnexpectedKind, UnexpectedResponse, Violation};
 use crate::http::{header_str, is_json, read_limited, snippet};
+use crate::{mismatch, tolerant};
 
+/// Largest body a client reads of a successful JSON answer unless told otherwise
+/// ([`ClientBuilder::json_body_limit`](crate::ClientBuilder::json_body_limit)).
+pub(crate) const DEFAULT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// Largest body read for an answer that is an error anyway.
 const ERROR_BODY_LIMIT: usize = 1024 * 1024;
 /// Largest snippet of a body quoted in an error.
@@ -57,35 +66,89 @@ impl Head {
     }
 }
 
-/// Reads and decodes a JSON answer into the endpoint's `data` type.
+/// Reads and decodes a JSON answer into the endpoint's `data` type. A successful body is
+/// read up to `limit` bytes, an error body up to [`ERROR_BODY_LIMIT`].
 pub(crate) async fn decode<T: DeserializeOwned>(
     endpoint: &'static Endpoint,
     platform: &'static Platform,
     response: reqwest::Response,
+    limit: usize,
 ) -> Result<T, Error> {
     let head = Head::of(&response, platform);
     if !is_json(head.content_type.as_deref()) {
         return Err(unexpected_body(endpoint, head, response, "the body is not JSON").await);
     }
-    let limit = if head.status == 200 { usize::MAX } else { ERROR_BODY_LIMIT };
-    let (bytes, _) = read_limited(response, limit).await.map_err(|e| Error::transport(endpoint.name, e))?;
-    match serde_json::from_slice::<Envelope<T>>(&bytes) {
-        Ok(env) if head.status == 200 && env.code == 0 => match env.data {
-            Some(data) => Ok(data),
-            // `data` may be absent when there is nothing to return: decode it from `{}`.
-            None => {
-                serde_json::from_str("{}").map_err(|e| unexpected(endpoint, head, &bytes, format!("no `data`: {e}")))
-            }
-        },
-        Ok(env) => Err(api_error(endpoint, platform, head, env.code, env.msg, env.error)),
-        Err(typed) => match serde_json::from_slice::<Envelope<IgnoredAny>>(&bytes) {
-            Ok(env) if head.status != 200 || env.code != 0 => {
-                Err(api_error(endpoint, platform, head, env.code, env.msg, env.error))
-            }
-            Ok(_) => Err(unexpected(endpoint, head, &bytes, format!("`data` does not match the spec: {typed}"))),
-            Err(e) => Err(unexpected(endpoint, head, &bytes, format!("invalid JSON envelope: {e}"))),
-        },
+    let success = head.status == 200;
+    let limit = if success { limit } else { limit.min(ERROR_BODY_LIMIT) };
+    // A body announced too large is not read at all; one that grows past the limit is read
+    // no further. Either way dropping the response closes the connection.
+    let announced = response.content_length();
+    if success && announced.is_some_and(|n| n > limit as u64) {
+        return Err(too_large(endpoint, head, limit, announced));
     }
+    let (bytes, cut) = read_limited(response, limit).await.map_err(|e| Error::transport(endpoint.name, e))?;
+    if success && cut {
+        return Err(too_large(endpoint, head, limit, announced));
+    }
+    // serde would take an array `[0, "ok", {…}]` for the struct below: only an object is an envelope.
+    if !is_object(&bytes) {
+        return Err(not_an_envelope(endpoint, head, bytes, "the body is not a JSON object".into()));
+    }
+    // The strict decoding, straight from the bytes: what every answer that matches the spec takes.
+    match serde_json::from_slice::<Envelope<T>>(&bytes) {
+        Ok(env) if success && env.code == 0 => {
+            if let Some(data) = env.data {
+                return Ok(data);
+            }
+            // `data` may be absent when there is nothing to return: decode it from `{}`.
+            if let Ok(data) = serde_json::from_str("{}") {
+                return Ok(data);
+            }
+        }
+        Ok(env) => return Err(api_error(endpoint, platform, head, env.code, env.msg, env.error)),
+        Err(_) => {}
+    }
+    match serde_json::from_slice::<Envelope<Value>>(&bytes) {
+        Ok(env) if !success || env.code != 0 => Err(api_error(endpoint, platform, head, env.code, env.msg, env.error)),
+        // A success whose `data` does not match the spec: the call happened, decode what can be.
+        Ok(env) => tolerant_data(endpoint, head, bytes, env.data),
+        Err(e) => Err(not_an_envelope(endpoint, head, bytes, e.to_string())),
+    }
+}
+
+/// The `data` of a successful answer that the strict decoding refused: optional fields that
+/// do not match become `None` and are reported; a required one fails with the raw body.
+fn tolerant_data<T: DeserializeOwned>(
+    endpoint: &'static Endpoint,
+    head: Head,
+    bytes: Bytes,
+    data: Option<Value>,
+) -> Result<T, Error> {
+    let data = data.unwrap_or_else(|| Value::Object(Default::default()));
+    match tolerant::decode::<T>(&data) {
+        Ok((value, mut mismatches)) => {
+            for m in &mut mismatches {
+                m.endpoint = endpoint.name;
+                m.log_id.clone_from(&head.log_id);
+            }
+            mismatch::report(mismatches);
+            Ok(value)
+        }
+        Err(failure) => Err(Error::Mismatch(Box::new(MismatchError {
+            endpoint: endpoint.name,
+            http_status: head.status,
+            log_id: head.log_id,
+            path: failure.detail.path,
+            expected: failure.detail.expected,
+            found: failure.detail.found,
+            body: bytes,
+        }))),
+    }
+}
+
+/// Whether the body's first token opens an object.
+fn is_object(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')) == Some(&b'{')
 }
 
 /// Turns a non-success answer of a binary endpoint into the error it carries.
@@ -93,9 +156,10 @@ pub(crate) async fn decode_failure(
     endpoint: &'static Endpoint,
     platform: &'static Platform,
     response: reqwest::Response,
+    limit: usize,
 ) -> Error {
     let status = response.status().as_u16();
-    match decode::<IgnoredAny>(endpoint, platform, response).await {
+    match decode::<IgnoredAny>(endpoint, platform, response, limit).await {
         Err(e) => e,
         // A 200 JSON envelope with code 0 where a file was expected.
         Ok(_) => Error::UnexpectedResponse(Box::new(UnexpectedResponse {
@@ -105,8 +169,29 @@ pub(crate) async fn decode_failure(
             reason: "expected a file, got a JSON envelope with code 0".into(),
             body_snippet: String::new(),
             log_id: None,
+            kind: UnexpectedKind::NotAFile,
+            body: Bytes::new(),
         })),
     }
+}
+
+fn too_large(endpoint: &'static Endpoint, head: Head, limit: usize, content_length: Option<u64>) -> Error {
+    Error::TooLarge(Box::new(TooLarge {
+        endpoint: endpoint.name,
+        http_status: head.status,
+        log_id: head.log_id,
+        limit: limit as u64,
+        content_length,
+    }))
+}
+
+/// Valid JSON that is no envelope, or invalid JSON: told apart for the caller.
+fn not_an_envelope(endpoint: &'static Endpoint, head: Head, bytes: Bytes, detail: String) -> Error {
+    let (kind, what) = match serde_json::from_slice::<IgnoredAny>(&bytes) {
+        Ok(_) => (UnexpectedKind::NotAnEnvelope, "not a Lark envelope"),
+        Err(_) => (UnexpectedKind::InvalidJson, "invalid JSON envelope"),
+    };
+    unexpected(endpoint, head, bytes, kind, format!("{what}: {detail}"))
 }
 
 fn api_error(
@@ -134,16 +219,18 @@ fn api_error(
 async fn unexpected_body(endpoint: &'static Endpoint, head: Head, response: reqwest::Response, reason: &str) -> Error {
     // Only a snippet is kept: never buffer a huge HTML page.
     let bytes = read_limited(response, SNIPPET_LIMIT).await.map(|(b, _)| b).unwrap_or_default();
-    unexpected(endpoint, head, &bytes, reason.to_owned())
+    unexpected(endpoint, head, bytes, UnexpectedKind::NotJson, reason.to_owned())
 }
 
-fn unexpected(endpoint: &'static Endpoint, head: Head, bytes: &[u8], reason: String) -> Error {
+fn unexpected(endpoint: &'static Endpoint, head: Head, bytes: Bytes, kind: UnexpectedKind, reason: String) -> Error {
     Error::UnexpectedResponse(Box::new(UnexpectedResponse {
         endpoint: endpoint.name,
         http_status: head.status,
         content_type: head.content_type,
         reason,
-        body_snippet: snippet(bytes, SNIPPET_LIMIT),
+        body_snippet: snippet(&bytes, SNIPPET_LIMIT),
         log_id: head.log_id,
+        kind,
+        body: bytes,
     }))
 }

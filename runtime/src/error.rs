@@ -4,6 +4,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use crate::endpoint::ErrorSpec;
 use crate::validate::Violations;
 
@@ -25,6 +27,15 @@ pub enum Error {
     RateLimited(Box<RateLimited>),
     /// A streamed body ended early or could not be read or written.
     Body(Box<BodyError>),
+    /// The call **succeeded** (HTTP 200, code 0) but a required field of its `data` is
+    /// missing or of another type than the spec says; the raw body is kept. Never retried:
+    /// the server did the work. (An optional field that does not match is no error: it is
+    /// decoded as `None` and reported, see [`Mismatch`](crate::Mismatch).)
+    Mismatch(Box<MismatchError>),
+    /// A JSON answer was larger than the client's limit
+    /// ([`ClientBuilder::json_body_limit`](crate::ClientBuilder::json_body_limit)); reading
+    /// stopped there. Never retried: the server may have done the work.
+    TooLarge(Box<TooLarge>),
 }
 
 /// An error envelope from Lark.
@@ -63,7 +74,7 @@ pub struct Violation {
 }
 
 /// An answer that is not a Lark envelope.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct UnexpectedResponse {
     /// `service resource.action` of the call.
@@ -78,6 +89,102 @@ pub struct UnexpectedResponse {
     pub body_snippet: String,
     /// Request log id, if the gateway sent one.
     pub log_id: Option<String>,
+    /// What kind of answer it was.
+    pub kind: UnexpectedKind,
+    /// The body as read: whole for JSON (up to the limits), at most 512 bytes of anything else.
+    pub body: Bytes,
+}
+
+/// Why an answer is not a Lark envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnexpectedKind {
+    /// The body is not JSON (`Content-Type`), e.g. a gateway's HTML page.
+    NotJson,
+    /// The body announces JSON but does not parse (or was cut at the error-body limit).
+    InvalidJson,
+    /// Valid JSON, but not an envelope: only a JSON object with a numeric `code` is one (an
+    /// array shaped like an envelope is not).
+    NotAnEnvelope,
+    /// A JSON envelope with code 0 where the endpoint returns a file.
+    NotAFile,
+    /// Auto-paging: the server handed back a `page_token` it had already given.
+    RepeatedPageToken,
+}
+
+// Written out so that a big body is never printed whole.
+impl fmt::Debug for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnexpectedResponse")
+            .field("endpoint", &self.endpoint)
+            .field("http_status", &self.http_status)
+            .field("content_type", &self.content_type)
+            .field("kind", &self.kind)
+            .field("reason", &self.reason)
+            .field("body_snippet", &self.body_snippet)
+            .field("body_len", &self.body.len())
+            .field("log_id", &self.log_id)
+            .finish()
+    }
+}
+
+/// A successful answer whose `data` lacks a required field or holds one of another type.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct MismatchError {
+    /// `service resource.action` of the call.
+    pub endpoint: &'static str,
+    /// HTTP status of the answer (200: the call succeeded).
+    pub http_status: u16,
+    /// Request log id, if any.
+    pub log_id: Option<String>,
+    /// Where in `data` the answer breaks the spec: `entity.main_keys[0].key`.
+    pub path: String,
+    /// What the spec declares there, in serde's words (`a string`, `a sequence`).
+    pub expected: String,
+    /// What the answer holds there (`integer `7``, or `nothing: the field is absent`).
+    pub found: String,
+    /// The whole body as received: what the server answered is never lost.
+    pub body: Bytes,
+}
+
+impl MismatchError {
+    /// The raw `data` of the answer, as JSON.
+    pub fn data(&self) -> Option<serde_json::Value> {
+        let mut envelope: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
+        Some(envelope.get_mut("data")?.take())
+    }
+}
+
+// Written out so that a big body is never printed whole.
+impl fmt::Debug for MismatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MismatchError")
+            .field("endpoint", &self.endpoint)
+            .field("http_status", &self.http_status)
+            .field("log_id", &self.log_id)
+            .field("path", &self.path)
+            .field("expected", &self.expected)
+            .field("found", &self.found)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// A JSON answer larger than the client accepts.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TooLarge {
+    /// `service resource.action` of the call.
+    pub endpoint: &'static str,
+    /// HTTP status of the answer.
+    pub http_status: u16,
+    /// Request log id, if the server sent one in the headers.
+    pub log_id: Option<String>,
+    /// The limit, in bytes.
+    pub limit: u64,
+    /// The `Content-Length` the server announced, if any.
+    pub content_length: Option<u64>,
 }
 
 /// Getting a tenant access token failed.
@@ -138,6 +245,8 @@ pub struct BodyError {
     pub log_id: Option<String>,
     /// What went wrong.
     pub reason: String,
+    /// Whether the body stalled: no byte came within the read timeout.
+    pub timeout: bool,
     /// The underlying I/O or transport error.
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -202,6 +311,8 @@ impl ErrorMeta for Error {
             Error::Auth(e) => e.log_id.as_deref(),
             Error::RateLimited(e) => e.last.as_ref().and_then(|l| l.log_id.as_deref()),
             Error::Body(e) => e.log_id.as_deref(),
+            Error::Mismatch(e) => e.log_id.as_deref(),
+            Error::TooLarge(e) => e.log_id.as_deref(),
             _ => None,
         }
     }
@@ -211,6 +322,8 @@ impl ErrorMeta for Error {
             Error::UnexpectedResponse(e) => Some(e.http_status),
             Error::Auth(e) => e.http_status,
             Error::Body(e) => Some(e.http_status),
+            Error::Mismatch(e) => Some(e.http_status),
+            Error::TooLarge(e) => Some(e.http_status),
             Error::RateLimited(e) => e.last.as_ref().map(|l| l.http_status),
             _ => None,
         }
@@ -221,7 +334,8 @@ impl ErrorMeta for Error {
             Error::UnexpectedResponse(e) => e.http_status >= 500 || e.http_status == 429,
             Error::Transport(_) | Error::RateLimited(_) | Error::Body(_) => true,
             Error::Auth(e) => e.source.is_some(),
-            Error::Validation(_) => false,
+            // The server did the work; asking again would do it twice (or answer the same).
+            Error::Validation(_) | Error::Mismatch(_) | Error::TooLarge(_) => false,
         }
     }
 }
@@ -300,8 +414,30 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::Mismatch(e) => {
+                write!(f, "{} succeeded (HTTP {}", e.endpoint, e.http_status)?;
+                write_log_id(f, e.log_id.as_deref())?;
+                write!(
+                    f,
+                    ") but its answer does not match the spec: `{}`: expected {}, found {}; the raw body ({} bytes) is in the error",
+                    e.path,
+                    e.expected,
+                    e.found,
+                    e.body.len()
+                )
+            }
+            Error::TooLarge(e) => {
+                write!(f, "{}: the answer (HTTP {}", e.endpoint, e.http_status)?;
+                write_log_id(f, e.log_id.as_deref())?;
+                write!(f, ") is larger than the limit of {} bytes", e.limit)?;
+                if let Some(n) = e.content_length {
+                    write!(f, " (Content-Length {n})")?;
+                }
+                f.write_str("; reading stopped there, and the server may have done the work")
+            }
             Error::Body(e) => {
-                write!(f, "{}: body incomplete: {} (received {} bytes", e.endpoint, e.reason, e.received)?;
+                let what = if e.timeout { "body timed out" } else { "body incomplete" };
+                write!(f, "{}: {what}: {} (received {} bytes", e.endpoint, e.reason, e.received)?;
                 if let Some(n) = e.expected {
                     write!(f, " of {n}")?;
                 }

@@ -7,11 +7,16 @@
 //! "Macros in generated code"). Lark bodies are JSON objects only, so the impls here handle
 //! exactly that: named fields, unknown fields ignored, an optional field absent or `null` is
 //! `None`, `None` is not sent, a missing required field is serde's usual `missing field` error.
+//!
+//! Answers: an optional field whose value does not match its type fails serde's decoding,
+//! but not the call: the runtime decodes the answer a second time, tolerantly, and there
+//! [`optional`] turns the field into `None` and reports a [`Mismatch`](crate::Mismatch)
+//! (docs/resilience.md, "Answers that do not match the spec").
 
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 /// An object key as [`json_object!`](crate::json_object) reads it: borrowed from the input when it can be (no
 /// allocation per field).
@@ -46,10 +51,22 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
+/// Decodes the value of an optional field ([`json_object!`](crate::json_object)'s `optional`).
+///
+/// Decoding straight from the body, as every call does first, this is `map.next_value()`.
+/// During the runtime's tolerant pass over an answer that failed it, a value that does not
+/// match (at any depth) makes the field `None` and is recorded as a
+/// [`Mismatch`](crate::Mismatch).
+#[inline]
+pub fn optional<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
+    if crate::tolerant::active() { map.next_value_seed(crate::tolerant::Optional::new()) } else { map.next_value() }
+}
+
 /// `Serialize` and `Deserialize` for a generated object, one entry per field: the Rust
-/// field, its JSON name, `required` or `optional` (an `Option`, not sent when `None`), and
-/// `as_string` for an `i64` (or a list or map of them) carried as a JSON string
-/// ([`int_string`](crate::int_string)).
+/// field, its JSON name, `required` or `optional` (an `Option`, not sent when `None`; in an
+/// answer, a value of another type makes it `None` instead of failing the call, see
+/// [`optional`]), and `as_string` for an `i64` (or a list or map of them) carried as a JSON
+/// string ([`int_string`](crate::int_string)).
 ///
 /// ```text
 /// json_object!(EntityBody {
@@ -117,13 +134,13 @@ macro_rules! json_object {
         ::std::option::Option::Some($map.next_value()?)
     };
     (@de optional [] $map:ident) => {
-        $map.next_value()?
+        $crate::json::optional(&mut $map)?
     };
     (@de required [as_string] $map:ident) => {
         ::std::option::Option::Some($map.next_value::<$crate::int_string::AsString<_>>()?.0)
     };
     (@de optional [as_string] $map:ident) => {
-        $map.next_value::<$crate::int_string::AsString<::std::option::Option<_>>>()?.0
+        $crate::json::optional::<$crate::int_string::AsString<_>, _>(&mut $map)?.map(|v| v.0)
     };
     (@get required $field:ident $wire:literal $A:ident) => {
         $field.ok_or_else(|| <$A::Error as $crate::serde::de::Error>::missing_field($wire))?

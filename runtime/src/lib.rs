@@ -18,6 +18,7 @@ mod http;
 pub mod int_string;
 pub mod json;
 mod limit;
+mod mismatch;
 mod multipart;
 mod options;
 pub mod paging;
@@ -25,7 +26,10 @@ mod range;
 mod retry;
 #[cfg(feature = "redis")]
 pub mod shared;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod token;
+mod tolerant;
 pub mod validate;
 
 pub use call::Call;
@@ -33,10 +37,15 @@ pub use client::{Client, ClientBuilder};
 pub use credentials::{AppCredentials, UserAccessToken};
 pub use download::{Download, SavedFile};
 pub use endpoint::{
-    AppType, BodyKind, Endpoint, ErrorAction, ErrorSpec, FieldScope, Limits, Method, Platform, ResponseKind, TokenKind,
+    AppType, BodyKind, Endpoint, ErrorAction, ErrorSpec, FieldScope, Input, InputLocation, Limits, Method, Platform,
+    ResponseKind, TokenKind,
 };
-pub use error::{ApiError, AuthError, BodyError, Error, ErrorMeta, RateLimited, TransportError, UnexpectedResponse};
+pub use error::{
+    ApiError, AuthError, BodyError, Error, ErrorMeta, MismatchError, RateLimited, TooLarge, TransportError,
+    UnexpectedKind, UnexpectedResponse,
+};
 pub use limit::{InProcessLimiter, RateLimitMode, RateLimiter, Slot};
+pub use mismatch::{Mismatch, collect_mismatches};
 pub use multipart::{FileSource, Form, FormPart};
 pub use options::CallOptions;
 pub use range::{ByteRange, ContentRange};

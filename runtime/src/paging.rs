@@ -9,7 +9,7 @@ use std::future::Future;
 use futures_util::Stream;
 
 use crate::endpoint::Endpoint;
-use crate::error::{Error, UnexpectedResponse};
+use crate::error::{Error, UnexpectedKind, UnexpectedResponse};
 
 /// A page of a paginated endpoint.
 pub trait Page {
@@ -88,5 +88,7 @@ fn repeated_token(endpoint: &'static Endpoint, token: &str) -> Error {
         reason: format!("the server repeated page_token {token:?}; stopping to avoid an endless loop"),
         body_snippet: String::new(),
         log_id: None,
+        kind: UnexpectedKind::RepeatedPageToken,
+        body: Default::default(),
     }))
 }

@@ -10,6 +10,7 @@
 //!   client writes itself cannot be added to a call by hand either;
 //! - a file part goes out with, in order of preference, the call's content type, the one its
 //!   file name implies, the spec's (`content_type: image/png`).
+//! - the runtime's fake Lark server checks declared headers against the spec as well.
 
 mod support;
 
@@ -145,4 +146,26 @@ async fn a_hand_made_call_cannot_declare_a_header_the_client_writes() {
     let found: Vec<_> = v.iter().map(|v| (v.field.as_str(), v.problem.as_str())).collect();
     assert_eq!(found, [("Authorization", "written by the client"), ("content-type", "written by the client")]);
     assert!(server.received_requests().await.expect("recorded").is_empty(), "nothing reached the server");
+}
+
+/// The runtime's fake Lark server checks declared headers against the spec too: what the
+/// generated builder sends passes, a hand-made call without the required header does not.
+#[tokio::test]
+async fn the_fake_lark_checks_declared_headers() {
+    use lark_client::runtime::testing::FakeLark;
+    let lark = FakeLark::start(&lark_client::PLATFORM, &[endpoints::ALL]).await;
+    lark.on(&endpoints::REPORT_GET).reply(serde_json::json!({}));
+    Client::new(lark.client()).report().get("r1".into(), "trace-1".into()).x_priority(2).send().await.expect("sent");
+    lark.assert_no_violations();
+    let sent = lark.requests_to(&endpoints::REPORT_GET);
+    assert_eq!((sent[0].header("x-request-id"), sent[0].header("x-priority")), (Some("trace-1"), Some("2")));
+
+    let mut bare = lark_client::runtime::Call::new(&endpoints::REPORT_GET);
+    bare.path("report_id", "r1");
+    lark.client().send_empty(bare).await.expect_err("the fake refuses it");
+    let problems: Vec<String> = lark.violations().into_iter().map(|v| v.problem).collect();
+    assert!(
+        problems.iter().any(|p| p.contains("X-Request-Id") && p.contains("required header is missing")),
+        "{problems:?}"
+    );
 }

@@ -391,6 +391,26 @@ async fn a_stalled_json_body_times_out_and_is_retried_within_the_attempts() {
 }
 
 #[tokio::test]
+async fn a_stalled_json_body_says_it_timed_out_with_only_a_read_timeout() {
+    let server = fault_server(|_| {
+        Reply::Stall(head("200 OK", "application/json", 500), b"{\"code\":0,\"data\":".to_vec(), Duration::from_secs(5))
+    })
+    .await;
+    let runtime = lark_client::builder()
+        .base_url(&server.base)
+        .app_credentials(APP_ID, APP_SECRET)
+        .timeout(None)
+        .read_timeout(Some(Duration::from_millis(250)))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("client builds");
+    let err = baike_v1::Client::new(runtime).classification().list().send().await.expect_err("stalls");
+    let ClassificationListError::Unhandled(Error::Transport(t)) = &err else { panic!("got {err:?}") };
+    assert!(t.timeout && !t.not_sent, "{err:?}");
+    assert!(err.to_string().contains("timed out"), "{err}");
+}
+
+#[tokio::test]
 async fn a_download_that_stalls_mid_body_fails_without_a_partial_file() {
     let server =
         fault_server(|_| Reply::Stall(head("200 OK", "image/png", 100_000), vec![9u8; 30_000], Duration::from_secs(5)))
@@ -400,7 +420,9 @@ async fn a_download_that_stalls_mid_body_fails_without_a_partial_file() {
     let target = dir.path().join("stalled.png");
     let download = client.file().download("x").send().await.expect("headers arrive");
     let err = download.save_to(&target).await.expect_err("the body never completes");
-    assert!(matches!(err, Error::Body(_)), "got {err:?}");
+    let Error::Body(body) = &err else { panic!("got {err:?}") };
+    assert!(body.timeout && body.received == 30_000, "a stall, not a broken connection: {err:?}");
+    assert!(err.to_string().contains("timed out"), "{err}");
     assert!(files_in(dir.path()).is_empty(), "no partial file: {:?}", files_in(dir.path()));
     assert_eq!(server.hits.load(Ordering::SeqCst), 1, "a body handed to the caller is not re-requested");
 }
@@ -463,7 +485,22 @@ async fn invalid_json_in_a_200_is_typed_and_not_retried() {
     let err = baike_with(&server.uri(), fast()).classification().list().send().await.expect_err("bad json");
     let ClassificationListError::Unhandled(Error::UnexpectedResponse(u)) = &err else { panic!("got {err:?}") };
     assert!(u.reason.contains("invalid JSON"), "{}", u.reason);
+    assert_eq!(u.kind, runtime::UnexpectedKind::InvalidJson);
     assert_eq!(api_hits(&server).await, 1, "a 200 is an answer, not a transient failure");
+}
+
+#[tokio::test]
+async fn only_a_json_object_is_an_envelope() {
+    // serde would read the array into the envelope's fields, in order: code 0, msg, data.
+    for body in [r#"[0, "success", {"items": []}]"#, r#""success""#, "0", r#"{"msg": "no code", "data": {}}"#] {
+        let server = sequence_server(vec![ResponseTemplate::new(200).set_body_raw(body, "application/json")]).await;
+        let err = baike_with(&server.uri(), fast()).classification().list().send().await.expect_err(body);
+        let ClassificationListError::Unhandled(Error::UnexpectedResponse(u)) = &err else { panic!("got {err:?}") };
+        assert_eq!(u.kind, runtime::UnexpectedKind::NotAnEnvelope, "{body}: {err}");
+        assert_eq!((u.http_status, &u.body[..]), (200, body.as_bytes()), "the raw body is kept");
+        assert!(err.to_string().contains("not a Lark envelope"), "{err}");
+        assert_eq!(api_hits(&server).await, 1, "{body}: an answer, not a transient failure");
+    }
 }
 
 #[tokio::test]
@@ -499,6 +536,64 @@ async fn a_huge_html_error_body_is_not_buffered() {
     assert!(u.body_snippet.starts_with("<html>") && u.body_snippet.len() <= 512);
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!((server.written.load(Ordering::SeqCst) as usize) < HUGE / 4);
+}
+
+// ---------------------------------------------------------------------------------------
+// The limit on successful JSON bodies
+
+fn limited(base: &str, limit: usize) -> baike_v1::Client {
+    let runtime = lark_client::builder()
+        .base_url(base)
+        .app_credentials(APP_ID, APP_SECRET)
+        .json_body_limit(limit)
+        .retry(fast())
+        .build()
+        .expect("client builds");
+    baike_v1::Client::new(runtime)
+}
+
+#[tokio::test]
+async fn a_success_announced_over_the_limit_is_not_read_and_not_resent() {
+    const HUGE: usize = 50 * 1024 * 1024;
+    let prefix = br#"{"code":0,"msg":"success","data":{"items":[],"pad":""#.to_vec();
+    let server =
+        fault_server(move |_| Reply::Flood(head("200 OK", "application/json", HUGE), prefix.clone(), HUGE)).await;
+    let err = limited(&server.base, 64 * 1024).classification().list().send().await.expect_err("too large");
+    let ClassificationListError::Unhandled(Error::TooLarge(t)) = &err else { panic!("got {err:?}") };
+    assert_eq!((t.http_status, t.log_id.as_deref()), (200, Some("raw-1")));
+    assert_eq!((t.limit, t.content_length), (64 * 1024, Some(HUGE as u64)));
+    assert!(!err.is_retryable() && err.to_string().contains("larger than the limit of 65536 bytes"), "{err}");
+    assert_eq!(server.hits.load(Ordering::SeqCst), 1, "not resent, even for a GET: it would be as large again");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!((server.written.load(Ordering::SeqCst) as usize) < HUGE / 4, "the client hung up");
+}
+
+#[tokio::test]
+async fn a_success_that_grows_past_the_limit_is_read_no_further() {
+    // No Content-Length: the body runs until the server closes, so only reading tells.
+    const HUGE: usize = 50 * 1024 * 1024;
+    let unannounced =
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-tt-logid: raw-2\r\nconnection: close\r\n\r\n";
+    let prefix = br#"{"code":0,"msg":"success","data":{"items":[],"pad":""#.to_vec();
+    let server = fault_server(move |_| Reply::Flood(unannounced.to_owned(), prefix.clone(), HUGE)).await;
+    let started = Instant::now();
+    let err = limited(&server.base, 256 * 1024).classification().list().send().await.expect_err("too large");
+    let ClassificationListError::Unhandled(Error::TooLarge(t)) = &err else { panic!("got {err:?}") };
+    assert_eq!((t.http_status, t.log_id.as_deref(), t.content_length), (200, Some("raw-2"), None));
+    assert_eq!(server.hits.load(Ordering::SeqCst), 1);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let written = server.written.load(Ordering::SeqCst) as usize;
+    eprintln!("50 MB success body, 256 KiB limit: the server could write {written} bytes before the client hung up");
+    assert!(written < HUGE / 4, "the client stopped reading at 256 KiB and hung up: the server wrote {written}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_success_exactly_at_the_limit_is_read() {
+    let body = serde_json::to_vec(&json!({ "code": 0, "msg": "success", "data": { "items": [] } })).expect("json");
+    let len = body.len();
+    let server = fault_server(move |_| Reply::Send(head("200 OK", "application/json", len), body.clone())).await;
+    limited(&server.base, len).classification().list().send().await.expect("fits");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,19 +1,14 @@
 //! file.upload end to end: the multipart form on the wire (a text part `name` and a file
 //! part `file`, from memory or streamed from disk), the documented limits (3 KB–10 MB, image
 //! extensions) enforced before anything is sent, and the returned `FileToken` used as is by
-//! `file.download` and in `related_meta.images`.
-
-mod support;
+//! `file.download` and in `related_meta.images`. Runs against the runtime's fake Lark
+//! server (feature `testing`), which records the multipart parts and checks them against the spec.
 
 use lark_client::baike_v1::*;
+use lark_client::runtime::testing::{FakeLark, Part, Recorded};
 use lark_client::runtime::{Error, FileSource};
-use support::multipart::parts;
-use support::*;
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const UPLOAD: &str = "/open-apis/baike/v1/files/upload";
-/// The token the mock hands back.
+/// The token the fake hands back.
 const TOKEN: &str = "boxbcEcmKiD3vgqWTpvdc7jc";
 const KB: usize = 1024;
 const MB: usize = 1024 * 1024;
@@ -23,25 +18,27 @@ fn image(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 7 % 253) as u8).collect()
 }
 
-/// A server accepting one upload and answering the official example.
-async fn upload_server() -> MockServer {
-    let server = MockServer::start().await;
-    mount_token(&server, TENANT_TOKEN, 1).await;
-    Mock::given(method("POST"))
-        .and(path(UPLOAD))
-        .and(header("authorization", format!("Bearer {TENANT_TOKEN}").as_str()))
-        .respond_with(lark_ok(serde_json::json!({ "file_token": TOKEN })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    server
+/// A fake Lark answering uploads with `TOKEN`, and its Baike client.
+async fn lark() -> (FakeLark, Client) {
+    let lark = FakeLark::start(&lark_client::PLATFORM, &[endpoints::ALL]).await;
+    lark.on(&endpoints::FILE_UPLOAD).reply(FileUploadData::new(TOKEN));
+    let client = Client::new(lark.client());
+    (lark, client)
 }
 
-async fn upload_request(server: &MockServer) -> Request {
-    let requests = server.received_requests().await.expect("recorded");
-    let mut uploads: Vec<Request> = requests.into_iter().filter(|r| r.url.path() == UPLOAD).collect();
+/// The one upload the fake received, checked against the spec.
+fn upload_request(lark: &FakeLark) -> Recorded {
+    lark.assert_no_violations();
+    let mut uploads = lark.requests_to(&endpoints::FILE_UPLOAD);
     assert_eq!(uploads.len(), 1);
     uploads.remove(0)
+}
+
+/// The parts of a multipart request, in order.
+fn parts(request: &Recorded) -> Vec<Part> {
+    let names = request.part_names();
+    assert!(!names.is_empty(), "a multipart body: {:?}", request.body);
+    names.into_iter().map(|n| request.part(n).expect("a named part").clone()).collect()
 }
 
 /// The violations of a refused upload.
@@ -54,57 +51,58 @@ fn violations(err: &FileUploadError) -> Vec<(String, String, String)> {
 
 /// Sends `form` to a server that must receive nothing at all (not even a token request).
 async fn refused(form: FileUploadForm) -> FileUploadError {
-    let server = MockServer::start().await;
-    let err = baike(&server.uri()).file().upload(form).send().await.expect_err("refused before sending");
-    assert!(server.received_requests().await.expect("recorded").is_empty(), "nothing reached the server");
+    let (lark, client) = lark().await;
+    let err = client.file().upload(form).send().await.expect_err("refused before sending");
+    assert!(lark.requests().is_empty() && lark.tokens_issued() == 0, "nothing reached the server");
     err
 }
 
 #[tokio::test]
 async fn upload_from_bytes_sends_a_name_part_and_a_file_part() {
-    let server = upload_server().await;
+    let (lark, client) = lark().await;
     let bytes = image(5 * KB);
-    let data =
-        baike(&server.uri()).file().upload(FileUploadForm::new("cat.png".into(), bytes.clone().into())).send().await;
+    let data = client.file().upload(FileUploadForm::new("cat.png".into(), bytes.clone().into())).send().await;
     assert_eq!(data.expect("uploaded").file_token, FileToken::new(TOKEN));
 
-    let parts = parts(&upload_request(&server).await);
+    let parts = parts(&upload_request(&lark));
     assert_eq!(parts.len(), 2, "{parts:?}");
-    assert_eq!(parts[0].disposition(), "content-disposition: form-data; name=\"name\"");
-    assert_eq!(parts[0].content, b"cat.png");
+    assert_eq!(
+        (parts[0].name.as_str(), parts[0].text().as_str(), parts[0].file_name.as_deref()),
+        ("name", "cat.png", None)
+    );
     // Bytes without a name go under the field's name, with no type to guess from it.
-    assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"file\"");
-    assert_eq!(parts[1].content_type(), Some("application/octet-stream"));
-    assert_eq!(parts[1].content, bytes, "the file bytes arrive unchanged");
+    assert_eq!((parts[1].name.as_str(), parts[1].file_name.as_deref()), ("file", Some("file")));
+    assert_eq!(parts[1].content_type.as_deref(), Some("application/octet-stream"));
+    assert!(parts[1].bytes == bytes, "the file bytes arrive unchanged");
 }
 
 #[tokio::test]
 async fn bytes_are_sent_under_the_name_and_content_type_they_are_given() {
-    let server = upload_server().await;
+    let (first, client) = lark().await;
     let named = FileSource::bytes(image(5 * KB)).file_name("cat.png");
-    baike(&server.uri()).file().upload(FileUploadForm::new("cat.png".into(), named)).send().await.expect("uploaded");
-    let sent = parts(&upload_request(&server).await);
-    assert_eq!(sent[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"cat.png\"");
-    assert_eq!(sent[1].content_type(), Some("image/png"), "guessed from the file name");
+    client.file().upload(FileUploadForm::new("cat.png".into(), named)).send().await.expect("uploaded");
+    let sent = parts(&upload_request(&first));
+    assert_eq!(sent[1].file_name.as_deref(), Some("cat.png"));
+    assert_eq!(sent[1].content_type.as_deref(), Some("image/png"), "guessed from the file name");
 
-    let server = upload_server().await;
+    let (second, client) = lark().await;
     let explicit = FileSource::bytes(image(5 * KB)).file_name("cat.png").content_type("image/x-custom");
-    baike(&server.uri()).file().upload(FileUploadForm::new("cat.png".into(), explicit)).send().await.expect("uploaded");
-    let again = parts(&upload_request(&server).await);
-    assert_eq!(again[1].content_type(), Some("image/x-custom"), "set beats guessed");
+    client.file().upload(FileUploadForm::new("cat.png".into(), explicit)).send().await.expect("uploaded");
+    let again = parts(&upload_request(&second));
+    assert_eq!(again[1].content_type.as_deref(), Some("image/x-custom"), "set beats guessed");
 }
 
 #[tokio::test]
 async fn a_file_on_disk_can_be_sent_under_another_name() {
-    let server = upload_server().await;
+    let (lark, client) = lark().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("tmp-upload-3f9a");
     std::fs::write(&file, image(4 * KB)).expect("written");
     let form = FileUploadForm::new("scan.jpg".into(), FileSource::path(&file).file_name("scan.jpg"));
-    baike(&server.uri()).file().upload(form).send().await.expect("uploaded");
-    let parts = parts(&upload_request(&server).await);
-    assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"scan.jpg\"");
-    assert_eq!(parts[1].content_type(), Some("image/jpeg"));
+    client.file().upload(form).send().await.expect("uploaded");
+    let sent = parts(&upload_request(&lark));
+    assert_eq!(sent[1].file_name.as_deref(), Some("scan.jpg"));
+    assert_eq!(sent[1].content_type.as_deref(), Some("image/jpeg"));
 }
 
 #[tokio::test]
@@ -118,29 +116,29 @@ async fn a_malformed_content_type_is_refused_before_sending() {
 
 #[tokio::test]
 async fn upload_from_a_path_streams_the_file() {
-    let server = upload_server().await;
+    let (lark, client) = lark().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("photo.jpeg");
     let bytes = image(3 * MB + 11);
     std::fs::write(&file, &bytes).expect("written");
 
     let form = FileUploadForm::new("photo.jpeg".into(), FileSource::path(&file));
-    baike(&server.uri()).file().upload(form).send().await.expect("uploaded");
+    client.file().upload(form).send().await.expect("uploaded");
 
-    let parts = parts(&upload_request(&server).await);
-    assert_eq!(parts[0].content, b"photo.jpeg");
-    assert_eq!(parts[1].disposition(), "content-disposition: form-data; name=\"file\"; filename=\"photo.jpeg\"");
-    assert_eq!(parts[1].content_type(), Some("image/jpeg"), "from the extension");
-    assert!(parts[1].content == bytes, "the file content arrives unchanged ({} bytes)", parts[1].content.len());
+    let parts = parts(&upload_request(&lark));
+    assert_eq!(parts[0].text(), "photo.jpeg");
+    assert_eq!((parts[1].name.as_str(), parts[1].file_name.as_deref()), ("file", Some("photo.jpeg")));
+    assert_eq!(parts[1].content_type.as_deref(), Some("image/jpeg"), "from the extension");
+    assert!(parts[1].bytes == bytes, "the file content arrives unchanged ({} bytes)", parts[1].bytes.len());
 }
 
 #[tokio::test]
 async fn the_size_bounds_themselves_are_accepted() {
     for len in [3 * KB, 10 * MB] {
-        let server = upload_server().await;
+        let (lark, client) = lark().await;
         let form = FileUploadForm::new("edge.webp".into(), image(len).into());
-        baike(&server.uri()).file().upload(form).send().await.unwrap_or_else(|e| panic!("{len} bytes: {e}"));
-        assert_eq!(parts(&upload_request(&server).await)[1].content.len(), len);
+        client.file().upload(form).send().await.unwrap_or_else(|e| panic!("{len} bytes: {e}"));
+        assert_eq!(parts(&upload_request(&lark))[1].bytes.len(), len);
     }
 }
 
@@ -202,25 +200,15 @@ async fn every_broken_rule_is_reported_at_once() {
 
 #[tokio::test]
 async fn image_extensions_are_matched_case_insensitively() {
-    let server = upload_server().await;
-    baike(&server.uri())
-        .file()
-        .upload(FileUploadForm::new("SCAN.JPG".into(), image(4 * KB).into()))
-        .send()
-        .await
-        .expect("ok");
+    let (lark, client) = lark().await;
+    client.file().upload(FileUploadForm::new("SCAN.JPG".into(), image(4 * KB).into())).send().await.expect("ok");
+    lark.assert_no_violations();
 }
 
 #[tokio::test]
 async fn the_file_token_goes_straight_into_download_and_images() {
-    let server = upload_server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/open-apis/baike/v1/files/{TOKEN}/download")))
-        .respond_with(ResponseTemplate::new(200).insert_header("content-type", "image/png").set_body_bytes(image(64)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = baike(&server.uri());
+    let (lark, client) = lark().await;
+    lark.on(&endpoints::FILE_DOWNLOAD).download(image(64));
     let token: FileToken = client
         .file()
         .upload(FileUploadForm::new("cat.png".into(), image(4 * KB).into()))
@@ -231,6 +219,8 @@ async fn the_file_token_goes_straight_into_download_and_images() {
 
     let download = client.file().download(&token).send().await.expect("downloaded");
     assert_eq!(download.bytes().await.expect("body").as_ref(), image(64).as_slice());
+    assert_eq!(lark.requests_to(&endpoints::FILE_DOWNLOAD)[0].path_param("file_token"), Some(TOKEN));
+    lark.assert_no_violations();
 
     let meta = RelatedMetaInput { images: Some(vec![BaikeImage::new(token)]), ..RelatedMetaInput::default() };
     assert_eq!(serde_json::to_value(meta).expect("serializes"), serde_json::json!({ "images": [{ "token": TOKEN }] }));

@@ -30,6 +30,9 @@ pub fn endpoint(name: &'static str, per_second: Option<u32>, per_minute: Option<
         response: ResponseKind::Json,
         idempotent: true,
         paginated: false,
+        inputs: &[],
+        check_body: None,
+        example: "{}",
     }))
 }
 

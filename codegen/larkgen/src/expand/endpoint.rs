@@ -4,10 +4,10 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 
-use super::docs;
 use super::names::{MAX_CONVERTING_ARGS, arg, field_ty, ident, init, opt, same_variant, ty};
 use super::types::checks;
-use crate::ir::{Endpoint, ErrorEntry, Response, Token, Ty};
+use super::{docs, example};
+use crate::ir::{Endpoint, ErrorEntry, Response, Service, Token, Ty, TypeKind};
 
 /// The method on the resource handle that starts a request.
 pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
@@ -323,10 +323,10 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
 }
 
 /// The static descriptor of an endpoint.
-pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
+pub(crate) fn descriptor(e: &Endpoint, s: &Service) -> TokenStream {
     let id = ident(&e.rust.descriptor);
     let doc = Literal::string(&format!(" Descriptor of `{}`: {}", e.name, e.summary));
-    let service = Literal::string(service);
+    let service = Literal::string(&s.qualified());
     let name = Literal::string(&e.name);
     let summary = Literal::string(&e.summary);
     let doc_url = Literal::string(&e.doc);
@@ -357,6 +357,50 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
     };
     let idempotent = e.idempotent;
     let paginated = e.pagination.is_some();
+    let mut inputs: Vec<TokenStream> = e
+        .path_params
+        .iter()
+        .map(|p| {
+            let n = Literal::string(&p.name);
+            quote!(rt::Input::path(#n))
+        })
+        .collect();
+    let query = e.query_params.iter().map(|q| (q, quote!(query)));
+    inputs.extend(query.chain(e.header_params.iter().map(|h| (h, quote!(header)))).map(|(q, location)| {
+        let (n, r, rules) = (Literal::string(&q.name), q.required, &q.rules);
+        let mut input = quote!(rt::Input::#location(#n, #r));
+        if rules.min_length.is_some() || rules.max_length.is_some() {
+            let (min, max) =
+                (opt(rules.min_length, Literal::u64_unsuffixed), opt(rules.max_length, Literal::u64_unsuffixed));
+            input.extend(quote!(.length(#min, #max)));
+        }
+        if rules.min.is_some() || rules.max.is_some() {
+            let (min, max) = (opt(rules.min, Literal::i64_unsuffixed), opt(rules.max, Literal::i64_unsuffixed));
+            input.extend(quote!(.range(#min, #max)));
+        }
+        if !rules.forbidden_chars.is_empty() {
+            let chars = Literal::string(&rules.forbidden_chars);
+            input.extend(quote!(.forbidden_chars(#chars)));
+        }
+        input
+    }));
+    let body = e.request.as_ref();
+    if let Some(TypeKind::Struct(form)) = body.filter(|b| b.multipart).and_then(|b| s.type_def(&b.ty)).map(|t| &t.kind)
+    {
+        inputs.extend(form.fields.iter().map(|f| {
+            let (n, r) = (Literal::string(&f.name), f.required);
+            quote!(rt::Input::form(#n, #r))
+        }));
+    }
+    // The body check reuses the body type's own `Deserialize` and `Validate`.
+    let check_body = match body.filter(|b| !b.multipart) {
+        Some(b) => {
+            let t = ident(&b.ty);
+            quote!(Some(rt::validate::json_body::<super::#t>))
+        }
+        None => quote!(None),
+    };
+    let example = example::literal(&example::example(s, e));
     quote! {
         #[doc = #doc]
         pub static #id: rt::Endpoint = rt::Endpoint {
@@ -376,6 +420,9 @@ pub(crate) fn descriptor(e: &Endpoint, service: &str) -> TokenStream {
             response: rt::ResponseKind::#response,
             idempotent: #idempotent,
             paginated: #paginated,
+            inputs: &[#(#inputs),*],
+            check_body: #check_body,
+            example: #example,
         };
     }
 }

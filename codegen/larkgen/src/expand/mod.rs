@@ -5,6 +5,7 @@
 
 mod docs;
 mod endpoint;
+mod example;
 mod names;
 mod types;
 
@@ -188,7 +189,7 @@ impl<'a> ServiceCx<'a> {
                 }
             }
             Part::Descriptors => {
-                let descriptors = s.endpoints.iter().map(|e| endpoint::descriptor(e, &self.qualified));
+                let descriptors = s.endpoints.iter().map(|e| endpoint::descriptor(e, s));
                 let all = s.endpoints.iter().map(|e| {
                     let id = names::ident(&e.rust.descriptor);
                     quote!(&#id)
