@@ -9,7 +9,7 @@
 //! - a declared header replaces the same header of `CallOptions::header`, and a header the
 //!   client writes itself cannot be added to a call by hand either;
 //! - a file part goes out with, in order of preference, the call's content type, the one its
-//!   file name implies, the spec's (`content_type: image/png`).
+//!   file name implies, the spec's (`content_type: image/png`);
 //! - the runtime's fake Lark server checks declared headers against the spec as well.
 
 mod support;
