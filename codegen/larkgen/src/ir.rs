@@ -164,6 +164,8 @@ pub struct Field {
     pub example: Option<String>,
     /// Constraints.
     pub rules: Rules,
+    /// The content type a `binary` field's part is sent with when the call sets none.
+    pub content_type: Option<String>,
 }
 
 /// Type expressions.
@@ -342,6 +344,8 @@ pub struct Endpoint {
     pub path_params: Vec<Field>,
     /// Query parameters.
     pub query_params: Vec<Field>,
+    /// Header parameters (`name` is the header as the spec spells it, `X-Request-Id`).
+    pub header_params: Vec<Field>,
     /// Tokens.
     pub tokens: Vec<Token>,
     /// App types.
