@@ -13,6 +13,10 @@ pub use platform::{PLATFORM, builder};
 #[rustfmt::skip]
 pub mod baike_v1;
 #[rustfmt::skip]
+pub mod contact_v3;
+#[rustfmt::skip]
+pub mod drive_v1;
+#[rustfmt::skip]
 pub mod im_v1;
 #[rustfmt::skip]
 pub mod lingo_v1;

@@ -5,11 +5,13 @@ use std::fmt::{self, Display};
 
 use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::credentials::UserAccessToken;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::multipart::FormPart;
+use crate::options::RESERVED_HEADERS;
 use crate::validate::{Validate, Violations};
 
 /// Everything but RFC 3986 unreserved characters is escaped, so a value is always
@@ -22,6 +24,8 @@ pub struct Call {
     pub(crate) endpoint: &'static Endpoint,
     pub(crate) path_params: Vec<(&'static str, String)>,
     pub(crate) query: Vec<(&'static str, String)>,
+    /// Declared header parameters (`Range`), sent after the options' headers, replacing them.
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: CallBody,
     pub(crate) user_token: Option<UserAccessToken>,
     violations: Violations,
@@ -40,6 +44,7 @@ impl fmt::Debug for Call {
             .field("endpoint", &self.endpoint.name)
             .field("path_params", &self.path_params)
             .field("query", &self.query)
+            .field("headers", &self.headers)
             .field("user_token", &self.user_token)
             .finish_non_exhaustive()
     }
@@ -52,6 +57,7 @@ impl Call {
             endpoint,
             path_params: Vec::new(),
             query: Vec::new(),
+            headers: Vec::new(),
             body: CallBody::None,
             user_token: None,
             violations: Violations::new(),
@@ -90,6 +96,30 @@ impl Call {
     pub fn query_each<T: Display>(&mut self, name: &'static str, values: impl IntoIterator<Item = T>) -> &mut Self {
         for v in values {
             self.query(name, v);
+        }
+        self
+    }
+
+    /// Sets a header parameter (`Range: bytes=0-1023`). A name the client writes itself
+    /// (`Authorization`, `Content-Type`, …), an invalid name or a value that cannot be a header
+    /// (a line break) fails the call before it is sent, like a broken constraint.
+    pub fn header(&mut self, name: &'static str, value: impl Display) -> &mut Self {
+        let value = value.to_string();
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
+            (Ok(n), _) if RESERVED_HEADERS.contains(&n.as_str()) => {
+                self.violations.push(name.into(), "a header the client does not write itself", "written by the client");
+            }
+            (Ok(n), Ok(v)) => self.headers.push((n, v)),
+            (Err(e), _) => self.violations.push(name.into(), "a valid header name", e.to_string()),
+            (_, Err(e)) => self.violations.push(name.into(), "a valid header value", e.to_string()),
+        }
+        self
+    }
+
+    /// Sets a header parameter when it is set.
+    pub fn header_opt(&mut self, name: &'static str, value: Option<impl Display>) -> &mut Self {
+        if let Some(v) = value {
+            self.header(name, v);
         }
         self
     }

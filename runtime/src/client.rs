@@ -592,8 +592,13 @@ impl Client {
         let endpoint = call.endpoint;
         let url = format!("{}{}", self.inner.base_url, call.render_path());
         let mut request = self.inner.http.request(endpoint.method.to_reqwest(), url).bearer_auth(bearer.expose());
-        if !self.options.headers.is_empty() {
-            request = request.headers(self.options.headers.clone());
+        if !self.options.headers.is_empty() || !call.headers.is_empty() {
+            // A declared header parameter of this call replaces the same header of the options.
+            let mut headers = self.options.headers.clone();
+            for (name, value) in &call.headers {
+                headers.insert(name.clone(), value.clone());
+            }
+            request = request.headers(headers);
         }
         if !call.query.is_empty() {
             request = request.query(&call.query);

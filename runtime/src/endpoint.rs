@@ -164,10 +164,12 @@ pub enum InputLocation {
     Query,
     /// A field of a `multipart/form-data` body.
     Form,
+    /// A request header (`Range`), named as the spec spells it.
+    Header,
 }
 
-/// One declared input of an endpoint (path or query parameter, or multipart form field), with
-/// the documented constraints of a query parameter's value. Built with the `const` functions
+/// One declared input of an endpoint (path, query or header parameter, or multipart form
+/// field), with the documented constraints of a query or header parameter's value. Built with the `const` functions
 /// below: `Input::query("page_size", false).range(Some(1), None)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -208,6 +210,11 @@ impl Input {
     /// A multipart form field.
     pub const fn form(name: &'static str, required: bool) -> Self {
         Self::new(name, InputLocation::Form, required)
+    }
+
+    /// A request header parameter (`Range`).
+    pub const fn header(name: &'static str, required: bool) -> Self {
+        Self::new(name, InputLocation::Header, required)
     }
 
     /// Bounds of the value's length, in characters.

@@ -8,7 +8,8 @@ use crate::validate::Violations;
 
 /// Headers the client writes itself: the token, and what the body or the connection decides.
 /// Adding another value would send both, so they are refused.
-const RESERVED: &[&str] = &["authorization", "content-type", "content-length", "transfer-encoding", "host"];
+pub(crate) const RESERVED_HEADERS: &[&str] =
+    &["authorization", "content-type", "content-length", "transfer-encoding", "host"];
 
 /// Settings that override the client's for some calls. Unset fields keep the client's.
 ///
@@ -61,7 +62,7 @@ impl CallOptions {
         let field = format!("options.headers.{name}");
         let parsed = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value));
         match parsed {
-            (Ok(name), _) if RESERVED.contains(&name.as_str()) => {
+            (Ok(name), _) if RESERVED_HEADERS.contains(&name.as_str()) => {
                 self.refused.push(field, "a header the client does not write itself", "written by the client");
             }
             (Ok(name), Ok(mut value)) => {

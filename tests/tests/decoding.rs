@@ -8,7 +8,7 @@ mod support;
 
 use futures_util::TryStreamExt;
 use lark_client::runtime::{Error, Mismatch, collect_mismatches};
-use lark_client::{baike_v1, lingo_v1};
+use lark_client::{baike_v1, im_v1, lingo_v1};
 use serde_json::{Value, json};
 use support::capture::capture;
 use support::*;
@@ -63,11 +63,24 @@ survives! {
         call |rt| lingo_v1::Client::new(rt).entity().create(lingo_body()).send(),
         keeps |data| data.entity.id.as_ref().map(|id| id.as_str()) == Some("enterprise_2") && data.entity.update_time.as_deref() == Some("1"),
         drops "entity.description";
+    // The case: the message was sent, so the caller must get its id back. Lark sends
+    // `create_time` as a string; a number is read too (i64_string), a wrong `root_id` is dropped.
+    im_message_create_keeps_the_message_id: "POST" "/open-apis/im/v1/messages", "message.create",
+        answer json!({ "message_id": "om_dc13264520392913993dd051dba21dcf", "create_time": 1700000000000u64, "root_id": 7 }),
+        call |rt| im_v1::Client::new(rt).message().create(im_v1::ReceiveIdType::OpenId, im_body()).send(),
+        keeps |data| data.message_id.as_ref().map(|id| id.as_str()) == Some("om_dc13264520392913993dd051dba21dcf")
+            && data.create_time == Some(1700000000000),
+        drops "root_id";
 }
 
 fn baike_body() -> baike_v1::EntityBody {
     let term = baike_v1::Term::new("飞书".to_owned(), baike_v1::DisplayStatus::new(true, true));
     baike_v1::EntityBody { description: Some("定义".into()), ..baike_v1::EntityBody::new(vec![term]) }
+}
+
+fn im_body() -> im_v1::MessageCreateBody {
+    let content = im_v1::MessageContent::text("hi");
+    im_v1::MessageCreateBody::new("ou_7d8a6e6df7621556ce0d21922b676706ccs".into(), content)
 }
 
 fn lingo_body() -> lingo_v1::EntityBody {

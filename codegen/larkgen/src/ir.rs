@@ -190,6 +190,8 @@ pub struct Field {
     pub rules: Rules,
     /// For a field of a tagged JSON type: the sibling key that names its kind.
     pub tag_field: Option<String>,
+    /// The content type a `binary` field's part is sent with when the call sets none.
+    pub content_type: Option<String>,
 }
 
 /// Type expressions.
@@ -368,6 +370,8 @@ pub struct Endpoint {
     pub path_params: Vec<Field>,
     /// Query parameters.
     pub query_params: Vec<Field>,
+    /// Header parameters (`name` is the header as the spec spells it, `X-Request-Id`).
+    pub header_params: Vec<Field>,
     /// Tokens.
     pub tokens: Vec<Token>,
     /// App types.

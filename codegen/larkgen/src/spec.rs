@@ -132,10 +132,10 @@ blocks! {
         description: Option<String> = opt "description",  // What it means.
     }
 
-    /// A field of an object type, or a parameter of an endpoint (`in: path|query`).
+    /// A field of an object type, or a parameter of an endpoint (`in: path|query|header`).
     FieldDef("a field or parameter") {
         name: Str = req "name",                                // JSON / wire name.
-        location: Option<Str> = opt "in",                      // `path` or `query` (parameters only).
+        location: Option<Str> = opt "in",                      // `path`, `query` or `header` (parameters only).
         ty: Str = req "type",                                  // A type expression (spec-format.md).
         required: bool = or_default "required",                // Whether it must be present.
         description: Option<String> = opt "description",       // What it is.
@@ -152,6 +152,7 @@ blocks! {
         min_bytes: Option<Spanned<u64>> = opt "min_bytes",     // Minimum file size in bytes (`binary` fields).
         max_bytes: Option<Spanned<u64>> = opt "max_bytes",     // Maximum file size in bytes (`binary` fields).
         tag_field: Option<Str> = opt "tag_field",              // The sibling naming a `tagged_json` value's kind.
+        content_type: Option<Str> = opt "content_type",        // Default content type of a `binary` field's part.
     }
 
     /// One endpoint.
@@ -167,7 +168,7 @@ blocks! {
         limits: Option<Spanned<LimitsDef>> = opt "limits",              // Rate limits.
         idempotent: Option<bool> = opt "idempotent",                    // Overrides the method's.
         scopes: Option<Spanned<ScopesDef>> = opt "scopes",              // Scopes.
-        params: Option<Vec<Spanned<FieldDef>>> = opt "params",          // Path and query parameters.
+        params: Option<Vec<Spanned<FieldDef>>> = opt "params",          // Path, query and header parameters.
         request: Option<Spanned<BodyDef>> = opt "request",              // Request body.
         response: Spanned<BodyDef> = req "response",                    // Response body.
         pagination: Option<Spanned<PaginationDef>> = opt "pagination",  // `page_token` pagination.

@@ -1,6 +1,7 @@
 //! Requests checked against the spec: which endpoint a method and path are (path templates
-//! matched segment by segment), then its inputs: required query parameters and form fields
-//! present, none the spec does not declare, and the JSON body decoded into the body type with
+//! matched segment by segment), then its inputs: required query parameters, headers and form
+//! fields present, no query parameter or form field the spec does not declare, declared
+//! values within their documented constraints, and the JSON body decoded into the body type with
 //! its documented constraints checked (the descriptor's `check_body`).
 
 use percent_encoding::percent_decode_str;
@@ -45,10 +46,12 @@ pub(crate) fn route(endpoints: &[&'static Endpoint], method: &str, path: &str) -
     best.map(|(_, routed)| routed)
 }
 
-/// What breaks the spec in a request's query and body, as `(field, problem)`.
+/// What breaks the spec in a request's query, declared headers and body, as `(field, problem)`.
+/// Other headers are not checked: every client sends some of its own.
 pub(crate) fn inputs(
     endpoint: &Endpoint,
     query: &[(String, String)],
+    headers: &[(String, String)],
     body: &Body,
     raw: &[u8],
 ) -> Vec<(String, String)> {
@@ -64,6 +67,13 @@ pub(crate) fn inputs(
         match declared(InputLocation::Query).find(|i| i.name == k) {
             Some(input) => constraints(input, v, &mut broken),
             None => out.push((k.clone(), "query parameter not in the spec".to_owned())),
+        }
+    }
+    for input in declared(InputLocation::Header) {
+        match headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(input.name)) {
+            Some((_, v)) => constraints(input, v, &mut broken),
+            None if input.required => out.push((input.name.to_owned(), "required header is missing".to_owned())),
+            None => {}
         }
     }
     out.extend(broken.iter().map(|v| (v.field.clone(), format!("breaks {}: {}", v.rule, v.problem))));
@@ -93,7 +103,7 @@ pub(crate) fn inputs(
     out
 }
 
-/// The documented constraints of a query parameter, checked with the client's own checks.
+/// The documented constraints of a query or header parameter, checked with the client's own checks.
 fn constraints(input: &Input, value: &str, out: &mut Violations) {
     let size = |n: Option<u64>| n.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
     out.length("", input.name, Some(value), size(input.min_length), size(input.max_length));
@@ -117,6 +127,8 @@ mod tests {
         Input::path("id"),
         Input::query("size", true).range(Some(1), Some(50)),
         Input::query("q", false).length(Some(2), Some(4)).forbidden_chars("-"),
+        Input::header("X-Request-Id", true).length(Some(1), Some(8)),
+        Input::header("Range", false),
     ];
 
     const fn endpoint(name: &'static str, method: Method, path: &'static str) -> Endpoint {
@@ -161,9 +173,9 @@ mod tests {
     #[test]
     fn missing_and_undeclared_inputs_are_named() {
         let query = vec![("sise".to_owned(), "1".to_owned())];
-        let problems = inputs(&GET, &query, &Body::Json(serde_json::json!({})), b"{}");
+        let problems = inputs(&GET, &query, &[], &Body::Json(serde_json::json!({})), b"{}");
         let fields: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(fields, ["size", "sise", "body"]);
+        assert_eq!(fields, ["size", "sise", "X-Request-Id", "body"]);
     }
 
     #[test]
@@ -171,8 +183,9 @@ mod tests {
         let query = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
         };
+        let id = query(&[("x-request-id", "r1")]);
         let problems = |q: &[(&str, &str)]| -> Vec<String> {
-            inputs(&GET, &query(q), &Body::None, b"").into_iter().map(|(f, p)| format!("{f} {p}")).collect()
+            inputs(&GET, &query(q), &id, &Body::None, b"").into_iter().map(|(f, p)| format!("{f} {p}")).collect()
         };
         assert!(problems(&[("size", "50"), ("q", "ab")]).is_empty());
         assert_eq!(problems(&[("size", "0")]), ["size breaks min = 1: is 0"]);
@@ -180,6 +193,23 @@ mod tests {
         assert_eq!(
             problems(&[("size", "5"), ("q", "a-bcd")]),
             ["q breaks max_length = 4: has 5 characters", "q breaks forbidden_chars = \"-\": contains '-'"]
+        );
+    }
+
+    #[test]
+    fn declared_headers_are_checked_whatever_their_case_and_others_are_not() {
+        let pairs = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let size = pairs(&[("size", "5")]);
+        let problems = |h: &[(&str, &str)]| -> Vec<String> {
+            inputs(&GET, &size, &pairs(h), &Body::None, b"").into_iter().map(|(f, p)| format!("{f} {p}")).collect()
+        };
+        assert!(problems(&[("x-request-id", "r1"), ("range", "bytes=0-1"), ("user-agent", "any")]).is_empty());
+        assert_eq!(problems(&[("range", "bytes=0-1")]), ["X-Request-Id required header is missing"]);
+        assert_eq!(
+            problems(&[("X-REQUEST-ID", "123456789")]),
+            ["X-Request-Id breaks max_length = 8: has 9 characters"]
         );
     }
 }

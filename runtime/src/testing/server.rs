@@ -287,7 +287,7 @@ impl State {
             }
             return answers::error(400, INVALID_TOKEN, "Invalid access token for authorization", log_id, &[]);
         }
-        let problems = check::inputs(endpoint, &r.query, &r.body, raw);
+        let problems = check::inputs(endpoint, &r.query, &r.headers, &r.body, raw);
         if !problems.is_empty() {
             return self.invalid(r, problems, log_id);
         }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod capture;
+pub mod multipart;
 pub mod recorder;
 
 use std::time::Duration;

@@ -78,6 +78,9 @@ pub(crate) fn field(f: &Field) -> String {
     if let Some(tag) = &f.tag_field {
         out += &format!("\n\nSent as two keys: `{tag}`, the kind's tag, and `{}`, its JSON as text.", f.name);
     }
+    if let Some(ct) = &f.content_type {
+        out += &format!("\n\nSent as `{ct}` unless the `FileSource` names a content type.");
+    }
     out
 }
 
@@ -119,6 +122,11 @@ pub(crate) fn query_param(f: &Field) -> String {
         out += &format!("\n\nSent as one `{0}=…` per item (`?{0}=a&{0}=b`).", f.name);
     }
     out
+}
+
+/// Documentation of a header parameter: which header it is.
+pub(crate) fn header_param(f: &Field) -> String {
+    format!("{}\n\nSent as the `{}` header.", described(f), f.name)
 }
 
 /// `at least 1 character`, `at most 5 items`.

@@ -17,7 +17,7 @@ pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
     let positional = positional(e);
     let params = positional.iter().map(|(id, t, _)| quote!(#id: #t));
     let mut inits: Vec<TokenStream> = positional.iter().map(|(id, _, conv)| init(id, conv)).collect();
-    for q in e.query_params.iter().filter(|q| !q.required) {
+    for q in e.query_params.iter().chain(&e.header_params).filter(|q| !q.required) {
         let id = ident(&q.rust);
         inits.push(quote!(#id: None));
     }
@@ -43,11 +43,12 @@ fn user_only(e: &Endpoint) -> bool {
     !e.tokens.contains(&Token::Tenant)
 }
 
-/// Positional inputs, in order: path parameters, required query parameters, a required
-/// body, and the user token of user-only endpoints. Forgetting one does not compile, and
+/// Positional inputs, in order: path parameters, required query and header parameters, a
+/// required body, and the user token of user-only endpoints. Forgetting one does not compile, and
 /// with more than one each takes its exact type (see `MAX_CONVERTING_ARGS`).
 fn positional(e: &Endpoint) -> Vec<(Ident, TokenStream, TokenStream)> {
-    let params: Vec<_> = e.path_params.iter().chain(e.query_params.iter().filter(|q| q.required)).collect();
+    let required = e.query_params.iter().chain(&e.header_params).filter(|q| q.required);
+    let params: Vec<_> = e.path_params.iter().chain(required).collect();
     let body = e.request.as_ref().filter(|b| b.required);
     let count = params.len() + usize::from(body.is_some()) + usize::from(user_only(e));
     let exact = count > MAX_CONVERTING_ARGS;
@@ -152,7 +153,7 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
 
 fn request_fields(e: &Endpoint) -> Vec<TokenStream> {
     let mut out = Vec::new();
-    for f in e.path_params.iter().chain(&e.query_params) {
+    for f in e.path_params.iter().chain(&e.query_params).chain(&e.header_params) {
         let id = ident(&f.rust);
         let t = field_ty(&f.ty, f.required);
         out.push(quote!(#id: #t,));
@@ -183,6 +184,18 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
             }
         });
     }
+    for h in e.header_params.iter().filter(|h| !h.required) {
+        let id = ident(&h.rust);
+        let (t, conv) = arg(&h.ty, &id, false);
+        let doc = docs::attrs(&docs::header_param(h));
+        out.push(quote! {
+            #doc
+            pub fn #id(mut self, #id: #t) -> Self {
+                self.#id = Some(#conv);
+                self
+            }
+        });
+    }
     if let Some(body) = e.request.as_ref().filter(|b| !b.required) {
         let t = ident(&body.ty);
         out.push(quote! {
@@ -205,8 +218,8 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
     out
 }
 
-/// The statements of `call`, in request order: path and query parameters with the checks
-/// of their constraints, the body (checked), the user token.
+/// The statements of `call`, in request order: path, query and header parameters with the
+/// checks of their constraints, the body (checked), the user token.
 fn inputs(e: &Endpoint) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for (f, path) in e.path_params.iter().map(|p| (p, true)).chain(e.query_params.iter().map(|q| (q, false))) {
@@ -221,6 +234,15 @@ fn inputs(e: &Endpoint) -> Vec<TokenStream> {
             (false, true, false) => quote!(call.query_each(#wire, self.#id.iter().flatten());),
         });
         out.extend(checks(f, false, &quote!(call.violations()), &quote!(""), &quote!(self.#id)));
+    }
+    for h in &e.header_params {
+        let (id, wire) = (ident(&h.rust), Literal::string(&h.name));
+        out.push(if h.required {
+            quote!(call.header(#wire, &self.#id);)
+        } else {
+            quote!(call.header_opt(#wire, self.#id.as_ref());)
+        });
+        out.extend(checks(h, false, &quote!(call.violations()), &quote!(""), &quote!(self.#id)));
     }
     if let Some(b) = &e.request {
         out.push(quote!(call.validate("body", &self.body);));
@@ -343,9 +365,10 @@ pub(crate) fn descriptor(e: &Endpoint, s: &Service) -> TokenStream {
             quote!(rt::Input::path(#n))
         })
         .collect();
-    inputs.extend(e.query_params.iter().map(|q| {
+    let query = e.query_params.iter().map(|q| (q, quote!(query)));
+    inputs.extend(query.chain(e.header_params.iter().map(|h| (h, quote!(header)))).map(|(q, location)| {
         let (n, r, rules) = (Literal::string(&q.name), q.required, &q.rules);
-        let mut input = quote!(rt::Input::query(#n, #r));
+        let mut input = quote!(rt::Input::#location(#n, #r));
         if rules.min_length.is_some() || rules.max_length.is_some() {
             let (min, max) =
                 (opt(rules.min_length, Literal::u64_unsuffixed), opt(rules.max_length, Literal::u64_unsuffixed));

@@ -356,7 +356,10 @@ fn form_impl(name: &Ident, s: &Struct) -> TokenStream {
             Ty::Binary => {
                 let (min, max) =
                     (opt(f.rules.min_bytes, Literal::u64_unsuffixed), opt(f.rules.max_bytes, Literal::u64_unsuffixed));
-                quote!(rt::FormPart::file(#json, #v.clone(), #min, #max))
+                match &f.content_type {
+                    Some(ct) => quote!(rt::FormPart::file(#json, #v.clone(), #min, #max).with_content_type(#ct)),
+                    None => quote!(rt::FormPart::file(#json, #v.clone(), #min, #max)),
+                }
             }
             _ => quote!(rt::FormPart::text(#json, #v.to_string())),
         };

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use crate::shape::Spanned;
 
-use super::types::{Declared, TypeIndex, check_field, parse_ty};
+use super::types::{Declared, TypeIndex, parse_ty};
 use super::{Ctx, names};
 use crate::ir::{self, Ty};
-use crate::load::{closest, did_you_mean};
+use crate::load::did_you_mean;
 use crate::names::{CLIENT_MEMBERS, HANDLE_MEMBERS, NOT_RAW};
 use crate::spec;
 
@@ -113,7 +113,8 @@ fn check_endpoint(
     let tokens = check_tokens(ctx, &d.tokens);
     let app_types = check_app_types(ctx, d.app_types.as_deref());
     let (per_second, per_minute) = check_limits(ctx, d.limits.as_ref());
-    let (path_params, query_params) = check_params(ctx, d, known, types);
+    let super::params::Params { path: path_params, query: query_params, header: header_params } =
+        super::params::check_params(ctx, d, known, types);
     let (scopes, field_scopes) = super::scopes::check_scopes(ctx, d.scopes.as_ref(), &query_params, types);
     let request = check_request(ctx, d.request.as_ref(), method, known, types);
     let response = check_response(ctx, &d.response, known, types);
@@ -140,6 +141,7 @@ fn check_endpoint(
         path: d.path.value.clone(),
         path_params,
         query_params,
+        header_params,
         tokens,
         app_types,
         per_second,
@@ -228,204 +230,6 @@ fn check_limits(ctx: &mut Ctx<'_>, limits: Option<&Spanned<spec::LimitsDef>>) ->
         );
     }
     (s.as_ref().map(|v| v.value), m.as_ref().map(|v| v.value))
-}
-
-fn check_params(
-    ctx: &mut Ctx<'_>,
-    d: &spec::EndpointDef,
-    known: &Declared<'_>,
-    types: &TypeIndex<'_>,
-) -> (Vec<ir::Field>, Vec<ir::Field>) {
-    let params = d.params.as_deref().unwrap_or_default();
-    names::check_field_collisions(ctx, params, &format!("the parameters of `{}`", d.name.value));
-    let placeholders = placeholders(ctx, &d.path);
-    let mut path = Vec::new();
-    let mut query = Vec::new();
-    for p in params {
-        let Some(loc) = &p.value.location else {
-            ctx.error(
-                &p.value.name,
-                format!("parameter `{}` has no `in`", p.value.name.value),
-                "missing `in`",
-                "add `in: path` or `in: query`",
-            );
-            continue;
-        };
-        names::check_param_name(ctx, &p.value.name);
-        if loc.value == "path" && !placeholders.iter().any(|(n, _)| *n == p.value.name.value) {
-            ctx.error(
-                &p.value.name,
-                format!("path parameter `{}` does not appear in the path", p.value.name.value),
-                "not in path",
-                format!("add `{{{}}}` to the path, or make it `in: query`", p.value.name.value),
-            );
-        }
-        if let Some(tag_field) = &p.value.tag_field {
-            ctx.error(
-                tag_field,
-                "`tag_field` is for fields of object types, not parameters",
-                "not a field",
-                "tagged JSON has no query or path form: send it in a request body",
-            );
-        }
-        let Some(field) = check_field(ctx, p, known) else {
-            continue;
-        };
-        super::types::check_values(ctx, &p.value, &field, types);
-        match loc.value.as_str() {
-            "path" => {
-                if !field.required {
-                    ctx.error(
-                        &p.value.name,
-                        format!("path parameter `{}` must be required", field.name),
-                        "optional path parameter",
-                        "add `required: true`",
-                    );
-                }
-                let stringy = match &field.ty {
-                    Ty::String => true,
-                    Ty::Named(n) => types.get(n).is_some_and(|t| matches!(t.kind, ir::TypeKind::Newtype)),
-                    _ => false,
-                };
-                if !stringy && !broken(&field.ty, types) {
-                    ctx.error(
-                        &p.value.ty,
-                        format!("path parameter `{}` must be a string or a string newtype", field.name),
-                        "unsupported path type",
-                        "declare it `type: string` or an id newtype",
-                    );
-                }
-                path.push(field);
-            }
-            "query" => {
-                check_query_type(ctx, &p.value.ty, &field, types);
-                query.push(field);
-            }
-            other => {
-                let hint = match closest(other, ["path", "query"]) {
-                    Some(c) => format!("did you mean `{c}`? (bodies go under `request:`)"),
-                    None => "use `in: path` or `in: query` (bodies go under `request:`)".into(),
-                };
-                ctx.error(loc, format!("`in: {other}` is not supported"), "unknown location", hint);
-            }
-        }
-    }
-    let in_path = |p: &Spanned<spec::FieldDef>| p.value.location.as_ref().is_some_and(|l| l.value == "path");
-    for (name, at) in &placeholders {
-        if !params.iter().any(|p| in_path(p) && p.value.name.value == *name) {
-            ctx.diags.error(
-                &ctx.loc_within(&d.path, *at, name.len() + 2),
-                format!("path placeholder `{{{name}}}` is not declared as a path parameter"),
-                "undeclared placeholder",
-                format!("add `- {{ name: {name}, in: path, type: string, required: true }}` to `params`"),
-            );
-        }
-    }
-    // Path order, so positional arguments follow the path.
-    path.sort_by_key(|p| placeholders.iter().position(|(n, _)| *n == p.name));
-    (path, query)
-}
-
-/// A query value is a scalar, an enum or a newtype, or a list of them, sent as one
-/// `key=value` per item (`?user_ids=a&user_ids=b`).
-fn check_query_type(ctx: &mut Ctx<'_>, at: &Spanned<String>, field: &ir::Field, types: &TypeIndex<'_>) {
-    let item = match &field.ty {
-        Ty::List(inner) => inner,
-        other => other,
-    };
-    let fits = match item {
-        Ty::Named(n) => {
-            broken(item, types)
-                || types
-                    .get(n)
-                    .is_some_and(|t| !matches!(t.kind, ir::TypeKind::Struct(_) | ir::TypeKind::TaggedJson(_)))
-        }
-        Ty::List(_) | Ty::Map(_) | Ty::Json | Ty::Binary => false,
-        _ => true,
-    };
-    if fits {
-        return;
-    }
-    let hint = if matches!(field.ty, Ty::List(_)) {
-        "a query list is sent as one `key=value` per item (`?ids=a&ids=b`), so its items are scalars, enums or newtypes"
-    } else {
-        "a query string holds `key=value` pairs only: split an object into one parameter per field, or send it in a request body (not on GET)"
-    };
-    ctx.error(
-        at,
-        format!("query parameter `{}` must be a scalar, an enum or a newtype, or a list of them", field.name),
-        "unsupported query type",
-        hint,
-    );
-}
-
-/// A named type that is declared but failed its checks (already reported).
-fn broken(ty: &Ty, types: &TypeIndex<'_>) -> bool {
-    matches!(ty, Ty::Named(n) if types.get(n).is_none())
-}
-
-/// The `{name}` placeholders of a path template, with the byte offset of their `{`.
-fn placeholders(ctx: &mut Ctx<'_>, path: &Spanned<String>) -> Vec<(String, usize)> {
-    let p = &path.value;
-    if !p.starts_with('/') || p.contains("//") || p.contains('?') || p.contains('#') || p.contains(char::is_whitespace)
-    {
-        ctx.error(
-            path,
-            format!("`{p}` is not a path template"),
-            "bad path",
-            "write the path from the host, e.g. `/open-apis/baike/v1/files/{file_token}/download`, without query string",
-        );
-    }
-    if let Some(i) = p.find("/:") {
-        let len = p[i + 1..].find('/').unwrap_or(p.len() - i - 1);
-        ctx.diags.error(
-            &ctx.loc_within(path, i + 1, len),
-            "`:name` placeholders are not supported",
-            "colon placeholder",
-            "write placeholders as `{name}`",
-        );
-    }
-    let mut out: Vec<(String, usize)> = Vec::new();
-    let mut from = 0;
-    while let Some(open) = p[from..].find('{').map(|i| from + i) {
-        let Some(close) = p[open..].find('}').map(|i| open + i) else {
-            ctx.diags.error(
-                &ctx.loc_within(path, open, p.len() - open),
-                "unclosed `{` in the path",
-                "unclosed placeholder",
-                "close it with `}`",
-            );
-            break;
-        };
-        let name = &p[open + 1..close];
-        if name.is_empty() || !names::is_snake(name) {
-            ctx.diags.error(
-                &ctx.loc_within(path, open, close + 1 - open),
-                format!("placeholder `{{{name}}}` is not a snake_case name"),
-                "bad placeholder",
-                "use `{snake_case}` names",
-            );
-        } else if out.iter().any(|(n, _)| n == name) {
-            ctx.diags.error(
-                &ctx.loc_within(path, open, close + 1 - open),
-                format!("placeholder `{{{name}}}` appears twice"),
-                "duplicate placeholder",
-                "each path parameter fills one segment",
-            );
-        } else {
-            out.push((name.to_owned(), open));
-        }
-        from = close + 1;
-    }
-    if let Some(i) = p[from..].find('}') {
-        ctx.diags.error(
-            &ctx.loc_within(path, from + i, 1),
-            "unmatched `}` in the path",
-            "no `{` before it",
-            "remove it, or open the placeholder with `{`",
-        );
-    }
-    out
 }
 
 fn struct_of<'a>(types: &TypeIndex<'a>, name: &str) -> Option<&'a ir::Struct> {

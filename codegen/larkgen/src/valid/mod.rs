@@ -3,6 +3,7 @@
 
 mod endpoints;
 mod names;
+mod params;
 mod scopes;
 mod tagged;
 mod type_expr;

@@ -83,24 +83,28 @@ pub(crate) fn check_param_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) {
 
 /// Fields whose Rust names collide after snake_case conversion (`pageToken` vs `page_token`).
 pub(crate) fn check_field_collisions(ctx: &mut Ctx<'_>, fields: &[Spanned<spec::FieldDef>], owner: &str) {
-    let mut seen: HashMap<String, &Spanned<String>> = HashMap::new();
+    let mut seen: HashMap<String, (&Spanned<String>, bool)> = HashMap::new();
+    let is_header = |f: &spec::FieldDef| f.location.as_ref().is_some_and(|l| l.value == "header");
     for f in fields {
         let json = &f.value.name.value;
         let rust = snake_case(json);
-        if let Some(first) = seen.get(&rust) {
+        let header = is_header(&f.value);
+        if let Some(&(first, first_header)) = seen.get(&rust) {
             let msg = if first.value == *json {
                 format!("`{json}` is declared twice in {owner}")
+            } else if header && first_header && first.value.eq_ignore_ascii_case(json) {
+                format!("header `{json}` is declared twice in {owner} (header names are case-insensitive)")
             } else {
                 format!("`{json}` and `{}` both become the Rust field `{rust}` in {owner}", first.value)
             };
             ctx.diags.error(
-                &ctx.loc_also(&f.value.name, *first, "first declared here"),
+                &ctx.loc_also(&f.value.name, first, "first declared here"),
                 msg,
                 "name collision",
                 "give each field a distinct name",
             );
         } else {
-            seen.insert(rust, &f.value.name);
+            seen.insert(rust, (&f.value.name, header));
         }
     }
 }

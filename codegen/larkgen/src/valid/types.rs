@@ -421,6 +421,7 @@ pub(crate) fn check_field(ctx: &mut Ctx<'_>, f: &Spanned<spec::FieldDef>, known:
     let name_ok = names::check_field_name(ctx, &d.name);
     let ty = parse_ty(ctx, &d.ty, known)?;
     let rules = check_rules(ctx, d, &ty);
+    let content_type = check_content_type(ctx, d, &ty);
     name_ok.then(|| ir::Field {
         rust: crate::names::field(&d.name.value),
         name: d.name.value.clone(),
@@ -431,7 +432,41 @@ pub(crate) fn check_field(ctx: &mut Ctx<'_>, f: &Spanned<spec::FieldDef>, known:
         example: d.example.as_ref().map(|s| scalar_text(&s.value)),
         rules,
         tag_field: d.tag_field.as_ref().map(|t| t.value.clone()),
+        content_type,
     })
+}
+
+/// `content_type` of a `binary` field: the part's default `Content-Type`, a media type
+/// `type/subtype` (RFC 6838 names, no parameters), sent when the call names none.
+fn check_content_type(ctx: &mut Ctx<'_>, d: &spec::FieldDef, ty: &Ty) -> Option<String> {
+    let ct = d.content_type.as_ref()?;
+    if *ty != Ty::Binary {
+        ctx.error(
+            ct,
+            format!("`content_type` does not apply to a field of type `{}`", d.ty.value),
+            "constraint on the wrong type",
+            "`content_type` is the default content type of a file part: it applies to `binary` fields",
+        );
+        return None;
+    }
+    // RFC 6838 §4.2: 1–127 characters, a letter or digit first, then these.
+    let name_ok = |s: &str| {
+        (1..=127).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+    };
+    match ct.value.split_once('/') {
+        Some((t, sub)) if name_ok(t) && name_ok(sub) => Some(ct.value.to_ascii_lowercase()),
+        _ => {
+            ctx.error(
+                ct,
+                format!("`{}` is not a media type", ct.value),
+                "not `type/subtype`",
+                "write a media type such as `image/png` or `application/octet-stream`, without parameters",
+            );
+            None
+        }
+    }
 }
 
 pub(crate) fn scalar_text(s: &Scalar) -> String {
