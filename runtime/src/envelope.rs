@@ -100,8 +100,9 @@ pub(crate) async fn decode<T: DeserializeOwned>(
             if let Some(data) = env.data {
                 return Ok(data);
             }
-            // `data` may be absent when there is nothing to return: decode it from `{}`.
-            if let Ok(data) = serde_json::from_str("{}") {
+            // `data` may be absent when there is nothing to return: decode it from `{}`. From a
+            // slice, as above, so `T`'s deserializer is compiled for one reader, not two.
+            if let Ok(data) = serde_json::from_slice(b"{}") {
                 return Ok(data);
             }
         }
