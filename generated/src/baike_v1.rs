@@ -2825,7 +2825,6 @@ pub mod endpoints {
             rt::Input::query("page_size", false).range(Some(1), None),
             rt::Input::query("page_token", false),
         ],
-        check_body: None,
         example: r#"{"items":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}]}"#,
     };
     /// Descriptor of `draft.create`: Submit a draft that creates or updates an entry after admin review.
@@ -2855,8 +2854,16 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
-        inputs: &[rt::Input::query("user_id_type", false)],
-        check_body: Some(rt::validate::json_body::<super::DraftCreateBody>),
+        inputs: &[
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("id", false),
+            rt::Input::body("main_keys", true),
+            rt::Input::body("aliases", false),
+            rt::Input::body("description", false),
+            rt::Input::body("related_meta", false),
+            rt::Input::body("outer_info", false),
+            rt::Input::body("rich_text", false),
+        ],
         example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}}"#,
     };
     /// Descriptor of `draft.update`: Edit a draft that has not been reviewed yet.
@@ -2890,8 +2897,16 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
-        inputs: &[rt::Input::path("draft_id"), rt::Input::query("user_id_type", false)],
-        check_body: Some(rt::validate::json_body::<super::DraftUpdateBody>),
+        inputs: &[
+            rt::Input::path("draft_id"),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("id", false),
+            rt::Input::body("main_keys", true),
+            rt::Input::body("aliases", false),
+            rt::Input::body("description", false),
+            rt::Input::body("related_meta", false),
+            rt::Input::body("rich_text", false),
+        ],
         example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}}"#,
     };
     /// Descriptor of `entity.create`: Create an entry directly, skipping admin review.
@@ -2921,8 +2936,15 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
-        inputs: &[rt::Input::query("user_id_type", false)],
-        check_body: Some(rt::validate::json_body::<super::EntityBody>),
+        inputs: &[
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("main_keys", true),
+            rt::Input::body("aliases", false),
+            rt::Input::body("description", false),
+            rt::Input::body("related_meta", false),
+            rt::Input::body("outer_info", false),
+            rt::Input::body("rich_text", false),
+        ],
         example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review.
@@ -2952,8 +2974,16 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
-        inputs: &[rt::Input::path("entity_id"), rt::Input::query("user_id_type", false)],
-        check_body: Some(rt::validate::json_body::<super::EntityBody>),
+        inputs: &[
+            rt::Input::path("entity_id"),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("main_keys", true),
+            rt::Input::body("aliases", false),
+            rt::Input::body("description", false),
+            rt::Input::body("related_meta", false),
+            rt::Input::body("outer_info", false),
+            rt::Input::body("rich_text", false),
+        ],
         example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.get`: Get one entry by id, or by provider and outer_id.
@@ -2989,7 +3019,6 @@ pub mod endpoints {
             rt::Input::query("outer_id", false).length(Some(1), Some(64)),
             rt::Input::query("user_id_type", false),
         ],
-        check_body: None,
         example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.list`: Page through all entries of the tenant.
@@ -3025,7 +3054,6 @@ pub mod endpoints {
             rt::Input::query("provider", false).length(Some(2), Some(32)),
             rt::Input::query("user_id_type", false),
         ],
-        check_body: None,
         example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
     };
     /// Descriptor of `entity.match`: Match a word exactly against entry names and aliases.
@@ -3049,8 +3077,7 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
-        inputs: &[],
-        check_body: Some(rt::validate::json_body::<super::EntityMatchBody>),
+        inputs: &[rt::Input::body("word", true)],
         example: r#"{"results":[{"entity_id":"entity_id_1","type":0}]}"#,
     };
     /// Descriptor of `entity.search`: Fuzzy-search entries by name, alias and definition, with filters.
@@ -3084,8 +3111,11 @@ pub mod endpoints {
             rt::Input::query("page_size", false).range(Some(1), None),
             rt::Input::query("page_token", false),
             rt::Input::query("user_id_type", false),
+            rt::Input::body("query", false),
+            rt::Input::body("classification_filter", false),
+            rt::Input::body("sources", false),
+            rt::Input::body("creators", false),
         ],
-        check_body: Some(rt::validate::json_body::<super::EntitySearchBody>),
         example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
     };
     /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
@@ -3109,8 +3139,7 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
-        inputs: &[],
-        check_body: Some(rt::validate::json_body::<super::EntityHighlightBody>),
+        inputs: &[rt::Input::body("text", true)],
         example: r#"{"phrases":[{"name":"name","entity_ids":["entity_id_1"],"span":{"start":1,"end":1}}]}"#,
     };
     /// Descriptor of `entity.extract`: Suggest words of a text that could become entries, with alias suggestions.
@@ -3134,8 +3163,7 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
-        inputs: &[],
-        check_body: Some(rt::validate::json_body::<super::EntityExtractBody>),
+        inputs: &[rt::Input::body("text", false)],
         example: r#"{"entity_word":[{"name":"name","aliases":["aliases"]}]}"#,
     };
     /// Descriptor of `file.upload`: Upload an image for an entry and get its file token.
@@ -3160,7 +3188,6 @@ pub mod endpoints {
         idempotent: false,
         paginated: false,
         inputs: &[rt::Input::form("name", true), rt::Input::form("file", true)],
-        check_body: None,
         example: r#"{"file_token":"file_token_1"}"#,
     };
     /// Descriptor of `file.download`: Download the original image of a file token.
@@ -3185,7 +3212,6 @@ pub mod endpoints {
         idempotent: true,
         paginated: false,
         inputs: &[rt::Input::path("file_token")],
-        check_body: None,
         example: "",
     };
     /// All endpoints of the service, in spec order.

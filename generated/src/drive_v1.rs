@@ -1167,7 +1167,6 @@ pub mod endpoints {
             rt::Input::form("extra", false),
             rt::Input::form("file", true),
         ],
-        check_body: None,
         example: r#"{"file_token":"file_token_1"}"#,
     };
     /// Descriptor of `media.download`: Download a media file, whole or a byte range of it.
@@ -1219,7 +1218,6 @@ pub mod endpoints {
             rt::Input::query("extra", false),
             rt::Input::header("Range", false).length(Some(8), None),
         ],
-        check_body: None,
         example: "",
     };
     /// All endpoints of the service, in spec order.

@@ -4002,8 +4002,13 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
-        inputs: &[rt::Input::query("receive_id_type", true)],
-        check_body: Some(rt::validate::json_body::<super::MessageCreateBody>),
+        inputs: &[
+            rt::Input::query("receive_id_type", true),
+            rt::Input::body("receive_id", true),
+            rt::Input::body("content", true),
+            rt::Input::body("msg_type", true),
+            rt::Input::body("uuid", false),
+        ],
         example: r#"{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"message_id_1","parent_id":"message_id_1","thread_id":"thread_id_1","msg_type":"text","create_time":"1615380573411","update_time":"1615380573411","deleted":true,"updated":true,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"cli_9f427eec54ae901b","id_type":"app_id","sender_type":"app","tenant_key":"736588c9260f175e"},"body":{"content":"{\"text\":\"test content\"}"},"mentions":[{"key":"@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"tenant_key"}],"upper_message_id":"message_id_1","message_position":"1","thread_message_position":"1"}"#,
     };
     /// Descriptor of `message.reply`: Reply to a message, in the chat or as a thread.
@@ -4055,8 +4060,13 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: false,
         paginated: false,
-        inputs: &[rt::Input::path("message_id")],
-        check_body: Some(rt::validate::json_body::<super::MessageReplyBody>),
+        inputs: &[
+            rt::Input::path("message_id"),
+            rt::Input::body("content", true),
+            rt::Input::body("msg_type", true),
+            rt::Input::body("reply_in_thread", false),
+            rt::Input::body("uuid", false),
+        ],
         example: r#"{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"message_id_1","parent_id":"message_id_1","thread_id":"thread_id_1","msg_type":"text","create_time":"1615380573411","update_time":"1615380573411","deleted":true,"updated":true,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"cli_9f427eec54ae901b","id_type":"app_id","sender_type":"app","tenant_key":"736588c9260f175e"},"body":{"content":"{\"text\":\"test content\"}"},"mentions":[{"key":"@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"tenant_key"}],"upper_message_id":"message_id_1","message_position":"1","thread_message_position":"1"}"#,
     };
     /// Descriptor of `message.get`: Get one message by id (a merged forward with its sub-messages).
@@ -4100,7 +4110,6 @@ pub mod endpoints {
             rt::Input::query("card_msg_content_type", false),
             rt::Input::query("with_sender_name", false),
         ],
-        check_body: None,
         example: r#"{"items":[{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"message_id_1","parent_id":"message_id_1","thread_id":"thread_id_1","msg_type":"text","create_time":"1615380573411","update_time":"1615380573411","deleted":true,"updated":true,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"cli_9f427eec54ae901b","id_type":"app_id","sender_type":"app","tenant_key":"736588c9260f175e"},"body":{"content":"{\"text\":\"test content\"}"},"mentions":[{"key":"@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"tenant_key"}],"upper_message_id":"message_id_1","message_position":"1","thread_message_position":"1"}]}"#,
     };
     /// Descriptor of `message.list`: Page through the history of a chat or a thread.
@@ -4144,7 +4153,6 @@ pub mod endpoints {
             rt::Input::query("only_thread_root_messages", false),
             rt::Input::query("with_sender_name", false),
         ],
-        check_body: None,
         example: r#"{"has_more":false,"items":[{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"message_id_1","parent_id":"message_id_1","thread_id":"thread_id_1","msg_type":"text","create_time":"1615380573411","update_time":"1615380573411","deleted":true,"updated":true,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"cli_9f427eec54ae901b","id_type":"app_id","sender_type":"app","tenant_key":"736588c9260f175e"},"body":{"content":"{\"text\":\"test content\"}"},"mentions":[{"key":"@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"tenant_key"}],"upper_message_id":"message_id_1","message_position":"1","thread_message_position":"1"}]}"#,
     };
     /// Descriptor of `message.delete`: Recall a message the bot or user sent.
@@ -4181,7 +4189,6 @@ pub mod endpoints {
         idempotent: true,
         paginated: false,
         inputs: &[rt::Input::path("message_id")],
-        check_body: None,
         example: r#"{}"#,
     };
     /// Descriptor of `image.create`: Upload an image to send in messages or use as an avatar.
@@ -4218,7 +4225,6 @@ pub mod endpoints {
         idempotent: false,
         paginated: false,
         inputs: &[rt::Input::form("image_type", true), rt::Input::form("image", true)],
-        check_body: None,
         example: r#"{"image_key":"img_8d5181ca-0aed-40f0-b0d1-b1452132afbg"}"#,
     };
     /// Descriptor of `image.get`: Download an image this app uploaded with type `message`.
@@ -4252,7 +4258,6 @@ pub mod endpoints {
         idempotent: true,
         paginated: false,
         inputs: &[rt::Input::path("image_key")],
-        check_body: None,
         example: "",
     };
     /// Descriptor of `file.create`: Upload a file (document, audio or video) to send in messages.
@@ -4292,7 +4297,6 @@ pub mod endpoints {
             rt::Input::form("duration", false),
             rt::Input::form("file", true),
         ],
-        check_body: None,
         example: r#"{"file_key":"file_456a92d6-c6ea-4de4-ac3f-7afcf44ac78g"}"#,
     };
     /// Descriptor of `file.get`: Download a file this app uploaded (at most 100 MB).
@@ -4328,7 +4332,6 @@ pub mod endpoints {
         idempotent: true,
         paginated: false,
         inputs: &[rt::Input::path("file_key")],
-        check_body: None,
         example: "",
     };
     /// Descriptor of `message_resource.get`: Download an image, file, audio or video of a message (at most 100 MB; no stickers).
@@ -4373,7 +4376,6 @@ pub mod endpoints {
             rt::Input::path("file_key"),
             rt::Input::query("type", true),
         ],
-        check_body: None,
         example: "",
     };
     /// All endpoints of the service, in spec order.

@@ -3133,7 +3133,6 @@ pub mod endpoints {
             rt::Input::query("page_token", false),
             rt::Input::query("repo_id", false),
         ],
-        check_body: None,
         example: r#"{"items":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"has_more":false}"#,
     };
     /// Descriptor of `draft.create`: Submit a draft that creates or updates an entry after admin review.
@@ -3166,8 +3165,15 @@ pub mod endpoints {
         inputs: &[
             rt::Input::query("repo_id", false),
             rt::Input::query("user_id_type", false),
+            rt::Input::body("id", false),
+            rt::Input::body("main_keys", true),
+            rt::Input::body("aliases", false),
+            rt::Input::body("description", false),
+            rt::Input::body("related_meta", false),
+            rt::Input::body("outer_info", false),
+            rt::Input::body("rich_text", false),
+            rt::Input::body("i18n_descs", false),
         ],
-        check_body: Some(rt::validate::json_body::<super::DraftCreateBody>),
         example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}}"#,
     };
     /// Descriptor of `draft.update`: Edit a draft that has not been reviewed yet.
@@ -3201,8 +3207,17 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
-        inputs: &[rt::Input::path("draft_id"), rt::Input::query("user_id_type", false)],
-        check_body: Some(rt::validate::json_body::<super::DraftUpdateBody>),
+        inputs: &[
+            rt::Input::path("draft_id"),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("id", false),
+            rt::Input::body("main_keys", true),
+            rt::Input::body("aliases", false),
+            rt::Input::body("description", false),
+            rt::Input::body("related_meta", false),
+            rt::Input::body("rich_text", false),
+            rt::Input::body("i18n_descs", false),
+        ],
         example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}}"#,
     };
     /// Descriptor of `entity.create`: Create an entry directly, skipping admin review (tenant token only).
@@ -3235,8 +3250,14 @@ pub mod endpoints {
         inputs: &[
             rt::Input::query("repo_id", false),
             rt::Input::query("user_id_type", false),
+            rt::Input::body("main_keys", true),
+            rt::Input::body("aliases", false),
+            rt::Input::body("description", false),
+            rt::Input::body("related_meta", false),
+            rt::Input::body("outer_info", false),
+            rt::Input::body("rich_text", false),
+            rt::Input::body("i18n_descs", false),
         ],
-        check_body: Some(rt::validate::json_body::<super::EntityBody>),
         example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
     };
     /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review (tenant token only).
@@ -3266,8 +3287,17 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
-        inputs: &[rt::Input::path("entity_id"), rt::Input::query("user_id_type", false)],
-        check_body: Some(rt::validate::json_body::<super::EntityBody>),
+        inputs: &[
+            rt::Input::path("entity_id"),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("main_keys", true),
+            rt::Input::body("aliases", false),
+            rt::Input::body("description", false),
+            rt::Input::body("related_meta", false),
+            rt::Input::body("outer_info", false),
+            rt::Input::body("rich_text", false),
+            rt::Input::body("i18n_descs", false),
+        ],
         example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
     };
     /// Descriptor of `entity.delete`: Delete an entry directly, skipping admin review (tenant token only).
@@ -3296,7 +3326,6 @@ pub mod endpoints {
             rt::Input::query("provider", false).length(Some(2), Some(32)),
             rt::Input::query("outer_id", false).length(Some(1), Some(64)),
         ],
-        check_body: None,
         example: r#"{}"#,
     };
     /// Descriptor of `entity.get`: Get one entry by id, or by provider and outer_id.
@@ -3332,7 +3361,6 @@ pub mod endpoints {
             rt::Input::query("outer_id", false).length(Some(1), Some(64)),
             rt::Input::query("user_id_type", false),
         ],
-        check_body: None,
         example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
     };
     /// Descriptor of `entity.list`: Page through all entries of a dictionary.
@@ -3369,7 +3397,6 @@ pub mod endpoints {
             rt::Input::query("repo_id", false),
             rt::Input::query("user_id_type", false),
         ],
-        check_body: None,
         example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}],"has_more":false}"#,
     };
     /// Descriptor of `entity.match`: Match a word exactly against entry names, full names and aliases.
@@ -3393,8 +3420,7 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
-        inputs: &[rt::Input::query("repo_id", false)],
-        check_body: Some(rt::validate::json_body::<super::EntityMatchBody>),
+        inputs: &[rt::Input::query("repo_id", false), rt::Input::body("word", true)],
         example: r#"{"results":[{"entity_id":"entity_id_1","type":0}]}"#,
     };
     /// Descriptor of `entity.search`: Fuzzy-search entries by name, alias and definition, with filters.
@@ -3429,8 +3455,11 @@ pub mod endpoints {
             rt::Input::query("page_token", false),
             rt::Input::query("repo_id", false),
             rt::Input::query("user_id_type", false),
+            rt::Input::body("query", false),
+            rt::Input::body("classification_filter", false),
+            rt::Input::body("sources", false),
+            rt::Input::body("creators", false),
         ],
-        check_body: Some(rt::validate::json_body::<super::EntitySearchBody>),
         example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}],"has_more":false}"#,
     };
     /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
@@ -3454,8 +3483,7 @@ pub mod endpoints {
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
-        inputs: &[],
-        check_body: Some(rt::validate::json_body::<super::EntityHighlightBody>),
+        inputs: &[rt::Input::body("text", true)],
         example: r#"{"phrases":[{"name":"name","entity_ids":["entity_id_1"],"span":{"start":1,"end":1}}]}"#,
     };
     /// Descriptor of `file.upload`: Upload an image for an entry and get its file token.
@@ -3480,7 +3508,6 @@ pub mod endpoints {
         idempotent: false,
         paginated: false,
         inputs: &[rt::Input::form("name", true), rt::Input::form("file", true)],
-        check_body: None,
         example: r#"{"file_token":"file_token_1"}"#,
     };
     /// Descriptor of `file.download`: Download the original image of a file token.
@@ -3505,7 +3532,6 @@ pub mod endpoints {
         idempotent: true,
         paginated: false,
         inputs: &[rt::Input::path("file_token")],
-        check_body: None,
         example: "",
     };
     /// Descriptor of `repo.list`: List the dictionaries (词库) the caller can see, all at once.
@@ -3530,7 +3556,6 @@ pub mod endpoints {
         idempotent: true,
         paginated: false,
         inputs: &[],
-        check_body: None,
         example: r#"{"items":[{"id":"repo_id_1","name":"name"}]}"#,
     };
     /// All endpoints of the service, in spec order.

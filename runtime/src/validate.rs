@@ -94,19 +94,6 @@ impl<T> Items for BTreeMap<String, T> {
     }
 }
 
-/// Checks a JSON request body as a server would: it must decode into `T` (required fields
-/// present, values of the right kind), then `T`'s documented constraints must hold. Field
-/// paths start at `body`, as in the client's own checks. Descriptors point at it
-/// ([`Endpoint::check_body`](crate::Endpoint::check_body)).
-pub fn json_body<T: serde::de::DeserializeOwned + Validate>(body: &[u8]) -> Violations {
-    let mut out = Violations::new();
-    match serde_json::from_slice::<T>(body) {
-        Ok(value) => value.validate("body", &mut out),
-        Err(e) => out.push("body".into(), "the body type of the spec", e.to_string()),
-    }
-    out
-}
-
 /// Joins a field name to its parent path.
 pub fn join(path: &str, field: &str) -> String {
     if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }

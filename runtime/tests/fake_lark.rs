@@ -7,9 +7,8 @@ use std::time::{Duration, Instant};
 use larkgen_runtime::testing::{APP_SECRET, Auth, Body, FakeLark};
 use larkgen_runtime::{
     AppType, BodyKind, Call, Client, Endpoint, Error, ErrorAction, ErrorSpec, FileSource, FormPart, Input, Limits,
-    Method, Platform, ResponseKind, RetryPolicy, TokenKind, Validate, Violations,
+    Method, Platform, ResponseKind, RetryPolicy, TokenKind,
 };
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 static PLATFORM: Platform = Platform {
@@ -50,18 +49,6 @@ const REVIEWED: ErrorSpec = ErrorSpec {
     action: ErrorAction::None,
 };
 
-/// The body of `item.create`: a required name of 1–10 characters.
-#[derive(Deserialize)]
-struct ItemBody {
-    name: String,
-}
-
-impl Validate for ItemBody {
-    fn validate(&self, path: &str, out: &mut Violations) {
-        out.length(path, "name", Some(&self.name), Some(1), Some(10));
-    }
-}
-
 const fn endpoint(name: &'static str, method: Method, path: &'static str) -> Endpoint {
     Endpoint {
         service: "test.v1",
@@ -81,7 +68,6 @@ const fn endpoint(name: &'static str, method: Method, path: &'static str) -> End
         idempotent: true,
         paginated: false,
         inputs: &[],
-        check_body: None,
         example: r#"{"item":{"id":"item_1","name":"name"}}"#,
     }
 }
@@ -97,7 +83,7 @@ static SEARCH: Endpoint = Endpoint {
 static CREATE: Endpoint = Endpoint {
     request: BodyKind::Json,
     idempotent: false,
-    check_body: Some(larkgen_runtime::validate::json_body::<ItemBody>),
+    inputs: &[Input::body("name", true), Input::body("note", false)],
     ..endpoint("item.create", Method::Post, "/open-apis/test/v1/items")
 };
 static LIST: Endpoint = Endpoint {
@@ -322,8 +308,11 @@ async fn broken_inputs_get_lark_s_validation_error_and_are_violations() {
     assert_eq!((err.http_status, err.code, err.msg.as_str()), (400, 99992402, "field validation failed"));
     let fields: Vec<&str> = err.field_violations.iter().map(|v| v.subject.as_str()).collect();
     assert_eq!(fields, ["size", "sise"]);
-    // A body that breaks its type's constraint, and one that lacks a required field.
-    for (body, field) in [(json!({ "name": "far too long a name" }), "body.name"), (json!({}), "body")] {
+    // A body with a field the spec does not declare, one that lacks a required field, and one
+    // that is not an object.
+    for (body, field) in
+        [(json!({ "name": "n", "nmae": "x" }), "body.nmae"), (json!({}), "body.name"), (json!([1]), "body")]
+    {
         let mut call = Call::new(&CREATE);
         call.json(&body);
         let err = api_error(client.send_json::<Value>(call).await);
@@ -334,8 +323,8 @@ async fn broken_inputs_get_lark_s_validation_error_and_are_violations() {
     call.json(&json!({}));
     assert_eq!(api_error(client.send_json::<Value>(call).await).code, 99992402);
     let problems: Vec<String> = lark.violations().iter().map(ToString::to_string).collect();
-    assert_eq!(problems.len(), 5, "{problems:#?}");
-    assert!(problems[2].contains("POST /open-apis/test/v1/items (test.v1 item.create): `body.name`"), "{problems:#?}");
+    assert_eq!(problems.len(), 6, "{problems:#?}");
+    assert!(problems[2].contains("POST /open-apis/test/v1/items (test.v1 item.create): `body.nmae`"), "{problems:#?}");
 }
 
 #[tokio::test]

@@ -212,18 +212,7 @@ async fn a_partial_content_answer_is_a_download_of_that_part() {
     let server = MockServer::start().await;
     mount_token(&server, TENANT_TOKEN, 1).await;
     let whole = image(4096);
-    Mock::given(method("GET"))
-        .and(path("/open-apis/baike/v1/files/tok/download"))
-        .and(header("range", "bytes=1024-2047"))
-        .respond_with(
-            ResponseTemplate::new(206)
-                .insert_header("content-type", "image/png")
-                .insert_header("content-range", "bytes 1024-2047/4096")
-                .set_body_bytes(whole[1024..2048].to_vec()),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_partial(&server, "/open-apis/baike/v1/files/tok/download", &whole).await;
     let options = CallOptions::new().header("Range", &ByteRange::from(1024..2048).to_string());
     let client = lark_client::baike_v1::Client::new(runtime(&server.uri()).with_options(options));
     let download = client.file().download("tok").send().await.expect("a part is a success");

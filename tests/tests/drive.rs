@@ -13,8 +13,8 @@ use lark_client::runtime::{AppType, ByteRange, Error, FileSource};
 use serde_json::Value;
 use support::multipart::parts;
 use support::*;
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use wiremock::{MockServer, ResponseTemplate};
 
 const UPLOAD: &str = "/open-apis/drive/v1/medias/upload_all";
 const TOKEN: &str = "boxcnrHpsg1QDqXAAAyachabcef";
@@ -116,19 +116,7 @@ async fn a_range_download_sends_the_header_and_saves_the_part() {
     let server = MockServer::start().await;
     mount_token(&server, TENANT_TOKEN, 1).await;
     let whole = media();
-    Mock::given(method("GET"))
-        .and(path(route.as_str()))
-        .and(header("authorization", format!("Bearer {TENANT_TOKEN}")))
-        .and(header("range", "bytes=1024-2047"))
-        .respond_with(
-            ResponseTemplate::new(206)
-                .insert_header("content-type", "image/png")
-                .insert_header("content-range", "bytes 1024-2047/4096")
-                .set_body_bytes(whole[1024..2048].to_vec()),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_partial(&server, route.as_str(), &whole).await;
 
     let download = drive(&server.uri())
         .media()

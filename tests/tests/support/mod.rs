@@ -207,3 +207,21 @@ pub fn files_in(dir: &std::path::Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Serves bytes 1024–2047 of `whole` (4 KiB) at `route` as `206 Partial Content`, once, to a
+/// request with the tenant token and `Range: bytes=1024-2047`.
+pub async fn mount_partial(server: &MockServer, route: &str, whole: &[u8]) {
+    Mock::given(method("GET"))
+        .and(path(route))
+        .and(header("authorization", format!("Bearer {TENANT_TOKEN}")))
+        .and(header("range", "bytes=1024-2047"))
+        .respond_with(
+            ResponseTemplate::new(206)
+                .insert_header("content-type", "image/png")
+                .insert_header("content-range", "bytes 1024-2047/4096")
+                .set_body_bytes(whole[1024..2048].to_vec()),
+        )
+        .expect(1)
+        .mount(server)
+        .await;
+}

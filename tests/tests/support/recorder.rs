@@ -31,7 +31,6 @@ pub fn endpoint(name: &'static str, per_second: Option<u32>, per_minute: Option<
         idempotent: true,
         paginated: false,
         inputs: &[],
-        check_body: None,
         example: "{}",
     }))
 }

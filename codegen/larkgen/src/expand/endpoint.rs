@@ -384,22 +384,17 @@ pub(crate) fn descriptor(e: &Endpoint, s: &Service) -> TokenStream {
         }
         input
     }));
+    // Form fields, or the top-level fields of a JSON body (a tagged field writes two keys).
     let body = e.request.as_ref();
-    if let Some(TypeKind::Struct(form)) = body.filter(|b| b.multipart).and_then(|b| s.type_def(&b.ty)).map(|t| &t.kind)
-    {
-        inputs.extend(form.fields.iter().map(|f| {
-            let (n, r) = (Literal::string(&f.name), f.required);
-            quote!(rt::Input::form(#n, #r))
+    if let Some((body, TypeKind::Struct(fields))) = body.and_then(|b| Some((b, &s.type_def(&b.ty)?.kind))) {
+        inputs.extend(fields.fields.iter().flat_map(|f| {
+            let keys = std::iter::once(&f.name).chain(f.tag_field.as_ref());
+            keys.map(move |key| {
+                let (n, r) = (Literal::string(key), f.required);
+                if body.multipart { quote!(rt::Input::form(#n, #r)) } else { quote!(rt::Input::body(#n, #r)) }
+            })
         }));
     }
-    // The body check reuses the body type's own `Deserialize` and `Validate`.
-    let check_body = match body.filter(|b| !b.multipart) {
-        Some(b) => {
-            let t = ident(&b.ty);
-            quote!(Some(rt::validate::json_body::<super::#t>))
-        }
-        None => quote!(None),
-    };
     let example = example::literal(&example::example(s, e));
     quote! {
         #[doc = #doc]
@@ -421,7 +416,6 @@ pub(crate) fn descriptor(e: &Endpoint, s: &Service) -> TokenStream {
             idempotent: #idempotent,
             paginated: #paginated,
             inputs: &[#(#inputs),*],
-            check_body: #check_body,
             example: #example,
         };
     }
