@@ -12,8 +12,9 @@
 //!   file, a throttled answer with `x-ogw-ratelimit-reset`, a late answer; standing or one-time;
 //! - **checks** of each request against the spec: method and path template, the token
 //!   (issued by it, of a kind the endpoint accepts), required query parameters and form
-//!   fields, no undeclared ones, query values within their documented constraints, and the
-//!   JSON body decoded into the body type with its documented constraints. A request that breaks the spec gets Lark's answer (404, 99991661,
+//!   fields, no undeclared ones, query and header values within their documented constraints,
+//!   and a JSON body an object with its required top-level fields and no undeclared one (the
+//!   client checks deeper rules before sending). A request that breaks the spec gets Lark's answer (404, 99991661,
 //!   or 99992402 "field validation failed" with the field) and is kept as a [`Violation`];
 //! - **records** of every request ([`FakeLark::requests`], [`FakeLark::requests_to`]): endpoint,
 //!   path parameters, query, headers (not the token), JSON body or multipart parts.
