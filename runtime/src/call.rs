@@ -11,7 +11,7 @@ use crate::credentials::UserAccessToken;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::multipart::FormPart;
-use crate::options::RESERVED_HEADERS;
+use crate::options::checked_header;
 use crate::validate::{Validate, Violations};
 
 /// Everything but RFC 3986 unreserved characters is escaped, so a value is always
@@ -105,13 +105,8 @@ impl Call {
     /// (a line break) fails the call before it is sent, like a broken constraint.
     pub fn header(&mut self, name: &'static str, value: impl Display) -> &mut Self {
         let value = value.to_string();
-        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
-            (Ok(n), _) if RESERVED_HEADERS.contains(&n.as_str()) => {
-                self.violations.push(name.into(), "a header the client does not write itself", "written by the client");
-            }
-            (Ok(n), Ok(v)) => self.headers.push((n, v)),
-            (Err(e), _) => self.violations.push(name.into(), "a valid header name", e.to_string()),
-            (_, Err(e)) => self.violations.push(name.into(), "a valid header value", e.to_string()),
+        if let Some(header) = checked_header(name.into(), name, &value, &mut self.violations) {
+            self.headers.push(header);
         }
         self
     }

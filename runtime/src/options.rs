@@ -8,8 +8,26 @@ use crate::validate::Violations;
 
 /// Headers the client writes itself: the token, and what the body or the connection decides.
 /// Adding another value would send both, so they are refused.
-pub(crate) const RESERVED_HEADERS: &[&str] =
-    &["authorization", "content-type", "content-length", "transfer-encoding", "host"];
+const RESERVED_HEADERS: &[&str] = &["authorization", "content-type", "content-length", "transfer-encoding", "host"];
+
+/// A header a call may add (declared by the spec or set in [`CallOptions`]), or the violation
+/// at `field` that says why not: a name the client writes itself, an invalid name or value.
+pub(crate) fn checked_header(
+    field: String,
+    name: &str,
+    value: &str,
+    out: &mut Violations,
+) -> Option<(HeaderName, HeaderValue)> {
+    match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+        (Ok(name), _) if RESERVED_HEADERS.contains(&name.as_str()) => {
+            out.push(field, "a header the client does not write itself", "written by the client");
+        }
+        (Ok(name), Ok(value)) => return Some((name, value)),
+        (Err(e), _) => out.push(field, "a valid header name", e.to_string()),
+        (_, Err(e)) => out.push(field, "a valid header value", e.to_string()),
+    }
+    None
+}
 
 /// Settings that override the client's for some calls. Unset fields keep the client's.
 ///
@@ -60,17 +78,9 @@ impl CallOptions {
     /// with [`Error::Validation`](crate::Error::Validation). Setting a name again replaces it.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         let field = format!("options.headers.{name}");
-        let parsed = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value));
-        match parsed {
-            (Ok(name), _) if RESERVED_HEADERS.contains(&name.as_str()) => {
-                self.refused.push(field, "a header the client does not write itself", "written by the client");
-            }
-            (Ok(name), Ok(mut value)) => {
-                value.set_sensitive(true);
-                self.headers.insert(name, value);
-            }
-            (Err(e), _) => self.refused.push(field, "a valid header name", e.to_string()),
-            (_, Err(e)) => self.refused.push(field, "a valid header value", e.to_string()),
+        if let Some((name, mut value)) = checked_header(field, name, value, &mut self.refused) {
+            value.set_sensitive(true);
+            self.headers.insert(name, value);
         }
         self
     }

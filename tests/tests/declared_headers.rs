@@ -119,7 +119,7 @@ async fn sent_content_type(file: FileSource) -> Option<String> {
     let data = client(&server.uri()).chart().upload(form).send().await.expect("uploaded");
     assert_eq!(data.chart_id, "c1");
     let sent = parts(&api_request(&server).await);
-    sent[1].content_type().map(str::to_owned)
+    sent[1].content_type.clone()
 }
 
 #[tokio::test]

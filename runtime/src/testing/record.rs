@@ -157,6 +157,14 @@ impl fmt::Display for Violation {
     }
 }
 
+impl Body {
+    /// Decodes a body by its content type (`application/json`, `multipart/form-data` with its
+    /// boundary), as the fake records it; for tests that read bodies another server received.
+    pub fn parse(content_type: Option<&str>, bytes: &[u8]) -> Body {
+        body(content_type, bytes)
+    }
+}
+
 /// Decodes a body by its content type. JSON or multipart that does not parse stays
 /// [`Body::Other`], which the checks then report.
 pub(crate) fn body(content_type: Option<&str>, bytes: &[u8]) -> Body {
