@@ -184,7 +184,7 @@ impl ClientBuilder {
     /// the limit is read no further: either way the call fails with [`Error::TooLarge`]
     /// (status and log id included), memory never holds more than the limit, and the
     /// connection is closed. Not retried: the server may have done the work. Error answers
-    /// are read up to 1 MiB whatever this says, downloads are streamed and not bound by it.
+    /// are read up to 1 MiB (or this limit, if smaller); downloads are streamed and not bound by it.
     pub fn json_body_limit(mut self, bytes: usize) -> Self {
         self.json_body_limit = bytes;
         self

@@ -170,8 +170,8 @@ pub enum InputLocation {
     Body,
 }
 
-/// One declared input of an endpoint (path, query or header parameter, or multipart form
-/// field), with the documented constraints of a query or header parameter's value. Built with the `const` functions
+/// One declared input of an endpoint (path, query or header parameter, multipart form
+/// field or top-level JSON body field), with the documented constraints of a query or header parameter's value. Built with the `const` functions
 /// below: `Input::query("page_size", false).range(Some(1), None)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

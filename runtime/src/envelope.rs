@@ -67,7 +67,7 @@ impl Head {
 }
 
 /// Reads and decodes a JSON answer into the endpoint's `data` type. A successful body is
-/// read up to `limit` bytes, an error body up to [`ERROR_BODY_LIMIT`].
+/// read up to `limit` bytes, an error body up to [`ERROR_BODY_LIMIT`] (or `limit`, if smaller).
 pub(crate) async fn decode<T: DeserializeOwned>(
     endpoint: &'static Endpoint,
     platform: &'static Platform,
@@ -159,17 +159,17 @@ pub(crate) async fn decode_failure(
     response: reqwest::Response,
     limit: usize,
 ) -> Error {
-    let status = response.status().as_u16();
+    let head = Head::of(&response, platform);
     match decode::<IgnoredAny>(endpoint, platform, response, limit).await {
         Err(e) => e,
         // A 200 JSON envelope with code 0 where a file was expected.
         Ok(_) => Error::UnexpectedResponse(Box::new(UnexpectedResponse {
             endpoint: endpoint.name,
-            http_status: status,
-            content_type: Some("application/json".into()),
+            http_status: head.status,
+            content_type: head.content_type,
             reason: "expected a file, got a JSON envelope with code 0".into(),
             body_snippet: String::new(),
-            log_id: None,
+            log_id: head.log_id,
             kind: UnexpectedKind::NotAFile,
             body: Bytes::new(),
         })),

@@ -21,10 +21,10 @@ pub(crate) fn is_json(content_type: Option<&str>) -> bool {
 /// Reads at most `limit` bytes of a body; the flag says whether more was left unread (the
 /// rest is not read: dropping the response then closes the connection).
 pub(crate) async fn read_limited(response: reqwest::Response, limit: usize) -> Result<(Bytes, bool), reqwest::Error> {
-    // One allocation when the length is announced (never more than the limit: it may lie).
-    let announced = response.content_length().map_or(0, |n| n.min(limit as u64) as usize);
+    // Grown as bytes arrive, not sized by `Content-Length`: an answer may announce more than
+    // it sends.
     let mut stream = response.bytes_stream();
-    let mut buf = BytesMut::with_capacity(announced);
+    let mut buf = BytesMut::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk?;
         let room = limit - buf.len();

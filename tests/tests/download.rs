@@ -224,3 +224,22 @@ async fn a_partial_content_answer_is_a_download_of_that_part() {
     assert_eq!(saved.bytes, range.len());
     assert_eq!(std::fs::read(&saved.path).expect("read"), &whole[1024..2048]);
 }
+
+/// A JSON success envelope where a file was expected is an error that keeps the answer's
+/// status, content type and log id.
+#[tokio::test]
+async fn a_json_success_where_a_file_was_expected_keeps_its_log_id() {
+    use lark_client::runtime::{Error, UnexpectedKind};
+    let server = MockServer::start().await;
+    mount_token(&server, TENANT_TOKEN, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/open-apis/baike/v1/files/tok/download"))
+        .respond_with(lark_ok(serde_json::json!({})).insert_header("X-Tt-Logid", "20261203-json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = baike(&server.uri()).file().download("tok").send().await.expect_err("not a file");
+    let FileDownloadError::Unhandled(Error::UnexpectedResponse(u)) = err else { panic!("unexpected: {err:?}") };
+    assert_eq!((u.kind, u.http_status, u.log_id.as_deref()), (UnexpectedKind::NotAFile, 200, Some("20261203-json")));
+    assert!(u.content_type.as_deref().is_some_and(|ct| ct.starts_with("application/json")), "{:?}", u.content_type);
+}

@@ -57,13 +57,6 @@ pub(crate) fn field(json: &str) -> String {
     if KEYWORDS.contains(&snake.as_str()) { format!("r#{snake}") } else { snake }
 }
 
-/// The Rust name of a header parameter's field and setter: the header's words in snake_case
-/// (`Range` → `range`, `X-Request-Id` → `x_request_id`). Header names are case-insensitive, so
-/// names differing only in case collide (checked with the other parameters).
-pub(crate) fn header_param(header: &str) -> String {
-    field(header)
-}
-
 /// `EntityGet` for resource `entity`, action `get`: the stem of the request builder
 /// (`EntityGetRequest`) and error enum (`EntityGetError`).
 pub(crate) fn endpoint_stem(resource: &str, action: &str) -> String {
@@ -109,7 +102,7 @@ mod tests {
         assert_eq!(super::ident(&super::field("type")).to_string(), "r#type");
         assert_eq!(super::field("pageToken"), "page_token");
         assert_eq!(super::constant(&["file", "download"]), "FILE_DOWNLOAD");
-        assert_eq!(super::header_param("X-Request-Id"), "x_request_id");
-        assert_eq!(super::header_param("Range"), "range");
+        assert_eq!(super::field("X-Request-Id"), "x_request_id");
+        assert_eq!(super::field("Range"), "range");
     }
 }

@@ -101,7 +101,9 @@ pub(crate) fn check_params(
             }
             "header" => {
                 check_header_type(ctx, &p.value.ty, &field, types);
-                header.push(ir::Field { rust: crate::names::header_param(&field.name), ..field });
+                // Its Rust name is the header's words in snake_case (`X-Request-Id` →
+                // `x_request_id`), as `check_field` named it.
+                header.push(field);
             }
             other => {
                 let hint = match closest(other, ["path", "query", "header"]) {
@@ -158,19 +160,24 @@ fn check_header_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) -> bool {
     true
 }
 
-/// A header carries one value: a scalar, an enum or a newtype, written as its text.
-fn check_header_type(ctx: &mut Ctx<'_>, at: &Spanned<String>, field: &ir::Field, types: &TypeIndex<'_>) {
-    let fits = match &field.ty {
+/// Whether a value of `ty` is written as one text (a scalar, an enum or a newtype), as a header
+/// or each item of a query parameter is. A broken type was reported already: it passes here.
+fn one_value(ty: &Ty, types: &TypeIndex<'_>) -> bool {
+    match ty {
         Ty::Named(n) => {
-            broken(&field.ty, types)
+            broken(ty, types)
                 || types
                     .get(n)
                     .is_some_and(|t| !matches!(t.kind, ir::TypeKind::Struct(_) | ir::TypeKind::TaggedJson(_)))
         }
         Ty::List(_) | Ty::Map(_) | Ty::Json | Ty::Binary => false,
         _ => true,
-    };
-    if !fits {
+    }
+}
+
+/// A header carries one value: a scalar, an enum or a newtype, written as its text.
+fn check_header_type(ctx: &mut Ctx<'_>, at: &Spanned<String>, field: &ir::Field, types: &TypeIndex<'_>) {
+    if !one_value(&field.ty, types) {
         ctx.error(
             at,
             format!("header parameter `{}` must be a scalar, an enum or a newtype", field.name),
@@ -187,17 +194,7 @@ fn check_query_type(ctx: &mut Ctx<'_>, at: &Spanned<String>, field: &ir::Field, 
         Ty::List(inner) => inner,
         other => other,
     };
-    let fits = match item {
-        Ty::Named(n) => {
-            broken(item, types)
-                || types
-                    .get(n)
-                    .is_some_and(|t| !matches!(t.kind, ir::TypeKind::Struct(_) | ir::TypeKind::TaggedJson(_)))
-        }
-        Ty::List(_) | Ty::Map(_) | Ty::Json | Ty::Binary => false,
-        _ => true,
-    };
-    if fits {
+    if one_value(item, types) {
         return;
     }
     let hint = if matches!(field.ty, Ty::List(_)) {
