@@ -322,8 +322,22 @@ async fn broken_inputs_get_lark_s_validation_error_and_are_violations() {
     let mut call = get("x");
     call.json(&json!({}));
     assert_eq!(api_error(client.send_json::<Value>(call).await).code, 99992402);
+    // A form without its required file, one with a field the spec does not declare, and a JSON
+    // body where a form belongs.
+    let file = || FormPart::file("file", FileSource::from(vec![1u8; 16]), None, None);
+    let forms =
+        [vec![FormPart::text("name", "a")], vec![FormPart::text("name", "a"), file(), FormPart::text("x", "1")]];
+    for (parts, field) in forms.into_iter().zip(["file", "x"]) {
+        let mut call = Call::new(&UPLOAD);
+        call.multipart(parts);
+        let err = api_error(client.send_json::<Value>(call).await);
+        assert_eq!(err.field_violations[0].subject, field, "{:?}", err.field_violations);
+    }
+    let mut call = Call::new(&UPLOAD);
+    call.json(&json!({ "name": "a" }));
+    assert_eq!(api_error(client.send_json::<Value>(call).await).field_violations[0].subject, "body");
     let problems: Vec<String> = lark.violations().iter().map(ToString::to_string).collect();
-    assert_eq!(problems.len(), 6, "{problems:#?}");
+    assert_eq!(problems.len(), 9, "{problems:#?}");
     assert!(problems[2].contains("POST /open-apis/test/v1/items (test.v1 item.create): `body.nmae`"), "{problems:#?}");
 }
 
@@ -347,6 +361,10 @@ async fn an_unknown_route_gets_a_404_and_a_valid_body_passes() {
     let mut call = Call::new(&CREATE);
     call.json(&json!({ "name": "ok" }));
     let _: Value = client.send_json(call).await.expect("a valid body is answered");
+    // Only top-level fields are the fake's to check: what is inside them is the client's.
+    let mut call = Call::new(&CREATE);
+    call.json(&json!({ "name": "ok", "note": { "anything": [1] } }));
+    let _: Value = client.send_json(call).await.expect("nested values are not checked");
     let violations = lark.violations();
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert_eq!(violations[0].endpoint, None);

@@ -1,25 +1,32 @@
 //! The runtime's fake Lark server (feature `testing`) with the generated clients: every
 //! endpoint of Baike and Lingo, called through its typed request builder, passes the fake's
 //! checks of the spec and decodes the example `data` the generator put in its descriptor (IM's
-//! endpoints: im.rs); and each descriptor of the three services agrees with the checked spec in
-//! its inputs, body check and example.
+//! endpoints: im.rs); and each descriptor of every service agrees with the checked spec in
+//! its inputs (path, query and header parameters, form or top-level body fields) and example.
 use futures_util::TryStreamExt;
 use lark_client::runtime::testing::FakeLark;
 use lark_client::runtime::{Endpoint, InputLocation, ResponseKind};
-use lark_client::{baike_v1, im_v1, lingo_v1};
+use lark_client::{baike_v1, contact_v3, drive_v1, im_v1, lingo_v1};
 use larkgen::ir;
 use serde_json::Value;
 
 fn checked_services() -> Vec<ir::Service> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf();
-    let specs = [root.join("spec/baike-v1.yaml"), root.join("spec/lingo-v1.yaml"), root.join("spec/im-v1.yaml")];
+    let specs =
+        ["baike-v1", "lingo-v1", "im-v1", "contact-v3", "drive-v1"].map(|s| root.join(format!("spec/{s}.yaml")));
     let checked = larkgen::check(&specs, &root);
     assert!(!checked.diagnostics.has_errors(), "spec errors:\n{}", checked.diagnostics.render_plain());
     checked.api.expect("the specs check").services
 }
 
 fn descriptor(service: &str, name: &str) -> &'static Endpoint {
-    let all = [baike_v1::endpoints::ALL, lingo_v1::endpoints::ALL, im_v1::endpoints::ALL];
+    let all = [
+        baike_v1::endpoints::ALL,
+        lingo_v1::endpoints::ALL,
+        im_v1::endpoints::ALL,
+        contact_v3::endpoints::ALL,
+        drive_v1::endpoints::ALL,
+    ];
     let found = all.iter().flat_map(|a| a.iter()).find(|e| e.service == service && e.name == name);
     found.unwrap_or_else(|| panic!("no descriptor of {service} {name}"))
 }
@@ -32,6 +39,7 @@ fn descriptors_declare_the_spec_s_inputs_and_an_example_of_the_data() {
             let mut inputs: Vec<(&str, InputLocation, bool)> =
                 e.path_params.iter().map(|p| (p.name.as_str(), InputLocation::Path, true)).collect();
             inputs.extend(e.query_params.iter().map(|q| (q.name.as_str(), InputLocation::Query, q.required)));
+            inputs.extend(e.header_params.iter().map(|h| (h.name.as_str(), InputLocation::Header, h.required)));
             if let Some(body) = e.request.as_ref() {
                 let Some(ir::TypeKind::Struct(s)) = service.type_def(&body.ty).map(|t| &t.kind) else {
                     panic!("{} has an object body", e.name)
@@ -45,7 +53,7 @@ fn descriptors_declare_the_spec_s_inputs_and_an_example_of_the_data() {
             let declared: Vec<(&str, InputLocation, bool)> =
                 d.inputs.iter().map(|i| (i.name, i.location, i.required)).collect();
             assert_eq!(declared, inputs, "{}", e.name);
-            for q in &e.query_params {
+            for q in e.query_params.iter().chain(&e.header_params) {
                 let input = d.inputs.iter().find(|i| i.name == q.name).expect("declared");
                 let r = &q.rules;
                 let bounds = (input.min_length, input.max_length, input.min, input.max, input.forbidden_chars);
