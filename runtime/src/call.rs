@@ -141,6 +141,7 @@ impl Call {
 
     /// Sets a multipart body.
     pub fn multipart(&mut self, parts: Vec<FormPart>) -> &mut Self {
+        crate::multipart::check_content_types(&parts, &mut self.violations);
         self.body = CallBody::Multipart(parts);
         self
     }

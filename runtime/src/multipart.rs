@@ -264,9 +264,24 @@ pub(crate) async fn build_form(parts: &[FormPart]) -> Result<reqwest::multipart:
     Ok(form)
 }
 
+/// The rule a content type set on a file breaks when it is not `type/subtype`.
+const CONTENT_TYPE_RULE: &str = "content type `type/subtype`";
+
+/// Checks the content types set on the files of a form, before anything is sent.
+pub(crate) fn check_content_types(parts: &[FormPart], out: &mut Violations) {
+    for part in parts {
+        if let FormPart::File { name, source, .. } = part
+            && let Some(set) = source.content_type_set().filter(|t| t.parse::<mime_guess::mime::Mime>().is_err())
+        {
+            out.push(crate::validate::join("body", name), CONTENT_TYPE_RULE, format!("{set:?} is not one"));
+        }
+    }
+}
+
+/// What reqwest refused of a content type `check_content_types` let through.
 fn content_type_violation(name: &str, e: reqwest::Error) -> Error {
     let mut v = Violations::new();
-    v.push(crate::validate::join("body", name), "a valid content type (`type/subtype`)", e.to_string());
+    v.push(crate::validate::join("body", name), CONTENT_TYPE_RULE, e.to_string());
     Error::Validation(v)
 }
 

@@ -227,8 +227,7 @@ impl Violations {
         }
     }
 
-    /// Checks the size of a file to upload (a file on disk is looked up, not read) and the
-    /// content type set on it, if any.
+    /// Checks the size of a file to upload (a file on disk is looked up, not read).
     pub fn file_size(
         &mut self,
         path: &str,
@@ -238,9 +237,6 @@ impl Violations {
         max_bytes: Option<u64>,
     ) {
         let Some(file) = file else { return };
-        if let Some(set) = file.content_type_set().filter(|t| t.parse::<mime_guess::mime::Mime>().is_err()) {
-            self.push(join(path, field), "content type `type/subtype`", format!("{set:?} is not one"));
-        }
         let len = match file.len_now() {
             Ok(len) => len,
             Err(e) => return self.push(join(path, field), "readable file", format!("{}: {e}", file.describe())),

@@ -378,12 +378,16 @@ fn check_struct(
                     "list only optional fields",
                 ),
                 Some(_) => {}
-                None => ctx.error(
-                    name,
-                    format!("`{}` is not a field of `{}`", name.value, t.name.value),
-                    "unknown field",
-                    "list fields of this type",
-                ),
+                None => {
+                    let fields = out.iter().map(|f| f.name.as_str());
+                    let hint = crate::load::did_you_mean(&name.value, fields, "list fields of this type");
+                    ctx.error(
+                        name,
+                        format!("`{}` is not a field of `{}`", name.value, t.name.value),
+                        "unknown field",
+                        hint,
+                    )
+                }
             }
             at_least_one_of.push(name.value.clone());
         }
