@@ -37,10 +37,6 @@ use crate::mismatch::Mismatch;
 thread_local! {
     /// Whether a tolerant pass runs on this thread (read once per optional field).
     static ACTIVE: Cell<bool> = const { Cell::new(false) };
-    /// Whether an optional field just caught an error (read once per object member).
-    static PENDING: Cell<bool> = const { Cell::new(false) };
-    /// Whether the object being decoded left a field out (read once per object).
-    static UNPLACED: Cell<bool> = const { Cell::new(false) };
     static PASS: RefCell<Option<Pass>> = const { RefCell::new(None) };
     /// The field of the object an error about to be made is about, when the object makes it
     /// after reading all its members (a tagged field): its path goes on to the field.
@@ -110,8 +106,6 @@ impl Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         ACTIVE.with(|a| a.set(false));
-        PENDING.with(|p| p.set(false));
-        UNPLACED.with(|u| u.set(false));
         PASS.with(|p| p.borrow_mut().take());
     }
 }
@@ -139,7 +133,6 @@ fn catch(message: &str) -> bool {
             message: message.to_owned(),
         });
         pass.pending = Some(detail);
-        PENDING.with(|p| p.set(true));
         true
     })
 }
@@ -147,9 +140,6 @@ fn catch(message: &str) -> bool {
 /// Completes the record of an optional field that caught an error, if the member just
 /// decoded (at `field`, holding `raw`) was one.
 fn complete(field: &Path<'_>, raw: &Value) {
-    if !PENDING.with(|p| p.replace(false)) {
-        return;
-    }
     PASS.with(|p| {
         if let Some(pass) = p.borrow_mut().as_mut()
             && let Some(detail) = pass.pending.take()
@@ -188,7 +178,6 @@ pub(crate) fn left_out(key: &str, expected: &str, found: &str, raw: &Value) -> b
             found: found.to_owned(),
             raw: raw.clone(),
         });
-        UNPLACED.with(|u| u.set(true));
         true
     })
 }
@@ -196,11 +185,8 @@ pub(crate) fn left_out(key: &str, expected: &str, found: &str, raw: &Value) -> b
 /// The object at `path` has been decoded: the fields it left out get their paths. (Paths
 /// are written out only when something was left out.)
 fn place(object: &Path<'_>) {
-    if !UNPLACED.with(|u| u.replace(false)) {
-        return;
-    }
     PASS.with(|p| {
-        if let Some(pass) = p.borrow_mut().as_mut() {
+        if let Some(pass) = p.borrow_mut().as_mut().filter(|pass| !pass.unplaced.is_empty()) {
             let object = object.to_string();
             for mut m in pass.unplaced.drain(..) {
                 if !object.is_empty() {
