@@ -198,9 +198,9 @@ async fn find_by_department_decodes_a_page() {
 async fn page_sizes_outside_1_to_50_are_refused() {
     let server = MockServer::start().await;
     let client = contact(&server.uri());
-    for size in [0, 51] {
+    for (size, rule) in [(0, "min = 1"), (51, "max = 50")] {
         let err = refused(&server, client.user().find_by_department("0").page_size(size).send().await).await;
-        assert!(err.contains("page_size"), "{err}");
+        assert!(err.contains("page_size") && err.contains(rule), "{size}: {err}");
     }
 }
 
