@@ -8,7 +8,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::docs;
-use super::names::{MAX_CONVERTING_ARGS, arg, ident};
+use super::names::ident;
 use crate::ir::{Field, Kind, Service, TypeDef, TypeKind};
 
 pub(crate) fn expand(t: &TypeDef, kinds: &[Kind], s: &Service, validated: &HashSet<String>) -> TokenStream {
@@ -103,9 +103,6 @@ pub(crate) fn expand(t: &TypeDef, kinds: &[Kind], s: &Service, validated: &HashS
     }
 }
 
-/// `text(text)`: the same arguments as the kind type's `new` (its required fields); a kind
-/// without required fields has no `new`, and its constructor takes the kind itself (as a
-/// `json` kind takes its JSON).
 /// The Rust type of a kind's content.
 fn kind_ty(k: &Kind) -> TokenStream {
     if k.is_json() {
@@ -116,6 +113,9 @@ fn kind_ty(k: &Kind) -> TokenStream {
     }
 }
 
+/// `text(text)`: the same arguments as the kind type's `new` (its required fields); a kind
+/// without required fields has no `new`, and its constructor takes the kind itself (as a
+/// `json` kind takes its JSON).
 fn constructor(name: &Ident, k: &Kind, s: &Service) -> TokenStream {
     let (fun, variant, kind) = (ident(&k.constructor), ident(&k.variant), kind_ty(k));
     let required: Vec<&Field> = match s.type_def(&k.ty).map(|t| &t.kind) {
@@ -131,14 +131,9 @@ fn constructor(name: &Ident, k: &Kind, s: &Service) -> TokenStream {
             }
         };
     }
-    let exact = required.len() > MAX_CONVERTING_ARGS;
     let ids: Vec<Ident> = required.iter().map(|f| ident(&f.rust)).collect();
-    let params = required.iter().zip(&ids).map(|(f, id)| {
-        let (aty, _) = arg(&f.ty, id, exact);
-        quote!(#id: #aty)
-    });
+    let (params, many) = super::types::required_params(&required);
     let doc = format!(" {} `{}` content: [`{}::new`] with these arguments.", docs::article(&k.tag), k.tag, k.ty);
-    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #[doc = #doc]
         #many

@@ -189,6 +189,22 @@ fn expand_struct(t: &TypeDef, s: &Struct, validated: &HashSet<String>) -> TokenS
     }
 }
 
+/// The parameters of a constructor that takes `required` fields (each `impl Into<T>` only when
+/// it is the one argument, see `MAX_CONVERTING_ARGS`), and clippy's allowance when there are
+/// more than its limit of seven.
+pub(crate) fn required_params(required: &[&Field]) -> (Vec<TokenStream>, Option<TokenStream>) {
+    let exact = required.len() > MAX_CONVERTING_ARGS;
+    let params = required
+        .iter()
+        .map(|f| {
+            let id = ident(&f.rust);
+            let (aty, _) = arg(&f.ty, &id, exact);
+            quote!(#id: #aty)
+        })
+        .collect();
+    (params, (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)])))
+}
+
 /// `new(required…)`: optional fields start unset; set them with struct-update syntax.
 fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
@@ -197,11 +213,7 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
     }
     let name = ident(type_name);
     let exact = required.len() > MAX_CONVERTING_ARGS;
-    let params = required.iter().map(|f| {
-        let id = ident(&f.rust);
-        let (aty, _) = arg(&f.ty, &id, exact);
-        quote!(#id: #aty)
-    });
+    let (params, many) = required_params(&required);
     let inits = s.fields.iter().map(|f| {
         let id = ident(&f.rust);
         if f.required {
@@ -213,8 +225,6 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
     });
     let doc =
         format!(" {} `{type_name}` with its required fields; the optional ones start unset.", docs::article(type_name));
-    // Required fields are the arguments: clippy's limit is seven.
-    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     Some(quote! {
         impl #name {
             #[doc = #doc]
