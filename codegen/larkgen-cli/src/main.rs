@@ -9,6 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod coverage;
+mod import;
+
 /// The generator makes and frees millions of small token and syntax trees; mimalloc runs it
 /// 15-18% faster than the system allocator (BENCHMARKS.md, "The CLI's allocator"). Built without
 /// transparent huge pages, which would double a small spec's peak memory. Only this binary:
@@ -62,6 +65,30 @@ enum Command {
         #[arg(long, conflicts_with = "generated")]
         no_drift: bool,
     },
+    /// Import Lark's official API metadata (OpenAPI 3.0 with `x-lark-*` extensions) into spec
+    /// files, one per service version, each passing `check`.
+    ///
+    /// Each spec file is the metadata merged with its overlay (`<overlays>/<service>-<version>.yaml`,
+    /// the hand curation that survives re-import). A spec file in --out that `import` did not
+    /// write (no import banner) is hand-written and never overwritten. Operations that cannot be
+    /// imported are listed with their reason in the coverage table.
+    /// Exit code 1 on unreadable input, or with --check when anything would change.
+    Import {
+        /// OpenAPI documents, or directories of them [default: corpus/lark-openapi/openapi].
+        inputs: Vec<PathBuf>,
+        /// Directory of the spec files; its platform.yaml is the imported specs' platform file.
+        #[arg(long, default_value = "spec")]
+        out: PathBuf,
+        /// Directory of the overlays.
+        #[arg(long, default_value = "spec/overlay")]
+        overlays: PathBuf,
+        /// Where to write the coverage table.
+        #[arg(long, default_value = "docs/coverage.md")]
+        coverage: PathBuf,
+        /// Write nothing; fail when a spec file or the coverage table would change.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// The generated sources `check` compares with: those named, else the default directory
@@ -77,6 +104,9 @@ fn main() -> ExitCode {
             let generated = generated.or_else(|| Some(PathBuf::from(DEFAULT_GENERATED)).filter(|d| d.is_dir()));
             check(&specs_or_default(specs), &base, generated.as_deref().filter(|_| !no_drift))
         }
+        Command::Import { inputs, out, overlays, coverage, check } => {
+            import::run(&import::Args { inputs, out, overlays, coverage: Some(coverage), check })
+        }
     }
 }
 
@@ -87,7 +117,7 @@ fn specs_or_default(specs: Vec<PathBuf>) -> Vec<PathBuf> {
     larkgen::spec_files(Path::new("spec"))
 }
 
-fn report(diags: &larkgen::Diagnostics) {
+pub(crate) fn report(diags: &larkgen::Diagnostics) {
     for d in &diags.0 {
         eprintln!("{:?}", miette::Report::new(d.clone()));
     }

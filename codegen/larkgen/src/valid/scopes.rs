@@ -8,11 +8,15 @@ use crate::load::closest;
 use crate::shape::Spanned;
 use crate::spec;
 
+/// `app:resource.sub:readonly`: lower-case words joined by `:`; `-` occurs in one official
+/// scope (`security_and_compliance:user_migration:multi-geo`).
 fn is_scope(s: &str) -> bool {
     let parts: Vec<&str> = s.split(':').collect();
     parts.len() >= 2
         && parts.iter().all(|p| {
-            !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+            !p.is_empty()
+                && !p.starts_with('-')
+                && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'))
         })
         && parts[0].chars().next().is_some_and(|c| c.is_ascii_lowercase())
 }
