@@ -275,6 +275,8 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
         e.name
     ));
     let variants: Vec<Ident> = e.errors.iter().map(|err| ident(&err.name)).collect();
+    // With no declared error, `Unhandled` is the only variant and a catch-all arm is unreachable.
+    let other_variants = (!variants.is_empty()).then(|| quote!(_ => None,));
     let docs = e.errors.iter().map(|err| {
         Literal::string(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, &err.hint)))
     });
@@ -315,7 +317,7 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
             fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     Self::Unhandled(other) => ::std::error::Error::source(other),
-                    _ => None,
+                    #other_variants
                 }
             }
         }

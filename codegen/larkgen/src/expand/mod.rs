@@ -181,10 +181,12 @@ impl<'a> ServiceCx<'a> {
             Part::Pages => types::pages(s).into_iter().collect(),
             Part::ErrorTable => {
                 let error_consts = s.errors.iter().map(endpoint::error_const);
+                // A service without error rows has nothing that names the runtime.
+                let uses_rt = (!s.errors.is_empty()).then(|| quote!(use super::rt;));
                 quote! {
                     /// The service's error table.
                     pub mod errors {
-                        use super::rt;
+                        #uses_rt
                         #(#error_consts)*
                     }
                 }
