@@ -202,119 +202,51 @@ impl Rule {
         }
     }
 
+    // One row per rule, as in docs/diff.md.
+    #[rustfmt::skip]
     fn info(self) -> (&'static str, Impact, &'static str) {
         use Impact::{Additive, Breaking, Patch};
         match self {
             Rule::ServiceAdded => ("service-added", Additive, "a new module"),
             Rule::ServiceRemoved => ("service-removed", Breaking, "the module and everything in it are gone"),
-            Rule::EndpointAdded => {
-                ("endpoint-added", Additive, "a new resource method, builder, error enum and descriptor")
-            }
-            Rule::EndpointRemoved => {
-                ("endpoint-removed", Breaking, "its resource method, builder, error enum and descriptor are gone")
-            }
-            Rule::InputAddedRequired => (
-                "input-added-required",
-                Breaking,
-                "the resource method gains a positional argument; every call misses it",
-            ),
-            Rule::InputAddedOptional => {
-                ("input-added-optional", Additive, "a new setter on the builder, whose fields are private")
-            }
-            Rule::InputRemoved => {
-                ("input-removed", Breaking, "calls pass a positional argument or a setter that no longer exists")
-            }
+            Rule::EndpointAdded => ("endpoint-added", Additive, "a new resource method, builder, error enum and descriptor"),
+            Rule::EndpointRemoved => ("endpoint-removed", Breaking, "its resource method, builder, error enum and descriptor are gone"),
+            Rule::InputAddedRequired => ("input-added-required", Breaking, "the resource method gains a positional argument; every call misses it"),
+            Rule::InputAddedOptional => ("input-added-optional", Additive, "a new setter on the builder, whose fields are private"),
+            Rule::InputRemoved => ("input-removed", Breaking, "calls pass a positional argument or a setter that no longer exists"),
             Rule::InputTypeChanged => ("input-type-changed", Breaking, "the argument or setter takes another type"),
-            Rule::InputNowRequired => (
-                "input-now-required",
-                Breaking,
-                "the setter becomes a positional argument: calls miss it and the setter is gone",
-            ),
-            Rule::InputNowOptional => (
-                "input-now-optional",
-                Breaking,
-                "the positional argument becomes a setter: calls pass one argument too many",
-            ),
-            Rule::ArgumentsReordered => (
-                "arguments-reordered",
-                Breaking,
-                "positional arguments change places: calls stop compiling, or silently swap two of one type",
-            ),
+            Rule::InputNowRequired => ("input-now-required", Breaking, "the setter becomes a positional argument: calls miss it and the setter is gone"),
+            Rule::InputNowOptional => ("input-now-optional", Breaking, "the positional argument becomes a setter: calls pass one argument too many"),
+            Rule::ArgumentsReordered => ("arguments-reordered", Breaking, "positional arguments change places: calls stop compiling, or silently swap two of one type"),
             Rule::UserTokenSetterAdded => ("user-token-setter-added", Additive, "a new `user_access_token` setter"),
-            Rule::UserTokenInputChanged => (
-                "user-token-input-changed",
-                Breaking,
-                "the `user_access_token` setter or positional argument appears or goes away",
-            ),
+            Rule::UserTokenInputChanged => ("user-token-input-changed", Breaking, "the `user_access_token` setter or positional argument appears or goes away"),
             Rule::ResponseChanged => ("response-changed", Breaking, "`send()` returns another type"),
             Rule::PagingAdded => ("paging-added", Additive, "a new `stream()` method"),
             Rule::PagingRemoved => ("paging-removed", Breaking, "`stream()` is gone"),
             Rule::PagingItemChanged => ("paging-item-changed", Breaking, "`stream()` yields another item type"),
-            Rule::ErrorRefAdded => (
-                "error-ref-added",
-                Additive,
-                "a new variant of a `#[non_exhaustive]` error enum; every match already has a wildcard",
-            ),
+            Rule::ErrorRefAdded => ("error-ref-added", Additive, "a new variant of a `#[non_exhaustive]` error enum; every match already has a wildcard"),
             Rule::ErrorRefRemoved => ("error-ref-removed", Breaking, "matches on the removed variant stop compiling"),
             Rule::ErrorRowAdded => ("error-row-added", Additive, "a new `errors::` constant"),
             Rule::ErrorRowRemoved => ("error-row-removed", Breaking, "uses of its `errors::` constant stop compiling"),
-            Rule::ErrorRowChanged => {
-                ("error-row-changed", Patch, "the variant and constant keep their names; what they match changes")
-            }
+            Rule::ErrorRowChanged => ("error-row-changed", Patch, "the variant and constant keep their names; what they match changes"),
             Rule::TypeAdded => ("type-added", Additive, "a new type"),
-            Rule::TypeRemoved => (
-                "type-removed",
-                Breaking,
-                "uses of the type's name stop compiling (a rename is a removal and an addition)",
-            ),
-            Rule::TypeShapeChanged => {
-                ("type-shape-changed", Breaking, "the type's constructors, methods and fields are different ones")
-            }
-            Rule::FieldAddedRequired => {
-                ("field-added-required", Breaking, "`new(..)` gains an argument, and struct literals miss the field")
-            }
-            Rule::FieldAddedOptional => (
-                "field-added-optional",
-                Breaking,
-                "objects are not `#[non_exhaustive]`: struct literals and patterns without `..` miss the field",
-            ),
-            Rule::FieldRemoved => {
-                ("field-removed", Breaking, "reads, literals and patterns of the field stop compiling")
-            }
-            Rule::FieldTypeChanged => {
-                ("field-type-changed", Breaking, "reads and writes of the field get another type")
-            }
-            Rule::FieldNowRequired => (
-                "field-now-required",
-                Breaking,
-                "`Option<T>` becomes `T`: `new(..)` gains an argument, literals and reads change type",
-            ),
-            Rule::FieldNowOptional => (
-                "field-now-optional",
-                Breaking,
-                "`T` becomes `Option<T>`: readers get an `Option`, `new(..)` loses an argument",
-            ),
-            Rule::EnumValueAdded => {
-                ("enum-value-added", Additive, "a new variant of a `#[non_exhaustive]` enum with `Unknown`")
-            }
+            Rule::TypeRemoved => ("type-removed", Breaking, "uses of the type's name stop compiling (a rename is a removal and an addition)"),
+            Rule::TypeShapeChanged => ("type-shape-changed", Breaking, "the type's constructors, methods and fields are different ones"),
+            Rule::FieldAddedRequired => ("field-added-required", Breaking, "`new(..)` gains an argument, and struct literals miss the field"),
+            Rule::FieldAddedOptional => ("field-added-optional", Breaking, "objects are not `#[non_exhaustive]`: struct literals and patterns without `..` miss the field"),
+            Rule::FieldRemoved => ("field-removed", Breaking, "reads, literals and patterns of the field stop compiling"),
+            Rule::FieldTypeChanged => ("field-type-changed", Breaking, "reads and writes of the field get another type"),
+            Rule::FieldNowRequired => ("field-now-required", Breaking, "`Option<T>` becomes `T`: `new(..)` gains an argument, literals and reads change type"),
+            Rule::FieldNowOptional => ("field-now-optional", Breaking, "`T` becomes `Option<T>`: readers get an `Option`, `new(..)` loses an argument"),
+            Rule::EnumValueAdded => ("enum-value-added", Additive, "a new variant of a `#[non_exhaustive]` enum with `Unknown`"),
             Rule::EnumValueRemoved => ("enum-value-removed", Breaking, "uses of the variant stop compiling"),
-            Rule::KindAdded => {
-                ("kind-added", Additive, "a new variant and constructor of a `#[non_exhaustive]` tagged enum")
-            }
+            Rule::KindAdded => ("kind-added", Additive, "a new variant and constructor of a `#[non_exhaustive]` tagged enum"),
             Rule::KindRemoved => ("kind-removed", Breaking, "uses of the variant and its constructor stop compiling"),
-            Rule::KindTypeChanged => {
-                ("kind-type-changed", Breaking, "the variant holds, and its constructor takes, another type")
-            }
+            Rule::KindTypeChanged => ("kind-type-changed", Breaking, "the variant holds, and its constructor takes, another type"),
             Rule::WireChanged => ("wire-changed", Patch, "the Rust API is unchanged"),
-            Rule::ConstraintTightened => {
-                ("constraint-tightened", Patch, "checked before sending; the Rust API is unchanged")
-            }
-            Rule::ConstraintLoosened => {
-                ("constraint-loosened", Patch, "checked before sending; the Rust API is unchanged")
-            }
-            Rule::LimitsChanged => {
-                ("limits-changed", Patch, "the client's rate limiter paces calls by them; docs change")
-            }
+            Rule::ConstraintTightened => ("constraint-tightened", Patch, "checked before sending; the Rust API is unchanged"),
+            Rule::ConstraintLoosened => ("constraint-loosened", Patch, "checked before sending; the Rust API is unchanged"),
+            Rule::LimitsChanged => ("limits-changed", Patch, "the client's rate limiter paces calls by them; docs change"),
             Rule::AccessChanged => ("access-changed", Patch, "documentation and descriptor data only"),
             Rule::PlatformChanged => ("platform-changed", Patch, "data of the `PLATFORM` static; no Rust name changes"),
             Rule::DocsChanged => ("docs-changed", Patch, "rustdoc and example data only"),
