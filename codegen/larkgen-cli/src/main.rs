@@ -3,6 +3,8 @@
 //! - `larkgen generate` regenerates the committed client crate from `spec/*.yaml`.
 //! - `larkgen check` validates specs (exit 1 on errors, 0 on warnings only) and fails,
 //!   naming the stale files, when the committed crate differs from what the specs produce.
+//! - `larkgen diff OLD NEW` lists what changed between two versions of the specs and the
+//!   semver impact of each change on the generated crate.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod coverage;
+mod diff;
 mod import;
 
 /// The generator makes and frees millions of small token and syntax trees; mimalloc runs it
@@ -29,7 +32,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
         name), or name spec files. Paths are relative to the working directory; diagnostics name \
         spec files by file:line:column.",
     after_help = "Exit codes: 0 success (warnings may be printed), 1 spec errors or stale \
-        generated code, 2 bad command-line usage."
+        generated code, 2 bad command-line usage, 3 breaking changes found by \
+        `diff --fail-on-breaking`."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -89,6 +93,28 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// List what changed from the OLD specs to the NEW ones, and the semver impact of each
+    /// change on the generated crate: breaking changes first, then additive, then patch.
+    ///
+    /// OLD and NEW are each a spec file or a directory (every .yaml/.yml file in it, the
+    /// platform file included). Both are checked first. The rules: docs/diff.md.
+    #[command(after_help = "Exit codes: 0 whatever the verdict, 1 spec errors (or a missing OLD/NEW), \
+        2 bad command-line usage, 3 breaking changes with --fail-on-breaking.")]
+    Diff {
+        /// The specs before: a service file or a directory of spec files.
+        old: PathBuf,
+        /// The specs after: a service file or a directory of spec files.
+        new: PathBuf,
+        /// Only list breaking changes (the verdict still counts every change).
+        #[arg(long)]
+        breaking_only: bool,
+        /// Print the changes and the verdict as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Exit with code 3 when a change is breaking.
+        #[arg(long)]
+        fail_on_breaking: bool,
+    },
 }
 
 /// The generated sources `check` compares with: those named, else the default directory
@@ -106,6 +132,10 @@ fn main() -> ExitCode {
         }
         Command::Import { inputs, out, overlays, coverage, check } => {
             import::run(&import::Args { inputs, out, overlays, coverage: Some(coverage), check })
+        }
+        Command::Diff { old, new, breaking_only, json, fail_on_breaking } => {
+            let output = diff::Output { breaking_only, json, fail_on_breaking };
+            diff::run(&old, &new, &base, output)
         }
     }
 }

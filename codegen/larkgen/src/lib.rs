@@ -11,11 +11,15 @@
 //! Three entry points share this library and emit identical code: the `larkgen` CLI
 //! (writes the committed crate), [`Builder`] for build scripts, and the `larkgen-macros`
 //! proc-macro (through [`macro_support`]).
+//!
+//! [`diff`] compares two versions of the specs and weighs each change by semver
+//! (`larkgen diff`, [`diff_files`]).
 
 #![deny(missing_docs)]
 
 mod builder;
 pub mod diag;
+pub mod diff;
 mod expand;
 pub mod import;
 pub mod ir;
@@ -95,6 +99,23 @@ pub fn generate(paths: &[PathBuf], base: &Path) -> Result<(Generated, Diagnostic
             let loc = diag::Loc::nowhere(Path::new("<larkgen>"), "<larkgen>");
             d.error(&loc, message, "", "please report this with the spec that triggers it");
             Err(d)
+        }
+    }
+}
+
+/// Checks two versions of the specs and lists what changed from `old` to `new`, each change
+/// with its semver impact ([`diff::diff`]; [`diff::semver`] gives the verdict). `old` and
+/// `new` are spec files as [`check`] takes them (a directory's are [`spec_files`]);
+/// diagnostics name files relative to `base`. `Err` holds the errors of both sides when
+/// either has one; warnings are left out.
+pub fn diff_files(old: &[PathBuf], new: &[PathBuf], base: &Path) -> Result<Vec<diff::Change>, Diagnostics> {
+    let (old, new) = (check(old, base), check(new, base));
+    match (old.api, new.api) {
+        (Some(old), Some(new)) => Ok(diff::diff(&old, &new)),
+        _ => {
+            let errors =
+                old.diagnostics.0.into_iter().chain(new.diagnostics.0).filter(|d| d.severity == Severity::Error);
+            Err(Diagnostics(errors.collect()))
         }
     }
 }
