@@ -17,6 +17,7 @@
 mod builder;
 pub mod diag;
 mod expand;
+pub mod features;
 pub mod ir;
 mod load;
 pub mod macro_support;
