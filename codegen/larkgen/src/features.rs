@@ -61,10 +61,12 @@ fn block(features: &[Feature]) -> String {
 /// empty `default`, to be edited by hand).
 pub fn update_manifest(manifest: &str, features: &[Feature]) -> Result<String, String> {
     let block = block(features);
-    let begin = manifest.find(&format!("{BEGIN}\n"));
-    let end = manifest.find(&format!("{END}\n"));
+    // Markers found without their line ending, so a checkout with CRLF lines is updated in
+    // place rather than given a second block.
+    let begin = manifest.find(BEGIN);
+    let end = manifest.find(END).map(|e| manifest[e..].find('\n').map_or(manifest.len(), |n| e + n + 1));
     match (begin, end) {
-        (Some(b), Some(e)) if b < e => Ok(format!("{}{block}{}", &manifest[..b], &manifest[e + END.len() + 1..])),
+        (Some(b), Some(e)) if b < e => Ok(format!("{}{block}{}", &manifest[..b], &manifest[e..])),
         (None, None) => Ok(match table_start(manifest) {
             Some(at) => format!("{}{block}{}", &manifest[..at], &manifest[at..]),
             None => format!("{}\n\n[features]\ndefault = []\n{block}", manifest.trim_end_matches('\n')),
@@ -114,6 +116,13 @@ mod tests {
         assert_eq!(table, format!("[package]\n\n[features]\n{BEGIN}\n{LINES}{END}\nextra = []\n"));
         let none = update_manifest("[package]\nname = \"x\"\n", &features()).expect("appended");
         assert_eq!(none, format!("[package]\nname = \"x\"\n\n[features]\ndefault = []\n{BEGIN}\n{LINES}{END}\n"));
+    }
+
+    #[test]
+    fn crlf_lines_are_updated_in_place() {
+        let old = format!("[features]\r\ndefault = []\r\n{BEGIN}\r\nold = []\r\n{END}\r\n[lints]\r\n");
+        let new = update_manifest(&old, &features()).expect("markers found");
+        assert_eq!(new, format!("[features]\r\ndefault = []\r\n{BEGIN}\n{LINES}{END}\n[lints]\r\n"));
     }
 
     #[test]
