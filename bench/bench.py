@@ -453,16 +453,25 @@ def write(path, text):
             f.write(text)
 
 
-def crate(name, deps, files):
+def crate(name, deps, files, features=""):
     d = os.path.join(COMPILE_WS, name)
     if os.path.isdir(os.path.join(d, "src")):
         shutil.rmtree(os.path.join(d, "src"))
     write(os.path.join(d, "Cargo.toml"),
           '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n'
-          "[lib]\ndoctest = false\n\n[dependencies]\n%s" % (name, deps))
+          "[lib]\ndoctest = false\n\n[dependencies]\n%s%s" % (name, deps, features))
     for rel, text in files.items():
         write(os.path.join(d, "src", rel), text)
     return name
+
+
+def all_services_on(lib):
+    """The `[features]` table of a crate built from larkgen's files: lib.rs gates each service
+    module by a feature (`larkgen generate` writes them into a Cargo.toml next to `--out`, which
+    the bench's output directories lack); all on by default, so the whole client is measured."""
+    names = sorted(set(re.findall(r'#\[cfg\(feature = "(\w+)"\)\]', lib)))
+    lines = "".join('%s = []\n' % n for n in names)
+    return "\n[features]\ndefault = [%s]\n%s" % (", ".join('"%s"' % n for n in names), lines)
 
 
 def setup_compile(mode):
@@ -471,7 +480,7 @@ def setup_compile(mode):
     for label, n, lspec, _ in cases(mode):
         ldir, pdir, key = gen_dirs(label, n)
         lfiles = {f: open(os.path.join(ldir, f), encoding="utf-8").read() for f in os.listdir(ldir) if f.endswith(".rs")}
-        members.append(crate("lg-" + key, runtime_dep, lfiles))
+        members.append(crate("lg-" + key, runtime_dep, lfiles, all_services_on(lfiles["lib.rs"])))
         ptext = "//! progenitor 0.15 client of %s.\n#![allow(warnings)]\n" % key + open(os.path.join(pdir, "lib.rs"), encoding="utf-8").read()
         members.append(crate("pg-" + key, PG_DEPS, {"lib.rs": ptext}))
     # Proc-macro expansion: the same code through `client!` and pre-generated.

@@ -3,6 +3,22 @@
 //!
 //! Build a runtime client with [`builder()`], wrap it in a service client, call endpoints:
 //! `baike_v1::Client::new(client).file().download(token).send().await?`.
+//!
+//! # Features
+//!
+//! Each service is a cargo feature that enables its modules, one per version; `all` enables
+//! every service. The crate's `Cargo.toml` says which are on by default.
+//!
+#![cfg_attr(feature = "baike", doc = " - `baike`: [`baike_v1`]")]
+#![cfg_attr(not(feature = "baike"), doc = " - `baike` (not enabled): `baike_v1`")]
+#![cfg_attr(feature = "contact", doc = " - `contact`: [`contact_v3`]")]
+#![cfg_attr(not(feature = "contact"), doc = " - `contact` (not enabled): `contact_v3`")]
+#![cfg_attr(feature = "drive", doc = " - `drive`: [`drive_v1`]")]
+#![cfg_attr(not(feature = "drive"), doc = " - `drive` (not enabled): `drive_v1`")]
+#![cfg_attr(feature = "im", doc = " - `im`: [`im_v1`]")]
+#![cfg_attr(not(feature = "im"), doc = " - `im` (not enabled): `im_v1`")]
+#![cfg_attr(feature = "lingo", doc = " - `lingo`: [`lingo_v1`]")]
+#![cfg_attr(not(feature = "lingo"), doc = " - `lingo` (not enabled): `lingo_v1`")]
 #![deny(warnings, missing_docs)]
 /// The runtime the generated code is built on: `runtime::FileSource`, `runtime::Error`, ….
 #[allow(unused_imports)]
@@ -10,13 +26,18 @@ pub use ::larkgen_runtime as runtime;
 #[rustfmt::skip]
 mod platform;
 pub use platform::{PLATFORM, builder};
+#[cfg(feature = "baike")]
 #[rustfmt::skip]
 pub mod baike_v1;
+#[cfg(feature = "contact")]
 #[rustfmt::skip]
 pub mod contact_v3;
+#[cfg(feature = "drive")]
 #[rustfmt::skip]
 pub mod drive_v1;
+#[cfg(feature = "im")]
 #[rustfmt::skip]
 pub mod im_v1;
+#[cfg(feature = "lingo")]
 #[rustfmt::skip]
 pub mod lingo_v1;

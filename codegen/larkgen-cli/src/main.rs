@@ -1,6 +1,7 @@
 //! The `larkgen` command.
 //!
-//! - `larkgen generate` regenerates the committed client crate from `spec/*.yaml`.
+//! - `larkgen generate` regenerates the committed client crate from `spec/*.yaml`: its sources,
+//!   and the feature lines (one per service) of the `Cargo.toml` next to them.
 //! - `larkgen check` validates specs (exit 1 on errors, 0 on warnings only) and fails,
 //!   naming the stale files, when the committed crate differs from what the specs produce.
 //! - `larkgen diff OLD NEW` lists what changed between two versions of the specs and the
@@ -45,7 +46,10 @@ enum Command {
     /// Write the generated crate's sources: lib.rs, platform.rs and one module per service.
     ///
     /// Files that already hold the right text are left alone; other `.rs` files in the
-    /// directory are removed (they belong to services no longer in the specs).
+    /// directory are removed (they belong to services no longer in the specs). When the
+    /// directory's parent has a Cargo.toml, the lines of its `[features]` table between the
+    /// `# @generated` markers are rewritten: a feature per service and `all` (markers added
+    /// when missing; the rest of the file, `default` included, is left as written).
     Generate {
         /// Spec files [default: every .yaml/.yml file in spec/].
         specs: Vec<PathBuf>,
@@ -56,7 +60,8 @@ enum Command {
     /// Validate specs, and check that generated code is up to date with them.
     ///
     /// The generated code compared is the directory given with --generated, else
-    /// generated/src when it exists; with neither, only the specs are validated.
+    /// generated/src when it exists; with neither, only the specs are validated. The
+    /// Cargo.toml next to that directory, when there is one, is compared too (its feature lines).
     /// Exit code 1 on a spec error or a stale, missing or extra generated file.
     Check {
         /// Spec files [default: every .yaml/.yml file in spec/].
@@ -157,12 +162,19 @@ fn generate(specs: &[PathBuf], base: &Path, out: &Path) -> ExitCode {
     match larkgen::generate(specs, base) {
         Ok((generated, warnings)) => {
             report(&warnings);
-            if let Err(e) = generated.write_crate(out) {
-                eprintln!("error: cannot write {}: {e}", out.display());
-                return ExitCode::FAILURE;
-            }
+            let manifest = match generated.write_crate(out) {
+                Ok(manifest) => manifest,
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", out.display());
+                    return ExitCode::FAILURE;
+                }
+            };
             for (path, _) in &generated.files {
                 println!("wrote {}", out.join(path).display());
+            }
+            match manifest {
+                Some(manifest) => println!("wrote the service features of {}", manifest.display()),
+                None => println!("no Cargo.toml next to {}: declare its service features yourself", out.display()),
             }
             ExitCode::SUCCESS
         }

@@ -22,6 +22,7 @@ pub mod diag;
 pub mod diff;
 mod expand;
 pub mod import;
+pub mod features;
 pub mod ir;
 mod load;
 pub mod macro_support;

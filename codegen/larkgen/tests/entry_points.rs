@@ -143,6 +143,9 @@ fn snapshot_of_a_download_only_service() {
     insta::assert_snapshot!("download_only_baike_v1", service);
     let platform = &generated.files.iter().find(|(p, _)| p == Path::new("platform.rs")).expect("platform file").1;
     insta::assert_snapshot!("download_only_platform", platform);
+    // The module gated by the service's feature, and the crate docs listing it.
+    let lib = &generated.files.iter().find(|(p, _)| p == Path::new("lib.rs")).expect("lib file").1;
+    insta::assert_snapshot!("download_only_lib", lib);
 }
 
 #[test]

@@ -396,6 +396,14 @@ fn check_service(ctx: &mut Ctx<'_>, s: &spec::ServiceFile, platform: &[ir::Error
             );
         }
     }
+    if crate::features::RESERVED.contains(&header.name.value.as_str()) {
+        ctx.error(
+            &header.name,
+            format!("`{}` cannot be a service name", header.name.value),
+            "a cargo feature of its own",
+            "a service's name is the generated crate's feature for it; `default` and `all` are taken",
+        );
+    }
     let errors = check_errors(ctx, &s.errors, "service", platform);
     let types = types::check_types(ctx, &s.types);
     let declared = types::declared(&s.types);
