@@ -40,7 +40,14 @@ pub fn table(imported: &Imported) -> String {
     }
     out += "\n| project | operation | route | reason |\n|---|---|---|---|\n";
     for l in &imported.left_out {
-        let _ = writeln!(out, "| {} | `{}` | `{}` | {} |", l.project, l.operation_id, l.route, l.reason.replace('|', "\\|"));
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | `{}` | {} |",
+            l.project,
+            l.operation_id,
+            l.route,
+            l.reason.replace('|', "\\|")
+        );
     }
     out
 }

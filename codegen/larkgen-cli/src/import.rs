@@ -56,7 +56,9 @@ pub fn run(args: &Args) -> ExitCode {
             continue;
         }
         stale.push(path.clone());
-        if !args.check && let Err(e) = std::fs::write(&path, &s.text) {
+        if !args.check
+            && let Err(e) = std::fs::write(&path, &s.text)
+        {
             eprintln!("error: cannot write {}: {e}", path.display());
             return ExitCode::FAILURE;
         }
@@ -67,7 +69,9 @@ pub fn run(args: &Args) -> ExitCode {
         let ours = std::fs::read_to_string(&old).is_ok_and(|t| t.starts_with(IMPORT_BANNER));
         if ours && !imported_now {
             stale.push(old.clone());
-            if !args.check && let Err(e) = std::fs::remove_file(&old) {
+            if !args.check
+                && let Err(e) = std::fs::remove_file(&old)
+            {
                 eprintln!("error: cannot remove {}: {e}", old.display());
                 return ExitCode::FAILURE;
             }
@@ -77,7 +81,9 @@ pub fn run(args: &Args) -> ExitCode {
         && std::fs::read_to_string(path).ok().as_deref() != Some(coverage.as_str())
     {
         stale.push(path.clone());
-        if !args.check && let Err(e) = std::fs::write(path, &coverage) {
+        if !args.check
+            && let Err(e) = std::fs::write(path, &coverage)
+        {
             eprintln!("error: cannot write {}: {e}", path.display());
             return ExitCode::FAILURE;
         }
@@ -88,7 +94,9 @@ pub fn run(args: &Args) -> ExitCode {
             println!("imported specs are up to date with the metadata and overlays");
             return ExitCode::SUCCESS;
         }
-        eprintln!("error: the imported specs are stale; run `larkgen import` (in this repository: `cargo run -p larkgen-cli -- import`). Stale:");
+        eprintln!(
+            "error: the imported specs are stale; run `larkgen import` (in this repository: `cargo run -p larkgen-cli -- import`). Stale:"
+        );
         for s in stale {
             eprintln!("  {}", s.display());
         }
@@ -122,7 +130,11 @@ fn read_documents(inputs: &[PathBuf]) -> Result<Vec<(String, String)>, String> {
     }
     files
         .iter()
-        .map(|f| std::fs::read_to_string(f).map(|t| (f.display().to_string(), t)).map_err(|e| format!("cannot read {}: {e}", f.display())))
+        .map(|f| {
+            std::fs::read_to_string(f)
+                .map(|t| (f.display().to_string(), t))
+                .map_err(|e| format!("cannot read {}: {e}", f.display()))
+        })
         .collect()
 }
 

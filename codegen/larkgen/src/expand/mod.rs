@@ -182,7 +182,11 @@ impl<'a> ServiceCx<'a> {
             Part::ErrorTable => {
                 let error_consts = s.errors.iter().map(endpoint::error_const);
                 // A service without error rows has nothing that names the runtime.
-                let uses_rt = (!s.errors.is_empty()).then(|| quote!(use super::rt;));
+                let uses_rt = (!s.errors.is_empty()).then(|| {
+                    quote!(
+                        use super::rt;
+                    )
+                });
                 quote! {
                     /// The service's error table.
                     pub mod errors {

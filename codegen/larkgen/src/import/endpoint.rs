@@ -25,7 +25,8 @@ impl Operation<'_> {
         let tag = self.op.list("tags").first().and_then(Y::as_str).unwrap_or_default();
         let resource = tag.replace(['.', '-'], "_");
         let prefix = format!("{}_{}_", self.project, resource);
-        let action = id.strip_prefix(&prefix).ok_or_else(|| format!("operation id `{id}` is not `{prefix}<action>`"))?;
+        let action =
+            id.strip_prefix(&prefix).ok_or_else(|| format!("operation id `{id}` is not `{prefix}<action>`"))?;
         if resource.is_empty() || action.is_empty() {
             return Err(format!("operation id `{id}` has no resource or action"));
         }
@@ -44,7 +45,13 @@ pub(crate) fn convert(o: &Operation<'_>, types: &mut Types<'_>, errors: &mut Err
     types.reserve(format!("{}Resource", resource.to_upper_camel_case()));
     types.resource = singular(&format!("{}s", resource.rsplit('_').next().unwrap_or_default().to_upper_camel_case()));
     let op = o.op;
-    let tokens: Vec<Y> = op.list("x-lark-access-tokens").iter().filter_map(Y::as_str).filter(|t| matches!(*t, "tenant" | "user")).map(Y::str).collect();
+    let tokens: Vec<Y> = op
+        .list("x-lark-access-tokens")
+        .iter()
+        .filter_map(Y::as_str)
+        .filter(|t| matches!(*t, "tenant" | "user"))
+        .map(Y::str)
+        .collect();
     if tokens.is_empty() {
         let given: Vec<&str> = op.list("x-lark-access-tokens").iter().filter_map(Y::as_str).collect();
         return Err(format!("no tenant or user token (metadata: {:?}); the runtime has no app_access_token", given));
@@ -60,7 +67,8 @@ pub(crate) fn convert(o: &Operation<'_>, types: &mut Types<'_>, errors: &mut Err
     let tier = op.get("x-lark-rate-limit").map(|r| r.text("tier")).and_then(|t| t.parse::<i64>().ok());
     let mut description = op.get("description").and_then(Y::as_str).map(doc_text).unwrap_or_default();
     if let Some(n) = tier {
-        description = [description, tiers::note(n)].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n");
+        description =
+            [description, tiers::note(n)].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n");
     }
     if !description.is_empty() {
         e.set("description", Y::str(description));
@@ -121,7 +129,11 @@ fn params(op: &Y, types: &mut Types<'_>, stem: &str) -> Result<Vec<Y>, String> {
             return Err(format!("parameter `{name}` in {location}"));
         }
         let schema = p.get("schema").cloned().unwrap_or(Y::map().with("type", Y::str("string")));
-        let ty = if location == "path" { "string".to_owned() } else { types.expr(&schema, &name.to_upper_camel_case(), stem)? };
+        let ty = if location == "path" {
+            "string".to_owned()
+        } else {
+            types.expr(&schema, &name.to_upper_camel_case(), stem)?
+        };
         let leaf = ty.trim_end_matches("[]");
         if ty.ends_with("[][]") || matches!(leaf, "json" | "binary") || ty.starts_with("map<") {
             return Err(format!("query parameter `{name}` of type `{ty}`"));

@@ -26,7 +26,10 @@ struct Row {
 const MAX_WORDS: usize = 6;
 
 impl ErrorTable {
-    pub(crate) fn new(platform_codes: impl IntoIterator<Item = i64>, platform_names: impl IntoIterator<Item = String>) -> Self {
+    pub(crate) fn new(
+        platform_codes: impl IntoIterator<Item = i64>,
+        platform_names: impl IntoIterator<Item = String>,
+    ) -> Self {
         ErrorTable {
             platform: platform_codes.into_iter().collect(),
             names: platform_names.into_iter().chain(["Unhandled".to_owned()]).collect(),
@@ -59,11 +62,8 @@ impl ErrorTable {
 
     fn name_for(&self, code: i64, message: &str) -> String {
         let ascii = message.is_ascii() && message.chars().any(|c| c.is_ascii_alphabetic());
-        let words: Vec<&str> = message
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(MAX_WORDS)
-            .collect();
+        let words: Vec<&str> =
+            message.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).take(MAX_WORDS).collect();
         let derived = words.join(" ").to_upper_camel_case();
         let usable = ascii && derived.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
         if usable && !self.names.contains(&derived) {
@@ -79,7 +79,11 @@ impl ErrorTable {
             self.rows
                 .iter()
                 .map(|(code, r)| {
-                    let message = if r.message.is_empty() { "(no message in the metadata)".to_owned() } else { doc_text(&r.message) };
+                    let message = if r.message.is_empty() {
+                        "(no message in the metadata)".to_owned()
+                    } else {
+                        doc_text(&r.message)
+                    };
                     Y::map()
                         .with("name", Y::str(&r.name))
                         .with("code", Y::int(*code))

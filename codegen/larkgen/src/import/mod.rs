@@ -71,10 +71,15 @@ pub struct Imported {
 /// Imports OpenAPI documents given as `(name, text)`. `platform` is the platform file's text,
 /// named `platform.yaml` in the services' `platform:` key; `overlays` maps a spec file name
 /// (`im-v1.yaml`) to its overlay's text. `Err` when a document or overlay is not YAML.
-pub fn import(documents: &[(String, String)], platform: &str, overlays: &BTreeMap<String, String>) -> Result<Imported, Diagnostics> {
+pub fn import(
+    documents: &[(String, String)],
+    platform: &str,
+    overlays: &BTreeMap<String, String>,
+) -> Result<Imported, Diagnostics> {
     let mut diags = Diagnostics::default();
     let platform_tree = parse("platform.yaml", platform, &mut diags);
-    let platform_errors = platform_tree.as_ref().and_then(|p| p.get("platform")).map(|p| p.list("errors").to_vec()).unwrap_or_default();
+    let platform_errors =
+        platform_tree.as_ref().and_then(|p| p.get("platform")).map(|p| p.list("errors").to_vec()).unwrap_or_default();
     let mut imported = Imported::default();
     for (name, text) in documents {
         let Some(doc) = parse(name, text, &mut diags) else { continue };
@@ -103,7 +108,11 @@ fn import_document(
 ) {
     let info = doc.get("info").cloned().unwrap_or(Y::map());
     let project = info.text("x-lark-project").to_owned();
-    let project = if project.is_empty() { name.rsplit('/').next().unwrap_or(name).trim_end_matches(".yaml").to_owned() } else { project };
+    let project = if project.is_empty() {
+        name.rsplit('/').next().unwrap_or(name).trim_end_matches(".yaml").to_owned()
+    } else {
+        project
+    };
     let components = doc.get("components").and_then(|c| c.get("schemas")).cloned().unwrap_or(Y::map());
     let mut groups: BTreeMap<(String, String), Vec<Operation<'_>>> = BTreeMap::new();
     for (path, item) in doc.get("paths").map(Y::entries).unwrap_or_default() {
@@ -130,7 +139,9 @@ fn import_document(
         for o in &ops {
             match endpoint::convert(o, &mut types, &mut errors) {
                 Ok(e) if endpoints.iter().any(|d: &Y| d.text("name") == e.text("name")) => {
-                    imported.left_out.push(left_out(o, format!("endpoint name `{}` repeats another operation's", e.text("name"))));
+                    imported
+                        .left_out
+                        .push(left_out(o, format!("endpoint name `{}` repeats another operation's", e.text("name"))));
                 }
                 Ok(e) => {
                     endpoints.push(e);
@@ -190,7 +201,13 @@ fn import_document(
              # Do not edit: curate in spec/overlay/{file_name} (docs/spec-format.md, \"Curation overlays\") and import again.\n{}",
             tree::emit(&file)
         );
-        imported.services.push(ImportedService { file_name, project: project.clone(), text, operations: ops.len(), endpoints });
+        imported.services.push(ImportedService {
+            file_name,
+            project: project.clone(),
+            text,
+            operations: ops.len(),
+            endpoints,
+        });
     }
 }
 

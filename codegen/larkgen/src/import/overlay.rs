@@ -30,7 +30,9 @@ fn merge_map(base: &mut Y, overlay: &Y, parent: &str, renames: &mut HashMap<Stri
         let path = if parent.is_empty() { key.clone() } else { format!("{parent}.{key}") };
         match (base.get_mut(key), value) {
             (Some(b @ Y::Map(_)), Y::Map(_)) => merge_map(b, value, &path, renames),
-            (Some(b @ Y::Seq(_)), Y::Seq(items)) if items.iter().all(|i| matches!(i, Y::Map(_))) && !items.is_empty() => {
+            (Some(b @ Y::Seq(_)), Y::Seq(items))
+                if items.iter().all(|i| matches!(i, Y::Map(_))) && !items.is_empty() =>
+            {
                 merge_list(b, items, entry_key(&path), &path, renames);
             }
             _ => {
@@ -62,7 +64,8 @@ fn merge_list(base: &mut Y, items: &[Y], key: &str, path: &str, renames: &mut Ha
             }
             Some(i) => {
                 if key == "code"
-                    && let (Some(old), Some(new)) = (list[i].get("name").and_then(Y::as_str), item.get("name").and_then(Y::as_str))
+                    && let (Some(old), Some(new)) =
+                        (list[i].get("name").and_then(Y::as_str), item.get("name").and_then(Y::as_str))
                     && old != new
                 {
                     renames.insert(old.to_owned(), new.to_owned());

@@ -39,7 +39,14 @@ pub(crate) struct Types<'a> {
 impl<'a> Types<'a> {
     pub(crate) fn new(components: &'a Y) -> Self {
         let taken = RESERVED.iter().map(|s| (*s).to_owned()).collect();
-        Types { components, defs: Vec::new(), by_shape: HashMap::new(), taken, open_refs: Vec::new(), resource: String::new() }
+        Types {
+            components,
+            defs: Vec::new(),
+            by_shape: HashMap::new(),
+            taken,
+            open_refs: Vec::new(),
+            resource: String::new(),
+        }
     }
 
     /// Reserves a name the generator derives from endpoints (`MessageCreateRequest`).
@@ -173,7 +180,10 @@ impl<'a> Types<'a> {
             } else {
                 format!("Value{}", text.replace('-', "Minus").to_upper_camel_case())
             };
-            while variants.contains(&variant) || variant == "Unknown" || !variant.chars().all(|c| c.is_ascii_alphanumeric()) {
+            while variants.contains(&variant)
+                || variant == "Unknown"
+                || !variant.chars().all(|c| c.is_ascii_alphanumeric())
+            {
                 variant = format!("Value{}", variants.len() + 1);
             }
             variants.insert(variant.clone());
@@ -188,7 +198,8 @@ impl<'a> Types<'a> {
         if values.is_empty() {
             return Ok(if integer { "i64" } else { "string" }.into());
         }
-        let def = Y::map().with("enum", Y::str(if integer { "integer" } else { "string" })).with("values", Y::Seq(values));
+        let def =
+            Y::map().with("enum", Y::str(if integer { "integer" } else { "string" })).with("values", Y::Seq(values));
         Ok(self.define(def, description(s), hint, parent))
     }
 
@@ -213,7 +224,11 @@ impl<'a> Types<'a> {
     }
 
     fn free_name(&self, hint: &str, parent: &str) -> String {
-        let base = if hint.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) { hint.to_owned() } else { format!("T{hint}") };
+        let base = if hint.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+            hint.to_owned()
+        } else {
+            format!("T{hint}")
+        };
         let qualified = format!("{parent}{base}");
         for candidate in [base.clone(), qualified.clone()] {
             if !self.taken.contains(&candidate) {
@@ -300,9 +315,8 @@ pub(crate) fn singular(hint: &str) -> String {
 
 /// The type names a type expression refers to (`map<string, Foo[]>` → `Foo`).
 pub(crate) fn names_in(expr: &str) -> impl Iterator<Item = &str> {
-    expr.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').filter(|w| {
-        w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-    })
+    expr.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
 }
 
 impl Types<'_> {

@@ -99,9 +99,9 @@ fn from_node(node: &yaml::Node) -> Y {
         yaml::Value::Null => Y::Null,
         yaml::Value::Scalar { text, plain } => Y::Scalar(text.clone(), *plain),
         yaml::Value::Seq(items) => Y::Seq(items.iter().map(from_node).collect()),
-        yaml::Value::Map { entries, .. } => Y::Map(
-            entries.iter().map(|(k, v)| (k.text().unwrap_or_default().to_owned(), from_node(v))).collect(),
-        ),
+        yaml::Value::Map { entries, .. } => {
+            Y::Map(entries.iter().map(|(k, v)| (k.text().unwrap_or_default().to_owned(), from_node(v))).collect())
+        }
     }
 }
 
@@ -197,7 +197,10 @@ fn reads_as_plain_string(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_alphanumeric() || " _./<>,()-+=".contains(c))
         && !s.ends_with([' ', ':'])
         && !s.contains(": ")
-        && !matches!(s.to_ascii_lowercase().as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n")
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+        )
 }
 
 fn block_safe(s: &str) -> bool {
