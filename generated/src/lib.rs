@@ -9,16 +9,207 @@
 //! Each service is a cargo feature that enables its modules, one per version; `all` enables
 //! every service. The crate's `Cargo.toml` says which are on by default.
 //!
+#![cfg_attr(feature = "acs", doc = " - `acs`: [`acs_v1`]")]
+#![cfg_attr(not(feature = "acs"), doc = " - `acs` (not enabled): `acs_v1`")]
+#![cfg_attr(feature = "admin", doc = " - `admin`: [`admin_v1`]")]
+#![cfg_attr(not(feature = "admin"), doc = " - `admin` (not enabled): `admin_v1`")]
+#![cfg_attr(feature = "aily", doc = " - `aily`: [`aily_v1`]")]
+#![cfg_attr(not(feature = "aily"), doc = " - `aily` (not enabled): `aily_v1`")]
+#![cfg_attr(feature = "apaas", doc = " - `apaas`: [`apaas_v1`]")]
+#![cfg_attr(not(feature = "apaas"), doc = " - `apaas` (not enabled): `apaas_v1`")]
+#![cfg_attr(
+    feature = "application",
+    doc = " - `application`: [`application_v5`], [`application_v6`], [`application_v7`]"
+)]
+#![cfg_attr(
+    not(feature = "application"),
+    doc = " - `application` (not enabled): `application_v5`, `application_v6`, `application_v7`"
+)]
+#![cfg_attr(feature = "approval", doc = " - `approval`: [`approval_v4`]")]
+#![cfg_attr(
+    not(feature = "approval"),
+    doc = " - `approval` (not enabled): `approval_v4`"
+)]
+#![cfg_attr(feature = "attendance", doc = " - `attendance`: [`attendance_v1`]")]
+#![cfg_attr(
+    not(feature = "attendance"),
+    doc = " - `attendance` (not enabled): `attendance_v1`"
+)]
+#![cfg_attr(feature = "authen", doc = " - `authen`: [`authen_v1`]")]
+#![cfg_attr(not(feature = "authen"), doc = " - `authen` (not enabled): `authen_v1`")]
 #![cfg_attr(feature = "baike", doc = " - `baike`: [`baike_v1`]")]
 #![cfg_attr(not(feature = "baike"), doc = " - `baike` (not enabled): `baike_v1`")]
+#![cfg_attr(feature = "base", doc = " - `base`: [`base_v2`]")]
+#![cfg_attr(not(feature = "base"), doc = " - `base` (not enabled): `base_v2`")]
+#![cfg_attr(feature = "bitable", doc = " - `bitable`: [`bitable_v1`]")]
+#![cfg_attr(not(feature = "bitable"), doc = " - `bitable` (not enabled): `bitable_v1`")]
+#![cfg_attr(feature = "board", doc = " - `board`: [`board_v1`]")]
+#![cfg_attr(not(feature = "board"), doc = " - `board` (not enabled): `board_v1`")]
+#![cfg_attr(feature = "bot", doc = " - `bot`: [`bot_v4`]")]
+#![cfg_attr(not(feature = "bot"), doc = " - `bot` (not enabled): `bot_v4`")]
+#![cfg_attr(feature = "calendar", doc = " - `calendar`: [`calendar_v4`]")]
+#![cfg_attr(
+    not(feature = "calendar"),
+    doc = " - `calendar` (not enabled): `calendar_v4`"
+)]
+#![cfg_attr(feature = "cardkit", doc = " - `cardkit`: [`cardkit_v1`]")]
+#![cfg_attr(not(feature = "cardkit"), doc = " - `cardkit` (not enabled): `cardkit_v1`")]
+#![cfg_attr(feature = "compensation", doc = " - `compensation`: [`compensation_v1`]")]
+#![cfg_attr(
+    not(feature = "compensation"),
+    doc = " - `compensation` (not enabled): `compensation_v1`"
+)]
 #![cfg_attr(feature = "contact", doc = " - `contact`: [`contact_v3`]")]
 #![cfg_attr(not(feature = "contact"), doc = " - `contact` (not enabled): `contact_v3`")]
-#![cfg_attr(feature = "drive", doc = " - `drive`: [`drive_v1`]")]
-#![cfg_attr(not(feature = "drive"), doc = " - `drive` (not enabled): `drive_v1`")]
-#![cfg_attr(feature = "im", doc = " - `im`: [`im_v1`]")]
-#![cfg_attr(not(feature = "im"), doc = " - `im` (not enabled): `im_v1`")]
+#![cfg_attr(feature = "corehr", doc = " - `corehr`: [`corehr_v1`], [`corehr_v2`]")]
+#![cfg_attr(
+    not(feature = "corehr"),
+    doc = " - `corehr` (not enabled): `corehr_v1`, `corehr_v2`"
+)]
+#![cfg_attr(feature = "directory", doc = " - `directory`: [`directory_v1`]")]
+#![cfg_attr(
+    not(feature = "directory"),
+    doc = " - `directory` (not enabled): `directory_v1`"
+)]
+#![cfg_attr(feature = "docs", doc = " - `docs`: [`docs_v1`]")]
+#![cfg_attr(not(feature = "docs"), doc = " - `docs` (not enabled): `docs_v1`")]
+#![cfg_attr(feature = "document_ai", doc = " - `document_ai`: [`document_ai_v1`]")]
+#![cfg_attr(
+    not(feature = "document_ai"),
+    doc = " - `document_ai` (not enabled): `document_ai_v1`"
+)]
+#![cfg_attr(feature = "docx", doc = " - `docx`: [`docx_v1`]")]
+#![cfg_attr(not(feature = "docx"), doc = " - `docx` (not enabled): `docx_v1`")]
+#![cfg_attr(feature = "drive", doc = " - `drive`: [`drive_v1`], [`drive_v2`]")]
+#![cfg_attr(
+    not(feature = "drive"),
+    doc = " - `drive` (not enabled): `drive_v1`, `drive_v2`"
+)]
+#![cfg_attr(feature = "ehr", doc = " - `ehr`: [`ehr_v1`]")]
+#![cfg_attr(not(feature = "ehr"), doc = " - `ehr` (not enabled): `ehr_v1`")]
+#![cfg_attr(feature = "event", doc = " - `event`: [`event_v1`]")]
+#![cfg_attr(not(feature = "event"), doc = " - `event` (not enabled): `event_v1`")]
+#![cfg_attr(feature = "helpdesk", doc = " - `helpdesk`: [`helpdesk_v1`]")]
+#![cfg_attr(
+    not(feature = "helpdesk"),
+    doc = " - `helpdesk` (not enabled): `helpdesk_v1`"
+)]
+#![cfg_attr(feature = "hire", doc = " - `hire`: [`hire_v1`], [`hire_v2`]")]
+#![cfg_attr(
+    not(feature = "hire"),
+    doc = " - `hire` (not enabled): `hire_v1`, `hire_v2`"
+)]
+#![cfg_attr(
+    feature = "human_authentication",
+    doc = " - `human_authentication`: [`human_authentication_v1`]"
+)]
+#![cfg_attr(
+    not(feature = "human_authentication"),
+    doc = " - `human_authentication` (not enabled): `human_authentication_v1`"
+)]
+#![cfg_attr(feature = "im", doc = " - `im`: [`im_v1`], [`im_v2`]")]
+#![cfg_attr(not(feature = "im"), doc = " - `im` (not enabled): `im_v1`, `im_v2`")]
 #![cfg_attr(feature = "lingo", doc = " - `lingo`: [`lingo_v1`]")]
 #![cfg_attr(not(feature = "lingo"), doc = " - `lingo` (not enabled): `lingo_v1`")]
+#![cfg_attr(feature = "mail", doc = " - `mail`: [`mail_v1`]")]
+#![cfg_attr(not(feature = "mail"), doc = " - `mail` (not enabled): `mail_v1`")]
+#![cfg_attr(feature = "mdm", doc = " - `mdm`: [`mdm_v1`], [`mdm_v3`]")]
+#![cfg_attr(not(feature = "mdm"), doc = " - `mdm` (not enabled): `mdm_v1`, `mdm_v3`")]
+#![cfg_attr(feature = "minutes", doc = " - `minutes`: [`minutes_v1`]")]
+#![cfg_attr(not(feature = "minutes"), doc = " - `minutes` (not enabled): `minutes_v1`")]
+#![cfg_attr(feature = "moments", doc = " - `moments`: [`moments_v1`]")]
+#![cfg_attr(not(feature = "moments"), doc = " - `moments` (not enabled): `moments_v1`")]
+#![cfg_attr(feature = "okr", doc = " - `okr`: [`okr_v1`], [`okr_v2`]")]
+#![cfg_attr(not(feature = "okr"), doc = " - `okr` (not enabled): `okr_v1`, `okr_v2`")]
+#![cfg_attr(
+    feature = "optical_char_recognition",
+    doc = " - `optical_char_recognition`: [`optical_char_recognition_v1`]"
+)]
+#![cfg_attr(
+    not(feature = "optical_char_recognition"),
+    doc = " - `optical_char_recognition` (not enabled): `optical_char_recognition_v1`"
+)]
+#![cfg_attr(feature = "passport", doc = " - `passport`: [`passport_v1`]")]
+#![cfg_attr(
+    not(feature = "passport"),
+    doc = " - `passport` (not enabled): `passport_v1`"
+)]
+#![cfg_attr(feature = "payroll", doc = " - `payroll`: [`payroll_v1`]")]
+#![cfg_attr(not(feature = "payroll"), doc = " - `payroll` (not enabled): `payroll_v1`")]
+#![cfg_attr(
+    feature = "performance",
+    doc = " - `performance`: [`performance_v1`], [`performance_v2`]"
+)]
+#![cfg_attr(
+    not(feature = "performance"),
+    doc = " - `performance` (not enabled): `performance_v1`, `performance_v2`"
+)]
+#![cfg_attr(
+    feature = "personal_settings",
+    doc = " - `personal_settings`: [`personal_settings_v1`]"
+)]
+#![cfg_attr(
+    not(feature = "personal_settings"),
+    doc = " - `personal_settings` (not enabled): `personal_settings_v1`"
+)]
+#![cfg_attr(feature = "report", doc = " - `report`: [`report_v1`]")]
+#![cfg_attr(not(feature = "report"), doc = " - `report` (not enabled): `report_v1`")]
+#![cfg_attr(feature = "search", doc = " - `search`: [`search_v2`]")]
+#![cfg_attr(not(feature = "search"), doc = " - `search` (not enabled): `search_v2`")]
+#![cfg_attr(
+    feature = "security_and_compliance",
+    doc = " - `security_and_compliance`: [`security_and_compliance_v1`], [`security_and_compliance_v2`]"
+)]
+#![cfg_attr(
+    not(feature = "security_and_compliance"),
+    doc = " - `security_and_compliance` (not enabled): `security_and_compliance_v1`, `security_and_compliance_v2`"
+)]
+#![cfg_attr(feature = "sheets", doc = " - `sheets`: [`sheets_v3`]")]
+#![cfg_attr(not(feature = "sheets"), doc = " - `sheets` (not enabled): `sheets_v3`")]
+#![cfg_attr(feature = "spark", doc = " - `spark`: [`spark_v1`]")]
+#![cfg_attr(not(feature = "spark"), doc = " - `spark` (not enabled): `spark_v1`")]
+#![cfg_attr(
+    feature = "speech_to_text",
+    doc = " - `speech_to_text`: [`speech_to_text_v1`]"
+)]
+#![cfg_attr(
+    not(feature = "speech_to_text"),
+    doc = " - `speech_to_text` (not enabled): `speech_to_text_v1`"
+)]
+#![cfg_attr(feature = "task", doc = " - `task`: [`task_v1`], [`task_v2`]")]
+#![cfg_attr(
+    not(feature = "task"),
+    doc = " - `task` (not enabled): `task_v1`, `task_v2`"
+)]
+#![cfg_attr(feature = "tenant", doc = " - `tenant`: [`tenant_v2`]")]
+#![cfg_attr(not(feature = "tenant"), doc = " - `tenant` (not enabled): `tenant_v2`")]
+#![cfg_attr(feature = "translation", doc = " - `translation`: [`translation_v1`]")]
+#![cfg_attr(
+    not(feature = "translation"),
+    doc = " - `translation` (not enabled): `translation_v1`"
+)]
+#![cfg_attr(feature = "trust_party", doc = " - `trust_party`: [`trust_party_v1`]")]
+#![cfg_attr(
+    not(feature = "trust_party"),
+    doc = " - `trust_party` (not enabled): `trust_party_v1`"
+)]
+#![cfg_attr(feature = "vc", doc = " - `vc`: [`vc_v1`]")]
+#![cfg_attr(not(feature = "vc"), doc = " - `vc` (not enabled): `vc_v1`")]
+#![cfg_attr(feature = "verification", doc = " - `verification`: [`verification_v1`]")]
+#![cfg_attr(
+    not(feature = "verification"),
+    doc = " - `verification` (not enabled): `verification_v1`"
+)]
+#![cfg_attr(feature = "wiki", doc = " - `wiki`: [`wiki_v1`], [`wiki_v2`]")]
+#![cfg_attr(
+    not(feature = "wiki"),
+    doc = " - `wiki` (not enabled): `wiki_v1`, `wiki_v2`"
+)]
+#![cfg_attr(feature = "workplace", doc = " - `workplace`: [`workplace_v1`]")]
+#![cfg_attr(
+    not(feature = "workplace"),
+    doc = " - `workplace` (not enabled): `workplace_v1`"
+)]
 #![deny(warnings, missing_docs)]
 /// The runtime the generated code is built on: `runtime::FileSource`, `runtime::Error`, ….
 #[allow(unused_imports)]
@@ -26,18 +217,201 @@ pub use ::larkgen_runtime as runtime;
 #[rustfmt::skip]
 mod platform;
 pub use platform::{PLATFORM, builder};
+#[cfg(feature = "acs")]
+#[rustfmt::skip]
+pub mod acs_v1;
+#[cfg(feature = "admin")]
+#[rustfmt::skip]
+pub mod admin_v1;
+#[cfg(feature = "aily")]
+#[rustfmt::skip]
+pub mod aily_v1;
+#[cfg(feature = "apaas")]
+#[rustfmt::skip]
+pub mod apaas_v1;
+#[cfg(feature = "application")]
+#[rustfmt::skip]
+pub mod application_v5;
+#[cfg(feature = "application")]
+#[rustfmt::skip]
+pub mod application_v6;
+#[cfg(feature = "application")]
+#[rustfmt::skip]
+pub mod application_v7;
+#[cfg(feature = "approval")]
+#[rustfmt::skip]
+pub mod approval_v4;
+#[cfg(feature = "attendance")]
+#[rustfmt::skip]
+pub mod attendance_v1;
+#[cfg(feature = "authen")]
+#[rustfmt::skip]
+pub mod authen_v1;
 #[cfg(feature = "baike")]
 #[rustfmt::skip]
 pub mod baike_v1;
+#[cfg(feature = "base")]
+#[rustfmt::skip]
+pub mod base_v2;
+#[cfg(feature = "bitable")]
+#[rustfmt::skip]
+pub mod bitable_v1;
+#[cfg(feature = "board")]
+#[rustfmt::skip]
+pub mod board_v1;
+#[cfg(feature = "bot")]
+#[rustfmt::skip]
+pub mod bot_v4;
+#[cfg(feature = "calendar")]
+#[rustfmt::skip]
+pub mod calendar_v4;
+#[cfg(feature = "cardkit")]
+#[rustfmt::skip]
+pub mod cardkit_v1;
+#[cfg(feature = "compensation")]
+#[rustfmt::skip]
+pub mod compensation_v1;
 #[cfg(feature = "contact")]
 #[rustfmt::skip]
 pub mod contact_v3;
+#[cfg(feature = "corehr")]
+#[rustfmt::skip]
+pub mod corehr_v1;
+#[cfg(feature = "corehr")]
+#[rustfmt::skip]
+pub mod corehr_v2;
+#[cfg(feature = "directory")]
+#[rustfmt::skip]
+pub mod directory_v1;
+#[cfg(feature = "docs")]
+#[rustfmt::skip]
+pub mod docs_v1;
+#[cfg(feature = "document_ai")]
+#[rustfmt::skip]
+pub mod document_ai_v1;
+#[cfg(feature = "docx")]
+#[rustfmt::skip]
+pub mod docx_v1;
 #[cfg(feature = "drive")]
 #[rustfmt::skip]
 pub mod drive_v1;
+#[cfg(feature = "drive")]
+#[rustfmt::skip]
+pub mod drive_v2;
+#[cfg(feature = "ehr")]
+#[rustfmt::skip]
+pub mod ehr_v1;
+#[cfg(feature = "event")]
+#[rustfmt::skip]
+pub mod event_v1;
+#[cfg(feature = "helpdesk")]
+#[rustfmt::skip]
+pub mod helpdesk_v1;
+#[cfg(feature = "hire")]
+#[rustfmt::skip]
+pub mod hire_v1;
+#[cfg(feature = "hire")]
+#[rustfmt::skip]
+pub mod hire_v2;
+#[cfg(feature = "human_authentication")]
+#[rustfmt::skip]
+pub mod human_authentication_v1;
 #[cfg(feature = "im")]
 #[rustfmt::skip]
 pub mod im_v1;
+#[cfg(feature = "im")]
+#[rustfmt::skip]
+pub mod im_v2;
 #[cfg(feature = "lingo")]
 #[rustfmt::skip]
 pub mod lingo_v1;
+#[cfg(feature = "mail")]
+#[rustfmt::skip]
+pub mod mail_v1;
+#[cfg(feature = "mdm")]
+#[rustfmt::skip]
+pub mod mdm_v1;
+#[cfg(feature = "mdm")]
+#[rustfmt::skip]
+pub mod mdm_v3;
+#[cfg(feature = "minutes")]
+#[rustfmt::skip]
+pub mod minutes_v1;
+#[cfg(feature = "moments")]
+#[rustfmt::skip]
+pub mod moments_v1;
+#[cfg(feature = "okr")]
+#[rustfmt::skip]
+pub mod okr_v1;
+#[cfg(feature = "okr")]
+#[rustfmt::skip]
+pub mod okr_v2;
+#[cfg(feature = "optical_char_recognition")]
+#[rustfmt::skip]
+pub mod optical_char_recognition_v1;
+#[cfg(feature = "passport")]
+#[rustfmt::skip]
+pub mod passport_v1;
+#[cfg(feature = "payroll")]
+#[rustfmt::skip]
+pub mod payroll_v1;
+#[cfg(feature = "performance")]
+#[rustfmt::skip]
+pub mod performance_v1;
+#[cfg(feature = "performance")]
+#[rustfmt::skip]
+pub mod performance_v2;
+#[cfg(feature = "personal_settings")]
+#[rustfmt::skip]
+pub mod personal_settings_v1;
+#[cfg(feature = "report")]
+#[rustfmt::skip]
+pub mod report_v1;
+#[cfg(feature = "search")]
+#[rustfmt::skip]
+pub mod search_v2;
+#[cfg(feature = "security_and_compliance")]
+#[rustfmt::skip]
+pub mod security_and_compliance_v1;
+#[cfg(feature = "security_and_compliance")]
+#[rustfmt::skip]
+pub mod security_and_compliance_v2;
+#[cfg(feature = "sheets")]
+#[rustfmt::skip]
+pub mod sheets_v3;
+#[cfg(feature = "spark")]
+#[rustfmt::skip]
+pub mod spark_v1;
+#[cfg(feature = "speech_to_text")]
+#[rustfmt::skip]
+pub mod speech_to_text_v1;
+#[cfg(feature = "task")]
+#[rustfmt::skip]
+pub mod task_v1;
+#[cfg(feature = "task")]
+#[rustfmt::skip]
+pub mod task_v2;
+#[cfg(feature = "tenant")]
+#[rustfmt::skip]
+pub mod tenant_v2;
+#[cfg(feature = "translation")]
+#[rustfmt::skip]
+pub mod translation_v1;
+#[cfg(feature = "trust_party")]
+#[rustfmt::skip]
+pub mod trust_party_v1;
+#[cfg(feature = "vc")]
+#[rustfmt::skip]
+pub mod vc_v1;
+#[cfg(feature = "verification")]
+#[rustfmt::skip]
+pub mod verification_v1;
+#[cfg(feature = "wiki")]
+#[rustfmt::skip]
+pub mod wiki_v1;
+#[cfg(feature = "wiki")]
+#[rustfmt::skip]
+pub mod wiki_v2;
+#[cfg(feature = "workplace")]
+#[rustfmt::skip]
+pub mod workplace_v1;
