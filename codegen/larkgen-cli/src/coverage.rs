@@ -25,6 +25,15 @@ pub fn table(imported: &Imported) -> String {
     for s in &imported.services {
         let _ = writeln!(out, "| {} | {} | {} | {} |", s.file_name, s.project, s.operations, s.endpoints);
     }
+    out += "\n## Rate-limit tiers\n\n\
+        The metadata gives each operation a tier; these are the tiers whose numbers an official page\n\
+        states, which the imported endpoints enforce. Every other tier is UNVERIFIED: its endpoints\n\
+        say so in their docs and get no client-side limit (the server still enforces its own).\n\n\
+        | tier | per second | per minute | source |\n|---:|---:|---:|---|\n";
+    for t in larkgen::import::TIERS {
+        let n = |v: Option<u32>| v.map_or("—".to_owned(), |v| v.to_string());
+        let _ = writeln!(out, "| {} | {} | {} | {} |", t.tier, n(t.per_second), n(t.per_minute), t.source);
+    }
     out += "\n## Left out\n\n";
     if imported.left_out.is_empty() {
         out += "Nothing.\n";

@@ -45,6 +45,7 @@ pub fn run(args: &Args) -> ExitCode {
     let endpoints: usize = imported.services.iter().map(|s| s.endpoints).sum();
     let coverage = crate::coverage::table(&imported);
     let mut stale = Vec::new();
+    let mut changed = Vec::new();
     for s in &imported.services {
         let path = args.out.join(&s.file_name);
         let current = std::fs::read_to_string(&path).ok();
@@ -69,6 +70,7 @@ pub fn run(args: &Args) -> ExitCode {
         let ours = std::fs::read_to_string(&old).is_ok_and(|t| t.starts_with(IMPORT_BANNER));
         if ours && !imported_now {
             stale.push(old.clone());
+            changed.push((name.to_owned(), std::fs::read_to_string(&old).ok(), None));
             if !args.check
                 && let Err(e) = std::fs::remove_file(&old)
             {
@@ -89,6 +91,9 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     summary(&imported, operations, endpoints);
+    if !changed.is_empty() {
+        what_changed(&changed, &platform);
+    }
     if args.check {
         if stale.is_empty() {
             println!("imported specs are up to date with the metadata and overlays");
@@ -106,6 +111,50 @@ pub fn run(args: &Args) -> ExitCode {
         println!("wrote {}", s.display());
     }
     ExitCode::SUCCESS
+}
+
+/// One spec file the import changes: its name, the text before (none: new) and after (none: gone).
+type Changed = (String, Option<String>, Option<String>);
+
+/// Prints what the import changes for users of the generated crate (`larkgen diff` of the
+/// files before and after), so the semver impact is known before committing.
+fn what_changed(changed: &[Changed], platform: &str) {
+    let dir = std::env::temp_dir().join(format!("larkgen-import-{}", std::process::id()));
+    let written = (|| -> std::io::Result<()> {
+        for side in ["old", "new"] {
+            std::fs::create_dir_all(dir.join(side))?;
+            std::fs::write(dir.join(side).join("platform.yaml"), platform)?;
+        }
+        for (name, old, new) in changed {
+            for (side, text) in [("old", old), ("new", new)] {
+                if let Some(text) = text {
+                    std::fs::write(dir.join(side).join(name), text)?;
+                }
+            }
+        }
+        Ok(())
+    })();
+    match written {
+        Err(e) => eprintln!("warning: cannot compare with the previous specs ({e})"),
+        Ok(()) => {
+            println!("\nWhat this import changes (larkgen diff of the spec files before and after):");
+            let output = crate::diff::Output { breaking_only: false, json: false, fail_on_breaking: false };
+            let services = |side: &str| larkgen::spec_files(&dir.join(side)).len() > 1;
+            if services("old") && services("new") {
+                crate::diff::run(&dir.join("old"), &dir.join("new"), &dir, output);
+            } else {
+                for (name, old, new) in changed {
+                    let what = match (old, new) {
+                        (None, _) => "new service file",
+                        (_, None) => "service file removed",
+                        _ => "changed",
+                    };
+                    println!("  {name}: {what}");
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn summary(imported: &Imported, operations: usize, endpoints: usize) {

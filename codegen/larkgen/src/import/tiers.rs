@@ -4,14 +4,20 @@
 //! so. Add a tier when an official page states its numbers, with that page as the source.
 
 /// One tier's numbers and where they come from.
-pub(crate) struct Tier {
-    pub(crate) tier: i64,
-    pub(crate) per_second: Option<u32>,
-    pub(crate) per_minute: Option<u32>,
-    pub(crate) source: &'static str,
+#[derive(Debug)]
+pub struct Tier {
+    /// The tier's number in `x-lark-rate-limit`.
+    pub tier: i64,
+    /// Requests per second, when a source states it.
+    pub per_second: Option<u32>,
+    /// Requests per minute, when a source states it.
+    pub per_minute: Option<u32>,
+    /// The official page that states the numbers.
+    pub source: &'static str,
 }
 
-pub(crate) const TIERS: &[Tier] = &[
+/// The confirmed tiers; every other tier is UNVERIFIED and gets no client-side limit.
+pub const TIERS: &[Tier] = &[
     Tier {
         tier: 2,
         per_second: None,
