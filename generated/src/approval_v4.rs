@@ -2104,6 +2104,18 @@ impl InstanceListRequest {
         let call = self.call();
         self.client.send_json(call).await.map_err(InstanceListError::from)
     }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(self) -> impl rt::Stream<Item = Result<String, InstanceListError>> {
+        rt::paging::items(
+            &endpoints::INSTANCE_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
 }
 /// Request builder of `instance.detail` (GET `/open-apis/approval/v4/instances/detail`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
@@ -8945,7 +8957,7 @@ pub struct InstanceListData {
     /// 翻页 Token
     ///
     /// Constraints: example `nF1ZXJ5VGhlbkZldGNoCgAAAAAA6PZwFmUzSldvTC1yU`.
-    pub page_token: String,
+    pub page_token: Option<String>,
     /// 是否有更多任务可供拉取
     ///
     /// Constraints: example `false`.
@@ -8953,18 +8965,14 @@ pub struct InstanceListData {
 }
 rt::json_object!(
     InstanceListData { instance_code_list = "instance_code_list" required, page_token =
-    "page_token" required, has_more = "has_more" required, }
+    "page_token" optional, has_more = "has_more" required, }
 );
 impl InstanceListData {
     /// An `InstanceListData` with its required fields; the optional ones start unset.
-    pub fn new(
-        instance_code_list: Vec<String>,
-        page_token: String,
-        has_more: bool,
-    ) -> Self {
+    pub fn new(instance_code_list: Vec<String>, has_more: bool) -> Self {
         Self {
             instance_code_list,
-            page_token,
+            page_token: None,
             has_more,
         }
     }
@@ -12079,6 +12087,13 @@ impl rt::paging::Page for DistrictListData {
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
     }
 }
+impl rt::paging::Page for InstanceListData {
+    type Item = String;
+    fn into_parts(self) -> (Vec<String>, Option<String>) {
+        let more = self.has_more;
+        (self.instance_code_list, self.page_token.filter(|_| more))
+    }
+}
 impl rt::paging::Page for InstanceInitiatedData {
     type Item = InstanceInitiatedDataInstance;
     fn into_parts(self) -> (Vec<InstanceInitiatedDataInstance>, Option<String>) {
@@ -13082,7 +13097,7 @@ pub mod endpoints {
         request: rt::BodyKind::None,
         response: rt::ResponseKind::Json,
         idempotent: true,
-        paginated: false,
+        paginated: true,
         inputs: &[
             rt::Input::query("page_size", false),
             rt::Input::query("page_token", false),
@@ -13090,7 +13105,7 @@ pub mod endpoints {
             rt::Input::query("start_time", true),
             rt::Input::query("end_time", true),
         ],
-        example: r#"{"instance_code_list":["instance_code_list"],"page_token":"nF1ZXJ5VGhlbkZldGNoCgAAAAAA6PZwFmUzSldvTC1yU","has_more":false}"#,
+        example: r#"{"instance_code_list":["instance_code_list"],"has_more":false}"#,
     };
     /// Descriptor of `instance.detail`: 获取单个审批实例详情（用户级）
     pub static INSTANCE_DETAIL: rt::Endpoint = rt::Endpoint {

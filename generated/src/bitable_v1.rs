@@ -3530,6 +3530,20 @@ impl AppDashboardListRequest {
         let call = self.call();
         self.client.send_json(call).await.map_err(AppDashboardListError::from)
     }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<Item = Result<Dashboard, AppDashboardListError>> {
+        rt::paging::items(
+            &endpoints::APP_DASHBOARD_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
 }
 /// Request builder of `app_role_member.batch_create` (POST `/open-apis/bitable/v1/apps/{app_token}/roles/{role_id}/members/batch_create`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
@@ -4190,6 +4204,22 @@ impl AppTableFormFieldListRequest {
     ) -> Result<AppTableFormFieldListData, AppTableFormFieldListError> {
         let call = self.call();
         self.client.send_json(call).await.map_err(AppTableFormFieldListError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<
+        Item = Result<AppTableFormFieldListDataField, AppTableFormFieldListError>,
+    > {
+        rt::paging::items(
+            &endpoints::APP_TABLE_FORM_FIELD_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
     }
 }
 /// Request builder of `app_table_form_field.patch` (PATCH `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/forms/{form_id}/fields/{field_id}`): set optional inputs, then `.send().await`.
@@ -17713,7 +17743,7 @@ pub struct AppDashboardListData {
     /// 分页标记，当 has_more 为 true 时，会同时返回新的 page_token，否则不返回 page_token
     ///
     /// Constraints: example `blknkqrP3RqUkcAW`.
-    pub page_token: String,
+    pub page_token: Option<String>,
     /// 是否还有更多项
     ///
     /// Constraints: example `false`.
@@ -17723,14 +17753,14 @@ pub struct AppDashboardListData {
 }
 rt::json_object!(
     AppDashboardListData { dashboards = "dashboards" required, page_token = "page_token"
-    required, has_more = "has_more" required, total = "total" optional, }
+    optional, has_more = "has_more" required, total = "total" optional, }
 );
 impl AppDashboardListData {
     /// An `AppDashboardListData` with its required fields; the optional ones start unset.
-    pub fn new(dashboards: Vec<Dashboard>, page_token: String, has_more: bool) -> Self {
+    pub fn new(dashboards: Vec<Dashboard>, has_more: bool) -> Self {
         Self {
             dashboards,
-            page_token,
+            page_token: None,
             has_more,
             total: None,
         }
@@ -20215,7 +20245,7 @@ pub struct AppTableFormFieldListData {
     /// 表单内的字段列表
     pub items: Vec<AppTableFormFieldListDataField>,
     /// 下一页分页的token
-    pub page_token: String,
+    pub page_token: Option<String>,
     /// 是否有下一页
     pub has_more: bool,
     /// 总数
@@ -20225,19 +20255,18 @@ pub struct AppTableFormFieldListData {
 }
 rt::json_object!(
     AppTableFormFieldListData { items = "items" required, page_token = "page_token"
-    required, has_more = "has_more" required, total = "total" required, }
+    optional, has_more = "has_more" required, total = "total" required, }
 );
 impl AppTableFormFieldListData {
     /// An `AppTableFormFieldListData` with its required fields; the optional ones start unset.
     pub fn new(
         items: Vec<AppTableFormFieldListDataField>,
-        page_token: String,
         has_more: bool,
         total: i64,
     ) -> Self {
         Self {
             items,
-            page_token,
+            page_token: None,
             has_more,
             total,
         }
@@ -21695,6 +21724,13 @@ pub struct AppUpdateData {
 }
 rt::json_object!(AppUpdateData { app = "app" optional, });
 impl rt::Validate for AppUpdateData {}
+impl rt::paging::Page for AppDashboardListData {
+    type Item = Dashboard;
+    fn into_parts(self) -> (Vec<Dashboard>, Option<String>) {
+        let more = self.has_more;
+        (self.dashboards, self.page_token.filter(|_| more))
+    }
+}
 impl rt::paging::Page for AppRoleMemberListData {
     type Item = Member;
     fn into_parts(self) -> (Vec<Member>, Option<String>) {
@@ -21714,6 +21750,13 @@ impl rt::paging::Page for AppTableFieldListData {
     fn into_parts(self) -> (Vec<AppTableFieldListDataField>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
+    }
+}
+impl rt::paging::Page for AppTableFormFieldListData {
+    type Item = AppTableFormFieldListDataField;
+    fn into_parts(self) -> (Vec<AppTableFormFieldListDataField>, Option<String>) {
+        let more = self.has_more;
+        (self.items, self.page_token.filter(|_| more))
     }
 }
 impl rt::paging::Page for AppTableRecordListData {
@@ -23267,14 +23310,14 @@ pub mod endpoints {
         request: rt::BodyKind::None,
         response: rt::ResponseKind::Json,
         idempotent: true,
-        paginated: false,
+        paginated: true,
         inputs: &[
             rt::Input::path("app_token"),
             rt::Input::query("page_size", false),
             rt::Input::query("page_token", false),
             rt::Input::query("with_share_config", false),
         ],
-        example: r#"{"dashboards":[{"block_id":"blknkqrP3RqUkcAW","name":"仪表盘1"}],"page_token":"blknkqrP3RqUkcAW","has_more":false,"total":1}"#,
+        example: r#"{"dashboards":[{"block_id":"blknkqrP3RqUkcAW","name":"仪表盘1"}],"has_more":false,"total":1}"#,
     };
     /// Descriptor of `app_role_member.batch_create`: 批量新增协作者
     pub static APP_ROLE_MEMBER_BATCH_CREATE: rt::Endpoint = rt::Endpoint {
@@ -24234,7 +24277,7 @@ pub mod endpoints {
         request: rt::BodyKind::None,
         response: rt::ResponseKind::Json,
         idempotent: true,
-        paginated: false,
+        paginated: true,
         inputs: &[
             rt::Input::path("app_token"),
             rt::Input::path("table_id"),
@@ -24242,7 +24285,7 @@ pub mod endpoints {
             rt::Input::query("page_size", false),
             rt::Input::query("page_token", false),
         ],
-        example: r#"{"items":[{"field_id":"field_id","title":"title","description":"description","required":true,"visible":true,"rich_description":[{"segment_type":"text","text":"这是一个开放性问题","link":"https://open.larkoffice.com/"}]}],"page_token":"page_token","has_more":true,"total":10}"#,
+        example: r#"{"items":[{"field_id":"field_id","title":"title","description":"description","required":true,"visible":true,"rich_description":[{"segment_type":"text","text":"这是一个开放性问题","link":"https://open.larkoffice.com/"}]}],"has_more":false,"total":10}"#,
     };
     /// Descriptor of `app_table_form_field.patch`: 更新表单问题
     pub static APP_TABLE_FORM_FIELD_PATCH: rt::Endpoint = rt::Endpoint {

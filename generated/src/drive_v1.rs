@@ -3,7 +3,7 @@
 //!
 //! Upload the files (images, attachments) that documents and other suites embed, and download them again, whole or a byte range at a time.
 //!
-//! Start with [`Client::new`], then call `client.<resource>().<action>(…)`: 2 endpoints.
+//! Start with [`Client::new`], then call `client.<resource>().<action>(…)`: 59 endpoints.
 #[allow(unused_imports)]
 use ::std::{
     boxed::Box, collections::BTreeMap, option::Option, option::Option::None,
@@ -24,10 +24,1404 @@ impl Client {
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
+    /// Endpoints of the `export_task` resource.
+    pub fn export_task(&self) -> ExportTaskResource {
+        ExportTaskResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `file_comment_reply` resource.
+    pub fn file_comment_reply(&self) -> FileCommentReplyResource {
+        FileCommentReplyResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `file_comment` resource.
+    pub fn file_comment(&self) -> FileCommentResource {
+        FileCommentResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `file_statistics` resource.
+    pub fn file_statistics(&self) -> FileStatisticsResource {
+        FileStatisticsResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `file_subscription` resource.
+    pub fn file_subscription(&self) -> FileSubscriptionResource {
+        FileSubscriptionResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `file_version` resource.
+    pub fn file_version(&self) -> FileVersionResource {
+        FileVersionResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `file_view_record` resource.
+    pub fn file_view_record(&self) -> FileViewRecordResource {
+        FileViewRecordResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `file` resource.
+    pub fn file(&self) -> FileResource {
+        FileResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `import_task` resource.
+    pub fn import_task(&self) -> ImportTaskResource {
+        ImportTaskResource {
+            client: self.client.clone(),
+        }
+    }
     /// Endpoints of the `media` resource.
     pub fn media(&self) -> MediaResource {
         MediaResource {
             client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `meta` resource.
+    pub fn meta(&self) -> MetaResource {
+        MetaResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `permission_member` resource.
+    pub fn permission_member(&self) -> PermissionMemberResource {
+        PermissionMemberResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `permission_public_password` resource.
+    pub fn permission_public_password(&self) -> PermissionPublicPasswordResource {
+        PermissionPublicPasswordResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `permission_public` resource.
+    pub fn permission_public(&self) -> PermissionPublicResource {
+        PermissionPublicResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `user` resource.
+    pub fn user(&self) -> UserResource {
+        UserResource {
+            client: self.client.clone(),
+        }
+    }
+}
+/// The `export_task` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct ExportTaskResource {
+    client: rt::Client,
+}
+impl ExportTaskResource {
+    /// 创建导出任务
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/export_tasks` — `drive.v1` `export_task.create`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:export:readonly`, `docs:document:export`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1069901` (InternalError, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069902` (NoPermission, HTTP 403): no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1069904` (InvalidParam, HTTP 400): invalid param. See the error codes on the endpoint's official documentation page.
+    ///   - `1069906` (DocsDeleted, HTTP 404): docs deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1069914` (FileTokenInvalid, HTTP 404): file token invalid. See the error codes on the endpoint's official documentation page.
+    ///   - `1069918` (FileExtensionMismatch, HTTP 400): file extension mismatch. See the error codes on the endpoint's official documentation page.
+    ///   - `1069923` (TooManyRequests, HTTP 429): too many requests. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/create)
+    pub fn create(&self, body: ExportTaskCreateBody) -> ExportTaskCreateRequest {
+        ExportTaskCreateRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+    /// 下载导出文件
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `GET /open-apis/drive/v1/export_tasks/file/{file_token}/download` — `drive.v1` `export_task.download`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:export:readonly`, `docs:document:export`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1060001` (ParamIsInvalis, HTTP 400): param is invalis. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/download)
+    pub fn download(&self, file_token: impl Into<String>) -> ExportTaskDownloadRequest {
+        ExportTaskDownloadRequest {
+            client: self.client.clone(),
+            file_token: Into::into(file_token),
+            user_token: None,
+        }
+    }
+    /// 查询导出任务结果
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `GET /open-apis/drive/v1/export_tasks/{ticket}` — `drive.v1` `export_task.get`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:export:readonly`, `docs:document:export`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1069901` (InternalError, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069902` (NoPermission, HTTP 403): no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1069904` (InvalidParam, HTTP 400): invalid param. See the error codes on the endpoint's official documentation page.
+    ///   - `1069906` (DocsDeleted, HTTP 404): docs deleted. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/get)
+    pub fn get(&self, ticket: String, token: String) -> ExportTaskGetRequest {
+        ExportTaskGetRequest {
+            client: self.client.clone(),
+            ticket,
+            token,
+            user_token: None,
+        }
+    }
+}
+/// The `file_comment_reply` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct FileCommentReplyResource {
+    client: rt::Client,
+}
+impl FileCommentReplyResource {
+    /// 添加回复
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies` — `drive.v1` `file_comment_reply.create`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `drive:drive:readonly`, `docs:doc:readonly`, `sheets:spreadsheet:readonly`, `docs:document.comment:create`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1069301` (GeneralOperationFailureTheRequestFailed, HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069302` (InvalidOrMissingParametersInThe, HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    ///   - `1069303` (AccessDeniedDueToInsufficientPermissions, HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    ///   - `1069304` (TheRequestedDocumentHasBeenDeleted, HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    ///   - `1069305` (TheRequestedDocumentDoesNotExist, HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069306` (TheContentFailedTheReviewProcess, HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    ///   - `1069307` (TheRequestedResourceDoesNotExist, HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069308` (RequestExceededTheAllowedLimitSolution, HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/create)
+    pub fn create(
+        &self,
+        file_token: String,
+        comment_id: String,
+        file_type: FileType,
+        body: FileCommentReplyCreateBody,
+    ) -> FileCommentReplyCreateRequest {
+        FileCommentReplyCreateRequest {
+            client: self.client.clone(),
+            file_token,
+            comment_id,
+            file_type,
+            body,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 获取回复信息
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `GET /open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies` — `drive.v1` `file_comment_reply.list`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:drive:readonly`, `docs:document.comment:read`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1069301` (GeneralOperationFailureTheRequestFailed, HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069302` (InvalidOrMissingParametersInThe, HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    ///   - `1069303` (AccessDeniedDueToInsufficientPermissions, HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    ///   - `1069304` (TheRequestedDocumentHasBeenDeleted, HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    ///   - `1069305` (TheRequestedDocumentDoesNotExist, HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069306` (TheContentFailedTheReviewProcess, HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    ///   - `1069307` (TheRequestedResourceDoesNotExist, HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069308` (RequestExceededTheAllowedLimitSolution, HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    ///   - `1064230` (LockedForDataMigration, HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/list)
+    pub fn list(
+        &self,
+        file_token: String,
+        comment_id: String,
+        file_type: FileCommentReplyListFileType,
+    ) -> FileCommentReplyListRequest {
+        FileCommentReplyListRequest {
+            client: self.client.clone(),
+            file_token,
+            comment_id,
+            file_type,
+            page_size: None,
+            page_token: None,
+            need_reaction: None,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 删除回复
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `DELETE /open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies/{reply_id}` — `drive.v1` `file_comment_reply.delete`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `drive:drive:readonly`, `docs:doc:readonly`, `sheets:spreadsheet:readonly`, `docs:document.comment:write_only`, `docs:document.comment:delete`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1069301` (GeneralOperationFailureTheRequestFailed, HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069302` (InvalidOrMissingParametersInThe, HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    ///   - `1069303` (AccessDeniedDueToInsufficientPermissions, HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    ///   - `1069304` (TheRequestedDocumentHasBeenDeleted, HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    ///   - `1069305` (TheRequestedDocumentDoesNotExist, HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069306` (TheContentFailedTheReviewProcess, HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    ///   - `1069307` (TheRequestedResourceDoesNotExist, HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069308` (RequestExceededTheAllowedLimitSolution, HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/delete)
+    pub fn delete(
+        &self,
+        file_token: String,
+        comment_id: String,
+        reply_id: String,
+        file_type: FileCommentReplyListFileType,
+    ) -> FileCommentReplyDeleteRequest {
+        FileCommentReplyDeleteRequest {
+            client: self.client.clone(),
+            file_token,
+            comment_id,
+            reply_id,
+            file_type,
+            user_token: None,
+        }
+    }
+    /// 更新回复的内容
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PUT /open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies/{reply_id}` — `drive.v1` `file_comment_reply.update`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `drive:drive:readonly`, `docs:doc:readonly`, `sheets:spreadsheet:readonly`, `docs:document.comment:write_only`, `docs:document.comment:update`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1069301` (GeneralOperationFailureTheRequestFailed, HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069302` (InvalidOrMissingParametersInThe, HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    ///   - `1069303` (AccessDeniedDueToInsufficientPermissions, HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    ///   - `1069304` (TheRequestedDocumentHasBeenDeleted, HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    ///   - `1069305` (TheRequestedDocumentDoesNotExist, HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069306` (TheContentFailedTheReviewProcess, HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    ///   - `1069307` (TheRequestedResourceDoesNotExist, HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069308` (RequestExceededTheAllowedLimitSolution, HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/update)
+    pub fn update(
+        &self,
+        file_token: String,
+        comment_id: String,
+        reply_id: String,
+        file_type: FileCommentReplyListFileType,
+        body: FileCommentReplyUpdateBody,
+    ) -> FileCommentReplyUpdateRequest {
+        FileCommentReplyUpdateRequest {
+            client: self.client.clone(),
+            file_token,
+            comment_id,
+            reply_id,
+            file_type,
+            body,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+}
+/// The `file_comment` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct FileCommentResource {
+    client: rt::Client,
+}
+impl FileCommentResource {
+    /// 批量获取评论
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/files/{file_token}/comments/batch_query` — `drive.v1` `file_comment.batch_query`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:drive:readonly`, `docs:document.comment:read`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1069301` (GeneralOperationFailureTheRequestFailed, HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069302` (InvalidOrMissingParametersInThe, HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    ///   - `1069303` (AccessDeniedDueToInsufficientPermissions, HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    ///   - `1069304` (TheRequestedDocumentHasBeenDeleted, HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    ///   - `1069305` (TheRequestedDocumentDoesNotExist, HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069306` (TheContentFailedTheReviewProcess, HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    ///   - `1069307` (TheRequestedResourceDoesNotExist, HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069308` (RequestExceededTheAllowedLimitSolution, HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    ///   - `1064230` (LockedForDataMigration, HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/batch_query)
+    pub fn batch_query(
+        &self,
+        file_token: String,
+        file_type: FileCommentReplyListFileType,
+        body: FileCommentBatchQueryBody,
+    ) -> FileCommentBatchQueryRequest {
+        FileCommentBatchQueryRequest {
+            client: self.client.clone(),
+            file_token,
+            file_type,
+            body,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 添加全文评论
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/files/{file_token}/comments` — `drive.v1` `file_comment.create`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `drive:drive:readonly`, `docs:doc:readonly`, `sheets:spreadsheet:readonly`, `docs:document.comment:write_only`, `docs:document.comment:create`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1069301` (GeneralOperationFailureTheRequestFailed, HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069302` (InvalidOrMissingParametersInThe, HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    ///   - `1069303` (AccessDeniedDueToInsufficientPermissions, HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    ///   - `1069304` (TheRequestedDocumentHasBeenDeleted, HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    ///   - `1069305` (TheRequestedDocumentDoesNotExist, HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069306` (TheContentFailedTheReviewProcess, HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    ///   - `1069307` (TheRequestedResourceDoesNotExist, HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069308` (RequestExceededTheAllowedLimitSolution, HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/create)
+    pub fn create(
+        &self,
+        file_token: String,
+        file_type: FileCommentCreateFileType,
+    ) -> FileCommentCreateRequest {
+        FileCommentCreateRequest {
+            client: self.client.clone(),
+            file_token,
+            file_type,
+            user_id_type: None,
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 获取云文档所有评论
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/drive/v1/files/{file_token}/comments` — `drive.v1` `file_comment.list`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `drive:drive:readonly`, `docs:doc:readonly`, `sheets:spreadsheet:readonly`, `docs:document.comment:read`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1069301` (GeneralOperationFailureTheRequestFailed, HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069302` (InvalidOrMissingParametersInThe, HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    ///   - `1069303` (AccessDeniedDueToInsufficientPermissions, HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    ///   - `1069308` (RequestExceededTheAllowedLimitSolution, HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069304` (TheRequestedDocumentHasBeenDeleted, HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    ///   - `1069307` (TheRequestedResourceDoesNotExist, HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/list)
+    pub fn list(
+        &self,
+        file_token: String,
+        file_type: FileCommentReplyListFileType,
+    ) -> FileCommentListRequest {
+        FileCommentListRequest {
+            client: self.client.clone(),
+            file_token,
+            file_type,
+            is_whole: None,
+            is_solved: None,
+            page_token: None,
+            page_size: None,
+            user_id_type: None,
+            need_reaction: None,
+            need_relation: None,
+            user_token: None,
+        }
+    }
+    /// 获取全文评论
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/drive/v1/files/{file_token}/comments/{comment_id}` — `drive.v1` `file_comment.get`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `drive:drive:readonly`, `docs:doc:readonly`, `sheets:spreadsheet:readonly`, `docs:document.comment:read`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1069301` (GeneralOperationFailureTheRequestFailed, HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069302` (InvalidOrMissingParametersInThe, HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    ///   - `1069303` (AccessDeniedDueToInsufficientPermissions, HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    ///   - `1069304` (TheRequestedDocumentHasBeenDeleted, HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    ///   - `1069305` (TheRequestedDocumentDoesNotExist, HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069306` (TheContentFailedTheReviewProcess, HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    ///   - `1069307` (TheRequestedResourceDoesNotExist, HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069308` (RequestExceededTheAllowedLimitSolution, HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/get)
+    pub fn get(
+        &self,
+        file_token: String,
+        comment_id: String,
+        file_type: FileType,
+    ) -> FileCommentGetRequest {
+        FileCommentGetRequest {
+            client: self.client.clone(),
+            file_token,
+            comment_id,
+            file_type,
+            user_id_type: None,
+            need_reaction: None,
+            user_token: None,
+        }
+    }
+    /// 解决/恢复评论
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PATCH /open-apis/drive/v1/files/{file_token}/comments/{comment_id}` — `drive.v1` `file_comment.patch`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `drive:drive:readonly`, `docs:doc:readonly`, `sheets:spreadsheet:readonly`, `docs:document.comment:write_only`, `docs:document.comment:update`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1069301` (GeneralOperationFailureTheRequestFailed, HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069302` (InvalidOrMissingParametersInThe, HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    ///   - `1069303` (AccessDeniedDueToInsufficientPermissions, HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    ///   - `1069304` (TheRequestedDocumentHasBeenDeleted, HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    ///   - `1069305` (TheRequestedDocumentDoesNotExist, HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069306` (TheContentFailedTheReviewProcess, HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    ///   - `1069307` (TheRequestedResourceDoesNotExist, HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069308` (RequestExceededTheAllowedLimitSolution, HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/patch)
+    pub fn patch(
+        &self,
+        file_token: String,
+        comment_id: String,
+        file_type: FileCommentReplyListFileType,
+        body: FileCommentPatchBody,
+    ) -> FileCommentPatchRequest {
+        FileCommentPatchRequest {
+            client: self.client.clone(),
+            file_token,
+            comment_id,
+            file_type,
+            body,
+            user_token: None,
+        }
+    }
+}
+/// The `file_statistics` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct FileStatisticsResource {
+    client: rt::Client,
+}
+impl FileStatisticsResource {
+    /// 获取文件统计信息
+    ///
+    /// Rate-limit tier 0 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `GET /open-apis/drive/v1/files/{file_token}/statistics` — `drive.v1` `file_statistics.get`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:drive:readonly`, `drive:drive.metadata:readonly`
+    /// - **Errors:**
+    ///   - `1069601` (Fail, HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    ///   - `1069602` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069603` (Forbidden1069603, HTTP 403): forbidden. See the error codes on the endpoint's official documentation page.
+    ///   - `1069604` (DocumentNotFound, HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-statistics/get)
+    pub fn get(
+        &self,
+        file_token: String,
+        file_type: FileStatisticsGetFileType,
+    ) -> FileStatisticsGetRequest {
+        FileStatisticsGetRequest {
+            client: self.client.clone(),
+            file_token,
+            file_type,
+            user_token: None,
+        }
+    }
+}
+/// The `file_subscription` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct FileSubscriptionResource {
+    client: rt::Client,
+}
+impl FileSubscriptionResource {
+    /// 创建订阅
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/files/{file_token}/subscriptions` — `drive.v1` `file_subscription.create`
+    ///
+    /// - **Tokens:** user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:drive:readonly`, `docs:document.subscription`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1064000` (IllegalParameter, HTTP 400): Illegal parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1064030` (PermissionDenied, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1064040` (TokenNotExist, HTTP 404): Token not exist. See the error codes on the endpoint's official documentation page.
+    ///   - `1065000` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-subscription/create)
+    pub fn create(
+        &self,
+        file_token: String,
+        body: FileSubscriptionCreateBody,
+        user_access_token: rt::UserAccessToken,
+    ) -> FileSubscriptionCreateRequest {
+        FileSubscriptionCreateRequest {
+            client: self.client.clone(),
+            file_token,
+            body,
+            user_access_token,
+        }
+    }
+    /// 更新订阅状态
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PATCH /open-apis/drive/v1/files/{file_token}/subscriptions/{subscription_id}` — `drive.v1` `file_subscription.patch`
+    ///
+    /// - **Tokens:** user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:drive:readonly`, `docs:document.subscription`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1064000` (IllegalParameter, HTTP 400): Illegal parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1064030` (PermissionDenied, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1064040` (TokenNotExist, HTTP 404): Token not exist. See the error codes on the endpoint's official documentation page.
+    ///   - `1065000` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-subscription/patch)
+    pub fn patch(
+        &self,
+        file_token: String,
+        subscription_id: String,
+        body: FileSubscriptionPatchBody,
+        user_access_token: rt::UserAccessToken,
+    ) -> FileSubscriptionPatchRequest {
+        FileSubscriptionPatchRequest {
+            client: self.client.clone(),
+            file_token,
+            subscription_id,
+            body,
+            user_access_token,
+        }
+    }
+}
+/// The `file_version` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct FileVersionResource {
+    client: rt::Client,
+}
+impl FileVersionResource {
+    /// 创建文档版本
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/files/{file_token}/versions` — `drive.v1` `file_version.create`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive:version`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1068400` (Code1068400, HTTP 400): has no permission，please apply the file permission of reading or edition. See the error codes on the endpoint's official documentation page.
+    ///   - `1068401` (ReviewNoPassTheTitleHas, HTTP 400): review no pass, the title has illegal content. See the error codes on the endpoint's official documentation page.
+    ///   - `1068404` (ParentFileDoesNotExistPlease, HTTP 404): parent file  does not exist, Please check the file status. See the error codes on the endpoint's official documentation page.
+    ///   - `1068410` (ParamsErrorParamFileTokenIs, HTTP 400): params error, param \[file_token\] is wrong. See the error codes on the endpoint's official documentation page.
+    ///   - `1068411` (ParamsErrorParamObjTypeIs, HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ///   - `1068425` (RequestFailedPleaseContactTheEngineer, HTTP 400): request failed, please contact the engineer-<https://applink.feishu.cn/TLJsX982>. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/create)
+    pub fn create(&self, file_token: impl Into<String>) -> FileVersionCreateRequest {
+        FileVersionCreateRequest {
+            client: self.client.clone(),
+            file_token: Into::into(file_token),
+            user_id_type: None,
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 获取文档版本列表
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/drive/v1/files/{file_token}/versions` — `drive.v1` `file_version.list`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive:version`, `drive:drive:version:readonly`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1068400` (Code1068400, HTTP 400): has no permission，please apply the file permission of reading or edition. See the error codes on the endpoint's official documentation page.
+    ///   - `1068401` (ReviewNoPassTheTitleHas, HTTP 400): review no pass, the title has illegal content. See the error codes on the endpoint's official documentation page.
+    ///   - `1068404` (ParentFileDoesNotExistPlease, HTTP 404): parent file  does not exist, Please check the file status. See the error codes on the endpoint's official documentation page.
+    ///   - `1068410` (ParamsErrorParamFileTokenIs, HTTP 400): params error, param \[file_token\] is wrong. See the error codes on the endpoint's official documentation page.
+    ///   - `1068411` (ParamsErrorParamObjTypeIs, HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ///   - `1068425` (RequestFailedPleaseContactTheEngineer, HTTP 400): request failed, please contact the engineer-<https://applink.feishu.cn/TLJsX982>. See the error codes on the endpoint's official documentation page.
+    ///   - `1068412` (ParamsErrorParamObjTypeIs1068412, HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/list)
+    pub fn list(
+        &self,
+        file_token: String,
+        page_size: i64,
+        obj_type: ObjType,
+    ) -> FileVersionListRequest {
+        FileVersionListRequest {
+            client: self.client.clone(),
+            file_token,
+            page_size,
+            obj_type,
+            page_token: None,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 删除文档版本
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `DELETE /open-apis/drive/v1/files/{file_token}/versions/{version_id}` — `drive.v1` `file_version.delete`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive:version`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1068400` (Code1068400, HTTP 400): has no permission，please apply the file permission of reading or edition. See the error codes on the endpoint's official documentation page.
+    ///   - `1068403` (FileDoesNotExistPleaseCheck, HTTP 404): file  does not exist, please check the file status. See the error codes on the endpoint's official documentation page.
+    ///   - `1068404` (ParentFileDoesNotExistPlease, HTTP 404): parent file  does not exist, Please check the file status. See the error codes on the endpoint's official documentation page.
+    ///   - `1068410` (ParamsErrorParamFileTokenIs, HTTP 400): params error, param \[file_token\] is wrong. See the error codes on the endpoint's official documentation page.
+    ///   - `1068411` (ParamsErrorParamObjTypeIs, HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ///   - `1068425` (RequestFailedPleaseContactTheEngineer, HTTP 400): request failed, please contact the engineer-<https://applink.feishu.cn/TLJsX982>. See the error codes on the endpoint's official documentation page.
+    ///   - `1068412` (ParamsErrorParamObjTypeIs1068412, HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/delete)
+    pub fn delete(
+        &self,
+        file_token: String,
+        version_id: String,
+        obj_type: ObjType,
+    ) -> FileVersionDeleteRequest {
+        FileVersionDeleteRequest {
+            client: self.client.clone(),
+            file_token,
+            version_id,
+            obj_type,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 获取文档版本信息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/drive/v1/files/{file_token}/versions/{version_id}` — `drive.v1` `file_version.get`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive:version:readonly`, `drive:drive:version`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1068400` (Code1068400, HTTP 400): has no permission，please apply the file permission of reading or edition. See the error codes on the endpoint's official documentation page.
+    ///   - `1068404` (ParentFileDoesNotExistPlease, HTTP 404): parent file  does not exist, Please check the file status. See the error codes on the endpoint's official documentation page.
+    ///   - `1068410` (ParamsErrorParamFileTokenIs, HTTP 400): params error, param \[file_token\] is wrong. See the error codes on the endpoint's official documentation page.
+    ///   - `1068411` (ParamsErrorParamObjTypeIs, HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ///   - `1068412` (ParamsErrorParamObjTypeIs1068412, HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ///   - `1068425` (RequestFailedPleaseContactTheEngineer, HTTP 400): request failed, please contact the engineer-<https://applink.feishu.cn/TLJsX982>. See the error codes on the endpoint's official documentation page.
+    ///   - `1068403` (FileDoesNotExistPleaseCheck, HTTP 404): file  does not exist, please check the file status. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/get)
+    pub fn get(
+        &self,
+        file_token: String,
+        version_id: String,
+        obj_type: ObjType,
+    ) -> FileVersionGetRequest {
+        FileVersionGetRequest {
+            client: self.client.clone(),
+            file_token,
+            version_id,
+            obj_type,
+            user_id_type: None,
+            page_token: None,
+            page_size: None,
+            user_token: None,
+        }
+    }
+}
+/// The `file_view_record` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct FileViewRecordResource {
+    client: rt::Client,
+}
+impl FileViewRecordResource {
+    /// 获取文件访问记录
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/drive/v1/files/{file_token}/view_records` — `drive.v1` `file_view_record.list`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `contact:user.base:readonly`, `drive:file:view_record:readonly`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1069601` (Fail, HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    ///   - `1069602` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069603` (Forbidden1069603, HTTP 403): forbidden. See the error codes on the endpoint's official documentation page.
+    ///   - `1069604` (DocumentNotFound, HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-view_record/list)
+    pub fn list(
+        &self,
+        file_token: String,
+        page_size: i64,
+        file_type: FileViewRecordListFileType,
+    ) -> FileViewRecordListRequest {
+        FileViewRecordListRequest {
+            client: self.client.clone(),
+            file_token,
+            page_size,
+            file_type,
+            page_token: None,
+            viewer_id_type: None,
+            user_token: None,
+        }
+    }
+}
+/// The `file` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct FileResource {
+    client: rt::Client,
+}
+impl FileResource {
+    /// 复制文件
+    ///
+    /// Rate-limit tier 0 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/files/{file_token}/copy` — `drive.v1` `file.copy`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:document:copy`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061005` (AuthFailed, HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    ///   - `1061007` (FileDeleted, HTTP 404): file has been delete. The file was deleted.
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///   - `1064510` (CrossTenantAndUnitNotSupport, HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1064511` (CrossBrandNotSupport, HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1062501` (OperateNodeNoPermission, HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062502` (OperateSubNodeNoPermission, HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062524` (SourceParentNoPermission, HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062535` (DestinationParentNoPermission, HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1064001` (PageSizeOutOfLimit, HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/copy)
+    pub fn copy(&self, file_token: String, body: FileCopyBody) -> FileCopyRequest {
+        FileCopyRequest {
+            client: self.client.clone(),
+            file_token,
+            body,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 新建文件夹
+    ///
+    /// Rate-limit tier 6 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/files/create_folder` — `drive.v1` `file.create_folder`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `space:folder:create`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061005` (AuthFailed, HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    ///   - `1061007` (FileDeleted, HTTP 404): file has been delete. The file was deleted.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1062501` (OperateNodeNoPermission, HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062502` (OperateSubNodeNoPermission, HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062524` (SourceParentNoPermission, HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062535` (DestinationParentNoPermission, HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1064001` (PageSizeOutOfLimit, HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    ///   - `1064510` (CrossTenantAndUnitNotSupport, HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1064511` (CrossBrandNotSupport, HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/create_folder)
+    pub fn create_folder(&self, body: FileCreateFolderBody) -> FileCreateFolderRequest {
+        FileCreateFolderRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+    /// 创建文件快捷方式
+    ///
+    /// Rate-limit tier 6 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/files/create_shortcut` — `drive.v1` `file.create_shortcut`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `space:document:shortcut`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061005` (AuthFailed, HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    ///   - `1061007` (FileDeleted, HTTP 404): file has been delete. The file was deleted.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1064510` (CrossTenantAndUnitNotSupport, HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1064511` (CrossBrandNotSupport, HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1062501` (OperateNodeNoPermission, HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062502` (OperateSubNodeNoPermission, HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062524` (SourceParentNoPermission, HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062535` (DestinationParentNoPermission, HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1064001` (PageSizeOutOfLimit, HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/create_shortcut)
+    pub fn create_shortcut(
+        &self,
+        body: FileCreateShortcutBody,
+    ) -> FileCreateShortcutRequest {
+        FileCreateShortcutRequest {
+            client: self.client.clone(),
+            body,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 删除文件或文件夹
+    ///
+    /// Rate-limit tier 0 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `DELETE /open-apis/drive/v1/files/{file_token}` — `drive.v1` `file.delete`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `space:document:delete`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061005` (AuthFailed, HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    ///   - `1061007` (FileDeleted, HTTP 404): file has been delete. The file was deleted.
+    ///   - `1062501` (OperateNodeNoPermission, HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062502` (OperateSubNodeNoPermission, HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///   - `1062524` (SourceParentNoPermission, HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062535` (DestinationParentNoPermission, HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1064001` (PageSizeOutOfLimit, HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    ///   - `1064510` (CrossTenantAndUnitNotSupport, HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1064511` (CrossBrandNotSupport, HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete)
+    pub fn delete(
+        &self,
+        file_token: String,
+        r#type: FileDeleteType,
+    ) -> FileDeleteRequest {
+        FileDeleteRequest {
+            client: self.client.clone(),
+            file_token,
+            r#type,
+            r#async: None,
+            user_token: None,
+        }
+    }
+    /// 取消云文档事件订阅
+    ///
+    /// Rate-limit tier 1 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `DELETE /open-apis/drive/v1/files/{file_token}/delete_subscribe` — `drive.v1` `file.delete_subscribe`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `docs:event:subscribe`
+    /// - **Errors:**
+    ///   - `1069601` (Fail, HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    ///   - `1069602` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069603` (Forbidden1069603, HTTP 403): forbidden. See the error codes on the endpoint's official documentation page.
+    ///   - `1069604` (DocumentNotFound, HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
+    ///   - `1069605` (Unsubscribe, HTTP 400): Unsubscribe. See the error codes on the endpoint's official documentation page.
+    ///   - `1064230` (LockedForDataMigration, HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete_subscribe)
+    pub fn delete_subscribe(
+        &self,
+        file_token: String,
+        file_type: FileDeleteSubscribeFileType,
+    ) -> FileDeleteSubscribeRequest {
+        FileDeleteSubscribeRequest {
+            client: self.client.clone(),
+            file_token,
+            file_type,
+            event_type: None,
+            user_token: None,
+        }
+    }
+    /// 下载文件
+    ///
+    /// Rate-limit tier 8 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `GET /open-apis/drive/v1/files/{file_token}/download` — `drive.v1` `file.download`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:drive:readonly`, `drive:file:readonly`, `drive:file`, `drive:file:download`
+    /// - **Errors:** none declared
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/download)
+    pub fn download(&self, file_token: impl Into<String>) -> FileDownloadRequest {
+        FileDownloadRequest {
+            client: self.client.clone(),
+            file_token: Into::into(file_token),
+            version: None,
+            user_token: None,
+        }
+    }
+    /// 查询云文档事件订阅状态
+    ///
+    /// Rate-limit tier 1 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `GET /open-apis/drive/v1/files/{file_token}/get_subscribe` — `drive.v1` `file.get_subscribe`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `docs:event:subscribe`
+    /// - **Errors:**
+    ///   - `1069601` (Fail, HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    ///   - `1069602` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069603` (Forbidden1069603, HTTP 403): forbidden. See the error codes on the endpoint's official documentation page.
+    ///   - `1069604` (DocumentNotFound, HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
+    ///   - `1069605` (Unsubscribe, HTTP 400): Unsubscribe. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/get_subscribe)
+    pub fn get_subscribe(
+        &self,
+        file_token: String,
+        file_type: FileDeleteSubscribeFileType,
+    ) -> FileGetSubscribeRequest {
+        FileGetSubscribeRequest {
+            client: self.client.clone(),
+            file_token,
+            file_type,
+            event_type: None,
+            user_token: None,
+        }
+    }
+    /// 获取文件夹中的文件清单
+    ///
+    /// Rate-limit tier 8 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `GET /open-apis/drive/v1/files` — `drive.v1` `file.list`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:drive:readonly`, `space:document:retrieve`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061005` (AuthFailed, HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    ///   - `1061007` (FileDeleted, HTTP 404): file has been delete. The file was deleted.
+    ///   - `1064001` (PageSizeOutOfLimit, HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1062501` (OperateNodeNoPermission, HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062502` (OperateSubNodeNoPermission, HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///   - `1062524` (SourceParentNoPermission, HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062535` (DestinationParentNoPermission, HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1064510` (CrossTenantAndUnitNotSupport, HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1064511` (CrossBrandNotSupport, HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/list)
+    pub fn list(&self) -> FileListRequest {
+        FileListRequest {
+            client: self.client.clone(),
+            page_size: None,
+            page_token: None,
+            folder_token: None,
+            order_by: None,
+            direction: None,
+            option: None,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 移动文件或文件夹
+    ///
+    /// Rate-limit tier 2 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/files/{file_token}/move` — `drive.v1` `file.move`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `space:document:move`
+    /// - **Rate limit:** 20/min
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061007` (FileDeleted, HTTP 404): file has been delete. The file was deleted.
+    ///   - `1062524` (SourceParentNoPermission, HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062535` (DestinationParentNoPermission, HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///   - `1061005` (AuthFailed, HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1062501` (OperateNodeNoPermission, HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062502` (OperateSubNodeNoPermission, HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1064001` (PageSizeOutOfLimit, HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    ///   - `1064510` (CrossTenantAndUnitNotSupport, HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1064511` (CrossBrandNotSupport, HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/move)
+    pub fn r#move(&self, file_token: impl Into<String>) -> FileMoveRequest {
+        FileMoveRequest {
+            client: self.client.clone(),
+            file_token: Into::into(file_token),
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 订阅云文档事件
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/files/{file_token}/subscribe` — `drive.v1` `file.subscribe`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `docs:event:subscribe`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1069601` (Fail, HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    ///   - `1069602` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069603` (Forbidden1069603, HTTP 403): forbidden. See the error codes on the endpoint's official documentation page.
+    ///   - `1069604` (DocumentNotFound, HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/subscribe)
+    pub fn subscribe(
+        &self,
+        file_token: String,
+        file_type: FileDeleteSubscribeFileType,
+    ) -> FileSubscribeRequest {
+        FileSubscribeRequest {
+            client: self.client.clone(),
+            file_token,
+            file_type,
+            event_type: None,
+            user_token: None,
+        }
+    }
+    /// 查询异步任务状态
+    ///
+    /// Rate-limit tier 0 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `GET /open-apis/drive/v1/files/task_check` — `drive.v1` `file.task_check`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:drive:readonly`, `drive:drive.metadata:readonly`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061005` (AuthFailed, HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    ///   - `1061007` (FileDeleted, HTTP 404): file has been delete. The file was deleted.
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1062501` (OperateNodeNoPermission, HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062502` (OperateSubNodeNoPermission, HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///   - `1062524` (SourceParentNoPermission, HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1062535` (DestinationParentNoPermission, HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1064001` (PageSizeOutOfLimit, HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    ///   - `1064510` (CrossTenantAndUnitNotSupport, HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1064511` (CrossBrandNotSupport, HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check)
+    pub fn task_check(&self, task_id: impl Into<String>) -> FileTaskCheckRequest {
+        FileTaskCheckRequest {
+            client: self.client.clone(),
+            task_id: Into::into(task_id),
+            user_token: None,
+        }
+    }
+    /// 上传文件
+    ///
+    /// Rate-limit tier 8 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/files/upload_all` — `drive.v1` `file.upload_all`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:file`, `drive:file:upload`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061021` (UploadIdExpired, HTTP 400): upload id expire. The upload session expired; start the upload again.
+    ///   - `1061022` (FileVersionConflict, HTTP 500): file version conflict. See the error codes on the endpoint's official documentation page.
+    ///   - `1061041` (ParentNodeDeleted, HTTP 400): parent node has been deleted. The document or folder to upload into was deleted.
+    ///   - `1061042` (ParentNodeOutOfLimit, HTTP 400): parent node out of limit. The upload point holds too many files.
+    ///   - `1061043` (FileSizeBeyondLimit, HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    ///   - `1061044` (ParentNodeNotExist, HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1061109` (FileNameCqcNotPassed, HTTP 400): file name cqc not passed. The file name failed the content check.
+    ///   - `1061101` (FileQuotaExceeded, HTTP 400): file quota exceeded. The tenant's storage is full.
+    ///   - `1061500` (MountNodePointKill, HTTP 403): mount node point kill. See the error codes on the endpoint's official documentation page.
+    ///   - `1062007` (UploadUserNotMatch, HTTP 400): upload user not match. The upload was started by another user.
+    ///   - `1062008` (ChecksumParamInvalid, HTTP 400): checksum param Invalid. `checksum` must be the file's Adler-32 checksum.
+    ///   - `1062009` (SizeMismatch, HTTP 400): the actual size is inconsistent with the parameter declaration size. `size` must be the file's exact size in bytes.
+    ///   - `1062010` (BlockMissing, HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    ///   - `1062011` (BlockNumOutOfBounds, HTTP 400): block num out of bounds. A part number is out of range.
+    ///   - `1061061` (UserQuotaExceeded, HTTP 400): user quota exceeded. The user's storage is full.
+    ///   - `1061073` (NoScopeAuth, HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    ///   - `1064230` (LockedForDataMigration, HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
+    ///   - `1062505` (ParentNodeOutOfSize, HTTP 400): parent node out of size. The upload point is full.
+    ///   - `1062506` (ParentNodeOutOfDepth, HTTP 400): parent node out of depth. The folder is nested too deep.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_all)
+    pub fn upload_all(&self, body: FileUploadAllBody) -> FileUploadAllRequest {
+        FileUploadAllRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+    /// 分片上传文件-完成上传
+    ///
+    /// Rate-limit tier 0 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/files/upload_finish` — `drive.v1` `file.upload_finish`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:file`, `drive:file:upload`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061101` (FileQuotaExceeded, HTTP 400): file quota exceeded. The tenant's storage is full.
+    ///   - `1061021` (UploadIdExpired, HTTP 400): upload id expire. The upload session expired; start the upload again.
+    ///   - `1061022` (FileVersionConflict, HTTP 500): file version conflict. See the error codes on the endpoint's official documentation page.
+    ///   - `1061041` (ParentNodeDeleted, HTTP 400): parent node has been deleted. The document or folder to upload into was deleted.
+    ///   - `1061042` (ParentNodeOutOfLimit, HTTP 400): parent node out of limit. The upload point holds too many files.
+    ///   - `1061043` (FileSizeBeyondLimit, HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    ///   - `1061044` (ParentNodeNotExist, HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1061061` (UserQuotaExceeded, HTTP 400): user quota exceeded. The user's storage is full.
+    ///   - `1061073` (NoScopeAuth, HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    ///   - `1061500` (MountNodePointKill, HTTP 403): mount node point kill. See the error codes on the endpoint's official documentation page.
+    ///   - `1062007` (UploadUserNotMatch, HTTP 400): upload user not match. The upload was started by another user.
+    ///   - `1062010` (BlockMissing, HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    ///   - `1062505` (ParentNodeOutOfSize, HTTP 400): parent node out of size. The upload point is full.
+    ///   - `1062506` (ParentNodeOutOfDepth, HTTP 400): parent node out of depth. The folder is nested too deep.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_finish)
+    pub fn upload_finish(&self, body: FileUploadFinishBody) -> FileUploadFinishRequest {
+        FileUploadFinishRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+    /// 分片上传文件-上传分片
+    ///
+    /// Rate-limit tier 0 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/files/upload_part` — `drive.v1` `file.upload_part`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:file`, `drive:file:upload`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061021` (UploadIdExpired, HTTP 400): upload id expire. The upload session expired; start the upload again.
+    ///   - `1061073` (NoScopeAuth, HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    ///   - `1062007` (UploadUserNotMatch, HTTP 400): upload user not match. The upload was started by another user.
+    ///   - `1062008` (ChecksumParamInvalid, HTTP 400): checksum param Invalid. `checksum` must be the file's Adler-32 checksum.
+    ///   - `1062009` (SizeMismatch, HTTP 400): the actual size is inconsistent with the parameter declaration size. `size` must be the file's exact size in bytes.
+    ///   - `1062010` (BlockMissing, HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    ///   - `1062011` (BlockNumOutOfBounds, HTTP 400): block num out of bounds. A part number is out of range.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_part)
+    pub fn upload_part(&self, body: FileUploadPartBody) -> FileUploadPartRequest {
+        FileUploadPartRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+    /// 分片上传文件-预上传
+    ///
+    /// Rate-limit tier 6 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/files/upload_prepare` — `drive.v1` `file.upload_prepare`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:file`, `drive:file:upload`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061022` (FileVersionConflict, HTTP 500): file version conflict. See the error codes on the endpoint's official documentation page.
+    ///   - `1061043` (FileSizeBeyondLimit, HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    ///   - `1061044` (ParentNodeNotExist, HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
+    ///   - `1061109` (FileNameCqcNotPassed, HTTP 400): file name cqc not passed. The file name failed the content check.
+    ///   - `1061101` (FileQuotaExceeded, HTTP 400): file quota exceeded. The tenant's storage is full.
+    ///   - `1061061` (UserQuotaExceeded, HTTP 400): user quota exceeded. The user's storage is full.
+    ///   - `1061073` (NoScopeAuth, HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    ///   - `1064230` (LockedForDataMigration, HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_prepare)
+    pub fn upload_prepare(
+        &self,
+        body: FileUploadPrepareBody,
+    ) -> FileUploadPrepareRequest {
+        FileUploadPrepareRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+}
+/// The `import_task` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct ImportTaskResource {
+    client: rt::Client,
+}
+impl ImportTaskResource {
+    /// 创建导入任务
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/import_tasks` — `drive.v1` `import_task.create`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:document:import`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1069901` (InternalError, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069902` (NoPermission, HTTP 403): no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1069903` (InternalError1069903, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069904` (InvalidParam, HTTP 400): invalid param. See the error codes on the endpoint's official documentation page.
+    ///   - `1069905` (InternalError1069905, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069906` (DocsDeleted, HTTP 404): docs deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1069907` (FileTokenNotFound, HTTP 404): file token not found. See the error codes on the endpoint's official documentation page.
+    ///   - `1069908` (FolderNoPermission, HTTP 403): folder no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1069909` (ImportFileSizeOverLimit, HTTP 400): import file size over limit. See the error codes on the endpoint's official documentation page.
+    ///   - `1069910` (ImportFileExtensionNotMatch, HTTP 400): import file extension not match. See the error codes on the endpoint's official documentation page.
+    ///   - `1069911` (ImportFileTypeNotMatch, HTTP 400): import file type not match. See the error codes on the endpoint's official documentation page.
+    ///   - `1069912` (FolderNotExist, HTTP 400): folder not exist. See the error codes on the endpoint's official documentation page.
+    ///   - `1069913` (ImportFileTokenExpired, HTTP 400): import file token expired. See the error codes on the endpoint's official documentation page.
+    ///   - `1069914` (FileTokenInvalid, HTTP 404): file token invalid. See the error codes on the endpoint's official documentation page.
+    ///   - `1069923` (TooManyRequests, HTTP 429): too many requests. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/create)
+    pub fn create(&self, body: ImportTaskCreateBody) -> ImportTaskCreateRequest {
+        ImportTaskCreateRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+    /// 查询导入任务结果
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/drive/v1/import_tasks/{ticket}` — `drive.v1` `import_task.get`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `drive:drive:readonly`, `drive:drive`, `docs:document:import`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1069901` (InternalError, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069902` (NoPermission, HTTP 403): no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1069903` (InternalError1069903, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069904` (InvalidParam, HTTP 400): invalid param. See the error codes on the endpoint's official documentation page.
+    ///   - `1069905` (InternalError1069905, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    ///   - `1069906` (DocsDeleted, HTTP 404): docs deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1069907` (FileTokenNotFound, HTTP 404): file token not found. See the error codes on the endpoint's official documentation page.
+    ///   - `1069908` (FolderNoPermission, HTTP 403): folder no permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1069909` (ImportFileSizeOverLimit, HTTP 400): import file size over limit. See the error codes on the endpoint's official documentation page.
+    ///   - `1069910` (ImportFileExtensionNotMatch, HTTP 400): import file extension not match. See the error codes on the endpoint's official documentation page.
+    ///   - `1069911` (ImportFileTypeNotMatch, HTTP 400): import file type not match. See the error codes on the endpoint's official documentation page.
+    ///   - `1069912` (FolderNotExist, HTTP 400): folder not exist. See the error codes on the endpoint's official documentation page.
+    ///   - `1069913` (ImportFileTokenExpired, HTTP 400): import file token expired. See the error codes on the endpoint's official documentation page.
+    ///   - `1069914` (FileTokenInvalid, HTTP 404): file token invalid. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/get)
+    pub fn get(&self, ticket: impl Into<String>) -> ImportTaskGetRequest {
+        ImportTaskGetRequest {
+            client: self.client.clone(),
+            ticket: Into::into(ticket),
+            user_token: None,
         }
     }
 }
@@ -37,6 +1431,57 @@ pub struct MediaResource {
     client: rt::Client,
 }
 impl MediaResource {
+    /// 获取素材临时下载链接
+    ///
+    /// Rate-limit tier 0 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `GET /open-apis/drive/v1/medias/batch_get_tmp_download_url` — `drive.v1` `media.batch_get_tmp_download_url`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `docs:doc`, `docs:doc:readonly`, `drive:drive`, `drive:drive:readonly`, `sheets:spreadsheet`, `sheets:spreadsheet:readonly`, `vc:material`, `vc:material:readonly`, `bitable:app:readonly`, `bitable:app`, `moments:moments`, `moments:moments:readonly`, `docs:document.media:download`, `mail:user_mailbox.message:modify`
+    /// - **Errors:**
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/batch_get_tmp_download_url)
+    pub fn batch_get_tmp_download_url(
+        &self,
+        file_tokens: Vec<String>,
+    ) -> MediaBatchGetTmpDownloadUrlRequest {
+        MediaBatchGetTmpDownloadUrlRequest {
+            client: self.client.clone(),
+            file_tokens,
+            extra: None,
+            user_token: None,
+        }
+    }
+    /// Download a media file, whole or a byte range of it.
+    ///
+    /// The body is the file, streamed. With `range` set (`ByteRange::from(0..1024)`), the server answers `206 Partial Content` with those bytes; `Download::is_partial` and `content_range` tell what came back.
+    ///
+    /// `GET /open-apis/drive/v1/medias/{file_token}/download` — `drive.v1` `media.download`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `docs:doc`, `docs:doc:readonly`, `drive:drive`, `drive:drive:readonly`, `sheets:spreadsheet`, `sheets:spreadsheet:readonly`, `vc:material`, `vc:material:readonly`, `bitable:app:readonly`, `bitable:app`, `moments:moments`, `moments:moments:readonly`, `docs:document.media:download`, `mail:user_mailbox.message:modify`
+    /// - **Rate limit:** 5/s
+    /// - **Errors:**
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061005` (AuthFailed, HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    ///   - `1061006` (InternalTimeOut, HTTP 200): internal time out, can retry. A server-side timeout; retry.
+    ///   - `1061007` (FileDeleted, HTTP 404): file has been delete. The file was deleted.
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/download)
+    pub fn download(&self, file_token: impl Into<FileToken>) -> MediaDownloadRequest {
+        MediaDownloadRequest {
+            client: self.client.clone(),
+            file_token: Into::into(file_token),
+            extra: None,
+            range: None,
+            user_token: None,
+        }
+    }
     /// Upload a media file of at most 20 MB in one request.
     ///
     /// The file belongs to an upload point (a document, sheet, bitable…): `parent_type` and `parent_node` say which. Larger files go through the part-wise upload (upload_prepare, upload_part, upload_finish), not generated here.
@@ -90,44 +1535,689 @@ impl MediaResource {
             user_token: None,
         }
     }
-    /// Download a media file, whole or a byte range of it.
+    /// 分片上传素材-完成上传
     ///
-    /// The body is the file, streamed. With `range` set (`ByteRange::from(0..1024)`), the server answers `206 Partial Content` with those bytes; `Download::is_partial` and `content_range` tell what came back.
+    /// Rate-limit tier 0 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
     ///
-    /// `GET /open-apis/drive/v1/medias/{file_token}/download` — `drive.v1` `media.download`
+    /// `POST /open-apis/drive/v1/medias/upload_finish` — `drive.v1` `media.upload_finish`
     ///
-    /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `docs:doc`, `docs:doc:readonly`, `drive:drive`, `drive:drive:readonly`, `sheets:spreadsheet`, `sheets:spreadsheet:readonly`, `vc:material`, `vc:material:readonly`, `bitable:app:readonly`, `bitable:app`, `moments:moments`, `moments:moments:readonly`, `docs:document.media:download`, `mail:user_mailbox.message:modify`
-    /// - **Rate limit:** 5/s
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `docs:doc`, `drive:drive`, `sheets:spreadsheet`, `vc:material`, `bitable:app`, `moments:moments`, `docs:document.media:upload`, `mail:user_mailbox.message:modify`
     /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
     ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
     ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
     ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
     ///   - `1061005` (AuthFailed, HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
     ///   - `1061006` (InternalTimeOut, HTTP 200): internal time out, can retry. A server-side timeout; retry.
     ///   - `1061007` (FileDeleted, HTTP 404): file has been delete. The file was deleted.
+    ///   - `1061008` (InvalidFileName, HTTP 400): invalid file name. Fix the file name (at most 250 characters).
+    ///   - `1061021` (UploadIdExpired, HTTP 400): upload id expire. The upload session expired; start the upload again.
+    ///   - `1061041` (ParentNodeDeleted, HTTP 400): parent node has been deleted. The document or folder to upload into was deleted.
+    ///   - `1061042` (ParentNodeOutOfLimit, HTTP 400): parent node out of limit. The upload point holds too many files.
+    ///   - `1061043` (FileSizeBeyondLimit, HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    ///   - `1061044` (ParentNodeNotExist, HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
     ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1061109` (FileNameCqcNotPassed, HTTP 400): file name cqc not passed. The file name failed the content check.
+    ///   - `1061113` (FileCqcNotPassed, HTTP 400): file cqc not passed. The file failed the content check.
+    ///   - `1061101` (FileQuotaExceeded, HTTP 400): file quota exceeded. The tenant's storage is full.
+    ///   - `1062004` (CoverGenerating, HTTP 202): cover generating. A preview is still being generated; try again later.
+    ///   - `1062005` (FileTypeNotSupportCover, HTTP 202): file type not support cover. This file type has no preview.
+    ///   - `1062006` (CoverNoExist, HTTP 202): cover no exist. The file has no preview.
+    ///   - `1062007` (UploadUserNotMatch, HTTP 400): upload user not match. The upload was started by another user.
+    ///   - `1062008` (ChecksumParamInvalid, HTTP 400): checksum param Invalid. `checksum` must be the file's Adler-32 checksum.
+    ///   - `1062009` (SizeMismatch, HTTP 400): the actual size is inconsistent with the parameter declaration size. `size` must be the file's exact size in bytes.
+    ///   - `1062010` (BlockMissing, HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    ///   - `1062011` (BlockNumOutOfBounds, HTTP 400): block num out of bounds. A part number is out of range.
+    ///   - `1061547` (AttachmentRelationLimitExceeded, HTTP 400): attachment parent-child relation number exceed. The document has too many attachments.
+    ///   - `1061061` (UserQuotaExceeded, HTTP 400): user quota exceeded. The user's storage is full.
+    ///   - `1061073` (NoScopeAuth, HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    ///   - `1062012` (FileCopying, HTTP 400): file copying. The file is being copied; try again later.
+    ///   - `1062013` (FileDamaged, HTTP 400): file damaged. The stored file is damaged.
+    ///   - `1062014` (DedupeNoSupport, HTTP 403): dedupe no support. Deduplicated upload is not supported here.
+    ///   - `1062051` (ClientConnectClose, HTTP 400): client connect close. The connection closed before the file was received; send again.
+    ///   - `1062505` (ParentNodeOutOfSize, HTTP 400): parent node out of size. The upload point is full.
+    ///   - `1062506` (ParentNodeOutOfDepth, HTTP 400): parent node out of depth. The folder is nested too deep.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
     ///
-    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/download)
-    pub fn download(&self, file_token: impl Into<FileToken>) -> MediaDownloadRequest {
-        MediaDownloadRequest {
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_finish)
+    pub fn upload_finish(&self, body: FileUploadFinishBody) -> MediaUploadFinishRequest {
+        MediaUploadFinishRequest {
             client: self.client.clone(),
-            file_token: Into::into(file_token),
-            extra: None,
-            range: None,
+            body,
+            user_token: None,
+        }
+    }
+    /// 分片上传素材-上传分片
+    ///
+    /// Rate-limit tier 0 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/medias/upload_part` — `drive.v1` `media.upload_part`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `docs:doc`, `drive:drive`, `sheets:spreadsheet`, `vc:material`, `bitable:app`, `moments:moments`, `docs:document.media:upload`, `mail:user_mailbox.message:modify`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061005` (AuthFailed, HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    ///   - `1061006` (InternalTimeOut, HTTP 200): internal time out, can retry. A server-side timeout; retry.
+    ///   - `1061007` (FileDeleted, HTTP 404): file has been delete. The file was deleted.
+    ///   - `1061008` (InvalidFileName, HTTP 400): invalid file name. Fix the file name (at most 250 characters).
+    ///   - `1061021` (UploadIdExpired, HTTP 400): upload id expire. The upload session expired; start the upload again.
+    ///   - `1061041` (ParentNodeDeleted, HTTP 400): parent node has been deleted. The document or folder to upload into was deleted.
+    ///   - `1061042` (ParentNodeOutOfLimit, HTTP 400): parent node out of limit. The upload point holds too many files.
+    ///   - `1061043` (FileSizeBeyondLimit, HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    ///   - `1061044` (ParentNodeNotExist, HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1061109` (FileNameCqcNotPassed, HTTP 400): file name cqc not passed. The file name failed the content check.
+    ///   - `1061113` (FileCqcNotPassed, HTTP 400): file cqc not passed. The file failed the content check.
+    ///   - `1061101` (FileQuotaExceeded, HTTP 400): file quota exceeded. The tenant's storage is full.
+    ///   - `1062004` (CoverGenerating, HTTP 202): cover generating. A preview is still being generated; try again later.
+    ///   - `1062005` (FileTypeNotSupportCover, HTTP 202): file type not support cover. This file type has no preview.
+    ///   - `1062006` (CoverNoExist, HTTP 202): cover no exist. The file has no preview.
+    ///   - `1062007` (UploadUserNotMatch, HTTP 400): upload user not match. The upload was started by another user.
+    ///   - `1062008` (ChecksumParamInvalid, HTTP 400): checksum param Invalid. `checksum` must be the file's Adler-32 checksum.
+    ///   - `1062009` (SizeMismatch, HTTP 400): the actual size is inconsistent with the parameter declaration size. `size` must be the file's exact size in bytes.
+    ///   - `1062010` (BlockMissing, HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    ///   - `1062011` (BlockNumOutOfBounds, HTTP 400): block num out of bounds. A part number is out of range.
+    ///   - `1061547` (AttachmentRelationLimitExceeded, HTTP 400): attachment parent-child relation number exceed. The document has too many attachments.
+    ///   - `1061061` (UserQuotaExceeded, HTTP 400): user quota exceeded. The user's storage is full.
+    ///   - `1061073` (NoScopeAuth, HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    ///   - `1062012` (FileCopying, HTTP 400): file copying. The file is being copied; try again later.
+    ///   - `1062013` (FileDamaged, HTTP 400): file damaged. The stored file is damaged.
+    ///   - `1062014` (DedupeNoSupport, HTTP 403): dedupe no support. Deduplicated upload is not supported here.
+    ///   - `1062051` (ClientConnectClose, HTTP 400): client connect close. The connection closed before the file was received; send again.
+    ///   - `1062505` (ParentNodeOutOfSize, HTTP 400): parent node out of size. The upload point is full.
+    ///   - `1062506` (ParentNodeOutOfDepth, HTTP 400): parent node out of depth. The folder is nested too deep.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_part)
+    pub fn upload_part(&self, body: FileUploadPartBody) -> MediaUploadPartRequest {
+        MediaUploadPartRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+    /// 分片上传素材-预上传
+    ///
+    /// Rate-limit tier 0 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/medias/upload_prepare` — `drive.v1` `media.upload_prepare`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `docs:doc`, `drive:drive`, `sheets:spreadsheet`, `vc:material`, `bitable:app`, `moments:moments`, `docs:document.media:upload`, `mail:user_mailbox.message:modify`
+    /// - **Errors:**
+    ///   - `1061001` (UnknownError, HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ///   - `1061003` (NotFound, HTTP 404): not found. The file or the upload point does not exist.
+    ///   - `1061004` (Forbidden, HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    ///   - `1061005` (AuthFailed, HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    ///   - `1061006` (InternalTimeOut, HTTP 200): internal time out, can retry. A server-side timeout; retry.
+    ///   - `1061007` (FileDeleted, HTTP 404): file has been delete. The file was deleted.
+    ///   - `1061008` (InvalidFileName, HTTP 400): invalid file name. Fix the file name (at most 250 characters).
+    ///   - `1061021` (UploadIdExpired, HTTP 400): upload id expire. The upload session expired; start the upload again.
+    ///   - `1061041` (ParentNodeDeleted, HTTP 400): parent node has been deleted. The document or folder to upload into was deleted.
+    ///   - `1061042` (ParentNodeOutOfLimit, HTTP 400): parent node out of limit. The upload point holds too many files.
+    ///   - `1061043` (FileSizeBeyondLimit, HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    ///   - `1061044` (ParentNodeNotExist, HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
+    ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
+    ///   - `1061109` (FileNameCqcNotPassed, HTTP 400): file name cqc not passed. The file name failed the content check.
+    ///   - `1061113` (FileCqcNotPassed, HTTP 400): file cqc not passed. The file failed the content check.
+    ///   - `1061101` (FileQuotaExceeded, HTTP 400): file quota exceeded. The tenant's storage is full.
+    ///   - `1062004` (CoverGenerating, HTTP 202): cover generating. A preview is still being generated; try again later.
+    ///   - `1062005` (FileTypeNotSupportCover, HTTP 202): file type not support cover. This file type has no preview.
+    ///   - `1062006` (CoverNoExist, HTTP 202): cover no exist. The file has no preview.
+    ///   - `1062007` (UploadUserNotMatch, HTTP 400): upload user not match. The upload was started by another user.
+    ///   - `1062008` (ChecksumParamInvalid, HTTP 400): checksum param Invalid. `checksum` must be the file's Adler-32 checksum.
+    ///   - `1062009` (SizeMismatch, HTTP 400): the actual size is inconsistent with the parameter declaration size. `size` must be the file's exact size in bytes.
+    ///   - `1062010` (BlockMissing, HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    ///   - `1062011` (BlockNumOutOfBounds, HTTP 400): block num out of bounds. A part number is out of range.
+    ///   - `1061547` (AttachmentRelationLimitExceeded, HTTP 400): attachment parent-child relation number exceed. The document has too many attachments.
+    ///   - `1061061` (UserQuotaExceeded, HTTP 400): user quota exceeded. The user's storage is full.
+    ///   - `1061073` (NoScopeAuth, HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    ///   - `1062012` (FileCopying, HTTP 400): file copying. The file is being copied; try again later.
+    ///   - `1062013` (FileDamaged, HTTP 400): file damaged. The stored file is damaged.
+    ///   - `1062014` (DedupeNoSupport, HTTP 403): dedupe no support. Deduplicated upload is not supported here.
+    ///   - `1062051` (ClientConnectClose, HTTP 400): client connect close. The connection closed before the file was received; send again.
+    ///   - `1062505` (ParentNodeOutOfSize, HTTP 400): parent node out of size. The upload point is full.
+    ///   - `1062506` (ParentNodeOutOfDepth, HTTP 400): parent node out of depth. The folder is nested too deep.
+    ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_prepare)
+    pub fn upload_prepare(
+        &self,
+        body: MediaUploadPrepareBody,
+    ) -> MediaUploadPrepareRequest {
+        MediaUploadPrepareRequest {
+            client: self.client.clone(),
+            body,
             user_token: None,
         }
     }
 }
-/// Request builder of `media.upload_all` (POST `/open-apis/drive/v1/medias/upload_all`): set optional inputs, then `.send().await`.
+/// The `meta` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct MetaResource {
+    client: rt::Client,
+}
+impl MetaResource {
+    /// 获取文件元数据
+    ///
+    /// 获取文档元数据
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/metas/batch_query` — `drive.v1` `meta.batch_query`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:drive.metadata:readonly`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1069701` (UserIdentityVerificationFailed, HTTP 401): User identity verification failed. See the error codes on the endpoint's official documentation page.
+    ///   - `1069704` (InternalServerError1069704, HTTP 503): Internal server error. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/meta/batch_query)
+    pub fn batch_query(&self, body: MetaBatchQueryBody) -> MetaBatchQueryRequest {
+        MetaBatchQueryRequest {
+            client: self.client.clone(),
+            body,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+}
+/// The `permission_member` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct PermissionMemberResource {
+    client: rt::Client,
+}
+impl PermissionMemberResource {
+    /// 判断用户云文档权限
+    ///
+    /// Rate-limit tier 8 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `GET /open-apis/drive/v1/permissions/{token}/members/auth` — `drive.v1` `permission_member.auth`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `bitable:bitable`, `wiki:wiki`, `bitable:app`, `docs:permission.member:auth`
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///   - `1063005` (ResourceIsDeleted, HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1063006` (TooManyRequest, HTTP 429): Too many request. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/auth)
+    pub fn auth(
+        &self,
+        token: String,
+        r#type: PermissionMemberAuthType,
+        action: Action,
+    ) -> PermissionMemberAuthRequest {
+        PermissionMemberAuthRequest {
+            client: self.client.clone(),
+            token,
+            r#type,
+            action,
+            user_token: None,
+        }
+    }
+    /// 批量增加协作者权限
+    ///
+    /// Rate-limit tier 6 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/permissions/{token}/members/batch_create` — `drive.v1` `permission_member.batch_create`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `docs:permission.member`, `docs:permission.member:create`
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063002` (PermissionDenied1063002, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///   - `1063006` (TooManyRequest, HTTP 429): Too many request. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/batch_create)
+    pub fn batch_create(
+        &self,
+        token: String,
+        r#type: PermissionMemberBatchCreateType,
+        body: PermissionMemberBatchCreateBody,
+    ) -> PermissionMemberBatchCreateRequest {
+        PermissionMemberBatchCreateRequest {
+            client: self.client.clone(),
+            token,
+            r#type,
+            body,
+            need_notification: None,
+            user_token: None,
+        }
+    }
+    /// 增加协作者权限
+    ///
+    /// Rate-limit tier 6 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/permissions/{token}/members` — `drive.v1` `permission_member.create`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:file`, `docs:doc`, `sheets:spreadsheet`, `wiki:wiki`, `bitable:bitable`, `bitable:app`, `docs:permission.member:create`
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063002` (PermissionDenied1063002, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///   - `1063004` (UserHasNoSharePermission, HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1063005` (ResourceIsDeleted, HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/create)
+    pub fn create(
+        &self,
+        token: String,
+        r#type: PermissionMemberBatchCreateType,
+    ) -> PermissionMemberCreateRequest {
+        PermissionMemberCreateRequest {
+            client: self.client.clone(),
+            token,
+            r#type,
+            need_notification: None,
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 获取云文档协作者
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/drive/v1/permissions/{token}/members` — `drive.v1` `permission_member.list`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `bitable:bitable`, `wiki:wiki`, `bitable:app`, `docs:permission.member:retrieve`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063002` (PermissionDenied1063002, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///   - `1063004` (UserHasNoSharePermission, HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1063005` (ResourceIsDeleted, HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1063006` (TooManyRequest, HTTP 429): Too many request. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/list)
+    pub fn list(
+        &self,
+        token: String,
+        r#type: PermissionMemberListType,
+    ) -> PermissionMemberListRequest {
+        PermissionMemberListRequest {
+            client: self.client.clone(),
+            token,
+            r#type,
+            fields: None,
+            perm_type: None,
+            user_token: None,
+        }
+    }
+    /// 移除云文档协作者权限
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `DELETE /open-apis/drive/v1/permissions/{token}/members/{member_id}` — `drive.v1` `permission_member.delete`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:file`, `docs:doc`, `sheets:spreadsheet`, `wiki:wiki`, `bitable:bitable`, `bitable:app`, `docs:permission.member:delete`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063002` (PermissionDenied1063002, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///   - `1063004` (UserHasNoSharePermission, HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1063005` (ResourceIsDeleted, HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/delete)
+    pub fn delete(
+        &self,
+        token: String,
+        member_id: String,
+        r#type: PermissionMemberBatchCreateType,
+        member_type: PermissionMemberDeleteMemberType,
+    ) -> PermissionMemberDeleteRequest {
+        PermissionMemberDeleteRequest {
+            client: self.client.clone(),
+            token,
+            member_id,
+            r#type,
+            member_type,
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 更新协作者权限
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `PUT /open-apis/drive/v1/permissions/{token}/members/{member_id}` — `drive.v1` `permission_member.update`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:file`, `docs:doc`, `sheets:spreadsheet`, `wiki:wiki`, `bitable:bitable`, `bitable:app`, `docs:permission.member:update`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063002` (PermissionDenied1063002, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///   - `1063004` (UserHasNoSharePermission, HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1063005` (ResourceIsDeleted, HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/update)
+    pub fn update(
+        &self,
+        token: String,
+        member_id: String,
+        r#type: PermissionMemberAuthType,
+    ) -> PermissionMemberUpdateRequest {
+        PermissionMemberUpdateRequest {
+            client: self.client.clone(),
+            token,
+            member_id,
+            r#type,
+            need_notification: None,
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 转移云文档所有者
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/permissions/{token}/members/transfer_owner` — `drive.v1` `permission_member.transfer_owner`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `bitable:bitable`, `wiki:wiki`, `bitable:app`, `docs:permission.member:transfer`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063002` (PermissionDenied1063002, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///   - `1063004` (UserHasNoSharePermission, HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1063005` (ResourceIsDeleted, HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1063006` (TooManyRequest, HTTP 429): Too many request. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/transfer_owner)
+    pub fn transfer_owner(
+        &self,
+        token: String,
+        r#type: PermissionMemberListType,
+    ) -> PermissionMemberTransferOwnerRequest {
+        PermissionMemberTransferOwnerRequest {
+            client: self.client.clone(),
+            token,
+            r#type,
+            need_notification: None,
+            remove_old_owner: None,
+            stay_put: None,
+            old_owner_perm: None,
+            body: None,
+            user_token: None,
+        }
+    }
+}
+/// The `permission_public_password` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct PermissionPublicPasswordResource {
+    client: rt::Client,
+}
+impl PermissionPublicPasswordResource {
+    /// 启用云文档密码
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `POST /open-apis/drive/v1/permissions/{token}/public/password` — `drive.v1` `permission_public_password.create`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `bitable:bitable`, `wiki:wiki`, `docs:permission.setting:write_only`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063002` (PermissionDenied1063002, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///   - `1063005` (ResourceIsDeleted, HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/create)
+    pub fn create(
+        &self,
+        token: String,
+        r#type: PermissionPublicPasswordCreateType,
+    ) -> PermissionPublicPasswordCreateRequest {
+        PermissionPublicPasswordCreateRequest {
+            client: self.client.clone(),
+            token,
+            r#type,
+            user_token: None,
+        }
+    }
+    /// 停用云文档密码
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `DELETE /open-apis/drive/v1/permissions/{token}/public/password` — `drive.v1` `permission_public_password.delete`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `bitable:bitable`, `wiki:wiki`, `docs:permission.setting:write_only`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063002` (PermissionDenied1063002, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1063005` (ResourceIsDeleted, HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/delete)
+    pub fn delete(
+        &self,
+        token: String,
+        r#type: PermissionPublicPasswordCreateType,
+    ) -> PermissionPublicPasswordDeleteRequest {
+        PermissionPublicPasswordDeleteRequest {
+            client: self.client.clone(),
+            token,
+            r#type,
+            user_token: None,
+        }
+    }
+    /// 刷新云文档密码
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `PUT /open-apis/drive/v1/permissions/{token}/public/password` — `drive.v1` `permission_public_password.update`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `docs:doc`, `sheets:spreadsheet`, `bitable:bitable`, `wiki:wiki`, `docs:permission.setting:write_only`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063002` (PermissionDenied1063002, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1063005` (ResourceIsDeleted, HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/update)
+    pub fn update(
+        &self,
+        token: String,
+        r#type: PermissionPublicPasswordCreateType,
+    ) -> PermissionPublicPasswordUpdateRequest {
+        PermissionPublicPasswordUpdateRequest {
+            client: self.client.clone(),
+            token,
+            r#type,
+            user_token: None,
+        }
+    }
+}
+/// The `permission_public` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct PermissionPublicResource {
+    client: rt::Client,
+}
+impl PermissionPublicResource {
+    /// 获取云文档权限设置
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/drive/v1/permissions/{token}/public` — `drive.v1` `permission_public.get`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:drive:readonly`, `drive:file`, `docs:doc`, `sheets:spreadsheet`, `wiki:wiki`, `bitable:bitable`, `docs:permission.setting:read`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063002` (PermissionDenied1063002, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///   - `1063004` (UserHasNoSharePermission, HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1063005` (ResourceIsDeleted, HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public/get)
+    pub fn get(
+        &self,
+        token: String,
+        r#type: PermissionPublicPasswordCreateType,
+    ) -> PermissionPublicGetRequest {
+        PermissionPublicGetRequest {
+            client: self.client.clone(),
+            token,
+            r#type,
+            user_token: None,
+        }
+    }
+    /// 更新云文档权限设置
+    ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
+    /// `PATCH /open-apis/drive/v1/permissions/{token}/public` — `drive.v1` `permission_public.patch`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `drive:drive`, `drive:file`, `docs:doc`, `sheets:spreadsheet`, `wiki:wiki`, `bitable:bitable`, `docs:permission.setting:write_only`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1063001` (InvalidParameter, HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    ///   - `1063002` (PermissionDenied1063002, HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    ///   - `1063004` (UserHasNoSharePermission, HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    ///   - `1063005` (ResourceIsDeleted, HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public/patch)
+    pub fn patch(
+        &self,
+        token: String,
+        r#type: PermissionPublicPasswordCreateType,
+    ) -> PermissionPublicPatchRequest {
+        PermissionPublicPatchRequest {
+            client: self.client.clone(),
+            token,
+            r#type,
+            body: None,
+            user_token: None,
+        }
+    }
+}
+/// The `user` resource of drive.v1.
+#[derive(Clone, Debug)]
+pub struct UserResource {
+    client: rt::Client,
+}
+impl UserResource {
+    /// 取消用户云文档事件订阅
+    ///
+    /// Rate-limit tier 1 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `DELETE /open-apis/drive/v1/user/remove_subscription` — `drive.v1` `user.remove_subscription`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `docs:document.comment:read`
+    /// - **Errors:**
+    ///   - `1069601` (Fail, HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    ///   - `1069602` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/remove_subscription)
+    pub fn remove_subscription(
+        &self,
+        event_type: impl Into<String>,
+    ) -> UserRemoveSubscriptionRequest {
+        UserRemoveSubscriptionRequest {
+            client: self.client.clone(),
+            event_type: Into::into(event_type),
+            user_token: None,
+        }
+    }
+    /// 订阅用户云文档事件
+    ///
+    /// Rate-limit tier 1 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `POST /open-apis/drive/v1/user/subscription` — `drive.v1` `user.subscription`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `docs:document.comment:read`
+    /// - **Errors:**
+    ///   - `1069601` (Fail, HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    ///   - `1069602` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/subscription)
+    pub fn subscription(&self, body: UserSubscriptionBody) -> UserSubscriptionRequest {
+        UserSubscriptionRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+    /// 查询用户云文档事件订阅状态
+    ///
+    /// Rate-limit tier 1 of the official metadata; its numbers are UNVERIFIED, so the client sets no limit of its own.
+    ///
+    /// `GET /open-apis/drive/v1/user/subscription_status` — `drive.v1` `user.subscription_status`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `docs:document.comment:read`
+    /// - **Errors:**
+    ///   - `1069601` (Fail, HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    ///   - `1069602` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/subscription_status)
+    pub fn subscription_status(
+        &self,
+        event_type: impl Into<String>,
+    ) -> UserSubscriptionStatusRequest {
+        UserSubscriptionStatusRequest {
+            client: self.client.clone(),
+            event_type: Into::into(event_type),
+            user_token: None,
+        }
+    }
+}
+/// Request builder of `export_task.create` (POST `/open-apis/drive/v1/export_tasks`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct MediaUploadAllRequest {
+pub struct ExportTaskCreateRequest {
     client: rt::Client,
-    body: MediaUploadForm,
+    body: ExportTaskCreateBody,
     user_token: Option<rt::UserAccessToken>,
 }
-impl MediaUploadAllRequest {
+impl ExportTaskCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
@@ -136,17 +2226,1596 @@ impl MediaUploadAllRequest {
     /// The prepared call, checked against the spec's constraints.
     #[inline]
     fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::MEDIA_UPLOAD_ALL);
+        let mut call = rt::Call::new(&endpoints::EXPORT_TASK_CREATE);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.export_task.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/create).
+    #[inline]
+    pub async fn send(self) -> Result<ExportTaskCreateData, ExportTaskCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ExportTaskCreateError::from)
+    }
+}
+/// Request builder of `export_task.download` (GET `/open-apis/drive/v1/export_tasks/file/{file_token}/download`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ExportTaskDownloadRequest {
+    client: rt::Client,
+    file_token: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ExportTaskDownloadRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::EXPORT_TASK_DOWNLOAD);
+        call.path("file_token", &self.file_token);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `drive.v1.export_task.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/download).
+    #[inline]
+    pub async fn send(self) -> Result<rt::Download, ExportTaskDownloadError> {
+        let call = self.call();
+        self.client.send_download(call).await.map_err(ExportTaskDownloadError::from)
+    }
+}
+/// Request builder of `export_task.get` (GET `/open-apis/drive/v1/export_tasks/{ticket}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ExportTaskGetRequest {
+    client: rt::Client,
+    ticket: String,
+    token: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ExportTaskGetRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::EXPORT_TASK_GET);
+        call.path("ticket", &self.ticket);
+        call.query("token", &self.token);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.export_task.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/get).
+    #[inline]
+    pub async fn send(self) -> Result<ExportTaskGetData, ExportTaskGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ExportTaskGetError::from)
+    }
+}
+/// Request builder of `file_comment_reply.create` (POST `/open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCommentReplyCreateRequest {
+    client: rt::Client,
+    file_token: String,
+    comment_id: String,
+    file_type: FileType,
+    user_id_type: Option<UserIdType>,
+    body: FileCommentReplyCreateBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCommentReplyCreateRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_COMMENT_REPLY_CREATE);
+        call.path("file_token", &self.file_token);
+        call.path("comment_id", &self.comment_id);
+        call.query("file_type", &self.file_type);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment_reply.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/create).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<FileCommentReplyCreateData, FileCommentReplyCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCommentReplyCreateError::from)
+    }
+}
+/// Request builder of `file_comment_reply.list` (GET `/open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCommentReplyListRequest {
+    client: rt::Client,
+    file_token: String,
+    comment_id: String,
+    page_size: Option<i64>,
+    page_token: Option<String>,
+    file_type: FileCommentReplyListFileType,
+    need_reaction: Option<bool>,
+    user_id_type: Option<UserIdType>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCommentReplyListRequest {
+    /// 分页大小
+    ///
+    /// Constraints: example `10`.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    ///
+    /// Constraints: example `1654857036541825633`.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// 是否需要获取评论卡片上挂载的Reaction数据
+    pub fn need_reaction(mut self, need_reaction: bool) -> Self {
+        self.need_reaction = Some(need_reaction);
+        self
+    }
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_COMMENT_REPLY_LIST);
+        call.path("file_token", &self.file_token);
+        call.path("comment_id", &self.comment_id);
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query("file_type", &self.file_type);
+        call.query_opt("need_reaction", self.need_reaction.as_ref());
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment_reply.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/list).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<FileCommentReplyListData, FileCommentReplyListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCommentReplyListError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<Item = Result<Reply, FileCommentReplyListError>> {
+        rt::paging::items(
+            &endpoints::FILE_COMMENT_REPLY_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
+}
+/// Request builder of `file_comment_reply.delete` (DELETE `/open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies/{reply_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCommentReplyDeleteRequest {
+    client: rt::Client,
+    file_token: String,
+    comment_id: String,
+    reply_id: String,
+    file_type: FileCommentReplyListFileType,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCommentReplyDeleteRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_COMMENT_REPLY_DELETE);
+        call.path("file_token", &self.file_token);
+        call.path("comment_id", &self.comment_id);
+        call.path("reply_id", &self.reply_id);
+        call.query("file_type", &self.file_type);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment_reply.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/delete).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<FileCommentReplyDeleteData, FileCommentReplyDeleteError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCommentReplyDeleteError::from)
+    }
+}
+/// Request builder of `file_comment_reply.update` (PUT `/open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies/{reply_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCommentReplyUpdateRequest {
+    client: rt::Client,
+    file_token: String,
+    comment_id: String,
+    reply_id: String,
+    file_type: FileCommentReplyListFileType,
+    user_id_type: Option<UserIdType>,
+    body: FileCommentReplyUpdateBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCommentReplyUpdateRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_COMMENT_REPLY_UPDATE);
+        call.path("file_token", &self.file_token);
+        call.path("comment_id", &self.comment_id);
+        call.path("reply_id", &self.reply_id);
+        call.query("file_type", &self.file_type);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment_reply.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/update).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<FileCommentReplyDeleteData, FileCommentReplyUpdateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCommentReplyUpdateError::from)
+    }
+}
+/// Request builder of `file_comment.batch_query` (POST `/open-apis/drive/v1/files/{file_token}/comments/batch_query`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCommentBatchQueryRequest {
+    client: rt::Client,
+    file_token: String,
+    file_type: FileCommentReplyListFileType,
+    user_id_type: Option<UserIdType>,
+    body: FileCommentBatchQueryBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCommentBatchQueryRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_COMMENT_BATCH_QUERY);
+        call.path("file_token", &self.file_token);
+        call.query("file_type", &self.file_type);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment.batch_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/batch_query).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<FileCommentBatchQueryData, FileCommentBatchQueryError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCommentBatchQueryError::from)
+    }
+}
+/// Request builder of `file_comment.create` (POST `/open-apis/drive/v1/files/{file_token}/comments`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCommentCreateRequest {
+    client: rt::Client,
+    file_token: String,
+    file_type: FileCommentCreateFileType,
+    user_id_type: Option<UserIdType>,
+    body: Option<FileCommentCreateBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCommentCreateRequest {
+    /// 此次调用中使用的用户 ID 的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: FileCommentCreateBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_COMMENT_CREATE);
+        call.path("file_token", &self.file_token);
+        call.query("file_type", &self.file_type);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/create).
+    #[inline]
+    pub async fn send(self) -> Result<Comment, FileCommentCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCommentCreateError::from)
+    }
+}
+/// Request builder of `file_comment.list` (GET `/open-apis/drive/v1/files/{file_token}/comments`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCommentListRequest {
+    client: rt::Client,
+    file_token: String,
+    file_type: FileCommentReplyListFileType,
+    is_whole: Option<bool>,
+    is_solved: Option<bool>,
+    page_token: Option<String>,
+    page_size: Option<i64>,
+    user_id_type: Option<UserIdType>,
+    need_reaction: Option<bool>,
+    need_relation: Option<bool>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCommentListRequest {
+    /// 是否全文评论
+    pub fn is_whole(mut self, is_whole: bool) -> Self {
+        self.is_whole = Some(is_whole);
+        self
+    }
+    /// 是否已解决（可选）
+    pub fn is_solved(mut self, is_solved: bool) -> Self {
+        self.is_solved = Some(is_solved);
+        self
+    }
+    /// 评论分页参数
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// 获取满足 commen_id &gt; page_token 的评论数量
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// 是否需要获取评论卡片上挂载的Reaction数据
+    pub fn need_reaction(mut self, need_reaction: bool) -> Self {
+        self.need_reaction = Some(need_reaction);
+        self
+    }
+    /// 是否需要评论关系
+    pub fn need_relation(mut self, need_relation: bool) -> Self {
+        self.need_relation = Some(need_relation);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_COMMENT_LIST);
+        call.path("file_token", &self.file_token);
+        call.query("file_type", &self.file_type);
+        call.query_opt("is_whole", self.is_whole.as_ref());
+        call.query_opt("is_solved", self.is_solved.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.query_opt("need_reaction", self.need_reaction.as_ref());
+        call.query_opt("need_relation", self.need_relation.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/list).
+    #[inline]
+    pub async fn send(self) -> Result<FileCommentListData, FileCommentListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCommentListError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<Item = Result<Comment, FileCommentListError>> {
+        rt::paging::items(
+            &endpoints::FILE_COMMENT_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
+}
+/// Request builder of `file_comment.get` (GET `/open-apis/drive/v1/files/{file_token}/comments/{comment_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCommentGetRequest {
+    client: rt::Client,
+    file_token: String,
+    comment_id: String,
+    file_type: FileType,
+    user_id_type: Option<UserIdType>,
+    need_reaction: Option<bool>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCommentGetRequest {
+    /// 此次调用中使用的用户 ID 的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// 是否需要获取评论卡片上挂载的Reaction数据
+    pub fn need_reaction(mut self, need_reaction: bool) -> Self {
+        self.need_reaction = Some(need_reaction);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_COMMENT_GET);
+        call.path("file_token", &self.file_token);
+        call.path("comment_id", &self.comment_id);
+        call.query("file_type", &self.file_type);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.query_opt("need_reaction", self.need_reaction.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/get).
+    #[inline]
+    pub async fn send(self) -> Result<Comment, FileCommentGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCommentGetError::from)
+    }
+}
+/// Request builder of `file_comment.patch` (PATCH `/open-apis/drive/v1/files/{file_token}/comments/{comment_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCommentPatchRequest {
+    client: rt::Client,
+    file_token: String,
+    comment_id: String,
+    file_type: FileCommentReplyListFileType,
+    body: FileCommentPatchBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCommentPatchRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_COMMENT_PATCH);
+        call.path("file_token", &self.file_token);
+        call.path("comment_id", &self.comment_id);
+        call.query("file_type", &self.file_type);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/patch).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<FileCommentReplyDeleteData, FileCommentPatchError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCommentPatchError::from)
+    }
+}
+/// Request builder of `file_statistics.get` (GET `/open-apis/drive/v1/files/{file_token}/statistics`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileStatisticsGetRequest {
+    client: rt::Client,
+    file_token: String,
+    file_type: FileStatisticsGetFileType,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileStatisticsGetRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_STATISTICS_GET);
+        call.path("file_token", &self.file_token);
+        call.query("file_type", &self.file_type);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_statistics.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-statistics/get).
+    #[inline]
+    pub async fn send(self) -> Result<FileStatisticsGetData, FileStatisticsGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileStatisticsGetError::from)
+    }
+}
+/// Request builder of `file_subscription.create` (POST `/open-apis/drive/v1/files/{file_token}/subscriptions`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileSubscriptionCreateRequest {
+    client: rt::Client,
+    file_token: String,
+    body: FileSubscriptionCreateBody,
+    user_access_token: rt::UserAccessToken,
+}
+impl FileSubscriptionCreateRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_SUBSCRIPTION_CREATE);
+        call.path("file_token", &self.file_token);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(Some(self.user_access_token.clone()));
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_subscription.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-subscription/create).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<FileSubscriptionCreateBody, FileSubscriptionCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileSubscriptionCreateError::from)
+    }
+}
+/// Request builder of `file_subscription.patch` (PATCH `/open-apis/drive/v1/files/{file_token}/subscriptions/{subscription_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileSubscriptionPatchRequest {
+    client: rt::Client,
+    file_token: String,
+    subscription_id: String,
+    body: FileSubscriptionPatchBody,
+    user_access_token: rt::UserAccessToken,
+}
+impl FileSubscriptionPatchRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_SUBSCRIPTION_PATCH);
+        call.path("file_token", &self.file_token);
+        call.path("subscription_id", &self.subscription_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(Some(self.user_access_token.clone()));
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_subscription.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-subscription/patch).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<FileSubscriptionCreateBody, FileSubscriptionPatchError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileSubscriptionPatchError::from)
+    }
+}
+/// Request builder of `file_version.create` (POST `/open-apis/drive/v1/files/{file_token}/versions`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileVersionCreateRequest {
+    client: rt::Client,
+    file_token: String,
+    user_id_type: Option<UserIdType>,
+    body: Option<FileVersionCreateBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileVersionCreateRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: FileVersionCreateBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_VERSION_CREATE);
+        call.path("file_token", &self.file_token);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_version.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/create).
+    #[inline]
+    pub async fn send(self) -> Result<FileVersionCreateData, FileVersionCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileVersionCreateError::from)
+    }
+}
+/// Request builder of `file_version.list` (GET `/open-apis/drive/v1/files/{file_token}/versions`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileVersionListRequest {
+    client: rt::Client,
+    file_token: String,
+    page_size: i64,
+    page_token: Option<String>,
+    obj_type: ObjType,
+    user_id_type: Option<FileVersionListUserIdType>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileVersionListRequest {
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    ///
+    /// Constraints: example `""`.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// 用户id类型
+    ///
+    /// Constraints: example `open_id`.
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<FileVersionListUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_VERSION_LIST);
+        call.path("file_token", &self.file_token);
+        call.query("page_size", &self.page_size);
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query("obj_type", &self.obj_type);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_version.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/list).
+    #[inline]
+    pub async fn send(self) -> Result<FileVersionListData, FileVersionListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileVersionListError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<Item = Result<FileVersionCreateData, FileVersionListError>> {
+        rt::paging::items(
+            &endpoints::FILE_VERSION_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
+}
+/// Request builder of `file_version.delete` (DELETE `/open-apis/drive/v1/files/{file_token}/versions/{version_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileVersionDeleteRequest {
+    client: rt::Client,
+    file_token: String,
+    version_id: String,
+    obj_type: ObjType,
+    user_id_type: Option<FileVersionListUserIdType>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileVersionDeleteRequest {
+    /// 用户ID类型
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<FileVersionListUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_VERSION_DELETE);
+        call.path("file_token", &self.file_token);
+        call.path("version_id", &self.version_id);
+        call.query("obj_type", &self.obj_type);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `drive.v1.file_version.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/delete).
+    #[inline]
+    pub async fn send(self) -> Result<(), FileVersionDeleteError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(FileVersionDeleteError::from)
+    }
+}
+/// Request builder of `file_version.get` (GET `/open-apis/drive/v1/files/{file_token}/versions/{version_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileVersionGetRequest {
+    client: rt::Client,
+    file_token: String,
+    version_id: String,
+    obj_type: ObjType,
+    user_id_type: Option<FileVersionListUserIdType>,
+    page_token: Option<String>,
+    page_size: Option<i64>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileVersionGetRequest {
+    /// 用户ID类型
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<FileVersionListUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// `page_token`.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// `page_size`.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_VERSION_GET);
+        call.path("file_token", &self.file_token);
+        call.path("version_id", &self.version_id);
+        call.query("obj_type", &self.obj_type);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_version.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/get).
+    #[inline]
+    pub async fn send(self) -> Result<FileVersionCreateData, FileVersionGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileVersionGetError::from)
+    }
+}
+/// Request builder of `file_view_record.list` (GET `/open-apis/drive/v1/files/{file_token}/view_records`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileViewRecordListRequest {
+    client: rt::Client,
+    file_token: String,
+    page_size: i64,
+    page_token: Option<String>,
+    file_type: FileViewRecordListFileType,
+    viewer_id_type: Option<UserIdType>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileViewRecordListRequest {
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    ///
+    /// Constraints: example `1674037112--7189934631754563585`.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// 此次调用中使用的访问者 ID 的类型
+    ///
+    /// Constraints: server default `open_id`; example `open_id`.
+    pub fn viewer_id_type(mut self, viewer_id_type: impl Into<UserIdType>) -> Self {
+        self.viewer_id_type = Some(Into::into(viewer_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_VIEW_RECORD_LIST);
+        call.path("file_token", &self.file_token);
+        call.query("page_size", &self.page_size);
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query("file_type", &self.file_type);
+        call.query_opt("viewer_id_type", self.viewer_id_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_view_record.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-view_record/list).
+    #[inline]
+    pub async fn send(self) -> Result<FileViewRecordListData, FileViewRecordListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileViewRecordListError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<Item = Result<Record, FileViewRecordListError>> {
+        rt::paging::items(
+            &endpoints::FILE_VIEW_RECORD_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
+}
+/// Request builder of `file.copy` (POST `/open-apis/drive/v1/files/{file_token}/copy`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCopyRequest {
+    client: rt::Client,
+    file_token: String,
+    user_id_type: Option<UserIdType>,
+    body: FileCopyBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCopyRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_COPY);
+        call.path("file_token", &self.file_token);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.copy`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/copy).
+    #[inline]
+    pub async fn send(self) -> Result<FileCopyData, FileCopyError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCopyError::from)
+    }
+}
+/// Request builder of `file.create_folder` (POST `/open-apis/drive/v1/files/create_folder`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCreateFolderRequest {
+    client: rt::Client,
+    body: FileCreateFolderBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCreateFolderRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_CREATE_FOLDER);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.create_folder`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/create_folder).
+    #[inline]
+    pub async fn send(self) -> Result<FileCreateFolderData, FileCreateFolderError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCreateFolderError::from)
+    }
+}
+/// Request builder of `file.create_shortcut` (POST `/open-apis/drive/v1/files/create_shortcut`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCreateShortcutRequest {
+    client: rt::Client,
+    user_id_type: Option<UserIdType>,
+    body: FileCreateShortcutBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCreateShortcutRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_CREATE_SHORTCUT);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.create_shortcut`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/create_shortcut).
+    #[inline]
+    pub async fn send(self) -> Result<FileCreateShortcutData, FileCreateShortcutError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCreateShortcutError::from)
+    }
+}
+/// Request builder of `file.delete` (DELETE `/open-apis/drive/v1/files/{file_token}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileDeleteRequest {
+    client: rt::Client,
+    file_token: String,
+    r#type: FileDeleteType,
+    r#async: Option<bool>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileDeleteRequest {
+    /// 是否异步删除，如果传true，则直接异步处理
+    pub fn r#async(mut self, r#async: bool) -> Self {
+        self.r#async = Some(r#async);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_DELETE);
+        call.path("file_token", &self.file_token);
+        call.query("type", &self.r#type);
+        call.query_opt("async", self.r#async.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete).
+    #[inline]
+    pub async fn send(self) -> Result<FileDeleteData, FileDeleteError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileDeleteError::from)
+    }
+}
+/// Request builder of `file.delete_subscribe` (DELETE `/open-apis/drive/v1/files/{file_token}/delete_subscribe`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileDeleteSubscribeRequest {
+    client: rt::Client,
+    file_token: String,
+    file_type: FileDeleteSubscribeFileType,
+    event_type: Option<String>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileDeleteSubscribeRequest {
+    /// 事件类型
+    ///
+    /// Constraints: example `file.created_in_folder_v1`.
+    pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
+        self.event_type = Some(Into::into(event_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_DELETE_SUBSCRIBE);
+        call.path("file_token", &self.file_token);
+        call.query("file_type", &self.file_type);
+        call.query_opt("event_type", self.event_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.delete_subscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete_subscribe).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<FileCommentReplyDeleteData, FileDeleteSubscribeError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileDeleteSubscribeError::from)
+    }
+}
+/// Request builder of `file.download` (GET `/open-apis/drive/v1/files/{file_token}/download`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileDownloadRequest {
+    client: rt::Client,
+    file_token: String,
+    version: Option<String>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileDownloadRequest {
+    /// 文件版本，传了则下载对应的文件版本，不传默认下载最新版本
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(Into::into(version));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_DOWNLOAD);
+        call.path("file_token", &self.file_token);
+        call.query_opt("version", self.version.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `drive.v1.file.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/download).
+    #[inline]
+    pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
+        let call = self.call();
+        self.client.send_download(call).await.map_err(FileDownloadError::from)
+    }
+}
+/// Request builder of `file.get_subscribe` (GET `/open-apis/drive/v1/files/{file_token}/get_subscribe`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileGetSubscribeRequest {
+    client: rt::Client,
+    file_token: String,
+    file_type: FileDeleteSubscribeFileType,
+    event_type: Option<String>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileGetSubscribeRequest {
+    /// 事件类型
+    ///
+    /// Constraints: example `file.created_in_folder_v1`.
+    pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
+        self.event_type = Some(Into::into(event_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_GET_SUBSCRIBE);
+        call.path("file_token", &self.file_token);
+        call.query("file_type", &self.file_type);
+        call.query_opt("event_type", self.event_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.get_subscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/get_subscribe).
+    #[inline]
+    pub async fn send(self) -> Result<FileGetSubscribeData, FileGetSubscribeError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileGetSubscribeError::from)
+    }
+}
+/// Request builder of `file.list` (GET `/open-apis/drive/v1/files`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileListRequest {
+    client: rt::Client,
+    page_size: Option<i64>,
+    page_token: Option<String>,
+    folder_token: Option<String>,
+    order_by: Option<OrderBy>,
+    direction: Option<Direction>,
+    option: Option<String>,
+    user_id_type: Option<UserIdType>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileListRequest {
+    /// 分页大小
+    ///
+    /// Constraints: example `50`.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    ///
+    /// Constraints: example `54mp576O5beh5qOA5qGI5L6L6KeG6aKRfDE2NTIyNTQ2NDR8NzA5jM3OTcwNjM1Nzg5MTA5Mnwx`.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// 文件夹的token（若不填写该参数或填写空字符串，则默认获取用户云空间下的清单，且不支持分页）
+    ///
+    /// Constraints: example `fldbcA20e61hWy1yODd3tlaI9pd`.
+    pub fn folder_token(mut self, folder_token: impl Into<String>) -> Self {
+        self.folder_token = Some(Into::into(folder_token));
+        self
+    }
+    /// 排序规则
+    ///
+    /// Constraints: server default `EditedTime`; example `EditedTime`.
+    pub fn order_by(mut self, order_by: impl Into<OrderBy>) -> Self {
+        self.order_by = Some(Into::into(order_by));
+        self
+    }
+    /// 升序降序
+    ///
+    /// Constraints: server default `DESC`; example `DESC`.
+    pub fn direction(mut self, direction: impl Into<Direction>) -> Self {
+        self.direction = Some(Into::into(direction));
+        self
+    }
+    /// 指定获取文件清单的特殊方式
+    ///
+    /// Constraints: example `get_all_children_unsort`.
+    pub fn option(mut self, option: impl Into<String>) -> Self {
+        self.option = Some(Into::into(option));
+        self
+    }
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_LIST);
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query_opt("folder_token", self.folder_token.as_ref());
+        call.query_opt("order_by", self.order_by.as_ref());
+        call.query_opt("direction", self.direction.as_ref());
+        call.query_opt("option", self.option.as_ref());
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/list).
+    #[inline]
+    pub async fn send(self) -> Result<FileListData, FileListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileListError::from)
+    }
+}
+/// Request builder of `file.move` (POST `/open-apis/drive/v1/files/{file_token}/move`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileMoveRequest {
+    client: rt::Client,
+    file_token: String,
+    body: Option<FileMoveBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileMoveRequest {
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: FileMoveBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_MOVE);
+        call.path("file_token", &self.file_token);
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.move`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/move).
+    #[inline]
+    pub async fn send(self) -> Result<FileDeleteData, FileMoveError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileMoveError::from)
+    }
+}
+/// Request builder of `file.subscribe` (POST `/open-apis/drive/v1/files/{file_token}/subscribe`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileSubscribeRequest {
+    client: rt::Client,
+    file_token: String,
+    file_type: FileDeleteSubscribeFileType,
+    event_type: Option<String>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileSubscribeRequest {
+    /// 事件类型
+    ///
+    /// Constraints: example `file.created_in_folder_v1`.
+    pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
+        self.event_type = Some(Into::into(event_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_SUBSCRIBE);
+        call.path("file_token", &self.file_token);
+        call.query("file_type", &self.file_type);
+        call.query_opt("event_type", self.event_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `drive.v1.file.subscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/subscribe).
+    #[inline]
+    pub async fn send(self) -> Result<(), FileSubscribeError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(FileSubscribeError::from)
+    }
+}
+/// Request builder of `file.task_check` (GET `/open-apis/drive/v1/files/task_check`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileTaskCheckRequest {
+    client: rt::Client,
+    task_id: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileTaskCheckRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_TASK_CHECK);
+        call.query("task_id", &self.task_id);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.task_check`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check).
+    #[inline]
+    pub async fn send(self) -> Result<FileTaskCheckData, FileTaskCheckError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileTaskCheckError::from)
+    }
+}
+/// Request builder of `file.upload_all` (POST `/open-apis/drive/v1/files/upload_all`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileUploadAllRequest {
+    client: rt::Client,
+    body: FileUploadAllBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileUploadAllRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_UPLOAD_ALL);
         call.validate("body", &self.body);
         call.multipart(rt::Form::parts(&self.body));
         call.user_token(self.user_token.clone());
         call
     }
-    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.media.upload_all`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_all).
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.upload_all`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_all).
     #[inline]
-    pub async fn send(self) -> Result<MediaUploadData, MediaUploadAllError> {
+    pub async fn send(self) -> Result<FileUploadAllData, FileUploadAllError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MediaUploadAllError::from)
+        self.client.send_json(call).await.map_err(FileUploadAllError::from)
+    }
+}
+/// Request builder of `file.upload_finish` (POST `/open-apis/drive/v1/files/upload_finish`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileUploadFinishRequest {
+    client: rt::Client,
+    body: FileUploadFinishBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileUploadFinishRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_UPLOAD_FINISH);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.upload_finish`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_finish).
+    #[inline]
+    pub async fn send(self) -> Result<FileUploadFinishData, FileUploadFinishError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileUploadFinishError::from)
+    }
+}
+/// Request builder of `file.upload_part` (POST `/open-apis/drive/v1/files/upload_part`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileUploadPartRequest {
+    client: rt::Client,
+    body: FileUploadPartBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileUploadPartRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_UPLOAD_PART);
+        call.validate("body", &self.body);
+        call.multipart(rt::Form::parts(&self.body));
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `drive.v1.file.upload_part`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_part).
+    #[inline]
+    pub async fn send(self) -> Result<(), FileUploadPartError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(FileUploadPartError::from)
+    }
+}
+/// Request builder of `file.upload_prepare` (POST `/open-apis/drive/v1/files/upload_prepare`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileUploadPrepareRequest {
+    client: rt::Client,
+    body: FileUploadPrepareBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileUploadPrepareRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_UPLOAD_PREPARE);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.upload_prepare`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_prepare).
+    #[inline]
+    pub async fn send(self) -> Result<FileUploadPrepareData, FileUploadPrepareError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileUploadPrepareError::from)
+    }
+}
+/// Request builder of `import_task.create` (POST `/open-apis/drive/v1/import_tasks`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ImportTaskCreateRequest {
+    client: rt::Client,
+    body: ImportTaskCreateBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ImportTaskCreateRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::IMPORT_TASK_CREATE);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.import_task.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/create).
+    #[inline]
+    pub async fn send(self) -> Result<ExportTaskCreateData, ImportTaskCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ImportTaskCreateError::from)
+    }
+}
+/// Request builder of `import_task.get` (GET `/open-apis/drive/v1/import_tasks/{ticket}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ImportTaskGetRequest {
+    client: rt::Client,
+    ticket: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ImportTaskGetRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::IMPORT_TASK_GET);
+        call.path("ticket", &self.ticket);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.import_task.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/get).
+    #[inline]
+    pub async fn send(self) -> Result<ImportTaskGetData, ImportTaskGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ImportTaskGetError::from)
+    }
+}
+/// Request builder of `media.batch_get_tmp_download_url` (GET `/open-apis/drive/v1/medias/batch_get_tmp_download_url`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MediaBatchGetTmpDownloadUrlRequest {
+    client: rt::Client,
+    file_tokens: Vec<String>,
+    extra: Option<String>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MediaBatchGetTmpDownloadUrlRequest {
+    /// 拓展信息(可选)
+    pub fn extra(mut self, extra: impl Into<String>) -> Self {
+        self.extra = Some(Into::into(extra));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MEDIA_BATCH_GET_TMP_DOWNLOAD_URL);
+        call.query_each("file_tokens", &self.file_tokens);
+        call.query_opt("extra", self.extra.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.media.batch_get_tmp_download_url`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/batch_get_tmp_download_url).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<MediaBatchGetTmpDownloadUrlData, MediaBatchGetTmpDownloadUrlError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MediaBatchGetTmpDownloadUrlError::from)
     }
 }
 /// Request builder of `media.download` (GET `/open-apis/drive/v1/medias/{file_token}/download`): set optional inputs, then `.send().await`.
@@ -195,6 +3864,3995 @@ impl MediaDownloadRequest {
     pub async fn send(self) -> Result<rt::Download, MediaDownloadError> {
         let call = self.call();
         self.client.send_download(call).await.map_err(MediaDownloadError::from)
+    }
+}
+/// Request builder of `media.upload_all` (POST `/open-apis/drive/v1/medias/upload_all`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MediaUploadAllRequest {
+    client: rt::Client,
+    body: MediaUploadForm,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MediaUploadAllRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MEDIA_UPLOAD_ALL);
+        call.validate("body", &self.body);
+        call.multipart(rt::Form::parts(&self.body));
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.media.upload_all`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_all).
+    #[inline]
+    pub async fn send(self) -> Result<MediaUploadData, MediaUploadAllError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MediaUploadAllError::from)
+    }
+}
+/// Request builder of `media.upload_finish` (POST `/open-apis/drive/v1/medias/upload_finish`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MediaUploadFinishRequest {
+    client: rt::Client,
+    body: FileUploadFinishBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MediaUploadFinishRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MEDIA_UPLOAD_FINISH);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.media.upload_finish`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_finish).
+    #[inline]
+    pub async fn send(self) -> Result<MediaUploadAllData, MediaUploadFinishError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MediaUploadFinishError::from)
+    }
+}
+/// Request builder of `media.upload_part` (POST `/open-apis/drive/v1/medias/upload_part`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MediaUploadPartRequest {
+    client: rt::Client,
+    body: FileUploadPartBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MediaUploadPartRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MEDIA_UPLOAD_PART);
+        call.validate("body", &self.body);
+        call.multipart(rt::Form::parts(&self.body));
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `drive.v1.media.upload_part`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_part).
+    #[inline]
+    pub async fn send(self) -> Result<(), MediaUploadPartError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(MediaUploadPartError::from)
+    }
+}
+/// Request builder of `media.upload_prepare` (POST `/open-apis/drive/v1/medias/upload_prepare`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MediaUploadPrepareRequest {
+    client: rt::Client,
+    body: MediaUploadPrepareBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MediaUploadPrepareRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MEDIA_UPLOAD_PREPARE);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.media.upload_prepare`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_prepare).
+    #[inline]
+    pub async fn send(self) -> Result<FileUploadPrepareData, MediaUploadPrepareError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MediaUploadPrepareError::from)
+    }
+}
+/// Request builder of `meta.batch_query` (POST `/open-apis/drive/v1/metas/batch_query`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MetaBatchQueryRequest {
+    client: rt::Client,
+    user_id_type: Option<UserIdType>,
+    body: MetaBatchQueryBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MetaBatchQueryRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::META_BATCH_QUERY);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.meta.batch_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/meta/batch_query).
+    #[inline]
+    pub async fn send(self) -> Result<MetaBatchQueryData, MetaBatchQueryError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MetaBatchQueryError::from)
+    }
+}
+/// Request builder of `permission_member.auth` (GET `/open-apis/drive/v1/permissions/{token}/members/auth`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionMemberAuthRequest {
+    client: rt::Client,
+    token: String,
+    r#type: PermissionMemberAuthType,
+    action: Action,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionMemberAuthRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_MEMBER_AUTH);
+        call.path("token", &self.token);
+        call.query("type", &self.r#type);
+        call.query("action", &self.action);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_member.auth`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/auth).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<PermissionMemberAuthData, PermissionMemberAuthError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(PermissionMemberAuthError::from)
+    }
+}
+/// Request builder of `permission_member.batch_create` (POST `/open-apis/drive/v1/permissions/{token}/members/batch_create`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionMemberBatchCreateRequest {
+    client: rt::Client,
+    token: String,
+    r#type: PermissionMemberBatchCreateType,
+    need_notification: Option<bool>,
+    body: PermissionMemberBatchCreateBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionMemberBatchCreateRequest {
+    /// 添加权限后是否通知对方
+    ///
+    /// Constraints: server default `false`; example `false`.
+    pub fn need_notification(mut self, need_notification: bool) -> Self {
+        self.need_notification = Some(need_notification);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_MEMBER_BATCH_CREATE);
+        call.path("token", &self.token);
+        call.query("type", &self.r#type);
+        call.query_opt("need_notification", self.need_notification.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_member.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/batch_create).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<PermissionMemberBatchCreateBody, PermissionMemberBatchCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(PermissionMemberBatchCreateError::from)
+    }
+}
+/// Request builder of `permission_member.create` (POST `/open-apis/drive/v1/permissions/{token}/members`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionMemberCreateRequest {
+    client: rt::Client,
+    token: String,
+    r#type: PermissionMemberBatchCreateType,
+    need_notification: Option<bool>,
+    body: Option<PermissionMemberCreateBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionMemberCreateRequest {
+    /// 添加权限后是否通知对方
+    ///
+    /// Constraints: server default `false`; example `false`.
+    pub fn need_notification(mut self, need_notification: bool) -> Self {
+        self.need_notification = Some(need_notification);
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: PermissionMemberCreateBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_MEMBER_CREATE);
+        call.path("token", &self.token);
+        call.query("type", &self.r#type);
+        call.query_opt("need_notification", self.need_notification.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_member.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/create).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<PermissionMemberCreateData, PermissionMemberCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(PermissionMemberCreateError::from)
+    }
+}
+/// Request builder of `permission_member.list` (GET `/open-apis/drive/v1/permissions/{token}/members`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionMemberListRequest {
+    client: rt::Client,
+    token: String,
+    r#type: PermissionMemberListType,
+    fields: Option<String>,
+    perm_type: Option<PermType>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionMemberListRequest {
+    /// 指定返回的协作者字段信息，如无指定则默认不返回
+    ///
+    /// \*\*可选值有：\*\*
+    /// - 'name'：协作者名
+    /// - 'type'：协作者类型
+    /// - 'avatar'：头像
+    /// - 'external_label'：外部标签
+    ///
+    /// \*\*注意：\*\*
+    /// - 你可以使用特殊值'\*'指定返回目前支持的所有字段
+    /// - 你可以使用','分隔若干个你想指定返回的字段，如：'name,avatar'
+    /// - 按需指定返回字段接口性能更好
+    ///
+    /// Constraints: example `*`.
+    pub fn fields(mut self, fields: impl Into<String>) -> Self {
+        self.fields = Some(Into::into(fields));
+        self
+    }
+    /// 协作者的权限角色类型
+    ///
+    /// Constraints: example `container`.
+    pub fn perm_type(mut self, perm_type: impl Into<PermType>) -> Self {
+        self.perm_type = Some(Into::into(perm_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_MEMBER_LIST);
+        call.path("token", &self.token);
+        call.query("type", &self.r#type);
+        call.query_opt("fields", self.fields.as_ref());
+        call.query_opt("perm_type", self.perm_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_member.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/list).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<PermissionMemberListData, PermissionMemberListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(PermissionMemberListError::from)
+    }
+}
+/// Request builder of `permission_member.delete` (DELETE `/open-apis/drive/v1/permissions/{token}/members/{member_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionMemberDeleteRequest {
+    client: rt::Client,
+    token: String,
+    member_id: String,
+    r#type: PermissionMemberBatchCreateType,
+    member_type: PermissionMemberDeleteMemberType,
+    body: Option<PermissionMemberDeleteBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionMemberDeleteRequest {
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: PermissionMemberDeleteBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_MEMBER_DELETE);
+        call.path("token", &self.token);
+        call.path("member_id", &self.member_id);
+        call.query("type", &self.r#type);
+        call.query("member_type", &self.member_type);
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `drive.v1.permission_member.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/delete).
+    #[inline]
+    pub async fn send(self) -> Result<(), PermissionMemberDeleteError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(PermissionMemberDeleteError::from)
+    }
+}
+/// Request builder of `permission_member.update` (PUT `/open-apis/drive/v1/permissions/{token}/members/{member_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionMemberUpdateRequest {
+    client: rt::Client,
+    token: String,
+    member_id: String,
+    need_notification: Option<bool>,
+    r#type: PermissionMemberAuthType,
+    body: Option<PermissionMemberUpdateBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionMemberUpdateRequest {
+    /// 更新权限后是否通知对方
+    ///
+    /// \*\*注意：\*\* 使用'tenant_access_token'访问不支持该参数
+    ///
+    /// Constraints: server default `false`; example `false`.
+    pub fn need_notification(mut self, need_notification: bool) -> Self {
+        self.need_notification = Some(need_notification);
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: PermissionMemberUpdateBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_MEMBER_UPDATE);
+        call.path("token", &self.token);
+        call.path("member_id", &self.member_id);
+        call.query_opt("need_notification", self.need_notification.as_ref());
+        call.query("type", &self.r#type);
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_member.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/update).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<PermissionMemberCreateData, PermissionMemberUpdateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(PermissionMemberUpdateError::from)
+    }
+}
+/// Request builder of `permission_member.transfer_owner` (POST `/open-apis/drive/v1/permissions/{token}/members/transfer_owner`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionMemberTransferOwnerRequest {
+    client: rt::Client,
+    token: String,
+    r#type: PermissionMemberListType,
+    need_notification: Option<bool>,
+    remove_old_owner: Option<bool>,
+    stay_put: Option<bool>,
+    old_owner_perm: Option<String>,
+    body: Option<PermissionMemberTransferOwnerBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionMemberTransferOwnerRequest {
+    /// 是否需要通知新 Owner
+    ///
+    /// Constraints: server default `true`; example `true`.
+    pub fn need_notification(mut self, need_notification: bool) -> Self {
+        self.need_notification = Some(need_notification);
+        self
+    }
+    /// 转移后是否需要移除原 Owner 的权限
+    ///
+    /// Constraints: server default `false`; example `false`.
+    pub fn remove_old_owner(mut self, remove_old_owner: bool) -> Self {
+        self.remove_old_owner = Some(remove_old_owner);
+        self
+    }
+    /// 仅当内容不在共享文件夹中，此参数才会生效。如果设为false，系统会将该内容移至新所有者的个人空间根文件夹。如果设为 true，则留在原位置。
+    ///
+    /// Constraints: server default `false`; example `false`.
+    pub fn stay_put(mut self, stay_put: bool) -> Self {
+        self.stay_put = Some(stay_put);
+        self
+    }
+    /// 仅当 remove_old_owner = false 时，此参数才会生效 保留原文件所有者指定的权限角色
+    ///
+    /// Constraints: server default `full_access`; example `view`.
+    pub fn old_owner_perm(mut self, old_owner_perm: impl Into<String>) -> Self {
+        self.old_owner_perm = Some(Into::into(old_owner_perm));
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: PermissionMemberTransferOwnerBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_MEMBER_TRANSFER_OWNER);
+        call.path("token", &self.token);
+        call.query("type", &self.r#type);
+        call.query_opt("need_notification", self.need_notification.as_ref());
+        call.query_opt("remove_old_owner", self.remove_old_owner.as_ref());
+        call.query_opt("stay_put", self.stay_put.as_ref());
+        call.query_opt("old_owner_perm", self.old_owner_perm.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `drive.v1.permission_member.transfer_owner`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/transfer_owner).
+    #[inline]
+    pub async fn send(self) -> Result<(), PermissionMemberTransferOwnerError> {
+        let call = self.call();
+        self.client
+            .send_empty(call)
+            .await
+            .map_err(PermissionMemberTransferOwnerError::from)
+    }
+}
+/// Request builder of `permission_public_password.create` (POST `/open-apis/drive/v1/permissions/{token}/public/password`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionPublicPasswordCreateRequest {
+    client: rt::Client,
+    token: String,
+    r#type: PermissionPublicPasswordCreateType,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionPublicPasswordCreateRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_PUBLIC_PASSWORD_CREATE);
+        call.path("token", &self.token);
+        call.query("type", &self.r#type);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_public_password.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/create).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<
+        PermissionPublicPasswordCreateData,
+        PermissionPublicPasswordCreateError,
+    > {
+        let call = self.call();
+        self.client
+            .send_json(call)
+            .await
+            .map_err(PermissionPublicPasswordCreateError::from)
+    }
+}
+/// Request builder of `permission_public_password.delete` (DELETE `/open-apis/drive/v1/permissions/{token}/public/password`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionPublicPasswordDeleteRequest {
+    client: rt::Client,
+    token: String,
+    r#type: PermissionPublicPasswordCreateType,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionPublicPasswordDeleteRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_PUBLIC_PASSWORD_DELETE);
+        call.path("token", &self.token);
+        call.query("type", &self.r#type);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `drive.v1.permission_public_password.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/delete).
+    #[inline]
+    pub async fn send(self) -> Result<(), PermissionPublicPasswordDeleteError> {
+        let call = self.call();
+        self.client
+            .send_empty(call)
+            .await
+            .map_err(PermissionPublicPasswordDeleteError::from)
+    }
+}
+/// Request builder of `permission_public_password.update` (PUT `/open-apis/drive/v1/permissions/{token}/public/password`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionPublicPasswordUpdateRequest {
+    client: rt::Client,
+    token: String,
+    r#type: PermissionPublicPasswordCreateType,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionPublicPasswordUpdateRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_PUBLIC_PASSWORD_UPDATE);
+        call.path("token", &self.token);
+        call.query("type", &self.r#type);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_public_password.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/update).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<
+        PermissionPublicPasswordCreateData,
+        PermissionPublicPasswordUpdateError,
+    > {
+        let call = self.call();
+        self.client
+            .send_json(call)
+            .await
+            .map_err(PermissionPublicPasswordUpdateError::from)
+    }
+}
+/// Request builder of `permission_public.get` (GET `/open-apis/drive/v1/permissions/{token}/public`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionPublicGetRequest {
+    client: rt::Client,
+    token: String,
+    r#type: PermissionPublicPasswordCreateType,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionPublicGetRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_PUBLIC_GET);
+        call.path("token", &self.token);
+        call.query("type", &self.r#type);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_public.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public/get).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<PermissionPublicGetData, PermissionPublicGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(PermissionPublicGetError::from)
+    }
+}
+/// Request builder of `permission_public.patch` (PATCH `/open-apis/drive/v1/permissions/{token}/public`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PermissionPublicPatchRequest {
+    client: rt::Client,
+    token: String,
+    r#type: PermissionPublicPasswordCreateType,
+    body: Option<PermissionPublicPatchBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PermissionPublicPatchRequest {
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: PermissionPublicPatchBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PERMISSION_PUBLIC_PATCH);
+        call.path("token", &self.token);
+        call.query("type", &self.r#type);
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_public.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public/patch).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<PermissionPublicGetData, PermissionPublicPatchError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(PermissionPublicPatchError::from)
+    }
+}
+/// Request builder of `user.remove_subscription` (DELETE `/open-apis/drive/v1/user/remove_subscription`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct UserRemoveSubscriptionRequest {
+    client: rt::Client,
+    event_type: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl UserRemoveSubscriptionRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::USER_REMOVE_SUBSCRIPTION);
+        call.query("event_type", &self.event_type);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `drive.v1.user.remove_subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/remove_subscription).
+    #[inline]
+    pub async fn send(self) -> Result<(), UserRemoveSubscriptionError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(UserRemoveSubscriptionError::from)
+    }
+}
+/// Request builder of `user.subscription` (POST `/open-apis/drive/v1/user/subscription`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct UserSubscriptionRequest {
+    client: rt::Client,
+    body: UserSubscriptionBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl UserSubscriptionRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::USER_SUBSCRIPTION);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `drive.v1.user.subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/subscription).
+    #[inline]
+    pub async fn send(self) -> Result<(), UserSubscriptionError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(UserSubscriptionError::from)
+    }
+}
+/// Request builder of `user.subscription_status` (GET `/open-apis/drive/v1/user/subscription_status`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct UserSubscriptionStatusRequest {
+    client: rt::Client,
+    event_type: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl UserSubscriptionStatusRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::USER_SUBSCRIPTION_STATUS);
+        call.query("event_type", &self.event_type);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.user.subscription_status`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/subscription_status).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<FileCommentReplyDeleteData, UserSubscriptionStatusError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(UserSubscriptionStatusError::from)
+    }
+}
+/// Errors of `export_task.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ExportTaskCreateError {
+    /// `1069901` (HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    InternalError(Box<rt::ApiError>),
+    /// `1069902` (HTTP 403): no permission. See the error codes on the endpoint's official documentation page.
+    NoPermission(Box<rt::ApiError>),
+    /// `1069904` (HTTP 400): invalid param. See the error codes on the endpoint's official documentation page.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1069906` (HTTP 404): docs deleted. See the error codes on the endpoint's official documentation page.
+    DocsDeleted(Box<rt::ApiError>),
+    /// `1069914` (HTTP 404): file token invalid. See the error codes on the endpoint's official documentation page.
+    FileTokenInvalid(Box<rt::ApiError>),
+    /// `1069918` (HTTP 400): file extension mismatch. See the error codes on the endpoint's official documentation page.
+    FileExtensionMismatch(Box<rt::ApiError>),
+    /// `1069923` (HTTP 429): too many requests. See the error codes on the endpoint's official documentation page.
+    TooManyRequests(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ExportTaskCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069901 => Self::InternalError(api),
+            rt::Error::Api(api) if api.code == 1069902 => Self::NoPermission(api),
+            rt::Error::Api(api) if api.code == 1069904 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1069906 => Self::DocsDeleted(api),
+            rt::Error::Api(api) if api.code == 1069914 => Self::FileTokenInvalid(api),
+            rt::Error::Api(api) if api.code == 1069918 => {
+                Self::FileExtensionMismatch(api)
+            }
+            rt::Error::Api(api) if api.code == 1069923 => Self::TooManyRequests(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ExportTaskCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InternalError(api) => &**api,
+            Self::NoPermission(api) => &**api,
+            Self::InvalidParam(api) => &**api,
+            Self::DocsDeleted(api) => &**api,
+            Self::FileTokenInvalid(api) => &**api,
+            Self::FileExtensionMismatch(api) => &**api,
+            Self::TooManyRequests(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ExportTaskCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ExportTaskCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `export_task.download`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ExportTaskDownloadError {
+    /// `1060001` (HTTP 400): param is invalis. See the error codes on the endpoint's official documentation page.
+    ParamIsInvalis(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ExportTaskDownloadError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1060001 => Self::ParamIsInvalis(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ExportTaskDownloadError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::ParamIsInvalis(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ExportTaskDownloadError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ExportTaskDownloadError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `export_task.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ExportTaskGetError {
+    /// `1069901` (HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    InternalError(Box<rt::ApiError>),
+    /// `1069902` (HTTP 403): no permission. See the error codes on the endpoint's official documentation page.
+    NoPermission(Box<rt::ApiError>),
+    /// `1069904` (HTTP 400): invalid param. See the error codes on the endpoint's official documentation page.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1069906` (HTTP 404): docs deleted. See the error codes on the endpoint's official documentation page.
+    DocsDeleted(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ExportTaskGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069901 => Self::InternalError(api),
+            rt::Error::Api(api) if api.code == 1069902 => Self::NoPermission(api),
+            rt::Error::Api(api) if api.code == 1069904 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1069906 => Self::DocsDeleted(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ExportTaskGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InternalError(api) => &**api,
+            Self::NoPermission(api) => &**api,
+            Self::InvalidParam(api) => &**api,
+            Self::DocsDeleted(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ExportTaskGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ExportTaskGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_comment_reply.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCommentReplyCreateError {
+    /// `1069301` (HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    GeneralOperationFailureTheRequestFailed(Box<rt::ApiError>),
+    /// `1069302` (HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    InvalidOrMissingParametersInThe(Box<rt::ApiError>),
+    /// `1069303` (HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    AccessDeniedDueToInsufficientPermissions(Box<rt::ApiError>),
+    /// `1069304` (HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentHasBeenDeleted(Box<rt::ApiError>),
+    /// `1069305` (HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentDoesNotExist(Box<rt::ApiError>),
+    /// `1069306` (HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    TheContentFailedTheReviewProcess(Box<rt::ApiError>),
+    /// `1069307` (HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedResourceDoesNotExist(Box<rt::ApiError>),
+    /// `1069308` (HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    RequestExceededTheAllowedLimitSolution(Box<rt::ApiError>),
+    /// `1069399` (HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    InternalServerErrorOccurredSolutionTry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCommentReplyCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069301 => {
+                Self::GeneralOperationFailureTheRequestFailed(api)
+            }
+            rt::Error::Api(api) if api.code == 1069302 => {
+                Self::InvalidOrMissingParametersInThe(api)
+            }
+            rt::Error::Api(api) if api.code == 1069303 => {
+                Self::AccessDeniedDueToInsufficientPermissions(api)
+            }
+            rt::Error::Api(api) if api.code == 1069304 => {
+                Self::TheRequestedDocumentHasBeenDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 1069305 => {
+                Self::TheRequestedDocumentDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069306 => {
+                Self::TheContentFailedTheReviewProcess(api)
+            }
+            rt::Error::Api(api) if api.code == 1069307 => {
+                Self::TheRequestedResourceDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069308 => {
+                Self::RequestExceededTheAllowedLimitSolution(api)
+            }
+            rt::Error::Api(api) if api.code == 1069399 => {
+                Self::InternalServerErrorOccurredSolutionTry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCommentReplyCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
+            Self::InvalidOrMissingParametersInThe(api) => &**api,
+            Self::AccessDeniedDueToInsufficientPermissions(api) => &**api,
+            Self::TheRequestedDocumentHasBeenDeleted(api) => &**api,
+            Self::TheRequestedDocumentDoesNotExist(api) => &**api,
+            Self::TheContentFailedTheReviewProcess(api) => &**api,
+            Self::TheRequestedResourceDoesNotExist(api) => &**api,
+            Self::RequestExceededTheAllowedLimitSolution(api) => &**api,
+            Self::InternalServerErrorOccurredSolutionTry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCommentReplyCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCommentReplyCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_comment_reply.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCommentReplyListError {
+    /// `1069301` (HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    GeneralOperationFailureTheRequestFailed(Box<rt::ApiError>),
+    /// `1069302` (HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    InvalidOrMissingParametersInThe(Box<rt::ApiError>),
+    /// `1069303` (HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    AccessDeniedDueToInsufficientPermissions(Box<rt::ApiError>),
+    /// `1069304` (HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentHasBeenDeleted(Box<rt::ApiError>),
+    /// `1069305` (HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentDoesNotExist(Box<rt::ApiError>),
+    /// `1069306` (HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    TheContentFailedTheReviewProcess(Box<rt::ApiError>),
+    /// `1069307` (HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedResourceDoesNotExist(Box<rt::ApiError>),
+    /// `1069308` (HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    RequestExceededTheAllowedLimitSolution(Box<rt::ApiError>),
+    /// `1069399` (HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    InternalServerErrorOccurredSolutionTry(Box<rt::ApiError>),
+    /// `1064230` (HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
+    LockedForDataMigration(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCommentReplyListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069301 => {
+                Self::GeneralOperationFailureTheRequestFailed(api)
+            }
+            rt::Error::Api(api) if api.code == 1069302 => {
+                Self::InvalidOrMissingParametersInThe(api)
+            }
+            rt::Error::Api(api) if api.code == 1069303 => {
+                Self::AccessDeniedDueToInsufficientPermissions(api)
+            }
+            rt::Error::Api(api) if api.code == 1069304 => {
+                Self::TheRequestedDocumentHasBeenDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 1069305 => {
+                Self::TheRequestedDocumentDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069306 => {
+                Self::TheContentFailedTheReviewProcess(api)
+            }
+            rt::Error::Api(api) if api.code == 1069307 => {
+                Self::TheRequestedResourceDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069308 => {
+                Self::RequestExceededTheAllowedLimitSolution(api)
+            }
+            rt::Error::Api(api) if api.code == 1069399 => {
+                Self::InternalServerErrorOccurredSolutionTry(api)
+            }
+            rt::Error::Api(api) if api.code == 1064230 => {
+                Self::LockedForDataMigration(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCommentReplyListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
+            Self::InvalidOrMissingParametersInThe(api) => &**api,
+            Self::AccessDeniedDueToInsufficientPermissions(api) => &**api,
+            Self::TheRequestedDocumentHasBeenDeleted(api) => &**api,
+            Self::TheRequestedDocumentDoesNotExist(api) => &**api,
+            Self::TheContentFailedTheReviewProcess(api) => &**api,
+            Self::TheRequestedResourceDoesNotExist(api) => &**api,
+            Self::RequestExceededTheAllowedLimitSolution(api) => &**api,
+            Self::InternalServerErrorOccurredSolutionTry(api) => &**api,
+            Self::LockedForDataMigration(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCommentReplyListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCommentReplyListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_comment_reply.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCommentReplyDeleteError {
+    /// `1069301` (HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    GeneralOperationFailureTheRequestFailed(Box<rt::ApiError>),
+    /// `1069302` (HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    InvalidOrMissingParametersInThe(Box<rt::ApiError>),
+    /// `1069303` (HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    AccessDeniedDueToInsufficientPermissions(Box<rt::ApiError>),
+    /// `1069304` (HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentHasBeenDeleted(Box<rt::ApiError>),
+    /// `1069305` (HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentDoesNotExist(Box<rt::ApiError>),
+    /// `1069306` (HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    TheContentFailedTheReviewProcess(Box<rt::ApiError>),
+    /// `1069307` (HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedResourceDoesNotExist(Box<rt::ApiError>),
+    /// `1069308` (HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    RequestExceededTheAllowedLimitSolution(Box<rt::ApiError>),
+    /// `1069399` (HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    InternalServerErrorOccurredSolutionTry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCommentReplyDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069301 => {
+                Self::GeneralOperationFailureTheRequestFailed(api)
+            }
+            rt::Error::Api(api) if api.code == 1069302 => {
+                Self::InvalidOrMissingParametersInThe(api)
+            }
+            rt::Error::Api(api) if api.code == 1069303 => {
+                Self::AccessDeniedDueToInsufficientPermissions(api)
+            }
+            rt::Error::Api(api) if api.code == 1069304 => {
+                Self::TheRequestedDocumentHasBeenDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 1069305 => {
+                Self::TheRequestedDocumentDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069306 => {
+                Self::TheContentFailedTheReviewProcess(api)
+            }
+            rt::Error::Api(api) if api.code == 1069307 => {
+                Self::TheRequestedResourceDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069308 => {
+                Self::RequestExceededTheAllowedLimitSolution(api)
+            }
+            rt::Error::Api(api) if api.code == 1069399 => {
+                Self::InternalServerErrorOccurredSolutionTry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCommentReplyDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
+            Self::InvalidOrMissingParametersInThe(api) => &**api,
+            Self::AccessDeniedDueToInsufficientPermissions(api) => &**api,
+            Self::TheRequestedDocumentHasBeenDeleted(api) => &**api,
+            Self::TheRequestedDocumentDoesNotExist(api) => &**api,
+            Self::TheContentFailedTheReviewProcess(api) => &**api,
+            Self::TheRequestedResourceDoesNotExist(api) => &**api,
+            Self::RequestExceededTheAllowedLimitSolution(api) => &**api,
+            Self::InternalServerErrorOccurredSolutionTry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCommentReplyDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCommentReplyDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_comment_reply.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCommentReplyUpdateError {
+    /// `1069301` (HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    GeneralOperationFailureTheRequestFailed(Box<rt::ApiError>),
+    /// `1069302` (HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    InvalidOrMissingParametersInThe(Box<rt::ApiError>),
+    /// `1069303` (HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    AccessDeniedDueToInsufficientPermissions(Box<rt::ApiError>),
+    /// `1069304` (HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentHasBeenDeleted(Box<rt::ApiError>),
+    /// `1069305` (HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentDoesNotExist(Box<rt::ApiError>),
+    /// `1069306` (HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    TheContentFailedTheReviewProcess(Box<rt::ApiError>),
+    /// `1069307` (HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedResourceDoesNotExist(Box<rt::ApiError>),
+    /// `1069308` (HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    RequestExceededTheAllowedLimitSolution(Box<rt::ApiError>),
+    /// `1069399` (HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    InternalServerErrorOccurredSolutionTry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCommentReplyUpdateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069301 => {
+                Self::GeneralOperationFailureTheRequestFailed(api)
+            }
+            rt::Error::Api(api) if api.code == 1069302 => {
+                Self::InvalidOrMissingParametersInThe(api)
+            }
+            rt::Error::Api(api) if api.code == 1069303 => {
+                Self::AccessDeniedDueToInsufficientPermissions(api)
+            }
+            rt::Error::Api(api) if api.code == 1069304 => {
+                Self::TheRequestedDocumentHasBeenDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 1069305 => {
+                Self::TheRequestedDocumentDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069306 => {
+                Self::TheContentFailedTheReviewProcess(api)
+            }
+            rt::Error::Api(api) if api.code == 1069307 => {
+                Self::TheRequestedResourceDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069308 => {
+                Self::RequestExceededTheAllowedLimitSolution(api)
+            }
+            rt::Error::Api(api) if api.code == 1069399 => {
+                Self::InternalServerErrorOccurredSolutionTry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCommentReplyUpdateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
+            Self::InvalidOrMissingParametersInThe(api) => &**api,
+            Self::AccessDeniedDueToInsufficientPermissions(api) => &**api,
+            Self::TheRequestedDocumentHasBeenDeleted(api) => &**api,
+            Self::TheRequestedDocumentDoesNotExist(api) => &**api,
+            Self::TheContentFailedTheReviewProcess(api) => &**api,
+            Self::TheRequestedResourceDoesNotExist(api) => &**api,
+            Self::RequestExceededTheAllowedLimitSolution(api) => &**api,
+            Self::InternalServerErrorOccurredSolutionTry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCommentReplyUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCommentReplyUpdateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_comment.batch_query`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCommentBatchQueryError {
+    /// `1069301` (HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    GeneralOperationFailureTheRequestFailed(Box<rt::ApiError>),
+    /// `1069302` (HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    InvalidOrMissingParametersInThe(Box<rt::ApiError>),
+    /// `1069303` (HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    AccessDeniedDueToInsufficientPermissions(Box<rt::ApiError>),
+    /// `1069304` (HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentHasBeenDeleted(Box<rt::ApiError>),
+    /// `1069305` (HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentDoesNotExist(Box<rt::ApiError>),
+    /// `1069306` (HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    TheContentFailedTheReviewProcess(Box<rt::ApiError>),
+    /// `1069307` (HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedResourceDoesNotExist(Box<rt::ApiError>),
+    /// `1069308` (HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    RequestExceededTheAllowedLimitSolution(Box<rt::ApiError>),
+    /// `1069399` (HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    InternalServerErrorOccurredSolutionTry(Box<rt::ApiError>),
+    /// `1064230` (HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
+    LockedForDataMigration(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCommentBatchQueryError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069301 => {
+                Self::GeneralOperationFailureTheRequestFailed(api)
+            }
+            rt::Error::Api(api) if api.code == 1069302 => {
+                Self::InvalidOrMissingParametersInThe(api)
+            }
+            rt::Error::Api(api) if api.code == 1069303 => {
+                Self::AccessDeniedDueToInsufficientPermissions(api)
+            }
+            rt::Error::Api(api) if api.code == 1069304 => {
+                Self::TheRequestedDocumentHasBeenDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 1069305 => {
+                Self::TheRequestedDocumentDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069306 => {
+                Self::TheContentFailedTheReviewProcess(api)
+            }
+            rt::Error::Api(api) if api.code == 1069307 => {
+                Self::TheRequestedResourceDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069308 => {
+                Self::RequestExceededTheAllowedLimitSolution(api)
+            }
+            rt::Error::Api(api) if api.code == 1069399 => {
+                Self::InternalServerErrorOccurredSolutionTry(api)
+            }
+            rt::Error::Api(api) if api.code == 1064230 => {
+                Self::LockedForDataMigration(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCommentBatchQueryError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
+            Self::InvalidOrMissingParametersInThe(api) => &**api,
+            Self::AccessDeniedDueToInsufficientPermissions(api) => &**api,
+            Self::TheRequestedDocumentHasBeenDeleted(api) => &**api,
+            Self::TheRequestedDocumentDoesNotExist(api) => &**api,
+            Self::TheContentFailedTheReviewProcess(api) => &**api,
+            Self::TheRequestedResourceDoesNotExist(api) => &**api,
+            Self::RequestExceededTheAllowedLimitSolution(api) => &**api,
+            Self::InternalServerErrorOccurredSolutionTry(api) => &**api,
+            Self::LockedForDataMigration(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCommentBatchQueryError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCommentBatchQueryError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_comment.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCommentCreateError {
+    /// `1069301` (HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    GeneralOperationFailureTheRequestFailed(Box<rt::ApiError>),
+    /// `1069302` (HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    InvalidOrMissingParametersInThe(Box<rt::ApiError>),
+    /// `1069303` (HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    AccessDeniedDueToInsufficientPermissions(Box<rt::ApiError>),
+    /// `1069304` (HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentHasBeenDeleted(Box<rt::ApiError>),
+    /// `1069305` (HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentDoesNotExist(Box<rt::ApiError>),
+    /// `1069306` (HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    TheContentFailedTheReviewProcess(Box<rt::ApiError>),
+    /// `1069307` (HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedResourceDoesNotExist(Box<rt::ApiError>),
+    /// `1069308` (HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    RequestExceededTheAllowedLimitSolution(Box<rt::ApiError>),
+    /// `1069399` (HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    InternalServerErrorOccurredSolutionTry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCommentCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069301 => {
+                Self::GeneralOperationFailureTheRequestFailed(api)
+            }
+            rt::Error::Api(api) if api.code == 1069302 => {
+                Self::InvalidOrMissingParametersInThe(api)
+            }
+            rt::Error::Api(api) if api.code == 1069303 => {
+                Self::AccessDeniedDueToInsufficientPermissions(api)
+            }
+            rt::Error::Api(api) if api.code == 1069304 => {
+                Self::TheRequestedDocumentHasBeenDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 1069305 => {
+                Self::TheRequestedDocumentDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069306 => {
+                Self::TheContentFailedTheReviewProcess(api)
+            }
+            rt::Error::Api(api) if api.code == 1069307 => {
+                Self::TheRequestedResourceDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069308 => {
+                Self::RequestExceededTheAllowedLimitSolution(api)
+            }
+            rt::Error::Api(api) if api.code == 1069399 => {
+                Self::InternalServerErrorOccurredSolutionTry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCommentCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
+            Self::InvalidOrMissingParametersInThe(api) => &**api,
+            Self::AccessDeniedDueToInsufficientPermissions(api) => &**api,
+            Self::TheRequestedDocumentHasBeenDeleted(api) => &**api,
+            Self::TheRequestedDocumentDoesNotExist(api) => &**api,
+            Self::TheContentFailedTheReviewProcess(api) => &**api,
+            Self::TheRequestedResourceDoesNotExist(api) => &**api,
+            Self::RequestExceededTheAllowedLimitSolution(api) => &**api,
+            Self::InternalServerErrorOccurredSolutionTry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCommentCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCommentCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_comment.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCommentListError {
+    /// `1069301` (HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    GeneralOperationFailureTheRequestFailed(Box<rt::ApiError>),
+    /// `1069302` (HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    InvalidOrMissingParametersInThe(Box<rt::ApiError>),
+    /// `1069303` (HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    AccessDeniedDueToInsufficientPermissions(Box<rt::ApiError>),
+    /// `1069308` (HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    RequestExceededTheAllowedLimitSolution(Box<rt::ApiError>),
+    /// `1069304` (HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentHasBeenDeleted(Box<rt::ApiError>),
+    /// `1069307` (HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedResourceDoesNotExist(Box<rt::ApiError>),
+    /// `1069399` (HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    InternalServerErrorOccurredSolutionTry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCommentListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069301 => {
+                Self::GeneralOperationFailureTheRequestFailed(api)
+            }
+            rt::Error::Api(api) if api.code == 1069302 => {
+                Self::InvalidOrMissingParametersInThe(api)
+            }
+            rt::Error::Api(api) if api.code == 1069303 => {
+                Self::AccessDeniedDueToInsufficientPermissions(api)
+            }
+            rt::Error::Api(api) if api.code == 1069308 => {
+                Self::RequestExceededTheAllowedLimitSolution(api)
+            }
+            rt::Error::Api(api) if api.code == 1069304 => {
+                Self::TheRequestedDocumentHasBeenDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 1069307 => {
+                Self::TheRequestedResourceDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069399 => {
+                Self::InternalServerErrorOccurredSolutionTry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCommentListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
+            Self::InvalidOrMissingParametersInThe(api) => &**api,
+            Self::AccessDeniedDueToInsufficientPermissions(api) => &**api,
+            Self::RequestExceededTheAllowedLimitSolution(api) => &**api,
+            Self::TheRequestedDocumentHasBeenDeleted(api) => &**api,
+            Self::TheRequestedResourceDoesNotExist(api) => &**api,
+            Self::InternalServerErrorOccurredSolutionTry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCommentListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCommentListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_comment.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCommentGetError {
+    /// `1069301` (HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    GeneralOperationFailureTheRequestFailed(Box<rt::ApiError>),
+    /// `1069302` (HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    InvalidOrMissingParametersInThe(Box<rt::ApiError>),
+    /// `1069303` (HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    AccessDeniedDueToInsufficientPermissions(Box<rt::ApiError>),
+    /// `1069304` (HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentHasBeenDeleted(Box<rt::ApiError>),
+    /// `1069305` (HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentDoesNotExist(Box<rt::ApiError>),
+    /// `1069306` (HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    TheContentFailedTheReviewProcess(Box<rt::ApiError>),
+    /// `1069307` (HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedResourceDoesNotExist(Box<rt::ApiError>),
+    /// `1069308` (HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    RequestExceededTheAllowedLimitSolution(Box<rt::ApiError>),
+    /// `1069399` (HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    InternalServerErrorOccurredSolutionTry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCommentGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069301 => {
+                Self::GeneralOperationFailureTheRequestFailed(api)
+            }
+            rt::Error::Api(api) if api.code == 1069302 => {
+                Self::InvalidOrMissingParametersInThe(api)
+            }
+            rt::Error::Api(api) if api.code == 1069303 => {
+                Self::AccessDeniedDueToInsufficientPermissions(api)
+            }
+            rt::Error::Api(api) if api.code == 1069304 => {
+                Self::TheRequestedDocumentHasBeenDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 1069305 => {
+                Self::TheRequestedDocumentDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069306 => {
+                Self::TheContentFailedTheReviewProcess(api)
+            }
+            rt::Error::Api(api) if api.code == 1069307 => {
+                Self::TheRequestedResourceDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069308 => {
+                Self::RequestExceededTheAllowedLimitSolution(api)
+            }
+            rt::Error::Api(api) if api.code == 1069399 => {
+                Self::InternalServerErrorOccurredSolutionTry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCommentGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
+            Self::InvalidOrMissingParametersInThe(api) => &**api,
+            Self::AccessDeniedDueToInsufficientPermissions(api) => &**api,
+            Self::TheRequestedDocumentHasBeenDeleted(api) => &**api,
+            Self::TheRequestedDocumentDoesNotExist(api) => &**api,
+            Self::TheContentFailedTheReviewProcess(api) => &**api,
+            Self::TheRequestedResourceDoesNotExist(api) => &**api,
+            Self::RequestExceededTheAllowedLimitSolution(api) => &**api,
+            Self::InternalServerErrorOccurredSolutionTry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCommentGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCommentGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_comment.patch`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCommentPatchError {
+    /// `1069301` (HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    GeneralOperationFailureTheRequestFailed(Box<rt::ApiError>),
+    /// `1069302` (HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements. See the error codes on the endpoint's official documentation page.
+    InvalidOrMissingParametersInThe(Box<rt::ApiError>),
+    /// `1069303` (HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions. See the error codes on the endpoint's official documentation page.
+    AccessDeniedDueToInsufficientPermissions(Box<rt::ApiError>),
+    /// `1069304` (HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentHasBeenDeleted(Box<rt::ApiError>),
+    /// `1069305` (HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedDocumentDoesNotExist(Box<rt::ApiError>),
+    /// `1069306` (HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit. See the error codes on the endpoint's official documentation page.
+    TheContentFailedTheReviewProcess(Box<rt::ApiError>),
+    /// `1069307` (HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support. See the error codes on the endpoint's official documentation page.
+    TheRequestedResourceDoesNotExist(Box<rt::ApiError>),
+    /// `1069308` (HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support. See the error codes on the endpoint's official documentation page.
+    RequestExceededTheAllowedLimitSolution(Box<rt::ApiError>),
+    /// `1069399` (HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
+    InternalServerErrorOccurredSolutionTry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCommentPatchError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069301 => {
+                Self::GeneralOperationFailureTheRequestFailed(api)
+            }
+            rt::Error::Api(api) if api.code == 1069302 => {
+                Self::InvalidOrMissingParametersInThe(api)
+            }
+            rt::Error::Api(api) if api.code == 1069303 => {
+                Self::AccessDeniedDueToInsufficientPermissions(api)
+            }
+            rt::Error::Api(api) if api.code == 1069304 => {
+                Self::TheRequestedDocumentHasBeenDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 1069305 => {
+                Self::TheRequestedDocumentDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069306 => {
+                Self::TheContentFailedTheReviewProcess(api)
+            }
+            rt::Error::Api(api) if api.code == 1069307 => {
+                Self::TheRequestedResourceDoesNotExist(api)
+            }
+            rt::Error::Api(api) if api.code == 1069308 => {
+                Self::RequestExceededTheAllowedLimitSolution(api)
+            }
+            rt::Error::Api(api) if api.code == 1069399 => {
+                Self::InternalServerErrorOccurredSolutionTry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCommentPatchError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
+            Self::InvalidOrMissingParametersInThe(api) => &**api,
+            Self::AccessDeniedDueToInsufficientPermissions(api) => &**api,
+            Self::TheRequestedDocumentHasBeenDeleted(api) => &**api,
+            Self::TheRequestedDocumentDoesNotExist(api) => &**api,
+            Self::TheContentFailedTheReviewProcess(api) => &**api,
+            Self::TheRequestedResourceDoesNotExist(api) => &**api,
+            Self::RequestExceededTheAllowedLimitSolution(api) => &**api,
+            Self::InternalServerErrorOccurredSolutionTry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCommentPatchError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCommentPatchError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_statistics.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileStatisticsGetError {
+    /// `1069601` (HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    Fail(Box<rt::ApiError>),
+    /// `1069602` (HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ParamError(Box<rt::ApiError>),
+    /// `1069603` (HTTP 403): forbidden. See the error codes on the endpoint's official documentation page.
+    Forbidden1069603(Box<rt::ApiError>),
+    /// `1069604` (HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
+    DocumentNotFound(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileStatisticsGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
+            rt::Error::Api(api) if api.code == 1069602 => Self::ParamError(api),
+            rt::Error::Api(api) if api.code == 1069603 => Self::Forbidden1069603(api),
+            rt::Error::Api(api) if api.code == 1069604 => Self::DocumentNotFound(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileStatisticsGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Fail(api) => &**api,
+            Self::ParamError(api) => &**api,
+            Self::Forbidden1069603(api) => &**api,
+            Self::DocumentNotFound(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileStatisticsGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileStatisticsGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_subscription.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileSubscriptionCreateError {
+    /// `1064000` (HTTP 400): Illegal parameter. See the error codes on the endpoint's official documentation page.
+    IllegalParameter(Box<rt::ApiError>),
+    /// `1064030` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied(Box<rt::ApiError>),
+    /// `1064040` (HTTP 404): Token not exist. See the error codes on the endpoint's official documentation page.
+    TokenNotExist(Box<rt::ApiError>),
+    /// `1065000` (HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
+    InternalServerError(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileSubscriptionCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1064000 => Self::IllegalParameter(api),
+            rt::Error::Api(api) if api.code == 1064030 => Self::PermissionDenied(api),
+            rt::Error::Api(api) if api.code == 1064040 => Self::TokenNotExist(api),
+            rt::Error::Api(api) if api.code == 1065000 => Self::InternalServerError(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileSubscriptionCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::IllegalParameter(api) => &**api,
+            Self::PermissionDenied(api) => &**api,
+            Self::TokenNotExist(api) => &**api,
+            Self::InternalServerError(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileSubscriptionCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileSubscriptionCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_subscription.patch`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileSubscriptionPatchError {
+    /// `1064000` (HTTP 400): Illegal parameter. See the error codes on the endpoint's official documentation page.
+    IllegalParameter(Box<rt::ApiError>),
+    /// `1064030` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied(Box<rt::ApiError>),
+    /// `1064040` (HTTP 404): Token not exist. See the error codes on the endpoint's official documentation page.
+    TokenNotExist(Box<rt::ApiError>),
+    /// `1065000` (HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
+    InternalServerError(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileSubscriptionPatchError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1064000 => Self::IllegalParameter(api),
+            rt::Error::Api(api) if api.code == 1064030 => Self::PermissionDenied(api),
+            rt::Error::Api(api) if api.code == 1064040 => Self::TokenNotExist(api),
+            rt::Error::Api(api) if api.code == 1065000 => Self::InternalServerError(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileSubscriptionPatchError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::IllegalParameter(api) => &**api,
+            Self::PermissionDenied(api) => &**api,
+            Self::TokenNotExist(api) => &**api,
+            Self::InternalServerError(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileSubscriptionPatchError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileSubscriptionPatchError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_version.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileVersionCreateError {
+    /// `1068400` (HTTP 400): has no permission，please apply the file permission of reading or edition. See the error codes on the endpoint's official documentation page.
+    Code1068400(Box<rt::ApiError>),
+    /// `1068401` (HTTP 400): review no pass, the title has illegal content. See the error codes on the endpoint's official documentation page.
+    ReviewNoPassTheTitleHas(Box<rt::ApiError>),
+    /// `1068404` (HTTP 404): parent file  does not exist, Please check the file status. See the error codes on the endpoint's official documentation page.
+    ParentFileDoesNotExistPlease(Box<rt::ApiError>),
+    /// `1068410` (HTTP 400): params error, param \[file_token\] is wrong. See the error codes on the endpoint's official documentation page.
+    ParamsErrorParamFileTokenIs(Box<rt::ApiError>),
+    /// `1068411` (HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ParamsErrorParamObjTypeIs(Box<rt::ApiError>),
+    /// `1068425` (HTTP 400): request failed, please contact the engineer-<https://applink.feishu.cn/TLJsX982>. See the error codes on the endpoint's official documentation page.
+    RequestFailedPleaseContactTheEngineer(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileVersionCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1068400 => Self::Code1068400(api),
+            rt::Error::Api(api) if api.code == 1068401 => {
+                Self::ReviewNoPassTheTitleHas(api)
+            }
+            rt::Error::Api(api) if api.code == 1068404 => {
+                Self::ParentFileDoesNotExistPlease(api)
+            }
+            rt::Error::Api(api) if api.code == 1068410 => {
+                Self::ParamsErrorParamFileTokenIs(api)
+            }
+            rt::Error::Api(api) if api.code == 1068411 => {
+                Self::ParamsErrorParamObjTypeIs(api)
+            }
+            rt::Error::Api(api) if api.code == 1068425 => {
+                Self::RequestFailedPleaseContactTheEngineer(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileVersionCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code1068400(api) => &**api,
+            Self::ReviewNoPassTheTitleHas(api) => &**api,
+            Self::ParentFileDoesNotExistPlease(api) => &**api,
+            Self::ParamsErrorParamFileTokenIs(api) => &**api,
+            Self::ParamsErrorParamObjTypeIs(api) => &**api,
+            Self::RequestFailedPleaseContactTheEngineer(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileVersionCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileVersionCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_version.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileVersionListError {
+    /// `1068400` (HTTP 400): has no permission，please apply the file permission of reading or edition. See the error codes on the endpoint's official documentation page.
+    Code1068400(Box<rt::ApiError>),
+    /// `1068401` (HTTP 400): review no pass, the title has illegal content. See the error codes on the endpoint's official documentation page.
+    ReviewNoPassTheTitleHas(Box<rt::ApiError>),
+    /// `1068404` (HTTP 404): parent file  does not exist, Please check the file status. See the error codes on the endpoint's official documentation page.
+    ParentFileDoesNotExistPlease(Box<rt::ApiError>),
+    /// `1068410` (HTTP 400): params error, param \[file_token\] is wrong. See the error codes on the endpoint's official documentation page.
+    ParamsErrorParamFileTokenIs(Box<rt::ApiError>),
+    /// `1068411` (HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ParamsErrorParamObjTypeIs(Box<rt::ApiError>),
+    /// `1068425` (HTTP 400): request failed, please contact the engineer-<https://applink.feishu.cn/TLJsX982>. See the error codes on the endpoint's official documentation page.
+    RequestFailedPleaseContactTheEngineer(Box<rt::ApiError>),
+    /// `1068412` (HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ParamsErrorParamObjTypeIs1068412(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileVersionListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1068400 => Self::Code1068400(api),
+            rt::Error::Api(api) if api.code == 1068401 => {
+                Self::ReviewNoPassTheTitleHas(api)
+            }
+            rt::Error::Api(api) if api.code == 1068404 => {
+                Self::ParentFileDoesNotExistPlease(api)
+            }
+            rt::Error::Api(api) if api.code == 1068410 => {
+                Self::ParamsErrorParamFileTokenIs(api)
+            }
+            rt::Error::Api(api) if api.code == 1068411 => {
+                Self::ParamsErrorParamObjTypeIs(api)
+            }
+            rt::Error::Api(api) if api.code == 1068425 => {
+                Self::RequestFailedPleaseContactTheEngineer(api)
+            }
+            rt::Error::Api(api) if api.code == 1068412 => {
+                Self::ParamsErrorParamObjTypeIs1068412(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileVersionListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code1068400(api) => &**api,
+            Self::ReviewNoPassTheTitleHas(api) => &**api,
+            Self::ParentFileDoesNotExistPlease(api) => &**api,
+            Self::ParamsErrorParamFileTokenIs(api) => &**api,
+            Self::ParamsErrorParamObjTypeIs(api) => &**api,
+            Self::RequestFailedPleaseContactTheEngineer(api) => &**api,
+            Self::ParamsErrorParamObjTypeIs1068412(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileVersionListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileVersionListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_version.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileVersionDeleteError {
+    /// `1068400` (HTTP 400): has no permission，please apply the file permission of reading or edition. See the error codes on the endpoint's official documentation page.
+    Code1068400(Box<rt::ApiError>),
+    /// `1068403` (HTTP 404): file  does not exist, please check the file status. See the error codes on the endpoint's official documentation page.
+    FileDoesNotExistPleaseCheck(Box<rt::ApiError>),
+    /// `1068404` (HTTP 404): parent file  does not exist, Please check the file status. See the error codes on the endpoint's official documentation page.
+    ParentFileDoesNotExistPlease(Box<rt::ApiError>),
+    /// `1068410` (HTTP 400): params error, param \[file_token\] is wrong. See the error codes on the endpoint's official documentation page.
+    ParamsErrorParamFileTokenIs(Box<rt::ApiError>),
+    /// `1068411` (HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ParamsErrorParamObjTypeIs(Box<rt::ApiError>),
+    /// `1068425` (HTTP 400): request failed, please contact the engineer-<https://applink.feishu.cn/TLJsX982>. See the error codes on the endpoint's official documentation page.
+    RequestFailedPleaseContactTheEngineer(Box<rt::ApiError>),
+    /// `1068412` (HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ParamsErrorParamObjTypeIs1068412(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileVersionDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1068400 => Self::Code1068400(api),
+            rt::Error::Api(api) if api.code == 1068403 => {
+                Self::FileDoesNotExistPleaseCheck(api)
+            }
+            rt::Error::Api(api) if api.code == 1068404 => {
+                Self::ParentFileDoesNotExistPlease(api)
+            }
+            rt::Error::Api(api) if api.code == 1068410 => {
+                Self::ParamsErrorParamFileTokenIs(api)
+            }
+            rt::Error::Api(api) if api.code == 1068411 => {
+                Self::ParamsErrorParamObjTypeIs(api)
+            }
+            rt::Error::Api(api) if api.code == 1068425 => {
+                Self::RequestFailedPleaseContactTheEngineer(api)
+            }
+            rt::Error::Api(api) if api.code == 1068412 => {
+                Self::ParamsErrorParamObjTypeIs1068412(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileVersionDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code1068400(api) => &**api,
+            Self::FileDoesNotExistPleaseCheck(api) => &**api,
+            Self::ParentFileDoesNotExistPlease(api) => &**api,
+            Self::ParamsErrorParamFileTokenIs(api) => &**api,
+            Self::ParamsErrorParamObjTypeIs(api) => &**api,
+            Self::RequestFailedPleaseContactTheEngineer(api) => &**api,
+            Self::ParamsErrorParamObjTypeIs1068412(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileVersionDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileVersionDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_version.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileVersionGetError {
+    /// `1068400` (HTTP 400): has no permission，please apply the file permission of reading or edition. See the error codes on the endpoint's official documentation page.
+    Code1068400(Box<rt::ApiError>),
+    /// `1068404` (HTTP 404): parent file  does not exist, Please check the file status. See the error codes on the endpoint's official documentation page.
+    ParentFileDoesNotExistPlease(Box<rt::ApiError>),
+    /// `1068410` (HTTP 400): params error, param \[file_token\] is wrong. See the error codes on the endpoint's official documentation page.
+    ParamsErrorParamFileTokenIs(Box<rt::ApiError>),
+    /// `1068411` (HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ParamsErrorParamObjTypeIs(Box<rt::ApiError>),
+    /// `1068412` (HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
+    ParamsErrorParamObjTypeIs1068412(Box<rt::ApiError>),
+    /// `1068425` (HTTP 400): request failed, please contact the engineer-<https://applink.feishu.cn/TLJsX982>. See the error codes on the endpoint's official documentation page.
+    RequestFailedPleaseContactTheEngineer(Box<rt::ApiError>),
+    /// `1068403` (HTTP 404): file  does not exist, please check the file status. See the error codes on the endpoint's official documentation page.
+    FileDoesNotExistPleaseCheck(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileVersionGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1068400 => Self::Code1068400(api),
+            rt::Error::Api(api) if api.code == 1068404 => {
+                Self::ParentFileDoesNotExistPlease(api)
+            }
+            rt::Error::Api(api) if api.code == 1068410 => {
+                Self::ParamsErrorParamFileTokenIs(api)
+            }
+            rt::Error::Api(api) if api.code == 1068411 => {
+                Self::ParamsErrorParamObjTypeIs(api)
+            }
+            rt::Error::Api(api) if api.code == 1068412 => {
+                Self::ParamsErrorParamObjTypeIs1068412(api)
+            }
+            rt::Error::Api(api) if api.code == 1068425 => {
+                Self::RequestFailedPleaseContactTheEngineer(api)
+            }
+            rt::Error::Api(api) if api.code == 1068403 => {
+                Self::FileDoesNotExistPleaseCheck(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileVersionGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code1068400(api) => &**api,
+            Self::ParentFileDoesNotExistPlease(api) => &**api,
+            Self::ParamsErrorParamFileTokenIs(api) => &**api,
+            Self::ParamsErrorParamObjTypeIs(api) => &**api,
+            Self::ParamsErrorParamObjTypeIs1068412(api) => &**api,
+            Self::RequestFailedPleaseContactTheEngineer(api) => &**api,
+            Self::FileDoesNotExistPleaseCheck(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileVersionGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileVersionGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file_view_record.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileViewRecordListError {
+    /// `1069601` (HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    Fail(Box<rt::ApiError>),
+    /// `1069602` (HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ParamError(Box<rt::ApiError>),
+    /// `1069603` (HTTP 403): forbidden. See the error codes on the endpoint's official documentation page.
+    Forbidden1069603(Box<rt::ApiError>),
+    /// `1069604` (HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
+    DocumentNotFound(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileViewRecordListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
+            rt::Error::Api(api) if api.code == 1069602 => Self::ParamError(api),
+            rt::Error::Api(api) if api.code == 1069603 => Self::Forbidden1069603(api),
+            rt::Error::Api(api) if api.code == 1069604 => Self::DocumentNotFound(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileViewRecordListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Fail(api) => &**api,
+            Self::ParamError(api) => &**api,
+            Self::Forbidden1069603(api) => &**api,
+            Self::DocumentNotFound(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileViewRecordListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileViewRecordListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.copy`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCopyError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061005` (HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    AuthFailed(Box<rt::ApiError>),
+    /// `1061007` (HTTP 404): file has been delete. The file was deleted.
+    FileDeleted(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// `1064510` (HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    CrossTenantAndUnitNotSupport(Box<rt::ApiError>),
+    /// `1064511` (HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    CrossBrandNotSupport(Box<rt::ApiError>),
+    /// `1062501` (HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    OperateNodeNoPermission(Box<rt::ApiError>),
+    /// `1062502` (HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    OperateSubNodeNoPermission(Box<rt::ApiError>),
+    /// `1062524` (HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    SourceParentNoPermission(Box<rt::ApiError>),
+    /// `1062535` (HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    DestinationParentNoPermission(Box<rt::ApiError>),
+    /// `1064001` (HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    PageSizeOutOfLimit(Box<rt::ApiError>),
+    /// `1065200` (HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    SourceNodeNotFound(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCopyError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061005 => Self::AuthFailed(api),
+            rt::Error::Api(api) if api.code == 1061007 => Self::FileDeleted(api),
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            rt::Error::Api(api) if api.code == 1064510 => {
+                Self::CrossTenantAndUnitNotSupport(api)
+            }
+            rt::Error::Api(api) if api.code == 1064511 => Self::CrossBrandNotSupport(api),
+            rt::Error::Api(api) if api.code == 1062501 => {
+                Self::OperateNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062502 => {
+                Self::OperateSubNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062524 => {
+                Self::SourceParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062535 => {
+                Self::DestinationParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1064001 => Self::PageSizeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1065200 => Self::SourceNodeNotFound(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCopyError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::AuthFailed(api) => &**api,
+            Self::FileDeleted(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::CrossTenantAndUnitNotSupport(api) => &**api,
+            Self::CrossBrandNotSupport(api) => &**api,
+            Self::OperateNodeNoPermission(api) => &**api,
+            Self::OperateSubNodeNoPermission(api) => &**api,
+            Self::SourceParentNoPermission(api) => &**api,
+            Self::DestinationParentNoPermission(api) => &**api,
+            Self::PageSizeOutOfLimit(api) => &**api,
+            Self::SourceNodeNotFound(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCopyError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCopyError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.create_folder`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCreateFolderError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061005` (HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    AuthFailed(Box<rt::ApiError>),
+    /// `1061007` (HTTP 404): file has been delete. The file was deleted.
+    FileDeleted(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// `1062501` (HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    OperateNodeNoPermission(Box<rt::ApiError>),
+    /// `1062502` (HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    OperateSubNodeNoPermission(Box<rt::ApiError>),
+    /// `1062524` (HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    SourceParentNoPermission(Box<rt::ApiError>),
+    /// `1062535` (HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    DestinationParentNoPermission(Box<rt::ApiError>),
+    /// `1064001` (HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    PageSizeOutOfLimit(Box<rt::ApiError>),
+    /// `1064510` (HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    CrossTenantAndUnitNotSupport(Box<rt::ApiError>),
+    /// `1064511` (HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    CrossBrandNotSupport(Box<rt::ApiError>),
+    /// `1065200` (HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    SourceNodeNotFound(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCreateFolderError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061005 => Self::AuthFailed(api),
+            rt::Error::Api(api) if api.code == 1061007 => Self::FileDeleted(api),
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1062501 => {
+                Self::OperateNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062502 => {
+                Self::OperateSubNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062524 => {
+                Self::SourceParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062535 => {
+                Self::DestinationParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1064001 => Self::PageSizeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1064510 => {
+                Self::CrossTenantAndUnitNotSupport(api)
+            }
+            rt::Error::Api(api) if api.code == 1064511 => Self::CrossBrandNotSupport(api),
+            rt::Error::Api(api) if api.code == 1065200 => Self::SourceNodeNotFound(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCreateFolderError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::AuthFailed(api) => &**api,
+            Self::FileDeleted(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::OperateNodeNoPermission(api) => &**api,
+            Self::OperateSubNodeNoPermission(api) => &**api,
+            Self::SourceParentNoPermission(api) => &**api,
+            Self::DestinationParentNoPermission(api) => &**api,
+            Self::PageSizeOutOfLimit(api) => &**api,
+            Self::CrossTenantAndUnitNotSupport(api) => &**api,
+            Self::CrossBrandNotSupport(api) => &**api,
+            Self::SourceNodeNotFound(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCreateFolderError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCreateFolderError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.create_shortcut`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCreateShortcutError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061005` (HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    AuthFailed(Box<rt::ApiError>),
+    /// `1061007` (HTTP 404): file has been delete. The file was deleted.
+    FileDeleted(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// `1064510` (HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    CrossTenantAndUnitNotSupport(Box<rt::ApiError>),
+    /// `1064511` (HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    CrossBrandNotSupport(Box<rt::ApiError>),
+    /// `1062501` (HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    OperateNodeNoPermission(Box<rt::ApiError>),
+    /// `1062502` (HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    OperateSubNodeNoPermission(Box<rt::ApiError>),
+    /// `1062524` (HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    SourceParentNoPermission(Box<rt::ApiError>),
+    /// `1062535` (HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    DestinationParentNoPermission(Box<rt::ApiError>),
+    /// `1064001` (HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    PageSizeOutOfLimit(Box<rt::ApiError>),
+    /// `1065200` (HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    SourceNodeNotFound(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCreateShortcutError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061005 => Self::AuthFailed(api),
+            rt::Error::Api(api) if api.code == 1061007 => Self::FileDeleted(api),
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1064510 => {
+                Self::CrossTenantAndUnitNotSupport(api)
+            }
+            rt::Error::Api(api) if api.code == 1064511 => Self::CrossBrandNotSupport(api),
+            rt::Error::Api(api) if api.code == 1062501 => {
+                Self::OperateNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062502 => {
+                Self::OperateSubNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062524 => {
+                Self::SourceParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062535 => {
+                Self::DestinationParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1064001 => Self::PageSizeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1065200 => Self::SourceNodeNotFound(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCreateShortcutError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::AuthFailed(api) => &**api,
+            Self::FileDeleted(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::CrossTenantAndUnitNotSupport(api) => &**api,
+            Self::CrossBrandNotSupport(api) => &**api,
+            Self::OperateNodeNoPermission(api) => &**api,
+            Self::OperateSubNodeNoPermission(api) => &**api,
+            Self::SourceParentNoPermission(api) => &**api,
+            Self::DestinationParentNoPermission(api) => &**api,
+            Self::PageSizeOutOfLimit(api) => &**api,
+            Self::SourceNodeNotFound(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCreateShortcutError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCreateShortcutError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileDeleteError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061005` (HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    AuthFailed(Box<rt::ApiError>),
+    /// `1061007` (HTTP 404): file has been delete. The file was deleted.
+    FileDeleted(Box<rt::ApiError>),
+    /// `1062501` (HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    OperateNodeNoPermission(Box<rt::ApiError>),
+    /// `1062502` (HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    OperateSubNodeNoPermission(Box<rt::ApiError>),
+    /// `1065200` (HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    SourceNodeNotFound(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// `1062524` (HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    SourceParentNoPermission(Box<rt::ApiError>),
+    /// `1062535` (HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    DestinationParentNoPermission(Box<rt::ApiError>),
+    /// `1064001` (HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    PageSizeOutOfLimit(Box<rt::ApiError>),
+    /// `1064510` (HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    CrossTenantAndUnitNotSupport(Box<rt::ApiError>),
+    /// `1064511` (HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    CrossBrandNotSupport(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061005 => Self::AuthFailed(api),
+            rt::Error::Api(api) if api.code == 1061007 => Self::FileDeleted(api),
+            rt::Error::Api(api) if api.code == 1062501 => {
+                Self::OperateNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062502 => {
+                Self::OperateSubNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1065200 => Self::SourceNodeNotFound(api),
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            rt::Error::Api(api) if api.code == 1062524 => {
+                Self::SourceParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062535 => {
+                Self::DestinationParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1064001 => Self::PageSizeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1064510 => {
+                Self::CrossTenantAndUnitNotSupport(api)
+            }
+            rt::Error::Api(api) if api.code == 1064511 => Self::CrossBrandNotSupport(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::AuthFailed(api) => &**api,
+            Self::FileDeleted(api) => &**api,
+            Self::OperateNodeNoPermission(api) => &**api,
+            Self::OperateSubNodeNoPermission(api) => &**api,
+            Self::SourceNodeNotFound(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::SourceParentNoPermission(api) => &**api,
+            Self::DestinationParentNoPermission(api) => &**api,
+            Self::PageSizeOutOfLimit(api) => &**api,
+            Self::CrossTenantAndUnitNotSupport(api) => &**api,
+            Self::CrossBrandNotSupport(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.delete_subscribe`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileDeleteSubscribeError {
+    /// `1069601` (HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    Fail(Box<rt::ApiError>),
+    /// `1069602` (HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ParamError(Box<rt::ApiError>),
+    /// `1069603` (HTTP 403): forbidden. See the error codes on the endpoint's official documentation page.
+    Forbidden1069603(Box<rt::ApiError>),
+    /// `1069604` (HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
+    DocumentNotFound(Box<rt::ApiError>),
+    /// `1069605` (HTTP 400): Unsubscribe. See the error codes on the endpoint's official documentation page.
+    Unsubscribe(Box<rt::ApiError>),
+    /// `1064230` (HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
+    LockedForDataMigration(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileDeleteSubscribeError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
+            rt::Error::Api(api) if api.code == 1069602 => Self::ParamError(api),
+            rt::Error::Api(api) if api.code == 1069603 => Self::Forbidden1069603(api),
+            rt::Error::Api(api) if api.code == 1069604 => Self::DocumentNotFound(api),
+            rt::Error::Api(api) if api.code == 1069605 => Self::Unsubscribe(api),
+            rt::Error::Api(api) if api.code == 1064230 => {
+                Self::LockedForDataMigration(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileDeleteSubscribeError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Fail(api) => &**api,
+            Self::ParamError(api) => &**api,
+            Self::Forbidden1069603(api) => &**api,
+            Self::DocumentNotFound(api) => &**api,
+            Self::Unsubscribe(api) => &**api,
+            Self::LockedForDataMigration(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileDeleteSubscribeError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileDeleteSubscribeError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.download`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileDownloadError {
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileDownloadError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileDownloadError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileDownloadError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileDownloadError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+        }
+    }
+}
+/// Errors of `file.get_subscribe`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileGetSubscribeError {
+    /// `1069601` (HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    Fail(Box<rt::ApiError>),
+    /// `1069602` (HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ParamError(Box<rt::ApiError>),
+    /// `1069603` (HTTP 403): forbidden. See the error codes on the endpoint's official documentation page.
+    Forbidden1069603(Box<rt::ApiError>),
+    /// `1069604` (HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
+    DocumentNotFound(Box<rt::ApiError>),
+    /// `1069605` (HTTP 400): Unsubscribe. See the error codes on the endpoint's official documentation page.
+    Unsubscribe(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileGetSubscribeError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
+            rt::Error::Api(api) if api.code == 1069602 => Self::ParamError(api),
+            rt::Error::Api(api) if api.code == 1069603 => Self::Forbidden1069603(api),
+            rt::Error::Api(api) if api.code == 1069604 => Self::DocumentNotFound(api),
+            rt::Error::Api(api) if api.code == 1069605 => Self::Unsubscribe(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileGetSubscribeError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Fail(api) => &**api,
+            Self::ParamError(api) => &**api,
+            Self::Forbidden1069603(api) => &**api,
+            Self::DocumentNotFound(api) => &**api,
+            Self::Unsubscribe(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileGetSubscribeError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileGetSubscribeError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileListError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061005` (HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    AuthFailed(Box<rt::ApiError>),
+    /// `1061007` (HTTP 404): file has been delete. The file was deleted.
+    FileDeleted(Box<rt::ApiError>),
+    /// `1064001` (HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    PageSizeOutOfLimit(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// `1062501` (HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    OperateNodeNoPermission(Box<rt::ApiError>),
+    /// `1062502` (HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    OperateSubNodeNoPermission(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// `1062524` (HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    SourceParentNoPermission(Box<rt::ApiError>),
+    /// `1062535` (HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    DestinationParentNoPermission(Box<rt::ApiError>),
+    /// `1064510` (HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    CrossTenantAndUnitNotSupport(Box<rt::ApiError>),
+    /// `1064511` (HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    CrossBrandNotSupport(Box<rt::ApiError>),
+    /// `1065200` (HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    SourceNodeNotFound(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061005 => Self::AuthFailed(api),
+            rt::Error::Api(api) if api.code == 1061007 => Self::FileDeleted(api),
+            rt::Error::Api(api) if api.code == 1064001 => Self::PageSizeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1062501 => {
+                Self::OperateNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062502 => {
+                Self::OperateSubNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            rt::Error::Api(api) if api.code == 1062524 => {
+                Self::SourceParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062535 => {
+                Self::DestinationParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1064510 => {
+                Self::CrossTenantAndUnitNotSupport(api)
+            }
+            rt::Error::Api(api) if api.code == 1064511 => Self::CrossBrandNotSupport(api),
+            rt::Error::Api(api) if api.code == 1065200 => Self::SourceNodeNotFound(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::AuthFailed(api) => &**api,
+            Self::FileDeleted(api) => &**api,
+            Self::PageSizeOutOfLimit(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::OperateNodeNoPermission(api) => &**api,
+            Self::OperateSubNodeNoPermission(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::SourceParentNoPermission(api) => &**api,
+            Self::DestinationParentNoPermission(api) => &**api,
+            Self::CrossTenantAndUnitNotSupport(api) => &**api,
+            Self::CrossBrandNotSupport(api) => &**api,
+            Self::SourceNodeNotFound(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.move`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileMoveError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061007` (HTTP 404): file has been delete. The file was deleted.
+    FileDeleted(Box<rt::ApiError>),
+    /// `1062524` (HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    SourceParentNoPermission(Box<rt::ApiError>),
+    /// `1062535` (HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    DestinationParentNoPermission(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// `1061005` (HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    AuthFailed(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// `1062501` (HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    OperateNodeNoPermission(Box<rt::ApiError>),
+    /// `1062502` (HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    OperateSubNodeNoPermission(Box<rt::ApiError>),
+    /// `1064001` (HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    PageSizeOutOfLimit(Box<rt::ApiError>),
+    /// `1064510` (HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    CrossTenantAndUnitNotSupport(Box<rt::ApiError>),
+    /// `1064511` (HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    CrossBrandNotSupport(Box<rt::ApiError>),
+    /// `1065200` (HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    SourceNodeNotFound(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileMoveError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061007 => Self::FileDeleted(api),
+            rt::Error::Api(api) if api.code == 1062524 => {
+                Self::SourceParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062535 => {
+                Self::DestinationParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            rt::Error::Api(api) if api.code == 1061005 => Self::AuthFailed(api),
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1062501 => {
+                Self::OperateNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062502 => {
+                Self::OperateSubNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1064001 => Self::PageSizeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1064510 => {
+                Self::CrossTenantAndUnitNotSupport(api)
+            }
+            rt::Error::Api(api) if api.code == 1064511 => Self::CrossBrandNotSupport(api),
+            rt::Error::Api(api) if api.code == 1065200 => Self::SourceNodeNotFound(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileMoveError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::FileDeleted(api) => &**api,
+            Self::SourceParentNoPermission(api) => &**api,
+            Self::DestinationParentNoPermission(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::AuthFailed(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::OperateNodeNoPermission(api) => &**api,
+            Self::OperateSubNodeNoPermission(api) => &**api,
+            Self::PageSizeOutOfLimit(api) => &**api,
+            Self::CrossTenantAndUnitNotSupport(api) => &**api,
+            Self::CrossBrandNotSupport(api) => &**api,
+            Self::SourceNodeNotFound(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileMoveError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileMoveError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.subscribe`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileSubscribeError {
+    /// `1069601` (HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    Fail(Box<rt::ApiError>),
+    /// `1069602` (HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ParamError(Box<rt::ApiError>),
+    /// `1069603` (HTTP 403): forbidden. See the error codes on the endpoint's official documentation page.
+    Forbidden1069603(Box<rt::ApiError>),
+    /// `1069604` (HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
+    DocumentNotFound(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileSubscribeError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
+            rt::Error::Api(api) if api.code == 1069602 => Self::ParamError(api),
+            rt::Error::Api(api) if api.code == 1069603 => Self::Forbidden1069603(api),
+            rt::Error::Api(api) if api.code == 1069604 => Self::DocumentNotFound(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileSubscribeError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Fail(api) => &**api,
+            Self::ParamError(api) => &**api,
+            Self::Forbidden1069603(api) => &**api,
+            Self::DocumentNotFound(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileSubscribeError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileSubscribeError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.task_check`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileTaskCheckError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061005` (HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    AuthFailed(Box<rt::ApiError>),
+    /// `1061007` (HTTP 404): file has been delete. The file was deleted.
+    FileDeleted(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// `1062501` (HTTP 403): operate node no permission. See the error codes on the endpoint's official documentation page.
+    OperateNodeNoPermission(Box<rt::ApiError>),
+    /// `1062502` (HTTP 403): operate sub node no permission. See the error codes on the endpoint's official documentation page.
+    OperateSubNodeNoPermission(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// `1062524` (HTTP 403): source parent no permission. See the error codes on the endpoint's official documentation page.
+    SourceParentNoPermission(Box<rt::ApiError>),
+    /// `1062535` (HTTP 403): destination parent no permission. See the error codes on the endpoint's official documentation page.
+    DestinationParentNoPermission(Box<rt::ApiError>),
+    /// `1064001` (HTTP 400): page size out of limit. See the error codes on the endpoint's official documentation page.
+    PageSizeOutOfLimit(Box<rt::ApiError>),
+    /// `1064510` (HTTP 403): cross tenant and unit not support. See the error codes on the endpoint's official documentation page.
+    CrossTenantAndUnitNotSupport(Box<rt::ApiError>),
+    /// `1064511` (HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
+    CrossBrandNotSupport(Box<rt::ApiError>),
+    /// `1065200` (HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
+    SourceNodeNotFound(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileTaskCheckError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061005 => Self::AuthFailed(api),
+            rt::Error::Api(api) if api.code == 1061007 => Self::FileDeleted(api),
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1062501 => {
+                Self::OperateNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062502 => {
+                Self::OperateSubNodeNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            rt::Error::Api(api) if api.code == 1062524 => {
+                Self::SourceParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1062535 => {
+                Self::DestinationParentNoPermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1064001 => Self::PageSizeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1064510 => {
+                Self::CrossTenantAndUnitNotSupport(api)
+            }
+            rt::Error::Api(api) if api.code == 1064511 => Self::CrossBrandNotSupport(api),
+            rt::Error::Api(api) if api.code == 1065200 => Self::SourceNodeNotFound(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileTaskCheckError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::AuthFailed(api) => &**api,
+            Self::FileDeleted(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::OperateNodeNoPermission(api) => &**api,
+            Self::OperateSubNodeNoPermission(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::SourceParentNoPermission(api) => &**api,
+            Self::DestinationParentNoPermission(api) => &**api,
+            Self::PageSizeOutOfLimit(api) => &**api,
+            Self::CrossTenantAndUnitNotSupport(api) => &**api,
+            Self::CrossBrandNotSupport(api) => &**api,
+            Self::SourceNodeNotFound(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileTaskCheckError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileTaskCheckError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.upload_all`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileUploadAllError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061021` (HTTP 400): upload id expire. The upload session expired; start the upload again.
+    UploadIdExpired(Box<rt::ApiError>),
+    /// `1061022` (HTTP 500): file version conflict. See the error codes on the endpoint's official documentation page.
+    FileVersionConflict(Box<rt::ApiError>),
+    /// `1061041` (HTTP 400): parent node has been deleted. The document or folder to upload into was deleted.
+    ParentNodeDeleted(Box<rt::ApiError>),
+    /// `1061042` (HTTP 400): parent node out of limit. The upload point holds too many files.
+    ParentNodeOutOfLimit(Box<rt::ApiError>),
+    /// `1061043` (HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    FileSizeBeyondLimit(Box<rt::ApiError>),
+    /// `1061044` (HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
+    ParentNodeNotExist(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// `1061109` (HTTP 400): file name cqc not passed. The file name failed the content check.
+    FileNameCqcNotPassed(Box<rt::ApiError>),
+    /// `1061101` (HTTP 400): file quota exceeded. The tenant's storage is full.
+    FileQuotaExceeded(Box<rt::ApiError>),
+    /// `1061500` (HTTP 403): mount node point kill. See the error codes on the endpoint's official documentation page.
+    MountNodePointKill(Box<rt::ApiError>),
+    /// `1062007` (HTTP 400): upload user not match. The upload was started by another user.
+    UploadUserNotMatch(Box<rt::ApiError>),
+    /// `1062008` (HTTP 400): checksum param Invalid. `checksum` must be the file's Adler-32 checksum.
+    ChecksumParamInvalid(Box<rt::ApiError>),
+    /// `1062009` (HTTP 400): the actual size is inconsistent with the parameter declaration size. `size` must be the file's exact size in bytes.
+    SizeMismatch(Box<rt::ApiError>),
+    /// `1062010` (HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    BlockMissing(Box<rt::ApiError>),
+    /// `1062011` (HTTP 400): block num out of bounds. A part number is out of range.
+    BlockNumOutOfBounds(Box<rt::ApiError>),
+    /// `1061061` (HTTP 400): user quota exceeded. The user's storage is full.
+    UserQuotaExceeded(Box<rt::ApiError>),
+    /// `1061073` (HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    NoScopeAuth(Box<rt::ApiError>),
+    /// `1064230` (HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
+    LockedForDataMigration(Box<rt::ApiError>),
+    /// `1062505` (HTTP 400): parent node out of size. The upload point is full.
+    ParentNodeOutOfSize(Box<rt::ApiError>),
+    /// `1062506` (HTTP 400): parent node out of depth. The folder is nested too deep.
+    ParentNodeOutOfDepth(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileUploadAllError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061021 => Self::UploadIdExpired(api),
+            rt::Error::Api(api) if api.code == 1061022 => Self::FileVersionConflict(api),
+            rt::Error::Api(api) if api.code == 1061041 => Self::ParentNodeDeleted(api),
+            rt::Error::Api(api) if api.code == 1061042 => Self::ParentNodeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1061043 => Self::FileSizeBeyondLimit(api),
+            rt::Error::Api(api) if api.code == 1061044 => Self::ParentNodeNotExist(api),
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1061109 => Self::FileNameCqcNotPassed(api),
+            rt::Error::Api(api) if api.code == 1061101 => Self::FileQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1061500 => Self::MountNodePointKill(api),
+            rt::Error::Api(api) if api.code == 1062007 => Self::UploadUserNotMatch(api),
+            rt::Error::Api(api) if api.code == 1062008 => Self::ChecksumParamInvalid(api),
+            rt::Error::Api(api) if api.code == 1062009 => Self::SizeMismatch(api),
+            rt::Error::Api(api) if api.code == 1062010 => Self::BlockMissing(api),
+            rt::Error::Api(api) if api.code == 1062011 => Self::BlockNumOutOfBounds(api),
+            rt::Error::Api(api) if api.code == 1061061 => Self::UserQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1061073 => Self::NoScopeAuth(api),
+            rt::Error::Api(api) if api.code == 1064230 => {
+                Self::LockedForDataMigration(api)
+            }
+            rt::Error::Api(api) if api.code == 1062505 => Self::ParentNodeOutOfSize(api),
+            rt::Error::Api(api) if api.code == 1062506 => Self::ParentNodeOutOfDepth(api),
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileUploadAllError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::UploadIdExpired(api) => &**api,
+            Self::FileVersionConflict(api) => &**api,
+            Self::ParentNodeDeleted(api) => &**api,
+            Self::ParentNodeOutOfLimit(api) => &**api,
+            Self::FileSizeBeyondLimit(api) => &**api,
+            Self::ParentNodeNotExist(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::FileNameCqcNotPassed(api) => &**api,
+            Self::FileQuotaExceeded(api) => &**api,
+            Self::MountNodePointKill(api) => &**api,
+            Self::UploadUserNotMatch(api) => &**api,
+            Self::ChecksumParamInvalid(api) => &**api,
+            Self::SizeMismatch(api) => &**api,
+            Self::BlockMissing(api) => &**api,
+            Self::BlockNumOutOfBounds(api) => &**api,
+            Self::UserQuotaExceeded(api) => &**api,
+            Self::NoScopeAuth(api) => &**api,
+            Self::LockedForDataMigration(api) => &**api,
+            Self::ParentNodeOutOfSize(api) => &**api,
+            Self::ParentNodeOutOfDepth(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileUploadAllError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileUploadAllError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.upload_finish`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileUploadFinishError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061101` (HTTP 400): file quota exceeded. The tenant's storage is full.
+    FileQuotaExceeded(Box<rt::ApiError>),
+    /// `1061021` (HTTP 400): upload id expire. The upload session expired; start the upload again.
+    UploadIdExpired(Box<rt::ApiError>),
+    /// `1061022` (HTTP 500): file version conflict. See the error codes on the endpoint's official documentation page.
+    FileVersionConflict(Box<rt::ApiError>),
+    /// `1061041` (HTTP 400): parent node has been deleted. The document or folder to upload into was deleted.
+    ParentNodeDeleted(Box<rt::ApiError>),
+    /// `1061042` (HTTP 400): parent node out of limit. The upload point holds too many files.
+    ParentNodeOutOfLimit(Box<rt::ApiError>),
+    /// `1061043` (HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    FileSizeBeyondLimit(Box<rt::ApiError>),
+    /// `1061044` (HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
+    ParentNodeNotExist(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// `1061061` (HTTP 400): user quota exceeded. The user's storage is full.
+    UserQuotaExceeded(Box<rt::ApiError>),
+    /// `1061073` (HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    NoScopeAuth(Box<rt::ApiError>),
+    /// `1061500` (HTTP 403): mount node point kill. See the error codes on the endpoint's official documentation page.
+    MountNodePointKill(Box<rt::ApiError>),
+    /// `1062007` (HTTP 400): upload user not match. The upload was started by another user.
+    UploadUserNotMatch(Box<rt::ApiError>),
+    /// `1062010` (HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    BlockMissing(Box<rt::ApiError>),
+    /// `1062505` (HTTP 400): parent node out of size. The upload point is full.
+    ParentNodeOutOfSize(Box<rt::ApiError>),
+    /// `1062506` (HTTP 400): parent node out of depth. The folder is nested too deep.
+    ParentNodeOutOfDepth(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileUploadFinishError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061101 => Self::FileQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1061021 => Self::UploadIdExpired(api),
+            rt::Error::Api(api) if api.code == 1061022 => Self::FileVersionConflict(api),
+            rt::Error::Api(api) if api.code == 1061041 => Self::ParentNodeDeleted(api),
+            rt::Error::Api(api) if api.code == 1061042 => Self::ParentNodeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1061043 => Self::FileSizeBeyondLimit(api),
+            rt::Error::Api(api) if api.code == 1061044 => Self::ParentNodeNotExist(api),
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1061061 => Self::UserQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1061073 => Self::NoScopeAuth(api),
+            rt::Error::Api(api) if api.code == 1061500 => Self::MountNodePointKill(api),
+            rt::Error::Api(api) if api.code == 1062007 => Self::UploadUserNotMatch(api),
+            rt::Error::Api(api) if api.code == 1062010 => Self::BlockMissing(api),
+            rt::Error::Api(api) if api.code == 1062505 => Self::ParentNodeOutOfSize(api),
+            rt::Error::Api(api) if api.code == 1062506 => Self::ParentNodeOutOfDepth(api),
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileUploadFinishError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::FileQuotaExceeded(api) => &**api,
+            Self::UploadIdExpired(api) => &**api,
+            Self::FileVersionConflict(api) => &**api,
+            Self::ParentNodeDeleted(api) => &**api,
+            Self::ParentNodeOutOfLimit(api) => &**api,
+            Self::FileSizeBeyondLimit(api) => &**api,
+            Self::ParentNodeNotExist(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::UserQuotaExceeded(api) => &**api,
+            Self::NoScopeAuth(api) => &**api,
+            Self::MountNodePointKill(api) => &**api,
+            Self::UploadUserNotMatch(api) => &**api,
+            Self::BlockMissing(api) => &**api,
+            Self::ParentNodeOutOfSize(api) => &**api,
+            Self::ParentNodeOutOfDepth(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileUploadFinishError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileUploadFinishError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.upload_part`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileUploadPartError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061021` (HTTP 400): upload id expire. The upload session expired; start the upload again.
+    UploadIdExpired(Box<rt::ApiError>),
+    /// `1061073` (HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    NoScopeAuth(Box<rt::ApiError>),
+    /// `1062007` (HTTP 400): upload user not match. The upload was started by another user.
+    UploadUserNotMatch(Box<rt::ApiError>),
+    /// `1062008` (HTTP 400): checksum param Invalid. `checksum` must be the file's Adler-32 checksum.
+    ChecksumParamInvalid(Box<rt::ApiError>),
+    /// `1062009` (HTTP 400): the actual size is inconsistent with the parameter declaration size. `size` must be the file's exact size in bytes.
+    SizeMismatch(Box<rt::ApiError>),
+    /// `1062010` (HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    BlockMissing(Box<rt::ApiError>),
+    /// `1062011` (HTTP 400): block num out of bounds. A part number is out of range.
+    BlockNumOutOfBounds(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileUploadPartError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061021 => Self::UploadIdExpired(api),
+            rt::Error::Api(api) if api.code == 1061073 => Self::NoScopeAuth(api),
+            rt::Error::Api(api) if api.code == 1062007 => Self::UploadUserNotMatch(api),
+            rt::Error::Api(api) if api.code == 1062008 => Self::ChecksumParamInvalid(api),
+            rt::Error::Api(api) if api.code == 1062009 => Self::SizeMismatch(api),
+            rt::Error::Api(api) if api.code == 1062010 => Self::BlockMissing(api),
+            rt::Error::Api(api) if api.code == 1062011 => Self::BlockNumOutOfBounds(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileUploadPartError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::UploadIdExpired(api) => &**api,
+            Self::NoScopeAuth(api) => &**api,
+            Self::UploadUserNotMatch(api) => &**api,
+            Self::ChecksumParamInvalid(api) => &**api,
+            Self::SizeMismatch(api) => &**api,
+            Self::BlockMissing(api) => &**api,
+            Self::BlockNumOutOfBounds(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileUploadPartError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileUploadPartError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.upload_prepare`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileUploadPrepareError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061022` (HTTP 500): file version conflict. See the error codes on the endpoint's official documentation page.
+    FileVersionConflict(Box<rt::ApiError>),
+    /// `1061043` (HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    FileSizeBeyondLimit(Box<rt::ApiError>),
+    /// `1061044` (HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
+    ParentNodeNotExist(Box<rt::ApiError>),
+    /// `1061109` (HTTP 400): file name cqc not passed. The file name failed the content check.
+    FileNameCqcNotPassed(Box<rt::ApiError>),
+    /// `1061101` (HTTP 400): file quota exceeded. The tenant's storage is full.
+    FileQuotaExceeded(Box<rt::ApiError>),
+    /// `1061061` (HTTP 400): user quota exceeded. The user's storage is full.
+    UserQuotaExceeded(Box<rt::ApiError>),
+    /// `1061073` (HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    NoScopeAuth(Box<rt::ApiError>),
+    /// `1064230` (HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
+    LockedForDataMigration(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileUploadPrepareError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061022 => Self::FileVersionConflict(api),
+            rt::Error::Api(api) if api.code == 1061043 => Self::FileSizeBeyondLimit(api),
+            rt::Error::Api(api) if api.code == 1061044 => Self::ParentNodeNotExist(api),
+            rt::Error::Api(api) if api.code == 1061109 => Self::FileNameCqcNotPassed(api),
+            rt::Error::Api(api) if api.code == 1061101 => Self::FileQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1061061 => Self::UserQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1061073 => Self::NoScopeAuth(api),
+            rt::Error::Api(api) if api.code == 1064230 => {
+                Self::LockedForDataMigration(api)
+            }
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileUploadPrepareError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::FileVersionConflict(api) => &**api,
+            Self::FileSizeBeyondLimit(api) => &**api,
+            Self::ParentNodeNotExist(api) => &**api,
+            Self::FileNameCqcNotPassed(api) => &**api,
+            Self::FileQuotaExceeded(api) => &**api,
+            Self::UserQuotaExceeded(api) => &**api,
+            Self::NoScopeAuth(api) => &**api,
+            Self::LockedForDataMigration(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileUploadPrepareError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileUploadPrepareError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `import_task.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ImportTaskCreateError {
+    /// `1069901` (HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    InternalError(Box<rt::ApiError>),
+    /// `1069902` (HTTP 403): no permission. See the error codes on the endpoint's official documentation page.
+    NoPermission(Box<rt::ApiError>),
+    /// `1069903` (HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    InternalError1069903(Box<rt::ApiError>),
+    /// `1069904` (HTTP 400): invalid param. See the error codes on the endpoint's official documentation page.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1069905` (HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    InternalError1069905(Box<rt::ApiError>),
+    /// `1069906` (HTTP 404): docs deleted. See the error codes on the endpoint's official documentation page.
+    DocsDeleted(Box<rt::ApiError>),
+    /// `1069907` (HTTP 404): file token not found. See the error codes on the endpoint's official documentation page.
+    FileTokenNotFound(Box<rt::ApiError>),
+    /// `1069908` (HTTP 403): folder no permission. See the error codes on the endpoint's official documentation page.
+    FolderNoPermission(Box<rt::ApiError>),
+    /// `1069909` (HTTP 400): import file size over limit. See the error codes on the endpoint's official documentation page.
+    ImportFileSizeOverLimit(Box<rt::ApiError>),
+    /// `1069910` (HTTP 400): import file extension not match. See the error codes on the endpoint's official documentation page.
+    ImportFileExtensionNotMatch(Box<rt::ApiError>),
+    /// `1069911` (HTTP 400): import file type not match. See the error codes on the endpoint's official documentation page.
+    ImportFileTypeNotMatch(Box<rt::ApiError>),
+    /// `1069912` (HTTP 400): folder not exist. See the error codes on the endpoint's official documentation page.
+    FolderNotExist(Box<rt::ApiError>),
+    /// `1069913` (HTTP 400): import file token expired. See the error codes on the endpoint's official documentation page.
+    ImportFileTokenExpired(Box<rt::ApiError>),
+    /// `1069914` (HTTP 404): file token invalid. See the error codes on the endpoint's official documentation page.
+    FileTokenInvalid(Box<rt::ApiError>),
+    /// `1069923` (HTTP 429): too many requests. See the error codes on the endpoint's official documentation page.
+    TooManyRequests(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ImportTaskCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069901 => Self::InternalError(api),
+            rt::Error::Api(api) if api.code == 1069902 => Self::NoPermission(api),
+            rt::Error::Api(api) if api.code == 1069903 => Self::InternalError1069903(api),
+            rt::Error::Api(api) if api.code == 1069904 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1069905 => Self::InternalError1069905(api),
+            rt::Error::Api(api) if api.code == 1069906 => Self::DocsDeleted(api),
+            rt::Error::Api(api) if api.code == 1069907 => Self::FileTokenNotFound(api),
+            rt::Error::Api(api) if api.code == 1069908 => Self::FolderNoPermission(api),
+            rt::Error::Api(api) if api.code == 1069909 => {
+                Self::ImportFileSizeOverLimit(api)
+            }
+            rt::Error::Api(api) if api.code == 1069910 => {
+                Self::ImportFileExtensionNotMatch(api)
+            }
+            rt::Error::Api(api) if api.code == 1069911 => {
+                Self::ImportFileTypeNotMatch(api)
+            }
+            rt::Error::Api(api) if api.code == 1069912 => Self::FolderNotExist(api),
+            rt::Error::Api(api) if api.code == 1069913 => {
+                Self::ImportFileTokenExpired(api)
+            }
+            rt::Error::Api(api) if api.code == 1069914 => Self::FileTokenInvalid(api),
+            rt::Error::Api(api) if api.code == 1069923 => Self::TooManyRequests(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ImportTaskCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InternalError(api) => &**api,
+            Self::NoPermission(api) => &**api,
+            Self::InternalError1069903(api) => &**api,
+            Self::InvalidParam(api) => &**api,
+            Self::InternalError1069905(api) => &**api,
+            Self::DocsDeleted(api) => &**api,
+            Self::FileTokenNotFound(api) => &**api,
+            Self::FolderNoPermission(api) => &**api,
+            Self::ImportFileSizeOverLimit(api) => &**api,
+            Self::ImportFileExtensionNotMatch(api) => &**api,
+            Self::ImportFileTypeNotMatch(api) => &**api,
+            Self::FolderNotExist(api) => &**api,
+            Self::ImportFileTokenExpired(api) => &**api,
+            Self::FileTokenInvalid(api) => &**api,
+            Self::TooManyRequests(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ImportTaskCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ImportTaskCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `import_task.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ImportTaskGetError {
+    /// `1069901` (HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    InternalError(Box<rt::ApiError>),
+    /// `1069902` (HTTP 403): no permission. See the error codes on the endpoint's official documentation page.
+    NoPermission(Box<rt::ApiError>),
+    /// `1069903` (HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    InternalError1069903(Box<rt::ApiError>),
+    /// `1069904` (HTTP 400): invalid param. See the error codes on the endpoint's official documentation page.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1069905` (HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
+    InternalError1069905(Box<rt::ApiError>),
+    /// `1069906` (HTTP 404): docs deleted. See the error codes on the endpoint's official documentation page.
+    DocsDeleted(Box<rt::ApiError>),
+    /// `1069907` (HTTP 404): file token not found. See the error codes on the endpoint's official documentation page.
+    FileTokenNotFound(Box<rt::ApiError>),
+    /// `1069908` (HTTP 403): folder no permission. See the error codes on the endpoint's official documentation page.
+    FolderNoPermission(Box<rt::ApiError>),
+    /// `1069909` (HTTP 400): import file size over limit. See the error codes on the endpoint's official documentation page.
+    ImportFileSizeOverLimit(Box<rt::ApiError>),
+    /// `1069910` (HTTP 400): import file extension not match. See the error codes on the endpoint's official documentation page.
+    ImportFileExtensionNotMatch(Box<rt::ApiError>),
+    /// `1069911` (HTTP 400): import file type not match. See the error codes on the endpoint's official documentation page.
+    ImportFileTypeNotMatch(Box<rt::ApiError>),
+    /// `1069912` (HTTP 400): folder not exist. See the error codes on the endpoint's official documentation page.
+    FolderNotExist(Box<rt::ApiError>),
+    /// `1069913` (HTTP 400): import file token expired. See the error codes on the endpoint's official documentation page.
+    ImportFileTokenExpired(Box<rt::ApiError>),
+    /// `1069914` (HTTP 404): file token invalid. See the error codes on the endpoint's official documentation page.
+    FileTokenInvalid(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ImportTaskGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069901 => Self::InternalError(api),
+            rt::Error::Api(api) if api.code == 1069902 => Self::NoPermission(api),
+            rt::Error::Api(api) if api.code == 1069903 => Self::InternalError1069903(api),
+            rt::Error::Api(api) if api.code == 1069904 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1069905 => Self::InternalError1069905(api),
+            rt::Error::Api(api) if api.code == 1069906 => Self::DocsDeleted(api),
+            rt::Error::Api(api) if api.code == 1069907 => Self::FileTokenNotFound(api),
+            rt::Error::Api(api) if api.code == 1069908 => Self::FolderNoPermission(api),
+            rt::Error::Api(api) if api.code == 1069909 => {
+                Self::ImportFileSizeOverLimit(api)
+            }
+            rt::Error::Api(api) if api.code == 1069910 => {
+                Self::ImportFileExtensionNotMatch(api)
+            }
+            rt::Error::Api(api) if api.code == 1069911 => {
+                Self::ImportFileTypeNotMatch(api)
+            }
+            rt::Error::Api(api) if api.code == 1069912 => Self::FolderNotExist(api),
+            rt::Error::Api(api) if api.code == 1069913 => {
+                Self::ImportFileTokenExpired(api)
+            }
+            rt::Error::Api(api) if api.code == 1069914 => Self::FileTokenInvalid(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ImportTaskGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InternalError(api) => &**api,
+            Self::NoPermission(api) => &**api,
+            Self::InternalError1069903(api) => &**api,
+            Self::InvalidParam(api) => &**api,
+            Self::InternalError1069905(api) => &**api,
+            Self::DocsDeleted(api) => &**api,
+            Self::FileTokenNotFound(api) => &**api,
+            Self::FolderNoPermission(api) => &**api,
+            Self::ImportFileSizeOverLimit(api) => &**api,
+            Self::ImportFileExtensionNotMatch(api) => &**api,
+            Self::ImportFileTypeNotMatch(api) => &**api,
+            Self::FolderNotExist(api) => &**api,
+            Self::ImportFileTokenExpired(api) => &**api,
+            Self::FileTokenInvalid(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ImportTaskGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ImportTaskGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `media.batch_get_tmp_download_url`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MediaBatchGetTmpDownloadUrlError {
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MediaBatchGetTmpDownloadUrlError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MediaBatchGetTmpDownloadUrlError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::ParamsError(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MediaBatchGetTmpDownloadUrlError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MediaBatchGetTmpDownloadUrlError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `media.download`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MediaDownloadError {
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061005` (HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    AuthFailed(Box<rt::ApiError>),
+    /// `1061006` (HTTP 200): internal time out, can retry. A server-side timeout; retry.
+    InternalTimeOut(Box<rt::ApiError>),
+    /// `1061007` (HTTP 404): file has been delete. The file was deleted.
+    FileDeleted(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MediaDownloadError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061005 => Self::AuthFailed(api),
+            rt::Error::Api(api) if api.code == 1061006 => Self::InternalTimeOut(api),
+            rt::Error::Api(api) if api.code == 1061007 => Self::FileDeleted(api),
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MediaDownloadError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::AuthFailed(api) => &**api,
+            Self::InternalTimeOut(api) => &**api,
+            Self::FileDeleted(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MediaDownloadError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MediaDownloadError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
     }
 }
 /// Errors of `media.upload_all`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -379,10 +8037,12 @@ impl ::std::error::Error for MediaUploadAllError {
         }
     }
 }
-/// Errors of `media.download`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+/// Errors of `media.upload_finish`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum MediaDownloadError {
+pub enum MediaUploadFinishError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
     /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
     ParamsError(Box<rt::ApiError>),
     /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
@@ -395,47 +8055,163 @@ pub enum MediaDownloadError {
     InternalTimeOut(Box<rt::ApiError>),
     /// `1061007` (HTTP 404): file has been delete. The file was deleted.
     FileDeleted(Box<rt::ApiError>),
+    /// `1061008` (HTTP 400): invalid file name. Fix the file name (at most 250 characters).
+    InvalidFileName(Box<rt::ApiError>),
+    /// `1061021` (HTTP 400): upload id expire. The upload session expired; start the upload again.
+    UploadIdExpired(Box<rt::ApiError>),
+    /// `1061041` (HTTP 400): parent node has been deleted. The document or folder to upload into was deleted.
+    ParentNodeDeleted(Box<rt::ApiError>),
+    /// `1061042` (HTTP 400): parent node out of limit. The upload point holds too many files.
+    ParentNodeOutOfLimit(Box<rt::ApiError>),
+    /// `1061043` (HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    FileSizeBeyondLimit(Box<rt::ApiError>),
+    /// `1061044` (HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
+    ParentNodeNotExist(Box<rt::ApiError>),
     /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
     CanRetry(Box<rt::ApiError>),
+    /// `1061109` (HTTP 400): file name cqc not passed. The file name failed the content check.
+    FileNameCqcNotPassed(Box<rt::ApiError>),
+    /// `1061113` (HTTP 400): file cqc not passed. The file failed the content check.
+    FileCqcNotPassed(Box<rt::ApiError>),
+    /// `1061101` (HTTP 400): file quota exceeded. The tenant's storage is full.
+    FileQuotaExceeded(Box<rt::ApiError>),
+    /// `1062004` (HTTP 202): cover generating. A preview is still being generated; try again later.
+    CoverGenerating(Box<rt::ApiError>),
+    /// `1062005` (HTTP 202): file type not support cover. This file type has no preview.
+    FileTypeNotSupportCover(Box<rt::ApiError>),
+    /// `1062006` (HTTP 202): cover no exist. The file has no preview.
+    CoverNoExist(Box<rt::ApiError>),
+    /// `1062007` (HTTP 400): upload user not match. The upload was started by another user.
+    UploadUserNotMatch(Box<rt::ApiError>),
+    /// `1062008` (HTTP 400): checksum param Invalid. `checksum` must be the file's Adler-32 checksum.
+    ChecksumParamInvalid(Box<rt::ApiError>),
+    /// `1062009` (HTTP 400): the actual size is inconsistent with the parameter declaration size. `size` must be the file's exact size in bytes.
+    SizeMismatch(Box<rt::ApiError>),
+    /// `1062010` (HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    BlockMissing(Box<rt::ApiError>),
+    /// `1062011` (HTTP 400): block num out of bounds. A part number is out of range.
+    BlockNumOutOfBounds(Box<rt::ApiError>),
+    /// `1061547` (HTTP 400): attachment parent-child relation number exceed. The document has too many attachments.
+    AttachmentRelationLimitExceeded(Box<rt::ApiError>),
+    /// `1061061` (HTTP 400): user quota exceeded. The user's storage is full.
+    UserQuotaExceeded(Box<rt::ApiError>),
+    /// `1061073` (HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    NoScopeAuth(Box<rt::ApiError>),
+    /// `1062012` (HTTP 400): file copying. The file is being copied; try again later.
+    FileCopying(Box<rt::ApiError>),
+    /// `1062013` (HTTP 400): file damaged. The stored file is damaged.
+    FileDamaged(Box<rt::ApiError>),
+    /// `1062014` (HTTP 403): dedupe no support. Deduplicated upload is not supported here.
+    DedupeNoSupport(Box<rt::ApiError>),
+    /// `1062051` (HTTP 400): client connect close. The connection closed before the file was received; send again.
+    ClientConnectClose(Box<rt::ApiError>),
+    /// `1062505` (HTTP 400): parent node out of size. The upload point is full.
+    ParentNodeOutOfSize(Box<rt::ApiError>),
+    /// `1062506` (HTTP 400): parent node out of depth. The folder is nested too deep.
+    ParentNodeOutOfDepth(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
     Unhandled(rt::Error),
 }
-impl From<rt::Error> for MediaDownloadError {
+impl From<rt::Error> for MediaUploadFinishError {
     fn from(error: rt::Error) -> Self {
         match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
             rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
             rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
             rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
             rt::Error::Api(api) if api.code == 1061005 => Self::AuthFailed(api),
             rt::Error::Api(api) if api.code == 1061006 => Self::InternalTimeOut(api),
             rt::Error::Api(api) if api.code == 1061007 => Self::FileDeleted(api),
+            rt::Error::Api(api) if api.code == 1061008 => Self::InvalidFileName(api),
+            rt::Error::Api(api) if api.code == 1061021 => Self::UploadIdExpired(api),
+            rt::Error::Api(api) if api.code == 1061041 => Self::ParentNodeDeleted(api),
+            rt::Error::Api(api) if api.code == 1061042 => Self::ParentNodeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1061043 => Self::FileSizeBeyondLimit(api),
+            rt::Error::Api(api) if api.code == 1061044 => Self::ParentNodeNotExist(api),
             rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1061109 => Self::FileNameCqcNotPassed(api),
+            rt::Error::Api(api) if api.code == 1061113 => Self::FileCqcNotPassed(api),
+            rt::Error::Api(api) if api.code == 1061101 => Self::FileQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1062004 => Self::CoverGenerating(api),
+            rt::Error::Api(api) if api.code == 1062005 => {
+                Self::FileTypeNotSupportCover(api)
+            }
+            rt::Error::Api(api) if api.code == 1062006 => Self::CoverNoExist(api),
+            rt::Error::Api(api) if api.code == 1062007 => Self::UploadUserNotMatch(api),
+            rt::Error::Api(api) if api.code == 1062008 => Self::ChecksumParamInvalid(api),
+            rt::Error::Api(api) if api.code == 1062009 => Self::SizeMismatch(api),
+            rt::Error::Api(api) if api.code == 1062010 => Self::BlockMissing(api),
+            rt::Error::Api(api) if api.code == 1062011 => Self::BlockNumOutOfBounds(api),
+            rt::Error::Api(api) if api.code == 1061547 => {
+                Self::AttachmentRelationLimitExceeded(api)
+            }
+            rt::Error::Api(api) if api.code == 1061061 => Self::UserQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1061073 => Self::NoScopeAuth(api),
+            rt::Error::Api(api) if api.code == 1062012 => Self::FileCopying(api),
+            rt::Error::Api(api) if api.code == 1062013 => Self::FileDamaged(api),
+            rt::Error::Api(api) if api.code == 1062014 => Self::DedupeNoSupport(api),
+            rt::Error::Api(api) if api.code == 1062051 => Self::ClientConnectClose(api),
+            rt::Error::Api(api) if api.code == 1062505 => Self::ParentNodeOutOfSize(api),
+            rt::Error::Api(api) if api.code == 1062506 => Self::ParentNodeOutOfDepth(api),
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
             other => Self::Unhandled(other),
         }
     }
 }
-impl ::std::ops::Deref for MediaDownloadError {
+impl ::std::ops::Deref for MediaUploadFinishError {
     type Target = dyn rt::ErrorMeta;
     fn deref(&self) -> &Self::Target {
         match self {
+            Self::UnknownError(api) => &**api,
             Self::ParamsError(api) => &**api,
             Self::NotFound(api) => &**api,
             Self::Forbidden(api) => &**api,
             Self::AuthFailed(api) => &**api,
             Self::InternalTimeOut(api) => &**api,
             Self::FileDeleted(api) => &**api,
+            Self::InvalidFileName(api) => &**api,
+            Self::UploadIdExpired(api) => &**api,
+            Self::ParentNodeDeleted(api) => &**api,
+            Self::ParentNodeOutOfLimit(api) => &**api,
+            Self::FileSizeBeyondLimit(api) => &**api,
+            Self::ParentNodeNotExist(api) => &**api,
             Self::CanRetry(api) => &**api,
+            Self::FileNameCqcNotPassed(api) => &**api,
+            Self::FileCqcNotPassed(api) => &**api,
+            Self::FileQuotaExceeded(api) => &**api,
+            Self::CoverGenerating(api) => &**api,
+            Self::FileTypeNotSupportCover(api) => &**api,
+            Self::CoverNoExist(api) => &**api,
+            Self::UploadUserNotMatch(api) => &**api,
+            Self::ChecksumParamInvalid(api) => &**api,
+            Self::SizeMismatch(api) => &**api,
+            Self::BlockMissing(api) => &**api,
+            Self::BlockNumOutOfBounds(api) => &**api,
+            Self::AttachmentRelationLimitExceeded(api) => &**api,
+            Self::UserQuotaExceeded(api) => &**api,
+            Self::NoScopeAuth(api) => &**api,
+            Self::FileCopying(api) => &**api,
+            Self::FileDamaged(api) => &**api,
+            Self::DedupeNoSupport(api) => &**api,
+            Self::ClientConnectClose(api) => &**api,
+            Self::ParentNodeOutOfSize(api) => &**api,
+            Self::ParentNodeOutOfDepth(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
             Self::Unhandled(other) => other,
         }
     }
 }
-impl ::std::fmt::Display for MediaDownloadError {
+impl ::std::fmt::Display for MediaUploadFinishError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
-impl ::std::error::Error for MediaDownloadError {
+impl ::std::error::Error for MediaUploadFinishError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -443,6 +8219,6262 @@ impl ::std::error::Error for MediaDownloadError {
         }
     }
 }
+/// Errors of `media.upload_part`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MediaUploadPartError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061005` (HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    AuthFailed(Box<rt::ApiError>),
+    /// `1061006` (HTTP 200): internal time out, can retry. A server-side timeout; retry.
+    InternalTimeOut(Box<rt::ApiError>),
+    /// `1061007` (HTTP 404): file has been delete. The file was deleted.
+    FileDeleted(Box<rt::ApiError>),
+    /// `1061008` (HTTP 400): invalid file name. Fix the file name (at most 250 characters).
+    InvalidFileName(Box<rt::ApiError>),
+    /// `1061021` (HTTP 400): upload id expire. The upload session expired; start the upload again.
+    UploadIdExpired(Box<rt::ApiError>),
+    /// `1061041` (HTTP 400): parent node has been deleted. The document or folder to upload into was deleted.
+    ParentNodeDeleted(Box<rt::ApiError>),
+    /// `1061042` (HTTP 400): parent node out of limit. The upload point holds too many files.
+    ParentNodeOutOfLimit(Box<rt::ApiError>),
+    /// `1061043` (HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    FileSizeBeyondLimit(Box<rt::ApiError>),
+    /// `1061044` (HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
+    ParentNodeNotExist(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// `1061109` (HTTP 400): file name cqc not passed. The file name failed the content check.
+    FileNameCqcNotPassed(Box<rt::ApiError>),
+    /// `1061113` (HTTP 400): file cqc not passed. The file failed the content check.
+    FileCqcNotPassed(Box<rt::ApiError>),
+    /// `1061101` (HTTP 400): file quota exceeded. The tenant's storage is full.
+    FileQuotaExceeded(Box<rt::ApiError>),
+    /// `1062004` (HTTP 202): cover generating. A preview is still being generated; try again later.
+    CoverGenerating(Box<rt::ApiError>),
+    /// `1062005` (HTTP 202): file type not support cover. This file type has no preview.
+    FileTypeNotSupportCover(Box<rt::ApiError>),
+    /// `1062006` (HTTP 202): cover no exist. The file has no preview.
+    CoverNoExist(Box<rt::ApiError>),
+    /// `1062007` (HTTP 400): upload user not match. The upload was started by another user.
+    UploadUserNotMatch(Box<rt::ApiError>),
+    /// `1062008` (HTTP 400): checksum param Invalid. `checksum` must be the file's Adler-32 checksum.
+    ChecksumParamInvalid(Box<rt::ApiError>),
+    /// `1062009` (HTTP 400): the actual size is inconsistent with the parameter declaration size. `size` must be the file's exact size in bytes.
+    SizeMismatch(Box<rt::ApiError>),
+    /// `1062010` (HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    BlockMissing(Box<rt::ApiError>),
+    /// `1062011` (HTTP 400): block num out of bounds. A part number is out of range.
+    BlockNumOutOfBounds(Box<rt::ApiError>),
+    /// `1061547` (HTTP 400): attachment parent-child relation number exceed. The document has too many attachments.
+    AttachmentRelationLimitExceeded(Box<rt::ApiError>),
+    /// `1061061` (HTTP 400): user quota exceeded. The user's storage is full.
+    UserQuotaExceeded(Box<rt::ApiError>),
+    /// `1061073` (HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    NoScopeAuth(Box<rt::ApiError>),
+    /// `1062012` (HTTP 400): file copying. The file is being copied; try again later.
+    FileCopying(Box<rt::ApiError>),
+    /// `1062013` (HTTP 400): file damaged. The stored file is damaged.
+    FileDamaged(Box<rt::ApiError>),
+    /// `1062014` (HTTP 403): dedupe no support. Deduplicated upload is not supported here.
+    DedupeNoSupport(Box<rt::ApiError>),
+    /// `1062051` (HTTP 400): client connect close. The connection closed before the file was received; send again.
+    ClientConnectClose(Box<rt::ApiError>),
+    /// `1062505` (HTTP 400): parent node out of size. The upload point is full.
+    ParentNodeOutOfSize(Box<rt::ApiError>),
+    /// `1062506` (HTTP 400): parent node out of depth. The folder is nested too deep.
+    ParentNodeOutOfDepth(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MediaUploadPartError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061005 => Self::AuthFailed(api),
+            rt::Error::Api(api) if api.code == 1061006 => Self::InternalTimeOut(api),
+            rt::Error::Api(api) if api.code == 1061007 => Self::FileDeleted(api),
+            rt::Error::Api(api) if api.code == 1061008 => Self::InvalidFileName(api),
+            rt::Error::Api(api) if api.code == 1061021 => Self::UploadIdExpired(api),
+            rt::Error::Api(api) if api.code == 1061041 => Self::ParentNodeDeleted(api),
+            rt::Error::Api(api) if api.code == 1061042 => Self::ParentNodeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1061043 => Self::FileSizeBeyondLimit(api),
+            rt::Error::Api(api) if api.code == 1061044 => Self::ParentNodeNotExist(api),
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1061109 => Self::FileNameCqcNotPassed(api),
+            rt::Error::Api(api) if api.code == 1061113 => Self::FileCqcNotPassed(api),
+            rt::Error::Api(api) if api.code == 1061101 => Self::FileQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1062004 => Self::CoverGenerating(api),
+            rt::Error::Api(api) if api.code == 1062005 => {
+                Self::FileTypeNotSupportCover(api)
+            }
+            rt::Error::Api(api) if api.code == 1062006 => Self::CoverNoExist(api),
+            rt::Error::Api(api) if api.code == 1062007 => Self::UploadUserNotMatch(api),
+            rt::Error::Api(api) if api.code == 1062008 => Self::ChecksumParamInvalid(api),
+            rt::Error::Api(api) if api.code == 1062009 => Self::SizeMismatch(api),
+            rt::Error::Api(api) if api.code == 1062010 => Self::BlockMissing(api),
+            rt::Error::Api(api) if api.code == 1062011 => Self::BlockNumOutOfBounds(api),
+            rt::Error::Api(api) if api.code == 1061547 => {
+                Self::AttachmentRelationLimitExceeded(api)
+            }
+            rt::Error::Api(api) if api.code == 1061061 => Self::UserQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1061073 => Self::NoScopeAuth(api),
+            rt::Error::Api(api) if api.code == 1062012 => Self::FileCopying(api),
+            rt::Error::Api(api) if api.code == 1062013 => Self::FileDamaged(api),
+            rt::Error::Api(api) if api.code == 1062014 => Self::DedupeNoSupport(api),
+            rt::Error::Api(api) if api.code == 1062051 => Self::ClientConnectClose(api),
+            rt::Error::Api(api) if api.code == 1062505 => Self::ParentNodeOutOfSize(api),
+            rt::Error::Api(api) if api.code == 1062506 => Self::ParentNodeOutOfDepth(api),
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MediaUploadPartError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::AuthFailed(api) => &**api,
+            Self::InternalTimeOut(api) => &**api,
+            Self::FileDeleted(api) => &**api,
+            Self::InvalidFileName(api) => &**api,
+            Self::UploadIdExpired(api) => &**api,
+            Self::ParentNodeDeleted(api) => &**api,
+            Self::ParentNodeOutOfLimit(api) => &**api,
+            Self::FileSizeBeyondLimit(api) => &**api,
+            Self::ParentNodeNotExist(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::FileNameCqcNotPassed(api) => &**api,
+            Self::FileCqcNotPassed(api) => &**api,
+            Self::FileQuotaExceeded(api) => &**api,
+            Self::CoverGenerating(api) => &**api,
+            Self::FileTypeNotSupportCover(api) => &**api,
+            Self::CoverNoExist(api) => &**api,
+            Self::UploadUserNotMatch(api) => &**api,
+            Self::ChecksumParamInvalid(api) => &**api,
+            Self::SizeMismatch(api) => &**api,
+            Self::BlockMissing(api) => &**api,
+            Self::BlockNumOutOfBounds(api) => &**api,
+            Self::AttachmentRelationLimitExceeded(api) => &**api,
+            Self::UserQuotaExceeded(api) => &**api,
+            Self::NoScopeAuth(api) => &**api,
+            Self::FileCopying(api) => &**api,
+            Self::FileDamaged(api) => &**api,
+            Self::DedupeNoSupport(api) => &**api,
+            Self::ClientConnectClose(api) => &**api,
+            Self::ParentNodeOutOfSize(api) => &**api,
+            Self::ParentNodeOutOfDepth(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MediaUploadPartError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MediaUploadPartError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `media.upload_prepare`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MediaUploadPrepareError {
+    /// `1061001` (HTTP 200): unknown error. An unexpected server failure; retry later or contact support with the log id.
+    UnknownError(Box<rt::ApiError>),
+    /// `1061002` (HTTP 400): params error. A parameter is wrong; check the request against the docs.
+    ParamsError(Box<rt::ApiError>),
+    /// `1061003` (HTTP 404): not found. The file or the upload point does not exist.
+    NotFound(Box<rt::ApiError>),
+    /// `1061004` (HTTP 403): forbidden. The app or user has no access to the document or upload point.
+    Forbidden(Box<rt::ApiError>),
+    /// `1061005` (HTTP 401): auth failed. The token cannot access this file; check the token kind and the document's sharing.
+    AuthFailed(Box<rt::ApiError>),
+    /// `1061006` (HTTP 200): internal time out, can retry. A server-side timeout; retry.
+    InternalTimeOut(Box<rt::ApiError>),
+    /// `1061007` (HTTP 404): file has been delete. The file was deleted.
+    FileDeleted(Box<rt::ApiError>),
+    /// `1061008` (HTTP 400): invalid file name. Fix the file name (at most 250 characters).
+    InvalidFileName(Box<rt::ApiError>),
+    /// `1061021` (HTTP 400): upload id expire. The upload session expired; start the upload again.
+    UploadIdExpired(Box<rt::ApiError>),
+    /// `1061041` (HTTP 400): parent node has been deleted. The document or folder to upload into was deleted.
+    ParentNodeDeleted(Box<rt::ApiError>),
+    /// `1061042` (HTTP 400): parent node out of limit. The upload point holds too many files.
+    ParentNodeOutOfLimit(Box<rt::ApiError>),
+    /// `1061043` (HTTP 400): file size beyond limit. The file is too large: upload_all takes at most 20 MB (use the part-wise upload for larger files).
+    FileSizeBeyondLimit(Box<rt::ApiError>),
+    /// `1061044` (HTTP 400): parent node not exist. Check `parent_node` (and that `parent_type` matches it).
+    ParentNodeNotExist(Box<rt::ApiError>),
+    /// `1061045` (HTTP 200): can retry. A transient server failure; retry.
+    CanRetry(Box<rt::ApiError>),
+    /// `1061109` (HTTP 400): file name cqc not passed. The file name failed the content check.
+    FileNameCqcNotPassed(Box<rt::ApiError>),
+    /// `1061113` (HTTP 400): file cqc not passed. The file failed the content check.
+    FileCqcNotPassed(Box<rt::ApiError>),
+    /// `1061101` (HTTP 400): file quota exceeded. The tenant's storage is full.
+    FileQuotaExceeded(Box<rt::ApiError>),
+    /// `1062004` (HTTP 202): cover generating. A preview is still being generated; try again later.
+    CoverGenerating(Box<rt::ApiError>),
+    /// `1062005` (HTTP 202): file type not support cover. This file type has no preview.
+    FileTypeNotSupportCover(Box<rt::ApiError>),
+    /// `1062006` (HTTP 202): cover no exist. The file has no preview.
+    CoverNoExist(Box<rt::ApiError>),
+    /// `1062007` (HTTP 400): upload user not match. The upload was started by another user.
+    UploadUserNotMatch(Box<rt::ApiError>),
+    /// `1062008` (HTTP 400): checksum param Invalid. `checksum` must be the file's Adler-32 checksum.
+    ChecksumParamInvalid(Box<rt::ApiError>),
+    /// `1062009` (HTTP 400): the actual size is inconsistent with the parameter declaration size. `size` must be the file's exact size in bytes.
+    SizeMismatch(Box<rt::ApiError>),
+    /// `1062010` (HTTP 400): block missing, please upload all blocks. Upload every part before finishing a part-wise upload.
+    BlockMissing(Box<rt::ApiError>),
+    /// `1062011` (HTTP 400): block num out of bounds. A part number is out of range.
+    BlockNumOutOfBounds(Box<rt::ApiError>),
+    /// `1061547` (HTTP 400): attachment parent-child relation number exceed. The document has too many attachments.
+    AttachmentRelationLimitExceeded(Box<rt::ApiError>),
+    /// `1061061` (HTTP 400): user quota exceeded. The user's storage is full.
+    UserQuotaExceeded(Box<rt::ApiError>),
+    /// `1061073` (HTTP 403): no scope auth. The app lacks a scope this upload point needs.
+    NoScopeAuth(Box<rt::ApiError>),
+    /// `1062012` (HTTP 400): file copying. The file is being copied; try again later.
+    FileCopying(Box<rt::ApiError>),
+    /// `1062013` (HTTP 400): file damaged. The stored file is damaged.
+    FileDamaged(Box<rt::ApiError>),
+    /// `1062014` (HTTP 403): dedupe no support. Deduplicated upload is not supported here.
+    DedupeNoSupport(Box<rt::ApiError>),
+    /// `1062051` (HTTP 400): client connect close. The connection closed before the file was received; send again.
+    ClientConnectClose(Box<rt::ApiError>),
+    /// `1062505` (HTTP 400): parent node out of size. The upload point is full.
+    ParentNodeOutOfSize(Box<rt::ApiError>),
+    /// `1062506` (HTTP 400): parent node out of depth. The folder is nested too deep.
+    ParentNodeOutOfDepth(Box<rt::ApiError>),
+    /// `1062507` (HTTP 400): parent node out of sibling num. The folder holds too many items.
+    ParentNodeOutOfSiblingNum(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MediaUploadPrepareError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
+            rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
+            rt::Error::Api(api) if api.code == 1061003 => Self::NotFound(api),
+            rt::Error::Api(api) if api.code == 1061004 => Self::Forbidden(api),
+            rt::Error::Api(api) if api.code == 1061005 => Self::AuthFailed(api),
+            rt::Error::Api(api) if api.code == 1061006 => Self::InternalTimeOut(api),
+            rt::Error::Api(api) if api.code == 1061007 => Self::FileDeleted(api),
+            rt::Error::Api(api) if api.code == 1061008 => Self::InvalidFileName(api),
+            rt::Error::Api(api) if api.code == 1061021 => Self::UploadIdExpired(api),
+            rt::Error::Api(api) if api.code == 1061041 => Self::ParentNodeDeleted(api),
+            rt::Error::Api(api) if api.code == 1061042 => Self::ParentNodeOutOfLimit(api),
+            rt::Error::Api(api) if api.code == 1061043 => Self::FileSizeBeyondLimit(api),
+            rt::Error::Api(api) if api.code == 1061044 => Self::ParentNodeNotExist(api),
+            rt::Error::Api(api) if api.code == 1061045 => Self::CanRetry(api),
+            rt::Error::Api(api) if api.code == 1061109 => Self::FileNameCqcNotPassed(api),
+            rt::Error::Api(api) if api.code == 1061113 => Self::FileCqcNotPassed(api),
+            rt::Error::Api(api) if api.code == 1061101 => Self::FileQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1062004 => Self::CoverGenerating(api),
+            rt::Error::Api(api) if api.code == 1062005 => {
+                Self::FileTypeNotSupportCover(api)
+            }
+            rt::Error::Api(api) if api.code == 1062006 => Self::CoverNoExist(api),
+            rt::Error::Api(api) if api.code == 1062007 => Self::UploadUserNotMatch(api),
+            rt::Error::Api(api) if api.code == 1062008 => Self::ChecksumParamInvalid(api),
+            rt::Error::Api(api) if api.code == 1062009 => Self::SizeMismatch(api),
+            rt::Error::Api(api) if api.code == 1062010 => Self::BlockMissing(api),
+            rt::Error::Api(api) if api.code == 1062011 => Self::BlockNumOutOfBounds(api),
+            rt::Error::Api(api) if api.code == 1061547 => {
+                Self::AttachmentRelationLimitExceeded(api)
+            }
+            rt::Error::Api(api) if api.code == 1061061 => Self::UserQuotaExceeded(api),
+            rt::Error::Api(api) if api.code == 1061073 => Self::NoScopeAuth(api),
+            rt::Error::Api(api) if api.code == 1062012 => Self::FileCopying(api),
+            rt::Error::Api(api) if api.code == 1062013 => Self::FileDamaged(api),
+            rt::Error::Api(api) if api.code == 1062014 => Self::DedupeNoSupport(api),
+            rt::Error::Api(api) if api.code == 1062051 => Self::ClientConnectClose(api),
+            rt::Error::Api(api) if api.code == 1062505 => Self::ParentNodeOutOfSize(api),
+            rt::Error::Api(api) if api.code == 1062506 => Self::ParentNodeOutOfDepth(api),
+            rt::Error::Api(api) if api.code == 1062507 => {
+                Self::ParentNodeOutOfSiblingNum(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MediaUploadPrepareError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UnknownError(api) => &**api,
+            Self::ParamsError(api) => &**api,
+            Self::NotFound(api) => &**api,
+            Self::Forbidden(api) => &**api,
+            Self::AuthFailed(api) => &**api,
+            Self::InternalTimeOut(api) => &**api,
+            Self::FileDeleted(api) => &**api,
+            Self::InvalidFileName(api) => &**api,
+            Self::UploadIdExpired(api) => &**api,
+            Self::ParentNodeDeleted(api) => &**api,
+            Self::ParentNodeOutOfLimit(api) => &**api,
+            Self::FileSizeBeyondLimit(api) => &**api,
+            Self::ParentNodeNotExist(api) => &**api,
+            Self::CanRetry(api) => &**api,
+            Self::FileNameCqcNotPassed(api) => &**api,
+            Self::FileCqcNotPassed(api) => &**api,
+            Self::FileQuotaExceeded(api) => &**api,
+            Self::CoverGenerating(api) => &**api,
+            Self::FileTypeNotSupportCover(api) => &**api,
+            Self::CoverNoExist(api) => &**api,
+            Self::UploadUserNotMatch(api) => &**api,
+            Self::ChecksumParamInvalid(api) => &**api,
+            Self::SizeMismatch(api) => &**api,
+            Self::BlockMissing(api) => &**api,
+            Self::BlockNumOutOfBounds(api) => &**api,
+            Self::AttachmentRelationLimitExceeded(api) => &**api,
+            Self::UserQuotaExceeded(api) => &**api,
+            Self::NoScopeAuth(api) => &**api,
+            Self::FileCopying(api) => &**api,
+            Self::FileDamaged(api) => &**api,
+            Self::DedupeNoSupport(api) => &**api,
+            Self::ClientConnectClose(api) => &**api,
+            Self::ParentNodeOutOfSize(api) => &**api,
+            Self::ParentNodeOutOfDepth(api) => &**api,
+            Self::ParentNodeOutOfSiblingNum(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MediaUploadPrepareError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MediaUploadPrepareError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `meta.batch_query`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MetaBatchQueryError {
+    /// `1069701` (HTTP 401): User identity verification failed. See the error codes on the endpoint's official documentation page.
+    UserIdentityVerificationFailed(Box<rt::ApiError>),
+    /// `1069704` (HTTP 503): Internal server error. See the error codes on the endpoint's official documentation page.
+    InternalServerError1069704(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MetaBatchQueryError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069701 => {
+                Self::UserIdentityVerificationFailed(api)
+            }
+            rt::Error::Api(api) if api.code == 1069704 => {
+                Self::InternalServerError1069704(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MetaBatchQueryError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::UserIdentityVerificationFailed(api) => &**api,
+            Self::InternalServerError1069704(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MetaBatchQueryError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MetaBatchQueryError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_member.auth`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionMemberAuthError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// `1063005` (HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ResourceIsDeleted(Box<rt::ApiError>),
+    /// `1063006` (HTTP 429): Too many request. See the error codes on the endpoint's official documentation page.
+    TooManyRequest(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// `1066002` (HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ConcurrencyErrorPleaseRetry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionMemberAuthError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            rt::Error::Api(api) if api.code == 1063005 => Self::ResourceIsDeleted(api),
+            rt::Error::Api(api) if api.code == 1063006 => Self::TooManyRequest(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            rt::Error::Api(api) if api.code == 1066002 => {
+                Self::ConcurrencyErrorPleaseRetry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionMemberAuthError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::ResourceIsDeleted(api) => &**api,
+            Self::TooManyRequest(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::ConcurrencyErrorPleaseRetry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberAuthError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionMemberAuthError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_member.batch_create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionMemberBatchCreateError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063002` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied1063002(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// `1063006` (HTTP 429): Too many request. See the error codes on the endpoint's official documentation page.
+    TooManyRequest(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionMemberBatchCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063002 => {
+                Self::PermissionDenied1063002(api)
+            }
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            rt::Error::Api(api) if api.code == 1063006 => Self::TooManyRequest(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionMemberBatchCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::PermissionDenied1063002(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::TooManyRequest(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberBatchCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionMemberBatchCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_member.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionMemberCreateError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063002` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied1063002(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// `1063004` (HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    UserHasNoSharePermission(Box<rt::ApiError>),
+    /// `1063005` (HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ResourceIsDeleted(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// `1066002` (HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ConcurrencyErrorPleaseRetry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionMemberCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063002 => {
+                Self::PermissionDenied1063002(api)
+            }
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            rt::Error::Api(api) if api.code == 1063004 => {
+                Self::UserHasNoSharePermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1063005 => Self::ResourceIsDeleted(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            rt::Error::Api(api) if api.code == 1066002 => {
+                Self::ConcurrencyErrorPleaseRetry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionMemberCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::PermissionDenied1063002(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::UserHasNoSharePermission(api) => &**api,
+            Self::ResourceIsDeleted(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::ConcurrencyErrorPleaseRetry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionMemberCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_member.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionMemberListError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063002` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied1063002(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// `1063004` (HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    UserHasNoSharePermission(Box<rt::ApiError>),
+    /// `1063005` (HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ResourceIsDeleted(Box<rt::ApiError>),
+    /// `1063006` (HTTP 429): Too many request. See the error codes on the endpoint's official documentation page.
+    TooManyRequest(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// `1066002` (HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ConcurrencyErrorPleaseRetry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionMemberListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063002 => {
+                Self::PermissionDenied1063002(api)
+            }
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            rt::Error::Api(api) if api.code == 1063004 => {
+                Self::UserHasNoSharePermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1063005 => Self::ResourceIsDeleted(api),
+            rt::Error::Api(api) if api.code == 1063006 => Self::TooManyRequest(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            rt::Error::Api(api) if api.code == 1066002 => {
+                Self::ConcurrencyErrorPleaseRetry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionMemberListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::PermissionDenied1063002(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::UserHasNoSharePermission(api) => &**api,
+            Self::ResourceIsDeleted(api) => &**api,
+            Self::TooManyRequest(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::ConcurrencyErrorPleaseRetry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionMemberListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_member.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionMemberDeleteError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063002` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied1063002(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// `1063004` (HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    UserHasNoSharePermission(Box<rt::ApiError>),
+    /// `1063005` (HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ResourceIsDeleted(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// `1066002` (HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ConcurrencyErrorPleaseRetry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionMemberDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063002 => {
+                Self::PermissionDenied1063002(api)
+            }
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            rt::Error::Api(api) if api.code == 1063004 => {
+                Self::UserHasNoSharePermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1063005 => Self::ResourceIsDeleted(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            rt::Error::Api(api) if api.code == 1066002 => {
+                Self::ConcurrencyErrorPleaseRetry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionMemberDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::PermissionDenied1063002(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::UserHasNoSharePermission(api) => &**api,
+            Self::ResourceIsDeleted(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::ConcurrencyErrorPleaseRetry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionMemberDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_member.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionMemberUpdateError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063002` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied1063002(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// `1063004` (HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    UserHasNoSharePermission(Box<rt::ApiError>),
+    /// `1063005` (HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ResourceIsDeleted(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// `1066002` (HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ConcurrencyErrorPleaseRetry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionMemberUpdateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063002 => {
+                Self::PermissionDenied1063002(api)
+            }
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            rt::Error::Api(api) if api.code == 1063004 => {
+                Self::UserHasNoSharePermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1063005 => Self::ResourceIsDeleted(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            rt::Error::Api(api) if api.code == 1066002 => {
+                Self::ConcurrencyErrorPleaseRetry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionMemberUpdateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::PermissionDenied1063002(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::UserHasNoSharePermission(api) => &**api,
+            Self::ResourceIsDeleted(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::ConcurrencyErrorPleaseRetry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionMemberUpdateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_member.transfer_owner`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionMemberTransferOwnerError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063002` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied1063002(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// `1063004` (HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    UserHasNoSharePermission(Box<rt::ApiError>),
+    /// `1063005` (HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ResourceIsDeleted(Box<rt::ApiError>),
+    /// `1063006` (HTTP 429): Too many request. See the error codes on the endpoint's official documentation page.
+    TooManyRequest(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// `1066002` (HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ConcurrencyErrorPleaseRetry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionMemberTransferOwnerError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063002 => {
+                Self::PermissionDenied1063002(api)
+            }
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            rt::Error::Api(api) if api.code == 1063004 => {
+                Self::UserHasNoSharePermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1063005 => Self::ResourceIsDeleted(api),
+            rt::Error::Api(api) if api.code == 1063006 => Self::TooManyRequest(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            rt::Error::Api(api) if api.code == 1066002 => {
+                Self::ConcurrencyErrorPleaseRetry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionMemberTransferOwnerError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::PermissionDenied1063002(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::UserHasNoSharePermission(api) => &**api,
+            Self::ResourceIsDeleted(api) => &**api,
+            Self::TooManyRequest(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::ConcurrencyErrorPleaseRetry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberTransferOwnerError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionMemberTransferOwnerError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_public_password.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionPublicPasswordCreateError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063002` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied1063002(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// `1063005` (HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ResourceIsDeleted(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionPublicPasswordCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063002 => {
+                Self::PermissionDenied1063002(api)
+            }
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            rt::Error::Api(api) if api.code == 1063005 => Self::ResourceIsDeleted(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionPublicPasswordCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::PermissionDenied1063002(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::ResourceIsDeleted(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionPublicPasswordCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionPublicPasswordCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_public_password.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionPublicPasswordDeleteError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063002` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied1063002(Box<rt::ApiError>),
+    /// `1063005` (HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ResourceIsDeleted(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionPublicPasswordDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063002 => {
+                Self::PermissionDenied1063002(api)
+            }
+            rt::Error::Api(api) if api.code == 1063005 => Self::ResourceIsDeleted(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionPublicPasswordDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::PermissionDenied1063002(api) => &**api,
+            Self::ResourceIsDeleted(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionPublicPasswordDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionPublicPasswordDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_public_password.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionPublicPasswordUpdateError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063002` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied1063002(Box<rt::ApiError>),
+    /// `1063005` (HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ResourceIsDeleted(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionPublicPasswordUpdateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063002 => {
+                Self::PermissionDenied1063002(api)
+            }
+            rt::Error::Api(api) if api.code == 1063005 => Self::ResourceIsDeleted(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionPublicPasswordUpdateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::PermissionDenied1063002(api) => &**api,
+            Self::ResourceIsDeleted(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionPublicPasswordUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionPublicPasswordUpdateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_public.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionPublicGetError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063002` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied1063002(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// `1063004` (HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    UserHasNoSharePermission(Box<rt::ApiError>),
+    /// `1063005` (HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ResourceIsDeleted(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionPublicGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063002 => {
+                Self::PermissionDenied1063002(api)
+            }
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            rt::Error::Api(api) if api.code == 1063004 => {
+                Self::UserHasNoSharePermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1063005 => Self::ResourceIsDeleted(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionPublicGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::PermissionDenied1063002(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::UserHasNoSharePermission(api) => &**api,
+            Self::ResourceIsDeleted(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionPublicGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionPublicGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `permission_public.patch`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PermissionPublicPatchError {
+    /// `1063001` (HTTP 400): Invalid parameter. See the error codes on the endpoint's official documentation page.
+    InvalidParameter(Box<rt::ApiError>),
+    /// `1063002` (HTTP 403): Permission denied. See the error codes on the endpoint's official documentation page.
+    PermissionDenied1063002(Box<rt::ApiError>),
+    /// `1063003` (HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
+    InvalidOperation(Box<rt::ApiError>),
+    /// `1063004` (HTTP 403): User has no share permission. See the error codes on the endpoint's official documentation page.
+    UserHasNoSharePermission(Box<rt::ApiError>),
+    /// `1063005` (HTTP 404): Resource is deleted. See the error codes on the endpoint's official documentation page.
+    ResourceIsDeleted(Box<rt::ApiError>),
+    /// `1066001` (HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
+    InternalError1066001(Box<rt::ApiError>),
+    /// `1066002` (HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
+    ConcurrencyErrorPleaseRetry(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PermissionPublicPatchError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
+            rt::Error::Api(api) if api.code == 1063002 => {
+                Self::PermissionDenied1063002(api)
+            }
+            rt::Error::Api(api) if api.code == 1063003 => Self::InvalidOperation(api),
+            rt::Error::Api(api) if api.code == 1063004 => {
+                Self::UserHasNoSharePermission(api)
+            }
+            rt::Error::Api(api) if api.code == 1063005 => Self::ResourceIsDeleted(api),
+            rt::Error::Api(api) if api.code == 1066001 => Self::InternalError1066001(api),
+            rt::Error::Api(api) if api.code == 1066002 => {
+                Self::ConcurrencyErrorPleaseRetry(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PermissionPublicPatchError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParameter(api) => &**api,
+            Self::PermissionDenied1063002(api) => &**api,
+            Self::InvalidOperation(api) => &**api,
+            Self::UserHasNoSharePermission(api) => &**api,
+            Self::ResourceIsDeleted(api) => &**api,
+            Self::InternalError1066001(api) => &**api,
+            Self::ConcurrencyErrorPleaseRetry(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionPublicPatchError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PermissionPublicPatchError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `user.remove_subscription`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum UserRemoveSubscriptionError {
+    /// `1069601` (HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    Fail(Box<rt::ApiError>),
+    /// `1069602` (HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ParamError(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for UserRemoveSubscriptionError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
+            rt::Error::Api(api) if api.code == 1069602 => Self::ParamError(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for UserRemoveSubscriptionError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Fail(api) => &**api,
+            Self::ParamError(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for UserRemoveSubscriptionError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for UserRemoveSubscriptionError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `user.subscription`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum UserSubscriptionError {
+    /// `1069601` (HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    Fail(Box<rt::ApiError>),
+    /// `1069602` (HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ParamError(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for UserSubscriptionError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
+            rt::Error::Api(api) if api.code == 1069602 => Self::ParamError(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for UserSubscriptionError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Fail(api) => &**api,
+            Self::ParamError(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for UserSubscriptionError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for UserSubscriptionError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `user.subscription_status`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum UserSubscriptionStatusError {
+    /// `1069601` (HTTP 500): fail. See the error codes on the endpoint's official documentation page.
+    Fail(Box<rt::ApiError>),
+    /// `1069602` (HTTP 400): param error. See the error codes on the endpoint's official documentation page.
+    ParamError(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for UserSubscriptionStatusError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
+            rt::Error::Api(api) if api.code == 1069602 => Self::ParamError(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for UserSubscriptionStatusError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Fail(api) => &**api,
+            Self::ParamError(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for UserSubscriptionStatusError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for UserSubscriptionStatusError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// 导出文件扩展名
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileExtension {
+    /// word docx 格式
+    Docx,
+    /// pdf 格式
+    Pdf,
+    /// excel xlsx 格式
+    Xlsx,
+    /// csv 格式
+    Csv,
+    /// base 文档自定义格式
+    Base,
+    /// pptx格式
+    Pptx,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileExtension {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Docx => "docx",
+            Self::Pdf => "pdf",
+            Self::Xlsx => "xlsx",
+            Self::Csv => "csv",
+            Self::Base => "base",
+            Self::Pptx => "pptx",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "docx" => Self::Docx,
+            "pdf" => Self::Pdf,
+            "xlsx" => Self::Xlsx,
+            "csv" => Self::Csv,
+            "base" => Self::Base,
+            "pptx" => Self::Pptx,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileExtension {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileExtension {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileExtension {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileExtension {}
+impl AsRef<str> for FileExtension {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 导出文档类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Type {
+    /// 旧版飞书云文档类型
+    Doc,
+    /// 飞书电子表格类型
+    Sheet,
+    /// 飞书多维表格类型
+    Bitable,
+    /// 新版飞书云文档类型
+    Docx,
+    /// 飞书幻灯片类型
+    Slides,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl Type {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::Bitable => "bitable",
+            Self::Docx => "docx",
+            Self::Slides => "slides",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "bitable" => Self::Bitable,
+            "docx" => Self::Docx,
+            "slides" => Self::Slides,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for Type {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Type {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for Type {}
+impl AsRef<str> for Type {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// ExportTaskCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ExportTaskCreateBody {
+    /// 导出文件扩展名
+    ///
+    /// Constraints: example `pdf`.
+    pub file_extension: Option<FileExtension>,
+    /// 导出文档 Token
+    ///
+    /// Constraints: example `doccnxe5OxxxxxxxSNdsJviENsk`.
+    pub token: Option<String>,
+    /// 导出文档类型
+    ///
+    /// Constraints: example `doc`.
+    pub r#type: Option<Type>,
+    /// 导出子表 ID，仅当将 sheet/bitable 导出为 csv 时使用
+    ///
+    /// Constraints: example `tblKz5D60T4JlfcT`.
+    pub sub_id: Option<String>,
+    /// 是否仅导出多维表格结构(仅.base文件有效)
+    pub only_schema: Option<bool>,
+}
+rt::json_object!(
+    ExportTaskCreateBody { file_extension = "file_extension" optional, token = "token"
+    optional, r#type = "type" optional, sub_id = "sub_id" optional, only_schema =
+    "only_schema" optional, }
+);
+impl rt::Validate for ExportTaskCreateBody {}
+/// ExportTaskCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ExportTaskCreateData {
+    /// 导出任务ID
+    ///
+    /// Constraints: example `6933093124755423251`.
+    pub ticket: Option<String>,
+}
+rt::json_object!(ExportTaskCreateData { ticket = "ticket" optional, });
+impl rt::Validate for ExportTaskCreateData {}
+/// 任务状态
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobStatus {
+    /// 成功
+    Value0,
+    /// 初始化
+    Value1,
+    /// 处理中
+    Value2,
+    /// 内部错误
+    Value3,
+    /// 导出文档过大
+    Value107,
+    /// 处理超时
+    Value108,
+    /// 导出内容块无权限
+    Value109,
+    /// 导出文档无权限
+    Value110,
+    /// 导出文档已删除
+    Value111,
+    /// 创建副本中禁止导出
+    Value122,
+    /// 导出文档不存在
+    Value123,
+    /// 导出文档图片太多
+    Value6000,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(i64),
+}
+impl JobStatus {
+    /// The value on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Value107 => 107,
+            Self::Value108 => 108,
+            Self::Value109 => 109,
+            Self::Value110 => 110,
+            Self::Value111 => 111,
+            Self::Value122 => 122,
+            Self::Value123 => 123,
+            Self::Value6000 => 6000,
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            107 => Self::Value107,
+            108 => Self::Value108,
+            109 => Self::Value109,
+            110 => Self::Value110,
+            111 => Self::Value111,
+            122 => Self::Value122,
+            123 => Self::Value123,
+            6000 => Self::Value6000,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl ::std::fmt::Display for JobStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl rt::serde::Serialize for JobStatus {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for JobStatus {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::Validate for JobStatus {}
+/// 导出结果
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportTaskGetDataResult {
+    /// 导出文件扩展名
+    ///
+    /// Constraints: example `pdf`.
+    pub file_extension: FileExtension,
+    /// 导出文档类型
+    ///
+    /// Constraints: example `doc`.
+    pub r#type: Type,
+    /// 导出文件名
+    ///
+    /// Constraints: example `docName`.
+    pub file_name: Option<String>,
+    /// 导出文件产物 Token
+    ///
+    /// Constraints: example `boxcnxe5OxxxxxxxSNdsJviENsk`.
+    pub file_token: Option<String>,
+    /// 导出文件大小
+    ///
+    /// Constraints: example `34356`.
+    pub file_size: Option<i64>,
+    /// 任务失败原因
+    ///
+    /// Constraints: example `success`.
+    pub job_error_msg: Option<String>,
+    /// 任务状态
+    ///
+    /// Constraints: example `0`.
+    pub job_status: Option<JobStatus>,
+    /// 是否仅导出多维表格结构(仅.base文件有效)
+    pub only_schema: Option<bool>,
+}
+rt::json_object!(
+    ExportTaskGetDataResult { file_extension = "file_extension" required, r#type = "type"
+    required, file_name = "file_name" optional, file_token = "file_token" optional,
+    file_size = "file_size" optional, job_error_msg = "job_error_msg" optional,
+    job_status = "job_status" optional, only_schema = "only_schema" optional, }
+);
+impl ExportTaskGetDataResult {
+    /// An `ExportTaskGetDataResult` with its required fields; the optional ones start unset.
+    pub fn new(file_extension: FileExtension, r#type: Type) -> Self {
+        Self {
+            file_extension,
+            r#type,
+            file_name: None,
+            file_token: None,
+            file_size: None,
+            job_error_msg: None,
+            job_status: None,
+            only_schema: None,
+        }
+    }
+}
+impl rt::Validate for ExportTaskGetDataResult {}
+/// ExportTaskGetData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ExportTaskGetData {
+    /// 导出结果
+    pub result: Option<ExportTaskGetDataResult>,
+}
+rt::json_object!(ExportTaskGetData { result = "result" optional, });
+impl rt::Validate for ExportTaskGetData {}
+/// FileType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileType {
+    /// 文档
+    Doc,
+    /// 表格
+    Sheet,
+    /// 文件
+    File,
+    /// 新版文档
+    Docx,
+    /// 幻灯片
+    Slides,
+    /// 多维表格
+    Bitable,
+    /// 妙搭应用
+    Apps,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::File => "file",
+            Self::Docx => "docx",
+            Self::Slides => "slides",
+            Self::Bitable => "bitable",
+            Self::Apps => "apps",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "file" => Self::File,
+            "docx" => Self::Docx,
+            "slides" => Self::Slides,
+            "bitable" => Self::Bitable,
+            "apps" => Self::Apps,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileType {}
+impl AsRef<str> for FileType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// UserIdType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UserIdType {
+    /// 以user_id来识别用户
+    UserId,
+    /// 以union_id来识别用户
+    UnionId,
+    /// 以open_id来识别用户
+    OpenId,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl UserIdType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserId => "user_id",
+            Self::UnionId => "union_id",
+            Self::OpenId => "open_id",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user_id" => Self::UserId,
+            "union_id" => Self::UnionId,
+            "open_id" => Self::OpenId,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for UserIdType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for UserIdType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for UserIdType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for UserIdType {}
+impl AsRef<str> for UserIdType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 回复内容的元素类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ElementType {
+    /// 普通文本
+    TextRun,
+    /// at 云文档链接
+    DocsLink,
+    /// at 联系人
+    Person,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ElementType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TextRun => "text_run",
+            Self::DocsLink => "docs_link",
+            Self::Person => "person",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "text_run" => Self::TextRun,
+            "docs_link" => Self::DocsLink,
+            "person" => Self::Person,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ElementType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ElementType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ElementType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ElementType {}
+impl AsRef<str> for ElementType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 文本内容
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextRun {
+    /// 回复 普通文本
+    pub text: String,
+}
+rt::json_object!(TextRun { text = "text" required, });
+impl TextRun {
+    /// A `TextRun` with its required fields; the optional ones start unset.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: Into::into(text) }
+    }
+}
+impl rt::Validate for TextRun {}
+/// 云文档链接
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocsLink {
+    /// 回复 at 云文档
+    pub url: String,
+}
+rt::json_object!(DocsLink { url = "url" required, });
+impl DocsLink {
+    /// A `DocsLink` with its required fields; the optional ones start unset.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: Into::into(url) }
+    }
+}
+impl rt::Validate for DocsLink {}
+/// 联系人
+#[derive(Clone, Debug, PartialEq)]
+pub struct Person {
+    /// 回复 at 联系人
+    ///
+    /// Constraints: example `ou_cc19b2bfb93f8a44db4b4d6eababcef`.
+    pub user_id: String,
+}
+rt::json_object!(Person { user_id = "user_id" required, });
+impl Person {
+    /// A `Person` with its required fields; the optional ones start unset.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: Into::into(user_id),
+        }
+    }
+}
+impl rt::Validate for Person {}
+/// Element
+#[derive(Clone, Debug, PartialEq)]
+pub struct Element {
+    /// 回复内容的元素类型
+    ///
+    /// Constraints: example `docs_link`.
+    pub r#type: ElementType,
+    /// 文本内容
+    pub text_run: Option<TextRun>,
+    /// 云文档链接
+    pub docs_link: Option<DocsLink>,
+    /// 联系人
+    pub person: Option<Person>,
+}
+rt::json_object!(
+    Element { r#type = "type" required, text_run = "text_run" optional, docs_link =
+    "docs_link" optional, person = "person" optional, }
+);
+impl Element {
+    /// An `Element` with its required fields; the optional ones start unset.
+    pub fn new(r#type: impl Into<ElementType>) -> Self {
+        Self {
+            r#type: Into::into(r#type),
+            text_run: None,
+            docs_link: None,
+            person: None,
+        }
+    }
+}
+impl rt::Validate for Element {}
+/// 回复内容
+#[derive(Clone, Debug, PartialEq)]
+pub struct Content {
+    /// 回复内容的元素列表
+    pub elements: Vec<Element>,
+}
+rt::json_object!(Content { elements = "elements" required, });
+impl Content {
+    /// A `Content` with its required fields; the optional ones start unset.
+    pub fn new(elements: Vec<Element>) -> Self {
+        Self { elements }
+    }
+}
+impl rt::Validate for Content {}
+/// FileCommentReplyCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCommentReplyCreateBody {
+    /// 回复内容
+    pub content: Option<Content>,
+    /// 额外信息
+    pub extra: Option<String>,
+}
+rt::json_object!(
+    FileCommentReplyCreateBody { content = "content" optional, extra = "extra" optional,
+    }
+);
+impl rt::Validate for FileCommentReplyCreateBody {}
+/// 回复的其他内容，图片 Token 等
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Extra {
+    /// `image_list`.
+    pub image_list: Option<Vec<String>>,
+}
+rt::json_object!(Extra { image_list = "image_list" optional, });
+impl rt::Validate for Extra {}
+/// Reaction
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reaction {
+    /// 表情回复的唯一标识，用于区分不同类型的评论表情（如点赞、鼓掌等）。
+    ///
+    /// Constraints: example `like`.
+    pub reaction_key: String,
+    /// 该表情回复的累计使用次数，统计范围为当前评论下所有用户的有效回复记录。
+    ///
+    /// Constraints: example `10`.
+    pub count: i64,
+    /// 用于在界面优先展示核心互动用户。用户ID可通过用户信息查询接口获取。
+    pub ahead_users: Option<Vec<String>>,
+}
+rt::json_object!(
+    Reaction { reaction_key = "reaction_key" required, count = "count" required,
+    ahead_users = "ahead_users" optional, }
+);
+impl Reaction {
+    /// A `Reaction` with its required fields; the optional ones start unset.
+    pub fn new(reaction_key: String, count: i64) -> Self {
+        Self {
+            reaction_key,
+            count,
+            ahead_users: None,
+        }
+    }
+}
+impl rt::Validate for Reaction {}
+/// FileCommentReplyCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCommentReplyCreateData {
+    /// 回复内容
+    pub content: Option<Content>,
+    /// 回复 ID
+    ///
+    /// Constraints: example `6916106xxxxx4512356`.
+    pub reply_id: Option<String>,
+    /// 用户 ID
+    ///
+    /// Constraints: example `ou_cc19b2bfb93f8a44db4b4d6eab2abcef`.
+    pub user_id: Option<String>,
+    /// 创建时间
+    ///
+    /// Constraints: example `1610281603`.
+    pub create_time: Option<i64>,
+    /// 更新时间
+    ///
+    /// Constraints: example `1610281603`.
+    pub update_time: Option<i64>,
+    /// 回复的其他内容，图片 Token 等
+    pub extra: Option<Extra>,
+    /// 评论回复卡片上对应的表情回复信息
+    pub reactions: Option<Vec<Reaction>>,
+}
+rt::json_object!(
+    FileCommentReplyCreateData { content = "content" optional, reply_id = "reply_id"
+    optional, user_id = "user_id" optional, create_time = "create_time" optional,
+    update_time = "update_time" optional, extra = "extra" optional, reactions =
+    "reactions" optional, }
+);
+impl rt::Validate for FileCommentReplyCreateData {}
+/// FileCommentReplyListFileType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileCommentReplyListFileType {
+    /// 文档
+    Doc,
+    /// 新版本文档
+    Docx,
+    /// 表格
+    Sheet,
+    /// 文件
+    File,
+    /// 幻灯片
+    Slides,
+    /// 多维表格
+    Bitable,
+    /// 妙搭应用
+    Apps,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileCommentReplyListFileType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Docx => "docx",
+            Self::Sheet => "sheet",
+            Self::File => "file",
+            Self::Slides => "slides",
+            Self::Bitable => "bitable",
+            Self::Apps => "apps",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "docx" => Self::Docx,
+            "sheet" => Self::Sheet,
+            "file" => Self::File,
+            "slides" => Self::Slides,
+            "bitable" => Self::Bitable,
+            "apps" => Self::Apps,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileCommentReplyListFileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileCommentReplyListFileType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileCommentReplyListFileType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileCommentReplyListFileType {}
+impl AsRef<str> for FileCommentReplyListFileType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// Reply
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    /// 回复内容
+    pub content: Content,
+    /// 回复 ID
+    ///
+    /// Constraints: example `6916106xxxxx4512356`.
+    pub reply_id: Option<String>,
+    /// 用户 ID
+    ///
+    /// Constraints: example `ou_cc19b2bfb93f8a44db4b4d6eab2abcef`.
+    pub user_id: Option<String>,
+    /// 创建时间
+    ///
+    /// Constraints: example `1610281603`.
+    pub create_time: Option<i64>,
+    /// 更新时间
+    ///
+    /// Constraints: example `1610281603`.
+    pub update_time: Option<i64>,
+    /// 回复的其他内容，图片 Token 等
+    pub extra: Option<Extra>,
+    /// 评论回复卡片上对应的表情回复信息
+    pub reactions: Option<Vec<Reaction>>,
+}
+rt::json_object!(
+    Reply { content = "content" required, reply_id = "reply_id" optional, user_id =
+    "user_id" optional, create_time = "create_time" optional, update_time = "update_time"
+    optional, extra = "extra" optional, reactions = "reactions" optional, }
+);
+impl Reply {
+    /// A `Reply` with its required fields; the optional ones start unset.
+    pub fn new(content: impl Into<Content>) -> Self {
+        Self {
+            content: Into::into(content),
+            reply_id: None,
+            user_id: None,
+            create_time: None,
+            update_time: None,
+            extra: None,
+            reactions: None,
+        }
+    }
+}
+impl rt::Validate for Reply {}
+/// FileCommentReplyListData
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileCommentReplyListData {
+    /// `items`.
+    pub items: Option<Vec<Reply>>,
+    /// `page_token`.
+    pub page_token: Option<String>,
+    /// `has_more`.
+    pub has_more: bool,
+}
+rt::json_object!(
+    FileCommentReplyListData { items = "items" optional, page_token = "page_token"
+    optional, has_more = "has_more" required, }
+);
+impl FileCommentReplyListData {
+    /// A `FileCommentReplyListData` with its required fields; the optional ones start unset.
+    pub fn new(has_more: bool) -> Self {
+        Self {
+            items: None,
+            page_token: None,
+            has_more,
+        }
+    }
+}
+impl rt::Validate for FileCommentReplyListData {}
+/// FileCommentReplyDeleteData
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileCommentReplyDeleteData {
+    /// `data`.
+    pub data: String,
+}
+rt::json_object!(FileCommentReplyDeleteData { data = "data" required, });
+impl FileCommentReplyDeleteData {
+    /// A `FileCommentReplyDeleteData` with its required fields; the optional ones start unset.
+    pub fn new(data: impl Into<String>) -> Self {
+        Self { data: Into::into(data) }
+    }
+}
+impl rt::Validate for FileCommentReplyDeleteData {}
+/// FileCommentReplyUpdateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCommentReplyUpdateBody {
+    /// 回复内容
+    pub content: Option<Content>,
+}
+rt::json_object!(FileCommentReplyUpdateBody { content = "content" optional, });
+impl rt::Validate for FileCommentReplyUpdateBody {}
+/// FileCommentBatchQueryBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCommentBatchQueryBody {
+    /// 需要获取数据的评论id
+    pub comment_ids: Option<Vec<String>>,
+    /// 是否需要获取评论卡片上挂载的Reaction数据
+    pub need_reaction: Option<bool>,
+    /// 是否需要获取评论关系
+    pub need_relation: Option<bool>,
+}
+rt::json_object!(
+    FileCommentBatchQueryBody { comment_ids = "comment_ids" optional, need_reaction =
+    "need_reaction" optional, need_relation = "need_relation" optional, }
+);
+impl rt::Validate for FileCommentBatchQueryBody {}
+/// 评论里的回复列表
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplyList {
+    /// 回复列表
+    pub replies: Vec<Reply>,
+}
+rt::json_object!(ReplyList { replies = "replies" required, });
+impl ReplyList {
+    /// A `ReplyList` with its required fields; the optional ones start unset.
+    pub fn new(replies: Vec<Reply>) -> Self {
+        Self { replies }
+    }
+}
+impl rt::Validate for ReplyList {}
+/// Comment
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Comment {
+    /// 评论 ID
+    ///
+    /// Constraints: example `69161068xxxxx512356`.
+    pub comment_id: Option<String>,
+    /// 用户 ID
+    pub user_id: Option<String>,
+    /// 创建时间
+    ///
+    /// Constraints: example `1610281603`.
+    pub create_time: Option<i64>,
+    /// 更新时间
+    ///
+    /// Constraints: example `1610281603`.
+    pub update_time: Option<i64>,
+    /// 是否已解决
+    pub is_solved: Option<bool>,
+    /// 解决评论时间
+    ///
+    /// Constraints: example `1610281603`.
+    pub solved_time: Option<i64>,
+    /// 解决评论者的用户 ID
+    pub solver_user_id: Option<String>,
+    /// 是否有更多回复
+    pub has_more: Option<bool>,
+    /// 回复分页标记
+    ///
+    /// Constraints: example `6916106822734512356`.
+    pub page_token: Option<String>,
+    /// 是否是全文评论
+    pub is_whole: Option<bool>,
+    /// 局部评论的引用字段
+    ///
+    /// Constraints: example `hello`.
+    pub quote: Option<String>,
+    /// 评论里的回复列表
+    pub reply_list: Option<ReplyList>,
+}
+rt::json_object!(
+    Comment { comment_id = "comment_id" optional, user_id = "user_id" optional,
+    create_time = "create_time" optional, update_time = "update_time" optional, is_solved
+    = "is_solved" optional, solved_time = "solved_time" optional, solver_user_id =
+    "solver_user_id" optional, has_more = "has_more" optional, page_token = "page_token"
+    optional, is_whole = "is_whole" optional, quote = "quote" optional, reply_list =
+    "reply_list" optional, }
+);
+impl rt::Validate for Comment {}
+/// FileCommentBatchQueryData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCommentBatchQueryData {
+    /// 评论的相关信息、回复的信息、回复分页的信息
+    pub items: Option<Vec<Comment>>,
+}
+rt::json_object!(FileCommentBatchQueryData { items = "items" optional, });
+impl rt::Validate for FileCommentBatchQueryData {}
+/// FileCommentCreateFileType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileCommentCreateFileType {
+    /// 文档
+    Doc,
+    /// 新版文档
+    Docx,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileCommentCreateFileType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Docx => "docx",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "docx" => Self::Docx,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileCommentCreateFileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileCommentCreateFileType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileCommentCreateFileType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileCommentCreateFileType {}
+impl AsRef<str> for FileCommentCreateFileType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// ReplyListReply
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplyListReply {
+    /// 回复内容
+    pub content: Content,
+    /// 评论回复卡片上对应的表情回复信息
+    pub reactions: Option<Vec<Reaction>>,
+}
+rt::json_object!(
+    ReplyListReply { content = "content" required, reactions = "reactions" optional, }
+);
+impl ReplyListReply {
+    /// A `ReplyListReply` with its required fields; the optional ones start unset.
+    pub fn new(content: impl Into<Content>) -> Self {
+        Self {
+            content: Into::into(content),
+            reactions: None,
+        }
+    }
+}
+impl rt::Validate for ReplyListReply {}
+/// 评论里的回复列表
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileCommentCreateBodyReplyList {
+    /// 回复列表
+    pub replies: Vec<ReplyListReply>,
+}
+rt::json_object!(FileCommentCreateBodyReplyList { replies = "replies" required, });
+impl FileCommentCreateBodyReplyList {
+    /// A `FileCommentCreateBodyReplyList` with its required fields; the optional ones start unset.
+    pub fn new(replies: Vec<ReplyListReply>) -> Self {
+        Self { replies }
+    }
+}
+impl rt::Validate for FileCommentCreateBodyReplyList {}
+/// FileCommentCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCommentCreateBody {
+    /// 评论里的回复列表
+    pub reply_list: Option<FileCommentCreateBodyReplyList>,
+}
+rt::json_object!(FileCommentCreateBody { reply_list = "reply_list" optional, });
+impl rt::Validate for FileCommentCreateBody {}
+/// FileCommentListData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCommentListData {
+    /// 是否有下一页数据
+    pub has_more: Option<bool>,
+    /// 下一页分页的 Token
+    pub page_token: Option<String>,
+    /// 数据
+    pub items: Option<Vec<Comment>>,
+}
+rt::json_object!(
+    FileCommentListData { has_more = "has_more" optional, page_token = "page_token"
+    optional, items = "items" optional, }
+);
+impl rt::Validate for FileCommentListData {}
+/// FileCommentPatchBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCommentPatchBody {
+    /// 评论解决标志
+    pub is_solved: Option<bool>,
+}
+rt::json_object!(FileCommentPatchBody { is_solved = "is_solved" optional, });
+impl rt::Validate for FileCommentPatchBody {}
+/// FileStatisticsGetFileType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileStatisticsGetFileType {
+    /// doc文档
+    Doc,
+    /// 表格
+    Sheet,
+    /// 思维笔记
+    Mindnote,
+    /// 多维表格
+    Bitable,
+    /// 知识库wiki
+    Wiki,
+    /// 文件
+    File,
+    /// docx文档
+    Docx,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileStatisticsGetFileType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::Mindnote => "mindnote",
+            Self::Bitable => "bitable",
+            Self::Wiki => "wiki",
+            Self::File => "file",
+            Self::Docx => "docx",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "mindnote" => Self::Mindnote,
+            "bitable" => Self::Bitable,
+            "wiki" => Self::Wiki,
+            "file" => Self::File,
+            "docx" => Self::Docx,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileStatisticsGetFileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileStatisticsGetFileType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileStatisticsGetFileType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileStatisticsGetFileType {}
+impl AsRef<str> for FileStatisticsGetFileType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 文档统计信息
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Statistics {
+    /// 文档历史访问人数，同一人多次访问按一次计算。
+    ///
+    /// Constraints: example `1`.
+    pub uv: Option<i64>,
+    /// 文档历史访问次数，同一人多次访问按多次计算。（注：同一人相邻两次访问间隔在半小时内视为一次访问）
+    ///
+    /// Constraints: example `1`.
+    pub pv: Option<i64>,
+    /// 文档历史点赞总数
+    ///
+    /// Constraints: example `1`.
+    pub like_count: Option<i64>,
+    /// 时间戳（秒）
+    ///
+    /// Constraints: example `1701846435`.
+    pub timestamp: Option<i64>,
+    /// 今日新增文档访问人数
+    ///
+    /// Constraints: example `1`.
+    pub uv_today: Option<i64>,
+    /// 今日新增文档访问次数
+    ///
+    /// Constraints: example `1`.
+    pub pv_today: Option<i64>,
+    /// 今日新增文档点赞数
+    ///
+    /// Constraints: example `1`.
+    pub like_count_today: Option<i64>,
+}
+rt::json_object!(
+    Statistics { uv = "uv" optional, pv = "pv" optional, like_count = "like_count"
+    optional, timestamp = "timestamp" optional, uv_today = "uv_today" optional, pv_today
+    = "pv_today" optional, like_count_today = "like_count_today" optional, }
+);
+impl rt::Validate for Statistics {}
+/// FileStatisticsGetData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileStatisticsGetData {
+    /// 文档token
+    pub file_token: Option<String>,
+    /// 文档类型
+    pub file_type: Option<String>,
+    /// 文档统计信息
+    pub statistics: Option<Statistics>,
+}
+rt::json_object!(
+    FileStatisticsGetData { file_token = "file_token" optional, file_type = "file_type"
+    optional, statistics = "statistics" optional, }
+);
+impl rt::Validate for FileStatisticsGetData {}
+/// 订阅类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionType {
+    /// 评论更新
+    CommentUpdate,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl SubscriptionType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CommentUpdate => "comment_update",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "comment_update" => Self::CommentUpdate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for SubscriptionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for SubscriptionType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for SubscriptionType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for SubscriptionType {}
+impl AsRef<str> for SubscriptionType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 文档类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileSubscriptionCreateBodyFileType {
+    /// 文档
+    Doc,
+    /// 文档2.0
+    Docx,
+    /// 知识库wiki
+    Wiki,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileSubscriptionCreateBodyFileType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Docx => "docx",
+            Self::Wiki => "wiki",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "docx" => Self::Docx,
+            "wiki" => Self::Wiki,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileSubscriptionCreateBodyFileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileSubscriptionCreateBodyFileType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileSubscriptionCreateBodyFileType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileSubscriptionCreateBodyFileType {}
+impl AsRef<str> for FileSubscriptionCreateBodyFileType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// FileSubscriptionCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileSubscriptionCreateBody {
+    /// 订阅关系ID
+    ///
+    /// Constraints: example `1234567890987654321`.
+    pub subscription_id: Option<String>,
+    /// 订阅类型
+    ///
+    /// Constraints: example `comment_update`.
+    pub subscription_type: Option<SubscriptionType>,
+    /// 是否订阅
+    ///
+    /// Constraints: example `true`.
+    pub is_subcribe: Option<bool>,
+    /// 文档类型
+    ///
+    /// Constraints: example `doc`.
+    pub file_type: Option<FileSubscriptionCreateBodyFileType>,
+}
+rt::json_object!(
+    FileSubscriptionCreateBody { subscription_id = "subscription_id" optional,
+    subscription_type = "subscription_type" optional, is_subcribe = "is_subcribe"
+    optional, file_type = "file_type" optional, }
+);
+impl rt::Validate for FileSubscriptionCreateBody {}
+/// FileSubscriptionPatchBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileSubscriptionPatchBody {
+    /// 是否订阅
+    ///
+    /// Constraints: example `true`.
+    pub is_subscribe: Option<bool>,
+    /// 文档类型
+    ///
+    /// Constraints: example `doc`.
+    pub file_type: Option<FileSubscriptionCreateBodyFileType>,
+}
+rt::json_object!(
+    FileSubscriptionPatchBody { is_subscribe = "is_subscribe" optional, file_type =
+    "file_type" optional, }
+);
+impl rt::Validate for FileSubscriptionPatchBody {}
+/// 版本文档类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjType {
+    /// 新版文档
+    Docx,
+    /// 电子表格
+    Sheet,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ObjType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Docx => "docx",
+            Self::Sheet => "sheet",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "docx" => Self::Docx,
+            "sheet" => Self::Sheet,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ObjType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ObjType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ObjType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ObjType {}
+impl AsRef<str> for ObjType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 版本文档状态
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Status {
+    /// 正常状态
+    Value0,
+    /// 删除状态
+    Value1,
+    /// 回收站状态
+    Value2,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl Status {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Value0 => "0",
+            Self::Value1 => "1",
+            Self::Value2 => "2",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::Value0,
+            "1" => Self::Value1,
+            "2" => Self::Value2,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for Status {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Status {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for Status {}
+impl AsRef<str> for Status {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// FileVersionCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileVersionCreateBody {
+    /// 版本文档所有者id
+    ///
+    /// Constraints: example `694699009591869450`.
+    pub owner_id: Option<String>,
+    /// 版本文档类型
+    ///
+    /// Constraints: example `docx`.
+    pub obj_type: Option<ObjType>,
+    /// 源文档类型
+    ///
+    /// Constraints: example `docx`.
+    pub parent_type: Option<ObjType>,
+    /// 版本文档标题，最大长度 1024 个Unicode 码点。通常情况下，一个英文或中文字符对应一个码点，但是某些特殊符号可能会对应多个码点。例如，家庭组合「????‍????‍????」这个表情符号对应5个码点。
+    ///
+    /// Constraints: example `文档标题`.
+    pub name: Option<String>,
+    /// 源文档token
+    ///
+    /// Constraints: example `doxcnMycg4ryxQofSeoKkJuXYOb`.
+    pub parent_token: Option<String>,
+    /// 版本文档创建者id
+    ///
+    /// Constraints: example `694699009591869451`.
+    pub creator_id: Option<String>,
+    /// 版本文档创建时间
+    ///
+    /// Constraints: example `1660708537`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub create_time: Option<i64>,
+    /// 版本文档更新时间
+    ///
+    /// Constraints: example `1660708537`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub update_time: Option<i64>,
+    /// 版本文档状态
+    pub status: Option<Status>,
+    /// 版本文档版本号
+    ///
+    /// Constraints: example `version1`.
+    pub version: Option<String>,
+}
+rt::json_object!(
+    FileVersionCreateBody { owner_id = "owner_id" optional, obj_type = "obj_type"
+    optional, parent_type = "parent_type" optional, name = "name" optional, parent_token
+    = "parent_token" optional, creator_id = "creator_id" optional, create_time =
+    "create_time" optional as_string, update_time = "update_time" optional as_string,
+    status = "status" optional, version = "version" optional, }
+);
+impl rt::Validate for FileVersionCreateBody {}
+/// FileVersionCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileVersionCreateData {
+    /// 版本文档标题，最大长度 1024 个Unicode 码点。通常情况下，一个英文或中文字符对应一个码点，但是某些特殊符号可能会对应多个码点。例如，家庭组合「👨‍👩‍👧」这个表情符号对应5个码点。
+    ///
+    /// Constraints: example `文档标题`.
+    pub name: Option<String>,
+    /// 版本文档版本号
+    ///
+    /// Constraints: example `version1`.
+    pub version: Option<String>,
+    /// 源文档token
+    ///
+    /// Constraints: example `doxcnMycg4ryxQofSeoKkJuXYOb`.
+    pub parent_token: Option<String>,
+    /// 版本文档所有者id
+    ///
+    /// Constraints: example `694699009591869450`.
+    pub owner_id: Option<String>,
+    /// 版本文档创建者id
+    ///
+    /// Constraints: example `694699009591869451`.
+    pub creator_id: Option<String>,
+    /// 版本文档创建时间
+    ///
+    /// Constraints: example `1660708537`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub create_time: Option<i64>,
+    /// 版本文档更新时间
+    ///
+    /// Constraints: example `1660708537`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub update_time: Option<i64>,
+    /// 版本文档状态
+    pub status: Option<Status>,
+    /// 版本文档类型
+    ///
+    /// Constraints: example `docx`.
+    pub obj_type: Option<ObjType>,
+    /// 源文档类型
+    ///
+    /// Constraints: example `docx`.
+    pub parent_type: Option<ObjType>,
+}
+rt::json_object!(
+    FileVersionCreateData { name = "name" optional, version = "version" optional,
+    parent_token = "parent_token" optional, owner_id = "owner_id" optional, creator_id =
+    "creator_id" optional, create_time = "create_time" optional as_string, update_time =
+    "update_time" optional as_string, status = "status" optional, obj_type = "obj_type"
+    optional, parent_type = "parent_type" optional, }
+);
+impl rt::Validate for FileVersionCreateData {}
+/// FileVersionListUserIdType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileVersionListUserIdType {
+    /// 用户open_id
+    OpenId,
+    /// 用户union_id
+    UnionId,
+    /// 用户user_id
+    UserId,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileVersionListUserIdType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpenId => "open_id",
+            Self::UnionId => "union_id",
+            Self::UserId => "user_id",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open_id" => Self::OpenId,
+            "union_id" => Self::UnionId,
+            "user_id" => Self::UserId,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileVersionListUserIdType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileVersionListUserIdType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileVersionListUserIdType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileVersionListUserIdType {}
+impl AsRef<str> for FileVersionListUserIdType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// FileVersionListData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileVersionListData {
+    /// 版本文档列表
+    pub items: Option<Vec<FileVersionCreateData>>,
+    /// 下一页请求token
+    ///
+    /// Constraints: example `1678783386--0`.
+    pub page_token: Option<String>,
+    /// 是否有下一页数据
+    ///
+    /// Constraints: example `false`.
+    pub has_more: Option<bool>,
+}
+rt::json_object!(
+    FileVersionListData { items = "items" optional, page_token = "page_token" optional,
+    has_more = "has_more" optional, }
+);
+impl rt::Validate for FileVersionListData {}
+/// FileViewRecordListFileType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileViewRecordListFileType {
+    /// 旧版文档
+    Doc,
+    /// 新版文档
+    Docx,
+    /// 电子表格
+    Sheet,
+    /// 多维表格
+    Bitable,
+    /// 思维笔记
+    Mindnote,
+    /// 知识库文档
+    Wiki,
+    /// 文件
+    File,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileViewRecordListFileType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Docx => "docx",
+            Self::Sheet => "sheet",
+            Self::Bitable => "bitable",
+            Self::Mindnote => "mindnote",
+            Self::Wiki => "wiki",
+            Self::File => "file",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "docx" => Self::Docx,
+            "sheet" => Self::Sheet,
+            "bitable" => Self::Bitable,
+            "mindnote" => Self::Mindnote,
+            "wiki" => Self::Wiki,
+            "file" => Self::File,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileViewRecordListFileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileViewRecordListFileType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileViewRecordListFileType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileViewRecordListFileType {}
+impl AsRef<str> for FileViewRecordListFileType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// Record
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Record {
+    /// 访问者 ID
+    ///
+    /// Constraints: example `ou_cc19b2bfb93f8a44db4b4d6eababcef`.
+    pub viewer_id: Option<String>,
+    /// 访问者名称
+    ///
+    /// Constraints: example `zhangsan`.
+    pub name: Option<String>,
+    /// 访问者头像 URL
+    ///
+    /// Constraints: example `https://foo.icon.com/xxxx`.
+    pub avatar_url: Option<String>,
+    /// 最近访问时间，秒级时间戳
+    ///
+    /// Constraints: example `1679284285`.
+    pub last_view_time: Option<String>,
+}
+rt::json_object!(
+    Record { viewer_id = "viewer_id" optional, name = "name" optional, avatar_url =
+    "avatar_url" optional, last_view_time = "last_view_time" optional, }
+);
+impl rt::Validate for Record {}
+/// FileViewRecordListData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileViewRecordListData {
+    /// 访问记录列表
+    pub items: Option<Vec<Record>>,
+    /// 分页标记，当 has_more 为 true 时，会同时返回新的 page_token，否则不返回 page_token
+    ///
+    /// Constraints: example `1674037112--7189934631754563585`.
+    pub page_token: Option<String>,
+    /// 是否还有更多项
+    ///
+    /// Constraints: example `true`.
+    pub has_more: Option<bool>,
+}
+rt::json_object!(
+    FileViewRecordListData { items = "items" optional, page_token = "page_token"
+    optional, has_more = "has_more" optional, }
+);
+impl rt::Validate for FileViewRecordListData {}
+/// 被复制文件的类型，如果该值为空或者与文件实际类型不匹配，接口会返回失败。
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileCopyBodyType {
+    /// 文件类型
+    File,
+    /// 云文档类型
+    Doc,
+    /// 电子表格类型
+    Sheet,
+    /// 多维表格类型
+    Bitable,
+    /// 新版云文档类型
+    Docx,
+    /// 思维笔记类型
+    Mindnote,
+    /// 幻灯片类型
+    Slides,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileCopyBodyType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::Bitable => "bitable",
+            Self::Docx => "docx",
+            Self::Mindnote => "mindnote",
+            Self::Slides => "slides",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "bitable" => Self::Bitable,
+            "docx" => Self::Docx,
+            "mindnote" => Self::Mindnote,
+            "slides" => Self::Slides,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileCopyBodyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileCopyBodyType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileCopyBodyType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileCopyBodyType {}
+impl AsRef<str> for FileCopyBodyType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// ExtraItem
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExtraItem {
+    /// 自定义属性键对象
+    pub key: String,
+    /// 自定义属性值对象
+    pub value: String,
+}
+rt::json_object!(ExtraItem { key = "key" required, value = "value" required, });
+impl ExtraItem {
+    /// An `ExtraItem` with its required fields; the optional ones start unset.
+    pub fn new(key: String, value: String) -> Self {
+        Self { key, value }
+    }
+}
+impl rt::Validate for ExtraItem {}
+/// FileCopyBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCopyBody {
+    /// 被复制文件的新名称
+    ///
+    /// Constraints: example `name`.
+    pub name: Option<String>,
+    /// 被复制文件的类型，如果该值为空或者与文件实际类型不匹配，接口会返回失败。
+    ///
+    /// Constraints: example `file`.
+    pub r#type: Option<FileCopyBodyType>,
+    /// 文件被复制到的目标文件夹token
+    ///
+    /// Constraints: example `EdFJfo1SRlm3SadvL3xbvztQcqO`.
+    pub folder_token: Option<String>,
+    /// 用户自定义请求附加参数，用于实现特殊的复制语义
+    pub extra: Option<Vec<ExtraItem>>,
+}
+rt::json_object!(
+    FileCopyBody { name = "name" optional, r#type = "type" optional, folder_token =
+    "folder_token" optional, extra = "extra" optional, }
+);
+impl rt::Validate for FileCopyBody {}
+/// 快捷方式文件信息
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShortcutInfo {
+    /// 快捷方式指向的源文件类型
+    ///
+    /// Constraints: example `doc`.
+    pub target_type: String,
+    /// 快捷方式指向的源文件token
+    ///
+    /// Constraints: example `doccn4dTWHr5K1Ibg2wKCh3arMg`.
+    pub target_token: String,
+}
+rt::json_object!(
+    ShortcutInfo { target_type = "target_type" required, target_token = "target_token"
+    required, }
+);
+impl ShortcutInfo {
+    /// A `ShortcutInfo` with its required fields; the optional ones start unset.
+    pub fn new(target_type: String, target_token: String) -> Self {
+        Self { target_type, target_token }
+    }
+}
+impl rt::Validate for ShortcutInfo {}
+/// 复制后的文件资源
+#[derive(Clone, Debug, PartialEq)]
+pub struct File {
+    /// 文件标识符
+    ///
+    /// Constraints: example `fldcnP8B5Fpr3UwVi24JykpuOic`.
+    pub token: String,
+    /// 文件名
+    ///
+    /// Constraints: example `测试`.
+    pub name: String,
+    /// 文件类型
+    ///
+    /// Constraints: example `doc`.
+    pub r#type: String,
+    /// 父文件夹标识
+    ///
+    /// Constraints: example `fldcnP8B5Fpr3UwVi24JykpuOic`.
+    pub parent_token: Option<String>,
+    /// 在浏览器中查看的链接
+    ///
+    /// Constraints: example `https://bytedance.feishu.cn/drive/folder/fldcnP8B5Fpr3UwVi24JykpuOic`.
+    pub url: Option<String>,
+    /// 快捷方式文件信息
+    pub shortcut_info: Option<ShortcutInfo>,
+    /// 文件创建时间
+    ///
+    /// Constraints: example `1686125119`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub created_time: Option<i64>,
+    /// 文件最近修改时间
+    ///
+    /// Constraints: example `1686125119`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub modified_time: Option<i64>,
+    /// 文件所有者
+    ///
+    /// Constraints: example `ou_b13d41c02edc52ce66aaae67bf1abcef`.
+    pub owner_id: Option<String>,
+}
+rt::json_object!(
+    File { token = "token" required, name = "name" required, r#type = "type" required,
+    parent_token = "parent_token" optional, url = "url" optional, shortcut_info =
+    "shortcut_info" optional, created_time = "created_time" optional as_string,
+    modified_time = "modified_time" optional as_string, owner_id = "owner_id" optional, }
+);
+impl File {
+    /// A `File` with its required fields; the optional ones start unset.
+    pub fn new(token: String, name: String, r#type: String) -> Self {
+        Self {
+            token,
+            name,
+            r#type,
+            parent_token: None,
+            url: None,
+            shortcut_info: None,
+            created_time: None,
+            modified_time: None,
+            owner_id: None,
+        }
+    }
+}
+impl rt::Validate for File {}
+/// FileCopyData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCopyData {
+    /// 复制后的文件资源
+    pub file: Option<File>,
+}
+rt::json_object!(FileCopyData { file = "file" optional, });
+impl rt::Validate for FileCopyData {}
+/// FileCreateFolderBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCreateFolderBody {
+    /// 文件夹名称
+    ///
+    /// Constraints: example `Personal Folder`.
+    pub name: Option<String>,
+    /// 父文件夹token
+    ///
+    /// Constraints: example `NSFhfiQbhlCb0qdiX0FcDGb1nmh`.
+    pub folder_token: Option<String>,
+}
+rt::json_object!(
+    FileCreateFolderBody { name = "name" optional, folder_token = "folder_token"
+    optional, }
+);
+impl rt::Validate for FileCreateFolderBody {}
+/// FileCreateFolderData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCreateFolderData {
+    /// 新创建的文件夹 Token
+    ///
+    /// Constraints: example `VsGvfNmCAl5t13dISpwcGohNnzc`.
+    pub token: Option<String>,
+    /// 创建文件夹的访问 URL
+    ///
+    /// Constraints: example `https://example.feishu.cn/drive/folder/fldbcddUuPz8VwnpPx5oc2abcef`.
+    pub url: Option<String>,
+}
+rt::json_object!(
+    FileCreateFolderData { token = "token" optional, url = "url" optional, }
+);
+impl rt::Validate for FileCreateFolderData {}
+/// 快捷方式指向的文档类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReferType {
+    /// 普通文件类型
+    File,
+    /// 新版文档类型
+    Docx,
+    /// 多维表格类型
+    Bitable,
+    /// doc文档类型
+    Doc,
+    /// 电子表格类型
+    Sheet,
+    /// 思维笔记类型
+    Mindnote,
+    /// 幻灯片类型
+    Slides,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ReferType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Docx => "docx",
+            Self::Bitable => "bitable",
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::Mindnote => "mindnote",
+            Self::Slides => "slides",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            "docx" => Self::Docx,
+            "bitable" => Self::Bitable,
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "mindnote" => Self::Mindnote,
+            "slides" => Self::Slides,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ReferType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ReferType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ReferType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ReferType {}
+impl AsRef<str> for ReferType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 快捷方式映射到的文档和文件列表信息
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferEntity {
+    /// 快捷方式指向的文档token
+    ///
+    /// Constraints: example `doxbcGvhSVN0R6octqPwAEYNfFb`.
+    pub refer_token: String,
+    /// 快捷方式指向的文档类型
+    ///
+    /// Constraints: example `doc`.
+    pub refer_type: ReferType,
+}
+rt::json_object!(
+    ReferEntity { refer_token = "refer_token" required, refer_type = "refer_type"
+    required, }
+);
+impl ReferEntity {
+    /// A `ReferEntity` with its required fields; the optional ones start unset.
+    pub fn new(refer_token: String, refer_type: ReferType) -> Self {
+        Self { refer_token, refer_type }
+    }
+}
+impl rt::Validate for ReferEntity {}
+/// FileCreateShortcutBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCreateShortcutBody {
+    /// 创建快捷方式的目标父文件夹 token
+    ///
+    /// Constraints: example `fldbc5qgwyQnO0uedNllWuF3fAd`.
+    pub parent_token: Option<String>,
+    /// 快捷方式映射到的文档和文件列表信息
+    pub refer_entity: Option<ReferEntity>,
+}
+rt::json_object!(
+    FileCreateShortcutBody { parent_token = "parent_token" optional, refer_entity =
+    "refer_entity" optional, }
+);
+impl rt::Validate for FileCreateShortcutBody {}
+/// FileCreateShortcutData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileCreateShortcutData {
+    /// 返回创建成功的shortcut节点
+    pub succ_shortcut_node: Option<File>,
+}
+rt::json_object!(
+    FileCreateShortcutData { succ_shortcut_node = "succ_shortcut_node" optional, }
+);
+impl rt::Validate for FileCreateShortcutData {}
+/// FileDeleteType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileDeleteType {
+    /// 文件类型
+    File,
+    /// docx文档类型
+    Docx,
+    /// 多维表格类型
+    Bitable,
+    /// 文件夹类型
+    Folder,
+    /// doc文档类型
+    Doc,
+    /// 电子表格类型
+    Sheet,
+    /// 思维笔记类型
+    Mindnote,
+    /// 快捷方式类型
+    Shortcut,
+    /// 幻灯片
+    Slides,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileDeleteType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Docx => "docx",
+            Self::Bitable => "bitable",
+            Self::Folder => "folder",
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::Mindnote => "mindnote",
+            Self::Shortcut => "shortcut",
+            Self::Slides => "slides",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            "docx" => Self::Docx,
+            "bitable" => Self::Bitable,
+            "folder" => Self::Folder,
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "mindnote" => Self::Mindnote,
+            "shortcut" => Self::Shortcut,
+            "slides" => Self::Slides,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileDeleteType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileDeleteType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileDeleteType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileDeleteType {}
+impl AsRef<str> for FileDeleteType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// FileDeleteData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileDeleteData {
+    /// 异步任务id，删除文件夹时返回
+    ///
+    /// Constraints: example `12345`.
+    pub task_id: Option<String>,
+}
+rt::json_object!(FileDeleteData { task_id = "task_id" optional, });
+impl rt::Validate for FileDeleteData {}
+/// FileDeleteSubscribeFileType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileDeleteSubscribeFileType {
+    /// 文档
+    Doc,
+    /// docx文档
+    Docx,
+    /// 表格
+    Sheet,
+    /// 多维表格
+    Bitable,
+    /// 文件
+    File,
+    /// 文件夹
+    Folder,
+    /// 幻灯片
+    Slides,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileDeleteSubscribeFileType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Docx => "docx",
+            Self::Sheet => "sheet",
+            Self::Bitable => "bitable",
+            Self::File => "file",
+            Self::Folder => "folder",
+            Self::Slides => "slides",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "docx" => Self::Docx,
+            "sheet" => Self::Sheet,
+            "bitable" => Self::Bitable,
+            "file" => Self::File,
+            "folder" => Self::Folder,
+            "slides" => Self::Slides,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileDeleteSubscribeFileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileDeleteSubscribeFileType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileDeleteSubscribeFileType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileDeleteSubscribeFileType {}
+impl AsRef<str> for FileDeleteSubscribeFileType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// FileGetSubscribeData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileGetSubscribeData {
+    /// 是否有订阅，取值 true 表示已订阅；false 表示未订阅
+    pub is_subscribe: Option<bool>,
+}
+rt::json_object!(FileGetSubscribeData { is_subscribe = "is_subscribe" optional, });
+impl rt::Validate for FileGetSubscribeData {}
+/// OrderBy
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderBy {
+    /// 编辑时间排序
+    EditedTime,
+    /// 创建时间排序
+    CreatedTime,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl OrderBy {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EditedTime => "EditedTime",
+            Self::CreatedTime => "CreatedTime",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "EditedTime" => Self::EditedTime,
+            "CreatedTime" => Self::CreatedTime,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for OrderBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for OrderBy {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for OrderBy {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for OrderBy {}
+impl AsRef<str> for OrderBy {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// Direction
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Direction {
+    /// 升序
+    Asc,
+    /// 降序
+    Desc,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl Direction {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for Direction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for Direction {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Direction {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for Direction {}
+impl AsRef<str> for Direction {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// FileListData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileListData {
+    /// 文档详细信息
+    pub files: Option<Vec<File>>,
+    /// 下一页分页参数
+    ///
+    /// Constraints: example `54mp576O5beh5qOA5qGI5L6L6KeG6aKRfDE2NTIyNTQ2NDR8NzA5NjM3OTcwNjM1Nzg5MTA5Mnwx`.
+    pub next_page_token: Option<String>,
+    /// 是否有下一页
+    ///
+    /// Constraints: example `true`.
+    pub has_more: Option<bool>,
+}
+rt::json_object!(
+    FileListData { files = "files" optional, next_page_token = "next_page_token"
+    optional, has_more = "has_more" optional, }
+);
+impl rt::Validate for FileListData {}
+/// 文件类型，如果该值为空或者与文件实际类型不匹配，接口会返回失败。
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileMoveBodyType {
+    /// 普通文件类型
+    File,
+    /// 新版文档类型
+    Docx,
+    /// 多维表格类型
+    Bitable,
+    /// doc文档类型
+    Doc,
+    /// 电子表格类型
+    Sheet,
+    /// 思维笔记类型
+    Mindnote,
+    /// 文件夹类型
+    Folder,
+    /// 幻灯片类型
+    Slides,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileMoveBodyType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Docx => "docx",
+            Self::Bitable => "bitable",
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::Mindnote => "mindnote",
+            Self::Folder => "folder",
+            Self::Slides => "slides",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            "docx" => Self::Docx,
+            "bitable" => Self::Bitable,
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "mindnote" => Self::Mindnote,
+            "folder" => Self::Folder,
+            "slides" => Self::Slides,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileMoveBodyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileMoveBodyType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileMoveBodyType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileMoveBodyType {}
+impl AsRef<str> for FileMoveBodyType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// FileMoveBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileMoveBody {
+    /// 文件类型，如果该值为空或者与文件实际类型不匹配，接口会返回失败。
+    ///
+    /// Constraints: example `docx`.
+    pub r#type: Option<FileMoveBodyType>,
+    /// 目标文件夹token
+    ///
+    /// Constraints: example `fldbcO1UuPz8VwnpPx5a9abcef`.
+    pub folder_token: Option<String>,
+}
+rt::json_object!(
+    FileMoveBody { r#type = "type" optional, folder_token = "folder_token" optional, }
+);
+impl rt::Validate for FileMoveBody {}
+/// FileTaskCheckData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileTaskCheckData {
+    /// 异步任务的执行状态
+    ///
+    /// Constraints: example `success`.
+    pub status: Option<String>,
+}
+rt::json_object!(FileTaskCheckData { status = "status" optional, });
+impl rt::Validate for FileTaskCheckData {}
+/// 上传点类型。
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileUploadAllBodyParentType {
+    /// 云空间
+    Explorer,
+    /// 知识库
+    Wiki,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FileUploadAllBodyParentType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Explorer => "explorer",
+            Self::Wiki => "wiki",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "explorer" => Self::Explorer,
+            "wiki" => Self::Wiki,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FileUploadAllBodyParentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FileUploadAllBodyParentType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileUploadAllBodyParentType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FileUploadAllBodyParentType {}
+impl AsRef<str> for FileUploadAllBodyParentType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// FileUploadAllBody
+#[derive(Clone, Debug)]
+pub struct FileUploadAllBody {
+    /// 文件名。
+    pub file_name: Option<String>,
+    /// 上传点类型。
+    pub parent_type: Option<FileUploadAllBodyParentType>,
+    /// 文件夹token，
+    /// 获取方式见 [概述](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/files/guide/introduction)
+    pub parent_node: Option<String>,
+    /// 文件大小（以字节为单位）。
+    pub size: Option<i64>,
+    /// 文件adler32校验和(可选)。
+    pub checksum: Option<String>,
+    /// 文件二进制内容。
+    pub file: Option<rt::FileSource>,
+    /// 当传入file_token时，代表上传该文件的新版本
+    pub file_token: Option<String>,
+}
+impl rt::Validate for FileUploadAllBody {}
+impl rt::Form for FileUploadAllBody {
+    #[allow(clippy::vec_init_then_push)]
+    fn parts(&self) -> Vec<rt::FormPart> {
+        let mut parts = Vec::new();
+        if let Some(value) = &self.file_name {
+            parts.push(rt::FormPart::text("file_name", value.to_string()));
+        }
+        if let Some(value) = &self.parent_type {
+            parts.push(rt::FormPart::text("parent_type", value.to_string()));
+        }
+        if let Some(value) = &self.parent_node {
+            parts.push(rt::FormPart::text("parent_node", value.to_string()));
+        }
+        if let Some(value) = &self.size {
+            parts.push(rt::FormPart::text("size", value.to_string()));
+        }
+        if let Some(value) = &self.checksum {
+            parts.push(rt::FormPart::text("checksum", value.to_string()));
+        }
+        if let Some(value) = &self.file {
+            parts.push(rt::FormPart::file("file", value.clone(), None, None));
+        }
+        if let Some(value) = &self.file_token {
+            parts.push(rt::FormPart::text("file_token", value.to_string()));
+        }
+        parts
+    }
+}
+/// FileUploadAllData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileUploadAllData {
+    /// `file_token`.
+    pub file_token: Option<String>,
+    /// `url`.
+    pub url: Option<String>,
+    /// `version`.
+    pub version: Option<String>,
+}
+rt::json_object!(
+    FileUploadAllData { file_token = "file_token" optional, url = "url" optional, version
+    = "version" optional, }
+);
+impl rt::Validate for FileUploadAllData {}
+/// FileUploadFinishBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileUploadFinishBody {
+    /// 分片上传事务ID
+    pub upload_id: Option<String>,
+    /// 分片数量
+    pub block_num: Option<i64>,
+}
+rt::json_object!(
+    FileUploadFinishBody { upload_id = "upload_id" optional, block_num = "block_num"
+    optional, }
+);
+impl rt::Validate for FileUploadFinishBody {}
+/// FileUploadFinishData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileUploadFinishData {
+    /// `file_token`.
+    pub file_token: Option<String>,
+    /// `version`.
+    pub version: Option<String>,
+    /// `url`.
+    pub url: Option<String>,
+}
+rt::json_object!(
+    FileUploadFinishData { file_token = "file_token" optional, version = "version"
+    optional, url = "url" optional, }
+);
+impl rt::Validate for FileUploadFinishData {}
+/// FileUploadPartBody
+#[derive(Clone, Debug)]
+pub struct FileUploadPartBody {
+    /// 分片上传事务ID。
+    pub upload_id: Option<String>,
+    /// 块号，从0开始计数。
+    pub seq: Option<i64>,
+    /// 块大小（以字节为单位）。
+    pub size: Option<i64>,
+    /// 文件分块adler32校验和(可选)。
+    pub checksum: Option<String>,
+    /// 文件分片二进制内容。
+    pub file: Option<rt::FileSource>,
+}
+impl rt::Validate for FileUploadPartBody {}
+impl rt::Form for FileUploadPartBody {
+    #[allow(clippy::vec_init_then_push)]
+    fn parts(&self) -> Vec<rt::FormPart> {
+        let mut parts = Vec::new();
+        if let Some(value) = &self.upload_id {
+            parts.push(rt::FormPart::text("upload_id", value.to_string()));
+        }
+        if let Some(value) = &self.seq {
+            parts.push(rt::FormPart::text("seq", value.to_string()));
+        }
+        if let Some(value) = &self.size {
+            parts.push(rt::FormPart::text("size", value.to_string()));
+        }
+        if let Some(value) = &self.checksum {
+            parts.push(rt::FormPart::text("checksum", value.to_string()));
+        }
+        if let Some(value) = &self.file {
+            parts.push(rt::FormPart::file("file", value.clone(), None, None));
+        }
+        parts
+    }
+}
+/// FileUploadPrepareBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileUploadPrepareBody {
+    /// 文件名
+    pub file_name: Option<String>,
+    /// 上传点类型
+    pub parent_type: Option<FileUploadAllBodyParentType>,
+    /// 文件夹的token
+    pub parent_node: Option<String>,
+    /// 文件大小
+    pub size: Option<i64>,
+    /// 文件token，传了则代表上传该文件的新版本，不传默认上传新文件
+    ///
+    /// Constraints: example `KOi6RfhPbdm6`.
+    pub file_token: Option<String>,
+}
+rt::json_object!(
+    FileUploadPrepareBody { file_name = "file_name" optional, parent_type = "parent_type"
+    optional, parent_node = "parent_node" optional, size = "size" optional, file_token =
+    "file_token" optional, }
+);
+impl rt::Validate for FileUploadPrepareBody {}
+/// FileUploadPrepareData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileUploadPrepareData {
+    /// 分片上传事务ID
+    ///
+    /// Constraints: example `7111211691345512356`.
+    pub upload_id: Option<String>,
+    /// 分片大小策略
+    ///
+    /// Constraints: example `4194304`.
+    pub block_size: Option<i64>,
+    /// 分片数量
+    ///
+    /// Constraints: example `1`.
+    pub block_num: Option<i64>,
+}
+rt::json_object!(
+    FileUploadPrepareData { upload_id = "upload_id" optional, block_size = "block_size"
+    optional, block_num = "block_num" optional, }
+);
+impl rt::Validate for FileUploadPrepareData {}
+/// 挂载类型
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MountType {
+    /// 挂载到云空间
+    Value1,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(i64),
+}
+impl MountType {
+    /// The value on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl ::std::fmt::Display for MountType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl rt::serde::Serialize for MountType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for MountType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::Validate for MountType {}
+/// 挂载点
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// 挂载类型
+    pub mount_type: MountType,
+    /// 挂载位置,对于mount_type=1, 云空间目录token，空表示根目录
+    pub mount_key: String,
+}
+rt::json_object!(
+    Point { mount_type = "mount_type" required, mount_key = "mount_key" required, }
+);
+impl Point {
+    /// A `Point` with its required fields; the optional ones start unset.
+    pub fn new(mount_type: MountType, mount_key: String) -> Self {
+        Self { mount_type, mount_key }
+    }
+}
+impl rt::Validate for Point {}
+/// ImportTaskCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ImportTaskCreateBody {
+    /// 导入文件格式后缀
+    ///
+    /// Constraints: example `txt`.
+    pub file_extension: Option<String>,
+    /// 导入的文件 Token
+    ///
+    /// Constraints: example `boxbcHgfxdfxxxxxxxxxxxfMky`.
+    pub file_token: Option<String>,
+    /// 导入目标云文档类型，支持的类型 新版文档：docx；电子表格：sheet；多维表格：bitable
+    ///
+    /// Constraints: example `docx`.
+    pub r#type: Option<String>,
+    /// 目标云文档的标题，若为空，则使用导入文件的名字
+    ///
+    /// Constraints: example `文件名`.
+    pub file_name: Option<String>,
+    /// 挂载点
+    pub point: Option<Point>,
+    /// 导入云文档 Token
+    ///
+    /// Constraints: example `doxbcHgfxdfxxxxxxxxxxxfMky`.
+    pub token: Option<String>,
+}
+rt::json_object!(
+    ImportTaskCreateBody { file_extension = "file_extension" optional, file_token =
+    "file_token" optional, r#type = "type" optional, file_name = "file_name" optional,
+    point = "point" optional, token = "token" optional, }
+);
+impl rt::Validate for ImportTaskCreateBody {}
+/// 任务状态
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResultJobStatus {
+    /// 成功
+    Value0,
+    /// 初始化
+    Value1,
+    /// 处理中
+    Value2,
+    /// 内部错误
+    Value3,
+    /// 导入文档已加密
+    Value100,
+    /// 内部错误
+    Value101,
+    /// 内部错误
+    Value102,
+    /// 内部错误
+    Value103,
+    /// 租户容量不足
+    Value104,
+    /// 文件夹节点太多
+    Value105,
+    /// 内部错误
+    Value106,
+    /// 处理超时
+    Value108,
+    /// 内部错误
+    Value109,
+    /// 无权限
+    Value110,
+    /// 格式不支持
+    Value112,
+    /// office格式不支持
+    Value113,
+    /// 内部错误
+    Value114,
+    /// 导入文件过大
+    Value115,
+    /// 目录无权限
+    Value116,
+    /// 目录已删除
+    Value117,
+    /// 导入文件和任务指定后缀不匹配
+    Value118,
+    /// 目录不存在
+    Value119,
+    /// 导入文件和任务指定文件类型不匹配
+    Value120,
+    /// 导入文件已过期
+    Value121,
+    /// 创建副本中禁止导出
+    Value122,
+    /// 文件格式损坏另存为新文件后导入
+    Value129,
+    /// 内部错误
+    Value5000,
+    /// docx block 数量超过系统上限
+    Value7000,
+    /// docx block 层级超过系统上线
+    Value7001,
+    /// docx block 大小超过系统上限
+    Value7002,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(i64),
+}
+impl ResultJobStatus {
+    /// The value on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Value100 => 100,
+            Self::Value101 => 101,
+            Self::Value102 => 102,
+            Self::Value103 => 103,
+            Self::Value104 => 104,
+            Self::Value105 => 105,
+            Self::Value106 => 106,
+            Self::Value108 => 108,
+            Self::Value109 => 109,
+            Self::Value110 => 110,
+            Self::Value112 => 112,
+            Self::Value113 => 113,
+            Self::Value114 => 114,
+            Self::Value115 => 115,
+            Self::Value116 => 116,
+            Self::Value117 => 117,
+            Self::Value118 => 118,
+            Self::Value119 => 119,
+            Self::Value120 => 120,
+            Self::Value121 => 121,
+            Self::Value122 => 122,
+            Self::Value129 => 129,
+            Self::Value5000 => 5000,
+            Self::Value7000 => 7000,
+            Self::Value7001 => 7001,
+            Self::Value7002 => 7002,
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            100 => Self::Value100,
+            101 => Self::Value101,
+            102 => Self::Value102,
+            103 => Self::Value103,
+            104 => Self::Value104,
+            105 => Self::Value105,
+            106 => Self::Value106,
+            108 => Self::Value108,
+            109 => Self::Value109,
+            110 => Self::Value110,
+            112 => Self::Value112,
+            113 => Self::Value113,
+            114 => Self::Value114,
+            115 => Self::Value115,
+            116 => Self::Value116,
+            117 => Self::Value117,
+            118 => Self::Value118,
+            119 => Self::Value119,
+            120 => Self::Value120,
+            121 => Self::Value121,
+            122 => Self::Value122,
+            129 => Self::Value129,
+            5000 => Self::Value5000,
+            7000 => Self::Value7000,
+            7001 => Self::Value7001,
+            7002 => Self::Value7002,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl ::std::fmt::Display for ResultJobStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl rt::serde::Serialize for ResultJobStatus {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ResultJobStatus {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::Validate for ResultJobStatus {}
+/// 导入任务
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportTaskGetDataResult {
+    /// 任务 ID
+    ///
+    /// Constraints: example `6943573426576443`.
+    pub ticket: Option<String>,
+    /// 导入目标云文档类型，支持的类型 新版文档：docx；电子表格：sheet；多维表格：bitable
+    ///
+    /// Constraints: example `docx`.
+    pub r#type: String,
+    /// 任务状态
+    pub job_status: Option<ResultJobStatus>,
+    /// 任务失败原因
+    pub job_error_msg: Option<String>,
+    /// 导入云文档 Token
+    ///
+    /// Constraints: example `doxbcHgfxdfxxxxxxxxxxxfMky`.
+    pub token: Option<String>,
+    /// 导入云文档 URL
+    ///
+    /// Constraints: example `https://bytedance.feishu.cn/docx/doxbcHgfxdfxxxxxxxxxxxfMky`.
+    pub url: Option<String>,
+    /// 任务成功后的提示信息
+    pub extra: Option<Vec<String>>,
+}
+rt::json_object!(
+    ImportTaskGetDataResult { ticket = "ticket" optional, r#type = "type" required,
+    job_status = "job_status" optional, job_error_msg = "job_error_msg" optional, token =
+    "token" optional, url = "url" optional, extra = "extra" optional, }
+);
+impl ImportTaskGetDataResult {
+    /// An `ImportTaskGetDataResult` with its required fields; the optional ones start unset.
+    pub fn new(r#type: impl Into<String>) -> Self {
+        Self {
+            ticket: None,
+            r#type: Into::into(r#type),
+            job_status: None,
+            job_error_msg: None,
+            token: None,
+            url: None,
+            extra: None,
+        }
+    }
+}
+impl rt::Validate for ImportTaskGetDataResult {}
+/// ImportTaskGetData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ImportTaskGetData {
+    /// 导入任务
+    pub result: Option<ImportTaskGetDataResult>,
+}
+rt::json_object!(ImportTaskGetData { result = "result" optional, });
+impl rt::Validate for ImportTaskGetData {}
+/// TmpDownloadUrl
+#[derive(Clone, Debug, PartialEq)]
+pub struct TmpDownloadUrl {
+    /// 文件标识符
+    pub file_token: String,
+    /// 文件临时下载链接
+    pub tmp_download_url: String,
+}
+rt::json_object!(
+    TmpDownloadUrl { file_token = "file_token" required, tmp_download_url =
+    "tmp_download_url" required, }
+);
+impl TmpDownloadUrl {
+    /// A `TmpDownloadUrl` with its required fields; the optional ones start unset.
+    pub fn new(file_token: String, tmp_download_url: String) -> Self {
+        Self {
+            file_token,
+            tmp_download_url,
+        }
+    }
+}
+impl rt::Validate for TmpDownloadUrl {}
+/// MediaBatchGetTmpDownloadUrlData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MediaBatchGetTmpDownloadUrlData {
+    /// 临时下载列表
+    pub tmp_download_urls: Option<Vec<TmpDownloadUrl>>,
+}
+rt::json_object!(
+    MediaBatchGetTmpDownloadUrlData { tmp_download_urls = "tmp_download_urls" optional, }
+);
+impl rt::Validate for MediaBatchGetTmpDownloadUrlData {}
+/// 上传点类型。
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MediaUploadAllBodyParentType {
+    /// docs图片
+    DocImage,
+    /// docx图片
+    DocxImage,
+    /// sheet图片
+    SheetImage,
+    /// doc文件
+    DocFile,
+    /// docx文件
+    DocxFile,
+    /// sheet文件
+    SheetFile,
+    /// vc虚拟背景
+    VcVirtualBackground,
+    /// 多维表格图片
+    BitableImage,
+    /// 多维表格文件
+    BitableFile,
+    /// 同事圈
+    Moments,
+    /// 云文档导入文件
+    CcmImportOpen,
+    /// 日历文件
+    Calendar,
+    /// base文件
+    BaseGlobal,
+    /// ai素材
+    LarkAiMediaAnalysis,
+    /// 白板文件
+    Whiteboard,
+    /// 思维导图图片
+    MindnoteImage,
+    /// 评论图片
+    CommentImage,
+    /// 幻灯片图片
+    SlideImg,
+    /// 幻灯片文件
+    SlideFile,
+    /// 邮箱文件
+    Email,
+    /// 表单临时上传提交附件
+    BitableTmpPoint,
+    /// 豆包表格文件本地打开AI编辑
+    OfficeSheetFile,
+    /// 豆包pptx文件本地打开AI编辑
+    OfficeSlideFile,
+    /// ccm docx业务支持lark-cli,用于上传图片获取下载链接
+    DocxAiEditTemp,
+    /// 妙记壁纸功能
+    VcRecording,
+    /// 豆包docx文件本地打开AI编辑需求
+    OfficeDocxFile,
+    /// 妙记面试会议支持录制音频
+    MmMeetingAudio,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl MediaUploadAllBodyParentType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DocImage => "doc_image",
+            Self::DocxImage => "docx_image",
+            Self::SheetImage => "sheet_image",
+            Self::DocFile => "doc_file",
+            Self::DocxFile => "docx_file",
+            Self::SheetFile => "sheet_file",
+            Self::VcVirtualBackground => "vc_virtual_background",
+            Self::BitableImage => "bitable_image",
+            Self::BitableFile => "bitable_file",
+            Self::Moments => "moments",
+            Self::CcmImportOpen => "ccm_import_open",
+            Self::Calendar => "calendar",
+            Self::BaseGlobal => "base_global",
+            Self::LarkAiMediaAnalysis => "lark_ai_media_analysis",
+            Self::Whiteboard => "whiteboard",
+            Self::MindnoteImage => "mindnote_image",
+            Self::CommentImage => "comment_image",
+            Self::SlideImg => "slide_img",
+            Self::SlideFile => "slide_file",
+            Self::Email => "email",
+            Self::BitableTmpPoint => "bitable_tmp_point",
+            Self::OfficeSheetFile => "office_sheet_file",
+            Self::OfficeSlideFile => "office_slide_file",
+            Self::DocxAiEditTemp => "docx_ai_edit_temp",
+            Self::VcRecording => "vc_recording",
+            Self::OfficeDocxFile => "office_docx_file",
+            Self::MmMeetingAudio => "mm_meeting_audio",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc_image" => Self::DocImage,
+            "docx_image" => Self::DocxImage,
+            "sheet_image" => Self::SheetImage,
+            "doc_file" => Self::DocFile,
+            "docx_file" => Self::DocxFile,
+            "sheet_file" => Self::SheetFile,
+            "vc_virtual_background" => Self::VcVirtualBackground,
+            "bitable_image" => Self::BitableImage,
+            "bitable_file" => Self::BitableFile,
+            "moments" => Self::Moments,
+            "ccm_import_open" => Self::CcmImportOpen,
+            "calendar" => Self::Calendar,
+            "base_global" => Self::BaseGlobal,
+            "lark_ai_media_analysis" => Self::LarkAiMediaAnalysis,
+            "whiteboard" => Self::Whiteboard,
+            "mindnote_image" => Self::MindnoteImage,
+            "comment_image" => Self::CommentImage,
+            "slide_img" => Self::SlideImg,
+            "slide_file" => Self::SlideFile,
+            "email" => Self::Email,
+            "bitable_tmp_point" => Self::BitableTmpPoint,
+            "office_sheet_file" => Self::OfficeSheetFile,
+            "office_slide_file" => Self::OfficeSlideFile,
+            "docx_ai_edit_temp" => Self::DocxAiEditTemp,
+            "vc_recording" => Self::VcRecording,
+            "office_docx_file" => Self::OfficeDocxFile,
+            "mm_meeting_audio" => Self::MmMeetingAudio,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for MediaUploadAllBodyParentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for MediaUploadAllBodyParentType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for MediaUploadAllBodyParentType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for MediaUploadAllBodyParentType {}
+impl AsRef<str> for MediaUploadAllBodyParentType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// MediaUploadAllData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MediaUploadAllData {
+    /// `file_token`.
+    pub file_token: Option<String>,
+}
+rt::json_object!(MediaUploadAllData { file_token = "file_token" optional, });
+impl rt::Validate for MediaUploadAllData {}
+/// MediaUploadPrepareBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MediaUploadPrepareBody {
+    /// 文件名
+    ///
+    /// Constraints: example `demo.jpeg`.
+    pub file_name: Option<String>,
+    /// 上传点类型
+    ///
+    /// Constraints: example `ccm_import_open`.
+    pub parent_type: Option<MediaUploadAllBodyParentType>,
+    /// 文件大小
+    ///
+    /// Constraints: example `1024`.
+    pub size: Option<i64>,
+    /// 上传点的标识符
+    ///
+    /// Constraints: example `2olt0Ts4Mds7j7iqzdwrqEUnO7q`.
+    pub parent_node: Option<String>,
+    /// 扩展信息(可选)
+    ///
+    /// Constraints: example `{ "obj_type": "doc","file_extension": "docx"}`.
+    pub extra: Option<String>,
+}
+rt::json_object!(
+    MediaUploadPrepareBody { file_name = "file_name" optional, parent_type =
+    "parent_type" optional, size = "size" optional, parent_node = "parent_node" optional,
+    extra = "extra" optional, }
+);
+impl rt::Validate for MediaUploadPrepareBody {}
+/// 文件类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DocType {
+    /// 飞书文档
+    Doc,
+    /// 飞书电子表格
+    Sheet,
+    /// 飞书多维表格
+    Bitable,
+    /// 飞书思维笔记
+    Mindnote,
+    /// 飞书文件
+    File,
+    /// 飞书wiki
+    Wiki,
+    /// 飞书新版文档
+    Docx,
+    /// 飞书文件夹
+    Folder,
+    /// 文档同步块
+    SyncedBlock,
+    /// 文档幻灯片
+    Slides,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl DocType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::Bitable => "bitable",
+            Self::Mindnote => "mindnote",
+            Self::File => "file",
+            Self::Wiki => "wiki",
+            Self::Docx => "docx",
+            Self::Folder => "folder",
+            Self::SyncedBlock => "synced_block",
+            Self::Slides => "slides",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "bitable" => Self::Bitable,
+            "mindnote" => Self::Mindnote,
+            "file" => Self::File,
+            "wiki" => Self::Wiki,
+            "docx" => Self::Docx,
+            "folder" => Self::Folder,
+            "synced_block" => Self::SyncedBlock,
+            "slides" => Self::Slides,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for DocType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for DocType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for DocType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for DocType {}
+impl AsRef<str> for DocType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// RequestDoc
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestDoc {
+    /// 文件的 token，获取方式见[概述](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/files/guide/introduction)
+    ///
+    /// Constraints: example `TLLKdcpDro9ijQxA33ycNMabcef`.
+    pub doc_token: String,
+    /// 文件类型
+    ///
+    /// Constraints: example `docx`.
+    pub doc_type: DocType,
+}
+rt::json_object!(
+    RequestDoc { doc_token = "doc_token" required, doc_type = "doc_type" required, }
+);
+impl RequestDoc {
+    /// A `RequestDoc` with its required fields; the optional ones start unset.
+    pub fn new(doc_token: String, doc_type: DocType) -> Self {
+        Self { doc_token, doc_type }
+    }
+}
+impl rt::Validate for RequestDoc {}
+/// MetaBatchQueryBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MetaBatchQueryBody {
+    /// 请求文档,  一次不超过200个
+    pub request_docs: Option<Vec<RequestDoc>>,
+    /// 是否获取文档链接
+    pub with_url: Option<bool>,
+}
+rt::json_object!(
+    MetaBatchQueryBody { request_docs = "request_docs" optional, with_url = "with_url"
+    optional, }
+);
+impl rt::Validate for MetaBatchQueryBody {}
+/// Meta
+#[derive(Clone, Debug, PartialEq)]
+pub struct Meta {
+    /// 文件token
+    ///
+    /// Constraints: example `doccnfYZzTlvXqZIGTdAHKabcef`.
+    pub doc_token: String,
+    /// 文件类型
+    ///
+    /// Constraints: example `doc`.
+    pub doc_type: String,
+    /// 标题
+    ///
+    /// Constraints: example `sampletitle`.
+    pub title: String,
+    /// 文件所有者
+    ///
+    /// Constraints: example `ou_b13d41c02edc52ce66aaae67bf1abcef`.
+    pub owner_id: String,
+    /// 创建时间（Unix时间戳）
+    ///
+    /// Constraints: example `1652066345`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub create_time: i64,
+    /// 最后编辑者
+    ///
+    /// Constraints: example `ou_b13d41c02edc52ce66aaae67bf1abcef`.
+    pub latest_modify_user: String,
+    /// 最后编辑时间（Unix时间戳）
+    ///
+    /// Constraints: example `1652066345`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub latest_modify_time: i64,
+    /// 文档链接
+    ///
+    /// Constraints: example `https://sample.feishu.cn/docs/doccnfYZzTlvXqZIGTdAHKabcef`.
+    pub url: String,
+    /// 文档密级标签名称
+    ///
+    /// Constraints: example `L2-内部`.
+    pub sec_label_name: Option<String>,
+    /// 请求的request_doc
+    pub request_doc_info: Option<RequestDoc>,
+}
+rt::json_object!(
+    Meta { doc_token = "doc_token" required, doc_type = "doc_type" required, title =
+    "title" required, owner_id = "owner_id" required, create_time = "create_time"
+    required as_string, latest_modify_user = "latest_modify_user" required,
+    latest_modify_time = "latest_modify_time" required as_string, url = "url" required,
+    sec_label_name = "sec_label_name" optional, request_doc_info = "request_doc_info"
+    optional, }
+);
+impl Meta {
+    /// A `Meta` with its required fields; the optional ones start unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        doc_token: String,
+        doc_type: String,
+        title: String,
+        owner_id: String,
+        create_time: i64,
+        latest_modify_user: String,
+        latest_modify_time: i64,
+        url: String,
+    ) -> Self {
+        Self {
+            doc_token,
+            doc_type,
+            title,
+            owner_id,
+            create_time,
+            latest_modify_user,
+            latest_modify_time,
+            url,
+            sec_label_name: None,
+            request_doc_info: None,
+        }
+    }
+}
+impl rt::Validate for Meta {}
+/// 获取元数据失败的错误码
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// Unsupported doc-type
+    Value970002,
+    /// No permission to access meta
+    Value970003,
+    /// Record not found
+    Value970005,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(i64),
+}
+impl Code {
+    /// The value on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::Value970002 => 970002,
+            Self::Value970003 => 970003,
+            Self::Value970005 => 970005,
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            970002 => Self::Value970002,
+            970003 => Self::Value970003,
+            970005 => Self::Value970005,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl ::std::fmt::Display for Code {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl rt::serde::Serialize for Code {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Code {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::Validate for Code {}
+/// FailedListItem
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailedListItem {
+    /// 获取元数据失败的文档token
+    pub token: String,
+    /// 获取元数据失败的错误码
+    pub code: Code,
+}
+rt::json_object!(FailedListItem { token = "token" required, code = "code" required, });
+impl FailedListItem {
+    /// A `FailedListItem` with its required fields; the optional ones start unset.
+    pub fn new(token: String, code: Code) -> Self {
+        Self { token, code }
+    }
+}
+impl rt::Validate for FailedListItem {}
+/// MetaBatchQueryData
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetaBatchQueryData {
+    /// `metas`.
+    pub metas: Vec<Meta>,
+    /// `failed_list`.
+    pub failed_list: Option<Vec<FailedListItem>>,
+}
+rt::json_object!(
+    MetaBatchQueryData { metas = "metas" required, failed_list = "failed_list" optional,
+    }
+);
+impl MetaBatchQueryData {
+    /// A `MetaBatchQueryData` with its required fields; the optional ones start unset.
+    pub fn new(metas: Vec<Meta>) -> Self {
+        Self { metas, failed_list: None }
+    }
+}
+impl rt::Validate for MetaBatchQueryData {}
+/// PermissionMemberAuthType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PermissionMemberAuthType {
+    /// 文档
+    Doc,
+    /// 电子表格
+    Sheet,
+    /// 云空间文件
+    File,
+    /// 知识库节点
+    Wiki,
+    /// 多维表格
+    Bitable,
+    /// 新版文档
+    Docx,
+    /// 思维笔记
+    Mindnote,
+    /// 妙记
+    Minutes,
+    /// 幻灯片
+    Slides,
+    /// 妙搭应用
+    Apps,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl PermissionMemberAuthType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::File => "file",
+            Self::Wiki => "wiki",
+            Self::Bitable => "bitable",
+            Self::Docx => "docx",
+            Self::Mindnote => "mindnote",
+            Self::Minutes => "minutes",
+            Self::Slides => "slides",
+            Self::Apps => "apps",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "file" => Self::File,
+            "wiki" => Self::Wiki,
+            "bitable" => Self::Bitable,
+            "docx" => Self::Docx,
+            "mindnote" => Self::Mindnote,
+            "minutes" => Self::Minutes,
+            "slides" => Self::Slides,
+            "apps" => Self::Apps,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberAuthType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for PermissionMemberAuthType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for PermissionMemberAuthType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for PermissionMemberAuthType {}
+impl AsRef<str> for PermissionMemberAuthType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// Action
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Action {
+    /// 阅读
+    View,
+    /// 编辑
+    Edit,
+    /// 分享
+    Share,
+    /// 评论
+    Comment,
+    /// 导出
+    Export,
+    /// 拷贝
+    Copy,
+    /// 打印
+    Print,
+    /// 管理权限设置
+    ManagePublic,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl Action {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::View => "view",
+            Self::Edit => "edit",
+            Self::Share => "share",
+            Self::Comment => "comment",
+            Self::Export => "export",
+            Self::Copy => "copy",
+            Self::Print => "print",
+            Self::ManagePublic => "manage_public",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "view" => Self::View,
+            "edit" => Self::Edit,
+            "share" => Self::Share,
+            "comment" => Self::Comment,
+            "export" => Self::Export,
+            "copy" => Self::Copy,
+            "print" => Self::Print,
+            "manage_public" => Self::ManagePublic,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for Action {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Action {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for Action {}
+impl AsRef<str> for Action {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// PermissionMemberAuthData
+#[derive(Clone, Debug, PartialEq)]
+pub struct PermissionMemberAuthData {
+    /// 是否有权限
+    ///
+    /// Constraints: example `true`.
+    pub auth_result: bool,
+}
+rt::json_object!(PermissionMemberAuthData { auth_result = "auth_result" required, });
+impl PermissionMemberAuthData {
+    /// A `PermissionMemberAuthData` with its required fields; the optional ones start unset.
+    pub fn new(auth_result: bool) -> Self {
+        Self { auth_result }
+    }
+}
+impl rt::Validate for PermissionMemberAuthData {}
+/// PermissionMemberBatchCreateType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PermissionMemberBatchCreateType {
+    /// 文档
+    Doc,
+    /// 电子表格
+    Sheet,
+    /// 云空间文件
+    File,
+    /// 知识库节点
+    Wiki,
+    /// 多维表格
+    Bitable,
+    /// 新版文档
+    Docx,
+    /// 文件夹
+    Folder,
+    /// 思维笔记
+    Mindnote,
+    /// 妙记
+    Minutes,
+    /// 幻灯片
+    Slides,
+    /// 妙搭应用
+    Apps,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl PermissionMemberBatchCreateType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::File => "file",
+            Self::Wiki => "wiki",
+            Self::Bitable => "bitable",
+            Self::Docx => "docx",
+            Self::Folder => "folder",
+            Self::Mindnote => "mindnote",
+            Self::Minutes => "minutes",
+            Self::Slides => "slides",
+            Self::Apps => "apps",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "file" => Self::File,
+            "wiki" => Self::Wiki,
+            "bitable" => Self::Bitable,
+            "docx" => Self::Docx,
+            "folder" => Self::Folder,
+            "mindnote" => Self::Mindnote,
+            "minutes" => Self::Minutes,
+            "slides" => Self::Slides,
+            "apps" => Self::Apps,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberBatchCreateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for PermissionMemberBatchCreateType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for PermissionMemberBatchCreateType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for PermissionMemberBatchCreateType {}
+impl AsRef<str> for PermissionMemberBatchCreateType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 协作者ID类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MemberType {
+    /// 飞书邮箱
+    Email,
+    /// 开放平台OpenID
+    Openid,
+    /// 开放平台UnionID
+    Unionid,
+    /// 开放平台群组ID
+    Openchat,
+    /// 开放平台部门ID
+    Opendepartmentid,
+    /// 用户自定义ID
+    Userid,
+    /// 自定义用户组ID
+    Groupid,
+    /// 知识空间的唯一标识
+    Wikispaceid,
+    /// 应用 ID
+    Appid,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl MemberType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Openid => "openid",
+            Self::Unionid => "unionid",
+            Self::Openchat => "openchat",
+            Self::Opendepartmentid => "opendepartmentid",
+            Self::Userid => "userid",
+            Self::Groupid => "groupid",
+            Self::Wikispaceid => "wikispaceid",
+            Self::Appid => "appid",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            "openid" => Self::Openid,
+            "unionid" => Self::Unionid,
+            "openchat" => Self::Openchat,
+            "opendepartmentid" => Self::Opendepartmentid,
+            "userid" => Self::Userid,
+            "groupid" => Self::Groupid,
+            "wikispaceid" => Self::Wikispaceid,
+            "appid" => Self::Appid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for MemberType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for MemberType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for MemberType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for MemberType {}
+impl AsRef<str> for MemberType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 协作者的权限角色
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Perm {
+    /// 可阅读角色
+    View,
+    /// 可编辑角色
+    Edit,
+    /// 可管理角色
+    FullAccess,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl Perm {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::View => "view",
+            Self::Edit => "edit",
+            Self::FullAccess => "full_access",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "view" => Self::View,
+            "edit" => Self::Edit,
+            "full_access" => Self::FullAccess,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for Perm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for Perm {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Perm {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for Perm {}
+impl AsRef<str> for Perm {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 协作者的权限角色类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PermType {
+    /// 当前页面及子页面
+    Container,
+    /// 仅当前页面，当且仅当在知识库文档中该参数有效
+    SinglePage,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl PermType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Container => "container",
+            Self::SinglePage => "single_page",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "container" => Self::Container,
+            "single_page" => Self::SinglePage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for PermType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for PermType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for PermType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for PermType {}
+impl AsRef<str> for PermType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 协作者的类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MemberType2 {
+    /// 用户
+    User,
+    /// 群组
+    Chat,
+    /// 组织架构
+    Department,
+    /// 用户组
+    Group,
+    /// 知识库成员
+    WikiSpaceMember,
+    /// 知识库可阅读成员
+    WikiSpaceViewer,
+    /// 知识库可编辑成员
+    WikiSpaceEditor,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl MemberType2 {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Chat => "chat",
+            Self::Department => "department",
+            Self::Group => "group",
+            Self::WikiSpaceMember => "wiki_space_member",
+            Self::WikiSpaceViewer => "wiki_space_viewer",
+            Self::WikiSpaceEditor => "wiki_space_editor",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "chat" => Self::Chat,
+            "department" => Self::Department,
+            "group" => Self::Group,
+            "wiki_space_member" => Self::WikiSpaceMember,
+            "wiki_space_viewer" => Self::WikiSpaceViewer,
+            "wiki_space_editor" => Self::WikiSpaceEditor,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for MemberType2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for MemberType2 {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for MemberType2 {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for MemberType2 {}
+impl AsRef<str> for MemberType2 {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// Member
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    /// 协作者ID类型
+    ///
+    /// Constraints: example `openid`.
+    pub member_type: MemberType,
+    /// 协作者ID，与协作者ID类型需要对应
+    ///
+    /// Constraints: example `string`.
+    pub member_id: String,
+    /// 协作者的权限角色
+    ///
+    /// Constraints: example `view`.
+    pub perm: Perm,
+    /// 协作者的权限角色类型
+    ///
+    /// Constraints: server default `container`; example `container`.
+    pub perm_type: Option<PermType>,
+    /// 协作者的类型
+    ///
+    /// Constraints: example `user`.
+    pub r#type: Option<MemberType2>,
+    /// 协作者的名字
+    ///
+    /// Constraints: example `zhangsan`.
+    pub name: Option<String>,
+    /// 协作者的头像
+    ///
+    /// Constraints: example `https://foo.icon.com/xxxx`.
+    pub avatar: Option<String>,
+    /// 协作者的外部标签
+    ///
+    /// Constraints: example `true`.
+    pub external_label: Option<bool>,
+}
+rt::json_object!(
+    Member { member_type = "member_type" required, member_id = "member_id" required, perm
+    = "perm" required, perm_type = "perm_type" optional, r#type = "type" optional, name =
+    "name" optional, avatar = "avatar" optional, external_label = "external_label"
+    optional, }
+);
+impl Member {
+    /// A `Member` with its required fields; the optional ones start unset.
+    pub fn new(member_type: MemberType, member_id: String, perm: Perm) -> Self {
+        Self {
+            member_type,
+            member_id,
+            perm,
+            perm_type: None,
+            r#type: None,
+            name: None,
+            avatar: None,
+            external_label: None,
+        }
+    }
+}
+impl rt::Validate for Member {}
+/// PermissionMemberBatchCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PermissionMemberBatchCreateBody {
+    /// 协作者列表
+    pub members: Option<Vec<Member>>,
+}
+rt::json_object!(PermissionMemberBatchCreateBody { members = "members" optional, });
+impl rt::Validate for PermissionMemberBatchCreateBody {}
+/// PermissionMemberCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PermissionMemberCreateBody {
+    /// 协作者ID类型
+    ///
+    /// Constraints: example `openid`.
+    pub member_type: Option<MemberType>,
+    /// 协作者ID，与协作者ID类型需要对应
+    ///
+    /// Constraints: example `string`.
+    pub member_id: Option<String>,
+    /// 协作者的权限角色
+    ///
+    /// Constraints: example `view`.
+    pub perm: Option<Perm>,
+    /// 协作者的权限角色类型
+    ///
+    /// Constraints: server default `container`; example `container`.
+    pub perm_type: Option<PermType>,
+    /// 协作者类型
+    ///
+    /// Constraints: example `user`.
+    pub r#type: Option<MemberType2>,
+}
+rt::json_object!(
+    PermissionMemberCreateBody { member_type = "member_type" optional, member_id =
+    "member_id" optional, perm = "perm" optional, perm_type = "perm_type" optional,
+    r#type = "type" optional, }
+);
+impl rt::Validate for PermissionMemberCreateBody {}
+/// 本次添加权限的用户信息
+#[derive(Clone, Debug, PartialEq)]
+pub struct PermissionMemberCreateDataMember {
+    /// 协作者ID类型
+    ///
+    /// Constraints: example `openid`.
+    pub member_type: MemberType,
+    /// 协作者ID，与协作者ID类型需要对应
+    ///
+    /// Constraints: example `string`.
+    pub member_id: String,
+    /// 协作者的权限角色
+    ///
+    /// Constraints: example `view`.
+    pub perm: Perm,
+    /// 协作者的权限角色类型
+    ///
+    /// Constraints: server default `container`; example `container`.
+    pub perm_type: Option<PermType>,
+    /// 协作者类型
+    ///
+    /// Constraints: example `user`.
+    pub r#type: Option<MemberType2>,
+}
+rt::json_object!(
+    PermissionMemberCreateDataMember { member_type = "member_type" required, member_id =
+    "member_id" required, perm = "perm" required, perm_type = "perm_type" optional,
+    r#type = "type" optional, }
+);
+impl PermissionMemberCreateDataMember {
+    /// A `PermissionMemberCreateDataMember` with its required fields; the optional ones start unset.
+    pub fn new(member_type: MemberType, member_id: String, perm: Perm) -> Self {
+        Self {
+            member_type,
+            member_id,
+            perm,
+            perm_type: None,
+            r#type: None,
+        }
+    }
+}
+impl rt::Validate for PermissionMemberCreateDataMember {}
+/// PermissionMemberCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PermissionMemberCreateData {
+    /// 本次添加权限的用户信息
+    pub member: Option<PermissionMemberCreateDataMember>,
+}
+rt::json_object!(PermissionMemberCreateData { member = "member" optional, });
+impl rt::Validate for PermissionMemberCreateData {}
+/// PermissionMemberListType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PermissionMemberListType {
+    /// 文档
+    Doc,
+    /// 电子表格
+    Sheet,
+    /// 云空间文件
+    File,
+    /// 知识库节点
+    Wiki,
+    /// 多维表格
+    Bitable,
+    /// 新版文档
+    Docx,
+    /// 思维笔记
+    Mindnote,
+    /// 妙记
+    Minutes,
+    /// 幻灯片
+    Slides,
+    /// 文件夹
+    Folder,
+    /// 妙搭应用
+    Apps,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl PermissionMemberListType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::File => "file",
+            Self::Wiki => "wiki",
+            Self::Bitable => "bitable",
+            Self::Docx => "docx",
+            Self::Mindnote => "mindnote",
+            Self::Minutes => "minutes",
+            Self::Slides => "slides",
+            Self::Folder => "folder",
+            Self::Apps => "apps",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "file" => Self::File,
+            "wiki" => Self::Wiki,
+            "bitable" => Self::Bitable,
+            "docx" => Self::Docx,
+            "mindnote" => Self::Mindnote,
+            "minutes" => Self::Minutes,
+            "slides" => Self::Slides,
+            "folder" => Self::Folder,
+            "apps" => Self::Apps,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberListType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for PermissionMemberListType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for PermissionMemberListType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for PermissionMemberListType {}
+impl AsRef<str> for PermissionMemberListType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// PermissionMemberListData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PermissionMemberListData {
+    /// 返回的列表数据
+    pub items: Option<Vec<Member>>,
+}
+rt::json_object!(PermissionMemberListData { items = "items" optional, });
+impl rt::Validate for PermissionMemberListData {}
+/// PermissionMemberDeleteMemberType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PermissionMemberDeleteMemberType {
+    /// 邮箱地址
+    Email,
+    /// 开放平台ID
+    Openid,
+    /// 开放平台群ID
+    Openchat,
+    /// 开放平台部门ID
+    Opendepartmentid,
+    /// 自定义用户ID
+    Userid,
+    /// 开放平台UnionID
+    Unionid,
+    /// 自定义用户组ID
+    Groupid,
+    /// 知识空间的唯一标识
+    Wikispaceid,
+    /// 应用 ID
+    Appid,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl PermissionMemberDeleteMemberType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Openid => "openid",
+            Self::Openchat => "openchat",
+            Self::Opendepartmentid => "opendepartmentid",
+            Self::Userid => "userid",
+            Self::Unionid => "unionid",
+            Self::Groupid => "groupid",
+            Self::Wikispaceid => "wikispaceid",
+            Self::Appid => "appid",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            "openid" => Self::Openid,
+            "openchat" => Self::Openchat,
+            "opendepartmentid" => Self::Opendepartmentid,
+            "userid" => Self::Userid,
+            "unionid" => Self::Unionid,
+            "groupid" => Self::Groupid,
+            "wikispaceid" => Self::Wikispaceid,
+            "appid" => Self::Appid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberDeleteMemberType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for PermissionMemberDeleteMemberType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for PermissionMemberDeleteMemberType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for PermissionMemberDeleteMemberType {}
+impl AsRef<str> for PermissionMemberDeleteMemberType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 协作者类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PermissionMemberDeleteBodyType {
+    /// 用户
+    User,
+    /// 群组
+    Chat,
+    /// 组织架构
+    Department,
+    /// 用户组
+    Group,
+    /// 知识库成员
+    WikiSpaceMember,
+    /// 知识库可阅读成员
+    WikiSpaceViewer,
+    /// 知识库可编辑成员
+    WikiSpaceEditor,
+    /// 应用 ID
+    Appid,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl PermissionMemberDeleteBodyType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Chat => "chat",
+            Self::Department => "department",
+            Self::Group => "group",
+            Self::WikiSpaceMember => "wiki_space_member",
+            Self::WikiSpaceViewer => "wiki_space_viewer",
+            Self::WikiSpaceEditor => "wiki_space_editor",
+            Self::Appid => "appid",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "chat" => Self::Chat,
+            "department" => Self::Department,
+            "group" => Self::Group,
+            "wiki_space_member" => Self::WikiSpaceMember,
+            "wiki_space_viewer" => Self::WikiSpaceViewer,
+            "wiki_space_editor" => Self::WikiSpaceEditor,
+            "appid" => Self::Appid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberDeleteBodyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for PermissionMemberDeleteBodyType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for PermissionMemberDeleteBodyType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for PermissionMemberDeleteBodyType {}
+impl AsRef<str> for PermissionMemberDeleteBodyType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// PermissionMemberDeleteBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PermissionMemberDeleteBody {
+    /// 协作者类型
+    ///
+    /// Constraints: example `user`.
+    pub r#type: Option<PermissionMemberDeleteBodyType>,
+    /// 协作者的权限角色类型
+    ///
+    /// Constraints: server default `container`; example `container`.
+    pub perm_type: Option<PermType>,
+}
+rt::json_object!(
+    PermissionMemberDeleteBody { r#type = "type" optional, perm_type = "perm_type"
+    optional, }
+);
+impl rt::Validate for PermissionMemberDeleteBody {}
+/// PermissionMemberUpdateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PermissionMemberUpdateBody {
+    /// 协作者ID类型
+    ///
+    /// Constraints: example `openid`.
+    pub member_type: Option<MemberType>,
+    /// 协作者的权限角色
+    ///
+    /// Constraints: example `view`.
+    pub perm: Option<Perm>,
+    /// 协作者的权限角色类型
+    ///
+    /// Constraints: server default `container`; example `container`.
+    pub perm_type: Option<PermType>,
+    /// 协作者类型
+    ///
+    /// Constraints: example `user`.
+    pub r#type: Option<MemberType2>,
+}
+rt::json_object!(
+    PermissionMemberUpdateBody { member_type = "member_type" optional, perm = "perm"
+    optional, perm_type = "perm_type" optional, r#type = "type" optional, }
+);
+impl rt::Validate for PermissionMemberUpdateBody {}
+/// 文档拥有者的ID类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PermissionMemberTransferOwnerBodyMemberType {
+    /// 飞书邮箱
+    Email,
+    /// 开放平台ID
+    Openid,
+    /// 用户自定义ID
+    Userid,
+    /// 应用ID
+    Appid,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl PermissionMemberTransferOwnerBodyMemberType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Openid => "openid",
+            Self::Userid => "userid",
+            Self::Appid => "appid",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            "openid" => Self::Openid,
+            "userid" => Self::Userid,
+            "appid" => Self::Appid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionMemberTransferOwnerBodyMemberType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for PermissionMemberTransferOwnerBodyMemberType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for PermissionMemberTransferOwnerBodyMemberType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for PermissionMemberTransferOwnerBodyMemberType {}
+impl AsRef<str> for PermissionMemberTransferOwnerBodyMemberType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// PermissionMemberTransferOwnerBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PermissionMemberTransferOwnerBody {
+    /// 文档拥有者的ID类型
+    ///
+    /// Constraints: example `openid`.
+    pub member_type: Option<PermissionMemberTransferOwnerBodyMemberType>,
+    /// 文档拥有者的ID，与文档拥有者的ID类型需要对应
+    ///
+    /// Constraints: example `string`.
+    pub member_id: Option<String>,
+}
+rt::json_object!(
+    PermissionMemberTransferOwnerBody { member_type = "member_type" optional, member_id =
+    "member_id" optional, }
+);
+impl rt::Validate for PermissionMemberTransferOwnerBody {}
+/// PermissionPublicPasswordCreateType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PermissionPublicPasswordCreateType {
+    /// 文档
+    Doc,
+    /// 电子表格
+    Sheet,
+    /// 云空间文件
+    File,
+    /// 知识库节点
+    Wiki,
+    /// 多维表格
+    Bitable,
+    /// 新版文档
+    Docx,
+    /// 思维笔记
+    Mindnote,
+    /// 妙计
+    Minutes,
+    /// 幻灯片
+    Slides,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl PermissionPublicPasswordCreateType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doc => "doc",
+            Self::Sheet => "sheet",
+            Self::File => "file",
+            Self::Wiki => "wiki",
+            Self::Bitable => "bitable",
+            Self::Docx => "docx",
+            Self::Mindnote => "mindnote",
+            Self::Minutes => "minutes",
+            Self::Slides => "slides",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "doc" => Self::Doc,
+            "sheet" => Self::Sheet,
+            "file" => Self::File,
+            "wiki" => Self::Wiki,
+            "bitable" => Self::Bitable,
+            "docx" => Self::Docx,
+            "mindnote" => Self::Mindnote,
+            "minutes" => Self::Minutes,
+            "slides" => Self::Slides,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for PermissionPublicPasswordCreateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for PermissionPublicPasswordCreateType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for PermissionPublicPasswordCreateType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for PermissionPublicPasswordCreateType {}
+impl AsRef<str> for PermissionPublicPasswordCreateType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// PermissionPublicPasswordCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PermissionPublicPasswordCreateData {
+    /// 密码
+    ///
+    /// Constraints: example `A8e6`.
+    pub password: Option<String>,
+}
+rt::json_object!(PermissionPublicPasswordCreateData { password = "password" optional, });
+impl rt::Validate for PermissionPublicPasswordCreateData {}
+/// 谁可以复制内容、创建副本、打印、下载
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SecurityEntity {
+    /// 拥有可阅读权限的用户
+    AnyoneCanView,
+    /// 拥有可编辑权限的用户
+    AnyoneCanEdit,
+    /// 拥有可管理权限（包括我）的用户
+    OnlyFullAccess,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl SecurityEntity {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AnyoneCanView => "anyone_can_view",
+            Self::AnyoneCanEdit => "anyone_can_edit",
+            Self::OnlyFullAccess => "only_full_access",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "anyone_can_view" => Self::AnyoneCanView,
+            "anyone_can_edit" => Self::AnyoneCanEdit,
+            "only_full_access" => Self::OnlyFullAccess,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for SecurityEntity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for SecurityEntity {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for SecurityEntity {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for SecurityEntity {}
+impl AsRef<str> for SecurityEntity {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 谁可以评论
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommentEntity {
+    /// 拥有可阅读权限的用户
+    AnyoneCanView,
+    /// 拥有可编辑权限的用户
+    AnyoneCanEdit,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl CommentEntity {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AnyoneCanView => "anyone_can_view",
+            Self::AnyoneCanEdit => "anyone_can_edit",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "anyone_can_view" => Self::AnyoneCanView,
+            "anyone_can_edit" => Self::AnyoneCanEdit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for CommentEntity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for CommentEntity {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for CommentEntity {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for CommentEntity {}
+impl AsRef<str> for CommentEntity {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 谁可以添加和管理协作者
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShareEntity {
+    /// 所有可阅读或编辑此文档的用户
+    Anyone,
+    /// 组织内所有可阅读或编辑此文档的用户
+    SameTenant,
+    /// 拥有可管理权限（包括我）的用户
+    OnlyFullAccess,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ShareEntity {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Anyone => "anyone",
+            Self::SameTenant => "same_tenant",
+            Self::OnlyFullAccess => "only_full_access",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "anyone" => Self::Anyone,
+            "same_tenant" => Self::SameTenant,
+            "only_full_access" => Self::OnlyFullAccess,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ShareEntity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ShareEntity {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ShareEntity {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ShareEntity {}
+impl AsRef<str> for ShareEntity {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 链接分享设置
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LinkShareEntity {
+    /// 组织内获得链接的人可阅读
+    TenantReadable,
+    /// 组织内获得链接的人可编辑
+    TenantEditable,
+    /// 互联网上获得链接的任何人可阅读（仅external_access=“true”时有效）
+    AnyoneReadable,
+    /// 互联网上获得链接的任何人可编辑（仅external_access=“true”时有效）
+    AnyoneEditable,
+    /// 关闭链接分享
+    Closed,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl LinkShareEntity {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TenantReadable => "tenant_readable",
+            Self::TenantEditable => "tenant_editable",
+            Self::AnyoneReadable => "anyone_readable",
+            Self::AnyoneEditable => "anyone_editable",
+            Self::Closed => "closed",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "tenant_readable" => Self::TenantReadable,
+            "tenant_editable" => Self::TenantEditable,
+            "anyone_readable" => Self::AnyoneReadable,
+            "anyone_editable" => Self::AnyoneEditable,
+            "closed" => Self::Closed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for LinkShareEntity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for LinkShareEntity {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for LinkShareEntity {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for LinkShareEntity {}
+impl AsRef<str> for LinkShareEntity {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 返回的文档公共设置
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PermissionPublic {
+    /// 允许内容被分享到组织外
+    ///
+    /// Constraints: example `true`.
+    pub external_access: Option<bool>,
+    /// 谁可以复制内容、创建副本、打印、下载
+    ///
+    /// Constraints: example `anyone_can_view`.
+    pub security_entity: Option<SecurityEntity>,
+    /// 谁可以评论
+    ///
+    /// Constraints: example `anyone_can_view`.
+    pub comment_entity: Option<CommentEntity>,
+    /// 谁可以添加和管理协作者
+    ///
+    /// Constraints: example `anyone`.
+    pub share_entity: Option<ShareEntity>,
+    /// 链接分享设置
+    ///
+    /// Constraints: example `tenant_readable`.
+    pub link_share_entity: Option<LinkShareEntity>,
+    /// 允许非「可管理权限」的人分享到组织外（仅share_entity=“same_tenant”时有效）
+    ///
+    /// Constraints: example `true`.
+    pub invite_external: Option<bool>,
+    /// 节点是否已加锁
+    pub lock_switch: Option<bool>,
+}
+rt::json_object!(
+    PermissionPublic { external_access = "external_access" optional, security_entity =
+    "security_entity" optional, comment_entity = "comment_entity" optional, share_entity
+    = "share_entity" optional, link_share_entity = "link_share_entity" optional,
+    invite_external = "invite_external" optional, lock_switch = "lock_switch" optional, }
+);
+impl rt::Validate for PermissionPublic {}
+/// PermissionPublicGetData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PermissionPublicGetData {
+    /// 返回的文档公共设置
+    pub permission_public: Option<PermissionPublic>,
+}
+rt::json_object!(
+    PermissionPublicGetData { permission_public = "permission_public" optional, }
+);
+impl rt::Validate for PermissionPublicGetData {}
+/// PermissionPublicPatchBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PermissionPublicPatchBody {
+    /// 允许内容被分享到组织外
+    ///
+    /// Constraints: example `true`.
+    pub external_access: Option<bool>,
+    /// 谁可以复制内容、创建副本、打印、下载
+    ///
+    /// Constraints: example `anyone_can_view`.
+    pub security_entity: Option<SecurityEntity>,
+    /// 谁可以评论
+    ///
+    /// Constraints: example `anyone_can_view`.
+    pub comment_entity: Option<CommentEntity>,
+    /// 谁可以添加和管理协作者
+    ///
+    /// Constraints: example `anyone`.
+    pub share_entity: Option<ShareEntity>,
+    /// 链接分享设置
+    ///
+    /// Constraints: example `tenant_readable`.
+    pub link_share_entity: Option<LinkShareEntity>,
+    /// 允许非「可管理权限」的人分享到组织外
+    ///
+    /// Constraints: example `true`.
+    pub invite_external: Option<bool>,
+}
+rt::json_object!(
+    PermissionPublicPatchBody { external_access = "external_access" optional,
+    security_entity = "security_entity" optional, comment_entity = "comment_entity"
+    optional, share_entity = "share_entity" optional, link_share_entity =
+    "link_share_entity" optional, invite_external = "invite_external" optional, }
+);
+impl rt::Validate for PermissionPublicPatchBody {}
+/// UserSubscriptionBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct UserSubscriptionBody {
+    /// 事件类型
+    ///
+    /// Constraints: example `drive.notice.comment_add_v1`.
+    pub event_type: Option<String>,
+}
+rt::json_object!(UserSubscriptionBody { event_type = "event_type" optional, });
+impl rt::Validate for UserSubscriptionBody {}
 /// Token of an uploaded media file, returned by `media.upload_all`; passed to `media.download`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
@@ -734,9 +14766,47 @@ impl MediaUploadData {
     }
 }
 impl rt::Validate for MediaUploadData {}
+impl rt::paging::Page for FileCommentReplyListData {
+    type Item = Reply;
+    fn into_parts(self) -> (Vec<Reply>, Option<String>) {
+        let more = self.has_more;
+        (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
+    }
+}
+impl rt::paging::Page for FileCommentListData {
+    type Item = Comment;
+    fn into_parts(self) -> (Vec<Comment>, Option<String>) {
+        let more = self.has_more != Some(false);
+        (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
+    }
+}
+impl rt::paging::Page for FileVersionListData {
+    type Item = FileVersionCreateData;
+    fn into_parts(self) -> (Vec<FileVersionCreateData>, Option<String>) {
+        let more = self.has_more != Some(false);
+        (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
+    }
+}
+impl rt::paging::Page for FileViewRecordListData {
+    type Item = Record;
+    fn into_parts(self) -> (Vec<Record>, Option<String>) {
+        let more = self.has_more != Some(false);
+        (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
+    }
+}
 /// The service's error table.
 pub mod errors {
     use super::rt;
+    /// `1060001` (HTTP 400): param is invalis.
+    pub const PARAM_IS_INVALIS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1060001,
+        name: "ParamIsInvalis",
+        http_status: 400,
+        message: "param is invalis",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
     /// `1061001` (HTTP 200): unknown error.
     pub const UNKNOWN_ERROR: rt::ErrorSpec = rt::ErrorSpec {
         code: 1061001,
@@ -827,6 +14897,16 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `1061022` (HTTP 500): file version conflict.
+    pub const FILE_VERSION_CONFLICT: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1061022,
+        name: "FileVersionConflict",
+        http_status: 500,
+        message: "file version conflict.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: true,
+        action: rt::ErrorAction::None,
+    };
     /// `1061041` (HTTP 400): parent node has been deleted.
     pub const PARENT_NODE_DELETED: rt::ErrorSpec = rt::ErrorSpec {
         code: 1061041,
@@ -877,16 +14957,6 @@ pub mod errors {
         retryable: true,
         action: rt::ErrorAction::None,
     };
-    /// `1061101` (HTTP 400): file quota exceeded.
-    pub const FILE_QUOTA_EXCEEDED: rt::ErrorSpec = rt::ErrorSpec {
-        code: 1061101,
-        name: "FileQuotaExceeded",
-        http_status: 400,
-        message: "file quota exceeded.",
-        hint: "The tenant's storage is full.",
-        retryable: false,
-        action: rt::ErrorAction::None,
-    };
     /// `1061061` (HTTP 400): user quota exceeded.
     pub const USER_QUOTA_EXCEEDED: rt::ErrorSpec = rt::ErrorSpec {
         code: 1061061,
@@ -907,6 +14977,16 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `1061101` (HTTP 400): file quota exceeded.
+    pub const FILE_QUOTA_EXCEEDED: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1061101,
+        name: "FileQuotaExceeded",
+        http_status: 400,
+        message: "file quota exceeded.",
+        hint: "The tenant's storage is full.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
     /// `1061109` (HTTP 400): file name cqc not passed.
     pub const FILE_NAME_CQC_NOT_PASSED: rt::ErrorSpec = rt::ErrorSpec {
         code: 1061109,
@@ -924,6 +15004,16 @@ pub mod errors {
         http_status: 400,
         message: "file cqc not passed.",
         hint: "The file failed the content check.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1061500` (HTTP 403): mount node point kill.
+    pub const MOUNT_NODE_POINT_KILL: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1061500,
+        name: "MountNodePointKill",
+        http_status: 403,
+        message: "mount node point kill.",
+        hint: "See the error codes on the endpoint's official documentation page.",
         retryable: false,
         action: rt::ErrorAction::None,
     };
@@ -1057,6 +15147,26 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `1062501` (HTTP 403): operate node no permission.
+    pub const OPERATE_NODE_NO_PERMISSION: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1062501,
+        name: "OperateNodeNoPermission",
+        http_status: 403,
+        message: "operate node no permission.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1062502` (HTTP 403): operate sub node no permission.
+    pub const OPERATE_SUB_NODE_NO_PERMISSION: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1062502,
+        name: "OperateSubNodeNoPermission",
+        http_status: 403,
+        message: "operate sub node no permission.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
     /// `1062505` (HTTP 400): parent node out of size.
     pub const PARENT_NODE_OUT_OF_SIZE: rt::ErrorSpec = rt::ErrorSpec {
         code: 1062505,
@@ -1087,11 +15197,2333 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `1062524` (HTTP 403): source parent no permission.
+    pub const SOURCE_PARENT_NO_PERMISSION: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1062524,
+        name: "SourceParentNoPermission",
+        http_status: 403,
+        message: "source parent no permission.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1062535` (HTTP 403): destination parent no permission.
+    pub const DESTINATION_PARENT_NO_PERMISSION: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1062535,
+        name: "DestinationParentNoPermission",
+        http_status: 403,
+        message: "destination parent no permission.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1063001` (HTTP 400): Invalid parameter.
+    pub const INVALID_PARAMETER: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1063001,
+        name: "InvalidParameter",
+        http_status: 400,
+        message: "Invalid parameter",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1063002` (HTTP 403): Permission denied.
+    pub const PERMISSION_DENIED1063002: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1063002,
+        name: "PermissionDenied1063002",
+        http_status: 403,
+        message: "Permission denied",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1063003` (HTTP 400): Invalid operation.
+    pub const INVALID_OPERATION: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1063003,
+        name: "InvalidOperation",
+        http_status: 400,
+        message: "Invalid operation",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1063004` (HTTP 403): User has no share permission.
+    pub const USER_HAS_NO_SHARE_PERMISSION: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1063004,
+        name: "UserHasNoSharePermission",
+        http_status: 403,
+        message: "User has no share permission",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1063005` (HTTP 404): Resource is deleted.
+    pub const RESOURCE_IS_DELETED: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1063005,
+        name: "ResourceIsDeleted",
+        http_status: 404,
+        message: "Resource is deleted",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1063006` (HTTP 429): Too many request.
+    pub const TOO_MANY_REQUEST: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1063006,
+        name: "TooManyRequest",
+        http_status: 429,
+        message: "Too many request",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1064000` (HTTP 400): Illegal parameter.
+    pub const ILLEGAL_PARAMETER: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1064000,
+        name: "IllegalParameter",
+        http_status: 400,
+        message: "Illegal parameter",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1064001` (HTTP 400): page size out of limit.
+    pub const PAGE_SIZE_OUT_OF_LIMIT: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1064001,
+        name: "PageSizeOutOfLimit",
+        http_status: 400,
+        message: "page size out of limit.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1064030` (HTTP 403): Permission denied.
+    pub const PERMISSION_DENIED: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1064030,
+        name: "PermissionDenied",
+        http_status: 403,
+        message: "Permission denied",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1064040` (HTTP 404): Token not exist.
+    pub const TOKEN_NOT_EXIST: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1064040,
+        name: "TokenNotExist",
+        http_status: 404,
+        message: "Token not exist",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1064230` (HTTP 400): locked_for_data_migration.
+    pub const LOCKED_FOR_DATA_MIGRATION: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1064230,
+        name: "LockedForDataMigration",
+        http_status: 400,
+        message: "locked_for_data_migration",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1064510` (HTTP 403): cross tenant and unit not support.
+    pub const CROSS_TENANT_AND_UNIT_NOT_SUPPORT: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1064510,
+        name: "CrossTenantAndUnitNotSupport",
+        http_status: 403,
+        message: "cross tenant and unit not support.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1064511` (HTTP 403): cross brand not support.
+    pub const CROSS_BRAND_NOT_SUPPORT: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1064511,
+        name: "CrossBrandNotSupport",
+        http_status: 403,
+        message: "cross brand not support.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1065000` (HTTP 500): Internal Server Error.
+    pub const INTERNAL_SERVER_ERROR: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1065000,
+        name: "InternalServerError",
+        http_status: 500,
+        message: "Internal Server Error",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: true,
+        action: rt::ErrorAction::None,
+    };
+    /// `1065200` (HTTP 404): source node not found.
+    pub const SOURCE_NODE_NOT_FOUND: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1065200,
+        name: "SourceNodeNotFound",
+        http_status: 404,
+        message: "source node not found.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1066001` (HTTP 500): Internal Error.
+    pub const INTERNAL_ERROR1066001: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1066001,
+        name: "InternalError1066001",
+        http_status: 500,
+        message: "Internal Error",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: true,
+        action: rt::ErrorAction::None,
+    };
+    /// `1066002` (HTTP 500): Concurrency error, please retry.
+    pub const CONCURRENCY_ERROR_PLEASE_RETRY: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1066002,
+        name: "ConcurrencyErrorPleaseRetry",
+        http_status: 500,
+        message: "Concurrency error, please retry",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: true,
+        action: rt::ErrorAction::None,
+    };
+    /// `1068400` (HTTP 400): has no permission，please apply the file permission of reading or edition.
+    pub const CODE1068400: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1068400,
+        name: "Code1068400",
+        http_status: 400,
+        message: "has no permission，please apply the file permission of reading or edition",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1068401` (HTTP 400): review no pass, the title has illegal content.
+    pub const REVIEW_NO_PASS_THE_TITLE_HAS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1068401,
+        name: "ReviewNoPassTheTitleHas",
+        http_status: 400,
+        message: "review no pass, the title has illegal content",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1068403` (HTTP 404): file  does not exist, please check the file status.
+    pub const FILE_DOES_NOT_EXIST_PLEASE_CHECK: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1068403,
+        name: "FileDoesNotExistPleaseCheck",
+        http_status: 404,
+        message: "file  does not exist, please check the file status",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1068404` (HTTP 404): parent file  does not exist, Please check the file status.
+    pub const PARENT_FILE_DOES_NOT_EXIST_PLEASE: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1068404,
+        name: "ParentFileDoesNotExistPlease",
+        http_status: 404,
+        message: "parent file  does not exist, Please check the file status",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1068410` (HTTP 400): params error, param \[file_token\] is wrong.
+    pub const PARAMS_ERROR_PARAM_FILE_TOKEN_IS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1068410,
+        name: "ParamsErrorParamFileTokenIs",
+        http_status: 400,
+        message: "params error, param \\[file_token\\] is wrong",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1068411` (HTTP 400): params error, param \[obj_type\] is wrong.
+    pub const PARAMS_ERROR_PARAM_OBJ_TYPE_IS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1068411,
+        name: "ParamsErrorParamObjTypeIs",
+        http_status: 400,
+        message: "params error, param \\[obj_type\\] is wrong",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1068412` (HTTP 400): params error, param \[obj_type\] is wrong.
+    pub const PARAMS_ERROR_PARAM_OBJ_TYPE_IS1068412: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1068412,
+        name: "ParamsErrorParamObjTypeIs1068412",
+        http_status: 400,
+        message: "params error, param \\[obj_type\\] is wrong",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1068425` (HTTP 400): request failed, please contact the engineer-<https://applink.feishu.cn/TLJsX982>.
+    pub const REQUEST_FAILED_PLEASE_CONTACT_THE_ENGINEER: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1068425,
+        name: "RequestFailedPleaseContactTheEngineer",
+        http_status: 400,
+        message: "request failed, please contact the engineer-<https://applink.feishu.cn/TLJsX982>",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069301` (HTTP 400): General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support.
+    pub const GENERAL_OPERATION_FAILURE_THE_REQUEST_FAILED: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069301,
+        name: "GeneralOperationFailureTheRequestFailed",
+        http_status: 400,
+        message: "General operation failure. The request failed to complete due to an unspecified error. Solution: Check the request parameters and ensure all required fields are provided correctly. If the issue persists, contact technical support.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069302` (HTTP 400): Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements.
+    pub const INVALID_OR_MISSING_PARAMETERS_IN_THE: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069302,
+        name: "InvalidOrMissingParametersInThe",
+        http_status: 400,
+        message: "Invalid or missing parameters in the request. Solution: Verify all request parameters are correctly formatted and required fields are provided. Refer to the API documentation for parameter requirements.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069303` (HTTP 403): Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions.
+    pub const ACCESS_DENIED_DUE_TO_INSUFFICIENT_PERMISSIONS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069303,
+        name: "AccessDeniedDueToInsufficientPermissions",
+        http_status: 403,
+        message: "Access denied due to insufficient permissions. Solution: Ensure you have the necessary permissions to access the requested resource. Contact your administrator to grant the required permissions.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069304` (HTTP 400): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document.
+    pub const THE_REQUESTED_DOCUMENT_HAS_BEEN_DELETED: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069304,
+        name: "TheRequestedDocumentHasBeenDeleted",
+        http_status: 400,
+        message: "The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069305` (HTTP 400): The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support.
+    pub const THE_REQUESTED_DOCUMENT_DOES_NOT_EXIST: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069305,
+        name: "TheRequestedDocumentDoesNotExist",
+        http_status: 400,
+        message: "The requested document does not exist. Solution: Check the document ID for typos and ensure the document was properly created. If the issue persists, contact technical support.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069306` (HTTP 400): The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit.
+    pub const THE_CONTENT_FAILED_THE_REVIEW_PROCESS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069306,
+        name: "TheContentFailedTheReviewProcess",
+        http_status: 400,
+        message: "The content failed the review process. Solution: Review the content to ensure it complies with the platform's content policies. Modify any problematic content and resubmit.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069307` (HTTP 404): The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support.
+    pub const THE_REQUESTED_RESOURCE_DOES_NOT_EXIST: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069307,
+        name: "TheRequestedResourceDoesNotExist",
+        http_status: 404,
+        message: "The requested resource does not exist. Solution: Verify the resource ID is correct and ensure the resource was properly created. If the issue persists, contact technical support.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069308` (HTTP 400): Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support.
+    pub const REQUEST_EXCEEDED_THE_ALLOWED_LIMIT_SOLUTION: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069308,
+        name: "RequestExceededTheAllowedLimitSolution",
+        http_status: 400,
+        message: "Request exceeded the allowed limit. Solution: Reduce the size or frequency of your requests to stay within the allowed limits. If you need higher limits, contact technical support.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069399` (HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request.
+    pub const INTERNAL_SERVER_ERROR_OCCURRED_SOLUTION_TRY: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069399,
+        name: "InternalServerErrorOccurredSolutionTry",
+        http_status: 400,
+        message: "Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069601` (HTTP 500): fail.
+    pub const FAIL: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069601,
+        name: "Fail",
+        http_status: 500,
+        message: "fail",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: true,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069602` (HTTP 400): param error.
+    pub const PARAM_ERROR: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069602,
+        name: "ParamError",
+        http_status: 400,
+        message: "param error",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069603` (HTTP 403): forbidden.
+    pub const FORBIDDEN1069603: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069603,
+        name: "Forbidden1069603",
+        http_status: 403,
+        message: "forbidden",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069604` (HTTP 400): document not found.
+    pub const DOCUMENT_NOT_FOUND: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069604,
+        name: "DocumentNotFound",
+        http_status: 400,
+        message: "document not found",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069605` (HTTP 400): Unsubscribe.
+    pub const UNSUBSCRIBE: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069605,
+        name: "Unsubscribe",
+        http_status: 400,
+        message: "Unsubscribe",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069701` (HTTP 401): User identity verification failed.
+    pub const USER_IDENTITY_VERIFICATION_FAILED: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069701,
+        name: "UserIdentityVerificationFailed",
+        http_status: 401,
+        message: "User identity verification failed",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069704` (HTTP 503): Internal server error.
+    pub const INTERNAL_SERVER_ERROR1069704: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069704,
+        name: "InternalServerError1069704",
+        http_status: 503,
+        message: "Internal server error",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: true,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069901` (HTTP 500): internal error.
+    pub const INTERNAL_ERROR: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069901,
+        name: "InternalError",
+        http_status: 500,
+        message: "internal error",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: true,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069902` (HTTP 403): no permission.
+    pub const NO_PERMISSION: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069902,
+        name: "NoPermission",
+        http_status: 403,
+        message: "no permission",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069903` (HTTP 500): internal error.
+    pub const INTERNAL_ERROR1069903: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069903,
+        name: "InternalError1069903",
+        http_status: 500,
+        message: "internal error",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: true,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069904` (HTTP 400): invalid param.
+    pub const INVALID_PARAM: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069904,
+        name: "InvalidParam",
+        http_status: 400,
+        message: "invalid param",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069905` (HTTP 500): internal error.
+    pub const INTERNAL_ERROR1069905: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069905,
+        name: "InternalError1069905",
+        http_status: 500,
+        message: "internal error",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: true,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069906` (HTTP 404): docs deleted.
+    pub const DOCS_DELETED: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069906,
+        name: "DocsDeleted",
+        http_status: 404,
+        message: "docs deleted",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069907` (HTTP 404): file token not found.
+    pub const FILE_TOKEN_NOT_FOUND: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069907,
+        name: "FileTokenNotFound",
+        http_status: 404,
+        message: "file token not found",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069908` (HTTP 403): folder no permission.
+    pub const FOLDER_NO_PERMISSION: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069908,
+        name: "FolderNoPermission",
+        http_status: 403,
+        message: "folder no permission",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069909` (HTTP 400): import file size over limit.
+    pub const IMPORT_FILE_SIZE_OVER_LIMIT: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069909,
+        name: "ImportFileSizeOverLimit",
+        http_status: 400,
+        message: "import file size over limit",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069910` (HTTP 400): import file extension not match.
+    pub const IMPORT_FILE_EXTENSION_NOT_MATCH: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069910,
+        name: "ImportFileExtensionNotMatch",
+        http_status: 400,
+        message: "import file extension not match",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069911` (HTTP 400): import file type not match.
+    pub const IMPORT_FILE_TYPE_NOT_MATCH: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069911,
+        name: "ImportFileTypeNotMatch",
+        http_status: 400,
+        message: "import file type not match",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069912` (HTTP 400): folder not exist.
+    pub const FOLDER_NOT_EXIST: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069912,
+        name: "FolderNotExist",
+        http_status: 400,
+        message: "folder not exist",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069913` (HTTP 400): import file token expired.
+    pub const IMPORT_FILE_TOKEN_EXPIRED: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069913,
+        name: "ImportFileTokenExpired",
+        http_status: 400,
+        message: "import file token expired",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069914` (HTTP 404): file token invalid.
+    pub const FILE_TOKEN_INVALID: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069914,
+        name: "FileTokenInvalid",
+        http_status: 404,
+        message: "file token invalid",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069918` (HTTP 400): file extension mismatch.
+    pub const FILE_EXTENSION_MISMATCH: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069918,
+        name: "FileExtensionMismatch",
+        http_status: 400,
+        message: "file extension mismatch",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `1069923` (HTTP 429): too many requests.
+    pub const TOO_MANY_REQUESTS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 1069923,
+        name: "TooManyRequests",
+        http_status: 429,
+        message: "too many requests",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
 }
 /// Static descriptors of every endpoint: method, path, tokens, scopes, limits, errors.
 pub mod endpoints {
     #[allow(unused_imports)]
     use super::{None, Some, rt};
+    /// Descriptor of `export_task.create`: 创建导出任务
+    pub static EXPORT_TASK_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "export_task.create",
+        summary: "创建导出任务",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/create",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/export_tasks",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:export:readonly", "docs:document:export"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::INTERNAL_ERROR,
+            super::errors::NO_PERMISSION,
+            super::errors::INVALID_PARAM,
+            super::errors::DOCS_DELETED,
+            super::errors::FILE_TOKEN_INVALID,
+            super::errors::FILE_EXTENSION_MISMATCH,
+            super::errors::TOO_MANY_REQUESTS,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::body("file_extension", false),
+            rt::Input::body("token", false),
+            rt::Input::body("type", false),
+            rt::Input::body("sub_id", false),
+            rt::Input::body("only_schema", false),
+        ],
+        example: r#"{"ticket":"6933093124755423251"}"#,
+    };
+    /// Descriptor of `export_task.download`: 下载导出文件
+    pub static EXPORT_TASK_DOWNLOAD: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "export_task.download",
+        summary: "下载导出文件",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/download",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/export_tasks/file/{file_token}/download",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:export:readonly", "docs:document:export"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[super::errors::PARAM_IS_INVALIS],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Binary,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("file_token")],
+        example: "",
+    };
+    /// Descriptor of `export_task.get`: 查询导出任务结果
+    pub static EXPORT_TASK_GET: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "export_task.get",
+        summary: "查询导出任务结果",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/get",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/export_tasks/{ticket}",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:export:readonly", "docs:document:export"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::INTERNAL_ERROR,
+            super::errors::NO_PERMISSION,
+            super::errors::INVALID_PARAM,
+            super::errors::DOCS_DELETED,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("ticket"), rt::Input::query("token", true)],
+        example: r#"{"result":{"file_extension":"pdf","type":"doc","file_name":"docName","file_token":"boxcnxe5OxxxxxxxSNdsJviENsk","file_size":34356,"job_error_msg":"success","job_status":0,"only_schema":true}}"#,
+    };
+    /// Descriptor of `file_comment_reply.create`: 添加回复
+    pub static FILE_COMMENT_REPLY_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_comment_reply.create",
+        summary: "添加回复",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/create",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "drive:drive:readonly",
+            "docs:doc:readonly",
+            "sheets:spreadsheet:readonly",
+            "docs:document.comment:create",
+        ],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::GENERAL_OPERATION_FAILURE_THE_REQUEST_FAILED,
+            super::errors::INVALID_OR_MISSING_PARAMETERS_IN_THE,
+            super::errors::ACCESS_DENIED_DUE_TO_INSUFFICIENT_PERMISSIONS,
+            super::errors::THE_REQUESTED_DOCUMENT_HAS_BEEN_DELETED,
+            super::errors::THE_REQUESTED_DOCUMENT_DOES_NOT_EXIST,
+            super::errors::THE_CONTENT_FAILED_THE_REVIEW_PROCESS,
+            super::errors::THE_REQUESTED_RESOURCE_DOES_NOT_EXIST,
+            super::errors::REQUEST_EXCEEDED_THE_ALLOWED_LIMIT_SOLUTION,
+            super::errors::INTERNAL_SERVER_ERROR_OCCURRED_SOLUTION_TRY,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::path("comment_id"),
+            rt::Input::query("file_type", true),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("content", false),
+            rt::Input::body("extra", false),
+        ],
+        example: r#"{"content":{"elements":[{"type":"docs_link","text_run":{"text":"text"},"docs_link":{"url":"url"},"person":{"user_id":"ou_cc19b2bfb93f8a44db4b4d6eababcef"}}]},"reply_id":"6916106xxxxx4512356","user_id":"ou_cc19b2bfb93f8a44db4b4d6eab2abcef","create_time":1610281603,"update_time":1610281603,"extra":{"image_list":["image_list"]},"reactions":[{"reaction_key":"like","count":10,"ahead_users":["ahead_users"]}]}"#,
+    };
+    /// Descriptor of `file_comment_reply.list`: 获取回复信息
+    pub static FILE_COMMENT_REPLY_LIST: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_comment_reply.list",
+        summary: "获取回复信息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/list",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive", "drive:drive:readonly", "docs:document.comment:read"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::GENERAL_OPERATION_FAILURE_THE_REQUEST_FAILED,
+            super::errors::INVALID_OR_MISSING_PARAMETERS_IN_THE,
+            super::errors::ACCESS_DENIED_DUE_TO_INSUFFICIENT_PERMISSIONS,
+            super::errors::THE_REQUESTED_DOCUMENT_HAS_BEEN_DELETED,
+            super::errors::THE_REQUESTED_DOCUMENT_DOES_NOT_EXIST,
+            super::errors::THE_CONTENT_FAILED_THE_REVIEW_PROCESS,
+            super::errors::THE_REQUESTED_RESOURCE_DOES_NOT_EXIST,
+            super::errors::REQUEST_EXCEEDED_THE_ALLOWED_LIMIT_SOLUTION,
+            super::errors::INTERNAL_SERVER_ERROR_OCCURRED_SOLUTION_TRY,
+            super::errors::LOCKED_FOR_DATA_MIGRATION,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::path("comment_id"),
+            rt::Input::query("page_size", false),
+            rt::Input::query("page_token", false),
+            rt::Input::query("file_type", true),
+            rt::Input::query("need_reaction", false),
+            rt::Input::query("user_id_type", false),
+        ],
+        example: r#"{"items":[{"content":{"elements":[{"type":"docs_link","text_run":{"text":"text"},"docs_link":{"url":"url"},"person":{"user_id":"ou_cc19b2bfb93f8a44db4b4d6eababcef"}}]},"reply_id":"6916106xxxxx4512356","user_id":"ou_cc19b2bfb93f8a44db4b4d6eab2abcef","create_time":1610281603,"update_time":1610281603,"extra":{"image_list":["image_list"]},"reactions":[{"reaction_key":"like","count":10,"ahead_users":["ahead_users"]}]}],"has_more":false}"#,
+    };
+    /// Descriptor of `file_comment_reply.delete`: 删除回复
+    pub static FILE_COMMENT_REPLY_DELETE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_comment_reply.delete",
+        summary: "删除回复",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/delete",
+        method: rt::Method::Delete,
+        path: "/open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies/{reply_id}",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "drive:drive:readonly",
+            "docs:doc:readonly",
+            "sheets:spreadsheet:readonly",
+            "docs:document.comment:write_only",
+            "docs:document.comment:delete",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::GENERAL_OPERATION_FAILURE_THE_REQUEST_FAILED,
+            super::errors::INVALID_OR_MISSING_PARAMETERS_IN_THE,
+            super::errors::ACCESS_DENIED_DUE_TO_INSUFFICIENT_PERMISSIONS,
+            super::errors::THE_REQUESTED_DOCUMENT_HAS_BEEN_DELETED,
+            super::errors::THE_REQUESTED_DOCUMENT_DOES_NOT_EXIST,
+            super::errors::THE_CONTENT_FAILED_THE_REVIEW_PROCESS,
+            super::errors::THE_REQUESTED_RESOURCE_DOES_NOT_EXIST,
+            super::errors::REQUEST_EXCEEDED_THE_ALLOWED_LIMIT_SOLUTION,
+            super::errors::INTERNAL_SERVER_ERROR_OCCURRED_SOLUTION_TRY,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::path("comment_id"),
+            rt::Input::path("reply_id"),
+            rt::Input::query("file_type", true),
+        ],
+        example: r#"{"data":"data"}"#,
+    };
+    /// Descriptor of `file_comment_reply.update`: 更新回复的内容
+    pub static FILE_COMMENT_REPLY_UPDATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_comment_reply.update",
+        summary: "更新回复的内容",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/update",
+        method: rt::Method::Put,
+        path: "/open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies/{reply_id}",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "drive:drive:readonly",
+            "docs:doc:readonly",
+            "sheets:spreadsheet:readonly",
+            "docs:document.comment:write_only",
+            "docs:document.comment:update",
+        ],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::GENERAL_OPERATION_FAILURE_THE_REQUEST_FAILED,
+            super::errors::INVALID_OR_MISSING_PARAMETERS_IN_THE,
+            super::errors::ACCESS_DENIED_DUE_TO_INSUFFICIENT_PERMISSIONS,
+            super::errors::THE_REQUESTED_DOCUMENT_HAS_BEEN_DELETED,
+            super::errors::THE_REQUESTED_DOCUMENT_DOES_NOT_EXIST,
+            super::errors::THE_CONTENT_FAILED_THE_REVIEW_PROCESS,
+            super::errors::THE_REQUESTED_RESOURCE_DOES_NOT_EXIST,
+            super::errors::REQUEST_EXCEEDED_THE_ALLOWED_LIMIT_SOLUTION,
+            super::errors::INTERNAL_SERVER_ERROR_OCCURRED_SOLUTION_TRY,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::path("comment_id"),
+            rt::Input::path("reply_id"),
+            rt::Input::query("file_type", true),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("content", false),
+        ],
+        example: r#"{"data":"data"}"#,
+    };
+    /// Descriptor of `file_comment.batch_query`: 批量获取评论
+    pub static FILE_COMMENT_BATCH_QUERY: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_comment.batch_query",
+        summary: "批量获取评论",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/batch_query",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/{file_token}/comments/batch_query",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive", "drive:drive:readonly", "docs:document.comment:read"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::GENERAL_OPERATION_FAILURE_THE_REQUEST_FAILED,
+            super::errors::INVALID_OR_MISSING_PARAMETERS_IN_THE,
+            super::errors::ACCESS_DENIED_DUE_TO_INSUFFICIENT_PERMISSIONS,
+            super::errors::THE_REQUESTED_DOCUMENT_HAS_BEEN_DELETED,
+            super::errors::THE_REQUESTED_DOCUMENT_DOES_NOT_EXIST,
+            super::errors::THE_CONTENT_FAILED_THE_REVIEW_PROCESS,
+            super::errors::THE_REQUESTED_RESOURCE_DOES_NOT_EXIST,
+            super::errors::REQUEST_EXCEEDED_THE_ALLOWED_LIMIT_SOLUTION,
+            super::errors::INTERNAL_SERVER_ERROR_OCCURRED_SOLUTION_TRY,
+            super::errors::LOCKED_FOR_DATA_MIGRATION,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("file_type", true),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("comment_ids", false),
+            rt::Input::body("need_reaction", false),
+            rt::Input::body("need_relation", false),
+        ],
+        example: r#"{"items":[{"comment_id":"69161068xxxxx512356","user_id":"user_id","create_time":1610281603,"update_time":1610281603,"is_solved":true,"solved_time":1610281603,"solver_user_id":"solver_user_id","has_more":true,"page_token":"6916106822734512356","is_whole":true,"quote":"hello","reply_list":{"replies":[{"content":{"elements":[{"type":"docs_link","text_run":{"text":"text"},"docs_link":{"url":"url"},"person":{"user_id":"ou_cc19b2bfb93f8a44db4b4d6eababcef"}}]},"reply_id":"6916106xxxxx4512356","user_id":"ou_cc19b2bfb93f8a44db4b4d6eab2abcef","create_time":1610281603,"update_time":1610281603,"extra":{"image_list":["image_list"]},"reactions":[{"reaction_key":"like","count":10,"ahead_users":["ahead_users"]}]}]}}]}"#,
+    };
+    /// Descriptor of `file_comment.create`: 添加全文评论
+    pub static FILE_COMMENT_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_comment.create",
+        summary: "添加全文评论",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/create",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/{file_token}/comments",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "drive:drive:readonly",
+            "docs:doc:readonly",
+            "sheets:spreadsheet:readonly",
+            "docs:document.comment:write_only",
+            "docs:document.comment:create",
+        ],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::GENERAL_OPERATION_FAILURE_THE_REQUEST_FAILED,
+            super::errors::INVALID_OR_MISSING_PARAMETERS_IN_THE,
+            super::errors::ACCESS_DENIED_DUE_TO_INSUFFICIENT_PERMISSIONS,
+            super::errors::THE_REQUESTED_DOCUMENT_HAS_BEEN_DELETED,
+            super::errors::THE_REQUESTED_DOCUMENT_DOES_NOT_EXIST,
+            super::errors::THE_CONTENT_FAILED_THE_REVIEW_PROCESS,
+            super::errors::THE_REQUESTED_RESOURCE_DOES_NOT_EXIST,
+            super::errors::REQUEST_EXCEEDED_THE_ALLOWED_LIMIT_SOLUTION,
+            super::errors::INTERNAL_SERVER_ERROR_OCCURRED_SOLUTION_TRY,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("file_type", true),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("reply_list", false),
+        ],
+        example: r#"{"comment_id":"69161068xxxxx512356","user_id":"user_id","create_time":1610281603,"update_time":1610281603,"is_solved":true,"solved_time":1610281603,"solver_user_id":"solver_user_id","has_more":true,"page_token":"6916106822734512356","is_whole":true,"quote":"hello","reply_list":{"replies":[{"content":{"elements":[{"type":"docs_link","text_run":{"text":"text"},"docs_link":{"url":"url"},"person":{"user_id":"ou_cc19b2bfb93f8a44db4b4d6eababcef"}}]},"reply_id":"6916106xxxxx4512356","user_id":"ou_cc19b2bfb93f8a44db4b4d6eab2abcef","create_time":1610281603,"update_time":1610281603,"extra":{"image_list":["image_list"]},"reactions":[{"reaction_key":"like","count":10,"ahead_users":["ahead_users"]}]}]}}"#,
+    };
+    /// Descriptor of `file_comment.list`: 获取云文档所有评论
+    pub static FILE_COMMENT_LIST: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_comment.list",
+        summary: "获取云文档所有评论",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/list",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/files/{file_token}/comments",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "drive:drive:readonly",
+            "docs:doc:readonly",
+            "sheets:spreadsheet:readonly",
+            "docs:document.comment:read",
+        ],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::GENERAL_OPERATION_FAILURE_THE_REQUEST_FAILED,
+            super::errors::INVALID_OR_MISSING_PARAMETERS_IN_THE,
+            super::errors::ACCESS_DENIED_DUE_TO_INSUFFICIENT_PERMISSIONS,
+            super::errors::REQUEST_EXCEEDED_THE_ALLOWED_LIMIT_SOLUTION,
+            super::errors::THE_REQUESTED_DOCUMENT_HAS_BEEN_DELETED,
+            super::errors::THE_REQUESTED_RESOURCE_DOES_NOT_EXIST,
+            super::errors::INTERNAL_SERVER_ERROR_OCCURRED_SOLUTION_TRY,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("file_type", true),
+            rt::Input::query("is_whole", false),
+            rt::Input::query("is_solved", false),
+            rt::Input::query("page_token", false),
+            rt::Input::query("page_size", false),
+            rt::Input::query("user_id_type", false),
+            rt::Input::query("need_reaction", false),
+            rt::Input::query("need_relation", false),
+        ],
+        example: r#"{"has_more":false,"items":[{"comment_id":"69161068xxxxx512356","user_id":"user_id","create_time":1610281603,"update_time":1610281603,"is_solved":true,"solved_time":1610281603,"solver_user_id":"solver_user_id","has_more":true,"page_token":"6916106822734512356","is_whole":true,"quote":"hello","reply_list":{"replies":[{"content":{"elements":[{"type":"docs_link","text_run":{"text":"text"},"docs_link":{"url":"url"},"person":{"user_id":"ou_cc19b2bfb93f8a44db4b4d6eababcef"}}]},"reply_id":"6916106xxxxx4512356","user_id":"ou_cc19b2bfb93f8a44db4b4d6eab2abcef","create_time":1610281603,"update_time":1610281603,"extra":{"image_list":["image_list"]},"reactions":[{"reaction_key":"like","count":10,"ahead_users":["ahead_users"]}]}]}}]}"#,
+    };
+    /// Descriptor of `file_comment.get`: 获取全文评论
+    pub static FILE_COMMENT_GET: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_comment.get",
+        summary: "获取全文评论",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/get",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/files/{file_token}/comments/{comment_id}",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "drive:drive:readonly",
+            "docs:doc:readonly",
+            "sheets:spreadsheet:readonly",
+            "docs:document.comment:read",
+        ],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::GENERAL_OPERATION_FAILURE_THE_REQUEST_FAILED,
+            super::errors::INVALID_OR_MISSING_PARAMETERS_IN_THE,
+            super::errors::ACCESS_DENIED_DUE_TO_INSUFFICIENT_PERMISSIONS,
+            super::errors::THE_REQUESTED_DOCUMENT_HAS_BEEN_DELETED,
+            super::errors::THE_REQUESTED_DOCUMENT_DOES_NOT_EXIST,
+            super::errors::THE_CONTENT_FAILED_THE_REVIEW_PROCESS,
+            super::errors::THE_REQUESTED_RESOURCE_DOES_NOT_EXIST,
+            super::errors::REQUEST_EXCEEDED_THE_ALLOWED_LIMIT_SOLUTION,
+            super::errors::INTERNAL_SERVER_ERROR_OCCURRED_SOLUTION_TRY,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::path("comment_id"),
+            rt::Input::query("file_type", true),
+            rt::Input::query("user_id_type", false),
+            rt::Input::query("need_reaction", false),
+        ],
+        example: r#"{"comment_id":"69161068xxxxx512356","user_id":"user_id","create_time":1610281603,"update_time":1610281603,"is_solved":true,"solved_time":1610281603,"solver_user_id":"solver_user_id","has_more":true,"page_token":"6916106822734512356","is_whole":true,"quote":"hello","reply_list":{"replies":[{"content":{"elements":[{"type":"docs_link","text_run":{"text":"text"},"docs_link":{"url":"url"},"person":{"user_id":"ou_cc19b2bfb93f8a44db4b4d6eababcef"}}]},"reply_id":"6916106xxxxx4512356","user_id":"ou_cc19b2bfb93f8a44db4b4d6eab2abcef","create_time":1610281603,"update_time":1610281603,"extra":{"image_list":["image_list"]},"reactions":[{"reaction_key":"like","count":10,"ahead_users":["ahead_users"]}]}]}}"#,
+    };
+    /// Descriptor of `file_comment.patch`: 解决/恢复评论
+    pub static FILE_COMMENT_PATCH: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_comment.patch",
+        summary: "解决/恢复评论",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/patch",
+        method: rt::Method::Patch,
+        path: "/open-apis/drive/v1/files/{file_token}/comments/{comment_id}",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "drive:drive:readonly",
+            "docs:doc:readonly",
+            "sheets:spreadsheet:readonly",
+            "docs:document.comment:write_only",
+            "docs:document.comment:update",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::GENERAL_OPERATION_FAILURE_THE_REQUEST_FAILED,
+            super::errors::INVALID_OR_MISSING_PARAMETERS_IN_THE,
+            super::errors::ACCESS_DENIED_DUE_TO_INSUFFICIENT_PERMISSIONS,
+            super::errors::THE_REQUESTED_DOCUMENT_HAS_BEEN_DELETED,
+            super::errors::THE_REQUESTED_DOCUMENT_DOES_NOT_EXIST,
+            super::errors::THE_CONTENT_FAILED_THE_REVIEW_PROCESS,
+            super::errors::THE_REQUESTED_RESOURCE_DOES_NOT_EXIST,
+            super::errors::REQUEST_EXCEEDED_THE_ALLOWED_LIMIT_SOLUTION,
+            super::errors::INTERNAL_SERVER_ERROR_OCCURRED_SOLUTION_TRY,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::path("comment_id"),
+            rt::Input::query("file_type", true),
+            rt::Input::body("is_solved", false),
+        ],
+        example: r#"{"data":"data"}"#,
+    };
+    /// Descriptor of `file_statistics.get`: 获取文件统计信息
+    pub static FILE_STATISTICS_GET: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_statistics.get",
+        summary: "获取文件统计信息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-statistics/get",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/files/{file_token}/statistics",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "drive:drive:readonly",
+            "drive:drive.metadata:readonly",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::FAIL,
+            super::errors::PARAM_ERROR,
+            super::errors::FORBIDDEN1069603,
+            super::errors::DOCUMENT_NOT_FOUND,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("file_token"), rt::Input::query("file_type", true)],
+        example: r#"{"file_token":"file_token","file_type":"file_type","statistics":{"uv":1,"pv":1,"like_count":1,"timestamp":1701846435,"uv_today":1,"pv_today":1,"like_count_today":1}}"#,
+    };
+    /// Descriptor of `file_subscription.create`: 创建订阅
+    pub static FILE_SUBSCRIPTION_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_subscription.create",
+        summary: "创建订阅",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-subscription/create",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/{file_token}/subscriptions",
+        token_kinds: &[rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive", "drive:drive:readonly", "docs:document.subscription"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::ILLEGAL_PARAMETER,
+            super::errors::PERMISSION_DENIED,
+            super::errors::TOKEN_NOT_EXIST,
+            super::errors::INTERNAL_SERVER_ERROR,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::body("subscription_id", false),
+            rt::Input::body("subscription_type", false),
+            rt::Input::body("is_subcribe", false),
+            rt::Input::body("file_type", false),
+        ],
+        example: r#"{"subscription_id":"1234567890987654321","subscription_type":"comment_update","is_subcribe":true,"file_type":"doc"}"#,
+    };
+    /// Descriptor of `file_subscription.patch`: 更新订阅状态
+    pub static FILE_SUBSCRIPTION_PATCH: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_subscription.patch",
+        summary: "更新订阅状态",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-subscription/patch",
+        method: rt::Method::Patch,
+        path: "/open-apis/drive/v1/files/{file_token}/subscriptions/{subscription_id}",
+        token_kinds: &[rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive", "drive:drive:readonly", "docs:document.subscription"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::ILLEGAL_PARAMETER,
+            super::errors::PERMISSION_DENIED,
+            super::errors::TOKEN_NOT_EXIST,
+            super::errors::INTERNAL_SERVER_ERROR,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::path("subscription_id"),
+            rt::Input::body("is_subscribe", false),
+            rt::Input::body("file_type", false),
+        ],
+        example: r#"{"subscription_id":"1234567890987654321","subscription_type":"comment_update","is_subcribe":true,"file_type":"doc"}"#,
+    };
+    /// Descriptor of `file_version.create`: 创建文档版本
+    pub static FILE_VERSION_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_version.create",
+        summary: "创建文档版本",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/create",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/{file_token}/versions",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive:version"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE1068400,
+            super::errors::REVIEW_NO_PASS_THE_TITLE_HAS,
+            super::errors::PARENT_FILE_DOES_NOT_EXIST_PLEASE,
+            super::errors::PARAMS_ERROR_PARAM_FILE_TOKEN_IS,
+            super::errors::PARAMS_ERROR_PARAM_OBJ_TYPE_IS,
+            super::errors::REQUEST_FAILED_PLEASE_CONTACT_THE_ENGINEER,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("owner_id", false),
+            rt::Input::body("obj_type", false),
+            rt::Input::body("parent_type", false),
+            rt::Input::body("name", false),
+            rt::Input::body("parent_token", false),
+            rt::Input::body("creator_id", false),
+            rt::Input::body("create_time", false),
+            rt::Input::body("update_time", false),
+            rt::Input::body("status", false),
+            rt::Input::body("version", false),
+        ],
+        example: r#"{"name":"文档标题","version":"version1","parent_token":"doxcnMycg4ryxQofSeoKkJuXYOb","owner_id":"694699009591869450","creator_id":"694699009591869451","create_time":"1660708537","update_time":"1660708537","status":"0","obj_type":"docx","parent_type":"docx"}"#,
+    };
+    /// Descriptor of `file_version.list`: 获取文档版本列表
+    pub static FILE_VERSION_LIST: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_version.list",
+        summary: "获取文档版本列表",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/list",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/files/{file_token}/versions",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive:version", "drive:drive:version:readonly"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE1068400,
+            super::errors::REVIEW_NO_PASS_THE_TITLE_HAS,
+            super::errors::PARENT_FILE_DOES_NOT_EXIST_PLEASE,
+            super::errors::PARAMS_ERROR_PARAM_FILE_TOKEN_IS,
+            super::errors::PARAMS_ERROR_PARAM_OBJ_TYPE_IS,
+            super::errors::REQUEST_FAILED_PLEASE_CONTACT_THE_ENGINEER,
+            super::errors::PARAMS_ERROR_PARAM_OBJ_TYPE_IS1068412,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("page_size", true),
+            rt::Input::query("page_token", false),
+            rt::Input::query("obj_type", true),
+            rt::Input::query("user_id_type", false),
+        ],
+        example: r#"{"items":[{"name":"文档标题","version":"version1","parent_token":"doxcnMycg4ryxQofSeoKkJuXYOb","owner_id":"694699009591869450","creator_id":"694699009591869451","create_time":"1660708537","update_time":"1660708537","status":"0","obj_type":"docx","parent_type":"docx"}],"has_more":false}"#,
+    };
+    /// Descriptor of `file_version.delete`: 删除文档版本
+    pub static FILE_VERSION_DELETE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_version.delete",
+        summary: "删除文档版本",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/delete",
+        method: rt::Method::Delete,
+        path: "/open-apis/drive/v1/files/{file_token}/versions/{version_id}",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive:version"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE1068400,
+            super::errors::FILE_DOES_NOT_EXIST_PLEASE_CHECK,
+            super::errors::PARENT_FILE_DOES_NOT_EXIST_PLEASE,
+            super::errors::PARAMS_ERROR_PARAM_FILE_TOKEN_IS,
+            super::errors::PARAMS_ERROR_PARAM_OBJ_TYPE_IS,
+            super::errors::REQUEST_FAILED_PLEASE_CONTACT_THE_ENGINEER,
+            super::errors::PARAMS_ERROR_PARAM_OBJ_TYPE_IS1068412,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Empty,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::path("version_id"),
+            rt::Input::query("obj_type", true),
+            rt::Input::query("user_id_type", false),
+        ],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `file_version.get`: 获取文档版本信息
+    pub static FILE_VERSION_GET: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_version.get",
+        summary: "获取文档版本信息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/get",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/files/{file_token}/versions/{version_id}",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive:version:readonly", "drive:drive:version"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE1068400,
+            super::errors::PARENT_FILE_DOES_NOT_EXIST_PLEASE,
+            super::errors::PARAMS_ERROR_PARAM_FILE_TOKEN_IS,
+            super::errors::PARAMS_ERROR_PARAM_OBJ_TYPE_IS,
+            super::errors::PARAMS_ERROR_PARAM_OBJ_TYPE_IS1068412,
+            super::errors::REQUEST_FAILED_PLEASE_CONTACT_THE_ENGINEER,
+            super::errors::FILE_DOES_NOT_EXIST_PLEASE_CHECK,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::path("version_id"),
+            rt::Input::query("obj_type", true),
+            rt::Input::query("user_id_type", false),
+            rt::Input::query("page_token", false),
+            rt::Input::query("page_size", false),
+        ],
+        example: r#"{"name":"文档标题","version":"version1","parent_token":"doxcnMycg4ryxQofSeoKkJuXYOb","owner_id":"694699009591869450","creator_id":"694699009591869451","create_time":"1660708537","update_time":"1660708537","status":"0","obj_type":"docx","parent_type":"docx"}"#,
+    };
+    /// Descriptor of `file_view_record.list`: 获取文件访问记录
+    pub static FILE_VIEW_RECORD_LIST: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file_view_record.list",
+        summary: "获取文件访问记录",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-view_record/list",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/files/{file_token}/view_records",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["contact:user.base:readonly", "drive:file:view_record:readonly"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::FAIL,
+            super::errors::PARAM_ERROR,
+            super::errors::FORBIDDEN1069603,
+            super::errors::DOCUMENT_NOT_FOUND,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("page_size", true),
+            rt::Input::query("page_token", false),
+            rt::Input::query("file_type", true),
+            rt::Input::query("viewer_id_type", false),
+        ],
+        example: r#"{"items":[{"viewer_id":"ou_cc19b2bfb93f8a44db4b4d6eababcef","name":"zhangsan","avatar_url":"https://foo.icon.com/xxxx","last_view_time":"1679284285"}],"has_more":false}"#,
+    };
+    /// Descriptor of `file.copy`: 复制文件
+    pub static FILE_COPY: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.copy",
+        summary: "复制文件",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/copy",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/{file_token}/copy",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive", "docs:document:copy"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::AUTH_FAILED,
+            super::errors::FILE_DELETED,
+            super::errors::CAN_RETRY,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+            super::errors::CROSS_TENANT_AND_UNIT_NOT_SUPPORT,
+            super::errors::CROSS_BRAND_NOT_SUPPORT,
+            super::errors::OPERATE_NODE_NO_PERMISSION,
+            super::errors::OPERATE_SUB_NODE_NO_PERMISSION,
+            super::errors::SOURCE_PARENT_NO_PERMISSION,
+            super::errors::DESTINATION_PARENT_NO_PERMISSION,
+            super::errors::PAGE_SIZE_OUT_OF_LIMIT,
+            super::errors::SOURCE_NODE_NOT_FOUND,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("name", false),
+            rt::Input::body("type", false),
+            rt::Input::body("folder_token", false),
+            rt::Input::body("extra", false),
+        ],
+        example: r#"{"file":{"token":"fldcnP8B5Fpr3UwVi24JykpuOic","name":"测试","type":"doc","parent_token":"fldcnP8B5Fpr3UwVi24JykpuOic","url":"https://bytedance.feishu.cn/drive/folder/fldcnP8B5Fpr3UwVi24JykpuOic","shortcut_info":{"target_type":"doc","target_token":"doccn4dTWHr5K1Ibg2wKCh3arMg"},"created_time":"1686125119","modified_time":"1686125119","owner_id":"ou_b13d41c02edc52ce66aaae67bf1abcef"}}"#,
+    };
+    /// Descriptor of `file.create_folder`: 新建文件夹
+    pub static FILE_CREATE_FOLDER: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.create_folder",
+        summary: "新建文件夹",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/create_folder",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/create_folder",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive", "space:folder:create"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::AUTH_FAILED,
+            super::errors::FILE_DELETED,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+            super::errors::CAN_RETRY,
+            super::errors::OPERATE_NODE_NO_PERMISSION,
+            super::errors::OPERATE_SUB_NODE_NO_PERMISSION,
+            super::errors::SOURCE_PARENT_NO_PERMISSION,
+            super::errors::DESTINATION_PARENT_NO_PERMISSION,
+            super::errors::PAGE_SIZE_OUT_OF_LIMIT,
+            super::errors::CROSS_TENANT_AND_UNIT_NOT_SUPPORT,
+            super::errors::CROSS_BRAND_NOT_SUPPORT,
+            super::errors::SOURCE_NODE_NOT_FOUND,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::body("name", false),
+            rt::Input::body("folder_token", false),
+        ],
+        example: r#"{"token":"VsGvfNmCAl5t13dISpwcGohNnzc","url":"https://example.feishu.cn/drive/folder/fldbcddUuPz8VwnpPx5oc2abcef"}"#,
+    };
+    /// Descriptor of `file.create_shortcut`: 创建文件快捷方式
+    pub static FILE_CREATE_SHORTCUT: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.create_shortcut",
+        summary: "创建文件快捷方式",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/create_shortcut",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/create_shortcut",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["drive:drive", "space:document:shortcut"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::AUTH_FAILED,
+            super::errors::FILE_DELETED,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+            super::errors::CAN_RETRY,
+            super::errors::CROSS_TENANT_AND_UNIT_NOT_SUPPORT,
+            super::errors::CROSS_BRAND_NOT_SUPPORT,
+            super::errors::OPERATE_NODE_NO_PERMISSION,
+            super::errors::OPERATE_SUB_NODE_NO_PERMISSION,
+            super::errors::SOURCE_PARENT_NO_PERMISSION,
+            super::errors::DESTINATION_PARENT_NO_PERMISSION,
+            super::errors::PAGE_SIZE_OUT_OF_LIMIT,
+            super::errors::SOURCE_NODE_NOT_FOUND,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("parent_token", false),
+            rt::Input::body("refer_entity", false),
+        ],
+        example: r#"{"succ_shortcut_node":{"token":"fldcnP8B5Fpr3UwVi24JykpuOic","name":"测试","type":"doc","parent_token":"fldcnP8B5Fpr3UwVi24JykpuOic","url":"https://bytedance.feishu.cn/drive/folder/fldcnP8B5Fpr3UwVi24JykpuOic","shortcut_info":{"target_type":"doc","target_token":"doccn4dTWHr5K1Ibg2wKCh3arMg"},"created_time":"1686125119","modified_time":"1686125119","owner_id":"ou_b13d41c02edc52ce66aaae67bf1abcef"}}"#,
+    };
+    /// Descriptor of `file.delete`: 删除文件或文件夹
+    pub static FILE_DELETE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.delete",
+        summary: "删除文件或文件夹",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete",
+        method: rt::Method::Delete,
+        path: "/open-apis/drive/v1/files/{file_token}",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive", "space:document:delete"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::AUTH_FAILED,
+            super::errors::FILE_DELETED,
+            super::errors::OPERATE_NODE_NO_PERMISSION,
+            super::errors::OPERATE_SUB_NODE_NO_PERMISSION,
+            super::errors::SOURCE_NODE_NOT_FOUND,
+            super::errors::CAN_RETRY,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+            super::errors::SOURCE_PARENT_NO_PERMISSION,
+            super::errors::DESTINATION_PARENT_NO_PERMISSION,
+            super::errors::PAGE_SIZE_OUT_OF_LIMIT,
+            super::errors::CROSS_TENANT_AND_UNIT_NOT_SUPPORT,
+            super::errors::CROSS_BRAND_NOT_SUPPORT,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("type", true),
+            rt::Input::query("async", false),
+        ],
+        example: r#"{"task_id":"12345"}"#,
+    };
+    /// Descriptor of `file.delete_subscribe`: 取消云文档事件订阅
+    pub static FILE_DELETE_SUBSCRIBE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.delete_subscribe",
+        summary: "取消云文档事件订阅",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete_subscribe",
+        method: rt::Method::Delete,
+        path: "/open-apis/drive/v1/files/{file_token}/delete_subscribe",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "docs:event:subscribe",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::FAIL,
+            super::errors::PARAM_ERROR,
+            super::errors::FORBIDDEN1069603,
+            super::errors::DOCUMENT_NOT_FOUND,
+            super::errors::UNSUBSCRIBE,
+            super::errors::LOCKED_FOR_DATA_MIGRATION,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("file_type", true),
+            rt::Input::query("event_type", false),
+        ],
+        example: r#"{"data":"data"}"#,
+    };
+    /// Descriptor of `file.download`: 下载文件
+    pub static FILE_DOWNLOAD: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.download",
+        summary: "下载文件",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/download",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/files/{file_token}/download",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "drive:drive:readonly",
+            "drive:file:readonly",
+            "drive:file",
+            "drive:file:download",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Binary,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("file_token"), rt::Input::query("version", false)],
+        example: "",
+    };
+    /// Descriptor of `file.get_subscribe`: 查询云文档事件订阅状态
+    pub static FILE_GET_SUBSCRIBE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.get_subscribe",
+        summary: "查询云文档事件订阅状态",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/get_subscribe",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/files/{file_token}/get_subscribe",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "docs:event:subscribe",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::FAIL,
+            super::errors::PARAM_ERROR,
+            super::errors::FORBIDDEN1069603,
+            super::errors::DOCUMENT_NOT_FOUND,
+            super::errors::UNSUBSCRIBE,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("file_type", true),
+            rt::Input::query("event_type", false),
+        ],
+        example: r#"{"is_subscribe":true}"#,
+    };
+    /// Descriptor of `file.list`: 获取文件夹中的文件清单
+    pub static FILE_LIST: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.list",
+        summary: "获取文件夹中的文件清单",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/list",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/files",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive", "drive:drive:readonly", "space:document:retrieve"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::AUTH_FAILED,
+            super::errors::FILE_DELETED,
+            super::errors::PAGE_SIZE_OUT_OF_LIMIT,
+            super::errors::CAN_RETRY,
+            super::errors::OPERATE_NODE_NO_PERMISSION,
+            super::errors::OPERATE_SUB_NODE_NO_PERMISSION,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+            super::errors::SOURCE_PARENT_NO_PERMISSION,
+            super::errors::DESTINATION_PARENT_NO_PERMISSION,
+            super::errors::CROSS_TENANT_AND_UNIT_NOT_SUPPORT,
+            super::errors::CROSS_BRAND_NOT_SUPPORT,
+            super::errors::SOURCE_NODE_NOT_FOUND,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::query("page_size", false),
+            rt::Input::query("page_token", false),
+            rt::Input::query("folder_token", false),
+            rt::Input::query("order_by", false),
+            rt::Input::query("direction", false),
+            rt::Input::query("option", false),
+            rt::Input::query("user_id_type", false),
+        ],
+        example: r#"{"files":[{"token":"fldcnP8B5Fpr3UwVi24JykpuOic","name":"测试","type":"doc","parent_token":"fldcnP8B5Fpr3UwVi24JykpuOic","url":"https://bytedance.feishu.cn/drive/folder/fldcnP8B5Fpr3UwVi24JykpuOic","shortcut_info":{"target_type":"doc","target_token":"doccn4dTWHr5K1Ibg2wKCh3arMg"},"created_time":"1686125119","modified_time":"1686125119","owner_id":"ou_b13d41c02edc52ce66aaae67bf1abcef"}],"next_page_token":"54mp576O5beh5qOA5qGI5L6L6KeG6aKRfDE2NTIyNTQ2NDR8NzA5NjM3OTcwNjM1Nzg5MTA5Mnwx","has_more":true}"#,
+    };
+    /// Descriptor of `file.move`: 移动文件或文件夹
+    pub static FILE_MOVE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.move",
+        summary: "移动文件或文件夹",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/move",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/{file_token}/move",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive", "space:document:move"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(20),
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::FILE_DELETED,
+            super::errors::SOURCE_PARENT_NO_PERMISSION,
+            super::errors::DESTINATION_PARENT_NO_PERMISSION,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+            super::errors::AUTH_FAILED,
+            super::errors::CAN_RETRY,
+            super::errors::OPERATE_NODE_NO_PERMISSION,
+            super::errors::OPERATE_SUB_NODE_NO_PERMISSION,
+            super::errors::PAGE_SIZE_OUT_OF_LIMIT,
+            super::errors::CROSS_TENANT_AND_UNIT_NOT_SUPPORT,
+            super::errors::CROSS_BRAND_NOT_SUPPORT,
+            super::errors::SOURCE_NODE_NOT_FOUND,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::body("type", false),
+            rt::Input::body("folder_token", false),
+        ],
+        example: r#"{"task_id":"12345"}"#,
+    };
+    /// Descriptor of `file.subscribe`: 订阅云文档事件
+    pub static FILE_SUBSCRIBE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.subscribe",
+        summary: "订阅云文档事件",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/subscribe",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/{file_token}/subscribe",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "docs:event:subscribe",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::FAIL,
+            super::errors::PARAM_ERROR,
+            super::errors::FORBIDDEN1069603,
+            super::errors::DOCUMENT_NOT_FOUND,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Empty,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("file_type", true),
+            rt::Input::query("event_type", false),
+        ],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `file.task_check`: 查询异步任务状态
+    pub static FILE_TASK_CHECK: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.task_check",
+        summary: "查询异步任务状态",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/files/task_check",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "drive:drive:readonly",
+            "drive:drive.metadata:readonly",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::AUTH_FAILED,
+            super::errors::FILE_DELETED,
+            super::errors::CAN_RETRY,
+            super::errors::OPERATE_NODE_NO_PERMISSION,
+            super::errors::OPERATE_SUB_NODE_NO_PERMISSION,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+            super::errors::SOURCE_PARENT_NO_PERMISSION,
+            super::errors::DESTINATION_PARENT_NO_PERMISSION,
+            super::errors::PAGE_SIZE_OUT_OF_LIMIT,
+            super::errors::CROSS_TENANT_AND_UNIT_NOT_SUPPORT,
+            super::errors::CROSS_BRAND_NOT_SUPPORT,
+            super::errors::SOURCE_NODE_NOT_FOUND,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::query("task_id", true)],
+        example: r#"{"status":"success"}"#,
+    };
+    /// Descriptor of `file.upload_all`: 上传文件
+    pub static FILE_UPLOAD_ALL: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.upload_all",
+        summary: "上传文件",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_all",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/upload_all",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["drive:drive", "drive:file", "drive:file:upload"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::UPLOAD_ID_EXPIRED,
+            super::errors::FILE_VERSION_CONFLICT,
+            super::errors::PARENT_NODE_DELETED,
+            super::errors::PARENT_NODE_OUT_OF_LIMIT,
+            super::errors::FILE_SIZE_BEYOND_LIMIT,
+            super::errors::PARENT_NODE_NOT_EXIST,
+            super::errors::CAN_RETRY,
+            super::errors::FILE_NAME_CQC_NOT_PASSED,
+            super::errors::FILE_QUOTA_EXCEEDED,
+            super::errors::MOUNT_NODE_POINT_KILL,
+            super::errors::UPLOAD_USER_NOT_MATCH,
+            super::errors::CHECKSUM_PARAM_INVALID,
+            super::errors::SIZE_MISMATCH,
+            super::errors::BLOCK_MISSING,
+            super::errors::BLOCK_NUM_OUT_OF_BOUNDS,
+            super::errors::USER_QUOTA_EXCEEDED,
+            super::errors::NO_SCOPE_AUTH,
+            super::errors::LOCKED_FOR_DATA_MIGRATION,
+            super::errors::PARENT_NODE_OUT_OF_SIZE,
+            super::errors::PARENT_NODE_OUT_OF_DEPTH,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+        ],
+        request: rt::BodyKind::Multipart,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::form("file_name", false),
+            rt::Input::form("parent_type", false),
+            rt::Input::form("parent_node", false),
+            rt::Input::form("size", false),
+            rt::Input::form("checksum", false),
+            rt::Input::form("file", false),
+            rt::Input::form("file_token", false),
+        ],
+        example: r#"{"file_token":"file_token","url":"url","version":"version"}"#,
+    };
+    /// Descriptor of `file.upload_finish`: 分片上传文件-完成上传
+    pub static FILE_UPLOAD_FINISH: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.upload_finish",
+        summary: "分片上传文件-完成上传",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_finish",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/upload_finish",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["drive:drive", "drive:file", "drive:file:upload"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::FILE_QUOTA_EXCEEDED,
+            super::errors::UPLOAD_ID_EXPIRED,
+            super::errors::FILE_VERSION_CONFLICT,
+            super::errors::PARENT_NODE_DELETED,
+            super::errors::PARENT_NODE_OUT_OF_LIMIT,
+            super::errors::FILE_SIZE_BEYOND_LIMIT,
+            super::errors::PARENT_NODE_NOT_EXIST,
+            super::errors::CAN_RETRY,
+            super::errors::USER_QUOTA_EXCEEDED,
+            super::errors::NO_SCOPE_AUTH,
+            super::errors::MOUNT_NODE_POINT_KILL,
+            super::errors::UPLOAD_USER_NOT_MATCH,
+            super::errors::BLOCK_MISSING,
+            super::errors::PARENT_NODE_OUT_OF_SIZE,
+            super::errors::PARENT_NODE_OUT_OF_DEPTH,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::body("upload_id", false),
+            rt::Input::body("block_num", false),
+        ],
+        example: r#"{"file_token":"file_token","version":"version","url":"url"}"#,
+    };
+    /// Descriptor of `file.upload_part`: 分片上传文件-上传分片
+    pub static FILE_UPLOAD_PART: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.upload_part",
+        summary: "分片上传文件-上传分片",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_part",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/upload_part",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["drive:drive", "drive:file", "drive:file:upload"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::UPLOAD_ID_EXPIRED,
+            super::errors::NO_SCOPE_AUTH,
+            super::errors::UPLOAD_USER_NOT_MATCH,
+            super::errors::CHECKSUM_PARAM_INVALID,
+            super::errors::SIZE_MISMATCH,
+            super::errors::BLOCK_MISSING,
+            super::errors::BLOCK_NUM_OUT_OF_BOUNDS,
+        ],
+        request: rt::BodyKind::Multipart,
+        response: rt::ResponseKind::Empty,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::form("upload_id", false),
+            rt::Input::form("seq", false),
+            rt::Input::form("size", false),
+            rt::Input::form("checksum", false),
+            rt::Input::form("file", false),
+        ],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `file.upload_prepare`: 分片上传文件-预上传
+    pub static FILE_UPLOAD_PREPARE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "file.upload_prepare",
+        summary: "分片上传文件-预上传",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_prepare",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/files/upload_prepare",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["drive:drive", "drive:file", "drive:file:upload"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::FORBIDDEN,
+            super::errors::FILE_VERSION_CONFLICT,
+            super::errors::FILE_SIZE_BEYOND_LIMIT,
+            super::errors::PARENT_NODE_NOT_EXIST,
+            super::errors::FILE_NAME_CQC_NOT_PASSED,
+            super::errors::FILE_QUOTA_EXCEEDED,
+            super::errors::USER_QUOTA_EXCEEDED,
+            super::errors::NO_SCOPE_AUTH,
+            super::errors::LOCKED_FOR_DATA_MIGRATION,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::body("file_name", false),
+            rt::Input::body("parent_type", false),
+            rt::Input::body("parent_node", false),
+            rt::Input::body("size", false),
+            rt::Input::body("file_token", false),
+        ],
+        example: r#"{"upload_id":"7111211691345512356","block_size":4194304,"block_num":1}"#,
+    };
+    /// Descriptor of `import_task.create`: 创建导入任务
+    pub static IMPORT_TASK_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "import_task.create",
+        summary: "创建导入任务",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/create",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/import_tasks",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["drive:drive", "docs:document:import"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::INTERNAL_ERROR,
+            super::errors::NO_PERMISSION,
+            super::errors::INTERNAL_ERROR1069903,
+            super::errors::INVALID_PARAM,
+            super::errors::INTERNAL_ERROR1069905,
+            super::errors::DOCS_DELETED,
+            super::errors::FILE_TOKEN_NOT_FOUND,
+            super::errors::FOLDER_NO_PERMISSION,
+            super::errors::IMPORT_FILE_SIZE_OVER_LIMIT,
+            super::errors::IMPORT_FILE_EXTENSION_NOT_MATCH,
+            super::errors::IMPORT_FILE_TYPE_NOT_MATCH,
+            super::errors::FOLDER_NOT_EXIST,
+            super::errors::IMPORT_FILE_TOKEN_EXPIRED,
+            super::errors::FILE_TOKEN_INVALID,
+            super::errors::TOO_MANY_REQUESTS,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::body("file_extension", false),
+            rt::Input::body("file_token", false),
+            rt::Input::body("type", false),
+            rt::Input::body("file_name", false),
+            rt::Input::body("point", false),
+            rt::Input::body("token", false),
+        ],
+        example: r#"{"ticket":"6933093124755423251"}"#,
+    };
+    /// Descriptor of `import_task.get`: 查询导入任务结果
+    pub static IMPORT_TASK_GET: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "import_task.get",
+        summary: "查询导入任务结果",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/get",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/import_tasks/{ticket}",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["drive:drive:readonly", "drive:drive", "docs:document:import"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INTERNAL_ERROR,
+            super::errors::NO_PERMISSION,
+            super::errors::INTERNAL_ERROR1069903,
+            super::errors::INVALID_PARAM,
+            super::errors::INTERNAL_ERROR1069905,
+            super::errors::DOCS_DELETED,
+            super::errors::FILE_TOKEN_NOT_FOUND,
+            super::errors::FOLDER_NO_PERMISSION,
+            super::errors::IMPORT_FILE_SIZE_OVER_LIMIT,
+            super::errors::IMPORT_FILE_EXTENSION_NOT_MATCH,
+            super::errors::IMPORT_FILE_TYPE_NOT_MATCH,
+            super::errors::FOLDER_NOT_EXIST,
+            super::errors::IMPORT_FILE_TOKEN_EXPIRED,
+            super::errors::FILE_TOKEN_INVALID,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("ticket")],
+        example: r#"{"result":{"ticket":"6943573426576443","type":"docx","job_status":0,"job_error_msg":"job_error_msg","token":"doxbcHgfxdfxxxxxxxxxxxfMky","url":"https://bytedance.feishu.cn/docx/doxbcHgfxdfxxxxxxxxxxxfMky","extra":["extra"]}}"#,
+    };
+    /// Descriptor of `media.batch_get_tmp_download_url`: 获取素材临时下载链接
+    pub static MEDIA_BATCH_GET_TMP_DOWNLOAD_URL: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "media.batch_get_tmp_download_url",
+        summary: "获取素材临时下载链接",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/batch_get_tmp_download_url",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/medias/batch_get_tmp_download_url",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "docs:doc",
+            "docs:doc:readonly",
+            "drive:drive",
+            "drive:drive:readonly",
+            "sheets:spreadsheet",
+            "sheets:spreadsheet:readonly",
+            "vc:material",
+            "vc:material:readonly",
+            "bitable:app:readonly",
+            "bitable:app",
+            "moments:moments",
+            "moments:moments:readonly",
+            "docs:document.media:download",
+            "mail:user_mailbox.message:modify",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[super::errors::PARAMS_ERROR],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::query("file_tokens", true),
+            rt::Input::query("extra", false),
+        ],
+        example: r#"{"tmp_download_urls":[{"file_token":"file_token","tmp_download_url":"tmp_download_url"}]}"#,
+    };
+    /// Descriptor of `media.download`: Download a media file, whole or a byte range of it.
+    pub static MEDIA_DOWNLOAD: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "media.download",
+        summary: "Download a media file, whole or a byte range of it.",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/download",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/medias/{file_token}/download",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
+        scopes: &[
+            "docs:doc",
+            "docs:doc:readonly",
+            "drive:drive",
+            "drive:drive:readonly",
+            "sheets:spreadsheet",
+            "sheets:spreadsheet:readonly",
+            "vc:material",
+            "vc:material:readonly",
+            "bitable:app:readonly",
+            "bitable:app",
+            "moments:moments",
+            "moments:moments:readonly",
+            "docs:document.media:download",
+            "mail:user_mailbox.message:modify",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(5),
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::AUTH_FAILED,
+            super::errors::INTERNAL_TIME_OUT,
+            super::errors::FILE_DELETED,
+            super::errors::CAN_RETRY,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Binary,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("file_token"),
+            rt::Input::query("extra", false),
+            rt::Input::header("Range", false).length(Some(8), None),
+        ],
+        example: "",
+    };
     /// Descriptor of `media.upload_all`: Upload a media file of at most 20 MB in one request.
     pub static MEDIA_UPLOAD_ALL: rt::Endpoint = rt::Endpoint {
         service: "drive.v1",
@@ -1169,57 +17601,919 @@ pub mod endpoints {
         ],
         example: r#"{"file_token":"file_token_1"}"#,
     };
-    /// Descriptor of `media.download`: Download a media file, whole or a byte range of it.
-    pub static MEDIA_DOWNLOAD: rt::Endpoint = rt::Endpoint {
+    /// Descriptor of `media.upload_finish`: 分片上传素材-完成上传
+    pub static MEDIA_UPLOAD_FINISH: rt::Endpoint = rt::Endpoint {
         service: "drive.v1",
-        name: "media.download",
-        summary: "Download a media file, whole or a byte range of it.",
-        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/download",
-        method: rt::Method::Get,
-        path: "/open-apis/drive/v1/medias/{file_token}/download",
-        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
+        name: "media.upload_finish",
+        summary: "分片上传素材-完成上传",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_finish",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/medias/upload_finish",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
         scopes: &[
             "docs:doc",
-            "docs:doc:readonly",
             "drive:drive",
-            "drive:drive:readonly",
             "sheets:spreadsheet",
-            "sheets:spreadsheet:readonly",
             "vc:material",
-            "vc:material:readonly",
-            "bitable:app:readonly",
             "bitable:app",
             "moments:moments",
-            "moments:moments:readonly",
-            "docs:document.media:download",
+            "docs:document.media:upload",
             "mail:user_mailbox.message:modify",
         ],
         field_scopes: &[],
         limits: rt::Limits {
-            per_second: Some(5),
+            per_second: None,
             per_minute: None,
         },
         errors: &[
+            super::errors::UNKNOWN_ERROR,
             super::errors::PARAMS_ERROR,
             super::errors::NOT_FOUND,
             super::errors::FORBIDDEN,
             super::errors::AUTH_FAILED,
             super::errors::INTERNAL_TIME_OUT,
             super::errors::FILE_DELETED,
+            super::errors::INVALID_FILE_NAME,
+            super::errors::UPLOAD_ID_EXPIRED,
+            super::errors::PARENT_NODE_DELETED,
+            super::errors::PARENT_NODE_OUT_OF_LIMIT,
+            super::errors::FILE_SIZE_BEYOND_LIMIT,
+            super::errors::PARENT_NODE_NOT_EXIST,
             super::errors::CAN_RETRY,
+            super::errors::FILE_NAME_CQC_NOT_PASSED,
+            super::errors::FILE_CQC_NOT_PASSED,
+            super::errors::FILE_QUOTA_EXCEEDED,
+            super::errors::COVER_GENERATING,
+            super::errors::FILE_TYPE_NOT_SUPPORT_COVER,
+            super::errors::COVER_NO_EXIST,
+            super::errors::UPLOAD_USER_NOT_MATCH,
+            super::errors::CHECKSUM_PARAM_INVALID,
+            super::errors::SIZE_MISMATCH,
+            super::errors::BLOCK_MISSING,
+            super::errors::BLOCK_NUM_OUT_OF_BOUNDS,
+            super::errors::ATTACHMENT_RELATION_LIMIT_EXCEEDED,
+            super::errors::USER_QUOTA_EXCEEDED,
+            super::errors::NO_SCOPE_AUTH,
+            super::errors::FILE_COPYING,
+            super::errors::FILE_DAMAGED,
+            super::errors::DEDUPE_NO_SUPPORT,
+            super::errors::CLIENT_CONNECT_CLOSE,
+            super::errors::PARENT_NODE_OUT_OF_SIZE,
+            super::errors::PARENT_NODE_OUT_OF_DEPTH,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::body("upload_id", false),
+            rt::Input::body("block_num", false),
+        ],
+        example: r#"{"file_token":"file_token"}"#,
+    };
+    /// Descriptor of `media.upload_part`: 分片上传素材-上传分片
+    pub static MEDIA_UPLOAD_PART: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "media.upload_part",
+        summary: "分片上传素材-上传分片",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_part",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/medias/upload_part",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "docs:doc",
+            "drive:drive",
+            "sheets:spreadsheet",
+            "vc:material",
+            "bitable:app",
+            "moments:moments",
+            "docs:document.media:upload",
+            "mail:user_mailbox.message:modify",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::AUTH_FAILED,
+            super::errors::INTERNAL_TIME_OUT,
+            super::errors::FILE_DELETED,
+            super::errors::INVALID_FILE_NAME,
+            super::errors::UPLOAD_ID_EXPIRED,
+            super::errors::PARENT_NODE_DELETED,
+            super::errors::PARENT_NODE_OUT_OF_LIMIT,
+            super::errors::FILE_SIZE_BEYOND_LIMIT,
+            super::errors::PARENT_NODE_NOT_EXIST,
+            super::errors::CAN_RETRY,
+            super::errors::FILE_NAME_CQC_NOT_PASSED,
+            super::errors::FILE_CQC_NOT_PASSED,
+            super::errors::FILE_QUOTA_EXCEEDED,
+            super::errors::COVER_GENERATING,
+            super::errors::FILE_TYPE_NOT_SUPPORT_COVER,
+            super::errors::COVER_NO_EXIST,
+            super::errors::UPLOAD_USER_NOT_MATCH,
+            super::errors::CHECKSUM_PARAM_INVALID,
+            super::errors::SIZE_MISMATCH,
+            super::errors::BLOCK_MISSING,
+            super::errors::BLOCK_NUM_OUT_OF_BOUNDS,
+            super::errors::ATTACHMENT_RELATION_LIMIT_EXCEEDED,
+            super::errors::USER_QUOTA_EXCEEDED,
+            super::errors::NO_SCOPE_AUTH,
+            super::errors::FILE_COPYING,
+            super::errors::FILE_DAMAGED,
+            super::errors::DEDUPE_NO_SUPPORT,
+            super::errors::CLIENT_CONNECT_CLOSE,
+            super::errors::PARENT_NODE_OUT_OF_SIZE,
+            super::errors::PARENT_NODE_OUT_OF_DEPTH,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+        ],
+        request: rt::BodyKind::Multipart,
+        response: rt::ResponseKind::Empty,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::form("upload_id", false),
+            rt::Input::form("seq", false),
+            rt::Input::form("size", false),
+            rt::Input::form("checksum", false),
+            rt::Input::form("file", false),
+        ],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `media.upload_prepare`: 分片上传素材-预上传
+    pub static MEDIA_UPLOAD_PREPARE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "media.upload_prepare",
+        summary: "分片上传素材-预上传",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_prepare",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/medias/upload_prepare",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "docs:doc",
+            "drive:drive",
+            "sheets:spreadsheet",
+            "vc:material",
+            "bitable:app",
+            "moments:moments",
+            "docs:document.media:upload",
+            "mail:user_mailbox.message:modify",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::UNKNOWN_ERROR,
+            super::errors::PARAMS_ERROR,
+            super::errors::NOT_FOUND,
+            super::errors::FORBIDDEN,
+            super::errors::AUTH_FAILED,
+            super::errors::INTERNAL_TIME_OUT,
+            super::errors::FILE_DELETED,
+            super::errors::INVALID_FILE_NAME,
+            super::errors::UPLOAD_ID_EXPIRED,
+            super::errors::PARENT_NODE_DELETED,
+            super::errors::PARENT_NODE_OUT_OF_LIMIT,
+            super::errors::FILE_SIZE_BEYOND_LIMIT,
+            super::errors::PARENT_NODE_NOT_EXIST,
+            super::errors::CAN_RETRY,
+            super::errors::FILE_NAME_CQC_NOT_PASSED,
+            super::errors::FILE_CQC_NOT_PASSED,
+            super::errors::FILE_QUOTA_EXCEEDED,
+            super::errors::COVER_GENERATING,
+            super::errors::FILE_TYPE_NOT_SUPPORT_COVER,
+            super::errors::COVER_NO_EXIST,
+            super::errors::UPLOAD_USER_NOT_MATCH,
+            super::errors::CHECKSUM_PARAM_INVALID,
+            super::errors::SIZE_MISMATCH,
+            super::errors::BLOCK_MISSING,
+            super::errors::BLOCK_NUM_OUT_OF_BOUNDS,
+            super::errors::ATTACHMENT_RELATION_LIMIT_EXCEEDED,
+            super::errors::USER_QUOTA_EXCEEDED,
+            super::errors::NO_SCOPE_AUTH,
+            super::errors::FILE_COPYING,
+            super::errors::FILE_DAMAGED,
+            super::errors::DEDUPE_NO_SUPPORT,
+            super::errors::CLIENT_CONNECT_CLOSE,
+            super::errors::PARENT_NODE_OUT_OF_SIZE,
+            super::errors::PARENT_NODE_OUT_OF_DEPTH,
+            super::errors::PARENT_NODE_OUT_OF_SIBLING_NUM,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::body("file_name", false),
+            rt::Input::body("parent_type", false),
+            rt::Input::body("size", false),
+            rt::Input::body("parent_node", false),
+            rt::Input::body("extra", false),
+        ],
+        example: r#"{"upload_id":"7111211691345512356","block_size":4194304,"block_num":1}"#,
+    };
+    /// Descriptor of `meta.batch_query`: 获取文件元数据
+    pub static META_BATCH_QUERY: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "meta.batch_query",
+        summary: "获取文件元数据",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/meta/batch_query",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/metas/batch_query",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["drive:drive", "drive:drive.metadata:readonly"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::USER_IDENTITY_VERIFICATION_FAILED,
+            super::errors::INTERNAL_SERVER_ERROR1069704,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("request_docs", false),
+            rt::Input::body("with_url", false),
+        ],
+        example: r#"{"metas":[{"doc_token":"doccnfYZzTlvXqZIGTdAHKabcef","doc_type":"doc","title":"sampletitle","owner_id":"ou_b13d41c02edc52ce66aaae67bf1abcef","create_time":"1652066345","latest_modify_user":"ou_b13d41c02edc52ce66aaae67bf1abcef","latest_modify_time":"1652066345","url":"https://sample.feishu.cn/docs/doccnfYZzTlvXqZIGTdAHKabcef","sec_label_name":"L2-内部","request_doc_info":{"doc_token":"TLLKdcpDro9ijQxA33ycNMabcef","doc_type":"docx"}}],"failed_list":[{"token":"token","code":970002}]}"#,
+    };
+    /// Descriptor of `permission_member.auth`: 判断用户云文档权限
+    pub static PERMISSION_MEMBER_AUTH: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_member.auth",
+        summary: "判断用户云文档权限",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/auth",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/permissions/{token}/members/auth",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "bitable:bitable",
+            "wiki:wiki",
+            "bitable:app",
+            "docs:permission.member:auth",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::INVALID_OPERATION,
+            super::errors::RESOURCE_IS_DELETED,
+            super::errors::TOO_MANY_REQUEST,
+            super::errors::INTERNAL_ERROR1066001,
+            super::errors::CONCURRENCY_ERROR_PLEASE_RETRY,
         ],
         request: rt::BodyKind::None,
-        response: rt::ResponseKind::Binary,
+        response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
         inputs: &[
-            rt::Input::path("file_token"),
-            rt::Input::query("extra", false),
-            rt::Input::header("Range", false).length(Some(8), None),
+            rt::Input::path("token"),
+            rt::Input::query("type", true),
+            rt::Input::query("action", true),
         ],
-        example: "",
+        example: r#"{"auth_result":true}"#,
+    };
+    /// Descriptor of `permission_member.batch_create`: 批量增加协作者权限
+    pub static PERMISSION_MEMBER_BATCH_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_member.batch_create",
+        summary: "批量增加协作者权限",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/batch_create",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/permissions/{token}/members/batch_create",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["docs:permission.member", "docs:permission.member:create"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::PERMISSION_DENIED1063002,
+            super::errors::INVALID_OPERATION,
+            super::errors::TOO_MANY_REQUEST,
+            super::errors::INTERNAL_ERROR1066001,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("token"),
+            rt::Input::query("type", true),
+            rt::Input::query("need_notification", false),
+            rt::Input::body("members", false),
+        ],
+        example: r#"{"members":[{"member_type":"openid","member_id":"string","perm":"view","perm_type":"container","type":"user","name":"zhangsan","avatar":"https://foo.icon.com/xxxx","external_label":true}]}"#,
+    };
+    /// Descriptor of `permission_member.create`: 增加协作者权限
+    pub static PERMISSION_MEMBER_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_member.create",
+        summary: "增加协作者权限",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/create",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/permissions/{token}/members",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "drive:file",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "wiki:wiki",
+            "bitable:bitable",
+            "bitable:app",
+            "docs:permission.member:create",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::PERMISSION_DENIED1063002,
+            super::errors::INVALID_OPERATION,
+            super::errors::USER_HAS_NO_SHARE_PERMISSION,
+            super::errors::RESOURCE_IS_DELETED,
+            super::errors::INTERNAL_ERROR1066001,
+            super::errors::CONCURRENCY_ERROR_PLEASE_RETRY,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("token"),
+            rt::Input::query("type", true),
+            rt::Input::query("need_notification", false),
+            rt::Input::body("member_type", false),
+            rt::Input::body("member_id", false),
+            rt::Input::body("perm", false),
+            rt::Input::body("perm_type", false),
+            rt::Input::body("type", false),
+        ],
+        example: r#"{"member":{"member_type":"openid","member_id":"string","perm":"view","perm_type":"container","type":"user"}}"#,
+    };
+    /// Descriptor of `permission_member.list`: 获取云文档协作者
+    pub static PERMISSION_MEMBER_LIST: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_member.list",
+        summary: "获取云文档协作者",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/list",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/permissions/{token}/members",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "bitable:bitable",
+            "wiki:wiki",
+            "bitable:app",
+            "docs:permission.member:retrieve",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::PERMISSION_DENIED1063002,
+            super::errors::INVALID_OPERATION,
+            super::errors::USER_HAS_NO_SHARE_PERMISSION,
+            super::errors::RESOURCE_IS_DELETED,
+            super::errors::TOO_MANY_REQUEST,
+            super::errors::INTERNAL_ERROR1066001,
+            super::errors::CONCURRENCY_ERROR_PLEASE_RETRY,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("token"),
+            rt::Input::query("type", true),
+            rt::Input::query("fields", false),
+            rt::Input::query("perm_type", false),
+        ],
+        example: r#"{"items":[{"member_type":"openid","member_id":"string","perm":"view","perm_type":"container","type":"user","name":"zhangsan","avatar":"https://foo.icon.com/xxxx","external_label":true}]}"#,
+    };
+    /// Descriptor of `permission_member.delete`: 移除云文档协作者权限
+    pub static PERMISSION_MEMBER_DELETE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_member.delete",
+        summary: "移除云文档协作者权限",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/delete",
+        method: rt::Method::Delete,
+        path: "/open-apis/drive/v1/permissions/{token}/members/{member_id}",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "drive:file",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "wiki:wiki",
+            "bitable:bitable",
+            "bitable:app",
+            "docs:permission.member:delete",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::PERMISSION_DENIED1063002,
+            super::errors::INVALID_OPERATION,
+            super::errors::USER_HAS_NO_SHARE_PERMISSION,
+            super::errors::RESOURCE_IS_DELETED,
+            super::errors::INTERNAL_ERROR1066001,
+            super::errors::CONCURRENCY_ERROR_PLEASE_RETRY,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Empty,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("token"),
+            rt::Input::path("member_id"),
+            rt::Input::query("type", true),
+            rt::Input::query("member_type", true),
+            rt::Input::body("type", false),
+            rt::Input::body("perm_type", false),
+        ],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `permission_member.update`: 更新协作者权限
+    pub static PERMISSION_MEMBER_UPDATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_member.update",
+        summary: "更新协作者权限",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/update",
+        method: rt::Method::Put,
+        path: "/open-apis/drive/v1/permissions/{token}/members/{member_id}",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "drive:file",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "wiki:wiki",
+            "bitable:bitable",
+            "bitable:app",
+            "docs:permission.member:update",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::PERMISSION_DENIED1063002,
+            super::errors::INVALID_OPERATION,
+            super::errors::USER_HAS_NO_SHARE_PERMISSION,
+            super::errors::RESOURCE_IS_DELETED,
+            super::errors::INTERNAL_ERROR1066001,
+            super::errors::CONCURRENCY_ERROR_PLEASE_RETRY,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("token"),
+            rt::Input::path("member_id"),
+            rt::Input::query("need_notification", false),
+            rt::Input::query("type", true),
+            rt::Input::body("member_type", false),
+            rt::Input::body("perm", false),
+            rt::Input::body("perm_type", false),
+            rt::Input::body("type", false),
+        ],
+        example: r#"{"member":{"member_type":"openid","member_id":"string","perm":"view","perm_type":"container","type":"user"}}"#,
+    };
+    /// Descriptor of `permission_member.transfer_owner`: 转移云文档所有者
+    pub static PERMISSION_MEMBER_TRANSFER_OWNER: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_member.transfer_owner",
+        summary: "转移云文档所有者",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/transfer_owner",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/permissions/{token}/members/transfer_owner",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "bitable:bitable",
+            "wiki:wiki",
+            "bitable:app",
+            "docs:permission.member:transfer",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::PERMISSION_DENIED1063002,
+            super::errors::INVALID_OPERATION,
+            super::errors::USER_HAS_NO_SHARE_PERMISSION,
+            super::errors::RESOURCE_IS_DELETED,
+            super::errors::TOO_MANY_REQUEST,
+            super::errors::INTERNAL_ERROR1066001,
+            super::errors::CONCURRENCY_ERROR_PLEASE_RETRY,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Empty,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("token"),
+            rt::Input::query("type", true),
+            rt::Input::query("need_notification", false),
+            rt::Input::query("remove_old_owner", false),
+            rt::Input::query("stay_put", false),
+            rt::Input::query("old_owner_perm", false),
+            rt::Input::body("member_type", false),
+            rt::Input::body("member_id", false),
+        ],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `permission_public_password.create`: 启用云文档密码
+    pub static PERMISSION_PUBLIC_PASSWORD_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_public_password.create",
+        summary: "启用云文档密码",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/create",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/permissions/{token}/public/password",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "bitable:bitable",
+            "wiki:wiki",
+            "docs:permission.setting:write_only",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::PERMISSION_DENIED1063002,
+            super::errors::INVALID_OPERATION,
+            super::errors::RESOURCE_IS_DELETED,
+            super::errors::INTERNAL_ERROR1066001,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::path("token"), rt::Input::query("type", true)],
+        example: r#"{"password":"A8e6"}"#,
+    };
+    /// Descriptor of `permission_public_password.delete`: 停用云文档密码
+    pub static PERMISSION_PUBLIC_PASSWORD_DELETE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_public_password.delete",
+        summary: "停用云文档密码",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/delete",
+        method: rt::Method::Delete,
+        path: "/open-apis/drive/v1/permissions/{token}/public/password",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "bitable:bitable",
+            "wiki:wiki",
+            "docs:permission.setting:write_only",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::PERMISSION_DENIED1063002,
+            super::errors::RESOURCE_IS_DELETED,
+            super::errors::INTERNAL_ERROR1066001,
+            super::errors::INVALID_OPERATION,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Empty,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("token"), rt::Input::query("type", true)],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `permission_public_password.update`: 刷新云文档密码
+    pub static PERMISSION_PUBLIC_PASSWORD_UPDATE: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_public_password.update",
+        summary: "刷新云文档密码",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/update",
+        method: rt::Method::Put,
+        path: "/open-apis/drive/v1/permissions/{token}/public/password",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "bitable:bitable",
+            "wiki:wiki",
+            "docs:permission.setting:write_only",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::PERMISSION_DENIED1063002,
+            super::errors::RESOURCE_IS_DELETED,
+            super::errors::INTERNAL_ERROR1066001,
+            super::errors::INVALID_OPERATION,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("token"), rt::Input::query("type", true)],
+        example: r#"{"password":"A8e6"}"#,
+    };
+    /// Descriptor of `permission_public.get`: 获取云文档权限设置
+    pub static PERMISSION_PUBLIC_GET: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_public.get",
+        summary: "获取云文档权限设置",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public/get",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/permissions/{token}/public",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "drive:drive:readonly",
+            "drive:file",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "wiki:wiki",
+            "bitable:bitable",
+            "docs:permission.setting:read",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::PERMISSION_DENIED1063002,
+            super::errors::INVALID_OPERATION,
+            super::errors::USER_HAS_NO_SHARE_PERMISSION,
+            super::errors::RESOURCE_IS_DELETED,
+            super::errors::INTERNAL_ERROR1066001,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("token"), rt::Input::query("type", true)],
+        example: r#"{"permission_public":{"external_access":true,"security_entity":"anyone_can_view","comment_entity":"anyone_can_view","share_entity":"anyone","link_share_entity":"tenant_readable","invite_external":true,"lock_switch":true}}"#,
+    };
+    /// Descriptor of `permission_public.patch`: 更新云文档权限设置
+    pub static PERMISSION_PUBLIC_PATCH: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "permission_public.patch",
+        summary: "更新云文档权限设置",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public/patch",
+        method: rt::Method::Patch,
+        path: "/open-apis/drive/v1/permissions/{token}/public",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &[
+            "drive:drive",
+            "drive:file",
+            "docs:doc",
+            "sheets:spreadsheet",
+            "wiki:wiki",
+            "bitable:bitable",
+            "docs:permission.setting:write_only",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[
+            super::errors::INVALID_PARAMETER,
+            super::errors::PERMISSION_DENIED1063002,
+            super::errors::INVALID_OPERATION,
+            super::errors::USER_HAS_NO_SHARE_PERMISSION,
+            super::errors::RESOURCE_IS_DELETED,
+            super::errors::INTERNAL_ERROR1066001,
+            super::errors::CONCURRENCY_ERROR_PLEASE_RETRY,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("token"),
+            rt::Input::query("type", true),
+            rt::Input::body("external_access", false),
+            rt::Input::body("security_entity", false),
+            rt::Input::body("comment_entity", false),
+            rt::Input::body("share_entity", false),
+            rt::Input::body("link_share_entity", false),
+            rt::Input::body("invite_external", false),
+        ],
+        example: r#"{"permission_public":{"external_access":true,"security_entity":"anyone_can_view","comment_entity":"anyone_can_view","share_entity":"anyone","link_share_entity":"tenant_readable","invite_external":true,"lock_switch":true}}"#,
+    };
+    /// Descriptor of `user.remove_subscription`: 取消用户云文档事件订阅
+    pub static USER_REMOVE_SUBSCRIPTION: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "user.remove_subscription",
+        summary: "取消用户云文档事件订阅",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/remove_subscription",
+        method: rt::Method::Delete,
+        path: "/open-apis/drive/v1/user/remove_subscription",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["docs:document.comment:read"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[super::errors::FAIL, super::errors::PARAM_ERROR],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Empty,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::query("event_type", true)],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `user.subscription`: 订阅用户云文档事件
+    pub static USER_SUBSCRIPTION: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "user.subscription",
+        summary: "订阅用户云文档事件",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/subscription",
+        method: rt::Method::Post,
+        path: "/open-apis/drive/v1/user/subscription",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["docs:document.comment:read"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[super::errors::FAIL, super::errors::PARAM_ERROR],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Empty,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::body("event_type", false)],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `user.subscription_status`: 查询用户云文档事件订阅状态
+    pub static USER_SUBSCRIPTION_STATUS: rt::Endpoint = rt::Endpoint {
+        service: "drive.v1",
+        name: "user.subscription_status",
+        summary: "查询用户云文档事件订阅状态",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/subscription_status",
+        method: rt::Method::Get,
+        path: "/open-apis/drive/v1/user/subscription_status",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["docs:document.comment:read"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: None,
+        },
+        errors: &[super::errors::FAIL, super::errors::PARAM_ERROR],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::query("event_type", true)],
+        example: r#"{"data":"data"}"#,
     };
     /// All endpoints of the service, in spec order.
-    pub static ALL: &[&rt::Endpoint] = &[&MEDIA_UPLOAD_ALL, &MEDIA_DOWNLOAD];
+    pub static ALL: &[&rt::Endpoint] = &[
+        &EXPORT_TASK_CREATE,
+        &EXPORT_TASK_DOWNLOAD,
+        &EXPORT_TASK_GET,
+        &FILE_COMMENT_REPLY_CREATE,
+        &FILE_COMMENT_REPLY_LIST,
+        &FILE_COMMENT_REPLY_DELETE,
+        &FILE_COMMENT_REPLY_UPDATE,
+        &FILE_COMMENT_BATCH_QUERY,
+        &FILE_COMMENT_CREATE,
+        &FILE_COMMENT_LIST,
+        &FILE_COMMENT_GET,
+        &FILE_COMMENT_PATCH,
+        &FILE_STATISTICS_GET,
+        &FILE_SUBSCRIPTION_CREATE,
+        &FILE_SUBSCRIPTION_PATCH,
+        &FILE_VERSION_CREATE,
+        &FILE_VERSION_LIST,
+        &FILE_VERSION_DELETE,
+        &FILE_VERSION_GET,
+        &FILE_VIEW_RECORD_LIST,
+        &FILE_COPY,
+        &FILE_CREATE_FOLDER,
+        &FILE_CREATE_SHORTCUT,
+        &FILE_DELETE,
+        &FILE_DELETE_SUBSCRIBE,
+        &FILE_DOWNLOAD,
+        &FILE_GET_SUBSCRIBE,
+        &FILE_LIST,
+        &FILE_MOVE,
+        &FILE_SUBSCRIBE,
+        &FILE_TASK_CHECK,
+        &FILE_UPLOAD_ALL,
+        &FILE_UPLOAD_FINISH,
+        &FILE_UPLOAD_PART,
+        &FILE_UPLOAD_PREPARE,
+        &IMPORT_TASK_CREATE,
+        &IMPORT_TASK_GET,
+        &MEDIA_BATCH_GET_TMP_DOWNLOAD_URL,
+        &MEDIA_DOWNLOAD,
+        &MEDIA_UPLOAD_ALL,
+        &MEDIA_UPLOAD_FINISH,
+        &MEDIA_UPLOAD_PART,
+        &MEDIA_UPLOAD_PREPARE,
+        &META_BATCH_QUERY,
+        &PERMISSION_MEMBER_AUTH,
+        &PERMISSION_MEMBER_BATCH_CREATE,
+        &PERMISSION_MEMBER_CREATE,
+        &PERMISSION_MEMBER_LIST,
+        &PERMISSION_MEMBER_DELETE,
+        &PERMISSION_MEMBER_UPDATE,
+        &PERMISSION_MEMBER_TRANSFER_OWNER,
+        &PERMISSION_PUBLIC_PASSWORD_CREATE,
+        &PERMISSION_PUBLIC_PASSWORD_DELETE,
+        &PERMISSION_PUBLIC_PASSWORD_UPDATE,
+        &PERMISSION_PUBLIC_GET,
+        &PERMISSION_PUBLIC_PATCH,
+        &USER_REMOVE_SUBSCRIPTION,
+        &USER_SUBSCRIPTION,
+        &USER_SUBSCRIPTION_STATUS,
+    ];
 }

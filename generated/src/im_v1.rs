@@ -5,7 +5,7 @@
 //!
 //! [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/introduction)
 //!
-//! Start with [`Client::new`], then call `client.<resource>().<action>(…)`: 10 endpoints.
+//! Start with [`Client::new`], then call `client.<resource>().<action>(…)`: 61 endpoints.
 #[allow(unused_imports)]
 use ::std::{
     boxed::Box, collections::BTreeMap, option::Option, option::Option::None,
@@ -26,15 +26,63 @@ impl Client {
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
-    /// Endpoints of the `message` resource.
-    pub fn message(&self) -> MessageResource {
-        MessageResource {
+    /// Endpoints of the `batch_message` resource.
+    pub fn batch_message(&self) -> BatchMessageResource {
+        BatchMessageResource {
             client: self.client.clone(),
         }
     }
-    /// Endpoints of the `image` resource.
-    pub fn image(&self) -> ImageResource {
-        ImageResource {
+    /// Endpoints of the `chat_announcement` resource.
+    pub fn chat_announcement(&self) -> ChatAnnouncementResource {
+        ChatAnnouncementResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `chat_managers` resource.
+    pub fn chat_managers(&self) -> ChatManagersResource {
+        ChatManagersResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `chat_members` resource.
+    pub fn chat_members(&self) -> ChatMembersResource {
+        ChatMembersResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `chat_menu_item` resource.
+    pub fn chat_menu_item(&self) -> ChatMenuItemResource {
+        ChatMenuItemResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `chat_menu_tree` resource.
+    pub fn chat_menu_tree(&self) -> ChatMenuTreeResource {
+        ChatMenuTreeResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `chat_moderation` resource.
+    pub fn chat_moderation(&self) -> ChatModerationResource {
+        ChatModerationResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `chat_tab` resource.
+    pub fn chat_tab(&self) -> ChatTabResource {
+        ChatTabResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `chat_top_notice` resource.
+    pub fn chat_top_notice(&self) -> ChatTopNoticeResource {
+        ChatTopNoticeResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `chat` resource.
+    pub fn chat(&self) -> ChatResource {
+        ChatResource {
             client: self.client.clone(),
         }
     }
@@ -44,10 +92,1545 @@ impl Client {
             client: self.client.clone(),
         }
     }
+    /// Endpoints of the `image` resource.
+    pub fn image(&self) -> ImageResource {
+        ImageResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `message_reaction` resource.
+    pub fn message_reaction(&self) -> MessageReactionResource {
+        MessageReactionResource {
+            client: self.client.clone(),
+        }
+    }
     /// Endpoints of the `message_resource` resource.
     pub fn message_resource(&self) -> MessageResourceResource {
         MessageResourceResource {
             client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `message` resource.
+    pub fn message(&self) -> MessageResource {
+        MessageResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `pin` resource.
+    pub fn pin(&self) -> PinResource {
+        PinResource {
+            client: self.client.clone(),
+        }
+    }
+    /// Endpoints of the `thread` resource.
+    pub fn thread(&self) -> ThreadResource {
+        ThreadResource {
+            client: self.client.clone(),
+        }
+    }
+}
+/// The `batch_message` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct BatchMessageResource {
+    client: rt::Client,
+}
+impl BatchMessageResource {
+    /// 批量撤回消息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `DELETE /open-apis/im/v1/batch_messages/{batch_message_id}` — `im.v1` `batch_message.delete`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:message:send_multi_users`, `im:message:send_multi_depts`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230009` (RecallTimeExpired, HTTP 400): Message can only be recalled within one days. The message is older than the recall window (DOC of message.delete: one day).
+    ///   - `230026` (NoPermissionToRecall, HTTP 400): No permission to recall this message. A bot can only recall the messages it sent.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230030` (Code230030, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232096` (MetaWritingStopped, HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/delete)
+    pub fn delete(
+        &self,
+        batch_message_id: impl Into<String>,
+    ) -> BatchMessageDeleteRequest {
+        BatchMessageDeleteRequest {
+            client: self.client.clone(),
+            batch_message_id: Into::into(batch_message_id),
+        }
+    }
+    /// 查询批量消息整体进度
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/batch_messages/{batch_message_id}/get_progress` — `im.v1` `batch_message.get_progress`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:message:send_multi_users`, `im:message:send_multi_depts`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230012` (Code230012, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230030` (Code230030, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232096` (MetaWritingStopped, HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/get_progress)
+    pub fn get_progress(
+        &self,
+        batch_message_id: impl Into<String>,
+    ) -> BatchMessageGetProgressRequest {
+        BatchMessageGetProgressRequest {
+            client: self.client.clone(),
+            batch_message_id: Into::into(batch_message_id),
+        }
+    }
+    /// 查询批量消息推送和阅读人数
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/batch_messages/{batch_message_id}/read_user` — `im.v1` `batch_message.read_user`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:message:send_multi_users`, `im:message:send_multi_depts`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230012` (Code230012, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230030` (Code230030, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232096` (MetaWritingStopped, HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/read_user)
+    pub fn read_user(
+        &self,
+        batch_message_id: impl Into<String>,
+    ) -> BatchMessageReadUserRequest {
+        BatchMessageReadUserRequest {
+            client: self.client.clone(),
+            batch_message_id: Into::into(batch_message_id),
+        }
+    }
+}
+/// The `chat_announcement` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct ChatAnnouncementResource {
+    client: rt::Client,
+}
+impl ChatAnnouncementResource {
+    /// 获取群公告信息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/chats/{chat_id}/announcement` — `im.v1` `chat_announcement.get`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat:readonly`, `im:chat.announcement:read`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232003` (Code232003, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232019` (Code232019, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232066` (Code232066, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232097` (Code232097, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-announcement/get)
+    pub fn get(&self, chat_id: impl Into<String>) -> ChatAnnouncementGetRequest {
+        ChatAnnouncementGetRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 更新群公告信息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PATCH /open-apis/im/v1/chats/{chat_id}/announcement` — `im.v1` `chat_announcement.patch`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.announcement:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232002` (Code232002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232003` (Code232003, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232018` (Code232018, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232019` (Code232019, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232066` (Code232066, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232097` (Code232097, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-announcement/patch)
+    pub fn patch(
+        &self,
+        chat_id: String,
+        body: ChatAnnouncementPatchBody,
+    ) -> ChatAnnouncementPatchRequest {
+        ChatAnnouncementPatchRequest {
+            client: self.client.clone(),
+            chat_id,
+            body,
+            user_token: None,
+        }
+    }
+}
+/// The `chat_managers` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct ChatManagersResource {
+    client: rt::Client,
+}
+impl ChatManagersResource {
+    /// 指定群管理员
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats/{chat_id}/managers/add_managers` — `im.v1` `chat_managers.add_managers`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.managers:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232019` (Code232019, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232027` (Code232027, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232038` (Code232038, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232039` (Code232039, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232040` (Code232040, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-managers/add_managers)
+    pub fn add_managers(
+        &self,
+        chat_id: impl Into<String>,
+    ) -> ChatManagersAddManagersRequest {
+        ChatManagersAddManagersRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            member_id_type: None,
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 删除群管理员
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats/{chat_id}/managers/delete_managers` — `im.v1` `chat_managers.delete_managers`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.managers:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232019` (Code232019, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232027` (Code232027, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232038` (Code232038, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232039` (Code232039, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-managers/delete_managers)
+    pub fn delete_managers(
+        &self,
+        chat_id: impl Into<String>,
+    ) -> ChatManagersDeleteManagersRequest {
+        ChatManagersDeleteManagersRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            member_id_type: None,
+            body: None,
+            user_token: None,
+        }
+    }
+}
+/// The `chat_members` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct ChatMembersResource {
+    client: rt::Client,
+}
+impl ChatMembersResource {
+    /// 将用户或机器人拉入群聊
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats/{chat_id}/members` — `im.v1` `chat_members.create`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.members:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232013` (Code232013, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232017` (Code232017, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232019` (Code232019, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232027` (Code232027, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232028` (Code232028, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232043` (Code232043, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232044` (Code232044, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232090` (Code232090, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `99992351` (Code99992351, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `99992360` (Code99992360, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `99992364` (Code99992364, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/create)
+    pub fn create(&self, chat_id: impl Into<String>) -> ChatMembersCreateRequest {
+        ChatMembersCreateRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            member_id_type: None,
+            succeed_type: None,
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 将用户或机器人移出群聊
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `DELETE /open-apis/im/v1/chats/{chat_id}/members` — `im.v1` `chat_members.delete`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.members:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232007` (Code232007, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232014` (Code232014, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232019` (Code232019, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232027` (Code232027, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232029` (Code232029, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232076` (CanTKickChatOwner, HTTP 400): Can't kick chat owner. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/delete)
+    pub fn delete(&self, chat_id: impl Into<String>) -> ChatMembersDeleteRequest {
+        ChatMembersDeleteRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            member_id_type: None,
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 获取群成员列表
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/chats/{chat_id}/members` — `im.v1` `chat_members.get`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat:readonly`, `im:chat`, `im:chat.group_info:readonly`, `im:chat.members:read`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/get)
+    pub fn get(&self, chat_id: impl Into<String>) -> ChatMembersGetRequest {
+        ChatMembersGetRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            member_id_type: None,
+            page_size: None,
+            page_token: None,
+            user_token: None,
+        }
+    }
+    /// 判断用户或机器人是否在群里
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/chats/{chat_id}/members/is_in_chat` — `im.v1` `chat_members.is_in_chat`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat:readonly`, `im:chat`, `im:chat.group_info:readonly`, `im:chat.members:read`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/is_in_chat)
+    pub fn is_in_chat(&self, chat_id: impl Into<String>) -> ChatMembersIsInChatRequest {
+        ChatMembersIsInChatRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            user_token: None,
+        }
+    }
+    /// 用户或机器人主动加入群聊
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PATCH /open-apis/im/v1/chats/{chat_id}/members/me_join` — `im.v1` `chat_members.me_join`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.members:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232008` (Code232008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232013` (Code232013, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232019` (Code232019, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232027` (Code232027, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232075` (ThePublicGroupNeedsToApply, HTTP 400): The public group needs to apply to join, and users or bots are not allowed to actively join the group. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/me_join)
+    pub fn me_join(&self, chat_id: impl Into<String>) -> ChatMembersMeJoinRequest {
+        ChatMembersMeJoinRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            user_token: None,
+        }
+    }
+}
+/// The `chat_menu_item` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct ChatMenuItemResource {
+    client: rt::Client,
+}
+impl ChatMenuItemResource {
+    /// 修改群菜单元信息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PATCH /open-apis/im/v1/chats/{chat_id}/menu_items/{menu_item_id}` — `im.v1` `chat_menu_item.patch`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.menu_tree:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232014` (Code232014, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232055` (TheOperatorDoesNotHaveChat, HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    ///   - `232073` (Code232073, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232078` (Code232078, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_item/patch)
+    pub fn patch(
+        &self,
+        chat_id: String,
+        menu_item_id: String,
+        body: ChatMenuItemPatchBody,
+    ) -> ChatMenuItemPatchRequest {
+        ChatMenuItemPatchRequest {
+            client: self.client.clone(),
+            chat_id,
+            menu_item_id,
+            body,
+        }
+    }
+}
+/// The `chat_menu_tree` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct ChatMenuTreeResource {
+    client: rt::Client,
+}
+impl ChatMenuTreeResource {
+    /// 添加群菜单
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats/{chat_id}/menu_tree` — `im.v1` `chat_menu_tree.create`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.menu_tree:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232008` (Code232008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232014` (Code232014, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232055` (TheOperatorDoesNotHaveChat, HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232056` (Code232056, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232070` (Code232070, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232071` (Code232071, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232073` (Code232073, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232078` (Code232078, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/create)
+    pub fn create(
+        &self,
+        chat_id: String,
+        body: ChatMenuTreeCreateBody,
+    ) -> ChatMenuTreeCreateRequest {
+        ChatMenuTreeCreateRequest {
+            client: self.client.clone(),
+            chat_id,
+            body,
+        }
+    }
+    /// 删除群菜单
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `DELETE /open-apis/im/v1/chats/{chat_id}/menu_tree` — `im.v1` `chat_menu_tree.delete`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.menu_tree:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232008` (Code232008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232014` (Code232014, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232055` (TheOperatorDoesNotHaveChat, HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    ///   - `232073` (Code232073, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/delete)
+    pub fn delete(
+        &self,
+        chat_id: String,
+        body: ChatMenuTreeDeleteBody,
+    ) -> ChatMenuTreeDeleteRequest {
+        ChatMenuTreeDeleteRequest {
+            client: self.client.clone(),
+            chat_id,
+            body,
+        }
+    }
+    /// 获取群菜单
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/chats/{chat_id}/menu_tree` — `im.v1` `chat_menu_tree.get`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat:readonly`, `im:chat.menu_tree:read`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232014` (Code232014, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/get)
+    pub fn get(&self, chat_id: impl Into<String>) -> ChatMenuTreeGetRequest {
+        ChatMenuTreeGetRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+        }
+    }
+    /// 排序群菜单
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats/{chat_id}/menu_tree/sort` — `im.v1` `chat_menu_tree.sort`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.menu_tree:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232014` (Code232014, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232055` (TheOperatorDoesNotHaveChat, HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    ///   - `232072` (Code232072, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/sort)
+    pub fn sort(
+        &self,
+        chat_id: String,
+        body: ChatMenuTreeDeleteBody,
+    ) -> ChatMenuTreeSortRequest {
+        ChatMenuTreeSortRequest {
+            client: self.client.clone(),
+            chat_id,
+            body,
+        }
+    }
+}
+/// The `chat_moderation` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct ChatModerationResource {
+    client: rt::Client,
+}
+impl ChatModerationResource {
+    /// 获取群成员发言权限
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/chats/{chat_id}/moderation` — `im.v1` `chat_moderation.get`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat:readonly`, `im:chat`, `im:chat.moderation:read`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-moderation/get)
+    pub fn get(&self, chat_id: impl Into<String>) -> ChatModerationGetRequest {
+        ChatModerationGetRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            user_id_type: None,
+            page_size: None,
+            page_token: None,
+            user_token: None,
+        }
+    }
+    /// 更新群发言权限
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PUT /open-apis/im/v1/chats/{chat_id}/moderation` — `im.v1` `chat_moderation.update`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat:moderation:write_only`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232015` (Code232015, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232017` (Code232017, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232019` (Code232019, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232060` (Code232060, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232092` (Code232092, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-moderation/update)
+    pub fn update(&self, chat_id: impl Into<String>) -> ChatModerationUpdateRequest {
+        ChatModerationUpdateRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            user_id_type: None,
+            body: None,
+            user_token: None,
+        }
+    }
+}
+/// The `chat_tab` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct ChatTabResource {
+    client: rt::Client,
+}
+impl ChatTabResource {
+    /// 添加会话标签页
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats/{chat_id}/chat_tabs` — `im.v1` `chat_tab.create`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.tabs:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232046` (TheNumberOfChatTabsReaches, HTTP 400): The number of chat tabs reaches the limit. See the error codes on the endpoint's official documentation page.
+    ///   - `232047` (TheLengthOfTheTabName, HTTP 400): The length of the tab name reaches the limit. See the error codes on the endpoint's official documentation page.
+    ///   - `232048` (Code232048, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232050` (OperateChatTabUnsupportedChatType, HTTP 400): Operate chat tab unsupported chat type. See the error codes on the endpoint's official documentation page.
+    ///   - `232051` (TheOperatorDoesNotHaveDoc, HTTP 400): The operator does not have doc permission. See the error codes on the endpoint's official documentation page.
+    ///   - `232055` (TheOperatorDoesNotHaveChat, HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    ///   - `232056` (Code232056, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/create)
+    pub fn create(
+        &self,
+        chat_id: String,
+        body: ChatTabCreateBody,
+    ) -> ChatTabCreateRequest {
+        ChatTabCreateRequest {
+            client: self.client.clone(),
+            chat_id,
+            body,
+            user_token: None,
+        }
+    }
+    /// 删除会话标签页
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `DELETE /open-apis/im/v1/chats/{chat_id}/chat_tabs/delete_tabs` — `im.v1` `chat_tab.delete_tabs`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.tabs:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232049` (UpdateOrDeleteOperationsOnlySupport, HTTP 400): Update or Delete operations only support doc or url tab type. See the error codes on the endpoint's official documentation page.
+    ///   - `232050` (OperateChatTabUnsupportedChatType, HTTP 400): Operate chat tab unsupported chat type. See the error codes on the endpoint's official documentation page.
+    ///   - `232055` (TheOperatorDoesNotHaveChat, HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/delete_tabs)
+    pub fn delete_tabs(
+        &self,
+        chat_id: String,
+        body: ChatTabDeleteTabsBody,
+    ) -> ChatTabDeleteTabsRequest {
+        ChatTabDeleteTabsRequest {
+            client: self.client.clone(),
+            chat_id,
+            body,
+            user_token: None,
+        }
+    }
+    /// 拉取会话标签页
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/chats/{chat_id}/chat_tabs/list_tabs` — `im.v1` `chat_tab.list_tabs`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat:readonly`, `im:chat.tabs:read`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232050` (OperateChatTabUnsupportedChatType, HTTP 400): Operate chat tab unsupported chat type. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/list_tabs)
+    pub fn list_tabs(&self, chat_id: impl Into<String>) -> ChatTabListTabsRequest {
+        ChatTabListTabsRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            user_token: None,
+        }
+    }
+    /// 会话标签页排序
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats/{chat_id}/chat_tabs/sort_tabs` — `im.v1` `chat_tab.sort_tabs`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.tabs:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232050` (OperateChatTabUnsupportedChatType, HTTP 400): Operate chat tab unsupported chat type. See the error codes on the endpoint's official documentation page.
+    ///   - `232055` (TheOperatorDoesNotHaveChat, HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/sort_tabs)
+    pub fn sort_tabs(&self, chat_id: impl Into<String>) -> ChatTabSortTabsRequest {
+        ChatTabSortTabsRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 更新会话标签页
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats/{chat_id}/chat_tabs/update_tabs` — `im.v1` `chat_tab.update_tabs`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.tabs:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232047` (TheLengthOfTheTabName, HTTP 400): The length of the tab name reaches the limit. See the error codes on the endpoint's official documentation page.
+    ///   - `232048` (Code232048, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232049` (UpdateOrDeleteOperationsOnlySupport, HTTP 400): Update or Delete operations only support doc or url tab type. See the error codes on the endpoint's official documentation page.
+    ///   - `232050` (OperateChatTabUnsupportedChatType, HTTP 400): Operate chat tab unsupported chat type. See the error codes on the endpoint's official documentation page.
+    ///   - `232051` (TheOperatorDoesNotHaveDoc, HTTP 400): The operator does not have doc permission. See the error codes on the endpoint's official documentation page.
+    ///   - `232055` (TheOperatorDoesNotHaveChat, HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    ///   - `232056` (Code232056, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/update_tabs)
+    pub fn update_tabs(&self, chat_id: impl Into<String>) -> ChatTabUpdateTabsRequest {
+        ChatTabUpdateTabsRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            body: None,
+            user_token: None,
+        }
+    }
+}
+/// The `chat_top_notice` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct ChatTopNoticeResource {
+    client: rt::Client,
+}
+impl ChatTopNoticeResource {
+    /// 撤销群置顶
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats/{chat_id}/top_notice/delete_top_notice` — `im.v1` `chat_top_notice.delete_top_notice`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.top_notice:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232014` (Code232014, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-top_notice/delete_top_notice)
+    pub fn delete_top_notice(
+        &self,
+        chat_id: impl Into<String>,
+    ) -> ChatTopNoticeDeleteTopNoticeRequest {
+        ChatTopNoticeDeleteTopNoticeRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            user_token: None,
+        }
+    }
+    /// 更新群置顶
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats/{chat_id}/top_notice/put_top_notice` — `im.v1` `chat_top_notice.put_top_notice`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat.top_notice:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230111` (MessageSelfDestructing, HTTP 400): Action unavailable as the message will self-destruct soon. The message is about to self-destruct.
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232014` (Code232014, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-top_notice/put_top_notice)
+    pub fn put_top_notice(
+        &self,
+        chat_id: String,
+        body: ChatTopNoticePutTopNoticeBody,
+    ) -> ChatTopNoticePutTopNoticeRequest {
+        ChatTopNoticePutTopNoticeRequest {
+            client: self.client.clone(),
+            chat_id,
+            body,
+            user_token: None,
+        }
+    }
+}
+/// The `chat` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct ChatResource {
+    client: rt::Client,
+}
+impl ChatResource {
+    /// 创建群
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats` — `im.v1` `chat.create`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat:create`, `im:chat:create_by_user`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232019` (Code232019, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232020` (Code232020, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232021` (Code232021, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232022` (Code232022, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232023` (Code232023, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232030` (Code232030, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232032` (Code232032, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232037` (Code232037, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232042` (Code232042, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232043` (Code232043, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232057` (Code232057, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232068` (TheGroupIsBeingCreatedPlease, HTTP 400): The group is being created, please wait a moment. See the error codes on the endpoint's official documentation page.
+    ///   - `232069` (CurrentChatTypeUnsupportedToSet, HTTP 400): current chat type unsupported to set public. See the error codes on the endpoint's official documentation page.
+    ///   - `232091` (Code232091, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232095` (Code232095, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232078` (Code232078, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232079` (Code232079, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/create)
+    pub fn create(&self) -> ChatCreateRequest {
+        ChatCreateRequest {
+            client: self.client.clone(),
+            user_id_type: None,
+            set_bot_manager: None,
+            uuid: None,
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 获取用户或机器人所在的群列表
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/chats` — `im.v1` `chat.list`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat:readonly`, `im:chat`, `im:chat.group_info:readonly`, `im:chat:read`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/list)
+    pub fn list(&self) -> ChatListRequest {
+        ChatListRequest {
+            client: self.client.clone(),
+            user_id_type: None,
+            sort_type: None,
+            page_token: None,
+            page_size: None,
+            types: None,
+            user_token: None,
+        }
+    }
+    /// 解散群
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `DELETE /open-apis/im/v1/chats/{chat_id}` — `im.v1` `chat.delete`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat:delete`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232008` (Code232008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232017` (Code232017, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/delete)
+    pub fn delete(&self, chat_id: impl Into<String>) -> ChatDeleteRequest {
+        ChatDeleteRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            user_token: None,
+        }
+    }
+    /// 获取群信息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/chats/{chat_id}` — `im.v1` `chat.get`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat:readonly`, `im:chat`, `im:chat:read`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/get)
+    pub fn get(&self, chat_id: impl Into<String>) -> ChatGetRequest {
+        ChatGetRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 更新群信息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PUT /open-apis/im/v1/chats/{chat_id}` — `im.v1` `chat.update`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:chat`, `im:chat:update`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232002` (Code232002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232008` (Code232008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232012` (Code232012, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232016` (Code232016, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232019` (Code232019, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232023` (Code232023, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232026` (Code232026, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232030` (Code232030, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232031` (Code232031, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232035` (Code232035, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232037` (Code232037, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232041` (Code232041, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232047` (TheLengthOfTheTabName, HTTP 400): The length of the tab name reaches the limit. See the error codes on the endpoint's official documentation page.
+    ///   - `232057` (Code232057, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232069` (CurrentChatTypeUnsupportedToSet, HTTP 400): current chat type unsupported to set public. See the error codes on the endpoint's official documentation page.
+    ///   - `232091` (Code232091, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232093` (Code232093, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232078` (Code232078, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/update)
+    pub fn update(&self, chat_id: impl Into<String>) -> ChatUpdateRequest {
+        ChatUpdateRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            user_id_type: None,
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 获取群分享链接
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/chats/{chat_id}/link` — `im.v1` `chat.link`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:chat:readonly`, `im:chat`, `im:chat:read`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232006` (Code232006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `232010` (Code232010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232011` (Code232011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232019` (Code232019, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232033` (Code232033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232061` (Code232061, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232062` (Code232062, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232063` (Code232063, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232064` (Code232064, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232065` (Code232065, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/link)
+    pub fn link(&self, chat_id: impl Into<String>) -> ChatLinkRequest {
+        ChatLinkRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 搜索对用户或机器人可见的群列表
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/chats/search` — `im.v1` `chat.search`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:chat:readonly`, `im:chat`, `im:chat.group_info:readonly`, `im:chat:read`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232001` (Code232001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232004` (Code232004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232024` (Code232024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `232025` (BotAbilityIsNotActivated232025, HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/search)
+    pub fn search(&self) -> ChatSearchRequest {
+        ChatSearchRequest {
+            client: self.client.clone(),
+            user_id_type: None,
+            query: None,
+            page_token: None,
+            page_size: None,
+            user_token: None,
+        }
+    }
+}
+/// The `file` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct FileResource {
+    client: rt::Client,
+}
+impl FileResource {
+    /// Upload a file (document, audio or video) to send in messages.
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/files` — `im.v1` `file.create`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:resource`, `im:resource:upload`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232096` (MetaWritingStopped, HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
+    ///   - `234001` (ResourceInvalidParam, HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
+    ///   - `234002` (ResourceUnauthorized, HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
+    ///   - `234006` (FileTooLarge, HTTP 400): The file size exceed the max value. Images may be 10 MB, files 30 MB (checked before sending).
+    ///   - `234007` (BotFeatureNotEnabled, HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
+    ///   - `234010` (EmptyFile, HTTP 400): File's size can't be 0. Empty uploads are refused (also checked before sending).
+    ///   - `234041` (TenantMasterKeyDeleted, HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
+    ///   - `234042` (HybridStorageError, HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
+    ///   - `234044` (HybridStorageTimeout, HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/file/create)
+    pub fn create(&self, body: FileCreateForm) -> FileCreateRequest {
+        FileCreateRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+    /// Download a file this app uploaded (at most 100 MB).
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/files/{file_key}` — `im.v1` `file.get`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `234001` (ResourceInvalidParam, HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
+    ///   - `234002` (ResourceUnauthorized, HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
+    ///   - `234008` (AppNotResourceSender, HTTP 400): The app is not the resource sender. image.get and file.get only serve what this app uploaded; use message_resource.get for received ones.
+    ///   - `234005` (ResourceDeleted, HTTP 400): Image has been deleted. The image or file no longer exists (file.get words it "File has been deleted.").
+    ///   - `234037` (DownloadTooLarge, HTTP 400): Downloaded file size exceeds limit. Resources over 100 MB cannot be downloaded.
+    ///   - `234041` (TenantMasterKeyDeleted, HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
+    ///   - `234042` (HybridStorageError, HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
+    ///   - `234044` (HybridStorageTimeout, HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
+    ///   - `234045` (InvalidRangeHeader, HTTP 400): Invalid Range header format. The `Range` header of a partial download is malformed.
+    ///   - `234046` (RangeNotSatisfiable, HTTP 400): Range Not Satisfiable. The requested range lies outside the resource.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/file/get)
+    pub fn get(&self, file_key: impl Into<FileKey>) -> FileGetRequest {
+        FileGetRequest {
+            client: self.client.clone(),
+            file_key: Into::into(file_key),
+        }
+    }
+}
+/// The `image` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct ImageResource {
+    client: rt::Client,
+}
+impl ImageResource {
+    /// Upload an image to send in messages or use as an avatar.
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/images` — `im.v1` `image.create`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:resource`, `im:resource:upload`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `232096` (MetaWritingStopped, HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
+    ///   - `234001` (ResourceInvalidParam, HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
+    ///   - `234002` (ResourceUnauthorized, HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
+    ///   - `234006` (FileTooLarge, HTTP 400): The file size exceed the max value. Images may be 10 MB, files 30 MB (checked before sending).
+    ///   - `234007` (BotFeatureNotEnabled, HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
+    ///   - `234010` (EmptyFile, HTTP 400): File's size can't be 0. Empty uploads are refused (also checked before sending).
+    ///   - `234011` (UnrecognizedImageFormat, HTTP 400): Can't recognize image format. Upload JPEG, PNG, WEBP, GIF, TIFF, BMP or ICO.
+    ///   - `234039` (ImageResolutionTooHigh, HTTP 400): Image resolution exceeds limit. Downscale the image.
+    ///   - `234041` (TenantMasterKeyDeleted, HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
+    ///   - `234042` (HybridStorageError, HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
+    ///   - `234044` (HybridStorageTimeout, HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/image/create)
+    pub fn create(&self, body: ImageCreateForm) -> ImageCreateRequest {
+        ImageCreateRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+    /// Download an image this app uploaded with type `message`.
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/images/{image_key}` — `im.v1` `image.get`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `234001` (ResourceInvalidParam, HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
+    ///   - `234002` (ResourceUnauthorized, HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
+    ///   - `234005` (ResourceDeleted, HTTP 400): Image has been deleted. The image or file no longer exists (file.get words it "File has been deleted.").
+    ///   - `234007` (BotFeatureNotEnabled, HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
+    ///   - `234008` (AppNotResourceSender, HTTP 400): The app is not the resource sender. image.get and file.get only serve what this app uploaded; use message_resource.get for received ones.
+    ///   - `234041` (TenantMasterKeyDeleted, HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
+    ///   - `234042` (HybridStorageError, HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
+    ///   - `234044` (HybridStorageTimeout, HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/image/get)
+    pub fn get(&self, image_key: impl Into<ImageKey>) -> ImageGetRequest {
+        ImageGetRequest {
+            client: self.client.clone(),
+            image_key: Into::into(image_key),
+        }
+    }
+}
+/// The `message_reaction` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct MessageReactionResource {
+    client: rt::Client,
+}
+impl MessageReactionResource {
+    /// 批量获取消息表情回复
+    ///
+    /// 批量获取消息表情
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/messages/reactions/batch_query` — `im.v1` `message_reaction.batch_query`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:message:readonly`, `im:message.reactions:read`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/batch_query)
+    pub fn batch_query(
+        &self,
+        body: MessageReactionBatchQueryBody,
+    ) -> MessageReactionBatchQueryRequest {
+        MessageReactionBatchQueryRequest {
+            client: self.client.clone(),
+            body,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 添加消息表情回复
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/messages/{message_id}/reactions` — `im.v1` `message_reaction.create`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:message`, `im:message.reactions:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///   - `231001` (Code231001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231002` (Code231002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231003` (Code231003, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231004` (Code231004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231005` (Code231005, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231006` (Code231006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231008` (Code231008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231012` (Code231012, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231013` (Code231013, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231014` (Code231014, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231015` (Code231015, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231017` (ThisOperationIsNotSupportedFor, HTTP 400): This operation is not supported for this message type. See the error codes on the endpoint's official documentation page.
+    ///   - `231018` (TheMessageIsInvisibleToThe, HTTP 400): The message is invisible to the operator. See the error codes on the endpoint's official documentation page.
+    ///   - `231019` (DueToTheSettingsOfThis, HTTP 400): Due to the settings of this user, you are temporarily unable to perform this operation. See the error codes on the endpoint's official documentation page.
+    ///   - `231020` (DueToTheConfigurationOfThe, HTTP 400): Due to the configuration of the tenant administrator, you cannot perform this operation on the target user temporarily. See the error codes on the endpoint's official documentation page.
+    ///   - `231021` (NoPermissionToOperateExternalChats, HTTP 400): No permission to operate external chats. See the error codes on the endpoint's official documentation page.
+    ///   - `231022` (BotHasNoAvailabilityToThis, HTTP 400): Bot has NO availability to this user. See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/create)
+    pub fn create(
+        &self,
+        message_id: String,
+        body: MessageReactionCreateBody,
+    ) -> MessageReactionCreateRequest {
+        MessageReactionCreateRequest {
+            client: self.client.clone(),
+            message_id,
+            body,
+            user_token: None,
+        }
+    }
+    /// 获取消息表情回复
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/messages/{message_id}/reactions` — `im.v1` `message_reaction.list`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:message:readonly`, `im:message.reactions:read`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///   - `231001` (Code231001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231003` (Code231003, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231008` (Code231008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231012` (Code231012, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231013` (Code231013, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231014` (Code231014, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231018` (TheMessageIsInvisibleToThe, HTTP 400): The message is invisible to the operator. See the error codes on the endpoint's official documentation page.
+    ///   - `231021` (NoPermissionToOperateExternalChats, HTTP 400): No permission to operate external chats. See the error codes on the endpoint's official documentation page.
+    ///   - `231022` (BotHasNoAvailabilityToThis, HTTP 400): Bot has NO availability to this user. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/list)
+    pub fn list(&self, message_id: impl Into<String>) -> MessageReactionListRequest {
+        MessageReactionListRequest {
+            client: self.client.clone(),
+            message_id: Into::into(message_id),
+            reaction_type: None,
+            page_token: None,
+            page_size: None,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// 删除消息表情回复
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `DELETE /open-apis/im/v1/messages/{message_id}/reactions/{reaction_id}` — `im.v1` `message_reaction.delete`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:message`, `im:message.reactions:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///   - `231001` (Code231001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231002` (Code231002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231003` (Code231003, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231004` (Code231004, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231005` (Code231005, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231007` (Code231007, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231008` (Code231008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231010` (Code231010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231011` (Code231011, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231012` (Code231012, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231013` (Code231013, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231015` (Code231015, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `231018` (TheMessageIsInvisibleToThe, HTTP 400): The message is invisible to the operator. See the error codes on the endpoint's official documentation page.
+    ///   - `231019` (DueToTheSettingsOfThis, HTTP 400): Due to the settings of this user, you are temporarily unable to perform this operation. See the error codes on the endpoint's official documentation page.
+    ///   - `231020` (DueToTheConfigurationOfThe, HTTP 400): Due to the configuration of the tenant administrator, you cannot perform this operation on the target user temporarily. See the error codes on the endpoint's official documentation page.
+    ///   - `231021` (NoPermissionToOperateExternalChats, HTTP 400): No permission to operate external chats. See the error codes on the endpoint's official documentation page.
+    ///   - `231022` (BotHasNoAvailabilityToThis, HTTP 400): Bot has NO availability to this user. See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/delete)
+    pub fn delete(
+        &self,
+        message_id: String,
+        reaction_id: String,
+    ) -> MessageReactionDeleteRequest {
+        MessageReactionDeleteRequest {
+            client: self.client.clone(),
+            message_id,
+            reaction_id,
+            user_token: None,
+        }
+    }
+}
+/// The `message_resource` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct MessageResourceResource {
+    client: rt::Client,
+}
+impl MessageResourceResource {
+    /// Download an image, file, audio or video of a message (at most 100 MB; no stickers).
+    ///
+    /// The key comes from the message's content (`image_key` or `file_key`) and must belong to that message; sub-messages of merged forwards are not served. The response's `Content-Type` tells the file type.
+    ///
+    /// `GET /open-apis/im/v1/messages/{message_id}/resources/{file_key}` — `im.v1` `message_resource.get`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:message`, `im:message:readonly`, `im:message.history:readonly`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///   - `234001` (ResourceInvalidParam, HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
+    ///   - `234002` (ResourceUnauthorized, HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
+    ///   - `234003` (FileNotInMessage, HTTP 400): File not in message. The key does not belong to this message; take both from the same message.
+    ///   - `234004` (AppNotInChat, HTTP 400): App not in chat. The app is not in the chat of the message.
+    ///   - `234009` (ResourcePermissionDenied, HTTP 400): Lack of necessary permissions. Not supported in external chats (DOC of message_resource.get; META leaves the message empty).
+    ///   - `234019` (ScopeCheckFailed, HTTP 400): Scope CheckAppTenant fail. The DOC page says to retry.
+    ///   - `234037` (DownloadTooLarge, HTTP 400): Downloaded file size exceeds limit. Resources over 100 MB cannot be downloaded.
+    ///   - `234038` (RestrictedModeDownload, HTTP 400): Do not allow downloading of message resources in restricted mode. The message is confidential or the chat is in leak-prevention mode (DOC; META leaves the message empty).
+    ///   - `234040` (ResourceMessageInvisible, HTTP 400): The message is invisible to the operator. The chat hides history from new members.
+    ///   - `234041` (TenantMasterKeyDeleted, HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
+    ///   - `234042` (HybridStorageError, HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
+    ///   - `234043` (UnsupportedMessageType, HTTP 400): Unsupported message type. Merged-forward messages and cards carry no downloadable resource.
+    ///   - `234045` (InvalidRangeHeader, HTTP 400): Invalid Range header format. The `Range` header of a partial download is malformed.
+    ///   - `234046` (RangeNotSatisfiable, HTTP 400): Range Not Satisfiable. The requested range lies outside the resource.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message-resource/get)
+    pub fn get(
+        &self,
+        message_id: MessageId,
+        file_key: String,
+        r#type: ResourceType,
+    ) -> MessageResourceGetRequest {
+        MessageResourceGetRequest {
+            client: self.client.clone(),
+            message_id,
+            file_key,
+            r#type,
+            user_token: None,
         }
     }
 }
@@ -108,7 +1691,368 @@ impl MessageResource {
             user_token: None,
         }
     }
+    /// Page through the history of a chat or a thread.
+    ///
+    /// Group messages need the scope to read all group messages besides one of these; in an ordinary group a `chat` container returns only the roots of threads (list a `thread` for its replies).
+    ///
+    /// `GET /open-apis/im/v1/messages` — `im.v1` `message.list`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:message`, `im:message:readonly`, `im:message.history:readonly`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230073` (ThreadInvisible, HTTP 400): The thread is invisible to the operator. The operator cannot see this thread.
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/list)
+    pub fn list(
+        &self,
+        container_id_type: ContainerIdType,
+        container_id: String,
+    ) -> MessageListRequest {
+        MessageListRequest {
+            client: self.client.clone(),
+            container_id_type,
+            container_id,
+            start_time: None,
+            end_time: None,
+            sort_type: None,
+            page_size: None,
+            page_token: None,
+            card_msg_content_type: None,
+            only_thread_root_messages: None,
+            with_sender_name: None,
+            user_token: None,
+        }
+    }
+    /// Recall a message the bot or user sent.
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `DELETE /open-apis/im/v1/messages/{message_id}` — `im.v1` `message.delete`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:message`, `im:message:send_as_bot`, `im:message:recall`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230009` (RecallTimeExpired, HTTP 400): Message can only be recalled within one days. The message is older than the recall window (DOC of message.delete: one day).
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230026` (NoPermissionToRecall, HTTP 400): No permission to recall this message. A bot can only recall the messages it sent.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    ///   - `230054` (UnsupportedForMessageType, HTTP 400): This type of message is unavailable in the connection group. message.create: the connected (cross-tenant) chat refuses this type, e.g. cards; message.delete: the message type cannot be recalled.
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/delete)
+    pub fn delete(&self, message_id: impl Into<MessageId>) -> MessageDeleteRequest {
+        MessageDeleteRequest {
+            client: self.client.clone(),
+            message_id: Into::into(message_id),
+            user_token: None,
+        }
+    }
+    /// Get one message by id (a merged forward with its sub-messages).
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/messages/{message_id}` — `im.v1` `message.get`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:message`, `im:message:readonly`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/get)
+    pub fn get(&self, message_id: impl Into<MessageId>) -> MessageGetRequest {
+        MessageGetRequest {
+            client: self.client.clone(),
+            message_id: Into::into(message_id),
+            user_id_type: None,
+            card_msg_content_type: None,
+            with_sender_name: None,
+            user_token: None,
+        }
+    }
+    /// 更新已发送的消息卡片
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PATCH /open-apis/im/v1/messages/{message_id}` — `im.v1` `message.patch`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:message:update`, `im:message`, `im:message:send_as_bot`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230011` (MessageRecalled, HTTP 400): The message was withdrawn. The message was recalled; nothing can be done with it any more.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230020` (FrequencyLimited, HTTP 400): This operation triggers the frequency limit. Messages to one user, or by the bots of one chat, are limited to 5 per second (DOC); slow down.
+    ///   - `230025` (ContentTooLong, HTTP 400): The length of the message content reaches its limit. Text bodies may be 150 KB, card and post bodies 30 KB; style tags and card templates count too.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230028` (MessageAuditFailed, HTTP 400): The messages do NOT pass the audit. Data-loss prevention refused the content (e.g. a plain phone number or email address).
+    ///   - `230031` (Code230031, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    ///   - `230099` (CardContentFailed, HTTP 400): Failed to create card content. The card is invalid; the message's `ext=ErrCode: …` names the problem (sub-codes on the DOC page).
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `231205` (NotUatResourceOwner, HTTP 400): Bot or User is NOT the owner of the uat resource. The resource belongs to another user or bot.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/patch)
+    pub fn patch(
+        &self,
+        message_id: String,
+        body: MessagePatchBody,
+    ) -> MessagePatchRequest {
+        MessagePatchRequest {
+            client: self.client.clone(),
+            message_id,
+            body,
+            user_token: None,
+        }
+    }
+    /// 编辑消息
+    ///
+    /// 编辑已发送的消息内容，当前仅支持编辑文本和富文本消息。
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PUT /open-apis/im/v1/messages/{message_id}` — `im.v1` `message.update`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:message:send_as_bot`, `im:message`, `im:message:update`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230011` (MessageRecalled, HTTP 400): The message was withdrawn. The message was recalled; nothing can be done with it any more.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230018` (ForbiddenByChatSettings, HTTP 400): These operations are NOT allowed at current group settings. The chat's settings forbid it (e.g. only some members may speak).
+    ///   - `230020` (FrequencyLimited, HTTP 400): This operation triggers the frequency limit. Messages to one user, or by the bots of one chat, are limited to 5 per second (DOC); slow down.
+    ///   - `230022` (SensitiveContent, HTTP 400): The content of the message contains sensitive information. Change the message content.
+    ///   - `230025` (ContentTooLong, HTTP 400): The length of the message content reaches its limit. Text bodies may be 150 KB, card and post bodies 30 KB; style tags and card templates count too.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230028` (MessageAuditFailed, HTTP 400): The messages do NOT pass the audit. Data-loss prevention refused the content (e.g. a plain phone number or email address).
+    ///   - `230035` (SendPermissionDenied, HTTP 400): Send Message Permission deny. The chat is muted, the receiver blocked the bot, or the tenant restricts communication.
+    ///   - `230038` (CrossTenantP2pForbidden, HTTP 400): Cross tenant p2p chat operate forbid. A p2p chat with another tenant's user cannot be written to through this API.
+    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    ///   - `230054` (UnsupportedForMessageType, HTTP 400): This type of message is unavailable in the connection group. message.create: the connected (cross-tenant) chat refuses this type, e.g. cards; message.delete: the message type cannot be recalled.
+    ///   - `230055` (FileTypeMismatch, HTTP 400): The type of file upload does not match the type of message being sent. The upload's `file_type` must fit `msg_type` (e.g. an mp4 upload is sent as `media`).
+    ///   - `230071` (ReplyInThreadUnsupported, HTTP 400): The group to which the message belongs does not support reply in thread. Reply without `reply_in_thread`.
+    ///   - `230072` (MergedReplyInThreadUnsupported, HTTP 400): Aggregated messages do not support reply in thread. A merged-forward message cannot get a thread reply.
+    ///   - `230073` (ThreadInvisible, HTTP 400): The thread is invisible to the operator. The operator cannot see this thread.
+    ///   - `230074` (TheMessageInTheThirdParty, HTTP 400): The message in the third-party encryption group is not allowed to be edited. See the error codes on the endpoint's official documentation page.
+    ///   - `230075` (EncryptedChatUnsupported, HTTP 400): Sending encrypted messages is not supported. Secret and encrypted chats cannot be written to.
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `231205` (NotUatResourceOwner, HTTP 400): Bot or User is NOT the owner of the uat resource. The resource belongs to another user or bot.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/update)
+    pub fn update(
+        &self,
+        message_id: String,
+        body: MessageUpdateBody,
+    ) -> MessageUpdateRequest {
+        MessageUpdateRequest {
+            client: self.client.clone(),
+            message_id,
+            body,
+        }
+    }
+    /// 转发消息
+    ///
+    /// 转发一条消息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/messages/{message_id}/forward` — `im.v1` `message.forward`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:message:send_as_bot`, `im:message`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230018` (ForbiddenByChatSettings, HTTP 400): These operations are NOT allowed at current group settings. The chat's settings forbid it (e.g. only some members may speak).
+    ///   - `230019` (TopicNotFound, HTTP 400): The topic does NOT exist. The topic (thread) does not exist.
+    ///   - `230020` (FrequencyLimited, HTTP 400): This operation triggers the frequency limit. Messages to one user, or by the bots of one chat, are limited to 5 per second (DOC); slow down.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230029` (UserResigned, HTTP 400): User has resigned. The receiver has left the company.
+    ///   - `230034` (InvalidReceiveId, HTTP 400): The receive_id is invalid. The receiver id does not match `receive_id_type` or does not exist.
+    ///   - `230035` (SendPermissionDenied, HTTP 400): Send Message Permission deny. The chat is muted, the receiver blocked the bot, or the tenant restricts communication.
+    ///   - `230036` (TenantCryptKeyDeleted, HTTP 400): Tenant crypt key has been deleted. The tenant's encryption key was deleted; ask the tenant admin.
+    ///   - `230038` (CrossTenantP2pForbidden, HTTP 400): Cross tenant p2p chat operate forbid. A p2p chat with another tenant's user cannot be written to through this API.
+    ///   - `230049` (MessageBeingSent, HTTP 400): The message is being sent. Wait, then retry with the same `uuid` (deduplicated for an hour).
+    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    ///   - `230053` (UserBlockedBot, HTTP 400): The user has stopped the bot from sending messages. The user turned off messages from this bot.
+    ///   - `230061` (TheMessageTypeDoesNotSupport, HTTP 400): The message type does not support forwarding. See the error codes on the endpoint's official documentation page.
+    ///   - `230062` (NoPermissionToForwardToThird, HTTP 400): No permission to forward to third-party encryption group. See the error codes on the endpoint's official documentation page.
+    ///   - `230063` (TheChatIdOfGroupTo, HTTP 400): The chat_id of group to forward is invalid. See the error codes on the endpoint's official documentation page.
+    ///   - `230064` (TheMessageToBeForwardedIs, HTTP 400): The message to be forwarded is invalid. See the error codes on the endpoint's official documentation page.
+    ///   - `230065` (TheMessageToBeForwardedHas, HTTP 400): The message to be forwarded has been recalled. See the error codes on the endpoint's official documentation page.
+    ///   - `230066` (TheMessageToBeForwardedIs230066, HTTP 400): The message to be forwarded is in a secret group, forwarding is not supported. See the error codes on the endpoint's official documentation page.
+    ///   - `230070` (ForwardingOfMessagesInRestrictedMode, HTTP 400): Forwarding of messages in restricted mode is not allowed. See the error codes on the endpoint's official documentation page.
+    ///   - `230074` (TheMessageInTheThirdParty, HTTP 400): The message in the third-party encryption group is not allowed to be edited. See the error codes on the endpoint's official documentation page.
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/forward)
+    pub fn forward(
+        &self,
+        message_id: String,
+        receive_id_type: MessageForwardReceiveIdType,
+        body: MessageForwardBody,
+    ) -> MessageForwardRequest {
+        MessageForwardRequest {
+            client: self.client.clone(),
+            message_id,
+            receive_id_type,
+            body,
+            uuid: None,
+            user_token: None,
+        }
+    }
+    /// 合并转发消息
+    ///
+    /// 合并转发多条消息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/messages/merge_forward` — `im.v1` `message.merge_forward`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:message:send_as_bot`, `im:message`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230018` (ForbiddenByChatSettings, HTTP 400): These operations are NOT allowed at current group settings. The chat's settings forbid it (e.g. only some members may speak).
+    ///   - `230019` (TopicNotFound, HTTP 400): The topic does NOT exist. The topic (thread) does not exist.
+    ///   - `230020` (FrequencyLimited, HTTP 400): This operation triggers the frequency limit. Messages to one user, or by the bots of one chat, are limited to 5 per second (DOC); slow down.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230029` (UserResigned, HTTP 400): User has resigned. The receiver has left the company.
+    ///   - `230034` (InvalidReceiveId, HTTP 400): The receive_id is invalid. The receiver id does not match `receive_id_type` or does not exist.
+    ///   - `230035` (SendPermissionDenied, HTTP 400): Send Message Permission deny. The chat is muted, the receiver blocked the bot, or the tenant restricts communication.
+    ///   - `230036` (TenantCryptKeyDeleted, HTTP 400): Tenant crypt key has been deleted. The tenant's encryption key was deleted; ask the tenant admin.
+    ///   - `230038` (CrossTenantP2pForbidden, HTTP 400): Cross tenant p2p chat operate forbid. A p2p chat with another tenant's user cannot be written to through this API.
+    ///   - `230049` (MessageBeingSent, HTTP 400): The message is being sent. Wait, then retry with the same `uuid` (deduplicated for an hour).
+    ///   - `230053` (UserBlockedBot, HTTP 400): The user has stopped the bot from sending messages. The user turned off messages from this bot.
+    ///   - `230062` (NoPermissionToForwardToThird, HTTP 400): No permission to forward to third-party encryption group. See the error codes on the endpoint's official documentation page.
+    ///   - `230063` (TheChatIdOfGroupTo, HTTP 400): The chat_id of group to forward is invalid. See the error codes on the endpoint's official documentation page.
+    ///   - `230064` (TheMessageToBeForwardedIs, HTTP 400): The message to be forwarded is invalid. See the error codes on the endpoint's official documentation page.
+    ///   - `230065` (TheMessageToBeForwardedHas, HTTP 400): The message to be forwarded has been recalled. See the error codes on the endpoint's official documentation page.
+    ///   - `230066` (TheMessageToBeForwardedIs230066, HTTP 400): The message to be forwarded is in a secret group, forwarding is not supported. See the error codes on the endpoint's official documentation page.
+    ///   - `230067` (TheSourceOfTheMessagesTo, HTTP 400): The source of the messages to be merged and forwarded are not in compliance. See the error codes on the endpoint's official documentation page.
+    ///   - `230069` (DoesNotSupportForwardingMessagesFrom, HTTP 400): Does not support forwarding messages from different groups. See the error codes on the endpoint's official documentation page.
+    ///   - `230070` (ForwardingOfMessagesInRestrictedMode, HTTP 400): Forwarding of messages in restricted mode is not allowed. See the error codes on the endpoint's official documentation page.
+    ///   - `230074` (TheMessageInTheThirdParty, HTTP 400): The message in the third-party encryption group is not allowed to be edited. See the error codes on the endpoint's official documentation page.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/merge_forward)
+    pub fn merge_forward(
+        &self,
+        receive_id_type: MessageForwardReceiveIdType,
+        body: MessageMergeForwardBody,
+    ) -> MessageMergeForwardRequest {
+        MessageMergeForwardRequest {
+            client: self.client.clone(),
+            receive_id_type,
+            body,
+            uuid: None,
+        }
+    }
+    /// 添加跟随气泡
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/messages/{message_id}/push_follow_up` — `im.v1` `message.push_follow_up`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:message:send_as_bot`, `im:message`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230003` (OnlySupportP2pChat, HTTP 400): only support p2p chat. See the error codes on the endpoint's official documentation page.
+    ///   - `230004` (InvisibleMessage, HTTP 400): invisible message. See the error codes on the endpoint's official documentation page.
+    ///   - `230005` (UserIsNotVisibleToBot, HTTP 400): user is not visible to bot. See the error codes on the endpoint's official documentation page.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230007` (InvalidFollowUp, HTTP 400): invalid follow up. See the error codes on the endpoint's official documentation page.
+    ///   - `230008` (FollowUpAlreadyExist, HTTP 400): follow up already exist. See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/push_follow_up)
+    pub fn push_follow_up(
+        &self,
+        message_id: String,
+        body: MessagePushFollowUpBody,
+    ) -> MessagePushFollowUpRequest {
+        MessagePushFollowUpRequest {
+            client: self.client.clone(),
+            message_id,
+            body,
+        }
+    }
+    /// 消息发送者查询消息已读状态
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/messages/{message_id}/read_users` — `im.v1` `message.read_users`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:message:basic`, `im:message:readonly`, `im:message`, `im:message:get_as_user`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230012` (Code230012, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230033` (Code230033, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/read_users)
+    pub fn read_users(
+        &self,
+        message_id: String,
+        user_id_type: ChatAnnouncementGetUserIdType,
+    ) -> MessageReadUsersRequest {
+        MessageReadUsersRequest {
+            client: self.client.clone(),
+            message_id,
+            user_id_type,
+            page_size: None,
+            page_token: None,
+            user_token: None,
+        }
+    }
     /// Reply to a message, in the chat or as a thread.
+    ///
+    /// Rate-limit tier 4 of the official metadata.
     ///
     /// `POST /open-apis/im/v1/messages/{message_id}/reply` — `im.v1` `message.reply`
     ///
@@ -157,264 +2101,1958 @@ impl MessageResource {
             user_token: None,
         }
     }
-    /// Get one message by id (a merged forward with its sub-messages).
+    /// 搜索消息
     ///
-    /// `GET /open-apis/im/v1/messages/{message_id}` — `im.v1` `message.get`
+    /// Rate-limit tier 3 of the official metadata.
     ///
-    /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `im:message`, `im:message:readonly`
+    /// `POST /open-apis/im/v1/messages/search` — `im.v1` `message.search`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `search:message`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/search)
+    pub fn search(&self) -> MessageSearchRequest {
+        MessageSearchRequest {
+            client: self.client.clone(),
+            page_size: None,
+            page_token: None,
+            user_id_type: None,
+            body: None,
+            user_token: None,
+        }
+    }
+    /// 发送应用内加急
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PATCH /open-apis/im/v1/messages/{message_id}/urgent_app` — `im.v1` `message.urgent_app`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:message.urgent`, `im:message.urgent:app_send`
     /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
     /// - **Rate limit:** 50/s, 1000/min
     /// - **Errors:**
     ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
     ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
     ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230012` (Code230012, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230023` (Code230023, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230024` (Code230024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
     ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
-    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
-    ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/get)
-    pub fn get(&self, message_id: impl Into<MessageId>) -> MessageGetRequest {
-        MessageGetRequest {
-            client: self.client.clone(),
-            message_id: Into::into(message_id),
-            user_id_type: None,
-            card_msg_content_type: None,
-            with_sender_name: None,
-            user_token: None,
-        }
-    }
-    /// Page through the history of a chat or a thread.
-    ///
-    /// Group messages need the scope to read all group messages besides one of these; in an ordinary group a `chat` container returns only the roots of threads (list a `thread` for its replies).
-    ///
-    /// `GET /open-apis/im/v1/messages` — `im.v1` `message.list`
-    ///
-    /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `im:message`, `im:message:readonly`, `im:message.history:readonly`
-    /// - **Rate limit:** 50/s, 1000/min
-    /// - **Errors:**
-    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
-    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
-    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
-    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
-    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
-    ///   - `230073` (ThreadInvisible, HTTP 400): The thread is invisible to the operator. The operator cannot see this thread.
-    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
-    ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/list)
-    pub fn list(
-        &self,
-        container_id_type: ContainerIdType,
-        container_id: String,
-    ) -> MessageListRequest {
-        MessageListRequest {
-            client: self.client.clone(),
-            container_id_type,
-            container_id,
-            start_time: None,
-            end_time: None,
-            sort_type: None,
-            page_size: None,
-            page_token: None,
-            card_msg_content_type: None,
-            only_thread_root_messages: None,
-            with_sender_name: None,
-            user_token: None,
-        }
-    }
-    /// Recall a message the bot or user sent.
-    ///
-    /// `DELETE /open-apis/im/v1/messages/{message_id}` — `im.v1` `message.delete`
-    ///
-    /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `im:message`, `im:message:send_as_bot`, `im:message:recall`
-    /// - **Rate limit:** 50/s, 1000/min
-    /// - **Errors:**
-    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
-    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
-    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
-    ///   - `230009` (RecallTimeExpired, HTTP 400): Message can only be recalled within one days. The message is older than the recall window (DOC of message.delete: one day).
-    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
-    ///   - `230026` (NoPermissionToRecall, HTTP 400): No permission to recall this message. A bot can only recall the messages it sent.
-    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
-    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
-    ///   - `230054` (UnsupportedForMessageType, HTTP 400): This type of message is unavailable in the connection group. message.create: the connected (cross-tenant) chat refuses this type, e.g. cards; message.delete: the message type cannot be recalled.
+    ///   - `230052` (Code230052, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230098` (TheMessageIsFoldNotSupport, HTTP 400): The message is fold, not support urgent. See the error codes on the endpoint's official documentation page.
     ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
     ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/delete)
-    pub fn delete(&self, message_id: impl Into<MessageId>) -> MessageDeleteRequest {
-        MessageDeleteRequest {
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_app)
+    pub fn urgent_app(
+        &self,
+        message_id: String,
+        user_id_type: ChatAnnouncementGetUserIdType,
+        body: MessageUrgentAppBody,
+    ) -> MessageUrgentAppRequest {
+        MessageUrgentAppRequest {
+            client: self.client.clone(),
+            message_id,
+            user_id_type,
+            body,
+        }
+    }
+    /// 发送电话加急
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PATCH /open-apis/im/v1/messages/{message_id}/urgent_phone` — `im.v1` `message.urgent_phone`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:message.urgent:phone`, `im:message.urgent:phone_send`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230012` (Code230012, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230023` (Code230023, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230024` (Code230024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    ///   - `230052` (Code230052, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230098` (TheMessageIsFoldNotSupport, HTTP 400): The message is fold, not support urgent. See the error codes on the endpoint's official documentation page.
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_phone)
+    pub fn urgent_phone(
+        &self,
+        message_id: String,
+        user_id_type: ChatAnnouncementGetUserIdType,
+        body: MessageUrgentAppBody,
+    ) -> MessageUrgentPhoneRequest {
+        MessageUrgentPhoneRequest {
+            client: self.client.clone(),
+            message_id,
+            user_id_type,
+            body,
+        }
+    }
+    /// 发送短信加急
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `PATCH /open-apis/im/v1/messages/{message_id}/urgent_sms` — `im.v1` `message.urgent_sms`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `im:message.urgent:sms`, `im:message.urgent:sms_send`
+    /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230012` (Code230012, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230023` (Code230023, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230024` (Code230024, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    ///   - `230052` (Code230052, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230098` (TheMessageIsFoldNotSupport, HTTP 400): The message is fold, not support urgent. See the error codes on the endpoint's official documentation page.
+    ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_sms)
+    pub fn urgent_sms(
+        &self,
+        message_id: String,
+        user_id_type: ChatAnnouncementGetUserIdType,
+        body: MessageUrgentAppBody,
+    ) -> MessageUrgentSmsRequest {
+        MessageUrgentSmsRequest {
+            client: self.client.clone(),
+            message_id,
+            user_id_type,
+            body,
+        }
+    }
+}
+/// The `pin` resource of im.v1.
+#[derive(Clone, Debug)]
+pub struct PinResource {
+    client: rt::Client,
+}
+impl PinResource {
+    /// Pin 消息
+    ///
+    /// 在群内Pin一条消息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/pins` — `im.v1` `pin.create`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:message:send_as_bot`, `im:message`, `im:message.pins:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230111` (MessageSelfDestructing, HTTP 400): Action unavailable as the message will self-destruct soon. The message is about to self-destruct.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///   - `230011` (MessageRecalled, HTTP 400): The message was withdrawn. The message was recalled; nothing can be done with it any more.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230045` (Code230045, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230046` (Code230046, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230047` (Code230047, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    ///   - `230054` (UnsupportedForMessageType, HTTP 400): This type of message is unavailable in the connection group. message.create: the connected (cross-tenant) chat refuses this type, e.g. cards; message.delete: the message type cannot be recalled.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/create)
+    pub fn create(&self, body: PinCreateBody) -> PinCreateRequest {
+        PinCreateRequest {
+            client: self.client.clone(),
+            body,
+            user_token: None,
+        }
+    }
+    /// 获取群内 Pin 消息
+    ///
+    /// 获取群内的Pin消息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `GET /open-apis/im/v1/pins` — `im.v1` `pin.list`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:message:readonly`, `im:message`, `im:message.pins:read`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230048` (Code230048, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/list)
+    pub fn list(&self, chat_id: impl Into<String>) -> PinListRequest {
+        PinListRequest {
+            client: self.client.clone(),
+            chat_id: Into::into(chat_id),
+            start_time: None,
+            end_time: None,
+            page_size: None,
+            page_token: None,
+            user_token: None,
+        }
+    }
+    /// 移除 Pin 消息
+    ///
+    /// 移除一条Pin信息
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `DELETE /open-apis/im/v1/pins/{message_id}` — `im.v1` `pin.delete`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `im:message:send_as_bot`, `im:message`, `im:message.pins:write_only`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230045` (Code230045, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230046` (Code230046, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230047` (Code230047, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/delete)
+    pub fn delete(&self, message_id: impl Into<String>) -> PinDeleteRequest {
+        PinDeleteRequest {
             client: self.client.clone(),
             message_id: Into::into(message_id),
             user_token: None,
         }
     }
 }
-/// The `image` resource of im.v1.
+/// The `thread` resource of im.v1.
 #[derive(Clone, Debug)]
-pub struct ImageResource {
+pub struct ThreadResource {
     client: rt::Client,
 }
-impl ImageResource {
-    /// Upload an image to send in messages or use as an avatar.
+impl ThreadResource {
+    /// 转发话题
     ///
-    /// `POST /open-apis/im/v1/images` — `im.v1` `image.create`
+    /// 转发
     ///
-    /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `im:resource`, `im:resource:upload`
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/im/v1/threads/{thread_id}/forward` — `im.v1` `thread.forward`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `im:message:send_as_bot`, `im:message`
     /// - **Rate limit:** 50/s, 1000/min
     /// - **Errors:**
-    ///   - `232096` (MetaWritingStopped, HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
-    ///   - `234001` (ResourceInvalidParam, HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
-    ///   - `234002` (ResourceUnauthorized, HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
-    ///   - `234006` (FileTooLarge, HTTP 400): The file size exceed the max value. Images may be 10 MB, files 30 MB (checked before sending).
-    ///   - `234007` (BotFeatureNotEnabled, HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
-    ///   - `234010` (EmptyFile, HTTP 400): File's size can't be 0. Empty uploads are refused (also checked before sending).
-    ///   - `234011` (UnrecognizedImageFormat, HTTP 400): Can't recognize image format. Upload JPEG, PNG, WEBP, GIF, TIFF, BMP or ICO.
-    ///   - `234039` (ImageResolutionTooHigh, HTTP 400): Image resolution exceeds limit. Downscale the image.
-    ///   - `234041` (TenantMasterKeyDeleted, HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
-    ///   - `234042` (HybridStorageError, HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
-    ///   - `234044` (HybridStorageTimeout, HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
-    ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/image/create)
-    pub fn create(&self, body: ImageCreateForm) -> ImageCreateRequest {
-        ImageCreateRequest {
-            client: self.client.clone(),
-            body,
-            user_token: None,
-        }
-    }
-    /// Download an image this app uploaded with type `message`.
-    ///
-    /// `GET /open-apis/im/v1/images/{image_key}` — `im.v1` `image.get`
-    ///
-    /// - **Tokens:** tenant_access_token
-    /// - **Rate limit:** 50/s, 1000/min
-    /// - **Errors:**
-    ///   - `234001` (ResourceInvalidParam, HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
-    ///   - `234002` (ResourceUnauthorized, HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
-    ///   - `234005` (ResourceDeleted, HTTP 400): Image has been deleted. The image or file no longer exists (file.get words it "File has been deleted.").
-    ///   - `234007` (BotFeatureNotEnabled, HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
-    ///   - `234008` (AppNotResourceSender, HTTP 400): The app is not the resource sender. image.get and file.get only serve what this app uploaded; use message_resource.get for received ones.
-    ///   - `234041` (TenantMasterKeyDeleted, HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
-    ///   - `234042` (HybridStorageError, HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
-    ///   - `234044` (HybridStorageTimeout, HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
-    ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/image/get)
-    pub fn get(&self, image_key: impl Into<ImageKey>) -> ImageGetRequest {
-        ImageGetRequest {
-            client: self.client.clone(),
-            image_key: Into::into(image_key),
-        }
-    }
-}
-/// The `file` resource of im.v1.
-#[derive(Clone, Debug)]
-pub struct FileResource {
-    client: rt::Client,
-}
-impl FileResource {
-    /// Upload a file (document, audio or video) to send in messages.
-    ///
-    /// `POST /open-apis/im/v1/files` — `im.v1` `file.create`
-    ///
-    /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `im:resource`, `im:resource:upload`
-    /// - **Rate limit:** 50/s, 1000/min
-    /// - **Errors:**
-    ///   - `232096` (MetaWritingStopped, HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
-    ///   - `234001` (ResourceInvalidParam, HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
-    ///   - `234002` (ResourceUnauthorized, HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
-    ///   - `234006` (FileTooLarge, HTTP 400): The file size exceed the max value. Images may be 10 MB, files 30 MB (checked before sending).
-    ///   - `234007` (BotFeatureNotEnabled, HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
-    ///   - `234010` (EmptyFile, HTTP 400): File's size can't be 0. Empty uploads are refused (also checked before sending).
-    ///   - `234041` (TenantMasterKeyDeleted, HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
-    ///   - `234042` (HybridStorageError, HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
-    ///   - `234044` (HybridStorageTimeout, HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
-    ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/file/create)
-    pub fn create(&self, body: FileCreateForm) -> FileCreateRequest {
-        FileCreateRequest {
-            client: self.client.clone(),
-            body,
-            user_token: None,
-        }
-    }
-    /// Download a file this app uploaded (at most 100 MB).
-    ///
-    /// `GET /open-apis/im/v1/files/{file_key}` — `im.v1` `file.get`
-    ///
-    /// - **Tokens:** tenant_access_token
-    /// - **Rate limit:** 50/s, 1000/min
-    /// - **Errors:**
-    ///   - `234001` (ResourceInvalidParam, HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
-    ///   - `234002` (ResourceUnauthorized, HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
-    ///   - `234008` (AppNotResourceSender, HTTP 400): The app is not the resource sender. image.get and file.get only serve what this app uploaded; use message_resource.get for received ones.
-    ///   - `234005` (ResourceDeleted, HTTP 400): Image has been deleted. The image or file no longer exists (file.get words it "File has been deleted.").
-    ///   - `234037` (DownloadTooLarge, HTTP 400): Downloaded file size exceeds limit. Resources over 100 MB cannot be downloaded.
-    ///   - `234041` (TenantMasterKeyDeleted, HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
-    ///   - `234042` (HybridStorageError, HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
-    ///   - `234044` (HybridStorageTimeout, HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
-    ///   - `234045` (InvalidRangeHeader, HTTP 400): Invalid Range header format. The `Range` header of a partial download is malformed.
-    ///   - `234046` (RangeNotSatisfiable, HTTP 400): Range Not Satisfiable. The requested range lies outside the resource.
-    ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/file/get)
-    pub fn get(&self, file_key: impl Into<FileKey>) -> FileGetRequest {
-        FileGetRequest {
-            client: self.client.clone(),
-            file_key: Into::into(file_key),
-        }
-    }
-}
-/// The `message_resource` resource of im.v1.
-#[derive(Clone, Debug)]
-pub struct MessageResourceResource {
-    client: rt::Client,
-}
-impl MessageResourceResource {
-    /// Download an image, file, audio or video of a message (at most 100 MB; no stickers).
-    ///
-    /// The key comes from the message's content (`image_key` or `file_key`) and must belong to that message; sub-messages of merged forwards are not served. The response's `Content-Type` tells the file type.
-    ///
-    /// `GET /open-apis/im/v1/messages/{message_id}/resources/{file_key}` — `im.v1` `message_resource.get`
-    ///
-    /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `im:message`, `im:message:readonly`, `im:message.history:readonly`
-    /// - **Rate limit:** 50/s, 1000/min
-    /// - **Errors:**
+    ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    ///   - `230002` (BotNotInChat, HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    ///   - `230013` (BotNotAvailableToUser, HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    ///   - `230019` (TopicNotFound, HTTP 400): The topic does NOT exist. The topic (thread) does not exist.
+    ///   - `230020` (FrequencyLimited, HTTP 400): This operation triggers the frequency limit. Messages to one user, or by the bots of one chat, are limited to 5 per second (DOC); slow down.
+    ///   - `230027` (LackOfPermissions, HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    ///   - `230034` (InvalidReceiveId, HTTP 400): The receive_id is invalid. The receiver id does not match `receive_id_type` or does not exist.
+    ///   - `230035` (SendPermissionDenied, HTTP 400): Send Message Permission deny. The chat is muted, the receiver blocked the bot, or the tenant restricts communication.
+    ///   - `230036` (TenantCryptKeyDeleted, HTTP 400): Tenant crypt key has been deleted. The tenant's encryption key was deleted; ask the tenant admin.
+    ///   - `230038` (CrossTenantP2pForbidden, HTTP 400): Cross tenant p2p chat operate forbid. A p2p chat with another tenant's user cannot be written to through this API.
+    ///   - `230049` (MessageBeingSent, HTTP 400): The message is being sent. Wait, then retry with the same `uuid` (deduplicated for an hour).
+    ///   - `230050` (MessageInvisible, HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    ///   - `230053` (UserBlockedBot, HTTP 400): The user has stopped the bot from sending messages. The user turned off messages from this bot.
+    ///   - `230062` (NoPermissionToForwardToThird, HTTP 400): No permission to forward to third-party encryption group. See the error codes on the endpoint's official documentation page.
+    ///   - `230063` (TheChatIdOfGroupTo, HTTP 400): The chat_id of group to forward is invalid. See the error codes on the endpoint's official documentation page.
+    ///   - `230064` (TheMessageToBeForwardedIs, HTTP 400): The message to be forwarded is invalid. See the error codes on the endpoint's official documentation page.
+    ///   - `230066` (TheMessageToBeForwardedIs230066, HTTP 400): The message to be forwarded is in a secret group, forwarding is not supported. See the error codes on the endpoint's official documentation page.
+    ///   - `230070` (ForwardingOfMessagesInRestrictedMode, HTTP 400): Forwarding of messages in restricted mode is not allowed. See the error codes on the endpoint's official documentation page.
+    ///   - `230073` (ThreadInvisible, HTTP 400): The thread is invisible to the operator. The operator cannot see this thread.
+    ///   - `230074` (TheMessageInTheThirdParty, HTTP 400): The message in the third-party encryption group is not allowed to be edited. See the error codes on the endpoint's official documentation page.
     ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
-    ///   - `234001` (ResourceInvalidParam, HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
-    ///   - `234002` (ResourceUnauthorized, HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
-    ///   - `234003` (FileNotInMessage, HTTP 400): File not in message. The key does not belong to this message; take both from the same message.
-    ///   - `234004` (AppNotInChat, HTTP 400): App not in chat. The app is not in the chat of the message.
-    ///   - `234009` (ResourcePermissionDenied, HTTP 400): Lack of necessary permissions. Not supported in external chats (DOC of message_resource.get; META leaves the message empty).
-    ///   - `234019` (ScopeCheckFailed, HTTP 400): Scope CheckAppTenant fail. The DOC page says to retry.
-    ///   - `234037` (DownloadTooLarge, HTTP 400): Downloaded file size exceeds limit. Resources over 100 MB cannot be downloaded.
-    ///   - `234038` (RestrictedModeDownload, HTTP 400): Do not allow downloading of message resources in restricted mode. The message is confidential or the chat is in leak-prevention mode (DOC; META leaves the message empty).
-    ///   - `234040` (ResourceMessageInvisible, HTTP 400): The message is invisible to the operator. The chat hides history from new members.
-    ///   - `234041` (TenantMasterKeyDeleted, HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
-    ///   - `234042` (HybridStorageError, HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
-    ///   - `234043` (UnsupportedMessageType, HTTP 400): Unsupported message type. Merged-forward messages and cards carry no downloadable resource.
-    ///   - `234045` (InvalidRangeHeader, HTTP 400): Invalid Range header format. The `Range` header of a partial download is malformed.
-    ///   - `234046` (RangeNotSatisfiable, HTTP 400): Range Not Satisfiable. The requested range lies outside the resource.
+    ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message-resource/get)
-    pub fn get(
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/thread/forward)
+    pub fn forward(
         &self,
-        message_id: MessageId,
-        file_key: String,
-        r#type: ResourceType,
-    ) -> MessageResourceGetRequest {
-        MessageResourceGetRequest {
+        thread_id: String,
+        receive_id_type: MessageForwardReceiveIdType,
+        body: MessageForwardBody,
+    ) -> ThreadForwardRequest {
+        ThreadForwardRequest {
             client: self.client.clone(),
-            message_id,
-            file_key,
-            r#type,
+            thread_id,
+            receive_id_type,
+            body,
+            uuid: None,
             user_token: None,
         }
+    }
+}
+/// Request builder of `batch_message.delete` (DELETE `/open-apis/im/v1/batch_messages/{batch_message_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct BatchMessageDeleteRequest {
+    client: rt::Client,
+    batch_message_id: String,
+}
+impl BatchMessageDeleteRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::BATCH_MESSAGE_DELETE);
+        call.path("batch_message_id", &self.batch_message_id);
+        call
+    }
+    /// Sends the request. See the [official documentation of `im.v1.batch_message.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/delete).
+    #[inline]
+    pub async fn send(self) -> Result<(), BatchMessageDeleteError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(BatchMessageDeleteError::from)
+    }
+}
+/// Request builder of `batch_message.get_progress` (GET `/open-apis/im/v1/batch_messages/{batch_message_id}/get_progress`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct BatchMessageGetProgressRequest {
+    client: rt::Client,
+    batch_message_id: String,
+}
+impl BatchMessageGetProgressRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::BATCH_MESSAGE_GET_PROGRESS);
+        call.path("batch_message_id", &self.batch_message_id);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.batch_message.get_progress`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/get_progress).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<BatchMessageGetProgressData, BatchMessageGetProgressError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(BatchMessageGetProgressError::from)
+    }
+}
+/// Request builder of `batch_message.read_user` (GET `/open-apis/im/v1/batch_messages/{batch_message_id}/read_user`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct BatchMessageReadUserRequest {
+    client: rt::Client,
+    batch_message_id: String,
+}
+impl BatchMessageReadUserRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::BATCH_MESSAGE_READ_USER);
+        call.path("batch_message_id", &self.batch_message_id);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.batch_message.read_user`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/read_user).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<BatchMessageReadUserData, BatchMessageReadUserError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(BatchMessageReadUserError::from)
+    }
+}
+/// Request builder of `chat_announcement.get` (GET `/open-apis/im/v1/chats/{chat_id}/announcement`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatAnnouncementGetRequest {
+    client: rt::Client,
+    chat_id: String,
+    user_id_type: Option<ChatAnnouncementGetUserIdType>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatAnnouncementGetRequest {
+    /// 此次调用中使用的用户ID的类型
+    ///
+    /// Constraints: example `open_id`.
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_ANNOUNCEMENT_GET);
+        call.path("chat_id", &self.chat_id);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_announcement.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-announcement/get).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<ChatAnnouncementGetData, ChatAnnouncementGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatAnnouncementGetError::from)
+    }
+}
+/// Request builder of `chat_announcement.patch` (PATCH `/open-apis/im/v1/chats/{chat_id}/announcement`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatAnnouncementPatchRequest {
+    client: rt::Client,
+    chat_id: String,
+    body: ChatAnnouncementPatchBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatAnnouncementPatchRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_ANNOUNCEMENT_PATCH);
+        call.path("chat_id", &self.chat_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `im.v1.chat_announcement.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-announcement/patch).
+    #[inline]
+    pub async fn send(self) -> Result<(), ChatAnnouncementPatchError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(ChatAnnouncementPatchError::from)
+    }
+}
+/// Request builder of `chat_managers.add_managers` (POST `/open-apis/im/v1/chats/{chat_id}/managers/add_managers`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatManagersAddManagersRequest {
+    client: rt::Client,
+    chat_id: String,
+    member_id_type: Option<OwnerIdType>,
+    body: Option<ChatManagersAddManagersBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatManagersAddManagersRequest {
+    /// 群成员 id 类型 open_id/user_id/union_id/app_id
+    ///
+    /// Constraints: example `open_id`.
+    pub fn member_id_type(mut self, member_id_type: impl Into<OwnerIdType>) -> Self {
+        self.member_id_type = Some(Into::into(member_id_type));
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: ChatManagersAddManagersBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MANAGERS_ADD_MANAGERS);
+        call.path("chat_id", &self.chat_id);
+        call.query_opt("member_id_type", self.member_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_managers.add_managers`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-managers/add_managers).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<ChatManagersAddManagersData, ChatManagersAddManagersError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatManagersAddManagersError::from)
+    }
+}
+/// Request builder of `chat_managers.delete_managers` (POST `/open-apis/im/v1/chats/{chat_id}/managers/delete_managers`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatManagersDeleteManagersRequest {
+    client: rt::Client,
+    chat_id: String,
+    member_id_type: Option<OwnerIdType>,
+    body: Option<ChatManagersAddManagersBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatManagersDeleteManagersRequest {
+    /// 群成员 id 类型 open_id/user_id/union_id/app_id
+    ///
+    /// Constraints: example `open_id`.
+    pub fn member_id_type(mut self, member_id_type: impl Into<OwnerIdType>) -> Self {
+        self.member_id_type = Some(Into::into(member_id_type));
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: ChatManagersAddManagersBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MANAGERS_DELETE_MANAGERS);
+        call.path("chat_id", &self.chat_id);
+        call.query_opt("member_id_type", self.member_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_managers.delete_managers`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-managers/delete_managers).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<ChatManagersAddManagersData, ChatManagersDeleteManagersError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatManagersDeleteManagersError::from)
+    }
+}
+/// Request builder of `chat_members.create` (POST `/open-apis/im/v1/chats/{chat_id}/members`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatMembersCreateRequest {
+    client: rt::Client,
+    chat_id: String,
+    member_id_type: Option<OwnerIdType>,
+    succeed_type: Option<SucceedType>,
+    body: Option<ChatMembersCreateBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatMembersCreateRequest {
+    /// 进群成员 id 类型 open_id/user_id/union_id/app_id
+    ///
+    /// &lt;b&gt;注意：&lt;/b&gt;拉机器人入群请使用 'app_id'
+    ///
+    /// Constraints: server default `open_id`.
+    pub fn member_id_type(mut self, member_id_type: impl Into<OwnerIdType>) -> Self {
+        self.member_id_type = Some(Into::into(member_id_type));
+        self
+    }
+    /// 出现不可用ID后的处理方式 0/1/2
+    pub fn succeed_type(mut self, succeed_type: impl Into<SucceedType>) -> Self {
+        self.succeed_type = Some(Into::into(succeed_type));
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: ChatMembersCreateBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MEMBERS_CREATE);
+        call.path("chat_id", &self.chat_id);
+        call.query_opt("member_id_type", self.member_id_type.as_ref());
+        call.query_opt("succeed_type", self.succeed_type.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_members.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/create).
+    #[inline]
+    pub async fn send(self) -> Result<ChatMembersCreateData, ChatMembersCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatMembersCreateError::from)
+    }
+}
+/// Request builder of `chat_members.delete` (DELETE `/open-apis/im/v1/chats/{chat_id}/members`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatMembersDeleteRequest {
+    client: rt::Client,
+    chat_id: String,
+    member_id_type: Option<OwnerIdType>,
+    body: Option<ChatMembersCreateBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatMembersDeleteRequest {
+    /// 出群成员 id 类型 open_id/user_id/union_id/app_id
+    ///
+    /// Constraints: server default `open_id`.
+    pub fn member_id_type(mut self, member_id_type: impl Into<OwnerIdType>) -> Self {
+        self.member_id_type = Some(Into::into(member_id_type));
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: ChatMembersCreateBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MEMBERS_DELETE);
+        call.path("chat_id", &self.chat_id);
+        call.query_opt("member_id_type", self.member_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_members.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/delete).
+    #[inline]
+    pub async fn send(self) -> Result<ChatMembersDeleteData, ChatMembersDeleteError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatMembersDeleteError::from)
+    }
+}
+/// Request builder of `chat_members.get` (GET `/open-apis/im/v1/chats/{chat_id}/members`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatMembersGetRequest {
+    client: rt::Client,
+    chat_id: String,
+    member_id_type: Option<ChatAnnouncementGetUserIdType>,
+    page_size: Option<i64>,
+    page_token: Option<String>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatMembersGetRequest {
+    /// 群成员 用户 ID 类型，详情参见 [用户相关的 ID 概念](https://open.feishu.cn/document/home/user-identity-introduction/introduction)
+    pub fn member_id_type(
+        mut self,
+        member_id_type: impl Into<ChatAnnouncementGetUserIdType>,
+    ) -> Self {
+        self.member_id_type = Some(Into::into(member_id_type));
+        self
+    }
+    /// 分页大小
+    ///
+    /// Constraints: example `10`.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    ///
+    /// Constraints: example `WWxHTStrOEs5WHZpNktGbU94bUcvMWlxdDUzTWt1OXNrRmlLaGRNVG0yaz0=`.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MEMBERS_GET);
+        call.path("chat_id", &self.chat_id);
+        call.query_opt("member_id_type", self.member_id_type.as_ref());
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_members.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/get).
+    #[inline]
+    pub async fn send(self) -> Result<ChatMembersGetData, ChatMembersGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatMembersGetError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<Item = Result<Membersss, ChatMembersGetError>> {
+        rt::paging::items(
+            &endpoints::CHAT_MEMBERS_GET,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
+}
+/// Request builder of `chat_members.is_in_chat` (GET `/open-apis/im/v1/chats/{chat_id}/members/is_in_chat`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatMembersIsInChatRequest {
+    client: rt::Client,
+    chat_id: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatMembersIsInChatRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MEMBERS_IS_IN_CHAT);
+        call.path("chat_id", &self.chat_id);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_members.is_in_chat`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/is_in_chat).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<ChatMembersIsInChatData, ChatMembersIsInChatError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatMembersIsInChatError::from)
+    }
+}
+/// Request builder of `chat_members.me_join` (PATCH `/open-apis/im/v1/chats/{chat_id}/members/me_join`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatMembersMeJoinRequest {
+    client: rt::Client,
+    chat_id: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatMembersMeJoinRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MEMBERS_ME_JOIN);
+        call.path("chat_id", &self.chat_id);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `im.v1.chat_members.me_join`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/me_join).
+    #[inline]
+    pub async fn send(self) -> Result<(), ChatMembersMeJoinError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(ChatMembersMeJoinError::from)
+    }
+}
+/// Request builder of `chat_menu_item.patch` (PATCH `/open-apis/im/v1/chats/{chat_id}/menu_items/{menu_item_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatMenuItemPatchRequest {
+    client: rt::Client,
+    chat_id: String,
+    menu_item_id: String,
+    body: ChatMenuItemPatchBody,
+}
+impl ChatMenuItemPatchRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MENU_ITEM_PATCH);
+        call.path("chat_id", &self.chat_id);
+        call.path("menu_item_id", &self.menu_item_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_menu_item.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_item/patch).
+    #[inline]
+    pub async fn send(self) -> Result<ChatMenuItemPatchData, ChatMenuItemPatchError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatMenuItemPatchError::from)
+    }
+}
+/// Request builder of `chat_menu_tree.create` (POST `/open-apis/im/v1/chats/{chat_id}/menu_tree`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatMenuTreeCreateRequest {
+    client: rt::Client,
+    chat_id: String,
+    body: ChatMenuTreeCreateBody,
+}
+impl ChatMenuTreeCreateRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MENU_TREE_CREATE);
+        call.path("chat_id", &self.chat_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_menu_tree.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/create).
+    #[inline]
+    pub async fn send(self) -> Result<ChatMenuTreeCreateData, ChatMenuTreeCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatMenuTreeCreateError::from)
+    }
+}
+/// Request builder of `chat_menu_tree.delete` (DELETE `/open-apis/im/v1/chats/{chat_id}/menu_tree`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatMenuTreeDeleteRequest {
+    client: rt::Client,
+    chat_id: String,
+    body: ChatMenuTreeDeleteBody,
+}
+impl ChatMenuTreeDeleteRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MENU_TREE_DELETE);
+        call.path("chat_id", &self.chat_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_menu_tree.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/delete).
+    #[inline]
+    pub async fn send(self) -> Result<ChatMenuTreeCreateData, ChatMenuTreeDeleteError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatMenuTreeDeleteError::from)
+    }
+}
+/// Request builder of `chat_menu_tree.get` (GET `/open-apis/im/v1/chats/{chat_id}/menu_tree`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatMenuTreeGetRequest {
+    client: rt::Client,
+    chat_id: String,
+}
+impl ChatMenuTreeGetRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MENU_TREE_GET);
+        call.path("chat_id", &self.chat_id);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_menu_tree.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/get).
+    #[inline]
+    pub async fn send(self) -> Result<ChatMenuTreeCreateData, ChatMenuTreeGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatMenuTreeGetError::from)
+    }
+}
+/// Request builder of `chat_menu_tree.sort` (POST `/open-apis/im/v1/chats/{chat_id}/menu_tree/sort`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatMenuTreeSortRequest {
+    client: rt::Client,
+    chat_id: String,
+    body: ChatMenuTreeDeleteBody,
+}
+impl ChatMenuTreeSortRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MENU_TREE_SORT);
+        call.path("chat_id", &self.chat_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_menu_tree.sort`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/sort).
+    #[inline]
+    pub async fn send(self) -> Result<ChatMenuTreeCreateData, ChatMenuTreeSortError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatMenuTreeSortError::from)
+    }
+}
+/// Request builder of `chat_moderation.get` (GET `/open-apis/im/v1/chats/{chat_id}/moderation`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatModerationGetRequest {
+    client: rt::Client,
+    chat_id: String,
+    user_id_type: Option<ChatAnnouncementGetUserIdType>,
+    page_size: Option<i64>,
+    page_token: Option<String>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatModerationGetRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// 分页大小
+    ///
+    /// Constraints: example `10`.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    ///
+    /// Constraints: example `WWxHTStrOEs5WHZpNktGbU94bUcvMWlxdDUzTWt1OXNrRmlLaGRNVG0yaz0=`.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MODERATION_GET);
+        call.path("chat_id", &self.chat_id);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_moderation.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-moderation/get).
+    #[inline]
+    pub async fn send(self) -> Result<ChatModerationGetData, ChatModerationGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatModerationGetError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<Item = Result<Moderation, ChatModerationGetError>> {
+        rt::paging::items(
+            &endpoints::CHAT_MODERATION_GET,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
+}
+/// Request builder of `chat_moderation.update` (PUT `/open-apis/im/v1/chats/{chat_id}/moderation`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatModerationUpdateRequest {
+    client: rt::Client,
+    chat_id: String,
+    user_id_type: Option<ChatAnnouncementGetUserIdType>,
+    body: Option<ChatModerationUpdateBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatModerationUpdateRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: ChatModerationUpdateBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_MODERATION_UPDATE);
+        call.path("chat_id", &self.chat_id);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `im.v1.chat_moderation.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-moderation/update).
+    #[inline]
+    pub async fn send(self) -> Result<(), ChatModerationUpdateError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(ChatModerationUpdateError::from)
+    }
+}
+/// Request builder of `chat_tab.create` (POST `/open-apis/im/v1/chats/{chat_id}/chat_tabs`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatTabCreateRequest {
+    client: rt::Client,
+    chat_id: String,
+    body: ChatTabCreateBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatTabCreateRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_TAB_CREATE);
+        call.path("chat_id", &self.chat_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_tab.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/create).
+    #[inline]
+    pub async fn send(self) -> Result<ChatTabCreateData, ChatTabCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatTabCreateError::from)
+    }
+}
+/// Request builder of `chat_tab.delete_tabs` (DELETE `/open-apis/im/v1/chats/{chat_id}/chat_tabs/delete_tabs`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatTabDeleteTabsRequest {
+    client: rt::Client,
+    chat_id: String,
+    body: ChatTabDeleteTabsBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatTabDeleteTabsRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_TAB_DELETE_TABS);
+        call.path("chat_id", &self.chat_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_tab.delete_tabs`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/delete_tabs).
+    #[inline]
+    pub async fn send(self) -> Result<ChatTabCreateData, ChatTabDeleteTabsError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatTabDeleteTabsError::from)
+    }
+}
+/// Request builder of `chat_tab.list_tabs` (GET `/open-apis/im/v1/chats/{chat_id}/chat_tabs/list_tabs`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatTabListTabsRequest {
+    client: rt::Client,
+    chat_id: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatTabListTabsRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_TAB_LIST_TABS);
+        call.path("chat_id", &self.chat_id);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_tab.list_tabs`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/list_tabs).
+    #[inline]
+    pub async fn send(self) -> Result<ChatTabCreateData, ChatTabListTabsError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatTabListTabsError::from)
+    }
+}
+/// Request builder of `chat_tab.sort_tabs` (POST `/open-apis/im/v1/chats/{chat_id}/chat_tabs/sort_tabs`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatTabSortTabsRequest {
+    client: rt::Client,
+    chat_id: String,
+    body: Option<ChatTabDeleteTabsBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatTabSortTabsRequest {
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: ChatTabDeleteTabsBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_TAB_SORT_TABS);
+        call.path("chat_id", &self.chat_id);
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_tab.sort_tabs`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/sort_tabs).
+    #[inline]
+    pub async fn send(self) -> Result<ChatTabCreateData, ChatTabSortTabsError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatTabSortTabsError::from)
+    }
+}
+/// Request builder of `chat_tab.update_tabs` (POST `/open-apis/im/v1/chats/{chat_id}/chat_tabs/update_tabs`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatTabUpdateTabsRequest {
+    client: rt::Client,
+    chat_id: String,
+    body: Option<ChatTabCreateData>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatTabUpdateTabsRequest {
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: ChatTabCreateData) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_TAB_UPDATE_TABS);
+        call.path("chat_id", &self.chat_id);
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_tab.update_tabs`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/update_tabs).
+    #[inline]
+    pub async fn send(self) -> Result<ChatTabCreateData, ChatTabUpdateTabsError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatTabUpdateTabsError::from)
+    }
+}
+/// Request builder of `chat_top_notice.delete_top_notice` (POST `/open-apis/im/v1/chats/{chat_id}/top_notice/delete_top_notice`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatTopNoticeDeleteTopNoticeRequest {
+    client: rt::Client,
+    chat_id: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatTopNoticeDeleteTopNoticeRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_TOP_NOTICE_DELETE_TOP_NOTICE);
+        call.path("chat_id", &self.chat_id);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `im.v1.chat_top_notice.delete_top_notice`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-top_notice/delete_top_notice).
+    #[inline]
+    pub async fn send(self) -> Result<(), ChatTopNoticeDeleteTopNoticeError> {
+        let call = self.call();
+        self.client
+            .send_empty(call)
+            .await
+            .map_err(ChatTopNoticeDeleteTopNoticeError::from)
+    }
+}
+/// Request builder of `chat_top_notice.put_top_notice` (POST `/open-apis/im/v1/chats/{chat_id}/top_notice/put_top_notice`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatTopNoticePutTopNoticeRequest {
+    client: rt::Client,
+    chat_id: String,
+    body: ChatTopNoticePutTopNoticeBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatTopNoticePutTopNoticeRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_TOP_NOTICE_PUT_TOP_NOTICE);
+        call.path("chat_id", &self.chat_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `im.v1.chat_top_notice.put_top_notice`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-top_notice/put_top_notice).
+    #[inline]
+    pub async fn send(self) -> Result<(), ChatTopNoticePutTopNoticeError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(ChatTopNoticePutTopNoticeError::from)
+    }
+}
+/// Request builder of `chat.create` (POST `/open-apis/im/v1/chats`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatCreateRequest {
+    client: rt::Client,
+    user_id_type: Option<ChatAnnouncementGetUserIdType>,
+    set_bot_manager: Option<bool>,
+    uuid: Option<String>,
+    body: Option<ChatCreateBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatCreateRequest {
+    /// 此次调用中使用的用户ID的类型
+    ///
+    /// Constraints: server default `open_id`; example `open_id`.
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// 如果选择了设置群主为指定用户，可以选择是否同时设置创建此群的机器人为管理员，此标志位用于标记是否设置创建群的机器人为管理员
+    ///
+    /// Constraints: server default `false`; example `false`.
+    pub fn set_bot_manager(mut self, set_bot_manager: bool) -> Self {
+        self.set_bot_manager = Some(set_bot_manager);
+        self
+    }
+    /// 由开发者生成的唯一字符串序列，用于创建群组请求去重；持有相同uuid的请求10小时内只可成功创建1个群聊
+    ///
+    /// Constraints: example `b13g2t38-1jd2-458b-8djf-dtbca5104204`.
+    pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
+        self.uuid = Some(Into::into(uuid));
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: ChatCreateBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_CREATE);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.query_opt("set_bot_manager", self.set_bot_manager.as_ref());
+        call.query_opt("uuid", self.uuid.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/create).
+    #[inline]
+    pub async fn send(self) -> Result<ChatCreateData, ChatCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatCreateError::from)
+    }
+}
+/// Request builder of `chat.list` (GET `/open-apis/im/v1/chats`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatListRequest {
+    client: rt::Client,
+    user_id_type: Option<ChatAnnouncementGetUserIdType>,
+    sort_type: Option<ChatListSortType>,
+    page_token: Option<String>,
+    page_size: Option<i64>,
+    types: Option<String>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatListRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// 群组排序方式
+    ///
+    /// Constraints: server default `ByCreateTimeAsc`; example `ByCreateTimeAsc`.
+    pub fn sort_type(mut self, sort_type: impl Into<ChatListSortType>) -> Self {
+        self.sort_type = Some(Into::into(sort_type));
+        self
+    }
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// 分页大小
+    ///
+    /// Constraints: server default `20`.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// 群类型过滤;逗号分隔 group/p2p(多值),默认 group; 仅 UAT 支持拉 p2p 单聊
+    ///
+    /// Constraints: server default `group`; example `group,p2p`.
+    pub fn types(mut self, types: impl Into<String>) -> Self {
+        self.types = Some(Into::into(types));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_LIST);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.query_opt("sort_type", self.sort_type.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.query_opt("types", self.types.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/list).
+    #[inline]
+    pub async fn send(self) -> Result<ChatListData, ChatListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatListError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(self) -> impl rt::Stream<Item = Result<Chat, ChatListError>> {
+        rt::paging::items(
+            &endpoints::CHAT_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
+}
+/// Request builder of `chat.delete` (DELETE `/open-apis/im/v1/chats/{chat_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatDeleteRequest {
+    client: rt::Client,
+    chat_id: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatDeleteRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_DELETE);
+        call.path("chat_id", &self.chat_id);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `im.v1.chat.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/delete).
+    #[inline]
+    pub async fn send(self) -> Result<(), ChatDeleteError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(ChatDeleteError::from)
+    }
+}
+/// Request builder of `chat.get` (GET `/open-apis/im/v1/chats/{chat_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatGetRequest {
+    client: rt::Client,
+    chat_id: String,
+    user_id_type: Option<ChatAnnouncementGetUserIdType>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatGetRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_GET);
+        call.path("chat_id", &self.chat_id);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/get).
+    #[inline]
+    pub async fn send(self) -> Result<ChatGetData, ChatGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatGetError::from)
+    }
+}
+/// Request builder of `chat.update` (PUT `/open-apis/im/v1/chats/{chat_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatUpdateRequest {
+    client: rt::Client,
+    chat_id: String,
+    user_id_type: Option<ChatAnnouncementGetUserIdType>,
+    body: Option<ChatUpdateBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatUpdateRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: ChatUpdateBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_UPDATE);
+        call.path("chat_id", &self.chat_id);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `im.v1.chat.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/update).
+    #[inline]
+    pub async fn send(self) -> Result<(), ChatUpdateError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(ChatUpdateError::from)
+    }
+}
+/// Request builder of `chat.link` (POST `/open-apis/im/v1/chats/{chat_id}/link`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatLinkRequest {
+    client: rt::Client,
+    chat_id: String,
+    body: Option<ChatLinkBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatLinkRequest {
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: ChatLinkBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_LINK);
+        call.path("chat_id", &self.chat_id);
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat.link`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/link).
+    #[inline]
+    pub async fn send(self) -> Result<ChatLinkData, ChatLinkError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatLinkError::from)
+    }
+}
+/// Request builder of `chat.search` (GET `/open-apis/im/v1/chats/search`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ChatSearchRequest {
+    client: rt::Client,
+    user_id_type: Option<ChatAnnouncementGetUserIdType>,
+    query: Option<String>,
+    page_token: Option<String>,
+    page_size: Option<i64>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ChatSearchRequest {
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// 关键词。注意：如果query为空值将返回空的结果
+    ///
+    /// Constraints: example `abc`.
+    pub fn query(mut self, query: impl Into<String>) -> Self {
+        self.query = Some(Into::into(query));
+        self
+    }
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// 分页大小
+    ///
+    /// Constraints: server default `20`.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::CHAT_SEARCH);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.query_opt("query", self.query.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/search).
+    #[inline]
+    pub async fn send(self) -> Result<ChatListData, ChatSearchError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ChatSearchError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(self) -> impl rt::Stream<Item = Result<Chat, ChatSearchError>> {
+        rt::paging::items(
+            &endpoints::CHAT_SEARCH,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
+}
+/// Request builder of `file.create` (POST `/open-apis/im/v1/files`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileCreateRequest {
+    client: rt::Client,
+    body: FileCreateForm,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl FileCreateRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_CREATE);
+        call.validate("body", &self.body);
+        call.multipart(rt::Form::parts(&self.body));
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.file.create`](https://open.feishu.cn/document/server-docs/im-v1/file/create).
+    #[inline]
+    pub async fn send(self) -> Result<FileCreateData, FileCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(FileCreateError::from)
+    }
+}
+/// Request builder of `file.get` (GET `/open-apis/im/v1/files/{file_key}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct FileGetRequest {
+    client: rt::Client,
+    file_key: FileKey,
+}
+impl FileGetRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::FILE_GET);
+        call.path("file_key", &self.file_key);
+        call
+    }
+    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `im.v1.file.get`](https://open.feishu.cn/document/server-docs/im-v1/file/get).
+    #[inline]
+    pub async fn send(self) -> Result<rt::Download, FileGetError> {
+        let call = self.call();
+        self.client.send_download(call).await.map_err(FileGetError::from)
+    }
+}
+/// Request builder of `image.create` (POST `/open-apis/im/v1/images`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ImageCreateRequest {
+    client: rt::Client,
+    body: ImageCreateForm,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ImageCreateRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::IMAGE_CREATE);
+        call.validate("body", &self.body);
+        call.multipart(rt::Form::parts(&self.body));
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.image.create`](https://open.feishu.cn/document/server-docs/im-v1/image/create).
+    #[inline]
+    pub async fn send(self) -> Result<ImageCreateData, ImageCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ImageCreateError::from)
+    }
+}
+/// Request builder of `image.get` (GET `/open-apis/im/v1/images/{image_key}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ImageGetRequest {
+    client: rt::Client,
+    image_key: ImageKey,
+}
+impl ImageGetRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::IMAGE_GET);
+        call.path("image_key", &self.image_key);
+        call
+    }
+    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `im.v1.image.get`](https://open.feishu.cn/document/server-docs/im-v1/image/get).
+    #[inline]
+    pub async fn send(self) -> Result<rt::Download, ImageGetError> {
+        let call = self.call();
+        self.client.send_download(call).await.map_err(ImageGetError::from)
+    }
+}
+/// Request builder of `message_reaction.batch_query` (POST `/open-apis/im/v1/messages/reactions/batch_query`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageReactionBatchQueryRequest {
+    client: rt::Client,
+    user_id_type: Option<ChatAnnouncementGetUserIdType>,
+    body: MessageReactionBatchQueryBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MessageReactionBatchQueryRequest {
+    /// 用户 ID 类型，控制接口返回值中表情添加者的ID
+    ///
+    /// Constraints: server default `open_id`.
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_REACTION_BATCH_QUERY);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message_reaction.batch_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/batch_query).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<MessageReactionBatchQueryData, MessageReactionBatchQueryError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageReactionBatchQueryError::from)
+    }
+}
+/// Request builder of `message_reaction.create` (POST `/open-apis/im/v1/messages/{message_id}/reactions`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageReactionCreateRequest {
+    client: rt::Client,
+    message_id: String,
+    body: MessageReactionCreateBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MessageReactionCreateRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_REACTION_CREATE);
+        call.path("message_id", &self.message_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message_reaction.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/create).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<MessageReactionCreateData, MessageReactionCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageReactionCreateError::from)
+    }
+}
+/// Request builder of `message_reaction.list` (GET `/open-apis/im/v1/messages/{message_id}/reactions`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageReactionListRequest {
+    client: rt::Client,
+    message_id: String,
+    reaction_type: Option<String>,
+    page_token: Option<String>,
+    page_size: Option<i64>,
+    user_id_type: Option<MessageReactionListUserIdType>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MessageReactionListRequest {
+    /// 待查询消息reaction的类型[emoji类型列举](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/emojis-introduce)。
+    ///
+    /// - 不传入该参数，表示拉取所有类型reaction
+    ///
+    /// Constraints: example `LAUGH`.
+    pub fn reaction_type(mut self, reaction_type: impl Into<String>) -> Self {
+        self.reaction_type = Some(Into::into(reaction_type));
+        self
+    }
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时，会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// 分页大小
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// 当操作人为用户时返回用户ID的类型
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<MessageReactionListUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_REACTION_LIST);
+        call.path("message_id", &self.message_id);
+        call.query_opt("reaction_type", self.reaction_type.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message_reaction.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/list).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<MessageReactionListData, MessageReactionListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageReactionListError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<
+        Item = Result<MessageReactionCreateData, MessageReactionListError>,
+    > {
+        rt::paging::items(
+            &endpoints::MESSAGE_REACTION_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
+}
+/// Request builder of `message_reaction.delete` (DELETE `/open-apis/im/v1/messages/{message_id}/reactions/{reaction_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageReactionDeleteRequest {
+    client: rt::Client,
+    message_id: String,
+    reaction_id: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MessageReactionDeleteRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_REACTION_DELETE);
+        call.path("message_id", &self.message_id);
+        call.path("reaction_id", &self.reaction_id);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message_reaction.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/delete).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<MessageReactionCreateData, MessageReactionDeleteError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageReactionDeleteError::from)
+    }
+}
+/// Request builder of `message_resource.get` (GET `/open-apis/im/v1/messages/{message_id}/resources/{file_key}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageResourceGetRequest {
+    client: rt::Client,
+    message_id: MessageId,
+    file_key: String,
+    r#type: ResourceType,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MessageResourceGetRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_RESOURCE_GET);
+        call.path("message_id", &self.message_id);
+        call.path("file_key", &self.file_key);
+        call.query("type", &self.r#type);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `im.v1.message_resource.get`](https://open.feishu.cn/document/server-docs/im-v1/message-resource/get).
+    #[inline]
+    pub async fn send(self) -> Result<rt::Download, MessageResourceGetError> {
+        let call = self.call();
+        self.client.send_download(call).await.map_err(MessageResourceGetError::from)
     }
 }
 /// Request builder of `message.create` (POST `/open-apis/im/v1/messages`): set optional inputs, then `.send().await`.
@@ -447,97 +4085,6 @@ impl MessageCreateRequest {
     pub async fn send(self) -> Result<Message, MessageCreateError> {
         let call = self.call();
         self.client.send_json(call).await.map_err(MessageCreateError::from)
-    }
-}
-/// Request builder of `message.reply` (POST `/open-apis/im/v1/messages/{message_id}/reply`): set optional inputs, then `.send().await`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct MessageReplyRequest {
-    client: rt::Client,
-    message_id: MessageId,
-    body: MessageReplyBody,
-    user_token: Option<rt::UserAccessToken>,
-}
-impl MessageReplyRequest {
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, checked against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::MESSAGE_REPLY);
-        call.path("message_id", &self.message_id);
-        call.validate("body", &self.body);
-        call.json(&self.body);
-        call.user_token(self.user_token.clone());
-        call
-    }
-    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.reply`](https://open.feishu.cn/document/server-docs/im-v1/message/reply).
-    #[inline]
-    pub async fn send(self) -> Result<Message, MessageReplyError> {
-        let call = self.call();
-        self.client.send_json(call).await.map_err(MessageReplyError::from)
-    }
-}
-/// Request builder of `message.get` (GET `/open-apis/im/v1/messages/{message_id}`): set optional inputs, then `.send().await`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct MessageGetRequest {
-    client: rt::Client,
-    message_id: MessageId,
-    user_id_type: Option<UserIdType>,
-    card_msg_content_type: Option<String>,
-    with_sender_name: Option<bool>,
-    user_token: Option<rt::UserAccessToken>,
-}
-impl MessageGetRequest {
-    /// Kind of user id in the response.
-    ///
-    /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
-        self.user_id_type = Some(Into::into(user_id_type));
-        self
-    }
-    /// How cards come back: `raw_card_content` returns the original card JSON (META only).
-    ///
-    /// Constraints: example `raw_card_content`.
-    pub fn card_msg_content_type(
-        mut self,
-        card_msg_content_type: impl Into<String>,
-    ) -> Self {
-        self.card_msg_content_type = Some(Into::into(card_msg_content_type));
-        self
-    }
-    /// Also return the sender's name (META only).
-    ///
-    /// Constraints: server default `false`.
-    pub fn with_sender_name(mut self, with_sender_name: bool) -> Self {
-        self.with_sender_name = Some(with_sender_name);
-        self
-    }
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, checked against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::MESSAGE_GET);
-        call.path("message_id", &self.message_id);
-        call.query_opt("user_id_type", self.user_id_type.as_ref());
-        call.query_opt("card_msg_content_type", self.card_msg_content_type.as_ref());
-        call.query_opt("with_sender_name", self.with_sender_name.as_ref());
-        call.user_token(self.user_token.clone());
-        call
-    }
-    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.get`](https://open.feishu.cn/document/server-docs/im-v1/message/get).
-    #[inline]
-    pub async fn send(self) -> Result<MessageGetData, MessageGetError> {
-        let call = self.call();
-        self.client.send_json(call).await.map_err(MessageGetError::from)
     }
 }
 /// Request builder of `message.list` (GET `/open-apis/im/v1/messages`): set optional inputs, then `.send().await`.
@@ -610,7 +4157,7 @@ impl MessageListRequest {
     }
     /// Also return the sender's name (META only).
     ///
-    /// Constraints: server default `false`.
+    /// Constraints: server default `false`; example `false`.
     pub fn with_sender_name(mut self, with_sender_name: bool) -> Self {
         self.with_sender_name = Some(with_sender_name);
         self
@@ -689,121 +4236,42 @@ impl MessageDeleteRequest {
         self.client.send_empty(call).await.map_err(MessageDeleteError::from)
     }
 }
-/// Request builder of `image.create` (POST `/open-apis/im/v1/images`): set optional inputs, then `.send().await`.
+/// Request builder of `message.get` (GET `/open-apis/im/v1/messages/{message_id}`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ImageCreateRequest {
-    client: rt::Client,
-    body: ImageCreateForm,
-    user_token: Option<rt::UserAccessToken>,
-}
-impl ImageCreateRequest {
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, checked against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::IMAGE_CREATE);
-        call.validate("body", &self.body);
-        call.multipart(rt::Form::parts(&self.body));
-        call.user_token(self.user_token.clone());
-        call
-    }
-    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.image.create`](https://open.feishu.cn/document/server-docs/im-v1/image/create).
-    #[inline]
-    pub async fn send(self) -> Result<ImageCreateData, ImageCreateError> {
-        let call = self.call();
-        self.client.send_json(call).await.map_err(ImageCreateError::from)
-    }
-}
-/// Request builder of `image.get` (GET `/open-apis/im/v1/images/{image_key}`): set optional inputs, then `.send().await`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ImageGetRequest {
-    client: rt::Client,
-    image_key: ImageKey,
-}
-impl ImageGetRequest {
-    /// The prepared call, checked against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::IMAGE_GET);
-        call.path("image_key", &self.image_key);
-        call
-    }
-    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `im.v1.image.get`](https://open.feishu.cn/document/server-docs/im-v1/image/get).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Download, ImageGetError> {
-        let call = self.call();
-        self.client.send_download(call).await.map_err(ImageGetError::from)
-    }
-}
-/// Request builder of `file.create` (POST `/open-apis/im/v1/files`): set optional inputs, then `.send().await`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct FileCreateRequest {
-    client: rt::Client,
-    body: FileCreateForm,
-    user_token: Option<rt::UserAccessToken>,
-}
-impl FileCreateRequest {
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, checked against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::FILE_CREATE);
-        call.validate("body", &self.body);
-        call.multipart(rt::Form::parts(&self.body));
-        call.user_token(self.user_token.clone());
-        call
-    }
-    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.file.create`](https://open.feishu.cn/document/server-docs/im-v1/file/create).
-    #[inline]
-    pub async fn send(self) -> Result<FileCreateData, FileCreateError> {
-        let call = self.call();
-        self.client.send_json(call).await.map_err(FileCreateError::from)
-    }
-}
-/// Request builder of `file.get` (GET `/open-apis/im/v1/files/{file_key}`): set optional inputs, then `.send().await`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct FileGetRequest {
-    client: rt::Client,
-    file_key: FileKey,
-}
-impl FileGetRequest {
-    /// The prepared call, checked against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::FILE_GET);
-        call.path("file_key", &self.file_key);
-        call
-    }
-    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `im.v1.file.get`](https://open.feishu.cn/document/server-docs/im-v1/file/get).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Download, FileGetError> {
-        let call = self.call();
-        self.client.send_download(call).await.map_err(FileGetError::from)
-    }
-}
-/// Request builder of `message_resource.get` (GET `/open-apis/im/v1/messages/{message_id}/resources/{file_key}`): set optional inputs, then `.send().await`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct MessageResourceGetRequest {
+pub struct MessageGetRequest {
     client: rt::Client,
     message_id: MessageId,
-    file_key: String,
-    r#type: ResourceType,
+    user_id_type: Option<UserIdType>,
+    card_msg_content_type: Option<String>,
+    with_sender_name: Option<bool>,
     user_token: Option<rt::UserAccessToken>,
 }
-impl MessageResourceGetRequest {
+impl MessageGetRequest {
+    /// Kind of user id in the response.
+    ///
+    /// Constraints: server default `open_id`; example `open_id`.
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// How cards come back: `raw_card_content` returns the original card JSON (META only).
+    ///
+    /// Constraints: example `raw_card_content`.
+    pub fn card_msg_content_type(
+        mut self,
+        card_msg_content_type: impl Into<String>,
+    ) -> Self {
+        self.card_msg_content_type = Some(Into::into(card_msg_content_type));
+        self
+    }
+    /// Also return the sender's name (META only).
+    ///
+    /// Constraints: server default `false`; example `false`.
+    pub fn with_sender_name(mut self, with_sender_name: bool) -> Self {
+        self.with_sender_name = Some(with_sender_name);
+        self
+    }
     /// Sends the request as a user, with this user access token, instead of as the app.
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
@@ -812,18 +4280,4224 @@ impl MessageResourceGetRequest {
     /// The prepared call, checked against the spec's constraints.
     #[inline]
     fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::MESSAGE_RESOURCE_GET);
+        let mut call = rt::Call::new(&endpoints::MESSAGE_GET);
         call.path("message_id", &self.message_id);
-        call.path("file_key", &self.file_key);
-        call.query("type", &self.r#type);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.query_opt("card_msg_content_type", self.card_msg_content_type.as_ref());
+        call.query_opt("with_sender_name", self.with_sender_name.as_ref());
         call.user_token(self.user_token.clone());
         call
     }
-    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `im.v1.message_resource.get`](https://open.feishu.cn/document/server-docs/im-v1/message-resource/get).
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.get`](https://open.feishu.cn/document/server-docs/im-v1/message/get).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, MessageResourceGetError> {
+    pub async fn send(self) -> Result<MessageGetData, MessageGetError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(MessageResourceGetError::from)
+        self.client.send_json(call).await.map_err(MessageGetError::from)
+    }
+}
+/// Request builder of `message.patch` (PATCH `/open-apis/im/v1/messages/{message_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessagePatchRequest {
+    client: rt::Client,
+    message_id: String,
+    body: MessagePatchBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MessagePatchRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_PATCH);
+        call.path("message_id", &self.message_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `im.v1.message.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/patch).
+    #[inline]
+    pub async fn send(self) -> Result<(), MessagePatchError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(MessagePatchError::from)
+    }
+}
+/// Request builder of `message.update` (PUT `/open-apis/im/v1/messages/{message_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageUpdateRequest {
+    client: rt::Client,
+    message_id: String,
+    body: MessageUpdateBody,
+}
+impl MessageUpdateRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_UPDATE);
+        call.path("message_id", &self.message_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/update).
+    #[inline]
+    pub async fn send(self) -> Result<MessageCreateData, MessageUpdateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageUpdateError::from)
+    }
+}
+/// Request builder of `message.forward` (POST `/open-apis/im/v1/messages/{message_id}/forward`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageForwardRequest {
+    client: rt::Client,
+    message_id: String,
+    receive_id_type: MessageForwardReceiveIdType,
+    uuid: Option<String>,
+    body: MessageForwardBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MessageForwardRequest {
+    /// 由开发者生成的唯一字符串序列，用于转发消息请求去重；持有相同uuid的请求在1小时内向同一个目标的转发只可成功一次。
+    ///
+    /// Constraints: example `b13g2t38-1jd2-458b-8djf-dtbca5104204`.
+    pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
+        self.uuid = Some(Into::into(uuid));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_FORWARD);
+        call.path("message_id", &self.message_id);
+        call.query("receive_id_type", &self.receive_id_type);
+        call.query_opt("uuid", self.uuid.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.forward`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/forward).
+    #[inline]
+    pub async fn send(self) -> Result<MessageCreateData, MessageForwardError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageForwardError::from)
+    }
+}
+/// Request builder of `message.merge_forward` (POST `/open-apis/im/v1/messages/merge_forward`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageMergeForwardRequest {
+    client: rt::Client,
+    receive_id_type: MessageForwardReceiveIdType,
+    uuid: Option<String>,
+    body: MessageMergeForwardBody,
+}
+impl MessageMergeForwardRequest {
+    /// 由开发者生成的唯一字符串序列，用于转发消息请求去重；持有相同uuid的请求在1小时内向同一个目标的转发只可成功一次。
+    ///
+    /// Constraints: example `b13g2t38-1jd2-458b-8djf-dtbca5104204`.
+    pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
+        self.uuid = Some(Into::into(uuid));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_MERGE_FORWARD);
+        call.query("receive_id_type", &self.receive_id_type);
+        call.query_opt("uuid", self.uuid.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.merge_forward`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/merge_forward).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<MessageMergeForwardData, MessageMergeForwardError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageMergeForwardError::from)
+    }
+}
+/// Request builder of `message.push_follow_up` (POST `/open-apis/im/v1/messages/{message_id}/push_follow_up`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessagePushFollowUpRequest {
+    client: rt::Client,
+    message_id: String,
+    body: MessagePushFollowUpBody,
+}
+impl MessagePushFollowUpRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_PUSH_FOLLOW_UP);
+        call.path("message_id", &self.message_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request. See the [official documentation of `im.v1.message.push_follow_up`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/push_follow_up).
+    #[inline]
+    pub async fn send(self) -> Result<(), MessagePushFollowUpError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(MessagePushFollowUpError::from)
+    }
+}
+/// Request builder of `message.read_users` (GET `/open-apis/im/v1/messages/{message_id}/read_users`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageReadUsersRequest {
+    client: rt::Client,
+    message_id: String,
+    user_id_type: ChatAnnouncementGetUserIdType,
+    page_size: Option<i64>,
+    page_token: Option<String>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MessageReadUsersRequest {
+    /// 此次调用中使用的分页的大小
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// 下一页分页的token
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_READ_USERS);
+        call.path("message_id", &self.message_id);
+        call.query("user_id_type", &self.user_id_type);
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.read_users`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/read_users).
+    #[inline]
+    pub async fn send(self) -> Result<MessageReadUsersData, MessageReadUsersError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageReadUsersError::from)
+    }
+}
+/// Request builder of `message.reply` (POST `/open-apis/im/v1/messages/{message_id}/reply`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageReplyRequest {
+    client: rt::Client,
+    message_id: MessageId,
+    body: MessageReplyBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MessageReplyRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_REPLY);
+        call.path("message_id", &self.message_id);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.reply`](https://open.feishu.cn/document/server-docs/im-v1/message/reply).
+    #[inline]
+    pub async fn send(self) -> Result<Message, MessageReplyError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageReplyError::from)
+    }
+}
+/// Request builder of `message.search` (POST `/open-apis/im/v1/messages/search`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageSearchRequest {
+    client: rt::Client,
+    page_size: Option<i64>,
+    page_token: Option<String>,
+    user_id_type: Option<ChatAnnouncementGetUserIdType>,
+    body: Option<MessageSearchBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl MessageSearchRequest {
+    /// `page_size`.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// `page_token`.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// 此次调用中使用的用户ID的类型
+    pub fn user_id_type(
+        mut self,
+        user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
+    ) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: MessageSearchBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_SEARCH);
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/search).
+    #[inline]
+    pub async fn send(self) -> Result<MessageSearchData, MessageSearchError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageSearchError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<Item = Result<MessageSearchDataMessage, MessageSearchError>> {
+        rt::paging::items(
+            &endpoints::MESSAGE_SEARCH,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
+}
+/// Request builder of `message.urgent_app` (PATCH `/open-apis/im/v1/messages/{message_id}/urgent_app`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageUrgentAppRequest {
+    client: rt::Client,
+    message_id: String,
+    user_id_type: ChatAnnouncementGetUserIdType,
+    body: MessageUrgentAppBody,
+}
+impl MessageUrgentAppRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_URGENT_APP);
+        call.path("message_id", &self.message_id);
+        call.query("user_id_type", &self.user_id_type);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.urgent_app`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_app).
+    #[inline]
+    pub async fn send(self) -> Result<MessageUrgentAppData, MessageUrgentAppError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageUrgentAppError::from)
+    }
+}
+/// Request builder of `message.urgent_phone` (PATCH `/open-apis/im/v1/messages/{message_id}/urgent_phone`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageUrgentPhoneRequest {
+    client: rt::Client,
+    message_id: String,
+    user_id_type: ChatAnnouncementGetUserIdType,
+    body: MessageUrgentAppBody,
+}
+impl MessageUrgentPhoneRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_URGENT_PHONE);
+        call.path("message_id", &self.message_id);
+        call.query("user_id_type", &self.user_id_type);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.urgent_phone`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_phone).
+    #[inline]
+    pub async fn send(self) -> Result<MessageUrgentAppData, MessageUrgentPhoneError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageUrgentPhoneError::from)
+    }
+}
+/// Request builder of `message.urgent_sms` (PATCH `/open-apis/im/v1/messages/{message_id}/urgent_sms`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct MessageUrgentSmsRequest {
+    client: rt::Client,
+    message_id: String,
+    user_id_type: ChatAnnouncementGetUserIdType,
+    body: MessageUrgentAppBody,
+}
+impl MessageUrgentSmsRequest {
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::MESSAGE_URGENT_SMS);
+        call.path("message_id", &self.message_id);
+        call.query("user_id_type", &self.user_id_type);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.urgent_sms`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_sms).
+    #[inline]
+    pub async fn send(self) -> Result<MessageUrgentAppData, MessageUrgentSmsError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(MessageUrgentSmsError::from)
+    }
+}
+/// Request builder of `pin.create` (POST `/open-apis/im/v1/pins`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PinCreateRequest {
+    client: rt::Client,
+    body: PinCreateBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PinCreateRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PIN_CREATE);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.pin.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/create).
+    #[inline]
+    pub async fn send(self) -> Result<PinCreateData, PinCreateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(PinCreateError::from)
+    }
+}
+/// Request builder of `pin.list` (GET `/open-apis/im/v1/pins`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PinListRequest {
+    client: rt::Client,
+    chat_id: String,
+    start_time: Option<String>,
+    end_time: Option<String>,
+    page_size: Option<i64>,
+    page_token: Option<String>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PinListRequest {
+    /// Pin信息的起始时间（毫秒级时间戳）
+    ///
+    /// Constraints: example `1658632251800`.
+    pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
+        self.start_time = Some(Into::into(start_time));
+        self
+    }
+    /// Pin信息的结束时间（毫秒级时间戳）
+    ///
+    /// Constraints: example `1658731646425`.
+    pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
+        self.end_time = Some(Into::into(end_time));
+        self
+    }
+    /// 此次调用中使用的分页的大小
+    ///
+    /// Constraints: server default `20`.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// 下一页分页的token
+    ///
+    /// Constraints: example `GxmvlNRvP0NdQZpa7yIqf_Lv_QuBwTQ8tXkX7w-irAghVD_TvuYd1aoJ1LQph86O-XImC4X9j9FhUPhXQDvtrQ==`.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PIN_LIST);
+        call.query("chat_id", &self.chat_id);
+        call.query_opt("start_time", self.start_time.as_ref());
+        call.query_opt("end_time", self.end_time.as_ref());
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.pin.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/list).
+    #[inline]
+    pub async fn send(self) -> Result<PinListData, PinListError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(PinListError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(self) -> impl rt::Stream<Item = Result<Pin, PinListError>> {
+        rt::paging::items(
+            &endpoints::PIN_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
+}
+/// Request builder of `pin.delete` (DELETE `/open-apis/im/v1/pins/{message_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct PinDeleteRequest {
+    client: rt::Client,
+    message_id: String,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl PinDeleteRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::PIN_DELETE);
+        call.path("message_id", &self.message_id);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request. See the [official documentation of `im.v1.pin.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/delete).
+    #[inline]
+    pub async fn send(self) -> Result<(), PinDeleteError> {
+        let call = self.call();
+        self.client.send_empty(call).await.map_err(PinDeleteError::from)
+    }
+}
+/// Request builder of `thread.forward` (POST `/open-apis/im/v1/threads/{thread_id}/forward`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ThreadForwardRequest {
+    client: rt::Client,
+    thread_id: String,
+    receive_id_type: MessageForwardReceiveIdType,
+    uuid: Option<String>,
+    body: MessageForwardBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl ThreadForwardRequest {
+    /// 由开发者生成的唯一字符串序列，用于转发消息请求去重；持有相同uuid的请求在1小时内向同一个目标的转发只可成功一次。
+    ///
+    /// Constraints: example `b13g2t38-1jd2-458b-8djf-dtbca5104204`.
+    pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
+        self.uuid = Some(Into::into(uuid));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::THREAD_FORWARD);
+        call.path("thread_id", &self.thread_id);
+        call.query("receive_id_type", &self.receive_id_type);
+        call.query_opt("uuid", self.uuid.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `im.v1.thread.forward`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/thread/forward).
+    #[inline]
+    pub async fn send(self) -> Result<MessageCreateData, ThreadForwardError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(ThreadForwardError::from)
+    }
+}
+/// Errors of `batch_message.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchMessageDeleteError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230009` (HTTP 400): Message can only be recalled within one days. The message is older than the recall window (DOC of message.delete: one day).
+    RecallTimeExpired(Box<rt::ApiError>),
+    /// `230026` (HTTP 400): No permission to recall this message. A bot can only recall the messages it sent.
+    NoPermissionToRecall(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230030` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230030(Box<rt::ApiError>),
+    /// `232096` (HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
+    MetaWritingStopped(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for BatchMessageDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230009 => Self::RecallTimeExpired(api),
+            rt::Error::Api(api) if api.code == 230026 => Self::NoPermissionToRecall(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230030 => Self::Code230030(api),
+            rt::Error::Api(api) if api.code == 232096 => Self::MetaWritingStopped(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for BatchMessageDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::RecallTimeExpired(api) => &**api,
+            Self::NoPermissionToRecall(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::Code230030(api) => &**api,
+            Self::MetaWritingStopped(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for BatchMessageDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for BatchMessageDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `batch_message.get_progress`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchMessageGetProgressError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230012` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230012(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230030` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230030(Box<rt::ApiError>),
+    /// `232096` (HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
+    MetaWritingStopped(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for BatchMessageGetProgressError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230012 => Self::Code230012(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230030 => Self::Code230030(api),
+            rt::Error::Api(api) if api.code == 232096 => Self::MetaWritingStopped(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for BatchMessageGetProgressError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::Code230012(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::Code230030(api) => &**api,
+            Self::MetaWritingStopped(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for BatchMessageGetProgressError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for BatchMessageGetProgressError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `batch_message.read_user`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchMessageReadUserError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230012` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230012(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230030` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230030(Box<rt::ApiError>),
+    /// `232096` (HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
+    MetaWritingStopped(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for BatchMessageReadUserError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230012 => Self::Code230012(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230030 => Self::Code230030(api),
+            rt::Error::Api(api) if api.code == 232096 => Self::MetaWritingStopped(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for BatchMessageReadUserError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::Code230012(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::Code230030(api) => &**api,
+            Self::MetaWritingStopped(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for BatchMessageReadUserError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for BatchMessageReadUserError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_announcement.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatAnnouncementGetError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232003` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232003(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232019` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232019(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232066` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232066(Box<rt::ApiError>),
+    /// `232097` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232097(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatAnnouncementGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232003 => Self::Code232003(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232019 => Self::Code232019(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232066 => Self::Code232066(api),
+            rt::Error::Api(api) if api.code == 232097 => Self::Code232097(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatAnnouncementGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232003(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232019(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Code232066(api) => &**api,
+            Self::Code232097(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatAnnouncementGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatAnnouncementGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_announcement.patch`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatAnnouncementPatchError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232002` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232002(Box<rt::ApiError>),
+    /// `232003` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232003(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232018` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232018(Box<rt::ApiError>),
+    /// `232019` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232019(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232066` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232066(Box<rt::ApiError>),
+    /// `232097` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232097(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatAnnouncementPatchError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232002 => Self::Code232002(api),
+            rt::Error::Api(api) if api.code == 232003 => Self::Code232003(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232018 => Self::Code232018(api),
+            rt::Error::Api(api) if api.code == 232019 => Self::Code232019(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232066 => Self::Code232066(api),
+            rt::Error::Api(api) if api.code == 232097 => Self::Code232097(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatAnnouncementPatchError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232002(api) => &**api,
+            Self::Code232003(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232018(api) => &**api,
+            Self::Code232019(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Code232066(api) => &**api,
+            Self::Code232097(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatAnnouncementPatchError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatAnnouncementPatchError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_managers.add_managers`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatManagersAddManagersError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232019` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232019(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232027` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232027(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232038` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232038(Box<rt::ApiError>),
+    /// `232039` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232039(Box<rt::ApiError>),
+    /// `232040` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232040(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatManagersAddManagersError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232019 => Self::Code232019(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232027 => Self::Code232027(api),
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232038 => Self::Code232038(api),
+            rt::Error::Api(api) if api.code == 232039 => Self::Code232039(api),
+            rt::Error::Api(api) if api.code == 232040 => Self::Code232040(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatManagersAddManagersError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232019(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232027(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Code232038(api) => &**api,
+            Self::Code232039(api) => &**api,
+            Self::Code232040(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatManagersAddManagersError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatManagersAddManagersError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_managers.delete_managers`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatManagersDeleteManagersError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232019` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232019(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232027` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232027(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232038` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232038(Box<rt::ApiError>),
+    /// `232039` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232039(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatManagersDeleteManagersError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232019 => Self::Code232019(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232027 => Self::Code232027(api),
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232038 => Self::Code232038(api),
+            rt::Error::Api(api) if api.code == 232039 => Self::Code232039(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatManagersDeleteManagersError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232019(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232027(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Code232038(api) => &**api,
+            Self::Code232039(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatManagersDeleteManagersError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatManagersDeleteManagersError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_members.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatMembersCreateError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232013` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232013(Box<rt::ApiError>),
+    /// `232017` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232017(Box<rt::ApiError>),
+    /// `232019` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232019(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232027` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232027(Box<rt::ApiError>),
+    /// `232028` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232028(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232043` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232043(Box<rt::ApiError>),
+    /// `232044` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232044(Box<rt::ApiError>),
+    /// `232090` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232090(Box<rt::ApiError>),
+    /// `99992351` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code99992351(Box<rt::ApiError>),
+    /// `99992360` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code99992360(Box<rt::ApiError>),
+    /// `99992364` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code99992364(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatMembersCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232013 => Self::Code232013(api),
+            rt::Error::Api(api) if api.code == 232017 => Self::Code232017(api),
+            rt::Error::Api(api) if api.code == 232019 => Self::Code232019(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232027 => Self::Code232027(api),
+            rt::Error::Api(api) if api.code == 232028 => Self::Code232028(api),
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232043 => Self::Code232043(api),
+            rt::Error::Api(api) if api.code == 232044 => Self::Code232044(api),
+            rt::Error::Api(api) if api.code == 232090 => Self::Code232090(api),
+            rt::Error::Api(api) if api.code == 99992351 => Self::Code99992351(api),
+            rt::Error::Api(api) if api.code == 99992360 => Self::Code99992360(api),
+            rt::Error::Api(api) if api.code == 99992364 => Self::Code99992364(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatMembersCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232004(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232013(api) => &**api,
+            Self::Code232017(api) => &**api,
+            Self::Code232019(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232027(api) => &**api,
+            Self::Code232028(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Code232043(api) => &**api,
+            Self::Code232044(api) => &**api,
+            Self::Code232090(api) => &**api,
+            Self::Code99992351(api) => &**api,
+            Self::Code99992360(api) => &**api,
+            Self::Code99992364(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatMembersCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatMembersCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_members.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatMembersDeleteError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232007` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232007(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232014` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232014(Box<rt::ApiError>),
+    /// `232019` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232019(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232027` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232027(Box<rt::ApiError>),
+    /// `232029` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232029(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232076` (HTTP 400): Can't kick chat owner. See the error codes on the endpoint's official documentation page.
+    CanTKickChatOwner(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatMembersDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232007 => Self::Code232007(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232014 => Self::Code232014(api),
+            rt::Error::Api(api) if api.code == 232019 => Self::Code232019(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232027 => Self::Code232027(api),
+            rt::Error::Api(api) if api.code == 232029 => Self::Code232029(api),
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232076 => Self::CanTKickChatOwner(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatMembersDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232004(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::Code232007(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232014(api) => &**api,
+            Self::Code232019(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232027(api) => &**api,
+            Self::Code232029(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::CanTKickChatOwner(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatMembersDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatMembersDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_members.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatMembersGetError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatMembersGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatMembersGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232004(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatMembersGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatMembersGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_members.is_in_chat`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatMembersIsInChatError {
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatMembersIsInChatError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatMembersIsInChatError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232004(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatMembersIsInChatError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatMembersIsInChatError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_members.me_join`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatMembersMeJoinError {
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232008` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232008(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232013` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232013(Box<rt::ApiError>),
+    /// `232019` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232019(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232027` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232027(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232075` (HTTP 400): The public group needs to apply to join, and users or bots are not allowed to actively join the group. See the error codes on the endpoint's official documentation page.
+    ThePublicGroupNeedsToApply(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatMembersMeJoinError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232008 => Self::Code232008(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232013 => Self::Code232013(api),
+            rt::Error::Api(api) if api.code == 232019 => Self::Code232019(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232027 => Self::Code232027(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232075 => {
+                Self::ThePublicGroupNeedsToApply(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatMembersMeJoinError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232004(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::Code232008(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232013(api) => &**api,
+            Self::Code232019(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232027(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::ThePublicGroupNeedsToApply(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatMembersMeJoinError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatMembersMeJoinError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_menu_item.patch`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatMenuItemPatchError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232014` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232014(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232055` (HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    TheOperatorDoesNotHaveChat(Box<rt::ApiError>),
+    /// `232073` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232073(Box<rt::ApiError>),
+    /// `232078` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232078(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatMenuItemPatchError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232014 => Self::Code232014(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232055 => {
+                Self::TheOperatorDoesNotHaveChat(api)
+            }
+            rt::Error::Api(api) if api.code == 232073 => Self::Code232073(api),
+            rt::Error::Api(api) if api.code == 232078 => Self::Code232078(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatMenuItemPatchError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232014(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::TheOperatorDoesNotHaveChat(api) => &**api,
+            Self::Code232073(api) => &**api,
+            Self::Code232078(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatMenuItemPatchError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatMenuItemPatchError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_menu_tree.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatMenuTreeCreateError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232008` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232008(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232014` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232014(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232055` (HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    TheOperatorDoesNotHaveChat(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232056` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232056(Box<rt::ApiError>),
+    /// `232070` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232070(Box<rt::ApiError>),
+    /// `232071` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232071(Box<rt::ApiError>),
+    /// `232073` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232073(Box<rt::ApiError>),
+    /// `232078` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232078(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatMenuTreeCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232008 => Self::Code232008(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232014 => Self::Code232014(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232055 => {
+                Self::TheOperatorDoesNotHaveChat(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232056 => Self::Code232056(api),
+            rt::Error::Api(api) if api.code == 232070 => Self::Code232070(api),
+            rt::Error::Api(api) if api.code == 232071 => Self::Code232071(api),
+            rt::Error::Api(api) if api.code == 232073 => Self::Code232073(api),
+            rt::Error::Api(api) if api.code == 232078 => Self::Code232078(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatMenuTreeCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232008(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232014(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::TheOperatorDoesNotHaveChat(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Code232056(api) => &**api,
+            Self::Code232070(api) => &**api,
+            Self::Code232071(api) => &**api,
+            Self::Code232073(api) => &**api,
+            Self::Code232078(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatMenuTreeCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatMenuTreeCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_menu_tree.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatMenuTreeDeleteError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232008` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232008(Box<rt::ApiError>),
+    /// `232014` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232014(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232055` (HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    TheOperatorDoesNotHaveChat(Box<rt::ApiError>),
+    /// `232073` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232073(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatMenuTreeDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232008 => Self::Code232008(api),
+            rt::Error::Api(api) if api.code == 232014 => Self::Code232014(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232055 => {
+                Self::TheOperatorDoesNotHaveChat(api)
+            }
+            rt::Error::Api(api) if api.code == 232073 => Self::Code232073(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatMenuTreeDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232008(api) => &**api,
+            Self::Code232014(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::TheOperatorDoesNotHaveChat(api) => &**api,
+            Self::Code232073(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatMenuTreeDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatMenuTreeDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_menu_tree.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatMenuTreeGetError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232014` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232014(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatMenuTreeGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232014 => Self::Code232014(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatMenuTreeGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232014(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatMenuTreeGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatMenuTreeGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_menu_tree.sort`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatMenuTreeSortError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232014` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232014(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232055` (HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    TheOperatorDoesNotHaveChat(Box<rt::ApiError>),
+    /// `232072` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232072(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatMenuTreeSortError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232014 => Self::Code232014(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232055 => {
+                Self::TheOperatorDoesNotHaveChat(api)
+            }
+            rt::Error::Api(api) if api.code == 232072 => Self::Code232072(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatMenuTreeSortError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232014(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::TheOperatorDoesNotHaveChat(api) => &**api,
+            Self::Code232072(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatMenuTreeSortError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatMenuTreeSortError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_moderation.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatModerationGetError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatModerationGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatModerationGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232004(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatModerationGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatModerationGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_moderation.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatModerationUpdateError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232015` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232015(Box<rt::ApiError>),
+    /// `232017` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232017(Box<rt::ApiError>),
+    /// `232019` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232019(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232060` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232060(Box<rt::ApiError>),
+    /// `232092` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232092(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatModerationUpdateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232015 => Self::Code232015(api),
+            rt::Error::Api(api) if api.code == 232017 => Self::Code232017(api),
+            rt::Error::Api(api) if api.code == 232019 => Self::Code232019(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232060 => Self::Code232060(api),
+            rt::Error::Api(api) if api.code == 232092 => Self::Code232092(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatModerationUpdateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232004(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232015(api) => &**api,
+            Self::Code232017(api) => &**api,
+            Self::Code232019(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Code232060(api) => &**api,
+            Self::Code232092(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatModerationUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatModerationUpdateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_tab.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatTabCreateError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232046` (HTTP 400): The number of chat tabs reaches the limit. See the error codes on the endpoint's official documentation page.
+    TheNumberOfChatTabsReaches(Box<rt::ApiError>),
+    /// `232047` (HTTP 400): The length of the tab name reaches the limit. See the error codes on the endpoint's official documentation page.
+    TheLengthOfTheTabName(Box<rt::ApiError>),
+    /// `232048` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232048(Box<rt::ApiError>),
+    /// `232050` (HTTP 400): Operate chat tab unsupported chat type. See the error codes on the endpoint's official documentation page.
+    OperateChatTabUnsupportedChatType(Box<rt::ApiError>),
+    /// `232051` (HTTP 400): The operator does not have doc permission. See the error codes on the endpoint's official documentation page.
+    TheOperatorDoesNotHaveDoc(Box<rt::ApiError>),
+    /// `232055` (HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    TheOperatorDoesNotHaveChat(Box<rt::ApiError>),
+    /// `232056` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232056(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatTabCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232046 => {
+                Self::TheNumberOfChatTabsReaches(api)
+            }
+            rt::Error::Api(api) if api.code == 232047 => Self::TheLengthOfTheTabName(api),
+            rt::Error::Api(api) if api.code == 232048 => Self::Code232048(api),
+            rt::Error::Api(api) if api.code == 232050 => {
+                Self::OperateChatTabUnsupportedChatType(api)
+            }
+            rt::Error::Api(api) if api.code == 232051 => {
+                Self::TheOperatorDoesNotHaveDoc(api)
+            }
+            rt::Error::Api(api) if api.code == 232055 => {
+                Self::TheOperatorDoesNotHaveChat(api)
+            }
+            rt::Error::Api(api) if api.code == 232056 => Self::Code232056(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatTabCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::TheNumberOfChatTabsReaches(api) => &**api,
+            Self::TheLengthOfTheTabName(api) => &**api,
+            Self::Code232048(api) => &**api,
+            Self::OperateChatTabUnsupportedChatType(api) => &**api,
+            Self::TheOperatorDoesNotHaveDoc(api) => &**api,
+            Self::TheOperatorDoesNotHaveChat(api) => &**api,
+            Self::Code232056(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatTabCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatTabCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_tab.delete_tabs`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatTabDeleteTabsError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232049` (HTTP 400): Update or Delete operations only support doc or url tab type. See the error codes on the endpoint's official documentation page.
+    UpdateOrDeleteOperationsOnlySupport(Box<rt::ApiError>),
+    /// `232050` (HTTP 400): Operate chat tab unsupported chat type. See the error codes on the endpoint's official documentation page.
+    OperateChatTabUnsupportedChatType(Box<rt::ApiError>),
+    /// `232055` (HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    TheOperatorDoesNotHaveChat(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatTabDeleteTabsError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232049 => {
+                Self::UpdateOrDeleteOperationsOnlySupport(api)
+            }
+            rt::Error::Api(api) if api.code == 232050 => {
+                Self::OperateChatTabUnsupportedChatType(api)
+            }
+            rt::Error::Api(api) if api.code == 232055 => {
+                Self::TheOperatorDoesNotHaveChat(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatTabDeleteTabsError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::UpdateOrDeleteOperationsOnlySupport(api) => &**api,
+            Self::OperateChatTabUnsupportedChatType(api) => &**api,
+            Self::TheOperatorDoesNotHaveChat(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatTabDeleteTabsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatTabDeleteTabsError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_tab.list_tabs`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatTabListTabsError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232050` (HTTP 400): Operate chat tab unsupported chat type. See the error codes on the endpoint's official documentation page.
+    OperateChatTabUnsupportedChatType(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatTabListTabsError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232050 => {
+                Self::OperateChatTabUnsupportedChatType(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatTabListTabsError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::OperateChatTabUnsupportedChatType(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatTabListTabsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatTabListTabsError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_tab.sort_tabs`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatTabSortTabsError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232050` (HTTP 400): Operate chat tab unsupported chat type. See the error codes on the endpoint's official documentation page.
+    OperateChatTabUnsupportedChatType(Box<rt::ApiError>),
+    /// `232055` (HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    TheOperatorDoesNotHaveChat(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatTabSortTabsError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232050 => {
+                Self::OperateChatTabUnsupportedChatType(api)
+            }
+            rt::Error::Api(api) if api.code == 232055 => {
+                Self::TheOperatorDoesNotHaveChat(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatTabSortTabsError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::OperateChatTabUnsupportedChatType(api) => &**api,
+            Self::TheOperatorDoesNotHaveChat(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatTabSortTabsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatTabSortTabsError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_tab.update_tabs`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatTabUpdateTabsError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232047` (HTTP 400): The length of the tab name reaches the limit. See the error codes on the endpoint's official documentation page.
+    TheLengthOfTheTabName(Box<rt::ApiError>),
+    /// `232048` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232048(Box<rt::ApiError>),
+    /// `232049` (HTTP 400): Update or Delete operations only support doc or url tab type. See the error codes on the endpoint's official documentation page.
+    UpdateOrDeleteOperationsOnlySupport(Box<rt::ApiError>),
+    /// `232050` (HTTP 400): Operate chat tab unsupported chat type. See the error codes on the endpoint's official documentation page.
+    OperateChatTabUnsupportedChatType(Box<rt::ApiError>),
+    /// `232051` (HTTP 400): The operator does not have doc permission. See the error codes on the endpoint's official documentation page.
+    TheOperatorDoesNotHaveDoc(Box<rt::ApiError>),
+    /// `232055` (HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
+    TheOperatorDoesNotHaveChat(Box<rt::ApiError>),
+    /// `232056` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232056(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatTabUpdateTabsError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232047 => Self::TheLengthOfTheTabName(api),
+            rt::Error::Api(api) if api.code == 232048 => Self::Code232048(api),
+            rt::Error::Api(api) if api.code == 232049 => {
+                Self::UpdateOrDeleteOperationsOnlySupport(api)
+            }
+            rt::Error::Api(api) if api.code == 232050 => {
+                Self::OperateChatTabUnsupportedChatType(api)
+            }
+            rt::Error::Api(api) if api.code == 232051 => {
+                Self::TheOperatorDoesNotHaveDoc(api)
+            }
+            rt::Error::Api(api) if api.code == 232055 => {
+                Self::TheOperatorDoesNotHaveChat(api)
+            }
+            rt::Error::Api(api) if api.code == 232056 => Self::Code232056(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatTabUpdateTabsError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::TheLengthOfTheTabName(api) => &**api,
+            Self::Code232048(api) => &**api,
+            Self::UpdateOrDeleteOperationsOnlySupport(api) => &**api,
+            Self::OperateChatTabUnsupportedChatType(api) => &**api,
+            Self::TheOperatorDoesNotHaveDoc(api) => &**api,
+            Self::TheOperatorDoesNotHaveChat(api) => &**api,
+            Self::Code232056(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatTabUpdateTabsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatTabUpdateTabsError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_top_notice.delete_top_notice`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatTopNoticeDeleteTopNoticeError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232014` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232014(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatTopNoticeDeleteTopNoticeError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232014 => Self::Code232014(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatTopNoticeDeleteTopNoticeError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232014(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatTopNoticeDeleteTopNoticeError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatTopNoticeDeleteTopNoticeError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat_top_notice.put_top_notice`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatTopNoticePutTopNoticeError {
+    /// `230111` (HTTP 400): Action unavailable as the message will self-destruct soon. The message is about to self-destruct.
+    MessageSelfDestructing(Box<rt::ApiError>),
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232014` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232014(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatTopNoticePutTopNoticeError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230111 => {
+                Self::MessageSelfDestructing(api)
+            }
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232014 => Self::Code232014(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatTopNoticePutTopNoticeError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::MessageSelfDestructing(api) => &**api,
+            Self::Code232001(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232014(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatTopNoticePutTopNoticeError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatTopNoticePutTopNoticeError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatCreateError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232019` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232019(Box<rt::ApiError>),
+    /// `232020` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232020(Box<rt::ApiError>),
+    /// `232021` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232021(Box<rt::ApiError>),
+    /// `232022` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232022(Box<rt::ApiError>),
+    /// `232023` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232023(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232030` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232030(Box<rt::ApiError>),
+    /// `232032` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232032(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232037` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232037(Box<rt::ApiError>),
+    /// `232042` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232042(Box<rt::ApiError>),
+    /// `232043` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232043(Box<rt::ApiError>),
+    /// `232057` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232057(Box<rt::ApiError>),
+    /// `232068` (HTTP 400): The group is being created, please wait a moment. See the error codes on the endpoint's official documentation page.
+    TheGroupIsBeingCreatedPlease(Box<rt::ApiError>),
+    /// `232069` (HTTP 400): current chat type unsupported to set public. See the error codes on the endpoint's official documentation page.
+    CurrentChatTypeUnsupportedToSet(Box<rt::ApiError>),
+    /// `232091` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232091(Box<rt::ApiError>),
+    /// `232095` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232095(Box<rt::ApiError>),
+    /// `232078` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232078(Box<rt::ApiError>),
+    /// `232079` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232079(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232019 => Self::Code232019(api),
+            rt::Error::Api(api) if api.code == 232020 => Self::Code232020(api),
+            rt::Error::Api(api) if api.code == 232021 => Self::Code232021(api),
+            rt::Error::Api(api) if api.code == 232022 => Self::Code232022(api),
+            rt::Error::Api(api) if api.code == 232023 => Self::Code232023(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232030 => Self::Code232030(api),
+            rt::Error::Api(api) if api.code == 232032 => Self::Code232032(api),
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232037 => Self::Code232037(api),
+            rt::Error::Api(api) if api.code == 232042 => Self::Code232042(api),
+            rt::Error::Api(api) if api.code == 232043 => Self::Code232043(api),
+            rt::Error::Api(api) if api.code == 232057 => Self::Code232057(api),
+            rt::Error::Api(api) if api.code == 232068 => {
+                Self::TheGroupIsBeingCreatedPlease(api)
+            }
+            rt::Error::Api(api) if api.code == 232069 => {
+                Self::CurrentChatTypeUnsupportedToSet(api)
+            }
+            rt::Error::Api(api) if api.code == 232091 => Self::Code232091(api),
+            rt::Error::Api(api) if api.code == 232095 => Self::Code232095(api),
+            rt::Error::Api(api) if api.code == 232078 => Self::Code232078(api),
+            rt::Error::Api(api) if api.code == 232079 => Self::Code232079(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232004(api) => &**api,
+            Self::Code232019(api) => &**api,
+            Self::Code232020(api) => &**api,
+            Self::Code232021(api) => &**api,
+            Self::Code232022(api) => &**api,
+            Self::Code232023(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232030(api) => &**api,
+            Self::Code232032(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Code232037(api) => &**api,
+            Self::Code232042(api) => &**api,
+            Self::Code232043(api) => &**api,
+            Self::Code232057(api) => &**api,
+            Self::TheGroupIsBeingCreatedPlease(api) => &**api,
+            Self::CurrentChatTypeUnsupportedToSet(api) => &**api,
+            Self::Code232091(api) => &**api,
+            Self::Code232095(api) => &**api,
+            Self::Code232078(api) => &**api,
+            Self::Code232079(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatListError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232004(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatDeleteError {
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232008` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232008(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232017` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232017(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232008 => Self::Code232008(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232017 => Self::Code232017(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232004(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::Code232008(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232017(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatGetError {
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232004(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatUpdateError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232002` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232002(Box<rt::ApiError>),
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232008` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232008(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232012` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232012(Box<rt::ApiError>),
+    /// `232016` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232016(Box<rt::ApiError>),
+    /// `232019` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232019(Box<rt::ApiError>),
+    /// `232023` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232023(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232026` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232026(Box<rt::ApiError>),
+    /// `232030` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232030(Box<rt::ApiError>),
+    /// `232031` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232031(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232035` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232035(Box<rt::ApiError>),
+    /// `232037` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232037(Box<rt::ApiError>),
+    /// `232041` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232041(Box<rt::ApiError>),
+    /// `232047` (HTTP 400): The length of the tab name reaches the limit. See the error codes on the endpoint's official documentation page.
+    TheLengthOfTheTabName(Box<rt::ApiError>),
+    /// `232057` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232057(Box<rt::ApiError>),
+    /// `232069` (HTTP 400): current chat type unsupported to set public. See the error codes on the endpoint's official documentation page.
+    CurrentChatTypeUnsupportedToSet(Box<rt::ApiError>),
+    /// `232091` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232091(Box<rt::ApiError>),
+    /// `232093` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232093(Box<rt::ApiError>),
+    /// `232078` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232078(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatUpdateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232002 => Self::Code232002(api),
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232008 => Self::Code232008(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232012 => Self::Code232012(api),
+            rt::Error::Api(api) if api.code == 232016 => Self::Code232016(api),
+            rt::Error::Api(api) if api.code == 232019 => Self::Code232019(api),
+            rt::Error::Api(api) if api.code == 232023 => Self::Code232023(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232026 => Self::Code232026(api),
+            rt::Error::Api(api) if api.code == 232030 => Self::Code232030(api),
+            rt::Error::Api(api) if api.code == 232031 => Self::Code232031(api),
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232035 => Self::Code232035(api),
+            rt::Error::Api(api) if api.code == 232037 => Self::Code232037(api),
+            rt::Error::Api(api) if api.code == 232041 => Self::Code232041(api),
+            rt::Error::Api(api) if api.code == 232047 => Self::TheLengthOfTheTabName(api),
+            rt::Error::Api(api) if api.code == 232057 => Self::Code232057(api),
+            rt::Error::Api(api) if api.code == 232069 => {
+                Self::CurrentChatTypeUnsupportedToSet(api)
+            }
+            rt::Error::Api(api) if api.code == 232091 => Self::Code232091(api),
+            rt::Error::Api(api) if api.code == 232093 => Self::Code232093(api),
+            rt::Error::Api(api) if api.code == 232078 => Self::Code232078(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatUpdateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232002(api) => &**api,
+            Self::Code232004(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::Code232008(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232012(api) => &**api,
+            Self::Code232016(api) => &**api,
+            Self::Code232019(api) => &**api,
+            Self::Code232023(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232026(api) => &**api,
+            Self::Code232030(api) => &**api,
+            Self::Code232031(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Code232035(api) => &**api,
+            Self::Code232037(api) => &**api,
+            Self::Code232041(api) => &**api,
+            Self::TheLengthOfTheTabName(api) => &**api,
+            Self::Code232057(api) => &**api,
+            Self::CurrentChatTypeUnsupportedToSet(api) => &**api,
+            Self::Code232091(api) => &**api,
+            Self::Code232093(api) => &**api,
+            Self::Code232078(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatUpdateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat.link`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatLinkError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232006(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `232010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232010(Box<rt::ApiError>),
+    /// `232011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232011(Box<rt::ApiError>),
+    /// `232019` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232019(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232033(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// `232061` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232061(Box<rt::ApiError>),
+    /// `232062` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232062(Box<rt::ApiError>),
+    /// `232063` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232063(Box<rt::ApiError>),
+    /// `232064` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232064(Box<rt::ApiError>),
+    /// `232065` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232065(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatLinkError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232006 => Self::Code232006(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 232010 => Self::Code232010(api),
+            rt::Error::Api(api) if api.code == 232011 => Self::Code232011(api),
+            rt::Error::Api(api) if api.code == 232019 => Self::Code232019(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232033 => Self::Code232033(api),
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            rt::Error::Api(api) if api.code == 232061 => Self::Code232061(api),
+            rt::Error::Api(api) if api.code == 232062 => Self::Code232062(api),
+            rt::Error::Api(api) if api.code == 232063 => Self::Code232063(api),
+            rt::Error::Api(api) if api.code == 232064 => Self::Code232064(api),
+            rt::Error::Api(api) if api.code == 232065 => Self::Code232065(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatLinkError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232006(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Code232010(api) => &**api,
+            Self::Code232011(api) => &**api,
+            Self::Code232019(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232033(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Code232061(api) => &**api,
+            Self::Code232062(api) => &**api,
+            Self::Code232063(api) => &**api,
+            Self::Code232064(api) => &**api,
+            Self::Code232065(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatLinkError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatLinkError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `chat.search`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChatSearchError {
+    /// `232001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232001(Box<rt::ApiError>),
+    /// `232004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232004(Box<rt::ApiError>),
+    /// `232024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232024(Box<rt::ApiError>),
+    /// `232025` (HTTP 400): Bot ability is not activated. See the error codes on the endpoint's official documentation page.
+    BotAbilityIsNotActivated232025(Box<rt::ApiError>),
+    /// `232034` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code232034(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ChatSearchError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
+            rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
+            rt::Error::Api(api) if api.code == 232024 => Self::Code232024(api),
+            rt::Error::Api(api) if api.code == 232025 => {
+                Self::BotAbilityIsNotActivated232025(api)
+            }
+            rt::Error::Api(api) if api.code == 232034 => Self::Code232034(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ChatSearchError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Code232001(api) => &**api,
+            Self::Code232004(api) => &**api,
+            Self::Code232024(api) => &**api,
+            Self::BotAbilityIsNotActivated232025(api) => &**api,
+            Self::Code232034(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ChatSearchError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ChatSearchError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileCreateError {
+    /// `232096` (HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
+    MetaWritingStopped(Box<rt::ApiError>),
+    /// `234001` (HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
+    ResourceInvalidParam(Box<rt::ApiError>),
+    /// `234002` (HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
+    ResourceUnauthorized(Box<rt::ApiError>),
+    /// `234006` (HTTP 400): The file size exceed the max value. Images may be 10 MB, files 30 MB (checked before sending).
+    FileTooLarge(Box<rt::ApiError>),
+    /// `234007` (HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
+    BotFeatureNotEnabled(Box<rt::ApiError>),
+    /// `234010` (HTTP 400): File's size can't be 0. Empty uploads are refused (also checked before sending).
+    EmptyFile(Box<rt::ApiError>),
+    /// `234041` (HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
+    TenantMasterKeyDeleted(Box<rt::ApiError>),
+    /// `234042` (HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
+    HybridStorageError(Box<rt::ApiError>),
+    /// `234044` (HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
+    HybridStorageTimeout(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232096 => Self::MetaWritingStopped(api),
+            rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
+            rt::Error::Api(api) if api.code == 234002 => Self::ResourceUnauthorized(api),
+            rt::Error::Api(api) if api.code == 234006 => Self::FileTooLarge(api),
+            rt::Error::Api(api) if api.code == 234007 => Self::BotFeatureNotEnabled(api),
+            rt::Error::Api(api) if api.code == 234010 => Self::EmptyFile(api),
+            rt::Error::Api(api) if api.code == 234041 => {
+                Self::TenantMasterKeyDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 234042 => Self::HybridStorageError(api),
+            rt::Error::Api(api) if api.code == 234044 => Self::HybridStorageTimeout(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::MetaWritingStopped(api) => &**api,
+            Self::ResourceInvalidParam(api) => &**api,
+            Self::ResourceUnauthorized(api) => &**api,
+            Self::FileTooLarge(api) => &**api,
+            Self::BotFeatureNotEnabled(api) => &**api,
+            Self::EmptyFile(api) => &**api,
+            Self::TenantMasterKeyDeleted(api) => &**api,
+            Self::HybridStorageError(api) => &**api,
+            Self::HybridStorageTimeout(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `file.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileGetError {
+    /// `234001` (HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
+    ResourceInvalidParam(Box<rt::ApiError>),
+    /// `234002` (HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
+    ResourceUnauthorized(Box<rt::ApiError>),
+    /// `234008` (HTTP 400): The app is not the resource sender. image.get and file.get only serve what this app uploaded; use message_resource.get for received ones.
+    AppNotResourceSender(Box<rt::ApiError>),
+    /// `234005` (HTTP 400): Image has been deleted. The image or file no longer exists (file.get words it "File has been deleted.").
+    ResourceDeleted(Box<rt::ApiError>),
+    /// `234037` (HTTP 400): Downloaded file size exceeds limit. Resources over 100 MB cannot be downloaded.
+    DownloadTooLarge(Box<rt::ApiError>),
+    /// `234041` (HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
+    TenantMasterKeyDeleted(Box<rt::ApiError>),
+    /// `234042` (HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
+    HybridStorageError(Box<rt::ApiError>),
+    /// `234044` (HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
+    HybridStorageTimeout(Box<rt::ApiError>),
+    /// `234045` (HTTP 400): Invalid Range header format. The `Range` header of a partial download is malformed.
+    InvalidRangeHeader(Box<rt::ApiError>),
+    /// `234046` (HTTP 400): Range Not Satisfiable. The requested range lies outside the resource.
+    RangeNotSatisfiable(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for FileGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
+            rt::Error::Api(api) if api.code == 234002 => Self::ResourceUnauthorized(api),
+            rt::Error::Api(api) if api.code == 234008 => Self::AppNotResourceSender(api),
+            rt::Error::Api(api) if api.code == 234005 => Self::ResourceDeleted(api),
+            rt::Error::Api(api) if api.code == 234037 => Self::DownloadTooLarge(api),
+            rt::Error::Api(api) if api.code == 234041 => {
+                Self::TenantMasterKeyDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 234042 => Self::HybridStorageError(api),
+            rt::Error::Api(api) if api.code == 234044 => Self::HybridStorageTimeout(api),
+            rt::Error::Api(api) if api.code == 234045 => Self::InvalidRangeHeader(api),
+            rt::Error::Api(api) if api.code == 234046 => Self::RangeNotSatisfiable(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for FileGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::ResourceInvalidParam(api) => &**api,
+            Self::ResourceUnauthorized(api) => &**api,
+            Self::AppNotResourceSender(api) => &**api,
+            Self::ResourceDeleted(api) => &**api,
+            Self::DownloadTooLarge(api) => &**api,
+            Self::TenantMasterKeyDeleted(api) => &**api,
+            Self::HybridStorageError(api) => &**api,
+            Self::HybridStorageTimeout(api) => &**api,
+            Self::InvalidRangeHeader(api) => &**api,
+            Self::RangeNotSatisfiable(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for FileGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for FileGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `image.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ImageCreateError {
+    /// `232096` (HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
+    MetaWritingStopped(Box<rt::ApiError>),
+    /// `234001` (HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
+    ResourceInvalidParam(Box<rt::ApiError>),
+    /// `234002` (HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
+    ResourceUnauthorized(Box<rt::ApiError>),
+    /// `234006` (HTTP 400): The file size exceed the max value. Images may be 10 MB, files 30 MB (checked before sending).
+    FileTooLarge(Box<rt::ApiError>),
+    /// `234007` (HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
+    BotFeatureNotEnabled(Box<rt::ApiError>),
+    /// `234010` (HTTP 400): File's size can't be 0. Empty uploads are refused (also checked before sending).
+    EmptyFile(Box<rt::ApiError>),
+    /// `234011` (HTTP 400): Can't recognize image format. Upload JPEG, PNG, WEBP, GIF, TIFF, BMP or ICO.
+    UnrecognizedImageFormat(Box<rt::ApiError>),
+    /// `234039` (HTTP 400): Image resolution exceeds limit. Downscale the image.
+    ImageResolutionTooHigh(Box<rt::ApiError>),
+    /// `234041` (HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
+    TenantMasterKeyDeleted(Box<rt::ApiError>),
+    /// `234042` (HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
+    HybridStorageError(Box<rt::ApiError>),
+    /// `234044` (HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
+    HybridStorageTimeout(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ImageCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 232096 => Self::MetaWritingStopped(api),
+            rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
+            rt::Error::Api(api) if api.code == 234002 => Self::ResourceUnauthorized(api),
+            rt::Error::Api(api) if api.code == 234006 => Self::FileTooLarge(api),
+            rt::Error::Api(api) if api.code == 234007 => Self::BotFeatureNotEnabled(api),
+            rt::Error::Api(api) if api.code == 234010 => Self::EmptyFile(api),
+            rt::Error::Api(api) if api.code == 234011 => {
+                Self::UnrecognizedImageFormat(api)
+            }
+            rt::Error::Api(api) if api.code == 234039 => {
+                Self::ImageResolutionTooHigh(api)
+            }
+            rt::Error::Api(api) if api.code == 234041 => {
+                Self::TenantMasterKeyDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 234042 => Self::HybridStorageError(api),
+            rt::Error::Api(api) if api.code == 234044 => Self::HybridStorageTimeout(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ImageCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::MetaWritingStopped(api) => &**api,
+            Self::ResourceInvalidParam(api) => &**api,
+            Self::ResourceUnauthorized(api) => &**api,
+            Self::FileTooLarge(api) => &**api,
+            Self::BotFeatureNotEnabled(api) => &**api,
+            Self::EmptyFile(api) => &**api,
+            Self::UnrecognizedImageFormat(api) => &**api,
+            Self::ImageResolutionTooHigh(api) => &**api,
+            Self::TenantMasterKeyDeleted(api) => &**api,
+            Self::HybridStorageError(api) => &**api,
+            Self::HybridStorageTimeout(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ImageCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ImageCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `image.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ImageGetError {
+    /// `234001` (HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
+    ResourceInvalidParam(Box<rt::ApiError>),
+    /// `234002` (HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
+    ResourceUnauthorized(Box<rt::ApiError>),
+    /// `234005` (HTTP 400): Image has been deleted. The image or file no longer exists (file.get words it "File has been deleted.").
+    ResourceDeleted(Box<rt::ApiError>),
+    /// `234007` (HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
+    BotFeatureNotEnabled(Box<rt::ApiError>),
+    /// `234008` (HTTP 400): The app is not the resource sender. image.get and file.get only serve what this app uploaded; use message_resource.get for received ones.
+    AppNotResourceSender(Box<rt::ApiError>),
+    /// `234041` (HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
+    TenantMasterKeyDeleted(Box<rt::ApiError>),
+    /// `234042` (HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
+    HybridStorageError(Box<rt::ApiError>),
+    /// `234044` (HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
+    HybridStorageTimeout(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ImageGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
+            rt::Error::Api(api) if api.code == 234002 => Self::ResourceUnauthorized(api),
+            rt::Error::Api(api) if api.code == 234005 => Self::ResourceDeleted(api),
+            rt::Error::Api(api) if api.code == 234007 => Self::BotFeatureNotEnabled(api),
+            rt::Error::Api(api) if api.code == 234008 => Self::AppNotResourceSender(api),
+            rt::Error::Api(api) if api.code == 234041 => {
+                Self::TenantMasterKeyDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 234042 => Self::HybridStorageError(api),
+            rt::Error::Api(api) if api.code == 234044 => Self::HybridStorageTimeout(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ImageGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::ResourceInvalidParam(api) => &**api,
+            Self::ResourceUnauthorized(api) => &**api,
+            Self::ResourceDeleted(api) => &**api,
+            Self::BotFeatureNotEnabled(api) => &**api,
+            Self::AppNotResourceSender(api) => &**api,
+            Self::TenantMasterKeyDeleted(api) => &**api,
+            Self::HybridStorageError(api) => &**api,
+            Self::HybridStorageTimeout(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ImageGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ImageGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message_reaction.batch_query`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageReactionBatchQueryError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageReactionBatchQueryError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageReactionBatchQueryError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageReactionBatchQueryError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageReactionBatchQueryError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message_reaction.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageReactionCreateError {
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// `231001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231001(Box<rt::ApiError>),
+    /// `231002` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231002(Box<rt::ApiError>),
+    /// `231003` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231003(Box<rt::ApiError>),
+    /// `231004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231004(Box<rt::ApiError>),
+    /// `231005` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231005(Box<rt::ApiError>),
+    /// `231006` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231006(Box<rt::ApiError>),
+    /// `231008` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231008(Box<rt::ApiError>),
+    /// `231012` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231012(Box<rt::ApiError>),
+    /// `231013` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231013(Box<rt::ApiError>),
+    /// `231014` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231014(Box<rt::ApiError>),
+    /// `231015` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231015(Box<rt::ApiError>),
+    /// `231017` (HTTP 400): This operation is not supported for this message type. See the error codes on the endpoint's official documentation page.
+    ThisOperationIsNotSupportedFor(Box<rt::ApiError>),
+    /// `231018` (HTTP 400): The message is invisible to the operator. See the error codes on the endpoint's official documentation page.
+    TheMessageIsInvisibleToThe(Box<rt::ApiError>),
+    /// `231019` (HTTP 400): Due to the settings of this user, you are temporarily unable to perform this operation. See the error codes on the endpoint's official documentation page.
+    DueToTheSettingsOfThis(Box<rt::ApiError>),
+    /// `231020` (HTTP 400): Due to the configuration of the tenant administrator, you cannot perform this operation on the target user temporarily. See the error codes on the endpoint's official documentation page.
+    DueToTheConfigurationOfThe(Box<rt::ApiError>),
+    /// `231021` (HTTP 400): No permission to operate external chats. See the error codes on the endpoint's official documentation page.
+    NoPermissionToOperateExternalChats(Box<rt::ApiError>),
+    /// `231022` (HTTP 400): Bot has NO availability to this user. See the error codes on the endpoint's official documentation page.
+    BotHasNoAvailabilityToThis(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageReactionCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            rt::Error::Api(api) if api.code == 231001 => Self::Code231001(api),
+            rt::Error::Api(api) if api.code == 231002 => Self::Code231002(api),
+            rt::Error::Api(api) if api.code == 231003 => Self::Code231003(api),
+            rt::Error::Api(api) if api.code == 231004 => Self::Code231004(api),
+            rt::Error::Api(api) if api.code == 231005 => Self::Code231005(api),
+            rt::Error::Api(api) if api.code == 231006 => Self::Code231006(api),
+            rt::Error::Api(api) if api.code == 231008 => Self::Code231008(api),
+            rt::Error::Api(api) if api.code == 231012 => Self::Code231012(api),
+            rt::Error::Api(api) if api.code == 231013 => Self::Code231013(api),
+            rt::Error::Api(api) if api.code == 231014 => Self::Code231014(api),
+            rt::Error::Api(api) if api.code == 231015 => Self::Code231015(api),
+            rt::Error::Api(api) if api.code == 231017 => {
+                Self::ThisOperationIsNotSupportedFor(api)
+            }
+            rt::Error::Api(api) if api.code == 231018 => {
+                Self::TheMessageIsInvisibleToThe(api)
+            }
+            rt::Error::Api(api) if api.code == 231019 => {
+                Self::DueToTheSettingsOfThis(api)
+            }
+            rt::Error::Api(api) if api.code == 231020 => {
+                Self::DueToTheConfigurationOfThe(api)
+            }
+            rt::Error::Api(api) if api.code == 231021 => {
+                Self::NoPermissionToOperateExternalChats(api)
+            }
+            rt::Error::Api(api) if api.code == 231022 => {
+                Self::BotHasNoAvailabilityToThis(api)
+            }
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageReactionCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::MessageDeleted(api) => &**api,
+            Self::Code231001(api) => &**api,
+            Self::Code231002(api) => &**api,
+            Self::Code231003(api) => &**api,
+            Self::Code231004(api) => &**api,
+            Self::Code231005(api) => &**api,
+            Self::Code231006(api) => &**api,
+            Self::Code231008(api) => &**api,
+            Self::Code231012(api) => &**api,
+            Self::Code231013(api) => &**api,
+            Self::Code231014(api) => &**api,
+            Self::Code231015(api) => &**api,
+            Self::ThisOperationIsNotSupportedFor(api) => &**api,
+            Self::TheMessageIsInvisibleToThe(api) => &**api,
+            Self::DueToTheSettingsOfThis(api) => &**api,
+            Self::DueToTheConfigurationOfThe(api) => &**api,
+            Self::NoPermissionToOperateExternalChats(api) => &**api,
+            Self::BotHasNoAvailabilityToThis(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageReactionCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageReactionCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message_reaction.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageReactionListError {
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// `231001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231001(Box<rt::ApiError>),
+    /// `231003` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231003(Box<rt::ApiError>),
+    /// `231008` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231008(Box<rt::ApiError>),
+    /// `231012` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231012(Box<rt::ApiError>),
+    /// `231013` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231013(Box<rt::ApiError>),
+    /// `231014` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231014(Box<rt::ApiError>),
+    /// `231018` (HTTP 400): The message is invisible to the operator. See the error codes on the endpoint's official documentation page.
+    TheMessageIsInvisibleToThe(Box<rt::ApiError>),
+    /// `231021` (HTTP 400): No permission to operate external chats. See the error codes on the endpoint's official documentation page.
+    NoPermissionToOperateExternalChats(Box<rt::ApiError>),
+    /// `231022` (HTTP 400): Bot has NO availability to this user. See the error codes on the endpoint's official documentation page.
+    BotHasNoAvailabilityToThis(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageReactionListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            rt::Error::Api(api) if api.code == 231001 => Self::Code231001(api),
+            rt::Error::Api(api) if api.code == 231003 => Self::Code231003(api),
+            rt::Error::Api(api) if api.code == 231008 => Self::Code231008(api),
+            rt::Error::Api(api) if api.code == 231012 => Self::Code231012(api),
+            rt::Error::Api(api) if api.code == 231013 => Self::Code231013(api),
+            rt::Error::Api(api) if api.code == 231014 => Self::Code231014(api),
+            rt::Error::Api(api) if api.code == 231018 => {
+                Self::TheMessageIsInvisibleToThe(api)
+            }
+            rt::Error::Api(api) if api.code == 231021 => {
+                Self::NoPermissionToOperateExternalChats(api)
+            }
+            rt::Error::Api(api) if api.code == 231022 => {
+                Self::BotHasNoAvailabilityToThis(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageReactionListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::MessageDeleted(api) => &**api,
+            Self::Code231001(api) => &**api,
+            Self::Code231003(api) => &**api,
+            Self::Code231008(api) => &**api,
+            Self::Code231012(api) => &**api,
+            Self::Code231013(api) => &**api,
+            Self::Code231014(api) => &**api,
+            Self::TheMessageIsInvisibleToThe(api) => &**api,
+            Self::NoPermissionToOperateExternalChats(api) => &**api,
+            Self::BotHasNoAvailabilityToThis(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageReactionListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageReactionListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message_reaction.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageReactionDeleteError {
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// `231001` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231001(Box<rt::ApiError>),
+    /// `231002` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231002(Box<rt::ApiError>),
+    /// `231003` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231003(Box<rt::ApiError>),
+    /// `231004` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231004(Box<rt::ApiError>),
+    /// `231005` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231005(Box<rt::ApiError>),
+    /// `231007` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231007(Box<rt::ApiError>),
+    /// `231008` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231008(Box<rt::ApiError>),
+    /// `231010` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231010(Box<rt::ApiError>),
+    /// `231011` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231011(Box<rt::ApiError>),
+    /// `231012` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231012(Box<rt::ApiError>),
+    /// `231013` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231013(Box<rt::ApiError>),
+    /// `231015` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code231015(Box<rt::ApiError>),
+    /// `231018` (HTTP 400): The message is invisible to the operator. See the error codes on the endpoint's official documentation page.
+    TheMessageIsInvisibleToThe(Box<rt::ApiError>),
+    /// `231019` (HTTP 400): Due to the settings of this user, you are temporarily unable to perform this operation. See the error codes on the endpoint's official documentation page.
+    DueToTheSettingsOfThis(Box<rt::ApiError>),
+    /// `231020` (HTTP 400): Due to the configuration of the tenant administrator, you cannot perform this operation on the target user temporarily. See the error codes on the endpoint's official documentation page.
+    DueToTheConfigurationOfThe(Box<rt::ApiError>),
+    /// `231021` (HTTP 400): No permission to operate external chats. See the error codes on the endpoint's official documentation page.
+    NoPermissionToOperateExternalChats(Box<rt::ApiError>),
+    /// `231022` (HTTP 400): Bot has NO availability to this user. See the error codes on the endpoint's official documentation page.
+    BotHasNoAvailabilityToThis(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageReactionDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            rt::Error::Api(api) if api.code == 231001 => Self::Code231001(api),
+            rt::Error::Api(api) if api.code == 231002 => Self::Code231002(api),
+            rt::Error::Api(api) if api.code == 231003 => Self::Code231003(api),
+            rt::Error::Api(api) if api.code == 231004 => Self::Code231004(api),
+            rt::Error::Api(api) if api.code == 231005 => Self::Code231005(api),
+            rt::Error::Api(api) if api.code == 231007 => Self::Code231007(api),
+            rt::Error::Api(api) if api.code == 231008 => Self::Code231008(api),
+            rt::Error::Api(api) if api.code == 231010 => Self::Code231010(api),
+            rt::Error::Api(api) if api.code == 231011 => Self::Code231011(api),
+            rt::Error::Api(api) if api.code == 231012 => Self::Code231012(api),
+            rt::Error::Api(api) if api.code == 231013 => Self::Code231013(api),
+            rt::Error::Api(api) if api.code == 231015 => Self::Code231015(api),
+            rt::Error::Api(api) if api.code == 231018 => {
+                Self::TheMessageIsInvisibleToThe(api)
+            }
+            rt::Error::Api(api) if api.code == 231019 => {
+                Self::DueToTheSettingsOfThis(api)
+            }
+            rt::Error::Api(api) if api.code == 231020 => {
+                Self::DueToTheConfigurationOfThe(api)
+            }
+            rt::Error::Api(api) if api.code == 231021 => {
+                Self::NoPermissionToOperateExternalChats(api)
+            }
+            rt::Error::Api(api) if api.code == 231022 => {
+                Self::BotHasNoAvailabilityToThis(api)
+            }
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageReactionDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::MessageDeleted(api) => &**api,
+            Self::Code231001(api) => &**api,
+            Self::Code231002(api) => &**api,
+            Self::Code231003(api) => &**api,
+            Self::Code231004(api) => &**api,
+            Self::Code231005(api) => &**api,
+            Self::Code231007(api) => &**api,
+            Self::Code231008(api) => &**api,
+            Self::Code231010(api) => &**api,
+            Self::Code231011(api) => &**api,
+            Self::Code231012(api) => &**api,
+            Self::Code231013(api) => &**api,
+            Self::Code231015(api) => &**api,
+            Self::TheMessageIsInvisibleToThe(api) => &**api,
+            Self::DueToTheSettingsOfThis(api) => &**api,
+            Self::DueToTheConfigurationOfThe(api) => &**api,
+            Self::NoPermissionToOperateExternalChats(api) => &**api,
+            Self::BotHasNoAvailabilityToThis(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageReactionDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageReactionDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message_resource.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageResourceGetError {
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// `234001` (HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
+    ResourceInvalidParam(Box<rt::ApiError>),
+    /// `234002` (HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
+    ResourceUnauthorized(Box<rt::ApiError>),
+    /// `234003` (HTTP 400): File not in message. The key does not belong to this message; take both from the same message.
+    FileNotInMessage(Box<rt::ApiError>),
+    /// `234004` (HTTP 400): App not in chat. The app is not in the chat of the message.
+    AppNotInChat(Box<rt::ApiError>),
+    /// `234009` (HTTP 400): Lack of necessary permissions. Not supported in external chats (DOC of message_resource.get; META leaves the message empty).
+    ResourcePermissionDenied(Box<rt::ApiError>),
+    /// `234019` (HTTP 400): Scope CheckAppTenant fail. The DOC page says to retry.
+    ScopeCheckFailed(Box<rt::ApiError>),
+    /// `234037` (HTTP 400): Downloaded file size exceeds limit. Resources over 100 MB cannot be downloaded.
+    DownloadTooLarge(Box<rt::ApiError>),
+    /// `234038` (HTTP 400): Do not allow downloading of message resources in restricted mode. The message is confidential or the chat is in leak-prevention mode (DOC; META leaves the message empty).
+    RestrictedModeDownload(Box<rt::ApiError>),
+    /// `234040` (HTTP 400): The message is invisible to the operator. The chat hides history from new members.
+    ResourceMessageInvisible(Box<rt::ApiError>),
+    /// `234041` (HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
+    TenantMasterKeyDeleted(Box<rt::ApiError>),
+    /// `234042` (HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
+    HybridStorageError(Box<rt::ApiError>),
+    /// `234043` (HTTP 400): Unsupported message type. Merged-forward messages and cards carry no downloadable resource.
+    UnsupportedMessageType(Box<rt::ApiError>),
+    /// `234045` (HTTP 400): Invalid Range header format. The `Range` header of a partial download is malformed.
+    InvalidRangeHeader(Box<rt::ApiError>),
+    /// `234046` (HTTP 400): Range Not Satisfiable. The requested range lies outside the resource.
+    RangeNotSatisfiable(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageResourceGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
+            rt::Error::Api(api) if api.code == 234002 => Self::ResourceUnauthorized(api),
+            rt::Error::Api(api) if api.code == 234003 => Self::FileNotInMessage(api),
+            rt::Error::Api(api) if api.code == 234004 => Self::AppNotInChat(api),
+            rt::Error::Api(api) if api.code == 234009 => {
+                Self::ResourcePermissionDenied(api)
+            }
+            rt::Error::Api(api) if api.code == 234019 => Self::ScopeCheckFailed(api),
+            rt::Error::Api(api) if api.code == 234037 => Self::DownloadTooLarge(api),
+            rt::Error::Api(api) if api.code == 234038 => {
+                Self::RestrictedModeDownload(api)
+            }
+            rt::Error::Api(api) if api.code == 234040 => {
+                Self::ResourceMessageInvisible(api)
+            }
+            rt::Error::Api(api) if api.code == 234041 => {
+                Self::TenantMasterKeyDeleted(api)
+            }
+            rt::Error::Api(api) if api.code == 234042 => Self::HybridStorageError(api),
+            rt::Error::Api(api) if api.code == 234043 => {
+                Self::UnsupportedMessageType(api)
+            }
+            rt::Error::Api(api) if api.code == 234045 => Self::InvalidRangeHeader(api),
+            rt::Error::Api(api) if api.code == 234046 => Self::RangeNotSatisfiable(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageResourceGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::MessageDeleted(api) => &**api,
+            Self::ResourceInvalidParam(api) => &**api,
+            Self::ResourceUnauthorized(api) => &**api,
+            Self::FileNotInMessage(api) => &**api,
+            Self::AppNotInChat(api) => &**api,
+            Self::ResourcePermissionDenied(api) => &**api,
+            Self::ScopeCheckFailed(api) => &**api,
+            Self::DownloadTooLarge(api) => &**api,
+            Self::RestrictedModeDownload(api) => &**api,
+            Self::ResourceMessageInvisible(api) => &**api,
+            Self::TenantMasterKeyDeleted(api) => &**api,
+            Self::HybridStorageError(api) => &**api,
+            Self::UnsupportedMessageType(api) => &**api,
+            Self::InvalidRangeHeader(api) => &**api,
+            Self::RangeNotSatisfiable(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageResourceGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageResourceGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
     }
 }
 /// Errors of `message.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -969,6 +8643,926 @@ impl ::std::fmt::Display for MessageCreateError {
     }
 }
 impl ::std::error::Error for MessageCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageListError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230073` (HTTP 400): The thread is invisible to the operator. The operator cannot see this thread.
+    ThreadInvisible(Box<rt::ApiError>),
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230073 => Self::ThreadInvisible(api),
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::ThreadInvisible(api) => &**api,
+            Self::MessageDeleted(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageDeleteError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230009` (HTTP 400): Message can only be recalled within one days. The message is older than the recall window (DOC of message.delete: one day).
+    RecallTimeExpired(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230026` (HTTP 400): No permission to recall this message. A bot can only recall the messages it sent.
+    NoPermissionToRecall(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    MessageInvisible(Box<rt::ApiError>),
+    /// `230054` (HTTP 400): This type of message is unavailable in the connection group. message.create: the connected (cross-tenant) chat refuses this type, e.g. cards; message.delete: the message type cannot be recalled.
+    UnsupportedForMessageType(Box<rt::ApiError>),
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230009 => Self::RecallTimeExpired(api),
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230026 => Self::NoPermissionToRecall(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
+            rt::Error::Api(api) if api.code == 230054 => {
+                Self::UnsupportedForMessageType(api)
+            }
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::RecallTimeExpired(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::NoPermissionToRecall(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::MessageInvisible(api) => &**api,
+            Self::UnsupportedForMessageType(api) => &**api,
+            Self::MessageDeleted(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageGetError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    MessageInvisible(Box<rt::ApiError>),
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageGetError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageGetError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::MessageInvisible(api) => &**api,
+            Self::MessageDeleted(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageGetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message.patch`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessagePatchError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230011` (HTTP 400): The message was withdrawn. The message was recalled; nothing can be done with it any more.
+    MessageRecalled(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230020` (HTTP 400): This operation triggers the frequency limit. Messages to one user, or by the bots of one chat, are limited to 5 per second (DOC); slow down.
+    FrequencyLimited(Box<rt::ApiError>),
+    /// `230025` (HTTP 400): The length of the message content reaches its limit. Text bodies may be 150 KB, card and post bodies 30 KB; style tags and card templates count too.
+    ContentTooLong(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230028` (HTTP 400): The messages do NOT pass the audit. Data-loss prevention refused the content (e.g. a plain phone number or email address).
+    MessageAuditFailed(Box<rt::ApiError>),
+    /// `230031` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230031(Box<rt::ApiError>),
+    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    MessageInvisible(Box<rt::ApiError>),
+    /// `230099` (HTTP 400): Failed to create card content. The card is invalid; the message's `ext=ErrCode: …` names the problem (sub-codes on the DOC page).
+    CardContentFailed(Box<rt::ApiError>),
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `231205` (HTTP 400): Bot or User is NOT the owner of the uat resource. The resource belongs to another user or bot.
+    NotUatResourceOwner(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessagePatchError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230011 => Self::MessageRecalled(api),
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230020 => Self::FrequencyLimited(api),
+            rt::Error::Api(api) if api.code == 230025 => Self::ContentTooLong(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230028 => Self::MessageAuditFailed(api),
+            rt::Error::Api(api) if api.code == 230031 => Self::Code230031(api),
+            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
+            rt::Error::Api(api) if api.code == 230099 => Self::CardContentFailed(api),
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 231205 => Self::NotUatResourceOwner(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessagePatchError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::MessageRecalled(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::FrequencyLimited(api) => &**api,
+            Self::ContentTooLong(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::MessageAuditFailed(api) => &**api,
+            Self::Code230031(api) => &**api,
+            Self::MessageInvisible(api) => &**api,
+            Self::CardContentFailed(api) => &**api,
+            Self::MessageDeleted(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::NotUatResourceOwner(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessagePatchError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessagePatchError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageUpdateError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230011` (HTTP 400): The message was withdrawn. The message was recalled; nothing can be done with it any more.
+    MessageRecalled(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230018` (HTTP 400): These operations are NOT allowed at current group settings. The chat's settings forbid it (e.g. only some members may speak).
+    ForbiddenByChatSettings(Box<rt::ApiError>),
+    /// `230020` (HTTP 400): This operation triggers the frequency limit. Messages to one user, or by the bots of one chat, are limited to 5 per second (DOC); slow down.
+    FrequencyLimited(Box<rt::ApiError>),
+    /// `230022` (HTTP 400): The content of the message contains sensitive information. Change the message content.
+    SensitiveContent(Box<rt::ApiError>),
+    /// `230025` (HTTP 400): The length of the message content reaches its limit. Text bodies may be 150 KB, card and post bodies 30 KB; style tags and card templates count too.
+    ContentTooLong(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230028` (HTTP 400): The messages do NOT pass the audit. Data-loss prevention refused the content (e.g. a plain phone number or email address).
+    MessageAuditFailed(Box<rt::ApiError>),
+    /// `230035` (HTTP 400): Send Message Permission deny. The chat is muted, the receiver blocked the bot, or the tenant restricts communication.
+    SendPermissionDenied(Box<rt::ApiError>),
+    /// `230038` (HTTP 400): Cross tenant p2p chat operate forbid. A p2p chat with another tenant's user cannot be written to through this API.
+    CrossTenantP2pForbidden(Box<rt::ApiError>),
+    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    MessageInvisible(Box<rt::ApiError>),
+    /// `230054` (HTTP 400): This type of message is unavailable in the connection group. message.create: the connected (cross-tenant) chat refuses this type, e.g. cards; message.delete: the message type cannot be recalled.
+    UnsupportedForMessageType(Box<rt::ApiError>),
+    /// `230055` (HTTP 400): The type of file upload does not match the type of message being sent. The upload's `file_type` must fit `msg_type` (e.g. an mp4 upload is sent as `media`).
+    FileTypeMismatch(Box<rt::ApiError>),
+    /// `230071` (HTTP 400): The group to which the message belongs does not support reply in thread. Reply without `reply_in_thread`.
+    ReplyInThreadUnsupported(Box<rt::ApiError>),
+    /// `230072` (HTTP 400): Aggregated messages do not support reply in thread. A merged-forward message cannot get a thread reply.
+    MergedReplyInThreadUnsupported(Box<rt::ApiError>),
+    /// `230073` (HTTP 400): The thread is invisible to the operator. The operator cannot see this thread.
+    ThreadInvisible(Box<rt::ApiError>),
+    /// `230074` (HTTP 400): The message in the third-party encryption group is not allowed to be edited. See the error codes on the endpoint's official documentation page.
+    TheMessageInTheThirdParty(Box<rt::ApiError>),
+    /// `230075` (HTTP 400): Sending encrypted messages is not supported. Secret and encrypted chats cannot be written to.
+    EncryptedChatUnsupported(Box<rt::ApiError>),
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `231205` (HTTP 400): Bot or User is NOT the owner of the uat resource. The resource belongs to another user or bot.
+    NotUatResourceOwner(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageUpdateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230011 => Self::MessageRecalled(api),
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230018 => {
+                Self::ForbiddenByChatSettings(api)
+            }
+            rt::Error::Api(api) if api.code == 230020 => Self::FrequencyLimited(api),
+            rt::Error::Api(api) if api.code == 230022 => Self::SensitiveContent(api),
+            rt::Error::Api(api) if api.code == 230025 => Self::ContentTooLong(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230028 => Self::MessageAuditFailed(api),
+            rt::Error::Api(api) if api.code == 230035 => Self::SendPermissionDenied(api),
+            rt::Error::Api(api) if api.code == 230038 => {
+                Self::CrossTenantP2pForbidden(api)
+            }
+            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
+            rt::Error::Api(api) if api.code == 230054 => {
+                Self::UnsupportedForMessageType(api)
+            }
+            rt::Error::Api(api) if api.code == 230055 => Self::FileTypeMismatch(api),
+            rt::Error::Api(api) if api.code == 230071 => {
+                Self::ReplyInThreadUnsupported(api)
+            }
+            rt::Error::Api(api) if api.code == 230072 => {
+                Self::MergedReplyInThreadUnsupported(api)
+            }
+            rt::Error::Api(api) if api.code == 230073 => Self::ThreadInvisible(api),
+            rt::Error::Api(api) if api.code == 230074 => {
+                Self::TheMessageInTheThirdParty(api)
+            }
+            rt::Error::Api(api) if api.code == 230075 => {
+                Self::EncryptedChatUnsupported(api)
+            }
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 231205 => Self::NotUatResourceOwner(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageUpdateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::MessageRecalled(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::ForbiddenByChatSettings(api) => &**api,
+            Self::FrequencyLimited(api) => &**api,
+            Self::SensitiveContent(api) => &**api,
+            Self::ContentTooLong(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::MessageAuditFailed(api) => &**api,
+            Self::SendPermissionDenied(api) => &**api,
+            Self::CrossTenantP2pForbidden(api) => &**api,
+            Self::MessageInvisible(api) => &**api,
+            Self::UnsupportedForMessageType(api) => &**api,
+            Self::FileTypeMismatch(api) => &**api,
+            Self::ReplyInThreadUnsupported(api) => &**api,
+            Self::MergedReplyInThreadUnsupported(api) => &**api,
+            Self::ThreadInvisible(api) => &**api,
+            Self::TheMessageInTheThirdParty(api) => &**api,
+            Self::EncryptedChatUnsupported(api) => &**api,
+            Self::MessageDeleted(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::NotUatResourceOwner(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageUpdateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message.forward`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageForwardError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230018` (HTTP 400): These operations are NOT allowed at current group settings. The chat's settings forbid it (e.g. only some members may speak).
+    ForbiddenByChatSettings(Box<rt::ApiError>),
+    /// `230019` (HTTP 400): The topic does NOT exist. The topic (thread) does not exist.
+    TopicNotFound(Box<rt::ApiError>),
+    /// `230020` (HTTP 400): This operation triggers the frequency limit. Messages to one user, or by the bots of one chat, are limited to 5 per second (DOC); slow down.
+    FrequencyLimited(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230029` (HTTP 400): User has resigned. The receiver has left the company.
+    UserResigned(Box<rt::ApiError>),
+    /// `230034` (HTTP 400): The receive_id is invalid. The receiver id does not match `receive_id_type` or does not exist.
+    InvalidReceiveId(Box<rt::ApiError>),
+    /// `230035` (HTTP 400): Send Message Permission deny. The chat is muted, the receiver blocked the bot, or the tenant restricts communication.
+    SendPermissionDenied(Box<rt::ApiError>),
+    /// `230036` (HTTP 400): Tenant crypt key has been deleted. The tenant's encryption key was deleted; ask the tenant admin.
+    TenantCryptKeyDeleted(Box<rt::ApiError>),
+    /// `230038` (HTTP 400): Cross tenant p2p chat operate forbid. A p2p chat with another tenant's user cannot be written to through this API.
+    CrossTenantP2pForbidden(Box<rt::ApiError>),
+    /// `230049` (HTTP 400): The message is being sent. Wait, then retry with the same `uuid` (deduplicated for an hour).
+    MessageBeingSent(Box<rt::ApiError>),
+    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    MessageInvisible(Box<rt::ApiError>),
+    /// `230053` (HTTP 400): The user has stopped the bot from sending messages. The user turned off messages from this bot.
+    UserBlockedBot(Box<rt::ApiError>),
+    /// `230061` (HTTP 400): The message type does not support forwarding. See the error codes on the endpoint's official documentation page.
+    TheMessageTypeDoesNotSupport(Box<rt::ApiError>),
+    /// `230062` (HTTP 400): No permission to forward to third-party encryption group. See the error codes on the endpoint's official documentation page.
+    NoPermissionToForwardToThird(Box<rt::ApiError>),
+    /// `230063` (HTTP 400): The chat_id of group to forward is invalid. See the error codes on the endpoint's official documentation page.
+    TheChatIdOfGroupTo(Box<rt::ApiError>),
+    /// `230064` (HTTP 400): The message to be forwarded is invalid. See the error codes on the endpoint's official documentation page.
+    TheMessageToBeForwardedIs(Box<rt::ApiError>),
+    /// `230065` (HTTP 400): The message to be forwarded has been recalled. See the error codes on the endpoint's official documentation page.
+    TheMessageToBeForwardedHas(Box<rt::ApiError>),
+    /// `230066` (HTTP 400): The message to be forwarded is in a secret group, forwarding is not supported. See the error codes on the endpoint's official documentation page.
+    TheMessageToBeForwardedIs230066(Box<rt::ApiError>),
+    /// `230070` (HTTP 400): Forwarding of messages in restricted mode is not allowed. See the error codes on the endpoint's official documentation page.
+    ForwardingOfMessagesInRestrictedMode(Box<rt::ApiError>),
+    /// `230074` (HTTP 400): The message in the third-party encryption group is not allowed to be edited. See the error codes on the endpoint's official documentation page.
+    TheMessageInTheThirdParty(Box<rt::ApiError>),
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageForwardError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230018 => {
+                Self::ForbiddenByChatSettings(api)
+            }
+            rt::Error::Api(api) if api.code == 230019 => Self::TopicNotFound(api),
+            rt::Error::Api(api) if api.code == 230020 => Self::FrequencyLimited(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230029 => Self::UserResigned(api),
+            rt::Error::Api(api) if api.code == 230034 => Self::InvalidReceiveId(api),
+            rt::Error::Api(api) if api.code == 230035 => Self::SendPermissionDenied(api),
+            rt::Error::Api(api) if api.code == 230036 => Self::TenantCryptKeyDeleted(api),
+            rt::Error::Api(api) if api.code == 230038 => {
+                Self::CrossTenantP2pForbidden(api)
+            }
+            rt::Error::Api(api) if api.code == 230049 => Self::MessageBeingSent(api),
+            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
+            rt::Error::Api(api) if api.code == 230053 => Self::UserBlockedBot(api),
+            rt::Error::Api(api) if api.code == 230061 => {
+                Self::TheMessageTypeDoesNotSupport(api)
+            }
+            rt::Error::Api(api) if api.code == 230062 => {
+                Self::NoPermissionToForwardToThird(api)
+            }
+            rt::Error::Api(api) if api.code == 230063 => Self::TheChatIdOfGroupTo(api),
+            rt::Error::Api(api) if api.code == 230064 => {
+                Self::TheMessageToBeForwardedIs(api)
+            }
+            rt::Error::Api(api) if api.code == 230065 => {
+                Self::TheMessageToBeForwardedHas(api)
+            }
+            rt::Error::Api(api) if api.code == 230066 => {
+                Self::TheMessageToBeForwardedIs230066(api)
+            }
+            rt::Error::Api(api) if api.code == 230070 => {
+                Self::ForwardingOfMessagesInRestrictedMode(api)
+            }
+            rt::Error::Api(api) if api.code == 230074 => {
+                Self::TheMessageInTheThirdParty(api)
+            }
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageForwardError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::ForbiddenByChatSettings(api) => &**api,
+            Self::TopicNotFound(api) => &**api,
+            Self::FrequencyLimited(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::UserResigned(api) => &**api,
+            Self::InvalidReceiveId(api) => &**api,
+            Self::SendPermissionDenied(api) => &**api,
+            Self::TenantCryptKeyDeleted(api) => &**api,
+            Self::CrossTenantP2pForbidden(api) => &**api,
+            Self::MessageBeingSent(api) => &**api,
+            Self::MessageInvisible(api) => &**api,
+            Self::UserBlockedBot(api) => &**api,
+            Self::TheMessageTypeDoesNotSupport(api) => &**api,
+            Self::NoPermissionToForwardToThird(api) => &**api,
+            Self::TheChatIdOfGroupTo(api) => &**api,
+            Self::TheMessageToBeForwardedIs(api) => &**api,
+            Self::TheMessageToBeForwardedHas(api) => &**api,
+            Self::TheMessageToBeForwardedIs230066(api) => &**api,
+            Self::ForwardingOfMessagesInRestrictedMode(api) => &**api,
+            Self::TheMessageInTheThirdParty(api) => &**api,
+            Self::MessageDeleted(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageForwardError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageForwardError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message.merge_forward`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageMergeForwardError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230018` (HTTP 400): These operations are NOT allowed at current group settings. The chat's settings forbid it (e.g. only some members may speak).
+    ForbiddenByChatSettings(Box<rt::ApiError>),
+    /// `230019` (HTTP 400): The topic does NOT exist. The topic (thread) does not exist.
+    TopicNotFound(Box<rt::ApiError>),
+    /// `230020` (HTTP 400): This operation triggers the frequency limit. Messages to one user, or by the bots of one chat, are limited to 5 per second (DOC); slow down.
+    FrequencyLimited(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230029` (HTTP 400): User has resigned. The receiver has left the company.
+    UserResigned(Box<rt::ApiError>),
+    /// `230034` (HTTP 400): The receive_id is invalid. The receiver id does not match `receive_id_type` or does not exist.
+    InvalidReceiveId(Box<rt::ApiError>),
+    /// `230035` (HTTP 400): Send Message Permission deny. The chat is muted, the receiver blocked the bot, or the tenant restricts communication.
+    SendPermissionDenied(Box<rt::ApiError>),
+    /// `230036` (HTTP 400): Tenant crypt key has been deleted. The tenant's encryption key was deleted; ask the tenant admin.
+    TenantCryptKeyDeleted(Box<rt::ApiError>),
+    /// `230038` (HTTP 400): Cross tenant p2p chat operate forbid. A p2p chat with another tenant's user cannot be written to through this API.
+    CrossTenantP2pForbidden(Box<rt::ApiError>),
+    /// `230049` (HTTP 400): The message is being sent. Wait, then retry with the same `uuid` (deduplicated for an hour).
+    MessageBeingSent(Box<rt::ApiError>),
+    /// `230053` (HTTP 400): The user has stopped the bot from sending messages. The user turned off messages from this bot.
+    UserBlockedBot(Box<rt::ApiError>),
+    /// `230062` (HTTP 400): No permission to forward to third-party encryption group. See the error codes on the endpoint's official documentation page.
+    NoPermissionToForwardToThird(Box<rt::ApiError>),
+    /// `230063` (HTTP 400): The chat_id of group to forward is invalid. See the error codes on the endpoint's official documentation page.
+    TheChatIdOfGroupTo(Box<rt::ApiError>),
+    /// `230064` (HTTP 400): The message to be forwarded is invalid. See the error codes on the endpoint's official documentation page.
+    TheMessageToBeForwardedIs(Box<rt::ApiError>),
+    /// `230065` (HTTP 400): The message to be forwarded has been recalled. See the error codes on the endpoint's official documentation page.
+    TheMessageToBeForwardedHas(Box<rt::ApiError>),
+    /// `230066` (HTTP 400): The message to be forwarded is in a secret group, forwarding is not supported. See the error codes on the endpoint's official documentation page.
+    TheMessageToBeForwardedIs230066(Box<rt::ApiError>),
+    /// `230067` (HTTP 400): The source of the messages to be merged and forwarded are not in compliance. See the error codes on the endpoint's official documentation page.
+    TheSourceOfTheMessagesTo(Box<rt::ApiError>),
+    /// `230069` (HTTP 400): Does not support forwarding messages from different groups. See the error codes on the endpoint's official documentation page.
+    DoesNotSupportForwardingMessagesFrom(Box<rt::ApiError>),
+    /// `230070` (HTTP 400): Forwarding of messages in restricted mode is not allowed. See the error codes on the endpoint's official documentation page.
+    ForwardingOfMessagesInRestrictedMode(Box<rt::ApiError>),
+    /// `230074` (HTTP 400): The message in the third-party encryption group is not allowed to be edited. See the error codes on the endpoint's official documentation page.
+    TheMessageInTheThirdParty(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageMergeForwardError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230018 => {
+                Self::ForbiddenByChatSettings(api)
+            }
+            rt::Error::Api(api) if api.code == 230019 => Self::TopicNotFound(api),
+            rt::Error::Api(api) if api.code == 230020 => Self::FrequencyLimited(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230029 => Self::UserResigned(api),
+            rt::Error::Api(api) if api.code == 230034 => Self::InvalidReceiveId(api),
+            rt::Error::Api(api) if api.code == 230035 => Self::SendPermissionDenied(api),
+            rt::Error::Api(api) if api.code == 230036 => Self::TenantCryptKeyDeleted(api),
+            rt::Error::Api(api) if api.code == 230038 => {
+                Self::CrossTenantP2pForbidden(api)
+            }
+            rt::Error::Api(api) if api.code == 230049 => Self::MessageBeingSent(api),
+            rt::Error::Api(api) if api.code == 230053 => Self::UserBlockedBot(api),
+            rt::Error::Api(api) if api.code == 230062 => {
+                Self::NoPermissionToForwardToThird(api)
+            }
+            rt::Error::Api(api) if api.code == 230063 => Self::TheChatIdOfGroupTo(api),
+            rt::Error::Api(api) if api.code == 230064 => {
+                Self::TheMessageToBeForwardedIs(api)
+            }
+            rt::Error::Api(api) if api.code == 230065 => {
+                Self::TheMessageToBeForwardedHas(api)
+            }
+            rt::Error::Api(api) if api.code == 230066 => {
+                Self::TheMessageToBeForwardedIs230066(api)
+            }
+            rt::Error::Api(api) if api.code == 230067 => {
+                Self::TheSourceOfTheMessagesTo(api)
+            }
+            rt::Error::Api(api) if api.code == 230069 => {
+                Self::DoesNotSupportForwardingMessagesFrom(api)
+            }
+            rt::Error::Api(api) if api.code == 230070 => {
+                Self::ForwardingOfMessagesInRestrictedMode(api)
+            }
+            rt::Error::Api(api) if api.code == 230074 => {
+                Self::TheMessageInTheThirdParty(api)
+            }
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageMergeForwardError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::ForbiddenByChatSettings(api) => &**api,
+            Self::TopicNotFound(api) => &**api,
+            Self::FrequencyLimited(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::UserResigned(api) => &**api,
+            Self::InvalidReceiveId(api) => &**api,
+            Self::SendPermissionDenied(api) => &**api,
+            Self::TenantCryptKeyDeleted(api) => &**api,
+            Self::CrossTenantP2pForbidden(api) => &**api,
+            Self::MessageBeingSent(api) => &**api,
+            Self::UserBlockedBot(api) => &**api,
+            Self::NoPermissionToForwardToThird(api) => &**api,
+            Self::TheChatIdOfGroupTo(api) => &**api,
+            Self::TheMessageToBeForwardedIs(api) => &**api,
+            Self::TheMessageToBeForwardedHas(api) => &**api,
+            Self::TheMessageToBeForwardedIs230066(api) => &**api,
+            Self::TheSourceOfTheMessagesTo(api) => &**api,
+            Self::DoesNotSupportForwardingMessagesFrom(api) => &**api,
+            Self::ForwardingOfMessagesInRestrictedMode(api) => &**api,
+            Self::TheMessageInTheThirdParty(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageMergeForwardError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageMergeForwardError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message.push_follow_up`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessagePushFollowUpError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230003` (HTTP 400): only support p2p chat. See the error codes on the endpoint's official documentation page.
+    OnlySupportP2pChat(Box<rt::ApiError>),
+    /// `230004` (HTTP 400): invisible message. See the error codes on the endpoint's official documentation page.
+    InvisibleMessage(Box<rt::ApiError>),
+    /// `230005` (HTTP 400): user is not visible to bot. See the error codes on the endpoint's official documentation page.
+    UserIsNotVisibleToBot(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230007` (HTTP 400): invalid follow up. See the error codes on the endpoint's official documentation page.
+    InvalidFollowUp(Box<rt::ApiError>),
+    /// `230008` (HTTP 400): follow up already exist. See the error codes on the endpoint's official documentation page.
+    FollowUpAlreadyExist(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessagePushFollowUpError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230003 => Self::OnlySupportP2pChat(api),
+            rt::Error::Api(api) if api.code == 230004 => Self::InvisibleMessage(api),
+            rt::Error::Api(api) if api.code == 230005 => Self::UserIsNotVisibleToBot(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230007 => Self::InvalidFollowUp(api),
+            rt::Error::Api(api) if api.code == 230008 => Self::FollowUpAlreadyExist(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessagePushFollowUpError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::OnlySupportP2pChat(api) => &**api,
+            Self::InvisibleMessage(api) => &**api,
+            Self::UserIsNotVisibleToBot(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::InvalidFollowUp(api) => &**api,
+            Self::FollowUpAlreadyExist(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessagePushFollowUpError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessagePushFollowUpError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `message.read_users`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageReadUsersError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230012` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230012(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230033` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230033(Box<rt::ApiError>),
+    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    MessageInvisible(Box<rt::ApiError>),
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageReadUsersError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230012 => Self::Code230012(api),
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230033 => Self::Code230033(api),
+            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageReadUsersError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::Code230012(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::Code230033(api) => &**api,
+            Self::MessageInvisible(api) => &**api,
+            Self::MessageDeleted(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageReadUsersError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageReadUsersError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1136,65 +9730,39 @@ impl ::std::error::Error for MessageReplyError {
         }
     }
 }
-/// Errors of `message.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+/// Errors of `message.search`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum MessageGetError {
+pub enum MessageSearchError {
     /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
     InvalidRequestParam(Box<rt::ApiError>),
-    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
-    BotNotInChat(Box<rt::ApiError>),
-    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
-    BotAbilityNotActivated(Box<rt::ApiError>),
-    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
-    BotNotAvailableToUser(Box<rt::ApiError>),
-    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
-    LackOfPermissions(Box<rt::ApiError>),
-    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
-    MessageInvisible(Box<rt::ApiError>),
-    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
-    MessageDeleted(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
     Unhandled(rt::Error),
 }
-impl From<rt::Error> for MessageGetError {
+impl From<rt::Error> for MessageSearchError {
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
-            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
-            rt::Error::Api(api) if api.code == 230006 => {
-                Self::BotAbilityNotActivated(api)
-            }
-            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
-            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
-            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
-            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
             other => Self::Unhandled(other),
         }
     }
 }
-impl ::std::ops::Deref for MessageGetError {
+impl ::std::ops::Deref for MessageSearchError {
     type Target = dyn rt::ErrorMeta;
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
-            Self::BotNotInChat(api) => &**api,
-            Self::BotAbilityNotActivated(api) => &**api,
-            Self::BotNotAvailableToUser(api) => &**api,
-            Self::LackOfPermissions(api) => &**api,
-            Self::MessageInvisible(api) => &**api,
-            Self::MessageDeleted(api) => &**api,
             Self::Unhandled(other) => other,
         }
     }
 }
-impl ::std::fmt::Display for MessageGetError {
+impl ::std::fmt::Display for MessageSearchError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
-impl ::std::error::Error for MessageGetError {
+impl ::std::error::Error for MessageSearchError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1202,94 +9770,32 @@ impl ::std::error::Error for MessageGetError {
         }
     }
 }
-/// Errors of `message.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+/// Errors of `message.urgent_app`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum MessageListError {
+pub enum MessageUrgentAppError {
     /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
     InvalidRequestParam(Box<rt::ApiError>),
     /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
     BotNotInChat(Box<rt::ApiError>),
     /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
     BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230012` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230012(Box<rt::ApiError>),
     /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
     BotNotAvailableToUser(Box<rt::ApiError>),
-    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
-    LackOfPermissions(Box<rt::ApiError>),
-    /// `230073` (HTTP 400): The thread is invisible to the operator. The operator cannot see this thread.
-    ThreadInvisible(Box<rt::ApiError>),
-    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
-    MessageDeleted(Box<rt::ApiError>),
-    /// Anything else: another Lark code (kept with its message and log id), a transport,
-    /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(rt::Error),
-}
-impl From<rt::Error> for MessageListError {
-    fn from(error: rt::Error) -> Self {
-        match error {
-            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
-            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
-            rt::Error::Api(api) if api.code == 230006 => {
-                Self::BotAbilityNotActivated(api)
-            }
-            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
-            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
-            rt::Error::Api(api) if api.code == 230073 => Self::ThreadInvisible(api),
-            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
-            other => Self::Unhandled(other),
-        }
-    }
-}
-impl ::std::ops::Deref for MessageListError {
-    type Target = dyn rt::ErrorMeta;
-    fn deref(&self) -> &Self::Target {
-        match self {
-            Self::InvalidRequestParam(api) => &**api,
-            Self::BotNotInChat(api) => &**api,
-            Self::BotAbilityNotActivated(api) => &**api,
-            Self::BotNotAvailableToUser(api) => &**api,
-            Self::LackOfPermissions(api) => &**api,
-            Self::ThreadInvisible(api) => &**api,
-            Self::MessageDeleted(api) => &**api,
-            Self::Unhandled(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for MessageListError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&**self, f)
-    }
-}
-impl ::std::error::Error for MessageListError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(other) => ::std::error::Error::source(other),
-            _ => None,
-        }
-    }
-}
-/// Errors of `message.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum MessageDeleteError {
-    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
-    InvalidRequestParam(Box<rt::ApiError>),
-    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
-    BotNotInChat(Box<rt::ApiError>),
-    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
-    BotAbilityNotActivated(Box<rt::ApiError>),
-    /// `230009` (HTTP 400): Message can only be recalled within one days. The message is older than the recall window (DOC of message.delete: one day).
-    RecallTimeExpired(Box<rt::ApiError>),
-    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
-    BotNotAvailableToUser(Box<rt::ApiError>),
-    /// `230026` (HTTP 400): No permission to recall this message. A bot can only recall the messages it sent.
-    NoPermissionToRecall(Box<rt::ApiError>),
+    /// `230023` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230023(Box<rt::ApiError>),
+    /// `230024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230024(Box<rt::ApiError>),
     /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
     LackOfPermissions(Box<rt::ApiError>),
     /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
     MessageInvisible(Box<rt::ApiError>),
-    /// `230054` (HTTP 400): This type of message is unavailable in the connection group. message.create: the connected (cross-tenant) chat refuses this type, e.g. cards; message.delete: the message type cannot be recalled.
-    UnsupportedForMessageType(Box<rt::ApiError>),
+    /// `230052` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230052(Box<rt::ApiError>),
+    /// `230098` (HTTP 400): The message is fold, not support urgent. See the error codes on the endpoint's official documentation page.
+    TheMessageIsFoldNotSupport(Box<rt::ApiError>),
     /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
     MessageDeleted(Box<rt::ApiError>),
     /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
@@ -1298,7 +9804,7 @@ pub enum MessageDeleteError {
     /// auth or validation failure, or an answer that is not a Lark envelope.
     Unhandled(rt::Error),
 }
-impl From<rt::Error> for MessageDeleteError {
+impl From<rt::Error> for MessageUrgentAppError {
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -1306,13 +9812,15 @@ impl From<rt::Error> for MessageDeleteError {
             rt::Error::Api(api) if api.code == 230006 => {
                 Self::BotAbilityNotActivated(api)
             }
-            rt::Error::Api(api) if api.code == 230009 => Self::RecallTimeExpired(api),
+            rt::Error::Api(api) if api.code == 230012 => Self::Code230012(api),
             rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
-            rt::Error::Api(api) if api.code == 230026 => Self::NoPermissionToRecall(api),
+            rt::Error::Api(api) if api.code == 230023 => Self::Code230023(api),
+            rt::Error::Api(api) if api.code == 230024 => Self::Code230024(api),
             rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
             rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
-            rt::Error::Api(api) if api.code == 230054 => {
-                Self::UnsupportedForMessageType(api)
+            rt::Error::Api(api) if api.code == 230052 => Self::Code230052(api),
+            rt::Error::Api(api) if api.code == 230098 => {
+                Self::TheMessageIsFoldNotSupport(api)
             }
             rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
             rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
@@ -1320,31 +9828,33 @@ impl From<rt::Error> for MessageDeleteError {
         }
     }
 }
-impl ::std::ops::Deref for MessageDeleteError {
+impl ::std::ops::Deref for MessageUrgentAppError {
     type Target = dyn rt::ErrorMeta;
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
             Self::BotNotInChat(api) => &**api,
             Self::BotAbilityNotActivated(api) => &**api,
-            Self::RecallTimeExpired(api) => &**api,
+            Self::Code230012(api) => &**api,
             Self::BotNotAvailableToUser(api) => &**api,
-            Self::NoPermissionToRecall(api) => &**api,
+            Self::Code230023(api) => &**api,
+            Self::Code230024(api) => &**api,
             Self::LackOfPermissions(api) => &**api,
             Self::MessageInvisible(api) => &**api,
-            Self::UnsupportedForMessageType(api) => &**api,
+            Self::Code230052(api) => &**api,
+            Self::TheMessageIsFoldNotSupport(api) => &**api,
             Self::MessageDeleted(api) => &**api,
             Self::ChatDissolved(api) => &**api,
             Self::Unhandled(other) => other,
         }
     }
 }
-impl ::std::fmt::Display for MessageDeleteError {
+impl ::std::fmt::Display for MessageUrgentAppError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
-impl ::std::error::Error for MessageDeleteError {
+impl ::std::error::Error for MessageUrgentAppError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1352,413 +9862,91 @@ impl ::std::error::Error for MessageDeleteError {
         }
     }
 }
-/// Errors of `image.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+/// Errors of `message.urgent_phone`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum ImageCreateError {
-    /// `232096` (HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
-    MetaWritingStopped(Box<rt::ApiError>),
-    /// `234001` (HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
-    ResourceInvalidParam(Box<rt::ApiError>),
-    /// `234002` (HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
-    ResourceUnauthorized(Box<rt::ApiError>),
-    /// `234006` (HTTP 400): The file size exceed the max value. Images may be 10 MB, files 30 MB (checked before sending).
-    FileTooLarge(Box<rt::ApiError>),
-    /// `234007` (HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
-    BotFeatureNotEnabled(Box<rt::ApiError>),
-    /// `234010` (HTTP 400): File's size can't be 0. Empty uploads are refused (also checked before sending).
-    EmptyFile(Box<rt::ApiError>),
-    /// `234011` (HTTP 400): Can't recognize image format. Upload JPEG, PNG, WEBP, GIF, TIFF, BMP or ICO.
-    UnrecognizedImageFormat(Box<rt::ApiError>),
-    /// `234039` (HTTP 400): Image resolution exceeds limit. Downscale the image.
-    ImageResolutionTooHigh(Box<rt::ApiError>),
-    /// `234041` (HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
-    TenantMasterKeyDeleted(Box<rt::ApiError>),
-    /// `234042` (HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
-    HybridStorageError(Box<rt::ApiError>),
-    /// `234044` (HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
-    HybridStorageTimeout(Box<rt::ApiError>),
-    /// Anything else: another Lark code (kept with its message and log id), a transport,
-    /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(rt::Error),
-}
-impl From<rt::Error> for ImageCreateError {
-    fn from(error: rt::Error) -> Self {
-        match error {
-            rt::Error::Api(api) if api.code == 232096 => Self::MetaWritingStopped(api),
-            rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
-            rt::Error::Api(api) if api.code == 234002 => Self::ResourceUnauthorized(api),
-            rt::Error::Api(api) if api.code == 234006 => Self::FileTooLarge(api),
-            rt::Error::Api(api) if api.code == 234007 => Self::BotFeatureNotEnabled(api),
-            rt::Error::Api(api) if api.code == 234010 => Self::EmptyFile(api),
-            rt::Error::Api(api) if api.code == 234011 => {
-                Self::UnrecognizedImageFormat(api)
-            }
-            rt::Error::Api(api) if api.code == 234039 => {
-                Self::ImageResolutionTooHigh(api)
-            }
-            rt::Error::Api(api) if api.code == 234041 => {
-                Self::TenantMasterKeyDeleted(api)
-            }
-            rt::Error::Api(api) if api.code == 234042 => Self::HybridStorageError(api),
-            rt::Error::Api(api) if api.code == 234044 => Self::HybridStorageTimeout(api),
-            other => Self::Unhandled(other),
-        }
-    }
-}
-impl ::std::ops::Deref for ImageCreateError {
-    type Target = dyn rt::ErrorMeta;
-    fn deref(&self) -> &Self::Target {
-        match self {
-            Self::MetaWritingStopped(api) => &**api,
-            Self::ResourceInvalidParam(api) => &**api,
-            Self::ResourceUnauthorized(api) => &**api,
-            Self::FileTooLarge(api) => &**api,
-            Self::BotFeatureNotEnabled(api) => &**api,
-            Self::EmptyFile(api) => &**api,
-            Self::UnrecognizedImageFormat(api) => &**api,
-            Self::ImageResolutionTooHigh(api) => &**api,
-            Self::TenantMasterKeyDeleted(api) => &**api,
-            Self::HybridStorageError(api) => &**api,
-            Self::HybridStorageTimeout(api) => &**api,
-            Self::Unhandled(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for ImageCreateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&**self, f)
-    }
-}
-impl ::std::error::Error for ImageCreateError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(other) => ::std::error::Error::source(other),
-            _ => None,
-        }
-    }
-}
-/// Errors of `image.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ImageGetError {
-    /// `234001` (HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
-    ResourceInvalidParam(Box<rt::ApiError>),
-    /// `234002` (HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
-    ResourceUnauthorized(Box<rt::ApiError>),
-    /// `234005` (HTTP 400): Image has been deleted. The image or file no longer exists (file.get words it "File has been deleted.").
-    ResourceDeleted(Box<rt::ApiError>),
-    /// `234007` (HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
-    BotFeatureNotEnabled(Box<rt::ApiError>),
-    /// `234008` (HTTP 400): The app is not the resource sender. image.get and file.get only serve what this app uploaded; use message_resource.get for received ones.
-    AppNotResourceSender(Box<rt::ApiError>),
-    /// `234041` (HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
-    TenantMasterKeyDeleted(Box<rt::ApiError>),
-    /// `234042` (HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
-    HybridStorageError(Box<rt::ApiError>),
-    /// `234044` (HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
-    HybridStorageTimeout(Box<rt::ApiError>),
-    /// Anything else: another Lark code (kept with its message and log id), a transport,
-    /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(rt::Error),
-}
-impl From<rt::Error> for ImageGetError {
-    fn from(error: rt::Error) -> Self {
-        match error {
-            rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
-            rt::Error::Api(api) if api.code == 234002 => Self::ResourceUnauthorized(api),
-            rt::Error::Api(api) if api.code == 234005 => Self::ResourceDeleted(api),
-            rt::Error::Api(api) if api.code == 234007 => Self::BotFeatureNotEnabled(api),
-            rt::Error::Api(api) if api.code == 234008 => Self::AppNotResourceSender(api),
-            rt::Error::Api(api) if api.code == 234041 => {
-                Self::TenantMasterKeyDeleted(api)
-            }
-            rt::Error::Api(api) if api.code == 234042 => Self::HybridStorageError(api),
-            rt::Error::Api(api) if api.code == 234044 => Self::HybridStorageTimeout(api),
-            other => Self::Unhandled(other),
-        }
-    }
-}
-impl ::std::ops::Deref for ImageGetError {
-    type Target = dyn rt::ErrorMeta;
-    fn deref(&self) -> &Self::Target {
-        match self {
-            Self::ResourceInvalidParam(api) => &**api,
-            Self::ResourceUnauthorized(api) => &**api,
-            Self::ResourceDeleted(api) => &**api,
-            Self::BotFeatureNotEnabled(api) => &**api,
-            Self::AppNotResourceSender(api) => &**api,
-            Self::TenantMasterKeyDeleted(api) => &**api,
-            Self::HybridStorageError(api) => &**api,
-            Self::HybridStorageTimeout(api) => &**api,
-            Self::Unhandled(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for ImageGetError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&**self, f)
-    }
-}
-impl ::std::error::Error for ImageGetError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(other) => ::std::error::Error::source(other),
-            _ => None,
-        }
-    }
-}
-/// Errors of `file.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum FileCreateError {
-    /// `232096` (HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
-    MetaWritingStopped(Box<rt::ApiError>),
-    /// `234001` (HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
-    ResourceInvalidParam(Box<rt::ApiError>),
-    /// `234002` (HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
-    ResourceUnauthorized(Box<rt::ApiError>),
-    /// `234006` (HTTP 400): The file size exceed the max value. Images may be 10 MB, files 30 MB (checked before sending).
-    FileTooLarge(Box<rt::ApiError>),
-    /// `234007` (HTTP 400): App does not enable bot feature. Enable the bot feature of the app and publish a version.
-    BotFeatureNotEnabled(Box<rt::ApiError>),
-    /// `234010` (HTTP 400): File's size can't be 0. Empty uploads are refused (also checked before sending).
-    EmptyFile(Box<rt::ApiError>),
-    /// `234041` (HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
-    TenantMasterKeyDeleted(Box<rt::ApiError>),
-    /// `234042` (HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
-    HybridStorageError(Box<rt::ApiError>),
-    /// `234044` (HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
-    HybridStorageTimeout(Box<rt::ApiError>),
-    /// Anything else: another Lark code (kept with its message and log id), a transport,
-    /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(rt::Error),
-}
-impl From<rt::Error> for FileCreateError {
-    fn from(error: rt::Error) -> Self {
-        match error {
-            rt::Error::Api(api) if api.code == 232096 => Self::MetaWritingStopped(api),
-            rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
-            rt::Error::Api(api) if api.code == 234002 => Self::ResourceUnauthorized(api),
-            rt::Error::Api(api) if api.code == 234006 => Self::FileTooLarge(api),
-            rt::Error::Api(api) if api.code == 234007 => Self::BotFeatureNotEnabled(api),
-            rt::Error::Api(api) if api.code == 234010 => Self::EmptyFile(api),
-            rt::Error::Api(api) if api.code == 234041 => {
-                Self::TenantMasterKeyDeleted(api)
-            }
-            rt::Error::Api(api) if api.code == 234042 => Self::HybridStorageError(api),
-            rt::Error::Api(api) if api.code == 234044 => Self::HybridStorageTimeout(api),
-            other => Self::Unhandled(other),
-        }
-    }
-}
-impl ::std::ops::Deref for FileCreateError {
-    type Target = dyn rt::ErrorMeta;
-    fn deref(&self) -> &Self::Target {
-        match self {
-            Self::MetaWritingStopped(api) => &**api,
-            Self::ResourceInvalidParam(api) => &**api,
-            Self::ResourceUnauthorized(api) => &**api,
-            Self::FileTooLarge(api) => &**api,
-            Self::BotFeatureNotEnabled(api) => &**api,
-            Self::EmptyFile(api) => &**api,
-            Self::TenantMasterKeyDeleted(api) => &**api,
-            Self::HybridStorageError(api) => &**api,
-            Self::HybridStorageTimeout(api) => &**api,
-            Self::Unhandled(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for FileCreateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&**self, f)
-    }
-}
-impl ::std::error::Error for FileCreateError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(other) => ::std::error::Error::source(other),
-            _ => None,
-        }
-    }
-}
-/// Errors of `file.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum FileGetError {
-    /// `234001` (HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
-    ResourceInvalidParam(Box<rt::ApiError>),
-    /// `234002` (HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
-    ResourceUnauthorized(Box<rt::ApiError>),
-    /// `234008` (HTTP 400): The app is not the resource sender. image.get and file.get only serve what this app uploaded; use message_resource.get for received ones.
-    AppNotResourceSender(Box<rt::ApiError>),
-    /// `234005` (HTTP 400): Image has been deleted. The image or file no longer exists (file.get words it "File has been deleted.").
-    ResourceDeleted(Box<rt::ApiError>),
-    /// `234037` (HTTP 400): Downloaded file size exceeds limit. Resources over 100 MB cannot be downloaded.
-    DownloadTooLarge(Box<rt::ApiError>),
-    /// `234041` (HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
-    TenantMasterKeyDeleted(Box<rt::ApiError>),
-    /// `234042` (HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
-    HybridStorageError(Box<rt::ApiError>),
-    /// `234044` (HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
-    HybridStorageTimeout(Box<rt::ApiError>),
-    /// `234045` (HTTP 400): Invalid Range header format. The `Range` header of a partial download is malformed.
-    InvalidRangeHeader(Box<rt::ApiError>),
-    /// `234046` (HTTP 400): Range Not Satisfiable. The requested range lies outside the resource.
-    RangeNotSatisfiable(Box<rt::ApiError>),
-    /// Anything else: another Lark code (kept with its message and log id), a transport,
-    /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(rt::Error),
-}
-impl From<rt::Error> for FileGetError {
-    fn from(error: rt::Error) -> Self {
-        match error {
-            rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
-            rt::Error::Api(api) if api.code == 234002 => Self::ResourceUnauthorized(api),
-            rt::Error::Api(api) if api.code == 234008 => Self::AppNotResourceSender(api),
-            rt::Error::Api(api) if api.code == 234005 => Self::ResourceDeleted(api),
-            rt::Error::Api(api) if api.code == 234037 => Self::DownloadTooLarge(api),
-            rt::Error::Api(api) if api.code == 234041 => {
-                Self::TenantMasterKeyDeleted(api)
-            }
-            rt::Error::Api(api) if api.code == 234042 => Self::HybridStorageError(api),
-            rt::Error::Api(api) if api.code == 234044 => Self::HybridStorageTimeout(api),
-            rt::Error::Api(api) if api.code == 234045 => Self::InvalidRangeHeader(api),
-            rt::Error::Api(api) if api.code == 234046 => Self::RangeNotSatisfiable(api),
-            other => Self::Unhandled(other),
-        }
-    }
-}
-impl ::std::ops::Deref for FileGetError {
-    type Target = dyn rt::ErrorMeta;
-    fn deref(&self) -> &Self::Target {
-        match self {
-            Self::ResourceInvalidParam(api) => &**api,
-            Self::ResourceUnauthorized(api) => &**api,
-            Self::AppNotResourceSender(api) => &**api,
-            Self::ResourceDeleted(api) => &**api,
-            Self::DownloadTooLarge(api) => &**api,
-            Self::TenantMasterKeyDeleted(api) => &**api,
-            Self::HybridStorageError(api) => &**api,
-            Self::HybridStorageTimeout(api) => &**api,
-            Self::InvalidRangeHeader(api) => &**api,
-            Self::RangeNotSatisfiable(api) => &**api,
-            Self::Unhandled(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for FileGetError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&**self, f)
-    }
-}
-impl ::std::error::Error for FileGetError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(other) => ::std::error::Error::source(other),
-            _ => None,
-        }
-    }
-}
-/// Errors of `message_resource.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum MessageResourceGetError {
+pub enum MessageUrgentPhoneError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230012` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230012(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230023` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230023(Box<rt::ApiError>),
+    /// `230024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230024(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    MessageInvisible(Box<rt::ApiError>),
+    /// `230052` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230052(Box<rt::ApiError>),
+    /// `230098` (HTTP 400): The message is fold, not support urgent. See the error codes on the endpoint's official documentation page.
+    TheMessageIsFoldNotSupport(Box<rt::ApiError>),
     /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
     MessageDeleted(Box<rt::ApiError>),
-    /// `234001` (HTTP 400): Invalid request param. A parameter of the image/file call is wrong.
-    ResourceInvalidParam(Box<rt::ApiError>),
-    /// `234002` (HTTP 401): Unauthorized. Authentication of the image/file call failed; contact support.
-    ResourceUnauthorized(Box<rt::ApiError>),
-    /// `234003` (HTTP 400): File not in message. The key does not belong to this message; take both from the same message.
-    FileNotInMessage(Box<rt::ApiError>),
-    /// `234004` (HTTP 400): App not in chat. The app is not in the chat of the message.
-    AppNotInChat(Box<rt::ApiError>),
-    /// `234009` (HTTP 400): Lack of necessary permissions. Not supported in external chats (DOC of message_resource.get; META leaves the message empty).
-    ResourcePermissionDenied(Box<rt::ApiError>),
-    /// `234019` (HTTP 400): Scope CheckAppTenant fail. The DOC page says to retry.
-    ScopeCheckFailed(Box<rt::ApiError>),
-    /// `234037` (HTTP 400): Downloaded file size exceeds limit. Resources over 100 MB cannot be downloaded.
-    DownloadTooLarge(Box<rt::ApiError>),
-    /// `234038` (HTTP 400): Do not allow downloading of message resources in restricted mode. The message is confidential or the chat is in leak-prevention mode (DOC; META leaves the message empty).
-    RestrictedModeDownload(Box<rt::ApiError>),
-    /// `234040` (HTTP 400): The message is invisible to the operator. The chat hides history from new members.
-    ResourceMessageInvisible(Box<rt::ApiError>),
-    /// `234041` (HTTP 400): Tenant master key has been deleted, please contact the tenant administrator. Ask the tenant admin.
-    TenantMasterKeyDeleted(Box<rt::ApiError>),
-    /// `234042` (HTTP 400): Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. Ask the tenant admin.
-    HybridStorageError(Box<rt::ApiError>),
-    /// `234043` (HTTP 400): Unsupported message type. Merged-forward messages and cards carry no downloadable resource.
-    UnsupportedMessageType(Box<rt::ApiError>),
-    /// `234045` (HTTP 400): Invalid Range header format. The `Range` header of a partial download is malformed.
-    InvalidRangeHeader(Box<rt::ApiError>),
-    /// `234046` (HTTP 400): Range Not Satisfiable. The requested range lies outside the resource.
-    RangeNotSatisfiable(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
     /// Anything else: another Lark code (kept with its message and log id), a transport,
     /// auth or validation failure, or an answer that is not a Lark envelope.
     Unhandled(rt::Error),
 }
-impl From<rt::Error> for MessageResourceGetError {
+impl From<rt::Error> for MessageUrgentPhoneError {
     fn from(error: rt::Error) -> Self {
         match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230012 => Self::Code230012(api),
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230023 => Self::Code230023(api),
+            rt::Error::Api(api) if api.code == 230024 => Self::Code230024(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
+            rt::Error::Api(api) if api.code == 230052 => Self::Code230052(api),
+            rt::Error::Api(api) if api.code == 230098 => {
+                Self::TheMessageIsFoldNotSupport(api)
+            }
             rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
-            rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
-            rt::Error::Api(api) if api.code == 234002 => Self::ResourceUnauthorized(api),
-            rt::Error::Api(api) if api.code == 234003 => Self::FileNotInMessage(api),
-            rt::Error::Api(api) if api.code == 234004 => Self::AppNotInChat(api),
-            rt::Error::Api(api) if api.code == 234009 => {
-                Self::ResourcePermissionDenied(api)
-            }
-            rt::Error::Api(api) if api.code == 234019 => Self::ScopeCheckFailed(api),
-            rt::Error::Api(api) if api.code == 234037 => Self::DownloadTooLarge(api),
-            rt::Error::Api(api) if api.code == 234038 => {
-                Self::RestrictedModeDownload(api)
-            }
-            rt::Error::Api(api) if api.code == 234040 => {
-                Self::ResourceMessageInvisible(api)
-            }
-            rt::Error::Api(api) if api.code == 234041 => {
-                Self::TenantMasterKeyDeleted(api)
-            }
-            rt::Error::Api(api) if api.code == 234042 => Self::HybridStorageError(api),
-            rt::Error::Api(api) if api.code == 234043 => {
-                Self::UnsupportedMessageType(api)
-            }
-            rt::Error::Api(api) if api.code == 234045 => Self::InvalidRangeHeader(api),
-            rt::Error::Api(api) if api.code == 234046 => Self::RangeNotSatisfiable(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
             other => Self::Unhandled(other),
         }
     }
 }
-impl ::std::ops::Deref for MessageResourceGetError {
+impl ::std::ops::Deref for MessageUrgentPhoneError {
     type Target = dyn rt::ErrorMeta;
     fn deref(&self) -> &Self::Target {
         match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::Code230012(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::Code230023(api) => &**api,
+            Self::Code230024(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::MessageInvisible(api) => &**api,
+            Self::Code230052(api) => &**api,
+            Self::TheMessageIsFoldNotSupport(api) => &**api,
             Self::MessageDeleted(api) => &**api,
-            Self::ResourceInvalidParam(api) => &**api,
-            Self::ResourceUnauthorized(api) => &**api,
-            Self::FileNotInMessage(api) => &**api,
-            Self::AppNotInChat(api) => &**api,
-            Self::ResourcePermissionDenied(api) => &**api,
-            Self::ScopeCheckFailed(api) => &**api,
-            Self::DownloadTooLarge(api) => &**api,
-            Self::RestrictedModeDownload(api) => &**api,
-            Self::ResourceMessageInvisible(api) => &**api,
-            Self::TenantMasterKeyDeleted(api) => &**api,
-            Self::HybridStorageError(api) => &**api,
-            Self::UnsupportedMessageType(api) => &**api,
-            Self::InvalidRangeHeader(api) => &**api,
-            Self::RangeNotSatisfiable(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
             Self::Unhandled(other) => other,
         }
     }
 }
-impl ::std::fmt::Display for MessageResourceGetError {
+impl ::std::fmt::Display for MessageUrgentPhoneError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
-impl ::std::error::Error for MessageResourceGetError {
+impl ::std::error::Error for MessageUrgentPhoneError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1766,6 +9954,4143 @@ impl ::std::error::Error for MessageResourceGetError {
         }
     }
 }
+/// Errors of `message.urgent_sms`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MessageUrgentSmsError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230012` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230012(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230023` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230023(Box<rt::ApiError>),
+    /// `230024` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230024(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    MessageInvisible(Box<rt::ApiError>),
+    /// `230052` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230052(Box<rt::ApiError>),
+    /// `230098` (HTTP 400): The message is fold, not support urgent. See the error codes on the endpoint's official documentation page.
+    TheMessageIsFoldNotSupport(Box<rt::ApiError>),
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for MessageUrgentSmsError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230012 => Self::Code230012(api),
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230023 => Self::Code230023(api),
+            rt::Error::Api(api) if api.code == 230024 => Self::Code230024(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
+            rt::Error::Api(api) if api.code == 230052 => Self::Code230052(api),
+            rt::Error::Api(api) if api.code == 230098 => {
+                Self::TheMessageIsFoldNotSupport(api)
+            }
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for MessageUrgentSmsError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::Code230012(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::Code230023(api) => &**api,
+            Self::Code230024(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::MessageInvisible(api) => &**api,
+            Self::Code230052(api) => &**api,
+            Self::TheMessageIsFoldNotSupport(api) => &**api,
+            Self::MessageDeleted(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageUrgentSmsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for MessageUrgentSmsError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `pin.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PinCreateError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230111` (HTTP 400): Action unavailable as the message will self-destruct soon. The message is about to self-destruct.
+    MessageSelfDestructing(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// `230011` (HTTP 400): The message was withdrawn. The message was recalled; nothing can be done with it any more.
+    MessageRecalled(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230045` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230045(Box<rt::ApiError>),
+    /// `230046` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230046(Box<rt::ApiError>),
+    /// `230047` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230047(Box<rt::ApiError>),
+    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    MessageInvisible(Box<rt::ApiError>),
+    /// `230054` (HTTP 400): This type of message is unavailable in the connection group. message.create: the connected (cross-tenant) chat refuses this type, e.g. cards; message.delete: the message type cannot be recalled.
+    UnsupportedForMessageType(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PinCreateError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230111 => {
+                Self::MessageSelfDestructing(api)
+            }
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            rt::Error::Api(api) if api.code == 230011 => Self::MessageRecalled(api),
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230045 => Self::Code230045(api),
+            rt::Error::Api(api) if api.code == 230046 => Self::Code230046(api),
+            rt::Error::Api(api) if api.code == 230047 => Self::Code230047(api),
+            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
+            rt::Error::Api(api) if api.code == 230054 => {
+                Self::UnsupportedForMessageType(api)
+            }
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PinCreateError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::MessageSelfDestructing(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::MessageRecalled(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::Code230045(api) => &**api,
+            Self::Code230046(api) => &**api,
+            Self::Code230047(api) => &**api,
+            Self::MessageInvisible(api) => &**api,
+            Self::UnsupportedForMessageType(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PinCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PinCreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `pin.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PinListError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230048` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230048(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PinListError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230048 => Self::Code230048(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PinListError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::Code230048(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PinListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PinListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `pin.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PinDeleteError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230045` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230045(Box<rt::ApiError>),
+    /// `230046` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230046(Box<rt::ApiError>),
+    /// `230047` (HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
+    Code230047(Box<rt::ApiError>),
+    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    MessageInvisible(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for PinDeleteError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230045 => Self::Code230045(api),
+            rt::Error::Api(api) if api.code == 230046 => Self::Code230046(api),
+            rt::Error::Api(api) if api.code == 230047 => Self::Code230047(api),
+            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for PinDeleteError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::Code230045(api) => &**api,
+            Self::Code230046(api) => &**api,
+            Self::Code230047(api) => &**api,
+            Self::MessageInvisible(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PinDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for PinDeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `thread.forward`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ThreadForwardError {
+    /// `230001` (HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
+    InvalidRequestParam(Box<rt::ApiError>),
+    /// `230002` (HTTP 400): The bot can not be outside the group. Add the app's bot to the chat first.
+    BotNotInChat(Box<rt::ApiError>),
+    /// `230006` (HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
+    BotAbilityNotActivated(Box<rt::ApiError>),
+    /// `230013` (HTTP 400): Bot has NO availability to this user. The user (or the p2p chat's user) is outside the app's availability scope, disabled, or has left the company.
+    BotNotAvailableToUser(Box<rt::ApiError>),
+    /// `230019` (HTTP 400): The topic does NOT exist. The topic (thread) does not exist.
+    TopicNotFound(Box<rt::ApiError>),
+    /// `230020` (HTTP 400): This operation triggers the frequency limit. Messages to one user, or by the bots of one chat, are limited to 5 per second (DOC); slow down.
+    FrequencyLimited(Box<rt::ApiError>),
+    /// `230027` (HTTP 400): Lack of necessary permissions. A scope or the user's authorization is missing, or the chat is external and the bot is not enabled for external chats.
+    LackOfPermissions(Box<rt::ApiError>),
+    /// `230034` (HTTP 400): The receive_id is invalid. The receiver id does not match `receive_id_type` or does not exist.
+    InvalidReceiveId(Box<rt::ApiError>),
+    /// `230035` (HTTP 400): Send Message Permission deny. The chat is muted, the receiver blocked the bot, or the tenant restricts communication.
+    SendPermissionDenied(Box<rt::ApiError>),
+    /// `230036` (HTTP 400): Tenant crypt key has been deleted. The tenant's encryption key was deleted; ask the tenant admin.
+    TenantCryptKeyDeleted(Box<rt::ApiError>),
+    /// `230038` (HTTP 400): Cross tenant p2p chat operate forbid. A p2p chat with another tenant's user cannot be written to through this API.
+    CrossTenantP2pForbidden(Box<rt::ApiError>),
+    /// `230049` (HTTP 400): The message is being sent. Wait, then retry with the same `uuid` (deduplicated for an hour).
+    MessageBeingSent(Box<rt::ApiError>),
+    /// `230050` (HTTP 400): The message is invisible to the operator. The operator cannot see this message.
+    MessageInvisible(Box<rt::ApiError>),
+    /// `230053` (HTTP 400): The user has stopped the bot from sending messages. The user turned off messages from this bot.
+    UserBlockedBot(Box<rt::ApiError>),
+    /// `230062` (HTTP 400): No permission to forward to third-party encryption group. See the error codes on the endpoint's official documentation page.
+    NoPermissionToForwardToThird(Box<rt::ApiError>),
+    /// `230063` (HTTP 400): The chat_id of group to forward is invalid. See the error codes on the endpoint's official documentation page.
+    TheChatIdOfGroupTo(Box<rt::ApiError>),
+    /// `230064` (HTTP 400): The message to be forwarded is invalid. See the error codes on the endpoint's official documentation page.
+    TheMessageToBeForwardedIs(Box<rt::ApiError>),
+    /// `230066` (HTTP 400): The message to be forwarded is in a secret group, forwarding is not supported. See the error codes on the endpoint's official documentation page.
+    TheMessageToBeForwardedIs230066(Box<rt::ApiError>),
+    /// `230070` (HTTP 400): Forwarding of messages in restricted mode is not allowed. See the error codes on the endpoint's official documentation page.
+    ForwardingOfMessagesInRestrictedMode(Box<rt::ApiError>),
+    /// `230073` (HTTP 400): The thread is invisible to the operator. The operator cannot see this thread.
+    ThreadInvisible(Box<rt::ApiError>),
+    /// `230074` (HTTP 400): The message in the third-party encryption group is not allowed to be edited. See the error codes on the endpoint's official documentation page.
+    TheMessageInTheThirdParty(Box<rt::ApiError>),
+    /// `230110` (HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
+    MessageDeleted(Box<rt::ApiError>),
+    /// `232009` (HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
+    ChatDissolved(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for ThreadForwardError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
+            rt::Error::Api(api) if api.code == 230002 => Self::BotNotInChat(api),
+            rt::Error::Api(api) if api.code == 230006 => {
+                Self::BotAbilityNotActivated(api)
+            }
+            rt::Error::Api(api) if api.code == 230013 => Self::BotNotAvailableToUser(api),
+            rt::Error::Api(api) if api.code == 230019 => Self::TopicNotFound(api),
+            rt::Error::Api(api) if api.code == 230020 => Self::FrequencyLimited(api),
+            rt::Error::Api(api) if api.code == 230027 => Self::LackOfPermissions(api),
+            rt::Error::Api(api) if api.code == 230034 => Self::InvalidReceiveId(api),
+            rt::Error::Api(api) if api.code == 230035 => Self::SendPermissionDenied(api),
+            rt::Error::Api(api) if api.code == 230036 => Self::TenantCryptKeyDeleted(api),
+            rt::Error::Api(api) if api.code == 230038 => {
+                Self::CrossTenantP2pForbidden(api)
+            }
+            rt::Error::Api(api) if api.code == 230049 => Self::MessageBeingSent(api),
+            rt::Error::Api(api) if api.code == 230050 => Self::MessageInvisible(api),
+            rt::Error::Api(api) if api.code == 230053 => Self::UserBlockedBot(api),
+            rt::Error::Api(api) if api.code == 230062 => {
+                Self::NoPermissionToForwardToThird(api)
+            }
+            rt::Error::Api(api) if api.code == 230063 => Self::TheChatIdOfGroupTo(api),
+            rt::Error::Api(api) if api.code == 230064 => {
+                Self::TheMessageToBeForwardedIs(api)
+            }
+            rt::Error::Api(api) if api.code == 230066 => {
+                Self::TheMessageToBeForwardedIs230066(api)
+            }
+            rt::Error::Api(api) if api.code == 230070 => {
+                Self::ForwardingOfMessagesInRestrictedMode(api)
+            }
+            rt::Error::Api(api) if api.code == 230073 => Self::ThreadInvisible(api),
+            rt::Error::Api(api) if api.code == 230074 => {
+                Self::TheMessageInTheThirdParty(api)
+            }
+            rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
+            rt::Error::Api(api) if api.code == 232009 => Self::ChatDissolved(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for ThreadForwardError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidRequestParam(api) => &**api,
+            Self::BotNotInChat(api) => &**api,
+            Self::BotAbilityNotActivated(api) => &**api,
+            Self::BotNotAvailableToUser(api) => &**api,
+            Self::TopicNotFound(api) => &**api,
+            Self::FrequencyLimited(api) => &**api,
+            Self::LackOfPermissions(api) => &**api,
+            Self::InvalidReceiveId(api) => &**api,
+            Self::SendPermissionDenied(api) => &**api,
+            Self::TenantCryptKeyDeleted(api) => &**api,
+            Self::CrossTenantP2pForbidden(api) => &**api,
+            Self::MessageBeingSent(api) => &**api,
+            Self::MessageInvisible(api) => &**api,
+            Self::UserBlockedBot(api) => &**api,
+            Self::NoPermissionToForwardToThird(api) => &**api,
+            Self::TheChatIdOfGroupTo(api) => &**api,
+            Self::TheMessageToBeForwardedIs(api) => &**api,
+            Self::TheMessageToBeForwardedIs230066(api) => &**api,
+            Self::ForwardingOfMessagesInRestrictedMode(api) => &**api,
+            Self::ThreadInvisible(api) => &**api,
+            Self::TheMessageInTheThirdParty(api) => &**api,
+            Self::MessageDeleted(api) => &**api,
+            Self::ChatDissolved(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for ThreadForwardError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for ThreadForwardError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// 消息发送进度
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct BatchMessageSendProgress {
+    /// 批量请求中有效的userid数量(包含机器人不可见用户)
+    ///
+    /// Constraints: example `204`.
+    pub valid_user_ids_count: Option<i64>,
+    /// 已经成功给用户发送成功的消息数量
+    ///
+    /// Constraints: example `200`.
+    pub success_user_ids_count: Option<i64>,
+    /// 已读信息用户数量
+    ///
+    /// Constraints: example `150`.
+    pub read_user_ids_count: Option<i64>,
+}
+rt::json_object!(
+    BatchMessageSendProgress { valid_user_ids_count = "valid_user_ids_count" optional,
+    success_user_ids_count = "success_user_ids_count" optional, read_user_ids_count =
+    "read_user_ids_count" optional, }
+);
+impl rt::Validate for BatchMessageSendProgress {}
+/// 消息撤回进度
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct BatchMessageRecallProgress {
+    /// 该条批量消息是否被执行过撤回操作
+    ///
+    /// Constraints: example `true`.
+    pub recall: Option<bool>,
+    /// 已经成功撤回的消息数量
+    ///
+    /// Constraints: example `100`.
+    pub recall_count: Option<i64>,
+}
+rt::json_object!(
+    BatchMessageRecallProgress { recall = "recall" optional, recall_count =
+    "recall_count" optional, }
+);
+impl rt::Validate for BatchMessageRecallProgress {}
+/// BatchMessageGetProgressData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct BatchMessageGetProgressData {
+    /// 消息发送进度
+    pub batch_message_send_progress: Option<BatchMessageSendProgress>,
+    /// 消息撤回进度
+    pub batch_message_recall_progress: Option<BatchMessageRecallProgress>,
+}
+rt::json_object!(
+    BatchMessageGetProgressData { batch_message_send_progress =
+    "batch_message_send_progress" optional, batch_message_recall_progress =
+    "batch_message_recall_progress" optional, }
+);
+impl rt::Validate for BatchMessageGetProgressData {}
+/// ReadUser
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadUser {
+    /// 已读人数
+    pub read_count: String,
+    /// 总人数
+    pub total_count: String,
+}
+rt::json_object!(
+    ReadUser { read_count = "read_count" required, total_count = "total_count" required,
+    }
+);
+impl ReadUser {
+    /// A `ReadUser` with its required fields; the optional ones start unset.
+    pub fn new(read_count: String, total_count: String) -> Self {
+        Self { read_count, total_count }
+    }
+}
+impl rt::Validate for ReadUser {}
+/// BatchMessageReadUserData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct BatchMessageReadUserData {
+    /// `read_user`.
+    pub read_user: Option<ReadUser>,
+}
+rt::json_object!(BatchMessageReadUserData { read_user = "read_user" optional, });
+impl rt::Validate for BatchMessageReadUserData {}
+/// ChatAnnouncementGetUserIdType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChatAnnouncementGetUserIdType {
+    /// 以user_id来识别用户
+    UserId,
+    /// 以union_id来识别用户
+    UnionId,
+    /// 以open_id来识别用户
+    OpenId,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ChatAnnouncementGetUserIdType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserId => "user_id",
+            Self::UnionId => "union_id",
+            Self::OpenId => "open_id",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user_id" => Self::UserId,
+            "union_id" => Self::UnionId,
+            "open_id" => Self::OpenId,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ChatAnnouncementGetUserIdType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ChatAnnouncementGetUserIdType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ChatAnnouncementGetUserIdType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ChatAnnouncementGetUserIdType {}
+impl AsRef<str> for ChatAnnouncementGetUserIdType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 文档所有者id类型， open_id/user_id/union_id/app_id
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OwnerIdType {
+    /// 以user_id来识别用户
+    UserId,
+    /// 以union_id来识别用户
+    UnionId,
+    /// 以open_id来识别用户
+    OpenId,
+    /// 以app_id来识别应用
+    AppId,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl OwnerIdType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserId => "user_id",
+            Self::UnionId => "union_id",
+            Self::OpenId => "open_id",
+            Self::AppId => "app_id",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user_id" => Self::UserId,
+            "union_id" => Self::UnionId,
+            "open_id" => Self::OpenId,
+            "app_id" => Self::AppId,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for OwnerIdType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for OwnerIdType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for OwnerIdType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for OwnerIdType {}
+impl AsRef<str> for OwnerIdType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// ChatAnnouncementGetData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatAnnouncementGetData {
+    /// CCM 文档序列化信息
+    ///
+    /// Constraints: example `xxx`.
+    pub content: Option<String>,
+    /// 文档当前版本号 纯数字
+    ///
+    /// Constraints: example `12`.
+    pub revision: Option<String>,
+    /// 文档生成的时间戳（秒）
+    ///
+    /// Constraints: example `1609296809`.
+    pub create_time: Option<String>,
+    /// 消息更新的时间戳（秒）
+    ///
+    /// Constraints: example `1609296809`.
+    pub update_time: Option<String>,
+    /// 文档所有者id类型， open_id/user_id/union_id/app_id
+    ///
+    /// Constraints: example `open_id`.
+    pub owner_id_type: Option<OwnerIdType>,
+    /// 文档所有者id
+    ///
+    /// Constraints: example `ou_7d8a6e6df7621556ce0d21922b676706ccs`.
+    pub owner_id: Option<String>,
+    /// 文档最新修改者id类型， open_id/user_id/union_id/app_id
+    ///
+    /// Constraints: example `open_id`.
+    pub modifier_id_type: Option<OwnerIdType>,
+    /// 文档最新修改者id
+    ///
+    /// Constraints: example `ou_7d8a6e6df7621556ce0d21922b676706ccs`.
+    pub modifier_id: Option<String>,
+}
+rt::json_object!(
+    ChatAnnouncementGetData { content = "content" optional, revision = "revision"
+    optional, create_time = "create_time" optional, update_time = "update_time" optional,
+    owner_id_type = "owner_id_type" optional, owner_id = "owner_id" optional,
+    modifier_id_type = "modifier_id_type" optional, modifier_id = "modifier_id" optional,
+    }
+);
+impl rt::Validate for ChatAnnouncementGetData {}
+/// ChatAnnouncementPatchBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatAnnouncementPatchBody {
+    /// 文档当前版本号 int64 类型，get 接口会返回
+    ///
+    /// Constraints: example `12`.
+    pub revision: Option<String>,
+    /// 修改文档请求的序列化字段
+    ///
+    /// 更新公告信息的格式和更新[云文档](https://open.feishu.cn/document/ukTMukTMukTM/uYDM2YjL2AjN24iNwYjN)格式相同
+    pub requests: Option<Vec<String>>,
+}
+rt::json_object!(
+    ChatAnnouncementPatchBody { revision = "revision" optional, requests = "requests"
+    optional, }
+);
+impl rt::Validate for ChatAnnouncementPatchBody {}
+/// ChatManagersAddManagersBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatManagersAddManagersBody {
+    /// 要增加的 manager_id
+    pub manager_ids: Option<Vec<String>>,
+}
+rt::json_object!(ChatManagersAddManagersBody { manager_ids = "manager_ids" optional, });
+impl rt::Validate for ChatManagersAddManagersBody {}
+/// ChatManagersAddManagersData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatManagersAddManagersData {
+    /// 群目前的管理员id
+    pub chat_managers: Option<Vec<String>>,
+    /// 群目前的管理员bot id
+    pub chat_bot_managers: Option<Vec<String>>,
+}
+rt::json_object!(
+    ChatManagersAddManagersData { chat_managers = "chat_managers" optional,
+    chat_bot_managers = "chat_bot_managers" optional, }
+);
+impl rt::Validate for ChatManagersAddManagersData {}
+/// SucceedType
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SucceedType {
+    /// 保持以前的策略，存在不可用的 ID 会拉群失败，返回错误响应
+    Value0,
+    /// 将可用 ID 全部拉入群，返回拉群成功的响应，并展示不可用的
+    Value1,
+    /// 存在不可用的 ID 会拉群失败，返回错误响应，并展示出不可用的 ID
+    Value2,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(i64),
+}
+impl SucceedType {
+    /// The value on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            2 => Self::Value2,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl ::std::fmt::Display for SucceedType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl rt::serde::Serialize for SucceedType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for SucceedType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::Validate for SucceedType {}
+/// ChatMembersCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMembersCreateBody {
+    /// 成员列表
+    ///
+    /// &lt;b&gt;注意：&lt;/b&gt;每次请求，最多拉50个用户或者5个机器人，并且群组最多容纳15个机器人
+    pub id_list: Option<Vec<String>>,
+}
+rt::json_object!(ChatMembersCreateBody { id_list = "id_list" optional, });
+impl rt::Validate for ChatMembersCreateBody {}
+/// ChatMembersCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMembersCreateData {
+    /// ID无效的成员列表
+    pub invalid_id_list: Option<Vec<String>>,
+    /// ID不存在的成员列表
+    pub not_existed_id_list: Option<Vec<String>>,
+    /// 等待群主或管理员审批的成员ID列表
+    pub pending_approval_id_list: Option<Vec<String>>,
+}
+rt::json_object!(
+    ChatMembersCreateData { invalid_id_list = "invalid_id_list" optional,
+    not_existed_id_list = "not_existed_id_list" optional, pending_approval_id_list =
+    "pending_approval_id_list" optional, }
+);
+impl rt::Validate for ChatMembersCreateData {}
+/// ChatMembersDeleteData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMembersDeleteData {
+    /// 无效成员列表
+    pub invalid_id_list: Option<Vec<String>>,
+}
+rt::json_object!(
+    ChatMembersDeleteData { invalid_id_list = "invalid_id_list" optional, }
+);
+impl rt::Validate for ChatMembersDeleteData {}
+/// Membersss
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Membersss {
+    /// member id类型
+    ///
+    /// Constraints: example `user_id`.
+    pub member_id_type: Option<String>,
+    /// member id
+    ///
+    /// Constraints: example `4d7a3c6g`.
+    pub member_id: Option<String>,
+    /// 名字
+    ///
+    /// Constraints: example `张三`.
+    pub name: Option<String>,
+    /// tenant key
+    pub tenant_key: Option<String>,
+}
+rt::json_object!(
+    Membersss { member_id_type = "member_id_type" optional, member_id = "member_id"
+    optional, name = "name" optional, tenant_key = "tenant_key" optional, }
+);
+impl rt::Validate for Membersss {}
+/// ChatMembersGetData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMembersGetData {
+    /// member列表
+    pub items: Option<Vec<Membersss>>,
+    /// 分页标记，当 has_more 为 true 时，会同时返回新的 page_token，否则不返回 page_token
+    ///
+    /// Constraints: example `0`.
+    pub page_token: Option<String>,
+    /// 是否还有更多项
+    pub has_more: Option<bool>,
+    /// 成员总数
+    ///
+    /// Constraints: example `2`.
+    pub member_total: Option<i64>,
+}
+rt::json_object!(
+    ChatMembersGetData { items = "items" optional, page_token = "page_token" optional,
+    has_more = "has_more" optional, member_total = "member_total" optional, }
+);
+impl rt::Validate for ChatMembersGetData {}
+/// ChatMembersIsInChatData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMembersIsInChatData {
+    /// 用户或者机器人是否在群中
+    ///
+    /// Constraints: example `false`.
+    pub is_in_chat: Option<bool>,
+}
+rt::json_object!(ChatMembersIsInChatData { is_in_chat = "is_in_chat" optional, });
+impl rt::Validate for ChatMembersIsInChatData {}
+/// UpdateField
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateField {
+    /// 图标
+    Icon,
+    /// 名称
+    Name,
+    /// 国际化名称
+    I18nName,
+    /// 跳转链接
+    RedirectLink,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl UpdateField {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Icon => "ICON",
+            Self::Name => "NAME",
+            Self::I18nName => "I18N_NAME",
+            Self::RedirectLink => "REDIRECT_LINK",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ICON" => Self::Icon,
+            "NAME" => Self::Name,
+            "I18N_NAME" => Self::I18nName,
+            "REDIRECT_LINK" => Self::RedirectLink,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for UpdateField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for UpdateField {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for UpdateField {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for UpdateField {}
+impl AsRef<str> for UpdateField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 菜单类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ActionType {
+    /// 无类型，仅一级菜单存在二级菜单时，该一级菜单设置NONE类型。
+    None,
+    /// 跳转链接类型
+    RedirectLink,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ActionType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::RedirectLink => "REDIRECT_LINK",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "REDIRECT_LINK" => Self::RedirectLink,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ActionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ActionType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ActionType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ActionType {}
+impl AsRef<str> for ActionType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 跳转链接
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RedirectLink {
+    /// `common_url`.
+    ///
+    /// Constraints: example `https://open.feishu.cn/`.
+    pub common_url: Option<String>,
+    /// `ios_url`.
+    ///
+    /// Constraints: example `https://open.feishu.cn/`.
+    pub ios_url: Option<String>,
+    /// `android_url`.
+    ///
+    /// Constraints: example `https://open.feishu.cn/`.
+    pub android_url: Option<String>,
+    /// `pc_url`.
+    ///
+    /// Constraints: example `https://open.feishu.cn/`.
+    pub pc_url: Option<String>,
+    /// `web_url`.
+    ///
+    /// Constraints: example `https://open.feishu.cn/`.
+    pub web_url: Option<String>,
+}
+rt::json_object!(
+    RedirectLink { common_url = "common_url" optional, ios_url = "ios_url" optional,
+    android_url = "android_url" optional, pc_url = "pc_url" optional, web_url = "web_url"
+    optional, }
+);
+impl rt::Validate for RedirectLink {}
+/// 国际化名称，一级菜单名称字符数要在1到8范围内，二级菜单名称字符数要在1到24范围内。&lt;br&gt;&lt;br&gt;\*\*注意：\*\*&lt;br&gt;1中文=2英文=2其他语言字符=2字符
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct I18nNames {
+    /// 中文名
+    ///
+    /// Constraints: example `评审报名`.
+    pub zh_cn: Option<String>,
+    /// 英文名
+    ///
+    /// Constraints: example `Sign up`.
+    pub en_us: Option<String>,
+    /// 日文名
+    ///
+    /// Constraints: example `サインアップ`.
+    pub ja_jp: Option<String>,
+}
+rt::json_object!(
+    I18nNames { zh_cn = "zh_cn" optional, en_us = "en_us" optional, ja_jp = "ja_jp"
+    optional, }
+);
+impl rt::Validate for I18nNames {}
+/// 元信息
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMenuItem {
+    /// 菜单类型
+    ///
+    /// Constraints: example `NONE`.
+    pub action_type: Option<ActionType>,
+    /// 跳转链接
+    pub redirect_link: Option<RedirectLink>,
+    /// image_key
+    ///
+    /// Constraints: example `img_v2_b0fbe905-7988-4282-b882-82edd010336j`.
+    pub image_key: Option<String>,
+    /// 名称
+    ///
+    /// Constraints: example `评审报名`.
+    pub name: Option<String>,
+    /// 国际化名称，一级菜单名称字符数要在1到8范围内，二级菜单名称字符数要在1到24范围内。&lt;br&gt;&lt;br&gt;\*\*注意：\*\*&lt;br&gt;1中文=2英文=2其他语言字符=2字符
+    pub i18n_names: Option<I18nNames>,
+}
+rt::json_object!(
+    ChatMenuItem { action_type = "action_type" optional, redirect_link = "redirect_link"
+    optional, image_key = "image_key" optional, name = "name" optional, i18n_names =
+    "i18n_names" optional, }
+);
+impl rt::Validate for ChatMenuItem {}
+/// ChatMenuItemPatchBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMenuItemPatchBody {
+    /// 修改的字段
+    pub update_fields: Option<Vec<UpdateField>>,
+    /// 元信息
+    pub chat_menu_item: Option<ChatMenuItem>,
+}
+rt::json_object!(
+    ChatMenuItemPatchBody { update_fields = "update_fields" optional, chat_menu_item =
+    "chat_menu_item" optional, }
+);
+impl rt::Validate for ChatMenuItemPatchBody {}
+/// ChatMenuItemPatchData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMenuItemPatchData {
+    /// 元信息
+    pub chat_menu_item: Option<ChatMenuItem>,
+}
+rt::json_object!(ChatMenuItemPatchData { chat_menu_item = "chat_menu_item" optional, });
+impl rt::Validate for ChatMenuItemPatchData {}
+/// 一级菜单信息
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChatMenuTopLevelChatMenuItem {
+    /// 菜单类型
+    ///
+    /// Constraints: example `NONE`.
+    pub action_type: ActionType,
+    /// 跳转链接
+    pub redirect_link: Option<RedirectLink>,
+    /// image_key
+    ///
+    /// Constraints: example `img_v2_b0fbe905-7988-4282-b882-82edd010336j`.
+    pub image_key: Option<String>,
+    /// 名称
+    ///
+    /// Constraints: example `评审报名`.
+    pub name: String,
+    /// 国际化名称，一级菜单名称字符数要在1到8范围内，二级菜单名称字符数要在1到24范围内。&lt;br&gt;&lt;br&gt;\*\*注意：\*\*&lt;br&gt;1中文=2英文=2其他语言字符=2字符
+    pub i18n_names: Option<I18nNames>,
+}
+rt::json_object!(
+    ChatMenuTopLevelChatMenuItem { action_type = "action_type" required, redirect_link =
+    "redirect_link" optional, image_key = "image_key" optional, name = "name" required,
+    i18n_names = "i18n_names" optional, }
+);
+impl ChatMenuTopLevelChatMenuItem {
+    /// A `ChatMenuTopLevelChatMenuItem` with its required fields; the optional ones start unset.
+    pub fn new(action_type: ActionType, name: String) -> Self {
+        Self {
+            action_type,
+            redirect_link: None,
+            image_key: None,
+            name,
+            i18n_names: None,
+        }
+    }
+}
+impl rt::Validate for ChatMenuTopLevelChatMenuItem {}
+/// ChatMenuTopLevel
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChatMenuTopLevel {
+    /// 一级菜单信息
+    pub chat_menu_item: ChatMenuTopLevelChatMenuItem,
+    /// 二级菜单列表
+    pub children: Option<Vec<ChatMenuItemPatchData>>,
+}
+rt::json_object!(
+    ChatMenuTopLevel { chat_menu_item = "chat_menu_item" required, children = "children"
+    optional, }
+);
+impl ChatMenuTopLevel {
+    /// A `ChatMenuTopLevel` with its required fields; the optional ones start unset.
+    pub fn new(chat_menu_item: impl Into<ChatMenuTopLevelChatMenuItem>) -> Self {
+        Self {
+            chat_menu_item: Into::into(chat_menu_item),
+            children: None,
+        }
+    }
+}
+impl rt::Validate for ChatMenuTopLevel {}
+/// 要向群内追加的菜单
+#[derive(Clone, Debug, PartialEq)]
+pub struct MenuTree {
+    /// 一级菜单列表
+    pub chat_menu_top_levels: Vec<ChatMenuTopLevel>,
+}
+rt::json_object!(MenuTree { chat_menu_top_levels = "chat_menu_top_levels" required, });
+impl MenuTree {
+    /// A `MenuTree` with its required fields; the optional ones start unset.
+    pub fn new(chat_menu_top_levels: Vec<ChatMenuTopLevel>) -> Self {
+        Self { chat_menu_top_levels }
+    }
+}
+impl rt::Validate for MenuTree {}
+/// ChatMenuTreeCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMenuTreeCreateBody {
+    /// 要向群内追加的菜单
+    pub menu_tree: Option<MenuTree>,
+}
+rt::json_object!(ChatMenuTreeCreateBody { menu_tree = "menu_tree" optional, });
+impl rt::Validate for ChatMenuTreeCreateBody {}
+/// ChildrenItem
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChildrenItem {
+    /// 二级菜单ID
+    ///
+    /// Constraints: example `7039638308221468675`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub chat_menu_second_level_id: Option<i64>,
+    /// 二级菜单信息
+    pub chat_menu_item: Option<ChatMenuItem>,
+}
+rt::json_object!(
+    ChildrenItem { chat_menu_second_level_id = "chat_menu_second_level_id" optional
+    as_string, chat_menu_item = "chat_menu_item" optional, }
+);
+impl rt::Validate for ChildrenItem {}
+/// MenuTreeChatMenuTopLevel
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MenuTreeChatMenuTopLevel {
+    /// 一级菜单ID
+    ///
+    /// Constraints: example `7117116451961487361`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub chat_menu_top_level_id: Option<i64>,
+    /// 一级菜单信息
+    pub chat_menu_item: Option<ChatMenuItem>,
+    /// 二级菜单列表
+    pub children: Option<Vec<ChildrenItem>>,
+}
+rt::json_object!(
+    MenuTreeChatMenuTopLevel { chat_menu_top_level_id = "chat_menu_top_level_id" optional
+    as_string, chat_menu_item = "chat_menu_item" optional, children = "children"
+    optional, }
+);
+impl rt::Validate for MenuTreeChatMenuTopLevel {}
+/// 追加后群内现有菜单
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMenuTreeCreateDataMenuTree {
+    /// 一级菜单列表
+    pub chat_menu_top_levels: Option<Vec<MenuTreeChatMenuTopLevel>>,
+}
+rt::json_object!(
+    ChatMenuTreeCreateDataMenuTree { chat_menu_top_levels = "chat_menu_top_levels"
+    optional, }
+);
+impl rt::Validate for ChatMenuTreeCreateDataMenuTree {}
+/// ChatMenuTreeCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMenuTreeCreateData {
+    /// 追加后群内现有菜单
+    pub menu_tree: Option<ChatMenuTreeCreateDataMenuTree>,
+}
+rt::json_object!(ChatMenuTreeCreateData { menu_tree = "menu_tree" optional, });
+impl rt::Validate for ChatMenuTreeCreateData {}
+/// ChatMenuTreeDeleteBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatMenuTreeDeleteBody {
+    /// 要删除的一级菜单ID列表
+    pub chat_menu_top_level_ids: Option<Vec<String>>,
+}
+rt::json_object!(
+    ChatMenuTreeDeleteBody { chat_menu_top_level_ids = "chat_menu_top_level_ids"
+    optional, }
+);
+impl rt::Validate for ChatMenuTreeDeleteBody {}
+/// Moderation
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Moderation {
+    /// 可发言用户 ID 类型
+    ///
+    /// Constraints: example `user_id`.
+    pub user_id_type: Option<String>,
+    /// 可发言用户 ID
+    ///
+    /// Constraints: example `4d7a3c6g`.
+    pub user_id: Option<String>,
+    /// tenant key
+    pub tenant_key: Option<String>,
+}
+rt::json_object!(
+    Moderation { user_id_type = "user_id_type" optional, user_id = "user_id" optional,
+    tenant_key = "tenant_key" optional, }
+);
+impl rt::Validate for Moderation {}
+/// ChatModerationGetData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatModerationGetData {
+    /// 群发言模式
+    ///
+    /// Constraints: example `moderator_list`.
+    pub moderation_setting: Option<String>,
+    /// 分页标记，当 has_more 为 true 时，会同时返回新的 page_token，否则不返回 page_token
+    ///
+    /// Constraints: example `0`.
+    pub page_token: Option<String>,
+    /// 是否还有更多项
+    ///
+    /// Constraints: example `false`.
+    pub has_more: Option<bool>,
+    /// 可发言用户列表
+    pub items: Option<Vec<Moderation>>,
+}
+rt::json_object!(
+    ChatModerationGetData { moderation_setting = "moderation_setting" optional,
+    page_token = "page_token" optional, has_more = "has_more" optional, items = "items"
+    optional, }
+);
+impl rt::Validate for ChatModerationGetData {}
+/// ChatModerationUpdateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatModerationUpdateBody {
+    /// 群发言模式（all_members/only_owner/moderator_list，其中 moderator_list 表示部分用户可发言的模式）
+    ///
+    /// Constraints: example `moderator_list`.
+    pub moderation_setting: Option<String>,
+    /// 选择部分用户可发言模式时，添加的可发言用户列表（自动过滤不在群内的用户）
+    pub moderator_added_list: Option<Vec<String>>,
+    /// 选择部分用户可发言模式时，移除的可发言用户列表（自动过滤不在群内的用户）
+    pub moderator_removed_list: Option<Vec<String>>,
+}
+rt::json_object!(
+    ChatModerationUpdateBody { moderation_setting = "moderation_setting" optional,
+    moderator_added_list = "moderator_added_list" optional, moderator_removed_list =
+    "moderator_removed_list" optional, }
+);
+impl rt::Validate for ChatModerationUpdateBody {}
+/// Tab类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TabType {
+    /// 消息类型
+    Message,
+    /// 云文档列表
+    DocList,
+    /// 文档
+    Doc,
+    /// Pin
+    Pin,
+    /// 会议纪要
+    MeetingMinute,
+    /// 群公告
+    ChatAnnouncement,
+    /// URL
+    Url,
+    /// 文件
+    File,
+    /// 合并类型, 包含文件、Doc文档、URL链接
+    FilesResources,
+    /// 合并类型，包含图片、视频
+    ImagesVideos,
+    /// 任务
+    Task,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl TabType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Message => "message",
+            Self::DocList => "doc_list",
+            Self::Doc => "doc",
+            Self::Pin => "pin",
+            Self::MeetingMinute => "meeting_minute",
+            Self::ChatAnnouncement => "chat_announcement",
+            Self::Url => "url",
+            Self::File => "file",
+            Self::FilesResources => "files_resources",
+            Self::ImagesVideos => "images_videos",
+            Self::Task => "task",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "message" => Self::Message,
+            "doc_list" => Self::DocList,
+            "doc" => Self::Doc,
+            "pin" => Self::Pin,
+            "meeting_minute" => Self::MeetingMinute,
+            "chat_announcement" => Self::ChatAnnouncement,
+            "url" => Self::Url,
+            "file" => Self::File,
+            "files_resources" => Self::FilesResources,
+            "images_videos" => Self::ImagesVideos,
+            "task" => Self::Task,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for TabType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for TabType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for TabType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for TabType {}
+impl AsRef<str> for TabType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// Tab内容
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct TabContent {
+    /// URL类型
+    ///
+    /// Constraints: example `https://www.feishu.cn`.
+    pub url: Option<String>,
+    /// Doc链接
+    ///
+    /// Constraints: example `https://bytedance.feishu.cn/wiki/wikcnPIcqWjJQwkwDzrB9t40123xz`.
+    pub doc: Option<String>,
+    /// 会议纪要
+    ///
+    /// Constraints: example `https://bytedance.feishu.cn/docs/doccnvIXbV22i6hSD3utar4123dx`.
+    pub meeting_minute: Option<String>,
+    /// 任务
+    ///
+    /// Constraints: example `https://bytedance.feishu.cn/client/todo/task_list?guid=fa03fb6d-344b-47d9-83e3-049e3b3da931`.
+    pub task: Option<String>,
+}
+rt::json_object!(
+    TabContent { url = "url" optional, doc = "doc" optional, meeting_minute =
+    "meeting_minute" optional, task = "task" optional, }
+);
+impl rt::Validate for TabContent {}
+/// Tab的配置
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct TabConfig {
+    /// 群Tab图标
+    ///
+    /// Constraints: example `img_v2_b99741-7628-4abd-aad0-b881e4db83ig`.
+    pub icon_key: Option<String>,
+    /// 群tab是否App内嵌打开
+    ///
+    /// Constraints: example `false`.
+    pub is_built_in: Option<bool>,
+}
+rt::json_object!(
+    TabConfig { icon_key = "icon_key" optional, is_built_in = "is_built_in" optional, }
+);
+impl rt::Validate for TabConfig {}
+/// ChatTab
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChatTab {
+    /// Tab名称
+    ///
+    /// Constraints: example `文档`.
+    pub tab_name: Option<String>,
+    /// Tab类型
+    pub tab_type: TabType,
+    /// Tab内容
+    pub tab_content: Option<TabContent>,
+    /// Tab的配置
+    pub tab_config: Option<TabConfig>,
+}
+rt::json_object!(
+    ChatTab { tab_name = "tab_name" optional, tab_type = "tab_type" required, tab_content
+    = "tab_content" optional, tab_config = "tab_config" optional, }
+);
+impl ChatTab {
+    /// A `ChatTab` with its required fields; the optional ones start unset.
+    pub fn new(tab_type: impl Into<TabType>) -> Self {
+        Self {
+            tab_name: None,
+            tab_type: Into::into(tab_type),
+            tab_content: None,
+            tab_config: None,
+        }
+    }
+}
+impl rt::Validate for ChatTab {}
+/// ChatTabCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatTabCreateBody {
+    /// 会话标签页
+    pub chat_tabs: Option<Vec<ChatTab>>,
+}
+rt::json_object!(ChatTabCreateBody { chat_tabs = "chat_tabs" optional, });
+impl rt::Validate for ChatTabCreateBody {}
+/// ChatTabCreateDataChatTab
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChatTabCreateDataChatTab {
+    /// tabID
+    ///
+    /// Constraints: example `7101214603622940671`.
+    pub tab_id: Option<String>,
+    /// Tab名称
+    ///
+    /// Constraints: example `文档`.
+    pub tab_name: Option<String>,
+    /// Tab类型
+    pub tab_type: TabType,
+    /// Tab内容
+    pub tab_content: Option<TabContent>,
+    /// Tab的配置
+    pub tab_config: Option<TabConfig>,
+}
+rt::json_object!(
+    ChatTabCreateDataChatTab { tab_id = "tab_id" optional, tab_name = "tab_name"
+    optional, tab_type = "tab_type" required, tab_content = "tab_content" optional,
+    tab_config = "tab_config" optional, }
+);
+impl ChatTabCreateDataChatTab {
+    /// A `ChatTabCreateDataChatTab` with its required fields; the optional ones start unset.
+    pub fn new(tab_type: impl Into<TabType>) -> Self {
+        Self {
+            tab_id: None,
+            tab_name: None,
+            tab_type: Into::into(tab_type),
+            tab_content: None,
+            tab_config: None,
+        }
+    }
+}
+impl rt::Validate for ChatTabCreateDataChatTab {}
+/// ChatTabCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatTabCreateData {
+    /// 群标签列表
+    pub chat_tabs: Option<Vec<ChatTabCreateDataChatTab>>,
+}
+rt::json_object!(ChatTabCreateData { chat_tabs = "chat_tabs" optional, });
+impl rt::Validate for ChatTabCreateData {}
+/// ChatTabDeleteTabsBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatTabDeleteTabsBody {
+    /// 会话标签页id列表
+    pub tab_ids: Option<Vec<String>>,
+}
+rt::json_object!(ChatTabDeleteTabsBody { tab_ids = "tab_ids" optional, });
+impl rt::Validate for ChatTabDeleteTabsBody {}
+/// 置顶的类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChatTopNoticeItemActionType {
+    /// 消息类型
+    Value1,
+    /// 群公告类型
+    Value2,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ChatTopNoticeItemActionType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Value1 => "1",
+            Self::Value2 => "2",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => Self::Value1,
+            "2" => Self::Value2,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ChatTopNoticeItemActionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ChatTopNoticeItemActionType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ChatTopNoticeItemActionType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ChatTopNoticeItemActionType {}
+impl AsRef<str> for ChatTopNoticeItemActionType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// ChatTopNoticeItem
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatTopNoticeItem {
+    /// 置顶的类型
+    ///
+    /// Constraints: server default `2`.
+    pub action_type: Option<ChatTopNoticeItemActionType>,
+    /// 消息ID
+    pub message_id: Option<String>,
+}
+rt::json_object!(
+    ChatTopNoticeItem { action_type = "action_type" optional, message_id = "message_id"
+    optional, }
+);
+impl rt::Validate for ChatTopNoticeItem {}
+/// ChatTopNoticePutTopNoticeBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatTopNoticePutTopNoticeBody {
+    /// 要进行发布的群置顶
+    pub chat_top_notice: Option<Vec<ChatTopNoticeItem>>,
+}
+rt::json_object!(
+    ChatTopNoticePutTopNoticeBody { chat_top_notice = "chat_top_notice" optional, }
+);
+impl rt::Validate for ChatTopNoticePutTopNoticeBody {}
+/// 群消息模式
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GroupMessageType {
+    /// 普通模式
+    Chat,
+    /// 话题模式
+    Thread,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl GroupMessageType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Chat => "chat",
+            Self::Thread => "thread",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "chat" => Self::Chat,
+            "thread" => Self::Thread,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for GroupMessageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for GroupMessageType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for GroupMessageType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for GroupMessageType {}
+impl AsRef<str> for GroupMessageType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 允许截屏录屏
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ScreenshotHasPermissionSetting {
+    /// 所有成员允许截屏录屏
+    AllMembers,
+    /// 所有成员禁止截屏录屏
+    NotAnyone,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ScreenshotHasPermissionSetting {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AllMembers => "all_members",
+            Self::NotAnyone => "not_anyone",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "all_members" => Self::AllMembers,
+            "not_anyone" => Self::NotAnyone,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ScreenshotHasPermissionSetting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ScreenshotHasPermissionSetting {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ScreenshotHasPermissionSetting {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ScreenshotHasPermissionSetting {}
+impl AsRef<str> for ScreenshotHasPermissionSetting {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 防泄密模式设置
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RestrictedModeSetting {
+    /// 防泄密模式是否开启
+    ///
+    /// Constraints: example `true`.
+    pub status: Option<bool>,
+    /// 允许截屏录屏
+    ///
+    /// Constraints: example `all_members`.
+    pub screenshot_has_permission_setting: Option<ScreenshotHasPermissionSetting>,
+    /// 允许下载消息中图片、视频和文件
+    ///
+    /// Constraints: example `all_members`.
+    pub download_has_permission_setting: Option<ScreenshotHasPermissionSetting>,
+    /// 允许复制和转发消息
+    ///
+    /// Constraints: example `all_members`.
+    pub message_has_permission_setting: Option<ScreenshotHasPermissionSetting>,
+}
+rt::json_object!(
+    RestrictedModeSetting { status = "status" optional, screenshot_has_permission_setting
+    = "screenshot_has_permission_setting" optional, download_has_permission_setting =
+    "download_has_permission_setting" optional, message_has_permission_setting =
+    "message_has_permission_setting" optional, }
+);
+impl rt::Validate for RestrictedModeSetting {}
+/// 谁可以加急
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UrgentSetting {
+    /// 仅群主和管理员
+    OnlyOwner,
+    /// 所有成员
+    AllMembers,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl UrgentSetting {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OnlyOwner => "only_owner",
+            Self::AllMembers => "all_members",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "only_owner" => Self::OnlyOwner,
+            "all_members" => Self::AllMembers,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for UrgentSetting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for UrgentSetting {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for UrgentSetting {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for UrgentSetting {}
+impl AsRef<str> for UrgentSetting {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 隐藏群成员人数设置
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HideMemberCountSetting {
+    /// 所有群成员可见
+    AllMembers,
+    /// 仅群主群管理员可见
+    OnlyOwner,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl HideMemberCountSetting {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AllMembers => "all_members",
+            Self::OnlyOwner => "only_owner",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "all_members" => Self::AllMembers,
+            "only_owner" => Self::OnlyOwner,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for HideMemberCountSetting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for HideMemberCountSetting {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for HideMemberCountSetting {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for HideMemberCountSetting {}
+impl AsRef<str> for HideMemberCountSetting {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// ChatCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatCreateBody {
+    /// 群头像对应的 Image Key，可通过[上传图片](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/image/create)获取（注意：上传图片的 'image_type' 需要指定为 'avatar'）
+    ///
+    /// Constraints: example `default-avatar_44ae0ca3-e140-494b-956f-78091e348435`.
+    pub avatar: Option<String>,
+    /// 群名称
+    ///
+    /// \*\*注意：\*\* 公开群名称的长度不得少于2个字符
+    ///
+    /// Constraints: example `测试群名称`.
+    pub name: Option<String>,
+    /// 群描述
+    ///
+    /// Constraints: example `测试群描述`.
+    pub description: Option<String>,
+    /// 群国际化名称
+    pub i18n_names: Option<I18nNames>,
+    /// 创建群时指定的群主，不填时指定建群的机器人为群主。
+    ///
+    /// 群主 ID，ID值与查询参数中的 user_id_type 对应。
+    ///
+    /// 不同 ID 的说明参见 [用户相关的 ID 概念](https://open.feishu.cn/document/home/user-identity-introduction/introduction)
+    ///
+    /// Constraints: example `ou_7d8a6e6df7621556ce0d21922b676706ccs`.
+    pub owner_id: Option<String>,
+    /// 创建群时邀请的群成员，id 类型为 user_id_type
+    pub user_id_list: Option<Vec<String>>,
+    /// 创建群时邀请的群机器人
+    ///
+    /// \*\*注意：\*\* 拉机器人入群请使用 'app_id'
+    pub bot_id_list: Option<Vec<String>>,
+    /// 群消息模式
+    ///
+    /// Constraints: server default `chat`; example `chat`.
+    pub group_message_type: Option<GroupMessageType>,
+    /// 群模式
+    ///
+    /// \*\*可选值有\*\*：
+    /// - 'group'：群组
+    ///
+    /// Constraints: server default `group`; example `group`.
+    pub chat_mode: Option<String>,
+    /// 群类型
+    ///
+    /// \*\*可选值有\*\*：
+    /// - 'private'：私有群
+    /// - 'public'：公开群
+    ///
+    /// Constraints: server default `private`; example `private`.
+    pub chat_type: Option<String>,
+    /// 入群消息可见性
+    ///
+    /// \*\*可选值有\*\*：
+    /// - 'only_owner'：仅群主和管理员可见
+    /// - 'all_members'：所有成员可见
+    /// - 'not_anyone'：任何人均不可见
+    ///
+    /// Constraints: server default `all_members`; example `all_members`.
+    pub join_message_visibility: Option<String>,
+    /// 退群消息可见性
+    ///
+    /// \*\*可选值有\*\*：
+    /// - 'only_owner'：仅群主和管理员可见
+    /// - 'all_members'：所有成员可见
+    /// - 'not_anyone'：任何人均不可见
+    ///
+    /// Constraints: server default `all_members`; example `all_members`.
+    pub leave_message_visibility: Option<String>,
+    /// 加群审批
+    ///
+    /// \*\*可选值有\*\*：
+    /// - 'no_approval_required'：无需审批
+    /// - 'approval_required'：需要审批
+    ///
+    /// Constraints: server default `no_approval_required`; example `no_approval_required`.
+    pub membership_approval: Option<String>,
+    /// 防泄密模式设置
+    pub restricted_mode_setting: Option<RestrictedModeSetting>,
+    /// 谁可以加急
+    ///
+    /// Constraints: example `all_members`.
+    pub urgent_setting: Option<UrgentSetting>,
+    /// 谁可以发起视频会议
+    ///
+    /// Constraints: example `all_members`.
+    pub video_conference_setting: Option<UrgentSetting>,
+    /// 谁可以编辑群信息
+    ///
+    /// Constraints: example `all_members`.
+    pub edit_permission: Option<UrgentSetting>,
+    /// 隐藏群成员人数设置
+    ///
+    /// Constraints: example `all_members`.
+    pub hide_member_count_setting: Option<HideMemberCountSetting>,
+}
+rt::json_object!(
+    ChatCreateBody { avatar = "avatar" optional, name = "name" optional, description =
+    "description" optional, i18n_names = "i18n_names" optional, owner_id = "owner_id"
+    optional, user_id_list = "user_id_list" optional, bot_id_list = "bot_id_list"
+    optional, group_message_type = "group_message_type" optional, chat_mode = "chat_mode"
+    optional, chat_type = "chat_type" optional, join_message_visibility =
+    "join_message_visibility" optional, leave_message_visibility =
+    "leave_message_visibility" optional, membership_approval = "membership_approval"
+    optional, restricted_mode_setting = "restricted_mode_setting" optional,
+    urgent_setting = "urgent_setting" optional, video_conference_setting =
+    "video_conference_setting" optional, edit_permission = "edit_permission" optional,
+    hide_member_count_setting = "hide_member_count_setting" optional, }
+);
+impl rt::Validate for ChatCreateBody {}
+/// ChatCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatCreateData {
+    /// 群ID
+    ///
+    /// Constraints: example `oc_a0553eda9014c201e6969b478895c230`.
+    pub chat_id: Option<String>,
+    /// 群头像URL
+    ///
+    /// Constraints: example `https://p3-lark-file.byteimg.com/img/lark-avatar-staging/default-avatar_44ae0ca3-e140-494b-956f-78091e348435~100x100.jpg`.
+    pub avatar: Option<String>,
+    /// 群名称
+    ///
+    /// Constraints: example `测试群名称`.
+    pub name: Option<String>,
+    /// 群描述
+    ///
+    /// Constraints: example `测试群描述`.
+    pub description: Option<String>,
+    /// 群国际化名称
+    pub i18n_names: Option<I18nNames>,
+    /// 群主 ID
+    ///
+    /// Constraints: example `4d7a3c6g`.
+    pub owner_id: Option<String>,
+    /// 群主 ID 类型
+    ///
+    /// Constraints: example `user_id`.
+    pub owner_id_type: Option<String>,
+    /// 谁可以加急
+    ///
+    /// Constraints: example `all_members`.
+    pub urgent_setting: Option<UrgentSetting>,
+    /// 谁可以发起视频会议
+    ///
+    /// Constraints: example `all_members`.
+    pub video_conference_setting: Option<UrgentSetting>,
+    /// 加user/bot入群权限(all_members/only_owner)
+    ///
+    /// Constraints: example `all_members`.
+    pub add_member_permission: Option<String>,
+    /// 群分享权限(allowed/not_allowed)
+    ///
+    /// Constraints: example `allowed`.
+    pub share_card_permission: Option<String>,
+    /// at所有人权限(all_members/only_owner)
+    ///
+    /// Constraints: example `all_members`.
+    pub at_all_permission: Option<String>,
+    /// 群编辑权限(all_members/only_owner)
+    ///
+    /// Constraints: example `all_members`.
+    pub edit_permission: Option<String>,
+    /// 群消息模式
+    ///
+    /// Constraints: example `chat`.
+    pub group_message_type: Option<String>,
+    /// 群模式
+    ///
+    /// Constraints: example `group`.
+    pub chat_mode: Option<String>,
+    /// 群类型
+    ///
+    /// Constraints: example `private/public`.
+    pub chat_type: Option<String>,
+    /// 优先级最高的一个群tag
+    ///
+    /// Constraints: example `inner/tenant/department/edu/meeting/customer_service`.
+    pub chat_tag: Option<String>,
+    /// 是否是外部群
+    ///
+    /// Constraints: example `false`.
+    pub external: Option<bool>,
+    /// tenant key
+    ///
+    /// Constraints: example `736588c9260f175e`.
+    pub tenant_key: Option<String>,
+    /// 入群消息可见性
+    ///
+    /// Constraints: example `all_members`.
+    pub join_message_visibility: Option<String>,
+    /// 出群消息可见性
+    ///
+    /// Constraints: example `all_members`.
+    pub leave_message_visibility: Option<String>,
+    /// 加群审批
+    ///
+    /// Constraints: example `no_approval_required`.
+    pub membership_approval: Option<String>,
+    /// 发言权限
+    ///
+    /// Constraints: example `all_members`.
+    pub moderation_permission: Option<String>,
+    /// 防泄密模式设置
+    pub restricted_mode_setting: Option<RestrictedModeSetting>,
+    /// 隐藏群成员人数设置
+    ///
+    /// Constraints: example `all_members`.
+    pub hide_member_count_setting: Option<HideMemberCountSetting>,
+}
+rt::json_object!(
+    ChatCreateData { chat_id = "chat_id" optional, avatar = "avatar" optional, name =
+    "name" optional, description = "description" optional, i18n_names = "i18n_names"
+    optional, owner_id = "owner_id" optional, owner_id_type = "owner_id_type" optional,
+    urgent_setting = "urgent_setting" optional, video_conference_setting =
+    "video_conference_setting" optional, add_member_permission = "add_member_permission"
+    optional, share_card_permission = "share_card_permission" optional, at_all_permission
+    = "at_all_permission" optional, edit_permission = "edit_permission" optional,
+    group_message_type = "group_message_type" optional, chat_mode = "chat_mode" optional,
+    chat_type = "chat_type" optional, chat_tag = "chat_tag" optional, external =
+    "external" optional, tenant_key = "tenant_key" optional, join_message_visibility =
+    "join_message_visibility" optional, leave_message_visibility =
+    "leave_message_visibility" optional, membership_approval = "membership_approval"
+    optional, moderation_permission = "moderation_permission" optional,
+    restricted_mode_setting = "restricted_mode_setting" optional,
+    hide_member_count_setting = "hide_member_count_setting" optional, }
+);
+impl rt::Validate for ChatCreateData {}
+/// ChatListSortType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChatListSortType {
+    /// 按群组创建时间升序排列
+    ByCreateTimeAsc,
+    /// 按群组活跃时间降序排列
+    ByActiveTimeDesc,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ChatListSortType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ByCreateTimeAsc => "ByCreateTimeAsc",
+            Self::ByActiveTimeDesc => "ByActiveTimeDesc",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ByCreateTimeAsc" => Self::ByCreateTimeAsc,
+            "ByActiveTimeDesc" => Self::ByActiveTimeDesc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ChatListSortType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ChatListSortType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ChatListSortType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ChatListSortType {}
+impl AsRef<str> for ChatListSortType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 群状态
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChatStatus {
+    /// 正常
+    Normal,
+    /// 解散
+    Dissolved,
+    /// 解散并保留
+    DissolvedSave,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ChatStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Dissolved => "dissolved",
+            Self::DissolvedSave => "dissolved_save",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "dissolved" => Self::Dissolved,
+            "dissolved_save" => Self::DissolvedSave,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ChatStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ChatStatus {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ChatStatus {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ChatStatus {}
+impl AsRef<str> for ChatStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 群模式;group=普通群/topic=话题群/p2p=单聊
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChatMode {
+    /// 普通群
+    Group,
+    /// 话题群
+    Topic,
+    /// 单聊
+    P2p,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ChatMode {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Group => "group",
+            Self::Topic => "topic",
+            Self::P2p => "p2p",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "group" => Self::Group,
+            "topic" => Self::Topic,
+            "p2p" => Self::P2p,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ChatMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ChatMode {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ChatMode {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ChatMode {}
+impl AsRef<str> for ChatMode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 单聊对端类型;仅 chat_mode=p2p 时返回
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum P2pTargetType {
+    /// 用户
+    User,
+    /// 机器人
+    Bot,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl P2pTargetType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Bot => "bot",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "bot" => Self::Bot,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for P2pTargetType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for P2pTargetType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for P2pTargetType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for P2pTargetType {}
+impl AsRef<str> for P2pTargetType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// Chat
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Chat {
+    /// 群组ID
+    ///
+    /// Constraints: example `oc_a0553eda9014c201e6969b478895c230`.
+    pub chat_id: Option<String>,
+    /// 群头像URL
+    ///
+    /// Constraints: example `https://p3-lark-file.byteimg.com/img/lark-avatar-staging/default-avatar_44ae0ca3-e140-494b-956f-78091e348435~100x100.jpg`.
+    pub avatar: Option<String>,
+    /// 群名称
+    ///
+    /// Constraints: example `测试群名称`.
+    pub name: Option<String>,
+    /// 群描述
+    ///
+    /// Constraints: example `测试群描述`.
+    pub description: Option<String>,
+    /// 群主ID
+    ///
+    /// Constraints: example `4d7a3c6g`.
+    pub owner_id: Option<String>,
+    /// 群主ID类型
+    ///
+    /// Constraints: example `user_id`.
+    pub owner_id_type: Option<String>,
+    /// 是否是外部群
+    ///
+    /// Constraints: example `false`.
+    pub external: Option<bool>,
+    /// tenant key
+    ///
+    /// Constraints: example `fawefawea`.
+    pub tenant_key: Option<String>,
+    /// 群状态
+    ///
+    /// Constraints: example `normal`.
+    pub chat_status: Option<ChatStatus>,
+    /// 群模式;group=普通群/topic=话题群/p2p=单聊
+    ///
+    /// Constraints: example `p2p`.
+    pub chat_mode: Option<ChatMode>,
+    /// 单聊对端类型;仅 chat_mode=p2p 时返回
+    ///
+    /// Constraints: example `user`.
+    pub p2p_target_type: Option<P2pTargetType>,
+    /// 单聊对端ID;仅 chat_mode=p2p 时返回
+    ///
+    /// Constraints: example `ou_7d8a6e6df7621556ce0d21922b676706ccs`.
+    pub p2p_target_id: Option<String>,
+}
+rt::json_object!(
+    Chat { chat_id = "chat_id" optional, avatar = "avatar" optional, name = "name"
+    optional, description = "description" optional, owner_id = "owner_id" optional,
+    owner_id_type = "owner_id_type" optional, external = "external" optional, tenant_key
+    = "tenant_key" optional, chat_status = "chat_status" optional, chat_mode =
+    "chat_mode" optional, p2p_target_type = "p2p_target_type" optional, p2p_target_id =
+    "p2p_target_id" optional, }
+);
+impl rt::Validate for Chat {}
+/// ChatListData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatListData {
+    /// chat列表
+    pub items: Option<Vec<Chat>>,
+    /// 分页标记，当 has_more 为 true 时，会同时返回新的 page_token，否则不返回 page_token
+    ///
+    /// Constraints: example `0`.
+    pub page_token: Option<String>,
+    /// 是否还有更多项
+    ///
+    /// Constraints: example `false`.
+    pub has_more: Option<bool>,
+}
+rt::json_object!(
+    ChatListData { items = "items" optional, page_token = "page_token" optional, has_more
+    = "has_more" optional, }
+);
+impl rt::Validate for ChatListData {}
+/// ChatGetData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatGetData {
+    /// 群头像URL
+    ///
+    /// Constraints: example `https://p3-lark-file.byteimg.com/img/lark-avatar-staging/default-avatar_44ae0ca3-e140-494b-956f-78091e348435~100x100.jpg`.
+    pub avatar: Option<String>,
+    /// 群名称
+    ///
+    /// Constraints: example `测试群名称`.
+    pub name: Option<String>,
+    /// 群描述
+    ///
+    /// Constraints: example `测试群描述`.
+    pub description: Option<String>,
+    /// 群国际化名称
+    pub i18n_names: Option<I18nNames>,
+    /// 加user/bot入群权限(all_members/only_owner)
+    ///
+    /// Constraints: example `all_members`.
+    pub add_member_permission: Option<String>,
+    /// 群分享权限(allowed/not_allowed)
+    ///
+    /// Constraints: example `allowed`.
+    pub share_card_permission: Option<String>,
+    /// at所有人权限(all_members/only_owner)
+    ///
+    /// Constraints: example `all_members`.
+    pub at_all_permission: Option<String>,
+    /// 群编辑权限(all_members/only_owner)
+    ///
+    /// Constraints: example `all_members`.
+    pub edit_permission: Option<String>,
+    /// 群主ID的类型(open_id/user_id/union_id)
+    ///
+    /// Constraints: example `user_id`.
+    pub owner_id_type: Option<String>,
+    /// 群主ID
+    ///
+    /// Constraints: example `4d7a3c6g`.
+    pub owner_id: Option<String>,
+    /// 用户管理员列表
+    pub user_manager_id_list: Option<Vec<String>>,
+    /// 机器人管理员列表
+    pub bot_manager_id_list: Option<Vec<String>>,
+    /// 群消息模式
+    ///
+    /// Constraints: example `chat`.
+    pub group_message_type: Option<String>,
+    /// 群模式
+    ///
+    /// Constraints: example `group`.
+    pub chat_mode: Option<String>,
+    /// 群类型
+    ///
+    /// Constraints: example `private/public`.
+    pub chat_type: Option<String>,
+    /// 优先级最高的一个群tag
+    ///
+    /// Constraints: example `inner/tenant/department/edu/meeting/customer_service`.
+    pub chat_tag: Option<String>,
+    /// 入群消息可见性
+    ///
+    /// Constraints: example `all_members`.
+    pub join_message_visibility: Option<String>,
+    /// 出群消息可见性
+    ///
+    /// Constraints: example `all_members`.
+    pub leave_message_visibility: Option<String>,
+    /// 加群审批
+    ///
+    /// Constraints: example `no_approval_required`.
+    pub membership_approval: Option<String>,
+    /// 发言权限
+    ///
+    /// Constraints: example `all_members`.
+    pub moderation_permission: Option<String>,
+    /// 是否是外部群
+    ///
+    /// Constraints: example `false`.
+    pub external: Option<bool>,
+    /// tenant key
+    ///
+    /// Constraints: example `736588c9260f175e`.
+    pub tenant_key: Option<String>,
+    /// 群成员人数
+    ///
+    /// Constraints: example `10`.
+    pub user_count: Option<String>,
+    /// 群机器人数
+    ///
+    /// Constraints: example `2`.
+    pub bot_count: Option<String>,
+    /// 防泄密模式设置
+    pub restricted_mode_setting: Option<RestrictedModeSetting>,
+    /// 谁可以加急
+    ///
+    /// Constraints: example `all_members`.
+    pub urgent_setting: Option<UrgentSetting>,
+    /// 谁可以发起视频会议
+    ///
+    /// Constraints: example `all_members`.
+    pub video_conference_setting: Option<UrgentSetting>,
+    /// 隐藏群成员人数设置
+    ///
+    /// Constraints: example `all_members`.
+    pub hide_member_count_setting: Option<HideMemberCountSetting>,
+    /// 群状态
+    ///
+    /// Constraints: example `normal`.
+    pub chat_status: Option<ChatStatus>,
+}
+rt::json_object!(
+    ChatGetData { avatar = "avatar" optional, name = "name" optional, description =
+    "description" optional, i18n_names = "i18n_names" optional, add_member_permission =
+    "add_member_permission" optional, share_card_permission = "share_card_permission"
+    optional, at_all_permission = "at_all_permission" optional, edit_permission =
+    "edit_permission" optional, owner_id_type = "owner_id_type" optional, owner_id =
+    "owner_id" optional, user_manager_id_list = "user_manager_id_list" optional,
+    bot_manager_id_list = "bot_manager_id_list" optional, group_message_type =
+    "group_message_type" optional, chat_mode = "chat_mode" optional, chat_type =
+    "chat_type" optional, chat_tag = "chat_tag" optional, join_message_visibility =
+    "join_message_visibility" optional, leave_message_visibility =
+    "leave_message_visibility" optional, membership_approval = "membership_approval"
+    optional, moderation_permission = "moderation_permission" optional, external =
+    "external" optional, tenant_key = "tenant_key" optional, user_count = "user_count"
+    optional, bot_count = "bot_count" optional, restricted_mode_setting =
+    "restricted_mode_setting" optional, urgent_setting = "urgent_setting" optional,
+    video_conference_setting = "video_conference_setting" optional,
+    hide_member_count_setting = "hide_member_count_setting" optional, chat_status =
+    "chat_status" optional, }
+);
+impl rt::Validate for ChatGetData {}
+/// ChatUpdateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatUpdateBody {
+    /// 群头像对应的 Image Key，可通过[上传图片](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/image/create)获取（注意：上传图片的 'image_type' 需要指定为 'avatar'）
+    ///
+    /// Constraints: example `default-avatar_44ae0ca3-e140-494b-956f-78091e348435`.
+    pub avatar: Option<String>,
+    /// 群名称
+    ///
+    /// Constraints: example `测试群名称`.
+    pub name: Option<String>,
+    /// 群描述
+    ///
+    /// Constraints: example `测试群描述`.
+    pub description: Option<String>,
+    /// 群国际化名称
+    pub i18n_names: Option<I18nNames>,
+    /// 加 user/bot 入群权限(all_members/only_owner)
+    ///
+    /// Constraints: example `all_members`.
+    pub add_member_permission: Option<String>,
+    /// 群分享权限(allowed/not_allowed)
+    ///
+    /// Constraints: example `allowed`.
+    pub share_card_permission: Option<String>,
+    /// at 所有人权限(all_members/only_owner)
+    ///
+    /// Constraints: example `all_members`.
+    pub at_all_permission: Option<String>,
+    /// 群编辑权限(all_members/only_owner)
+    ///
+    /// Constraints: example `all_members`.
+    pub edit_permission: Option<String>,
+    /// 新群主 ID
+    ///
+    /// Constraints: example `4d7a3c6g`.
+    pub owner_id: Option<String>,
+    /// 入群消息可见性(only_owner/all_members/not_anyone)
+    ///
+    /// Constraints: example `all_members`.
+    pub join_message_visibility: Option<String>,
+    /// 出群消息可见性(only_owner/all_members/not_anyone)
+    ///
+    /// Constraints: example `all_members`.
+    pub leave_message_visibility: Option<String>,
+    /// 加群审批(no_approval_required/approval_required)
+    ///
+    /// Constraints: example `no_approval_required`.
+    pub membership_approval: Option<String>,
+    /// 防泄密模式设置
+    pub restricted_mode_setting: Option<RestrictedModeSetting>,
+    /// 群类型
+    ///
+    /// Constraints: example `private`.
+    pub chat_type: Option<String>,
+    /// 群消息模式
+    ///
+    /// Constraints: example `chat`.
+    pub group_message_type: Option<GroupMessageType>,
+    /// 谁可以加急
+    ///
+    /// Constraints: example `all_members`.
+    pub urgent_setting: Option<UrgentSetting>,
+    /// 谁可以发起视频会议
+    ///
+    /// Constraints: example `all_members`.
+    pub video_conference_setting: Option<UrgentSetting>,
+    /// 隐藏群成员人数设置
+    ///
+    /// Constraints: example `all_members`.
+    pub hide_member_count_setting: Option<HideMemberCountSetting>,
+}
+rt::json_object!(
+    ChatUpdateBody { avatar = "avatar" optional, name = "name" optional, description =
+    "description" optional, i18n_names = "i18n_names" optional, add_member_permission =
+    "add_member_permission" optional, share_card_permission = "share_card_permission"
+    optional, at_all_permission = "at_all_permission" optional, edit_permission =
+    "edit_permission" optional, owner_id = "owner_id" optional, join_message_visibility =
+    "join_message_visibility" optional, leave_message_visibility =
+    "leave_message_visibility" optional, membership_approval = "membership_approval"
+    optional, restricted_mode_setting = "restricted_mode_setting" optional, chat_type =
+    "chat_type" optional, group_message_type = "group_message_type" optional,
+    urgent_setting = "urgent_setting" optional, video_conference_setting =
+    "video_conference_setting" optional, hide_member_count_setting =
+    "hide_member_count_setting" optional, }
+);
+impl rt::Validate for ChatUpdateBody {}
+/// 群分享链接有效时长，可选值week、year、permanently，分别表示7天、1年以及永久有效
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValidityPeriod {
+    /// 有效期7天
+    Week,
+    /// 有效期1年
+    Year,
+    /// 永久有效
+    Permanently,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ValidityPeriod {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Week => "week",
+            Self::Year => "year",
+            Self::Permanently => "permanently",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "week" => Self::Week,
+            "year" => Self::Year,
+            "permanently" => Self::Permanently,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ValidityPeriod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ValidityPeriod {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ValidityPeriod {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ValidityPeriod {}
+impl AsRef<str> for ValidityPeriod {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// ChatLinkBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatLinkBody {
+    /// 群分享链接有效时长，可选值week、year、permanently，分别表示7天、1年以及永久有效
+    ///
+    /// Constraints: server default `week`.
+    pub validity_period: Option<ValidityPeriod>,
+}
+rt::json_object!(ChatLinkBody { validity_period = "validity_period" optional, });
+impl rt::Validate for ChatLinkBody {}
+/// ChatLinkData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChatLinkData {
+    /// 群分享链接
+    ///
+    /// Constraints: example `https://applink.feishu.cn/client/chat/chatter/add_by_link?link_token=3nf8789-4rfx-427d-a6bf-ed1d2df348aabd`.
+    pub share_link: Option<String>,
+    /// 分享链接过期时间戳（秒级）
+    ///
+    /// Constraints: example `1609296809`.
+    pub expire_time: Option<String>,
+    /// 分享链接是否永久有效
+    ///
+    /// Constraints: example `false`.
+    pub is_permanent: Option<bool>,
+}
+rt::json_object!(
+    ChatLinkData { share_link = "share_link" optional, expire_time = "expire_time"
+    optional, is_permanent = "is_permanent" optional, }
+);
+impl rt::Validate for ChatLinkData {}
+/// Query
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Query {
+    /// 消息ID
+    ///
+    /// Constraints: example `om_8964d1b4*********2b31383276113`.
+    pub message_id: Option<String>,
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果。
+    ///
+    /// Constraints: example `YhljsPiGfUgnVAg9urvRFd-BvSqRL20`.
+    pub page_token: Option<String>,
+}
+rt::json_object!(
+    Query { message_id = "message_id" optional, page_token = "page_token" optional, }
+);
+impl rt::Validate for Query {}
+/// MessageReactionBatchQueryBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageReactionBatchQueryBody {
+    /// 要查询的消息
+    pub queries: Option<Vec<Query>>,
+    /// 每个消息最多返回多少个表情
+    ///
+    /// Constraints: example `10`.
+    pub page_size_per_message: Option<i64>,
+    /// 表情类型
+    ///
+    /// Constraints: example `LAUGH`.
+    pub reaction_type: Option<String>,
+}
+rt::json_object!(
+    MessageReactionBatchQueryBody { queries = "queries" optional, page_size_per_message =
+    "page_size_per_message" optional, reaction_type = "reaction_type" optional, }
+);
+impl rt::Validate for MessageReactionBatchQueryBody {}
+/// 操作人身份，用户或应用
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperatorType {
+    /// app
+    App,
+    /// user
+    User,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl OperatorType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::App => "app",
+            Self::User => "user",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "app" => Self::App,
+            "user" => Self::User,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for OperatorType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for OperatorType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for OperatorType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for OperatorType {}
+impl AsRef<str> for OperatorType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 操作者信息
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operator {
+    /// 操作人ID
+    ///
+    /// Constraints: example `ou_ff0b7ba35fb********67dfc8b885136`.
+    pub operator_id: String,
+    /// 操作人身份，用户或应用
+    ///
+    /// Constraints: example `user`.
+    pub operator_type: OperatorType,
+}
+rt::json_object!(
+    Operator { operator_id = "operator_id" required, operator_type = "operator_type"
+    required, }
+);
+impl Operator {
+    /// An `Operator` with its required fields; the optional ones start unset.
+    pub fn new(operator_id: String, operator_type: OperatorType) -> Self {
+        Self { operator_id, operator_type }
+    }
+}
+impl rt::Validate for Operator {}
+/// MessageReactionItem
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageReactionItem {
+    /// 表情ID
+    ///
+    /// Constraints: example `ZCaCIjUBVVWSrm5L-3ZTw****`.
+    pub reaction_id: Option<String>,
+    /// 操作者信息
+    pub operator: Option<Operator>,
+    /// 表情添加时间
+    ///
+    /// Constraints: example `1626086391570`.
+    pub action_time: Option<String>,
+    /// 表情类型
+    ///
+    /// Constraints: example `SMILE`.
+    pub emoji_type: Option<String>,
+}
+rt::json_object!(
+    MessageReactionItem { reaction_id = "reaction_id" optional, operator = "operator"
+    optional, action_time = "action_time" optional, emoji_type = "emoji_type" optional, }
+);
+impl rt::Validate for MessageReactionItem {}
+/// SuccessMsgReactionDetail
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SuccessMsgReactionDetail {
+    /// 消息id
+    ///
+    /// Constraints: example `om_a8f2294b************a1a38afaac9d`.
+    pub message_id: Option<String>,
+    /// 是否还有更多项
+    pub has_more: Option<bool>,
+    /// 分页标记，当 has_more 为 true 时，会同时返回新的 page_token，否则不返回 page_token
+    pub page_token: Option<String>,
+    /// 表情实体
+    pub message_reaction_items: Option<Vec<MessageReactionItem>>,
+}
+rt::json_object!(
+    SuccessMsgReactionDetail { message_id = "message_id" optional, has_more = "has_more"
+    optional, page_token = "page_token" optional, message_reaction_items =
+    "message_reaction_items" optional, }
+);
+impl rt::Validate for SuccessMsgReactionDetail {}
+/// ReactionCountItem
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ReactionCountItem {
+    /// 表情类型
+    ///
+    /// Constraints: example `LAUGH`.
+    pub reaction_type: Option<String>,
+    /// 表情数量
+    ///
+    /// Constraints: example `20`.
+    pub count: Option<String>,
+}
+rt::json_object!(
+    ReactionCountItem { reaction_type = "reaction_type" optional, count = "count"
+    optional, }
+);
+impl rt::Validate for ReactionCountItem {}
+/// SuccessMsgReactionCount
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SuccessMsgReactionCount {
+    /// 消息ID
+    ///
+    /// Constraints: example `om_8964d1b4*********2b31383276113`.
+    pub message_id: Option<String>,
+    /// 消息上不同表情的数量
+    pub reaction_count: Option<Vec<ReactionCountItem>>,
+}
+rt::json_object!(
+    SuccessMsgReactionCount { message_id = "message_id" optional, reaction_count =
+    "reaction_count" optional, }
+);
+impl rt::Validate for SuccessMsgReactionCount {}
+/// 获取表情失败的原因
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FailReason {
+    /// 无效的消息ID
+    Invalid,
+    /// 该消息对应的page_token无效
+    InvalidPageToken,
+    /// 操作者对该消息无权限
+    NoPermission,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl FailReason {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Invalid => "invalid",
+            Self::InvalidPageToken => "invalid_page_token",
+            Self::NoPermission => "no_permission",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "invalid" => Self::Invalid,
+            "invalid_page_token" => Self::InvalidPageToken,
+            "no_permission" => Self::NoPermission,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for FailReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for FailReason {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FailReason {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for FailReason {}
+impl AsRef<str> for FailReason {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// FailMsgReactionDetail
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FailMsgReactionDetail {
+    /// 消息id
+    ///
+    /// Constraints: example `om_8964d1b4*********2b31383276113`.
+    pub message_id: Option<String>,
+    /// 获取表情失败的原因
+    pub fail_reason: Option<FailReason>,
+}
+rt::json_object!(
+    FailMsgReactionDetail { message_id = "message_id" optional, fail_reason =
+    "fail_reason" optional, }
+);
+impl rt::Validate for FailMsgReactionDetail {}
+/// MessageReactionBatchQueryData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageReactionBatchQueryData {
+    /// 成功获取到的表情列表
+    pub success_msg_reaction_details: Option<Vec<SuccessMsgReactionDetail>>,
+    /// 成功获取到的表情数量统计
+    pub success_msg_reaction_counts: Option<Vec<SuccessMsgReactionCount>>,
+    /// 未成功获取的消息
+    pub fail_msg_reaction_details: Option<Vec<FailMsgReactionDetail>>,
+}
+rt::json_object!(
+    MessageReactionBatchQueryData { success_msg_reaction_details =
+    "success_msg_reaction_details" optional, success_msg_reaction_counts =
+    "success_msg_reaction_counts" optional, fail_msg_reaction_details =
+    "fail_msg_reaction_details" optional, }
+);
+impl rt::Validate for MessageReactionBatchQueryData {}
+/// reaction资源类型
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReactionType {
+    /// emoji类型
+    ///
+    /// Constraints: example `SMILE`.
+    pub emoji_type: String,
+}
+rt::json_object!(ReactionType { emoji_type = "emoji_type" required, });
+impl ReactionType {
+    /// A `ReactionType` with its required fields; the optional ones start unset.
+    pub fn new(emoji_type: impl Into<String>) -> Self {
+        Self {
+            emoji_type: Into::into(emoji_type),
+        }
+    }
+}
+impl rt::Validate for ReactionType {}
+/// MessageReactionCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageReactionCreateBody {
+    /// reaction资源类型
+    pub reaction_type: Option<ReactionType>,
+}
+rt::json_object!(
+    MessageReactionCreateBody { reaction_type = "reaction_type" optional, }
+);
+impl rt::Validate for MessageReactionCreateBody {}
+/// MessageReactionCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageReactionCreateData {
+    /// reaction资源ID
+    pub reaction_id: Option<String>,
+    /// 添加reaction的操作人
+    pub operator: Option<Operator>,
+    /// reaction动作的的unix timestamp(单位:ms)
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub action_time: Option<i64>,
+    /// reaction资源类型
+    pub reaction_type: Option<ReactionType>,
+}
+rt::json_object!(
+    MessageReactionCreateData { reaction_id = "reaction_id" optional, operator =
+    "operator" optional, action_time = "action_time" optional as_string, reaction_type =
+    "reaction_type" optional, }
+);
+impl rt::Validate for MessageReactionCreateData {}
+/// MessageReactionListUserIdType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageReactionListUserIdType {
+    /// 标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。
+    OpenId,
+    /// 标识一个用户在某个应用开发商下的身份。同一用户在同一开发商下的应用中的 Union ID 是相同的，在不同开发商下的应用中的 Union ID 是不同的。通过 Union ID，应用开发商可以把同个用户在多个应用中的身份关联起来。
+    UnionId,
+    /// 标识一个用户在某个租户内的身份。同一个用户在租户 A 和租户 B 内的 User ID 是不同的。在同一个租户内，一个用户的 User ID 在所有应用（包括商店应用）中都保持一致。User ID 主要用于在不同的应用间打通用户数据。
+    UserId,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl MessageReactionListUserIdType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpenId => "open_id",
+            Self::UnionId => "union_id",
+            Self::UserId => "user_id",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open_id" => Self::OpenId,
+            "union_id" => Self::UnionId,
+            "user_id" => Self::UserId,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for MessageReactionListUserIdType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for MessageReactionListUserIdType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for MessageReactionListUserIdType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for MessageReactionListUserIdType {}
+impl AsRef<str> for MessageReactionListUserIdType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// MessageReactionListData
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageReactionListData {
+    /// 查询指定reaction_type返回的reaction列表
+    pub items: Vec<MessageReactionCreateData>,
+    /// 是否还有后续翻页
+    pub has_more: bool,
+    /// 下一页分页的token
+    pub page_token: Option<String>,
+}
+rt::json_object!(
+    MessageReactionListData { items = "items" required, has_more = "has_more" required,
+    page_token = "page_token" optional, }
+);
+impl MessageReactionListData {
+    /// A `MessageReactionListData` with its required fields; the optional ones start unset.
+    pub fn new(items: Vec<MessageReactionCreateData>, has_more: bool) -> Self {
+        Self {
+            items,
+            has_more,
+            page_token: None,
+        }
+    }
+}
+impl rt::Validate for MessageReactionListData {}
+/// 发送者，可以是用户或应用
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageCreateDataSender {
+    /// 该字段标识发送者的id
+    pub id: String,
+    /// 该字段标识发送者的id类型
+    pub id_type: String,
+    /// 该字段标识发送者的类型
+    pub sender_type: String,
+    /// tenant key
+    ///
+    /// Constraints: example `736588c9260f175e`.
+    pub tenant_key: Option<String>,
+    /// 该字段表示bot发送者的openid
+    ///
+    /// Constraints: example `ou_4df0d86a696caae0d70054633af9565b`.
+    pub open_bot_id: Option<String>,
+    /// 该字段标识发送者多语种的名称
+    pub sender_i18n_names: Option<I18nNames>,
+}
+rt::json_object!(
+    MessageCreateDataSender { id = "id" required, id_type = "id_type" required,
+    sender_type = "sender_type" required, tenant_key = "tenant_key" optional, open_bot_id
+    = "open_bot_id" optional, sender_i18n_names = "sender_i18n_names" optional, }
+);
+impl MessageCreateDataSender {
+    /// A `MessageCreateDataSender` with its required fields; the optional ones start unset.
+    pub fn new(id: String, id_type: String, sender_type: String) -> Self {
+        Self {
+            id,
+            id_type,
+            sender_type,
+            tenant_key: None,
+            open_bot_id: None,
+            sender_i18n_names: None,
+        }
+    }
+}
+impl rt::Validate for MessageCreateDataSender {}
+/// 消息内容,json结构
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// 消息jsonContent
+    ///
+    /// Constraints: example `text:测试消息`.
+    pub content: String,
+}
+rt::json_object!(Body { content = "content" required, });
+impl Body {
+    /// A `Body` with its required fields; the optional ones start unset.
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            content: Into::into(content),
+        }
+    }
+}
+impl rt::Validate for Body {}
+/// MessageCreateDataMention
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageCreateDataMention {
+    /// mention key
+    ///
+    /// Constraints: example `1@_user_1`.
+    pub key: String,
+    /// 用户或机器人的 id, id 类型与 id_type 一致
+    ///
+    /// Constraints: example `ou_155184d1e73cbfb8973e5a9e698e74f2`.
+    pub id: String,
+    /// id类型，包括open_id，user_id，union_id 或 app_id
+    ///
+    /// Constraints: example `open_id`.
+    pub id_type: String,
+    /// 被at用户的姓名
+    ///
+    /// Constraints: example `Tom`.
+    pub name: String,
+    /// tenant key
+    ///
+    /// Constraints: example `736588c9260f175e`.
+    pub tenant_key: Option<String>,
+}
+rt::json_object!(
+    MessageCreateDataMention { key = "key" required, id = "id" required, id_type =
+    "id_type" required, name = "name" required, tenant_key = "tenant_key" optional, }
+);
+impl MessageCreateDataMention {
+    /// A `MessageCreateDataMention` with its required fields; the optional ones start unset.
+    pub fn new(key: String, id: String, id_type: String, name: String) -> Self {
+        Self {
+            key,
+            id,
+            id_type,
+            name,
+            tenant_key: None,
+        }
+    }
+}
+impl rt::Validate for MessageCreateDataMention {}
+/// MessageCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageCreateData {
+    /// 消息id open_message_id
+    ///
+    /// Constraints: example `om_dc13264520392913993dd051dba21dcf`.
+    pub message_id: Option<String>,
+    /// 根消息id open_message_id
+    ///
+    /// Constraints: example `om_40eb06e7b84dc71c03e009ad3c754195`.
+    pub root_id: Option<String>,
+    /// 父消息的id open_message_id
+    ///
+    /// Constraints: example `om_d4be107c616aed9c1da8ed8068570a9f`.
+    pub parent_id: Option<String>,
+    /// 消息所属的话题 ID
+    ///
+    /// Constraints: example `omt_d4be107c616a`.
+    pub thread_id: Option<String>,
+    /// 消息类型 text post card image等等
+    ///
+    /// Constraints: example `card`.
+    pub msg_type: Option<String>,
+    /// 消息生成的时间戳(毫秒)
+    ///
+    /// Constraints: example `1609296809`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub create_time: Option<i64>,
+    /// 消息更新的时间戳
+    ///
+    /// Constraints: example `1609336806`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub update_time: Option<i64>,
+    /// 消息是否被撤回
+    ///
+    /// Constraints: example `false`.
+    pub deleted: Option<bool>,
+    /// 消息是否被更新
+    ///
+    /// Constraints: example `false`.
+    pub updated: Option<bool>,
+    /// 所属的群
+    ///
+    /// Constraints: example `oc_5ad11d72b830411d72b836c20`.
+    pub chat_id: Option<String>,
+    /// 发送者，可以是用户或应用
+    pub sender: Option<MessageCreateDataSender>,
+    /// 消息内容,json结构
+    pub body: Option<Body>,
+    /// 被艾特的人或应用的id
+    pub mentions: Option<Vec<MessageCreateDataMention>>,
+    /// 合并消息的上一层级消息id open_message_id
+    ///
+    /// Constraints: example `om_40eb06e7b84dc71c03e00ida3c754892`.
+    pub upper_message_id: Option<String>,
+    /// 消息在普通群里面的位置信息，仅普通群可用
+    ///
+    /// Constraints: example `1`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub message_position: Option<i64>,
+    /// 话题回复消息在话题回复里面的位置信息，仅话题回复生效
+    ///
+    /// Constraints: example `1`.
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub thread_message_position: Option<i64>,
+}
+rt::json_object!(
+    MessageCreateData { message_id = "message_id" optional, root_id = "root_id" optional,
+    parent_id = "parent_id" optional, thread_id = "thread_id" optional, msg_type =
+    "msg_type" optional, create_time = "create_time" optional as_string, update_time =
+    "update_time" optional as_string, deleted = "deleted" optional, updated = "updated"
+    optional, chat_id = "chat_id" optional, sender = "sender" optional, body = "body"
+    optional, mentions = "mentions" optional, upper_message_id = "upper_message_id"
+    optional, message_position = "message_position" optional as_string,
+    thread_message_position = "thread_message_position" optional as_string, }
+);
+impl rt::Validate for MessageCreateData {}
+/// MessagePatchBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessagePatchBody {
+    /// 消息内容 json 格式，[发送消息 content 说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/im-v1/message/create_json)，参考文档中的卡片格式
+    ///
+    /// Constraints: example `参考链接`.
+    pub content: Option<String>,
+}
+rt::json_object!(MessagePatchBody { content = "content" optional, });
+impl rt::Validate for MessagePatchBody {}
+/// MessageUpdateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageUpdateBody {
+    /// 消息的类型，仅支持文本(text)和富文本(post)类型
+    ///
+    /// Constraints: example `text`.
+    pub msg_type: Option<String>,
+    /// 消息内容，JSON 格式
+    ///
+    /// Constraints: example `{"text":"test content"}`.
+    pub content: Option<String>,
+}
+rt::json_object!(
+    MessageUpdateBody { msg_type = "msg_type" optional, content = "content" optional, }
+);
+impl rt::Validate for MessageUpdateBody {}
+/// MessageForwardReceiveIdType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageForwardReceiveIdType {
+    /// 标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。
+    OpenId,
+    /// 标识一个用户在某个租户内的身份。同一个用户在租户 A 和租户 B 内的 User ID 是不同的。在同一个租户内，一个用户的 User ID 在所有应用（包括商店应用）中都保持一致。User ID 主要用于在不同的应用间打通用户数据。
+    UserId,
+    /// 标识一个用户在某个应用开发商下的身份。同一用户在同一开发商下的应用中的 Union ID 是相同的，在不同开发商下的应用中的 Union ID 是不同的。通过 Union ID，应用开发商可以把同个用户在多个应用中的身份关联起来。
+    UnionId,
+    /// 以用户的真实邮箱来标识用户。
+    Email,
+    /// 以群ID来标识群聊。
+    ChatId,
+    /// 以话题ID来标识话题。
+    ThreadId,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl MessageForwardReceiveIdType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpenId => "open_id",
+            Self::UserId => "user_id",
+            Self::UnionId => "union_id",
+            Self::Email => "email",
+            Self::ChatId => "chat_id",
+            Self::ThreadId => "thread_id",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open_id" => Self::OpenId,
+            "user_id" => Self::UserId,
+            "union_id" => Self::UnionId,
+            "email" => Self::Email,
+            "chat_id" => Self::ChatId,
+            "thread_id" => Self::ThreadId,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for MessageForwardReceiveIdType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for MessageForwardReceiveIdType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for MessageForwardReceiveIdType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for MessageForwardReceiveIdType {}
+impl AsRef<str> for MessageForwardReceiveIdType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// MessageForwardBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageForwardBody {
+    /// 依据receive_id_type的值，填写对应的转发目标的ID
+    ///
+    /// Constraints: example `oc_a0553eda9014c201e6969b478895c230`.
+    pub receive_id: Option<String>,
+}
+rt::json_object!(MessageForwardBody { receive_id = "receive_id" optional, });
+impl rt::Validate for MessageForwardBody {}
+/// MessageMergeForwardBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageMergeForwardBody {
+    /// 依据receive_id_type的值，填写对应的转发目标的ID
+    ///
+    /// Constraints: example `oc_a0553eda9014c201e6969b478895c230`.
+    pub receive_id: Option<String>,
+    /// 要转发的消息ID列表
+    pub message_id_list: Option<Vec<String>>,
+}
+rt::json_object!(
+    MessageMergeForwardBody { receive_id = "receive_id" optional, message_id_list =
+    "message_id_list" optional, }
+);
+impl rt::Validate for MessageMergeForwardBody {}
+/// MessageMergeForwardData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageMergeForwardData {
+    /// 合并转发生成的新消息
+    pub message: Option<MessageCreateData>,
+    /// 无效的消息ID列表
+    pub invalid_message_id_list: Option<Vec<String>>,
+}
+rt::json_object!(
+    MessageMergeForwardData { message = "message" optional, invalid_message_id_list =
+    "invalid_message_id_list" optional, }
+);
+impl rt::Validate for MessageMergeForwardData {}
+/// 语言
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Language {
+    /// 英文
+    EnUs,
+    /// 简体中文
+    ZhCn,
+    /// 繁体中文-香港
+    ZhHk,
+    /// 繁体中文-台湾
+    ZhTw,
+    /// 日语
+    JaJp,
+    /// 印尼语
+    IdId,
+    /// 越南语
+    ViVn,
+    /// 泰语
+    ThTh,
+    /// 葡萄牙语
+    PtBr,
+    /// 西班牙语
+    EsEs,
+    /// 韩语
+    KoKr,
+    /// 德语
+    DeDe,
+    /// 法语
+    FrFr,
+    /// 意大利语
+    ItIt,
+    /// 俄语
+    RuRu,
+    /// 马来语
+    MsMy,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl Language {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EnUs => "en_us",
+            Self::ZhCn => "zh_cn",
+            Self::ZhHk => "zh_hk",
+            Self::ZhTw => "zh_tw",
+            Self::JaJp => "ja_jp",
+            Self::IdId => "id_id",
+            Self::ViVn => "vi_vn",
+            Self::ThTh => "th_th",
+            Self::PtBr => "pt_br",
+            Self::EsEs => "es_es",
+            Self::KoKr => "ko_kr",
+            Self::DeDe => "de_de",
+            Self::FrFr => "fr_fr",
+            Self::ItIt => "it_it",
+            Self::RuRu => "ru_ru",
+            Self::MsMy => "ms_my",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "en_us" => Self::EnUs,
+            "zh_cn" => Self::ZhCn,
+            "zh_hk" => Self::ZhHk,
+            "zh_tw" => Self::ZhTw,
+            "ja_jp" => Self::JaJp,
+            "id_id" => Self::IdId,
+            "vi_vn" => Self::ViVn,
+            "th_th" => Self::ThTh,
+            "pt_br" => Self::PtBr,
+            "es_es" => Self::EsEs,
+            "ko_kr" => Self::KoKr,
+            "de_de" => Self::DeDe,
+            "fr_fr" => Self::FrFr,
+            "it_it" => Self::ItIt,
+            "ru_ru" => Self::RuRu,
+            "ms_my" => Self::MsMy,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for Language {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for Language {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Language {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for Language {}
+impl AsRef<str> for Language {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// I18nContent
+#[derive(Clone, Debug, PartialEq)]
+pub struct I18nContent {
+    /// 内容
+    ///
+    /// Constraints: example `hello`.
+    pub content: String,
+    /// 语言
+    ///
+    /// Constraints: example `zh_cn`.
+    pub language: Language,
+}
+rt::json_object!(
+    I18nContent { content = "content" required, language = "language" required, }
+);
+impl I18nContent {
+    /// An `I18nContent` with its required fields; the optional ones start unset.
+    pub fn new(content: String, language: Language) -> Self {
+        Self { content, language }
+    }
+}
+impl rt::Validate for I18nContent {}
+/// FollowUp
+#[derive(Clone, Debug, PartialEq)]
+pub struct FollowUp {
+    /// 内容
+    ///
+    /// Constraints: example `你好`.
+    pub content: String,
+    /// 多语言内容
+    pub i18n_contents: Option<Vec<I18nContent>>,
+}
+rt::json_object!(
+    FollowUp { content = "content" required, i18n_contents = "i18n_contents" optional, }
+);
+impl FollowUp {
+    /// A `FollowUp` with its required fields; the optional ones start unset.
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            content: Into::into(content),
+            i18n_contents: None,
+        }
+    }
+}
+impl rt::Validate for FollowUp {}
+/// MessagePushFollowUpBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessagePushFollowUpBody {
+    /// follow up列表
+    pub follow_ups: Option<Vec<FollowUp>>,
+}
+rt::json_object!(MessagePushFollowUpBody { follow_ups = "follow_ups" optional, });
+impl rt::Validate for MessagePushFollowUpBody {}
+/// MessageReadUsersDataMessage
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageReadUsersDataMessage {
+    /// 用户id类型
+    pub user_id_type: String,
+    /// 用户id
+    pub user_id: String,
+    /// 阅读时间
+    pub timestamp: String,
+    /// tenant key
+    ///
+    /// Constraints: example `736588c9260f175e`.
+    pub tenant_key: Option<String>,
+}
+rt::json_object!(
+    MessageReadUsersDataMessage { user_id_type = "user_id_type" required, user_id =
+    "user_id" required, timestamp = "timestamp" required, tenant_key = "tenant_key"
+    optional, }
+);
+impl MessageReadUsersDataMessage {
+    /// A `MessageReadUsersDataMessage` with its required fields; the optional ones start unset.
+    pub fn new(user_id_type: String, user_id: String, timestamp: String) -> Self {
+        Self {
+            user_id_type,
+            user_id,
+            timestamp,
+            tenant_key: None,
+        }
+    }
+}
+impl rt::Validate for MessageReadUsersDataMessage {}
+/// MessageReadUsersData
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageReadUsersData {
+    /// read_user\[\]
+    pub items: Option<Vec<MessageReadUsersDataMessage>>,
+    /// 是否还有下一页
+    pub has_more: bool,
+    /// 下一页分页的token
+    pub page_token: Option<String>,
+}
+rt::json_object!(
+    MessageReadUsersData { items = "items" optional, has_more = "has_more" required,
+    page_token = "page_token" optional, }
+);
+impl MessageReadUsersData {
+    /// A `MessageReadUsersData` with its required fields; the optional ones start unset.
+    pub fn new(has_more: bool) -> Self {
+        Self {
+            items: None,
+            has_more,
+            page_token: None,
+        }
+    }
+}
+impl rt::Validate for MessageReadUsersData {}
+/// 开始与结束时间
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct TimeRange {
+    /// 开始时间(iso8601)
+    ///
+    /// Constraints: example `2026-03-21T16:15:30+08:00`.
+    pub start_time: Option<String>,
+    /// 结束时间(iso8601)
+    ///
+    /// Constraints: example `2026-03-21T16:15:30+08:00`.
+    pub end_time: Option<String>,
+}
+rt::json_object!(
+    TimeRange { start_time = "start_time" optional, end_time = "end_time" optional, }
+);
+impl rt::Validate for TimeRange {}
+/// IncludeAttachmentType
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IncludeAttachmentType {
+    /// image
+    Image,
+    /// video
+    Video,
+    /// file
+    File,
+    /// link
+    Link,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl IncludeAttachmentType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Image => "image",
+            Self::Video => "video",
+            Self::File => "file",
+            Self::Link => "link",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "image" => Self::Image,
+            "video" => Self::Video,
+            "file" => Self::File,
+            "link" => Self::Link,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for IncludeAttachmentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for IncludeAttachmentType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for IncludeAttachmentType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for IncludeAttachmentType {}
+impl AsRef<str> for IncludeAttachmentType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 会话类型（单聊、群聊） 单选
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChatType {
+    /// group
+    Group,
+    /// p2p
+    P2p,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl ChatType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Group => "group",
+            Self::P2p => "p2p",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "group" => Self::Group,
+            "p2p" => Self::P2p,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ChatType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for ChatType {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ChatType {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for ChatType {}
+impl AsRef<str> for ChatType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 消息过滤器
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Filter {
+    /// 消息创建者
+    pub from_ids: Option<Vec<String>>,
+    /// 消息所在的会话
+    pub chat_ids: Option<Vec<String>>,
+    /// 开始与结束时间
+    pub time_range: Option<TimeRange>,
+    /// 包含某些附件类型
+    pub include_attachment_types: Option<Vec<IncludeAttachmentType>>,
+    /// 来源类型(用户消息、机器人消息)
+    pub from_types: Option<Vec<P2pTargetType>>,
+    /// 消息中包含at的user_id (包含at all)
+    pub at_chatter_ids: Option<Vec<String>>,
+    /// 会话类型（单聊、群聊） 单选
+    pub chat_type: Option<ChatType>,
+    /// 是否at过我，默认否
+    pub is_at_me: Option<bool>,
+    /// 过滤来源
+    pub exclude_from_types: Option<Vec<P2pTargetType>>,
+}
+rt::json_object!(
+    Filter { from_ids = "from_ids" optional, chat_ids = "chat_ids" optional, time_range =
+    "time_range" optional, include_attachment_types = "include_attachment_types"
+    optional, from_types = "from_types" optional, at_chatter_ids = "at_chatter_ids"
+    optional, chat_type = "chat_type" optional, is_at_me = "is_at_me" optional,
+    exclude_from_types = "exclude_from_types" optional, }
+);
+impl rt::Validate for Filter {}
+/// MessageSearchBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageSearchBody {
+    /// query (长度范围：0 ～ 50 字符)
+    ///
+    /// Constraints: example `下午去哪团建`.
+    pub query: Option<String>,
+    /// 消息过滤器
+    pub filter: Option<Filter>,
+}
+rt::json_object!(
+    MessageSearchBody { query = "query" optional, filter = "filter" optional, }
+);
+impl rt::Validate for MessageSearchBody {}
+/// 消息类型
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Type {
+    /// unknown
+    Value1,
+    /// post
+    Post,
+    /// file
+    File,
+    /// text
+    Text,
+    /// image
+    Image,
+    /// system
+    System,
+    /// audio
+    Audio,
+    /// email
+    Email,
+    /// share_group_chat
+    ShareGroupChat,
+    /// sticker
+    Sticker,
+    /// merge_forward
+    MergeForward,
+    /// calendar
+    Calendar,
+    /// cloud_file
+    CloudFile,
+    /// card
+    Card,
+    /// media
+    Media,
+    /// share_calendar_event
+    ShareCalendarEvent,
+    /// hongbao
+    Hongbao,
+    /// general_calendar
+    GeneralCalendar,
+    /// video_chat
+    VideoChat,
+    /// location
+    Location,
+    /// commercialized_hongbao
+    CommercializedHongbao,
+    /// share_user_card
+    ShareUserCard,
+    /// todo
+    Todo,
+    /// folder
+    Folder,
+    /// diagnose
+    Diagnose,
+    /// vote
+    Vote,
+    /// link
+    Link,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+impl Type {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Value1 => "unknown",
+            Self::Post => "post",
+            Self::File => "file",
+            Self::Text => "text",
+            Self::Image => "image",
+            Self::System => "system",
+            Self::Audio => "audio",
+            Self::Email => "email",
+            Self::ShareGroupChat => "share_group_chat",
+            Self::Sticker => "sticker",
+            Self::MergeForward => "merge_forward",
+            Self::Calendar => "calendar",
+            Self::CloudFile => "cloud_file",
+            Self::Card => "card",
+            Self::Media => "media",
+            Self::ShareCalendarEvent => "share_calendar_event",
+            Self::Hongbao => "hongbao",
+            Self::GeneralCalendar => "general_calendar",
+            Self::VideoChat => "video_chat",
+            Self::Location => "location",
+            Self::CommercializedHongbao => "commercialized_hongbao",
+            Self::ShareUserCard => "share_user_card",
+            Self::Todo => "todo",
+            Self::Folder => "folder",
+            Self::Diagnose => "diagnose",
+            Self::Vote => "vote",
+            Self::Link => "link",
+            Self::Unknown(other) => other,
+        }
+    }
+    /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
+    /// `From`: a bare value must not pass where the enum is expected.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Value1,
+            "post" => Self::Post,
+            "file" => Self::File,
+            "text" => Self::Text,
+            "image" => Self::Image,
+            "system" => Self::System,
+            "audio" => Self::Audio,
+            "email" => Self::Email,
+            "share_group_chat" => Self::ShareGroupChat,
+            "sticker" => Self::Sticker,
+            "merge_forward" => Self::MergeForward,
+            "calendar" => Self::Calendar,
+            "cloud_file" => Self::CloudFile,
+            "card" => Self::Card,
+            "media" => Self::Media,
+            "share_calendar_event" => Self::ShareCalendarEvent,
+            "hongbao" => Self::Hongbao,
+            "general_calendar" => Self::GeneralCalendar,
+            "video_chat" => Self::VideoChat,
+            "location" => Self::Location,
+            "commercialized_hongbao" => Self::CommercializedHongbao,
+            "share_user_card" => Self::ShareUserCard,
+            "todo" => Self::Todo,
+            "folder" => Self::Folder,
+            "diagnose" => Self::Diagnose,
+            "vote" => Self::Vote,
+            "link" => Self::Link,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl rt::serde::Serialize for Type {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for Type {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::Validate for Type {}
+impl AsRef<str> for Type {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+/// 消息元数据
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetaData {
+    /// 消息ID
+    ///
+    /// Constraints: example `om_40eb06e7b84dc71c03e00ida3c754892`.
+    pub message_id: String,
+    /// 消息类型
+    ///
+    /// Constraints: example `post`.
+    pub r#type: Option<Type>,
+    /// 创建时间(iso8601)
+    ///
+    /// Constraints: example `2026-03-21T16:15:30+08:00`.
+    pub create_time: Option<String>,
+    /// 更新时间(iso8601)
+    ///
+    /// Constraints: example `2026-03-21T16:15:30+08:00`.
+    pub update_time: Option<String>,
+    /// 消息位置
+    ///
+    /// Constraints: example `0`.
+    pub position: Option<i64>,
+    /// 所在会话ID
+    ///
+    /// Constraints: example `oc_5ad11d72b830411d72b836c20`.
+    pub chat_id: Option<String>,
+    /// 消息发送者ID
+    ///
+    /// Constraints: example `ou-7890123456abcdef`.
+    pub from_id: Option<String>,
+    /// 消息话题ID
+    ///
+    /// Constraints: example `omt_d4be107c616a`.
+    pub thread_id: Option<String>,
+    /// 消息话题位置
+    ///
+    /// Constraints: example `10`.
+    pub thread_position: Option<i64>,
+    /// 是否为单聊
+    ///
+    /// Constraints: example `false`.
+    pub is_p2p_chat: Option<bool>,
+}
+rt::json_object!(
+    MetaData { message_id = "message_id" required, r#type = "type" optional, create_time
+    = "create_time" optional, update_time = "update_time" optional, position = "position"
+    optional, chat_id = "chat_id" optional, from_id = "from_id" optional, thread_id =
+    "thread_id" optional, thread_position = "thread_position" optional, is_p2p_chat =
+    "is_p2p_chat" optional, }
+);
+impl MetaData {
+    /// A `MetaData` with its required fields; the optional ones start unset.
+    pub fn new(message_id: impl Into<String>) -> Self {
+        Self {
+            message_id: Into::into(message_id),
+            r#type: None,
+            create_time: None,
+            update_time: None,
+            position: None,
+            chat_id: None,
+            from_id: None,
+            thread_id: None,
+            thread_position: None,
+            is_p2p_chat: None,
+        }
+    }
+}
+impl rt::Validate for MetaData {}
+/// MessageSearchDataMessage
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageSearchDataMessage {
+    /// 消息ID
+    ///
+    /// Constraints: example `om_40eb06e7b84dc71c03e00ida3c754892`.
+    pub id: String,
+    /// 包含群组基本信息的卡片,用户搜索关键词命中的文本 片段,使用&lt;h&gt;&lt;/h&gt;标签包裹标注
+    ///
+    /// Constraints: example `飞书<h>搜索</h>`.
+    pub display_info: Option<String>,
+    /// 消息元数据
+    pub meta_data: Option<MetaData>,
+}
+rt::json_object!(
+    MessageSearchDataMessage { id = "id" required, display_info = "display_info"
+    optional, meta_data = "meta_data" optional, }
+);
+impl MessageSearchDataMessage {
+    /// A `MessageSearchDataMessage` with its required fields; the optional ones start unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Into::into(id),
+            display_info: None,
+            meta_data: None,
+        }
+    }
+}
+impl rt::Validate for MessageSearchDataMessage {}
+/// MessageSearchData
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageSearchData {
+    /// items
+    pub items: Vec<MessageSearchDataMessage>,
+    /// total
+    ///
+    /// Constraints: example `100`.
+    pub total: Option<i64>,
+    /// has_more
+    pub has_more: bool,
+    /// page_token
+    pub page_token: Option<String>,
+    /// 搜索补充提示信息，返回本次搜索的额外说明，例如：query被截断；搜索结果不全等
+    ///
+    /// Constraints: example `The query is too long and has been truncated to the first 50 characters for search.`.
+    pub notice: Option<String>,
+}
+rt::json_object!(
+    MessageSearchData { items = "items" required, total = "total" optional, has_more =
+    "has_more" required, page_token = "page_token" optional, notice = "notice" optional,
+    }
+);
+impl MessageSearchData {
+    /// A `MessageSearchData` with its required fields; the optional ones start unset.
+    pub fn new(items: Vec<MessageSearchDataMessage>, has_more: bool) -> Self {
+        Self {
+            items,
+            total: None,
+            has_more,
+            page_token: None,
+            notice: None,
+        }
+    }
+}
+impl rt::Validate for MessageSearchData {}
+/// MessageUrgentAppBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MessageUrgentAppBody {
+    /// 该字段标识目标用户的id类型
+    pub user_id_list: Option<Vec<String>>,
+}
+rt::json_object!(MessageUrgentAppBody { user_id_list = "user_id_list" optional, });
+impl rt::Validate for MessageUrgentAppBody {}
+/// MessageUrgentAppData
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageUrgentAppData {
+    /// 无效的用户id
+    pub invalid_user_id_list: Vec<String>,
+}
+rt::json_object!(
+    MessageUrgentAppData { invalid_user_id_list = "invalid_user_id_list" required, }
+);
+impl MessageUrgentAppData {
+    /// A `MessageUrgentAppData` with its required fields; the optional ones start unset.
+    pub fn new(invalid_user_id_list: Vec<String>) -> Self {
+        Self { invalid_user_id_list }
+    }
+}
+impl rt::Validate for MessageUrgentAppData {}
+/// PinCreateBody
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PinCreateBody {
+    /// 待Pin的消息ID
+    ///
+    /// Constraints: example `om_dc13264520392913993dd051dba21dcf`.
+    pub message_id: Option<String>,
+}
+rt::json_object!(PinCreateBody { message_id = "message_id" optional, });
+impl rt::Validate for PinCreateBody {}
+/// Pin
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pin {
+    /// Pin的消息ID
+    ///
+    /// Constraints: example `om_dc13264520392913993dd051dba21dcf`.
+    pub message_id: String,
+    /// Pin消息所在的群聊ID
+    ///
+    /// Constraints: example `oc_a0553eda9014c201e6969b478895c230`.
+    pub chat_id: Option<String>,
+    /// Pin的操作人ID
+    ///
+    /// Constraints: example `ou_7d8a6e6df7621556ce0d21922b676706ccs`.
+    pub operator_id: Option<String>,
+    /// Pin的操作人ID类型
+    ///
+    /// Constraints: example `open_id`.
+    pub operator_id_type: Option<String>,
+    /// Pin的创建时间（毫秒级时间戳）
+    ///
+    /// Constraints: example `1615380573211`.
+    pub create_time: Option<String>,
+}
+rt::json_object!(
+    Pin { message_id = "message_id" required, chat_id = "chat_id" optional, operator_id =
+    "operator_id" optional, operator_id_type = "operator_id_type" optional, create_time =
+    "create_time" optional, }
+);
+impl Pin {
+    /// A `Pin` with its required fields; the optional ones start unset.
+    pub fn new(message_id: impl Into<String>) -> Self {
+        Self {
+            message_id: Into::into(message_id),
+            chat_id: None,
+            operator_id: None,
+            operator_id_type: None,
+            create_time: None,
+        }
+    }
+}
+impl rt::Validate for Pin {}
+/// PinCreateData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PinCreateData {
+    /// `pin`.
+    pub pin: Option<Pin>,
+}
+rt::json_object!(PinCreateData { pin = "pin" optional, });
+impl rt::Validate for PinCreateData {}
+/// PinListData
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PinListData {
+    /// Pin的操作信息
+    pub items: Option<Vec<Pin>>,
+    /// 是否还有更多项
+    ///
+    /// Constraints: example `false`.
+    pub has_more: Option<bool>,
+    /// 分页标记，当 has_more 为 true 时，会同时返回新的 page_token，否则不返回 page_token
+    ///
+    /// Constraints: example `GxmvlNRvP0NdQZpa7yIqf_Lv_QuBwTQ8tXkX7w-irAghVD_TvuYd1aoJ1LQph86O-XImC4X9j9FhUPhXQDvtrQ==`.
+    pub page_token: Option<String>,
+}
+rt::json_object!(
+    PinListData { items = "items" optional, has_more = "has_more" optional, page_token =
+    "page_token" optional, }
+);
+impl rt::Validate for PinListData {}
 /// Id of a message (`om_…`, the open message id).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
@@ -3353,9 +15678,51 @@ impl FileCreateData {
     }
 }
 impl rt::Validate for FileCreateData {}
+impl rt::paging::Page for ChatMembersGetData {
+    type Item = Membersss;
+    fn into_parts(self) -> (Vec<Membersss>, Option<String>) {
+        let more = self.has_more != Some(false);
+        (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
+    }
+}
+impl rt::paging::Page for ChatModerationGetData {
+    type Item = Moderation;
+    fn into_parts(self) -> (Vec<Moderation>, Option<String>) {
+        let more = self.has_more != Some(false);
+        (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
+    }
+}
+impl rt::paging::Page for ChatListData {
+    type Item = Chat;
+    fn into_parts(self) -> (Vec<Chat>, Option<String>) {
+        let more = self.has_more != Some(false);
+        (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
+    }
+}
+impl rt::paging::Page for MessageReactionListData {
+    type Item = MessageReactionCreateData;
+    fn into_parts(self) -> (Vec<MessageReactionCreateData>, Option<String>) {
+        let more = self.has_more;
+        (self.items, self.page_token.filter(|_| more))
+    }
+}
 impl rt::paging::Page for MessageListData {
     type Item = Message;
     fn into_parts(self) -> (Vec<Message>, Option<String>) {
+        let more = self.has_more != Some(false);
+        (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
+    }
+}
+impl rt::paging::Page for MessageSearchData {
+    type Item = MessageSearchDataMessage;
+    fn into_parts(self) -> (Vec<MessageSearchDataMessage>, Option<String>) {
+        let more = self.has_more;
+        (self.items, self.page_token.filter(|_| more))
+    }
+}
+impl rt::paging::Page for PinListData {
+    type Item = Pin;
+    fn into_parts(self) -> (Vec<Pin>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
     }
@@ -3383,6 +15750,36 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `230003` (HTTP 400): only support p2p chat.
+    pub const ONLY_SUPPORT_P2P_CHAT: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230003,
+        name: "OnlySupportP2pChat",
+        http_status: 400,
+        message: "only support p2p chat.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230004` (HTTP 400): invisible message.
+    pub const INVISIBLE_MESSAGE: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230004,
+        name: "InvisibleMessage",
+        http_status: 400,
+        message: "invisible message.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230005` (HTTP 400): user is not visible to bot.
+    pub const USER_IS_NOT_VISIBLE_TO_BOT: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230005,
+        name: "UserIsNotVisibleToBot",
+        http_status: 400,
+        message: "user is not visible to bot.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
     /// `230006` (HTTP 400): Bot ability is not activated.
     pub const BOT_ABILITY_NOT_ACTIVATED: rt::ErrorSpec = rt::ErrorSpec {
         code: 230006,
@@ -3390,6 +15787,26 @@ pub mod errors {
         http_status: 400,
         message: "Bot ability is not activated.",
         hint: "Enable the bot feature of the app and publish a version.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230007` (HTTP 400): invalid follow up.
+    pub const INVALID_FOLLOW_UP: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230007,
+        name: "InvalidFollowUp",
+        http_status: 400,
+        message: "invalid follow up.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230008` (HTTP 400): follow up already exist.
+    pub const FOLLOW_UP_ALREADY_EXIST: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230008,
+        name: "FollowUpAlreadyExist",
+        http_status: 400,
+        message: "follow up already exist.",
+        hint: "See the error codes on the endpoint's official documentation page.",
         retryable: false,
         action: rt::ErrorAction::None,
     };
@@ -3410,6 +15827,16 @@ pub mod errors {
         http_status: 400,
         message: "The message was withdrawn.",
         hint: "The message was recalled; nothing can be done with it any more.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230012` (HTTP 400): (no message in the metadata).
+    pub const CODE230012: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230012,
+        name: "Code230012",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
         retryable: false,
         action: rt::ErrorAction::None,
     };
@@ -3483,6 +15910,26 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `230023` (HTTP 400): (no message in the metadata).
+    pub const CODE230023: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230023,
+        name: "Code230023",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230024` (HTTP 400): (no message in the metadata).
+    pub const CODE230024: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230024,
+        name: "Code230024",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
     /// `230025` (HTTP 400): The length of the message content reaches its limit.
     pub const CONTENT_TOO_LONG: rt::ErrorSpec = rt::ErrorSpec {
         code: 230025,
@@ -3533,6 +15980,36 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `230030` (HTTP 400): (no message in the metadata).
+    pub const CODE230030: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230030,
+        name: "Code230030",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230031` (HTTP 400): (no message in the metadata).
+    pub const CODE230031: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230031,
+        name: "Code230031",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230033` (HTTP 400): (no message in the metadata).
+    pub const CODE230033: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230033,
+        name: "Code230033",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
     /// `230034` (HTTP 400): The receive_id is invalid.
     pub const INVALID_RECEIVE_ID: rt::ErrorSpec = rt::ErrorSpec {
         code: 230034,
@@ -3573,6 +16050,46 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `230045` (HTTP 400): (no message in the metadata).
+    pub const CODE230045: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230045,
+        name: "Code230045",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230046` (HTTP 400): (no message in the metadata).
+    pub const CODE230046: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230046,
+        name: "Code230046",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230047` (HTTP 400): (no message in the metadata).
+    pub const CODE230047: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230047,
+        name: "Code230047",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230048` (HTTP 400): (no message in the metadata).
+    pub const CODE230048: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230048,
+        name: "Code230048",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
     /// `230049` (HTTP 400): The message is being sent.
     pub const MESSAGE_BEING_SENT: rt::ErrorSpec = rt::ErrorSpec {
         code: 230049,
@@ -3590,6 +16107,16 @@ pub mod errors {
         http_status: 400,
         message: "The message is invisible to the operator.",
         hint: "The operator cannot see this message.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230052` (HTTP 400): (no message in the metadata).
+    pub const CODE230052: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230052,
+        name: "Code230052",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
         retryable: false,
         action: rt::ErrorAction::None,
     };
@@ -3623,6 +16150,96 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `230061` (HTTP 400): The message type does not support forwarding.
+    pub const THE_MESSAGE_TYPE_DOES_NOT_SUPPORT: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230061,
+        name: "TheMessageTypeDoesNotSupport",
+        http_status: 400,
+        message: "The message type does not support forwarding.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230062` (HTTP 400): No permission to forward to third-party encryption group.
+    pub const NO_PERMISSION_TO_FORWARD_TO_THIRD: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230062,
+        name: "NoPermissionToForwardToThird",
+        http_status: 400,
+        message: "No permission to forward to third-party encryption group.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230063` (HTTP 400): The chat_id of group to forward is invalid.
+    pub const THE_CHAT_ID_OF_GROUP_TO: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230063,
+        name: "TheChatIdOfGroupTo",
+        http_status: 400,
+        message: "The chat_id of group to forward is invalid.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230064` (HTTP 400): The message to be forwarded is invalid.
+    pub const THE_MESSAGE_TO_BE_FORWARDED_IS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230064,
+        name: "TheMessageToBeForwardedIs",
+        http_status: 400,
+        message: "The message to be forwarded is invalid.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230065` (HTTP 400): The message to be forwarded has been recalled.
+    pub const THE_MESSAGE_TO_BE_FORWARDED_HAS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230065,
+        name: "TheMessageToBeForwardedHas",
+        http_status: 400,
+        message: "The message to be forwarded has been recalled.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230066` (HTTP 400): The message to be forwarded is in a secret group, forwarding is not supported.
+    pub const THE_MESSAGE_TO_BE_FORWARDED_IS230066: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230066,
+        name: "TheMessageToBeForwardedIs230066",
+        http_status: 400,
+        message: "The message to be forwarded is in a secret group, forwarding is not supported.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230067` (HTTP 400): The source of the messages to be merged and forwarded are not in compliance.
+    pub const THE_SOURCE_OF_THE_MESSAGES_TO: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230067,
+        name: "TheSourceOfTheMessagesTo",
+        http_status: 400,
+        message: "The source of the messages to be merged and forwarded are not in compliance.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230069` (HTTP 400): Does not support forwarding messages from different groups.
+    pub const DOES_NOT_SUPPORT_FORWARDING_MESSAGES_FROM: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230069,
+        name: "DoesNotSupportForwardingMessagesFrom",
+        http_status: 400,
+        message: "Does not support forwarding messages from different groups.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230070` (HTTP 400): Forwarding of messages in restricted mode is not allowed.
+    pub const FORWARDING_OF_MESSAGES_IN_RESTRICTED_MODE: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230070,
+        name: "ForwardingOfMessagesInRestrictedMode",
+        http_status: 400,
+        message: "Forwarding of messages in restricted mode is not allowed.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
     /// `230071` (HTTP 400): The group to which the message belongs does not support reply in thread.
     pub const REPLY_IN_THREAD_UNSUPPORTED: rt::ErrorSpec = rt::ErrorSpec {
         code: 230071,
@@ -3653,6 +16270,16 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `230074` (HTTP 400): The message in the third-party encryption group is not allowed to be edited.
+    pub const THE_MESSAGE_IN_THE_THIRD_PARTY: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230074,
+        name: "TheMessageInTheThirdParty",
+        http_status: 400,
+        message: "The message in the third-party encryption group is not allowed to be edited.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
     /// `230075` (HTTP 400): Sending encrypted messages is not supported.
     pub const ENCRYPTED_CHAT_UNSUPPORTED: rt::ErrorSpec = rt::ErrorSpec {
         code: 230075,
@@ -3660,6 +16287,16 @@ pub mod errors {
         http_status: 400,
         message: "Sending encrypted messages is not supported.",
         hint: "Secret and encrypted chats cannot be written to.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `230098` (HTTP 400): The message is fold, not support urgent.
+    pub const THE_MESSAGE_IS_FOLD_NOT_SUPPORT: rt::ErrorSpec = rt::ErrorSpec {
+        code: 230098,
+        name: "TheMessageIsFoldNotSupport",
+        http_status: 400,
+        message: "The message is fold, not support urgent.",
+        hint: "See the error codes on the endpoint's official documentation page.",
         retryable: false,
         action: rt::ErrorAction::None,
     };
@@ -3693,6 +16330,226 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `231001` (HTTP 400): (no message in the metadata).
+    pub const CODE231001: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231001,
+        name: "Code231001",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231002` (HTTP 400): (no message in the metadata).
+    pub const CODE231002: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231002,
+        name: "Code231002",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231003` (HTTP 400): (no message in the metadata).
+    pub const CODE231003: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231003,
+        name: "Code231003",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231004` (HTTP 400): (no message in the metadata).
+    pub const CODE231004: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231004,
+        name: "Code231004",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231005` (HTTP 400): (no message in the metadata).
+    pub const CODE231005: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231005,
+        name: "Code231005",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231006` (HTTP 400): (no message in the metadata).
+    pub const CODE231006: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231006,
+        name: "Code231006",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231007` (HTTP 400): (no message in the metadata).
+    pub const CODE231007: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231007,
+        name: "Code231007",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231008` (HTTP 400): (no message in the metadata).
+    pub const CODE231008: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231008,
+        name: "Code231008",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231010` (HTTP 400): (no message in the metadata).
+    pub const CODE231010: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231010,
+        name: "Code231010",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231011` (HTTP 400): (no message in the metadata).
+    pub const CODE231011: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231011,
+        name: "Code231011",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231012` (HTTP 400): (no message in the metadata).
+    pub const CODE231012: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231012,
+        name: "Code231012",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231013` (HTTP 400): (no message in the metadata).
+    pub const CODE231013: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231013,
+        name: "Code231013",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231014` (HTTP 400): (no message in the metadata).
+    pub const CODE231014: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231014,
+        name: "Code231014",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231015` (HTTP 400): (no message in the metadata).
+    pub const CODE231015: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231015,
+        name: "Code231015",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231017` (HTTP 400): This operation is not supported for this message type.
+    pub const THIS_OPERATION_IS_NOT_SUPPORTED_FOR: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231017,
+        name: "ThisOperationIsNotSupportedFor",
+        http_status: 400,
+        message: "This operation is not supported for this message type.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231018` (HTTP 400): The message is invisible to the operator.
+    pub const THE_MESSAGE_IS_INVISIBLE_TO_THE: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231018,
+        name: "TheMessageIsInvisibleToThe",
+        http_status: 400,
+        message: "The message is invisible to the operator.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231019` (HTTP 400): Due to the settings of this user, you are temporarily unable to perform this operation.
+    pub const DUE_TO_THE_SETTINGS_OF_THIS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231019,
+        name: "DueToTheSettingsOfThis",
+        http_status: 400,
+        message: "Due to the settings of this user, you are temporarily unable to perform this operation.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231020` (HTTP 400): Due to the configuration of the tenant administrator, you cannot perform this operation on the target user temporarily.
+    pub const DUE_TO_THE_CONFIGURATION_OF_THE: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231020,
+        name: "DueToTheConfigurationOfThe",
+        http_status: 400,
+        message: "Due to the configuration of the tenant administrator, you cannot perform this operation on the target user temporarily.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231021` (HTTP 400): No permission to operate external chats.
+    pub const NO_PERMISSION_TO_OPERATE_EXTERNAL_CHATS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231021,
+        name: "NoPermissionToOperateExternalChats",
+        http_status: 400,
+        message: "No permission to operate external chats.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231022` (HTTP 400): Bot has NO availability to this user.
+    pub const BOT_HAS_NO_AVAILABILITY_TO_THIS: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231022,
+        name: "BotHasNoAvailabilityToThis",
+        http_status: 400,
+        message: "Bot has NO availability to this user.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231203` (HTTP 400): (no message in the metadata).
+    pub const CODE231203: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231203,
+        name: "Code231203",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `231204` (HTTP 400): (no message in the metadata).
+    pub const CODE231204: rt::ErrorSpec = rt::ErrorSpec {
+        code: 231204,
+        name: "Code231204",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
     /// `231205` (HTTP 400): Bot or User is NOT the owner of the uat resource.
     pub const NOT_UAT_RESOURCE_OWNER: rt::ErrorSpec = rt::ErrorSpec {
         code: 231205,
@@ -3700,6 +16557,76 @@ pub mod errors {
         http_status: 400,
         message: "Bot or User is NOT the owner of the uat resource.",
         hint: "The resource belongs to another user or bot.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232001` (HTTP 400): (no message in the metadata).
+    pub const CODE232001: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232001,
+        name: "Code232001",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232002` (HTTP 400): (no message in the metadata).
+    pub const CODE232002: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232002,
+        name: "Code232002",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232003` (HTTP 400): (no message in the metadata).
+    pub const CODE232003: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232003,
+        name: "Code232003",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232004` (HTTP 400): (no message in the metadata).
+    pub const CODE232004: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232004,
+        name: "Code232004",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232006` (HTTP 400): (no message in the metadata).
+    pub const CODE232006: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232006,
+        name: "Code232006",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232007` (HTTP 400): (no message in the metadata).
+    pub const CODE232007: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232007,
+        name: "Code232007",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232008` (HTTP 400): (no message in the metadata).
+    pub const CODE232008: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232008,
+        name: "Code232008",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
         retryable: false,
         action: rt::ErrorAction::None,
     };
@@ -3713,6 +16640,656 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `232010` (HTTP 400): (no message in the metadata).
+    pub const CODE232010: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232010,
+        name: "Code232010",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232011` (HTTP 400): (no message in the metadata).
+    pub const CODE232011: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232011,
+        name: "Code232011",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232012` (HTTP 400): (no message in the metadata).
+    pub const CODE232012: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232012,
+        name: "Code232012",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232013` (HTTP 400): (no message in the metadata).
+    pub const CODE232013: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232013,
+        name: "Code232013",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232014` (HTTP 400): (no message in the metadata).
+    pub const CODE232014: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232014,
+        name: "Code232014",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232015` (HTTP 400): (no message in the metadata).
+    pub const CODE232015: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232015,
+        name: "Code232015",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232016` (HTTP 400): (no message in the metadata).
+    pub const CODE232016: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232016,
+        name: "Code232016",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232017` (HTTP 400): (no message in the metadata).
+    pub const CODE232017: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232017,
+        name: "Code232017",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232018` (HTTP 400): (no message in the metadata).
+    pub const CODE232018: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232018,
+        name: "Code232018",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232019` (HTTP 400): (no message in the metadata).
+    pub const CODE232019: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232019,
+        name: "Code232019",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232020` (HTTP 400): (no message in the metadata).
+    pub const CODE232020: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232020,
+        name: "Code232020",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232021` (HTTP 400): (no message in the metadata).
+    pub const CODE232021: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232021,
+        name: "Code232021",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232022` (HTTP 400): (no message in the metadata).
+    pub const CODE232022: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232022,
+        name: "Code232022",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232023` (HTTP 400): (no message in the metadata).
+    pub const CODE232023: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232023,
+        name: "Code232023",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232024` (HTTP 400): (no message in the metadata).
+    pub const CODE232024: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232024,
+        name: "Code232024",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232025` (HTTP 400): Bot ability is not activated.
+    pub const BOT_ABILITY_IS_NOT_ACTIVATED232025: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232025,
+        name: "BotAbilityIsNotActivated232025",
+        http_status: 400,
+        message: "Bot ability is not activated.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232026` (HTTP 400): (no message in the metadata).
+    pub const CODE232026: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232026,
+        name: "Code232026",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232027` (HTTP 400): (no message in the metadata).
+    pub const CODE232027: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232027,
+        name: "Code232027",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232028` (HTTP 400): (no message in the metadata).
+    pub const CODE232028: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232028,
+        name: "Code232028",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232029` (HTTP 400): (no message in the metadata).
+    pub const CODE232029: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232029,
+        name: "Code232029",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232030` (HTTP 400): (no message in the metadata).
+    pub const CODE232030: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232030,
+        name: "Code232030",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232031` (HTTP 400): (no message in the metadata).
+    pub const CODE232031: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232031,
+        name: "Code232031",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232032` (HTTP 400): (no message in the metadata).
+    pub const CODE232032: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232032,
+        name: "Code232032",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232033` (HTTP 400): (no message in the metadata).
+    pub const CODE232033: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232033,
+        name: "Code232033",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232034` (HTTP 400): (no message in the metadata).
+    pub const CODE232034: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232034,
+        name: "Code232034",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232035` (HTTP 400): (no message in the metadata).
+    pub const CODE232035: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232035,
+        name: "Code232035",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232037` (HTTP 400): (no message in the metadata).
+    pub const CODE232037: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232037,
+        name: "Code232037",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232038` (HTTP 400): (no message in the metadata).
+    pub const CODE232038: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232038,
+        name: "Code232038",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232039` (HTTP 400): (no message in the metadata).
+    pub const CODE232039: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232039,
+        name: "Code232039",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232040` (HTTP 400): (no message in the metadata).
+    pub const CODE232040: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232040,
+        name: "Code232040",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232041` (HTTP 400): (no message in the metadata).
+    pub const CODE232041: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232041,
+        name: "Code232041",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232042` (HTTP 400): (no message in the metadata).
+    pub const CODE232042: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232042,
+        name: "Code232042",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232043` (HTTP 400): (no message in the metadata).
+    pub const CODE232043: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232043,
+        name: "Code232043",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232044` (HTTP 400): (no message in the metadata).
+    pub const CODE232044: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232044,
+        name: "Code232044",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232046` (HTTP 400): The number of chat tabs reaches the limit.
+    pub const THE_NUMBER_OF_CHAT_TABS_REACHES: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232046,
+        name: "TheNumberOfChatTabsReaches",
+        http_status: 400,
+        message: "The number of chat tabs reaches the limit.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232047` (HTTP 400): The length of the tab name reaches the limit.
+    pub const THE_LENGTH_OF_THE_TAB_NAME: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232047,
+        name: "TheLengthOfTheTabName",
+        http_status: 400,
+        message: "The length of the tab name reaches the limit.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232048` (HTTP 400): (no message in the metadata).
+    pub const CODE232048: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232048,
+        name: "Code232048",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232049` (HTTP 400): Update or Delete operations only support doc or url tab type.
+    pub const UPDATE_OR_DELETE_OPERATIONS_ONLY_SUPPORT: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232049,
+        name: "UpdateOrDeleteOperationsOnlySupport",
+        http_status: 400,
+        message: "Update or Delete operations only support doc or url tab type.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232050` (HTTP 400): Operate chat tab unsupported chat type.
+    pub const OPERATE_CHAT_TAB_UNSUPPORTED_CHAT_TYPE: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232050,
+        name: "OperateChatTabUnsupportedChatType",
+        http_status: 400,
+        message: "Operate chat tab unsupported chat type",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232051` (HTTP 400): The operator does not have doc permission.
+    pub const THE_OPERATOR_DOES_NOT_HAVE_DOC: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232051,
+        name: "TheOperatorDoesNotHaveDoc",
+        http_status: 400,
+        message: "The operator does not have doc permission",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232055` (HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission.
+    pub const THE_OPERATOR_DOES_NOT_HAVE_CHAT: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232055,
+        name: "TheOperatorDoesNotHaveChat",
+        http_status: 400,
+        message: "The operator does not have chat tab, chat menu, chat widget manage permission",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232056` (HTTP 400): (no message in the metadata).
+    pub const CODE232056: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232056,
+        name: "Code232056",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232057` (HTTP 400): (no message in the metadata).
+    pub const CODE232057: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232057,
+        name: "Code232057",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232060` (HTTP 400): (no message in the metadata).
+    pub const CODE232060: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232060,
+        name: "Code232060",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232061` (HTTP 400): (no message in the metadata).
+    pub const CODE232061: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232061,
+        name: "Code232061",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232062` (HTTP 400): (no message in the metadata).
+    pub const CODE232062: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232062,
+        name: "Code232062",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232063` (HTTP 400): (no message in the metadata).
+    pub const CODE232063: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232063,
+        name: "Code232063",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232064` (HTTP 400): (no message in the metadata).
+    pub const CODE232064: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232064,
+        name: "Code232064",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232065` (HTTP 400): (no message in the metadata).
+    pub const CODE232065: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232065,
+        name: "Code232065",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232066` (HTTP 400): (no message in the metadata).
+    pub const CODE232066: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232066,
+        name: "Code232066",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232068` (HTTP 400): The group is being created, please wait a moment.
+    pub const THE_GROUP_IS_BEING_CREATED_PLEASE: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232068,
+        name: "TheGroupIsBeingCreatedPlease",
+        http_status: 400,
+        message: "The group is being created, please wait a moment.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232069` (HTTP 400): current chat type unsupported to set public.
+    pub const CURRENT_CHAT_TYPE_UNSUPPORTED_TO_SET: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232069,
+        name: "CurrentChatTypeUnsupportedToSet",
+        http_status: 400,
+        message: "current chat type unsupported to set public.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232070` (HTTP 400): (no message in the metadata).
+    pub const CODE232070: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232070,
+        name: "Code232070",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232071` (HTTP 400): (no message in the metadata).
+    pub const CODE232071: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232071,
+        name: "Code232071",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232072` (HTTP 400): (no message in the metadata).
+    pub const CODE232072: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232072,
+        name: "Code232072",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232073` (HTTP 400): (no message in the metadata).
+    pub const CODE232073: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232073,
+        name: "Code232073",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232075` (HTTP 400): The public group needs to apply to join, and users or bots are not allowed to actively join the group.
+    pub const THE_PUBLIC_GROUP_NEEDS_TO_APPLY: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232075,
+        name: "ThePublicGroupNeedsToApply",
+        http_status: 400,
+        message: "The public group needs to apply to join, and users or bots are not allowed to actively join the group.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232076` (HTTP 400): Can't kick chat owner.
+    pub const CAN_T_KICK_CHAT_OWNER: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232076,
+        name: "CanTKickChatOwner",
+        http_status: 400,
+        message: "Can't kick chat owner.",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232078` (HTTP 400): (no message in the metadata).
+    pub const CODE232078: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232078,
+        name: "Code232078",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232079` (HTTP 400): (no message in the metadata).
+    pub const CODE232079: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232079,
+        name: "Code232079",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232090` (HTTP 400): (no message in the metadata).
+    pub const CODE232090: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232090,
+        name: "Code232090",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232091` (HTTP 400): (no message in the metadata).
+    pub const CODE232091: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232091,
+        name: "Code232091",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232092` (HTTP 400): (no message in the metadata).
+    pub const CODE232092: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232092,
+        name: "Code232092",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232093` (HTTP 400): (no message in the metadata).
+    pub const CODE232093: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232093,
+        name: "Code232093",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `232095` (HTTP 400): (no message in the metadata).
+    pub const CODE232095: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232095,
+        name: "Code232095",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
     /// `232096` (HTTP 400): Meta writing has stopped, please try again later.
     pub const META_WRITING_STOPPED: rt::ErrorSpec = rt::ErrorSpec {
         code: 232096,
@@ -3721,6 +17298,16 @@ pub mod errors {
         message: "Meta writing has stopped, please try again later.",
         hint: "Storage is briefly read-only; retry later.",
         retryable: true,
+        action: rt::ErrorAction::None,
+    };
+    /// `232097` (HTTP 400): (no message in the metadata).
+    pub const CODE232097: rt::ErrorSpec = rt::ErrorSpec {
+        code: 232097,
+        name: "Code232097",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
         action: rt::ErrorAction::None,
     };
     /// `234001` (HTTP 400): Invalid request param.
@@ -3943,11 +17530,1786 @@ pub mod errors {
         retryable: false,
         action: rt::ErrorAction::None,
     };
+    /// `99992351` (HTTP 400): (no message in the metadata).
+    pub const CODE99992351: rt::ErrorSpec = rt::ErrorSpec {
+        code: 99992351,
+        name: "Code99992351",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `99992360` (HTTP 400): (no message in the metadata).
+    pub const CODE99992360: rt::ErrorSpec = rt::ErrorSpec {
+        code: 99992360,
+        name: "Code99992360",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
+    /// `99992364` (HTTP 400): (no message in the metadata).
+    pub const CODE99992364: rt::ErrorSpec = rt::ErrorSpec {
+        code: 99992364,
+        name: "Code99992364",
+        http_status: 400,
+        message: "(no message in the metadata)",
+        hint: "See the error codes on the endpoint's official documentation page.",
+        retryable: false,
+        action: rt::ErrorAction::None,
+    };
 }
 /// Static descriptors of every endpoint: method, path, tokens, scopes, limits, errors.
 pub mod endpoints {
     #[allow(unused_imports)]
     use super::{None, Some, rt};
+    /// Descriptor of `batch_message.delete`: 批量撤回消息
+    pub static BATCH_MESSAGE_DELETE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "batch_message.delete",
+        summary: "批量撤回消息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/delete",
+        method: rt::Method::Delete,
+        path: "/open-apis/im/v1/batch_messages/{batch_message_id}",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message:send_multi_users", "im:message:send_multi_depts"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::RECALL_TIME_EXPIRED,
+            super::errors::NO_PERMISSION_TO_RECALL,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::CODE230030,
+            super::errors::META_WRITING_STOPPED,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Empty,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("batch_message_id")],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `batch_message.get_progress`: 查询批量消息整体进度
+    pub static BATCH_MESSAGE_GET_PROGRESS: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "batch_message.get_progress",
+        summary: "查询批量消息整体进度",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/get_progress",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/batch_messages/{batch_message_id}/get_progress",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message:send_multi_users", "im:message:send_multi_depts"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::CODE230012,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::CODE230030,
+            super::errors::META_WRITING_STOPPED,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("batch_message_id")],
+        example: r#"{"batch_message_send_progress":{"valid_user_ids_count":204,"success_user_ids_count":200,"read_user_ids_count":150},"batch_message_recall_progress":{"recall":true,"recall_count":100}}"#,
+    };
+    /// Descriptor of `batch_message.read_user`: 查询批量消息推送和阅读人数
+    pub static BATCH_MESSAGE_READ_USER: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "batch_message.read_user",
+        summary: "查询批量消息推送和阅读人数",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/read_user",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/batch_messages/{batch_message_id}/read_user",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message:send_multi_users", "im:message:send_multi_depts"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::CODE230012,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::CODE230030,
+            super::errors::META_WRITING_STOPPED,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("batch_message_id")],
+        example: r#"{"read_user":{"read_count":"read_count","total_count":"total_count"}}"#,
+    };
+    /// Descriptor of `chat_announcement.get`: 获取群公告信息
+    pub static CHAT_ANNOUNCEMENT_GET: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_announcement.get",
+        summary: "获取群公告信息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-announcement/get",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/chats/{chat_id}/announcement",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat:readonly", "im:chat.announcement:read"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232003,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232019,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::CODE232066,
+            super::errors::CODE232097,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id"), rt::Input::query("user_id_type", false)],
+        example: r#"{"content":"xxx","revision":"12","create_time":"1609296809","update_time":"1609296809","owner_id_type":"open_id","owner_id":"ou_7d8a6e6df7621556ce0d21922b676706ccs","modifier_id_type":"open_id","modifier_id":"ou_7d8a6e6df7621556ce0d21922b676706ccs"}"#,
+    };
+    /// Descriptor of `chat_announcement.patch`: 更新群公告信息
+    pub static CHAT_ANNOUNCEMENT_PATCH: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_announcement.patch",
+        summary: "更新群公告信息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-announcement/patch",
+        method: rt::Method::Patch,
+        path: "/open-apis/im/v1/chats/{chat_id}/announcement",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.announcement:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232002,
+            super::errors::CODE232003,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232018,
+            super::errors::CODE232019,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::CODE232066,
+            super::errors::CODE232097,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Empty,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::body("revision", false),
+            rt::Input::body("requests", false),
+        ],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `chat_managers.add_managers`: 指定群管理员
+    pub static CHAT_MANAGERS_ADD_MANAGERS: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_managers.add_managers",
+        summary: "指定群管理员",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-managers/add_managers",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats/{chat_id}/managers/add_managers",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.managers:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232011,
+            super::errors::CODE232019,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232027,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::CODE232038,
+            super::errors::CODE232039,
+            super::errors::CODE232040,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::query("member_id_type", false),
+            rt::Input::body("manager_ids", false),
+        ],
+        example: r#"{"chat_managers":["chat_managers"],"chat_bot_managers":["chat_bot_managers"]}"#,
+    };
+    /// Descriptor of `chat_managers.delete_managers`: 删除群管理员
+    pub static CHAT_MANAGERS_DELETE_MANAGERS: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_managers.delete_managers",
+        summary: "删除群管理员",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-managers/delete_managers",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats/{chat_id}/managers/delete_managers",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.managers:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232011,
+            super::errors::CODE232019,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232027,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::CODE232038,
+            super::errors::CODE232039,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::query("member_id_type", false),
+            rt::Input::body("manager_ids", false),
+        ],
+        example: r#"{"chat_managers":["chat_managers"],"chat_bot_managers":["chat_bot_managers"]}"#,
+    };
+    /// Descriptor of `chat_members.create`: 将用户或机器人拉入群聊
+    pub static CHAT_MEMBERS_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_members.create",
+        summary: "将用户或机器人拉入群聊",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/create",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats/{chat_id}/members",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.members:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232004,
+            super::errors::CODE232006,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232013,
+            super::errors::CODE232017,
+            super::errors::CODE232019,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232027,
+            super::errors::CODE232028,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::CODE232043,
+            super::errors::CODE232044,
+            super::errors::CODE232090,
+            super::errors::CODE99992351,
+            super::errors::CODE99992360,
+            super::errors::CODE99992364,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::query("member_id_type", false),
+            rt::Input::query("succeed_type", false),
+            rt::Input::body("id_list", false),
+        ],
+        example: r#"{"invalid_id_list":["invalid_id_list"],"not_existed_id_list":["not_existed_id_list"],"pending_approval_id_list":["pending_approval_id_list"]}"#,
+    };
+    /// Descriptor of `chat_members.delete`: 将用户或机器人移出群聊
+    pub static CHAT_MEMBERS_DELETE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_members.delete",
+        summary: "将用户或机器人移出群聊",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/delete",
+        method: rt::Method::Delete,
+        path: "/open-apis/im/v1/chats/{chat_id}/members",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.members:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232004,
+            super::errors::CODE232006,
+            super::errors::CODE232007,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232014,
+            super::errors::CODE232019,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232027,
+            super::errors::CODE232029,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::CAN_T_KICK_CHAT_OWNER,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::query("member_id_type", false),
+            rt::Input::body("id_list", false),
+        ],
+        example: r#"{"invalid_id_list":["invalid_id_list"]}"#,
+    };
+    /// Descriptor of `chat_members.get`: 获取群成员列表
+    pub static CHAT_MEMBERS_GET: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_members.get",
+        summary: "获取群成员列表",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/get",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/chats/{chat_id}/members",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "im:chat:readonly",
+            "im:chat",
+            "im:chat.group_info:readonly",
+            "im:chat.members:read",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232004,
+            super::errors::CODE232006,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::query("member_id_type", false),
+            rt::Input::query("page_size", false),
+            rt::Input::query("page_token", false),
+        ],
+        example: r#"{"items":[{"member_id_type":"user_id","member_id":"4d7a3c6g","name":"张三","tenant_key":"tenant_key"}],"has_more":false,"member_total":2}"#,
+    };
+    /// Descriptor of `chat_members.is_in_chat`: 判断用户或机器人是否在群里
+    pub static CHAT_MEMBERS_IS_IN_CHAT: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_members.is_in_chat",
+        summary: "判断用户或机器人是否在群里",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/is_in_chat",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/chats/{chat_id}/members/is_in_chat",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "im:chat:readonly",
+            "im:chat",
+            "im:chat.group_info:readonly",
+            "im:chat.members:read",
+        ],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232004,
+            super::errors::CODE232006,
+            super::errors::CODE232010,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id")],
+        example: r#"{"is_in_chat":false}"#,
+    };
+    /// Descriptor of `chat_members.me_join`: 用户或机器人主动加入群聊
+    pub static CHAT_MEMBERS_ME_JOIN: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_members.me_join",
+        summary: "用户或机器人主动加入群聊",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/me_join",
+        method: rt::Method::Patch,
+        path: "/open-apis/im/v1/chats/{chat_id}/members/me_join",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.members:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232004,
+            super::errors::CODE232006,
+            super::errors::CODE232008,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232013,
+            super::errors::CODE232019,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232027,
+            super::errors::CODE232034,
+            super::errors::THE_PUBLIC_GROUP_NEEDS_TO_APPLY,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Empty,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id")],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `chat_menu_item.patch`: 修改群菜单元信息
+    pub static CHAT_MENU_ITEM_PATCH: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_menu_item.patch",
+        summary: "修改群菜单元信息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_item/patch",
+        method: rt::Method::Patch,
+        path: "/open-apis/im/v1/chats/{chat_id}/menu_items/{menu_item_id}",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.menu_tree:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232011,
+            super::errors::CODE232014,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::THE_OPERATOR_DOES_NOT_HAVE_CHAT,
+            super::errors::CODE232073,
+            super::errors::CODE232078,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::path("menu_item_id"),
+            rt::Input::body("update_fields", false),
+            rt::Input::body("chat_menu_item", false),
+        ],
+        example: r#"{"chat_menu_item":{"action_type":"NONE","redirect_link":{"common_url":"https://open.feishu.cn/","ios_url":"https://open.feishu.cn/","android_url":"https://open.feishu.cn/","pc_url":"https://open.feishu.cn/","web_url":"https://open.feishu.cn/"},"image_key":"img_v2_b0fbe905-7988-4282-b882-82edd010336j","name":"评审报名","i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}}}"#,
+    };
+    /// Descriptor of `chat_menu_tree.create`: 添加群菜单
+    pub static CHAT_MENU_TREE_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_menu_tree.create",
+        summary: "添加群菜单",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/create",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats/{chat_id}/menu_tree",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.menu_tree:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232008,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232011,
+            super::errors::CODE232014,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::THE_OPERATOR_DOES_NOT_HAVE_CHAT,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::CODE232056,
+            super::errors::CODE232070,
+            super::errors::CODE232071,
+            super::errors::CODE232073,
+            super::errors::CODE232078,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id"), rt::Input::body("menu_tree", false)],
+        example: r#"{"menu_tree":{"chat_menu_top_levels":[{"chat_menu_top_level_id":"7117116451961487361","chat_menu_item":{"action_type":"NONE","redirect_link":{"common_url":"https://open.feishu.cn/","ios_url":"https://open.feishu.cn/","android_url":"https://open.feishu.cn/","pc_url":"https://open.feishu.cn/","web_url":"https://open.feishu.cn/"},"image_key":"img_v2_b0fbe905-7988-4282-b882-82edd010336j","name":"评审报名","i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}},"children":[{"chat_menu_second_level_id":"7039638308221468675","chat_menu_item":{"action_type":"NONE","redirect_link":{"common_url":"https://open.feishu.cn/","ios_url":"https://open.feishu.cn/","android_url":"https://open.feishu.cn/","pc_url":"https://open.feishu.cn/","web_url":"https://open.feishu.cn/"},"image_key":"img_v2_b0fbe905-7988-4282-b882-82edd010336j","name":"评审报名","i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}}}]}]}}"#,
+    };
+    /// Descriptor of `chat_menu_tree.delete`: 删除群菜单
+    pub static CHAT_MENU_TREE_DELETE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_menu_tree.delete",
+        summary: "删除群菜单",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/delete",
+        method: rt::Method::Delete,
+        path: "/open-apis/im/v1/chats/{chat_id}/menu_tree",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.menu_tree:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232011,
+            super::errors::CODE232008,
+            super::errors::CODE232014,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::THE_OPERATOR_DOES_NOT_HAVE_CHAT,
+            super::errors::CODE232073,
+            super::errors::CODE232034,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::body("chat_menu_top_level_ids", false),
+        ],
+        example: r#"{"menu_tree":{"chat_menu_top_levels":[{"chat_menu_top_level_id":"7117116451961487361","chat_menu_item":{"action_type":"NONE","redirect_link":{"common_url":"https://open.feishu.cn/","ios_url":"https://open.feishu.cn/","android_url":"https://open.feishu.cn/","pc_url":"https://open.feishu.cn/","web_url":"https://open.feishu.cn/"},"image_key":"img_v2_b0fbe905-7988-4282-b882-82edd010336j","name":"评审报名","i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}},"children":[{"chat_menu_second_level_id":"7039638308221468675","chat_menu_item":{"action_type":"NONE","redirect_link":{"common_url":"https://open.feishu.cn/","ios_url":"https://open.feishu.cn/","android_url":"https://open.feishu.cn/","pc_url":"https://open.feishu.cn/","web_url":"https://open.feishu.cn/"},"image_key":"img_v2_b0fbe905-7988-4282-b882-82edd010336j","name":"评审报名","i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}}}]}]}}"#,
+    };
+    /// Descriptor of `chat_menu_tree.get`: 获取群菜单
+    pub static CHAT_MENU_TREE_GET: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_menu_tree.get",
+        summary: "获取群菜单",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/get",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/chats/{chat_id}/menu_tree",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat:readonly", "im:chat.menu_tree:read"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232011,
+            super::errors::CODE232014,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id")],
+        example: r#"{"menu_tree":{"chat_menu_top_levels":[{"chat_menu_top_level_id":"7117116451961487361","chat_menu_item":{"action_type":"NONE","redirect_link":{"common_url":"https://open.feishu.cn/","ios_url":"https://open.feishu.cn/","android_url":"https://open.feishu.cn/","pc_url":"https://open.feishu.cn/","web_url":"https://open.feishu.cn/"},"image_key":"img_v2_b0fbe905-7988-4282-b882-82edd010336j","name":"评审报名","i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}},"children":[{"chat_menu_second_level_id":"7039638308221468675","chat_menu_item":{"action_type":"NONE","redirect_link":{"common_url":"https://open.feishu.cn/","ios_url":"https://open.feishu.cn/","android_url":"https://open.feishu.cn/","pc_url":"https://open.feishu.cn/","web_url":"https://open.feishu.cn/"},"image_key":"img_v2_b0fbe905-7988-4282-b882-82edd010336j","name":"评审报名","i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}}}]}]}}"#,
+    };
+    /// Descriptor of `chat_menu_tree.sort`: 排序群菜单
+    pub static CHAT_MENU_TREE_SORT: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_menu_tree.sort",
+        summary: "排序群菜单",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/sort",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats/{chat_id}/menu_tree/sort",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.menu_tree:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232011,
+            super::errors::CODE232014,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::THE_OPERATOR_DOES_NOT_HAVE_CHAT,
+            super::errors::CODE232072,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::body("chat_menu_top_level_ids", false),
+        ],
+        example: r#"{"menu_tree":{"chat_menu_top_levels":[{"chat_menu_top_level_id":"7117116451961487361","chat_menu_item":{"action_type":"NONE","redirect_link":{"common_url":"https://open.feishu.cn/","ios_url":"https://open.feishu.cn/","android_url":"https://open.feishu.cn/","pc_url":"https://open.feishu.cn/","web_url":"https://open.feishu.cn/"},"image_key":"img_v2_b0fbe905-7988-4282-b882-82edd010336j","name":"评审报名","i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}},"children":[{"chat_menu_second_level_id":"7039638308221468675","chat_menu_item":{"action_type":"NONE","redirect_link":{"common_url":"https://open.feishu.cn/","ios_url":"https://open.feishu.cn/","android_url":"https://open.feishu.cn/","pc_url":"https://open.feishu.cn/","web_url":"https://open.feishu.cn/"},"image_key":"img_v2_b0fbe905-7988-4282-b882-82edd010336j","name":"评审报名","i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}}}]}]}}"#,
+    };
+    /// Descriptor of `chat_moderation.get`: 获取群成员发言权限
+    pub static CHAT_MODERATION_GET: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_moderation.get",
+        summary: "获取群成员发言权限",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-moderation/get",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/chats/{chat_id}/moderation",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat:readonly", "im:chat", "im:chat.moderation:read"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232004,
+            super::errors::CODE232006,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::query("user_id_type", false),
+            rt::Input::query("page_size", false),
+            rt::Input::query("page_token", false),
+        ],
+        example: r#"{"moderation_setting":"moderator_list","has_more":false,"items":[{"user_id_type":"user_id","user_id":"4d7a3c6g","tenant_key":"tenant_key"}]}"#,
+    };
+    /// Descriptor of `chat_moderation.update`: 更新群发言权限
+    pub static CHAT_MODERATION_UPDATE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_moderation.update",
+        summary: "更新群发言权限",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-moderation/update",
+        method: rt::Method::Put,
+        path: "/open-apis/im/v1/chats/{chat_id}/moderation",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat:moderation:write_only"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232004,
+            super::errors::CODE232006,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232015,
+            super::errors::CODE232017,
+            super::errors::CODE232019,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::CODE232060,
+            super::errors::CODE232092,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Empty,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("moderation_setting", false),
+            rt::Input::body("moderator_added_list", false),
+            rt::Input::body("moderator_removed_list", false),
+        ],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `chat_tab.create`: 添加会话标签页
+    pub static CHAT_TAB_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_tab.create",
+        summary: "添加会话标签页",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/create",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats/{chat_id}/chat_tabs",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.tabs:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232006,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::THE_NUMBER_OF_CHAT_TABS_REACHES,
+            super::errors::THE_LENGTH_OF_THE_TAB_NAME,
+            super::errors::CODE232048,
+            super::errors::OPERATE_CHAT_TAB_UNSUPPORTED_CHAT_TYPE,
+            super::errors::THE_OPERATOR_DOES_NOT_HAVE_DOC,
+            super::errors::THE_OPERATOR_DOES_NOT_HAVE_CHAT,
+            super::errors::CODE232056,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id"), rt::Input::body("chat_tabs", false)],
+        example: r#"{"chat_tabs":[{"tab_id":"7101214603622940671","tab_name":"文档","tab_type":"message","tab_content":{"url":"https://www.feishu.cn","doc":"https://bytedance.feishu.cn/wiki/wikcnPIcqWjJQwkwDzrB9t40123xz","meeting_minute":"https://bytedance.feishu.cn/docs/doccnvIXbV22i6hSD3utar4123dx","task":"https://bytedance.feishu.cn/client/todo/task_list?guid=fa03fb6d-344b-47d9-83e3-049e3b3da931"},"tab_config":{"icon_key":"img_v2_b99741-7628-4abd-aad0-b881e4db83ig","is_built_in":false}}]}"#,
+    };
+    /// Descriptor of `chat_tab.delete_tabs`: 删除会话标签页
+    pub static CHAT_TAB_DELETE_TABS: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_tab.delete_tabs",
+        summary: "删除会话标签页",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/delete_tabs",
+        method: rt::Method::Delete,
+        path: "/open-apis/im/v1/chats/{chat_id}/chat_tabs/delete_tabs",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.tabs:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232006,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::UPDATE_OR_DELETE_OPERATIONS_ONLY_SUPPORT,
+            super::errors::OPERATE_CHAT_TAB_UNSUPPORTED_CHAT_TYPE,
+            super::errors::THE_OPERATOR_DOES_NOT_HAVE_CHAT,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id"), rt::Input::body("tab_ids", false)],
+        example: r#"{"chat_tabs":[{"tab_id":"7101214603622940671","tab_name":"文档","tab_type":"message","tab_content":{"url":"https://www.feishu.cn","doc":"https://bytedance.feishu.cn/wiki/wikcnPIcqWjJQwkwDzrB9t40123xz","meeting_minute":"https://bytedance.feishu.cn/docs/doccnvIXbV22i6hSD3utar4123dx","task":"https://bytedance.feishu.cn/client/todo/task_list?guid=fa03fb6d-344b-47d9-83e3-049e3b3da931"},"tab_config":{"icon_key":"img_v2_b99741-7628-4abd-aad0-b881e4db83ig","is_built_in":false}}]}"#,
+    };
+    /// Descriptor of `chat_tab.list_tabs`: 拉取会话标签页
+    pub static CHAT_TAB_LIST_TABS: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_tab.list_tabs",
+        summary: "拉取会话标签页",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/list_tabs",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/chats/{chat_id}/chat_tabs/list_tabs",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat:readonly", "im:chat.tabs:read"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232006,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::OPERATE_CHAT_TAB_UNSUPPORTED_CHAT_TYPE,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id")],
+        example: r#"{"chat_tabs":[{"tab_id":"7101214603622940671","tab_name":"文档","tab_type":"message","tab_content":{"url":"https://www.feishu.cn","doc":"https://bytedance.feishu.cn/wiki/wikcnPIcqWjJQwkwDzrB9t40123xz","meeting_minute":"https://bytedance.feishu.cn/docs/doccnvIXbV22i6hSD3utar4123dx","task":"https://bytedance.feishu.cn/client/todo/task_list?guid=fa03fb6d-344b-47d9-83e3-049e3b3da931"},"tab_config":{"icon_key":"img_v2_b99741-7628-4abd-aad0-b881e4db83ig","is_built_in":false}}]}"#,
+    };
+    /// Descriptor of `chat_tab.sort_tabs`: 会话标签页排序
+    pub static CHAT_TAB_SORT_TABS: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_tab.sort_tabs",
+        summary: "会话标签页排序",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/sort_tabs",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats/{chat_id}/chat_tabs/sort_tabs",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.tabs:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232006,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::OPERATE_CHAT_TAB_UNSUPPORTED_CHAT_TYPE,
+            super::errors::THE_OPERATOR_DOES_NOT_HAVE_CHAT,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id"), rt::Input::body("tab_ids", false)],
+        example: r#"{"chat_tabs":[{"tab_id":"7101214603622940671","tab_name":"文档","tab_type":"message","tab_content":{"url":"https://www.feishu.cn","doc":"https://bytedance.feishu.cn/wiki/wikcnPIcqWjJQwkwDzrB9t40123xz","meeting_minute":"https://bytedance.feishu.cn/docs/doccnvIXbV22i6hSD3utar4123dx","task":"https://bytedance.feishu.cn/client/todo/task_list?guid=fa03fb6d-344b-47d9-83e3-049e3b3da931"},"tab_config":{"icon_key":"img_v2_b99741-7628-4abd-aad0-b881e4db83ig","is_built_in":false}}]}"#,
+    };
+    /// Descriptor of `chat_tab.update_tabs`: 更新会话标签页
+    pub static CHAT_TAB_UPDATE_TABS: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_tab.update_tabs",
+        summary: "更新会话标签页",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/update_tabs",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats/{chat_id}/chat_tabs/update_tabs",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.tabs:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232006,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::THE_LENGTH_OF_THE_TAB_NAME,
+            super::errors::CODE232048,
+            super::errors::UPDATE_OR_DELETE_OPERATIONS_ONLY_SUPPORT,
+            super::errors::OPERATE_CHAT_TAB_UNSUPPORTED_CHAT_TYPE,
+            super::errors::THE_OPERATOR_DOES_NOT_HAVE_DOC,
+            super::errors::THE_OPERATOR_DOES_NOT_HAVE_CHAT,
+            super::errors::CODE232056,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id"), rt::Input::body("chat_tabs", false)],
+        example: r#"{"chat_tabs":[{"tab_id":"7101214603622940671","tab_name":"文档","tab_type":"message","tab_content":{"url":"https://www.feishu.cn","doc":"https://bytedance.feishu.cn/wiki/wikcnPIcqWjJQwkwDzrB9t40123xz","meeting_minute":"https://bytedance.feishu.cn/docs/doccnvIXbV22i6hSD3utar4123dx","task":"https://bytedance.feishu.cn/client/todo/task_list?guid=fa03fb6d-344b-47d9-83e3-049e3b3da931"},"tab_config":{"icon_key":"img_v2_b99741-7628-4abd-aad0-b881e4db83ig","is_built_in":false}}]}"#,
+    };
+    /// Descriptor of `chat_top_notice.delete_top_notice`: 撤销群置顶
+    pub static CHAT_TOP_NOTICE_DELETE_TOP_NOTICE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_top_notice.delete_top_notice",
+        summary: "撤销群置顶",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-top_notice/delete_top_notice",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats/{chat_id}/top_notice/delete_top_notice",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.top_notice:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232014,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Empty,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id")],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `chat_top_notice.put_top_notice`: 更新群置顶
+    pub static CHAT_TOP_NOTICE_PUT_TOP_NOTICE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat_top_notice.put_top_notice",
+        summary: "更新群置顶",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-top_notice/put_top_notice",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats/{chat_id}/top_notice/put_top_notice",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat.top_notice:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::MESSAGE_SELF_DESTRUCTING,
+            super::errors::CODE232001,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232014,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Empty,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id"), rt::Input::body("chat_top_notice", false)],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `chat.create`: 创建群
+    pub static CHAT_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat.create",
+        summary: "创建群",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/create",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat:create", "im:chat:create_by_user"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232004,
+            super::errors::CODE232019,
+            super::errors::CODE232020,
+            super::errors::CODE232021,
+            super::errors::CODE232022,
+            super::errors::CODE232023,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232030,
+            super::errors::CODE232032,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::CODE232037,
+            super::errors::CODE232042,
+            super::errors::CODE232043,
+            super::errors::CODE232057,
+            super::errors::THE_GROUP_IS_BEING_CREATED_PLEASE,
+            super::errors::CURRENT_CHAT_TYPE_UNSUPPORTED_TO_SET,
+            super::errors::CODE232091,
+            super::errors::CODE232095,
+            super::errors::CODE232078,
+            super::errors::CODE232079,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::query("user_id_type", false),
+            rt::Input::query("set_bot_manager", false),
+            rt::Input::query("uuid", false),
+            rt::Input::body("avatar", false),
+            rt::Input::body("name", false),
+            rt::Input::body("description", false),
+            rt::Input::body("i18n_names", false),
+            rt::Input::body("owner_id", false),
+            rt::Input::body("user_id_list", false),
+            rt::Input::body("bot_id_list", false),
+            rt::Input::body("group_message_type", false),
+            rt::Input::body("chat_mode", false),
+            rt::Input::body("chat_type", false),
+            rt::Input::body("join_message_visibility", false),
+            rt::Input::body("leave_message_visibility", false),
+            rt::Input::body("membership_approval", false),
+            rt::Input::body("restricted_mode_setting", false),
+            rt::Input::body("urgent_setting", false),
+            rt::Input::body("video_conference_setting", false),
+            rt::Input::body("edit_permission", false),
+            rt::Input::body("hide_member_count_setting", false),
+        ],
+        example: r#"{"chat_id":"oc_a0553eda9014c201e6969b478895c230","avatar":"https://p3-lark-file.byteimg.com/img/lark-avatar-staging/default-avatar_44ae0ca3-e140-494b-956f-78091e348435~100x100.jpg","name":"测试群名称","description":"测试群描述","i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"},"owner_id":"4d7a3c6g","owner_id_type":"user_id","urgent_setting":"all_members","video_conference_setting":"all_members","add_member_permission":"all_members","share_card_permission":"allowed","at_all_permission":"all_members","edit_permission":"all_members","group_message_type":"chat","chat_mode":"group","chat_type":"private/public","chat_tag":"inner/tenant/department/edu/meeting/customer_service","external":false,"tenant_key":"736588c9260f175e","join_message_visibility":"all_members","leave_message_visibility":"all_members","membership_approval":"no_approval_required","moderation_permission":"all_members","restricted_mode_setting":{"status":true,"screenshot_has_permission_setting":"all_members","download_has_permission_setting":"all_members","message_has_permission_setting":"all_members"},"hide_member_count_setting":"all_members"}"#,
+    };
+    /// Descriptor of `chat.list`: 获取用户或机器人所在的群列表
+    pub static CHAT_LIST: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat.list",
+        summary: "获取用户或机器人所在的群列表",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/list",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/chats",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "im:chat:readonly",
+            "im:chat",
+            "im:chat.group_info:readonly",
+            "im:chat:read",
+        ],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232004,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232034,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+        inputs: &[
+            rt::Input::query("user_id_type", false),
+            rt::Input::query("sort_type", false),
+            rt::Input::query("page_token", false),
+            rt::Input::query("page_size", false),
+            rt::Input::query("types", false),
+        ],
+        example: r#"{"items":[{"chat_id":"oc_a0553eda9014c201e6969b478895c230","avatar":"https://p3-lark-file.byteimg.com/img/lark-avatar-staging/default-avatar_44ae0ca3-e140-494b-956f-78091e348435~100x100.jpg","name":"测试群名称","description":"测试群描述","owner_id":"4d7a3c6g","owner_id_type":"user_id","external":false,"tenant_key":"fawefawea","chat_status":"normal","chat_mode":"p2p","p2p_target_type":"user","p2p_target_id":"ou_7d8a6e6df7621556ce0d21922b676706ccs"}],"has_more":false}"#,
+    };
+    /// Descriptor of `chat.delete`: 解散群
+    pub static CHAT_DELETE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat.delete",
+        summary: "解散群",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/delete",
+        method: rt::Method::Delete,
+        path: "/open-apis/im/v1/chats/{chat_id}",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat:delete"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232004,
+            super::errors::CODE232006,
+            super::errors::CODE232008,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232017,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Empty,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id")],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `chat.get`: 获取群信息
+    pub static CHAT_GET: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat.get",
+        summary: "获取群信息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/get",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/chats/{chat_id}",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:chat:readonly", "im:chat", "im:chat:read"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232004,
+            super::errors::CODE232006,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id"), rt::Input::query("user_id_type", false)],
+        example: r#"{"avatar":"https://p3-lark-file.byteimg.com/img/lark-avatar-staging/default-avatar_44ae0ca3-e140-494b-956f-78091e348435~100x100.jpg","name":"测试群名称","description":"测试群描述","i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"},"add_member_permission":"all_members","share_card_permission":"allowed","at_all_permission":"all_members","edit_permission":"all_members","owner_id_type":"user_id","owner_id":"4d7a3c6g","user_manager_id_list":["user_manager_id_list"],"bot_manager_id_list":["bot_manager_id_list"],"group_message_type":"chat","chat_mode":"group","chat_type":"private/public","chat_tag":"inner/tenant/department/edu/meeting/customer_service","join_message_visibility":"all_members","leave_message_visibility":"all_members","membership_approval":"no_approval_required","moderation_permission":"all_members","external":false,"tenant_key":"736588c9260f175e","user_count":"10","bot_count":"2","restricted_mode_setting":{"status":true,"screenshot_has_permission_setting":"all_members","download_has_permission_setting":"all_members","message_has_permission_setting":"all_members"},"urgent_setting":"all_members","video_conference_setting":"all_members","hide_member_count_setting":"all_members","chat_status":"normal"}"#,
+    };
+    /// Descriptor of `chat.update`: 更新群信息
+    pub static CHAT_UPDATE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat.update",
+        summary: "更新群信息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/update",
+        method: rt::Method::Put,
+        path: "/open-apis/im/v1/chats/{chat_id}",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:chat", "im:chat:update"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232002,
+            super::errors::CODE232004,
+            super::errors::CODE232006,
+            super::errors::CODE232008,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232012,
+            super::errors::CODE232016,
+            super::errors::CODE232019,
+            super::errors::CODE232023,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232026,
+            super::errors::CODE232030,
+            super::errors::CODE232031,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::CODE232035,
+            super::errors::CODE232037,
+            super::errors::CODE232041,
+            super::errors::THE_LENGTH_OF_THE_TAB_NAME,
+            super::errors::CODE232057,
+            super::errors::CURRENT_CHAT_TYPE_UNSUPPORTED_TO_SET,
+            super::errors::CODE232091,
+            super::errors::CODE232093,
+            super::errors::CODE232078,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Empty,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("chat_id"),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("avatar", false),
+            rt::Input::body("name", false),
+            rt::Input::body("description", false),
+            rt::Input::body("i18n_names", false),
+            rt::Input::body("add_member_permission", false),
+            rt::Input::body("share_card_permission", false),
+            rt::Input::body("at_all_permission", false),
+            rt::Input::body("edit_permission", false),
+            rt::Input::body("owner_id", false),
+            rt::Input::body("join_message_visibility", false),
+            rt::Input::body("leave_message_visibility", false),
+            rt::Input::body("membership_approval", false),
+            rt::Input::body("restricted_mode_setting", false),
+            rt::Input::body("chat_type", false),
+            rt::Input::body("group_message_type", false),
+            rt::Input::body("urgent_setting", false),
+            rt::Input::body("video_conference_setting", false),
+            rt::Input::body("hide_member_count_setting", false),
+        ],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `chat.link`: 获取群分享链接
+    pub static CHAT_LINK: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat.link",
+        summary: "获取群分享链接",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/link",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/chats/{chat_id}/link",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:chat:readonly", "im:chat", "im:chat:read"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232006,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::CODE232010,
+            super::errors::CODE232011,
+            super::errors::CODE232019,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232033,
+            super::errors::CODE232034,
+            super::errors::CODE232061,
+            super::errors::CODE232062,
+            super::errors::CODE232063,
+            super::errors::CODE232064,
+            super::errors::CODE232065,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::path("chat_id"), rt::Input::body("validity_period", false)],
+        example: r#"{"share_link":"https://applink.feishu.cn/client/chat/chatter/add_by_link?link_token=3nf8789-4rfx-427d-a6bf-ed1d2df348aabd","expire_time":"1609296809","is_permanent":false}"#,
+    };
+    /// Descriptor of `chat.search`: 搜索对用户或机器人可见的群列表
+    pub static CHAT_SEARCH: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "chat.search",
+        summary: "搜索对用户或机器人可见的群列表",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/search",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/chats/search",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "im:chat:readonly",
+            "im:chat",
+            "im:chat.group_info:readonly",
+            "im:chat:read",
+        ],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::CODE232001,
+            super::errors::CODE232004,
+            super::errors::CODE232024,
+            super::errors::BOT_ABILITY_IS_NOT_ACTIVATED232025,
+            super::errors::CODE232034,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+        inputs: &[
+            rt::Input::query("user_id_type", false),
+            rt::Input::query("query", false),
+            rt::Input::query("page_token", false),
+            rt::Input::query("page_size", false),
+        ],
+        example: r#"{"items":[{"chat_id":"oc_a0553eda9014c201e6969b478895c230","avatar":"https://p3-lark-file.byteimg.com/img/lark-avatar-staging/default-avatar_44ae0ca3-e140-494b-956f-78091e348435~100x100.jpg","name":"测试群名称","description":"测试群描述","owner_id":"4d7a3c6g","owner_id_type":"user_id","external":false,"tenant_key":"fawefawea","chat_status":"normal","chat_mode":"p2p","p2p_target_type":"user","p2p_target_id":"ou_7d8a6e6df7621556ce0d21922b676706ccs"}],"has_more":false}"#,
+    };
+    /// Descriptor of `file.create`: Upload a file (document, audio or video) to send in messages.
+    pub static FILE_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "file.create",
+        summary: "Upload a file (document, audio or video) to send in messages.",
+        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/file/create",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/files",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
+        scopes: &["im:resource", "im:resource:upload"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::META_WRITING_STOPPED,
+            super::errors::RESOURCE_INVALID_PARAM,
+            super::errors::RESOURCE_UNAUTHORIZED,
+            super::errors::FILE_TOO_LARGE,
+            super::errors::BOT_FEATURE_NOT_ENABLED,
+            super::errors::EMPTY_FILE,
+            super::errors::TENANT_MASTER_KEY_DELETED,
+            super::errors::HYBRID_STORAGE_ERROR,
+            super::errors::HYBRID_STORAGE_TIMEOUT,
+        ],
+        request: rt::BodyKind::Multipart,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::form("file_type", true),
+            rt::Input::form("file_name", true),
+            rt::Input::form("duration", false),
+            rt::Input::form("file", true),
+        ],
+        example: r#"{"file_key":"file_456a92d6-c6ea-4de4-ac3f-7afcf44ac78g"}"#,
+    };
+    /// Descriptor of `file.get`: Download a file this app uploaded (at most 100 MB).
+    pub static FILE_GET: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "file.get",
+        summary: "Download a file this app uploaded (at most 100 MB).",
+        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/file/get",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/files/{file_key}",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
+        scopes: &[],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::RESOURCE_INVALID_PARAM,
+            super::errors::RESOURCE_UNAUTHORIZED,
+            super::errors::APP_NOT_RESOURCE_SENDER,
+            super::errors::RESOURCE_DELETED,
+            super::errors::DOWNLOAD_TOO_LARGE,
+            super::errors::TENANT_MASTER_KEY_DELETED,
+            super::errors::HYBRID_STORAGE_ERROR,
+            super::errors::HYBRID_STORAGE_TIMEOUT,
+            super::errors::INVALID_RANGE_HEADER,
+            super::errors::RANGE_NOT_SATISFIABLE,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Binary,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("file_key")],
+        example: "",
+    };
+    /// Descriptor of `image.create`: Upload an image to send in messages or use as an avatar.
+    pub static IMAGE_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "image.create",
+        summary: "Upload an image to send in messages or use as an avatar.",
+        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/image/create",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/images",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
+        scopes: &["im:resource", "im:resource:upload"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::META_WRITING_STOPPED,
+            super::errors::RESOURCE_INVALID_PARAM,
+            super::errors::RESOURCE_UNAUTHORIZED,
+            super::errors::FILE_TOO_LARGE,
+            super::errors::BOT_FEATURE_NOT_ENABLED,
+            super::errors::EMPTY_FILE,
+            super::errors::UNRECOGNIZED_IMAGE_FORMAT,
+            super::errors::IMAGE_RESOLUTION_TOO_HIGH,
+            super::errors::TENANT_MASTER_KEY_DELETED,
+            super::errors::HYBRID_STORAGE_ERROR,
+            super::errors::HYBRID_STORAGE_TIMEOUT,
+        ],
+        request: rt::BodyKind::Multipart,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::form("image_type", true), rt::Input::form("image", true)],
+        example: r#"{"image_key":"img_8d5181ca-0aed-40f0-b0d1-b1452132afbg"}"#,
+    };
+    /// Descriptor of `image.get`: Download an image this app uploaded with type `message`.
+    pub static IMAGE_GET: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "image.get",
+        summary: "Download an image this app uploaded with type `message`.",
+        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/image/get",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/images/{image_key}",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
+        scopes: &[],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::RESOURCE_INVALID_PARAM,
+            super::errors::RESOURCE_UNAUTHORIZED,
+            super::errors::RESOURCE_DELETED,
+            super::errors::BOT_FEATURE_NOT_ENABLED,
+            super::errors::APP_NOT_RESOURCE_SENDER,
+            super::errors::TENANT_MASTER_KEY_DELETED,
+            super::errors::HYBRID_STORAGE_ERROR,
+            super::errors::HYBRID_STORAGE_TIMEOUT,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Binary,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("image_key")],
+        example: "",
+    };
+    /// Descriptor of `message_reaction.batch_query`: 批量获取消息表情回复
+    pub static MESSAGE_REACTION_BATCH_QUERY: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message_reaction.batch_query",
+        summary: "批量获取消息表情回复",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/batch_query",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/messages/reactions/batch_query",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message:readonly", "im:message.reactions:read"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("queries", false),
+            rt::Input::body("page_size_per_message", false),
+            rt::Input::body("reaction_type", false),
+        ],
+        example: r#"{"success_msg_reaction_details":[{"message_id":"om_a8f2294b************a1a38afaac9d","has_more":true,"page_token":"page_token","message_reaction_items":[{"reaction_id":"ZCaCIjUBVVWSrm5L-3ZTw****","operator":{"operator_id":"ou_ff0b7ba35fb********67dfc8b885136","operator_type":"user"},"action_time":"1626086391570","emoji_type":"SMILE"}]}],"success_msg_reaction_counts":[{"message_id":"om_8964d1b4*********2b31383276113","reaction_count":[{"reaction_type":"LAUGH","count":"20"}]}],"fail_msg_reaction_details":[{"message_id":"om_8964d1b4*********2b31383276113","fail_reason":"invalid"}]}"#,
+    };
+    /// Descriptor of `message_reaction.create`: 添加消息表情回复
+    pub static MESSAGE_REACTION_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message_reaction.create",
+        summary: "添加消息表情回复",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/create",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/messages/{message_id}/reactions",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message", "im:message.reactions:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::MESSAGE_DELETED,
+            super::errors::CODE231001,
+            super::errors::CODE231002,
+            super::errors::CODE231003,
+            super::errors::CODE231004,
+            super::errors::CODE231005,
+            super::errors::CODE231006,
+            super::errors::CODE231008,
+            super::errors::CODE231012,
+            super::errors::CODE231013,
+            super::errors::CODE231014,
+            super::errors::CODE231015,
+            super::errors::THIS_OPERATION_IS_NOT_SUPPORTED_FOR,
+            super::errors::THE_MESSAGE_IS_INVISIBLE_TO_THE,
+            super::errors::DUE_TO_THE_SETTINGS_OF_THIS,
+            super::errors::DUE_TO_THE_CONFIGURATION_OF_THE,
+            super::errors::NO_PERMISSION_TO_OPERATE_EXTERNAL_CHATS,
+            super::errors::BOT_HAS_NO_AVAILABILITY_TO_THIS,
+            super::errors::CHAT_DISSOLVED,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("message_id"),
+            rt::Input::body("reaction_type", false),
+        ],
+        example: r#"{"reaction_id":"reaction_id","operator":{"operator_id":"ou_ff0b7ba35fb********67dfc8b885136","operator_type":"user"},"action_time":"1","reaction_type":{"emoji_type":"SMILE"}}"#,
+    };
+    /// Descriptor of `message_reaction.list`: 获取消息表情回复
+    pub static MESSAGE_REACTION_LIST: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message_reaction.list",
+        summary: "获取消息表情回复",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/list",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/messages/{message_id}/reactions",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message:readonly", "im:message.reactions:read"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::MESSAGE_DELETED,
+            super::errors::CODE231001,
+            super::errors::CODE231003,
+            super::errors::CODE231008,
+            super::errors::CODE231012,
+            super::errors::CODE231013,
+            super::errors::CODE231014,
+            super::errors::THE_MESSAGE_IS_INVISIBLE_TO_THE,
+            super::errors::NO_PERMISSION_TO_OPERATE_EXTERNAL_CHATS,
+            super::errors::BOT_HAS_NO_AVAILABILITY_TO_THIS,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+        inputs: &[
+            rt::Input::path("message_id"),
+            rt::Input::query("reaction_type", false),
+            rt::Input::query("page_token", false),
+            rt::Input::query("page_size", false),
+            rt::Input::query("user_id_type", false),
+        ],
+        example: r#"{"items":[{"reaction_id":"reaction_id","operator":{"operator_id":"ou_ff0b7ba35fb********67dfc8b885136","operator_type":"user"},"action_time":"1","reaction_type":{"emoji_type":"SMILE"}}],"has_more":false}"#,
+    };
+    /// Descriptor of `message_reaction.delete`: 删除消息表情回复
+    pub static MESSAGE_REACTION_DELETE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message_reaction.delete",
+        summary: "删除消息表情回复",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/delete",
+        method: rt::Method::Delete,
+        path: "/open-apis/im/v1/messages/{message_id}/reactions/{reaction_id}",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message", "im:message.reactions:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::MESSAGE_DELETED,
+            super::errors::CODE231001,
+            super::errors::CODE231002,
+            super::errors::CODE231003,
+            super::errors::CODE231004,
+            super::errors::CODE231005,
+            super::errors::CODE231007,
+            super::errors::CODE231008,
+            super::errors::CODE231010,
+            super::errors::CODE231011,
+            super::errors::CODE231012,
+            super::errors::CODE231013,
+            super::errors::CODE231015,
+            super::errors::THE_MESSAGE_IS_INVISIBLE_TO_THE,
+            super::errors::DUE_TO_THE_SETTINGS_OF_THIS,
+            super::errors::DUE_TO_THE_CONFIGURATION_OF_THE,
+            super::errors::NO_PERMISSION_TO_OPERATE_EXTERNAL_CHATS,
+            super::errors::BOT_HAS_NO_AVAILABILITY_TO_THIS,
+            super::errors::CHAT_DISSOLVED,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("message_id"), rt::Input::path("reaction_id")],
+        example: r#"{"reaction_id":"reaction_id","operator":{"operator_id":"ou_ff0b7ba35fb********67dfc8b885136","operator_type":"user"},"action_time":"1","reaction_type":{"emoji_type":"SMILE"}}"#,
+    };
+    /// Descriptor of `message_resource.get`: Download an image, file, audio or video of a message (at most 100 MB; no stickers).
+    pub static MESSAGE_RESOURCE_GET: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message_resource.get",
+        summary: "Download an image, file, audio or video of a message (at most 100 MB; no stickers).",
+        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/message-resource/get",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/messages/{message_id}/resources/{file_key}",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
+        scopes: &["im:message", "im:message:readonly", "im:message.history:readonly"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::MESSAGE_DELETED,
+            super::errors::RESOURCE_INVALID_PARAM,
+            super::errors::RESOURCE_UNAUTHORIZED,
+            super::errors::FILE_NOT_IN_MESSAGE,
+            super::errors::APP_NOT_IN_CHAT,
+            super::errors::RESOURCE_PERMISSION_DENIED,
+            super::errors::SCOPE_CHECK_FAILED,
+            super::errors::DOWNLOAD_TOO_LARGE,
+            super::errors::RESTRICTED_MODE_DOWNLOAD,
+            super::errors::RESOURCE_MESSAGE_INVISIBLE,
+            super::errors::TENANT_MASTER_KEY_DELETED,
+            super::errors::HYBRID_STORAGE_ERROR,
+            super::errors::UNSUPPORTED_MESSAGE_TYPE,
+            super::errors::INVALID_RANGE_HEADER,
+            super::errors::RANGE_NOT_SATISFIABLE,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Binary,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("message_id"),
+            rt::Input::path("file_key"),
+            rt::Input::query("type", true),
+        ],
+        example: "",
+    };
     /// Descriptor of `message.create`: Send a message to a user or a chat.
     pub static MESSAGE_CREATE: rt::Endpoint = rt::Endpoint {
         service: "im.v1",
@@ -4010,107 +19372,6 @@ pub mod endpoints {
             rt::Input::body("uuid", false),
         ],
         example: r#"{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"message_id_1","parent_id":"message_id_1","thread_id":"thread_id_1","msg_type":"text","create_time":"1615380573411","update_time":"1615380573411","deleted":true,"updated":true,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"cli_9f427eec54ae901b","id_type":"app_id","sender_type":"app","tenant_key":"736588c9260f175e"},"body":{"content":"{\"text\":\"test content\"}"},"mentions":[{"key":"@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"tenant_key"}],"upper_message_id":"message_id_1","message_position":"1","thread_message_position":"1"}"#,
-    };
-    /// Descriptor of `message.reply`: Reply to a message, in the chat or as a thread.
-    pub static MESSAGE_REPLY: rt::Endpoint = rt::Endpoint {
-        service: "im.v1",
-        name: "message.reply",
-        summary: "Reply to a message, in the chat or as a thread.",
-        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/message/reply",
-        method: rt::Method::Post,
-        path: "/open-apis/im/v1/messages/{message_id}/reply",
-        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
-        scopes: &["im:message", "im:message:send_as_bot", "im:message:send"],
-        field_scopes: &[],
-        limits: rt::Limits {
-            per_second: Some(50),
-            per_minute: Some(1000),
-        },
-        errors: &[
-            super::errors::INVALID_REQUEST_PARAM,
-            super::errors::BOT_NOT_IN_CHAT,
-            super::errors::BOT_ABILITY_NOT_ACTIVATED,
-            super::errors::MESSAGE_RECALLED,
-            super::errors::BOT_NOT_AVAILABLE_TO_USER,
-            super::errors::P2P_CHAT_NOT_SHAREABLE,
-            super::errors::BOT_NOT_RESOURCE_OWNER,
-            super::errors::FORBIDDEN_BY_CHAT_SETTINGS,
-            super::errors::TOPIC_NOT_FOUND,
-            super::errors::FREQUENCY_LIMITED,
-            super::errors::SENSITIVE_CONTENT,
-            super::errors::CONTENT_TOO_LONG,
-            super::errors::LACK_OF_PERMISSIONS,
-            super::errors::MESSAGE_AUDIT_FAILED,
-            super::errors::SEND_PERMISSION_DENIED,
-            super::errors::CROSS_TENANT_P2P_FORBIDDEN,
-            super::errors::MESSAGE_BEING_SENT,
-            super::errors::MESSAGE_INVISIBLE,
-            super::errors::UNSUPPORTED_FOR_MESSAGE_TYPE,
-            super::errors::FILE_TYPE_MISMATCH,
-            super::errors::REPLY_IN_THREAD_UNSUPPORTED,
-            super::errors::MERGED_REPLY_IN_THREAD_UNSUPPORTED,
-            super::errors::ENCRYPTED_CHAT_UNSUPPORTED,
-            super::errors::CARD_CONTENT_FAILED,
-            super::errors::MESSAGE_SELF_DESTRUCTING,
-            super::errors::CHAT_DISSOLVED,
-            super::errors::NOT_UAT_RESOURCE_OWNER,
-        ],
-        request: rt::BodyKind::Json,
-        response: rt::ResponseKind::Json,
-        idempotent: false,
-        paginated: false,
-        inputs: &[
-            rt::Input::path("message_id"),
-            rt::Input::body("content", true),
-            rt::Input::body("msg_type", true),
-            rt::Input::body("reply_in_thread", false),
-            rt::Input::body("uuid", false),
-        ],
-        example: r#"{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"message_id_1","parent_id":"message_id_1","thread_id":"thread_id_1","msg_type":"text","create_time":"1615380573411","update_time":"1615380573411","deleted":true,"updated":true,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"cli_9f427eec54ae901b","id_type":"app_id","sender_type":"app","tenant_key":"736588c9260f175e"},"body":{"content":"{\"text\":\"test content\"}"},"mentions":[{"key":"@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"tenant_key"}],"upper_message_id":"message_id_1","message_position":"1","thread_message_position":"1"}"#,
-    };
-    /// Descriptor of `message.get`: Get one message by id (a merged forward with its sub-messages).
-    pub static MESSAGE_GET: rt::Endpoint = rt::Endpoint {
-        service: "im.v1",
-        name: "message.get",
-        summary: "Get one message by id (a merged forward with its sub-messages).",
-        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/message/get",
-        method: rt::Method::Get,
-        path: "/open-apis/im/v1/messages/{message_id}",
-        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
-        scopes: &["im:message", "im:message:readonly"],
-        field_scopes: &[
-            rt::FieldScope {
-                scope: "contact:user.employee_id:readonly",
-                param: "user_id_type",
-                equals: "user_id",
-            },
-        ],
-        limits: rt::Limits {
-            per_second: Some(50),
-            per_minute: Some(1000),
-        },
-        errors: &[
-            super::errors::INVALID_REQUEST_PARAM,
-            super::errors::BOT_NOT_IN_CHAT,
-            super::errors::BOT_ABILITY_NOT_ACTIVATED,
-            super::errors::BOT_NOT_AVAILABLE_TO_USER,
-            super::errors::LACK_OF_PERMISSIONS,
-            super::errors::MESSAGE_INVISIBLE,
-            super::errors::MESSAGE_DELETED,
-        ],
-        request: rt::BodyKind::None,
-        response: rt::ResponseKind::Json,
-        idempotent: true,
-        paginated: false,
-        inputs: &[
-            rt::Input::path("message_id"),
-            rt::Input::query("user_id_type", false),
-            rt::Input::query("card_msg_content_type", false),
-            rt::Input::query("with_sender_name", false),
-        ],
-        example: r#"{"items":[{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"message_id_1","parent_id":"message_id_1","thread_id":"thread_id_1","msg_type":"text","create_time":"1615380573411","update_time":"1615380573411","deleted":true,"updated":true,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"cli_9f427eec54ae901b","id_type":"app_id","sender_type":"app","tenant_key":"736588c9260f175e"},"body":{"content":"{\"text\":\"test content\"}"},"mentions":[{"key":"@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"tenant_key"}],"upper_message_id":"message_id_1","message_position":"1","thread_message_position":"1"}]}"#,
     };
     /// Descriptor of `message.list`: Page through the history of a chat or a thread.
     pub static MESSAGE_LIST: rt::Endpoint = rt::Endpoint {
@@ -4191,204 +19452,798 @@ pub mod endpoints {
         inputs: &[rt::Input::path("message_id")],
         example: r#"{}"#,
     };
-    /// Descriptor of `image.create`: Upload an image to send in messages or use as an avatar.
-    pub static IMAGE_CREATE: rt::Endpoint = rt::Endpoint {
+    /// Descriptor of `message.get`: Get one message by id (a merged forward with its sub-messages).
+    pub static MESSAGE_GET: rt::Endpoint = rt::Endpoint {
         service: "im.v1",
-        name: "image.create",
-        summary: "Upload an image to send in messages or use as an avatar.",
-        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/image/create",
-        method: rt::Method::Post,
-        path: "/open-apis/im/v1/images",
+        name: "message.get",
+        summary: "Get one message by id (a merged forward with its sub-messages).",
+        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/message/get",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/messages/{message_id}",
         token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
         app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
-        scopes: &["im:resource", "im:resource:upload"],
-        field_scopes: &[],
+        scopes: &["im:message", "im:message:readonly"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
         limits: rt::Limits {
             per_second: Some(50),
             per_minute: Some(1000),
         },
         errors: &[
-            super::errors::META_WRITING_STOPPED,
-            super::errors::RESOURCE_INVALID_PARAM,
-            super::errors::RESOURCE_UNAUTHORIZED,
-            super::errors::FILE_TOO_LARGE,
-            super::errors::BOT_FEATURE_NOT_ENABLED,
-            super::errors::EMPTY_FILE,
-            super::errors::UNRECOGNIZED_IMAGE_FORMAT,
-            super::errors::IMAGE_RESOLUTION_TOO_HIGH,
-            super::errors::TENANT_MASTER_KEY_DELETED,
-            super::errors::HYBRID_STORAGE_ERROR,
-            super::errors::HYBRID_STORAGE_TIMEOUT,
-        ],
-        request: rt::BodyKind::Multipart,
-        response: rt::ResponseKind::Json,
-        idempotent: false,
-        paginated: false,
-        inputs: &[rt::Input::form("image_type", true), rt::Input::form("image", true)],
-        example: r#"{"image_key":"img_8d5181ca-0aed-40f0-b0d1-b1452132afbg"}"#,
-    };
-    /// Descriptor of `image.get`: Download an image this app uploaded with type `message`.
-    pub static IMAGE_GET: rt::Endpoint = rt::Endpoint {
-        service: "im.v1",
-        name: "image.get",
-        summary: "Download an image this app uploaded with type `message`.",
-        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/image/get",
-        method: rt::Method::Get,
-        path: "/open-apis/im/v1/images/{image_key}",
-        token_kinds: &[rt::TokenKind::Tenant],
-        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
-        scopes: &[],
-        field_scopes: &[],
-        limits: rt::Limits {
-            per_second: Some(50),
-            per_minute: Some(1000),
-        },
-        errors: &[
-            super::errors::RESOURCE_INVALID_PARAM,
-            super::errors::RESOURCE_UNAUTHORIZED,
-            super::errors::RESOURCE_DELETED,
-            super::errors::BOT_FEATURE_NOT_ENABLED,
-            super::errors::APP_NOT_RESOURCE_SENDER,
-            super::errors::TENANT_MASTER_KEY_DELETED,
-            super::errors::HYBRID_STORAGE_ERROR,
-            super::errors::HYBRID_STORAGE_TIMEOUT,
-        ],
-        request: rt::BodyKind::None,
-        response: rt::ResponseKind::Binary,
-        idempotent: true,
-        paginated: false,
-        inputs: &[rt::Input::path("image_key")],
-        example: "",
-    };
-    /// Descriptor of `file.create`: Upload a file (document, audio or video) to send in messages.
-    pub static FILE_CREATE: rt::Endpoint = rt::Endpoint {
-        service: "im.v1",
-        name: "file.create",
-        summary: "Upload a file (document, audio or video) to send in messages.",
-        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/file/create",
-        method: rt::Method::Post,
-        path: "/open-apis/im/v1/files",
-        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
-        scopes: &["im:resource", "im:resource:upload"],
-        field_scopes: &[],
-        limits: rt::Limits {
-            per_second: Some(50),
-            per_minute: Some(1000),
-        },
-        errors: &[
-            super::errors::META_WRITING_STOPPED,
-            super::errors::RESOURCE_INVALID_PARAM,
-            super::errors::RESOURCE_UNAUTHORIZED,
-            super::errors::FILE_TOO_LARGE,
-            super::errors::BOT_FEATURE_NOT_ENABLED,
-            super::errors::EMPTY_FILE,
-            super::errors::TENANT_MASTER_KEY_DELETED,
-            super::errors::HYBRID_STORAGE_ERROR,
-            super::errors::HYBRID_STORAGE_TIMEOUT,
-        ],
-        request: rt::BodyKind::Multipart,
-        response: rt::ResponseKind::Json,
-        idempotent: false,
-        paginated: false,
-        inputs: &[
-            rt::Input::form("file_type", true),
-            rt::Input::form("file_name", true),
-            rt::Input::form("duration", false),
-            rt::Input::form("file", true),
-        ],
-        example: r#"{"file_key":"file_456a92d6-c6ea-4de4-ac3f-7afcf44ac78g"}"#,
-    };
-    /// Descriptor of `file.get`: Download a file this app uploaded (at most 100 MB).
-    pub static FILE_GET: rt::Endpoint = rt::Endpoint {
-        service: "im.v1",
-        name: "file.get",
-        summary: "Download a file this app uploaded (at most 100 MB).",
-        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/file/get",
-        method: rt::Method::Get,
-        path: "/open-apis/im/v1/files/{file_key}",
-        token_kinds: &[rt::TokenKind::Tenant],
-        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
-        scopes: &[],
-        field_scopes: &[],
-        limits: rt::Limits {
-            per_second: Some(50),
-            per_minute: Some(1000),
-        },
-        errors: &[
-            super::errors::RESOURCE_INVALID_PARAM,
-            super::errors::RESOURCE_UNAUTHORIZED,
-            super::errors::APP_NOT_RESOURCE_SENDER,
-            super::errors::RESOURCE_DELETED,
-            super::errors::DOWNLOAD_TOO_LARGE,
-            super::errors::TENANT_MASTER_KEY_DELETED,
-            super::errors::HYBRID_STORAGE_ERROR,
-            super::errors::HYBRID_STORAGE_TIMEOUT,
-            super::errors::INVALID_RANGE_HEADER,
-            super::errors::RANGE_NOT_SATISFIABLE,
-        ],
-        request: rt::BodyKind::None,
-        response: rt::ResponseKind::Binary,
-        idempotent: true,
-        paginated: false,
-        inputs: &[rt::Input::path("file_key")],
-        example: "",
-    };
-    /// Descriptor of `message_resource.get`: Download an image, file, audio or video of a message (at most 100 MB; no stickers).
-    pub static MESSAGE_RESOURCE_GET: rt::Endpoint = rt::Endpoint {
-        service: "im.v1",
-        name: "message_resource.get",
-        summary: "Download an image, file, audio or video of a message (at most 100 MB; no stickers).",
-        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/message-resource/get",
-        method: rt::Method::Get,
-        path: "/open-apis/im/v1/messages/{message_id}/resources/{file_key}",
-        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
-        scopes: &["im:message", "im:message:readonly", "im:message.history:readonly"],
-        field_scopes: &[],
-        limits: rt::Limits {
-            per_second: Some(50),
-            per_minute: Some(1000),
-        },
-        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::MESSAGE_INVISIBLE,
             super::errors::MESSAGE_DELETED,
-            super::errors::RESOURCE_INVALID_PARAM,
-            super::errors::RESOURCE_UNAUTHORIZED,
-            super::errors::FILE_NOT_IN_MESSAGE,
-            super::errors::APP_NOT_IN_CHAT,
-            super::errors::RESOURCE_PERMISSION_DENIED,
-            super::errors::SCOPE_CHECK_FAILED,
-            super::errors::DOWNLOAD_TOO_LARGE,
-            super::errors::RESTRICTED_MODE_DOWNLOAD,
-            super::errors::RESOURCE_MESSAGE_INVISIBLE,
-            super::errors::TENANT_MASTER_KEY_DELETED,
-            super::errors::HYBRID_STORAGE_ERROR,
-            super::errors::UNSUPPORTED_MESSAGE_TYPE,
-            super::errors::INVALID_RANGE_HEADER,
-            super::errors::RANGE_NOT_SATISFIABLE,
         ],
         request: rt::BodyKind::None,
-        response: rt::ResponseKind::Binary,
+        response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
         inputs: &[
             rt::Input::path("message_id"),
-            rt::Input::path("file_key"),
-            rt::Input::query("type", true),
+            rt::Input::query("user_id_type", false),
+            rt::Input::query("card_msg_content_type", false),
+            rt::Input::query("with_sender_name", false),
         ],
-        example: "",
+        example: r#"{"items":[{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"message_id_1","parent_id":"message_id_1","thread_id":"thread_id_1","msg_type":"text","create_time":"1615380573411","update_time":"1615380573411","deleted":true,"updated":true,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"cli_9f427eec54ae901b","id_type":"app_id","sender_type":"app","tenant_key":"736588c9260f175e"},"body":{"content":"{\"text\":\"test content\"}"},"mentions":[{"key":"@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"tenant_key"}],"upper_message_id":"message_id_1","message_position":"1","thread_message_position":"1"}]}"#,
+    };
+    /// Descriptor of `message.patch`: 更新已发送的消息卡片
+    pub static MESSAGE_PATCH: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message.patch",
+        summary: "更新已发送的消息卡片",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/patch",
+        method: rt::Method::Patch,
+        path: "/open-apis/im/v1/messages/{message_id}",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:message:update", "im:message", "im:message:send_as_bot"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::MESSAGE_RECALLED,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::FREQUENCY_LIMITED,
+            super::errors::CONTENT_TOO_LONG,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::MESSAGE_AUDIT_FAILED,
+            super::errors::CODE230031,
+            super::errors::MESSAGE_INVISIBLE,
+            super::errors::CARD_CONTENT_FAILED,
+            super::errors::MESSAGE_DELETED,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::NOT_UAT_RESOURCE_OWNER,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Empty,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::path("message_id"), rt::Input::body("content", false)],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `message.update`: 编辑消息
+    pub static MESSAGE_UPDATE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message.update",
+        summary: "编辑消息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/update",
+        method: rt::Method::Put,
+        path: "/open-apis/im/v1/messages/{message_id}",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message:send_as_bot", "im:message", "im:message:update"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::MESSAGE_RECALLED,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::FORBIDDEN_BY_CHAT_SETTINGS,
+            super::errors::FREQUENCY_LIMITED,
+            super::errors::SENSITIVE_CONTENT,
+            super::errors::CONTENT_TOO_LONG,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::MESSAGE_AUDIT_FAILED,
+            super::errors::SEND_PERMISSION_DENIED,
+            super::errors::CROSS_TENANT_P2P_FORBIDDEN,
+            super::errors::MESSAGE_INVISIBLE,
+            super::errors::UNSUPPORTED_FOR_MESSAGE_TYPE,
+            super::errors::FILE_TYPE_MISMATCH,
+            super::errors::REPLY_IN_THREAD_UNSUPPORTED,
+            super::errors::MERGED_REPLY_IN_THREAD_UNSUPPORTED,
+            super::errors::THREAD_INVISIBLE,
+            super::errors::THE_MESSAGE_IN_THE_THIRD_PARTY,
+            super::errors::ENCRYPTED_CHAT_UNSUPPORTED,
+            super::errors::MESSAGE_DELETED,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::NOT_UAT_RESOURCE_OWNER,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("message_id"),
+            rt::Input::body("msg_type", false),
+            rt::Input::body("content", false),
+        ],
+        example: r#"{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"om_40eb06e7b84dc71c03e009ad3c754195","parent_id":"om_d4be107c616aed9c1da8ed8068570a9f","thread_id":"omt_d4be107c616a","msg_type":"card","create_time":"1609296809","update_time":"1609336806","deleted":false,"updated":false,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"id","id_type":"id_type","sender_type":"sender_type","tenant_key":"736588c9260f175e","open_bot_id":"ou_4df0d86a696caae0d70054633af9565b","sender_i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}},"body":{"content":"text:测试消息"},"mentions":[{"key":"1@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"736588c9260f175e"}],"upper_message_id":"om_40eb06e7b84dc71c03e00ida3c754892","message_position":"1","thread_message_position":"1"}"#,
+    };
+    /// Descriptor of `message.forward`: 转发消息
+    pub static MESSAGE_FORWARD: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message.forward",
+        summary: "转发消息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/forward",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/messages/{message_id}/forward",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message:send_as_bot", "im:message"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::FORBIDDEN_BY_CHAT_SETTINGS,
+            super::errors::TOPIC_NOT_FOUND,
+            super::errors::FREQUENCY_LIMITED,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::USER_RESIGNED,
+            super::errors::INVALID_RECEIVE_ID,
+            super::errors::SEND_PERMISSION_DENIED,
+            super::errors::TENANT_CRYPT_KEY_DELETED,
+            super::errors::CROSS_TENANT_P2P_FORBIDDEN,
+            super::errors::MESSAGE_BEING_SENT,
+            super::errors::MESSAGE_INVISIBLE,
+            super::errors::USER_BLOCKED_BOT,
+            super::errors::THE_MESSAGE_TYPE_DOES_NOT_SUPPORT,
+            super::errors::NO_PERMISSION_TO_FORWARD_TO_THIRD,
+            super::errors::THE_CHAT_ID_OF_GROUP_TO,
+            super::errors::THE_MESSAGE_TO_BE_FORWARDED_IS,
+            super::errors::THE_MESSAGE_TO_BE_FORWARDED_HAS,
+            super::errors::THE_MESSAGE_TO_BE_FORWARDED_IS230066,
+            super::errors::FORWARDING_OF_MESSAGES_IN_RESTRICTED_MODE,
+            super::errors::THE_MESSAGE_IN_THE_THIRD_PARTY,
+            super::errors::MESSAGE_DELETED,
+            super::errors::CHAT_DISSOLVED,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("message_id"),
+            rt::Input::query("receive_id_type", true),
+            rt::Input::query("uuid", false),
+            rt::Input::body("receive_id", false),
+        ],
+        example: r#"{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"om_40eb06e7b84dc71c03e009ad3c754195","parent_id":"om_d4be107c616aed9c1da8ed8068570a9f","thread_id":"omt_d4be107c616a","msg_type":"card","create_time":"1609296809","update_time":"1609336806","deleted":false,"updated":false,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"id","id_type":"id_type","sender_type":"sender_type","tenant_key":"736588c9260f175e","open_bot_id":"ou_4df0d86a696caae0d70054633af9565b","sender_i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}},"body":{"content":"text:测试消息"},"mentions":[{"key":"1@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"736588c9260f175e"}],"upper_message_id":"om_40eb06e7b84dc71c03e00ida3c754892","message_position":"1","thread_message_position":"1"}"#,
+    };
+    /// Descriptor of `message.merge_forward`: 合并转发消息
+    pub static MESSAGE_MERGE_FORWARD: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message.merge_forward",
+        summary: "合并转发消息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/merge_forward",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/messages/merge_forward",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message:send_as_bot", "im:message"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::FORBIDDEN_BY_CHAT_SETTINGS,
+            super::errors::TOPIC_NOT_FOUND,
+            super::errors::FREQUENCY_LIMITED,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::USER_RESIGNED,
+            super::errors::INVALID_RECEIVE_ID,
+            super::errors::SEND_PERMISSION_DENIED,
+            super::errors::TENANT_CRYPT_KEY_DELETED,
+            super::errors::CROSS_TENANT_P2P_FORBIDDEN,
+            super::errors::MESSAGE_BEING_SENT,
+            super::errors::USER_BLOCKED_BOT,
+            super::errors::NO_PERMISSION_TO_FORWARD_TO_THIRD,
+            super::errors::THE_CHAT_ID_OF_GROUP_TO,
+            super::errors::THE_MESSAGE_TO_BE_FORWARDED_IS,
+            super::errors::THE_MESSAGE_TO_BE_FORWARDED_HAS,
+            super::errors::THE_MESSAGE_TO_BE_FORWARDED_IS230066,
+            super::errors::THE_SOURCE_OF_THE_MESSAGES_TO,
+            super::errors::DOES_NOT_SUPPORT_FORWARDING_MESSAGES_FROM,
+            super::errors::FORWARDING_OF_MESSAGES_IN_RESTRICTED_MODE,
+            super::errors::THE_MESSAGE_IN_THE_THIRD_PARTY,
+            super::errors::CHAT_DISSOLVED,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::query("receive_id_type", true),
+            rt::Input::query("uuid", false),
+            rt::Input::body("receive_id", false),
+            rt::Input::body("message_id_list", false),
+        ],
+        example: r#"{"message":{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"om_40eb06e7b84dc71c03e009ad3c754195","parent_id":"om_d4be107c616aed9c1da8ed8068570a9f","thread_id":"omt_d4be107c616a","msg_type":"card","create_time":"1609296809","update_time":"1609336806","deleted":false,"updated":false,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"id","id_type":"id_type","sender_type":"sender_type","tenant_key":"736588c9260f175e","open_bot_id":"ou_4df0d86a696caae0d70054633af9565b","sender_i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}},"body":{"content":"text:测试消息"},"mentions":[{"key":"1@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"736588c9260f175e"}],"upper_message_id":"om_40eb06e7b84dc71c03e00ida3c754892","message_position":"1","thread_message_position":"1"},"invalid_message_id_list":["invalid_message_id_list"]}"#,
+    };
+    /// Descriptor of `message.push_follow_up`: 添加跟随气泡
+    pub static MESSAGE_PUSH_FOLLOW_UP: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message.push_follow_up",
+        summary: "添加跟随气泡",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/push_follow_up",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/messages/{message_id}/push_follow_up",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message:send_as_bot", "im:message"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::ONLY_SUPPORT_P2P_CHAT,
+            super::errors::INVISIBLE_MESSAGE,
+            super::errors::USER_IS_NOT_VISIBLE_TO_BOT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::INVALID_FOLLOW_UP,
+            super::errors::FOLLOW_UP_ALREADY_EXIST,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Empty,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::path("message_id"), rt::Input::body("follow_ups", false)],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `message.read_users`: 消息发送者查询消息已读状态
+    pub static MESSAGE_READ_USERS: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message.read_users",
+        summary: "消息发送者查询消息已读状态",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/read_users",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/messages/{message_id}/read_users",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &[
+            "im:message:basic",
+            "im:message:readonly",
+            "im:message",
+            "im:message:get_as_user",
+        ],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::CODE230012,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::CODE230033,
+            super::errors::MESSAGE_INVISIBLE,
+            super::errors::MESSAGE_DELETED,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("message_id"),
+            rt::Input::query("user_id_type", true),
+            rt::Input::query("page_size", false),
+            rt::Input::query("page_token", false),
+        ],
+        example: r#"{"items":[{"user_id_type":"user_id_type","user_id":"user_id","timestamp":"timestamp","tenant_key":"736588c9260f175e"}],"has_more":true,"page_token":"page_token"}"#,
+    };
+    /// Descriptor of `message.reply`: Reply to a message, in the chat or as a thread.
+    pub static MESSAGE_REPLY: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message.reply",
+        summary: "Reply to a message, in the chat or as a thread.",
+        doc_url: "https://open.feishu.cn/document/server-docs/im-v1/message/reply",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/messages/{message_id}/reply",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt, rt::AppType::Store],
+        scopes: &["im:message", "im:message:send_as_bot", "im:message:send"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::MESSAGE_RECALLED,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::P2P_CHAT_NOT_SHAREABLE,
+            super::errors::BOT_NOT_RESOURCE_OWNER,
+            super::errors::FORBIDDEN_BY_CHAT_SETTINGS,
+            super::errors::TOPIC_NOT_FOUND,
+            super::errors::FREQUENCY_LIMITED,
+            super::errors::SENSITIVE_CONTENT,
+            super::errors::CONTENT_TOO_LONG,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::MESSAGE_AUDIT_FAILED,
+            super::errors::SEND_PERMISSION_DENIED,
+            super::errors::CROSS_TENANT_P2P_FORBIDDEN,
+            super::errors::MESSAGE_BEING_SENT,
+            super::errors::MESSAGE_INVISIBLE,
+            super::errors::UNSUPPORTED_FOR_MESSAGE_TYPE,
+            super::errors::FILE_TYPE_MISMATCH,
+            super::errors::REPLY_IN_THREAD_UNSUPPORTED,
+            super::errors::MERGED_REPLY_IN_THREAD_UNSUPPORTED,
+            super::errors::ENCRYPTED_CHAT_UNSUPPORTED,
+            super::errors::CARD_CONTENT_FAILED,
+            super::errors::MESSAGE_SELF_DESTRUCTING,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::NOT_UAT_RESOURCE_OWNER,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("message_id"),
+            rt::Input::body("content", true),
+            rt::Input::body("msg_type", true),
+            rt::Input::body("reply_in_thread", false),
+            rt::Input::body("uuid", false),
+        ],
+        example: r#"{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"message_id_1","parent_id":"message_id_1","thread_id":"thread_id_1","msg_type":"text","create_time":"1615380573411","update_time":"1615380573411","deleted":true,"updated":true,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"cli_9f427eec54ae901b","id_type":"app_id","sender_type":"app","tenant_key":"736588c9260f175e"},"body":{"content":"{\"text\":\"test content\"}"},"mentions":[{"key":"@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"tenant_key"}],"upper_message_id":"message_id_1","message_position":"1","thread_message_position":"1"}"#,
+    };
+    /// Descriptor of `message.search`: 搜索消息
+    pub static MESSAGE_SEARCH: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message.search",
+        summary: "搜索消息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/search",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/messages/search",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["search:message"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[super::errors::INVALID_REQUEST_PARAM],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: true,
+        inputs: &[
+            rt::Input::query("page_size", false),
+            rt::Input::query("page_token", false),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("query", false),
+            rt::Input::body("filter", false),
+        ],
+        example: r#"{"items":[{"id":"om_40eb06e7b84dc71c03e00ida3c754892","display_info":"飞书<h>搜索</h>","meta_data":{"message_id":"om_40eb06e7b84dc71c03e00ida3c754892","type":"post","create_time":"2026-03-21T16:15:30+08:00","update_time":"2026-03-21T16:15:30+08:00","position":0,"chat_id":"oc_5ad11d72b830411d72b836c20","from_id":"ou-7890123456abcdef","thread_id":"omt_d4be107c616a","thread_position":10,"is_p2p_chat":false}}],"total":100,"has_more":false,"notice":"The query is too long and has been truncated to the first 50 characters for search."}"#,
+    };
+    /// Descriptor of `message.urgent_app`: 发送应用内加急
+    pub static MESSAGE_URGENT_APP: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message.urgent_app",
+        summary: "发送应用内加急",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_app",
+        method: rt::Method::Patch,
+        path: "/open-apis/im/v1/messages/{message_id}/urgent_app",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message.urgent", "im:message.urgent:app_send"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::CODE230012,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::CODE230023,
+            super::errors::CODE230024,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::MESSAGE_INVISIBLE,
+            super::errors::CODE230052,
+            super::errors::THE_MESSAGE_IS_FOLD_NOT_SUPPORT,
+            super::errors::MESSAGE_DELETED,
+            super::errors::CHAT_DISSOLVED,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("message_id"),
+            rt::Input::query("user_id_type", true),
+            rt::Input::body("user_id_list", false),
+        ],
+        example: r#"{"invalid_user_id_list":["invalid_user_id_list"]}"#,
+    };
+    /// Descriptor of `message.urgent_phone`: 发送电话加急
+    pub static MESSAGE_URGENT_PHONE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message.urgent_phone",
+        summary: "发送电话加急",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_phone",
+        method: rt::Method::Patch,
+        path: "/open-apis/im/v1/messages/{message_id}/urgent_phone",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message.urgent:phone", "im:message.urgent:phone_send"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::CODE230012,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::CODE230023,
+            super::errors::CODE230024,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::MESSAGE_INVISIBLE,
+            super::errors::CODE230052,
+            super::errors::THE_MESSAGE_IS_FOLD_NOT_SUPPORT,
+            super::errors::MESSAGE_DELETED,
+            super::errors::CHAT_DISSOLVED,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("message_id"),
+            rt::Input::query("user_id_type", true),
+            rt::Input::body("user_id_list", false),
+        ],
+        example: r#"{"invalid_user_id_list":["invalid_user_id_list"]}"#,
+    };
+    /// Descriptor of `message.urgent_sms`: 发送短信加急
+    pub static MESSAGE_URGENT_SMS: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "message.urgent_sms",
+        summary: "发送短信加急",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_sms",
+        method: rt::Method::Patch,
+        path: "/open-apis/im/v1/messages/{message_id}/urgent_sms",
+        token_kinds: &[rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message.urgent:sms", "im:message.urgent:sms_send"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::CODE230012,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::CODE230023,
+            super::errors::CODE230024,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::MESSAGE_INVISIBLE,
+            super::errors::CODE230052,
+            super::errors::THE_MESSAGE_IS_FOLD_NOT_SUPPORT,
+            super::errors::MESSAGE_DELETED,
+            super::errors::CHAT_DISSOLVED,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("message_id"),
+            rt::Input::query("user_id_type", true),
+            rt::Input::body("user_id_list", false),
+        ],
+        example: r#"{"invalid_user_id_list":["invalid_user_id_list"]}"#,
+    };
+    /// Descriptor of `pin.create`: Pin 消息
+    pub static PIN_CREATE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "pin.create",
+        summary: "Pin 消息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/create",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/pins",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:message:send_as_bot", "im:message", "im:message.pins:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::MESSAGE_SELF_DESTRUCTING,
+            super::errors::CHAT_DISSOLVED,
+            super::errors::MESSAGE_RECALLED,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::CODE230045,
+            super::errors::CODE230046,
+            super::errors::CODE230047,
+            super::errors::MESSAGE_INVISIBLE,
+            super::errors::UNSUPPORTED_FOR_MESSAGE_TYPE,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[rt::Input::body("message_id", false)],
+        example: r#"{"pin":{"message_id":"om_dc13264520392913993dd051dba21dcf","chat_id":"oc_a0553eda9014c201e6969b478895c230","operator_id":"ou_7d8a6e6df7621556ce0d21922b676706ccs","operator_id_type":"open_id","create_time":"1615380573211"}}"#,
+    };
+    /// Descriptor of `pin.list`: 获取群内 Pin 消息
+    pub static PIN_LIST: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "pin.list",
+        summary: "获取群内 Pin 消息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/list",
+        method: rt::Method::Get,
+        path: "/open-apis/im/v1/pins",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:message:readonly", "im:message", "im:message.pins:read"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::CODE230048,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+        inputs: &[
+            rt::Input::query("chat_id", true),
+            rt::Input::query("start_time", false),
+            rt::Input::query("end_time", false),
+            rt::Input::query("page_size", false),
+            rt::Input::query("page_token", false),
+        ],
+        example: r#"{"items":[{"message_id":"om_dc13264520392913993dd051dba21dcf","chat_id":"oc_a0553eda9014c201e6969b478895c230","operator_id":"ou_7d8a6e6df7621556ce0d21922b676706ccs","operator_id_type":"open_id","create_time":"1615380573211"}],"has_more":false}"#,
+    };
+    /// Descriptor of `pin.delete`: 移除 Pin 消息
+    pub static PIN_DELETE: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "pin.delete",
+        summary: "移除 Pin 消息",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/delete",
+        method: rt::Method::Delete,
+        path: "/open-apis/im/v1/pins/{message_id}",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[],
+        scopes: &["im:message:send_as_bot", "im:message", "im:message.pins:write_only"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::CODE230045,
+            super::errors::CODE230046,
+            super::errors::CODE230047,
+            super::errors::MESSAGE_INVISIBLE,
+            super::errors::CHAT_DISSOLVED,
+        ],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Empty,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::path("message_id")],
+        example: r#"{}"#,
+    };
+    /// Descriptor of `thread.forward`: 转发话题
+    pub static THREAD_FORWARD: rt::Endpoint = rt::Endpoint {
+        service: "im.v1",
+        name: "thread.forward",
+        summary: "转发话题",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/thread/forward",
+        method: rt::Method::Post,
+        path: "/open-apis/im/v1/threads/{thread_id}/forward",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[],
+        scopes: &["im:message:send_as_bot", "im:message"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[
+            super::errors::INVALID_REQUEST_PARAM,
+            super::errors::BOT_NOT_IN_CHAT,
+            super::errors::BOT_ABILITY_NOT_ACTIVATED,
+            super::errors::BOT_NOT_AVAILABLE_TO_USER,
+            super::errors::TOPIC_NOT_FOUND,
+            super::errors::FREQUENCY_LIMITED,
+            super::errors::LACK_OF_PERMISSIONS,
+            super::errors::INVALID_RECEIVE_ID,
+            super::errors::SEND_PERMISSION_DENIED,
+            super::errors::TENANT_CRYPT_KEY_DELETED,
+            super::errors::CROSS_TENANT_P2P_FORBIDDEN,
+            super::errors::MESSAGE_BEING_SENT,
+            super::errors::MESSAGE_INVISIBLE,
+            super::errors::USER_BLOCKED_BOT,
+            super::errors::NO_PERMISSION_TO_FORWARD_TO_THIRD,
+            super::errors::THE_CHAT_ID_OF_GROUP_TO,
+            super::errors::THE_MESSAGE_TO_BE_FORWARDED_IS,
+            super::errors::THE_MESSAGE_TO_BE_FORWARDED_IS230066,
+            super::errors::FORWARDING_OF_MESSAGES_IN_RESTRICTED_MODE,
+            super::errors::THREAD_INVISIBLE,
+            super::errors::THE_MESSAGE_IN_THE_THIRD_PARTY,
+            super::errors::MESSAGE_DELETED,
+            super::errors::CHAT_DISSOLVED,
+        ],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: false,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("thread_id"),
+            rt::Input::query("receive_id_type", true),
+            rt::Input::query("uuid", false),
+            rt::Input::body("receive_id", false),
+        ],
+        example: r#"{"message_id":"om_dc13264520392913993dd051dba21dcf","root_id":"om_40eb06e7b84dc71c03e009ad3c754195","parent_id":"om_d4be107c616aed9c1da8ed8068570a9f","thread_id":"omt_d4be107c616a","msg_type":"card","create_time":"1609296809","update_time":"1609336806","deleted":false,"updated":false,"chat_id":"oc_5ad11d72b830411d72b836c20","sender":{"id":"id","id_type":"id_type","sender_type":"sender_type","tenant_key":"736588c9260f175e","open_bot_id":"ou_4df0d86a696caae0d70054633af9565b","sender_i18n_names":{"zh_cn":"评审报名","en_us":"Sign up","ja_jp":"サインアップ"}},"body":{"content":"text:测试消息"},"mentions":[{"key":"1@_user_1","id":"ou_155184d1e73cbfb8973e5a9e698e74f2","id_type":"open_id","name":"Tom","tenant_key":"736588c9260f175e"}],"upper_message_id":"om_40eb06e7b84dc71c03e00ida3c754892","message_position":"1","thread_message_position":"1"}"#,
     };
     /// All endpoints of the service, in spec order.
     pub static ALL: &[&rt::Endpoint] = &[
-        &MESSAGE_CREATE,
-        &MESSAGE_REPLY,
-        &MESSAGE_GET,
-        &MESSAGE_LIST,
-        &MESSAGE_DELETE,
-        &IMAGE_CREATE,
-        &IMAGE_GET,
+        &BATCH_MESSAGE_DELETE,
+        &BATCH_MESSAGE_GET_PROGRESS,
+        &BATCH_MESSAGE_READ_USER,
+        &CHAT_ANNOUNCEMENT_GET,
+        &CHAT_ANNOUNCEMENT_PATCH,
+        &CHAT_MANAGERS_ADD_MANAGERS,
+        &CHAT_MANAGERS_DELETE_MANAGERS,
+        &CHAT_MEMBERS_CREATE,
+        &CHAT_MEMBERS_DELETE,
+        &CHAT_MEMBERS_GET,
+        &CHAT_MEMBERS_IS_IN_CHAT,
+        &CHAT_MEMBERS_ME_JOIN,
+        &CHAT_MENU_ITEM_PATCH,
+        &CHAT_MENU_TREE_CREATE,
+        &CHAT_MENU_TREE_DELETE,
+        &CHAT_MENU_TREE_GET,
+        &CHAT_MENU_TREE_SORT,
+        &CHAT_MODERATION_GET,
+        &CHAT_MODERATION_UPDATE,
+        &CHAT_TAB_CREATE,
+        &CHAT_TAB_DELETE_TABS,
+        &CHAT_TAB_LIST_TABS,
+        &CHAT_TAB_SORT_TABS,
+        &CHAT_TAB_UPDATE_TABS,
+        &CHAT_TOP_NOTICE_DELETE_TOP_NOTICE,
+        &CHAT_TOP_NOTICE_PUT_TOP_NOTICE,
+        &CHAT_CREATE,
+        &CHAT_LIST,
+        &CHAT_DELETE,
+        &CHAT_GET,
+        &CHAT_UPDATE,
+        &CHAT_LINK,
+        &CHAT_SEARCH,
         &FILE_CREATE,
         &FILE_GET,
+        &IMAGE_CREATE,
+        &IMAGE_GET,
+        &MESSAGE_REACTION_BATCH_QUERY,
+        &MESSAGE_REACTION_CREATE,
+        &MESSAGE_REACTION_LIST,
+        &MESSAGE_REACTION_DELETE,
         &MESSAGE_RESOURCE_GET,
+        &MESSAGE_CREATE,
+        &MESSAGE_LIST,
+        &MESSAGE_DELETE,
+        &MESSAGE_GET,
+        &MESSAGE_PATCH,
+        &MESSAGE_UPDATE,
+        &MESSAGE_FORWARD,
+        &MESSAGE_MERGE_FORWARD,
+        &MESSAGE_PUSH_FOLLOW_UP,
+        &MESSAGE_READ_USERS,
+        &MESSAGE_REPLY,
+        &MESSAGE_SEARCH,
+        &MESSAGE_URGENT_APP,
+        &MESSAGE_URGENT_PHONE,
+        &MESSAGE_URGENT_SMS,
+        &PIN_CREATE,
+        &PIN_LIST,
+        &PIN_DELETE,
+        &THREAD_FORWARD,
     ];
 }

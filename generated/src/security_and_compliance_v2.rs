@@ -572,6 +572,20 @@ impl DeviceRecordListRequest {
         let call = self.call();
         self.client.send_json(call).await.map_err(DeviceRecordListError::from)
     }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl rt::Stream<Item = Result<Record, DeviceRecordListError>> {
+        rt::paging::items(
+            &endpoints::DEVICE_RECORD_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
+    }
 }
 /// Request builder of `device_record.delete` (DELETE `/open-apis/security_and_compliance/v2/device_records/{device_record_id}`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
@@ -1649,22 +1663,22 @@ pub struct DeviceRecordListData {
     /// 分页游标
     ///
     /// Constraints: example `7394463407091023892`.
-    pub page_token: String,
+    pub page_token: Option<String>,
     /// 是否存在更多结果
     ///
     /// Constraints: example `true`.
     pub has_more: bool,
 }
 rt::json_object!(
-    DeviceRecordListData { items = "items" optional, page_token = "page_token" required,
+    DeviceRecordListData { items = "items" optional, page_token = "page_token" optional,
     has_more = "has_more" required, }
 );
 impl DeviceRecordListData {
     /// A `DeviceRecordListData` with its required fields; the optional ones start unset.
-    pub fn new(page_token: String, has_more: bool) -> Self {
+    pub fn new(has_more: bool) -> Self {
         Self {
             items: None,
-            page_token,
+            page_token: None,
             has_more,
         }
     }
@@ -1776,6 +1790,13 @@ rt::json_object!(
     optional, }
 );
 impl rt::Validate for DeviceRecordMineData {}
+impl rt::paging::Page for DeviceRecordListData {
+    type Item = Record;
+    fn into_parts(self) -> (Vec<Record>, Option<String>) {
+        let more = self.has_more;
+        (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
+    }
+}
 /// The service's error table.
 pub mod errors {
     use super::rt;
@@ -1990,7 +2011,7 @@ pub mod endpoints {
         request: rt::BodyKind::None,
         response: rt::ResponseKind::Json,
         idempotent: true,
-        paginated: false,
+        paginated: true,
         inputs: &[
             rt::Input::query("page_size", true),
             rt::Input::query("page_token", false),
@@ -2021,7 +2042,7 @@ pub mod endpoints {
             rt::Input::query("cert_serial_number", false),
             rt::Input::query("cert_issuer", false),
         ],
-        example: r#"{"items":[{"device_record_id":"7089353870308032531","version":"0","current_user_id":"ou_b25e90585ef8c1adac4b379c2e257906","device_name":"Q9C6RYMFDK","model":"iPhone13,2","device_system":1,"serial_number":"C02DTHRMML7H","disk_serial_number":"CC344362-5990-5A68-8DDD-64A23C99FA0C","uuid":"621CDFF0-13D0-5AB1-9ADC-5F560095F6ED","mac_address":"ac:de:48:00:11:21","android_id":"02a11ac4a83b918e","idfv":"968F0E5C-C297-4122-ACB6-102494DEFD9A","aaid":"ff3c2237-cd76-4331-9d72-0a4470854567","device_ownership":0,"device_status":0,"certification_level":0,"device_terminal_type":0,"latest_user_id":"ou_b25e90585ef8c1adac4b379c2e257906","dids":["dids"],"is_managed":true,"mdm_device_id":"123abc","mdm_provider_name":"Workspace_ONE","lsa_info":"7522053803906960914,离线,2025/07/09 13:42:42 UTC,2025/07/18 05:09:21 UTC,v1.2.1","device_env_info":"安全;飞连,已安装,正在运行,2025/12/11 12:00:00;lsa,已安装,未运行,2025/12/11 12:00:00","created_at":1767172154,"updated_at":1767172154,"is_public":false,"source":0,"cert_verified_at_unix":"1772344920000","cert_serial_number":"140112030923876027756448774661898183576236633676","cert_issuer":"Root-CA"}],"page_token":"7394463407091023892","has_more":true}"#,
+        example: r#"{"items":[{"device_record_id":"7089353870308032531","version":"0","current_user_id":"ou_b25e90585ef8c1adac4b379c2e257906","device_name":"Q9C6RYMFDK","model":"iPhone13,2","device_system":1,"serial_number":"C02DTHRMML7H","disk_serial_number":"CC344362-5990-5A68-8DDD-64A23C99FA0C","uuid":"621CDFF0-13D0-5AB1-9ADC-5F560095F6ED","mac_address":"ac:de:48:00:11:21","android_id":"02a11ac4a83b918e","idfv":"968F0E5C-C297-4122-ACB6-102494DEFD9A","aaid":"ff3c2237-cd76-4331-9d72-0a4470854567","device_ownership":0,"device_status":0,"certification_level":0,"device_terminal_type":0,"latest_user_id":"ou_b25e90585ef8c1adac4b379c2e257906","dids":["dids"],"is_managed":true,"mdm_device_id":"123abc","mdm_provider_name":"Workspace_ONE","lsa_info":"7522053803906960914,离线,2025/07/09 13:42:42 UTC,2025/07/18 05:09:21 UTC,v1.2.1","device_env_info":"安全;飞连,已安装,正在运行,2025/12/11 12:00:00;lsa,已安装,未运行,2025/12/11 12:00:00","created_at":1767172154,"updated_at":1767172154,"is_public":false,"source":0,"cert_verified_at_unix":"1772344920000","cert_serial_number":"140112030923876027756448774661898183576236633676","cert_issuer":"Root-CA"}],"has_more":false}"#,
     };
     /// Descriptor of `device_record.delete`: 删除设备
     pub static DEVICE_RECORD_DELETE: rt::Endpoint = rt::Endpoint {

@@ -69,8 +69,10 @@ fn descriptors_declare_the_spec_s_inputs_and_an_example_of_the_data() {
                 _ => {
                     let example: Value = serde_json::from_str(d.example).expect("the example is JSON");
                     assert!(example.is_object(), "{}: {example}", e.name);
-                    // One last page: `.stream()` over the example ends after it.
-                    assert!(example.get("page_token").is_none(), "{}: {example}", e.name);
+                    // A paged answer's example is one last page: `.stream()` over it ends.
+                    if e.pagination.is_some() {
+                        assert!(example.get("page_token").is_none(), "{}: {example}", e.name);
+                    }
                 }
             }
         }

@@ -40,6 +40,13 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if !imported.overlay_errors.is_empty() {
+        for e in &imported.overlay_errors {
+            eprintln!("error: {e}");
+        }
+        eprintln!("error: an overlay's endpoint does not check once merged; nothing written");
+        return ExitCode::FAILURE;
+    }
     let operations: usize = imported.services.iter().map(|s| s.operations).sum::<usize>()
         + imported.left_out.iter().filter(|l| !imported.services.iter().any(|s| s.project == l.project)).count();
     let endpoints: usize = imported.services.iter().map(|s| s.endpoints).sum();

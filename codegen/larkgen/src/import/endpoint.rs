@@ -100,6 +100,11 @@ pub(crate) fn convert(o: &Operation<'_>, types: &mut Types<'_>, errors: &mut Err
     let (response, data_ty) = response(op, types, &stem)?;
     e.set("response", response);
     if op.is_true("x-lark-pagination")
+        && let Some(data) = data_ty.as_deref()
+    {
+        types.page_token_optional(data);
+    }
+    if op.is_true("x-lark-pagination")
         && let Some(items) = pagination_items(&params, data_ty.as_deref(), types)
     {
         e.set("pagination", Y::map().with("items", Y::str(items)));

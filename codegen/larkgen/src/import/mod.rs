@@ -68,6 +68,8 @@ pub struct Imported {
     pub services: Vec<ImportedService>,
     /// Operations left out, in document order.
     pub left_out: Vec<LeftOut>,
+    /// Endpoints an overlay curates that do not check once merged: the import must fail.
+    pub overlay_errors: Vec<String>,
 }
 
 /// Imports OpenAPI documents given as `(name, text)`. `platform` is the platform file's text,
@@ -131,7 +133,14 @@ fn import_document(
     }
     for ((service, version), ops) in groups {
         let file_name = format!("{service}-{version}.yaml");
+        let overlay = overlays.get(&file_name);
+        let overlay_tree = overlay.and_then(|t| parse(&format!("spec/overlay/{file_name}"), t, diags));
         let mut types = Types::new(&components);
+        // A type the overlay puts in place whole is the overlay's: the import names none of its
+        // own so, or the overlay would replace a type of another shape that took the name.
+        for t in overlay_tree.iter().flat_map(|o| o.list("types")).filter(|t| t.is_true("replace")) {
+            types.reserve(t.text("name").to_owned());
+        }
         let mut errors = ErrorTable::new(
             platform_errors.iter().filter_map(|e| e.text("code").parse().ok()),
             platform_errors.iter().map(|e| e.text("name").to_owned()),
@@ -169,16 +178,20 @@ fn import_document(
             .with("errors", errors.to_yaml())
             .with("types", Y::Seq(types.into_defs().into_iter().map(|(_, d)| d).collect()))
             .with("endpoints", Y::Seq(endpoints));
-        let overlay = overlays.get(&file_name);
-        if let Some(overlay_text) = overlay {
-            match parse(&format!("spec/overlay/{file_name}"), overlay_text, diags) {
-                Some(o) => overlay::apply(&mut file, &o),
-                None => continue,
-            }
+        match (&overlay_tree, overlay) {
+            (Some(o), _) => overlay::apply(&mut file, o),
+            (None, Some(_)) => continue,
+            (None, None) => {}
         }
         overlay::prune_types(&mut file);
+        let curated: Vec<String> =
+            overlay_tree.iter().flat_map(|o| o.list("endpoints")).map(|e| e.text("name").to_owned()).collect();
         let dropped = keep_what_checks(&mut file, &file_name, platform);
         for (endpoint, reason) in dropped {
+            if curated.contains(&endpoint) {
+                // Curation must never vanish into the coverage table: the import fails.
+                imported.overlay_errors.push(format!("spec/overlay/{file_name}: endpoint `{endpoint}`: {reason}"));
+            }
             let at = ids.iter().position(|o| o.endpoint_name().is_ok_and(|(r, a)| format!("{r}.{a}") == endpoint));
             match at {
                 Some(i) => imported.left_out.push(left_out(ids[i], reason)),

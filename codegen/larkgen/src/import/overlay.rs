@@ -1,10 +1,12 @@
 //! Curation that survives re-import: an overlay is a partial service file, merged into what the
 //! metadata gives on every import (docs/spec-format.md, "Curation overlays").
 //!
-//! - A mapping merges key by key; a scalar or a list of scalars replaces what was imported.
+//! - A mapping merges key by key; a scalar, or a list of scalars or of entries without a key
+//!   (field scopes), replaces what was imported.
 //! - A list of entries merges entry by entry, matched by their key: `code` for the error
 //!   table, `value` for enum values, `name` everywhere else (endpoints, types, fields,
-//!   params). An entry the import lacks is added; `remove: true` deletes the imported one.
+//!   params). An entry the import lacks is added; `remove: true` deletes the imported one;
+//!   `replace: true` puts the overlay's entry in its place whole, instead of merging.
 //! - Renaming an error row (same `code`, another `name`) renames it in every endpoint's
 //!   `errors`.
 //! - Afterwards types no endpoint reaches any more (say, a body the overlay replaced by a
@@ -17,11 +19,13 @@ use super::tree::Y;
 
 /// Merges `overlay` into the imported service file `base`.
 pub(crate) fn apply(base: &mut Y, overlay: &Y) {
+    // The error table first, renaming the imported endpoints' references, so that the
+    // overlay's endpoints, merged next, keep the names they were written with.
     let mut renames = HashMap::new();
-    merge_map(base, overlay, "", &mut renames);
-    if !renames.is_empty() {
-        rename_error_refs(base, &renames);
-    }
+    let (errors, rest): (Vec<_>, Vec<_>) = overlay.entries().iter().cloned().partition(|(k, _)| k == "errors");
+    merge_map(base, &Y::Map(errors), "", &mut renames);
+    rename_error_refs(base, &renames);
+    merge_map(base, &Y::Map(rest), "", &mut renames);
     prune_types(base);
 }
 
@@ -31,7 +35,7 @@ fn merge_map(base: &mut Y, overlay: &Y, parent: &str, renames: &mut HashMap<Stri
         match (base.get_mut(key), value) {
             (Some(b @ Y::Map(_)), Y::Map(_)) => merge_map(b, value, &path, renames),
             (Some(b @ Y::Seq(_)), Y::Seq(items))
-                if items.iter().all(|i| matches!(i, Y::Map(_))) && !items.is_empty() =>
+                if !items.is_empty() && items.iter().all(|i| i.get(entry_key(&path)).is_some()) =>
             {
                 merge_list(b, items, entry_key(&path), &path, renames);
             }
@@ -56,11 +60,20 @@ fn entry_key(path: &str) -> &'static str {
 fn merge_list(base: &mut Y, items: &[Y], key: &str, path: &str, renames: &mut HashMap<String, String>) {
     let Y::Seq(list) = base else { return };
     for item in items {
-        let id = item.get(key).cloned();
-        let at = id.as_ref().and_then(|id| list.iter().position(|b| b.get(key) == Some(id)));
+        if key == "code" {
+            make_way_for_name(list, item, renames);
+        }
+        // Matched by text: `name: X` and `name: "X"` are one entry.
+        let id = item.get(key).and_then(Y::as_str).map(str::to_owned);
+        let at = id.as_deref().and_then(|id| list.iter().position(|b| b.get(key).and_then(Y::as_str) == Some(id)));
         match at {
             Some(i) if item.is_true("remove") => {
                 list.remove(i);
+            }
+            Some(i) if item.is_true("replace") => {
+                let mut v = item.clone();
+                strip_removed(&mut v);
+                list[i] = v;
             }
             Some(i) => {
                 if key == "code"
@@ -82,14 +95,31 @@ fn merge_list(base: &mut Y, items: &[Y], key: &str, path: &str, renames: &mut Ha
     }
 }
 
-/// An added entry carries no `remove: true` of its own lists into the spec.
+/// An overlay's error row takes its name even where the import gave it to a row of another
+/// code: that row is renamed `<Name><code>`, and so are its references.
+fn make_way_for_name(list: &mut [Y], item: &Y, renames: &mut HashMap<String, String>) {
+    let (Some(name), Some(code)) = (item.get("name").and_then(Y::as_str), item.get("code").and_then(Y::as_str)) else {
+        return;
+    };
+    if let Some(clash) = list.iter_mut().find(|b| b.text("name") == name && b.text("code") != code) {
+        let renamed = format!("{name}{}", clash.text("code"));
+        renames.insert(name.to_owned(), renamed.clone());
+        clash.set("name", Y::str(renamed));
+    }
+}
+
+/// An added or replacing entry carries no `remove: true` entries and no `replace` keys into
+/// the spec.
 fn strip_removed(y: &mut Y) {
     match y {
         Y::Seq(items) => {
             items.retain(|i| !i.is_true("remove"));
             items.iter_mut().for_each(strip_removed);
         }
-        Y::Map(entries) => entries.iter_mut().for_each(|(_, v)| strip_removed(v)),
+        Y::Map(entries) => {
+            entries.retain(|(k, _)| k != "replace");
+            entries.iter_mut().for_each(|(_, v)| strip_removed(v));
+        }
         _ => {}
     }
 }

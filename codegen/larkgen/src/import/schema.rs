@@ -324,4 +324,16 @@ impl Types<'_> {
     pub(crate) fn def(&self, name: &str) -> Option<&Y> {
         self.defs.iter().find(|(n, _)| n == name).map(|(_, d)| d)
     }
+
+    /// A paged answer's `page_token` is optional whatever the metadata says: the last page has
+    /// none (the metadata marks it required in 60-odd answers).
+    pub(crate) fn page_token_optional(&mut self, name: &str) {
+        let Some((_, def)) = self.defs.iter_mut().find(|(n, _)| n == name) else { return };
+        let Some(Y::Seq(fields)) = def.get_mut("fields") else { return };
+        for f in fields.iter_mut().filter(|f| f.text("name") == "page_token") {
+            if let Y::Map(entries) = f {
+                entries.retain(|(k, _)| k != "required");
+            }
+        }
+    }
 }
