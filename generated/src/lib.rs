@@ -26,15 +26,9 @@
     doc = " - `application` (not enabled): `application_v5`, `application_v6`, `application_v7`"
 )]
 #![cfg_attr(feature = "approval", doc = " - `approval`: [`approval_v4`]")]
-#![cfg_attr(
-    not(feature = "approval"),
-    doc = " - `approval` (not enabled): `approval_v4`"
-)]
+#![cfg_attr(not(feature = "approval"), doc = " - `approval` (not enabled): `approval_v4`")]
 #![cfg_attr(feature = "attendance", doc = " - `attendance`: [`attendance_v1`]")]
-#![cfg_attr(
-    not(feature = "attendance"),
-    doc = " - `attendance` (not enabled): `attendance_v1`"
-)]
+#![cfg_attr(not(feature = "attendance"), doc = " - `attendance` (not enabled): `attendance_v1`")]
 #![cfg_attr(feature = "authen", doc = " - `authen`: [`authen_v1`]")]
 #![cfg_attr(not(feature = "authen"), doc = " - `authen` (not enabled): `authen_v1`")]
 #![cfg_attr(feature = "baike", doc = " - `baike`: [`baike_v1`]")]
@@ -48,61 +42,34 @@
 #![cfg_attr(feature = "bot", doc = " - `bot`: [`bot_v4`]")]
 #![cfg_attr(not(feature = "bot"), doc = " - `bot` (not enabled): `bot_v4`")]
 #![cfg_attr(feature = "calendar", doc = " - `calendar`: [`calendar_v4`]")]
-#![cfg_attr(
-    not(feature = "calendar"),
-    doc = " - `calendar` (not enabled): `calendar_v4`"
-)]
+#![cfg_attr(not(feature = "calendar"), doc = " - `calendar` (not enabled): `calendar_v4`")]
 #![cfg_attr(feature = "cardkit", doc = " - `cardkit`: [`cardkit_v1`]")]
 #![cfg_attr(not(feature = "cardkit"), doc = " - `cardkit` (not enabled): `cardkit_v1`")]
 #![cfg_attr(feature = "compensation", doc = " - `compensation`: [`compensation_v1`]")]
-#![cfg_attr(
-    not(feature = "compensation"),
-    doc = " - `compensation` (not enabled): `compensation_v1`"
-)]
+#![cfg_attr(not(feature = "compensation"), doc = " - `compensation` (not enabled): `compensation_v1`")]
 #![cfg_attr(feature = "contact", doc = " - `contact`: [`contact_v3`]")]
 #![cfg_attr(not(feature = "contact"), doc = " - `contact` (not enabled): `contact_v3`")]
 #![cfg_attr(feature = "corehr", doc = " - `corehr`: [`corehr_v1`], [`corehr_v2`]")]
-#![cfg_attr(
-    not(feature = "corehr"),
-    doc = " - `corehr` (not enabled): `corehr_v1`, `corehr_v2`"
-)]
+#![cfg_attr(not(feature = "corehr"), doc = " - `corehr` (not enabled): `corehr_v1`, `corehr_v2`")]
 #![cfg_attr(feature = "directory", doc = " - `directory`: [`directory_v1`]")]
-#![cfg_attr(
-    not(feature = "directory"),
-    doc = " - `directory` (not enabled): `directory_v1`"
-)]
+#![cfg_attr(not(feature = "directory"), doc = " - `directory` (not enabled): `directory_v1`")]
 #![cfg_attr(feature = "docs", doc = " - `docs`: [`docs_v1`]")]
 #![cfg_attr(not(feature = "docs"), doc = " - `docs` (not enabled): `docs_v1`")]
 #![cfg_attr(feature = "document_ai", doc = " - `document_ai`: [`document_ai_v1`]")]
-#![cfg_attr(
-    not(feature = "document_ai"),
-    doc = " - `document_ai` (not enabled): `document_ai_v1`"
-)]
+#![cfg_attr(not(feature = "document_ai"), doc = " - `document_ai` (not enabled): `document_ai_v1`")]
 #![cfg_attr(feature = "docx", doc = " - `docx`: [`docx_v1`]")]
 #![cfg_attr(not(feature = "docx"), doc = " - `docx` (not enabled): `docx_v1`")]
 #![cfg_attr(feature = "drive", doc = " - `drive`: [`drive_v1`], [`drive_v2`]")]
-#![cfg_attr(
-    not(feature = "drive"),
-    doc = " - `drive` (not enabled): `drive_v1`, `drive_v2`"
-)]
+#![cfg_attr(not(feature = "drive"), doc = " - `drive` (not enabled): `drive_v1`, `drive_v2`")]
 #![cfg_attr(feature = "ehr", doc = " - `ehr`: [`ehr_v1`]")]
 #![cfg_attr(not(feature = "ehr"), doc = " - `ehr` (not enabled): `ehr_v1`")]
 #![cfg_attr(feature = "event", doc = " - `event`: [`event_v1`]")]
 #![cfg_attr(not(feature = "event"), doc = " - `event` (not enabled): `event_v1`")]
 #![cfg_attr(feature = "helpdesk", doc = " - `helpdesk`: [`helpdesk_v1`]")]
-#![cfg_attr(
-    not(feature = "helpdesk"),
-    doc = " - `helpdesk` (not enabled): `helpdesk_v1`"
-)]
+#![cfg_attr(not(feature = "helpdesk"), doc = " - `helpdesk` (not enabled): `helpdesk_v1`")]
 #![cfg_attr(feature = "hire", doc = " - `hire`: [`hire_v1`], [`hire_v2`]")]
-#![cfg_attr(
-    not(feature = "hire"),
-    doc = " - `hire` (not enabled): `hire_v1`, `hire_v2`"
-)]
-#![cfg_attr(
-    feature = "human_authentication",
-    doc = " - `human_authentication`: [`human_authentication_v1`]"
-)]
+#![cfg_attr(not(feature = "hire"), doc = " - `hire` (not enabled): `hire_v1`, `hire_v2`")]
+#![cfg_attr(feature = "human_authentication", doc = " - `human_authentication`: [`human_authentication_v1`]")]
 #![cfg_attr(
     not(feature = "human_authentication"),
     doc = " - `human_authentication` (not enabled): `human_authentication_v1`"
@@ -130,28 +97,13 @@
     doc = " - `optical_char_recognition` (not enabled): `optical_char_recognition_v1`"
 )]
 #![cfg_attr(feature = "passport", doc = " - `passport`: [`passport_v1`]")]
-#![cfg_attr(
-    not(feature = "passport"),
-    doc = " - `passport` (not enabled): `passport_v1`"
-)]
+#![cfg_attr(not(feature = "passport"), doc = " - `passport` (not enabled): `passport_v1`")]
 #![cfg_attr(feature = "payroll", doc = " - `payroll`: [`payroll_v1`]")]
 #![cfg_attr(not(feature = "payroll"), doc = " - `payroll` (not enabled): `payroll_v1`")]
-#![cfg_attr(
-    feature = "performance",
-    doc = " - `performance`: [`performance_v1`], [`performance_v2`]"
-)]
-#![cfg_attr(
-    not(feature = "performance"),
-    doc = " - `performance` (not enabled): `performance_v1`, `performance_v2`"
-)]
-#![cfg_attr(
-    feature = "personal_settings",
-    doc = " - `personal_settings`: [`personal_settings_v1`]"
-)]
-#![cfg_attr(
-    not(feature = "personal_settings"),
-    doc = " - `personal_settings` (not enabled): `personal_settings_v1`"
-)]
+#![cfg_attr(feature = "performance", doc = " - `performance`: [`performance_v1`], [`performance_v2`]")]
+#![cfg_attr(not(feature = "performance"), doc = " - `performance` (not enabled): `performance_v1`, `performance_v2`")]
+#![cfg_attr(feature = "personal_settings", doc = " - `personal_settings`: [`personal_settings_v1`]")]
+#![cfg_attr(not(feature = "personal_settings"), doc = " - `personal_settings` (not enabled): `personal_settings_v1`")]
 #![cfg_attr(feature = "report", doc = " - `report`: [`report_v1`]")]
 #![cfg_attr(not(feature = "report"), doc = " - `report` (not enabled): `report_v1`")]
 #![cfg_attr(feature = "search", doc = " - `search`: [`search_v2`]")]
@@ -168,48 +120,24 @@
 #![cfg_attr(not(feature = "sheets"), doc = " - `sheets` (not enabled): `sheets_v3`")]
 #![cfg_attr(feature = "spark", doc = " - `spark`: [`spark_v1`]")]
 #![cfg_attr(not(feature = "spark"), doc = " - `spark` (not enabled): `spark_v1`")]
-#![cfg_attr(
-    feature = "speech_to_text",
-    doc = " - `speech_to_text`: [`speech_to_text_v1`]"
-)]
-#![cfg_attr(
-    not(feature = "speech_to_text"),
-    doc = " - `speech_to_text` (not enabled): `speech_to_text_v1`"
-)]
+#![cfg_attr(feature = "speech_to_text", doc = " - `speech_to_text`: [`speech_to_text_v1`]")]
+#![cfg_attr(not(feature = "speech_to_text"), doc = " - `speech_to_text` (not enabled): `speech_to_text_v1`")]
 #![cfg_attr(feature = "task", doc = " - `task`: [`task_v1`], [`task_v2`]")]
-#![cfg_attr(
-    not(feature = "task"),
-    doc = " - `task` (not enabled): `task_v1`, `task_v2`"
-)]
+#![cfg_attr(not(feature = "task"), doc = " - `task` (not enabled): `task_v1`, `task_v2`")]
 #![cfg_attr(feature = "tenant", doc = " - `tenant`: [`tenant_v2`]")]
 #![cfg_attr(not(feature = "tenant"), doc = " - `tenant` (not enabled): `tenant_v2`")]
 #![cfg_attr(feature = "translation", doc = " - `translation`: [`translation_v1`]")]
-#![cfg_attr(
-    not(feature = "translation"),
-    doc = " - `translation` (not enabled): `translation_v1`"
-)]
+#![cfg_attr(not(feature = "translation"), doc = " - `translation` (not enabled): `translation_v1`")]
 #![cfg_attr(feature = "trust_party", doc = " - `trust_party`: [`trust_party_v1`]")]
-#![cfg_attr(
-    not(feature = "trust_party"),
-    doc = " - `trust_party` (not enabled): `trust_party_v1`"
-)]
+#![cfg_attr(not(feature = "trust_party"), doc = " - `trust_party` (not enabled): `trust_party_v1`")]
 #![cfg_attr(feature = "vc", doc = " - `vc`: [`vc_v1`]")]
 #![cfg_attr(not(feature = "vc"), doc = " - `vc` (not enabled): `vc_v1`")]
 #![cfg_attr(feature = "verification", doc = " - `verification`: [`verification_v1`]")]
-#![cfg_attr(
-    not(feature = "verification"),
-    doc = " - `verification` (not enabled): `verification_v1`"
-)]
+#![cfg_attr(not(feature = "verification"), doc = " - `verification` (not enabled): `verification_v1`")]
 #![cfg_attr(feature = "wiki", doc = " - `wiki`: [`wiki_v1`], [`wiki_v2`]")]
-#![cfg_attr(
-    not(feature = "wiki"),
-    doc = " - `wiki` (not enabled): `wiki_v1`, `wiki_v2`"
-)]
+#![cfg_attr(not(feature = "wiki"), doc = " - `wiki` (not enabled): `wiki_v1`, `wiki_v2`")]
 #![cfg_attr(feature = "workplace", doc = " - `workplace`: [`workplace_v1`]")]
-#![cfg_attr(
-    not(feature = "workplace"),
-    doc = " - `workplace` (not enabled): `workplace_v1`"
-)]
+#![cfg_attr(not(feature = "workplace"), doc = " - `workplace` (not enabled): `workplace_v1`")]
 #![deny(warnings, missing_docs)]
 /// The runtime the generated code is built on: `runtime::FileSource`, `runtime::Error`, ….
 #[allow(unused_imports)]
