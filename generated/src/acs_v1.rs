@@ -1044,9 +1044,7 @@ pub enum DeviceListError {
 }
 impl From<rt::Error> for DeviceListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for DeviceListError {
@@ -1179,9 +1177,7 @@ pub enum RuleExternalGetError {
 }
 impl From<rt::Error> for RuleExternalGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for RuleExternalGetError {
@@ -1512,9 +1508,7 @@ pub enum VisitorDeleteError {
 }
 impl From<rt::Error> for VisitorDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for VisitorDeleteError {

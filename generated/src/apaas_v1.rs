@@ -195,6 +195,7 @@ impl ApplicationAuditLogResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-audit_log/audit_log_list)
+    #[allow(clippy::too_many_arguments)]
     pub fn audit_log_list(
         &self,
         namespace: String,

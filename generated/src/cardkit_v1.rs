@@ -557,9 +557,7 @@ pub enum CardElementContentError {
 }
 impl From<rt::Error> for CardElementContentError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardElementContentError {
@@ -592,9 +590,7 @@ pub enum CardElementCreateError {
 }
 impl From<rt::Error> for CardElementCreateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardElementCreateError {
@@ -627,9 +623,7 @@ pub enum CardElementDeleteError {
 }
 impl From<rt::Error> for CardElementDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardElementDeleteError {
@@ -662,9 +656,7 @@ pub enum CardElementPatchError {
 }
 impl From<rt::Error> for CardElementPatchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardElementPatchError {
@@ -697,9 +689,7 @@ pub enum CardElementUpdateError {
 }
 impl From<rt::Error> for CardElementUpdateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardElementUpdateError {
@@ -732,9 +722,7 @@ pub enum CardBatchUpdateError {
 }
 impl From<rt::Error> for CardBatchUpdateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardBatchUpdateError {
@@ -767,9 +755,7 @@ pub enum CardCreateError {
 }
 impl From<rt::Error> for CardCreateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardCreateError {
@@ -802,9 +788,7 @@ pub enum CardIdConvertError {
 }
 impl From<rt::Error> for CardIdConvertError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardIdConvertError {
@@ -837,9 +821,7 @@ pub enum CardSettingsError {
 }
 impl From<rt::Error> for CardSettingsError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardSettingsError {
@@ -872,9 +854,7 @@ pub enum CardUpdateError {
 }
 impl From<rt::Error> for CardUpdateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardUpdateError {

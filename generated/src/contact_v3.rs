@@ -6764,9 +6764,7 @@ pub enum EmployeeTypeEnumListError {
 }
 impl From<rt::Error> for EmployeeTypeEnumListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeEnumListError {
@@ -6799,9 +6797,7 @@ pub enum EmployeeTypeEnumDeleteError {
 }
 impl From<rt::Error> for EmployeeTypeEnumDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeEnumDeleteError {
@@ -6834,9 +6830,7 @@ pub enum EmployeeTypeEnumUpdateError {
 }
 impl From<rt::Error> for EmployeeTypeEnumUpdateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeEnumUpdateError {
@@ -8241,9 +8235,7 @@ pub enum JobFamilyListError {
 }
 impl From<rt::Error> for JobFamilyListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyListError {
@@ -8546,9 +8538,7 @@ pub enum JobLevelListError {
 }
 impl From<rt::Error> for JobLevelListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelListError {
@@ -9391,9 +9381,7 @@ pub enum UserBatchGetIdError {
 }
 impl From<rt::Error> for UserBatchGetIdError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for UserBatchGetIdError {

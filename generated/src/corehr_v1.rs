@@ -8367,9 +8367,7 @@ pub enum CompanyCreateError {
 }
 impl From<rt::Error> for CompanyCreateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CompanyCreateError {
@@ -8402,9 +8400,7 @@ pub enum CompanyListError {
 }
 impl From<rt::Error> for CompanyListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CompanyListError {
@@ -8437,9 +8433,7 @@ pub enum CompanyDeleteError {
 }
 impl From<rt::Error> for CompanyDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CompanyDeleteError {
@@ -8472,9 +8466,7 @@ pub enum CompanyGetError {
 }
 impl From<rt::Error> for CompanyGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CompanyGetError {
@@ -8673,9 +8665,7 @@ pub enum ContractListError {
 }
 impl From<rt::Error> for ContractListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ContractListError {
@@ -8708,9 +8698,7 @@ pub enum ContractDeleteError {
 }
 impl From<rt::Error> for ContractDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ContractDeleteError {
@@ -8743,9 +8731,7 @@ pub enum ContractGetError {
 }
 impl From<rt::Error> for ContractGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ContractGetError {
@@ -9404,9 +9390,7 @@ pub enum DepartmentListError {
 }
 impl From<rt::Error> for DepartmentListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for DepartmentListError {
@@ -9485,9 +9469,7 @@ pub enum DepartmentGetError {
 }
 impl From<rt::Error> for DepartmentGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for DepartmentGetError {
@@ -9668,9 +9650,7 @@ pub enum EmployeeTypeCreateError {
 }
 impl From<rt::Error> for EmployeeTypeCreateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeCreateError {
@@ -9703,9 +9683,7 @@ pub enum EmployeeTypeListError {
 }
 impl From<rt::Error> for EmployeeTypeListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeListError {
@@ -9738,9 +9716,7 @@ pub enum EmployeeTypeDeleteError {
 }
 impl From<rt::Error> for EmployeeTypeDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeDeleteError {
@@ -9773,9 +9749,7 @@ pub enum EmployeeTypeGetError {
 }
 impl From<rt::Error> for EmployeeTypeGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeGetError {
@@ -9808,9 +9782,7 @@ pub enum EmployeeTypePatchError {
 }
 impl From<rt::Error> for EmployeeTypePatchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypePatchError {
@@ -9919,9 +9891,7 @@ pub enum EmploymentDeleteError {
 }
 impl From<rt::Error> for EmploymentDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmploymentDeleteError {
@@ -10034,9 +10004,7 @@ pub enum JobCreateError {
 }
 impl From<rt::Error> for JobCreateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobCreateError {
@@ -10069,9 +10037,7 @@ pub enum JobListError {
 }
 impl From<rt::Error> for JobListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobListError {
@@ -10104,9 +10070,7 @@ pub enum JobDeleteError {
 }
 impl From<rt::Error> for JobDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobDeleteError {
@@ -10139,9 +10103,7 @@ pub enum JobGetError {
 }
 impl From<rt::Error> for JobGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobGetError {
@@ -10174,9 +10136,7 @@ pub enum JobPatchError {
 }
 impl From<rt::Error> for JobPatchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobPatchError {
@@ -10659,9 +10619,7 @@ pub enum JobDataDeleteError {
 }
 impl From<rt::Error> for JobDataDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobDataDeleteError {
@@ -10826,9 +10784,7 @@ pub enum JobFamilyCreateError {
 }
 impl From<rt::Error> for JobFamilyCreateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyCreateError {
@@ -10861,9 +10817,7 @@ pub enum JobFamilyListError {
 }
 impl From<rt::Error> for JobFamilyListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyListError {
@@ -10896,9 +10850,7 @@ pub enum JobFamilyDeleteError {
 }
 impl From<rt::Error> for JobFamilyDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyDeleteError {
@@ -10931,9 +10883,7 @@ pub enum JobFamilyGetError {
 }
 impl From<rt::Error> for JobFamilyGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyGetError {
@@ -10966,9 +10916,7 @@ pub enum JobFamilyPatchError {
 }
 impl From<rt::Error> for JobFamilyPatchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyPatchError {
@@ -11001,9 +10949,7 @@ pub enum JobLevelCreateError {
 }
 impl From<rt::Error> for JobLevelCreateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelCreateError {
@@ -11036,9 +10982,7 @@ pub enum JobLevelListError {
 }
 impl From<rt::Error> for JobLevelListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelListError {
@@ -11071,9 +11015,7 @@ pub enum JobLevelDeleteError {
 }
 impl From<rt::Error> for JobLevelDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelDeleteError {
@@ -11106,9 +11048,7 @@ pub enum JobLevelGetError {
 }
 impl From<rt::Error> for JobLevelGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelGetError {
@@ -11141,9 +11081,7 @@ pub enum JobLevelPatchError {
 }
 impl From<rt::Error> for JobLevelPatchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelPatchError {
@@ -12690,9 +12628,7 @@ pub enum LocationListError {
 }
 impl From<rt::Error> for LocationListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationListError {
@@ -12771,9 +12707,7 @@ pub enum LocationGetError {
 }
 impl From<rt::Error> for LocationGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationGetError {
@@ -12806,9 +12740,7 @@ pub enum NationalIdTypeCreateError {
 }
 impl From<rt::Error> for NationalIdTypeCreateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NationalIdTypeCreateError {
@@ -12841,9 +12773,7 @@ pub enum NationalIdTypeListError {
 }
 impl From<rt::Error> for NationalIdTypeListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NationalIdTypeListError {
@@ -12876,9 +12806,7 @@ pub enum NationalIdTypeDeleteError {
 }
 impl From<rt::Error> for NationalIdTypeDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NationalIdTypeDeleteError {
@@ -12911,9 +12839,7 @@ pub enum NationalIdTypeGetError {
 }
 impl From<rt::Error> for NationalIdTypeGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NationalIdTypeGetError {
@@ -12946,9 +12872,7 @@ pub enum NationalIdTypePatchError {
 }
 impl From<rt::Error> for NationalIdTypePatchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NationalIdTypePatchError {
@@ -13919,9 +13843,7 @@ pub enum PersonDeleteError {
 }
 impl From<rt::Error> for PersonDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for PersonDeleteError {
@@ -13954,9 +13876,7 @@ pub enum PersonGetError {
 }
 impl From<rt::Error> for PersonGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for PersonGetError {
@@ -14077,9 +13997,7 @@ pub enum PreHireDeleteError {
 }
 impl From<rt::Error> for PreHireDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for PreHireDeleteError {
@@ -14112,9 +14030,7 @@ pub enum PreHireGetError {
 }
 impl From<rt::Error> for PreHireGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for PreHireGetError {
@@ -14963,9 +14879,7 @@ pub enum WorkingHoursTypeCreateError {
 }
 impl From<rt::Error> for WorkingHoursTypeCreateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for WorkingHoursTypeCreateError {
@@ -14998,9 +14912,7 @@ pub enum WorkingHoursTypeListError {
 }
 impl From<rt::Error> for WorkingHoursTypeListError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for WorkingHoursTypeListError {
@@ -15033,9 +14945,7 @@ pub enum WorkingHoursTypeDeleteError {
 }
 impl From<rt::Error> for WorkingHoursTypeDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for WorkingHoursTypeDeleteError {
@@ -15068,9 +14978,7 @@ pub enum WorkingHoursTypeGetError {
 }
 impl From<rt::Error> for WorkingHoursTypeGetError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for WorkingHoursTypeGetError {
@@ -15103,9 +15011,7 @@ pub enum WorkingHoursTypePatchError {
 }
 impl From<rt::Error> for WorkingHoursTypePatchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for WorkingHoursTypePatchError {

@@ -13269,9 +13269,7 @@ pub enum BasicInfoCountryRegionSubdivisionSearchError {
 }
 impl From<rt::Error> for BasicInfoCountryRegionSubdivisionSearchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for BasicInfoCountryRegionSubdivisionSearchError {
@@ -13840,9 +13838,7 @@ pub enum ContractSearchError {
 }
 impl From<rt::Error> for ContractSearchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ContractSearchError {
@@ -16127,9 +16123,7 @@ pub enum EmployeesAdditionalJobBatchError {
 }
 impl From<rt::Error> for EmployeesAdditionalJobBatchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeesAdditionalJobBatchError {
@@ -17480,9 +17474,7 @@ pub enum LocationAddressCreateError {
 }
 impl From<rt::Error> for LocationAddressCreateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationAddressCreateError {
@@ -17515,9 +17507,7 @@ pub enum LocationAddressDeleteError {
 }
 impl From<rt::Error> for LocationAddressDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationAddressDeleteError {
@@ -17550,9 +17540,7 @@ pub enum LocationAddressPatchError {
 }
 impl From<rt::Error> for LocationAddressPatchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationAddressPatchError {
@@ -17585,9 +17573,7 @@ pub enum LocationActiveError {
 }
 impl From<rt::Error> for LocationActiveError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationActiveError {
@@ -17660,9 +17646,7 @@ pub enum LocationPatchError {
 }
 impl From<rt::Error> for LocationPatchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationPatchError {
@@ -21459,9 +21443,7 @@ pub enum ProbationAssessmentCreateError {
 }
 impl From<rt::Error> for ProbationAssessmentCreateError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ProbationAssessmentCreateError {
@@ -21494,9 +21476,7 @@ pub enum ProbationAssessmentDeleteError {
 }
 impl From<rt::Error> for ProbationAssessmentDeleteError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ProbationAssessmentDeleteError {
@@ -21529,9 +21509,7 @@ pub enum ProbationAssessmentPatchError {
 }
 impl From<rt::Error> for ProbationAssessmentPatchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ProbationAssessmentPatchError {
@@ -21766,9 +21744,7 @@ pub enum ProbationSubmitError {
 }
 impl From<rt::Error> for ProbationSubmitError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ProbationSubmitError {
@@ -21801,9 +21777,7 @@ pub enum ProbationWithdrawError {
 }
 impl From<rt::Error> for ProbationWithdrawError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ProbationWithdrawError {

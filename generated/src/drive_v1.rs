@@ -6660,9 +6660,7 @@ pub enum FileDownloadError {
 }
 impl From<rt::Error> for FileDownloadError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for FileDownloadError {

@@ -4913,9 +4913,7 @@ pub enum NotificationPreviewError {
 }
 impl From<rt::Error> for NotificationPreviewError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NotificationPreviewError {
@@ -4948,9 +4946,7 @@ pub enum NotificationSubmitApproveError {
 }
 impl From<rt::Error> for NotificationSubmitApproveError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NotificationSubmitApproveError {

@@ -123,9 +123,7 @@ pub enum NodeSearchError {
 }
 impl From<rt::Error> for NodeSearchError {
     fn from(error: rt::Error) -> Self {
-        match error {
-            other => Self::Unhandled(other),
-        }
+        Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NodeSearchError {

@@ -77,8 +77,9 @@ impl Call {
         self
     }
 
-    /// Adds a query parameter.
-    pub fn query(&mut self, name: &'static str, value: impl Display) -> &mut Self {
+    /// Adds a query parameter. By reference, so generated code borrows every type alike
+    /// (`Copy` numbers and enums as well as strings).
+    pub fn query<T: Display + ?Sized>(&mut self, name: &'static str, value: &T) -> &mut Self {
         self.query.push((name, value.to_string()));
         self
     }
@@ -86,7 +87,7 @@ impl Call {
     /// Adds a query parameter when it is set.
     pub fn query_opt(&mut self, name: &'static str, value: Option<impl Display>) -> &mut Self {
         if let Some(v) = value {
-            self.query(name, v);
+            self.query(name, &v);
         }
         self
     }
@@ -95,7 +96,7 @@ impl Call {
     /// of a list in a query; none when the list is empty).
     pub fn query_each<T: Display>(&mut self, name: &'static str, values: impl IntoIterator<Item = T>) -> &mut Self {
         for v in values {
-            self.query(name, v);
+            self.query(name, &v);
         }
         self
     }

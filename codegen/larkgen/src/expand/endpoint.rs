@@ -27,8 +27,11 @@ pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
     if accepts_both(e) {
         inits.push(quote!(user_token: None));
     }
+    // Clippy's allowance of arguments is seven, `&self` included; the spec decides how many.
+    let many = (positional.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
+        #many
         pub fn #method(&self, #(#params),*) -> #request {
             #request { client: self.client.clone(), #(#inits,)* }
         }
@@ -281,6 +284,16 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
         Literal::string(&format!(" `{}` (HTTP {}): {}", err.code, err.http, docs::sentences(&err.message, &err.hint)))
     });
     let codes = e.errors.iter().map(|err| Literal::i64_unsuffixed(err.code));
+    let from_error = if variants.is_empty() {
+        quote!(Self::Unhandled(error))
+    } else {
+        quote! {
+            match error {
+                #(rt::Error::Api(api) if api.code == #codes => Self::#variants(api),)*
+                other => Self::Unhandled(other),
+            }
+        }
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -293,10 +306,7 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
         }
         impl From<rt::Error> for #name {
             fn from(error: rt::Error) -> Self {
-                match error {
-                    #(rt::Error::Api(api) if api.code == #codes => Self::#variants(api),)*
-                    other => Self::Unhandled(other),
-                }
+                #from_error
             }
         }
         impl ::std::ops::Deref for #name {

@@ -25,18 +25,18 @@ fn escape_line(line: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if c == '[' {
-            if let Some(end) = link_end(&chars, i) {
-                let text: String = chars[i + 1..end.0].iter().collect();
-                let url: String = chars[end.0 + 2..end.1].iter().collect();
-                out.push('[');
-                out.push_str(&escape_plain(&text));
-                out.push_str("](");
-                out.push_str(&url.replace(' ', "%20"));
-                out.push(')');
-                i = end.1 + 1;
-                continue;
-            }
+        if c == '['
+            && let Some(end) = link_end(&chars, i)
+        {
+            let text: String = chars[i + 1..end.0].iter().collect();
+            let url: String = chars[end.0 + 2..end.1].iter().collect();
+            out.push('[');
+            out.push_str(&escape_plain(&text));
+            out.push_str("](");
+            out.push_str(&url.replace(' ', "%20"));
+            out.push(')');
+            i = end.1 + 1;
+            continue;
         }
         if starts_url(&chars, i) {
             let end = (i..chars.len()).find(|&j| url_stops(chars[j])).unwrap_or(chars.len());
