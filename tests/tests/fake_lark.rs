@@ -91,7 +91,10 @@ async fn every_baike_endpoint_answers_its_example_through_the_typed_client() {
     let classifications: Vec<Classification> = baike.classification().list().stream().try_collect().await.unwrap();
     assert_eq!(classifications[0].id.as_str(), "classification_id_1");
     let draft = DraftCreateBody { description: Some("d".into()), ..DraftCreateBody::new(terms()) };
-    assert_eq!(baike.draft().create(draft).send().await.unwrap().draft.unwrap().draft_id.unwrap().as_str(), "draft_id_1");
+    assert_eq!(
+        baike.draft().create(draft).send().await.unwrap().draft.unwrap().draft_id.unwrap().as_str(),
+        "draft_id_1"
+    );
     let draft = DraftUpdateBody { rich_text: Some("<p>d</p>".into()), ..DraftUpdateBody::new(terms()) };
     baike.draft().update("5347".into(), draft).send().await.unwrap();
     assert_eq!(baike.entity().create(entity()).send().await.unwrap().entity.unwrap().main_keys[0].key, "key");

@@ -68,10 +68,7 @@ fn assert_example_entry(entity: &Entity, id: &str, outer_id: &str) {
     assert_eq!(entity.i18n_descs, Some(vec![chinese_desc()]));
     assert_eq!(entity.statistics, Some(Statistics::new(100, 20)));
     assert_eq!(entity.outer_info, Some(OuterInfo::new("星云".into(), outer_id.into())));
-    assert_eq!(
-        (entity.create_time, entity.update_time),
-        (Some(1_627_540_853), Some(1_627_541_853))
-    );
+    assert_eq!((entity.create_time, entity.update_time), (Some(1_627_540_853), Some(1_627_541_853)));
     let meta = entity.related_meta.as_ref().expect("related_meta");
     assert_eq!(meta.users.as_ref().expect("users")[0].title.as_deref(), Some("负责人"));
     assert_eq!(meta.abbreviations.as_ref().expect("abbreviations").len(), 3);

@@ -34,7 +34,8 @@ async fn a_lingo_entry_with_full_names_decodes_them_as_terms() {
         "create_time": "1627540853",
         "update_time": 1627541853u64,
     });
-    let server = server_with("GET", "/open-apis/lingo/v1/entities/enterprise_1", lark_ok(json!({ "entity": entry }))).await;
+    let server =
+        server_with("GET", "/open-apis/lingo/v1/entities/enterprise_1", lark_ok(json!({ "entity": entry }))).await;
     let (answer, mismatches) = collect_mismatches(lingo(&server.uri()).entity().get("enterprise_1").send()).await;
     let entity = answer.expect("ok").entity.expect("entity");
     assert!(mismatches.is_empty(), "{mismatches:?}");
@@ -57,7 +58,8 @@ async fn a_related_user_without_an_id_is_dropped_but_docs_and_links_need_none() 
         "links": [{ "url": "https://example.com" }],
     });
     let entry = json!({ "id": "enterprise_1", "main_keys": [term("Lark")], "related_meta": meta });
-    let server = server_with("GET", "/open-apis/baike/v1/entities/enterprise_1", lark_ok(json!({ "entity": entry }))).await;
+    let server =
+        server_with("GET", "/open-apis/baike/v1/entities/enterprise_1", lark_ok(json!({ "entity": entry }))).await;
     let client = baike_v1::Client::new(runtime(&server.uri()));
     let (answer, mismatches) = collect_mismatches(client.entity().get("enterprise_1").send()).await;
     let meta = answer.expect("ok").entity.expect("entity").related_meta.expect("related_meta");
@@ -66,7 +68,10 @@ async fn a_related_user_without_an_id_is_dropped_but_docs_and_links_need_none() 
     assert_eq!(chats[0].id, "oc_1", "the id of a related chat is a plain `String`");
     let docs: Vec<baike_v1::LinkReferer> = meta.docs.expect("docs");
     assert_eq!((docs[0].title.as_deref(), docs[0].url.as_deref()), (Some("FAQ"), Some("https://example.com/faq")));
-    assert_eq!(meta.links.expect("links")[0], baike_v1::LinkReferer { title: None, url: Some("https://example.com".into()) });
+    assert_eq!(
+        meta.links.expect("links")[0],
+        baike_v1::LinkReferer { title: None, url: Some("https://example.com".into()) }
+    );
     let [m] = mismatches.as_slice() else { panic!("one mismatch: {mismatches:?}") };
     assert_eq!((m.field.as_str(), m.path.as_str()), ("entity.related_meta.users", "entity.related_meta.users[1].id"));
     assert_eq!(m.found, "nothing: the field is absent");
@@ -76,7 +81,8 @@ async fn a_related_user_without_an_id_is_dropped_but_docs_and_links_need_none() 
 async fn a_lingo_related_on_call_group_keeps_its_id() {
     let meta = json!({ "oncalls": [{ "id": "oncall_1", "title": "SRE", "url": "https://example.com/sre" }] });
     let entry = json!({ "main_keys": [term("Lark")], "related_meta": meta });
-    let server = server_with("GET", "/open-apis/lingo/v1/entities/enterprise_1", lark_ok(json!({ "entity": entry }))).await;
+    let server =
+        server_with("GET", "/open-apis/lingo/v1/entities/enterprise_1", lark_ok(json!({ "entity": entry }))).await;
     let data = lingo(&server.uri()).entity().get("enterprise_1").send().await.expect("ok");
     let oncalls = data.entity.and_then(|e| e.related_meta).and_then(|m| m.oncalls).expect("oncalls");
     assert_eq!(
@@ -98,7 +104,10 @@ async fn answers_without_the_optional_wrappers_are_successes() {
     let server = server_with("PUT", "/open-apis/lingo/v1/drafts/5347", lark_ok(json!({}))).await;
     let body = lingo_v1::DraftUpdateBody {
         description: Some("d".into()),
-        ..lingo_v1::DraftUpdateBody::new(vec![lingo_v1::Term::new("k".into(), lingo_v1::DisplayStatus::new(true, true))])
+        ..lingo_v1::DraftUpdateBody::new(vec![lingo_v1::Term::new(
+            "k".into(),
+            lingo_v1::DisplayStatus::new(true, true),
+        )])
     };
     let data = lingo(&server.uri()).draft().update("5347".into(), body).send().await.expect("ok");
     assert_eq!(data.draft, None);

@@ -114,7 +114,8 @@ async fn draft_bodies_check_main_keys_too() {
 #[tokio::test]
 async fn an_empty_term_key_is_left_to_the_server() {
     // No official source gives a name a minimum length (docs/reconcile.md), so none is checked here.
-    let server = server_with("POST", "/open-apis/baike/v1/entities", lark_ok(fixture_data("entities_create.response"))).await;
+    let server =
+        server_with("POST", "/open-apis/baike/v1/entities", lark_ok(fixture_data("entities_create.response"))).await;
     let body = EntityBody { aliases: Some(vec![shown("ok"), shown("")]), ..valid_entry() };
     baike(&server.uri()).entity().create(body).send().await.expect("sent: the server decides");
 }
