@@ -1900,8 +1900,6 @@ impl rt::Validate for DisplayStatus {}
 #[derive(Clone, Debug, PartialEq)]
 pub struct Term {
     /// The name text.
-    ///
-    /// Constraints: at least 1 character.
     pub key: String,
     /// Where the name is shown.
     pub display_status: DisplayStatus,
@@ -1915,25 +1913,41 @@ impl Term {
         Self { key, display_status }
     }
 }
-impl rt::Validate for Term {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.length(path, "key", Some(&self.key), Some(1), None);
-    }
-}
-/// A related object of an entry (user, chat, doc, on-call group or link) as returned.
-#[derive(Clone, Debug, PartialEq, Default)]
+impl rt::Validate for Term {}
+/// A related user, chat or on-call group of an entry, as returned.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Referer {
     /// Id of the related object (users follow `user_id_type`; chats are `oc_...`).
-    pub id: Option<String>,
+    pub id: String,
     /// Title or description.
     pub title: Option<String>,
     /// Link.
     pub url: Option<String>,
 }
 rt::json_object!(
-    Referer { id = "id" optional, title = "title" optional, url = "url" optional, }
+    Referer { id = "id" required, title = "title" optional, url = "url" optional, }
 );
+impl Referer {
+    /// A `Referer` with its required fields; the optional ones start unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Into::into(id),
+            title: None,
+            url: None,
+        }
+    }
+}
 impl rt::Validate for Referer {}
+/// A related doc or link of an entry, as returned (it has no id).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LinkReferer {
+    /// Title.
+    pub title: Option<String>,
+    /// Link.
+    pub url: Option<String>,
+}
+rt::json_object!(LinkReferer { title = "title" optional, url = "url" optional, });
+impl rt::Validate for LinkReferer {}
 /// A related entry.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Abbreviation {
@@ -1989,11 +2003,11 @@ pub struct RelatedMeta {
     /// Related chats.
     pub chats: Option<Vec<Referer>>,
     /// Related docs.
-    pub docs: Option<Vec<Referer>>,
+    pub docs: Option<Vec<LinkReferer>>,
     /// Related on-call groups.
     pub oncalls: Option<Vec<Referer>>,
     /// Related links.
-    pub links: Option<Vec<Referer>>,
+    pub links: Option<Vec<LinkReferer>>,
     /// Related entries.
     pub abbreviations: Option<Vec<Abbreviation>>,
     /// Classifications of the entry.
@@ -2069,12 +2083,16 @@ pub struct Entity {
     pub description: Option<String>,
     /// Creator (id per `user_id_type`).
     pub creator: Option<String>,
-    /// Creation time (unix seconds as a string).
-    pub create_time: Option<String>,
+    /// Creation time (unix seconds).
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub create_time: Option<i64>,
     /// Last updater (id per `user_id_type`).
     pub updater: Option<String>,
-    /// Update time (unix seconds as a string).
-    pub update_time: Option<String>,
+    /// Update time (unix seconds).
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub update_time: Option<i64>,
     /// Related information.
     pub related_meta: Option<RelatedMeta>,
     /// Feedback counters.
@@ -2085,16 +2103,17 @@ pub struct Entity {
     pub rich_text: Option<String>,
     /// How the entry was created.
     pub source: Option<EntitySource>,
-    /// Full names (UNVERIFIED: only in one official SDK's types).
+    /// Full names (UNVERIFIED: not in the API metadata, only in the official SDKs' models).
     pub full_names: Option<Vec<Term>>,
 }
 rt::json_object!(
     Entity { id = "id" optional, main_keys = "main_keys" required, aliases = "aliases"
     optional, description = "description" optional, creator = "creator" optional,
-    create_time = "create_time" optional, updater = "updater" optional, update_time =
-    "update_time" optional, related_meta = "related_meta" optional, statistics =
-    "statistics" optional, outer_info = "outer_info" optional, rich_text = "rich_text"
-    optional, source = "source" optional, full_names = "full_names" optional, }
+    create_time = "create_time" optional as_string, updater = "updater" optional,
+    update_time = "update_time" optional as_string, related_meta = "related_meta"
+    optional, statistics = "statistics" optional, outer_info = "outer_info" optional,
+    rich_text = "rich_text" optional, source = "source" optional, full_names =
+    "full_names" optional, }
 );
 impl Entity {
     /// An `Entity` with its required fields; the optional ones start unset.
@@ -2119,10 +2138,7 @@ impl Entity {
 }
 impl rt::Validate for Entity {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.nested(path, "main_keys", &self.main_keys);
-        out.nested(path, "aliases", &self.aliases);
         out.nested(path, "outer_info", &self.outer_info);
-        out.nested(path, "full_names", &self.full_names);
     }
 }
 /// A related user, in a request.
@@ -2289,9 +2305,7 @@ impl EntityBody {
 impl rt::Validate for EntityBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
-        out.nested(path, "main_keys", &self.main_keys);
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
-        out.nested(path, "aliases", &self.aliases);
         out.length(path, "description", self.description.as_ref(), None, Some(5000));
         out.nested(path, "related_meta", &self.related_meta);
         out.nested(path, "outer_info", &self.outer_info);
@@ -2354,9 +2368,7 @@ impl DraftCreateBody {
 impl rt::Validate for DraftCreateBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
-        out.nested(path, "main_keys", &self.main_keys);
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
-        out.nested(path, "aliases", &self.aliases);
         out.length(path, "description", self.description.as_ref(), None, Some(5000));
         out.nested(path, "related_meta", &self.related_meta);
         out.nested(path, "outer_info", &self.outer_info);
@@ -2415,9 +2427,7 @@ impl DraftUpdateBody {
 impl rt::Validate for DraftUpdateBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
-        out.nested(path, "main_keys", &self.main_keys);
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
-        out.nested(path, "aliases", &self.aliases);
         out.length(path, "description", self.description.as_ref(), None, Some(5000));
         out.nested(path, "related_meta", &self.related_meta);
         out.length(path, "rich_text", self.rich_text.as_ref(), None, Some(5000));
@@ -2456,7 +2466,7 @@ rt::json_object!(
     MatchInfo { entity_id = "entity_id" optional, r#type = "type" optional, }
 );
 impl rt::Validate for MatchInfo {}
-/// Position of a phrase in the text (offsets from 0; UNVERIFIED: characters, end exclusive).
+/// Position of a phrase in the text (offsets from 0; UNVERIFIED: characters or UTF-8 bytes, end exclusive).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Span {
     /// Start offset.
@@ -2529,7 +2539,7 @@ impl rt::Validate for ClassificationFilter {}
 pub struct EntityMatchBody {
     /// Word to match exactly against names and aliases.
     ///
-    /// Constraints: at least 1 character; at most 100 characters.
+    /// Constraints: at most 100 characters.
     pub word: String,
 }
 rt::json_object!(EntityMatchBody { word = "word" required, });
@@ -2541,7 +2551,7 @@ impl EntityMatchBody {
 }
 impl rt::Validate for EntityMatchBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.length(path, "word", Some(&self.word), Some(1), Some(100));
+        out.length(path, "word", Some(&self.word), None, Some(100));
     }
 }
 /// Body of `entity.search` (every field optional).
@@ -2573,7 +2583,7 @@ impl rt::Validate for EntitySearchBody {
 pub struct EntityHighlightBody {
     /// Sentence to scan for entries.
     ///
-    /// Constraints: at least 1 character; at most 1000 characters.
+    /// Constraints: at most 1000 characters.
     pub text: String,
 }
 rt::json_object!(EntityHighlightBody { text = "text" required, });
@@ -2585,7 +2595,7 @@ impl EntityHighlightBody {
 }
 impl rt::Validate for EntityHighlightBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.length(path, "text", Some(&self.text), Some(1), Some(1000));
+        out.length(path, "text", Some(&self.text), None, Some(1000));
     }
 }
 /// Body of `entity.extract`.
@@ -2607,7 +2617,7 @@ impl rt::Validate for EntityExtractBody {
 pub struct FileUploadForm {
     /// File name of the image.
     ///
-    /// Constraints: at least 1 character; at most 100 characters; extension one of bmp, gif, png, jpeg, jpg, webp, ico, icon.
+    /// Constraints: at most 100 characters; extension one of bmp, gif, png, jpeg, jpg, webp, ico, icon.
     pub name: String,
     /// The image bytes (width and height 320–4096 px).
     ///
@@ -2622,7 +2632,7 @@ impl FileUploadForm {
 }
 impl rt::Validate for FileUploadForm {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.length(path, "name", Some(&self.name), Some(1), Some(100));
+        out.length(path, "name", Some(&self.name), None, Some(100));
         out.extensions(
             path,
             "name",
@@ -2658,36 +2668,24 @@ rt::json_object!(
 );
 impl rt::Validate for ClassificationListData {}
 /// Result of a draft call.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DraftData {
-    /// The draft.
-    pub draft: Draft,
+    /// The draft (optional in the API metadata).
+    pub draft: Option<Draft>,
 }
-rt::json_object!(DraftData { draft = "draft" required, });
-impl DraftData {
-    /// A `DraftData` with its required fields; the optional ones start unset.
-    pub fn new(draft: impl Into<Draft>) -> Self {
-        Self { draft: Into::into(draft) }
-    }
-}
+rt::json_object!(DraftData { draft = "draft" optional, });
 impl rt::Validate for DraftData {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "draft", &self.draft);
     }
 }
 /// Result of an entry call.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EntityData {
-    /// The entry.
-    pub entity: Entity,
+    /// The entry (optional in the API metadata).
+    pub entity: Option<Entity>,
 }
-rt::json_object!(EntityData { entity = "entity" required, });
-impl EntityData {
-    /// An `EntityData` with its required fields; the optional ones start unset.
-    pub fn new(entity: impl Into<Entity>) -> Self {
-        Self { entity: Into::into(entity) }
-    }
-}
+rt::json_object!(EntityData { entity = "entity" optional, });
 impl rt::Validate for EntityData {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "entity", &self.entity);
@@ -2727,28 +2725,26 @@ pub struct EntityHighlightData {
 rt::json_object!(EntityHighlightData { phrases = "phrases" optional, });
 impl rt::Validate for EntityHighlightData {}
 /// Result of `entity.extract`.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityExtractData {
     /// Candidate entries.
-    pub entity_word: Option<Vec<EntityWord>>,
+    pub entity_word: Vec<EntityWord>,
 }
-rt::json_object!(EntityExtractData { entity_word = "entity_word" optional, });
-impl rt::Validate for EntityExtractData {}
-/// Result of `file.upload`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FileUploadData {
-    /// Token of the uploaded image.
-    pub file_token: FileToken,
-}
-rt::json_object!(FileUploadData { file_token = "file_token" required, });
-impl FileUploadData {
-    /// A `FileUploadData` with its required fields; the optional ones start unset.
-    pub fn new(file_token: impl Into<FileToken>) -> Self {
-        Self {
-            file_token: Into::into(file_token),
-        }
+rt::json_object!(EntityExtractData { entity_word = "entity_word" required, });
+impl EntityExtractData {
+    /// An `EntityExtractData` with its required fields; the optional ones start unset.
+    pub fn new(entity_word: Vec<EntityWord>) -> Self {
+        Self { entity_word }
     }
 }
+impl rt::Validate for EntityExtractData {}
+/// Result of `file.upload`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileUploadData {
+    /// Token of the uploaded image (optional in the API metadata).
+    pub file_token: Option<FileToken>,
+}
+rt::json_object!(FileUploadData { file_token = "file_token" optional, });
 impl rt::Validate for FileUploadData {}
 impl rt::paging::Page for ClassificationListData {
     type Item = Classification;
@@ -2864,7 +2860,7 @@ pub mod endpoints {
             rt::Input::body("outer_info", false),
             rt::Input::body("rich_text", false),
         ],
-        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}}"#,
+        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}}"#,
     };
     /// Descriptor of `draft.update`: Edit a draft that has not been reviewed yet.
     pub static DRAFT_UPDATE: rt::Endpoint = rt::Endpoint {
@@ -2907,7 +2903,7 @@ pub mod endpoints {
             rt::Input::body("related_meta", false),
             rt::Input::body("rich_text", false),
         ],
-        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}}"#,
+        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}}"#,
     };
     /// Descriptor of `entity.create`: Create an entry directly, skipping admin review.
     pub static ENTITY_CREATE: rt::Endpoint = rt::Endpoint {
@@ -2945,7 +2941,7 @@ pub mod endpoints {
             rt::Input::body("outer_info", false),
             rt::Input::body("rich_text", false),
         ],
-        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review.
     pub static ENTITY_UPDATE: rt::Endpoint = rt::Endpoint {
@@ -2984,7 +2980,7 @@ pub mod endpoints {
             rt::Input::body("outer_info", false),
             rt::Input::body("rich_text", false),
         ],
-        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.get`: Get one entry by id, or by provider and outer_id.
     pub static ENTITY_GET: rt::Endpoint = rt::Endpoint {
@@ -3019,7 +3015,7 @@ pub mod endpoints {
             rt::Input::query("outer_id", false).length(Some(1), Some(64)),
             rt::Input::query("user_id_type", false),
         ],
-        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
     /// Descriptor of `entity.list`: Page through all entries of the tenant.
     pub static ENTITY_LIST: rt::Endpoint = rt::Endpoint {
@@ -3054,7 +3050,7 @@ pub mod endpoints {
             rt::Input::query("provider", false).length(Some(2), Some(32)),
             rt::Input::query("user_id_type", false),
         ],
-        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
     };
     /// Descriptor of `entity.match`: Match a word exactly against entry names and aliases.
     pub static ENTITY_MATCH: rt::Endpoint = rt::Endpoint {
@@ -3116,7 +3112,7 @@ pub mod endpoints {
             rt::Input::body("sources", false),
             rt::Input::body("creators", false),
         ],
-        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
     };
     /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
     pub static ENTITY_HIGHLIGHT: rt::Endpoint = rt::Endpoint {

@@ -2146,8 +2146,6 @@ impl rt::Validate for DisplayStatus {}
 #[derive(Clone, Debug, PartialEq)]
 pub struct Term {
     /// The name text.
-    ///
-    /// Constraints: at least 1 character.
     pub key: String,
     /// Where the name is shown.
     pub display_status: DisplayStatus,
@@ -2161,11 +2159,7 @@ impl Term {
         Self { key, display_status }
     }
 }
-impl rt::Validate for Term {
-    fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.length(path, "key", Some(&self.key), Some(1), None);
-    }
-}
+impl rt::Validate for Term {}
 /// A definition of an entry in one language (requests and responses).
 #[derive(Clone, Debug, PartialEq)]
 pub struct I18nEntryDesc {
@@ -2218,20 +2212,40 @@ impl I18nClsName {
     }
 }
 impl rt::Validate for I18nClsName {}
-/// A related object of an entry (user, chat, doc, on-call group or link) as returned.
-#[derive(Clone, Debug, PartialEq, Default)]
+/// A related user, chat or on-call group of an entry, as returned.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Referer {
     /// Id of the related object (users follow `user_id_type`; chats are `oc_...`).
-    pub id: Option<String>,
+    pub id: String,
     /// Title or description.
     pub title: Option<String>,
     /// Link (not returned for chats).
     pub url: Option<String>,
 }
 rt::json_object!(
-    Referer { id = "id" optional, title = "title" optional, url = "url" optional, }
+    Referer { id = "id" required, title = "title" optional, url = "url" optional, }
 );
+impl Referer {
+    /// A `Referer` with its required fields; the optional ones start unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Into::into(id),
+            title: None,
+            url: None,
+        }
+    }
+}
 impl rt::Validate for Referer {}
+/// A related doc or link of an entry, as returned (it has no id).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LinkReferer {
+    /// Title.
+    pub title: Option<String>,
+    /// Link.
+    pub url: Option<String>,
+}
+rt::json_object!(LinkReferer { title = "title" optional, url = "url" optional, });
+impl rt::Validate for LinkReferer {}
 /// A related entry.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Abbreviation {
@@ -2290,11 +2304,11 @@ pub struct RelatedMeta {
     /// Related chats.
     pub chats: Option<Vec<Referer>>,
     /// Related docs.
-    pub docs: Option<Vec<Referer>>,
+    pub docs: Option<Vec<LinkReferer>>,
     /// Related on-call groups.
     pub oncalls: Option<Vec<Referer>>,
     /// Related links.
-    pub links: Option<Vec<Referer>>,
+    pub links: Option<Vec<LinkReferer>>,
     /// Related entries.
     pub abbreviations: Option<Vec<Abbreviation>>,
     /// Classifications of the entry.
@@ -2364,18 +2378,24 @@ pub struct Entity {
     pub id: Option<EntityId>,
     /// The entry name (one element).
     pub main_keys: Vec<Term>,
+    /// Full names (全称); not in the API metadata, decoded as the official SDKs do.
+    pub full_names: Option<Vec<Term>>,
     /// Aliases.
     pub aliases: Option<Vec<Term>>,
     /// Plain-text definition.
     pub description: Option<String>,
     /// Creator (id per `user_id_type`).
     pub creator: Option<String>,
-    /// Creation time (unix seconds as a string).
-    pub create_time: Option<String>,
+    /// Creation time (unix seconds).
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub create_time: Option<i64>,
     /// Last updater (id per `user_id_type`).
     pub updater: Option<String>,
-    /// Update time (unix seconds as a string).
-    pub update_time: Option<String>,
+    /// Update time (unix seconds).
+    ///
+    /// Integers are sent as JSON strings (`"123"`) and read from strings or numbers.
+    pub update_time: Option<i64>,
     /// Related information.
     pub related_meta: Option<RelatedMeta>,
     /// Feedback counters.
@@ -2390,12 +2410,13 @@ pub struct Entity {
     pub i18n_descs: Option<Vec<I18nEntryDesc>>,
 }
 rt::json_object!(
-    Entity { id = "id" optional, main_keys = "main_keys" required, aliases = "aliases"
-    optional, description = "description" optional, creator = "creator" optional,
-    create_time = "create_time" optional, updater = "updater" optional, update_time =
-    "update_time" optional, related_meta = "related_meta" optional, statistics =
-    "statistics" optional, outer_info = "outer_info" optional, rich_text = "rich_text"
-    optional, source = "source" optional, i18n_descs = "i18n_descs" optional, }
+    Entity { id = "id" optional, main_keys = "main_keys" required, full_names =
+    "full_names" optional, aliases = "aliases" optional, description = "description"
+    optional, creator = "creator" optional, create_time = "create_time" optional
+    as_string, updater = "updater" optional, update_time = "update_time" optional
+    as_string, related_meta = "related_meta" optional, statistics = "statistics"
+    optional, outer_info = "outer_info" optional, rich_text = "rich_text" optional,
+    source = "source" optional, i18n_descs = "i18n_descs" optional, }
 );
 impl Entity {
     /// An `Entity` with its required fields; the optional ones start unset.
@@ -2403,6 +2424,7 @@ impl Entity {
         Self {
             id: None,
             main_keys,
+            full_names: None,
             aliases: None,
             description: None,
             creator: None,
@@ -2420,8 +2442,6 @@ impl Entity {
 }
 impl rt::Validate for Entity {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.nested(path, "main_keys", &self.main_keys);
-        out.nested(path, "aliases", &self.aliases);
         out.nested(path, "outer_info", &self.outer_info);
         out.nested(path, "i18n_descs", &self.i18n_descs);
     }
@@ -2596,9 +2616,7 @@ impl EntityBody {
 impl rt::Validate for EntityBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
-        out.nested(path, "main_keys", &self.main_keys);
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
-        out.nested(path, "aliases", &self.aliases);
         out.length(path, "description", self.description.as_ref(), None, Some(5000));
         out.nested(path, "related_meta", &self.related_meta);
         out.nested(path, "outer_info", &self.outer_info);
@@ -2668,9 +2686,7 @@ impl DraftCreateBody {
 impl rt::Validate for DraftCreateBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
-        out.nested(path, "main_keys", &self.main_keys);
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
-        out.nested(path, "aliases", &self.aliases);
         out.length(path, "description", self.description.as_ref(), None, Some(5000));
         out.nested(path, "related_meta", &self.related_meta);
         out.nested(path, "outer_info", &self.outer_info);
@@ -2737,9 +2753,7 @@ impl DraftUpdateBody {
 impl rt::Validate for DraftUpdateBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
-        out.nested(path, "main_keys", &self.main_keys);
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
-        out.nested(path, "aliases", &self.aliases);
         out.length(path, "description", self.description.as_ref(), None, Some(5000));
         out.nested(path, "related_meta", &self.related_meta);
         out.length(path, "rich_text", self.rich_text.as_ref(), None, Some(5000));
@@ -2780,7 +2794,7 @@ rt::json_object!(
     MatchInfo { entity_id = "entity_id" optional, r#type = "type" optional, }
 );
 impl rt::Validate for MatchInfo {}
-/// Position of a phrase in the text (offsets from 0; UNVERIFIED: characters, end exclusive).
+/// Position of a phrase in the text (offsets from 0; UNVERIFIED: characters or UTF-8 bytes, end exclusive).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Span {
     /// Start offset.
@@ -2834,7 +2848,7 @@ impl rt::Validate for ClassificationFilter {}
 pub struct EntityMatchBody {
     /// Word to match exactly against names, full names and aliases.
     ///
-    /// Constraints: at least 1 character; at most 100 characters.
+    /// Constraints: at most 100 characters.
     pub word: String,
 }
 rt::json_object!(EntityMatchBody { word = "word" required, });
@@ -2846,7 +2860,7 @@ impl EntityMatchBody {
 }
 impl rt::Validate for EntityMatchBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.length(path, "word", Some(&self.word), Some(1), Some(100));
+        out.length(path, "word", Some(&self.word), None, Some(100));
     }
 }
 /// Body of `entity.search` (every field optional).
@@ -2878,7 +2892,7 @@ impl rt::Validate for EntitySearchBody {
 pub struct EntityHighlightBody {
     /// Sentence to scan for entries.
     ///
-    /// Constraints: at least 1 character; at most 1000 characters.
+    /// Constraints: at most 1000 characters.
     pub text: String,
 }
 rt::json_object!(EntityHighlightBody { text = "text" required, });
@@ -2890,7 +2904,7 @@ impl EntityHighlightBody {
 }
 impl rt::Validate for EntityHighlightBody {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.length(path, "text", Some(&self.text), Some(1), Some(1000));
+        out.length(path, "text", Some(&self.text), None, Some(1000));
     }
 }
 /// Multipart form of `file.upload`: an image (bmp, gif, png, jpeg, webp or icon), 3 KB to 10 MB.
@@ -2898,7 +2912,7 @@ impl rt::Validate for EntityHighlightBody {
 pub struct FileUploadForm {
     /// File name of the image.
     ///
-    /// Constraints: at least 1 character; at most 100 characters; extension one of bmp, gif, png, jpeg, jpg, webp, ico, icon.
+    /// Constraints: at most 100 characters; extension one of bmp, gif, png, jpeg, jpg, webp, ico, icon.
     pub name: String,
     /// The image bytes (width and height 320–4096 px).
     ///
@@ -2913,7 +2927,7 @@ impl FileUploadForm {
 }
 impl rt::Validate for FileUploadForm {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
-        out.length(path, "name", Some(&self.name), Some(1), Some(100));
+        out.length(path, "name", Some(&self.name), None, Some(100));
         out.extensions(
             path,
             "name",
@@ -2936,14 +2950,20 @@ impl rt::Form for FileUploadForm {
     }
 }
 /// A dictionary (词库) the caller can see.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Repo {
     /// Dictionary id, for `repo_id` parameters.
-    pub id: Option<RepoId>,
+    pub id: RepoId,
     /// Dictionary name (e.g. 全员词库, the all-staff dictionary).
-    pub name: Option<String>,
+    pub name: String,
 }
-rt::json_object!(Repo { id = "id" optional, name = "name" optional, });
+rt::json_object!(Repo { id = "id" required, name = "name" required, });
+impl Repo {
+    /// A `Repo` with its required fields; the optional ones start unset.
+    pub fn new(id: RepoId, name: String) -> Self {
+        Self { id, name }
+    }
+}
 impl rt::Validate for Repo {}
 /// A page of classifications.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -2961,36 +2981,24 @@ rt::json_object!(
 );
 impl rt::Validate for ClassificationListData {}
 /// Result of a draft call.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DraftData {
-    /// The draft.
-    pub draft: Draft,
+    /// The draft (optional in the API metadata).
+    pub draft: Option<Draft>,
 }
-rt::json_object!(DraftData { draft = "draft" required, });
-impl DraftData {
-    /// A `DraftData` with its required fields; the optional ones start unset.
-    pub fn new(draft: impl Into<Draft>) -> Self {
-        Self { draft: Into::into(draft) }
-    }
-}
+rt::json_object!(DraftData { draft = "draft" optional, });
 impl rt::Validate for DraftData {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "draft", &self.draft);
     }
 }
 /// Result of an entry call.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EntityData {
-    /// The entry.
-    pub entity: Entity,
+    /// The entry (optional in the API metadata).
+    pub entity: Option<Entity>,
 }
-rt::json_object!(EntityData { entity = "entity" required, });
-impl EntityData {
-    /// An `EntityData` with its required fields; the optional ones start unset.
-    pub fn new(entity: impl Into<Entity>) -> Self {
-        Self { entity: Into::into(entity) }
-    }
-}
+rt::json_object!(EntityData { entity = "entity" optional, });
 impl rt::Validate for EntityData {
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "entity", &self.entity);
@@ -3032,20 +3040,12 @@ pub struct EntityHighlightData {
 rt::json_object!(EntityHighlightData { phrases = "phrases" optional, });
 impl rt::Validate for EntityHighlightData {}
 /// Result of `file.upload`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct FileUploadData {
-    /// Token of the uploaded image.
-    pub file_token: FileToken,
+    /// Token of the uploaded image (optional in the API metadata).
+    pub file_token: Option<FileToken>,
 }
-rt::json_object!(FileUploadData { file_token = "file_token" required, });
-impl FileUploadData {
-    /// A `FileUploadData` with its required fields; the optional ones start unset.
-    pub fn new(file_token: impl Into<FileToken>) -> Self {
-        Self {
-            file_token: Into::into(file_token),
-        }
-    }
-}
+rt::json_object!(FileUploadData { file_token = "file_token" optional, });
 impl rt::Validate for FileUploadData {}
 /// Result of `repo.list` (all dictionaries at once, no paging).
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -3174,7 +3174,7 @@ pub mod endpoints {
             rt::Input::body("rich_text", false),
             rt::Input::body("i18n_descs", false),
         ],
-        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}}"#,
+        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}}"#,
     };
     /// Descriptor of `draft.update`: Edit a draft that has not been reviewed yet.
     pub static DRAFT_UPDATE: rt::Endpoint = rt::Endpoint {
@@ -3218,7 +3218,7 @@ pub mod endpoints {
             rt::Input::body("rich_text", false),
             rt::Input::body("i18n_descs", false),
         ],
-        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}}"#,
+        example: r#"{"draft":{"draft_id":"draft_id_1","entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}}"#,
     };
     /// Descriptor of `entity.create`: Create an entry directly, skipping admin review (tenant token only).
     pub static ENTITY_CREATE: rt::Endpoint = rt::Endpoint {
@@ -3258,7 +3258,7 @@ pub mod endpoints {
             rt::Input::body("rich_text", false),
             rt::Input::body("i18n_descs", false),
         ],
-        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
     };
     /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review (tenant token only).
     pub static ENTITY_UPDATE: rt::Endpoint = rt::Endpoint {
@@ -3298,7 +3298,7 @@ pub mod endpoints {
             rt::Input::body("rich_text", false),
             rt::Input::body("i18n_descs", false),
         ],
-        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
     };
     /// Descriptor of `entity.delete`: Delete an entry directly, skipping admin review (tenant token only).
     pub static ENTITY_DELETE: rt::Endpoint = rt::Endpoint {
@@ -3361,7 +3361,7 @@ pub mod endpoints {
             rt::Input::query("outer_id", false).length(Some(1), Some(64)),
             rt::Input::query("user_id_type", false),
         ],
-        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
     };
     /// Descriptor of `entity.list`: Page through all entries of a dictionary.
     pub static ENTITY_LIST: rt::Endpoint = rt::Endpoint {
@@ -3397,7 +3397,7 @@ pub mod endpoints {
             rt::Input::query("repo_id", false),
             rt::Input::query("user_id_type", false),
         ],
-        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}],"has_more":false}"#,
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}],"has_more":false}"#,
     };
     /// Descriptor of `entity.match`: Match a word exactly against entry names, full names and aliases.
     pub static ENTITY_MATCH: rt::Endpoint = rt::Endpoint {
@@ -3460,7 +3460,7 @@ pub mod endpoints {
             rt::Input::body("sources", false),
             rt::Input::body("creators", false),
         ],
-        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"create_time","updater":"updater","update_time":"update_time","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"id":"id","title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"id":"id","title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}],"has_more":false}"#,
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}],"has_more":false}"#,
     };
     /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
     pub static ENTITY_HIGHLIGHT: rt::Endpoint = rt::Endpoint {

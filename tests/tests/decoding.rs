@@ -54,14 +54,17 @@ macro_rules! survives {
 
 survives! {
     baike_entity_create_keeps_the_new_id: "POST" "/open-apis/baike/v1/entities", "entity.create",
-        answer json!({ "entity": { "id": "enterprise_1", "main_keys": [TERM()], "create_time": 1700000000000u64 } }),
+        // `create_time` is an int64 carried as a string (metadata `format: int64`): a number is read too.
+        answer json!({ "entity": { "id": "enterprise_1", "main_keys": [TERM()], "create_time": 1700000000000u64, "creator": 7 } }),
         call |rt| baike_v1::Client::new(rt).entity().create(baike_body()).send(),
-        keeps |data| data.entity.id.as_ref().map(|id| id.as_str()) == Some("enterprise_1") && data.entity.create_time.is_none(),
-        drops "entity.create_time";
+        keeps |data| data.entity.as_ref().and_then(|e| e.id.as_ref()).map(|id| id.as_str()) == Some("enterprise_1")
+            && data.entity.as_ref().map(|e| (e.create_time, e.creator.is_none())) == Some((Some(1700000000000), true)),
+        drops "entity.creator";
     lingo_entity_create_keeps_the_new_id: "POST" "/open-apis/lingo/v1/entities", "entity.create",
         answer json!({ "entity": { "id": "enterprise_2", "main_keys": [TERM()], "description": 42, "update_time": "1" } }),
         call |rt| lingo_v1::Client::new(rt).entity().create(lingo_body()).send(),
-        keeps |data| data.entity.id.as_ref().map(|id| id.as_str()) == Some("enterprise_2") && data.entity.update_time.as_deref() == Some("1"),
+        keeps |data| data.entity.as_ref().and_then(|e| e.id.as_ref()).map(|id| id.as_str()) == Some("enterprise_2")
+            && data.entity.as_ref().and_then(|e| e.update_time) == Some(1),
         drops "entity.description";
     // The case: the message was sent, so the caller must get its id back. Lark sends
     // `create_time` as a string; a number is read too (i64_string), a wrong `root_id` is dropped.
@@ -96,7 +99,8 @@ async fn a_mismatch_deep_inside_empties_only_the_nearest_optional_field() {
     let server = server_with("GET", "/open-apis/baike/v1/entities/enterprise_1", lark_ok(data)).await;
     let client = baike_v1::Client::new(runtime_once(&server.uri()));
     let (answer, mismatches) = collect_mismatches(client.entity().get("enterprise_1").send()).await;
-    let meta = answer.expect("succeeded").entity.related_meta.expect("related_meta matched but for its images");
+    let entity = answer.expect("succeeded").entity.expect("entity");
+    let meta = entity.related_meta.expect("related_meta matched but for its images");
     assert!(meta.images.is_none());
     assert_eq!(meta.classifications.map(|c| c.len()), Some(1), "its other fields are kept");
     let [m] = mismatches.as_slice() else { panic!("{mismatches:?}") };
@@ -113,29 +117,57 @@ async fn a_mismatch_deep_inside_empties_only_the_nearest_optional_field() {
 
 #[tokio::test]
 async fn a_missing_required_field_fails_with_the_raw_body_and_is_not_resent() {
-    // `main_keys` is required; the entry was created all the same.
-    let data = json!({ "entity": { "id": "enterprise_1" } });
-    let server = server_with("POST", "/open-apis/baike/v1/entities", lark_ok(data.clone())).await;
-    // Retries on: a mismatch is no transient failure (`server_with` expects one request).
+    // `entity_word` is required (the metadata's `required: [entity_word]` for baike_entity_extract).
+    let data = json!({ "words": [] });
+    let server = server_with("POST", "/open-apis/baike/v1/entities/extract", lark_ok(data.clone())).await;
+    // Retries on, and extract is idempotent: a mismatch is no transient failure (`server_with` expects one request).
     let client = baike_v1::Client::new(runtime_fast_retries(&server.uri()));
-    let err = client.entity().create(baike_body()).send().await.expect_err("main_keys");
-    let baike_v1::EntityCreateError::Unhandled(Error::Mismatch(m)) = &err else { panic!("got {err:?}") };
-    assert_eq!((m.path.as_str(), m.http_status), ("entity.main_keys", 200));
+    let err = client.entity().extract().send().await.expect_err("entity_word");
+    let baike_v1::EntityExtractError::Unhandled(Error::Mismatch(m)) = &err else { panic!("got {err:?}") };
+    assert_eq!((m.path.as_str(), m.http_status), ("entity_word", 200));
     assert_eq!(m.found, "nothing: the field is absent");
-    assert_eq!(m.data(), Some(data), "the raw data, with the new id, is in the error");
+    assert_eq!(m.data(), Some(data), "the raw data is in the error");
     assert!(!err.is_retryable());
     let shown = err.to_string();
-    assert!(shown.starts_with("entity.create succeeded (HTTP 200"), "{shown}");
-    assert!(shown.contains("`entity.main_keys`"), "{shown}");
+    assert!(shown.starts_with("entity.extract succeeded (HTTP 200"), "{shown}");
+    assert!(shown.contains("`entity_word`"), "{shown}");
+}
+
+#[tokio::test]
+async fn an_entry_without_its_required_main_keys_empties_the_optional_entity_wrapper() {
+    // `main_keys` is required in an entry, but the `entity` wrapper is optional (the metadata has no
+    // `required` list for it), so the call succeeds with `entity: None` and one mismatch keeping the raw entry.
+    let entry = json!({ "id": "enterprise_1" });
+    let server = server_with("POST", "/open-apis/baike/v1/entities", lark_ok(json!({ "entity": entry }))).await;
+    let client = baike_v1::Client::new(runtime_fast_retries(&server.uri()));
+    let (answer, mismatches) = collect_mismatches(client.entity().create(baike_body()).send()).await;
+    assert!(answer.expect("the entry was created: the call succeeds").entity.is_none());
+    let [m] = mismatches.as_slice() else { panic!("one mismatch: {mismatches:?}") };
+    assert_eq!((m.field.as_str(), m.path.as_str()), ("entity", "entity.main_keys"));
+    assert_eq!(m.found, "nothing: the field is absent");
+    assert_eq!(m.raw, entry, "the raw entry, with the new id, is reachable");
 }
 
 #[tokio::test]
 async fn a_wrongly_typed_required_field_names_its_path_expected_and_found() {
+    // `entity_word` and its items' `name` are required (baike_entity_extract's `required` lists).
+    let data = json!({ "entity_word": [{ "name": "飞书" }, { "name": ["Lark"] }] });
+    let server = server_with("POST", "/open-apis/baike/v1/entities/extract", lark_ok(data)).await;
+    let err = baike_v1::Client::new(runtime_once(&server.uri())).entity().extract().send().await.expect_err("name");
+    let baike_v1::EntityExtractError::Unhandled(Error::Mismatch(m)) = &err else { panic!("got {err:?}") };
+    assert_eq!(m.path, "entity_word[1].name");
+    assert_eq!(m.expected.as_str(), "a string");
+}
+
+#[tokio::test]
+async fn a_wrongly_typed_field_deep_in_an_entry_empties_the_optional_entity_wrapper() {
     let data = json!({ "entity": { "main_keys": [{ "key": "飞书", "display_status": { "allow_highlight": "yes", "allow_search": true } }] } });
     let server = server_with("GET", "/open-apis/baike/v1/entities/e1", lark_ok(data)).await;
-    let err = baike_v1::Client::new(runtime_once(&server.uri())).entity().get("e1").send().await.expect_err("bool");
-    let baike_v1::EntityGetError::Unhandled(Error::Mismatch(m)) = &err else { panic!("got {err:?}") };
-    assert_eq!(m.path, "entity.main_keys[0].display_status.allow_highlight");
+    let client = baike_v1::Client::new(runtime_once(&server.uri()));
+    let (answer, mismatches) = collect_mismatches(client.entity().get("e1").send()).await;
+    assert_eq!(answer.expect("the wrapper is optional: a success").entity, None);
+    let [m] = mismatches.as_slice() else { panic!("one mismatch: {mismatches:?}") };
+    assert_eq!((m.field.as_str(), m.path.as_str()), ("entity", "entity.main_keys[0].display_status.allow_highlight"));
     assert_eq!((m.expected.as_str(), m.found.as_str()), ("a boolean", "string \"yes\""));
 }
 
@@ -146,7 +178,7 @@ async fn answers_that_match_report_nothing() {
     let (logs, _guard) = capture(LevelFilter::WARN);
     let client = baike_v1::Client::new(runtime_once(&server.uri()));
     let (answer, mismatches): (_, Vec<Mismatch>) = collect_mismatches(client.entity().get("e1").send()).await;
-    assert_eq!(answer.expect("matches").entity.create_time.as_deref(), Some("1700000000"));
+    assert_eq!(answer.expect("matches").entity.expect("entity").create_time, Some(1_700_000_000));
     assert!(mismatches.is_empty() && logs.text().is_empty(), "{mismatches:?} {}", logs.text());
 }
 

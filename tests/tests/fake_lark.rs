@@ -93,13 +93,16 @@ async fn every_baike_endpoint_answers_its_example_through_the_typed_client() {
     let classifications: Vec<Classification> = baike.classification().list().stream().try_collect().await.unwrap();
     assert_eq!(classifications[0].id.as_str(), "classification_id_1");
     let draft = DraftCreateBody { description: Some("d".into()), ..DraftCreateBody::new(terms()) };
-    assert_eq!(baike.draft().create(draft).send().await.unwrap().draft.draft_id.unwrap().as_str(), "draft_id_1");
+    assert_eq!(
+        baike.draft().create(draft).send().await.unwrap().draft.unwrap().draft_id.unwrap().as_str(),
+        "draft_id_1"
+    );
     let draft = DraftUpdateBody { rich_text: Some("<p>d</p>".into()), ..DraftUpdateBody::new(terms()) };
     baike.draft().update("5347".into(), draft).send().await.unwrap();
-    assert_eq!(baike.entity().create(entity()).send().await.unwrap().entity.main_keys[0].key, "key");
+    assert_eq!(baike.entity().create(entity()).send().await.unwrap().entity.unwrap().main_keys[0].key, "key");
     baike.entity().update("enterprise_1".into(), entity()).send().await.unwrap();
     let got = baike.entity().get("enterprise_1").provider("星云").outer_id("1").send().await.unwrap();
-    assert_eq!(got.entity.outer_info.map(|o| o.provider), Some("provider".into()));
+    assert_eq!(got.entity.and_then(|e| e.outer_info).map(|o| o.provider), Some("provider".into()));
     assert_eq!(baike.entity().list().page_size(5).stream().try_collect::<Vec<_>>().await.unwrap().len(), 1);
     baike.entity().r#match(EntityMatchBody::new("Lark")).send().await.unwrap();
     let found: Vec<Entity> = baike.entity().search().stream().try_collect().await.unwrap();
@@ -109,7 +112,7 @@ async fn every_baike_endpoint_answers_its_example_through_the_typed_client() {
     baike.entity().extract().send().await.unwrap();
     let uploaded =
         baike.file().upload(FileUploadForm::new("a.png".into(), vec![0u8; 4096].into())).send().await.unwrap();
-    let file = baike.file().download(uploaded.file_token).send().await.unwrap().bytes().await.unwrap();
+    let file = baike.file().download(uploaded.file_token.unwrap()).send().await.unwrap().bytes().await.unwrap();
     assert_eq!(&file[..], b"example file of baike.v1 file.download");
 
     let called: Vec<&str> = lark.requests().iter().filter_map(|r| r.endpoint.map(|e| e.name)).collect();
@@ -141,7 +144,7 @@ async fn every_lingo_endpoint_answers_its_example_through_the_typed_client() {
     lingo.entity().highlight(EntityHighlightBody::new("Lark is here")).send().await.unwrap();
     let uploaded =
         lingo.file().upload(FileUploadForm::new("a.png".into(), vec![0u8; 4096].into())).send().await.unwrap();
-    lingo.file().download(uploaded.file_token).send().await.unwrap().bytes().await.unwrap();
+    lingo.file().download(uploaded.file_token.unwrap()).send().await.unwrap().bytes().await.unwrap();
     lingo.repo().list().send().await.unwrap();
 
     let called: Vec<&str> = lark.requests().iter().filter_map(|r| r.endpoint.map(|e| e.name)).collect();

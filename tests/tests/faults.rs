@@ -701,7 +701,7 @@ async fn a_throttled_upload_is_resent_with_the_whole_multipart_body_rebuilt() {
     let server = sequence_server(vec![throttled(None), lark_ok(json!({ "file_token": "boxbc1" }))]).await;
     let form = FileUploadForm::new("cat.png".into(), lark_client::runtime::FileSource::path(&file));
     let data = baike_with(&server.uri(), fast()).file().upload(form).send().await.expect("resent");
-    assert_eq!(data.file_token.as_str(), "boxbc1");
+    assert_eq!(data.file_token.expect("file_token").as_str(), "boxbc1");
     let uploads: Vec<Request> = server
         .received_requests()
         .await

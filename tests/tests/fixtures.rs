@@ -51,12 +51,13 @@ fn classifications_list_response_decodes() {
 #[test]
 fn drafts_create_response_decodes() {
     let data: DraftData = decode("drafts_create.response");
-    assert_eq!(data.draft.draft_id.as_ref().map(|d| d.as_str()), Some("54*7"));
-    let entity = data.draft.entity.expect("entity");
+    let draft = data.draft.expect("draft");
+    assert_eq!(draft.draft_id.as_ref().map(|d| d.as_str()), Some("54*7"));
+    let entity = draft.entity.expect("entity");
     assert_eq!(entity.id.as_ref().map(|i| i.as_str()), Some("enterprise_40****21"));
     assert_eq!(main_key(&entity), "飞书词典");
     assert_eq!(entity.statistics, Some(Statistics::new(100, 20)));
-    assert_eq!(entity.create_time.as_deref(), Some("1627540853"));
+    assert_eq!(entity.create_time, Some(1_627_540_853));
     let meta = entity.related_meta.expect("related_meta");
     assert_eq!(meta.abbreviations.expect("abbreviations").len(), 3);
     assert_eq!(meta.users.expect("users")[0].title.as_deref(), Some("负责人"));
@@ -65,8 +66,9 @@ fn drafts_create_response_decodes() {
 #[test]
 fn drafts_update_response_decodes() {
     let data: DraftData = decode("drafts_update.response");
-    assert_eq!(data.draft.draft_id, Some(DraftId::new("5467")));
-    let entity = data.draft.entity.expect("entity");
+    let draft = data.draft.expect("draft");
+    assert_eq!(draft.draft_id, Some(DraftId::new("5467")));
+    let entity = draft.entity.expect("entity");
     assert_eq!(entity.id, Some(EntityId::new("enterprise_40217521")));
     assert_eq!(entity.outer_info, Some(OuterInfo::new("星云".into(), "client_6539i3498d".into())));
 }
@@ -74,21 +76,22 @@ fn drafts_update_response_decodes() {
 #[test]
 fn entities_create_response_decodes() {
     let data: EntityData = decode("entities_create.response");
-    let entity = data.entity;
+    let entity = data.entity.expect("entity");
     assert_eq!(entity.id, Some(EntityId::new("enterprise_40217521")));
     assert_eq!(entity.aliases.as_ref().map(|a| a[0].key.as_str()), Some("词典"));
     assert_eq!(entity.description.as_deref(), Some(DEFINITION));
     let meta = entity.related_meta.expect("related_meta");
     assert_eq!(meta.images.expect("images")[0].token, FileToken::new("boxbcEcmKiD3SGHvgqWTpvdc7jc"));
-    assert_eq!(meta.chats.expect("chats")[1].id.as_deref(), Some("oc_c8161c9109966a24127e73b10233b295"));
+    assert_eq!(meta.chats.expect("chats")[1].id, "oc_c8161c9109966a24127e73b10233b295");
 }
 
 #[test]
 fn entities_update_response_decodes() {
     let data: EntityData = decode("entities_update.response");
-    assert_eq!(main_key(&data.entity), "飞书词典");
-    assert_eq!(data.entity.update_time.as_deref(), Some("1627541853"));
-    let meta = data.entity.related_meta.expect("related_meta");
+    let entity = data.entity.expect("entity");
+    assert_eq!(main_key(&entity), "飞书词典");
+    assert_eq!(entity.update_time, Some(1_627_541_853));
+    let meta = entity.related_meta.expect("related_meta");
     let classification = &meta.classifications.expect("classifications")[0];
     assert_eq!(classification.id.as_str(), "7049606926****37761");
 }
@@ -96,9 +99,10 @@ fn entities_update_response_decodes() {
 #[test]
 fn entities_get_response_decodes() {
     let data: EntityData = decode("entities_get.response");
-    assert_eq!(data.entity.id, Some(EntityId::new("enterprise_402***21")));
-    assert_eq!(data.entity.main_keys[0].display_status, DisplayStatus::new(true, true));
-    let docs = data.entity.related_meta.and_then(|m| m.docs).expect("docs");
+    let entity = data.entity.expect("entity");
+    assert_eq!(entity.id, Some(EntityId::new("enterprise_402***21")));
+    assert_eq!(entity.main_keys[0].display_status, DisplayStatus::new(true, true));
+    let docs = entity.related_meta.and_then(|m| m.docs).expect("docs");
     assert_eq!(docs[0].title.as_deref(), Some("猜你想问 / FAQs"));
 }
 
@@ -144,7 +148,7 @@ fn entities_highlight_response_decodes() {
 #[test]
 fn entities_extract_response_decodes() {
     let data: EntityExtractData = decode("entities_extract.response");
-    let word = &data.entity_word.expect("entity_word")[0];
+    let word = &data.entity_word[0];
     assert_eq!(word.name, "飞书词典");
     assert_eq!(word.aliases, Some(vec!["Lingo".to_owned()]));
 }
@@ -152,7 +156,7 @@ fn entities_extract_response_decodes() {
 #[test]
 fn files_upload_response_decodes() {
     let data: FileUploadData = decode("files_upload.response");
-    assert_eq!(data.file_token, FileToken::new("boxbcEcmKiD****vgqWTpvdc7jc"));
+    assert_eq!(data.file_token, Some(FileToken::new("boxbcEcmKiD****vgqWTpvdc7jc")));
 }
 
 // ---- requests ----
@@ -216,7 +220,7 @@ fn unset_optional_fields_are_left_out_of_requests() {
 fn entity_with(changes: impl FnOnce(&mut Value)) -> Entity {
     let mut data = fixture_data("entities_get.response");
     changes(&mut data["entity"]);
-    serde_json::from_value::<EntityData>(data).expect("decodes").entity
+    serde_json::from_value::<EntityData>(data).expect("decodes").entity.expect("entity")
 }
 
 #[test]

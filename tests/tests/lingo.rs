@@ -68,10 +68,7 @@ fn assert_example_entry(entity: &Entity, id: &str, outer_id: &str) {
     assert_eq!(entity.i18n_descs, Some(vec![chinese_desc()]));
     assert_eq!(entity.statistics, Some(Statistics::new(100, 20)));
     assert_eq!(entity.outer_info, Some(OuterInfo::new("星云".into(), outer_id.into())));
-    assert_eq!(
-        (entity.create_time.as_deref(), entity.update_time.as_deref()),
-        (Some("1627540853"), Some("1627541853"))
-    );
+    assert_eq!((entity.create_time, entity.update_time), (Some(1_627_540_853), Some(1_627_541_853)));
     let meta = entity.related_meta.as_ref().expect("related_meta");
     assert_eq!(meta.users.as_ref().expect("users")[0].title.as_deref(), Some("负责人"));
     assert_eq!(meta.abbreviations.as_ref().expect("abbreviations").len(), 3);
@@ -99,35 +96,38 @@ fn classifications_list_response_decodes() {
 #[test]
 fn drafts_create_response_decodes() {
     let data: DraftData = decode("drafts_create.response");
-    assert_eq!(data.draft.draft_id, Some(DraftId::new("54567***567897")));
-    assert_example_entry(&data.draft.entity.expect("entity"), "enterprise_40****21", "client_6539i3498d");
+    let draft = data.draft.expect("draft");
+    assert_eq!(draft.draft_id, Some(DraftId::new("54567***567897")));
+    assert_example_entry(&draft.entity.expect("entity"), "enterprise_40****21", "client_6539i3498d");
 }
 
 #[test]
 fn drafts_update_response_decodes() {
     let data: DraftData = decode("drafts_update.response");
-    assert_eq!(data.draft.draft_id, Some(DraftId::new("54567***567897")));
-    assert_example_entry(&data.draft.entity.expect("entity"), "enterprise_40****21", "client_6539i3498d");
+    let draft = data.draft.expect("draft");
+    assert_eq!(draft.draft_id, Some(DraftId::new("54567***567897")));
+    assert_example_entry(&draft.entity.expect("entity"), "enterprise_40****21", "client_6539i3498d");
 }
 
 #[test]
 fn entities_create_response_decodes() {
     let data: EntityData = decode("entities_create.response");
-    assert_example_entry(&data.entity, "enterprise_402***21", "client_6539***498d");
+    assert_example_entry(&data.entity.expect("entity"), "enterprise_402***21", "client_6539***498d");
 }
 
 #[test]
 fn entities_update_response_decodes() {
     let data: EntityData = decode("entities_update.response");
-    assert_example_entry(&data.entity, "enterprise_402***21", "client_6539***498d");
+    assert_example_entry(&data.entity.expect("entity"), "enterprise_402***21", "client_6539***498d");
 }
 
 #[test]
 fn entities_get_response_decodes() {
     let data: EntityData = decode("entities_get.response");
-    assert_example_entry(&data.entity, "enterprise_402***21", "client_6539***498d");
-    let chats = data.entity.related_meta.and_then(|m| m.chats).expect("chats");
-    assert_eq!(chats[1].id.as_deref(), Some("oc_c8161c9109966a24***e73b10233b295"));
+    let entity = data.entity.expect("entity");
+    assert_example_entry(&entity, "enterprise_402***21", "client_6539***498d");
+    let chats = entity.related_meta.and_then(|m| m.chats).expect("chats");
+    assert_eq!(chats[1].id, "oc_c8161c9109966a24***e73b10233b295");
     assert_eq!(chats[1].url, None, "chats come without a url");
 }
 
@@ -168,7 +168,7 @@ fn entities_highlight_response_decodes() {
 #[test]
 fn files_upload_response_decodes() {
     let data: FileUploadData = decode("files_upload.response");
-    assert_eq!(data.file_token, FileToken::new("boxbcEcmKiD****vgqWTpvdc7jc"));
+    assert_eq!(data.file_token, Some(FileToken::new("boxbcEcmKiD****vgqWTpvdc7jc")));
 }
 
 #[test]
@@ -176,8 +176,8 @@ fn repos_list_response_decodes() {
     let data: RepoListData = decode("repos_list.response");
     let items = data.items.expect("items");
     assert_eq!(items.len(), 1);
-    assert_eq!(items[0].id, Some(RepoId::new("71527909***274113")));
-    assert_eq!(items[0].name.as_deref(), Some("全员词库"));
+    assert_eq!(items[0].id, RepoId::new("71527909***274113"));
+    assert_eq!(items[0].name, "全员词库");
 }
 
 #[test]
@@ -368,8 +368,8 @@ async fn repo_list_gets_every_dictionary_and_its_id_feeds_repo_id() {
     let repos = client.repo().list().send().await.expect("ok");
     assert_eq!(repos, decode::<RepoListData>("repos_list.response"));
     let repo = repos.items.expect("items").remove(0);
-    assert_eq!(repo.name.as_deref(), Some("全员词库"));
-    let page = client.entity().list().repo_id(repo.id.expect("id")).send().await.expect("ok");
+    assert_eq!(repo.name, "全员词库");
+    let page = client.entity().list().repo_id(repo.id).send().await.expect("ok");
     assert_eq!((page.entities, page.has_more), (Some(vec![]), Some(false)));
     let requests = api_requests(&server).await;
     assert_eq!(requests[0].url.query(), None, "repo.list takes no parameters");

@@ -21,7 +21,7 @@ fn image(len: usize) -> Vec<u8> {
 /// A fake Lark answering uploads with `TOKEN`, and its Baike client.
 async fn lark() -> (FakeLark, Client) {
     let lark = FakeLark::start(&lark_client::PLATFORM, &[endpoints::ALL]).await;
-    lark.on(&endpoints::FILE_UPLOAD).reply(FileUploadData::new(TOKEN));
+    lark.on(&endpoints::FILE_UPLOAD).reply(FileUploadData { file_token: Some(FileToken::new(TOKEN)) });
     let client = Client::new(lark.client());
     (lark, client)
 }
@@ -62,7 +62,7 @@ async fn upload_from_bytes_sends_a_name_part_and_a_file_part() {
     let (lark, client) = lark().await;
     let bytes = image(5 * KB);
     let data = client.file().upload(FileUploadForm::new("cat.png".into(), bytes.clone().into())).send().await;
-    assert_eq!(data.expect("uploaded").file_token, FileToken::new(TOKEN));
+    assert_eq!(data.expect("uploaded").file_token, Some(FileToken::new(TOKEN)));
 
     let parts = parts(&upload_request(&lark));
     assert_eq!(parts.len(), 2, "{parts:?}");
@@ -216,7 +216,8 @@ async fn the_file_token_goes_straight_into_download_and_images() {
         .send()
         .await
         .expect("ok")
-        .file_token;
+        .file_token
+        .expect("file_token");
 
     let download = client.file().download(&token).send().await.expect("downloaded");
     assert_eq!(download.bytes().await.expect("body").as_ref(), image(64).as_slice());

@@ -59,7 +59,8 @@ async fn a_throttled_call_waits_the_reset_and_succeeds() {
 #[tokio::test]
 async fn a_word_the_spec_forbids_never_reaches_lark() {
     let (lark, baike) = start().await;
-    let err = own_crate::is_entry(&baike, "").await.expect_err("an empty word breaks min_length = 1");
+    // `word` has at most 100 characters (the official doc); no minimum is documented.
+    let err = own_crate::is_entry(&baike, &"词".repeat(101)).await.expect_err("a long word breaks max_length = 100");
     assert!(err.to_string().contains("body.word"), "{err}");
     assert!(lark.requests().is_empty(), "refused before sending");
 }

@@ -12,7 +12,7 @@ async fn usage(client: baike_v1::Client) {
     let _ = client.file().download(FileToken::new("box")).send().await;
     let _stream = client.entity().search().page_size(10).stream();
     match client.entity().get("enterprise_1").send().await {
-        Ok(data) => drop(data.entity.main_keys),
+        Ok(data) => drop(data.entity.map(|entity| entity.main_keys)),
         Err(EntityGetError::InvalidParam(api)) => drop(api.log_id),
         Err(other) => {
             let _: (Option<i64>, Option<&str>, Option<u16>, bool) =
