@@ -9,135 +9,60 @@
 //! Each service is a cargo feature that enables its modules, one per version; `all` enables
 //! every service. The crate's `Cargo.toml` says which are on by default.
 //!
-#![cfg_attr(feature = "acs", doc = " - `acs`: [`acs_v1`]")]
-#![cfg_attr(not(feature = "acs"), doc = " - `acs` (not enabled): `acs_v1`")]
-#![cfg_attr(feature = "admin", doc = " - `admin`: [`admin_v1`]")]
-#![cfg_attr(not(feature = "admin"), doc = " - `admin` (not enabled): `admin_v1`")]
-#![cfg_attr(feature = "aily", doc = " - `aily`: [`aily_v1`]")]
-#![cfg_attr(not(feature = "aily"), doc = " - `aily` (not enabled): `aily_v1`")]
-#![cfg_attr(feature = "apaas", doc = " - `apaas`: [`apaas_v1`]")]
-#![cfg_attr(not(feature = "apaas"), doc = " - `apaas` (not enabled): `apaas_v1`")]
-#![cfg_attr(
-    feature = "application",
-    doc = " - `application`: [`application_v5`], [`application_v6`], [`application_v7`]"
-)]
-#![cfg_attr(
-    not(feature = "application"),
-    doc = " - `application` (not enabled): `application_v5`, `application_v6`, `application_v7`"
-)]
-#![cfg_attr(feature = "approval", doc = " - `approval`: [`approval_v4`]")]
-#![cfg_attr(not(feature = "approval"), doc = " - `approval` (not enabled): `approval_v4`")]
-#![cfg_attr(feature = "attendance", doc = " - `attendance`: [`attendance_v1`]")]
-#![cfg_attr(not(feature = "attendance"), doc = " - `attendance` (not enabled): `attendance_v1`")]
-#![cfg_attr(feature = "authen", doc = " - `authen`: [`authen_v1`]")]
-#![cfg_attr(not(feature = "authen"), doc = " - `authen` (not enabled): `authen_v1`")]
-#![cfg_attr(feature = "baike", doc = " - `baike`: [`baike_v1`]")]
-#![cfg_attr(not(feature = "baike"), doc = " - `baike` (not enabled): `baike_v1`")]
-#![cfg_attr(feature = "base", doc = " - `base`: [`base_v2`]")]
-#![cfg_attr(not(feature = "base"), doc = " - `base` (not enabled): `base_v2`")]
-#![cfg_attr(feature = "bitable", doc = " - `bitable`: [`bitable_v1`]")]
-#![cfg_attr(not(feature = "bitable"), doc = " - `bitable` (not enabled): `bitable_v1`")]
-#![cfg_attr(feature = "board", doc = " - `board`: [`board_v1`]")]
-#![cfg_attr(not(feature = "board"), doc = " - `board` (not enabled): `board_v1`")]
-#![cfg_attr(feature = "bot", doc = " - `bot`: [`bot_v4`]")]
-#![cfg_attr(not(feature = "bot"), doc = " - `bot` (not enabled): `bot_v4`")]
-#![cfg_attr(feature = "calendar", doc = " - `calendar`: [`calendar_v4`]")]
-#![cfg_attr(not(feature = "calendar"), doc = " - `calendar` (not enabled): `calendar_v4`")]
-#![cfg_attr(feature = "cardkit", doc = " - `cardkit`: [`cardkit_v1`]")]
-#![cfg_attr(not(feature = "cardkit"), doc = " - `cardkit` (not enabled): `cardkit_v1`")]
-#![cfg_attr(feature = "compensation", doc = " - `compensation`: [`compensation_v1`]")]
-#![cfg_attr(not(feature = "compensation"), doc = " - `compensation` (not enabled): `compensation_v1`")]
-#![cfg_attr(feature = "contact", doc = " - `contact`: [`contact_v3`]")]
-#![cfg_attr(not(feature = "contact"), doc = " - `contact` (not enabled): `contact_v3`")]
-#![cfg_attr(feature = "corehr", doc = " - `corehr`: [`corehr_v1`], [`corehr_v2`]")]
-#![cfg_attr(not(feature = "corehr"), doc = " - `corehr` (not enabled): `corehr_v1`, `corehr_v2`")]
-#![cfg_attr(feature = "directory", doc = " - `directory`: [`directory_v1`]")]
-#![cfg_attr(not(feature = "directory"), doc = " - `directory` (not enabled): `directory_v1`")]
-#![cfg_attr(feature = "docs", doc = " - `docs`: [`docs_v1`]")]
-#![cfg_attr(not(feature = "docs"), doc = " - `docs` (not enabled): `docs_v1`")]
-#![cfg_attr(feature = "document_ai", doc = " - `document_ai`: [`document_ai_v1`]")]
-#![cfg_attr(not(feature = "document_ai"), doc = " - `document_ai` (not enabled): `document_ai_v1`")]
-#![cfg_attr(feature = "docx", doc = " - `docx`: [`docx_v1`]")]
-#![cfg_attr(not(feature = "docx"), doc = " - `docx` (not enabled): `docx_v1`")]
-#![cfg_attr(feature = "drive", doc = " - `drive`: [`drive_v1`], [`drive_v2`]")]
-#![cfg_attr(not(feature = "drive"), doc = " - `drive` (not enabled): `drive_v1`, `drive_v2`")]
-#![cfg_attr(feature = "ehr", doc = " - `ehr`: [`ehr_v1`]")]
-#![cfg_attr(not(feature = "ehr"), doc = " - `ehr` (not enabled): `ehr_v1`")]
-#![cfg_attr(feature = "event", doc = " - `event`: [`event_v1`]")]
-#![cfg_attr(not(feature = "event"), doc = " - `event` (not enabled): `event_v1`")]
-#![cfg_attr(feature = "helpdesk", doc = " - `helpdesk`: [`helpdesk_v1`]")]
-#![cfg_attr(not(feature = "helpdesk"), doc = " - `helpdesk` (not enabled): `helpdesk_v1`")]
-#![cfg_attr(feature = "hire", doc = " - `hire`: [`hire_v1`], [`hire_v2`]")]
-#![cfg_attr(not(feature = "hire"), doc = " - `hire` (not enabled): `hire_v1`, `hire_v2`")]
-#![cfg_attr(feature = "human_authentication", doc = " - `human_authentication`: [`human_authentication_v1`]")]
-#![cfg_attr(
-    not(feature = "human_authentication"),
-    doc = " - `human_authentication` (not enabled): `human_authentication_v1`"
-)]
-#![cfg_attr(feature = "im", doc = " - `im`: [`im_v1`], [`im_v2`]")]
-#![cfg_attr(not(feature = "im"), doc = " - `im` (not enabled): `im_v1`, `im_v2`")]
-#![cfg_attr(feature = "lingo", doc = " - `lingo`: [`lingo_v1`]")]
-#![cfg_attr(not(feature = "lingo"), doc = " - `lingo` (not enabled): `lingo_v1`")]
-#![cfg_attr(feature = "mail", doc = " - `mail`: [`mail_v1`]")]
-#![cfg_attr(not(feature = "mail"), doc = " - `mail` (not enabled): `mail_v1`")]
-#![cfg_attr(feature = "mdm", doc = " - `mdm`: [`mdm_v1`], [`mdm_v3`]")]
-#![cfg_attr(not(feature = "mdm"), doc = " - `mdm` (not enabled): `mdm_v1`, `mdm_v3`")]
-#![cfg_attr(feature = "minutes", doc = " - `minutes`: [`minutes_v1`]")]
-#![cfg_attr(not(feature = "minutes"), doc = " - `minutes` (not enabled): `minutes_v1`")]
-#![cfg_attr(feature = "moments", doc = " - `moments`: [`moments_v1`]")]
-#![cfg_attr(not(feature = "moments"), doc = " - `moments` (not enabled): `moments_v1`")]
-#![cfg_attr(feature = "okr", doc = " - `okr`: [`okr_v1`], [`okr_v2`]")]
-#![cfg_attr(not(feature = "okr"), doc = " - `okr` (not enabled): `okr_v1`, `okr_v2`")]
-#![cfg_attr(
-    feature = "optical_char_recognition",
-    doc = " - `optical_char_recognition`: [`optical_char_recognition_v1`]"
-)]
-#![cfg_attr(
-    not(feature = "optical_char_recognition"),
-    doc = " - `optical_char_recognition` (not enabled): `optical_char_recognition_v1`"
-)]
-#![cfg_attr(feature = "passport", doc = " - `passport`: [`passport_v1`]")]
-#![cfg_attr(not(feature = "passport"), doc = " - `passport` (not enabled): `passport_v1`")]
-#![cfg_attr(feature = "payroll", doc = " - `payroll`: [`payroll_v1`]")]
-#![cfg_attr(not(feature = "payroll"), doc = " - `payroll` (not enabled): `payroll_v1`")]
-#![cfg_attr(feature = "performance", doc = " - `performance`: [`performance_v1`], [`performance_v2`]")]
-#![cfg_attr(not(feature = "performance"), doc = " - `performance` (not enabled): `performance_v1`, `performance_v2`")]
-#![cfg_attr(feature = "personal_settings", doc = " - `personal_settings`: [`personal_settings_v1`]")]
-#![cfg_attr(not(feature = "personal_settings"), doc = " - `personal_settings` (not enabled): `personal_settings_v1`")]
-#![cfg_attr(feature = "report", doc = " - `report`: [`report_v1`]")]
-#![cfg_attr(not(feature = "report"), doc = " - `report` (not enabled): `report_v1`")]
-#![cfg_attr(feature = "search", doc = " - `search`: [`search_v2`]")]
-#![cfg_attr(not(feature = "search"), doc = " - `search` (not enabled): `search_v2`")]
-#![cfg_attr(
-    feature = "security_and_compliance",
-    doc = " - `security_and_compliance`: [`security_and_compliance_v1`], [`security_and_compliance_v2`]"
-)]
-#![cfg_attr(
-    not(feature = "security_and_compliance"),
-    doc = " - `security_and_compliance` (not enabled): `security_and_compliance_v1`, `security_and_compliance_v2`"
-)]
-#![cfg_attr(feature = "sheets", doc = " - `sheets`: [`sheets_v3`]")]
-#![cfg_attr(not(feature = "sheets"), doc = " - `sheets` (not enabled): `sheets_v3`")]
-#![cfg_attr(feature = "spark", doc = " - `spark`: [`spark_v1`]")]
-#![cfg_attr(not(feature = "spark"), doc = " - `spark` (not enabled): `spark_v1`")]
-#![cfg_attr(feature = "speech_to_text", doc = " - `speech_to_text`: [`speech_to_text_v1`]")]
-#![cfg_attr(not(feature = "speech_to_text"), doc = " - `speech_to_text` (not enabled): `speech_to_text_v1`")]
-#![cfg_attr(feature = "task", doc = " - `task`: [`task_v1`], [`task_v2`]")]
-#![cfg_attr(not(feature = "task"), doc = " - `task` (not enabled): `task_v1`, `task_v2`")]
-#![cfg_attr(feature = "tenant", doc = " - `tenant`: [`tenant_v2`]")]
-#![cfg_attr(not(feature = "tenant"), doc = " - `tenant` (not enabled): `tenant_v2`")]
-#![cfg_attr(feature = "translation", doc = " - `translation`: [`translation_v1`]")]
-#![cfg_attr(not(feature = "translation"), doc = " - `translation` (not enabled): `translation_v1`")]
-#![cfg_attr(feature = "trust_party", doc = " - `trust_party`: [`trust_party_v1`]")]
-#![cfg_attr(not(feature = "trust_party"), doc = " - `trust_party` (not enabled): `trust_party_v1`")]
-#![cfg_attr(feature = "vc", doc = " - `vc`: [`vc_v1`]")]
-#![cfg_attr(not(feature = "vc"), doc = " - `vc` (not enabled): `vc_v1`")]
-#![cfg_attr(feature = "verification", doc = " - `verification`: [`verification_v1`]")]
-#![cfg_attr(not(feature = "verification"), doc = " - `verification` (not enabled): `verification_v1`")]
-#![cfg_attr(feature = "wiki", doc = " - `wiki`: [`wiki_v1`], [`wiki_v2`]")]
-#![cfg_attr(not(feature = "wiki"), doc = " - `wiki` (not enabled): `wiki_v1`, `wiki_v2`")]
-#![cfg_attr(feature = "workplace", doc = " - `workplace`: [`workplace_v1`]")]
-#![cfg_attr(not(feature = "workplace"), doc = " - `workplace` (not enabled): `workplace_v1`")]
+//! - `acs`: `acs_v1`
+//! - `admin`: `admin_v1`
+//! - `aily`: `aily_v1`
+//! - `apaas`: `apaas_v1`
+//! - `application`: `application_v5`, `application_v6`, `application_v7`
+//! - `approval`: `approval_v4`
+//! - `attendance`: `attendance_v1`
+//! - `authen`: `authen_v1`
+//! - `baike`: `baike_v1`
+//! - `base`: `base_v2`
+//! - `bitable`: `bitable_v1`
+//! - `board`: `board_v1`
+//! - `bot`: `bot_v4`
+//! - `calendar`: `calendar_v4`
+//! - `cardkit`: `cardkit_v1`
+//! - `compensation`: `compensation_v1`
+//! - `contact`: `contact_v3`
+//! - `corehr`: `corehr_v1`, `corehr_v2`
+//! - `directory`: `directory_v1`
+//! - `docs`: `docs_v1`
+//! - `document_ai`: `document_ai_v1`
+//! - `docx`: `docx_v1`
+//! - `drive`: `drive_v1`, `drive_v2`
+//! - `ehr`: `ehr_v1`
+//! - `event`: `event_v1`
+//! - `helpdesk`: `helpdesk_v1`
+//! - `hire`: `hire_v1`, `hire_v2`
+//! - `human_authentication`: `human_authentication_v1`
+//! - `im`: `im_v1`, `im_v2`
+//! - `lingo`: `lingo_v1`
+//! - `mail`: `mail_v1`
+//! - `mdm`: `mdm_v1`, `mdm_v3`
+//! - `minutes`: `minutes_v1`
+//! - `moments`: `moments_v1`
+//! - `okr`: `okr_v1`, `okr_v2`
+//! - `optical_char_recognition`: `optical_char_recognition_v1`
+//! - `passport`: `passport_v1`
+//! - `payroll`: `payroll_v1`
+//! - `performance`: `performance_v1`, `performance_v2`
+//! - `personal_settings`: `personal_settings_v1`
+//! - `report`: `report_v1`
+//! - `search`: `search_v2`
+//! - `security_and_compliance`: `security_and_compliance_v1`, `security_and_compliance_v2`
+//! - `sheets`: `sheets_v3`
+//! - `spark`: `spark_v1`
+//! - `speech_to_text`: `speech_to_text_v1`
+//! - `task`: `task_v1`, `task_v2`
+//! - `tenant`: `tenant_v2`
+//! - `translation`: `translation_v1`
+//! - `trust_party`: `trust_party_v1`
+//! - `vc`: `vc_v1`
+//! - `verification`: `verification_v1`
+//! - `wiki`: `wiki_v1`, `wiki_v2`
+//! - `workplace`: `workplace_v1`
 #![deny(warnings, missing_docs)]
 /// The runtime the generated code is built on: `runtime::FileSource`, `runtime::Error`, ….
 #[allow(unused_imports)]
