@@ -111,6 +111,8 @@ impl DraftResource {
     }
     /// Edit a draft that has not been reviewed yet.
     ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
     /// `PUT /open-apis/baike/v1/drafts/{draft_id}` — `baike.v1` `draft.update`
     ///
     /// - **Tokens:** user_access_token, tenant_access_token
@@ -166,27 +168,49 @@ impl EntityResource {
             user_token: None,
         }
     }
-    /// Overwrite an entry directly, skipping admin review.
+    /// Page through all entries of the tenant.
     ///
-    /// PUT replaces the whole entry: fields left out are cleared (UNVERIFIED for baike; assumed).
+    /// Rate-limit tier 4 of the official metadata.
     ///
-    /// `PUT /open-apis/baike/v1/entities/{entity_id}` — `baike.v1` `entity.update`
+    /// `GET /open-apis/baike/v1/entities` — `baike.v1` `entity.list`
     ///
     /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `baike:entity:exempt_review`
+    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`, `baike:entity:readonly`
     /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1540001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/list)
+    pub fn list(&self) -> EntityListRequest {
+        EntityListRequest {
+            client: self.client.clone(),
+            page_size: None,
+            page_token: None,
+            provider: None,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// Suggest words of a text that could become entries, with alias suggestions.
+    ///
+    /// Words that already are entries are not filtered out.
+    ///
+    /// `POST /open-apis/baike/v1/entities/extract` — `baike.v1` `entity.extract`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`, `baike:entity:readonly`
     /// - **Rate limit:** 100/min
     /// - **Errors:**
     ///   - `1540001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/update)
-    pub fn update(&self, entity_id: EntityId, body: EntityBody) -> EntityUpdateRequest {
-        EntityUpdateRequest {
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/extract)
+    pub fn extract(&self) -> EntityExtractRequest {
+        EntityExtractRequest {
             client: self.client.clone(),
-            entity_id,
-            body,
-            user_id_type: None,
+            body: None,
             user_token: None,
         }
     }
@@ -215,30 +239,54 @@ impl EntityResource {
             user_token: None,
         }
     }
-    /// Page through all entries of the tenant.
+    /// Overwrite an entry directly, skipping admin review.
     ///
-    /// `GET /open-apis/baike/v1/entities` — `baike.v1` `entity.list`
+    /// PUT replaces the whole entry: fields left out are cleared (UNVERIFIED for baike; assumed).
+    ///
+    /// `PUT /open-apis/baike/v1/entities/{entity_id}` — `baike.v1` `entity.update`
     ///
     /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`, `baike:entity:readonly`
+    /// - **Scopes (any one):** `baike:entity:exempt_review`
     /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `1540001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/update)
+    pub fn update(&self, entity_id: EntityId, body: EntityBody) -> EntityUpdateRequest {
+        EntityUpdateRequest {
+            client: self.client.clone(),
+            entity_id,
+            body,
+            user_id_type: None,
+            user_token: None,
+        }
+    }
+    /// Find the entries mentioned in a sentence, with their positions.
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/baike/v1/entities/highlight` — `baike.v1` `entity.highlight`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`, `baike:entity:readonly`
     /// - **Rate limit:** 50/s, 1000/min
     /// - **Errors:**
     ///   - `1540001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/list)
-    pub fn list(&self) -> EntityListRequest {
-        EntityListRequest {
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/highlight)
+    pub fn highlight(&self, body: EntityHighlightBody) -> EntityHighlightRequest {
+        EntityHighlightRequest {
             client: self.client.clone(),
-            page_size: None,
-            page_token: None,
-            provider: None,
-            user_id_type: None,
+            body,
             user_token: None,
         }
     }
     /// Match a word exactly against entry names and aliases.
+    ///
+    /// Rate-limit tier 4 of the official metadata.
     ///
     /// `POST /open-apis/baike/v1/entities/match` — `baike.v1` `entity.match`
     ///
@@ -282,46 +330,6 @@ impl EntityResource {
             user_token: None,
         }
     }
-    /// Find the entries mentioned in a sentence, with their positions.
-    ///
-    /// `POST /open-apis/baike/v1/entities/highlight` — `baike.v1` `entity.highlight`
-    ///
-    /// - **Tokens:** user_access_token, tenant_access_token
-    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`, `baike:entity:readonly`
-    /// - **Rate limit:** 50/s, 1000/min
-    /// - **Errors:**
-    ///   - `1540001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/highlight)
-    pub fn highlight(&self, body: EntityHighlightBody) -> EntityHighlightRequest {
-        EntityHighlightRequest {
-            client: self.client.clone(),
-            body,
-            user_token: None,
-        }
-    }
-    /// Suggest words of a text that could become entries, with alias suggestions.
-    ///
-    /// Words that already are entries are not filtered out.
-    ///
-    /// `POST /open-apis/baike/v1/entities/extract` — `baike.v1` `entity.extract`
-    ///
-    /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`, `baike:entity:readonly`
-    /// - **Rate limit:** 100/min
-    /// - **Errors:**
-    ///   - `1540001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/extract)
-    pub fn extract(&self) -> EntityExtractRequest {
-        EntityExtractRequest {
-            client: self.client.clone(),
-            body: None,
-            user_token: None,
-        }
-    }
 }
 /// The `file` resource of baike.v1.
 #[derive(Clone, Debug)]
@@ -329,27 +337,6 @@ pub struct FileResource {
     client: rt::Client,
 }
 impl FileResource {
-    /// Upload an image for an entry and get its file token.
-    ///
-    /// Rate tier 4 per the API metadata (UNVERIFIED: one source says 100/min).
-    ///
-    /// `POST /open-apis/baike/v1/files/upload` — `baike.v1` `file.upload`
-    ///
-    /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`
-    /// - **Rate limit:** 50/s, 1000/min
-    /// - **Errors:**
-    ///   - `1540001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    ///
-    /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/file/upload)
-    pub fn upload(&self, body: FileUploadForm) -> FileUploadRequest {
-        FileUploadRequest {
-            client: self.client.clone(),
-            body,
-            user_token: None,
-        }
-    }
     /// Download the original image of a file token.
     ///
     /// The body is the image itself, streamed; errors still come as JSON envelopes.
@@ -368,6 +355,27 @@ impl FileResource {
         FileDownloadRequest {
             client: self.client.clone(),
             file_token: Into::into(file_token),
+            user_token: None,
+        }
+    }
+    /// Upload an image for an entry and get its file token.
+    ///
+    /// Rate tier 4 per the API metadata (UNVERIFIED: one source says 100/min).
+    ///
+    /// `POST /open-apis/baike/v1/files/upload` — `baike.v1` `file.upload`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `1540001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/file/upload)
+    pub fn upload(&self, body: FileUploadForm) -> FileUploadRequest {
+        FileUploadRequest {
+            client: self.client.clone(),
+            body,
             user_token: None,
         }
     }
@@ -551,107 +559,6 @@ impl EntityCreateRequest {
         self.client.send_json(call).await.map_err(EntityCreateError::from)
     }
 }
-/// Request builder of `entity.update` (PUT `/open-apis/baike/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct EntityUpdateRequest {
-    client: rt::Client,
-    entity_id: EntityId,
-    user_id_type: Option<UserIdType>,
-    body: EntityBody,
-    user_token: Option<rt::UserAccessToken>,
-}
-impl EntityUpdateRequest {
-    /// Kind of user id in the request and response.
-    ///
-    /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
-        self.user_id_type = Some(Into::into(user_id_type));
-        self
-    }
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, checked against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_UPDATE);
-        call.path("entity_id", &self.entity_id);
-        call.query_opt("user_id_type", self.user_id_type.as_ref());
-        call.validate("body", &self.body);
-        call.json(&self.body);
-        call.user_token(self.user_token.clone());
-        call
-    }
-    /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.update`](https://open.feishu.cn/document/server-docs/baike-v1/entity/update).
-    #[inline]
-    pub async fn send(self) -> Result<EntityData, EntityUpdateError> {
-        let call = self.call();
-        self.client.send_json(call).await.map_err(EntityUpdateError::from)
-    }
-}
-/// Request builder of `entity.get` (GET `/open-apis/baike/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct EntityGetRequest {
-    client: rt::Client,
-    entity_id: EntityId,
-    provider: Option<String>,
-    outer_id: Option<String>,
-    user_id_type: Option<UserIdType>,
-    user_token: Option<rt::UserAccessToken>,
-}
-impl EntityGetRequest {
-    /// External system of `outer_id`.
-    ///
-    /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
-    pub fn provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = Some(Into::into(provider));
-        self
-    }
-    /// Id of the entry in that external system.
-    ///
-    /// Constraints: at least 1 character; at most 64 characters; example `12345`.
-    pub fn outer_id(mut self, outer_id: impl Into<String>) -> Self {
-        self.outer_id = Some(Into::into(outer_id));
-        self
-    }
-    /// Kind of user id in the request and response.
-    ///
-    /// Constraints: server default `open_id`; example `open_id`.
-    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
-        self.user_id_type = Some(Into::into(user_id_type));
-        self
-    }
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, checked against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_GET);
-        call.path("entity_id", &self.entity_id);
-        call.query_opt("provider", self.provider.as_ref());
-        call.violations()
-            .length("", "provider", self.provider.as_ref(), Some(2), Some(32));
-        call.query_opt("outer_id", self.outer_id.as_ref());
-        call.violations()
-            .length("", "outer_id", self.outer_id.as_ref(), Some(1), Some(64));
-        call.query_opt("user_id_type", self.user_id_type.as_ref());
-        call.user_token(self.user_token.clone());
-        call
-    }
-    /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.get`](https://open.feishu.cn/document/server-docs/baike-v1/entity/get).
-    #[inline]
-    pub async fn send(self) -> Result<EntityData, EntityGetError> {
-        let call = self.call();
-        self.client.send_json(call).await.map_err(EntityGetError::from)
-    }
-}
 /// Request builder of `entity.list` (GET `/open-apis/baike/v1/entities`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -728,6 +635,172 @@ impl EntityListRequest {
             |request, token| request.page_token = Some(token),
             Self::send,
         )
+    }
+}
+/// Request builder of `entity.extract` (POST `/open-apis/baike/v1/entities/extract`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct EntityExtractRequest {
+    client: rt::Client,
+    body: Option<EntityExtractBody>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl EntityExtractRequest {
+    /// The request body (optional; an empty JSON object is sent when unset).
+    pub fn body(mut self, body: EntityExtractBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_EXTRACT);
+        call.validate("body", &self.body);
+        call.json_or_empty(self.body.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.extract`](https://open.feishu.cn/document/server-docs/baike-v1/entity/extract).
+    #[inline]
+    pub async fn send(self) -> Result<EntityExtractData, EntityExtractError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntityExtractError::from)
+    }
+}
+/// Request builder of `entity.get` (GET `/open-apis/baike/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct EntityGetRequest {
+    client: rt::Client,
+    entity_id: EntityId,
+    provider: Option<String>,
+    outer_id: Option<String>,
+    user_id_type: Option<UserIdType>,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl EntityGetRequest {
+    /// External system of `outer_id`.
+    ///
+    /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(Into::into(provider));
+        self
+    }
+    /// Id of the entry in that external system.
+    ///
+    /// Constraints: at least 1 character; at most 64 characters; example `12345`.
+    pub fn outer_id(mut self, outer_id: impl Into<String>) -> Self {
+        self.outer_id = Some(Into::into(outer_id));
+        self
+    }
+    /// Kind of user id in the request and response.
+    ///
+    /// Constraints: server default `open_id`; example `open_id`.
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_GET);
+        call.path("entity_id", &self.entity_id);
+        call.query_opt("provider", self.provider.as_ref());
+        call.violations()
+            .length("", "provider", self.provider.as_ref(), Some(2), Some(32));
+        call.query_opt("outer_id", self.outer_id.as_ref());
+        call.violations()
+            .length("", "outer_id", self.outer_id.as_ref(), Some(1), Some(64));
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.get`](https://open.feishu.cn/document/server-docs/baike-v1/entity/get).
+    #[inline]
+    pub async fn send(self) -> Result<EntityData, EntityGetError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntityGetError::from)
+    }
+}
+/// Request builder of `entity.update` (PUT `/open-apis/baike/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct EntityUpdateRequest {
+    client: rt::Client,
+    entity_id: EntityId,
+    user_id_type: Option<UserIdType>,
+    body: EntityBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl EntityUpdateRequest {
+    /// Kind of user id in the request and response.
+    ///
+    /// Constraints: server default `open_id`; example `open_id`.
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
+        self.user_id_type = Some(Into::into(user_id_type));
+        self
+    }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_UPDATE);
+        call.path("entity_id", &self.entity_id);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.update`](https://open.feishu.cn/document/server-docs/baike-v1/entity/update).
+    #[inline]
+    pub async fn send(self) -> Result<EntityData, EntityUpdateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntityUpdateError::from)
+    }
+}
+/// Request builder of `entity.highlight` (POST `/open-apis/baike/v1/entities/highlight`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct EntityHighlightRequest {
+    client: rt::Client,
+    body: EntityHighlightBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl EntityHighlightRequest {
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_HIGHLIGHT);
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call.user_token(self.user_token.clone());
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.highlight`](https://open.feishu.cn/document/server-docs/baike-v1/entity/highlight).
+    #[inline]
+    pub async fn send(self) -> Result<EntityHighlightData, EntityHighlightError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntityHighlightError::from)
     }
 }
 /// Request builder of `entity.match` (POST `/open-apis/baike/v1/entities/match`): set optional inputs, then `.send().await`.
@@ -835,15 +908,15 @@ impl EntitySearchRequest {
         )
     }
 }
-/// Request builder of `entity.highlight` (POST `/open-apis/baike/v1/entities/highlight`): set optional inputs, then `.send().await`.
+/// Request builder of `file.download` (GET `/open-apis/baike/v1/files/{file_token}/download`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct EntityHighlightRequest {
+pub struct FileDownloadRequest {
     client: rt::Client,
-    body: EntityHighlightBody,
+    file_token: FileToken,
     user_token: Option<rt::UserAccessToken>,
 }
-impl EntityHighlightRequest {
+impl FileDownloadRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
@@ -852,52 +925,16 @@ impl EntityHighlightRequest {
     /// The prepared call, checked against the spec's constraints.
     #[inline]
     fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_HIGHLIGHT);
-        call.validate("body", &self.body);
-        call.json(&self.body);
+        let mut call = rt::Call::new(&endpoints::FILE_DOWNLOAD);
+        call.path("file_token", &self.file_token);
         call.user_token(self.user_token.clone());
         call
     }
-    /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.highlight`](https://open.feishu.cn/document/server-docs/baike-v1/entity/highlight).
+    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `baike.v1.file.download`](https://open.feishu.cn/document/server-docs/baike-v1/file/download).
     #[inline]
-    pub async fn send(self) -> Result<EntityHighlightData, EntityHighlightError> {
+    pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntityHighlightError::from)
-    }
-}
-/// Request builder of `entity.extract` (POST `/open-apis/baike/v1/entities/extract`): set optional inputs, then `.send().await`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct EntityExtractRequest {
-    client: rt::Client,
-    body: Option<EntityExtractBody>,
-    user_token: Option<rt::UserAccessToken>,
-}
-impl EntityExtractRequest {
-    /// The request body (optional; an empty JSON object is sent when unset).
-    pub fn body(mut self, body: EntityExtractBody) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, checked against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_EXTRACT);
-        call.validate("body", &self.body);
-        call.json_or_empty(self.body.as_ref());
-        call.user_token(self.user_token.clone());
-        call
-    }
-    /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.extract`](https://open.feishu.cn/document/server-docs/baike-v1/entity/extract).
-    #[inline]
-    pub async fn send(self) -> Result<EntityExtractData, EntityExtractError> {
-        let call = self.call();
-        self.client.send_json(call).await.map_err(EntityExtractError::from)
+        self.client.send_download(call).await.map_err(FileDownloadError::from)
     }
 }
 /// Request builder of `file.upload` (POST `/open-apis/baike/v1/files/upload`): set optional inputs, then `.send().await`.
@@ -928,35 +965,6 @@ impl FileUploadRequest {
     pub async fn send(self) -> Result<FileUploadData, FileUploadError> {
         let call = self.call();
         self.client.send_json(call).await.map_err(FileUploadError::from)
-    }
-}
-/// Request builder of `file.download` (GET `/open-apis/baike/v1/files/{file_token}/download`): set optional inputs, then `.send().await`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct FileDownloadRequest {
-    client: rt::Client,
-    file_token: FileToken,
-    user_token: Option<rt::UserAccessToken>,
-}
-impl FileDownloadRequest {
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, checked against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::FILE_DOWNLOAD);
-        call.path("file_token", &self.file_token);
-        call.user_token(self.user_token.clone());
-        call
-    }
-    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `baike.v1.file.download`](https://open.feishu.cn/document/server-docs/baike-v1/file/download).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
-        let call = self.call();
-        self.client.send_download(call).await.map_err(FileDownloadError::from)
     }
 }
 /// Errors of `classification.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
@@ -1139,10 +1147,10 @@ impl ::std::error::Error for EntityCreateError {
         }
     }
 }
-/// Errors of `entity.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+/// Errors of `entity.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum EntityUpdateError {
+pub enum EntityListError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
     InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
@@ -1151,7 +1159,7 @@ pub enum EntityUpdateError {
     /// auth or validation failure, or an answer that is not a Lark envelope.
     Unhandled(rt::Error),
 }
-impl From<rt::Error> for EntityUpdateError {
+impl From<rt::Error> for EntityListError {
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1160,7 +1168,7 @@ impl From<rt::Error> for EntityUpdateError {
         }
     }
 }
-impl ::std::ops::Deref for EntityUpdateError {
+impl ::std::ops::Deref for EntityListError {
     type Target = dyn rt::ErrorMeta;
     fn deref(&self) -> &Self::Target {
         match self {
@@ -1170,12 +1178,56 @@ impl ::std::ops::Deref for EntityUpdateError {
         }
     }
 }
-impl ::std::fmt::Display for EntityUpdateError {
+impl ::std::fmt::Display for EntityListError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
-impl ::std::error::Error for EntityUpdateError {
+impl ::std::error::Error for EntityListError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `entity.extract`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EntityExtractError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for EntityExtractError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for EntityExtractError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for EntityExtractError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for EntityExtractError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1227,10 +1279,10 @@ impl ::std::error::Error for EntityGetError {
         }
     }
 }
-/// Errors of `entity.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+/// Errors of `entity.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum EntityListError {
+pub enum EntityUpdateError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
     InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
@@ -1239,7 +1291,7 @@ pub enum EntityListError {
     /// auth or validation failure, or an answer that is not a Lark envelope.
     Unhandled(rt::Error),
 }
-impl From<rt::Error> for EntityListError {
+impl From<rt::Error> for EntityUpdateError {
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1248,7 +1300,7 @@ impl From<rt::Error> for EntityListError {
         }
     }
 }
-impl ::std::ops::Deref for EntityListError {
+impl ::std::ops::Deref for EntityUpdateError {
     type Target = dyn rt::ErrorMeta;
     fn deref(&self) -> &Self::Target {
         match self {
@@ -1258,12 +1310,56 @@ impl ::std::ops::Deref for EntityListError {
         }
     }
 }
-impl ::std::fmt::Display for EntityListError {
+impl ::std::fmt::Display for EntityUpdateError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
-impl ::std::error::Error for EntityListError {
+impl ::std::error::Error for EntityUpdateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `entity.highlight`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EntityHighlightError {
+    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
+    InvalidParam(Box<rt::ApiError>),
+    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for EntityHighlightError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for EntityHighlightError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for EntityHighlightError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for EntityHighlightError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1359,10 +1455,10 @@ impl ::std::error::Error for EntitySearchError {
         }
     }
 }
-/// Errors of `entity.highlight`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+/// Errors of `file.download`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum EntityHighlightError {
+pub enum FileDownloadError {
     /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
     InvalidParam(Box<rt::ApiError>),
     /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
@@ -1371,7 +1467,7 @@ pub enum EntityHighlightError {
     /// auth or validation failure, or an answer that is not a Lark envelope.
     Unhandled(rt::Error),
 }
-impl From<rt::Error> for EntityHighlightError {
+impl From<rt::Error> for FileDownloadError {
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1380,7 +1476,7 @@ impl From<rt::Error> for EntityHighlightError {
         }
     }
 }
-impl ::std::ops::Deref for EntityHighlightError {
+impl ::std::ops::Deref for FileDownloadError {
     type Target = dyn rt::ErrorMeta;
     fn deref(&self) -> &Self::Target {
         match self {
@@ -1390,56 +1486,12 @@ impl ::std::ops::Deref for EntityHighlightError {
         }
     }
 }
-impl ::std::fmt::Display for EntityHighlightError {
+impl ::std::fmt::Display for FileDownloadError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
-impl ::std::error::Error for EntityHighlightError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(other) => ::std::error::Error::source(other),
-            _ => None,
-        }
-    }
-}
-/// Errors of `entity.extract`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum EntityExtractError {
-    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(Box<rt::ApiError>),
-    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(Box<rt::ApiError>),
-    /// Anything else: another Lark code (kept with its message and log id), a transport,
-    /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(rt::Error),
-}
-impl From<rt::Error> for EntityExtractError {
-    fn from(error: rt::Error) -> Self {
-        match error {
-            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
-            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
-            other => Self::Unhandled(other),
-        }
-    }
-}
-impl ::std::ops::Deref for EntityExtractError {
-    type Target = dyn rt::ErrorMeta;
-    fn deref(&self) -> &Self::Target {
-        match self {
-            Self::InvalidParam(api) => &**api,
-            Self::NetworkAnomaly(api) => &**api,
-            Self::Unhandled(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for EntityExtractError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&**self, f)
-    }
-}
-impl ::std::error::Error for EntityExtractError {
+impl ::std::error::Error for FileDownloadError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1484,50 +1536,6 @@ impl ::std::fmt::Display for FileUploadError {
     }
 }
 impl ::std::error::Error for FileUploadError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(other) => ::std::error::Error::source(other),
-            _ => None,
-        }
-    }
-}
-/// Errors of `file.download`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum FileDownloadError {
-    /// `1540001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given.
-    InvalidParam(Box<rt::ApiError>),
-    /// `1540002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(Box<rt::ApiError>),
-    /// Anything else: another Lark code (kept with its message and log id), a transport,
-    /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(rt::Error),
-}
-impl From<rt::Error> for FileDownloadError {
-    fn from(error: rt::Error) -> Self {
-        match error {
-            rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
-            rt::Error::Api(api) if api.code == 1540002 => Self::NetworkAnomaly(api),
-            other => Self::Unhandled(other),
-        }
-    }
-}
-impl ::std::ops::Deref for FileDownloadError {
-    type Target = dyn rt::ErrorMeta;
-    fn deref(&self) -> &Self::Target {
-        match self {
-            Self::InvalidParam(api) => &**api,
-            Self::NetworkAnomaly(api) => &**api,
-            Self::Unhandled(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for FileDownloadError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&**self, f)
-    }
-}
-impl ::std::error::Error for FileDownloadError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2943,6 +2951,100 @@ pub mod endpoints {
         ],
         example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
+    /// Descriptor of `entity.list`: Page through all entries of the tenant.
+    pub static ENTITY_LIST: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "entity.list",
+        summary: "Page through all entries of the tenant.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/list",
+        method: rt::Method::Get,
+        path: "/open-apis/baike/v1/entities",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: true,
+        inputs: &[
+            rt::Input::query("page_size", false).range(Some(1), None),
+            rt::Input::query("page_token", false),
+            rt::Input::query("provider", false).length(Some(2), Some(32)),
+            rt::Input::query("user_id_type", false),
+        ],
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
+    };
+    /// Descriptor of `entity.extract`: Suggest words of a text that could become entries, with alias suggestions.
+    pub static ENTITY_EXTRACT: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "entity.extract",
+        summary: "Suggest words of a text that could become entries, with alias suggestions.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/extract",
+        method: rt::Method::Post,
+        path: "/open-apis/baike/v1/entities/extract",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[],
+        limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[rt::Input::body("text", false)],
+        example: r#"{"entity_word":[{"name":"name","aliases":["aliases"]}]}"#,
+    };
+    /// Descriptor of `entity.get`: Get one entry by id, or by provider and outer_id.
+    pub static ENTITY_GET: rt::Endpoint = rt::Endpoint {
+        service: "baike.v1",
+        name: "entity.get",
+        summary: "Get one entry by id, or by provider and outer_id.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/get",
+        method: rt::Method::Get,
+        path: "/open-apis/baike/v1/entities/{entity_id}",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[
+            rt::FieldScope {
+                scope: "contact:user.employee_id:readonly",
+                param: "user_id_type",
+                equals: "user_id",
+            },
+        ],
+        limits: rt::Limits {
+            per_second: Some(50),
+            per_minute: Some(1000),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("entity_id"),
+            rt::Input::query("provider", false).length(Some(2), Some(32)),
+            rt::Input::query("outer_id", false).length(Some(1), Some(64)),
+            rt::Input::query("user_id_type", false),
+        ],
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
+    };
     /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review.
     pub static ENTITY_UPDATE: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
@@ -2982,75 +3084,29 @@ pub mod endpoints {
         ],
         example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
     };
-    /// Descriptor of `entity.get`: Get one entry by id, or by provider and outer_id.
-    pub static ENTITY_GET: rt::Endpoint = rt::Endpoint {
+    /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
+    pub static ENTITY_HIGHLIGHT: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
-        name: "entity.get",
-        summary: "Get one entry by id, or by provider and outer_id.",
-        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/get",
-        method: rt::Method::Get,
-        path: "/open-apis/baike/v1/entities/{entity_id}",
+        name: "entity.highlight",
+        summary: "Find the entries mentioned in a sentence, with their positions.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/highlight",
+        method: rt::Method::Post,
+        path: "/open-apis/baike/v1/entities/highlight",
         token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
         app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
-        field_scopes: &[
-            rt::FieldScope {
-                scope: "contact:user.employee_id:readonly",
-                param: "user_id_type",
-                equals: "user_id",
-            },
-        ],
+        field_scopes: &[],
         limits: rt::Limits {
             per_second: Some(50),
             per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: rt::BodyKind::None,
+        request: rt::BodyKind::Json,
         response: rt::ResponseKind::Json,
         idempotent: true,
         paginated: false,
-        inputs: &[
-            rt::Input::path("entity_id"),
-            rt::Input::query("provider", false).length(Some(2), Some(32)),
-            rt::Input::query("outer_id", false).length(Some(1), Some(64)),
-            rt::Input::query("user_id_type", false),
-        ],
-        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}}"#,
-    };
-    /// Descriptor of `entity.list`: Page through all entries of the tenant.
-    pub static ENTITY_LIST: rt::Endpoint = rt::Endpoint {
-        service: "baike.v1",
-        name: "entity.list",
-        summary: "Page through all entries of the tenant.",
-        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/list",
-        method: rt::Method::Get,
-        path: "/open-apis/baike/v1/entities",
-        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[rt::AppType::SelfBuilt],
-        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
-        field_scopes: &[
-            rt::FieldScope {
-                scope: "contact:user.employee_id:readonly",
-                param: "user_id_type",
-                equals: "user_id",
-            },
-        ],
-        limits: rt::Limits {
-            per_second: Some(50),
-            per_minute: Some(1000),
-        },
-        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: rt::BodyKind::None,
-        response: rt::ResponseKind::Json,
-        idempotent: true,
-        paginated: true,
-        inputs: &[
-            rt::Input::query("page_size", false).range(Some(1), None),
-            rt::Input::query("page_token", false),
-            rt::Input::query("provider", false).length(Some(2), Some(32)),
-            rt::Input::query("user_id_type", false),
-        ],
-        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
+        inputs: &[rt::Input::body("text", true)],
+        example: r#"{"phrases":[{"name":"name","entity_ids":["entity_id_1"],"span":{"start":1,"end":1}}]}"#,
     };
     /// Descriptor of `entity.match`: Match a word exactly against entry names and aliases.
     pub static ENTITY_MATCH: rt::Endpoint = rt::Endpoint {
@@ -3114,15 +3170,15 @@ pub mod endpoints {
         ],
         example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1"}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}]}]}"#,
     };
-    /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
-    pub static ENTITY_HIGHLIGHT: rt::Endpoint = rt::Endpoint {
+    /// Descriptor of `file.download`: Download the original image of a file token.
+    pub static FILE_DOWNLOAD: rt::Endpoint = rt::Endpoint {
         service: "baike.v1",
-        name: "entity.highlight",
-        summary: "Find the entries mentioned in a sentence, with their positions.",
-        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/highlight",
-        method: rt::Method::Post,
-        path: "/open-apis/baike/v1/entities/highlight",
-        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        name: "file.download",
+        summary: "Download the original image of a file token.",
+        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/file/download",
+        method: rt::Method::Get,
+        path: "/open-apis/baike/v1/files/{file_token}/download",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
         app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
@@ -3131,36 +3187,12 @@ pub mod endpoints {
             per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: rt::BodyKind::Json,
-        response: rt::ResponseKind::Json,
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Binary,
         idempotent: true,
         paginated: false,
-        inputs: &[rt::Input::body("text", true)],
-        example: r#"{"phrases":[{"name":"name","entity_ids":["entity_id_1"],"span":{"start":1,"end":1}}]}"#,
-    };
-    /// Descriptor of `entity.extract`: Suggest words of a text that could become entries, with alias suggestions.
-    pub static ENTITY_EXTRACT: rt::Endpoint = rt::Endpoint {
-        service: "baike.v1",
-        name: "entity.extract",
-        summary: "Suggest words of a text that could become entries, with alias suggestions.",
-        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/entity/extract",
-        method: rt::Method::Post,
-        path: "/open-apis/baike/v1/entities/extract",
-        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[rt::AppType::SelfBuilt],
-        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
-        field_scopes: &[],
-        limits: rt::Limits {
-            per_second: None,
-            per_minute: Some(100),
-        },
-        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: rt::BodyKind::Json,
-        response: rt::ResponseKind::Json,
-        idempotent: true,
-        paginated: false,
-        inputs: &[rt::Input::body("text", false)],
-        example: r#"{"entity_word":[{"name":"name","aliases":["aliases"]}]}"#,
+        inputs: &[rt::Input::path("file_token")],
+        example: "",
     };
     /// Descriptor of `file.upload`: Upload an image for an entry and get its file token.
     pub static FILE_UPLOAD: rt::Endpoint = rt::Endpoint {
@@ -3186,44 +3218,20 @@ pub mod endpoints {
         inputs: &[rt::Input::form("name", true), rt::Input::form("file", true)],
         example: r#"{"file_token":"file_token_1"}"#,
     };
-    /// Descriptor of `file.download`: Download the original image of a file token.
-    pub static FILE_DOWNLOAD: rt::Endpoint = rt::Endpoint {
-        service: "baike.v1",
-        name: "file.download",
-        summary: "Download the original image of a file token.",
-        doc_url: "https://open.feishu.cn/document/server-docs/baike-v1/file/download",
-        method: rt::Method::Get,
-        path: "/open-apis/baike/v1/files/{file_token}/download",
-        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[rt::AppType::SelfBuilt],
-        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
-        field_scopes: &[],
-        limits: rt::Limits {
-            per_second: Some(50),
-            per_minute: Some(1000),
-        },
-        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: rt::BodyKind::None,
-        response: rt::ResponseKind::Binary,
-        idempotent: true,
-        paginated: false,
-        inputs: &[rt::Input::path("file_token")],
-        example: "",
-    };
     /// All endpoints of the service, in spec order.
     pub static ALL: &[&rt::Endpoint] = &[
         &CLASSIFICATION_LIST,
         &DRAFT_CREATE,
         &DRAFT_UPDATE,
         &ENTITY_CREATE,
-        &ENTITY_UPDATE,
-        &ENTITY_GET,
         &ENTITY_LIST,
+        &ENTITY_EXTRACT,
+        &ENTITY_GET,
+        &ENTITY_UPDATE,
+        &ENTITY_HIGHLIGHT,
         &ENTITY_MATCH,
         &ENTITY_SEARCH,
-        &ENTITY_HIGHLIGHT,
-        &ENTITY_EXTRACT,
-        &FILE_UPLOAD,
         &FILE_DOWNLOAD,
+        &FILE_UPLOAD,
     ];
 }

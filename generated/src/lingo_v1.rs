@@ -117,6 +117,8 @@ impl DraftResource {
     }
     /// Edit a draft that has not been reviewed yet.
     ///
+    /// Rate-limit tier 3 of the official metadata.
+    ///
     /// `PUT /open-apis/lingo/v1/drafts/{draft_id}` — `lingo.v1` `draft.update`
     ///
     /// - **Tokens:** user_access_token, tenant_access_token
@@ -172,27 +174,30 @@ impl EntityResource {
             user_id_type: None,
         }
     }
-    /// Overwrite an entry directly, skipping admin review (tenant token only).
+    /// Page through all entries of a dictionary.
     ///
-    /// PUT replaces the whole entry: fields left out are cleared.
+    /// Rate-limit tier 4 of the official metadata.
     ///
-    /// `PUT /open-apis/lingo/v1/entities/{entity_id}` — `lingo.v1` `entity.update`
+    /// `GET /open-apis/lingo/v1/entities` — `lingo.v1` `entity.list`
     ///
-    /// - **Tokens:** tenant_access_token
-    /// - **Scopes (any one):** `baike:entity:exempt_review`
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`, `baike:entity:readonly`
     /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
-    /// - **Rate limit:** 100/min
+    /// - **Rate limit:** 50/s, 1000/min
     /// - **Errors:**
     ///   - `2250001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
-    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/update)
-    pub fn update(&self, entity_id: EntityId, body: EntityBody) -> EntityUpdateRequest {
-        EntityUpdateRequest {
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/list)
+    pub fn list(&self) -> EntityListRequest {
+        EntityListRequest {
             client: self.client.clone(),
-            entity_id,
-            body,
+            page_size: None,
+            page_token: None,
+            provider: None,
+            repo_id: None,
             user_id_type: None,
+            user_token: None,
         }
     }
     /// Delete an entry directly, skipping admin review (tenant token only).
@@ -242,31 +247,53 @@ impl EntityResource {
             user_token: None,
         }
     }
-    /// Page through all entries of a dictionary.
+    /// Overwrite an entry directly, skipping admin review (tenant token only).
     ///
-    /// `GET /open-apis/lingo/v1/entities` — `lingo.v1` `entity.list`
+    /// PUT replaces the whole entry: fields left out are cleared.
     ///
-    /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`, `baike:entity:readonly`
+    /// `PUT /open-apis/lingo/v1/entities/{entity_id}` — `lingo.v1` `entity.update`
+    ///
+    /// - **Tokens:** tenant_access_token
+    /// - **Scopes (any one):** `baike:entity:exempt_review`
     /// - **Field scope:** `contact:user.employee_id:readonly` when `user_id_type=user_id`
+    /// - **Rate limit:** 100/min
+    /// - **Errors:**
+    ///   - `2250001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
+    ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/update)
+    pub fn update(&self, entity_id: EntityId, body: EntityBody) -> EntityUpdateRequest {
+        EntityUpdateRequest {
+            client: self.client.clone(),
+            entity_id,
+            body,
+            user_id_type: None,
+        }
+    }
+    /// Find the entries mentioned in a sentence, with their positions.
+    ///
+    /// Rate-limit tier 4 of the official metadata.
+    ///
+    /// `POST /open-apis/lingo/v1/entities/highlight` — `lingo.v1` `entity.highlight`
+    ///
+    /// - **Tokens:** user_access_token, tenant_access_token
+    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`, `baike:entity:readonly`
     /// - **Rate limit:** 50/s, 1000/min
     /// - **Errors:**
     ///   - `2250001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
-    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/list)
-    pub fn list(&self) -> EntityListRequest {
-        EntityListRequest {
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/highlight)
+    pub fn highlight(&self, body: EntityHighlightBody) -> EntityHighlightRequest {
+        EntityHighlightRequest {
             client: self.client.clone(),
-            page_size: None,
-            page_token: None,
-            provider: None,
-            repo_id: None,
-            user_id_type: None,
+            body,
             user_token: None,
         }
     }
     /// Match a word exactly against entry names, full names and aliases.
+    ///
+    /// Rate-limit tier 4 of the official metadata.
     ///
     /// `POST /open-apis/lingo/v1/entities/match` — `lingo.v1` `entity.match`
     ///
@@ -312,25 +339,6 @@ impl EntityResource {
             user_token: None,
         }
     }
-    /// Find the entries mentioned in a sentence, with their positions.
-    ///
-    /// `POST /open-apis/lingo/v1/entities/highlight` — `lingo.v1` `entity.highlight`
-    ///
-    /// - **Tokens:** user_access_token, tenant_access_token
-    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`, `baike:entity:readonly`
-    /// - **Rate limit:** 50/s, 1000/min
-    /// - **Errors:**
-    ///   - `2250001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
-    ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    ///
-    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/highlight)
-    pub fn highlight(&self, body: EntityHighlightBody) -> EntityHighlightRequest {
-        EntityHighlightRequest {
-            client: self.client.clone(),
-            body,
-            user_token: None,
-        }
-    }
 }
 /// The `file` resource of lingo.v1.
 #[derive(Clone, Debug)]
@@ -338,27 +346,6 @@ pub struct FileResource {
     client: rt::Client,
 }
 impl FileResource {
-    /// Upload an image for an entry and get its file token.
-    ///
-    /// Rate tier 4 per the API metadata (UNVERIFIED: one source says 100/min).
-    ///
-    /// `POST /open-apis/lingo/v1/files/upload` — `lingo.v1` `file.upload`
-    ///
-    /// - **Tokens:** tenant_access_token, user_access_token
-    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`
-    /// - **Rate limit:** 50/s, 1000/min
-    /// - **Errors:**
-    ///   - `2250001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
-    ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    ///
-    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/file/upload)
-    pub fn upload(&self, body: FileUploadForm) -> FileUploadRequest {
-        FileUploadRequest {
-            client: self.client.clone(),
-            body,
-            user_token: None,
-        }
-    }
     /// Download the original image of a file token.
     ///
     /// The body is the image itself, streamed; errors still come as JSON envelopes.
@@ -377,6 +364,27 @@ impl FileResource {
         FileDownloadRequest {
             client: self.client.clone(),
             file_token: Into::into(file_token),
+            user_token: None,
+        }
+    }
+    /// Upload an image for an entry and get its file token.
+    ///
+    /// Rate tier 4 per the API metadata (UNVERIFIED: one source says 100/min).
+    ///
+    /// `POST /open-apis/lingo/v1/files/upload` — `lingo.v1` `file.upload`
+    ///
+    /// - **Tokens:** tenant_access_token, user_access_token
+    /// - **Scopes (any one):** `baike:entity`, `baike:entity:exempt_review`
+    /// - **Rate limit:** 50/s, 1000/min
+    /// - **Errors:**
+    ///   - `2250001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
+    ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/file/upload)
+    pub fn upload(&self, body: FileUploadForm) -> FileUploadRequest {
+        FileUploadRequest {
+            client: self.client.clone(),
+            body,
             user_token: None,
         }
     }
@@ -606,16 +614,47 @@ impl EntityCreateRequest {
         self.client.send_json(call).await.map_err(EntityCreateError::from)
     }
 }
-/// Request builder of `entity.update` (PUT `/open-apis/lingo/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
+/// Request builder of `entity.list` (GET `/open-apis/lingo/v1/entities`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct EntityUpdateRequest {
+pub struct EntityListRequest {
     client: rt::Client,
-    entity_id: EntityId,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+    provider: Option<String>,
+    repo_id: Option<RepoId>,
     user_id_type: Option<UserIdType>,
-    body: EntityBody,
+    user_token: Option<rt::UserAccessToken>,
 }
-impl EntityUpdateRequest {
+impl EntityListRequest {
+    /// Items per page (third parties say at most 100; the maximum is UNVERIFIED, so not enforced).
+    ///
+    /// Constraints: ≥ 1; server default `20`; example `20`.
+    pub fn page_size(mut self, page_size: i32) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// Token of the page to fetch; omit for the first page.
+    ///
+    /// Constraints: example `408ecac018b2e3518db37275e812aad7bb8ad3e755fc886f322ac6c430ba`.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(Into::into(page_token));
+        self
+    }
+    /// Only entries linked to this external system.
+    ///
+    /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(Into::into(provider));
+        self
+    }
+    /// Dictionary (词库) to act on, from `repo.list`; omit for the all-staff dictionary (全员词库). An app needs to be added in that dictionary's settings; a user needs to see the dictionary.
+    ///
+    /// Constraints: example `7152790921053274113`.
+    pub fn repo_id(mut self, repo_id: impl Into<RepoId>) -> Self {
+        self.repo_id = Some(Into::into(repo_id));
+        self
+    }
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
@@ -623,21 +662,43 @@ impl EntityUpdateRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
+    /// Sends the request as a user, with this user access token, instead of as the app.
+    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
+        self.user_token = Some(Into::into(token));
+        self
+    }
     /// The prepared call, checked against the spec's constraints.
     #[inline]
     fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_UPDATE);
-        call.path("entity_id", &self.entity_id);
+        let mut call = rt::Call::new(&endpoints::ENTITY_LIST);
+        call.query_opt("page_size", self.page_size.as_ref());
+        call.violations().range("", "page_size", self.page_size, Some(1), None);
+        call.query_opt("page_token", self.page_token.as_ref());
+        call.query_opt("provider", self.provider.as_ref());
+        call.violations()
+            .length("", "provider", self.provider.as_ref(), Some(2), Some(32));
+        call.query_opt("repo_id", self.repo_id.as_ref());
         call.query_opt("user_id_type", self.user_id_type.as_ref());
-        call.validate("body", &self.body);
-        call.json(&self.body);
+        call.user_token(self.user_token.clone());
         call
     }
-    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/update).
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/list).
     #[inline]
-    pub async fn send(self) -> Result<EntityData, EntityUpdateError> {
+    pub async fn send(self) -> Result<EntityListData, EntityListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntityUpdateError::from)
+        self.client.send_json(call).await.map_err(EntityListError::from)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is polled.
+    /// Starts at the `page_token` set on the request (to resume), else at the first page.
+    /// Ends when the server sends no `page_token`; fails if it repeats one.
+    #[inline]
+    pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntityListError>> {
+        rt::paging::items(
+            &endpoints::ENTITY_LIST,
+            self,
+            |request, token| request.page_token = Some(token),
+            Self::send,
+        )
     }
 }
 /// Request builder of `entity.delete` (DELETE `/open-apis/lingo/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
@@ -744,47 +805,16 @@ impl EntityGetRequest {
         self.client.send_json(call).await.map_err(EntityGetError::from)
     }
 }
-/// Request builder of `entity.list` (GET `/open-apis/lingo/v1/entities`): set optional inputs, then `.send().await`.
+/// Request builder of `entity.update` (PUT `/open-apis/lingo/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct EntityListRequest {
+pub struct EntityUpdateRequest {
     client: rt::Client,
-    page_size: Option<i32>,
-    page_token: Option<String>,
-    provider: Option<String>,
-    repo_id: Option<RepoId>,
+    entity_id: EntityId,
     user_id_type: Option<UserIdType>,
-    user_token: Option<rt::UserAccessToken>,
+    body: EntityBody,
 }
-impl EntityListRequest {
-    /// Items per page (third parties say at most 100; the maximum is UNVERIFIED, so not enforced).
-    ///
-    /// Constraints: ≥ 1; server default `20`; example `20`.
-    pub fn page_size(mut self, page_size: i32) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-    /// Token of the page to fetch; omit for the first page.
-    ///
-    /// Constraints: example `408ecac018b2e3518db37275e812aad7bb8ad3e755fc886f322ac6c430ba`.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(Into::into(page_token));
-        self
-    }
-    /// Only entries linked to this external system.
-    ///
-    /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
-    pub fn provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = Some(Into::into(provider));
-        self
-    }
-    /// Dictionary (词库) to act on, from `repo.list`; omit for the all-staff dictionary (全员词库). An app needs to be added in that dictionary's settings; a user needs to see the dictionary.
-    ///
-    /// Constraints: example `7152790921053274113`.
-    pub fn repo_id(mut self, repo_id: impl Into<RepoId>) -> Self {
-        self.repo_id = Some(Into::into(repo_id));
-        self
-    }
+impl EntityUpdateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
@@ -792,6 +822,32 @@ impl EntityListRequest {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
+    /// The prepared call, checked against the spec's constraints.
+    #[inline]
+    fn call(&self) -> rt::Call {
+        let mut call = rt::Call::new(&endpoints::ENTITY_UPDATE);
+        call.path("entity_id", &self.entity_id);
+        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        call.validate("body", &self.body);
+        call.json(&self.body);
+        call
+    }
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/update).
+    #[inline]
+    pub async fn send(self) -> Result<EntityData, EntityUpdateError> {
+        let call = self.call();
+        self.client.send_json(call).await.map_err(EntityUpdateError::from)
+    }
+}
+/// Request builder of `entity.highlight` (POST `/open-apis/lingo/v1/entities/highlight`): set optional inputs, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct EntityHighlightRequest {
+    client: rt::Client,
+    body: EntityHighlightBody,
+    user_token: Option<rt::UserAccessToken>,
+}
+impl EntityHighlightRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
@@ -800,35 +856,17 @@ impl EntityListRequest {
     /// The prepared call, checked against the spec's constraints.
     #[inline]
     fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_LIST);
-        call.query_opt("page_size", self.page_size.as_ref());
-        call.violations().range("", "page_size", self.page_size, Some(1), None);
-        call.query_opt("page_token", self.page_token.as_ref());
-        call.query_opt("provider", self.provider.as_ref());
-        call.violations()
-            .length("", "provider", self.provider.as_ref(), Some(2), Some(32));
-        call.query_opt("repo_id", self.repo_id.as_ref());
-        call.query_opt("user_id_type", self.user_id_type.as_ref());
+        let mut call = rt::Call::new(&endpoints::ENTITY_HIGHLIGHT);
+        call.validate("body", &self.body);
+        call.json(&self.body);
         call.user_token(self.user_token.clone());
         call
     }
-    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/list).
+    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.highlight`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/highlight).
     #[inline]
-    pub async fn send(self) -> Result<EntityListData, EntityListError> {
+    pub async fn send(self) -> Result<EntityHighlightData, EntityHighlightError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntityListError::from)
-    }
-    /// Every item of every page, fetched one page at a time as the stream is polled.
-    /// Starts at the `page_token` set on the request (to resume), else at the first page.
-    /// Ends when the server sends no `page_token`; fails if it repeats one.
-    #[inline]
-    pub fn stream(self) -> impl rt::Stream<Item = Result<Entity, EntityListError>> {
-        rt::paging::items(
-            &endpoints::ENTITY_LIST,
-            self,
-            |request, token| request.page_token = Some(token),
-            Self::send,
-        )
+        self.client.send_json(call).await.map_err(EntityHighlightError::from)
     }
 }
 /// Request builder of `entity.match` (POST `/open-apis/lingo/v1/entities/match`): set optional inputs, then `.send().await`.
@@ -954,15 +992,15 @@ impl EntitySearchRequest {
         )
     }
 }
-/// Request builder of `entity.highlight` (POST `/open-apis/lingo/v1/entities/highlight`): set optional inputs, then `.send().await`.
+/// Request builder of `file.download` (GET `/open-apis/lingo/v1/files/{file_token}/download`): set optional inputs, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct EntityHighlightRequest {
+pub struct FileDownloadRequest {
     client: rt::Client,
-    body: EntityHighlightBody,
+    file_token: FileToken,
     user_token: Option<rt::UserAccessToken>,
 }
-impl EntityHighlightRequest {
+impl FileDownloadRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
@@ -971,17 +1009,16 @@ impl EntityHighlightRequest {
     /// The prepared call, checked against the spec's constraints.
     #[inline]
     fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::ENTITY_HIGHLIGHT);
-        call.validate("body", &self.body);
-        call.json(&self.body);
+        let mut call = rt::Call::new(&endpoints::FILE_DOWNLOAD);
+        call.path("file_token", &self.file_token);
         call.user_token(self.user_token.clone());
         call
     }
-    /// Sends the request and decodes the answer. See the [official documentation of `lingo.v1.entity.highlight`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/highlight).
+    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `lingo.v1.file.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/file/download).
     #[inline]
-    pub async fn send(self) -> Result<EntityHighlightData, EntityHighlightError> {
+    pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntityHighlightError::from)
+        self.client.send_download(call).await.map_err(FileDownloadError::from)
     }
 }
 /// Request builder of `file.upload` (POST `/open-apis/lingo/v1/files/upload`): set optional inputs, then `.send().await`.
@@ -1012,35 +1049,6 @@ impl FileUploadRequest {
     pub async fn send(self) -> Result<FileUploadData, FileUploadError> {
         let call = self.call();
         self.client.send_json(call).await.map_err(FileUploadError::from)
-    }
-}
-/// Request builder of `file.download` (GET `/open-apis/lingo/v1/files/{file_token}/download`): set optional inputs, then `.send().await`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct FileDownloadRequest {
-    client: rt::Client,
-    file_token: FileToken,
-    user_token: Option<rt::UserAccessToken>,
-}
-impl FileDownloadRequest {
-    /// Sends the request as a user, with this user access token, instead of as the app.
-    pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
-        self.user_token = Some(Into::into(token));
-        self
-    }
-    /// The prepared call, checked against the spec's constraints.
-    #[inline]
-    fn call(&self) -> rt::Call {
-        let mut call = rt::Call::new(&endpoints::FILE_DOWNLOAD);
-        call.path("file_token", &self.file_token);
-        call.user_token(self.user_token.clone());
-        call
-    }
-    /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `lingo.v1.file.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/file/download).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
-        let call = self.call();
-        self.client.send_download(call).await.map_err(FileDownloadError::from)
     }
 }
 /// Request builder of `repo.list` (GET `/open-apis/lingo/v1/repos`): set optional inputs, then `.send().await`.
@@ -1250,10 +1258,10 @@ impl ::std::error::Error for EntityCreateError {
         }
     }
 }
-/// Errors of `entity.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+/// Errors of `entity.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum EntityUpdateError {
+pub enum EntityListError {
     /// `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
     InvalidParam(Box<rt::ApiError>),
     /// `2250002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
@@ -1262,7 +1270,7 @@ pub enum EntityUpdateError {
     /// auth or validation failure, or an answer that is not a Lark envelope.
     Unhandled(rt::Error),
 }
-impl From<rt::Error> for EntityUpdateError {
+impl From<rt::Error> for EntityListError {
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1271,7 +1279,7 @@ impl From<rt::Error> for EntityUpdateError {
         }
     }
 }
-impl ::std::ops::Deref for EntityUpdateError {
+impl ::std::ops::Deref for EntityListError {
     type Target = dyn rt::ErrorMeta;
     fn deref(&self) -> &Self::Target {
         match self {
@@ -1281,12 +1289,12 @@ impl ::std::ops::Deref for EntityUpdateError {
         }
     }
 }
-impl ::std::fmt::Display for EntityUpdateError {
+impl ::std::fmt::Display for EntityListError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
-impl ::std::error::Error for EntityUpdateError {
+impl ::std::error::Error for EntityListError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1382,10 +1390,10 @@ impl ::std::error::Error for EntityGetError {
         }
     }
 }
-/// Errors of `entity.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+/// Errors of `entity.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum EntityListError {
+pub enum EntityUpdateError {
     /// `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
     InvalidParam(Box<rt::ApiError>),
     /// `2250002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
@@ -1394,7 +1402,7 @@ pub enum EntityListError {
     /// auth or validation failure, or an answer that is not a Lark envelope.
     Unhandled(rt::Error),
 }
-impl From<rt::Error> for EntityListError {
+impl From<rt::Error> for EntityUpdateError {
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1403,7 +1411,7 @@ impl From<rt::Error> for EntityListError {
         }
     }
 }
-impl ::std::ops::Deref for EntityListError {
+impl ::std::ops::Deref for EntityUpdateError {
     type Target = dyn rt::ErrorMeta;
     fn deref(&self) -> &Self::Target {
         match self {
@@ -1413,12 +1421,56 @@ impl ::std::ops::Deref for EntityListError {
         }
     }
 }
-impl ::std::fmt::Display for EntityListError {
+impl ::std::fmt::Display for EntityUpdateError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
-impl ::std::error::Error for EntityListError {
+impl ::std::error::Error for EntityUpdateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(other) => ::std::error::Error::source(other),
+            _ => None,
+        }
+    }
+}
+/// Errors of `entity.highlight`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EntityHighlightError {
+    /// `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
+    InvalidParam(Box<rt::ApiError>),
+    /// `2250002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
+    NetworkAnomaly(Box<rt::ApiError>),
+    /// Anything else: another Lark code (kept with its message and log id), a transport,
+    /// auth or validation failure, or an answer that is not a Lark envelope.
+    Unhandled(rt::Error),
+}
+impl From<rt::Error> for EntityHighlightError {
+    fn from(error: rt::Error) -> Self {
+        match error {
+            rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
+            rt::Error::Api(api) if api.code == 2250002 => Self::NetworkAnomaly(api),
+            other => Self::Unhandled(other),
+        }
+    }
+}
+impl ::std::ops::Deref for EntityHighlightError {
+    type Target = dyn rt::ErrorMeta;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::InvalidParam(api) => &**api,
+            Self::NetworkAnomaly(api) => &**api,
+            Self::Unhandled(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for EntityHighlightError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&**self, f)
+    }
+}
+impl ::std::error::Error for EntityHighlightError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1514,10 +1566,10 @@ impl ::std::error::Error for EntitySearchError {
         }
     }
 }
-/// Errors of `entity.highlight`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
+/// Errors of `file.download`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum EntityHighlightError {
+pub enum FileDownloadError {
     /// `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
     InvalidParam(Box<rt::ApiError>),
     /// `2250002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
@@ -1526,7 +1578,7 @@ pub enum EntityHighlightError {
     /// auth or validation failure, or an answer that is not a Lark envelope.
     Unhandled(rt::Error),
 }
-impl From<rt::Error> for EntityHighlightError {
+impl From<rt::Error> for FileDownloadError {
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1535,7 +1587,7 @@ impl From<rt::Error> for EntityHighlightError {
         }
     }
 }
-impl ::std::ops::Deref for EntityHighlightError {
+impl ::std::ops::Deref for FileDownloadError {
     type Target = dyn rt::ErrorMeta;
     fn deref(&self) -> &Self::Target {
         match self {
@@ -1545,12 +1597,12 @@ impl ::std::ops::Deref for EntityHighlightError {
         }
     }
 }
-impl ::std::fmt::Display for EntityHighlightError {
+impl ::std::fmt::Display for FileDownloadError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
-impl ::std::error::Error for EntityHighlightError {
+impl ::std::error::Error for FileDownloadError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1595,50 +1647,6 @@ impl ::std::fmt::Display for FileUploadError {
     }
 }
 impl ::std::error::Error for FileUploadError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(other) => ::std::error::Error::source(other),
-            _ => None,
-        }
-    }
-}
-/// Errors of `file.download`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum FileDownloadError {
-    /// `2250001` (HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
-    InvalidParam(Box<rt::ApiError>),
-    /// `2250002` (HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
-    NetworkAnomaly(Box<rt::ApiError>),
-    /// Anything else: another Lark code (kept with its message and log id), a transport,
-    /// auth or validation failure, or an answer that is not a Lark envelope.
-    Unhandled(rt::Error),
-}
-impl From<rt::Error> for FileDownloadError {
-    fn from(error: rt::Error) -> Self {
-        match error {
-            rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
-            rt::Error::Api(api) if api.code == 2250002 => Self::NetworkAnomaly(api),
-            other => Self::Unhandled(other),
-        }
-    }
-}
-impl ::std::ops::Deref for FileDownloadError {
-    type Target = dyn rt::ErrorMeta;
-    fn deref(&self) -> &Self::Target {
-        match self {
-            Self::InvalidParam(api) => &**api,
-            Self::NetworkAnomaly(api) => &**api,
-            Self::Unhandled(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for FileDownloadError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&**self, f)
-    }
-}
-impl ::std::error::Error for FileDownloadError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3260,17 +3268,17 @@ pub mod endpoints {
         ],
         example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
     };
-    /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review (tenant token only).
-    pub static ENTITY_UPDATE: rt::Endpoint = rt::Endpoint {
+    /// Descriptor of `entity.list`: Page through all entries of a dictionary.
+    pub static ENTITY_LIST: rt::Endpoint = rt::Endpoint {
         service: "lingo.v1",
-        name: "entity.update",
-        summary: "Overwrite an entry directly, skipping admin review (tenant token only).",
-        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/update",
-        method: rt::Method::Put,
-        path: "/open-apis/lingo/v1/entities/{entity_id}",
-        token_kinds: &[rt::TokenKind::Tenant],
+        name: "entity.list",
+        summary: "Page through all entries of a dictionary.",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/list",
+        method: rt::Method::Get,
+        path: "/open-apis/lingo/v1/entities",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
         app_types: &[rt::AppType::SelfBuilt],
-        scopes: &["baike:entity:exempt_review"],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[
             rt::FieldScope {
                 scope: "contact:user.employee_id:readonly",
@@ -3279,26 +3287,22 @@ pub mod endpoints {
             },
         ],
         limits: rt::Limits {
-            per_second: None,
-            per_minute: Some(100),
+            per_second: Some(50),
+            per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: rt::BodyKind::Json,
+        request: rt::BodyKind::None,
         response: rt::ResponseKind::Json,
         idempotent: true,
-        paginated: false,
+        paginated: true,
         inputs: &[
-            rt::Input::path("entity_id"),
+            rt::Input::query("page_size", false).range(Some(1), None),
+            rt::Input::query("page_token", false),
+            rt::Input::query("provider", false).length(Some(2), Some(32)),
+            rt::Input::query("repo_id", false),
             rt::Input::query("user_id_type", false),
-            rt::Input::body("main_keys", true),
-            rt::Input::body("aliases", false),
-            rt::Input::body("description", false),
-            rt::Input::body("related_meta", false),
-            rt::Input::body("outer_info", false),
-            rt::Input::body("rich_text", false),
-            rt::Input::body("i18n_descs", false),
         ],
-        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
+        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}],"has_more":false}"#,
     };
     /// Descriptor of `entity.delete`: Delete an entry directly, skipping admin review (tenant token only).
     pub static ENTITY_DELETE: rt::Endpoint = rt::Endpoint {
@@ -3363,17 +3367,17 @@ pub mod endpoints {
         ],
         example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
     };
-    /// Descriptor of `entity.list`: Page through all entries of a dictionary.
-    pub static ENTITY_LIST: rt::Endpoint = rt::Endpoint {
+    /// Descriptor of `entity.update`: Overwrite an entry directly, skipping admin review (tenant token only).
+    pub static ENTITY_UPDATE: rt::Endpoint = rt::Endpoint {
         service: "lingo.v1",
-        name: "entity.list",
-        summary: "Page through all entries of a dictionary.",
-        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/list",
-        method: rt::Method::Get,
-        path: "/open-apis/lingo/v1/entities",
-        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
+        name: "entity.update",
+        summary: "Overwrite an entry directly, skipping admin review (tenant token only).",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/update",
+        method: rt::Method::Put,
+        path: "/open-apis/lingo/v1/entities/{entity_id}",
+        token_kinds: &[rt::TokenKind::Tenant],
         app_types: &[rt::AppType::SelfBuilt],
-        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        scopes: &["baike:entity:exempt_review"],
         field_scopes: &[
             rt::FieldScope {
                 scope: "contact:user.employee_id:readonly",
@@ -3382,22 +3386,50 @@ pub mod endpoints {
             },
         ],
         limits: rt::Limits {
+            per_second: None,
+            per_minute: Some(100),
+        },
+        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
+        request: rt::BodyKind::Json,
+        response: rt::ResponseKind::Json,
+        idempotent: true,
+        paginated: false,
+        inputs: &[
+            rt::Input::path("entity_id"),
+            rt::Input::query("user_id_type", false),
+            rt::Input::body("main_keys", true),
+            rt::Input::body("aliases", false),
+            rt::Input::body("description", false),
+            rt::Input::body("related_meta", false),
+            rt::Input::body("outer_info", false),
+            rt::Input::body("rich_text", false),
+            rt::Input::body("i18n_descs", false),
+        ],
+        example: r#"{"entity":{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}}"#,
+    };
+    /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
+    pub static ENTITY_HIGHLIGHT: rt::Endpoint = rt::Endpoint {
+        service: "lingo.v1",
+        name: "entity.highlight",
+        summary: "Find the entries mentioned in a sentence, with their positions.",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/highlight",
+        method: rt::Method::Post,
+        path: "/open-apis/lingo/v1/entities/highlight",
+        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        app_types: &[rt::AppType::SelfBuilt],
+        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
+        field_scopes: &[],
+        limits: rt::Limits {
             per_second: Some(50),
             per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: rt::BodyKind::None,
+        request: rt::BodyKind::Json,
         response: rt::ResponseKind::Json,
         idempotent: true,
-        paginated: true,
-        inputs: &[
-            rt::Input::query("page_size", false).range(Some(1), None),
-            rt::Input::query("page_token", false),
-            rt::Input::query("provider", false).length(Some(2), Some(32)),
-            rt::Input::query("repo_id", false),
-            rt::Input::query("user_id_type", false),
-        ],
-        example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}],"has_more":false}"#,
+        paginated: false,
+        inputs: &[rt::Input::body("text", true)],
+        example: r#"{"phrases":[{"name":"name","entity_ids":["entity_id_1"],"span":{"start":1,"end":1}}]}"#,
     };
     /// Descriptor of `entity.match`: Match a word exactly against entry names, full names and aliases.
     pub static ENTITY_MATCH: rt::Endpoint = rt::Endpoint {
@@ -3462,15 +3494,15 @@ pub mod endpoints {
         ],
         example: r#"{"entities":[{"id":"entity_id_1","main_keys":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"full_names":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"aliases":[{"key":"key","display_status":{"allow_highlight":true,"allow_search":true}}],"description":"description","creator":"creator","create_time":"1","updater":"updater","update_time":"1","related_meta":{"users":[{"id":"id","title":"title","url":"url"}],"chats":[{"id":"id","title":"title","url":"url"}],"docs":[{"title":"title","url":"url"}],"oncalls":[{"id":"id","title":"title","url":"url"}],"links":[{"title":"title","url":"url"}],"abbreviations":[{"id":"entity_id_1"}],"classifications":[{"id":"classification_id_1","name":"name","father_id":"classification_id_1","i18n_names":[{"language":1,"name":"name"}]}],"images":[{"token":"file_token_1"}]},"statistics":{"like_count":1,"dislike_count":1},"outer_info":{"provider":"provider","outer_id":"outer_id"},"rich_text":"rich_text","source":1,"i18n_descs":[{"language":1,"description":"description","rich_text":"rich_text"}]}],"has_more":false}"#,
     };
-    /// Descriptor of `entity.highlight`: Find the entries mentioned in a sentence, with their positions.
-    pub static ENTITY_HIGHLIGHT: rt::Endpoint = rt::Endpoint {
+    /// Descriptor of `file.download`: Download the original image of a file token.
+    pub static FILE_DOWNLOAD: rt::Endpoint = rt::Endpoint {
         service: "lingo.v1",
-        name: "entity.highlight",
-        summary: "Find the entries mentioned in a sentence, with their positions.",
-        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/highlight",
-        method: rt::Method::Post,
-        path: "/open-apis/lingo/v1/entities/highlight",
-        token_kinds: &[rt::TokenKind::User, rt::TokenKind::Tenant],
+        name: "file.download",
+        summary: "Download the original image of a file token.",
+        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/file/download",
+        method: rt::Method::Get,
+        path: "/open-apis/lingo/v1/files/{file_token}/download",
+        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
         app_types: &[rt::AppType::SelfBuilt],
         scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
         field_scopes: &[],
@@ -3479,12 +3511,12 @@ pub mod endpoints {
             per_minute: Some(1000),
         },
         errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: rt::BodyKind::Json,
-        response: rt::ResponseKind::Json,
+        request: rt::BodyKind::None,
+        response: rt::ResponseKind::Binary,
         idempotent: true,
         paginated: false,
-        inputs: &[rt::Input::body("text", true)],
-        example: r#"{"phrases":[{"name":"name","entity_ids":["entity_id_1"],"span":{"start":1,"end":1}}]}"#,
+        inputs: &[rt::Input::path("file_token")],
+        example: "",
     };
     /// Descriptor of `file.upload`: Upload an image for an entry and get its file token.
     pub static FILE_UPLOAD: rt::Endpoint = rt::Endpoint {
@@ -3509,30 +3541,6 @@ pub mod endpoints {
         paginated: false,
         inputs: &[rt::Input::form("name", true), rt::Input::form("file", true)],
         example: r#"{"file_token":"file_token_1"}"#,
-    };
-    /// Descriptor of `file.download`: Download the original image of a file token.
-    pub static FILE_DOWNLOAD: rt::Endpoint = rt::Endpoint {
-        service: "lingo.v1",
-        name: "file.download",
-        summary: "Download the original image of a file token.",
-        doc_url: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/file/download",
-        method: rt::Method::Get,
-        path: "/open-apis/lingo/v1/files/{file_token}/download",
-        token_kinds: &[rt::TokenKind::Tenant, rt::TokenKind::User],
-        app_types: &[rt::AppType::SelfBuilt],
-        scopes: &["baike:entity", "baike:entity:exempt_review", "baike:entity:readonly"],
-        field_scopes: &[],
-        limits: rt::Limits {
-            per_second: Some(50),
-            per_minute: Some(1000),
-        },
-        errors: &[super::errors::INVALID_PARAM, super::errors::NETWORK_ANOMALY],
-        request: rt::BodyKind::None,
-        response: rt::ResponseKind::Binary,
-        idempotent: true,
-        paginated: false,
-        inputs: &[rt::Input::path("file_token")],
-        example: "",
     };
     /// Descriptor of `repo.list`: List the dictionaries (词库) the caller can see, all at once.
     pub static REPO_LIST: rt::Endpoint = rt::Endpoint {
@@ -3564,15 +3572,15 @@ pub mod endpoints {
         &DRAFT_CREATE,
         &DRAFT_UPDATE,
         &ENTITY_CREATE,
-        &ENTITY_UPDATE,
+        &ENTITY_LIST,
         &ENTITY_DELETE,
         &ENTITY_GET,
-        &ENTITY_LIST,
+        &ENTITY_UPDATE,
+        &ENTITY_HIGHLIGHT,
         &ENTITY_MATCH,
         &ENTITY_SEARCH,
-        &ENTITY_HIGHLIGHT,
-        &FILE_UPLOAD,
         &FILE_DOWNLOAD,
+        &FILE_UPLOAD,
         &REPO_LIST,
     ];
 }
