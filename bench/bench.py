@@ -801,13 +801,14 @@ def app_cargo_args(side, what):
     lark-client's `--no-default-features --features im`) and `all` every feature lark-client
     declares, both only when it declares features (until then it always has every service).
     openlark: the app's own dependency line enables `communication` (its IM client);
-    `all` adds openlark's `full`."""
+    `all` adds openlark's `full` (through the app's feature `full`, so that its lockfile
+    holds all of openlark)."""
     if side == "larkgen":
         feats = lark_features()
         if what == "im":
             feats = ["im"] if "im" in feats else []
         return ["--features", ",".join("lark-client/" + f for f in feats)] if feats else []
-    return ["--features", "openlark/" + OPENLARK_ALL] if what == "all" else []
+    return ["--features", OPENLARK_ALL] if what == "all" else []
 
 
 def describe_features(side, what):
@@ -874,19 +875,26 @@ def bench_openlark(mode, reps):
     of everything each SDK offers (every lark-client feature vs openlark `full`)."""
     for side in ("larkgen", "openlark"):
         log("fetching the dependencies of bench/apps/%s-im" % side)
-        run(["cargo", "fetch", "--locked"], cwd=os.path.join(APPS, side + "-im"))
-    pairs = 1 if mode == "quick" else max(2, min(reps, 3))
+        # Not --locked: larkgen-im's lockfile follows the workspace's runtime (a new dependency
+        # there updates it; commit it then). The timed builds are --offline --locked.
+        run(["cargo", "fetch"], cwd=os.path.join(APPS, side + "-im"))
+    pairs = 1 if mode == "quick" else 2
     steps = [("build", "im", "debug"), ("check", "all", "debug")]
     if mode == "full":
         steps.insert(1, ("build", "im", "release"))
-    res = {}
-    for sub, what, profile in steps:
-        log("openlark: cold `cargo %s` (%s), %s, %d pair(s), load average %s" % (sub, profile, what, pairs, loadavg()))
-        res["%s-%s-%s" % (sub, what, profile)] = cold_pairs(sub, what, profile, pairs)
-    RESULTS["openlark"] = res
+    res = RESULTS["openlark"] = {}
     sec = "Cold build vs openlark 0.21 (crates.io; deps fetched, offline, fresh target dir)"
-    for key, r in res.items():
-        sub, what, profile = key.split("-")
+    for sub, what, profile in steps:
+        key = "%s-%s-%s" % (sub, what, profile)
+        load = loadavg()
+        log("openlark: cold `cargo %s` (%s), %s, %d pair(s), load average %s" % (sub, profile, what, pairs, load))
+        try:
+            r = res[key] = cold_pairs(sub, what, profile, pairs)
+        except Exception as e:  # one failed step must not hide the others
+            log("openlark %s failed: %s" % (key, e))
+            row(sec, "FAILED: cargo %s %s %s: %s" % (sub, what, profile, str(e)[:80]), "", "", "", "", None)
+            continue
+        r["loadavg_before"] = load
         l, o = r["larkgen"], r["openlark"]
         name = ("IM app (send one text message), `cargo build`" if what == "im" else
                 "everything (%s vs %s), `cargo check`" % (l["features"], o["features"])) + ", " + profile
@@ -897,6 +905,7 @@ def bench_openlark(mode, reps):
             "%.2f×" % r["paired_cpu_ratio"], "", None)
         row(sec, "crates compiled / target dir, " + name, "%d / %s" % (l["crates"], fmt_mib(l["target_kib"])),
             "%d / %s" % (o["crates"], fmt_mib(o["target_kib"])), "", "", None)
+        row(sec, "load average before / after, " + name, r["loadavg_before"], r["loadavg_after"], "", "", None)
     im = res.get("build-im-debug")
     if im:
         row(sec, "services compiled for the IM app", im["larkgen"]["features"], im["openlark"]["features"]
@@ -1184,7 +1193,10 @@ def main(argv):
             log("compile failed: %s" % e)
             row("compile", "FAILED: %s" % str(e)[:80], "", "", "", "", None)
     # Last: cold builds of whole dependency trees, both cores busy for minutes.
-    if want("openlark"):
+    if only is None and mode == "quick":
+        log("openlark not run in quick mode (≈ 10 min of cold builds on 2 cores): "
+            "`bench/run.sh quick --only openlark` runs one pair of each, `full` two")
+    elif want("openlark"):
         log("== openlark (load average %s)" % loadavg())
         RESULTS.setdefault("loadavg", {})["openlark"] = loadavg()
         try:
