@@ -831,7 +831,8 @@ def cargo_cold(side, sub, what, profile):
     app = os.path.join(APPS, side + "-im")
     target = os.path.join(APP_TARGET, "%s-%s-%s-%s" % (side, sub, what, profile))
     shutil.rmtree(target, ignore_errors=True)
-    cmd = ["cargo", sub, "--offline", "--locked"] + (["--release"] if profile == "release" else []) + app_cargo_args(side, what)
+    cmd = ["cargo", sub, "--offline", "--locked", "--timings"] + (["--release"] if profile == "release" else []) \
+        + app_cargo_args(side, what)
     e = dict(os.environ)
     e["CARGO_TARGET_DIR"] = target
     t0 = time.perf_counter()
@@ -843,13 +844,30 @@ def cargo_cold(side, sub, what, profile):
     if os.waitstatus_to_exitcode(status) != 0:
         shutil.rmtree(target, ignore_errors=True)
         raise RuntimeError("failed: %s (in %s)\n%s" % (" ".join(cmd), app, err[-3000:]))
-    crates = len(re.findall(r"^\s*(?:Compiling|Checking) ", err, re.M))
+    names = re.findall(r"^\s*(?:Compiling|Checking) (\S+ v\S+)", err, re.M)
+    crates = len(names)
     size = int(run(["du", "-sk", target]).stdout.split()[0])
+    units = slowest_units(os.path.join(target, "cargo-timings/cargo-timing.html"))
     shutil.rmtree(target, ignore_errors=True)
     log("  %s %s %s (%s): %.1f s wall, %.1f s CPU, %d crates, %s" % (
         side, sub, what, profile, wall, usage.ru_utime + usage.ru_stime, crates, fmt_mib(size)))
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "crates": crates, "target_kib": size,
-            "cmd": " ".join(cmd)}
+            "cmd": " ".join(cmd), "compiled": names, "slowest_units": units}
+
+
+def slowest_units(report, n=5):
+    """The packages that took longest in a `cargo --timings` report (seconds per package, its
+    build script and its run included; wall time of each unit, under the build's parallelism)."""
+    try:
+        text = open(report, encoding="utf-8").read()
+        start = text.index("UNIT_DATA = ") + len("UNIT_DATA = ")
+        units = json.JSONDecoder().raw_decode(text[start:])[0]
+    except (OSError, ValueError):
+        return []
+    per = {}
+    for u in units:
+        per[u["name"]] = per.get(u["name"], 0.0) + float(u.get("duration") or 0)
+    return sorted(per.items(), key=lambda kv: -kv[1])[:n]
 
 
 def cold_pairs(sub, what, profile, pairs):
@@ -862,6 +880,7 @@ def cold_pairs(sub, what, profile, pairs):
             runs[side].append(cargo_cold(side, sub, what, profile))
     res = {side: {"wall_s": median([r["wall_s"] for r in rs]), "cpu_s": median([r["cpu_s"] for r in rs]),
                   "crates": rs[0]["crates"], "target_kib": rs[0]["target_kib"], "cmd": rs[0]["cmd"],
+                  "slowest_units": rs[0]["slowest_units"],
                   "features": describe_features(side, what), "runs": rs}
            for side, rs in runs.items()}
     res["paired_ratio"] = median([l["wall_s"] / o["wall_s"] for l, o in zip(runs["larkgen"], runs["openlark"])])
@@ -896,20 +915,28 @@ def bench_openlark(mode, reps):
             continue
         r["loadavg_before"] = load
         l, o = r["larkgen"], r["openlark"]
-        name = ("IM app (send one text message), `cargo build`" if what == "im" else
-                "everything (%s vs %s), `cargo check`" % (l["features"], o["features"])) + ", " + profile
-        target = "≤ 0.5×"
+        name = ("IM app, `cargo build`" if what == "im" else "everything, `cargo check`") + ", " + profile
+        # The target holds for the same services: the IM app (lark-client compiles a superset
+        # of IM until it has features), and everything once the importer covers the corpus.
+        same = what == "im" or len(lark_features()) >= 40
+        target = "≤ 0.5×" if same else "≤ 0.5× (same services)"
+        if what == "all":
+            row(sec, "everything: what is compiled", l["features"], o["features"], "", "", None)
         row(sec, "wall time, " + name, fmt_s(l["wall_s"]), fmt_s(o["wall_s"]),
-            "%.2f×%s" % (r["paired_ratio"], " (paired)" if pairs > 1 else ""), target, r["paired_ratio"] <= 0.5)
+            "%.2f×%s" % (r["paired_ratio"], " (paired)" if pairs > 1 else ""), target,
+            r["paired_ratio"] <= 0.5 if same else None)
         row(sec, "CPU time (user+sys, cargo + rustc), " + name, fmt_s(l["cpu_s"]), fmt_s(o["cpu_s"]),
             "%.2f×" % r["paired_cpu_ratio"], "", None)
         row(sec, "crates compiled / target dir, " + name, "%d / %s" % (l["crates"], fmt_mib(l["target_kib"])),
             "%d / %s" % (o["crates"], fmt_mib(o["target_kib"])), "", "", None)
+        row(sec, "slowest crates (unit wall time), " + name,
+            ", ".join("%s %.0f s" % u for u in l["slowest_units"][:3]),
+            ", ".join("%s %.0f s" % u for u in o["slowest_units"][:3]), "", "", None)
         row(sec, "load average before / after, " + name, r["loadavg_before"], r["loadavg_after"], "", "", None)
     im = res.get("build-im-debug")
     if im:
-        row(sec, "services compiled for the IM app", im["larkgen"]["features"], im["openlark"]["features"]
-            + " (+ contact, moments, aily, event)", "", "same services", None)
+        row(sec, "IM app: what is compiled", im["larkgen"]["features"], im["openlark"]["features"]
+            + " (im, contact, moments, aily, event)", "", "", None)
 
 
 # ------------------------------------------------------------------- the OpenAPI corpus
@@ -991,7 +1018,7 @@ def bench_corpus(mode, reps, corpus):
             L["import_s"], fmt_mib(L["import_rss_kib"]), nspecs, L["generate_s"], fmt_mib(L["generate_rss_kib"]), lines))
         row(sec, "larkgen import, %d files → %d spec files: wall / CPU / peak RSS" % (len(files), nspecs),
             "%s / %s / %s" % (fmt_s(L["import_s"]), fmt_s(L["import_cpu_s"]), fmt_mib(L["import_rss_kib"])), "", "", "", None)
-        row(sec, "larkgen generate on the imported specs: wall / CPU / peak RSS",
+        row(sec, "larkgen generate on the imported specs (%s lines out): wall / CPU / peak RSS" % "{:,}".format(lines),
             "%s / %s / %s" % (fmt_s(L["generate_s"]), fmt_s(L["generate_cpu_s"]), fmt_mib(L["generate_rss_kib"])),
             "", "", "", None)
         row(sec, "larkgen import + generate, whole corpus: wall", fmt_s(L["total_s"]), "", "",
@@ -1057,8 +1084,10 @@ def bench_corpus(mode, reps, corpus):
         row(sec, "generated lines, progenitor's accepted files", "", "{:,}".format(lines), "", "", None)
         if isinstance(res["larkgen"], dict):
             L = res["larkgen"]
-            row(sec, "wall: larkgen (all %d files) vs progenitor (its %d accepted)" % (len(files), len(accepted)),
-                fmt_s(L["total_s"]), fmt_s(median(totals)), "%.2f×" % (L["total_s"] / median(totals)), "", None)
+            speed = median(totals) / L["total_s"]
+            row(sec, "wall: larkgen import + generate (all %d files) vs progenitor (its %d accepted)" % (len(files), len(accepted)),
+                fmt_s(L["total_s"]), fmt_s(median(totals)),
+                "%.2f× faster" % speed if speed >= 1 else "%.2f× slower" % (1 / speed), "", None)
 
 
 def refusal_reason(stderr):
