@@ -931,8 +931,8 @@ def bench_openlark(mode, reps):
         row(sec, "crates compiled / target dir, " + name, "%d / %s" % (l["crates"], fmt_mib(l["target_kib"])),
             "%d / %s" % (o["crates"], fmt_mib(o["target_kib"])), "", "", None)
         row(sec, "slowest crates (unit wall time), " + name,
-            ", ".join("%s %.0f s" % u for u in l["slowest_units"][:3]),
-            ", ".join("%s %.0f s" % u for u in o["slowest_units"][:3]), "", "", None)
+            ", ".join("%s %.0f s" % tuple(u) for u in l["slowest_units"][:3]),
+            ", ".join("%s %.0f s" % tuple(u) for u in o["slowest_units"][:3]), "", "", None)
         row(sec, "load average before / after, " + name, r["loadavg_before"], r["loadavg_after"], "", "", None)
     im = res.get("build-im-debug")
     if im:
