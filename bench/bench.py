@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """The driver of bench/run.sh: builds the bench tools, runs every measurement, prints one table.
 
-usage: bench.py quick|full [--only SECTION,...] [--reps N]
+usage: bench.py quick|full [--only SECTION,...] [--reps N] [--corpus DIR]
 
 Sections: gen (generator), alloc (the CLI's allocator), phases, lines, compile, macro, json,
-download, upload, limiter.
+download, upload, limiter, corpus (larkgen import + generate and progenitor on the Lark
+OpenAPI corpus: --corpus DIR, default corpus/lark-openapi/openapi), openlark (cold builds of
+an IM app and a `cargo check` of everything, larkgen vs openlark 0.21 from crates.io).
 Everything is written under bench/out/ (git-ignored); the results also go to
 bench/out/results.json. Timed measurements are repeated (median of --reps, default 5),
 in pairs whose order alternates, so that background load hits both sides alike; ratios are
@@ -120,12 +122,21 @@ def limiter_available():
     return "pub fn rate_limit(" in client and "InProcessLimiter" in lib
 
 
-def build(limiter):
+# Which bench programs each section needs (the larkgen CLI: every section but `openlark`).
+NEEDS_PROGENITOR = {"gen", "alloc", "phases", "lines", "compile", "macro", "corpus"}
+NEEDS_HARNESS = {"gen", "alloc", "phases", "lines", "compile", "macro", "json", "download", "upload", "limiter"}
+NEEDS_INPUTS = {"gen", "alloc", "phases", "lines", "compile", "macro"}
+
+
+def build(limiter, want=lambda s: True):
     env = {"CARGO_TARGET_DIR": TARGET}
     log("building larkgen CLI (release)")
     run(["cargo", "build", "--release", "--quiet", "-p", "larkgen-cli"], env=env)
-    log("building progenitor-gen (release)")
-    run(["cargo", "build", "--release", "--quiet"], cwd=os.path.join(HERE, "progenitor-gen"), env=env)
+    if any(want(s) for s in NEEDS_PROGENITOR):
+        log("building progenitor-gen (release)")
+        run(["cargo", "build", "--release", "--quiet"], cwd=os.path.join(HERE, "progenitor-gen"), env=env)
+    if not any(want(s) for s in NEEDS_HARNESS):
+        return
     log("building larkbench (release%s)" % (", limiter" if limiter else ""))
     feats = ["--features", "limiter"] if limiter else []
     run(["cargo", "build", "--release", "--quiet"] + feats, cwd=os.path.join(HERE, "harness"), env=env)
@@ -773,6 +784,336 @@ def bench_limiter(mode, limiter):
         row(sec, "RedisRateLimiter: not measured (no redis-server installed)", "", "", "", "", None)
 
 
+# ------------------------------------------------------------------- openlark (crates.io)
+# Two tiny binary crates, each its own workspace with a committed lockfile, that send one
+# text message to a chat (the chat id from argv): bench/apps/larkgen-im (lark-client by path)
+# and bench/apps/openlark-im (openlark 0.21 from crates.io, feature `communication`).
+APPS = os.path.join(HERE, "apps")
+APP_TARGET = os.path.join(TARGET, "apps")
+OPENLARK_ALL = "full"  # openlark's everything feature (not all 33: no pay, bot, docs-full, websocket)
+
+
+def crate_features(manifest):
+    """The features a Cargo.toml declares (without `default`), [] when it declares none."""
+    import tomllib
+    with open(manifest, "rb") as f:
+        return sorted(k for k in tomllib.load(f).get("features", {}) if k != "default")
+
+
+def lark_features():
+    return crate_features(os.path.join(ROOT, "generated/Cargo.toml"))
+
+
+def app_cargo_args(side, what):
+    """`cargo` arguments selecting the services measured. larkgen: the app depends on
+    lark-client with `default-features = false`; `im` adds `--features lark-client/im` (that is
+    lark-client's `--no-default-features --features im`) and `all` every feature lark-client
+    declares, both only when it declares features (until then it always has every service).
+    openlark: the app's own dependency line enables `communication` (its IM client);
+    `all` adds openlark's `full` (through the app's feature `full`, so that its lockfile
+    holds all of openlark)."""
+    if side == "larkgen":
+        feats = lark_features()
+        if what == "im":
+            feats = ["im"] if "im" in feats else []
+        return ["--features", ",".join("lark-client/" + f for f in feats)] if feats else []
+    return ["--features", OPENLARK_ALL] if what == "all" else []
+
+
+def describe_features(side, what):
+    if side == "larkgen":
+        feats = lark_features()
+        if not feats:
+            return "lark-client, no features yet: all %d services" % len(
+                [f for f in os.listdir(os.path.join(ROOT, "generated/src")) if f.endswith(".rs") and f not in ("lib.rs", "platform.rs")])
+        return "lark-client `--no-default-features --features im`" if what == "im" else \
+            "lark-client, all %d features" % len(feats)
+    return "openlark `communication`" if what == "im" else "openlark `%s`" % OPENLARK_ALL
+
+
+def cargo_cold(side, sub, what, profile):
+    """One cold `cargo SUB` of the app of `side` (larkgen|openlark): a fresh target directory,
+    dependencies fetched beforehand (`--offline --locked`), removed afterwards. Wall time (s),
+    CPU time of cargo and everything it waited for (user + sys, from wait4), the crates
+    compiled (cargo's `Compiling`/`Checking` lines: packages, build scripts not counted apart)
+    and the size of the target directory."""
+    app = os.path.join(APPS, side + "-im")
+    target = os.path.join(APP_TARGET, "%s-%s-%s-%s" % (side, sub, what, profile))
+    shutil.rmtree(target, ignore_errors=True)
+    cmd = ["cargo", sub, "--offline", "--locked", "--timings"] + (["--release"] if profile == "release" else []) \
+        + app_cargo_args(side, what)
+    e = dict(os.environ)
+    e["CARGO_TARGET_DIR"] = target
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=app, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read().decode(errors="replace")
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        shutil.rmtree(target, ignore_errors=True)
+        raise RuntimeError("failed: %s (in %s)\n%s" % (" ".join(cmd), app, err[-3000:]))
+    names = re.findall(r"^\s*(?:Compiling|Checking) (\S+ v\S+)", err, re.M)
+    crates = len(names)
+    size = int(run(["du", "-sk", target]).stdout.split()[0])
+    units = slowest_units(os.path.join(target, "cargo-timings/cargo-timing.html"))
+    shutil.rmtree(target, ignore_errors=True)
+    log("  %s %s %s (%s): %.1f s wall, %.1f s CPU, %d crates, %s" % (
+        side, sub, what, profile, wall, usage.ru_utime + usage.ru_stime, crates, fmt_mib(size)))
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "crates": crates, "target_kib": size,
+            "cmd": " ".join(cmd), "compiled": names, "slowest_units": units}
+
+
+def slowest_units(report, n=5):
+    """The packages that took longest in a `cargo --timings` report (seconds per package, its
+    build script and its run included; wall time of each unit, under the build's parallelism)."""
+    try:
+        text = open(report, encoding="utf-8").read()
+        start = text.index("UNIT_DATA = ") + len("UNIT_DATA = ")
+        units = json.JSONDecoder().raw_decode(text[start:])[0]
+    except (OSError, ValueError):
+        return []
+    per = {}
+    for u in units:
+        per[u["name"]] = per.get(u["name"], 0.0) + float(u.get("duration") or 0)
+    return sorted(per.items(), key=lambda kv: -kv[1])[:n]
+
+
+def cold_pairs(sub, what, profile, pairs):
+    """`pairs` cold builds of each app, the order alternating (larkgen first, then openlark
+    first, …), so that load drifting during the run hits both alike."""
+    runs = {"larkgen": [], "openlark": []}
+    for i in range(pairs):
+        order = ("larkgen", "openlark") if i % 2 == 0 else ("openlark", "larkgen")
+        for side in order:
+            runs[side].append(cargo_cold(side, sub, what, profile))
+    res = {side: {"wall_s": median([r["wall_s"] for r in rs]), "cpu_s": median([r["cpu_s"] for r in rs]),
+                  "crates": rs[0]["crates"], "target_kib": rs[0]["target_kib"], "cmd": rs[0]["cmd"],
+                  "slowest_units": rs[0]["slowest_units"],
+                  "features": describe_features(side, what), "runs": rs}
+           for side, rs in runs.items()}
+    res["paired_ratio"] = median([l["wall_s"] / o["wall_s"] for l, o in zip(runs["larkgen"], runs["openlark"])])
+    res["paired_cpu_ratio"] = median([l["cpu_s"] / o["cpu_s"] for l, o in zip(runs["larkgen"], runs["openlark"])])
+    res["loadavg_after"] = loadavg()
+    return res
+
+
+def bench_openlark(mode, reps):
+    """Cold builds of the two IM apps (debug; release in full mode) and a cold `cargo check`
+    of everything each SDK offers (every lark-client feature vs openlark `full`)."""
+    for side in ("larkgen", "openlark"):
+        log("fetching the dependencies of bench/apps/%s-im" % side)
+        # Not --locked: larkgen-im's lockfile follows the workspace's runtime (a new dependency
+        # there updates it; commit it then). The timed builds are --offline --locked.
+        run(["cargo", "fetch"], cwd=os.path.join(APPS, side + "-im"))
+    pairs = 1 if mode == "quick" else 2
+    steps = [("build", "im", "debug"), ("check", "all", "debug")]
+    if mode == "full":
+        steps.insert(1, ("build", "im", "release"))
+    res = RESULTS["openlark"] = {}
+    sec = "Cold build vs openlark 0.21 (crates.io; deps fetched, offline, fresh target dir)"
+    for sub, what, profile in steps:
+        key = "%s-%s-%s" % (sub, what, profile)
+        load = loadavg()
+        log("openlark: cold `cargo %s` (%s), %s, %d pair(s), load average %s" % (sub, profile, what, pairs, load))
+        try:
+            # One release pair: it is the costliest step (≈ 2× debug) and the least asked for.
+            r = res[key] = cold_pairs(sub, what, profile, 1 if profile == "release" else pairs)
+        except Exception as e:  # one failed step must not hide the others
+            log("openlark %s failed: %s" % (key, e))
+            row(sec, "FAILED: cargo %s %s %s: %s" % (sub, what, profile, str(e)[:80]), "", "", "", "", None)
+            continue
+        r["loadavg_before"] = load
+        l, o = r["larkgen"], r["openlark"]
+        name = ("IM app, `cargo build`" if what == "im" else "everything, `cargo check`") + ", " + profile
+        # The target holds for the same services: the IM app (lark-client compiles a superset
+        # of IM until it has features), and everything once the importer covers the corpus.
+        same = what == "im" or len(lark_features()) >= 40
+        target = "≤ 0.5×" if same else "≤ 0.5× (same services)"
+        if what == "all":
+            row(sec, "everything: what is compiled", l["features"], o["features"], "", "", None)
+        row(sec, "wall time, " + name, fmt_s(l["wall_s"]), fmt_s(o["wall_s"]),
+            "%.2f×%s" % (r["paired_ratio"], " (paired)" if len(l["runs"]) > 1 else ""), target,
+            r["paired_ratio"] <= 0.5 if same else None)
+        row(sec, "CPU time (user+sys, cargo + rustc), " + name, fmt_s(l["cpu_s"]), fmt_s(o["cpu_s"]),
+            "%.2f×" % r["paired_cpu_ratio"], "", None)
+        row(sec, "crates compiled / target dir, " + name, "%d / %s" % (l["crates"], fmt_mib(l["target_kib"])),
+            "%d / %s" % (o["crates"], fmt_mib(o["target_kib"])), "", "", None)
+        row(sec, "slowest crates (unit wall time), " + name,
+            ", ".join("%s %.0f s" % tuple(u) for u in l["slowest_units"][:3]),
+            ", ".join("%s %.0f s" % tuple(u) for u in o["slowest_units"][:3]), "", "", None)
+        row(sec, "load average before / after, " + name, r["loadavg_before"], r["loadavg_after"], "", "", None)
+    im = res.get("build-im-debug")
+    if im:
+        row(sec, "IM app: what is compiled", im["larkgen"]["features"], im["openlark"]["features"]
+            + " (im, contact, moments, aily, event)", "", "", None)
+
+
+# ------------------------------------------------------------------- the OpenAPI corpus
+def corpus_dir(args):
+    """The Lark OpenAPI corpus: --corpus DIR, else $BENCH_CORPUS, else the repository's copy."""
+    if "--corpus" in args:
+        return os.path.abspath(args[args.index("--corpus") + 1])
+    return os.path.abspath(os.environ.get("BENCH_CORPUS", os.path.join(ROOT, "corpus/lark-openapi/openapi")))
+
+
+def corpus_files(corpus):
+    return sorted(os.path.join(corpus, f) for f in os.listdir(corpus) if f.endswith((".yaml", ".yml", ".json")))
+
+
+def count_operations(files):
+    """Operations (path × HTTP method) in OpenAPI files (PyYAML, when installed)."""
+    try:
+        import yaml
+    except ImportError:
+        return None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    methods = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+    n = 0
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            doc = yaml.load(fh, Loader=loader)
+        n += sum(1 for item in (doc.get("paths") or {}).values() for m in (item or {}) if m in methods)
+    return n
+
+
+def larkgen_has_import():
+    r = run([os.path.join(REL, "larkgen"), "import", "--help"], check=False)
+    return r.returncode == 0
+
+
+def generated_lines(d):
+    return sum(count_lines(os.path.join(d, f)) for f in os.listdir(d) if f.endswith(".rs"))
+
+
+def bench_corpus(mode, reps, corpus):
+    """larkgen on the whole corpus (`import` then `generate`, time and peak RSS), and
+    progenitor on each corpus file: accepted or refused (why), and its time on the accepted."""
+    sec = "Lark OpenAPI corpus (%s)" % os.path.relpath(corpus, ROOT) if corpus.startswith(ROOT) else \
+        "Lark OpenAPI corpus (%s)" % corpus
+    if not os.path.isdir(corpus):
+        RESULTS["corpus"] = "skipped: no corpus at %s" % corpus
+        log("corpus: no corpus at %s (pass --corpus DIR or set BENCH_CORPUS); skipped" % corpus)
+        row(sec, "skipped: no corpus directory (--corpus DIR or $BENCH_CORPUS)", "", "", "", "", None)
+        return
+    files = corpus_files(corpus)
+    ops = count_operations(files)
+    res = {"dir": corpus, "files": len(files), "operations": ops}
+    RESULTS["corpus"] = res
+    log("corpus: %d files%s in %s" % (len(files), ", %d operations" % ops if ops else "", corpus))
+    overhead = measure_overhead(reps)
+    work = os.path.join(OUT, "corpus")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    larkgen = os.path.join(REL, "larkgen")
+    runs = max(3, reps) if mode == "full" else 3
+
+    # larkgen: import the corpus into spec files, generate the crate's sources from them.
+    if larkgen_has_import():
+        spec = os.path.join(work, "larkgen/spec")
+        imp = [timed([larkgen, "import", corpus, "--out", spec]) for _ in range(runs)]
+        nspecs = len([f for f in os.listdir(spec) if f.endswith((".yaml", ".yml"))])
+        # `generate` from the directory holding spec/ (it reads spec/*.yaml by default).
+        gen = [timed([larkgen, "generate", "--out", os.path.join(work, "larkgen/src")], cwd=os.path.join(work, "larkgen"))
+               for _ in range(runs)]
+        lines = generated_lines(os.path.join(work, "larkgen/src"))
+        res["larkgen"] = {"import_s": median([w for w, _, _ in imp]) - overhead, "import_rss_kib": max(r for _, r, _ in imp),
+                          "import_cpu_s": median([c for _, _, c in imp]),
+                          "generate_s": median([w for w, _, _ in gen]) - overhead, "generate_rss_kib": max(r for _, r, _ in gen),
+                          "generate_cpu_s": median([c for _, _, c in gen]), "spec_files": nspecs, "lines": lines,
+                          "import_runs": imp, "generate_runs": gen}
+        L = res["larkgen"]
+        L["total_s"] = L["import_s"] + L["generate_s"]
+        log("corpus: larkgen import %.3f s %s (%d spec files), generate %.3f s %s (%d lines)" % (
+            L["import_s"], fmt_mib(L["import_rss_kib"]), nspecs, L["generate_s"], fmt_mib(L["generate_rss_kib"]), lines))
+        row(sec, "larkgen import, %d files → %d spec files: wall / CPU / peak RSS" % (len(files), nspecs),
+            "%s / %s / %s" % (fmt_s(L["import_s"]), fmt_s(L["import_cpu_s"]), fmt_mib(L["import_rss_kib"])), "", "", "", None)
+        row(sec, "larkgen generate on the imported specs (%s lines out): wall / CPU / peak RSS" % "{:,}".format(lines),
+            "%s / %s / %s" % (fmt_s(L["generate_s"]), fmt_s(L["generate_cpu_s"]), fmt_mib(L["generate_rss_kib"])),
+            "", "", "", None)
+        row(sec, "larkgen import + generate, whole corpus: wall", fmt_s(L["total_s"]), "", "",
+            "", None)
+    else:
+        res["larkgen"] = "not measured: `larkgen import --help` failed (no import subcommand yet)"
+        log("corpus: `larkgen import --help` fails: larkgen has no `import` subcommand yet; import not measured, "
+            "generate measured on the repository's spec/ instead")
+        row(sec, "larkgen import + generate on the corpus: not measured (no `larkgen import` yet)", "", "", "", "", None)
+    # Meanwhile (and for reference): generate on the repository's own spec/.
+    out = os.path.join(work, "larkgen-repo-spec")
+    gen = [timed([larkgen, "generate", "--out", out]) for _ in range(runs)]
+    own = {"generate_s": median([w for w, _, _ in gen]) - overhead, "generate_rss_kib": max(r for _, r, _ in gen),
+           "generate_cpu_s": median([c for _, _, c in gen]), "lines": generated_lines(out), "runs": gen}
+    res["larkgen_repo_spec"] = own
+    nservices = len([f for f in os.listdir(out) if f.endswith(".rs") and f not in ("lib.rs", "platform.rs")])
+    row(sec, "larkgen generate, the repository's spec/ (%d services, %s lines out): wall / CPU / peak RSS" % (
+        nservices, "{:,}".format(own["lines"])), "%s / %s / %s" % (fmt_s(own["generate_s"]), fmt_s(own["generate_cpu_s"]),
+                                                  fmt_mib(own["generate_rss_kib"])), "", "", "", None)
+
+    # progenitor: every corpus file, once, to sort accepted from refused.
+    pg = os.path.join(REL, "progenitor-gen")
+    pdir = os.path.join(work, "progenitor")
+    os.makedirs(pdir)
+    accepted, refused = [], {}
+    for f in files:
+        name = os.path.splitext(os.path.basename(f))[0]
+        r = run([pg, f, os.path.join(pdir, name + ".rs")], check=False)
+        if r.returncode == 0:
+            accepted.append(f)
+        else:
+            refused.setdefault(refusal_reason(r.stderr), []).append(name)
+    groups = sorted(refused.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    res["progenitor"] = {"accepted": [os.path.basename(f) for f in accepted],
+                         "refused": {k: v for k, v in groups}}
+    accepted_ops = count_operations(accepted) if accepted else 0
+    res["progenitor"]["accepted_operations"] = accepted_ops
+    log("corpus: progenitor accepts %d of %d files (%s operations), refuses %d" % (
+        len(accepted), len(files), accepted_ops, len(files) - len(accepted)))
+    for reason, names in groups:
+        log("  refused (%d): %s: %s" % (len(names), reason, ", ".join(names)))
+    row(sec, "progenitor 0.15: files accepted / refused", "", "%d / %d of %d%s" % (
+        len(accepted), len(files) - len(accepted), len(files),
+        " (%s of %s operations accepted)" % (accepted_ops, ops) if ops else ""), "", "", None)
+    for reason, names in groups:
+        row(sec, "progenitor refuses %d: %s" % (len(names), reason[:160]), "",
+            ", ".join(names) if len(names) <= 6 else ", ".join(names[:6]) + ", …", "", "", None)
+    if accepted:
+        # Each accepted file in its own process, as `cargo progenitor` would; rounds of all of them.
+        for f in accepted:  # warm the page cache
+            timed([pg, f, os.path.join(pdir, "warm.rs")])
+        rounds = []
+        for _ in range(runs):
+            rounds.append([timed([pg, f, os.path.join(pdir, os.path.splitext(os.path.basename(f))[0] + ".rs")]) for f in accepted])
+        totals = [sum(w - overhead for w, _, _ in rd) for rd in rounds]
+        cpus = [sum(c for _, _, c in rd) for rd in rounds]
+        peak = max(r for rd in rounds for _, r, _ in rd)
+        lines = sum(count_lines(os.path.join(pdir, os.path.splitext(os.path.basename(f))[0] + ".rs")) for f in accepted)
+        res["progenitor"].update({"total_s": median(totals), "cpu_s": median(cpus), "peak_rss_kib": peak,
+                                  "lines": lines, "round_totals": totals})
+        row(sec, "progenitor on the %d accepted files (one process each): wall / CPU / max peak RSS" % len(accepted),
+            "", "%s / %s / %s" % (fmt_s(median(totals)), fmt_s(median(cpus)), fmt_mib(peak)), "", "", None)
+        row(sec, "generated lines, progenitor's accepted files", "", "{:,}".format(lines), "", "", None)
+        if isinstance(res["larkgen"], dict):
+            L = res["larkgen"]
+            speed = median(totals) / L["total_s"]
+            row(sec, "wall: larkgen import + generate (all %d files) vs progenitor (its %d accepted)" % (len(files), len(accepted)),
+                fmt_s(L["total_s"]), fmt_s(median(totals)),
+                "%.2f× faster" % speed if speed >= 1 else "%.2f× slower" % (1 / speed), "", None)
+
+
+def refusal_reason(stderr):
+    """The first line of why progenitor-gen refused a file: progenitor's error, or the panic
+    message (YAML → openapiv3 parse errors), without file positions."""
+    lines = [l.strip() for l in stderr.splitlines() if l.strip()]
+    for i, l in enumerate(lines):
+        if l.startswith("thread '") and "panicked at" in l:
+            msg = lines[i + 1] if i + 1 < len(lines) else l
+            break
+    else:
+        msg = lines[0] if lines else "(no message)"
+    msg = re.sub(r"\s+at line \d+ column \d+", "", msg)
+    return msg
+
+
 # ------------------------------------------------------------------------------- table
 def loadavg():
     try:
@@ -841,9 +1182,10 @@ def main(argv):
     os.makedirs(OUT, exist_ok=True)
     limiter = limiter_available()
     t0 = time.time()
-    build(limiter)
-    sizes = {c[1] for c in cases(mode, generator=True) if c[0] == "synthetic"}
-    make_inputs(sorted(sizes | ({1000} if want("alloc") else set())))
+    build(limiter, want)
+    if any(want(s) for s in NEEDS_INPUTS):
+        sizes = {c[1] for c in cases(mode, generator=True) if c[0] == "synthetic"}
+        make_inputs(sorted(sizes | ({1000} if want("alloc") else set())))
     RESULTS["machine"] = machine()
     RESULTS["mode"] = mode
     steps = [
@@ -858,6 +1200,7 @@ def main(argv):
         ("download", lambda: bench_download(mode, rt_reps)),
         ("upload", lambda: bench_upload(mode, rt_reps)),
         ("limiter", lambda: bench_limiter(mode, limiter)),
+        ("corpus", lambda: bench_corpus(mode, reps, corpus_dir(args))),
     ]
     for name, step in steps:
         if want(name):
@@ -888,6 +1231,18 @@ def main(argv):
         except Exception as e:
             log("compile failed: %s" % e)
             row("compile", "FAILED: %s" % str(e)[:80], "", "", "", "", None)
+    # Last: cold builds of whole dependency trees, both cores busy for minutes.
+    if only is None and mode == "quick":
+        log("openlark not run in quick mode (≈ 10 min of cold builds on 2 cores): "
+            "`bench/run.sh quick --only openlark` runs one pair of each, `full` two")
+    elif want("openlark"):
+        log("== openlark (load average %s)" % loadavg())
+        RESULTS.setdefault("loadavg", {})["openlark"] = loadavg()
+        try:
+            bench_openlark(mode, reps)
+        except Exception as e:
+            log("openlark failed: %s" % e)
+            row("openlark", "FAILED: %s" % str(e)[:80], "", "", "", "", None)
     RESULTS["machine"] = machine()
     RESULTS["elapsed_s"] = time.time() - t0
     RESULTS["rows"] = ROWS

@@ -3,10 +3,16 @@
 #
 #   bench/run.sh quick   Baike v1 + 100 synthetic endpoints, 256 MiB download (a few minutes
 #                        once the bench tools are built; the first run builds them)
-#   bench/run.sh full    adds 1,000 synthetic endpoints, 1 GiB download, longer runs
+#   bench/run.sh full    adds 1,000 synthetic endpoints, 1 GiB download, longer runs,
+#                        and section `openlark` (2 pairs of cold debug builds and checks, 1 release
+#                        pair: ≈ 30 min on 2 busy cores; `quick --only openlark`: 1 debug pair each)
 #
 # Extra arguments go to bench/bench.py: `--only gen,json` runs some sections,
-# `--reps N` changes the number of repetitions (default 5; medians are reported).
+# `--reps N` changes the number of repetitions (default 5; medians are reported),
+# `--corpus DIR` names the Lark OpenAPI corpus (default corpus/lark-openapi/openapi, or
+# $BENCH_CORPUS). Section `openlark` builds bench/apps/{larkgen,openlark}-im cold (crates.io
+# access the first time, to fetch openlark 0.21); section `corpus` runs larkgen and progenitor
+# on the corpus.
 # BENCH_BEFORE=REV adds the CLI built at commit REV to the `alloc` section.
 # Bench programs build into bench/target (override with BENCH_TARGET); outputs and
 # results.json go to bench/out. Neither is committed.
@@ -16,7 +22,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-quick}"
 case "$mode" in
   quick|full) shift || true ;;
-  *) echo "usage: bench/run.sh quick|full [--only SECTIONS] [--reps N]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh quick|full [--only SECTIONS] [--reps N] [--corpus DIR]" >&2; exit 2 ;;
 esac
 
 if [ ! -x /usr/bin/time ]; then
