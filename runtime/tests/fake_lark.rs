@@ -303,7 +303,7 @@ async fn broken_inputs_get_lark_s_validation_error_and_are_violations() {
     let client = once(&lark);
     // A required query parameter missing, and one the spec does not declare.
     let mut call = Call::new(&SEARCH);
-    call.query("sise", 3);
+    call.query("sise", &3);
     let err = api_error(client.send_json::<Value>(call).await);
     assert_eq!((err.http_status, err.code, err.msg.as_str()), (400, 99992402, "field validation failed"));
     let fields: Vec<&str> = err.field_violations.iter().map(|v| v.subject.as_str()).collect();
@@ -346,7 +346,7 @@ async fn broken_inputs_get_lark_s_validation_error_and_are_violations() {
 async fn assert_no_violations_lists_them() {
     let lark = fake().await;
     let mut call = Call::new(&SEARCH);
-    call.query("size", 1).query("extra", 2);
+    call.query("size", &1).query("extra", &2);
     let _ = once(&lark).send_json::<Value>(call).await;
     lark.assert_no_violations();
 }

@@ -109,10 +109,9 @@ pub(crate) fn convert(o: &Operation<'_>, types: &mut Types<'_>, errors: &mut Err
     {
         e.set("pagination", Y::map().with("items", Y::str(items)));
     }
+    // `[]` where the metadata maps no code: the spec says so rather than forgetting.
     let refs = errors.add(op.list("x-lark-error-mappings"));
-    if !refs.is_empty() {
-        e.set("errors", Y::Seq(refs.into_iter().map(Y::str).collect()));
-    }
+    e.set("errors", Y::Seq(refs.into_iter().map(Y::str).collect()));
     Ok(e)
 }
 
