@@ -38,22 +38,22 @@ fn larkgen(dir: &Path, args: &[&str]) -> Output {
 const EDITS: &[(&str, &str)] = &[
     // A response field turns required.
     (
-        "      - name: title\n        type: string\n        description: Title or description.",
-        "      - name: title\n        type: string\n        required: true\n        description: Title or description.",
+        "  - name: title\n    type: string\n    description: Title or description.",
+        "  - name: title\n    type: string\n    required: true\n    description: Title or description.",
     ),
     // An endpoint is gone.
-    ("  - name: entity.extract\n", "  - name: entity.extract_v2\n"),
+    ("- name: entity.extract\n", "- name: entity.extract_v2\n"),
     // A new optional query parameter, and a tighter bound on another.
     (
-        "description: External system of `outer_id`., min_length: 2, max_length: 32 }",
-        "description: External system of `outer_id`., min_length: 2, max_length: 16 }\n      - { name: lang, in: query, type: string, description: Language. }",
+        "    description: External system of `outer_id`.\n    example: 星云\n    min_length: 2\n    max_length: 32\n",
+        "    description: External system of `outer_id`.\n    example: 星云\n    min_length: 2\n    max_length: 16\n  - name: lang\n    in: query\n    type: string\n    description: Language.\n",
     ),
     // An integer enum value, an error code, and texts.
     (
-        "      - value: 0\n        name: MainKey",
-        "      - value: 9\n        name: Abbr\n        description: An abbreviation.\n      - value: 0\n        name: MainKey",
+        "  - value: 0\n    name: MainKey",
+        "  - value: 9\n    name: Abbr\n    description: An abbreviation.\n  - value: 0\n    name: MainKey",
     ),
-    ("  - name: DraftReviewed\n    code: 1540100", "  - name: DraftReviewed\n    code: 1540101"),
+    ("- name: DraftReviewed\n  code: 1540100", "- name: DraftReviewed\n  code: 1540101"),
     ("summary: Get one entry by id, or by provider and outer_id.", "summary: Get one entry."),
 ];
 

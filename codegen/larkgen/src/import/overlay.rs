@@ -22,7 +22,9 @@ pub(crate) fn apply(base: &mut Y, overlay: &Y) {
     // The error table first, renaming the imported endpoints' references, so that the
     // overlay's endpoints, merged next, keep the names they were written with.
     let mut renames = HashMap::new();
-    let (errors, rest): (Vec<_>, Vec<_>) = overlay.entries().iter().cloned().partition(|(k, _)| k == "errors");
+    // The overlay's own `x-` keys (its YAML anchors) stay in the overlay.
+    let own = overlay.entries().iter().filter(|(k, _)| !k.starts_with("x-")).cloned();
+    let (errors, rest): (Vec<_>, Vec<_>) = own.partition(|(k, _)| k == "errors");
     merge_map(base, &Y::Map(errors), "", &mut renames);
     rename_error_refs(base, &renames);
     merge_map(base, &Y::Map(rest), "", &mut renames);

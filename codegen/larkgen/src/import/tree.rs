@@ -150,6 +150,7 @@ fn write_seq(out: &mut String, items: &[Y], indent: usize) {
         match item {
             Y::Map(entries) if !entries.is_empty() => write_map_body(out, entries, indent + 2),
             Y::Seq(inner) if !inner.is_empty() => {
+                out.pop(); // no space after a dash that ends its line
                 out.push('\n');
                 write_seq(out, inner, indent + 2);
             }
