@@ -472,8 +472,12 @@ fn descriptor(name: &str) -> &'static runtime::Endpoint {
 
 #[test]
 fn the_descriptors_cover_the_official_inventory() {
-    let all: Vec<_> = endpoints::ALL.iter().map(|d| (d.name, d.method, d.path)).collect();
-    assert_eq!(all, INVENTORY);
+    // As sets: the spec lists endpoints in the metadata's order.
+    let mut all: Vec<_> = endpoints::ALL.iter().map(|d| (d.name, d.method, d.path)).collect();
+    let mut inventory = INVENTORY.to_vec();
+    all.sort_by_key(|(name, ..)| *name);
+    inventory.sort_by_key(|(name, ..)| *name);
+    assert_eq!(all, inventory);
     for d in endpoints::ALL {
         assert_eq!(d.service, "lingo.v1");
         let url =
