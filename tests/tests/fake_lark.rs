@@ -117,7 +117,8 @@ async fn every_baike_endpoint_answers_its_example_through_the_typed_client() {
 
     let mut called: Vec<&str> = lark.requests().iter().filter_map(|r| r.endpoint.map(|e| e.name)).collect();
     let mut all: Vec<&str> = endpoints::ALL.iter().map(|e| e.name).collect();
-    (called.sort(), all.sort());
+    called.sort();
+    all.sort();
     assert_eq!(called, all, "each endpoint once");
     lark.assert_no_violations();
 }
@@ -150,7 +151,8 @@ async fn every_lingo_endpoint_answers_its_example_through_the_typed_client() {
 
     let mut called: Vec<&str> = lark.requests().iter().filter_map(|r| r.endpoint.map(|e| e.name)).collect();
     let mut all: Vec<&str> = endpoints::ALL.iter().map(|e| e.name).collect();
-    (called.sort(), all.sort());
+    called.sort();
+    all.sort();
     assert_eq!(called, all, "each endpoint once");
     lark.assert_no_violations();
 }
