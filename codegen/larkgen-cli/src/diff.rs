@@ -1,7 +1,7 @@
 //! `larkgen diff OLD NEW`: the changes between two versions of the specs, grouped by impact
 //! (breaking first), and the semver verdict.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use larkgen::diff::{Change, Impact, semver};
@@ -21,7 +21,7 @@ const GROUPS: [(Impact, &str, &str); 3] =
     [(Impact::Breaking, "Breaking", "!"), (Impact::Additive, "Additive", "+"), (Impact::Patch, "Patch", "~")];
 
 pub(crate) fn run(old: &Path, new: &Path, base: &Path, output: Output) -> ExitCode {
-    let (old, new) = match (spec_paths(old), spec_paths(new)) {
+    let (old, new) = match (crate::yaml_files(old), crate::yaml_files(new)) {
         (Ok(old), Ok(new)) => (old, new),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("error: {e}");
@@ -47,21 +47,6 @@ pub(crate) fn run(old: &Path, new: &Path, base: &Path, output: Output) -> ExitCo
         return ExitCode::from(BREAKING_FOUND);
     }
     ExitCode::SUCCESS
-}
-
-/// A spec file, or every spec file of a directory (as `larkgen::spec_files`).
-fn spec_paths(path: &Path) -> Result<Vec<PathBuf>, String> {
-    if path.is_dir() {
-        let files = larkgen::spec_files(path);
-        if files.is_empty() {
-            return Err(format!("{} holds no .yaml or .yml file", path.display()));
-        }
-        Ok(files)
-    } else if path.is_file() {
-        Ok(vec![path.to_owned()])
-    } else {
-        Err(format!("{} is neither a spec file nor a directory", path.display()))
-    }
 }
 
 fn count(changes: &[Change], impact: Impact) -> usize {

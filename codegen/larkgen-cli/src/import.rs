@@ -178,11 +178,7 @@ fn read_documents(inputs: &[PathBuf]) -> Result<Vec<(String, String)>, String> {
     let inputs = if inputs.is_empty() { vec![PathBuf::from(DEFAULT_CORPUS)] } else { inputs.to_vec() };
     let mut files = Vec::new();
     for i in &inputs {
-        if i.is_dir() {
-            files.extend(larkgen::spec_files(i));
-        } else {
-            files.push(i.clone());
-        }
+        files.extend(crate::yaml_files(i)?);
     }
     files
         .iter()

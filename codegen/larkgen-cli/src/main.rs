@@ -222,3 +222,19 @@ fn check(specs: &[PathBuf], base: &Path, generated_dir: Option<&Path>) -> ExitCo
         }
     }
 }
+
+/// A YAML file, or every YAML file of a directory (as `larkgen::spec_files`): what `diff` and
+/// `import` take.
+pub(crate) fn yaml_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    if path.is_dir() {
+        let files = larkgen::spec_files(path);
+        if files.is_empty() {
+            return Err(format!("{} holds no .yaml or .yml file", path.display()));
+        }
+        Ok(files)
+    } else if path.is_file() {
+        Ok(vec![path.to_owned()])
+    } else {
+        Err(format!("{} is neither a file nor a directory", path.display()))
+    }
+}

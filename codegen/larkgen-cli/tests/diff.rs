@@ -105,7 +105,7 @@ fn spec_errors_and_missing_sides_exit_1() {
     assert!(err.contains("new/baike-v1.yaml:") && err.contains("`FETCH` is not an HTTP method"), "{err}");
     let o = larkgen(dir.path(), &["diff", "old", "nowhere"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("nowhere is neither a spec file nor a directory"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nowhere is neither a file nor a directory"));
 }
 
 #[test]

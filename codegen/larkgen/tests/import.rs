@@ -116,7 +116,17 @@ fn a_curated_endpoint_that_no_longer_checks_fails_the_import() {
     let overlays = BTreeMap::from([("demo-v1.yaml".to_owned(), broken)]);
     let out = import(&[("demo.yaml".to_owned(), V1.to_owned())], PLATFORM, &overlays).expect("YAML");
     assert_eq!(out.overlay_errors.len(), 1, "{:?}", out.overlay_errors);
-    assert!(out.overlay_errors[0].contains("note.create"), "{:?}", out.overlay_errors);
+    let error = &out.overlay_errors[0];
+    assert!(error.contains("note.create"), "{error}");
+    // The check's whole diagnostic: where in the merged spec, what, and the hint.
+    assert!(error.contains("--> demo-v1.yaml:") && error.contains("colour") && error.contains("help:"), "{error}");
+}
+
+#[test]
+fn two_documents_with_one_service_version_are_refused() {
+    let documents = [("a.yaml".to_owned(), V1.to_owned()), ("b.yaml".to_owned(), V2.to_owned())];
+    let Err(diags) = import(&documents, PLATFORM, &BTreeMap::new()) else { panic!("two demo-v1.yaml files") };
+    assert!(diags.render_plain().contains("both have paths of demo-v1.yaml"), "{}", diags.render_plain());
 }
 
 #[test]

@@ -149,15 +149,11 @@ fn params(op: &Y, types: &mut Types<'_>, stem: &str) -> Result<Vec<Y>, String> {
         if let Some(x) = p.get("example") {
             schema_with_doc.set("example", x.clone());
         }
-        let mut f = field(name, &ty, location == "path" || p.is_true("required"), &schema_with_doc, types);
-        let entries = std::mem::take(match &mut f {
-            Y::Map(e) => e,
-            _ => unreachable!("field() makes a mapping"),
-        });
+        let f = field(name, &ty, location == "path" || p.is_true("required"), &schema_with_doc, types);
         // `in` right after the name, as people write it.
         let mut ordered = Y::map();
-        for (k, v) in entries {
-            ordered.set(&k, v);
+        for (k, v) in f.entries() {
+            ordered.set(k, v.clone());
             if k == "name" {
                 ordered.set("in", Y::str(location));
             }

@@ -89,10 +89,19 @@ pub fn import(
         let Some(doc) = parse(name, text, &mut diags) else { continue };
         import_document(name, &doc, &platform_errors, platform, overlays, &mut imported, &mut diags);
     }
+    imported.services.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+    for pair in imported.services.windows(2).filter(|p| p[0].file_name == p[1].file_name) {
+        // Two documents with paths of one service version would write one file twice.
+        let loc = crate::diag::Loc::nowhere(Path::new(&pair[1].project), &pair[1].project);
+        let message = format!(
+            "projects `{}` and `{}` both have paths of {}",
+            pair[0].project, pair[1].project, pair[0].file_name
+        );
+        diags.error(&loc, message, "", "import them separately, or merge their operations into one document");
+    }
     if diags.has_errors() {
         return Err(diags);
     }
-    imported.services.sort_by(|a, b| a.file_name.cmp(&b.file_name));
     Ok(imported)
 }
 
@@ -187,10 +196,13 @@ fn import_document(
         let curated: Vec<String> =
             overlay_tree.iter().flat_map(|o| o.list("endpoints")).map(|e| e.text("name").to_owned()).collect();
         let dropped = keep_what_checks(&mut file, &file_name, platform);
-        for (endpoint, reason) in dropped {
+        for (endpoint, Failure { message: reason, rendered }) in dropped {
             if curated.contains(&endpoint) {
-                // Curation must never vanish into the coverage table: the import fails.
-                imported.overlay_errors.push(format!("spec/overlay/{file_name}: endpoint `{endpoint}`: {reason}"));
+                // Curation must never vanish into the coverage table: the import fails, showing
+                // the check's diagnostic in the merged spec (`spec/<file>` as it would be written).
+                imported.overlay_errors.push(format!(
+                    "spec/overlay/{file_name}: endpoint `{endpoint}` does not check once merged:\n{rendered}"
+                ));
             }
             let at = ids.iter().position(|o| o.endpoint_name().is_ok_and(|(r, a)| format!("{r}.{a}") == endpoint));
             match at {
@@ -252,7 +264,7 @@ fn left_out(o: &Operation<'_>, reason: String) -> LeftOut {
 /// Checks the service; while it has errors, finds the endpoints that have them (each checked
 /// alone, with the types it reaches) and drops them. Returns each dropped endpoint with the
 /// first error the check gave.
-fn keep_what_checks(file: &mut Y, file_name: &str, platform: &str) -> Vec<(String, String)> {
+fn keep_what_checks(file: &mut Y, file_name: &str, platform: &str) -> Vec<(String, Failure)> {
     let mut dropped = Vec::new();
     if first_error(file, file_name, platform).is_none() {
         return dropped;
@@ -270,21 +282,27 @@ fn keep_what_checks(file: &mut Y, file_name: &str, platform: &str) -> Vec<(Strin
     }
     file.set("endpoints", Y::Seq(kept));
     overlay::prune_types(file);
-    if let Some(reason) = first_error(file, file_name, platform) {
+    if let Some(failure) = first_error(file, file_name, platform) {
         // Endpoints that check alone but clash together (names): drop them all, say why.
         for e in file.list("endpoints") {
-            dropped.push((e.text("name").to_owned(), format!("the service does not check as a whole: {reason}")));
+            let message = format!("the service does not check as a whole: {}", failure.message);
+            dropped.push((e.text("name").to_owned(), Failure { message, rendered: failure.rendered.clone() }));
         }
         file.set("endpoints", Y::Seq(Vec::new()));
     }
     dropped
 }
 
-fn first_error(file: &Y, file_name: &str, platform: &str) -> Option<String> {
+/// The first error the check finds in a service file as the import would write it: its message
+/// (the coverage table's reason) and the whole diagnostic (file:line:column in that text, the
+/// line, the hint), which an overlay's author needs.
+struct Failure {
+    message: String,
+    rendered: String,
+}
+
+fn first_error(file: &Y, file_name: &str, platform: &str) -> Option<Failure> {
     let text = tree::emit(file);
     let checked = crate::check_sources(&[(file_name, &text), ("platform.yaml", platform)]);
-    checked.diagnostics.errors().next().map(|d| {
-        let rendered = d.render_plain();
-        rendered.lines().next().unwrap_or_default().trim_start_matches("error: ").to_owned()
-    })
+    checked.diagnostics.errors().next().map(|d| Failure { message: d.message.clone(), rendered: d.render_plain() })
 }
