@@ -14,8 +14,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::schema::names_in;
 use super::tree::Y;
+use crate::valid::named_leaf;
 
 /// Merges `overlay` into the imported service file `base`.
 pub(crate) fn apply(base: &mut Y, overlay: &Y) {
@@ -153,11 +153,11 @@ pub(crate) fn reachable_types(service: &Y, endpoints: &[Y]) -> BTreeSet<String> 
     let mut todo: Vec<String> = Vec::new();
     for e in endpoints {
         for p in e.list("params") {
-            todo.extend(names_in(p.text("type")).map(str::to_owned));
+            todo.extend(named_leaf(p.text("type")));
         }
         for body in ["request", "response"] {
             if let Some(b) = e.get(body) {
-                todo.extend(names_in(b.text("type")).map(str::to_owned));
+                todo.extend(named_leaf(b.text("type")));
             }
         }
     }
@@ -168,7 +168,7 @@ pub(crate) fn reachable_types(service: &Y, endpoints: &[Y]) -> BTreeSet<String> 
         }
         let Some(def) = defs.get(name.as_str()) else { continue };
         for f in def.list("fields") {
-            todo.extend(names_in(f.text("type")).map(str::to_owned));
+            todo.extend(named_leaf(f.text("type")));
         }
         if let Some(kinds) = def.get("tagged_json") {
             todo.extend(kinds.list("kinds").iter().map(|k| k.text("type").to_owned()));

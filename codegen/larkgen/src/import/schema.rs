@@ -313,12 +313,6 @@ pub(crate) fn singular(hint: &str) -> String {
     }
 }
 
-/// The type names a type expression refers to (`map<string, Foo[]>` → `Foo`).
-pub(crate) fn names_in(expr: &str) -> impl Iterator<Item = &str> {
-    expr.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-        .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
-}
-
 impl Types<'_> {
     /// A definition made so far.
     pub(crate) fn def(&self, name: &str) -> Option<&Y> {

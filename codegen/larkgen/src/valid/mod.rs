@@ -7,6 +7,8 @@ mod params;
 mod scopes;
 mod tagged;
 mod type_expr;
+
+pub(crate) use type_expr::named_leaf;
 mod types;
 
 use std::collections::{HashMap, HashSet};

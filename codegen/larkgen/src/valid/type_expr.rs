@@ -48,6 +48,15 @@ struct Bad {
     hint: &'static str,
 }
 
+/// The named type a type expression comes down to (`map<string, Foo[]>` → `Foo`), if any: the
+/// one parser of type expressions, for the importer's walk over the types a spec reaches.
+pub(crate) fn named_leaf(expr: &str) -> Option<String> {
+    match parse(expr, 0).ok()?.leaf() {
+        Ty::Named(name) => Some(name.clone()),
+        _ => None,
+    }
+}
+
 /// Lists and maps nest at most this deep (the parse recurses; Lark's deepest is 2).
 const MAX_NESTING: usize = 8;
 
