@@ -1545,8 +1545,6 @@ impl ::std::error::Error for FileUploadError {
 }
 /// Id of a dictionary entry, of the form `enterprise_<digits>`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct EntityId(String);
 impl EntityId {
     /// Wraps a raw value.
@@ -1587,11 +1585,19 @@ impl ::std::fmt::Display for EntityId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for EntityId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for EntityId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for EntityId {}
 /// Id of a draft (an int64 carried as a JSON string).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct DraftId(String);
 impl DraftId {
     /// Wraps a raw value.
@@ -1632,11 +1638,19 @@ impl ::std::fmt::Display for DraftId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for DraftId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for DraftId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for DraftId {}
 /// Token of an uploaded image, returned by `file.upload`; goes into `related_meta.images` or `file.download`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct FileToken(String);
 impl FileToken {
     /// Wraps a raw value.
@@ -1677,11 +1691,19 @@ impl ::std::fmt::Display for FileToken {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for FileToken {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileToken {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for FileToken {}
 /// Id of a classification (an int64 carried as a JSON string).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct ClassificationId(String);
 impl ClassificationId {
     /// Wraps a raw value.
@@ -1720,6 +1742,16 @@ impl AsRef<str> for ClassificationId {
 impl ::std::fmt::Display for ClassificationId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+impl rt::serde::Serialize for ClassificationId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ClassificationId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
 impl rt::Validate for ClassificationId {}

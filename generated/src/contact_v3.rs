@@ -15192,8 +15192,6 @@ rt::json_object!(
 impl rt::Validate for WorkCityListData {}
 /// A user's id scoped to this app (`ou_…`): the `open_id` field.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct OpenId(String);
 impl OpenId {
     /// Wraps a raw value.
@@ -15234,11 +15232,19 @@ impl ::std::fmt::Display for OpenId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for OpenId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for OpenId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for OpenId {}
 /// A user's id scoped to the app developer (`on_…`): the `union_id` field.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct UnionId(String);
 impl UnionId {
     /// Wraps a raw value.
@@ -15279,11 +15285,19 @@ impl ::std::fmt::Display for UnionId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for UnionId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for UnionId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for UnionId {}
 /// A user's tenant-wide id (the `user_id` field; needs `contact:user.employee_id:readonly`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct UserId(String);
 impl UserId {
     /// Wraps a raw value.
@@ -15324,11 +15338,19 @@ impl ::std::fmt::Display for UserId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for UserId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for UserId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for UserId {}
 /// A user id of the kind the request's `user_id_type` names: an open_id (the default), a union_id or a user_id. Build one from any of them: `AnyUserId::from(open_id.as_str())`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct AnyUserId(String);
 impl AnyUserId {
     /// Wraps a raw value.
@@ -15369,11 +15391,19 @@ impl ::std::fmt::Display for AnyUserId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for AnyUserId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for AnyUserId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for AnyUserId {}
 /// A department id of the kind the request's `department_id_type` names: an open_department_id (`od-…`, the default) or a tenant-defined department_id; the root department is `0`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct DepartmentId(String);
 impl DepartmentId {
     /// Wraps a raw value.
@@ -15412,6 +15442,16 @@ impl AsRef<str> for DepartmentId {
 impl ::std::fmt::Display for DepartmentId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+impl rt::serde::Serialize for DepartmentId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for DepartmentId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
 impl rt::Validate for DepartmentId {}

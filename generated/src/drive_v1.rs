@@ -14475,8 +14475,6 @@ rt::json_object!(UserSubscriptionBody { event_type = "event_type" optional, });
 impl rt::Validate for UserSubscriptionBody {}
 /// Token of an uploaded media file, returned by `media.upload_all`; passed to `media.download`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct FileToken(String);
 impl FileToken {
     /// Wraps a raw value.
@@ -14515,6 +14513,16 @@ impl AsRef<str> for FileToken {
 impl ::std::fmt::Display for FileToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+impl rt::serde::Serialize for FileToken {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileToken {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
 impl rt::Validate for FileToken {}

@@ -14093,8 +14093,6 @@ rt::json_object!(
 impl rt::Validate for PinListData {}
 /// Id of a message (`om_…`, the open message id).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct MessageId(String);
 impl MessageId {
     /// Wraps a raw value.
@@ -14135,11 +14133,19 @@ impl ::std::fmt::Display for MessageId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for MessageId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for MessageId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for MessageId {}
 /// Id of a chat, p2p or group (`oc_…`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct ChatId(String);
 impl ChatId {
     /// Wraps a raw value.
@@ -14180,11 +14186,19 @@ impl ::std::fmt::Display for ChatId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for ChatId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ChatId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for ChatId {}
 /// Id of a thread (`omt_…`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct ThreadId(String);
 impl ThreadId {
     /// Wraps a raw value.
@@ -14225,11 +14239,19 @@ impl ::std::fmt::Display for ThreadId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for ThreadId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ThreadId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for ThreadId {}
 /// Key of an uploaded image (`img_…`), returned by `image.create`, used in image message content.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct ImageKey(String);
 impl ImageKey {
     /// Wraps a raw value.
@@ -14270,11 +14292,19 @@ impl ::std::fmt::Display for ImageKey {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for ImageKey {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ImageKey {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for ImageKey {}
 /// Key of an uploaded file (`file_…`), returned by `file.create`, used in file, audio and media message content.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct FileKey(String);
 impl FileKey {
     /// Wraps a raw value.
@@ -14313,6 +14343,16 @@ impl AsRef<str> for FileKey {
 impl ::std::fmt::Display for FileKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+impl rt::serde::Serialize for FileKey {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileKey {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
 impl rt::Validate for FileKey {}

@@ -1696,8 +1696,6 @@ impl ::std::error::Error for RepoListError {
 }
 /// Id of a dictionary entry, of the form `enterprise_<digits>`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct EntityId(String);
 impl EntityId {
     /// Wraps a raw value.
@@ -1738,11 +1736,19 @@ impl ::std::fmt::Display for EntityId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for EntityId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for EntityId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for EntityId {}
 /// Id of a draft (an int64 carried as a JSON string).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct DraftId(String);
 impl DraftId {
     /// Wraps a raw value.
@@ -1783,11 +1789,19 @@ impl ::std::fmt::Display for DraftId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for DraftId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for DraftId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for DraftId {}
 /// Token of an uploaded image, returned by `file.upload`; goes into `related_meta.images` or `file.download`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct FileToken(String);
 impl FileToken {
     /// Wraps a raw value.
@@ -1828,11 +1842,19 @@ impl ::std::fmt::Display for FileToken {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for FileToken {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for FileToken {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for FileToken {}
 /// Id of a classification (an int64 carried as a JSON string).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct ClassificationId(String);
 impl ClassificationId {
     /// Wraps a raw value.
@@ -1873,11 +1895,19 @@ impl ::std::fmt::Display for ClassificationId {
         f.write_str(&self.0)
     }
 }
+impl rt::serde::Serialize for ClassificationId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for ClassificationId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
 impl rt::Validate for ClassificationId {}
 /// Id of a dictionary (词库), an int64 carried as a JSON string; `repo.list` returns them.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "rt::serde", transparent)]
 pub struct RepoId(String);
 impl RepoId {
     /// Wraps a raw value.
@@ -1916,6 +1946,16 @@ impl AsRef<str> for RepoId {
 impl ::std::fmt::Display for RepoId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+impl rt::serde::Serialize for RepoId {
+    fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+impl<'de> rt::serde::Deserialize<'de> for RepoId {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
 impl rt::Validate for RepoId {}

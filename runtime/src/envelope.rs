@@ -7,14 +7,18 @@
 //! tolerantly (`tolerant/`): a call that succeeded never looks failed because of an
 //! optional field.
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use bytes::Bytes;
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
 use crate::endpoint::{Endpoint, Platform};
 use crate::error::{ApiError, Error, MismatchError, TooLarge, UnexpectedKind, UnexpectedResponse, Violation};
 use crate::http::{header_str, is_json, read_limited, snippet};
+use crate::json::Key;
 use crate::{mismatch, tolerant};
 
 /// Largest body a client reads of a successful JSON answer unless told otherwise
@@ -25,27 +29,68 @@ const ERROR_BODY_LIMIT: usize = 1024 * 1024;
 /// Largest snippet of a body quoted in an error.
 const SNIPPET_LIMIT: usize = 512;
 
-#[derive(Deserialize)]
+/// `{code, msg, data, error}`. Decoded by hand below, like every type of the runtime: no
+/// serde_derive (and no syn behind it) in an app's dependency tree.
 struct Envelope<T> {
     code: i64,
-    #[serde(default)]
     msg: String,
-    #[serde(default = "Option::default")]
     data: Option<T>,
-    #[serde(default)]
     error: Option<ErrorDetail>,
 }
 
-#[derive(Deserialize, Default)]
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Envelope<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EnvelopeVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for EnvelopeVisitor<T> {
+            type Value = Envelope<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Lark envelope")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<T>, A::Error> {
+                let (mut code, mut msg, mut data, mut error) = (None, None, None, None);
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => code = Some(map.next_value::<i64>()?),
+                        "msg" => msg = map.next_value::<Option<String>>()?,
+                        "data" => data = map.next_value::<Option<T>>()?,
+                        // Read leniently: a detail of an odd shape must not hide the code.
+                        "error" => error = map.next_value::<Option<Value>>()?.as_ref().map(ErrorDetail::of),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let code = code.ok_or_else(|| de::Error::missing_field("code"))?;
+                Ok(Envelope { code, msg: msg.unwrap_or_default(), data, error })
+            }
+        }
+        d.deserialize_map(EnvelopeVisitor(PhantomData))
+    }
+}
+
+#[derive(Default, Debug)]
 struct ErrorDetail {
-    #[serde(default)]
     log_id: Option<String>,
-    #[serde(default)]
     troubleshooter: Option<String>,
-    #[serde(default)]
     permission_violations: Vec<Violation>,
-    #[serde(default)]
     field_violations: Vec<Violation>,
+}
+
+impl ErrorDetail {
+    /// The envelope's `error` object; members of another shape are left out.
+    fn of(error: &Value) -> Self {
+        let text = |key: &str| error.get(key).and_then(Value::as_str).map(str::to_owned);
+        let violations = |key: &str| match error.get(key) {
+            Some(Value::Array(items)) => items.iter().filter_map(Violation::of).collect(),
+            _ => Vec::new(),
+        };
+        ErrorDetail {
+            log_id: text("log_id"),
+            troubleshooter: text("troubleshooter"),
+            permission_violations: violations("permission_violations"),
+            field_violations: violations("field_violations"),
+        }
+    }
 }
 
 /// What is known of an answer before its body is read.
@@ -234,4 +279,55 @@ fn unexpected(endpoint: &'static Endpoint, head: Head, bytes: Bytes, kind: Unexp
         kind,
         body: bytes,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(json: &str) -> Result<Envelope<Value>, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    fn refusal(json: &str) -> String {
+        envelope(json).err().expect("refused")
+    }
+
+    #[test]
+    fn members_are_read_by_name_and_unknown_ones_skipped() {
+        let env = envelope(r#"{"extra":[1,{"a":2}],"data":{"x":1},"msg":"ok","code":0}"#).expect("an envelope");
+        assert_eq!((env.code, env.msg.as_str()), (0, "ok"));
+        assert_eq!(env.data, Some(serde_json::json!({"x": 1})));
+        assert!(env.error.is_none());
+    }
+
+    #[test]
+    fn code_is_required_and_the_rest_may_be_absent_or_null() {
+        assert!(refusal(r#"{"msg":"ok"}"#).starts_with("missing field `code`"));
+        assert!(refusal(r#"{"code":"0"}"#).starts_with("invalid type: string"));
+        let env = envelope(r#"{"code":5,"msg":null,"data":null,"error":null}"#).expect("an envelope");
+        assert_eq!((env.code, env.msg.as_str(), env.data, env.error.is_none()), (5, "", None, true));
+    }
+
+    #[test]
+    fn error_details_of_an_odd_shape_do_not_hide_the_code() {
+        let env = envelope(r#"{"code":99992402,"msg":"bad","error":{"log_id":7,"field_violations":[{"field":"page_size","description":"too big"},"odd"],"permission_violations":{"type":"x"}}}"#)
+            .expect("an envelope");
+        let detail = env.error.expect("the detail");
+        assert_eq!(detail.log_id, None);
+        assert!(detail.permission_violations.is_empty());
+        assert_eq!(
+            detail.field_violations,
+            vec![Violation { subject: "page_size".into(), description: "too big".into() }]
+        );
+    }
+
+    #[test]
+    fn a_violation_names_its_subject_by_any_of_the_three_keys() {
+        for key in ["subject", "type", "field"] {
+            let v = Violation::of(&serde_json::json!({ key: "s", "description": "d" })).expect("an object");
+            assert_eq!(v, Violation { subject: "s".into(), description: "d".into() });
+        }
+        assert_eq!(Violation::of(&serde_json::json!("text")), None);
+    }
 }

@@ -63,14 +63,24 @@ pub struct ApiError {
 }
 
 /// One entry of `error.permission_violations` or `error.field_violations`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Violation {
     /// `type` (permission) or `field` (field) of the violation.
-    #[serde(default, alias = "type", alias = "field")]
     pub subject: String,
     /// What was wrong.
-    #[serde(default)]
     pub description: String,
+}
+
+impl Violation {
+    /// One entry of the envelope's `error`, if it is an object.
+    pub(crate) fn of(entry: &serde_json::Value) -> Option<Self> {
+        let text = |key: &str| entry.get(key).and_then(serde_json::Value::as_str);
+        entry.as_object()?;
+        Some(Violation {
+            subject: text("subject").or_else(|| text("type")).or_else(|| text("field")).unwrap_or_default().to_owned(),
+            description: text("description").unwrap_or_default().to_owned(),
+        })
+    }
 }
 
 /// An answer that is not a Lark envelope.

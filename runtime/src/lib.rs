@@ -60,8 +60,9 @@ pub use tagged::TaggedJson;
 pub use token::{InMemoryTokenCache, TokenCache};
 pub use validate::{Validate, Violations};
 
-/// The serde the generated types derive `Serialize` and `Deserialize` with
-/// (`#[serde(crate = "rt::serde")]`), so a generated crate needs no serde dependency of its own.
+/// The serde the generated types implement `Serialize` and `Deserialize` of (written out, or
+/// through [`json_object!`]: no serde_derive), so a generated crate needs no serde dependency
+/// of its own.
 pub use serde;
 
 /// Any JSON value: the Rust type of `json` fields, re-exported so a generated crate's users

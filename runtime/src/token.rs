@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
@@ -110,15 +109,25 @@ struct SharedFailure {
     log_id: Option<String>,
 }
 
-#[derive(Deserialize)]
 struct TokenAnswer {
     code: i64,
-    #[serde(default)]
     msg: String,
-    #[serde(default)]
     tenant_access_token: Option<String>,
-    #[serde(default)]
     expire: Option<u64>,
+}
+
+impl TokenAnswer {
+    /// The answer of the token endpoint: a JSON object with an integer `code`, else `None`.
+    fn parse(bytes: &[u8]) -> Option<Self> {
+        let answer: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+        let text = |key: &str| answer.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
+        Some(TokenAnswer {
+            code: answer.get("code")?.as_i64()?,
+            msg: text("msg").unwrap_or_default(),
+            tenant_access_token: text("tenant_access_token"),
+            expire: answer.get("expire").and_then(serde_json::Value::as_u64),
+        })
+    }
 }
 
 /// A failed fetch, and whether trying again may help (network trouble, 5xx, 429).
@@ -257,7 +266,7 @@ impl TenantTokens {
             error: auth_error(Some(status), None, format!("token answer unreadable: {e}"), log_id.clone(), Some(e)),
             transient: true,
         })?;
-        let answer: TokenAnswer = serde_json::from_slice(&bytes).map_err(|_| {
+        let answer = TokenAnswer::parse(&bytes).ok_or_else(|| {
             let snippet = crate::http::snippet(&bytes, 200);
             FetchFailure {
                 error: auth_error(
@@ -315,5 +324,23 @@ mod tests {
         cache.evict("k", &SecretString::from("t-2")).await;
         assert!(cache.get("k").await.is_none(), "evicted");
         assert!(!format!("{cache:?}").contains("t-2"));
+    }
+
+    #[test]
+    fn a_token_answer_needs_an_integer_code_and_reads_the_rest_if_present() {
+        let ok =
+            TokenAnswer::parse(br#"{"code":0,"msg":"ok","tenant_access_token":"t-1","expire":7200}"#).expect("parsed");
+        assert_eq!(
+            (ok.code, ok.msg.as_str(), ok.tenant_access_token.as_deref(), ok.expire),
+            (0, "ok", Some("t-1"), Some(7200))
+        );
+        let refused = TokenAnswer::parse(br#"{"code":10003,"expire":"soon"}"#).expect("parsed");
+        assert_eq!(
+            (refused.code, refused.msg.as_str(), refused.tenant_access_token, refused.expire),
+            (10003, "", None, None)
+        );
+        for bad in [&b"<html>"[..], br#"{"msg":"no code"}"#, br#"{"code":"0"}"#, b"[0]"] {
+            assert!(TokenAnswer::parse(bad).is_none(), "{}", String::from_utf8_lossy(bad));
+        }
     }
 }

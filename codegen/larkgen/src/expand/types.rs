@@ -1,4 +1,5 @@
-//! Named types: id newtypes, open enums and objects (serde derives), their constructors,
+//! Named types: id newtypes, open enums and objects (serde impls written out or through
+//! `rt::json_object!`; no serde_derive), their constructors,
 //! client-side validation (`impl Validate`, one statement per checked constraint) and
 //! pagination impls.
 
@@ -18,8 +19,6 @@ pub(crate) fn expand_type(t: &TypeDef, service: &Service, validated: &HashSet<St
         TypeKind::Newtype => quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-            #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
-            #[serde(crate = "rt::serde", transparent)]
             pub struct #name(String);
             impl #name {
                 /// Wraps a raw value.
@@ -58,6 +57,16 @@ pub(crate) fn expand_type(t: &TypeDef, service: &Service, validated: &HashSet<St
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(&self.0)
+                }
+            }
+            impl rt::serde::Serialize for #name {
+                fn serialize<S: rt::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    s.serialize_str(&self.0)
+                }
+            }
+            impl<'de> rt::serde::Deserialize<'de> for #name {
+                fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    <String as rt::serde::Deserialize>::deserialize(d).map(Self)
                 }
             }
             impl rt::Validate for #name {}
