@@ -18,6 +18,8 @@ use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
+use crate::int_string::{AsString, StringEncoded};
+
 /// An object key as [`json_object!`](crate::json_object) reads it: borrowed from the input when it can be (no
 /// allocation per field).
 pub struct Key<'de>(Cow<'de, str>);
@@ -62,6 +64,53 @@ pub fn optional<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(map: &mut A) ->
     if crate::tolerant::active() { map.next_value_seed(crate::tolerant::Optional::new()) } else { map.next_value() }
 }
 
+/// Reads a required field's value into its slot ([`json_object!`](crate::json_object)'s
+/// `required`).
+#[inline]
+pub fn required<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads an optional field's value into its slot, through [`optional`].
+#[inline]
+pub fn optional_into<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = optional(map)?;
+    Ok(())
+}
+
+/// [`required`] for an `as_string` field: integers read from strings or numbers.
+#[inline]
+pub fn required_as_string<'de, T: StringEncoded, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value::<AsString<T>>()?.0);
+    Ok(())
+}
+
+/// [`optional_into`] for an `as_string` field.
+#[inline]
+pub fn optional_as_string<'de, T: StringEncoded, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = optional::<AsString<T>, A>(map)?.map(|v| v.0);
+    Ok(())
+}
+
+/// Skips the value of a member the object does not know.
+#[inline]
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(drop)
+}
+
 /// `Serialize` and `Deserialize` for a generated object, one entry per field: the Rust
 /// field, its JSON name, `required` or `optional` (an `Option`, not sent when `None`; in an
 /// answer, a value of another type makes it `None` instead of failing the call, see
@@ -102,15 +151,16 @@ macro_rules! json_object {
                         mut map: A,
                     ) -> ::std::result::Result<$name, A::Error> {
                         $(let mut $field = ::std::option::Option::None;)*
+                        // One `?` per member read, after the match: each arm is a call returning
+                        // a `Result` (`json::required`, `json::optional_into`, …), which rustc
+                        // checks faster than a `?` in every arm (BENCHMARKS.md, "Against openlark").
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::json::Key<'de>>()? {
                             match key.as_str() {
                                 $($wire => $crate::json_object!(@de $kind [$($enc)?] map $field),)*
                                 // The tag key of a tagged field: one arm per tagged field.
-                                $($($tag => $crate::tagged::parts(&mut $field).tag = $crate::json_object!(@de $kind [] map),)?)*
-                                _ => {
-                                    map.next_value::<$crate::serde::de::IgnoredAny>()?;
-                                }
-                            }
+                                $($($tag => $crate::json_object!(@tag $kind map $field),)?)*
+                                _ => $crate::json::skip(&mut map),
+                            }?;
                         }
                         ::std::result::Result::Ok($name { $($field: $crate::json_object!(@get $kind [$($enc)? $($tag)?] $field $wire A),)* })
                     }
@@ -143,23 +193,29 @@ macro_rules! json_object {
             $crate::tagged::serialize_entries(&mut $map, $wire, $tag, value)?;
         }
     };
-    (@de required [] $map:ident) => {
-        ::std::option::Option::Some($map.next_value()?)
+    (@de required [] $map:ident $field:ident) => {
+        $crate::json::required(&mut $map, &mut $field)
     };
-    (@de optional [] $map:ident) => {
-        $crate::json::optional(&mut $map)?
-    };
-    (@de $kind:ident [] $map:ident $field:ident) => {
-        $field = $crate::json_object!(@de $kind [] $map)
+    (@de optional [] $map:ident $field:ident) => {
+        $crate::json::optional_into(&mut $map, &mut $field)
     };
     (@de required [as_string] $map:ident $field:ident) => {
-        $field = ::std::option::Option::Some($map.next_value::<$crate::int_string::AsString<_>>()?.0)
+        $crate::json::required_as_string(&mut $map, &mut $field)
     };
     (@de optional [as_string] $map:ident $field:ident) => {
-        $field = $crate::json::optional::<$crate::int_string::AsString<_>, _>(&mut $map)?.map(|v| v.0)
+        $crate::json::optional_as_string(&mut $map, &mut $field)
     };
-    (@de $kind:ident [tagged] $map:ident $field:ident) => {
-        $crate::tagged::parts(&mut $field).content = $crate::json_object!(@de $kind [] $map)
+    (@tag required $map:ident $field:ident) => {
+        $crate::json::required(&mut $map, &mut $crate::tagged::parts(&mut $field).tag)
+    };
+    (@tag optional $map:ident $field:ident) => {
+        $crate::json::optional_into(&mut $map, &mut $crate::tagged::parts(&mut $field).tag)
+    };
+    (@de required [tagged] $map:ident $field:ident) => {
+        $crate::json::required(&mut $map, &mut $crate::tagged::parts(&mut $field).content)
+    };
+    (@de optional [tagged] $map:ident $field:ident) => {
+        $crate::json::optional_into(&mut $map, &mut $crate::tagged::parts(&mut $field).content)
     };
     (@get required [] $field:ident $wire:literal $A:ident) => {
         $field.ok_or_else(|| <$A::Error as $crate::serde::de::Error>::missing_field($wire))?
