@@ -800,8 +800,14 @@ def crate_features(manifest):
         return sorted(k for k in tomllib.load(f).get("features", {}) if k != "default")
 
 
+# lark-client features that are not services: `all` names them all, `http2` is a transport option
+# (off in both apps; openlark's reqwest has HTTP/2 off too).
+NOT_SERVICES = ("all", "http2")
+
+
 def lark_features():
-    return crate_features(os.path.join(ROOT, "generated/Cargo.toml"))
+    """lark-client's service features."""
+    return [f for f in crate_features(os.path.join(ROOT, "generated/Cargo.toml")) if f not in NOT_SERVICES]
 
 
 def app_cargo_args(side, what):
@@ -827,7 +833,7 @@ def describe_features(side, what):
             return "lark-client, no features yet: all %d services" % len(
                 [f for f in os.listdir(os.path.join(ROOT, "generated/src")) if f.endswith(".rs") and f not in ("lib.rs", "platform.rs")])
         return "lark-client `--no-default-features --features im`" if what == "im" else \
-            "lark-client, all %d features" % len(feats)
+            "lark-client, all %d services" % len(feats)
     return "openlark `communication`" if what == "im" else "openlark `%s`" % OPENLARK_ALL
 
 
