@@ -69,202 +69,202 @@
 pub use ::larkgen_runtime as runtime;
 #[rustfmt::skip]
 mod platform;
-pub use platform::{PLATFORM, builder};
 #[cfg(feature = "acs")]
-#[rustfmt::skip]
-pub mod acs_v1;
+#[doc(inline)]
+pub use lark_client_acs::acs_v1;
 #[cfg(feature = "admin")]
-#[rustfmt::skip]
-pub mod admin_v1;
+#[doc(inline)]
+pub use lark_client_admin::admin_v1;
 #[cfg(feature = "aily")]
-#[rustfmt::skip]
-pub mod aily_v1;
+#[doc(inline)]
+pub use lark_client_aily::aily_v1;
 #[cfg(feature = "apaas")]
-#[rustfmt::skip]
-pub mod apaas_v1;
+#[doc(inline)]
+pub use lark_client_apaas::apaas_v1;
 #[cfg(feature = "application")]
-#[rustfmt::skip]
-pub mod application_v5;
+#[doc(inline)]
+pub use lark_client_application::application_v5;
 #[cfg(feature = "application")]
-#[rustfmt::skip]
-pub mod application_v6;
+#[doc(inline)]
+pub use lark_client_application::application_v6;
 #[cfg(feature = "application")]
-#[rustfmt::skip]
-pub mod application_v7;
+#[doc(inline)]
+pub use lark_client_application::application_v7;
 #[cfg(feature = "approval")]
-#[rustfmt::skip]
-pub mod approval_v4;
+#[doc(inline)]
+pub use lark_client_approval::approval_v4;
 #[cfg(feature = "attendance")]
-#[rustfmt::skip]
-pub mod attendance_v1;
+#[doc(inline)]
+pub use lark_client_attendance::attendance_v1;
 #[cfg(feature = "authen")]
-#[rustfmt::skip]
-pub mod authen_v1;
+#[doc(inline)]
+pub use lark_client_authen::authen_v1;
 #[cfg(feature = "baike")]
-#[rustfmt::skip]
-pub mod baike_v1;
+#[doc(inline)]
+pub use lark_client_baike::baike_v1;
 #[cfg(feature = "base")]
-#[rustfmt::skip]
-pub mod base_v2;
+#[doc(inline)]
+pub use lark_client_base::base_v2;
 #[cfg(feature = "bitable")]
-#[rustfmt::skip]
-pub mod bitable_v1;
+#[doc(inline)]
+pub use lark_client_bitable::bitable_v1;
 #[cfg(feature = "board")]
-#[rustfmt::skip]
-pub mod board_v1;
+#[doc(inline)]
+pub use lark_client_board::board_v1;
 #[cfg(feature = "bot")]
-#[rustfmt::skip]
-pub mod bot_v4;
+#[doc(inline)]
+pub use lark_client_bot::bot_v4;
 #[cfg(feature = "calendar")]
-#[rustfmt::skip]
-pub mod calendar_v4;
+#[doc(inline)]
+pub use lark_client_calendar::calendar_v4;
 #[cfg(feature = "cardkit")]
-#[rustfmt::skip]
-pub mod cardkit_v1;
+#[doc(inline)]
+pub use lark_client_cardkit::cardkit_v1;
 #[cfg(feature = "compensation")]
-#[rustfmt::skip]
-pub mod compensation_v1;
+#[doc(inline)]
+pub use lark_client_compensation::compensation_v1;
 #[cfg(feature = "contact")]
-#[rustfmt::skip]
-pub mod contact_v3;
+#[doc(inline)]
+pub use lark_client_contact::contact_v3;
 #[cfg(feature = "corehr")]
-#[rustfmt::skip]
-pub mod corehr_v1;
+#[doc(inline)]
+pub use lark_client_corehr::corehr_v1;
 #[cfg(feature = "corehr")]
-#[rustfmt::skip]
-pub mod corehr_v2;
+#[doc(inline)]
+pub use lark_client_corehr::corehr_v2;
 #[cfg(feature = "directory")]
-#[rustfmt::skip]
-pub mod directory_v1;
+#[doc(inline)]
+pub use lark_client_directory::directory_v1;
 #[cfg(feature = "docs")]
-#[rustfmt::skip]
-pub mod docs_v1;
+#[doc(inline)]
+pub use lark_client_docs::docs_v1;
 #[cfg(feature = "document_ai")]
-#[rustfmt::skip]
-pub mod document_ai_v1;
+#[doc(inline)]
+pub use lark_client_document_ai::document_ai_v1;
 #[cfg(feature = "docx")]
-#[rustfmt::skip]
-pub mod docx_v1;
+#[doc(inline)]
+pub use lark_client_docx::docx_v1;
 #[cfg(feature = "drive")]
-#[rustfmt::skip]
-pub mod drive_v1;
+#[doc(inline)]
+pub use lark_client_drive::drive_v1;
 #[cfg(feature = "drive")]
-#[rustfmt::skip]
-pub mod drive_v2;
+#[doc(inline)]
+pub use lark_client_drive::drive_v2;
 #[cfg(feature = "ehr")]
-#[rustfmt::skip]
-pub mod ehr_v1;
+#[doc(inline)]
+pub use lark_client_ehr::ehr_v1;
 #[cfg(feature = "event")]
-#[rustfmt::skip]
-pub mod event_v1;
+#[doc(inline)]
+pub use lark_client_event::event_v1;
 #[cfg(feature = "helpdesk")]
-#[rustfmt::skip]
-pub mod helpdesk_v1;
+#[doc(inline)]
+pub use lark_client_helpdesk::helpdesk_v1;
 #[cfg(feature = "hire")]
-#[rustfmt::skip]
-pub mod hire_v1;
+#[doc(inline)]
+pub use lark_client_hire::hire_v1;
 #[cfg(feature = "hire")]
-#[rustfmt::skip]
-pub mod hire_v2;
+#[doc(inline)]
+pub use lark_client_hire::hire_v2;
 #[cfg(feature = "human_authentication")]
-#[rustfmt::skip]
-pub mod human_authentication_v1;
+#[doc(inline)]
+pub use lark_client_human_authentication::human_authentication_v1;
 #[cfg(feature = "im")]
-#[rustfmt::skip]
-pub mod im_v1;
+#[doc(inline)]
+pub use lark_client_im::im_v1;
 #[cfg(feature = "im")]
-#[rustfmt::skip]
-pub mod im_v2;
+#[doc(inline)]
+pub use lark_client_im::im_v2;
 #[cfg(feature = "lingo")]
-#[rustfmt::skip]
-pub mod lingo_v1;
+#[doc(inline)]
+pub use lark_client_lingo::lingo_v1;
 #[cfg(feature = "mail")]
-#[rustfmt::skip]
-pub mod mail_v1;
+#[doc(inline)]
+pub use lark_client_mail::mail_v1;
 #[cfg(feature = "mdm")]
-#[rustfmt::skip]
-pub mod mdm_v1;
+#[doc(inline)]
+pub use lark_client_mdm::mdm_v1;
 #[cfg(feature = "mdm")]
-#[rustfmt::skip]
-pub mod mdm_v3;
+#[doc(inline)]
+pub use lark_client_mdm::mdm_v3;
 #[cfg(feature = "minutes")]
-#[rustfmt::skip]
-pub mod minutes_v1;
+#[doc(inline)]
+pub use lark_client_minutes::minutes_v1;
 #[cfg(feature = "moments")]
-#[rustfmt::skip]
-pub mod moments_v1;
+#[doc(inline)]
+pub use lark_client_moments::moments_v1;
 #[cfg(feature = "okr")]
-#[rustfmt::skip]
-pub mod okr_v1;
+#[doc(inline)]
+pub use lark_client_okr::okr_v1;
 #[cfg(feature = "okr")]
-#[rustfmt::skip]
-pub mod okr_v2;
+#[doc(inline)]
+pub use lark_client_okr::okr_v2;
 #[cfg(feature = "optical_char_recognition")]
-#[rustfmt::skip]
-pub mod optical_char_recognition_v1;
+#[doc(inline)]
+pub use lark_client_optical_char_recognition::optical_char_recognition_v1;
 #[cfg(feature = "passport")]
-#[rustfmt::skip]
-pub mod passport_v1;
+#[doc(inline)]
+pub use lark_client_passport::passport_v1;
 #[cfg(feature = "payroll")]
-#[rustfmt::skip]
-pub mod payroll_v1;
+#[doc(inline)]
+pub use lark_client_payroll::payroll_v1;
 #[cfg(feature = "performance")]
-#[rustfmt::skip]
-pub mod performance_v1;
+#[doc(inline)]
+pub use lark_client_performance::performance_v1;
 #[cfg(feature = "performance")]
-#[rustfmt::skip]
-pub mod performance_v2;
+#[doc(inline)]
+pub use lark_client_performance::performance_v2;
 #[cfg(feature = "personal_settings")]
-#[rustfmt::skip]
-pub mod personal_settings_v1;
+#[doc(inline)]
+pub use lark_client_personal_settings::personal_settings_v1;
 #[cfg(feature = "report")]
-#[rustfmt::skip]
-pub mod report_v1;
+#[doc(inline)]
+pub use lark_client_report::report_v1;
 #[cfg(feature = "search")]
-#[rustfmt::skip]
-pub mod search_v2;
+#[doc(inline)]
+pub use lark_client_search::search_v2;
 #[cfg(feature = "security_and_compliance")]
-#[rustfmt::skip]
-pub mod security_and_compliance_v1;
+#[doc(inline)]
+pub use lark_client_security_and_compliance::security_and_compliance_v1;
 #[cfg(feature = "security_and_compliance")]
-#[rustfmt::skip]
-pub mod security_and_compliance_v2;
+#[doc(inline)]
+pub use lark_client_security_and_compliance::security_and_compliance_v2;
 #[cfg(feature = "sheets")]
-#[rustfmt::skip]
-pub mod sheets_v3;
+#[doc(inline)]
+pub use lark_client_sheets::sheets_v3;
 #[cfg(feature = "spark")]
-#[rustfmt::skip]
-pub mod spark_v1;
+#[doc(inline)]
+pub use lark_client_spark::spark_v1;
 #[cfg(feature = "speech_to_text")]
-#[rustfmt::skip]
-pub mod speech_to_text_v1;
+#[doc(inline)]
+pub use lark_client_speech_to_text::speech_to_text_v1;
 #[cfg(feature = "task")]
-#[rustfmt::skip]
-pub mod task_v1;
+#[doc(inline)]
+pub use lark_client_task::task_v1;
 #[cfg(feature = "task")]
-#[rustfmt::skip]
-pub mod task_v2;
+#[doc(inline)]
+pub use lark_client_task::task_v2;
 #[cfg(feature = "tenant")]
-#[rustfmt::skip]
-pub mod tenant_v2;
+#[doc(inline)]
+pub use lark_client_tenant::tenant_v2;
 #[cfg(feature = "translation")]
-#[rustfmt::skip]
-pub mod translation_v1;
+#[doc(inline)]
+pub use lark_client_translation::translation_v1;
 #[cfg(feature = "trust_party")]
-#[rustfmt::skip]
-pub mod trust_party_v1;
+#[doc(inline)]
+pub use lark_client_trust_party::trust_party_v1;
 #[cfg(feature = "vc")]
-#[rustfmt::skip]
-pub mod vc_v1;
+#[doc(inline)]
+pub use lark_client_vc::vc_v1;
 #[cfg(feature = "verification")]
-#[rustfmt::skip]
-pub mod verification_v1;
+#[doc(inline)]
+pub use lark_client_verification::verification_v1;
 #[cfg(feature = "wiki")]
-#[rustfmt::skip]
-pub mod wiki_v1;
+#[doc(inline)]
+pub use lark_client_wiki::wiki_v1;
 #[cfg(feature = "wiki")]
-#[rustfmt::skip]
-pub mod wiki_v2;
+#[doc(inline)]
+pub use lark_client_wiki::wiki_v2;
 #[cfg(feature = "workplace")]
-#[rustfmt::skip]
-pub mod workplace_v1;
+#[doc(inline)]
+pub use lark_client_workplace::workplace_v1;
+pub use platform::{PLATFORM, builder};

@@ -31,7 +31,7 @@ fn service() -> ir::Service {
 
 /// The generated source of the Baike v1 module.
 fn source() -> String {
-    std::fs::read_to_string(root().join("generated/src/baike_v1.rs")).expect("generated source")
+    std::fs::read_to_string(root().join("generated/services/baike/src/baike_v1.rs")).expect("generated source")
 }
 
 fn descriptors_named(name: &str) -> Vec<&'static Endpoint> {

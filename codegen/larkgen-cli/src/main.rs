@@ -162,18 +162,18 @@ fn generate(specs: &[PathBuf], base: &Path, out: &Path) -> ExitCode {
     match larkgen::generate(specs, base) {
         Ok((generated, warnings)) => {
             report(&warnings);
-            let manifest = match generated.write_crate(out) {
-                Ok(manifest) => manifest,
+            let written = match generated.write_crate(out) {
+                Ok(written) => written,
                 Err(e) => {
                     eprintln!("error: cannot write {}: {e}", out.display());
                     return ExitCode::FAILURE;
                 }
             };
-            for (path, _) in &generated.files {
-                println!("wrote {}", out.join(path).display());
+            for path in &written.files {
+                println!("wrote {}", path.display());
             }
-            match manifest {
-                Some(manifest) => println!("wrote the service features of {}", manifest.display()),
+            match written.manifest {
+                Some(manifest) => println!("wrote the service crates and features of {}", manifest.display()),
                 None => println!("no Cargo.toml next to {}: declare its service features yourself", out.display()),
             }
             ExitCode::SUCCESS

@@ -12,26 +12,51 @@ fn larkgen(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_larkgen")).args(args).current_dir(root()).output().expect("larkgen runs")
 }
 
+/// Copies a directory tree (without `target/`).
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for e in std::fs::read_dir(from).expect("readable").flatten() {
-        std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+        let path = e.path();
+        if path.is_dir() {
+            if e.file_name() != "target" {
+                copy_dir(&path, &to.join(e.file_name()));
+            }
+        } else {
+            std::fs::copy(&path, to.join(e.file_name())).expect("copy");
+        }
     }
 }
 
 #[test]
 fn generate_reproduces_the_committed_crate() {
-    let out = tempfile::tempdir().expect("tempdir");
-    let o = larkgen(&["generate", "--out", out.path().to_str().expect("utf-8")]);
+    // The crate form: a Cargo.toml next to --out, a crate per service beside it.
+    let krate = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(root().join("generated/Cargo.toml"), krate.path().join("Cargo.toml")).expect("copy");
+    let out = krate.path().join("src");
+    let o = larkgen(&["generate", "--out", out.to_str().expect("utf-8")]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for name in ["lib.rs", "platform.rs", "baike_v1.rs"] {
-        let fresh = std::fs::read_to_string(out.path().join(name)).expect("generated");
-        let committed = std::fs::read_to_string(root().join("generated/src").join(name)).expect("committed");
+    for name in
+        ["Cargo.toml", "src/lib.rs", "src/platform.rs", "services/baike/Cargo.toml", "services/baike/src/lib.rs"]
+            .into_iter()
+            .chain(["services/baike/src/baike_v1.rs", "services/im/src/im_v2.rs"])
+    {
+        let fresh = std::fs::read_to_string(krate.path().join(name)).expect("generated");
+        let committed = std::fs::read_to_string(root().join("generated").join(name)).expect("committed");
         assert!(
             fresh == committed,
             "{name} differs from the committed file: run `cargo run -p larkgen-cli -- generate`"
         );
     }
+    // The flat form, without a manifest: every module in --out, declared by its lib.rs.
+    let flat = tempfile::tempdir().expect("tempdir");
+    let o = larkgen(&["generate", "--out", flat.path().to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let module = std::fs::read_to_string(flat.path().join("baike_v1.rs")).expect("generated");
+    let committed =
+        std::fs::read_to_string(root().join("generated/services/baike/src/baike_v1.rs")).expect("committed");
+    assert!(module == committed, "a module is the same text in both forms");
+    let lib = std::fs::read_to_string(flat.path().join("lib.rs")).expect("generated");
+    assert!(lib.contains("pub mod baike_v1;") && !flat.path().join("services").exists(), "{lib}");
 }
 
 #[test]
@@ -44,16 +69,24 @@ fn check_passes_on_the_committed_crate() {
 #[test]
 fn check_names_stale_and_extra_files() {
     let dir = tempfile::tempdir().expect("tempdir");
-    copy_dir(&root().join("generated/src"), dir.path());
-    let service = dir.path().join("baike_v1.rs");
+    copy_dir(&root().join("generated"), dir.path());
+    let service = dir.path().join("services/baike/src/baike_v1.rs");
     let text = std::fs::read_to_string(&service).expect("read");
     std::fs::write(&service, text.replace("Download the original image", "Download an image")).expect("edit");
-    std::fs::write(dir.path().join("leftover.rs"), "// old service").expect("extra");
-    let o = larkgen(&["check", "--generated", dir.path().to_str().expect("utf-8")]);
+    std::fs::write(dir.path().join("src/leftover.rs"), "// old service").expect("extra");
+    std::fs::write(dir.path().join("services/im/src/im_v0.rs"), "// old version").expect("extra");
+    // A service crate larkgen wrote, for a service the specs no longer have.
+    copy_dir(&dir.path().join("services/lingo"), &dir.path().join("services/gone"));
+    // A crate of someone else's under services/ is not larkgen's to report.
+    std::fs::create_dir_all(dir.path().join("services/mine")).expect("mkdir");
+    std::fs::write(dir.path().join("services/mine/Cargo.toml"), "[package]\nname = \"mine\"\n").expect("write");
+    let o = larkgen(&["check", "--generated", dir.path().join("src").to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("baike_v1.rs") && err.contains("leftover.rs"), "{err}");
-    assert!(!err.contains("platform.rs"), "unchanged files are not reported: {err}");
+    for stale in ["baike_v1.rs", "src/leftover.rs", "im_v0.rs", "services/gone"] {
+        assert!(err.contains(stale), "{stale} not reported: {err}");
+    }
+    assert!(!err.contains("platform.rs") && !err.contains("mine"), "unchanged files are not reported: {err}");
 }
 
 #[test]
@@ -136,8 +169,9 @@ fn help_names_defaults_and_exit_codes() {
     assert!(help.contains("generated/src") && help.contains("Exit code 1"), "{help}");
 }
 
-/// `generate` keeps the service features of the Cargo.toml next to `--out` (one per service
-/// name, `all`), leaving the hand-written rest alone; `check` names that file when they are stale.
+/// `generate` keeps the service crates, dependencies and features of the Cargo.toml next to
+/// `--out` (one per service name, `all`), leaving the hand-written rest alone; `check` names
+/// that file when they are stale.
 #[test]
 fn generate_writes_the_features_and_check_names_a_stale_manifest() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -155,18 +189,27 @@ fn generate_writes_the_features_and_check_names_a_stale_manifest() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("Cargo.toml"));
     let written = std::fs::read_to_string(&manifest).expect("read");
-    assert!(written.starts_with("[package]\nname = \"client\"\n\n[features]\ndefault = []\n"), "{written}");
-    for line in ["all = [\"baike\", \"im\"]\n", "baike = [] # baike_v1\n", "im = [] # im_v1\n", "# @generated end\n"] {
+    assert!(written.starts_with("[package]\nname = \"client\"\n\n[dependencies]\n"), "{written}");
+    for line in [
+        "client-im = { path = \"services/im\", optional = true }\n",
+        "\n\n[features]\ndefault = []\n",
+        "all = [\"baike\", \"im\"]\n",
+        "baike = [\"dep:client-baike\"] # baike_v1\n",
+        "im = [\"dep:client-im\"] # im_v1\n",
+        "# @generated end\n",
+    ] {
         assert!(written.contains(line), "{line:?} missing from:\n{written}");
     }
     let lib = std::fs::read_to_string(dir.path().join("client/src/lib.rs")).expect("read");
-    assert!(lib.contains("#[cfg(feature = \"im\")]\n#[rustfmt::skip]\npub mod im_v1;"), "{lib}");
+    assert!(lib.contains("#[cfg(feature = \"im\")]\n#[doc(inline)]\npub use client_im::im_v1;"), "{lib}");
+    let service = std::fs::read_to_string(dir.path().join("client/services/im/src/lib.rs")).expect("read");
+    assert!(service.contains("#[rustfmt::skip]\npub mod im_v1;"), "{service}");
 
     let check = || run(&[&["check"][..], &specs, &["--generated", "client/src"]].concat());
     assert!(check().status.success(), "{}", String::from_utf8_lossy(&check().stderr));
     // A service feature lost by hand (or a spec added since): stale, and only the manifest.
     let edited = written.replace("default = []", "default = [\"im\"]");
-    std::fs::write(&manifest, edited.replace("im = [] # im_v1\n", "")).expect("edit");
+    std::fs::write(&manifest, edited.replace("im = [\"dep:client-im\"] # im_v1\n", "")).expect("edit");
     let o = check();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
@@ -185,7 +228,11 @@ fn a_manifest_with_one_marker_is_refused_with_the_markers_to_write() {
     }
     std::fs::create_dir(dir.path().join("client")).expect("mkdir");
     let marker = "# @generated end\n";
-    std::fs::write(dir.path().join("client/Cargo.toml"), format!("[package]\n\n[features]\n{marker}")).expect("write");
+    std::fs::write(
+        dir.path().join("client/Cargo.toml"),
+        format!("[package]\nname = \"client\"\n\n[features]\n{marker}"),
+    )
+    .expect("write");
     let o = Command::new(env!("CARGO_BIN_EXE_larkgen"))
         .args(["generate", "baike-v1.yaml", "--out", "client/src"])
         .current_dir(dir.path())

@@ -6,7 +6,8 @@
 //!
 //! load: `load.rs` reads files, `yaml.rs` parses each once into a tree of spanned nodes,
 //! `shape.rs` reads the tree into the spec model (`spec.rs`); check: `valid/`; expand:
-//! `expand/` (the parts of each module); render: `output.rs` (prettyplease, the files).
+//! `expand/` (the parts of each module); render: `output.rs` (prettyplease, the files;
+//! `layout.rs`: the crate form, a crate per service).
 //!
 //! Three entry points share this library and emit identical code: the `larkgen` CLI
 //! (writes the committed crate), [`Builder`] for build scripts, and the `larkgen-macros`
@@ -24,6 +25,7 @@ mod expand;
 pub mod features;
 pub mod import;
 pub mod ir;
+mod layout;
 mod load;
 pub mod macro_support;
 mod names;
@@ -39,7 +41,7 @@ use std::path::{Path, PathBuf};
 pub use builder::{BuildError, Builder};
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use expand::{Expanded, expand};
-pub use output::{BANNER, Generated, pretty};
+pub use output::{BANNER, Generated, Written, pretty};
 
 /// The result of checking specs: the IR when there is no error, and every diagnostic.
 #[derive(Debug)]
