@@ -267,15 +267,14 @@ impl TenantTokens {
             transient: true,
         })?;
         let answer = TokenAnswer::parse(&bytes).ok_or_else(|| {
-            let snippet = crate::http::snippet(&bytes, 200);
+            // JSON is not quoted: it may hold a token under another shape. A gateway's HTML is.
+            let what = if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok() {
+                "JSON that is no token answer (an object with an integer `code`)".to_owned()
+            } else {
+                format!("non-JSON: {:?}", crate::http::snippet(&bytes, 200))
+            };
             FetchFailure {
-                error: auth_error(
-                    Some(status),
-                    None,
-                    format!("token endpoint answered non-JSON: {snippet:?}"),
-                    log_id.clone(),
-                    None,
-                ),
+                error: auth_error(Some(status), None, format!("token endpoint answered {what}"), log_id.clone(), None),
                 transient,
             }
         })?;

@@ -732,6 +732,7 @@ async fn a_token_endpoint_that_is_down_is_an_auth_error_after_bounded_retries() 
     let err = baike_with(&server.uri(), fast()).classification().list().send().await.expect_err("no token");
     let ClassificationListError::Unhandled(Error::Auth(auth)) = &err else { panic!("got {err:?}") };
     assert_eq!(auth.http_status, Some(503));
+    assert!(auth.msg.contains("non-JSON") && auth.msg.contains("<html>"), "the gateway's page is quoted: {}", auth.msg);
     assert_eq!(token_hits(&server).await, 3, "network-class failures: bounded retries");
     assert_eq!(api_hits(&server).await, 0, "nothing sent without a token");
     no_secret!(err);
@@ -748,6 +749,20 @@ async fn a_token_refusal_is_an_auth_error_and_never_retried() {
         let ClassificationListError::Unhandled(Error::Auth(auth)) = &err else { panic!("got {err:?}") };
         assert_eq!(auth.code, Some(code));
         assert_eq!(token_hits(&server).await, 1, "{code}: credentials do not get better by retrying");
+        no_secret!(err);
+    }
+}
+
+#[tokio::test]
+async fn a_token_answer_without_an_integer_code_is_an_auth_error_that_does_not_quote_it() {
+    for body in [json!({ "msg": "ok", "tenant_access_token": "t-secret-1" }), json!({ "code": "0" }), json!([0])] {
+        let server = token_server(ResponseTemplate::new(200).set_body_json(body.clone())).await;
+        let err = baike_with(&server.uri(), fast()).classification().list().send().await.expect_err("no token");
+        let ClassificationListError::Unhandled(Error::Auth(auth)) = &err else { panic!("got {err:?}") };
+        assert_eq!((auth.http_status, auth.code), (Some(200), None), "{body}");
+        assert!(auth.msg.contains("JSON that is no token answer"), "{}", auth.msg);
+        assert!(!format!("{err} {err:?}").contains("t-secret-1"), "a token-like value is not quoted: {err:?}");
+        assert_eq!(api_hits(&server).await, 0, "nothing sent without a token");
         no_secret!(err);
     }
 }
