@@ -17,8 +17,10 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser;
 
 use crate::int_string::{AsString, StringEncoded};
+use crate::tagged::TaggedJson;
 
 /// An object key as [`json_object!`](crate::json_object) reads it: borrowed from the input when it can be (no
 /// allocation per field).
@@ -111,6 +113,102 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(drop)
 }
 
+/// The members of an object being serialized, in the order its type lists them: what a
+/// [`json_object!`](crate::json_object) type's `Serialize` writes into, one call per field.
+///
+/// Each value is made a [`serde_json::Value`] first, then the members are serialized in
+/// order by [`serialize_object`]: the code per type is then a plain list of calls, not one
+/// generic over the serializer with a `?` per member, which is what made generated crates
+/// slow to check. The price is one `Value` per member of the request bodies sent (small),
+/// and that an object nested in a member comes out with its keys in `serde_json::Map`'s
+/// order (sorted, unless the app enables serde_json's `preserve_order`); JSON objects are
+/// unordered, and Lark reads them so.
+#[derive(Default)]
+pub struct Members {
+    members: Vec<(&'static str, serde_json::Value)>,
+    /// The first value that could not be made JSON; the rest are not tried.
+    error: Option<serde_json::Error>,
+}
+
+impl Members {
+    fn push(&mut self, key: &'static str, value: impl FnOnce() -> Result<serde_json::Value, serde_json::Error>) {
+        if self.error.is_some() {
+            return;
+        }
+        match value() {
+            Ok(value) => self.members.push((key, value)),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// A required member.
+    pub fn required<T: ser::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.push(key, || serde_json::to_value(value));
+    }
+
+    /// An optional member: not written when `None`.
+    pub fn optional<T: ser::Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.required(key, value);
+        }
+    }
+
+    /// A required `as_string` member: its integers written as strings.
+    pub fn required_as_string<T: StringEncoded>(&mut self, key: &'static str, value: &T) {
+        self.push(key, || serde_json::to_value(AsString(value)));
+    }
+
+    /// An optional `as_string` member.
+    pub fn optional_as_string<T: StringEncoded>(&mut self, key: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.required_as_string(key, value);
+        }
+    }
+
+    /// A tagged member: two keys, the tag under `tag_key`, then the content's JSON text.
+    pub fn tagged<T: TaggedJson>(&mut self, content_key: &'static str, tag_key: &'static str, value: &T) {
+        match value.to_content() {
+            Ok(content) => {
+                self.push(tag_key, || Ok(serde_json::Value::String(value.tag().to_owned())));
+                self.push(content_key, || Ok(serde_json::Value::String(content)));
+            }
+            Err(e) => self.push(content_key, || Err(ser::Error::custom(e))),
+        }
+    }
+
+    /// An optional tagged member: neither key is written when `None`.
+    pub fn optional_tagged<T: TaggedJson>(
+        &mut self,
+        content_key: &'static str,
+        tag_key: &'static str,
+        value: &Option<T>,
+    ) {
+        if let Some(value) = value {
+            self.tagged(content_key, tag_key, value);
+        }
+    }
+}
+
+/// Serializes `object` as a JSON object of the members `members` lists
+/// ([`json_object!`](crate::json_object)'s `Serialize`).
+pub fn serialize_object<S: ser::Serializer, T>(
+    s: S,
+    object: &T,
+    members: fn(&T, &mut Members),
+) -> Result<S::Ok, S::Error> {
+    use ser::SerializeMap as _;
+    let mut listed = Members::default();
+    members(object, &mut listed);
+    if let Some(e) = listed.error {
+        return Err(ser::Error::custom(e));
+    }
+    let mut map = s.serialize_map(Some(listed.members.len()))?;
+    for (key, value) in &listed.members {
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
+}
+
 /// `Serialize` and `Deserialize` for a generated object, one entry per field: the Rust
 /// field, its JSON name, `required` or `optional` (an `Option`, not sent when `None`; in an
 /// answer, a value of another type makes it `None` instead of failing the call, see
@@ -132,10 +230,14 @@ macro_rules! json_object {
     ($name:ident { $($field:ident = $wire:literal $kind:ident $($enc:ident)? $($tag:literal)?,)* }) => {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #[allow(unused_mut)]
-                let mut map = $crate::serde::Serializer::serialize_map(s, ::std::option::Option::None)?;
-                $($crate::json_object!(@ser $kind [$($enc)? $($tag)?] map $wire self.$field);)*
-                $crate::serde::ser::SerializeMap::end(map)
+                // The members are listed by plain code (no serializer type, no `?`), which
+                // rustc checks far faster than a `SerializeMap` sequence per type
+                // (BENCHMARKS.md, "Against openlark"); `json::serialize_object` writes them.
+                #[allow(unused_variables)]
+                fn members(object: &$name, out: &mut $crate::json::Members) {
+                    $($crate::json_object!(@ser $kind [$($enc)? $($tag)?] out $wire object.$field);)*
+                }
+                $crate::json::serialize_object(s, self, members)
             }
         }
         impl<'de> $crate::serde::Deserialize<'de> for $name {
@@ -169,29 +271,23 @@ macro_rules! json_object {
             }
         }
     };
-    (@ser required [] $map:ident $wire:literal $value:expr) => {
-        $crate::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, &$value)?
+    (@ser required [] $out:ident $wire:literal $value:expr) => {
+        $out.required($wire, &$value)
     };
-    (@ser optional [] $map:ident $wire:literal $value:expr) => {
-        if let ::std::option::Option::Some(value) = &$value {
-            $crate::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, value)?;
-        }
+    (@ser optional [] $out:ident $wire:literal $value:expr) => {
+        $out.optional($wire, &$value)
     };
-    (@ser required [as_string] $map:ident $wire:literal $value:expr) => {
-        $crate::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, &$crate::int_string::AsString(&$value))?
+    (@ser required [as_string] $out:ident $wire:literal $value:expr) => {
+        $out.required_as_string($wire, &$value)
     };
-    (@ser optional [as_string] $map:ident $wire:literal $value:expr) => {
-        if let ::std::option::Option::Some(value) = &$value {
-            $crate::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, &$crate::int_string::AsString(value))?;
-        }
+    (@ser optional [as_string] $out:ident $wire:literal $value:expr) => {
+        $out.optional_as_string($wire, &$value)
     };
-    (@ser required [tagged $tag:literal] $map:ident $wire:literal $value:expr) => {
-        $crate::tagged::serialize_entries(&mut $map, $wire, $tag, &$value)?
+    (@ser required [tagged $tag:literal] $out:ident $wire:literal $value:expr) => {
+        $out.tagged($wire, $tag, &$value)
     };
-    (@ser optional [tagged $tag:literal] $map:ident $wire:literal $value:expr) => {
-        if let ::std::option::Option::Some(value) = &$value {
-            $crate::tagged::serialize_entries(&mut $map, $wire, $tag, value)?;
-        }
+    (@ser optional [tagged $tag:literal] $out:ident $wire:literal $value:expr) => {
+        $out.optional_tagged($wire, $tag, &$value)
     };
     (@de required [] $map:ident $field:ident) => {
         $crate::json::required(&mut $map, &mut $field)

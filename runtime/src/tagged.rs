@@ -69,19 +69,6 @@ pub fn parts(slot: &mut Option<Parts>) -> &mut Parts {
     slot.get_or_insert_with(Parts::default)
 }
 
-/// Serializes a tagged field as its two keys: the tag under `tag_key`, then the content's
-/// JSON text under `content_key`.
-pub fn serialize_entries<T: TaggedJson, M: ser::SerializeMap>(
-    map: &mut M,
-    content_key: &'static str,
-    tag_key: &'static str,
-    value: &T,
-) -> Result<(), M::Error> {
-    let content = value.to_content().map_err(<M::Error as ser::Error>::custom)?;
-    map.serialize_entry(tag_key, value.tag())?;
-    map.serialize_entry(content_key, &content)
-}
-
 /// Puts the two keys of a tagged field together: `Ok(None)` when both are absent (an
 /// optional field), the value when they decode, else an error, or, for an optional field in
 /// the runtime's tolerant pass, `None` and a [`Mismatch`](crate::Mismatch).
