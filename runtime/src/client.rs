@@ -6,9 +6,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::decode::FromJson;
 use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
-use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -362,7 +362,7 @@ impl Client {
     }
 
     /// Sends a call and decodes the `data` of its JSON answer.
-    pub async fn send_json<T: DeserializeOwned + Send + 'static>(&self, call: Call) -> Result<T, Error> {
+    pub async fn send_json<T: FromJson + Send + 'static>(&self, call: Call) -> Result<T, Error> {
         let (endpoint, platform, limit) = (call.endpoint, self.inner.platform, self.inner.json_body_limit);
         self.run_as(&call, move |response| envelope::decode::<T>(endpoint, platform, response, limit)).await
     }

@@ -4,22 +4,23 @@
 //! because Lark sends business errors with 4xx/5xx statuses and an envelope; only a JSON
 //! object is an envelope. Anything else becomes [`Error::UnexpectedResponse`] with a bounded
 //! snippet of the body. A success whose `data` does not match the spec is decoded again,
-//! tolerantly (`tolerant/`): a call that succeeded never looks failed because of an
-//! optional field.
+//! tolerantly ([`decode`](crate::decode)): a call that succeeded never looks failed because
+//! of an optional field.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use bytes::Bytes;
 use serde::Deserialize;
-use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
+use crate::decode::{self, FromJson};
 use crate::endpoint::{Endpoint, Platform};
 use crate::error::{ApiError, Error, MismatchError, TooLarge, UnexpectedKind, UnexpectedResponse, Violation};
 use crate::http::{header_str, is_json, read_limited, snippet};
 use crate::json::Key;
-use crate::{mismatch, tolerant};
+use crate::mismatch;
 
 /// Largest body a client reads of a successful JSON answer unless told otherwise
 /// ([`ClientBuilder::json_body_limit`](crate::ClientBuilder::json_body_limit)).
@@ -113,7 +114,7 @@ impl Head {
 
 /// Reads and decodes a JSON answer into the endpoint's `data` type. A successful body is
 /// read up to `limit` bytes, an error body up to [`ERROR_BODY_LIMIT`] (or `limit`, if smaller).
-pub(crate) async fn decode<T: DeserializeOwned>(
+pub(crate) async fn decode<T: FromJson>(
     endpoint: &'static Endpoint,
     platform: &'static Platform,
     response: reqwest::Response,
@@ -139,39 +140,29 @@ pub(crate) async fn decode<T: DeserializeOwned>(
     if !is_object(&bytes) {
         return Err(not_an_envelope(endpoint, head, bytes, "the body is not a JSON object".into()));
     }
-    // The strict decoding, straight from the bytes: what every answer that matches the spec takes.
-    match serde_json::from_slice::<Envelope<T>>(&bytes) {
-        Ok(env) if success && env.code == 0 => {
-            if let Some(data) = env.data {
-                return Ok(data);
-            }
-            // `data` may be absent when there is nothing to return: decode it from `{}`. From a
-            // slice, as above, so `T`'s deserializer is compiled for one reader, not two.
-            if let Ok(data) = serde_json::from_slice(b"{}") {
-                return Ok(data);
-            }
-        }
-        Ok(env) => return Err(api_error(endpoint, platform, head, env.code, env.msg, env.error)),
-        Err(_) => {}
+    let env = match serde_json::from_slice::<Envelope<Value>>(&bytes) {
+        Ok(env) => env,
+        Err(e) => return Err(not_an_envelope(endpoint, head, bytes, e.to_string())),
+    };
+    if !success || env.code != 0 {
+        return Err(api_error(endpoint, platform, head, env.code, env.msg, env.error));
     }
-    match serde_json::from_slice::<Envelope<Value>>(&bytes) {
-        Ok(env) if !success || env.code != 0 => Err(api_error(endpoint, platform, head, env.code, env.msg, env.error)),
-        // A success whose `data` does not match the spec: the call happened, decode what can be.
-        Ok(env) => tolerant_data(endpoint, head, bytes, env.data),
-        Err(e) => Err(not_an_envelope(endpoint, head, bytes, e.to_string())),
+    // `data` may be absent when there is nothing to return: decoded from `{}`.
+    let data = env.data.unwrap_or_else(|| Value::Object(Default::default()));
+    // The strict decoding: what every answer that matches the spec takes. It moves the parsed
+    // values into `T`, so the tolerant pass, for an answer that does not match, parses again.
+    match decode::strict::<T>(data) {
+        Ok(data) => Ok(data),
+        Err(_) => tolerant_data(endpoint, head, bytes),
     }
 }
 
 /// The `data` of a successful answer that the strict decoding refused: optional fields that
 /// do not match become `None` and are reported; a required one fails with the raw body.
-fn tolerant_data<T: DeserializeOwned>(
-    endpoint: &'static Endpoint,
-    head: Head,
-    bytes: Bytes,
-    data: Option<Value>,
-) -> Result<T, Error> {
+fn tolerant_data<T: FromJson>(endpoint: &'static Endpoint, head: Head, bytes: Bytes) -> Result<T, Error> {
+    let data = serde_json::from_slice::<Envelope<Value>>(&bytes).ok().and_then(|env| env.data);
     let data = data.unwrap_or_else(|| Value::Object(Default::default()));
-    match tolerant::decode::<T>(&data) {
+    match decode::tolerant::<T>(data) {
         Ok((value, mut mismatches)) => {
             for m in &mut mismatches {
                 m.endpoint = endpoint.name;
@@ -180,15 +171,18 @@ fn tolerant_data<T: DeserializeOwned>(
             mismatch::report(mismatches);
             Ok(value)
         }
-        Err(failure) => Err(Error::Mismatch(Box::new(MismatchError {
-            endpoint: endpoint.name,
-            http_status: head.status,
-            log_id: head.log_id,
-            path: failure.detail.path,
-            expected: failure.detail.expected,
-            found: failure.detail.found,
-            body: bytes,
-        }))),
+        Err(failure) => {
+            let detail = failure.detail();
+            Err(Error::Mismatch(Box::new(MismatchError {
+                endpoint: endpoint.name,
+                http_status: head.status,
+                log_id: head.log_id,
+                path: detail.path.clone(),
+                expected: detail.expected.clone(),
+                found: detail.found.clone(),
+                body: bytes,
+            })))
+        }
     }
 }
 
@@ -205,7 +199,7 @@ pub(crate) async fn decode_failure(
     limit: usize,
 ) -> Error {
     let head = Head::of(&response, platform);
-    match decode::<IgnoredAny>(endpoint, platform, response, limit).await {
+    match decode::<crate::Empty>(endpoint, platform, response, limit).await {
         Err(e) => e,
         // A 200 JSON envelope with code 0 where a file was expected.
         Ok(_) => Error::UnexpectedResponse(Box::new(UnexpectedResponse {

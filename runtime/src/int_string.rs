@@ -7,19 +7,18 @@
 //! every `i64` inside a list or a map of them) as a string, and decodes a string or a number.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::marker::PhantomData;
 
-use serde::Deserialize as _;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde_json::Value;
+
+use crate::decode::{Decoder, Failure};
 
 /// A value whose integers travel as JSON strings: `i64`, and lists, maps and options of it.
 pub trait StringEncoded: Sized {
     /// Writes the value with its integers as strings.
     fn serialize_as_string<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
-    /// Reads the value, each integer from a string or a number.
-    fn deserialize_as_string<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+    /// Decodes the value from parsed JSON, each integer from a string or a number.
+    fn from_json_as_string(value: Value, d: &mut Decoder) -> Result<Self, Failure>;
 }
 
 /// The (de)serialization of `T` with its integers as strings: what `as_string` entries of
@@ -33,41 +32,19 @@ impl<T: StringEncoded> serde::Serialize for AsString<&T> {
     }
 }
 
-impl<'de, T: StringEncoded> serde::Deserialize<'de> for AsString<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        T::deserialize_as_string(d).map(AsString)
-    }
-}
-
 impl StringEncoded for i64 {
     fn serialize_as_string<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
 
-    fn deserialize_as_string<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(I64Visitor)
-    }
-}
-
-struct I64Visitor;
-
-impl Visitor<'_> for I64Visitor {
-    type Value = i64;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an int64 as a string or a number")
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
-        Ok(v)
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
-        i64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
-        v.trim().parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+    fn from_json_as_string(value: Value, d: &mut Decoder) -> Result<Self, Failure> {
+        const EXPECTED: &str = "an int64 as a string or a number";
+        match &value {
+            Value::Number(n) if n.is_i64() => n.as_i64().ok_or_else(|| d.invalid_value(&value, EXPECTED)),
+            Value::Number(n) if n.is_u64() => Err(d.invalid_value(&value, EXPECTED)),
+            Value::String(s) => s.trim().parse().map_err(|_| d.invalid_value(&value, EXPECTED)),
+            _ => Err(d.invalid_type(&value, EXPECTED)),
+        }
     }
 }
 
@@ -79,8 +56,11 @@ impl<T: StringEncoded> StringEncoded for Option<T> {
         }
     }
 
-    fn deserialize_as_string<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Option::<AsString<T>>::deserialize(d).map(|v| v.map(|v| v.0))
+    fn from_json_as_string(value: Value, d: &mut Decoder) -> Result<Self, Failure> {
+        match value {
+            Value::Null => Ok(None),
+            other => T::from_json_as_string(other, d).map(Some),
+        }
     }
 }
 
@@ -93,23 +73,8 @@ impl<T: StringEncoded> StringEncoded for Vec<T> {
         seq.end()
     }
 
-    fn deserialize_as_string<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct SeqVisitor<T>(PhantomData<T>);
-        impl<'de, T: StringEncoded> Visitor<'de> for SeqVisitor<T> {
-            type Value = Vec<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-                // The hint is capped: a length prefix cannot make us allocate unbounded memory.
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-                while let Some(AsString(v)) = seq.next_element()? {
-                    out.push(v);
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_seq(SeqVisitor(PhantomData))
+    fn from_json_as_string(value: Value, d: &mut Decoder) -> Result<Self, Failure> {
+        crate::decode::list(value, d, T::from_json_as_string)
     }
 }
 
@@ -122,22 +87,8 @@ impl<T: StringEncoded> StringEncoded for BTreeMap<String, T> {
         map.end()
     }
 
-    fn deserialize_as_string<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct MapVisitor<T>(PhantomData<T>);
-        impl<'de, T: StringEncoded> Visitor<'de> for MapVisitor<T> {
-            type Value = BTreeMap<String, T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = BTreeMap::new();
-                while let Some((k, AsString(v))) = map.next_entry::<String, AsString<T>>()? {
-                    out.insert(k, v);
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(MapVisitor(PhantomData))
+    fn from_json_as_string(value: Value, d: &mut Decoder) -> Result<Self, Failure> {
+        crate::decode::map(value, d, T::from_json_as_string)
     }
 }
 
@@ -148,7 +99,8 @@ mod tests {
     use super::AsString;
 
     fn decode<T: super::StringEncoded>(json: &str) -> Result<T, String> {
-        serde_json::from_str::<AsString<T>>(json).map(|v| v.0).map_err(|e| e.to_string())
+        let value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        T::from_json_as_string(value, &mut crate::decode::Decoder::strict()).map_err(|e| e.to_string())
     }
 
     fn encode<T: super::StringEncoded>(value: &T) -> String {

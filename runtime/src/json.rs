@@ -8,15 +8,16 @@
 //! exactly that: named fields, unknown fields ignored, an optional field absent or `null` is
 //! `None`, `None` is not sent, a missing required field is serde's usual `missing field` error.
 //!
-//! Answers: an optional field whose value does not match its type fails serde's decoding,
-//! but not the call: the runtime decodes the answer a second time, tolerantly, and there
-//! [`optional`] turns the field into `None` and reports a [`Mismatch`](crate::Mismatch)
-//! (docs/resilience.md, "Answers that do not match the spec").
+//! Answers are decoded through [`FromJson`](crate::decode::FromJson) from parsed JSON
+//! ([`decode`](crate::decode)): an optional field whose value does not match its type fails
+//! the strict decoding, but not the call: the runtime decodes the answer a second time,
+//! tolerantly, and there the field becomes `None` and is reported as a
+//! [`Mismatch`](crate::Mismatch) (docs/resilience.md, "Answers that do not match the spec").
 
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde::ser;
 
 use crate::int_string::{AsString, StringEncoded};
@@ -53,64 +54,6 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
         }
         d.deserialize_str(KeyVisitor)
     }
-}
-
-/// Decodes the value of an optional field ([`json_object!`](crate::json_object)'s `optional`).
-///
-/// Decoding straight from the body, as every call does first, this is `map.next_value()`.
-/// During the runtime's tolerant pass over an answer that failed it, a value that does not
-/// match (at any depth) makes the field `None` and is recorded as a
-/// [`Mismatch`](crate::Mismatch).
-#[inline]
-pub fn optional<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
-    if crate::tolerant::active() { map.next_value_seed(crate::tolerant::Optional::new()) } else { map.next_value() }
-}
-
-/// Reads a required field's value into its slot ([`json_object!`](crate::json_object)'s
-/// `required`).
-#[inline]
-pub fn required<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-) -> Result<(), A::Error> {
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
-/// Reads an optional field's value into its slot, through [`optional`].
-#[inline]
-pub fn optional_into<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-) -> Result<(), A::Error> {
-    *slot = optional(map)?;
-    Ok(())
-}
-
-/// [`required`] for an `as_string` field: integers read from strings or numbers.
-#[inline]
-pub fn required_as_string<'de, T: StringEncoded, A: MapAccess<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-) -> Result<(), A::Error> {
-    *slot = Some(map.next_value::<AsString<T>>()?.0);
-    Ok(())
-}
-
-/// [`optional_into`] for an `as_string` field.
-#[inline]
-pub fn optional_as_string<'de, T: StringEncoded, A: MapAccess<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-) -> Result<(), A::Error> {
-    *slot = optional::<AsString<T>, A>(map)?.map(|v| v.0);
-    Ok(())
-}
-
-/// Skips the value of a member the object does not know.
-#[inline]
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<de::IgnoredAny>().map(drop)
 }
 
 /// The members of an object being serialized, in the order its type lists them: what a
@@ -209,10 +152,10 @@ pub fn serialize_object<S: ser::Serializer, T>(
     map.end()
 }
 
-/// `Serialize` and `Deserialize` for a generated object, one entry per field: the Rust
-/// field, its JSON name, `required` or `optional` (an `Option`, not sent when `None`; in an
-/// answer, a value of another type makes it `None` instead of failing the call, see
-/// [`optional`]), and `as_string` for an `i64` (or a list or map of them) carried as a JSON
+/// `Serialize`, [`FromJson`](crate::decode::FromJson) and `Deserialize` (through `FromJson`)
+/// for a generated object, one entry per field: the Rust field, its JSON name, `required` or
+/// `optional` (an `Option`, not sent when `None`; in an answer, a value of another type makes
+/// it `None` in the tolerant pass instead of failing the call, see [`decode`](crate::decode)), and `as_string` for an `i64` (or a list or map of them) carried as a JSON
 /// string ([`int_string`](crate::int_string)), or `tagged "tag_key"` for a
 /// [`TaggedJson`](crate::TaggedJson) value written as two keys: its tag under `tag_key` and
 /// its content, JSON text, under the field's name ([`tagged`](crate::tagged)).
@@ -240,34 +183,22 @@ macro_rules! json_object {
                 $crate::json::serialize_object(s, self, members)
             }
         }
+        impl $crate::decode::FromJson for $name {
+            fn from_json(
+                value: $crate::Json,
+                decoder: &mut $crate::decode::Decoder,
+            ) -> ::std::result::Result<Self, $crate::decode::Failure> {
+                // One call per field, no `?` (a required field that fails returns), for
+                // the same reason as `members` above.
+                #[allow(unused_mut)]
+                let mut fields = decoder.object(value, ::std::stringify!($name))?;
+                let object = $name { $($field: $crate::json_object!(@de $kind [$($enc)? $($tag)?] fields $wire),)* };
+                fields.finish(object)
+            }
+        }
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                struct ObjectVisitor;
-                impl<'de> $crate::serde::de::Visitor<'de> for ObjectVisitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(::std::concat!("a JSON object (", ::std::stringify!($name), ")"))
-                    }
-                    fn visit_map<A: $crate::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<$name, A::Error> {
-                        $(let mut $field = ::std::option::Option::None;)*
-                        // One `?` per member read, after the match: each arm is a call returning
-                        // a `Result` (`json::required`, `json::optional_into`, …), which rustc
-                        // checks faster than a `?` in every arm (BENCHMARKS.md, "Against openlark").
-                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::json::Key<'de>>()? {
-                            match key.as_str() {
-                                $($wire => $crate::json_object!(@de $kind [$($enc)?] map $field),)*
-                                // The tag key of a tagged field: one arm per tagged field.
-                                $($($tag => $crate::json_object!(@tag $kind map $field),)?)*
-                                _ => $crate::json::skip(&mut map),
-                            }?;
-                        }
-                        ::std::result::Result::Ok($name { $($field: $crate::json_object!(@get $kind [$($enc)? $($tag)?] $field $wire A),)* })
-                    }
-                }
-                $crate::serde::Deserializer::deserialize_map(d, ObjectVisitor)
+                $crate::decode::deserialize(d)
             }
         }
     };
@@ -289,45 +220,32 @@ macro_rules! json_object {
     (@ser optional [tagged $tag:literal] $out:ident $wire:literal $value:expr) => {
         $out.optional_tagged($wire, $tag, &$value)
     };
-    (@de required [] $map:ident $field:ident) => {
-        $crate::json::required(&mut $map, &mut $field)
+    (@de required [] $fields:ident $wire:literal) => {
+        match $fields.required($wire) {
+            ::std::option::Option::Some(value) => value,
+            ::std::option::Option::None => return ::std::result::Result::Err($fields.fail()),
+        }
     };
-    (@de optional [] $map:ident $field:ident) => {
-        $crate::json::optional_into(&mut $map, &mut $field)
+    (@de optional [] $fields:ident $wire:literal) => {
+        $fields.optional($wire)
     };
-    (@de required [as_string] $map:ident $field:ident) => {
-        $crate::json::required_as_string(&mut $map, &mut $field)
+    (@de required [as_string] $fields:ident $wire:literal) => {
+        match $fields.required_as_string($wire) {
+            ::std::option::Option::Some(value) => value,
+            ::std::option::Option::None => return ::std::result::Result::Err($fields.fail()),
+        }
     };
-    (@de optional [as_string] $map:ident $field:ident) => {
-        $crate::json::optional_as_string(&mut $map, &mut $field)
+    (@de optional [as_string] $fields:ident $wire:literal) => {
+        $fields.optional_as_string($wire)
     };
-    (@tag required $map:ident $field:ident) => {
-        $crate::json::required(&mut $map, &mut $crate::tagged::parts(&mut $field).tag)
+    (@de required [tagged $tag:literal] $fields:ident $wire:literal) => {
+        match $fields.required_tagged($wire, $tag) {
+            ::std::option::Option::Some(value) => value,
+            ::std::option::Option::None => return ::std::result::Result::Err($fields.fail()),
+        }
     };
-    (@tag optional $map:ident $field:ident) => {
-        $crate::json::optional_into(&mut $map, &mut $crate::tagged::parts(&mut $field).tag)
-    };
-    (@de required [tagged] $map:ident $field:ident) => {
-        $crate::json::required(&mut $map, &mut $crate::tagged::parts(&mut $field).content)
-    };
-    (@de optional [tagged] $map:ident $field:ident) => {
-        $crate::json::optional_into(&mut $map, &mut $crate::tagged::parts(&mut $field).content)
-    };
-    (@get required [] $field:ident $wire:literal $A:ident) => {
-        $field.ok_or_else(|| <$A::Error as $crate::serde::de::Error>::missing_field($wire))?
-    };
-    (@get required [as_string] $field:ident $wire:literal $A:ident) => {
-        $crate::json_object!(@get required [] $field $wire $A)
-    };
-    (@get optional [$($enc:ident)?] $field:ident $wire:literal $A:ident) => {
-        $field
-    };
-    (@get required [tagged $tag:literal] $field:ident $wire:literal $A:ident) => {
-        $crate::tagged::assemble::<_, $A::Error>($field.unwrap_or_default(), $wire, $tag, true)?
-            .ok_or_else(|| <$A::Error as $crate::serde::de::Error>::missing_field($wire))?
-    };
-    (@get optional [tagged $tag:literal] $field:ident $wire:literal $A:ident) => {
-        $crate::tagged::assemble::<_, $A::Error>($field.unwrap_or_default(), $wire, $tag, false)?
+    (@de optional [tagged $tag:literal] $fields:ident $wire:literal) => {
+        $fields.optional_tagged($wire, $tag)
     };
 }
 
@@ -372,7 +290,7 @@ mod tests {
 
     #[test]
     fn a_missing_required_field_is_named() {
-        assert_eq!(entry(r#"{"id":"1"}"#).unwrap_err(), "missing field `mainKeys` at line 1 column 10");
+        assert_eq!(entry(r#"{"id":"1"}"#).unwrap_err(), "missing field `mainKeys`");
         // `null` is not a value for a required field.
         assert!(entry(r#"{"id":null,"mainKeys":[]}"#).unwrap_err().starts_with("invalid type: null"));
     }

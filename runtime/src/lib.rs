@@ -10,6 +10,7 @@
 mod call;
 mod client;
 mod credentials;
+pub mod decode;
 mod download;
 mod endpoint;
 mod envelope;
@@ -30,12 +31,12 @@ pub mod tagged;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod token;
-mod tolerant;
 pub mod validate;
 
 pub use call::Call;
 pub use client::{Client, ClientBuilder};
 pub use credentials::{AppCredentials, UserAccessToken};
+pub use decode::FromJson;
 pub use download::{Download, SavedFile};
 pub use endpoint::{
     AppType, BodyKind, Endpoint, ErrorAction, ErrorSpec, FieldScope, Input, InputLocation, Limits, Method, Platform,

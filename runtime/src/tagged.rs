@@ -15,7 +15,7 @@
 //! one is `None` in the tolerant pass, with a [`Mismatch`](crate::Mismatch) holding the
 //! content string (docs/resilience.md).
 
-use serde::de::{self, DeserializeOwned};
+use serde::de::DeserializeOwned;
 use serde::ser;
 
 /// Why a content string did not decode as the kind its tag names (serde_json's error).
@@ -52,56 +52,6 @@ pub fn read<T: DeserializeOwned>(content: &str) -> Result<T, ContentError> {
 /// JSON (nothing the server sends is lost).
 pub fn read_any(content: &str) -> crate::Json {
     serde_json::from_str(content).unwrap_or_else(|_| crate::Json::String(content.to_owned()))
-}
-
-/// The two keys of a tagged field as read from an object, before they are put together
-/// ([`json_object!`](crate::json_object)'s `tagged` entries).
-#[derive(Debug, Default)]
-pub struct Parts {
-    /// The sibling field's value.
-    pub tag: Option<String>,
-    /// The content string.
-    pub content: Option<String>,
-}
-
-/// The parts read so far of a tagged field (created when its first key is read).
-pub fn parts(slot: &mut Option<Parts>) -> &mut Parts {
-    slot.get_or_insert_with(Parts::default)
-}
-
-/// Puts the two keys of a tagged field together: `Ok(None)` when both are absent (an
-/// optional field), the value when they decode, else an error, or, for an optional field in
-/// the runtime's tolerant pass, `None` and a [`Mismatch`](crate::Mismatch).
-pub fn assemble<T: TaggedJson, E: de::Error>(
-    parts: Parts,
-    content_key: &'static str,
-    tag_key: &'static str,
-    required: bool,
-) -> Result<Option<T>, E> {
-    let problem = match (parts.tag, parts.content) {
-        (None, None) if required => E::missing_field(content_key),
-        (None, None) => return Ok(None),
-        (Some(_), None) => E::missing_field(content_key),
-        (None, Some(_)) => E::missing_field(tag_key),
-        (Some(tag), Some(content)) => match T::from_parts(&tag, &content) {
-            Ok(value) => return Ok(Some(value)),
-            Err(e) => {
-                let expected = format!("the JSON of a `{tag}` content");
-                let raw = crate::Json::String(content);
-                if !required && crate::tolerant::left_out(content_key, &expected, &e.to_string(), &raw) {
-                    return Ok(None);
-                }
-                let expected = format!("{expected} ({e})");
-                let unexpected = de::Unexpected::Str(raw.as_str().unwrap_or_default());
-                crate::tolerant::about_field(content_key, || E::invalid_value(unexpected, &expected.as_str()))
-            }
-        },
-    };
-    let expected = "both keys of a tagged field";
-    if !required && crate::tolerant::left_out(content_key, expected, &problem.to_string(), &crate::Json::Null) {
-        return Ok(None);
-    }
-    Err(problem)
 }
 
 #[cfg(test)]

@@ -105,7 +105,7 @@ fn in_the_tolerant_pass_an_optional_tagged_field_that_does_not_decode_is_none_an
         message: Message,
     }
     crate::json_object!(Data { message = "message" required, });
-    let (decoded, mismatches) = crate::tolerant::decode::<Data>(&data).expect("the call succeeds");
+    let (decoded, mismatches) = crate::decode::tolerant::<Data>(data.clone()).expect("the call succeeds");
     assert_eq!(decoded.message, Message { id: "1".into(), content: text("a"), reply: None });
     assert_eq!(mismatches.len(), 1, "{mismatches:?}");
     assert_eq!(mismatches[0].field, "message.reply");
@@ -115,8 +115,11 @@ fn in_the_tolerant_pass_an_optional_tagged_field_that_does_not_decode_is_none_an
 
     // A required one fails the call, where the object is.
     let data = json!({ "message": { "id": "1", "msg_type": "text", "content": "[]" } });
-    let failure = crate::tolerant::decode::<Data>(&data).unwrap_err();
-    assert_eq!(failure.detail.path, "message.content");
-    assert_eq!(failure.detail.found, "string \"[]\"");
-    assert!(failure.detail.expected.starts_with("the JSON of a `text` content (invalid type: sequence"), "{failure:?}");
+    let failure = crate::decode::tolerant::<Data>(data.clone()).unwrap_err();
+    assert_eq!(failure.detail().path, "message.content");
+    assert_eq!(failure.detail().found, "string \"[]\"");
+    assert!(
+        failure.detail().expected.starts_with("the JSON of a `text` content (invalid type: sequence"),
+        "{failure:?}"
+    );
 }

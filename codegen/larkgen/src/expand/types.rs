@@ -69,6 +69,11 @@ pub(crate) fn expand_type(t: &TypeDef, service: &Service, validated: &HashSet<St
                     <String as rt::serde::Deserialize>::deserialize(d).map(Self)
                 }
             }
+            impl rt::FromJson for #name {
+                fn from_json(value: rt::Json, d: &mut rt::decode::Decoder) -> Result<Self, rt::decode::Failure> {
+                    <String as rt::FromJson>::from_json(value, d).map(Self)
+                }
+            }
             impl rt::Validate for #name {}
         },
         TypeKind::StringEnum(values) => {
@@ -145,6 +150,11 @@ fn open_enum(name: &Ident, doc: TokenStream, values: &[EnumValue], wire: Vec<Lit
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 <#raw as rt::serde::Deserialize>::deserialize(d).map(#from_raw)
+            }
+        }
+        impl rt::FromJson for #name {
+            fn from_json(value: rt::Json, d: &mut rt::decode::Decoder) -> Result<Self, rt::decode::Failure> {
+                <#raw as rt::FromJson>::from_json(value, d).map(#from_raw)
             }
         }
         impl rt::Validate for #name {}

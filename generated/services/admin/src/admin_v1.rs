@@ -2214,6 +2214,14 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for DepartmentIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
     fn as_ref(&self) -> &str {
@@ -2511,6 +2519,14 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
     fn as_ref(&self) -> &str {
@@ -2560,6 +2576,14 @@ impl rt::serde::Serialize for UserActiveFlag {
 impl<'de> rt::serde::Deserialize<'de> for UserActiveFlag {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for UserActiveFlag {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for UserActiveFlag {}
@@ -2799,6 +2823,14 @@ impl<'de> rt::serde::Deserialize<'de> for OperatorType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for OperatorType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for OperatorType {}
 impl AsRef<str> for OperatorType {
     fn as_ref(&self) -> &str {
@@ -2852,6 +2884,14 @@ impl rt::serde::Serialize for UserType {
 impl<'de> rt::serde::Deserialize<'de> for UserType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for UserType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for UserType {}
@@ -3039,6 +3079,14 @@ impl rt::serde::Serialize for TerminalType {
 impl<'de> rt::serde::Deserialize<'de> for TerminalType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for TerminalType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for TerminalType {}
@@ -3520,6 +3568,14 @@ impl<'de> rt::serde::Deserialize<'de> for BadgeGrantCreateUserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for BadgeGrantCreateUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for BadgeGrantCreateUserIdType {}
 impl AsRef<str> for BadgeGrantCreateUserIdType {
     fn as_ref(&self) -> &str {
@@ -3569,6 +3625,14 @@ impl rt::serde::Serialize for EffectivePeriod {
 impl<'de> rt::serde::Deserialize<'de> for EffectivePeriod {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for EffectivePeriod {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for EffectivePeriod {}

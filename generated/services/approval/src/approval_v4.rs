@@ -5482,6 +5482,14 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for DepartmentIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
     fn as_ref(&self) -> &str {
@@ -5535,6 +5543,14 @@ impl rt::serde::Serialize for UserIdType {
 impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for UserIdType {}
@@ -5594,6 +5610,14 @@ impl rt::serde::Serialize for ViewerType {
 impl<'de> rt::serde::Deserialize<'de> for ViewerType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ViewerType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ViewerType {}
@@ -5696,6 +5720,14 @@ impl<'de> rt::serde::Deserialize<'de> for NodeType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for NodeType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for NodeType {}
 impl AsRef<str> for NodeType {
     fn as_ref(&self) -> &str {
@@ -5761,6 +5793,14 @@ impl rt::serde::Serialize for Type {
 impl<'de> rt::serde::Deserialize<'de> for Type {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Type {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Type {}
@@ -5867,6 +5907,14 @@ impl<'de> rt::serde::Deserialize<'de> for ApproverChosenRangeItemType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ApproverChosenRangeItemType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ApproverChosenRangeItemType {}
 impl AsRef<str> for ApproverChosenRangeItemType {
     fn as_ref(&self) -> &str {
@@ -5938,6 +5986,14 @@ impl rt::serde::Serialize for StarterAssignee {
 impl<'de> rt::serde::Deserialize<'de> for StarterAssignee {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for StarterAssignee {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for StarterAssignee {}
@@ -6045,6 +6101,14 @@ impl rt::serde::Serialize for RejectOption {
 impl<'de> rt::serde::Deserialize<'de> for RejectOption {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for RejectOption {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for RejectOption {}
@@ -6241,6 +6305,14 @@ impl<'de> rt::serde::Deserialize<'de> for Locale {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Locale {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Locale {}
 impl AsRef<str> for Locale {
     fn as_ref(&self) -> &str {
@@ -6403,6 +6475,14 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Status {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
     fn as_ref(&self) -> &str {
@@ -6462,6 +6542,14 @@ impl<'de> rt::serde::Deserialize<'de> for NodeListItemNodeType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for NodeListItemNodeType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for NodeListItemNodeType {}
 impl AsRef<str> for NodeListItemNodeType {
     fn as_ref(&self) -> &str {
@@ -6515,6 +6603,14 @@ impl rt::serde::Serialize for ApproverRangeType {
 impl<'de> rt::serde::Deserialize<'de> for ApproverRangeType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for ApproverRangeType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for ApproverRangeType {}
@@ -6657,6 +6753,14 @@ impl<'de> rt::serde::Deserialize<'de> for ViewerType2 {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ViewerType2 {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ViewerType2 {}
 impl AsRef<str> for ViewerType2 {
     fn as_ref(&self) -> &str {
@@ -6790,6 +6894,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ListType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ListType {}
 impl AsRef<str> for ListType {
     fn as_ref(&self) -> &str {
@@ -6839,6 +6951,14 @@ impl rt::serde::Serialize for DistrictListLocale {
 impl<'de> rt::serde::Deserialize<'de> for DistrictListLocale {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for DistrictListLocale {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for DistrictListLocale {}
@@ -7300,6 +7420,14 @@ impl<'de> rt::serde::Deserialize<'de> for ExternalInstanceCreateBodyStatus {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ExternalInstanceCreateBodyStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ExternalInstanceCreateBodyStatus {}
 impl AsRef<str> for ExternalInstanceCreateBodyStatus {
     fn as_ref(&self) -> &str {
@@ -7398,6 +7526,14 @@ impl<'de> rt::serde::Deserialize<'de> for DisplayMethod {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for DisplayMethod {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for DisplayMethod {}
 impl AsRef<str> for DisplayMethod {
     fn as_ref(&self) -> &str {
@@ -7447,6 +7583,14 @@ impl rt::serde::Serialize for UpdateMode {
 impl<'de> rt::serde::Deserialize<'de> for UpdateMode {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for UpdateMode {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for UpdateMode {}
@@ -7510,6 +7654,14 @@ impl rt::serde::Serialize for TaskListItemStatus {
 impl<'de> rt::serde::Deserialize<'de> for TaskListItemStatus {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for TaskListItemStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for TaskListItemStatus {}
@@ -7603,6 +7755,14 @@ impl rt::serde::Serialize for GenerateType {
 impl<'de> rt::serde::Deserialize<'de> for GenerateType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for GenerateType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for GenerateType {}
@@ -7771,6 +7931,14 @@ impl<'de> rt::serde::Deserialize<'de> for ReadStatus {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ReadStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ReadStatus {}
 impl AsRef<str> for ReadStatus {
     fn as_ref(&self) -> &str {
@@ -7936,6 +8104,14 @@ impl rt::serde::Serialize for FormPolicy {
 impl<'de> rt::serde::Deserialize<'de> for FormPolicy {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for FormPolicy {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for FormPolicy {}
@@ -8330,6 +8506,14 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceCommentCreateUserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for InstanceCommentCreateUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for InstanceCommentCreateUserIdType {}
 impl AsRef<str> for InstanceCommentCreateUserIdType {
     fn as_ref(&self) -> &str {
@@ -8666,6 +8850,14 @@ impl<'de> rt::serde::Deserialize<'de> for AddSignType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for AddSignType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for AddSignType {}
 /// InstanceAddSignBody
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -8815,6 +9007,14 @@ impl rt::serde::Serialize for NodeIdType {
 impl<'de> rt::serde::Deserialize<'de> for NodeIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for NodeIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for NodeIdType {}
@@ -9035,6 +9235,14 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceDetailDataStatus {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for InstanceDetailDataStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for InstanceDetailDataStatus {}
 impl AsRef<str> for InstanceDetailDataStatus {
     fn as_ref(&self) -> &str {
@@ -9096,6 +9304,14 @@ impl rt::serde::Serialize for TaskType {
 impl<'de> rt::serde::Deserialize<'de> for TaskType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for TaskType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for TaskType {}
@@ -9331,6 +9547,14 @@ impl rt::serde::Serialize for OperationRecordType {
 impl<'de> rt::serde::Deserialize<'de> for OperationRecordType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for OperationRecordType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for OperationRecordType {}
@@ -9593,6 +9817,14 @@ impl rt::serde::Serialize for InstanceGetUserIdType {
 impl<'de> rt::serde::Deserialize<'de> for InstanceGetUserIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for InstanceGetUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for InstanceGetUserIdType {}
@@ -9998,6 +10230,14 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceInitiatedLocale {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for InstanceInitiatedLocale {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for InstanceInitiatedLocale {}
 impl AsRef<str> for InstanceInitiatedLocale {
     fn as_ref(&self) -> &str {
@@ -10063,6 +10303,14 @@ impl rt::serde::Serialize for InstanceStatus {
 impl<'de> rt::serde::Deserialize<'de> for InstanceStatus {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for InstanceStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for InstanceStatus {}
@@ -10340,6 +10588,14 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceQueryBodyInstanceStatus {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for InstanceQueryBodyInstanceStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for InstanceQueryBodyInstanceStatus {}
 impl AsRef<str> for InstanceQueryBodyInstanceStatus {
     fn as_ref(&self) -> &str {
@@ -10523,6 +10779,14 @@ impl rt::serde::Serialize for InstanceStatus2 {
 impl<'de> rt::serde::Deserialize<'de> for InstanceStatus2 {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for InstanceStatus2 {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for InstanceStatus2 {}
@@ -10717,6 +10981,14 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceSearchCcBodyReadStatus {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for InstanceSearchCcBodyReadStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for InstanceSearchCcBodyReadStatus {}
 impl AsRef<str> for InstanceSearchCcBodyReadStatus {
     fn as_ref(&self) -> &str {
@@ -10828,6 +11100,14 @@ impl rt::serde::Serialize for CcReadStatus {
 impl<'de> rt::serde::Deserialize<'de> for CcReadStatus {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for CcReadStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for CcReadStatus {}
@@ -10981,6 +11261,14 @@ impl rt::serde::Serialize for SubscriptionType {
 impl<'de> rt::serde::Deserialize<'de> for SubscriptionType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for SubscriptionType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for SubscriptionType {}
@@ -11147,6 +11435,14 @@ impl<'de> rt::serde::Deserialize<'de> for Topic {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Topic {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Topic {}
 impl AsRef<str> for Topic {
     fn as_ref(&self) -> &str {
@@ -11208,6 +11504,14 @@ impl rt::serde::Serialize for TaskTopic {
 impl<'de> rt::serde::Deserialize<'de> for TaskTopic {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for TaskTopic {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for TaskTopic {}
@@ -11275,6 +11579,14 @@ impl rt::serde::Serialize for TaskStatus {
 impl<'de> rt::serde::Deserialize<'de> for TaskStatus {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for TaskStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for TaskStatus {}
@@ -11748,6 +12060,14 @@ impl<'de> rt::serde::Deserialize<'de> for TaskSearchBodyTaskStatus {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for TaskSearchBodyTaskStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for TaskSearchBodyTaskStatus {}
 impl AsRef<str> for TaskSearchBodyTaskStatus {
     fn as_ref(&self) -> &str {
@@ -11805,6 +12125,14 @@ impl rt::serde::Serialize for Order {
 impl<'de> rt::serde::Deserialize<'de> for Order {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for Order {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for Order {}
@@ -11944,6 +12272,14 @@ impl rt::serde::Serialize for TaskStatus2 {
 impl<'de> rt::serde::Deserialize<'de> for TaskStatus2 {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for TaskStatus2 {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for TaskStatus2 {}

@@ -1595,6 +1595,14 @@ impl<'de> rt::serde::Deserialize<'de> for EntityId {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for EntityId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for EntityId {}
 /// Id of a draft (an int64 carried as a JSON string).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -1646,6 +1654,14 @@ impl rt::serde::Serialize for DraftId {
 impl<'de> rt::serde::Deserialize<'de> for DraftId {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
+impl rt::FromJson for DraftId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
     }
 }
 impl rt::Validate for DraftId {}
@@ -1701,6 +1717,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileToken {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for FileToken {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for FileToken {}
 /// Id of a classification (an int64 carried as a JSON string).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -1754,6 +1778,14 @@ impl<'de> rt::serde::Deserialize<'de> for ClassificationId {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for ClassificationId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for ClassificationId {}
 /// Which kind of user id the request and response carry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1802,6 +1834,14 @@ impl rt::serde::Serialize for UserIdType {
 impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for UserIdType {}
@@ -1863,6 +1903,14 @@ impl<'de> rt::serde::Deserialize<'de> for EntitySource {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for EntitySource {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for EntitySource {}
 /// Which name of an entry a word matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -1911,6 +1959,14 @@ impl rt::serde::Serialize for MatchType {
 impl<'de> rt::serde::Deserialize<'de> for MatchType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for MatchType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for MatchType {}

@@ -17654,6 +17654,14 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Status {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
     fn as_ref(&self) -> &str {
@@ -17828,6 +17836,14 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Type {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
     fn as_ref(&self) -> &str {
@@ -17920,6 +17936,14 @@ impl rt::serde::Serialize for MemberType {
 impl<'de> rt::serde::Deserialize<'de> for MemberType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for MemberType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for MemberType {}
@@ -18048,6 +18072,14 @@ impl<'de> rt::serde::Deserialize<'de> for TablePerm {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for TablePerm {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for TablePerm {}
 /// 运算符
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -18108,6 +18140,14 @@ impl rt::serde::Serialize for Operator {
 impl<'de> rt::serde::Deserialize<'de> for Operator {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Operator {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Operator {}
@@ -18190,6 +18230,14 @@ impl<'de> rt::serde::Deserialize<'de> for Conjunction {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Conjunction {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Conjunction {}
 impl AsRef<str> for Conjunction {
     fn as_ref(&self) -> &str {
@@ -18239,6 +18287,14 @@ impl rt::serde::Serialize for OtherPerm {
 impl<'de> rt::serde::Deserialize<'de> for OtherPerm {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for OtherPerm {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for OtherPerm {}
@@ -18516,6 +18572,14 @@ impl<'de> rt::serde::Deserialize<'de> for BlockType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for BlockType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for BlockType {}
 impl AsRef<str> for BlockType {
     fn as_ref(&self) -> &str {
@@ -18729,6 +18793,14 @@ impl<'de> rt::serde::Deserialize<'de> for AppTableFieldCreateBodyType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for AppTableFieldCreateBodyType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for AppTableFieldCreateBodyType {}
 /// PropertyOption
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -18792,6 +18864,14 @@ impl<'de> rt::serde::Deserialize<'de> for AutoSerialType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for AutoSerialType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for AutoSerialType {}
 impl AsRef<str> for AutoSerialType {
     fn as_ref(&self) -> &str {
@@ -18845,6 +18925,14 @@ impl rt::serde::Serialize for OptionType {
 impl<'de> rt::serde::Deserialize<'de> for OptionType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for OptionType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for OptionType {}
@@ -18939,6 +19027,14 @@ impl rt::serde::Serialize for InputType {
 impl<'de> rt::serde::Deserialize<'de> for InputType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for InputType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for InputType {}
@@ -19081,6 +19177,14 @@ impl<'de> rt::serde::Deserialize<'de> for UiType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UiType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UiType {}
 impl AsRef<str> for UiType {
     fn as_ref(&self) -> &str {
@@ -19191,6 +19295,14 @@ impl rt::serde::Serialize for ConditionOperator {
 impl<'de> rt::serde::Deserialize<'de> for ConditionOperator {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ConditionOperator {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ConditionOperator {}
@@ -19495,6 +19607,14 @@ impl rt::serde::Serialize for AppTableFieldCreateBodyUiType {
 impl<'de> rt::serde::Deserialize<'de> for AppTableFieldCreateBodyUiType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for AppTableFieldCreateBodyUiType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for AppTableFieldCreateBodyUiType {}
@@ -19885,6 +20005,14 @@ impl<'de> rt::serde::Deserialize<'de> for FieldUiType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FieldUiType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FieldUiType {}
 impl AsRef<str> for FieldUiType {
     fn as_ref(&self) -> &str {
@@ -20055,6 +20183,14 @@ impl<'de> rt::serde::Deserialize<'de> for ChildrenItemType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ChildrenItemType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ChildrenItemType {}
 impl AsRef<str> for ChildrenItemType {
     fn as_ref(&self) -> &str {
@@ -20178,6 +20314,14 @@ impl rt::serde::Serialize for SegmentType {
 impl<'de> rt::serde::Deserialize<'de> for SegmentType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for SegmentType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for SegmentType {}
@@ -20352,6 +20496,14 @@ impl<'de> rt::serde::Deserialize<'de> for SharedLimit {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for SharedLimit {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for SharedLimit {}
 impl AsRef<str> for SharedLimit {
     fn as_ref(&self) -> &str {
@@ -20461,6 +20613,14 @@ impl<'de> rt::serde::Deserialize<'de> for DisplayMode {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for DisplayMode {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for DisplayMode {}
 impl AsRef<str> for DisplayMode {
     fn as_ref(&self) -> &str {
@@ -20549,6 +20709,14 @@ impl rt::serde::Serialize for UserIdType {
 impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for UserIdType {}
@@ -20940,6 +21108,14 @@ impl<'de> rt::serde::Deserialize<'de> for ConditionOperator2 {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ConditionOperator2 {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ConditionOperator2 {}
 impl AsRef<str> for ConditionOperator2 {
     fn as_ref(&self) -> &str {
@@ -21075,6 +21251,14 @@ impl rt::serde::Serialize for ViewType {
 impl<'de> rt::serde::Deserialize<'de> for ViewType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ViewType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ViewType {}
@@ -21598,6 +21782,14 @@ impl<'de> rt::serde::Deserialize<'de> for FormulaType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for FormulaType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for FormulaType {}
 /// 文档高级权限版本
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -21642,6 +21834,14 @@ impl rt::serde::Serialize for AdvanceVersion {
 impl<'de> rt::serde::Deserialize<'de> for AdvanceVersion {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for AdvanceVersion {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for AdvanceVersion {}

@@ -1154,6 +1154,14 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
     fn as_ref(&self) -> &str {
@@ -1261,6 +1269,14 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Type {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
     fn as_ref(&self) -> &str {
@@ -1310,6 +1326,14 @@ impl rt::serde::Serialize for FontWeight {
 impl<'de> rt::serde::Deserialize<'de> for FontWeight {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for FontWeight {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for FontWeight {}
@@ -1367,6 +1391,14 @@ impl<'de> rt::serde::Deserialize<'de> for HorizontalAlign {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for HorizontalAlign {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for HorizontalAlign {}
 impl AsRef<str> for HorizontalAlign {
     fn as_ref(&self) -> &str {
@@ -1420,6 +1452,14 @@ impl rt::serde::Serialize for VerticalAlign {
 impl<'de> rt::serde::Deserialize<'de> for VerticalAlign {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for VerticalAlign {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for VerticalAlign {}
@@ -1481,6 +1521,14 @@ impl<'de> rt::serde::Deserialize<'de> for Angle {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for Angle {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for Angle {}
 /// 段落类别
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -1529,6 +1577,14 @@ impl rt::serde::Serialize for ParagraphType {
 impl<'de> rt::serde::Deserialize<'de> for ParagraphType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for ParagraphType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for ParagraphType {}
@@ -1583,6 +1639,14 @@ impl rt::serde::Serialize for ElementType {
 impl<'de> rt::serde::Deserialize<'de> for ElementType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for ElementType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for ElementType {}
@@ -1839,6 +1903,14 @@ impl<'de> rt::serde::Deserialize<'de> for TextColorType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for TextColorType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for TextColorType {}
 /// 图形内文字
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1963,6 +2035,14 @@ impl<'de> rt::serde::Deserialize<'de> for BorderStyle {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for BorderStyle {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for BorderStyle {}
 impl AsRef<str> for BorderStyle {
     fn as_ref(&self) -> &str {
@@ -2020,6 +2100,14 @@ impl rt::serde::Serialize for BorderWidth {
 impl<'de> rt::serde::Deserialize<'de> for BorderWidth {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for BorderWidth {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for BorderWidth {}
@@ -2123,6 +2211,14 @@ impl rt::serde::Serialize for FillGradientType {
 impl<'de> rt::serde::Deserialize<'de> for FillGradientType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for FillGradientType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for FillGradientType {}
@@ -2591,6 +2687,14 @@ impl<'de> rt::serde::Deserialize<'de> for CompositeShapeType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for CompositeShapeType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for CompositeShapeType {}
 impl AsRef<str> for CompositeShapeType {
     fn as_ref(&self) -> &str {
@@ -2730,6 +2834,14 @@ impl<'de> rt::serde::Deserialize<'de> for SnapTo {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for SnapTo {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for SnapTo {}
 impl AsRef<str> for SnapTo {
     fn as_ref(&self) -> &str {
@@ -2852,6 +2964,14 @@ impl<'de> rt::serde::Deserialize<'de> for ArrowStyle {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ArrowStyle {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ArrowStyle {}
 impl AsRef<str> for ArrowStyle {
     fn as_ref(&self) -> &str {
@@ -2934,6 +3054,14 @@ impl rt::serde::Serialize for Shape {
 impl<'de> rt::serde::Deserialize<'de> for Shape {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Shape {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Shape {}
@@ -3147,6 +3275,14 @@ impl<'de> rt::serde::Deserialize<'de> for PaintType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for PaintType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for PaintType {}
 impl AsRef<str> for PaintType {
     fn as_ref(&self) -> &str {
@@ -3259,6 +3395,14 @@ impl<'de> rt::serde::Deserialize<'de> for MindMapNodeType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for MindMapNodeType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for MindMapNodeType {}
 impl AsRef<str> for MindMapNodeType {
     fn as_ref(&self) -> &str {
@@ -3316,6 +3460,14 @@ impl rt::serde::Serialize for LayoutPosition {
 impl<'de> rt::serde::Deserialize<'de> for LayoutPosition {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for LayoutPosition {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for LayoutPosition {}
@@ -3427,6 +3579,14 @@ impl<'de> rt::serde::Deserialize<'de> for Layout {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Layout {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Layout {}
 impl AsRef<str> for Layout {
     fn as_ref(&self) -> &str {
@@ -3480,6 +3640,14 @@ impl rt::serde::Serialize for LineStyle {
 impl<'de> rt::serde::Deserialize<'de> for LineStyle {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for LineStyle {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for LineStyle {}
@@ -3860,6 +4028,14 @@ impl<'de> rt::serde::Deserialize<'de> for StyleType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for StyleType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for StyleType {}
 /// PlantUml/Mermaid的语法信息
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -4083,6 +4259,14 @@ impl<'de> rt::serde::Deserialize<'de> for DiagramType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for DiagramType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for DiagramType {}
 /// 外观类型
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -4123,6 +4307,14 @@ impl rt::serde::Serialize for LookType {
 impl<'de> rt::serde::Deserialize<'de> for LookType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for LookType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for LookType {}
@@ -4231,6 +4423,14 @@ impl rt::serde::Serialize for Theme {
 impl<'de> rt::serde::Deserialize<'de> for Theme {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Theme {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Theme {}

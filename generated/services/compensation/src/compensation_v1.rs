@@ -2830,6 +2830,14 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
     fn as_ref(&self) -> &str {
@@ -3203,6 +3211,14 @@ impl<'de> rt::serde::Deserialize<'de> for ActiveStatus {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for ActiveStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for ActiveStatus {}
 /// I18nName
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -3346,6 +3362,14 @@ impl<'de> rt::serde::Deserialize<'de> for ValueType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ValueType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ValueType {}
 impl AsRef<str> for ValueType {
     fn as_ref(&self) -> &str {
@@ -3476,6 +3500,14 @@ impl<'de> rt::serde::Deserialize<'de> for ItemType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ItemType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ItemType {}
 impl AsRef<str> for ItemType {
     fn as_ref(&self) -> &str {
@@ -3553,6 +3585,14 @@ impl rt::serde::Serialize for PayOffFrequencyType {
 impl<'de> rt::serde::Deserialize<'de> for PayOffFrequencyType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for PayOffFrequencyType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for PayOffFrequencyType {}
@@ -3761,6 +3801,14 @@ impl<'de> rt::serde::Deserialize<'de> for IssuanceStatus {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for IssuanceStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for IssuanceStatus {}
 impl AsRef<str> for IssuanceStatus {
     fn as_ref(&self) -> &str {
@@ -3814,6 +3862,14 @@ impl rt::serde::Serialize for IssuanceWay {
 impl<'de> rt::serde::Deserialize<'de> for IssuanceWay {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for IssuanceWay {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for IssuanceWay {}
@@ -4166,6 +4222,14 @@ impl rt::serde::Serialize for Code {
 impl<'de> rt::serde::Deserialize<'de> for Code {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for Code {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for Code {}
@@ -4537,6 +4601,14 @@ impl<'de> rt::serde::Deserialize<'de> for ApplySource {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for ApplySource {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for ApplySource {}
 /// 绑定期内离职类型
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4585,6 +4657,14 @@ impl rt::serde::Serialize for BindingPeriodOffboardingType {
 impl<'de> rt::serde::Deserialize<'de> for BindingPeriodOffboardingType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for BindingPeriodOffboardingType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for BindingPeriodOffboardingType {}
@@ -4835,6 +4915,14 @@ impl<'de> rt::serde::Deserialize<'de> for LumpSumPaymentQueryDetailBodyIssuanceW
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for LumpSumPaymentQueryDetailBodyIssuanceWay {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for LumpSumPaymentQueryDetailBodyIssuanceWay {}
 impl AsRef<str> for LumpSumPaymentQueryDetailBodyIssuanceWay {
     fn as_ref(&self) -> &str {
@@ -5038,6 +5126,14 @@ impl<'de> rt::serde::Deserialize<'de> for LeftType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for LeftType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for LeftType {}
 /// 适用范围操作
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -5082,6 +5178,14 @@ impl rt::serde::Serialize for Operator {
 impl<'de> rt::serde::Deserialize<'de> for Operator {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for Operator {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for Operator {}
@@ -5166,6 +5270,14 @@ impl rt::serde::Serialize for AdjustmentType {
 impl<'de> rt::serde::Deserialize<'de> for AdjustmentType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for AdjustmentType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for AdjustmentType {}
@@ -5275,6 +5387,14 @@ impl rt::serde::Serialize for ProbationDiscountType {
 impl<'de> rt::serde::Deserialize<'de> for ProbationDiscountType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ProbationDiscountType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ProbationDiscountType {}
@@ -5654,6 +5774,14 @@ impl<'de> rt::serde::Deserialize<'de> for OperateResultCode {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for OperateResultCode {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for OperateResultCode {}
 /// RecurringPaymentBatchCreateDataOperateResult
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -5988,6 +6116,14 @@ impl<'de> rt::serde::Deserialize<'de> for InsuranceType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for InsuranceType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for InsuranceType {}
 impl AsRef<str> for InsuranceType {
     fn as_ref(&self) -> &str {
@@ -6043,6 +6179,14 @@ impl<'de> rt::serde::Deserialize<'de> for InsuranceStatus {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for InsuranceStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for InsuranceStatus {}
 impl AsRef<str> for InsuranceStatus {
     fn as_ref(&self) -> &str {
@@ -6092,6 +6236,14 @@ impl rt::serde::Serialize for AccountType {
 impl<'de> rt::serde::Deserialize<'de> for AccountType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for AccountType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for AccountType {}
@@ -6147,6 +6299,14 @@ impl rt::serde::Serialize for PaymentRoundingRule {
 impl<'de> rt::serde::Deserialize<'de> for PaymentRoundingRule {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for PaymentRoundingRule {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for PaymentRoundingRule {}
@@ -6255,6 +6415,14 @@ impl rt::serde::Serialize for PaymentFrequency {
 impl<'de> rt::serde::Deserialize<'de> for PaymentFrequency {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for PaymentFrequency {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for PaymentFrequency {}
@@ -6482,6 +6650,14 @@ impl rt::serde::Serialize for RecordType {
 impl<'de> rt::serde::Deserialize<'de> for RecordType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for RecordType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for RecordType {}

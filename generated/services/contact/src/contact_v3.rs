@@ -11519,6 +11519,14 @@ impl<'de> rt::serde::Deserialize<'de> for OptionType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for OptionType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for OptionType {}
 impl AsRef<str> for OptionType {
     fn as_ref(&self) -> &str {
@@ -11687,6 +11695,14 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentBatchDepartmentIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for DepartmentBatchDepartmentIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for DepartmentBatchDepartmentIdType {}
 impl AsRef<str> for DepartmentBatchDepartmentIdType {
     fn as_ref(&self) -> &str {
@@ -11740,6 +11756,14 @@ impl rt::serde::Serialize for DepartmentBatchUserIdType {
 impl<'de> rt::serde::Deserialize<'de> for DepartmentBatchUserIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for DepartmentBatchUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for DepartmentBatchUserIdType {}
@@ -11814,6 +11838,14 @@ impl rt::serde::Serialize for LeaderType {
 impl<'de> rt::serde::Deserialize<'de> for LeaderType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for LeaderType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for LeaderType {}
@@ -11976,6 +12008,14 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentChildrenUserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for DepartmentChildrenUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for DepartmentChildrenUserIdType {}
 impl AsRef<str> for DepartmentChildrenUserIdType {
     fn as_ref(&self) -> &str {
@@ -12025,6 +12065,14 @@ impl rt::serde::Serialize for DepartmentChildrenDepartmentIdType {
 impl<'de> rt::serde::Deserialize<'de> for DepartmentChildrenDepartmentIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for DepartmentChildrenDepartmentIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for DepartmentChildrenDepartmentIdType {}
@@ -12477,6 +12525,14 @@ impl<'de> rt::serde::Deserialize<'de> for Reason {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for Reason {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for Reason {}
 /// FunctionalRoleMemberBatchCreateDataResult
 #[derive(Clone, Debug, PartialEq)]
@@ -12564,6 +12620,14 @@ impl rt::serde::Serialize for ScopeType {
 impl<'de> rt::serde::Deserialize<'de> for ScopeType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ScopeType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ScopeType {}
@@ -12698,6 +12762,14 @@ impl rt::serde::Serialize for MemberType {
 impl<'de> rt::serde::Deserialize<'de> for MemberType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for MemberType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for MemberType {}
@@ -12859,6 +12931,14 @@ impl<'de> rt::serde::Deserialize<'de> for MemberIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for MemberIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for MemberIdType {}
 impl AsRef<str> for MemberIdType {
     fn as_ref(&self) -> &str {
@@ -12908,6 +12988,14 @@ impl rt::serde::Serialize for GroupMemberSimplelistMemberType {
 impl<'de> rt::serde::Deserialize<'de> for GroupMemberSimplelistMemberType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for GroupMemberSimplelistMemberType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for GroupMemberSimplelistMemberType {}
@@ -13684,6 +13772,14 @@ impl rt::serde::Serialize for UserGender {
 impl<'de> rt::serde::Deserialize<'de> for UserGender {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for UserGender {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for UserGender {}
@@ -14521,6 +14617,14 @@ impl<'de> rt::serde::Deserialize<'de> for ProcessingType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ProcessingType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ProcessingType {}
 impl AsRef<str> for ProcessingType {
     fn as_ref(&self) -> &str {
@@ -15242,6 +15346,14 @@ impl<'de> rt::serde::Deserialize<'de> for OpenId {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for OpenId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for OpenId {}
 /// A user's id scoped to the app developer (`on_…`): the `union_id` field.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -15293,6 +15405,14 @@ impl rt::serde::Serialize for UnionId {
 impl<'de> rt::serde::Deserialize<'de> for UnionId {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
+impl rt::FromJson for UnionId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
     }
 }
 impl rt::Validate for UnionId {}
@@ -15348,6 +15468,14 @@ impl<'de> rt::serde::Deserialize<'de> for UserId {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for UserId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for UserId {}
 /// A user id of the kind the request's `user_id_type` names: an open_id (the default), a union_id or a user_id. Build one from any of them: `AnyUserId::from(open_id.as_str())`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -15399,6 +15527,14 @@ impl rt::serde::Serialize for AnyUserId {
 impl<'de> rt::serde::Deserialize<'de> for AnyUserId {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
+impl rt::FromJson for AnyUserId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
     }
 }
 impl rt::Validate for AnyUserId {}
@@ -15454,6 +15590,14 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentId {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for DepartmentId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for DepartmentId {}
 /// Which kind of user id the request and the response carry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -15502,6 +15646,14 @@ impl rt::serde::Serialize for UserIdType {
 impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for UserIdType {}
@@ -15553,6 +15705,14 @@ impl rt::serde::Serialize for DepartmentIdType {
 impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for DepartmentIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for DepartmentIdType {}
@@ -15618,6 +15778,14 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for EmployeeType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for EmployeeType {}
 /// The type of a custom attribute.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -15674,6 +15842,14 @@ impl rt::serde::Serialize for CustomAttrType {
 impl<'de> rt::serde::Deserialize<'de> for CustomAttrType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for CustomAttrType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for CustomAttrType {}
@@ -15733,6 +15909,14 @@ impl rt::serde::Serialize for Gender {
 impl<'de> rt::serde::Deserialize<'de> for Gender {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for Gender {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for Gender {}

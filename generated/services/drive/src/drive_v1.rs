@@ -9608,6 +9608,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileExtension {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FileExtension {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FileExtension {}
 impl AsRef<str> for FileExtension {
     fn as_ref(&self) -> &str {
@@ -9669,6 +9677,14 @@ impl rt::serde::Serialize for Type {
 impl<'de> rt::serde::Deserialize<'de> for Type {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Type {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Type {}
@@ -9798,6 +9814,14 @@ impl rt::serde::Serialize for JobStatus {
 impl<'de> rt::serde::Deserialize<'de> for JobStatus {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for JobStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for JobStatus {}
@@ -9930,6 +9954,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FileType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FileType {}
 impl AsRef<str> for FileType {
     fn as_ref(&self) -> &str {
@@ -9985,6 +10017,14 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
     fn as_ref(&self) -> &str {
@@ -10038,6 +10078,14 @@ impl rt::serde::Serialize for ElementType {
 impl<'de> rt::serde::Deserialize<'de> for ElementType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ElementType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ElementType {}
@@ -10284,6 +10332,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileCommentReplyListFileType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FileCommentReplyListFileType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FileCommentReplyListFileType {}
 impl AsRef<str> for FileCommentReplyListFileType {
     fn as_ref(&self) -> &str {
@@ -10514,6 +10570,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileCommentCreateFileType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FileCommentCreateFileType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FileCommentCreateFileType {}
 impl AsRef<str> for FileCommentCreateFileType {
     fn as_ref(&self) -> &str {
@@ -10651,6 +10715,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileStatisticsGetFileType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FileStatisticsGetFileType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FileStatisticsGetFileType {}
 impl AsRef<str> for FileStatisticsGetFileType {
     fn as_ref(&self) -> &str {
@@ -10751,6 +10823,14 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for SubscriptionType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for SubscriptionType {}
 impl AsRef<str> for SubscriptionType {
     fn as_ref(&self) -> &str {
@@ -10804,6 +10884,14 @@ impl rt::serde::Serialize for FileSubscriptionCreateBodyFileType {
 impl<'de> rt::serde::Deserialize<'de> for FileSubscriptionCreateBodyFileType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for FileSubscriptionCreateBodyFileType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for FileSubscriptionCreateBodyFileType {}
@@ -10900,6 +10988,14 @@ impl<'de> rt::serde::Deserialize<'de> for ObjType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ObjType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ObjType {}
 impl AsRef<str> for ObjType {
     fn as_ref(&self) -> &str {
@@ -10953,6 +11049,14 @@ impl rt::serde::Serialize for Status {
 impl<'de> rt::serde::Deserialize<'de> for Status {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Status {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Status {}
@@ -11118,6 +11222,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileVersionListUserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FileVersionListUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FileVersionListUserIdType {}
 impl AsRef<str> for FileVersionListUserIdType {
     fn as_ref(&self) -> &str {
@@ -11206,6 +11318,14 @@ impl rt::serde::Serialize for FileViewRecordListFileType {
 impl<'de> rt::serde::Deserialize<'de> for FileViewRecordListFileType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for FileViewRecordListFileType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for FileViewRecordListFileType {}
@@ -11321,6 +11441,14 @@ impl rt::serde::Serialize for FileCopyBodyType {
 impl<'de> rt::serde::Deserialize<'de> for FileCopyBodyType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for FileCopyBodyType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for FileCopyBodyType {}
@@ -11562,6 +11690,14 @@ impl<'de> rt::serde::Deserialize<'de> for ReferType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ReferType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ReferType {}
 impl AsRef<str> for ReferType {
     fn as_ref(&self) -> &str {
@@ -11689,6 +11825,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileDeleteType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FileDeleteType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FileDeleteType {}
 impl AsRef<str> for FileDeleteType {
     fn as_ref(&self) -> &str {
@@ -11770,6 +11914,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileDeleteSubscribeFileType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FileDeleteSubscribeFileType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FileDeleteSubscribeFileType {}
 impl AsRef<str> for FileDeleteSubscribeFileType {
     fn as_ref(&self) -> &str {
@@ -11829,6 +11981,14 @@ impl<'de> rt::serde::Deserialize<'de> for OrderBy {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for OrderBy {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for OrderBy {}
 impl AsRef<str> for OrderBy {
     fn as_ref(&self) -> &str {
@@ -11878,6 +12038,14 @@ impl rt::serde::Serialize for Direction {
 impl<'de> rt::serde::Deserialize<'de> for Direction {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Direction {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Direction {}
@@ -11974,6 +12142,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileMoveBodyType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FileMoveBodyType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FileMoveBodyType {}
 impl AsRef<str> for FileMoveBodyType {
     fn as_ref(&self) -> &str {
@@ -12049,6 +12225,14 @@ impl rt::serde::Serialize for FileUploadAllBodyParentType {
 impl<'de> rt::serde::Deserialize<'de> for FileUploadAllBodyParentType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for FileUploadAllBodyParentType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for FileUploadAllBodyParentType {}
@@ -12269,6 +12453,14 @@ impl<'de> rt::serde::Deserialize<'de> for MountType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for MountType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for MountType {}
 /// 挂载点
 #[derive(Clone, Debug, PartialEq)]
@@ -12475,6 +12667,14 @@ impl rt::serde::Serialize for ResultJobStatus {
 impl<'de> rt::serde::Deserialize<'de> for ResultJobStatus {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for ResultJobStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for ResultJobStatus {}
@@ -12709,6 +12909,14 @@ impl<'de> rt::serde::Deserialize<'de> for MediaUploadAllBodyParentType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for MediaUploadAllBodyParentType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for MediaUploadAllBodyParentType {}
 impl AsRef<str> for MediaUploadAllBodyParentType {
     fn as_ref(&self) -> &str {
@@ -12828,6 +13036,14 @@ impl rt::serde::Serialize for DocType {
 impl<'de> rt::serde::Deserialize<'de> for DocType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for DocType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for DocType {}
@@ -13002,6 +13218,14 @@ impl<'de> rt::serde::Deserialize<'de> for Code {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for Code {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for Code {}
 /// FailedListItem
 #[derive(Clone, Debug, PartialEq)]
@@ -13115,6 +13339,14 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberAuthType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for PermissionMemberAuthType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for PermissionMemberAuthType {}
 impl AsRef<str> for PermissionMemberAuthType {
     fn as_ref(&self) -> &str {
@@ -13188,6 +13420,14 @@ impl rt::serde::Serialize for Action {
 impl<'de> rt::serde::Deserialize<'de> for Action {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Action {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Action {}
@@ -13293,6 +13533,14 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberBatchCreateType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for PermissionMemberBatchCreateType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for PermissionMemberBatchCreateType {}
 impl AsRef<str> for PermissionMemberBatchCreateType {
     fn as_ref(&self) -> &str {
@@ -13372,6 +13620,14 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for MemberType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for MemberType {}
 impl AsRef<str> for MemberType {
     fn as_ref(&self) -> &str {
@@ -13427,6 +13683,14 @@ impl<'de> rt::serde::Deserialize<'de> for Perm {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Perm {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Perm {}
 impl AsRef<str> for Perm {
     fn as_ref(&self) -> &str {
@@ -13476,6 +13740,14 @@ impl rt::serde::Serialize for PermType {
 impl<'de> rt::serde::Deserialize<'de> for PermType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for PermType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for PermType {}
@@ -13547,6 +13819,14 @@ impl rt::serde::Serialize for MemberType2 {
 impl<'de> rt::serde::Deserialize<'de> for MemberType2 {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for MemberType2 {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for MemberType2 {}
@@ -13782,6 +14062,14 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberListType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for PermissionMemberListType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for PermissionMemberListType {}
 impl AsRef<str> for PermissionMemberListType {
     fn as_ref(&self) -> &str {
@@ -13869,6 +14157,14 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberDeleteMemberType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for PermissionMemberDeleteMemberType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for PermissionMemberDeleteMemberType {}
 impl AsRef<str> for PermissionMemberDeleteMemberType {
     fn as_ref(&self) -> &str {
@@ -13942,6 +14238,14 @@ impl rt::serde::Serialize for PermissionMemberDeleteBodyType {
 impl<'de> rt::serde::Deserialize<'de> for PermissionMemberDeleteBodyType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for PermissionMemberDeleteBodyType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for PermissionMemberDeleteBodyType {}
@@ -14045,6 +14349,14 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberTransferOwnerBodyMembe
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for PermissionMemberTransferOwnerBodyMemberType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for PermissionMemberTransferOwnerBodyMemberType {}
 impl AsRef<str> for PermissionMemberTransferOwnerBodyMemberType {
     fn as_ref(&self) -> &str {
@@ -14141,6 +14453,14 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionPublicPasswordCreateType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for PermissionPublicPasswordCreateType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for PermissionPublicPasswordCreateType {}
 impl AsRef<str> for PermissionPublicPasswordCreateType {
     fn as_ref(&self) -> &str {
@@ -14206,6 +14526,14 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityEntity {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for SecurityEntity {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for SecurityEntity {}
 impl AsRef<str> for SecurityEntity {
     fn as_ref(&self) -> &str {
@@ -14255,6 +14583,14 @@ impl rt::serde::Serialize for CommentEntity {
 impl<'de> rt::serde::Deserialize<'de> for CommentEntity {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for CommentEntity {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for CommentEntity {}
@@ -14310,6 +14646,14 @@ impl rt::serde::Serialize for ShareEntity {
 impl<'de> rt::serde::Deserialize<'de> for ShareEntity {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ShareEntity {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ShareEntity {}
@@ -14373,6 +14717,14 @@ impl rt::serde::Serialize for LinkShareEntity {
 impl<'de> rt::serde::Deserialize<'de> for LinkShareEntity {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for LinkShareEntity {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for LinkShareEntity {}
@@ -14525,6 +14877,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileToken {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for FileToken {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for FileToken {}
 /// The kind of upload point (上传点) a media file belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -14669,6 +15029,14 @@ impl rt::serde::Serialize for ParentType {
 impl<'de> rt::serde::Deserialize<'de> for ParentType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ParentType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ParentType {}

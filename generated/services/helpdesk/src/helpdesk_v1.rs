@@ -6123,6 +6123,14 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
     fn as_ref(&self) -> &str {
@@ -6182,6 +6190,14 @@ impl<'de> rt::serde::Deserialize<'de> for MsgType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for MsgType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for MsgType {}
 impl AsRef<str> for MsgType {
     fn as_ref(&self) -> &str {
@@ -6231,6 +6247,14 @@ impl rt::serde::Serialize for ReceiveType {
 impl<'de> rt::serde::Deserialize<'de> for ReceiveType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ReceiveType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ReceiveType {}

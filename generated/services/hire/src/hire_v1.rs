@@ -22575,6 +22575,14 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
     fn as_ref(&self) -> &str {
@@ -22628,6 +22636,14 @@ impl rt::serde::Serialize for ValueType {
 impl<'de> rt::serde::Deserialize<'de> for ValueType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for ValueType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for ValueType {}
@@ -22784,6 +22800,14 @@ impl<'de> rt::serde::Deserialize<'de> for UseDefault {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UseDefault {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UseDefault {}
 impl AsRef<str> for UseDefault {
     fn as_ref(&self) -> &str {
@@ -22859,6 +22883,14 @@ impl<'de> rt::serde::Deserialize<'de> for CooperationStatus {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for CooperationStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for CooperationStatus {}
 /// 猎头区域
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -22903,6 +22935,14 @@ impl rt::serde::Serialize for SupplierArea {
 impl<'de> rt::serde::Deserialize<'de> for SupplierArea {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for SupplierArea {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for SupplierArea {}
@@ -23053,6 +23093,14 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyGetUserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for AgencyGetUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for AgencyGetUserIdType {}
 impl AsRef<str> for AgencyGetUserIdType {
     fn as_ref(&self) -> &str {
@@ -23135,6 +23183,14 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyGetAgencyAccountUserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for AgencyGetAgencyAccountUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for AgencyGetAgencyAccountUserIdType {}
 impl AsRef<str> for AgencyGetAgencyAccountUserIdType {
     fn as_ref(&self) -> &str {
@@ -23190,6 +23246,14 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for Status {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for Status {}
 /// 角色
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23234,6 +23298,14 @@ impl rt::serde::Serialize for Role {
 impl<'de> rt::serde::Deserialize<'de> for Role {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for Role {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for Role {}
@@ -23517,6 +23589,14 @@ impl<'de> rt::serde::Deserialize<'de> for JobLevelIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for JobLevelIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for JobLevelIdType {}
 impl AsRef<str> for JobLevelIdType {
     fn as_ref(&self) -> &str {
@@ -23582,6 +23662,14 @@ impl rt::serde::Serialize for Conclusion {
 impl<'de> rt::serde::Deserialize<'de> for Conclusion {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for Conclusion {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for Conclusion {}
@@ -23880,6 +23968,14 @@ impl<'de> rt::serde::Deserialize<'de> for DimensionType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for DimensionType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for DimensionType {}
 /// DimensionAssessmentListItem
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -24080,6 +24176,14 @@ impl<'de> rt::serde::Deserialize<'de> for TerminationType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for TerminationType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for TerminationType {}
 /// ApplicationCancelOnboardBody
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -24208,6 +24312,14 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationGetOption {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ApplicationGetOption {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ApplicationGetOption {}
 impl AsRef<str> for ApplicationGetOption {
     fn as_ref(&self) -> &str {
@@ -24285,6 +24397,14 @@ impl rt::serde::Serialize for Type {
 impl<'de> rt::serde::Deserialize<'de> for Type {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for Type {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for Type {}
@@ -24388,6 +24508,14 @@ impl rt::serde::Serialize for ResumeSourceType {
 impl<'de> rt::serde::Deserialize<'de> for ResumeSourceType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for ResumeSourceType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for ResumeSourceType {}
@@ -24676,6 +24804,14 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for DepartmentIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
     fn as_ref(&self) -> &str {
@@ -24727,6 +24863,14 @@ impl<'de> rt::serde::Deserialize<'de> for JobFamilyIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for JobFamilyIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for JobFamilyIdType {}
 impl AsRef<str> for JobFamilyIdType {
     fn as_ref(&self) -> &str {
@@ -24776,6 +24920,14 @@ impl rt::serde::Serialize for EmployeeTypeIdType {
 impl<'de> rt::serde::Deserialize<'de> for EmployeeTypeIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for EmployeeTypeIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for EmployeeTypeIdType {}
@@ -24855,6 +25007,14 @@ impl rt::serde::Serialize for ApplicationGetDetailOption {
 impl<'de> rt::serde::Deserialize<'de> for ApplicationGetDetailOption {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ApplicationGetDetailOption {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ApplicationGetDetailOption {}
@@ -25158,6 +25318,14 @@ impl<'de> rt::serde::Deserialize<'de> for DimensionAssessmentDimensionType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for DimensionAssessmentDimensionType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for DimensionAssessmentDimensionType {}
 /// 当维度类型为单选题时，从此取值
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -25450,6 +25618,14 @@ impl<'de> rt::serde::Deserialize<'de> for InterviewRoundSummary {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for InterviewRoundSummary {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for InterviewRoundSummary {}
 /// 地址类型 1=COUNTRY, 2=STATE, 3=CITY, 4=DISTRICT, 5=ADDRESS,
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -25506,6 +25682,14 @@ impl rt::serde::Serialize for LocationType {
 impl<'de> rt::serde::Deserialize<'de> for LocationType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for LocationType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for LocationType {}
@@ -25618,6 +25802,14 @@ impl rt::serde::Serialize for VideoType {
 impl<'de> rt::serde::Deserialize<'de> for VideoType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for VideoType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for VideoType {}
@@ -25842,6 +26034,14 @@ impl<'de> rt::serde::Deserialize<'de> for OfferStatus {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for OfferStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for OfferStatus {}
 /// 合同期（年/月）
 #[derive(Clone, Debug, PartialEq)]
@@ -26043,6 +26243,14 @@ impl rt::serde::Serialize for SalaryStatus {
 impl<'de> rt::serde::Deserialize<'de> for SalaryStatus {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for SalaryStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for SalaryStatus {}
@@ -26730,6 +26938,14 @@ impl<'de> rt::serde::Deserialize<'de> for OfferOfferStatus {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for OfferOfferStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for OfferOfferStatus {}
 /// 职位信息
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -27072,6 +27288,14 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationTransferOnboardDepartmentId
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ApplicationTransferOnboardDepartmentIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ApplicationTransferOnboardDepartmentIdType {}
 impl AsRef<str> for ApplicationTransferOnboardDepartmentIdType {
     fn as_ref(&self) -> &str {
@@ -27350,6 +27574,14 @@ impl<'de> rt::serde::Deserialize<'de> for OrderStatus {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for OrderStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for OrderStatus {}
 impl AsRef<str> for OrderStatus {
     fn as_ref(&self) -> &str {
@@ -27459,6 +27691,14 @@ impl<'de> rt::serde::Deserialize<'de> for OrderOrderStatus {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for OrderOrderStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for OrderOrderStatus {}
 /// 供应商类型
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -27511,6 +27751,14 @@ impl rt::serde::Serialize for AccountThirdType {
 impl<'de> rt::serde::Deserialize<'de> for AccountThirdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for AccountThirdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for AccountThirdType {}
@@ -27722,6 +27970,14 @@ impl<'de> rt::serde::Deserialize<'de> for CustomFieldListItemType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for CustomFieldListItemType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for CustomFieldListItemType {}
 impl AsRef<str> for CustomFieldListItemType {
     fn as_ref(&self) -> &str {
@@ -27873,6 +28129,14 @@ impl rt::serde::Serialize for Geo {
 impl<'de> rt::serde::Deserialize<'de> for Geo {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Geo {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Geo {}
@@ -28073,6 +28337,14 @@ impl rt::serde::Serialize for DataType {
 impl<'de> rt::serde::Deserialize<'de> for DataType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for DataType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for DataType {}
@@ -30180,6 +30452,14 @@ impl<'de> rt::serde::Deserialize<'de> for DimensionType2 {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for DimensionType2 {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for DimensionType2 {}
 /// 评价维度的分数配置（适用于打分题）
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -30552,6 +30832,14 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for ObjectType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for ObjectType {}
 /// ConfigOption
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -30837,6 +31125,14 @@ impl<'de> rt::serde::Deserialize<'de> for ActivityStatus {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for ActivityStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for ActivityStatus {}
 /// InterviewTaskListDataTask
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -31111,6 +31407,14 @@ impl<'de> rt::serde::Deserialize<'de> for RequiredDegree {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for RequiredDegree {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for RequiredDegree {}
 /// JobCombinedCreateBody
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -31377,6 +31681,14 @@ impl rt::serde::Serialize for CustomizedDataListItemObjectType {
 impl<'de> rt::serde::Deserialize<'de> for CustomizedDataListItemObjectType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for CustomizedDataListItemObjectType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for CustomizedDataListItemObjectType {}
@@ -32526,6 +32838,14 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateOptionListItem {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for UpdateOptionListItem {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for UpdateOptionListItem {}
 /// InterviewRoundConfListItem
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -32779,6 +33099,14 @@ impl rt::serde::Serialize for CustomizedDataListItemObjectType2 {
 impl<'de> rt::serde::Deserialize<'de> for CustomizedDataListItemObjectType2 {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for CustomizedDataListItemObjectType2 {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for CustomizedDataListItemObjectType2 {}
@@ -33758,6 +34086,14 @@ impl rt::serde::Serialize for Usage {
 impl<'de> rt::serde::Deserialize<'de> for Usage {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Usage {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Usage {}
@@ -34919,6 +35255,14 @@ impl<'de> rt::serde::Deserialize<'de> for Operation {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Operation {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Operation {}
 impl AsRef<str> for Operation {
     fn as_ref(&self) -> &str {
@@ -35094,6 +35438,14 @@ impl<'de> rt::serde::Deserialize<'de> for OfferOfferStatusBodyOfferStatus {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for OfferOfferStatusBodyOfferStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for OfferOfferStatusBodyOfferStatus {}
 /// OfferOfferStatusBody
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -35261,6 +35613,14 @@ impl rt::serde::Serialize for ObjectTypeV2 {
 impl<'de> rt::serde::Deserialize<'de> for ObjectTypeV2 {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ObjectTypeV2 {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ObjectTypeV2 {}
@@ -35645,6 +36005,14 @@ impl<'de> rt::serde::Deserialize<'de> for Scenario {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for Scenario {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for Scenario {}
 /// OptionListItem
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -35761,6 +36129,14 @@ impl rt::serde::Serialize for SchemaScenario {
 impl<'de> rt::serde::Deserialize<'de> for SchemaScenario {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for SchemaScenario {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for SchemaScenario {}
@@ -36691,6 +37067,14 @@ impl<'de> rt::serde::Deserialize<'de> for RoleType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for RoleType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for RoleType {}
 /// DataPermission
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -37034,6 +37418,14 @@ impl<'de> rt::serde::Deserialize<'de> for IsOnboarded {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for IsOnboarded {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for IsOnboarded {}
 impl AsRef<str> for IsOnboarded {
     fn as_ref(&self) -> &str {
@@ -37132,6 +37524,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreatorAccountType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for CreatorAccountType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for CreatorAccountType {}
 /// 证件类型
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -37196,6 +37596,14 @@ impl rt::serde::Serialize for IdentificationType {
 impl<'de> rt::serde::Deserialize<'de> for IdentificationType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for IdentificationType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for IdentificationType {}
@@ -37389,6 +37797,14 @@ impl<'de> rt::serde::Deserialize<'de> for Degree {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for Degree {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for Degree {}
 /// 成绩排名
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -37449,6 +37865,14 @@ impl rt::serde::Serialize for AcademicRanking {
 impl<'de> rt::serde::Deserialize<'de> for AcademicRanking {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for AcademicRanking {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for AcademicRanking {}
@@ -37778,6 +38202,14 @@ impl rt::serde::Serialize for Language {
 impl<'de> rt::serde::Deserialize<'de> for Language {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for Language {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for Language {}
@@ -38394,6 +38826,14 @@ impl<'de> rt::serde::Deserialize<'de> for CareerListItemTagListItem {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for CareerListItemTagListItem {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for CareerListItemTagListItem {}
 /// TalentCareerListItem
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -38664,6 +39104,14 @@ impl<'de> rt::serde::Deserialize<'de> for LanguageListItemLanguage {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for LanguageListItemLanguage {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for LanguageListItemLanguage {}
 /// TalentLanguageListItem
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -38850,6 +39298,14 @@ impl<'de> rt::serde::Deserialize<'de> for TopDegree {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for TopDegree {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for TopDegree {}
 /// 第一学历
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38914,6 +39370,14 @@ impl rt::serde::Serialize for FirstDegree {
 impl<'de> rt::serde::Deserialize<'de> for FirstDegree {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for FirstDegree {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for FirstDegree {}
@@ -39028,6 +39492,14 @@ impl rt::serde::Serialize for QueryOption {
 impl<'de> rt::serde::Deserialize<'de> for QueryOption {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for QueryOption {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for QueryOption {}
@@ -40018,6 +40490,14 @@ impl<'de> rt::serde::Deserialize<'de> for TodoListType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for TodoListType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for TodoListType {}
 impl AsRef<str> for TodoListType {
     fn as_ref(&self) -> &str {
@@ -40559,6 +41039,14 @@ impl<'de> rt::serde::Deserialize<'de> for EducationListItemAcademicRanking {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for EducationListItemAcademicRanking {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for EducationListItemAcademicRanking {}
 /// ResumeEducationListItem
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -40948,6 +41436,14 @@ impl rt::serde::Serialize for WebsiteDeliveryTaskGetDataStatus {
 impl<'de> rt::serde::Deserialize<'de> for WebsiteDeliveryTaskGetDataStatus {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for WebsiteDeliveryTaskGetDataStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for WebsiteDeliveryTaskGetDataStatus {}

@@ -10551,6 +10551,14 @@ impl<'de> rt::serde::Deserialize<'de> for ChatAnnouncementGetUserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ChatAnnouncementGetUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ChatAnnouncementGetUserIdType {}
 impl AsRef<str> for ChatAnnouncementGetUserIdType {
     fn as_ref(&self) -> &str {
@@ -10608,6 +10616,14 @@ impl rt::serde::Serialize for OwnerIdType {
 impl<'de> rt::serde::Deserialize<'de> for OwnerIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for OwnerIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for OwnerIdType {}
@@ -10745,6 +10761,14 @@ impl rt::serde::Serialize for SucceedType {
 impl<'de> rt::serde::Deserialize<'de> for SucceedType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for SucceedType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for SucceedType {}
@@ -10891,6 +10915,14 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateField {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UpdateField {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UpdateField {}
 impl AsRef<str> for UpdateField {
     fn as_ref(&self) -> &str {
@@ -10940,6 +10972,14 @@ impl rt::serde::Serialize for ActionType {
 impl<'de> rt::serde::Deserialize<'de> for ActionType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ActionType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ActionType {}
@@ -11337,6 +11377,14 @@ impl<'de> rt::serde::Deserialize<'de> for TabType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for TabType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for TabType {}
 impl AsRef<str> for TabType {
     fn as_ref(&self) -> &str {
@@ -11519,6 +11567,14 @@ impl<'de> rt::serde::Deserialize<'de> for ChatTopNoticeItemActionType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ChatTopNoticeItemActionType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ChatTopNoticeItemActionType {}
 impl AsRef<str> for ChatTopNoticeItemActionType {
     fn as_ref(&self) -> &str {
@@ -11595,6 +11651,14 @@ impl<'de> rt::serde::Deserialize<'de> for GroupMessageType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for GroupMessageType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for GroupMessageType {}
 impl AsRef<str> for GroupMessageType {
     fn as_ref(&self) -> &str {
@@ -11644,6 +11708,14 @@ impl rt::serde::Serialize for ScreenshotHasPermissionSetting {
 impl<'de> rt::serde::Deserialize<'de> for ScreenshotHasPermissionSetting {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ScreenshotHasPermissionSetting {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ScreenshotHasPermissionSetting {}
@@ -11724,6 +11796,14 @@ impl<'de> rt::serde::Deserialize<'de> for UrgentSetting {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UrgentSetting {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UrgentSetting {}
 impl AsRef<str> for UrgentSetting {
     fn as_ref(&self) -> &str {
@@ -11773,6 +11853,14 @@ impl rt::serde::Serialize for HideMemberCountSetting {
 impl<'de> rt::serde::Deserialize<'de> for HideMemberCountSetting {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for HideMemberCountSetting {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for HideMemberCountSetting {}
@@ -12055,6 +12143,14 @@ impl<'de> rt::serde::Deserialize<'de> for ChatListSortType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ChatListSortType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ChatListSortType {}
 impl AsRef<str> for ChatListSortType {
     fn as_ref(&self) -> &str {
@@ -12108,6 +12204,14 @@ impl rt::serde::Serialize for ChatStatus {
 impl<'de> rt::serde::Deserialize<'de> for ChatStatus {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ChatStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ChatStatus {}
@@ -12165,6 +12269,14 @@ impl<'de> rt::serde::Deserialize<'de> for ChatMode {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ChatMode {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ChatMode {}
 impl AsRef<str> for ChatMode {
     fn as_ref(&self) -> &str {
@@ -12214,6 +12326,14 @@ impl rt::serde::Serialize for P2pTargetType {
 impl<'de> rt::serde::Deserialize<'de> for P2pTargetType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for P2pTargetType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for P2pTargetType {}
@@ -12571,6 +12691,14 @@ impl<'de> rt::serde::Deserialize<'de> for ValidityPeriod {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ValidityPeriod {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ValidityPeriod {}
 impl AsRef<str> for ValidityPeriod {
     fn as_ref(&self) -> &str {
@@ -12686,6 +12814,14 @@ impl rt::serde::Serialize for OperatorType {
 impl<'de> rt::serde::Deserialize<'de> for OperatorType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for OperatorType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for OperatorType {}
@@ -12841,6 +12977,14 @@ impl<'de> rt::serde::Deserialize<'de> for FailReason {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FailReason {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FailReason {}
 impl AsRef<str> for FailReason {
     fn as_ref(&self) -> &str {
@@ -12974,6 +13118,14 @@ impl rt::serde::Serialize for MessageReactionListUserIdType {
 impl<'de> rt::serde::Deserialize<'de> for MessageReactionListUserIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for MessageReactionListUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for MessageReactionListUserIdType {}
@@ -13273,6 +13425,14 @@ impl<'de> rt::serde::Deserialize<'de> for MessageForwardReceiveIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for MessageForwardReceiveIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for MessageForwardReceiveIdType {}
 impl AsRef<str> for MessageForwardReceiveIdType {
     fn as_ref(&self) -> &str {
@@ -13416,6 +13576,14 @@ impl rt::serde::Serialize for Language {
 impl<'de> rt::serde::Deserialize<'de> for Language {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Language {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Language {}
@@ -13602,6 +13770,14 @@ impl<'de> rt::serde::Deserialize<'de> for IncludeAttachmentType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for IncludeAttachmentType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for IncludeAttachmentType {}
 impl AsRef<str> for IncludeAttachmentType {
     fn as_ref(&self) -> &str {
@@ -13651,6 +13827,14 @@ impl rt::serde::Serialize for ChatType {
 impl<'de> rt::serde::Deserialize<'de> for ChatType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ChatType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ChatType {}
@@ -13846,6 +14030,14 @@ impl rt::serde::Serialize for Type {
 impl<'de> rt::serde::Deserialize<'de> for Type {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Type {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Type {}
@@ -14143,6 +14335,14 @@ impl<'de> rt::serde::Deserialize<'de> for MessageId {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for MessageId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for MessageId {}
 /// Id of a chat, p2p or group (`oc_…`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -14194,6 +14394,14 @@ impl rt::serde::Serialize for ChatId {
 impl<'de> rt::serde::Deserialize<'de> for ChatId {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
+impl rt::FromJson for ChatId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
     }
 }
 impl rt::Validate for ChatId {}
@@ -14249,6 +14457,14 @@ impl<'de> rt::serde::Deserialize<'de> for ThreadId {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for ThreadId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for ThreadId {}
 /// Key of an uploaded image (`img_…`), returned by `image.create`, used in image message content.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -14302,6 +14518,14 @@ impl<'de> rt::serde::Deserialize<'de> for ImageKey {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for ImageKey {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for ImageKey {}
 /// Key of an uploaded file (`file_…`), returned by `file.create`, used in file, audio and media message content.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -14353,6 +14577,14 @@ impl rt::serde::Serialize for FileKey {
 impl<'de> rt::serde::Deserialize<'de> for FileKey {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
+impl rt::FromJson for FileKey {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
     }
 }
 impl rt::Validate for FileKey {}
@@ -14413,6 +14645,14 @@ impl<'de> rt::serde::Deserialize<'de> for ReceiveIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ReceiveIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ReceiveIdType {}
 impl AsRef<str> for ReceiveIdType {
     fn as_ref(&self) -> &str {
@@ -14466,6 +14706,14 @@ impl rt::serde::Serialize for UserIdType {
 impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for UserIdType {}
@@ -14559,6 +14807,14 @@ impl<'de> rt::serde::Deserialize<'de> for MsgType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for MsgType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for MsgType {}
 impl AsRef<str> for MsgType {
     fn as_ref(&self) -> &str {
@@ -14610,6 +14866,14 @@ impl<'de> rt::serde::Deserialize<'de> for ContainerIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ContainerIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ContainerIdType {}
 impl AsRef<str> for ContainerIdType {
     fn as_ref(&self) -> &str {
@@ -14659,6 +14923,14 @@ impl rt::serde::Serialize for SortType {
 impl<'de> rt::serde::Deserialize<'de> for SortType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for SortType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for SortType {}
@@ -15177,6 +15449,14 @@ impl<'de> rt::serde::Deserialize<'de> for SenderType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for SenderType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for SenderType {}
 impl AsRef<str> for SenderType {
     fn as_ref(&self) -> &str {
@@ -15226,6 +15506,14 @@ impl rt::serde::Serialize for ImageType {
 impl<'de> rt::serde::Deserialize<'de> for ImageType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ImageType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ImageType {}
@@ -15299,6 +15587,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FileType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FileType {}
 impl AsRef<str> for FileType {
     fn as_ref(&self) -> &str {
@@ -15348,6 +15644,14 @@ impl rt::serde::Serialize for ResourceType {
 impl<'de> rt::serde::Deserialize<'de> for ResourceType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ResourceType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ResourceType {}

@@ -1746,6 +1746,14 @@ impl<'de> rt::serde::Deserialize<'de> for EntityId {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for EntityId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for EntityId {}
 /// Id of a draft (an int64 carried as a JSON string).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -1797,6 +1805,14 @@ impl rt::serde::Serialize for DraftId {
 impl<'de> rt::serde::Deserialize<'de> for DraftId {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
+impl rt::FromJson for DraftId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
     }
 }
 impl rt::Validate for DraftId {}
@@ -1852,6 +1868,14 @@ impl<'de> rt::serde::Deserialize<'de> for FileToken {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for FileToken {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for FileToken {}
 /// Id of a classification (an int64 carried as a JSON string).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -1903,6 +1927,14 @@ impl rt::serde::Serialize for ClassificationId {
 impl<'de> rt::serde::Deserialize<'de> for ClassificationId {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
+    }
+}
+impl rt::FromJson for ClassificationId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
     }
 }
 impl rt::Validate for ClassificationId {}
@@ -1958,6 +1990,14 @@ impl<'de> rt::serde::Deserialize<'de> for RepoId {
         <String as rt::serde::Deserialize>::deserialize(d).map(Self)
     }
 }
+impl rt::FromJson for RepoId {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(Self)
+    }
+}
 impl rt::Validate for RepoId {}
 /// Which kind of user id the request and response carry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2006,6 +2046,14 @@ impl rt::serde::Serialize for UserIdType {
 impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for UserIdType {}
@@ -2067,6 +2115,14 @@ impl<'de> rt::serde::Deserialize<'de> for EntitySource {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for EntitySource {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for EntitySource {}
 /// Which name of an entry a word matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -2117,6 +2173,14 @@ impl<'de> rt::serde::Deserialize<'de> for MatchType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for MatchType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for MatchType {}
 /// Language of an internationalized definition or name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -2165,6 +2229,14 @@ impl rt::serde::Serialize for Language {
 impl<'de> rt::serde::Deserialize<'de> for Language {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for Language {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for Language {}

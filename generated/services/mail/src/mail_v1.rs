@@ -13560,6 +13560,14 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
     fn as_ref(&self) -> &str {
@@ -13651,6 +13659,14 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for DepartmentIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
     fn as_ref(&self) -> &str {
@@ -13727,6 +13743,14 @@ impl rt::serde::Serialize for Type {
 impl<'de> rt::serde::Deserialize<'de> for Type {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Type {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Type {}
@@ -13892,6 +13916,14 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for MemberType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for MemberType {}
 impl AsRef<str> for MemberType {
     fn as_ref(&self) -> &str {
@@ -14046,6 +14078,14 @@ impl rt::serde::Serialize for WhoCanSendMail {
 impl<'de> rt::serde::Deserialize<'de> for WhoCanSendMail {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for WhoCanSendMail {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for WhoCanSendMail {}
@@ -14281,6 +14321,14 @@ impl rt::serde::Serialize for MemberType2 {
 impl<'de> rt::serde::Deserialize<'de> for MemberType2 {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for MemberType2 {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for MemberType2 {}
@@ -14531,6 +14579,14 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for Status {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for Status {}
 /// UserListItem
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -14643,6 +14699,14 @@ impl<'de> rt::serde::Deserialize<'de> for AttachmentType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for AttachmentType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for AttachmentType {}
 /// Attachment
 #[derive(Clone, Debug, PartialEq)]
@@ -14744,6 +14808,14 @@ impl<'de> rt::serde::Deserialize<'de> for PriorityType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for PriorityType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for PriorityType {}
 impl AsRef<str> for PriorityType {
     fn as_ref(&self) -> &str {
@@ -14797,6 +14869,14 @@ impl rt::serde::Serialize for RiskBannerLevel {
 impl<'de> rt::serde::Deserialize<'de> for RiskBannerLevel {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for RiskBannerLevel {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for RiskBannerLevel {}
@@ -14878,6 +14958,14 @@ impl<'de> rt::serde::Deserialize<'de> for RiskBannerReason {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for RiskBannerReason {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for RiskBannerReason {}
 impl AsRef<str> for RiskBannerReason {
     fn as_ref(&self) -> &str {
@@ -14943,6 +15031,14 @@ impl rt::serde::Serialize for SpamBannerType {
 impl<'de> rt::serde::Deserialize<'de> for SpamBannerType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for SpamBannerType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for SpamBannerType {}
@@ -15192,6 +15288,14 @@ impl<'de> rt::serde::Deserialize<'de> for Format {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Format {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Format {}
 impl AsRef<str> for Format {
     fn as_ref(&self) -> &str {
@@ -15410,6 +15514,14 @@ impl<'de> rt::serde::Deserialize<'de> for RecallStatus {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for RecallStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for RecallStatus {}
 impl AsRef<str> for RecallStatus {
     fn as_ref(&self) -> &str {
@@ -15496,6 +15608,14 @@ impl rt::serde::Serialize for EventType {
 impl<'de> rt::serde::Deserialize<'de> for EventType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for EventType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for EventType {}
@@ -15935,6 +16055,14 @@ impl<'de> rt::serde::Deserialize<'de> for UserMailboxMessageBatchGetBodyFormat {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UserMailboxMessageBatchGetBodyFormat {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UserMailboxMessageBatchGetBodyFormat {}
 impl AsRef<str> for UserMailboxMessageBatchGetBodyFormat {
     fn as_ref(&self) -> &str {
@@ -16049,6 +16177,14 @@ impl rt::serde::Serialize for UserMailboxMessageGetByCardUserIdType {
 impl<'de> rt::serde::Deserialize<'de> for UserMailboxMessageGetByCardUserIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for UserMailboxMessageGetByCardUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for UserMailboxMessageGetByCardUserIdType {}
@@ -16369,6 +16505,14 @@ impl<'de> rt::serde::Deserialize<'de> for DetailStatus {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for DetailStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for DetailStatus {}
 /// Detail
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -16497,6 +16641,14 @@ impl<'de> rt::serde::Deserialize<'de> for RuleType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for RuleType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for RuleType {}
 /// 匹配条件操作符
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -16565,6 +16717,14 @@ impl rt::serde::Serialize for Operator {
 impl<'de> rt::serde::Deserialize<'de> for Operator {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for Operator {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for Operator {}
@@ -16698,6 +16858,14 @@ impl rt::serde::Serialize for RuleType2 {
 impl<'de> rt::serde::Deserialize<'de> for RuleType2 {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for RuleType2 {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for RuleType2 {}
@@ -16886,6 +17054,14 @@ for UserMailboxSentMessageGetRecallDetailDataRecallStatus {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UserMailboxSentMessageGetRecallDetailDataRecallStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UserMailboxSentMessageGetRecallDetailDataRecallStatus {}
 impl AsRef<str> for UserMailboxSentMessageGetRecallDetailDataRecallStatus {
     fn as_ref(&self) -> &str {
@@ -16945,6 +17121,14 @@ impl<'de> rt::serde::Deserialize<'de> for RecallResult {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for RecallResult {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for RecallResult {}
 impl AsRef<str> for RecallResult {
     fn as_ref(&self) -> &str {
@@ -16998,6 +17182,14 @@ impl rt::serde::Serialize for MessageStatus {
 impl<'de> rt::serde::Deserialize<'de> for MessageStatus {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for MessageStatus {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for MessageStatus {}
@@ -17061,6 +17253,14 @@ impl rt::serde::Serialize for FailReason {
 impl<'de> rt::serde::Deserialize<'de> for FailReason {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for FailReason {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for FailReason {}
@@ -17206,6 +17406,14 @@ impl rt::serde::Serialize for RecallRestrictionReason {
 impl<'de> rt::serde::Deserialize<'de> for RecallRestrictionReason {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for RecallRestrictionReason {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for RecallRestrictionReason {}
@@ -17397,6 +17605,14 @@ impl rt::serde::Serialize for EmailType {
 impl<'de> rt::serde::Deserialize<'de> for EmailType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for EmailType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for EmailType {}

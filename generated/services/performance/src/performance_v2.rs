@@ -2545,6 +2545,14 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for UserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
     fn as_ref(&self) -> &str {
@@ -2631,6 +2639,14 @@ impl<'de> rt::serde::Deserialize<'de> for Mode {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Mode {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Mode {}
 impl AsRef<str> for Mode {
     fn as_ref(&self) -> &str {
@@ -2692,6 +2708,14 @@ impl rt::serde::Serialize for Progress {
 impl<'de> rt::serde::Deserialize<'de> for Progress {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Progress {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Progress {}
@@ -2824,6 +2848,14 @@ impl rt::serde::Serialize for AdditionalInformationImportUserIdType {
 impl<'de> rt::serde::Deserialize<'de> for AdditionalInformationImportUserIdType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for AdditionalInformationImportUserIdType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for AdditionalInformationImportUserIdType {}
@@ -3046,6 +3078,14 @@ impl rt::serde::Serialize for Type {
 impl<'de> rt::serde::Deserialize<'de> for Type {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Type {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Type {}
@@ -3329,6 +3369,14 @@ impl<'de> rt::serde::Deserialize<'de> for AddFrom {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for AddFrom {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for AddFrom {}
 impl AsRef<str> for AddFrom {
     fn as_ref(&self) -> &str {
@@ -3494,6 +3542,14 @@ impl<'de> rt::serde::Deserialize<'de> for FieldType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for FieldType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for FieldType {}
 impl AsRef<str> for FieldType {
     fn as_ref(&self) -> &str {
@@ -3574,6 +3630,14 @@ impl<'de> rt::serde::Deserialize<'de> for RangeOfAvailability {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for RangeOfAvailability {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for RangeOfAvailability {}
 impl AsRef<str> for RangeOfAvailability {
     fn as_ref(&self) -> &str {
@@ -3623,6 +3687,14 @@ impl rt::serde::Serialize for ScoringSettingType {
 impl<'de> rt::serde::Deserialize<'de> for ScoringSettingType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ScoringSettingType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ScoringSettingType {}
@@ -3718,6 +3790,14 @@ impl rt::serde::Serialize for InputSetting {
 impl<'de> rt::serde::Deserialize<'de> for InputSetting {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for InputSetting {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for InputSetting {}
@@ -3931,6 +4011,14 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Status {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
     fn as_ref(&self) -> &str {
@@ -4005,6 +4093,14 @@ impl<'de> rt::serde::Deserialize<'de> for TotalMetricScoreMethod {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for TotalMetricScoreMethod {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for TotalMetricScoreMethod {}
 impl AsRef<str> for TotalMetricScoreMethod {
     fn as_ref(&self) -> &str {
@@ -4064,6 +4160,14 @@ impl<'de> rt::serde::Deserialize<'de> for MetricWeightMethod {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for MetricWeightMethod {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for MetricWeightMethod {}
 impl AsRef<str> for MetricWeightMethod {
     fn as_ref(&self) -> &str {
@@ -4115,6 +4219,14 @@ impl<'de> rt::serde::Deserialize<'de> for ReviewRuleOption {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for ReviewRuleOption {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for ReviewRuleOption {}
 /// AddMetricOption
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -4159,6 +4271,14 @@ impl rt::serde::Serialize for AddMetricOption {
 impl<'de> rt::serde::Deserialize<'de> for AddMetricOption {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for AddMetricOption {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for AddMetricOption {}
@@ -4296,6 +4416,14 @@ impl rt::serde::Serialize for MetricScoringSettingType {
 impl<'de> rt::serde::Deserialize<'de> for MetricScoringSettingType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for MetricScoringSettingType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for MetricScoringSettingType {}
@@ -4573,6 +4701,14 @@ impl<'de> rt::serde::Deserialize<'de> for StageType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for StageType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for StageType {}
 impl AsRef<str> for StageType {
     fn as_ref(&self) -> &str {
@@ -4646,6 +4782,14 @@ impl rt::serde::Serialize for ReviewStageRole {
 impl<'de> rt::serde::Deserialize<'de> for ReviewStageRole {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for ReviewStageRole {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for ReviewStageRole {}
@@ -4903,6 +5047,14 @@ impl<'de> rt::serde::Deserialize<'de> for LeaderReviewDataSource {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for LeaderReviewDataSource {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for LeaderReviewDataSource {}
 impl AsRef<str> for LeaderReviewDataSource {
     fn as_ref(&self) -> &str {
@@ -5080,6 +5232,14 @@ impl<'de> rt::serde::Deserialize<'de> for DistributeType {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for DistributeType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for DistributeType {}
 /// 360° 评估人的与被评估人关系。如果开启了 360 匿名评估，并且是对全部查看者匿名，且配置隐藏描述信息则不返回该值
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -5140,6 +5300,14 @@ impl rt::serde::Serialize for RelationshipWithReviewee {
 impl<'de> rt::serde::Deserialize<'de> for RelationshipWithReviewee {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for RelationshipWithReviewee {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for RelationshipWithReviewee {}
@@ -5203,6 +5371,14 @@ impl rt::serde::Serialize for Invitedby {
 impl<'de> rt::serde::Deserialize<'de> for Invitedby {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Invitedby {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Invitedby {}
@@ -5687,6 +5863,14 @@ impl rt::serde::Serialize for FailCode {
 impl<'de> rt::serde::Deserialize<'de> for FailCode {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
+    }
+}
+impl rt::FromJson for FailCode {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
     }
 }
 impl rt::Validate for FailCode {}

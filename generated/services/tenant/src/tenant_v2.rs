@@ -341,6 +341,14 @@ impl<'de> rt::serde::Deserialize<'de> for TenantTag {
         <i64 as rt::serde::Deserialize>::deserialize(d).map(Self::from_wire)
     }
 }
+impl rt::FromJson for TenantTag {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
+    }
+}
 impl rt::Validate for TenantTag {}
 /// 企业头像
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -2151,6 +2151,14 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Type {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
     fn as_ref(&self) -> &str {
@@ -2352,6 +2360,14 @@ impl<'de> rt::serde::Deserialize<'de> for ObjType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for ObjType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for ObjType {}
 impl AsRef<str> for ObjType {
     fn as_ref(&self) -> &str {
@@ -2401,6 +2417,14 @@ impl rt::serde::Serialize for NodeType {
 impl<'de> rt::serde::Deserialize<'de> for NodeType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for NodeType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for NodeType {}
@@ -2676,6 +2700,14 @@ impl<'de> rt::serde::Deserialize<'de> for SpaceNodeMoveDocsToWikiBodyObjType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for SpaceNodeMoveDocsToWikiBodyObjType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for SpaceNodeMoveDocsToWikiBodyObjType {}
 impl AsRef<str> for SpaceNodeMoveDocsToWikiBodyObjType {
     fn as_ref(&self) -> &str {
@@ -2813,6 +2845,14 @@ impl<'de> rt::serde::Deserialize<'de> for OpenSharing {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for OpenSharing {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for OpenSharing {}
 impl AsRef<str> for OpenSharing {
     fn as_ref(&self) -> &str {
@@ -2893,6 +2933,14 @@ impl<'de> rt::serde::Deserialize<'de> for SpaceType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for SpaceType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for SpaceType {}
 impl AsRef<str> for SpaceType {
     fn as_ref(&self) -> &str {
@@ -2942,6 +2990,14 @@ impl rt::serde::Serialize for Visibility {
 impl<'de> rt::serde::Deserialize<'de> for Visibility {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for Visibility {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for Visibility {}
@@ -3112,6 +3168,14 @@ impl<'de> rt::serde::Deserialize<'de> for Lang {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for Lang {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for Lang {}
 impl AsRef<str> for Lang {
     fn as_ref(&self) -> &str {
@@ -3187,6 +3251,14 @@ impl<'de> rt::serde::Deserialize<'de> for SpaceGetNodeObjType {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
     }
 }
+impl rt::FromJson for SpaceGetNodeObjType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
+    }
+}
 impl rt::Validate for SpaceGetNodeObjType {}
 impl AsRef<str> for SpaceGetNodeObjType {
     fn as_ref(&self) -> &str {
@@ -3244,6 +3316,14 @@ impl rt::serde::Serialize for TaskType {
 impl<'de> rt::serde::Deserialize<'de> for TaskType {
     fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <String as rt::serde::Deserialize>::deserialize(d).map(|v| Self::from_wire(&v))
+    }
+}
+impl rt::FromJson for TaskType {
+    fn from_json(
+        value: rt::Json,
+        d: &mut rt::decode::Decoder,
+    ) -> Result<Self, rt::decode::Failure> {
+        <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
     }
 }
 impl rt::Validate for TaskType {}

@@ -1,0 +1,160 @@
+//! The members of an object being decoded, read field by field by the code a
+//! [`json_object!`](crate::json_object) type has (one call per field).
+
+use serde_json::{Map, Value};
+
+use super::{Decoder, Failure, FromJson, Step};
+use crate::int_string::StringEncoded;
+use crate::tagged::TaggedJson;
+
+/// The members of an object, taken out one field at a time; members no field names are
+/// ignored. Reading a field never fails on the spot: it gives `None` and the object's
+/// [`finish`](Fields::finish) (or, for a required field, [`fail`](Fields::fail)) returns the
+/// failure, so the code of each type needs no `?` per field.
+pub struct Fields<'d> {
+    members: Map<String, Value>,
+    decoder: &'d mut Decoder,
+    /// The first failure; the fields after it are not decoded.
+    failure: Option<Failure>,
+}
+
+impl Decoder {
+    /// The members of `value`, an object of the type named `name`.
+    pub fn object(&mut self, value: Value, name: &'static str) -> Result<Fields<'_>, Failure> {
+        match value {
+            Value::Object(members) => Ok(Fields { members, decoder: self, failure: None }),
+            other => Err(self.invalid_type(&other, &format!("a JSON object ({name})"))),
+        }
+    }
+}
+
+impl Fields<'_> {
+    /// A required field (`None`: see [`fail`](Fields::fail)).
+    pub fn required<T: FromJson>(&mut self, key: &'static str) -> Option<T> {
+        self.field(key, true, T::from_json)
+    }
+
+    /// An optional field: absent or `null` is `None`.
+    pub fn optional<T: FromJson>(&mut self, key: &'static str) -> Option<T> {
+        self.field(key, false, T::from_json)
+    }
+
+    /// A required `as_string` field: integers from strings or numbers.
+    pub fn required_as_string<T: StringEncoded>(&mut self, key: &'static str) -> Option<T> {
+        self.field(key, true, T::from_json_as_string)
+    }
+
+    /// An optional `as_string` field.
+    pub fn optional_as_string<T: StringEncoded>(&mut self, key: &'static str) -> Option<T> {
+        self.field(key, false, T::from_json_as_string)
+    }
+
+    /// A required tagged field: its tag under `tag_key`, its content (JSON text) under
+    /// `content_key` ([`tagged`](crate::tagged)).
+    pub fn required_tagged<T: TaggedJson>(&mut self, content_key: &'static str, tag_key: &'static str) -> Option<T> {
+        self.tagged(content_key, tag_key, true)
+    }
+
+    /// An optional tagged field: both keys absent is `None`.
+    pub fn optional_tagged<T: TaggedJson>(&mut self, content_key: &'static str, tag_key: &'static str) -> Option<T> {
+        self.tagged(content_key, tag_key, false)
+    }
+
+    /// The object, unless a field failed.
+    pub fn finish<T>(self, object: T) -> Result<T, Failure> {
+        match self.failure {
+            Some(failure) => Err(failure),
+            None => Ok(object),
+        }
+    }
+
+    /// The failure of the required field that just gave `None`.
+    pub fn fail(&mut self) -> Failure {
+        self.failure.take().unwrap_or_else(|| self.decoder.fail(String::new(), String::new(), "a field failed".into()))
+    }
+
+    /// Decodes the member `key`. A required field that is absent fails; an optional one that
+    /// is absent or `null` is `None`, and in a tolerant pass one that fails is `None` too,
+    /// reported with its raw value.
+    fn field<T>(
+        &mut self,
+        key: &'static str,
+        required: bool,
+        decode: impl FnOnce(Value, &mut Decoder) -> Result<T, Failure>,
+    ) -> Option<T> {
+        if self.failure.is_some() {
+            return None;
+        }
+        let value = match self.members.remove(key) {
+            None if required => {
+                self.failure = Some(self.decoder.missing(key));
+                return None;
+            }
+            None | Some(Value::Null) if !required => return None,
+            None => return None,
+            Some(value) => value,
+        };
+        let raw = (!required && self.decoder.tolerant).then(|| value.clone());
+        self.decoder.at(Step::Field(key), value, |value, decoder| match (decode(value, decoder), raw) {
+            (Ok(decoded), _) => Some(decoded),
+            (Err(failure), Some(raw)) => {
+                decoder.leave_out(failure, raw);
+                None
+            }
+            (Err(failure), None) => {
+                self.failure = Some(failure);
+                None
+            }
+        })
+    }
+
+    /// Reads both keys of a tagged field and puts them together.
+    fn tagged<T: TaggedJson>(&mut self, content_key: &'static str, tag_key: &'static str, required: bool) -> Option<T> {
+        if self.failure.is_some() {
+            return None;
+        }
+        let present = |v: Option<Value>| v.filter(|v| !v.is_null());
+        let tag = present(self.members.remove(tag_key));
+        let content = present(self.members.remove(content_key));
+        let problem = match (tag, content) {
+            (None, None) if !required => return None,
+            (None, None) | (Some(_), None) => self.decoder.missing(content_key),
+            (None, Some(_)) => self.decoder.missing(tag_key),
+            (Some(tag), Some(content)) => {
+                let tag = self.decoder.at(Step::Field(tag_key), tag, String::from_json);
+                let content = self.decoder.at(Step::Field(content_key), content, String::from_json);
+                match (tag, content) {
+                    (Ok(tag), Ok(content)) => match T::from_parts(&tag, &content) {
+                        Ok(value) => return Some(value),
+                        Err(e) => {
+                            let expected = format!("the JSON of a `{tag}` content");
+                            let raw = Value::String(content);
+                            if !required && self.decoder.tolerant {
+                                let found = super::bounded(e.to_string());
+                                self.decoder.at(Step::Field(content_key), raw, |raw, decoder| {
+                                    let failure = decoder.fail(expected, found, String::new());
+                                    decoder.leave_out(failure, raw);
+                                });
+                                return None;
+                            }
+                            self.decoder.at(Step::Field(content_key), raw, |raw, decoder| {
+                                decoder.invalid_value(&raw, &format!("{expected} ({e})"))
+                            })
+                        }
+                    },
+                    (Err(failure), _) | (_, Err(failure)) => failure,
+                }
+            }
+        };
+        if !required && self.decoder.tolerant {
+            let found = problem.0.message.clone();
+            self.decoder.at(Step::Field(content_key), Value::Null, |raw, decoder| {
+                let failure = decoder.fail("both keys of a tagged field".to_owned(), found, String::new());
+                decoder.leave_out(failure, raw);
+            });
+            return None;
+        }
+        self.failure = Some(problem);
+        None
+    }
+}
