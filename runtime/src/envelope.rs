@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
-use crate::decode::{self, FromJson};
+use crate::decode::{self, FromJson, Tree};
 use crate::endpoint::{Endpoint, Platform};
 use crate::error::{ApiError, Error, MismatchError, TooLarge, UnexpectedKind, UnexpectedResponse, Violation};
 use crate::http::{header_str, is_json, read_limited, snippet};
@@ -140,7 +140,7 @@ pub(crate) async fn decode<T: FromJson>(
     if !is_object(&bytes) {
         return Err(not_an_envelope(endpoint, head, bytes, "the body is not a JSON object".into()));
     }
-    let env = match serde_json::from_slice::<Envelope<Value>>(&bytes) {
+    let env = match serde_json::from_slice::<Envelope<Tree<'_>>>(&bytes) {
         Ok(env) => env,
         Err(e) => return Err(not_an_envelope(endpoint, head, bytes, e.to_string())),
     };
@@ -148,7 +148,7 @@ pub(crate) async fn decode<T: FromJson>(
         return Err(api_error(endpoint, platform, head, env.code, env.msg, env.error));
     }
     // `data` may be absent when there is nothing to return: decoded from `{}`.
-    let data = env.data.unwrap_or_else(|| Value::Object(Default::default()));
+    let data = env.data.unwrap_or(Tree::Object(Vec::new()));
     // The strict decoding: what every answer that matches the spec takes. It moves the parsed
     // values into `T`, so the tolerant pass, for an answer that does not match, parses again.
     match decode::strict::<T>(data) {
@@ -160,8 +160,8 @@ pub(crate) async fn decode<T: FromJson>(
 /// The `data` of a successful answer that the strict decoding refused: optional fields that
 /// do not match become `None` and are reported; a required one fails with the raw body.
 fn tolerant_data<T: FromJson>(endpoint: &'static Endpoint, head: Head, bytes: Bytes) -> Result<T, Error> {
-    let data = serde_json::from_slice::<Envelope<Value>>(&bytes).ok().and_then(|env| env.data);
-    let data = data.unwrap_or_else(|| Value::Object(Default::default()));
+    let data = serde_json::from_slice::<Envelope<Tree<'_>>>(&bytes).ok().and_then(|env| env.data);
+    let data = data.unwrap_or(Tree::Object(Vec::new()));
     match decode::tolerant::<T>(data) {
         Ok((value, mut mismatches)) => {
             for m in &mut mismatches {

@@ -8,17 +8,15 @@
 
 use std::collections::BTreeMap;
 
+use crate::decode::{Decoder, Failure, Tree};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
-use serde_json::Value;
-
-use crate::decode::{Decoder, Failure};
 
 /// A value whose integers travel as JSON strings: `i64`, and lists, maps and options of it.
 pub trait StringEncoded: Sized {
     /// Writes the value with its integers as strings.
     fn serialize_as_string<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
     /// Decodes the value from parsed JSON, each integer from a string or a number.
-    fn from_json_as_string(value: Value, d: &mut Decoder) -> Result<Self, Failure>;
+    fn from_json_as_string(value: Tree<'_>, d: &mut Decoder) -> Result<Self, Failure>;
 }
 
 /// The (de)serialization of `T` with its integers as strings: what `as_string` entries of
@@ -37,12 +35,12 @@ impl StringEncoded for i64 {
         s.collect_str(self)
     }
 
-    fn from_json_as_string(value: Value, d: &mut Decoder) -> Result<Self, Failure> {
+    fn from_json_as_string(value: Tree<'_>, d: &mut Decoder) -> Result<Self, Failure> {
         const EXPECTED: &str = "an int64 as a string or a number";
         match &value {
-            Value::Number(n) if n.is_i64() => n.as_i64().ok_or_else(|| d.invalid_value(&value, EXPECTED)),
-            Value::Number(n) if n.is_u64() => Err(d.invalid_value(&value, EXPECTED)),
-            Value::String(s) => s.trim().parse().map_err(|_| d.invalid_value(&value, EXPECTED)),
+            Tree::Number(n) if n.is_i64() => n.as_i64().ok_or_else(|| d.invalid_value(&value, EXPECTED)),
+            Tree::Number(n) if n.is_u64() => Err(d.invalid_value(&value, EXPECTED)),
+            Tree::String(s) => s.trim().parse().map_err(|_| d.invalid_value(&value, EXPECTED)),
             _ => Err(d.invalid_type(&value, EXPECTED)),
         }
     }
@@ -56,9 +54,9 @@ impl<T: StringEncoded> StringEncoded for Option<T> {
         }
     }
 
-    fn from_json_as_string(value: Value, d: &mut Decoder) -> Result<Self, Failure> {
+    fn from_json_as_string(value: Tree<'_>, d: &mut Decoder) -> Result<Self, Failure> {
         match value {
-            Value::Null => Ok(None),
+            Tree::Null => Ok(None),
             other => T::from_json_as_string(other, d).map(Some),
         }
     }
@@ -73,7 +71,7 @@ impl<T: StringEncoded> StringEncoded for Vec<T> {
         seq.end()
     }
 
-    fn from_json_as_string(value: Value, d: &mut Decoder) -> Result<Self, Failure> {
+    fn from_json_as_string(value: Tree<'_>, d: &mut Decoder) -> Result<Self, Failure> {
         crate::decode::list(value, d, T::from_json_as_string)
     }
 }
@@ -87,7 +85,7 @@ impl<T: StringEncoded> StringEncoded for BTreeMap<String, T> {
         map.end()
     }
 
-    fn from_json_as_string(value: Value, d: &mut Decoder) -> Result<Self, Failure> {
+    fn from_json_as_string(value: Tree<'_>, d: &mut Decoder) -> Result<Self, Failure> {
         crate::decode::map(value, d, T::from_json_as_string)
     }
 }
@@ -99,7 +97,7 @@ mod tests {
     use super::AsString;
 
     fn decode<T: super::StringEncoded>(json: &str) -> Result<T, String> {
-        let value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let value: crate::decode::Tree<'_> = serde_json::from_str(json).map_err(|e| e.to_string())?;
         T::from_json_as_string(value, &mut crate::decode::Decoder::strict()).map_err(|e| e.to_string())
     }
 

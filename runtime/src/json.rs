@@ -27,10 +27,15 @@ use crate::tagged::TaggedJson;
 /// allocation per field).
 pub struct Key<'de>(Cow<'de, str>);
 
-impl Key<'_> {
+impl<'de> Key<'de> {
     /// The key.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The key, borrowed or owned.
+    pub fn into_cow(self) -> Cow<'de, str> {
+        self.0
     }
 }
 
@@ -185,7 +190,7 @@ macro_rules! json_object {
         }
         impl $crate::decode::FromJson for $name {
             fn from_json(
-                value: $crate::Json,
+                value: $crate::decode::Tree<'_>,
                 decoder: &mut $crate::decode::Decoder,
             ) -> ::std::result::Result<Self, $crate::decode::Failure> {
                 // One call per field, no `?` (a required field that fails returns), for

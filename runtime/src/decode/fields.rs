@@ -1,9 +1,9 @@
 //! The members of an object being decoded, read field by field by the code a
 //! [`json_object!`](crate::json_object) type has (one call per field).
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
 
-use super::{Decoder, Failure, FromJson, Step};
+use super::{Decoder, Failure, FromJson, Step, Tree};
 use crate::int_string::StringEncoded;
 use crate::tagged::TaggedJson;
 
@@ -11,8 +11,10 @@ use crate::tagged::TaggedJson;
 /// ignored. Reading a field never fails on the spot: it gives `None` and the object's
 /// [`finish`](Fields::finish) (or, for a required field, [`fail`](Fields::fail)) returns the
 /// failure, so the code of each type needs no `?` per field.
-pub struct Fields<'d> {
-    members: Map<String, Value>,
+pub struct Fields<'d, 't> {
+    members: Vec<(Cow<'t, str>, Tree<'t>)>,
+    /// Where the next field is looked for first: after the member the last one was.
+    next: usize,
     decoder: &'d mut Decoder,
     /// The first failure; the fields after it are not decoded.
     failure: Option<Failure>,
@@ -20,15 +22,15 @@ pub struct Fields<'d> {
 
 impl Decoder {
     /// The members of `value`, an object of the type named `name`.
-    pub fn object(&mut self, value: Value, name: &'static str) -> Result<Fields<'_>, Failure> {
+    pub fn object<'t>(&mut self, value: Tree<'t>, name: &'static str) -> Result<Fields<'_, 't>, Failure> {
         match value {
-            Value::Object(members) => Ok(Fields { members, decoder: self, failure: None }),
+            Tree::Object(members) => Ok(Fields { members, next: 0, decoder: self, failure: None }),
             other => Err(self.invalid_type(&other, &format!("a JSON object ({name})"))),
         }
     }
 }
 
-impl Fields<'_> {
+impl<'t> Fields<'_, 't> {
     /// A required field (`None`: see [`fail`](Fields::fail)).
     pub fn required<T: FromJson>(&mut self, key: &'static str) -> Option<T> {
         self.field(key, true, T::from_json)
@@ -80,21 +82,21 @@ impl Fields<'_> {
         &mut self,
         key: &'static str,
         required: bool,
-        decode: impl FnOnce(Value, &mut Decoder) -> Result<T, Failure>,
+        decode: impl FnOnce(Tree<'t>, &mut Decoder) -> Result<T, Failure>,
     ) -> Option<T> {
         if self.failure.is_some() {
             return None;
         }
-        let value = match self.members.remove(key) {
+        let value = match self.take(key) {
             None if required => {
                 self.failure = Some(self.decoder.missing(key));
                 return None;
             }
-            None | Some(Value::Null) if !required => return None,
+            None | Some(Tree::Null) if !required => return None,
             None => return None,
             Some(value) => value,
         };
-        let raw = (!required && self.decoder.tolerant).then(|| value.clone());
+        let raw = (!required && self.decoder.tolerant).then(|| value.to_value());
         self.decoder.at(Step::Field(key), value, |value, decoder| match (decode(value, decoder), raw) {
             (Ok(decoded), _) => Some(decoded),
             (Err(failure), Some(raw)) => {
@@ -108,14 +110,26 @@ impl Fields<'_> {
         })
     }
 
+    /// Takes the value of the member `key` out (the first, if sent twice), looking from
+    /// where the last field was found, then from the start.
+    fn take(&mut self, key: &str) -> Option<Tree<'t>> {
+        let from = self.next.min(self.members.len());
+        let (after, before) = (from..self.members.len(), 0..from);
+        let at = after.chain(before).find(|&i| self.members[i].0 == key)?;
+        self.next = at + 1;
+        // A taken member stays in place under an empty name no field has.
+        let (name, value) = &mut self.members[at];
+        *name = Cow::Borrowed("");
+        Some(std::mem::replace(value, Tree::Null))
+    }
+
     /// Reads both keys of a tagged field and puts them together.
     fn tagged<T: TaggedJson>(&mut self, content_key: &'static str, tag_key: &'static str, required: bool) -> Option<T> {
         if self.failure.is_some() {
             return None;
         }
-        let present = |v: Option<Value>| v.filter(|v| !v.is_null());
-        let tag = present(self.members.remove(tag_key));
-        let content = present(self.members.remove(content_key));
+        let tag = self.take(tag_key).filter(|v| !v.is_null());
+        let content = self.take(content_key).filter(|v| !v.is_null());
         let problem = match (tag, content) {
             (None, None) if !required => return None,
             (None, None) | (Some(_), None) => self.decoder.missing(content_key),
@@ -128,12 +142,12 @@ impl Fields<'_> {
                         Ok(value) => return Some(value),
                         Err(e) => {
                             let expected = format!("the JSON of a `{tag}` content");
-                            let raw = Value::String(content);
+                            let raw = Tree::String(content.into());
                             if !required && self.decoder.tolerant {
                                 let found = super::bounded(e.to_string());
                                 self.decoder.at(Step::Field(content_key), raw, |raw, decoder| {
                                     let failure = decoder.fail(expected, found, String::new());
-                                    decoder.leave_out(failure, raw);
+                                    decoder.leave_out(failure, raw.to_value());
                                 });
                                 return None;
                             }
@@ -148,9 +162,9 @@ impl Fields<'_> {
         };
         if !required && self.decoder.tolerant {
             let found = problem.0.message.clone();
-            self.decoder.at(Step::Field(content_key), Value::Null, |raw, decoder| {
+            self.decoder.at(Step::Field(content_key), Tree::Null, |_, decoder| {
                 let failure = decoder.fail("both keys of a tagged field".to_owned(), found, String::new());
-                decoder.leave_out(failure, raw);
+                decoder.leave_out(failure, serde_json::Value::Null);
             });
             return None;
         }

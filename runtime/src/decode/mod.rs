@@ -4,10 +4,10 @@
 //! Why not serde's `Deserialize` for every generated type: its code is generic over the
 //! deserializer, and rustc type-checks that generic code once per type, thousands of types
 //! per service; `cargo check` of a generated crate spent about half its time there
-//! (BENCHMARKS.md, "Against openlark"). [`FromJson`] takes a parsed [`serde_json::Value`], so
-//! the code per type ([`json_object!`](crate::json_object)) is plain: one call per field, no
-//! type parameter, no `?`. The price is the `Value` tree of each answer, built by serde_json
-//! and taken apart here (strings are moved, not copied). The generated types still implement
+//! (BENCHMARKS.md, "Against openlark"). [`FromJson`] takes a parsed [`Tree`], so the code
+//! per type ([`json_object!`](crate::json_object)) is plain: one call per field, no type
+//! parameter, no `?`. The price is the tree of each answer, parsed by serde_json and taken
+//! apart here; it borrows from the body where it can ([`tree`]). The generated types still implement
 //! `Deserialize` (through [`deserialize`]), for apps that decode them themselves.
 //!
 //! **Strict and tolerant.** Every answer is decoded strictly first: any field that does not
@@ -16,11 +16,12 @@
 //! not match, at any depth, becomes `None` and is reported as a [`Mismatch`], so a call that
 //! succeeded never looks failed because of it; a required field that does not match fails
 //! the call with its path ([`Error::Mismatch`](crate::Error::Mismatch)). The first pass moves
-//! the tree's values into the result; the second also keeps each optional field's raw value,
-//! for its report.
+//! the tree's values into the result, so the second parses the body again; it also copies
+//! each optional field's raw value, for its report.
 
 mod fields;
 mod impls;
+pub mod tree;
 
 use std::fmt;
 
@@ -29,13 +30,14 @@ use serde_json::Value;
 
 pub use fields::Fields;
 pub(crate) use impls::{list, map};
+pub use tree::Tree;
 
 use crate::mismatch::Mismatch;
 
 /// A type decoded from a parsed JSON value: every type of a generated crate's answers.
 pub trait FromJson: Sized {
     /// Decodes `value`, found where `decoder` is.
-    fn from_json(value: Value, decoder: &mut Decoder) -> Result<Self, Failure>;
+    fn from_json(value: Tree<'_>, decoder: &mut Decoder) -> Result<Self, Failure>;
 }
 
 /// Where a decoding is (the path from `data` to the value at hand), whether it is tolerant,
@@ -65,7 +67,7 @@ impl Decoder {
     }
 
     /// Decodes `value` at the path's next step.
-    fn at<T>(&mut self, step: Step, value: Value, decode: impl FnOnce(Value, &mut Decoder) -> T) -> T {
+    fn at<'t, T>(&mut self, step: Step, value: Tree<'t>, decode: impl FnOnce(Tree<'t>, &mut Decoder) -> T) -> T {
         self.path.push(step);
         let decoded = decode(value, self);
         self.path.pop();
@@ -90,14 +92,14 @@ impl Decoder {
     }
 
     /// The value here is of another type than `expected` (serde's words: `a string`).
-    pub fn invalid_type(&self, value: &Value, expected: &str) -> Failure {
+    pub fn invalid_type(&self, value: &Tree<'_>, expected: &str) -> Failure {
         let found = describe(value);
         let message = format!("invalid type: {found}, expected {expected}");
         self.fail(expected.to_owned(), found, message)
     }
 
     /// The value here is of the right type but not one `expected` allows.
-    pub fn invalid_value(&self, value: &Value, expected: &str) -> Failure {
+    pub fn invalid_value(&self, value: &Tree<'_>, expected: &str) -> Failure {
         let found = describe(value);
         let message = format!("invalid value: {found}, expected {expected}");
         self.fail(expected.to_owned(), found, message)
@@ -166,13 +168,13 @@ impl fmt::Display for Failure {
 impl std::error::Error for Failure {}
 
 /// Decodes `value` strictly, as `T`.
-pub fn strict<T: FromJson>(value: Value) -> Result<T, Failure> {
+pub fn strict<T: FromJson>(value: Tree<'_>) -> Result<T, Failure> {
     T::from_json(value, &mut Decoder::strict())
 }
 
 /// Decodes `data` tolerantly: `T` and the optional fields it had to leave out, or the
 /// failure of a required one.
-pub(crate) fn tolerant<T: FromJson>(data: Value) -> Result<(T, Vec<Mismatch>), Failure> {
+pub(crate) fn tolerant<T: FromJson>(data: Tree<'_>) -> Result<(T, Vec<Mismatch>), Failure> {
     let mut decoder = Decoder::tolerant();
     T::from_json(data, &mut decoder).map(|value| (value, decoder.left_out))
 }
@@ -180,23 +182,23 @@ pub(crate) fn tolerant<T: FromJson>(data: Value) -> Result<(T, Vec<Mismatch>), F
 /// serde's `Deserialize` of a [`FromJson`] type: the value is parsed, then decoded strictly
 /// (the generated types' `Deserialize` impls call this).
 pub fn deserialize<'de, D: de::Deserializer<'de>, T: FromJson>(d: D) -> Result<T, D::Error> {
-    let value = <Value as de::Deserialize>::deserialize(d)?;
+    let value = <Tree<'de> as de::Deserialize>::deserialize(d)?;
     strict(value).map_err(de::Error::custom)
 }
 
 /// What a found value is, in serde's words; a long string is cut.
-fn describe(value: &Value) -> String {
+fn describe(value: &Tree<'_>) -> String {
     let text = match value {
-        Value::Null => return "null".to_owned(),
-        Value::Bool(b) => Unexpected::Bool(*b).to_string(),
-        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+        Tree::Null => return "null".to_owned(),
+        Tree::Bool(b) => Unexpected::Bool(*b).to_string(),
+        Tree::Number(n) => match (n.as_u64(), n.as_i64()) {
             (Some(u), _) => Unexpected::Unsigned(u).to_string(),
             (_, Some(i)) => Unexpected::Signed(i).to_string(),
             _ => Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)).to_string(),
         },
-        Value::String(s) => Unexpected::Str(s).to_string(),
-        Value::Array(_) => Unexpected::Seq.to_string(),
-        Value::Object(_) => Unexpected::Map.to_string(),
+        Tree::String(s) => Unexpected::Str(s).to_string(),
+        Tree::Array(_) => Unexpected::Seq.to_string(),
+        Tree::Object(_) => Unexpected::Map.to_string(),
     };
     bounded(text)
 }

@@ -1,6 +1,7 @@
 //! The tolerant pass over `json_object!` types: which field becomes `None`, which path and
 //! words are reported, and that a required field still fails.
 
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::tolerant;
@@ -43,7 +44,7 @@ struct Data {
 crate::json_object!(Data { entity = "entity" required, items = "items" optional, });
 
 fn decode<T: super::FromJson>(data: &Value) -> Result<(T, Vec<Mismatch>), super::Failure> {
-    tolerant::<T>(data.clone())
+    tolerant::<T>(super::Tree::deserialize(data.clone()).expect("any JSON is a tree"))
 }
 
 fn tolerant_data(data: Value) -> (Data, Vec<Mismatch>) {

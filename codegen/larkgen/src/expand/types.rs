@@ -70,7 +70,7 @@ pub(crate) fn expand_type(t: &TypeDef, service: &Service, validated: &HashSet<St
                 }
             }
             impl rt::FromJson for #name {
-                fn from_json(value: rt::Json, d: &mut rt::decode::Decoder) -> Result<Self, rt::decode::Failure> {
+                fn from_json(value: rt::decode::Tree<'_>, d: &mut rt::decode::Decoder) -> Result<Self, rt::decode::Failure> {
                     <String as rt::FromJson>::from_json(value, d).map(Self)
                 }
             }
@@ -153,7 +153,7 @@ fn open_enum(name: &Ident, doc: TokenStream, values: &[EnumValue], wire: Vec<Lit
             }
         }
         impl rt::FromJson for #name {
-            fn from_json(value: rt::Json, d: &mut rt::decode::Decoder) -> Result<Self, rt::decode::Failure> {
+            fn from_json(value: rt::decode::Tree<'_>, d: &mut rt::decode::Decoder) -> Result<Self, rt::decode::Failure> {
                 <#raw as rt::FromJson>::from_json(value, d).map(#from_raw)
             }
         }

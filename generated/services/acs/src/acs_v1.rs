@@ -1582,7 +1582,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1649,7 +1649,7 @@ impl<'de> rt::serde::Deserialize<'de> for AccessType {
 }
 impl rt::FromJson for AccessType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1773,7 +1773,7 @@ impl<'de> rt::serde::Deserialize<'de> for OnlineStatus {
 }
 impl rt::FromJson for OnlineStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1919,7 +1919,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserType {
 }
 impl rt::FromJson for UserType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)

@@ -2216,7 +2216,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
 }
 impl rt::FromJson for DepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2521,7 +2521,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2580,7 +2580,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserActiveFlag {
 }
 impl rt::FromJson for UserActiveFlag {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2825,7 +2825,7 @@ impl<'de> rt::serde::Deserialize<'de> for OperatorType {
 }
 impl rt::FromJson for OperatorType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2888,7 +2888,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserType {
 }
 impl rt::FromJson for UserType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -3083,7 +3083,7 @@ impl<'de> rt::serde::Deserialize<'de> for TerminalType {
 }
 impl rt::FromJson for TerminalType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -3570,7 +3570,7 @@ impl<'de> rt::serde::Deserialize<'de> for BadgeGrantCreateUserIdType {
 }
 impl rt::FromJson for BadgeGrantCreateUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3629,7 +3629,7 @@ impl<'de> rt::serde::Deserialize<'de> for EffectivePeriod {
 }
 impl rt::FromJson for EffectivePeriod {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)

@@ -4151,7 +4151,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentType {
 }
 impl rt::FromJson for ContentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4210,7 +4210,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityProvider {
 }
 impl rt::FromJson for IdentityProvider {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4391,7 +4391,7 @@ impl<'de> rt::serde::Deserialize<'de> for SenderType {
 }
 impl rt::FromJson for SenderType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4475,7 +4475,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4638,7 +4638,7 @@ impl<'de> rt::serde::Deserialize<'de> for RunStatus {
 }
 impl rt::FromJson for RunStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4920,7 +4920,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectType {
 }
 impl rt::FromJson for ConnectType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4987,7 +4987,7 @@ impl<'de> rt::serde::Deserialize<'de> for SourceType {
 }
 impl rt::FromJson for SourceType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5046,7 +5046,7 @@ impl<'de> rt::serde::Deserialize<'de> for RuleType {
 }
 impl rt::FromJson for RuleType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5105,7 +5105,7 @@ impl<'de> rt::serde::Deserialize<'de> for SeparateType {
 }
 impl rt::FromJson for SeparateType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5242,7 +5242,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5326,7 +5326,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubDocType {
 }
 impl rt::FromJson for SubDocType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5594,7 +5594,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataSourceType {
 }
 impl rt::FromJson for DataSourceType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5669,7 +5669,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectStatus {
 }
 impl rt::FromJson for ConnectStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5744,7 +5744,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceType {
 }
 impl rt::FromJson for ResourceType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6007,7 +6007,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppKnowledgeAskDataStatus {
 }
 impl rt::FromJson for AppKnowledgeAskDataStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6066,7 +6066,7 @@ impl<'de> rt::serde::Deserialize<'de> for FinishType {
 }
 impl rt::FromJson for FinishType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

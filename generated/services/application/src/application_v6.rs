@@ -3631,7 +3631,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3724,7 +3724,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3802,7 +3802,7 @@ impl<'de> rt::serde::Deserialize<'de> for ItemType {
 }
 impl rt::FromJson for ItemType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3873,7 +3873,7 @@ impl<'de> rt::serde::Deserialize<'de> for DefaultLocale {
 }
 impl rt::FromJson for DefaultLocale {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4054,7 +4054,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
 }
 impl rt::FromJson for DepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4117,7 +4117,7 @@ impl<'de> rt::serde::Deserialize<'de> for CycleType {
 }
 impl rt::FromJson for CycleType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4307,7 +4307,7 @@ impl<'de> rt::serde::Deserialize<'de> for Ability {
 }
 impl rt::FromJson for Ability {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4397,7 +4397,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContactsScopeType {
 }
 impl rt::FromJson for ContactsScopeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4501,7 +4501,7 @@ impl<'de> rt::serde::Deserialize<'de> for Lang {
 }
 impl rt::FromJson for Lang {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4568,7 +4568,7 @@ impl<'de> rt::serde::Deserialize<'de> for Level {
 }
 impl rt::FromJson for Level {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4622,7 +4622,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenType {
 }
 impl rt::FromJson for TokenType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4771,7 +4771,7 @@ impl<'de> rt::serde::Deserialize<'de> for I18nKey {
 }
 impl rt::FromJson for I18nKey {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4878,7 +4878,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppVersionStatus {
 }
 impl rt::FromJson for AppVersionStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4936,7 +4936,7 @@ impl<'de> rt::serde::Deserialize<'de> for EnablePcMode {
 }
 impl rt::FromJson for EnablePcMode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -5112,7 +5112,7 @@ impl<'de> rt::serde::Deserialize<'de> for BotMenuDisplayStrategy {
 }
 impl rt::FromJson for BotMenuDisplayStrategy {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -5268,7 +5268,7 @@ impl<'de> rt::serde::Deserialize<'de> for Mode {
 }
 impl rt::FromJson for Mode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -5645,7 +5645,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationCollaboratorsGetUserIdType 
 }
 impl rt::FromJson for ApplicationCollaboratorsGetUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5708,7 +5708,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5816,7 +5816,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationContactsRangePatchUserIdTyp
 }
 impl rt::FromJson for ApplicationContactsRangePatchUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5875,7 +5875,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationContactsRangePatchDepartmen
 }
 impl rt::FromJson for ApplicationContactsRangePatchDepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5967,7 +5967,7 @@ impl<'de> rt::serde::Deserialize<'de> for FeedbackType {
 }
 impl rt::FromJson for FeedbackType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -6029,7 +6029,7 @@ impl<'de> rt::serde::Deserialize<'de> for Source {
 }
 impl rt::FromJson for Source {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -6372,7 +6372,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSource {
 }
 impl rt::FromJson for CreateSource {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6435,7 +6435,7 @@ impl<'de> rt::serde::Deserialize<'de> for OwnerType {
 }
 impl rt::FromJson for OwnerType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -6545,7 +6545,7 @@ impl<'de> rt::serde::Deserialize<'de> for MobileDefaultAbility {
 }
 impl rt::FromJson for MobileDefaultAbility {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6604,7 +6604,7 @@ impl<'de> rt::serde::Deserialize<'de> for CallbackType {
 }
 impl rt::FromJson for CallbackType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

@@ -891,7 +891,7 @@ impl<'de> rt::serde::Deserialize<'de> for PcNewPageOpenMode {
 }
 impl rt::FromJson for PcNewPageOpenMode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1043,7 +1043,7 @@ impl<'de> rt::serde::Deserialize<'de> for I18nKey {
 }
 impl rt::FromJson for I18nKey {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1167,7 +1167,7 @@ impl<'de> rt::serde::Deserialize<'de> for MenuContentType {
 }
 impl rt::FromJson for MenuContentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1275,7 +1275,7 @@ impl<'de> rt::serde::Deserialize<'de> for BotMenuDisplayStrategy {
 }
 impl rt::FromJson for BotMenuDisplayStrategy {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1445,7 +1445,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
 }
 impl rt::FromJson for DepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1508,7 +1508,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1567,7 +1567,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenType {
 }
 impl rt::FromJson for TokenType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1661,7 +1661,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionType {
 }
 impl rt::FromJson for SubscriptionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1832,7 +1832,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContactsRangeType {
 }
 impl rt::FromJson for ContactsRangeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1994,7 +1994,7 @@ impl<'de> rt::serde::Deserialize<'de> for MobileDefaultAbility {
 }
 impl rt::FromJson for MobileDefaultAbility {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

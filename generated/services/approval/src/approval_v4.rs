@@ -5484,7 +5484,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
 }
 impl rt::FromJson for DepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5547,7 +5547,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5614,7 +5614,7 @@ impl<'de> rt::serde::Deserialize<'de> for ViewerType {
 }
 impl rt::FromJson for ViewerType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5722,7 +5722,7 @@ impl<'de> rt::serde::Deserialize<'de> for NodeType {
 }
 impl rt::FromJson for NodeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5797,7 +5797,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5909,7 +5909,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApproverChosenRangeItemType {
 }
 impl rt::FromJson for ApproverChosenRangeItemType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5990,7 +5990,7 @@ impl<'de> rt::serde::Deserialize<'de> for StarterAssignee {
 }
 impl rt::FromJson for StarterAssignee {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6105,7 +6105,7 @@ impl<'de> rt::serde::Deserialize<'de> for RejectOption {
 }
 impl rt::FromJson for RejectOption {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -6307,7 +6307,7 @@ impl<'de> rt::serde::Deserialize<'de> for Locale {
 }
 impl rt::FromJson for Locale {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6477,7 +6477,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6544,7 +6544,7 @@ impl<'de> rt::serde::Deserialize<'de> for NodeListItemNodeType {
 }
 impl rt::FromJson for NodeListItemNodeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6607,7 +6607,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApproverRangeType {
 }
 impl rt::FromJson for ApproverRangeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -6755,7 +6755,7 @@ impl<'de> rt::serde::Deserialize<'de> for ViewerType2 {
 }
 impl rt::FromJson for ViewerType2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6896,7 +6896,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListType {
 }
 impl rt::FromJson for ListType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6955,7 +6955,7 @@ impl<'de> rt::serde::Deserialize<'de> for DistrictListLocale {
 }
 impl rt::FromJson for DistrictListLocale {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7422,7 +7422,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExternalInstanceCreateBodyStatus {
 }
 impl rt::FromJson for ExternalInstanceCreateBodyStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7528,7 +7528,7 @@ impl<'de> rt::serde::Deserialize<'de> for DisplayMethod {
 }
 impl rt::FromJson for DisplayMethod {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7587,7 +7587,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateMode {
 }
 impl rt::FromJson for UpdateMode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7658,7 +7658,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskListItemStatus {
 }
 impl rt::FromJson for TaskListItemStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7759,7 +7759,7 @@ impl<'de> rt::serde::Deserialize<'de> for GenerateType {
 }
 impl rt::FromJson for GenerateType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7933,7 +7933,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReadStatus {
 }
 impl rt::FromJson for ReadStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -8108,7 +8108,7 @@ impl<'de> rt::serde::Deserialize<'de> for FormPolicy {
 }
 impl rt::FromJson for FormPolicy {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -8508,7 +8508,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceCommentCreateUserIdType {
 }
 impl rt::FromJson for InstanceCommentCreateUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -8852,7 +8852,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddSignType {
 }
 impl rt::FromJson for AddSignType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -9011,7 +9011,7 @@ impl<'de> rt::serde::Deserialize<'de> for NodeIdType {
 }
 impl rt::FromJson for NodeIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9237,7 +9237,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceDetailDataStatus {
 }
 impl rt::FromJson for InstanceDetailDataStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9308,7 +9308,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskType {
 }
 impl rt::FromJson for TaskType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9551,7 +9551,7 @@ impl<'de> rt::serde::Deserialize<'de> for OperationRecordType {
 }
 impl rt::FromJson for OperationRecordType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9821,7 +9821,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceGetUserIdType {
 }
 impl rt::FromJson for InstanceGetUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10232,7 +10232,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceInitiatedLocale {
 }
 impl rt::FromJson for InstanceInitiatedLocale {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10307,7 +10307,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceStatus {
 }
 impl rt::FromJson for InstanceStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10590,7 +10590,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceQueryBodyInstanceStatus {
 }
 impl rt::FromJson for InstanceQueryBodyInstanceStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10783,7 +10783,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceStatus2 {
 }
 impl rt::FromJson for InstanceStatus2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10983,7 +10983,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceSearchCcBodyReadStatus {
 }
 impl rt::FromJson for InstanceSearchCcBodyReadStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11104,7 +11104,7 @@ impl<'de> rt::serde::Deserialize<'de> for CcReadStatus {
 }
 impl rt::FromJson for CcReadStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11265,7 +11265,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionType {
 }
 impl rt::FromJson for SubscriptionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11437,7 +11437,7 @@ impl<'de> rt::serde::Deserialize<'de> for Topic {
 }
 impl rt::FromJson for Topic {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11508,7 +11508,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskTopic {
 }
 impl rt::FromJson for TaskTopic {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11583,7 +11583,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskStatus {
 }
 impl rt::FromJson for TaskStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12062,7 +12062,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskSearchBodyTaskStatus {
 }
 impl rt::FromJson for TaskSearchBodyTaskStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12129,7 +12129,7 @@ impl<'de> rt::serde::Deserialize<'de> for Order {
 }
 impl rt::FromJson for Order {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -12276,7 +12276,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskStatus2 {
 }
 impl rt::FromJson for TaskStatus2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

@@ -4858,7 +4858,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApprovalType {
 }
 impl rt::FromJson for ApprovalType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4929,7 +4929,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -5296,7 +5296,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeType {
 }
 impl rt::FromJson for EmployeeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5351,7 +5351,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeptType {
 }
 impl rt::FromJson for DeptType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5410,7 +5410,7 @@ impl<'de> rt::serde::Deserialize<'de> for SuspectedCheatHandleMethod {
 }
 impl rt::FromJson for SuspectedCheatHandleMethod {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -7186,7 +7186,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7620,7 +7620,7 @@ impl<'de> rt::serde::Deserialize<'de> for MiddleTimeType {
 }
 impl rt::FromJson for MiddleTimeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -7707,7 +7707,7 @@ impl<'de> rt::serde::Deserialize<'de> for LateOffBaseOnTimeType {
 }
 impl rt::FromJson for LateOffBaseOnTimeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -8005,7 +8005,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserApprovalCreateEmployeeType {
 }
 impl rt::FromJson for UserApprovalCreateEmployeeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -8072,7 +8072,7 @@ impl<'de> rt::serde::Deserialize<'de> for Unit {
 }
 impl rt::FromJson for Unit {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -8232,7 +8232,7 @@ impl<'de> rt::serde::Deserialize<'de> for DefaultLocale {
 }
 impl rt::FromJson for DefaultLocale {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -8399,7 +8399,7 @@ impl<'de> rt::serde::Deserialize<'de> for Category {
 }
 impl rt::FromJson for Category {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -9099,7 +9099,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckDateType {
 }
 impl rt::FromJson for CheckDateType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9418,7 +9418,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -9504,7 +9504,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckResult {
 }
 impl rt::FromJson for CheckResult {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9767,7 +9767,7 @@ impl<'de> rt::serde::Deserialize<'de> for Locale {
 }
 impl rt::FromJson for Locale {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9826,7 +9826,7 @@ impl<'de> rt::serde::Deserialize<'de> for StatsType {
 }
 impl rt::FromJson for StatsType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10405,7 +10405,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckInResult {
 }
 impl rt::FromJson for CheckInResult {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10492,7 +10492,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckInResultSupplement {
 }
 impl rt::FromJson for CheckInResultSupplement {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

@@ -1597,7 +1597,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityId {
 }
 impl rt::FromJson for EntityId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -1658,7 +1658,7 @@ impl<'de> rt::serde::Deserialize<'de> for DraftId {
 }
 impl rt::FromJson for DraftId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -1719,7 +1719,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileToken {
 }
 impl rt::FromJson for FileToken {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -1780,7 +1780,7 @@ impl<'de> rt::serde::Deserialize<'de> for ClassificationId {
 }
 impl rt::FromJson for ClassificationId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -1838,7 +1838,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1905,7 +1905,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntitySource {
 }
 impl rt::FromJson for EntitySource {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1963,7 +1963,7 @@ impl<'de> rt::serde::Deserialize<'de> for MatchType {
 }
 impl rt::FromJson for MatchType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)

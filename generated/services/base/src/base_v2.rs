@@ -690,7 +690,7 @@ impl<'de> rt::serde::Deserialize<'de> for TablePerm {
 }
 impl rt::FromJson for TablePerm {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -760,7 +760,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operator {
 }
 impl rt::FromJson for Operator {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -848,7 +848,7 @@ impl<'de> rt::serde::Deserialize<'de> for Conjunction {
 }
 impl rt::FromJson for Conjunction {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -907,7 +907,7 @@ impl<'de> rt::serde::Deserialize<'de> for OtherPerm {
 }
 impl rt::FromJson for OtherPerm {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -961,7 +961,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConditionType {
 }
 impl rt::FromJson for ConditionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1355,7 +1355,7 @@ impl<'de> rt::serde::Deserialize<'de> for BlockType {
 }
 impl rt::FromJson for BlockType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

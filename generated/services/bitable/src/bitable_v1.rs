@@ -17656,7 +17656,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -17838,7 +17838,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -17940,7 +17940,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType {
 }
 impl rt::FromJson for MemberType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -18074,7 +18074,7 @@ impl<'de> rt::serde::Deserialize<'de> for TablePerm {
 }
 impl rt::FromJson for TablePerm {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -18144,7 +18144,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operator {
 }
 impl rt::FromJson for Operator {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -18232,7 +18232,7 @@ impl<'de> rt::serde::Deserialize<'de> for Conjunction {
 }
 impl rt::FromJson for Conjunction {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -18291,7 +18291,7 @@ impl<'de> rt::serde::Deserialize<'de> for OtherPerm {
 }
 impl rt::FromJson for OtherPerm {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -18574,7 +18574,7 @@ impl<'de> rt::serde::Deserialize<'de> for BlockType {
 }
 impl rt::FromJson for BlockType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -18795,7 +18795,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppTableFieldCreateBodyType {
 }
 impl rt::FromJson for AppTableFieldCreateBodyType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -18866,7 +18866,7 @@ impl<'de> rt::serde::Deserialize<'de> for AutoSerialType {
 }
 impl rt::FromJson for AutoSerialType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -18929,7 +18929,7 @@ impl<'de> rt::serde::Deserialize<'de> for OptionType {
 }
 impl rt::FromJson for OptionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -19031,7 +19031,7 @@ impl<'de> rt::serde::Deserialize<'de> for InputType {
 }
 impl rt::FromJson for InputType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -19179,7 +19179,7 @@ impl<'de> rt::serde::Deserialize<'de> for UiType {
 }
 impl rt::FromJson for UiType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -19299,7 +19299,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConditionOperator {
 }
 impl rt::FromJson for ConditionOperator {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -19611,7 +19611,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppTableFieldCreateBodyUiType {
 }
 impl rt::FromJson for AppTableFieldCreateBodyUiType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -20007,7 +20007,7 @@ impl<'de> rt::serde::Deserialize<'de> for FieldUiType {
 }
 impl rt::FromJson for FieldUiType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -20185,7 +20185,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChildrenItemType {
 }
 impl rt::FromJson for ChildrenItemType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -20318,7 +20318,7 @@ impl<'de> rt::serde::Deserialize<'de> for SegmentType {
 }
 impl rt::FromJson for SegmentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -20498,7 +20498,7 @@ impl<'de> rt::serde::Deserialize<'de> for SharedLimit {
 }
 impl rt::FromJson for SharedLimit {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -20615,7 +20615,7 @@ impl<'de> rt::serde::Deserialize<'de> for DisplayMode {
 }
 impl rt::FromJson for DisplayMode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -20713,7 +20713,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -21110,7 +21110,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConditionOperator2 {
 }
 impl rt::FromJson for ConditionOperator2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -21255,7 +21255,7 @@ impl<'de> rt::serde::Deserialize<'de> for ViewType {
 }
 impl rt::FromJson for ViewType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -21784,7 +21784,7 @@ impl<'de> rt::serde::Deserialize<'de> for FormulaType {
 }
 impl rt::FromJson for FormulaType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -21838,7 +21838,7 @@ impl<'de> rt::serde::Deserialize<'de> for AdvanceVersion {
 }
 impl rt::FromJson for AdvanceVersion {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

@@ -1156,7 +1156,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1271,7 +1271,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1330,7 +1330,7 @@ impl<'de> rt::serde::Deserialize<'de> for FontWeight {
 }
 impl rt::FromJson for FontWeight {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1393,7 +1393,7 @@ impl<'de> rt::serde::Deserialize<'de> for HorizontalAlign {
 }
 impl rt::FromJson for HorizontalAlign {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1456,7 +1456,7 @@ impl<'de> rt::serde::Deserialize<'de> for VerticalAlign {
 }
 impl rt::FromJson for VerticalAlign {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1523,7 +1523,7 @@ impl<'de> rt::serde::Deserialize<'de> for Angle {
 }
 impl rt::FromJson for Angle {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1581,7 +1581,7 @@ impl<'de> rt::serde::Deserialize<'de> for ParagraphType {
 }
 impl rt::FromJson for ParagraphType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1643,7 +1643,7 @@ impl<'de> rt::serde::Deserialize<'de> for ElementType {
 }
 impl rt::FromJson for ElementType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1905,7 +1905,7 @@ impl<'de> rt::serde::Deserialize<'de> for TextColorType {
 }
 impl rt::FromJson for TextColorType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2037,7 +2037,7 @@ impl<'de> rt::serde::Deserialize<'de> for BorderStyle {
 }
 impl rt::FromJson for BorderStyle {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2104,7 +2104,7 @@ impl<'de> rt::serde::Deserialize<'de> for BorderWidth {
 }
 impl rt::FromJson for BorderWidth {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2215,7 +2215,7 @@ impl<'de> rt::serde::Deserialize<'de> for FillGradientType {
 }
 impl rt::FromJson for FillGradientType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2689,7 +2689,7 @@ impl<'de> rt::serde::Deserialize<'de> for CompositeShapeType {
 }
 impl rt::FromJson for CompositeShapeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2836,7 +2836,7 @@ impl<'de> rt::serde::Deserialize<'de> for SnapTo {
 }
 impl rt::FromJson for SnapTo {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2966,7 +2966,7 @@ impl<'de> rt::serde::Deserialize<'de> for ArrowStyle {
 }
 impl rt::FromJson for ArrowStyle {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3058,7 +3058,7 @@ impl<'de> rt::serde::Deserialize<'de> for Shape {
 }
 impl rt::FromJson for Shape {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3277,7 +3277,7 @@ impl<'de> rt::serde::Deserialize<'de> for PaintType {
 }
 impl rt::FromJson for PaintType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3397,7 +3397,7 @@ impl<'de> rt::serde::Deserialize<'de> for MindMapNodeType {
 }
 impl rt::FromJson for MindMapNodeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3464,7 +3464,7 @@ impl<'de> rt::serde::Deserialize<'de> for LayoutPosition {
 }
 impl rt::FromJson for LayoutPosition {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3581,7 +3581,7 @@ impl<'de> rt::serde::Deserialize<'de> for Layout {
 }
 impl rt::FromJson for Layout {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3644,7 +3644,7 @@ impl<'de> rt::serde::Deserialize<'de> for LineStyle {
 }
 impl rt::FromJson for LineStyle {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4030,7 +4030,7 @@ impl<'de> rt::serde::Deserialize<'de> for StyleType {
 }
 impl rt::FromJson for StyleType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4261,7 +4261,7 @@ impl<'de> rt::serde::Deserialize<'de> for DiagramType {
 }
 impl rt::FromJson for DiagramType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4311,7 +4311,7 @@ impl<'de> rt::serde::Deserialize<'de> for LookType {
 }
 impl rt::FromJson for LookType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4427,7 +4427,7 @@ impl<'de> rt::serde::Deserialize<'de> for Theme {
 }
 impl rt::FromJson for Theme {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

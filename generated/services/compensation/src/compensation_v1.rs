@@ -2832,7 +2832,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3213,7 +3213,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActiveStatus {
 }
 impl rt::FromJson for ActiveStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -3364,7 +3364,7 @@ impl<'de> rt::serde::Deserialize<'de> for ValueType {
 }
 impl rt::FromJson for ValueType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3502,7 +3502,7 @@ impl<'de> rt::serde::Deserialize<'de> for ItemType {
 }
 impl rt::FromJson for ItemType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3589,7 +3589,7 @@ impl<'de> rt::serde::Deserialize<'de> for PayOffFrequencyType {
 }
 impl rt::FromJson for PayOffFrequencyType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3803,7 +3803,7 @@ impl<'de> rt::serde::Deserialize<'de> for IssuanceStatus {
 }
 impl rt::FromJson for IssuanceStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3866,7 +3866,7 @@ impl<'de> rt::serde::Deserialize<'de> for IssuanceWay {
 }
 impl rt::FromJson for IssuanceWay {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4226,7 +4226,7 @@ impl<'de> rt::serde::Deserialize<'de> for Code {
 }
 impl rt::FromJson for Code {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4603,7 +4603,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplySource {
 }
 impl rt::FromJson for ApplySource {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4661,7 +4661,7 @@ impl<'de> rt::serde::Deserialize<'de> for BindingPeriodOffboardingType {
 }
 impl rt::FromJson for BindingPeriodOffboardingType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4917,7 +4917,7 @@ impl<'de> rt::serde::Deserialize<'de> for LumpSumPaymentQueryDetailBodyIssuanceW
 }
 impl rt::FromJson for LumpSumPaymentQueryDetailBodyIssuanceWay {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5128,7 +5128,7 @@ impl<'de> rt::serde::Deserialize<'de> for LeftType {
 }
 impl rt::FromJson for LeftType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -5182,7 +5182,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operator {
 }
 impl rt::FromJson for Operator {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -5274,7 +5274,7 @@ impl<'de> rt::serde::Deserialize<'de> for AdjustmentType {
 }
 impl rt::FromJson for AdjustmentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5391,7 +5391,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProbationDiscountType {
 }
 impl rt::FromJson for ProbationDiscountType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5776,7 +5776,7 @@ impl<'de> rt::serde::Deserialize<'de> for OperateResultCode {
 }
 impl rt::FromJson for OperateResultCode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -6118,7 +6118,7 @@ impl<'de> rt::serde::Deserialize<'de> for InsuranceType {
 }
 impl rt::FromJson for InsuranceType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6181,7 +6181,7 @@ impl<'de> rt::serde::Deserialize<'de> for InsuranceStatus {
 }
 impl rt::FromJson for InsuranceStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6240,7 +6240,7 @@ impl<'de> rt::serde::Deserialize<'de> for AccountType {
 }
 impl rt::FromJson for AccountType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6303,7 +6303,7 @@ impl<'de> rt::serde::Deserialize<'de> for PaymentRoundingRule {
 }
 impl rt::FromJson for PaymentRoundingRule {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6419,7 +6419,7 @@ impl<'de> rt::serde::Deserialize<'de> for PaymentFrequency {
 }
 impl rt::FromJson for PaymentFrequency {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6654,7 +6654,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecordType {
 }
 impl rt::FromJson for RecordType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

@@ -11521,7 +11521,7 @@ impl<'de> rt::serde::Deserialize<'de> for OptionType {
 }
 impl rt::FromJson for OptionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11697,7 +11697,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentBatchDepartmentIdType {
 }
 impl rt::FromJson for DepartmentBatchDepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11760,7 +11760,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentBatchUserIdType {
 }
 impl rt::FromJson for DepartmentBatchUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11842,7 +11842,7 @@ impl<'de> rt::serde::Deserialize<'de> for LeaderType {
 }
 impl rt::FromJson for LeaderType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -12010,7 +12010,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentChildrenUserIdType {
 }
 impl rt::FromJson for DepartmentChildrenUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12069,7 +12069,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentChildrenDepartmentIdType {
 }
 impl rt::FromJson for DepartmentChildrenDepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12527,7 +12527,7 @@ impl<'de> rt::serde::Deserialize<'de> for Reason {
 }
 impl rt::FromJson for Reason {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -12624,7 +12624,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopeType {
 }
 impl rt::FromJson for ScopeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12766,7 +12766,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType {
 }
 impl rt::FromJson for MemberType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12933,7 +12933,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberIdType {
 }
 impl rt::FromJson for MemberIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12992,7 +12992,7 @@ impl<'de> rt::serde::Deserialize<'de> for GroupMemberSimplelistMemberType {
 }
 impl rt::FromJson for GroupMemberSimplelistMemberType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13776,7 +13776,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserGender {
 }
 impl rt::FromJson for UserGender {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -14619,7 +14619,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProcessingType {
 }
 impl rt::FromJson for ProcessingType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15348,7 +15348,7 @@ impl<'de> rt::serde::Deserialize<'de> for OpenId {
 }
 impl rt::FromJson for OpenId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -15409,7 +15409,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnionId {
 }
 impl rt::FromJson for UnionId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -15470,7 +15470,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserId {
 }
 impl rt::FromJson for UserId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -15531,7 +15531,7 @@ impl<'de> rt::serde::Deserialize<'de> for AnyUserId {
 }
 impl rt::FromJson for AnyUserId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -15592,7 +15592,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentId {
 }
 impl rt::FromJson for DepartmentId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -15650,7 +15650,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15709,7 +15709,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
 }
 impl rt::FromJson for DepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15780,7 +15780,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeType {
 }
 impl rt::FromJson for EmployeeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -15846,7 +15846,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomAttrType {
 }
 impl rt::FromJson for CustomAttrType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15913,7 +15913,7 @@ impl<'de> rt::serde::Deserialize<'de> for Gender {
 }
 impl rt::FromJson for Gender {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)

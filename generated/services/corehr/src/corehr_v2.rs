@@ -23197,7 +23197,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -23272,7 +23272,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApprovalGroupStatus {
 }
 impl rt::FromJson for ApprovalGroupStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -23351,7 +23351,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApprovalGroupStatusV2 {
 }
 impl rt::FromJson for ApprovalGroupStatusV2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -23413,7 +23413,7 @@ impl<'de> rt::serde::Deserialize<'de> for DraftStatus {
 }
 impl rt::FromJson for DraftStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -23539,7 +23539,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
 }
 impl rt::FromJson for DepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -23622,7 +23622,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentChangeType {
 }
 impl rt::FromJson for DepartmentChangeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -23915,7 +23915,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrgType {
 }
 impl rt::FromJson for OrgType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -24864,7 +24864,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApproverStatus {
 }
 impl rt::FromJson for ApproverStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -24962,7 +24962,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApproverListItemApproverStatus {
 }
 impl rt::FromJson for ApproverListItemApproverStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -25056,7 +25056,7 @@ impl<'de> rt::serde::Deserialize<'de> for StatusListItem {
 }
 impl rt::FromJson for StatusListItem {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -27441,7 +27441,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomOrgCreateUserIdType {
 }
 impl rt::FromJson for CustomOrgCreateUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -27519,7 +27519,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operator {
 }
 impl rt::FromJson for Operator {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -27578,7 +27578,7 @@ impl<'de> rt::serde::Deserialize<'de> for RefKey {
 }
 impl rt::FromJson for RefKey {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -29013,7 +29013,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeCustomOrgCreateEmpCustomOrgUse
 }
 impl rt::FromJson for EmployeeCustomOrgCreateEmpCustomOrgUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -32085,7 +32085,7 @@ impl<'de> rt::serde::Deserialize<'de> for PaymentType {
 }
 impl rt::FromJson for PaymentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -32903,7 +32903,7 @@ impl<'de> rt::serde::Deserialize<'de> for SeniorityAdjustmentType {
 }
 impl rt::FromJson for SeniorityAdjustmentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -33245,7 +33245,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmploymentStatus {
 }
 impl rt::FromJson for EmploymentStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -35470,7 +35470,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobChangeCreateV2UserIdType {
 }
 impl rt::FromJson for JobChangeCreateV2UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -35529,7 +35529,7 @@ impl<'de> rt::serde::Deserialize<'de> for TransferMode {
 }
 impl rt::FromJson for TransferMode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -35902,7 +35902,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -36571,7 +36571,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExceptionStatuse {
 }
 impl rt::FromJson for ExceptionStatuse {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -41026,7 +41026,7 @@ for SeniorityAdjustInformationListItemSeniorityAdjustmentType {
 }
 impl rt::FromJson for SeniorityAdjustInformationListItemSeniorityAdjustmentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -42477,7 +42477,7 @@ impl<'de> rt::serde::Deserialize<'de> for Rehire {
 }
 impl rt::FromJson for Rehire {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -42950,7 +42950,7 @@ impl<'de> rt::serde::Deserialize<'de> for OnboardingStatus {
 }
 impl rt::FromJson for OnboardingStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -43045,7 +43045,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskStatus {
 }
 impl rt::FromJson for TaskStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -43605,7 +43605,7 @@ impl<'de> rt::serde::Deserialize<'de> for AssessmentStatus {
 }
 impl rt::FromJson for AssessmentStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -43664,7 +43664,7 @@ impl<'de> rt::serde::Deserialize<'de> for AssessmentResult {
 }
 impl rt::FromJson for AssessmentResult {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -43843,7 +43843,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProbationOutcome {
 }
 impl rt::FromJson for ProbationOutcome {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -43906,7 +43906,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExtendedProbationPeriodUnit {
 }
 impl rt::FromJson for ExtendedProbationPeriodUnit {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -44056,7 +44056,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProbationStatus {
 }
 impl rt::FromJson for ProbationStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -44343,7 +44343,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubmissionType {
 }
 impl rt::FromJson for SubmissionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -44549,7 +44549,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProcessApproverUpdateBodyStatus {
 }
 impl rt::FromJson for ProcessApproverUpdateBodyStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -44800,7 +44800,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExtraType {
 }
 impl rt::FromJson for ExtraType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -44854,7 +44854,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApprovalType {
 }
 impl rt::FromJson for ApprovalType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -45167,7 +45167,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProcessGetDataStatus {
 }
 impl rt::FromJson for ProcessGetDataStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -45252,7 +45252,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -45380,7 +45380,7 @@ impl<'de> rt::serde::Deserialize<'de> for DoneListItemStatus {
 }
 impl rt::FromJson for DoneListItemStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -45489,7 +45489,7 @@ impl<'de> rt::serde::Deserialize<'de> for Properties {
 }
 impl rt::FromJson for Properties {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -46712,7 +46712,7 @@ for SignatureTemplateInfoWithThumbnailListUserIdType {
 }
 impl rt::FromJson for SignatureTemplateInfoWithThumbnailListUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

@@ -4273,7 +4273,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeIdType {
 }
 impl rt::FromJson for EmployeeIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4332,7 +4332,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
 }
 impl rt::FromJson for DepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4391,7 +4391,7 @@ impl<'de> rt::serde::Deserialize<'de> for LeaderType {
 }
 impl rt::FromJson for LeaderType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4487,7 +4487,7 @@ impl<'de> rt::serde::Deserialize<'de> for FieldType {
 }
 impl rt::FromJson for FieldType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4571,7 +4571,7 @@ impl<'de> rt::serde::Deserialize<'de> for EnumType {
 }
 impl rt::FromJson for EnumType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4764,7 +4764,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentPatchDepartmentIdType {
 }
 impl rt::FromJson for DepartmentPatchDepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4827,7 +4827,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentFilterEmployeeIdType {
 }
 impl rt::FromJson for DepartmentFilterEmployeeIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5001,7 +5001,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataSource {
 }
 impl rt::FromJson for DataSource {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -5131,7 +5131,7 @@ impl<'de> rt::serde::Deserialize<'de> for RowError {
 }
 impl rt::FromJson for RowError {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -5291,7 +5291,7 @@ impl<'de> rt::serde::Deserialize<'de> for Gender {
 }
 impl rt::FromJson for Gender {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -5662,7 +5662,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResignReason {
 }
 impl rt::FromJson for ResignReason {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5729,7 +5729,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResignType {
 }
 impl rt::FromJson for ResignType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5959,7 +5959,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActiveStatus {
 }
 impl rt::FromJson for ActiveStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -6511,7 +6511,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeResignReason {
 }
 impl rt::FromJson for EmployeeResignReason {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6574,7 +6574,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeResignType {
 }
 impl rt::FromJson for EmployeeResignType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

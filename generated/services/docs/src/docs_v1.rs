@@ -231,7 +231,7 @@ impl<'de> rt::serde::Deserialize<'de> for DocType {
 }
 impl rt::FromJson for DocType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -286,7 +286,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentType {
 }
 impl rt::FromJson for ContentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -349,7 +349,7 @@ impl<'de> rt::serde::Deserialize<'de> for Lang {
 }
 impl rt::FromJson for Lang {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

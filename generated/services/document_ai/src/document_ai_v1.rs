@@ -2222,7 +2222,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2347,7 +2347,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType {
 }
 impl rt::FromJson for EntityType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2480,7 +2480,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType2 {
 }
 impl rt::FromJson for EntityType2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2589,7 +2589,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType3 {
 }
 impl rt::FromJson for EntityType3 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2686,7 +2686,7 @@ impl<'de> rt::serde::Deserialize<'de> for OcrMode {
 }
 impl rt::FromJson for OcrMode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2900,7 +2900,7 @@ impl<'de> rt::serde::Deserialize<'de> for BodyType {
 }
 impl rt::FromJson for BodyType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3019,7 +3019,7 @@ impl<'de> rt::serde::Deserialize<'de> for BankType {
 }
 impl rt::FromJson for BankType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3216,7 +3216,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType4 {
 }
 impl rt::FromJson for EntityType4 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3357,7 +3357,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType5 {
 }
 impl rt::FromJson for EntityType5 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3495,7 +3495,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType6 {
 }
 impl rt::FromJson for EntityType6 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3609,7 +3609,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType7 {
 }
 impl rt::FromJson for EntityType7 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3713,7 +3713,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType8 {
 }
 impl rt::FromJson for EntityType8 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3835,7 +3835,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType9 {
 }
 impl rt::FromJson for EntityType9 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3963,7 +3963,7 @@ impl<'de> rt::serde::Deserialize<'de> for Qualification {
 }
 impl rt::FromJson for Qualification {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4060,7 +4060,7 @@ impl<'de> rt::serde::Deserialize<'de> for CareerType {
 }
 impl rt::FromJson for CareerType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4203,7 +4203,7 @@ impl<'de> rt::serde::Deserialize<'de> for Gender {
 }
 impl rt::FromJson for Gender {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4469,7 +4469,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType10 {
 }
 impl rt::FromJson for EntityType10 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4604,7 +4604,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType11 {
 }
 impl rt::FromJson for EntityType11 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4808,7 +4808,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType12 {
 }
 impl rt::FromJson for EntityType12 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4992,7 +4992,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType13 {
 }
 impl rt::FromJson for EntityType13 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5155,7 +5155,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType14 {
 }
 impl rt::FromJson for EntityType14 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

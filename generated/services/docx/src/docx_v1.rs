@@ -6064,7 +6064,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6351,7 +6351,7 @@ impl<'de> rt::serde::Deserialize<'de> for BlockType {
 }
 impl rt::FromJson for BlockType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -6409,7 +6409,7 @@ impl<'de> rt::serde::Deserialize<'de> for Align {
 }
 impl rt::FromJson for Align {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -6755,7 +6755,7 @@ impl<'de> rt::serde::Deserialize<'de> for Language {
 }
 impl rt::FromJson for Language {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -6861,7 +6861,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackgroundColor {
 }
 impl rt::FromJson for BackgroundColor {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -6920,7 +6920,7 @@ impl<'de> rt::serde::Deserialize<'de> for IndentationLevel {
 }
 impl rt::FromJson for IndentationLevel {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7069,7 +7069,7 @@ impl<'de> rt::serde::Deserialize<'de> for TextElementStyleBackgroundColor {
 }
 impl rt::FromJson for TextElementStyleBackgroundColor {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -7143,7 +7143,7 @@ impl<'de> rt::serde::Deserialize<'de> for TextColor {
 }
 impl rt::FromJson for TextColor {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -7329,7 +7329,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjType {
 }
 impl rt::FromJson for ObjType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -7383,7 +7383,7 @@ impl<'de> rt::serde::Deserialize<'de> for FallbackType {
 }
 impl rt::FromJson for FallbackType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7574,7 +7574,7 @@ impl<'de> rt::serde::Deserialize<'de> for UrlType {
 }
 impl rt::FromJson for UrlType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7710,7 +7710,7 @@ impl<'de> rt::serde::Deserialize<'de> for ViewType {
 }
 impl rt::FromJson for ViewType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -7889,7 +7889,7 @@ impl<'de> rt::serde::Deserialize<'de> for IframeType {
 }
 impl rt::FromJson for IframeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -8205,7 +8205,7 @@ impl<'de> rt::serde::Deserialize<'de> for LinkPreviewUrlType {
 }
 impl rt::FromJson for LinkPreviewUrlType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -8895,7 +8895,7 @@ impl<'de> rt::serde::Deserialize<'de> for PeriodDisplayStatus {
 }
 impl rt::FromJson for PeriodDisplayStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9009,7 +9009,7 @@ impl<'de> rt::serde::Deserialize<'de> for Mode {
 }
 impl rt::FromJson for Mode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9076,7 +9076,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProgressStatus {
 }
 impl rt::FromJson for ProgressStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9135,7 +9135,7 @@ impl<'de> rt::serde::Deserialize<'de> for StatusType {
 }
 impl rt::FromJson for StatusType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9397,7 +9397,7 @@ impl<'de> rt::serde::Deserialize<'de> for LayoutMode {
 }
 impl rt::FromJson for LayoutMode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9491,7 +9491,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubType {
 }
 impl rt::FromJson for SubType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10772,7 +10772,7 @@ impl<'de> rt::serde::Deserialize<'de> for AnnouncementType {
 }
 impl rt::FromJson for AnnouncementType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11341,7 +11341,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentType {
 }
 impl rt::FromJson for ContentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11578,7 +11578,7 @@ impl<'de> rt::serde::Deserialize<'de> for Lang {
 }
 impl rt::FromJson for Lang {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)

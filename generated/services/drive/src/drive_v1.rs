@@ -9610,7 +9610,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileExtension {
 }
 impl rt::FromJson for FileExtension {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9681,7 +9681,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9818,7 +9818,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobStatus {
 }
 impl rt::FromJson for JobStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -9956,7 +9956,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileType {
 }
 impl rt::FromJson for FileType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10019,7 +10019,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10082,7 +10082,7 @@ impl<'de> rt::serde::Deserialize<'de> for ElementType {
 }
 impl rt::FromJson for ElementType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10334,7 +10334,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileCommentReplyListFileType {
 }
 impl rt::FromJson for FileCommentReplyListFileType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10572,7 +10572,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileCommentCreateFileType {
 }
 impl rt::FromJson for FileCommentCreateFileType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10717,7 +10717,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileStatisticsGetFileType {
 }
 impl rt::FromJson for FileStatisticsGetFileType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10825,7 +10825,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionType {
 }
 impl rt::FromJson for SubscriptionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10888,7 +10888,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileSubscriptionCreateBodyFileType {
 }
 impl rt::FromJson for FileSubscriptionCreateBodyFileType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10990,7 +10990,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjType {
 }
 impl rt::FromJson for ObjType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11053,7 +11053,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11224,7 +11224,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileVersionListUserIdType {
 }
 impl rt::FromJson for FileVersionListUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11322,7 +11322,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileViewRecordListFileType {
 }
 impl rt::FromJson for FileViewRecordListFileType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11445,7 +11445,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileCopyBodyType {
 }
 impl rt::FromJson for FileCopyBodyType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11692,7 +11692,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReferType {
 }
 impl rt::FromJson for ReferType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11827,7 +11827,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileDeleteType {
 }
 impl rt::FromJson for FileDeleteType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11916,7 +11916,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileDeleteSubscribeFileType {
 }
 impl rt::FromJson for FileDeleteSubscribeFileType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11983,7 +11983,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrderBy {
 }
 impl rt::FromJson for OrderBy {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12042,7 +12042,7 @@ impl<'de> rt::serde::Deserialize<'de> for Direction {
 }
 impl rt::FromJson for Direction {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12144,7 +12144,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileMoveBodyType {
 }
 impl rt::FromJson for FileMoveBodyType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12229,7 +12229,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileUploadAllBodyParentType {
 }
 impl rt::FromJson for FileUploadAllBodyParentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12455,7 +12455,7 @@ impl<'de> rt::serde::Deserialize<'de> for MountType {
 }
 impl rt::FromJson for MountType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -12671,7 +12671,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResultJobStatus {
 }
 impl rt::FromJson for ResultJobStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -12911,7 +12911,7 @@ impl<'de> rt::serde::Deserialize<'de> for MediaUploadAllBodyParentType {
 }
 impl rt::FromJson for MediaUploadAllBodyParentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13040,7 +13040,7 @@ impl<'de> rt::serde::Deserialize<'de> for DocType {
 }
 impl rt::FromJson for DocType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13220,7 +13220,7 @@ impl<'de> rt::serde::Deserialize<'de> for Code {
 }
 impl rt::FromJson for Code {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -13341,7 +13341,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberAuthType {
 }
 impl rt::FromJson for PermissionMemberAuthType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13424,7 +13424,7 @@ impl<'de> rt::serde::Deserialize<'de> for Action {
 }
 impl rt::FromJson for Action {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13535,7 +13535,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberBatchCreateType {
 }
 impl rt::FromJson for PermissionMemberBatchCreateType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13622,7 +13622,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType {
 }
 impl rt::FromJson for MemberType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13685,7 +13685,7 @@ impl<'de> rt::serde::Deserialize<'de> for Perm {
 }
 impl rt::FromJson for Perm {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13744,7 +13744,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermType {
 }
 impl rt::FromJson for PermType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13823,7 +13823,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType2 {
 }
 impl rt::FromJson for MemberType2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14064,7 +14064,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberListType {
 }
 impl rt::FromJson for PermissionMemberListType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14159,7 +14159,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberDeleteMemberType {
 }
 impl rt::FromJson for PermissionMemberDeleteMemberType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14242,7 +14242,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberDeleteBodyType {
 }
 impl rt::FromJson for PermissionMemberDeleteBodyType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14351,7 +14351,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberTransferOwnerBodyMembe
 }
 impl rt::FromJson for PermissionMemberTransferOwnerBodyMemberType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14455,7 +14455,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionPublicPasswordCreateType {
 }
 impl rt::FromJson for PermissionPublicPasswordCreateType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14528,7 +14528,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityEntity {
 }
 impl rt::FromJson for SecurityEntity {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14587,7 +14587,7 @@ impl<'de> rt::serde::Deserialize<'de> for CommentEntity {
 }
 impl rt::FromJson for CommentEntity {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14650,7 +14650,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShareEntity {
 }
 impl rt::FromJson for ShareEntity {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14721,7 +14721,7 @@ impl<'de> rt::serde::Deserialize<'de> for LinkShareEntity {
 }
 impl rt::FromJson for LinkShareEntity {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14879,7 +14879,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileToken {
 }
 impl rt::FromJson for FileToken {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -15033,7 +15033,7 @@ impl<'de> rt::serde::Deserialize<'de> for ParentType {
 }
 impl rt::FromJson for ParentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

@@ -22577,7 +22577,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -22640,7 +22640,7 @@ impl<'de> rt::serde::Deserialize<'de> for ValueType {
 }
 impl rt::FromJson for ValueType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -22802,7 +22802,7 @@ impl<'de> rt::serde::Deserialize<'de> for UseDefault {
 }
 impl rt::FromJson for UseDefault {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -22885,7 +22885,7 @@ impl<'de> rt::serde::Deserialize<'de> for CooperationStatus {
 }
 impl rt::FromJson for CooperationStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -22939,7 +22939,7 @@ impl<'de> rt::serde::Deserialize<'de> for SupplierArea {
 }
 impl rt::FromJson for SupplierArea {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -23095,7 +23095,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyGetUserIdType {
 }
 impl rt::FromJson for AgencyGetUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -23185,7 +23185,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyGetAgencyAccountUserIdType {
 }
 impl rt::FromJson for AgencyGetAgencyAccountUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -23248,7 +23248,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -23302,7 +23302,7 @@ impl<'de> rt::serde::Deserialize<'de> for Role {
 }
 impl rt::FromJson for Role {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -23591,7 +23591,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobLevelIdType {
 }
 impl rt::FromJson for JobLevelIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -23666,7 +23666,7 @@ impl<'de> rt::serde::Deserialize<'de> for Conclusion {
 }
 impl rt::FromJson for Conclusion {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -23970,7 +23970,7 @@ impl<'de> rt::serde::Deserialize<'de> for DimensionType {
 }
 impl rt::FromJson for DimensionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -24178,7 +24178,7 @@ impl<'de> rt::serde::Deserialize<'de> for TerminationType {
 }
 impl rt::FromJson for TerminationType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -24314,7 +24314,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationGetOption {
 }
 impl rt::FromJson for ApplicationGetOption {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -24401,7 +24401,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -24512,7 +24512,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResumeSourceType {
 }
 impl rt::FromJson for ResumeSourceType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -24806,7 +24806,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
 }
 impl rt::FromJson for DepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -24865,7 +24865,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobFamilyIdType {
 }
 impl rt::FromJson for JobFamilyIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -24924,7 +24924,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeTypeIdType {
 }
 impl rt::FromJson for EmployeeTypeIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -25011,7 +25011,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationGetDetailOption {
 }
 impl rt::FromJson for ApplicationGetDetailOption {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -25320,7 +25320,7 @@ impl<'de> rt::serde::Deserialize<'de> for DimensionAssessmentDimensionType {
 }
 impl rt::FromJson for DimensionAssessmentDimensionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -25620,7 +25620,7 @@ impl<'de> rt::serde::Deserialize<'de> for InterviewRoundSummary {
 }
 impl rt::FromJson for InterviewRoundSummary {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -25686,7 +25686,7 @@ impl<'de> rt::serde::Deserialize<'de> for LocationType {
 }
 impl rt::FromJson for LocationType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -25806,7 +25806,7 @@ impl<'de> rt::serde::Deserialize<'de> for VideoType {
 }
 impl rt::FromJson for VideoType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -26036,7 +26036,7 @@ impl<'de> rt::serde::Deserialize<'de> for OfferStatus {
 }
 impl rt::FromJson for OfferStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -26247,7 +26247,7 @@ impl<'de> rt::serde::Deserialize<'de> for SalaryStatus {
 }
 impl rt::FromJson for SalaryStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -26940,7 +26940,7 @@ impl<'de> rt::serde::Deserialize<'de> for OfferOfferStatus {
 }
 impl rt::FromJson for OfferOfferStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -27290,7 +27290,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationTransferOnboardDepartmentId
 }
 impl rt::FromJson for ApplicationTransferOnboardDepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -27576,7 +27576,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrderStatus {
 }
 impl rt::FromJson for OrderStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -27693,7 +27693,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrderOrderStatus {
 }
 impl rt::FromJson for OrderOrderStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -27755,7 +27755,7 @@ impl<'de> rt::serde::Deserialize<'de> for AccountThirdType {
 }
 impl rt::FromJson for AccountThirdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -27972,7 +27972,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomFieldListItemType {
 }
 impl rt::FromJson for CustomFieldListItemType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -28133,7 +28133,7 @@ impl<'de> rt::serde::Deserialize<'de> for Geo {
 }
 impl rt::FromJson for Geo {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -28341,7 +28341,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataType {
 }
 impl rt::FromJson for DataType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -30454,7 +30454,7 @@ impl<'de> rt::serde::Deserialize<'de> for DimensionType2 {
 }
 impl rt::FromJson for DimensionType2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -30834,7 +30834,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectType {
 }
 impl rt::FromJson for ObjectType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -31127,7 +31127,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActivityStatus {
 }
 impl rt::FromJson for ActivityStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -31409,7 +31409,7 @@ impl<'de> rt::serde::Deserialize<'de> for RequiredDegree {
 }
 impl rt::FromJson for RequiredDegree {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -31685,7 +31685,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomizedDataListItemObjectType {
 }
 impl rt::FromJson for CustomizedDataListItemObjectType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -32840,7 +32840,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateOptionListItem {
 }
 impl rt::FromJson for UpdateOptionListItem {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -33103,7 +33103,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomizedDataListItemObjectType2 {
 }
 impl rt::FromJson for CustomizedDataListItemObjectType2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -34090,7 +34090,7 @@ impl<'de> rt::serde::Deserialize<'de> for Usage {
 }
 impl rt::FromJson for Usage {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -35257,7 +35257,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operation {
 }
 impl rt::FromJson for Operation {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -35440,7 +35440,7 @@ impl<'de> rt::serde::Deserialize<'de> for OfferOfferStatusBodyOfferStatus {
 }
 impl rt::FromJson for OfferOfferStatusBodyOfferStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -35617,7 +35617,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectTypeV2 {
 }
 impl rt::FromJson for ObjectTypeV2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -36007,7 +36007,7 @@ impl<'de> rt::serde::Deserialize<'de> for Scenario {
 }
 impl rt::FromJson for Scenario {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -36133,7 +36133,7 @@ impl<'de> rt::serde::Deserialize<'de> for SchemaScenario {
 }
 impl rt::FromJson for SchemaScenario {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -37069,7 +37069,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleType {
 }
 impl rt::FromJson for RoleType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -37420,7 +37420,7 @@ impl<'de> rt::serde::Deserialize<'de> for IsOnboarded {
 }
 impl rt::FromJson for IsOnboarded {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -37526,7 +37526,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatorAccountType {
 }
 impl rt::FromJson for CreatorAccountType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -37600,7 +37600,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentificationType {
 }
 impl rt::FromJson for IdentificationType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -37799,7 +37799,7 @@ impl<'de> rt::serde::Deserialize<'de> for Degree {
 }
 impl rt::FromJson for Degree {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -37869,7 +37869,7 @@ impl<'de> rt::serde::Deserialize<'de> for AcademicRanking {
 }
 impl rt::FromJson for AcademicRanking {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -38206,7 +38206,7 @@ impl<'de> rt::serde::Deserialize<'de> for Language {
 }
 impl rt::FromJson for Language {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -38828,7 +38828,7 @@ impl<'de> rt::serde::Deserialize<'de> for CareerListItemTagListItem {
 }
 impl rt::FromJson for CareerListItemTagListItem {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -39106,7 +39106,7 @@ impl<'de> rt::serde::Deserialize<'de> for LanguageListItemLanguage {
 }
 impl rt::FromJson for LanguageListItemLanguage {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -39300,7 +39300,7 @@ impl<'de> rt::serde::Deserialize<'de> for TopDegree {
 }
 impl rt::FromJson for TopDegree {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -39374,7 +39374,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirstDegree {
 }
 impl rt::FromJson for FirstDegree {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -39496,7 +39496,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryOption {
 }
 impl rt::FromJson for QueryOption {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -40492,7 +40492,7 @@ impl<'de> rt::serde::Deserialize<'de> for TodoListType {
 }
 impl rt::FromJson for TodoListType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -41041,7 +41041,7 @@ impl<'de> rt::serde::Deserialize<'de> for EducationListItemAcademicRanking {
 }
 impl rt::FromJson for EducationListItemAcademicRanking {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -41440,7 +41440,7 @@ impl<'de> rt::serde::Deserialize<'de> for WebsiteDeliveryTaskGetDataStatus {
 }
 impl rt::FromJson for WebsiteDeliveryTaskGetDataStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)

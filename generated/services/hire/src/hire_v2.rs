@@ -452,7 +452,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -511,7 +511,7 @@ impl<'de> rt::serde::Deserialize<'de> for CommitStatus {
 }
 impl rt::FromJson for CommitStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -684,7 +684,7 @@ impl<'de> rt::serde::Deserialize<'de> for DimensionType {
 }
 impl rt::FromJson for DimensionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -969,7 +969,7 @@ impl<'de> rt::serde::Deserialize<'de> for TalentGetV2UserIdType {
 }
 impl rt::FromJson for TalentGetV2UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1032,7 +1032,7 @@ impl<'de> rt::serde::Deserialize<'de> for Gender {
 }
 impl rt::FromJson for Gender {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1106,7 +1106,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentificationType {
 }
 impl rt::FromJson for IdentificationType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1204,7 +1204,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectType {
 }
 impl rt::FromJson for ObjectType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1518,7 +1518,7 @@ impl<'de> rt::serde::Deserialize<'de> for Degree {
 }
 impl rt::FromJson for Degree {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1584,7 +1584,7 @@ impl<'de> rt::serde::Deserialize<'de> for EducationType {
 }
 impl rt::FromJson for EducationType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1654,7 +1654,7 @@ impl<'de> rt::serde::Deserialize<'de> for AcademicRanking {
 }
 impl rt::FromJson for AcademicRanking {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1950,7 +1950,7 @@ impl<'de> rt::serde::Deserialize<'de> for Language {
 }
 impl rt::FromJson for Language {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2059,7 +2059,7 @@ impl<'de> rt::serde::Deserialize<'de> for SnsType {
 }
 impl rt::FromJson for SnsType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2223,7 +2223,7 @@ impl<'de> rt::serde::Deserialize<'de> for Scenario {
 }
 impl rt::FromJson for Scenario {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2302,7 +2302,7 @@ impl<'de> rt::serde::Deserialize<'de> for IsOnboarded {
 }
 impl rt::FromJson for IsOnboarded {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

@@ -10553,7 +10553,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatAnnouncementGetUserIdType {
 }
 impl rt::FromJson for ChatAnnouncementGetUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10620,7 +10620,7 @@ impl<'de> rt::serde::Deserialize<'de> for OwnerIdType {
 }
 impl rt::FromJson for OwnerIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10765,7 +10765,7 @@ impl<'de> rt::serde::Deserialize<'de> for SucceedType {
 }
 impl rt::FromJson for SucceedType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -10917,7 +10917,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateField {
 }
 impl rt::FromJson for UpdateField {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10976,7 +10976,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionType {
 }
 impl rt::FromJson for ActionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11379,7 +11379,7 @@ impl<'de> rt::serde::Deserialize<'de> for TabType {
 }
 impl rt::FromJson for TabType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11569,7 +11569,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatTopNoticeItemActionType {
 }
 impl rt::FromJson for ChatTopNoticeItemActionType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11653,7 +11653,7 @@ impl<'de> rt::serde::Deserialize<'de> for GroupMessageType {
 }
 impl rt::FromJson for GroupMessageType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11712,7 +11712,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScreenshotHasPermissionSetting {
 }
 impl rt::FromJson for ScreenshotHasPermissionSetting {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11798,7 +11798,7 @@ impl<'de> rt::serde::Deserialize<'de> for UrgentSetting {
 }
 impl rt::FromJson for UrgentSetting {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -11857,7 +11857,7 @@ impl<'de> rt::serde::Deserialize<'de> for HideMemberCountSetting {
 }
 impl rt::FromJson for HideMemberCountSetting {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12145,7 +12145,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatListSortType {
 }
 impl rt::FromJson for ChatListSortType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12208,7 +12208,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatStatus {
 }
 impl rt::FromJson for ChatStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12271,7 +12271,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatMode {
 }
 impl rt::FromJson for ChatMode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12330,7 +12330,7 @@ impl<'de> rt::serde::Deserialize<'de> for P2pTargetType {
 }
 impl rt::FromJson for P2pTargetType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12693,7 +12693,7 @@ impl<'de> rt::serde::Deserialize<'de> for ValidityPeriod {
 }
 impl rt::FromJson for ValidityPeriod {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12818,7 +12818,7 @@ impl<'de> rt::serde::Deserialize<'de> for OperatorType {
 }
 impl rt::FromJson for OperatorType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -12979,7 +12979,7 @@ impl<'de> rt::serde::Deserialize<'de> for FailReason {
 }
 impl rt::FromJson for FailReason {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13122,7 +13122,7 @@ impl<'de> rt::serde::Deserialize<'de> for MessageReactionListUserIdType {
 }
 impl rt::FromJson for MessageReactionListUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13427,7 +13427,7 @@ impl<'de> rt::serde::Deserialize<'de> for MessageForwardReceiveIdType {
 }
 impl rt::FromJson for MessageForwardReceiveIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13580,7 +13580,7 @@ impl<'de> rt::serde::Deserialize<'de> for Language {
 }
 impl rt::FromJson for Language {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13772,7 +13772,7 @@ impl<'de> rt::serde::Deserialize<'de> for IncludeAttachmentType {
 }
 impl rt::FromJson for IncludeAttachmentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13831,7 +13831,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatType {
 }
 impl rt::FromJson for ChatType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14034,7 +14034,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14337,7 +14337,7 @@ impl<'de> rt::serde::Deserialize<'de> for MessageId {
 }
 impl rt::FromJson for MessageId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -14398,7 +14398,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatId {
 }
 impl rt::FromJson for ChatId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -14459,7 +14459,7 @@ impl<'de> rt::serde::Deserialize<'de> for ThreadId {
 }
 impl rt::FromJson for ThreadId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -14520,7 +14520,7 @@ impl<'de> rt::serde::Deserialize<'de> for ImageKey {
 }
 impl rt::FromJson for ImageKey {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -14581,7 +14581,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileKey {
 }
 impl rt::FromJson for FileKey {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -14647,7 +14647,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReceiveIdType {
 }
 impl rt::FromJson for ReceiveIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14710,7 +14710,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14809,7 +14809,7 @@ impl<'de> rt::serde::Deserialize<'de> for MsgType {
 }
 impl rt::FromJson for MsgType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14868,7 +14868,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContainerIdType {
 }
 impl rt::FromJson for ContainerIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14927,7 +14927,7 @@ impl<'de> rt::serde::Deserialize<'de> for SortType {
 }
 impl rt::FromJson for SortType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15451,7 +15451,7 @@ impl<'de> rt::serde::Deserialize<'de> for SenderType {
 }
 impl rt::FromJson for SenderType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15510,7 +15510,7 @@ impl<'de> rt::serde::Deserialize<'de> for ImageType {
 }
 impl rt::FromJson for ImageType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15589,7 +15589,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileType {
 }
 impl rt::FromJson for FileType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15648,7 +15648,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceType {
 }
 impl rt::FromJson for ResourceType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

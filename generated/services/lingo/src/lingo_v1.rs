@@ -1748,7 +1748,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityId {
 }
 impl rt::FromJson for EntityId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -1809,7 +1809,7 @@ impl<'de> rt::serde::Deserialize<'de> for DraftId {
 }
 impl rt::FromJson for DraftId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -1870,7 +1870,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileToken {
 }
 impl rt::FromJson for FileToken {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -1931,7 +1931,7 @@ impl<'de> rt::serde::Deserialize<'de> for ClassificationId {
 }
 impl rt::FromJson for ClassificationId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -1992,7 +1992,7 @@ impl<'de> rt::serde::Deserialize<'de> for RepoId {
 }
 impl rt::FromJson for RepoId {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(Self)
@@ -2050,7 +2050,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2117,7 +2117,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntitySource {
 }
 impl rt::FromJson for EntitySource {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2175,7 +2175,7 @@ impl<'de> rt::serde::Deserialize<'de> for MatchType {
 }
 impl rt::FromJson for MatchType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2233,7 +2233,7 @@ impl<'de> rt::serde::Deserialize<'de> for Language {
 }
 impl rt::FromJson for Language {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)

@@ -13562,7 +13562,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13661,7 +13661,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
 }
 impl rt::FromJson for DepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13747,7 +13747,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -13918,7 +13918,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType {
 }
 impl rt::FromJson for MemberType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14082,7 +14082,7 @@ impl<'de> rt::serde::Deserialize<'de> for WhoCanSendMail {
 }
 impl rt::FromJson for WhoCanSendMail {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14325,7 +14325,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType2 {
 }
 impl rt::FromJson for MemberType2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14581,7 +14581,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -14701,7 +14701,7 @@ impl<'de> rt::serde::Deserialize<'de> for AttachmentType {
 }
 impl rt::FromJson for AttachmentType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -14810,7 +14810,7 @@ impl<'de> rt::serde::Deserialize<'de> for PriorityType {
 }
 impl rt::FromJson for PriorityType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14873,7 +14873,7 @@ impl<'de> rt::serde::Deserialize<'de> for RiskBannerLevel {
 }
 impl rt::FromJson for RiskBannerLevel {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -14960,7 +14960,7 @@ impl<'de> rt::serde::Deserialize<'de> for RiskBannerReason {
 }
 impl rt::FromJson for RiskBannerReason {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15035,7 +15035,7 @@ impl<'de> rt::serde::Deserialize<'de> for SpamBannerType {
 }
 impl rt::FromJson for SpamBannerType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15290,7 +15290,7 @@ impl<'de> rt::serde::Deserialize<'de> for Format {
 }
 impl rt::FromJson for Format {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15516,7 +15516,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecallStatus {
 }
 impl rt::FromJson for RecallStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -15612,7 +15612,7 @@ impl<'de> rt::serde::Deserialize<'de> for EventType {
 }
 impl rt::FromJson for EventType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -16057,7 +16057,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserMailboxMessageBatchGetBodyFormat {
 }
 impl rt::FromJson for UserMailboxMessageBatchGetBodyFormat {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -16181,7 +16181,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserMailboxMessageGetByCardUserIdType 
 }
 impl rt::FromJson for UserMailboxMessageGetByCardUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -16507,7 +16507,7 @@ impl<'de> rt::serde::Deserialize<'de> for DetailStatus {
 }
 impl rt::FromJson for DetailStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -16643,7 +16643,7 @@ impl<'de> rt::serde::Deserialize<'de> for RuleType {
 }
 impl rt::FromJson for RuleType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -16721,7 +16721,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operator {
 }
 impl rt::FromJson for Operator {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -16862,7 +16862,7 @@ impl<'de> rt::serde::Deserialize<'de> for RuleType2 {
 }
 impl rt::FromJson for RuleType2 {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -17056,7 +17056,7 @@ for UserMailboxSentMessageGetRecallDetailDataRecallStatus {
 }
 impl rt::FromJson for UserMailboxSentMessageGetRecallDetailDataRecallStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -17123,7 +17123,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecallResult {
 }
 impl rt::FromJson for RecallResult {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -17186,7 +17186,7 @@ impl<'de> rt::serde::Deserialize<'de> for MessageStatus {
 }
 impl rt::FromJson for MessageStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -17257,7 +17257,7 @@ impl<'de> rt::serde::Deserialize<'de> for FailReason {
 }
 impl rt::FromJson for FailReason {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -17410,7 +17410,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecallRestrictionReason {
 }
 impl rt::FromJson for RecallRestrictionReason {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -17609,7 +17609,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmailType {
 }
 impl rt::FromJson for EmailType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

@@ -1690,7 +1690,7 @@ impl<'de> rt::serde::Deserialize<'de> for TargetType {
 }
 impl rt::FromJson for TargetType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1799,7 +1799,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1858,7 +1858,7 @@ impl<'de> rt::serde::Deserialize<'de> for Permission {
 }
 impl rt::FromJson for Permission {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2166,7 +2166,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConfirmStatus {
 }
 impl rt::FromJson for ConfirmStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2310,7 +2310,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2423,7 +2423,7 @@ impl<'de> rt::serde::Deserialize<'de> for PeriodPatchBodyStatus {
 }
 impl rt::FromJson for PeriodPatchBodyStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2540,7 +2540,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProgressRecordCreateUserIdType {
 }
 impl rt::FromJson for ProgressRecordCreateUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2599,7 +2599,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2670,7 +2670,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecordsType {
 }
 impl rt::FromJson for RecordsType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2762,7 +2762,7 @@ impl<'de> rt::serde::Deserialize<'de> for ElementType {
 }
 impl rt::FromJson for ElementType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3007,7 +3007,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProgressRateStatus {
 }
 impl rt::FromJson for ProgressRateStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)

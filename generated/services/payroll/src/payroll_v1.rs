@@ -1904,7 +1904,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReportType {
 }
 impl rt::FromJson for ReportType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2257,7 +2257,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActiveStatus {
 }
 impl rt::FromJson for ActiveStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2323,7 +2323,7 @@ impl<'de> rt::serde::Deserialize<'de> for FieldType {
 }
 impl rt::FromJson for FieldType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2429,7 +2429,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataPeriodType {
 }
 impl rt::FromJson for DataPeriodType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -2726,7 +2726,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)

@@ -2547,7 +2547,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2641,7 +2641,7 @@ impl<'de> rt::serde::Deserialize<'de> for Mode {
 }
 impl rt::FromJson for Mode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2712,7 +2712,7 @@ impl<'de> rt::serde::Deserialize<'de> for Progress {
 }
 impl rt::FromJson for Progress {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2852,7 +2852,7 @@ impl<'de> rt::serde::Deserialize<'de> for AdditionalInformationImportUserIdType 
 }
 impl rt::FromJson for AdditionalInformationImportUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3082,7 +3082,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3371,7 +3371,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddFrom {
 }
 impl rt::FromJson for AddFrom {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3544,7 +3544,7 @@ impl<'de> rt::serde::Deserialize<'de> for FieldType {
 }
 impl rt::FromJson for FieldType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3632,7 +3632,7 @@ impl<'de> rt::serde::Deserialize<'de> for RangeOfAvailability {
 }
 impl rt::FromJson for RangeOfAvailability {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3691,7 +3691,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScoringSettingType {
 }
 impl rt::FromJson for ScoringSettingType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3794,7 +3794,7 @@ impl<'de> rt::serde::Deserialize<'de> for InputSetting {
 }
 impl rt::FromJson for InputSetting {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4013,7 +4013,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
 }
 impl rt::FromJson for Status {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4095,7 +4095,7 @@ impl<'de> rt::serde::Deserialize<'de> for TotalMetricScoreMethod {
 }
 impl rt::FromJson for TotalMetricScoreMethod {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4162,7 +4162,7 @@ impl<'de> rt::serde::Deserialize<'de> for MetricWeightMethod {
 }
 impl rt::FromJson for MetricWeightMethod {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4221,7 +4221,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReviewRuleOption {
 }
 impl rt::FromJson for ReviewRuleOption {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4275,7 +4275,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddMetricOption {
 }
 impl rt::FromJson for AddMetricOption {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -4420,7 +4420,7 @@ impl<'de> rt::serde::Deserialize<'de> for MetricScoringSettingType {
 }
 impl rt::FromJson for MetricScoringSettingType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4703,7 +4703,7 @@ impl<'de> rt::serde::Deserialize<'de> for StageType {
 }
 impl rt::FromJson for StageType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -4786,7 +4786,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReviewStageRole {
 }
 impl rt::FromJson for ReviewStageRole {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5049,7 +5049,7 @@ impl<'de> rt::serde::Deserialize<'de> for LeaderReviewDataSource {
 }
 impl rt::FromJson for LeaderReviewDataSource {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5234,7 +5234,7 @@ impl<'de> rt::serde::Deserialize<'de> for DistributeType {
 }
 impl rt::FromJson for DistributeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -5304,7 +5304,7 @@ impl<'de> rt::serde::Deserialize<'de> for RelationshipWithReviewee {
 }
 impl rt::FromJson for RelationshipWithReviewee {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5375,7 +5375,7 @@ impl<'de> rt::serde::Deserialize<'de> for Invitedby {
 }
 impl rt::FromJson for Invitedby {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -5867,7 +5867,7 @@ impl<'de> rt::serde::Deserialize<'de> for FailCode {
 }
 impl rt::FromJson for FailCode {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)

@@ -1178,7 +1178,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeviceSystem {
 }
 impl rt::FromJson for DeviceSystem {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1236,7 +1236,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeviceOwnership {
 }
 impl rt::FromJson for DeviceOwnership {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1361,7 +1361,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1440,7 +1440,7 @@ impl<'de> rt::serde::Deserialize<'de> for Os {
 }
 impl rt::FromJson for Os {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1494,7 +1494,7 @@ impl<'de> rt::serde::Deserialize<'de> for LsaClientStatus {
 }
 impl rt::FromJson for LsaClientStatus {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1775,7 +1775,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeviceRecordGetUserIdType {
 }
 impl rt::FromJson for DeviceRecordGetUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

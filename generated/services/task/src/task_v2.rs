@@ -7578,7 +7578,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
 }
 impl rt::FromJson for UserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7801,7 +7801,7 @@ impl<'de> rt::serde::Deserialize<'de> for Direction {
 }
 impl rt::FromJson for Direction {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -7999,7 +7999,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomFieldCreateUserIdType {
 }
 impl rt::FromJson for CustomFieldCreateUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -8074,7 +8074,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -8145,7 +8145,7 @@ impl<'de> rt::serde::Deserialize<'de> for Format {
 }
 impl rt::FromJson for Format {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -8204,7 +8204,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomSymbolPosition {
 }
 impl rt::FromJson for CustomSymbolPosition {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -8263,7 +8263,7 @@ impl<'de> rt::serde::Deserialize<'de> for Separator {
 }
 impl rt::FromJson for Separator {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9267,7 +9267,7 @@ impl<'de> rt::serde::Deserialize<'de> for Source {
 }
 impl rt::FromJson for Source {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -9365,7 +9365,7 @@ impl<'de> rt::serde::Deserialize<'de> for DependencyType {
 }
 impl rt::FromJson for DependencyType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -9953,7 +9953,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskSearchUserIdType {
 }
 impl rt::FromJson for TaskSearchUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10321,7 +10321,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskV2TaskSubscriptionUserIdType {
 }
 impl rt::FromJson for TaskV2TaskSubscriptionUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10471,7 +10471,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateField {
 }
 impl rt::FromJson for UpdateField {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -10663,7 +10663,7 @@ impl<'de> rt::serde::Deserialize<'de> for OriginOwnerToRole {
 }
 impl rt::FromJson for OriginOwnerToRole {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

@@ -343,7 +343,7 @@ impl<'de> rt::serde::Deserialize<'de> for TenantTag {
 }
 impl rt::FromJson for TenantTag {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)

@@ -820,7 +820,7 @@ impl<'de> rt::serde::Deserialize<'de> for TargetDepartmentIdType {
 }
 impl rt::FromJson for TargetDepartmentIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -900,7 +900,7 @@ impl<'de> rt::serde::Deserialize<'de> for LeaderType {
 }
 impl rt::FromJson for LeaderType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <i64 as rt::FromJson>::from_json(value, d).map(Self::from_wire)
@@ -1064,7 +1064,7 @@ impl<'de> rt::serde::Deserialize<'de> for TargetUserIdType {
 }
 impl rt::FromJson for TargetUserIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1405,7 +1405,7 @@ impl<'de> rt::serde::Deserialize<'de> for GroupIdType {
 }
 impl rt::FromJson for GroupIdType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -1468,7 +1468,7 @@ impl<'de> rt::serde::Deserialize<'de> for CollaborationEntityType {
 }
 impl rt::FromJson for CollaborationEntityType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))

@@ -2153,7 +2153,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
 }
 impl rt::FromJson for Type {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2362,7 +2362,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjType {
 }
 impl rt::FromJson for ObjType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2421,7 +2421,7 @@ impl<'de> rt::serde::Deserialize<'de> for NodeType {
 }
 impl rt::FromJson for NodeType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2702,7 +2702,7 @@ impl<'de> rt::serde::Deserialize<'de> for SpaceNodeMoveDocsToWikiBodyObjType {
 }
 impl rt::FromJson for SpaceNodeMoveDocsToWikiBodyObjType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2847,7 +2847,7 @@ impl<'de> rt::serde::Deserialize<'de> for OpenSharing {
 }
 impl rt::FromJson for OpenSharing {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2935,7 +2935,7 @@ impl<'de> rt::serde::Deserialize<'de> for SpaceType {
 }
 impl rt::FromJson for SpaceType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -2994,7 +2994,7 @@ impl<'de> rt::serde::Deserialize<'de> for Visibility {
 }
 impl rt::FromJson for Visibility {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3170,7 +3170,7 @@ impl<'de> rt::serde::Deserialize<'de> for Lang {
 }
 impl rt::FromJson for Lang {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3253,7 +3253,7 @@ impl<'de> rt::serde::Deserialize<'de> for SpaceGetNodeObjType {
 }
 impl rt::FromJson for SpaceGetNodeObjType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
@@ -3320,7 +3320,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskType {
 }
 impl rt::FromJson for TaskType {
     fn from_json(
-        value: rt::Json,
+        value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
     ) -> Result<Self, rt::decode::Failure> {
         <String as rt::FromJson>::from_json(value, d).map(|v| Self::from_wire(&v))
