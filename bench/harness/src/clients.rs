@@ -146,7 +146,7 @@ pub fn json_bench(args: &Args) -> String {
             }
         };
         let first = call().await;
-        assert_eq!(first.entity.id.as_ref().map(AsRef::<str>::as_ref), Some("enterprise_1"));
+        assert_eq!(first.entity.as_ref().and_then(|e| e.id.as_ref()).map(AsRef::<str>::as_ref), Some("enterprise_1"));
         for _ in 0..warmup {
             call().await;
         }

@@ -88,13 +88,14 @@ impl<'t> Fields<'_, 't> {
             return None;
         }
         let value = match self.take(key) {
+            // `null` is a value of no field's type: a required field fails on it below.
+            Some(value) if required || !value.is_null() => value,
+            Some(_) => return None,
             None if required => {
                 self.failure = Some(self.decoder.missing(key));
                 return None;
             }
-            None | Some(Tree::Null) if !required => return None,
             None => return None,
-            Some(value) => value,
         };
         let raw = (!required && self.decoder.tolerant).then(|| value.to_value());
         self.decoder.at(Step::Field(key), value, |value, decoder| match (decode(value, decoder), raw) {
