@@ -181,7 +181,11 @@ macro_rules! json_object {
                 // The members are listed by plain code (no serializer type, no `?`), which
                 // rustc checks far faster than a `SerializeMap` sequence per type
                 // (BENCHMARKS.md, "Against openlark"); `json::serialize_object` writes them.
+                // `#[inline]`, here and on `from_json`: like serde's generic impls, a type's
+                // code is compiled into the crate whose calls use it, not for every type of
+                // the service when the client crate is built.
                 #[allow(unused_variables)]
+                #[inline]
                 fn members(object: &$name, out: &mut $crate::json::Members) {
                     $($crate::json_object!(@ser $kind [$($enc)? $($tag)?] out $wire object.$field);)*
                 }
@@ -189,6 +193,7 @@ macro_rules! json_object {
             }
         }
         impl $crate::decode::FromJson for $name {
+            #[inline]
             fn from_json(
                 value: $crate::decode::Tree<'_>,
                 decoder: &mut $crate::decode::Decoder,

@@ -70,7 +70,8 @@ pub(crate) fn expand_type(t: &TypeDef, service: &Service, validated: &HashSet<St
                 }
             }
             impl rt::FromJson for #name {
-                fn from_json(value: rt::decode::Tree<'_>, d: &mut rt::decode::Decoder) -> Result<Self, rt::decode::Failure> {
+                #[inline]
+            fn from_json(value: rt::decode::Tree<'_>, d: &mut rt::decode::Decoder) -> Result<Self, rt::decode::Failure> {
                     <String as rt::FromJson>::from_json(value, d).map(Self)
                 }
             }
@@ -153,6 +154,7 @@ fn open_enum(name: &Ident, doc: TokenStream, values: &[EnumValue], wire: Vec<Lit
             }
         }
         impl rt::FromJson for #name {
+            #[inline]
             fn from_json(value: rt::decode::Tree<'_>, d: &mut rt::decode::Decoder) -> Result<Self, rt::decode::Failure> {
                 <#raw as rt::FromJson>::from_json(value, d).map(#from_raw)
             }

@@ -1581,6 +1581,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1648,6 +1649,7 @@ impl<'de> rt::serde::Deserialize<'de> for AccessType {
     }
 }
 impl rt::FromJson for AccessType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1772,6 +1774,7 @@ impl<'de> rt::serde::Deserialize<'de> for OnlineStatus {
     }
 }
 impl rt::FromJson for OnlineStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1918,6 +1921,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserType {
     }
 }
 impl rt::FromJson for UserType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

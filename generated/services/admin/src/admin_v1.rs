@@ -2215,6 +2215,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2520,6 +2521,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2579,6 +2581,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserActiveFlag {
     }
 }
 impl rt::FromJson for UserActiveFlag {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2824,6 +2827,7 @@ impl<'de> rt::serde::Deserialize<'de> for OperatorType {
     }
 }
 impl rt::FromJson for OperatorType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2887,6 +2891,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserType {
     }
 }
 impl rt::FromJson for UserType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3082,6 +3087,7 @@ impl<'de> rt::serde::Deserialize<'de> for TerminalType {
     }
 }
 impl rt::FromJson for TerminalType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3569,6 +3575,7 @@ impl<'de> rt::serde::Deserialize<'de> for BadgeGrantCreateUserIdType {
     }
 }
 impl rt::FromJson for BadgeGrantCreateUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3628,6 +3635,7 @@ impl<'de> rt::serde::Deserialize<'de> for EffectivePeriod {
     }
 }
 impl rt::FromJson for EffectivePeriod {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

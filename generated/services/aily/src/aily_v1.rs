@@ -4150,6 +4150,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentType {
     }
 }
 impl rt::FromJson for ContentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4209,6 +4210,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityProvider {
     }
 }
 impl rt::FromJson for IdentityProvider {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4390,6 +4392,7 @@ impl<'de> rt::serde::Deserialize<'de> for SenderType {
     }
 }
 impl rt::FromJson for SenderType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4474,6 +4477,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4637,6 +4641,7 @@ impl<'de> rt::serde::Deserialize<'de> for RunStatus {
     }
 }
 impl rt::FromJson for RunStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4919,6 +4924,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectType {
     }
 }
 impl rt::FromJson for ConnectType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4986,6 +4992,7 @@ impl<'de> rt::serde::Deserialize<'de> for SourceType {
     }
 }
 impl rt::FromJson for SourceType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5045,6 +5052,7 @@ impl<'de> rt::serde::Deserialize<'de> for RuleType {
     }
 }
 impl rt::FromJson for RuleType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5104,6 +5112,7 @@ impl<'de> rt::serde::Deserialize<'de> for SeparateType {
     }
 }
 impl rt::FromJson for SeparateType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5241,6 +5250,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5325,6 +5335,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubDocType {
     }
 }
 impl rt::FromJson for SubDocType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5593,6 +5604,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataSourceType {
     }
 }
 impl rt::FromJson for DataSourceType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5668,6 +5680,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectStatus {
     }
 }
 impl rt::FromJson for ConnectStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5743,6 +5756,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceType {
     }
 }
 impl rt::FromJson for ResourceType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6006,6 +6020,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppKnowledgeAskDataStatus {
     }
 }
 impl rt::FromJson for AppKnowledgeAskDataStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6065,6 +6080,7 @@ impl<'de> rt::serde::Deserialize<'de> for FinishType {
     }
 }
 impl rt::FromJson for FinishType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

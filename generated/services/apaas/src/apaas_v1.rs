@@ -5552,6 +5552,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5632,6 +5633,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5691,6 +5693,7 @@ impl<'de> rt::serde::Deserialize<'de> for EnableStatus {
     }
 }
 impl rt::FromJson for EnableStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5750,6 +5753,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReleaseStatus {
     }
 }
 impl rt::FromJson for ReleaseStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5809,6 +5813,7 @@ impl<'de> rt::serde::Deserialize<'de> for ServiceStatus {
     }
 }
 impl rt::FromJson for ServiceStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5868,6 +5873,7 @@ impl<'de> rt::serde::Deserialize<'de> for ServiceUnavailableReason {
     }
 }
 impl rt::FromJson for ServiceUnavailableReason {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5927,6 +5933,7 @@ impl<'de> rt::serde::Deserialize<'de> for FeatureSet {
     }
 }
 impl rt::FromJson for FeatureSet {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5994,6 +6001,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChargeMode {
     }
 }
 impl rt::FromJson for ChargeMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6920,6 +6928,7 @@ impl<'de> rt::serde::Deserialize<'de> for Direction {
     }
 }
 impl rt::FromJson for Direction {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7176,6 +7185,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrderType {
     }
 }
 impl rt::FromJson for OrderType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7273,6 +7283,7 @@ impl<'de> rt::serde::Deserialize<'de> for Metadata {
     }
 }
 impl rt::FromJson for Metadata {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7506,6 +7517,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleMemberType {
     }
 }
 impl rt::FromJson for RoleMemberType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7672,6 +7684,7 @@ impl<'de> rt::serde::Deserialize<'de> for SeatType {
     }
 }
 impl rt::FromJson for SeatType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7731,6 +7744,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActivityStatus {
     }
 }
 impl rt::FromJson for ActivityStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -416,6 +416,7 @@ impl<'de> rt::serde::Deserialize<'de> for Language {
     }
 }
 impl rt::FromJson for Language {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -475,6 +476,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppType {
     }
 }
 impl rt::FromJson for AppType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -546,6 +548,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -695,6 +698,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecommendType {
     }
 }
 impl rt::FromJson for RecommendType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

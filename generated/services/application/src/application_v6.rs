@@ -3630,6 +3630,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3723,6 +3724,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3801,6 +3803,7 @@ impl<'de> rt::serde::Deserialize<'de> for ItemType {
     }
 }
 impl rt::FromJson for ItemType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3872,6 +3875,7 @@ impl<'de> rt::serde::Deserialize<'de> for DefaultLocale {
     }
 }
 impl rt::FromJson for DefaultLocale {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4053,6 +4057,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4116,6 +4121,7 @@ impl<'de> rt::serde::Deserialize<'de> for CycleType {
     }
 }
 impl rt::FromJson for CycleType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4306,6 +4312,7 @@ impl<'de> rt::serde::Deserialize<'de> for Ability {
     }
 }
 impl rt::FromJson for Ability {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4396,6 +4403,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContactsScopeType {
     }
 }
 impl rt::FromJson for ContactsScopeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4500,6 +4508,7 @@ impl<'de> rt::serde::Deserialize<'de> for Lang {
     }
 }
 impl rt::FromJson for Lang {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4567,6 +4576,7 @@ impl<'de> rt::serde::Deserialize<'de> for Level {
     }
 }
 impl rt::FromJson for Level {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4621,6 +4631,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenType {
     }
 }
 impl rt::FromJson for TokenType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4770,6 +4781,7 @@ impl<'de> rt::serde::Deserialize<'de> for I18nKey {
     }
 }
 impl rt::FromJson for I18nKey {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4877,6 +4889,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppVersionStatus {
     }
 }
 impl rt::FromJson for AppVersionStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4935,6 +4948,7 @@ impl<'de> rt::serde::Deserialize<'de> for EnablePcMode {
     }
 }
 impl rt::FromJson for EnablePcMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5111,6 +5125,7 @@ impl<'de> rt::serde::Deserialize<'de> for BotMenuDisplayStrategy {
     }
 }
 impl rt::FromJson for BotMenuDisplayStrategy {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5267,6 +5282,7 @@ impl<'de> rt::serde::Deserialize<'de> for Mode {
     }
 }
 impl rt::FromJson for Mode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5644,6 +5660,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationCollaboratorsGetUserIdType 
     }
 }
 impl rt::FromJson for ApplicationCollaboratorsGetUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5707,6 +5724,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5815,6 +5833,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationContactsRangePatchUserIdTyp
     }
 }
 impl rt::FromJson for ApplicationContactsRangePatchUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5874,6 +5893,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationContactsRangePatchDepartmen
     }
 }
 impl rt::FromJson for ApplicationContactsRangePatchDepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5966,6 +5986,7 @@ impl<'de> rt::serde::Deserialize<'de> for FeedbackType {
     }
 }
 impl rt::FromJson for FeedbackType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6028,6 +6049,7 @@ impl<'de> rt::serde::Deserialize<'de> for Source {
     }
 }
 impl rt::FromJson for Source {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6371,6 +6393,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSource {
     }
 }
 impl rt::FromJson for CreateSource {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6434,6 +6457,7 @@ impl<'de> rt::serde::Deserialize<'de> for OwnerType {
     }
 }
 impl rt::FromJson for OwnerType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6544,6 +6568,7 @@ impl<'de> rt::serde::Deserialize<'de> for MobileDefaultAbility {
     }
 }
 impl rt::FromJson for MobileDefaultAbility {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6603,6 +6628,7 @@ impl<'de> rt::serde::Deserialize<'de> for CallbackType {
     }
 }
 impl rt::FromJson for CallbackType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

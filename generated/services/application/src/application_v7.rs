@@ -890,6 +890,7 @@ impl<'de> rt::serde::Deserialize<'de> for PcNewPageOpenMode {
     }
 }
 impl rt::FromJson for PcNewPageOpenMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1042,6 +1043,7 @@ impl<'de> rt::serde::Deserialize<'de> for I18nKey {
     }
 }
 impl rt::FromJson for I18nKey {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1166,6 +1168,7 @@ impl<'de> rt::serde::Deserialize<'de> for MenuContentType {
     }
 }
 impl rt::FromJson for MenuContentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1274,6 +1277,7 @@ impl<'de> rt::serde::Deserialize<'de> for BotMenuDisplayStrategy {
     }
 }
 impl rt::FromJson for BotMenuDisplayStrategy {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1444,6 +1448,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1507,6 +1512,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1566,6 +1572,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenType {
     }
 }
 impl rt::FromJson for TokenType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1660,6 +1667,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionType {
     }
 }
 impl rt::FromJson for SubscriptionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1831,6 +1839,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContactsRangeType {
     }
 }
 impl rt::FromJson for ContactsRangeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1993,6 +2002,7 @@ impl<'de> rt::serde::Deserialize<'de> for MobileDefaultAbility {
     }
 }
 impl rt::FromJson for MobileDefaultAbility {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -5483,6 +5483,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5546,6 +5547,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5613,6 +5615,7 @@ impl<'de> rt::serde::Deserialize<'de> for ViewerType {
     }
 }
 impl rt::FromJson for ViewerType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5721,6 +5724,7 @@ impl<'de> rt::serde::Deserialize<'de> for NodeType {
     }
 }
 impl rt::FromJson for NodeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5796,6 +5800,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5908,6 +5913,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApproverChosenRangeItemType {
     }
 }
 impl rt::FromJson for ApproverChosenRangeItemType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5989,6 +5995,7 @@ impl<'de> rt::serde::Deserialize<'de> for StarterAssignee {
     }
 }
 impl rt::FromJson for StarterAssignee {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6104,6 +6111,7 @@ impl<'de> rt::serde::Deserialize<'de> for RejectOption {
     }
 }
 impl rt::FromJson for RejectOption {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6306,6 +6314,7 @@ impl<'de> rt::serde::Deserialize<'de> for Locale {
     }
 }
 impl rt::FromJson for Locale {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6476,6 +6485,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6543,6 +6553,7 @@ impl<'de> rt::serde::Deserialize<'de> for NodeListItemNodeType {
     }
 }
 impl rt::FromJson for NodeListItemNodeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6606,6 +6617,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApproverRangeType {
     }
 }
 impl rt::FromJson for ApproverRangeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6754,6 +6766,7 @@ impl<'de> rt::serde::Deserialize<'de> for ViewerType2 {
     }
 }
 impl rt::FromJson for ViewerType2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6895,6 +6908,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListType {
     }
 }
 impl rt::FromJson for ListType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6954,6 +6968,7 @@ impl<'de> rt::serde::Deserialize<'de> for DistrictListLocale {
     }
 }
 impl rt::FromJson for DistrictListLocale {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7421,6 +7436,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExternalInstanceCreateBodyStatus {
     }
 }
 impl rt::FromJson for ExternalInstanceCreateBodyStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7527,6 +7543,7 @@ impl<'de> rt::serde::Deserialize<'de> for DisplayMethod {
     }
 }
 impl rt::FromJson for DisplayMethod {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7586,6 +7603,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateMode {
     }
 }
 impl rt::FromJson for UpdateMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7657,6 +7675,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskListItemStatus {
     }
 }
 impl rt::FromJson for TaskListItemStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7758,6 +7777,7 @@ impl<'de> rt::serde::Deserialize<'de> for GenerateType {
     }
 }
 impl rt::FromJson for GenerateType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7932,6 +7952,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReadStatus {
     }
 }
 impl rt::FromJson for ReadStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8107,6 +8128,7 @@ impl<'de> rt::serde::Deserialize<'de> for FormPolicy {
     }
 }
 impl rt::FromJson for FormPolicy {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8507,6 +8529,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceCommentCreateUserIdType {
     }
 }
 impl rt::FromJson for InstanceCommentCreateUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8851,6 +8874,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddSignType {
     }
 }
 impl rt::FromJson for AddSignType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9010,6 +9034,7 @@ impl<'de> rt::serde::Deserialize<'de> for NodeIdType {
     }
 }
 impl rt::FromJson for NodeIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9236,6 +9261,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceDetailDataStatus {
     }
 }
 impl rt::FromJson for InstanceDetailDataStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9307,6 +9333,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskType {
     }
 }
 impl rt::FromJson for TaskType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9550,6 +9577,7 @@ impl<'de> rt::serde::Deserialize<'de> for OperationRecordType {
     }
 }
 impl rt::FromJson for OperationRecordType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9820,6 +9848,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceGetUserIdType {
     }
 }
 impl rt::FromJson for InstanceGetUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10231,6 +10260,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceInitiatedLocale {
     }
 }
 impl rt::FromJson for InstanceInitiatedLocale {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10306,6 +10336,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceStatus {
     }
 }
 impl rt::FromJson for InstanceStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10589,6 +10620,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceQueryBodyInstanceStatus {
     }
 }
 impl rt::FromJson for InstanceQueryBodyInstanceStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10782,6 +10814,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceStatus2 {
     }
 }
 impl rt::FromJson for InstanceStatus2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10982,6 +11015,7 @@ impl<'de> rt::serde::Deserialize<'de> for InstanceSearchCcBodyReadStatus {
     }
 }
 impl rt::FromJson for InstanceSearchCcBodyReadStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11103,6 +11137,7 @@ impl<'de> rt::serde::Deserialize<'de> for CcReadStatus {
     }
 }
 impl rt::FromJson for CcReadStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11264,6 +11299,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionType {
     }
 }
 impl rt::FromJson for SubscriptionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11436,6 +11472,7 @@ impl<'de> rt::serde::Deserialize<'de> for Topic {
     }
 }
 impl rt::FromJson for Topic {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11507,6 +11544,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskTopic {
     }
 }
 impl rt::FromJson for TaskTopic {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11582,6 +11620,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskStatus {
     }
 }
 impl rt::FromJson for TaskStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12061,6 +12100,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskSearchBodyTaskStatus {
     }
 }
 impl rt::FromJson for TaskSearchBodyTaskStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12128,6 +12168,7 @@ impl<'de> rt::serde::Deserialize<'de> for Order {
     }
 }
 impl rt::FromJson for Order {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12275,6 +12316,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskStatus2 {
     }
 }
 impl rt::FromJson for TaskStatus2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -4857,6 +4857,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApprovalType {
     }
 }
 impl rt::FromJson for ApprovalType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4928,6 +4929,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5295,6 +5297,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeType {
     }
 }
 impl rt::FromJson for EmployeeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5350,6 +5353,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeptType {
     }
 }
 impl rt::FromJson for DeptType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5409,6 +5413,7 @@ impl<'de> rt::serde::Deserialize<'de> for SuspectedCheatHandleMethod {
     }
 }
 impl rt::FromJson for SuspectedCheatHandleMethod {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7185,6 +7190,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7619,6 +7625,7 @@ impl<'de> rt::serde::Deserialize<'de> for MiddleTimeType {
     }
 }
 impl rt::FromJson for MiddleTimeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7706,6 +7713,7 @@ impl<'de> rt::serde::Deserialize<'de> for LateOffBaseOnTimeType {
     }
 }
 impl rt::FromJson for LateOffBaseOnTimeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8004,6 +8012,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserApprovalCreateEmployeeType {
     }
 }
 impl rt::FromJson for UserApprovalCreateEmployeeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8071,6 +8080,7 @@ impl<'de> rt::serde::Deserialize<'de> for Unit {
     }
 }
 impl rt::FromJson for Unit {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8231,6 +8241,7 @@ impl<'de> rt::serde::Deserialize<'de> for DefaultLocale {
     }
 }
 impl rt::FromJson for DefaultLocale {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8398,6 +8409,7 @@ impl<'de> rt::serde::Deserialize<'de> for Category {
     }
 }
 impl rt::FromJson for Category {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9098,6 +9110,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckDateType {
     }
 }
 impl rt::FromJson for CheckDateType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9417,6 +9430,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9503,6 +9517,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckResult {
     }
 }
 impl rt::FromJson for CheckResult {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9766,6 +9781,7 @@ impl<'de> rt::serde::Deserialize<'de> for Locale {
     }
 }
 impl rt::FromJson for Locale {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9825,6 +9841,7 @@ impl<'de> rt::serde::Deserialize<'de> for StatsType {
     }
 }
 impl rt::FromJson for StatsType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10404,6 +10421,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckInResult {
     }
 }
 impl rt::FromJson for CheckInResult {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10491,6 +10509,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckInResultSupplement {
     }
 }
 impl rt::FromJson for CheckInResultSupplement {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -1596,6 +1596,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityId {
     }
 }
 impl rt::FromJson for EntityId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1657,6 +1658,7 @@ impl<'de> rt::serde::Deserialize<'de> for DraftId {
     }
 }
 impl rt::FromJson for DraftId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1718,6 +1720,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileToken {
     }
 }
 impl rt::FromJson for FileToken {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1779,6 +1782,7 @@ impl<'de> rt::serde::Deserialize<'de> for ClassificationId {
     }
 }
 impl rt::FromJson for ClassificationId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1837,6 +1841,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1904,6 +1909,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntitySource {
     }
 }
 impl rt::FromJson for EntitySource {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1962,6 +1968,7 @@ impl<'de> rt::serde::Deserialize<'de> for MatchType {
     }
 }
 impl rt::FromJson for MatchType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

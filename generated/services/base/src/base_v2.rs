@@ -689,6 +689,7 @@ impl<'de> rt::serde::Deserialize<'de> for TablePerm {
     }
 }
 impl rt::FromJson for TablePerm {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -759,6 +760,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operator {
     }
 }
 impl rt::FromJson for Operator {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -847,6 +849,7 @@ impl<'de> rt::serde::Deserialize<'de> for Conjunction {
     }
 }
 impl rt::FromJson for Conjunction {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -906,6 +909,7 @@ impl<'de> rt::serde::Deserialize<'de> for OtherPerm {
     }
 }
 impl rt::FromJson for OtherPerm {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -960,6 +964,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConditionType {
     }
 }
 impl rt::FromJson for ConditionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1354,6 +1359,7 @@ impl<'de> rt::serde::Deserialize<'de> for BlockType {
     }
 }
 impl rt::FromJson for BlockType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -17655,6 +17655,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17837,6 +17838,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17939,6 +17941,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType {
     }
 }
 impl rt::FromJson for MemberType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -18073,6 +18076,7 @@ impl<'de> rt::serde::Deserialize<'de> for TablePerm {
     }
 }
 impl rt::FromJson for TablePerm {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -18143,6 +18147,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operator {
     }
 }
 impl rt::FromJson for Operator {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -18231,6 +18236,7 @@ impl<'de> rt::serde::Deserialize<'de> for Conjunction {
     }
 }
 impl rt::FromJson for Conjunction {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -18290,6 +18296,7 @@ impl<'de> rt::serde::Deserialize<'de> for OtherPerm {
     }
 }
 impl rt::FromJson for OtherPerm {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -18573,6 +18580,7 @@ impl<'de> rt::serde::Deserialize<'de> for BlockType {
     }
 }
 impl rt::FromJson for BlockType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -18794,6 +18802,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppTableFieldCreateBodyType {
     }
 }
 impl rt::FromJson for AppTableFieldCreateBodyType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -18865,6 +18874,7 @@ impl<'de> rt::serde::Deserialize<'de> for AutoSerialType {
     }
 }
 impl rt::FromJson for AutoSerialType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -18928,6 +18938,7 @@ impl<'de> rt::serde::Deserialize<'de> for OptionType {
     }
 }
 impl rt::FromJson for OptionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -19030,6 +19041,7 @@ impl<'de> rt::serde::Deserialize<'de> for InputType {
     }
 }
 impl rt::FromJson for InputType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -19178,6 +19190,7 @@ impl<'de> rt::serde::Deserialize<'de> for UiType {
     }
 }
 impl rt::FromJson for UiType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -19298,6 +19311,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConditionOperator {
     }
 }
 impl rt::FromJson for ConditionOperator {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -19610,6 +19624,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppTableFieldCreateBodyUiType {
     }
 }
 impl rt::FromJson for AppTableFieldCreateBodyUiType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -20006,6 +20021,7 @@ impl<'de> rt::serde::Deserialize<'de> for FieldUiType {
     }
 }
 impl rt::FromJson for FieldUiType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -20184,6 +20200,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChildrenItemType {
     }
 }
 impl rt::FromJson for ChildrenItemType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -20317,6 +20334,7 @@ impl<'de> rt::serde::Deserialize<'de> for SegmentType {
     }
 }
 impl rt::FromJson for SegmentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -20497,6 +20515,7 @@ impl<'de> rt::serde::Deserialize<'de> for SharedLimit {
     }
 }
 impl rt::FromJson for SharedLimit {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -20614,6 +20633,7 @@ impl<'de> rt::serde::Deserialize<'de> for DisplayMode {
     }
 }
 impl rt::FromJson for DisplayMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -20712,6 +20732,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -21109,6 +21130,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConditionOperator2 {
     }
 }
 impl rt::FromJson for ConditionOperator2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -21254,6 +21276,7 @@ impl<'de> rt::serde::Deserialize<'de> for ViewType {
     }
 }
 impl rt::FromJson for ViewType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -21783,6 +21806,7 @@ impl<'de> rt::serde::Deserialize<'de> for FormulaType {
     }
 }
 impl rt::FromJson for FormulaType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -21837,6 +21861,7 @@ impl<'de> rt::serde::Deserialize<'de> for AdvanceVersion {
     }
 }
 impl rt::FromJson for AdvanceVersion {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -1155,6 +1155,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1270,6 +1271,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1329,6 +1331,7 @@ impl<'de> rt::serde::Deserialize<'de> for FontWeight {
     }
 }
 impl rt::FromJson for FontWeight {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1392,6 +1395,7 @@ impl<'de> rt::serde::Deserialize<'de> for HorizontalAlign {
     }
 }
 impl rt::FromJson for HorizontalAlign {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1455,6 +1459,7 @@ impl<'de> rt::serde::Deserialize<'de> for VerticalAlign {
     }
 }
 impl rt::FromJson for VerticalAlign {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1522,6 +1527,7 @@ impl<'de> rt::serde::Deserialize<'de> for Angle {
     }
 }
 impl rt::FromJson for Angle {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1580,6 +1586,7 @@ impl<'de> rt::serde::Deserialize<'de> for ParagraphType {
     }
 }
 impl rt::FromJson for ParagraphType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1642,6 +1649,7 @@ impl<'de> rt::serde::Deserialize<'de> for ElementType {
     }
 }
 impl rt::FromJson for ElementType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1904,6 +1912,7 @@ impl<'de> rt::serde::Deserialize<'de> for TextColorType {
     }
 }
 impl rt::FromJson for TextColorType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2036,6 +2045,7 @@ impl<'de> rt::serde::Deserialize<'de> for BorderStyle {
     }
 }
 impl rt::FromJson for BorderStyle {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2103,6 +2113,7 @@ impl<'de> rt::serde::Deserialize<'de> for BorderWidth {
     }
 }
 impl rt::FromJson for BorderWidth {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2214,6 +2225,7 @@ impl<'de> rt::serde::Deserialize<'de> for FillGradientType {
     }
 }
 impl rt::FromJson for FillGradientType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2688,6 +2700,7 @@ impl<'de> rt::serde::Deserialize<'de> for CompositeShapeType {
     }
 }
 impl rt::FromJson for CompositeShapeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2835,6 +2848,7 @@ impl<'de> rt::serde::Deserialize<'de> for SnapTo {
     }
 }
 impl rt::FromJson for SnapTo {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2965,6 +2979,7 @@ impl<'de> rt::serde::Deserialize<'de> for ArrowStyle {
     }
 }
 impl rt::FromJson for ArrowStyle {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3057,6 +3072,7 @@ impl<'de> rt::serde::Deserialize<'de> for Shape {
     }
 }
 impl rt::FromJson for Shape {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3276,6 +3292,7 @@ impl<'de> rt::serde::Deserialize<'de> for PaintType {
     }
 }
 impl rt::FromJson for PaintType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3396,6 +3413,7 @@ impl<'de> rt::serde::Deserialize<'de> for MindMapNodeType {
     }
 }
 impl rt::FromJson for MindMapNodeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3463,6 +3481,7 @@ impl<'de> rt::serde::Deserialize<'de> for LayoutPosition {
     }
 }
 impl rt::FromJson for LayoutPosition {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3580,6 +3599,7 @@ impl<'de> rt::serde::Deserialize<'de> for Layout {
     }
 }
 impl rt::FromJson for Layout {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3643,6 +3663,7 @@ impl<'de> rt::serde::Deserialize<'de> for LineStyle {
     }
 }
 impl rt::FromJson for LineStyle {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4029,6 +4050,7 @@ impl<'de> rt::serde::Deserialize<'de> for StyleType {
     }
 }
 impl rt::FromJson for StyleType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4260,6 +4282,7 @@ impl<'de> rt::serde::Deserialize<'de> for DiagramType {
     }
 }
 impl rt::FromJson for DiagramType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4310,6 +4333,7 @@ impl<'de> rt::serde::Deserialize<'de> for LookType {
     }
 }
 impl rt::FromJson for LookType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4426,6 +4450,7 @@ impl<'de> rt::serde::Deserialize<'de> for Theme {
     }
 }
 impl rt::FromJson for Theme {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -8925,6 +8925,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8996,6 +8997,7 @@ impl<'de> rt::serde::Deserialize<'de> for Role {
     }
 }
 impl rt::FromJson for Role {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9051,6 +9053,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9191,6 +9194,7 @@ impl<'de> rt::serde::Deserialize<'de> for RsvpStatus {
     }
 }
 impl rt::FromJson for RsvpStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9309,6 +9313,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteIdType {
     }
 }
 impl rt::FromJson for DeleteIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9794,6 +9799,7 @@ impl<'de> rt::serde::Deserialize<'de> for VcType {
     }
 }
 impl rt::FromJson for VcType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9857,6 +9863,7 @@ impl<'de> rt::serde::Deserialize<'de> for IconType {
     }
 }
 impl rt::FromJson for IconType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9920,6 +9927,7 @@ impl<'de> rt::serde::Deserialize<'de> for JoinMeetingPermission {
     }
 }
 impl rt::FromJson for JoinMeetingPermission {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10038,6 +10046,7 @@ impl<'de> rt::serde::Deserialize<'de> for Visibility {
     }
 }
 impl rt::FromJson for Visibility {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10105,6 +10114,7 @@ impl<'de> rt::serde::Deserialize<'de> for AttendeeAbility {
     }
 }
 impl rt::FromJson for AttendeeAbility {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10164,6 +10174,7 @@ impl<'de> rt::serde::Deserialize<'de> for FreeBusyStatus {
     }
 }
 impl rt::FromJson for FreeBusyStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10263,6 +10274,7 @@ impl<'de> rt::serde::Deserialize<'de> for UiStatus {
     }
 }
 impl rt::FromJson for UiStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10355,6 +10367,7 @@ impl<'de> rt::serde::Deserialize<'de> for TimeType {
     }
 }
 impl rt::FromJson for TimeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10592,6 +10605,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11006,6 +11020,7 @@ impl<'de> rt::serde::Deserialize<'de> for NeedNotification {
     }
 }
 impl rt::FromJson for NeedNotification {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11539,6 +11554,7 @@ impl<'de> rt::serde::Deserialize<'de> for CalendarEventReplyBodyRsvpStatus {
     }
 }
 impl rt::FromJson for CalendarEventReplyBodyRsvpStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11767,6 +11783,7 @@ impl<'de> rt::serde::Deserialize<'de> for Permissions {
     }
 }
 impl rt::FromJson for Permissions {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11870,6 +11887,7 @@ impl<'de> rt::serde::Deserialize<'de> for CalendarType {
     }
 }
 impl rt::FromJson for CalendarType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12120,6 +12138,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExchangeBindingCreateDataStatus {
     }
 }
 impl rt::FromJson for ExchangeBindingCreateDataStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

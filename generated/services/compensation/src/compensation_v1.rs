@@ -2831,6 +2831,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3212,6 +3213,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActiveStatus {
     }
 }
 impl rt::FromJson for ActiveStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3363,6 +3365,7 @@ impl<'de> rt::serde::Deserialize<'de> for ValueType {
     }
 }
 impl rt::FromJson for ValueType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3501,6 +3504,7 @@ impl<'de> rt::serde::Deserialize<'de> for ItemType {
     }
 }
 impl rt::FromJson for ItemType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3588,6 +3592,7 @@ impl<'de> rt::serde::Deserialize<'de> for PayOffFrequencyType {
     }
 }
 impl rt::FromJson for PayOffFrequencyType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3802,6 +3807,7 @@ impl<'de> rt::serde::Deserialize<'de> for IssuanceStatus {
     }
 }
 impl rt::FromJson for IssuanceStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3865,6 +3871,7 @@ impl<'de> rt::serde::Deserialize<'de> for IssuanceWay {
     }
 }
 impl rt::FromJson for IssuanceWay {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4225,6 +4232,7 @@ impl<'de> rt::serde::Deserialize<'de> for Code {
     }
 }
 impl rt::FromJson for Code {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4602,6 +4610,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplySource {
     }
 }
 impl rt::FromJson for ApplySource {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4660,6 +4669,7 @@ impl<'de> rt::serde::Deserialize<'de> for BindingPeriodOffboardingType {
     }
 }
 impl rt::FromJson for BindingPeriodOffboardingType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4916,6 +4926,7 @@ impl<'de> rt::serde::Deserialize<'de> for LumpSumPaymentQueryDetailBodyIssuanceW
     }
 }
 impl rt::FromJson for LumpSumPaymentQueryDetailBodyIssuanceWay {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5127,6 +5138,7 @@ impl<'de> rt::serde::Deserialize<'de> for LeftType {
     }
 }
 impl rt::FromJson for LeftType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5181,6 +5193,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operator {
     }
 }
 impl rt::FromJson for Operator {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5273,6 +5286,7 @@ impl<'de> rt::serde::Deserialize<'de> for AdjustmentType {
     }
 }
 impl rt::FromJson for AdjustmentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5390,6 +5404,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProbationDiscountType {
     }
 }
 impl rt::FromJson for ProbationDiscountType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5775,6 +5790,7 @@ impl<'de> rt::serde::Deserialize<'de> for OperateResultCode {
     }
 }
 impl rt::FromJson for OperateResultCode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6117,6 +6133,7 @@ impl<'de> rt::serde::Deserialize<'de> for InsuranceType {
     }
 }
 impl rt::FromJson for InsuranceType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6180,6 +6197,7 @@ impl<'de> rt::serde::Deserialize<'de> for InsuranceStatus {
     }
 }
 impl rt::FromJson for InsuranceStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6239,6 +6257,7 @@ impl<'de> rt::serde::Deserialize<'de> for AccountType {
     }
 }
 impl rt::FromJson for AccountType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6302,6 +6321,7 @@ impl<'de> rt::serde::Deserialize<'de> for PaymentRoundingRule {
     }
 }
 impl rt::FromJson for PaymentRoundingRule {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6418,6 +6438,7 @@ impl<'de> rt::serde::Deserialize<'de> for PaymentFrequency {
     }
 }
 impl rt::FromJson for PaymentFrequency {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6653,6 +6674,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecordType {
     }
 }
 impl rt::FromJson for RecordType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -11520,6 +11520,7 @@ impl<'de> rt::serde::Deserialize<'de> for OptionType {
     }
 }
 impl rt::FromJson for OptionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11696,6 +11697,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentBatchDepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentBatchDepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11759,6 +11761,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentBatchUserIdType {
     }
 }
 impl rt::FromJson for DepartmentBatchUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11841,6 +11844,7 @@ impl<'de> rt::serde::Deserialize<'de> for LeaderType {
     }
 }
 impl rt::FromJson for LeaderType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12009,6 +12013,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentChildrenUserIdType {
     }
 }
 impl rt::FromJson for DepartmentChildrenUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12068,6 +12073,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentChildrenDepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentChildrenDepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12526,6 +12532,7 @@ impl<'de> rt::serde::Deserialize<'de> for Reason {
     }
 }
 impl rt::FromJson for Reason {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12623,6 +12630,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopeType {
     }
 }
 impl rt::FromJson for ScopeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12765,6 +12773,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType {
     }
 }
 impl rt::FromJson for MemberType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12932,6 +12941,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberIdType {
     }
 }
 impl rt::FromJson for MemberIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12991,6 +13001,7 @@ impl<'de> rt::serde::Deserialize<'de> for GroupMemberSimplelistMemberType {
     }
 }
 impl rt::FromJson for GroupMemberSimplelistMemberType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13775,6 +13786,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserGender {
     }
 }
 impl rt::FromJson for UserGender {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14618,6 +14630,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProcessingType {
     }
 }
 impl rt::FromJson for ProcessingType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15347,6 +15360,7 @@ impl<'de> rt::serde::Deserialize<'de> for OpenId {
     }
 }
 impl rt::FromJson for OpenId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15408,6 +15422,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnionId {
     }
 }
 impl rt::FromJson for UnionId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15469,6 +15484,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserId {
     }
 }
 impl rt::FromJson for UserId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15530,6 +15546,7 @@ impl<'de> rt::serde::Deserialize<'de> for AnyUserId {
     }
 }
 impl rt::FromJson for AnyUserId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15591,6 +15608,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentId {
     }
 }
 impl rt::FromJson for DepartmentId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15649,6 +15667,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15708,6 +15727,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15779,6 +15799,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeType {
     }
 }
 impl rt::FromJson for EmployeeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15845,6 +15866,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomAttrType {
     }
 }
 impl rt::FromJson for CustomAttrType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15912,6 +15934,7 @@ impl<'de> rt::serde::Deserialize<'de> for Gender {
     }
 }
 impl rt::FromJson for Gender {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -15088,6 +15088,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15682,6 +15683,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdTransformType {
     }
 }
 impl rt::FromJson for IdTransformType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15748,6 +15750,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdType {
     }
 }
 impl rt::FromJson for IdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15811,6 +15814,7 @@ impl<'de> rt::serde::Deserialize<'de> for FeishuUserIdType {
     }
 }
 impl rt::FromJson for FeishuUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15870,6 +15874,7 @@ impl<'de> rt::serde::Deserialize<'de> for FeishuDepartmentIdType {
     }
 }
 impl rt::FromJson for FeishuDepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17093,6 +17098,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17152,6 +17158,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReferenceObjectApi {
     }
 }
 impl rt::FromJson for ReferenceObjectApi {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17215,6 +17222,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecruitmentType {
     }
 }
 impl rt::FromJson for RecruitmentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17294,6 +17302,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApiName {
     }
 }
 impl rt::FromJson for ApiName {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -19256,6 +19265,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobChangeCreateUserIdType {
     }
 }
 impl rt::FromJson for JobChangeCreateUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -19315,6 +19325,7 @@ impl<'de> rt::serde::Deserialize<'de> for TransferMode {
     }
 }
 impl rt::FromJson for TransferMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -19778,6 +19789,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -21936,6 +21948,7 @@ impl<'de> rt::serde::Deserialize<'de> for SortOrder {
     }
 }
 impl rt::FromJson for SortOrder {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -21994,6 +22007,7 @@ impl<'de> rt::serde::Deserialize<'de> for SortI18n {
     }
 }
 impl rt::FromJson for SortI18n {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -22219,6 +22233,7 @@ impl<'de> rt::serde::Deserialize<'de> for DateType {
     }
 }
 impl rt::FromJson for DateType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23147,6 +23162,7 @@ impl<'de> rt::serde::Deserialize<'de> for Statuse {
     }
 }
 impl rt::FromJson for Statuse {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23506,6 +23522,7 @@ impl<'de> rt::serde::Deserialize<'de> for OffboardingMode {
     }
 }
 impl rt::FromJson for OffboardingMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -25512,6 +25529,7 @@ impl<'de> rt::serde::Deserialize<'de> for PersonGetUserIdType {
     }
 }
 impl rt::FromJson for PersonGetUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

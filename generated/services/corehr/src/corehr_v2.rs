@@ -23196,6 +23196,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23271,6 +23272,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApprovalGroupStatus {
     }
 }
 impl rt::FromJson for ApprovalGroupStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23350,6 +23352,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApprovalGroupStatusV2 {
     }
 }
 impl rt::FromJson for ApprovalGroupStatusV2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23412,6 +23415,7 @@ impl<'de> rt::serde::Deserialize<'de> for DraftStatus {
     }
 }
 impl rt::FromJson for DraftStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23538,6 +23542,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23621,6 +23626,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentChangeType {
     }
 }
 impl rt::FromJson for DepartmentChangeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23914,6 +23920,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrgType {
     }
 }
 impl rt::FromJson for OrgType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -24863,6 +24870,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApproverStatus {
     }
 }
 impl rt::FromJson for ApproverStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -24961,6 +24969,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApproverListItemApproverStatus {
     }
 }
 impl rt::FromJson for ApproverListItemApproverStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -25055,6 +25064,7 @@ impl<'de> rt::serde::Deserialize<'de> for StatusListItem {
     }
 }
 impl rt::FromJson for StatusListItem {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -27440,6 +27450,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomOrgCreateUserIdType {
     }
 }
 impl rt::FromJson for CustomOrgCreateUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -27518,6 +27529,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operator {
     }
 }
 impl rt::FromJson for Operator {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -27577,6 +27589,7 @@ impl<'de> rt::serde::Deserialize<'de> for RefKey {
     }
 }
 impl rt::FromJson for RefKey {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -29012,6 +29025,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeCustomOrgCreateEmpCustomOrgUse
     }
 }
 impl rt::FromJson for EmployeeCustomOrgCreateEmpCustomOrgUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -32084,6 +32098,7 @@ impl<'de> rt::serde::Deserialize<'de> for PaymentType {
     }
 }
 impl rt::FromJson for PaymentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -32902,6 +32917,7 @@ impl<'de> rt::serde::Deserialize<'de> for SeniorityAdjustmentType {
     }
 }
 impl rt::FromJson for SeniorityAdjustmentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -33244,6 +33260,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmploymentStatus {
     }
 }
 impl rt::FromJson for EmploymentStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -35469,6 +35486,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobChangeCreateV2UserIdType {
     }
 }
 impl rt::FromJson for JobChangeCreateV2UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -35528,6 +35546,7 @@ impl<'de> rt::serde::Deserialize<'de> for TransferMode {
     }
 }
 impl rt::FromJson for TransferMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -35901,6 +35920,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -36570,6 +36590,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExceptionStatuse {
     }
 }
 impl rt::FromJson for ExceptionStatuse {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -41025,6 +41046,7 @@ for SeniorityAdjustInformationListItemSeniorityAdjustmentType {
     }
 }
 impl rt::FromJson for SeniorityAdjustInformationListItemSeniorityAdjustmentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -42476,6 +42498,7 @@ impl<'de> rt::serde::Deserialize<'de> for Rehire {
     }
 }
 impl rt::FromJson for Rehire {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -42949,6 +42972,7 @@ impl<'de> rt::serde::Deserialize<'de> for OnboardingStatus {
     }
 }
 impl rt::FromJson for OnboardingStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -43044,6 +43068,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskStatus {
     }
 }
 impl rt::FromJson for TaskStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -43604,6 +43629,7 @@ impl<'de> rt::serde::Deserialize<'de> for AssessmentStatus {
     }
 }
 impl rt::FromJson for AssessmentStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -43663,6 +43689,7 @@ impl<'de> rt::serde::Deserialize<'de> for AssessmentResult {
     }
 }
 impl rt::FromJson for AssessmentResult {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -43842,6 +43869,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProbationOutcome {
     }
 }
 impl rt::FromJson for ProbationOutcome {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -43905,6 +43933,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExtendedProbationPeriodUnit {
     }
 }
 impl rt::FromJson for ExtendedProbationPeriodUnit {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -44055,6 +44084,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProbationStatus {
     }
 }
 impl rt::FromJson for ProbationStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -44342,6 +44372,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubmissionType {
     }
 }
 impl rt::FromJson for SubmissionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -44548,6 +44579,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProcessApproverUpdateBodyStatus {
     }
 }
 impl rt::FromJson for ProcessApproverUpdateBodyStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -44799,6 +44831,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExtraType {
     }
 }
 impl rt::FromJson for ExtraType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -44853,6 +44886,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApprovalType {
     }
 }
 impl rt::FromJson for ApprovalType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -45166,6 +45200,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProcessGetDataStatus {
     }
 }
 impl rt::FromJson for ProcessGetDataStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -45251,6 +45286,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -45379,6 +45415,7 @@ impl<'de> rt::serde::Deserialize<'de> for DoneListItemStatus {
     }
 }
 impl rt::FromJson for DoneListItemStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -45488,6 +45525,7 @@ impl<'de> rt::serde::Deserialize<'de> for Properties {
     }
 }
 impl rt::FromJson for Properties {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -46711,6 +46749,7 @@ for SignatureTemplateInfoWithThumbnailListUserIdType {
     }
 }
 impl rt::FromJson for SignatureTemplateInfoWithThumbnailListUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

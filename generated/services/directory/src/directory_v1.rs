@@ -4272,6 +4272,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeIdType {
     }
 }
 impl rt::FromJson for EmployeeIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4331,6 +4332,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4390,6 +4392,7 @@ impl<'de> rt::serde::Deserialize<'de> for LeaderType {
     }
 }
 impl rt::FromJson for LeaderType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4486,6 +4489,7 @@ impl<'de> rt::serde::Deserialize<'de> for FieldType {
     }
 }
 impl rt::FromJson for FieldType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4570,6 +4574,7 @@ impl<'de> rt::serde::Deserialize<'de> for EnumType {
     }
 }
 impl rt::FromJson for EnumType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4763,6 +4768,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentPatchDepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentPatchDepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4826,6 +4832,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentFilterEmployeeIdType {
     }
 }
 impl rt::FromJson for DepartmentFilterEmployeeIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5000,6 +5007,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataSource {
     }
 }
 impl rt::FromJson for DataSource {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5130,6 +5138,7 @@ impl<'de> rt::serde::Deserialize<'de> for RowError {
     }
 }
 impl rt::FromJson for RowError {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5290,6 +5299,7 @@ impl<'de> rt::serde::Deserialize<'de> for Gender {
     }
 }
 impl rt::FromJson for Gender {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5661,6 +5671,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResignReason {
     }
 }
 impl rt::FromJson for ResignReason {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5728,6 +5739,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResignType {
     }
 }
 impl rt::FromJson for ResignType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5958,6 +5970,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActiveStatus {
     }
 }
 impl rt::FromJson for ActiveStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6510,6 +6523,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeResignReason {
     }
 }
 impl rt::FromJson for EmployeeResignReason {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6573,6 +6587,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeResignType {
     }
 }
 impl rt::FromJson for EmployeeResignType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -230,6 +230,7 @@ impl<'de> rt::serde::Deserialize<'de> for DocType {
     }
 }
 impl rt::FromJson for DocType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -285,6 +286,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentType {
     }
 }
 impl rt::FromJson for ContentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -348,6 +350,7 @@ impl<'de> rt::serde::Deserialize<'de> for Lang {
     }
 }
 impl rt::FromJson for Lang {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -2221,6 +2221,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2346,6 +2347,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType {
     }
 }
 impl rt::FromJson for EntityType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2479,6 +2481,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType2 {
     }
 }
 impl rt::FromJson for EntityType2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2588,6 +2591,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType3 {
     }
 }
 impl rt::FromJson for EntityType3 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2685,6 +2689,7 @@ impl<'de> rt::serde::Deserialize<'de> for OcrMode {
     }
 }
 impl rt::FromJson for OcrMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2899,6 +2904,7 @@ impl<'de> rt::serde::Deserialize<'de> for BodyType {
     }
 }
 impl rt::FromJson for BodyType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3018,6 +3024,7 @@ impl<'de> rt::serde::Deserialize<'de> for BankType {
     }
 }
 impl rt::FromJson for BankType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3215,6 +3222,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType4 {
     }
 }
 impl rt::FromJson for EntityType4 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3356,6 +3364,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType5 {
     }
 }
 impl rt::FromJson for EntityType5 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3494,6 +3503,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType6 {
     }
 }
 impl rt::FromJson for EntityType6 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3608,6 +3618,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType7 {
     }
 }
 impl rt::FromJson for EntityType7 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3712,6 +3723,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType8 {
     }
 }
 impl rt::FromJson for EntityType8 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3834,6 +3846,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType9 {
     }
 }
 impl rt::FromJson for EntityType9 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3962,6 +3975,7 @@ impl<'de> rt::serde::Deserialize<'de> for Qualification {
     }
 }
 impl rt::FromJson for Qualification {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4059,6 +4073,7 @@ impl<'de> rt::serde::Deserialize<'de> for CareerType {
     }
 }
 impl rt::FromJson for CareerType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4202,6 +4217,7 @@ impl<'de> rt::serde::Deserialize<'de> for Gender {
     }
 }
 impl rt::FromJson for Gender {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4468,6 +4484,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType10 {
     }
 }
 impl rt::FromJson for EntityType10 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4603,6 +4620,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType11 {
     }
 }
 impl rt::FromJson for EntityType11 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4807,6 +4825,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType12 {
     }
 }
 impl rt::FromJson for EntityType12 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4991,6 +5010,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType13 {
     }
 }
 impl rt::FromJson for EntityType13 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5154,6 +5174,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType14 {
     }
 }
 impl rt::FromJson for EntityType14 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -6063,6 +6063,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6350,6 +6351,7 @@ impl<'de> rt::serde::Deserialize<'de> for BlockType {
     }
 }
 impl rt::FromJson for BlockType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6408,6 +6410,7 @@ impl<'de> rt::serde::Deserialize<'de> for Align {
     }
 }
 impl rt::FromJson for Align {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6754,6 +6757,7 @@ impl<'de> rt::serde::Deserialize<'de> for Language {
     }
 }
 impl rt::FromJson for Language {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6860,6 +6864,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackgroundColor {
     }
 }
 impl rt::FromJson for BackgroundColor {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6919,6 +6924,7 @@ impl<'de> rt::serde::Deserialize<'de> for IndentationLevel {
     }
 }
 impl rt::FromJson for IndentationLevel {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7068,6 +7074,7 @@ impl<'de> rt::serde::Deserialize<'de> for TextElementStyleBackgroundColor {
     }
 }
 impl rt::FromJson for TextElementStyleBackgroundColor {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7142,6 +7149,7 @@ impl<'de> rt::serde::Deserialize<'de> for TextColor {
     }
 }
 impl rt::FromJson for TextColor {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7328,6 +7336,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjType {
     }
 }
 impl rt::FromJson for ObjType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7382,6 +7391,7 @@ impl<'de> rt::serde::Deserialize<'de> for FallbackType {
     }
 }
 impl rt::FromJson for FallbackType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7573,6 +7583,7 @@ impl<'de> rt::serde::Deserialize<'de> for UrlType {
     }
 }
 impl rt::FromJson for UrlType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7709,6 +7720,7 @@ impl<'de> rt::serde::Deserialize<'de> for ViewType {
     }
 }
 impl rt::FromJson for ViewType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7888,6 +7900,7 @@ impl<'de> rt::serde::Deserialize<'de> for IframeType {
     }
 }
 impl rt::FromJson for IframeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8204,6 +8217,7 @@ impl<'de> rt::serde::Deserialize<'de> for LinkPreviewUrlType {
     }
 }
 impl rt::FromJson for LinkPreviewUrlType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8894,6 +8908,7 @@ impl<'de> rt::serde::Deserialize<'de> for PeriodDisplayStatus {
     }
 }
 impl rt::FromJson for PeriodDisplayStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9008,6 +9023,7 @@ impl<'de> rt::serde::Deserialize<'de> for Mode {
     }
 }
 impl rt::FromJson for Mode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9075,6 +9091,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProgressStatus {
     }
 }
 impl rt::FromJson for ProgressStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9134,6 +9151,7 @@ impl<'de> rt::serde::Deserialize<'de> for StatusType {
     }
 }
 impl rt::FromJson for StatusType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9396,6 +9414,7 @@ impl<'de> rt::serde::Deserialize<'de> for LayoutMode {
     }
 }
 impl rt::FromJson for LayoutMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9490,6 +9509,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubType {
     }
 }
 impl rt::FromJson for SubType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10771,6 +10791,7 @@ impl<'de> rt::serde::Deserialize<'de> for AnnouncementType {
     }
 }
 impl rt::FromJson for AnnouncementType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11340,6 +11361,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentType {
     }
 }
 impl rt::FromJson for ContentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11577,6 +11599,7 @@ impl<'de> rt::serde::Deserialize<'de> for Lang {
     }
 }
 impl rt::FromJson for Lang {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -9609,6 +9609,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileExtension {
     }
 }
 impl rt::FromJson for FileExtension {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9680,6 +9681,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9817,6 +9819,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobStatus {
     }
 }
 impl rt::FromJson for JobStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9955,6 +9958,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileType {
     }
 }
 impl rt::FromJson for FileType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10018,6 +10022,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10081,6 +10086,7 @@ impl<'de> rt::serde::Deserialize<'de> for ElementType {
     }
 }
 impl rt::FromJson for ElementType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10333,6 +10339,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileCommentReplyListFileType {
     }
 }
 impl rt::FromJson for FileCommentReplyListFileType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10571,6 +10578,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileCommentCreateFileType {
     }
 }
 impl rt::FromJson for FileCommentCreateFileType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10716,6 +10724,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileStatisticsGetFileType {
     }
 }
 impl rt::FromJson for FileStatisticsGetFileType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10824,6 +10833,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionType {
     }
 }
 impl rt::FromJson for SubscriptionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10887,6 +10897,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileSubscriptionCreateBodyFileType {
     }
 }
 impl rt::FromJson for FileSubscriptionCreateBodyFileType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10989,6 +11000,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjType {
     }
 }
 impl rt::FromJson for ObjType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11052,6 +11064,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11223,6 +11236,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileVersionListUserIdType {
     }
 }
 impl rt::FromJson for FileVersionListUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11321,6 +11335,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileViewRecordListFileType {
     }
 }
 impl rt::FromJson for FileViewRecordListFileType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11444,6 +11459,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileCopyBodyType {
     }
 }
 impl rt::FromJson for FileCopyBodyType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11691,6 +11707,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReferType {
     }
 }
 impl rt::FromJson for ReferType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11826,6 +11843,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileDeleteType {
     }
 }
 impl rt::FromJson for FileDeleteType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11915,6 +11933,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileDeleteSubscribeFileType {
     }
 }
 impl rt::FromJson for FileDeleteSubscribeFileType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11982,6 +12001,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrderBy {
     }
 }
 impl rt::FromJson for OrderBy {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12041,6 +12061,7 @@ impl<'de> rt::serde::Deserialize<'de> for Direction {
     }
 }
 impl rt::FromJson for Direction {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12143,6 +12164,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileMoveBodyType {
     }
 }
 impl rt::FromJson for FileMoveBodyType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12228,6 +12250,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileUploadAllBodyParentType {
     }
 }
 impl rt::FromJson for FileUploadAllBodyParentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12454,6 +12477,7 @@ impl<'de> rt::serde::Deserialize<'de> for MountType {
     }
 }
 impl rt::FromJson for MountType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12670,6 +12694,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResultJobStatus {
     }
 }
 impl rt::FromJson for ResultJobStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12910,6 +12935,7 @@ impl<'de> rt::serde::Deserialize<'de> for MediaUploadAllBodyParentType {
     }
 }
 impl rt::FromJson for MediaUploadAllBodyParentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13039,6 +13065,7 @@ impl<'de> rt::serde::Deserialize<'de> for DocType {
     }
 }
 impl rt::FromJson for DocType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13219,6 +13246,7 @@ impl<'de> rt::serde::Deserialize<'de> for Code {
     }
 }
 impl rt::FromJson for Code {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13340,6 +13368,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberAuthType {
     }
 }
 impl rt::FromJson for PermissionMemberAuthType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13423,6 +13452,7 @@ impl<'de> rt::serde::Deserialize<'de> for Action {
     }
 }
 impl rt::FromJson for Action {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13534,6 +13564,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberBatchCreateType {
     }
 }
 impl rt::FromJson for PermissionMemberBatchCreateType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13621,6 +13652,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType {
     }
 }
 impl rt::FromJson for MemberType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13684,6 +13716,7 @@ impl<'de> rt::serde::Deserialize<'de> for Perm {
     }
 }
 impl rt::FromJson for Perm {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13743,6 +13776,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermType {
     }
 }
 impl rt::FromJson for PermType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13822,6 +13856,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType2 {
     }
 }
 impl rt::FromJson for MemberType2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14063,6 +14098,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberListType {
     }
 }
 impl rt::FromJson for PermissionMemberListType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14158,6 +14194,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberDeleteMemberType {
     }
 }
 impl rt::FromJson for PermissionMemberDeleteMemberType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14241,6 +14278,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberDeleteBodyType {
     }
 }
 impl rt::FromJson for PermissionMemberDeleteBodyType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14350,6 +14388,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionMemberTransferOwnerBodyMembe
     }
 }
 impl rt::FromJson for PermissionMemberTransferOwnerBodyMemberType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14454,6 +14493,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionPublicPasswordCreateType {
     }
 }
 impl rt::FromJson for PermissionPublicPasswordCreateType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14527,6 +14567,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityEntity {
     }
 }
 impl rt::FromJson for SecurityEntity {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14586,6 +14627,7 @@ impl<'de> rt::serde::Deserialize<'de> for CommentEntity {
     }
 }
 impl rt::FromJson for CommentEntity {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14649,6 +14691,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShareEntity {
     }
 }
 impl rt::FromJson for ShareEntity {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14720,6 +14763,7 @@ impl<'de> rt::serde::Deserialize<'de> for LinkShareEntity {
     }
 }
 impl rt::FromJson for LinkShareEntity {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14878,6 +14922,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileToken {
     }
 }
 impl rt::FromJson for FileToken {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15032,6 +15077,7 @@ impl<'de> rt::serde::Deserialize<'de> for ParentType {
     }
 }
 impl rt::FromJson for ParentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

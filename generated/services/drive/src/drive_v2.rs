@@ -666,6 +666,7 @@ impl<'de> rt::serde::Deserialize<'de> for Action {
     }
 }
 impl rt::FromJson for Action {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -748,6 +749,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileType {
     }
 }
 impl rt::FromJson for FileType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -811,6 +813,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -960,6 +963,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1023,6 +1027,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExternalAccessEntity {
     }
 }
 impl rt::FromJson for ExternalAccessEntity {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1086,6 +1091,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityEntity {
     }
 }
 impl rt::FromJson for SecurityEntity {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1145,6 +1151,7 @@ impl<'de> rt::serde::Deserialize<'de> for CommentEntity {
     }
 }
 impl rt::FromJson for CommentEntity {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1204,6 +1211,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShareEntity {
     }
 }
 impl rt::FromJson for ShareEntity {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1267,6 +1275,7 @@ impl<'de> rt::serde::Deserialize<'de> for ManageCollaboratorEntity {
     }
 }
 impl rt::FromJson for ManageCollaboratorEntity {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1346,6 +1355,7 @@ impl<'de> rt::serde::Deserialize<'de> for LinkShareEntity {
     }
 }
 impl rt::FromJson for LinkShareEntity {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1511,6 +1521,7 @@ impl<'de> rt::serde::Deserialize<'de> for PermissionPublicPatchV2Type {
     }
 }
 impl rt::FromJson for PermissionPublicPatchV2Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

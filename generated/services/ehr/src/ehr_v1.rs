@@ -383,6 +383,7 @@ impl<'de> rt::serde::Deserialize<'de> for View {
     }
 }
 impl rt::FromJson for View {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -454,6 +455,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -512,6 +514,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -600,6 +603,7 @@ impl<'de> rt::serde::Deserialize<'de> for Gender {
     }
 }
 impl rt::FromJson for Gender {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -888,6 +892,7 @@ impl<'de> rt::serde::Deserialize<'de> for Ethnicity {
     }
 }
 impl rt::FromJson for Ethnicity {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -950,6 +955,7 @@ impl<'de> rt::serde::Deserialize<'de> for MaritalStatus {
     }
 }
 impl rt::FromJson for MaritalStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1048,6 +1054,7 @@ impl<'de> rt::serde::Deserialize<'de> for PoliticalStatus {
     }
 }
 impl rt::FromJson for PoliticalStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1106,6 +1113,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationStatus {
     }
 }
 impl rt::FromJson for ApplicationStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1256,6 +1264,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartureReason {
     }
 }
 impl rt::FromJson for DepartureReason {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1330,6 +1339,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContractType {
     }
 }
 impl rt::FromJson for ContractType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1400,6 +1410,7 @@ impl<'de> rt::serde::Deserialize<'de> for Relationship {
     }
 }
 impl rt::FromJson for Relationship {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1499,6 +1510,7 @@ impl<'de> rt::serde::Deserialize<'de> for Level {
     }
 }
 impl rt::FromJson for Level {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1861,6 +1873,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

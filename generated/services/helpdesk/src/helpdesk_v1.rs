@@ -6124,6 +6124,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6191,6 +6192,7 @@ impl<'de> rt::serde::Deserialize<'de> for MsgType {
     }
 }
 impl rt::FromJson for MsgType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -6250,6 +6252,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReceiveType {
     }
 }
 impl rt::FromJson for ReceiveType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

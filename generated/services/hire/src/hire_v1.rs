@@ -22576,6 +22576,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -22639,6 +22640,7 @@ impl<'de> rt::serde::Deserialize<'de> for ValueType {
     }
 }
 impl rt::FromJson for ValueType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -22801,6 +22803,7 @@ impl<'de> rt::serde::Deserialize<'de> for UseDefault {
     }
 }
 impl rt::FromJson for UseDefault {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -22884,6 +22887,7 @@ impl<'de> rt::serde::Deserialize<'de> for CooperationStatus {
     }
 }
 impl rt::FromJson for CooperationStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -22938,6 +22942,7 @@ impl<'de> rt::serde::Deserialize<'de> for SupplierArea {
     }
 }
 impl rt::FromJson for SupplierArea {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23094,6 +23099,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyGetUserIdType {
     }
 }
 impl rt::FromJson for AgencyGetUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23184,6 +23190,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyGetAgencyAccountUserIdType {
     }
 }
 impl rt::FromJson for AgencyGetAgencyAccountUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23247,6 +23254,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23301,6 +23309,7 @@ impl<'de> rt::serde::Deserialize<'de> for Role {
     }
 }
 impl rt::FromJson for Role {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23590,6 +23599,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobLevelIdType {
     }
 }
 impl rt::FromJson for JobLevelIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23665,6 +23675,7 @@ impl<'de> rt::serde::Deserialize<'de> for Conclusion {
     }
 }
 impl rt::FromJson for Conclusion {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -23969,6 +23980,7 @@ impl<'de> rt::serde::Deserialize<'de> for DimensionType {
     }
 }
 impl rt::FromJson for DimensionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -24177,6 +24189,7 @@ impl<'de> rt::serde::Deserialize<'de> for TerminationType {
     }
 }
 impl rt::FromJson for TerminationType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -24313,6 +24326,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationGetOption {
     }
 }
 impl rt::FromJson for ApplicationGetOption {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -24400,6 +24414,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -24511,6 +24526,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResumeSourceType {
     }
 }
 impl rt::FromJson for ResumeSourceType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -24805,6 +24821,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -24864,6 +24881,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobFamilyIdType {
     }
 }
 impl rt::FromJson for JobFamilyIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -24923,6 +24941,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmployeeTypeIdType {
     }
 }
 impl rt::FromJson for EmployeeTypeIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -25010,6 +25029,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationGetDetailOption {
     }
 }
 impl rt::FromJson for ApplicationGetDetailOption {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -25319,6 +25339,7 @@ impl<'de> rt::serde::Deserialize<'de> for DimensionAssessmentDimensionType {
     }
 }
 impl rt::FromJson for DimensionAssessmentDimensionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -25619,6 +25640,7 @@ impl<'de> rt::serde::Deserialize<'de> for InterviewRoundSummary {
     }
 }
 impl rt::FromJson for InterviewRoundSummary {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -25685,6 +25707,7 @@ impl<'de> rt::serde::Deserialize<'de> for LocationType {
     }
 }
 impl rt::FromJson for LocationType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -25805,6 +25828,7 @@ impl<'de> rt::serde::Deserialize<'de> for VideoType {
     }
 }
 impl rt::FromJson for VideoType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -26035,6 +26059,7 @@ impl<'de> rt::serde::Deserialize<'de> for OfferStatus {
     }
 }
 impl rt::FromJson for OfferStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -26246,6 +26271,7 @@ impl<'de> rt::serde::Deserialize<'de> for SalaryStatus {
     }
 }
 impl rt::FromJson for SalaryStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -26939,6 +26965,7 @@ impl<'de> rt::serde::Deserialize<'de> for OfferOfferStatus {
     }
 }
 impl rt::FromJson for OfferOfferStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -27289,6 +27316,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplicationTransferOnboardDepartmentId
     }
 }
 impl rt::FromJson for ApplicationTransferOnboardDepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -27575,6 +27603,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrderStatus {
     }
 }
 impl rt::FromJson for OrderStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -27692,6 +27721,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrderOrderStatus {
     }
 }
 impl rt::FromJson for OrderOrderStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -27754,6 +27784,7 @@ impl<'de> rt::serde::Deserialize<'de> for AccountThirdType {
     }
 }
 impl rt::FromJson for AccountThirdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -27971,6 +28002,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomFieldListItemType {
     }
 }
 impl rt::FromJson for CustomFieldListItemType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -28132,6 +28164,7 @@ impl<'de> rt::serde::Deserialize<'de> for Geo {
     }
 }
 impl rt::FromJson for Geo {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -28340,6 +28373,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataType {
     }
 }
 impl rt::FromJson for DataType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -30453,6 +30487,7 @@ impl<'de> rt::serde::Deserialize<'de> for DimensionType2 {
     }
 }
 impl rt::FromJson for DimensionType2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -30833,6 +30868,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectType {
     }
 }
 impl rt::FromJson for ObjectType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -31126,6 +31162,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActivityStatus {
     }
 }
 impl rt::FromJson for ActivityStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -31408,6 +31445,7 @@ impl<'de> rt::serde::Deserialize<'de> for RequiredDegree {
     }
 }
 impl rt::FromJson for RequiredDegree {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -31684,6 +31722,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomizedDataListItemObjectType {
     }
 }
 impl rt::FromJson for CustomizedDataListItemObjectType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -32839,6 +32878,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateOptionListItem {
     }
 }
 impl rt::FromJson for UpdateOptionListItem {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -33102,6 +33142,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomizedDataListItemObjectType2 {
     }
 }
 impl rt::FromJson for CustomizedDataListItemObjectType2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -34089,6 +34130,7 @@ impl<'de> rt::serde::Deserialize<'de> for Usage {
     }
 }
 impl rt::FromJson for Usage {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -35256,6 +35298,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operation {
     }
 }
 impl rt::FromJson for Operation {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -35439,6 +35482,7 @@ impl<'de> rt::serde::Deserialize<'de> for OfferOfferStatusBodyOfferStatus {
     }
 }
 impl rt::FromJson for OfferOfferStatusBodyOfferStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -35616,6 +35660,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectTypeV2 {
     }
 }
 impl rt::FromJson for ObjectTypeV2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -36006,6 +36051,7 @@ impl<'de> rt::serde::Deserialize<'de> for Scenario {
     }
 }
 impl rt::FromJson for Scenario {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -36132,6 +36178,7 @@ impl<'de> rt::serde::Deserialize<'de> for SchemaScenario {
     }
 }
 impl rt::FromJson for SchemaScenario {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -37068,6 +37115,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleType {
     }
 }
 impl rt::FromJson for RoleType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -37419,6 +37467,7 @@ impl<'de> rt::serde::Deserialize<'de> for IsOnboarded {
     }
 }
 impl rt::FromJson for IsOnboarded {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -37525,6 +37574,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatorAccountType {
     }
 }
 impl rt::FromJson for CreatorAccountType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -37599,6 +37649,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentificationType {
     }
 }
 impl rt::FromJson for IdentificationType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -37798,6 +37849,7 @@ impl<'de> rt::serde::Deserialize<'de> for Degree {
     }
 }
 impl rt::FromJson for Degree {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -37868,6 +37920,7 @@ impl<'de> rt::serde::Deserialize<'de> for AcademicRanking {
     }
 }
 impl rt::FromJson for AcademicRanking {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -38205,6 +38258,7 @@ impl<'de> rt::serde::Deserialize<'de> for Language {
     }
 }
 impl rt::FromJson for Language {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -38827,6 +38881,7 @@ impl<'de> rt::serde::Deserialize<'de> for CareerListItemTagListItem {
     }
 }
 impl rt::FromJson for CareerListItemTagListItem {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -39105,6 +39160,7 @@ impl<'de> rt::serde::Deserialize<'de> for LanguageListItemLanguage {
     }
 }
 impl rt::FromJson for LanguageListItemLanguage {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -39299,6 +39355,7 @@ impl<'de> rt::serde::Deserialize<'de> for TopDegree {
     }
 }
 impl rt::FromJson for TopDegree {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -39373,6 +39430,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirstDegree {
     }
 }
 impl rt::FromJson for FirstDegree {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -39495,6 +39553,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryOption {
     }
 }
 impl rt::FromJson for QueryOption {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -40491,6 +40550,7 @@ impl<'de> rt::serde::Deserialize<'de> for TodoListType {
     }
 }
 impl rt::FromJson for TodoListType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -41040,6 +41100,7 @@ impl<'de> rt::serde::Deserialize<'de> for EducationListItemAcademicRanking {
     }
 }
 impl rt::FromJson for EducationListItemAcademicRanking {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -41439,6 +41500,7 @@ impl<'de> rt::serde::Deserialize<'de> for WebsiteDeliveryTaskGetDataStatus {
     }
 }
 impl rt::FromJson for WebsiteDeliveryTaskGetDataStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

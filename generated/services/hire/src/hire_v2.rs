@@ -451,6 +451,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -510,6 +511,7 @@ impl<'de> rt::serde::Deserialize<'de> for CommitStatus {
     }
 }
 impl rt::FromJson for CommitStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -683,6 +685,7 @@ impl<'de> rt::serde::Deserialize<'de> for DimensionType {
     }
 }
 impl rt::FromJson for DimensionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -968,6 +971,7 @@ impl<'de> rt::serde::Deserialize<'de> for TalentGetV2UserIdType {
     }
 }
 impl rt::FromJson for TalentGetV2UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1031,6 +1035,7 @@ impl<'de> rt::serde::Deserialize<'de> for Gender {
     }
 }
 impl rt::FromJson for Gender {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1105,6 +1110,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentificationType {
     }
 }
 impl rt::FromJson for IdentificationType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1203,6 +1209,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectType {
     }
 }
 impl rt::FromJson for ObjectType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1517,6 +1524,7 @@ impl<'de> rt::serde::Deserialize<'de> for Degree {
     }
 }
 impl rt::FromJson for Degree {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1583,6 +1591,7 @@ impl<'de> rt::serde::Deserialize<'de> for EducationType {
     }
 }
 impl rt::FromJson for EducationType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1653,6 +1662,7 @@ impl<'de> rt::serde::Deserialize<'de> for AcademicRanking {
     }
 }
 impl rt::FromJson for AcademicRanking {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1949,6 +1959,7 @@ impl<'de> rt::serde::Deserialize<'de> for Language {
     }
 }
 impl rt::FromJson for Language {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2058,6 +2069,7 @@ impl<'de> rt::serde::Deserialize<'de> for SnsType {
     }
 }
 impl rt::FromJson for SnsType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2222,6 +2234,7 @@ impl<'de> rt::serde::Deserialize<'de> for Scenario {
     }
 }
 impl rt::FromJson for Scenario {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2301,6 +2314,7 @@ impl<'de> rt::serde::Deserialize<'de> for IsOnboarded {
     }
 }
 impl rt::FromJson for IsOnboarded {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -10552,6 +10552,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatAnnouncementGetUserIdType {
     }
 }
 impl rt::FromJson for ChatAnnouncementGetUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10619,6 +10620,7 @@ impl<'de> rt::serde::Deserialize<'de> for OwnerIdType {
     }
 }
 impl rt::FromJson for OwnerIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10764,6 +10766,7 @@ impl<'de> rt::serde::Deserialize<'de> for SucceedType {
     }
 }
 impl rt::FromJson for SucceedType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10916,6 +10919,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateField {
     }
 }
 impl rt::FromJson for UpdateField {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10975,6 +10979,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionType {
     }
 }
 impl rt::FromJson for ActionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11378,6 +11383,7 @@ impl<'de> rt::serde::Deserialize<'de> for TabType {
     }
 }
 impl rt::FromJson for TabType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11568,6 +11574,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatTopNoticeItemActionType {
     }
 }
 impl rt::FromJson for ChatTopNoticeItemActionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11652,6 +11659,7 @@ impl<'de> rt::serde::Deserialize<'de> for GroupMessageType {
     }
 }
 impl rt::FromJson for GroupMessageType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11711,6 +11719,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScreenshotHasPermissionSetting {
     }
 }
 impl rt::FromJson for ScreenshotHasPermissionSetting {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11797,6 +11806,7 @@ impl<'de> rt::serde::Deserialize<'de> for UrgentSetting {
     }
 }
 impl rt::FromJson for UrgentSetting {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11856,6 +11866,7 @@ impl<'de> rt::serde::Deserialize<'de> for HideMemberCountSetting {
     }
 }
 impl rt::FromJson for HideMemberCountSetting {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12144,6 +12155,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatListSortType {
     }
 }
 impl rt::FromJson for ChatListSortType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12207,6 +12219,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatStatus {
     }
 }
 impl rt::FromJson for ChatStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12270,6 +12283,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatMode {
     }
 }
 impl rt::FromJson for ChatMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12329,6 +12343,7 @@ impl<'de> rt::serde::Deserialize<'de> for P2pTargetType {
     }
 }
 impl rt::FromJson for P2pTargetType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12692,6 +12707,7 @@ impl<'de> rt::serde::Deserialize<'de> for ValidityPeriod {
     }
 }
 impl rt::FromJson for ValidityPeriod {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12817,6 +12833,7 @@ impl<'de> rt::serde::Deserialize<'de> for OperatorType {
     }
 }
 impl rt::FromJson for OperatorType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12978,6 +12995,7 @@ impl<'de> rt::serde::Deserialize<'de> for FailReason {
     }
 }
 impl rt::FromJson for FailReason {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13121,6 +13139,7 @@ impl<'de> rt::serde::Deserialize<'de> for MessageReactionListUserIdType {
     }
 }
 impl rt::FromJson for MessageReactionListUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13426,6 +13445,7 @@ impl<'de> rt::serde::Deserialize<'de> for MessageForwardReceiveIdType {
     }
 }
 impl rt::FromJson for MessageForwardReceiveIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13579,6 +13599,7 @@ impl<'de> rt::serde::Deserialize<'de> for Language {
     }
 }
 impl rt::FromJson for Language {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13771,6 +13792,7 @@ impl<'de> rt::serde::Deserialize<'de> for IncludeAttachmentType {
     }
 }
 impl rt::FromJson for IncludeAttachmentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13830,6 +13852,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatType {
     }
 }
 impl rt::FromJson for ChatType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14033,6 +14056,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14336,6 +14360,7 @@ impl<'de> rt::serde::Deserialize<'de> for MessageId {
     }
 }
 impl rt::FromJson for MessageId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14397,6 +14422,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatId {
     }
 }
 impl rt::FromJson for ChatId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14458,6 +14484,7 @@ impl<'de> rt::serde::Deserialize<'de> for ThreadId {
     }
 }
 impl rt::FromJson for ThreadId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14519,6 +14546,7 @@ impl<'de> rt::serde::Deserialize<'de> for ImageKey {
     }
 }
 impl rt::FromJson for ImageKey {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14580,6 +14608,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileKey {
     }
 }
 impl rt::FromJson for FileKey {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14646,6 +14675,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReceiveIdType {
     }
 }
 impl rt::FromJson for ReceiveIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14709,6 +14739,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14808,6 +14839,7 @@ impl<'de> rt::serde::Deserialize<'de> for MsgType {
     }
 }
 impl rt::FromJson for MsgType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14867,6 +14899,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContainerIdType {
     }
 }
 impl rt::FromJson for ContainerIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14926,6 +14959,7 @@ impl<'de> rt::serde::Deserialize<'de> for SortType {
     }
 }
 impl rt::FromJson for SortType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15450,6 +15484,7 @@ impl<'de> rt::serde::Deserialize<'de> for SenderType {
     }
 }
 impl rt::FromJson for SenderType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15509,6 +15544,7 @@ impl<'de> rt::serde::Deserialize<'de> for ImageType {
     }
 }
 impl rt::FromJson for ImageType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15588,6 +15624,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileType {
     }
 }
 impl rt::FromJson for FileType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15647,6 +15684,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceType {
     }
 }
 impl rt::FromJson for ResourceType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

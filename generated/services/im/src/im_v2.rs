@@ -1451,6 +1451,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1548,6 +1549,7 @@ impl<'de> rt::serde::Deserialize<'de> for Reason {
     }
 }
 impl rt::FromJson for Reason {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1650,6 +1652,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1754,6 +1757,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionType {
     }
 }
 impl rt::FromJson for ActionType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1833,6 +1837,7 @@ impl<'de> rt::serde::Deserialize<'de> for ButtonType {
     }
 }
 impl rt::FromJson for ButtonType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2044,6 +2049,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateField {
     }
 }
 impl rt::FromJson for UpdateField {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2144,6 +2150,7 @@ impl<'de> rt::serde::Deserialize<'de> for AppFeedCardCreateUserIdType {
     }
 }
 impl rt::FromJson for AppFeedCardCreateUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2227,6 +2234,7 @@ impl<'de> rt::serde::Deserialize<'de> for TagBizType {
     }
 }
 impl rt::FromJson for TagBizType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2381,6 +2389,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatSearchV2UserIdType {
     }
 }
 impl rt::FromJson for ChatSearchV2UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2448,6 +2457,7 @@ impl<'de> rt::serde::Deserialize<'de> for SearchType {
     }
 }
 impl rt::FromJson for SearchType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2507,6 +2517,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatMode {
     }
 }
 impl rt::FromJson for ChatMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2590,6 +2601,7 @@ impl<'de> rt::serde::Deserialize<'de> for Sorter {
     }
 }
 impl rt::FromJson for Sorter {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2670,6 +2682,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatStatus {
     }
 }
 impl rt::FromJson for ChatStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2929,6 +2942,7 @@ impl<'de> rt::serde::Deserialize<'de> for TagType {
     }
 }
 impl rt::FromJson for TagType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

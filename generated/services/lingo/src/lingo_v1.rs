@@ -1747,6 +1747,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityId {
     }
 }
 impl rt::FromJson for EntityId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1808,6 +1809,7 @@ impl<'de> rt::serde::Deserialize<'de> for DraftId {
     }
 }
 impl rt::FromJson for DraftId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1869,6 +1871,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileToken {
     }
 }
 impl rt::FromJson for FileToken {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1930,6 +1933,7 @@ impl<'de> rt::serde::Deserialize<'de> for ClassificationId {
     }
 }
 impl rt::FromJson for ClassificationId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1991,6 +1995,7 @@ impl<'de> rt::serde::Deserialize<'de> for RepoId {
     }
 }
 impl rt::FromJson for RepoId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2049,6 +2054,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2116,6 +2122,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntitySource {
     }
 }
 impl rt::FromJson for EntitySource {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2174,6 +2181,7 @@ impl<'de> rt::serde::Deserialize<'de> for MatchType {
     }
 }
 impl rt::FromJson for MatchType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2232,6 +2240,7 @@ impl<'de> rt::serde::Deserialize<'de> for Language {
     }
 }
 impl rt::FromJson for Language {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

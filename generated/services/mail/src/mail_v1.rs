@@ -13561,6 +13561,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13660,6 +13661,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13746,6 +13748,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13917,6 +13920,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType {
     }
 }
 impl rt::FromJson for MemberType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14081,6 +14085,7 @@ impl<'de> rt::serde::Deserialize<'de> for WhoCanSendMail {
     }
 }
 impl rt::FromJson for WhoCanSendMail {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14324,6 +14329,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberType2 {
     }
 }
 impl rt::FromJson for MemberType2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14580,6 +14586,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14700,6 +14707,7 @@ impl<'de> rt::serde::Deserialize<'de> for AttachmentType {
     }
 }
 impl rt::FromJson for AttachmentType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14809,6 +14817,7 @@ impl<'de> rt::serde::Deserialize<'de> for PriorityType {
     }
 }
 impl rt::FromJson for PriorityType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14872,6 +14881,7 @@ impl<'de> rt::serde::Deserialize<'de> for RiskBannerLevel {
     }
 }
 impl rt::FromJson for RiskBannerLevel {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -14959,6 +14969,7 @@ impl<'de> rt::serde::Deserialize<'de> for RiskBannerReason {
     }
 }
 impl rt::FromJson for RiskBannerReason {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15034,6 +15045,7 @@ impl<'de> rt::serde::Deserialize<'de> for SpamBannerType {
     }
 }
 impl rt::FromJson for SpamBannerType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15289,6 +15301,7 @@ impl<'de> rt::serde::Deserialize<'de> for Format {
     }
 }
 impl rt::FromJson for Format {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15515,6 +15528,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecallStatus {
     }
 }
 impl rt::FromJson for RecallStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -15611,6 +15625,7 @@ impl<'de> rt::serde::Deserialize<'de> for EventType {
     }
 }
 impl rt::FromJson for EventType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -16056,6 +16071,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserMailboxMessageBatchGetBodyFormat {
     }
 }
 impl rt::FromJson for UserMailboxMessageBatchGetBodyFormat {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -16180,6 +16196,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserMailboxMessageGetByCardUserIdType 
     }
 }
 impl rt::FromJson for UserMailboxMessageGetByCardUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -16506,6 +16523,7 @@ impl<'de> rt::serde::Deserialize<'de> for DetailStatus {
     }
 }
 impl rt::FromJson for DetailStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -16642,6 +16660,7 @@ impl<'de> rt::serde::Deserialize<'de> for RuleType {
     }
 }
 impl rt::FromJson for RuleType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -16720,6 +16739,7 @@ impl<'de> rt::serde::Deserialize<'de> for Operator {
     }
 }
 impl rt::FromJson for Operator {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -16861,6 +16881,7 @@ impl<'de> rt::serde::Deserialize<'de> for RuleType2 {
     }
 }
 impl rt::FromJson for RuleType2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17055,6 +17076,7 @@ for UserMailboxSentMessageGetRecallDetailDataRecallStatus {
     }
 }
 impl rt::FromJson for UserMailboxSentMessageGetRecallDetailDataRecallStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17122,6 +17144,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecallResult {
     }
 }
 impl rt::FromJson for RecallResult {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17185,6 +17208,7 @@ impl<'de> rt::serde::Deserialize<'de> for MessageStatus {
     }
 }
 impl rt::FromJson for MessageStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17256,6 +17280,7 @@ impl<'de> rt::serde::Deserialize<'de> for FailReason {
     }
 }
 impl rt::FromJson for FailReason {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17409,6 +17434,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecallRestrictionReason {
     }
 }
 impl rt::FromJson for RecallRestrictionReason {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -17608,6 +17634,7 @@ impl<'de> rt::serde::Deserialize<'de> for EmailType {
     }
 }
 impl rt::FromJson for EmailType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

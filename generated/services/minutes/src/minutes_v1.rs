@@ -1170,6 +1170,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1436,6 +1437,7 @@ impl<'de> rt::serde::Deserialize<'de> for Sorter {
     }
 }
 impl rt::FromJson for Sorter {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

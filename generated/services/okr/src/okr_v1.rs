@@ -1689,6 +1689,7 @@ impl<'de> rt::serde::Deserialize<'de> for TargetType {
     }
 }
 impl rt::FromJson for TargetType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1798,6 +1799,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1857,6 +1859,7 @@ impl<'de> rt::serde::Deserialize<'de> for Permission {
     }
 }
 impl rt::FromJson for Permission {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2165,6 +2168,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConfirmStatus {
     }
 }
 impl rt::FromJson for ConfirmStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2309,6 +2313,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2422,6 +2427,7 @@ impl<'de> rt::serde::Deserialize<'de> for PeriodPatchBodyStatus {
     }
 }
 impl rt::FromJson for PeriodPatchBodyStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2539,6 +2545,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProgressRecordCreateUserIdType {
     }
 }
 impl rt::FromJson for ProgressRecordCreateUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2598,6 +2605,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2669,6 +2677,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecordsType {
     }
 }
 impl rt::FromJson for RecordsType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2761,6 +2770,7 @@ impl<'de> rt::serde::Deserialize<'de> for ElementType {
     }
 }
 impl rt::FromJson for ElementType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3006,6 +3016,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProgressRateStatus {
     }
 }
 impl rt::FromJson for ProgressRateStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

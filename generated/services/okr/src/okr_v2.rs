@@ -3981,6 +3981,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4040,6 +4041,7 @@ impl<'de> rt::serde::Deserialize<'de> for DepartmentIdType {
     }
 }
 impl rt::FromJson for DepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4095,6 +4097,7 @@ impl<'de> rt::serde::Deserialize<'de> for OwnerType {
     }
 }
 impl rt::FromJson for OwnerType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4175,6 +4178,7 @@ impl<'de> rt::serde::Deserialize<'de> for FromEntityType {
     }
 }
 impl rt::FromJson for FromEntityType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4318,6 +4322,7 @@ impl<'de> rt::serde::Deserialize<'de> for OkrCategoryListOwnerType {
     }
 }
 impl rt::FromJson for OkrCategoryListOwnerType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4377,6 +4382,7 @@ impl<'de> rt::serde::Deserialize<'de> for CategoryType {
     }
 }
 impl rt::FromJson for CategoryType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4452,6 +4458,7 @@ impl<'de> rt::serde::Deserialize<'de> for Color {
     }
 }
 impl rt::FromJson for Color {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4607,6 +4614,7 @@ impl<'de> rt::serde::Deserialize<'de> for BlockElementType {
     }
 }
 impl rt::FromJson for BlockElementType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4678,6 +4686,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListType {
     }
 }
 impl rt::FromJson for ListType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4770,6 +4779,7 @@ impl<'de> rt::serde::Deserialize<'de> for ParagraphElementType {
     }
 }
 impl rt::FromJson for ParagraphElementType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5164,6 +5174,7 @@ impl<'de> rt::serde::Deserialize<'de> for CycleStatus {
     }
 }
 impl rt::FromJson for CycleStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5370,6 +5381,7 @@ impl<'de> rt::serde::Deserialize<'de> for CurrentValueCalculateType {
     }
 }
 impl rt::FromJson for CurrentValueCalculateType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5424,6 +5436,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnitType {
     }
 }
 impl rt::FromJson for UnitType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5508,6 +5521,7 @@ impl<'de> rt::serde::Deserialize<'de> for IndicatorStatus {
     }
 }
 impl rt::FromJson for IndicatorStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5594,6 +5608,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType {
     }
 }
 impl rt::FromJson for EntityType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5986,6 +6001,7 @@ impl<'de> rt::serde::Deserialize<'de> for AlignType {
     }
 }
 impl rt::FromJson for AlignType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

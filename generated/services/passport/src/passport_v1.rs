@@ -421,6 +421,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -503,6 +504,7 @@ impl<'de> rt::serde::Deserialize<'de> for SessionLogoutUserIdType {
     }
 }
 impl rt::FromJson for SessionLogoutUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -566,6 +568,7 @@ impl<'de> rt::serde::Deserialize<'de> for LogoutType {
     }
 }
 impl rt::FromJson for LogoutType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -682,6 +685,7 @@ impl<'de> rt::serde::Deserialize<'de> for TerminalType {
     }
 }
 impl rt::FromJson for TerminalType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

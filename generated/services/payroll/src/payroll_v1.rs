@@ -1903,6 +1903,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReportType {
     }
 }
 impl rt::FromJson for ReportType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2256,6 +2257,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActiveStatus {
     }
 }
 impl rt::FromJson for ActiveStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2322,6 +2324,7 @@ impl<'de> rt::serde::Deserialize<'de> for FieldType {
     }
 }
 impl rt::FromJson for FieldType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2428,6 +2431,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataPeriodType {
     }
 }
 impl rt::FromJson for DataPeriodType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2725,6 +2729,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

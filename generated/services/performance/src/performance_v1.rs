@@ -609,6 +609,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -672,6 +673,7 @@ impl<'de> rt::serde::Deserialize<'de> for StageType {
     }
 }
 impl rt::FromJson for StageType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -743,6 +745,7 @@ impl<'de> rt::serde::Deserialize<'de> for StageProgress {
     }
 }
 impl rt::FromJson for StageProgress {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -859,6 +862,7 @@ impl<'de> rt::serde::Deserialize<'de> for Progress {
     }
 }
 impl rt::FromJson for Progress {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1244,6 +1248,7 @@ impl<'de> rt::serde::Deserialize<'de> for TypeGroup {
     }
 }
 impl rt::FromJson for TypeGroup {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1399,6 +1404,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1462,6 +1468,7 @@ impl<'de> rt::serde::Deserialize<'de> for SemesterListUserIdType {
     }
 }
 impl rt::FromJson for SemesterListUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1598,6 +1605,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskOptionId {
     }
 }
 impl rt::FromJson for TaskOptionId {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1677,6 +1685,7 @@ impl<'de> rt::serde::Deserialize<'de> for StageTaskStatus {
     }
 }
 impl rt::FromJson for StageTaskStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -2546,6 +2546,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2640,6 +2641,7 @@ impl<'de> rt::serde::Deserialize<'de> for Mode {
     }
 }
 impl rt::FromJson for Mode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2711,6 +2713,7 @@ impl<'de> rt::serde::Deserialize<'de> for Progress {
     }
 }
 impl rt::FromJson for Progress {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2851,6 +2854,7 @@ impl<'de> rt::serde::Deserialize<'de> for AdditionalInformationImportUserIdType 
     }
 }
 impl rt::FromJson for AdditionalInformationImportUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3081,6 +3085,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3370,6 +3375,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddFrom {
     }
 }
 impl rt::FromJson for AddFrom {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3543,6 +3549,7 @@ impl<'de> rt::serde::Deserialize<'de> for FieldType {
     }
 }
 impl rt::FromJson for FieldType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3631,6 +3638,7 @@ impl<'de> rt::serde::Deserialize<'de> for RangeOfAvailability {
     }
 }
 impl rt::FromJson for RangeOfAvailability {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3690,6 +3698,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScoringSettingType {
     }
 }
 impl rt::FromJson for ScoringSettingType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3793,6 +3802,7 @@ impl<'de> rt::serde::Deserialize<'de> for InputSetting {
     }
 }
 impl rt::FromJson for InputSetting {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4012,6 +4022,7 @@ impl<'de> rt::serde::Deserialize<'de> for Status {
     }
 }
 impl rt::FromJson for Status {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4094,6 +4105,7 @@ impl<'de> rt::serde::Deserialize<'de> for TotalMetricScoreMethod {
     }
 }
 impl rt::FromJson for TotalMetricScoreMethod {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4161,6 +4173,7 @@ impl<'de> rt::serde::Deserialize<'de> for MetricWeightMethod {
     }
 }
 impl rt::FromJson for MetricWeightMethod {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4220,6 +4233,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReviewRuleOption {
     }
 }
 impl rt::FromJson for ReviewRuleOption {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4274,6 +4288,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddMetricOption {
     }
 }
 impl rt::FromJson for AddMetricOption {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4419,6 +4434,7 @@ impl<'de> rt::serde::Deserialize<'de> for MetricScoringSettingType {
     }
 }
 impl rt::FromJson for MetricScoringSettingType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4702,6 +4718,7 @@ impl<'de> rt::serde::Deserialize<'de> for StageType {
     }
 }
 impl rt::FromJson for StageType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4785,6 +4802,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReviewStageRole {
     }
 }
 impl rt::FromJson for ReviewStageRole {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5048,6 +5066,7 @@ impl<'de> rt::serde::Deserialize<'de> for LeaderReviewDataSource {
     }
 }
 impl rt::FromJson for LeaderReviewDataSource {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5233,6 +5252,7 @@ impl<'de> rt::serde::Deserialize<'de> for DistributeType {
     }
 }
 impl rt::FromJson for DistributeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5303,6 +5323,7 @@ impl<'de> rt::serde::Deserialize<'de> for RelationshipWithReviewee {
     }
 }
 impl rt::FromJson for RelationshipWithReviewee {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5374,6 +5395,7 @@ impl<'de> rt::serde::Deserialize<'de> for Invitedby {
     }
 }
 impl rt::FromJson for Invitedby {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -5866,6 +5888,7 @@ impl<'de> rt::serde::Deserialize<'de> for FailCode {
     }
 }
 impl rt::FromJson for FailCode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -732,6 +732,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -811,6 +812,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResultListItemResult {
     }
 }
 impl rt::FromJson for ResultListItemResult {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -954,6 +956,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResultListItemResult2 {
     }
 }
 impl rt::FromJson for ResultListItemResult2 {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1143,6 +1146,7 @@ impl<'de> rt::serde::Deserialize<'de> for IconKey {
     }
 }
 impl rt::FromJson for IconKey {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1246,6 +1250,7 @@ impl<'de> rt::serde::Deserialize<'de> for Color {
     }
 }
 impl rt::FromJson for Color {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1498,6 +1503,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateField {
     }
 }
 impl rt::FromJson for UpdateField {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

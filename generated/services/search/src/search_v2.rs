@@ -1958,6 +1958,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2046,6 +2047,7 @@ impl<'de> rt::serde::Deserialize<'de> for Access {
     }
 }
 impl rt::FromJson for Access {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2133,6 +2135,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2245,6 +2248,7 @@ impl<'de> rt::serde::Deserialize<'de> for Format {
     }
 }
 impl rt::FromJson for Format {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2394,6 +2398,7 @@ impl<'de> rt::serde::Deserialize<'de> for State {
     }
 }
 impl rt::FromJson for State {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2471,6 +2476,7 @@ impl<'de> rt::serde::Deserialize<'de> for CallbackUserIdType {
     }
 }
 impl rt::FromJson for CallbackUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2801,6 +2807,7 @@ impl<'de> rt::serde::Deserialize<'de> for DocType {
     }
 }
 impl rt::FromJson for DocType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2898,6 +2905,7 @@ impl<'de> rt::serde::Deserialize<'de> for SortType {
     }
 }
 impl rt::FromJson for SortType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3075,6 +3083,7 @@ impl<'de> rt::serde::Deserialize<'de> for EntityType {
     }
 }
 impl rt::FromJson for EntityType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3267,6 +3276,7 @@ impl<'de> rt::serde::Deserialize<'de> for MessageType {
     }
 }
 impl rt::FromJson for MessageType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3326,6 +3336,7 @@ impl<'de> rt::serde::Deserialize<'de> for FromType {
     }
 }
 impl rt::FromJson for FromType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3385,6 +3396,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChatType {
     }
 }
 impl rt::FromJson for ChatType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3504,6 +3516,7 @@ impl<'de> rt::serde::Deserialize<'de> for PropertyType {
     }
 }
 impl rt::FromJson for PropertyType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3575,6 +3588,7 @@ impl<'de> rt::serde::Deserialize<'de> for Priority {
     }
 }
 impl rt::FromJson for Priority {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3629,6 +3643,7 @@ impl<'de> rt::serde::Deserialize<'de> for Order {
     }
 }
 impl rt::FromJson for Order {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3716,6 +3731,7 @@ impl<'de> rt::serde::Deserialize<'de> for Color {
     }
 }
 impl rt::FromJson for Color {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3805,6 +3821,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdType {
     }
 }
 impl rt::FromJson for IdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3926,6 +3943,7 @@ impl<'de> rt::serde::Deserialize<'de> for OptionMode {
     }
 }
 impl rt::FromJson for OptionMode {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3985,6 +4003,7 @@ impl<'de> rt::serde::Deserialize<'de> for AssociatedSmartFilter {
     }
 }
 impl rt::FromJson for AssociatedSmartFilter {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4052,6 +4071,7 @@ impl<'de> rt::serde::Deserialize<'de> for FilterType {
     }
 }
 impl rt::FromJson for FilterType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4268,6 +4288,7 @@ impl<'de> rt::serde::Deserialize<'de> for CardKey {
     }
 }
 impl rt::FromJson for CardKey {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

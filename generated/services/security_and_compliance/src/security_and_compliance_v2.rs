@@ -1177,6 +1177,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeviceSystem {
     }
 }
 impl rt::FromJson for DeviceSystem {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1235,6 +1236,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeviceOwnership {
     }
 }
 impl rt::FromJson for DeviceOwnership {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1360,6 +1362,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1439,6 +1442,7 @@ impl<'de> rt::serde::Deserialize<'de> for Os {
     }
 }
 impl rt::FromJson for Os {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1493,6 +1497,7 @@ impl<'de> rt::serde::Deserialize<'de> for LsaClientStatus {
     }
 }
 impl rt::FromJson for LsaClientStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1774,6 +1779,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeviceRecordGetUserIdType {
     }
 }
 impl rt::FromJson for DeviceRecordGetUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -3623,6 +3623,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3818,6 +3819,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdConvertType {
     }
 }
 impl rt::FromJson for IdConvertType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -3541,6 +3541,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3726,6 +3727,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListDirection {
     }
 }
 impl rt::FromJson for ListDirection {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -4061,6 +4063,7 @@ impl<'de> rt::serde::Deserialize<'de> for Source {
     }
 }
 impl rt::FromJson for Source {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -7577,6 +7577,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7800,6 +7801,7 @@ impl<'de> rt::serde::Deserialize<'de> for Direction {
     }
 }
 impl rt::FromJson for Direction {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -7998,6 +8000,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomFieldCreateUserIdType {
     }
 }
 impl rt::FromJson for CustomFieldCreateUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8073,6 +8076,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8144,6 +8148,7 @@ impl<'de> rt::serde::Deserialize<'de> for Format {
     }
 }
 impl rt::FromJson for Format {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8203,6 +8208,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomSymbolPosition {
     }
 }
 impl rt::FromJson for CustomSymbolPosition {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -8262,6 +8268,7 @@ impl<'de> rt::serde::Deserialize<'de> for Separator {
     }
 }
 impl rt::FromJson for Separator {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9266,6 +9273,7 @@ impl<'de> rt::serde::Deserialize<'de> for Source {
     }
 }
 impl rt::FromJson for Source {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9364,6 +9372,7 @@ impl<'de> rt::serde::Deserialize<'de> for DependencyType {
     }
 }
 impl rt::FromJson for DependencyType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9952,6 +9961,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskSearchUserIdType {
     }
 }
 impl rt::FromJson for TaskSearchUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10320,6 +10330,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskV2TaskSubscriptionUserIdType {
     }
 }
 impl rt::FromJson for TaskV2TaskSubscriptionUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10470,6 +10481,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateField {
     }
 }
 impl rt::FromJson for UpdateField {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10662,6 +10674,7 @@ impl<'de> rt::serde::Deserialize<'de> for OriginOwnerToRole {
     }
 }
 impl rt::FromJson for OriginOwnerToRole {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

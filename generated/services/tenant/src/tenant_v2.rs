@@ -342,6 +342,7 @@ impl<'de> rt::serde::Deserialize<'de> for TenantTag {
     }
 }
 impl rt::FromJson for TenantTag {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

@@ -819,6 +819,7 @@ impl<'de> rt::serde::Deserialize<'de> for TargetDepartmentIdType {
     }
 }
 impl rt::FromJson for TargetDepartmentIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -899,6 +900,7 @@ impl<'de> rt::serde::Deserialize<'de> for LeaderType {
     }
 }
 impl rt::FromJson for LeaderType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1063,6 +1065,7 @@ impl<'de> rt::serde::Deserialize<'de> for TargetUserIdType {
     }
 }
 impl rt::FromJson for TargetUserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1404,6 +1407,7 @@ impl<'de> rt::serde::Deserialize<'de> for GroupIdType {
     }
 }
 impl rt::FromJson for GroupIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -1467,6 +1471,7 @@ impl<'de> rt::serde::Deserialize<'de> for CollaborationEntityType {
     }
 }
 impl rt::FromJson for CollaborationEntityType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

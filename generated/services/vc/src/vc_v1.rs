@@ -9446,6 +9446,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryType {
     }
 }
 impl rt::FromJson for QueryType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9520,6 +9521,7 @@ impl<'de> rt::serde::Deserialize<'de> for MonitorTarget {
     }
 }
 impl rt::FromJson for MonitorTarget {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9578,6 +9580,7 @@ impl<'de> rt::serde::Deserialize<'de> for AlertLevel {
     }
 }
 impl rt::FromJson for AlertLevel {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9645,6 +9648,7 @@ impl<'de> rt::serde::Deserialize<'de> for NotifyMethod {
     }
 }
 impl rt::FromJson for NotifyMethod {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9711,6 +9715,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProcessStatus {
     }
 }
 impl rt::FromJson for ProcessStatus {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -9870,6 +9875,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserIdType {
     }
 }
 impl rt::FromJson for UserIdType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10360,6 +10366,7 @@ impl<'de> rt::serde::Deserialize<'de> for Action {
     }
 }
 impl rt::FromJson for Action {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10815,6 +10822,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -10865,6 +10873,7 @@ impl<'de> rt::serde::Deserialize<'de> for Permission {
     }
 }
 impl rt::FromJson for Permission {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -11526,6 +11535,7 @@ impl<'de> rt::serde::Deserialize<'de> for MeetingSubtype {
     }
 }
 impl rt::FromJson for MeetingSubtype {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -12226,6 +12236,7 @@ impl<'de> rt::serde::Deserialize<'de> for Unit {
     }
 }
 impl rt::FromJson for Unit {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13548,6 +13559,7 @@ impl<'de> rt::serde::Deserialize<'de> for Scope {
     }
 }
 impl rt::FromJson for Scope {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -13828,6 +13840,7 @@ impl<'de> rt::serde::Deserialize<'de> for ValidDay {
     }
 }
 impl rt::FromJson for ValidDay {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,

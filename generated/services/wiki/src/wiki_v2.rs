@@ -2152,6 +2152,7 @@ impl<'de> rt::serde::Deserialize<'de> for Type {
     }
 }
 impl rt::FromJson for Type {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2361,6 +2362,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjType {
     }
 }
 impl rt::FromJson for ObjType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2420,6 +2422,7 @@ impl<'de> rt::serde::Deserialize<'de> for NodeType {
     }
 }
 impl rt::FromJson for NodeType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2701,6 +2704,7 @@ impl<'de> rt::serde::Deserialize<'de> for SpaceNodeMoveDocsToWikiBodyObjType {
     }
 }
 impl rt::FromJson for SpaceNodeMoveDocsToWikiBodyObjType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2846,6 +2850,7 @@ impl<'de> rt::serde::Deserialize<'de> for OpenSharing {
     }
 }
 impl rt::FromJson for OpenSharing {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2934,6 +2939,7 @@ impl<'de> rt::serde::Deserialize<'de> for SpaceType {
     }
 }
 impl rt::FromJson for SpaceType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -2993,6 +2999,7 @@ impl<'de> rt::serde::Deserialize<'de> for Visibility {
     }
 }
 impl rt::FromJson for Visibility {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3169,6 +3176,7 @@ impl<'de> rt::serde::Deserialize<'de> for Lang {
     }
 }
 impl rt::FromJson for Lang {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3252,6 +3260,7 @@ impl<'de> rt::serde::Deserialize<'de> for SpaceGetNodeObjType {
     }
 }
 impl rt::FromJson for SpaceGetNodeObjType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
@@ -3319,6 +3328,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskType {
     }
 }
 impl rt::FromJson for TaskType {
+    #[inline]
     fn from_json(
         value: rt::decode::Tree<'_>,
         d: &mut rt::decode::Decoder,
