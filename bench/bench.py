@@ -683,6 +683,25 @@ def bench_json(mode, reps, limiter):
         row(sec, "same, rate limiter on (slots always free)", "%.0f req/s, %.1f µs CPU, %.0f allocs" % (
             l["rps"], l["cpu_us_per_call"], l["allocs_per_call"]), "limiter off: %.0f req/s" % g["rps"],
             "%.3f" % (l["rps"] / g["rps"]), "", None)
+    bench_decode(reps)
+
+
+def bench_decode(reps):
+    """Decoding alone, no server: the generated types (`FromJson` over the parsed tree) vs
+    `#[derive(Deserialize)]` structs of the same shape (serde's visitors, from the bytes)."""
+    runs = {"gen": [], "raw": []}
+    for _ in range(reps):
+        for m in runs:
+            runs[m].append(jrun(["decode", "--mode", m]))
+    res = {m: {k: median([r[k] for r in rs]) for k in ("entity_us", "entity_allocs", "page_us", "page_allocs")}
+           for m, rs in runs.items()}
+    RESULTS["decode"] = {"median": res, "runs": runs}
+    g, r = res["gen"], res["raw"]
+    sec = "Runtime: decoding alone (release): generated types vs #[derive(Deserialize)] of the same shape"
+    row(sec, "one entity.get answer (≈ 1 KB): time / allocations", "%.2f µs / %.0f" % (g["entity_us"], g["entity_allocs"]),
+        "%.2f µs / %.0f" % (r["entity_us"], r["entity_allocs"]), "%.2f×" % (g["entity_us"] / r["entity_us"]), "", None)
+    row(sec, "a page of 500 entities (343 KB): time / allocations", "%.2f ms / %.0f" % (g["page_us"] / 1000, g["page_allocs"]),
+        "%.2f ms / %.0f" % (r["page_us"] / 1000, r["page_allocs"]), "%.2f×" % (g["page_us"] / r["page_us"]), "", None)
 
 
 def bench_download(mode, reps):

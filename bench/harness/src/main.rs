@@ -4,6 +4,7 @@
 //! ```text
 //! larkbench serve                                   loopback Lark server; prints "PORT <n>"
 //! larkbench json     --url U --mode gen|raw --seconds S
+//! larkbench decode   --mode gen|raw                 (no server: decoding alone)
 //! larkbench download --url U --mode gen|raw --bytes N --dir D
 //! larkbench upload   --url U --mode gen|raw --file F --repeat R
 //! larkbench limiter  --url U --seconds S --tasks T  (feature `limiter`)
@@ -18,6 +19,7 @@
 
 mod alloc;
 mod clients;
+mod decode;
 mod limiter;
 mod server;
 mod transfer;
@@ -126,12 +128,13 @@ fn main() {
             return;
         }
         "json" => clients::json_bench(&args),
+        "decode" => decode::decode(&args),
         "download" => transfer::download(&args),
         "upload" => transfer::upload(&args),
         "limiter" => limiter::saturate(&args),
         "limiter-cost" => limiter::cost(&args),
         _ => {
-            eprintln!("usage: larkbench serve|json|download|upload|limiter|limiter-cost …");
+            eprintln!("usage: larkbench serve|json|decode|download|upload|limiter|limiter-cost …");
             std::process::exit(2);
         }
     };
