@@ -19,8 +19,9 @@ pub trait StringEncoded: Sized {
     fn from_json_as_string(value: Tree<'_>, d: &mut Decoder) -> Result<Self, Failure>;
 }
 
-/// The (de)serialization of `T` with its integers as strings: what `as_string` entries of
-/// [`json_object!`](crate::json_object) write and read.
+/// The serialization of `T` with its integers as strings: what `as_string` entries of
+/// [`json_object!`](crate::json_object) write (they read through
+/// [`StringEncoded::from_json_as_string`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AsString<T>(pub T);
 

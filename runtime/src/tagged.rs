@@ -5,8 +5,9 @@
 //! it implements [`TaggedJson`] (the tag of each variant, the kind types by tag) and a field
 //! of it is one entry of [`json_object!`](crate::json_object) that writes and reads both
 //! keys (`content = "content" required tagged "msg_type",`). What is the same for every
-//! tagged type lives here: writing the content as JSON text, reading it back by tag, and what
-//! an answer whose two keys do not fit together decodes as.
+//! tagged type lives here: writing the content as JSON text and reading it back by tag; what
+//! an answer whose two keys do not fit together decodes as is in
+//! [`decode::Fields`](crate::decode::Fields).
 //!
 //! Decoding: a known tag gives the typed kind; an unknown tag gives `Unknown` with the
 //! content parsed as JSON, or as a JSON string holding the text when it is not JSON. A known

@@ -148,3 +148,38 @@ fn an_int64_as_string_field_is_tolerated_like_any_other() {
     let failure = decode::<Stamped>(&json!({ "id": "x" })).expect_err("id is required");
     assert_eq!((failure.detail().path.as_str(), failure.detail().found.as_str()), ("id", "string \"x\""));
 }
+
+#[test]
+fn the_tree_borrows_plain_strings_and_owns_escaped_ones() {
+    let text = r#"{"a":"plain","b":"esc\"aped","n":[1,-2,3.5,18446744073709551615],"o":{},"z":null}"#;
+    let tree: super::Tree<'_> = serde_json::from_str(text).expect("parses");
+    let super::Tree::Object(members) = &tree else { panic!("{tree:?}") };
+    let names: Vec<_> = members.iter().map(|(k, _)| k.as_ref()).collect();
+    assert_eq!(names, ["a", "b", "n", "o", "z"], "members in the order sent");
+    assert!(matches!(&members[0].1, super::Tree::String(std::borrow::Cow::Borrowed("plain"))));
+    assert!(matches!(&members[1].1, super::Tree::String(std::borrow::Cow::Owned(s)) if s == "esc\"aped"));
+    assert_eq!(tree.to_value(), serde_json::from_str::<Value>(text).expect("parses"));
+}
+
+#[test]
+fn fields_are_found_in_any_order_and_the_first_of_twins_is_taken() {
+    let (data, found) = tolerant_data(json!({ "items": [], "entity": { "count": 2, "keys": ["k"], "id": "e" } }));
+    assert_eq!(
+        (data.entity.id.as_deref(), data.entity.count, data.entity.keys),
+        (Some("e"), Some(2), vec!["k".to_owned()])
+    );
+    assert!(found.is_empty());
+    let twice = r#"{"entity":{"keys":[],"id":"first","id":"second"}}"#;
+    let data: Data = serde_json::from_str(twice).expect("decodes");
+    assert_eq!(data.entity.id.as_deref(), Some("first"));
+}
+
+#[test]
+fn a_strict_failure_names_its_path() {
+    let e = serde_json::from_value::<Data>(json!({ "entity": { "keys": ["a", 2] } })).unwrap_err().to_string();
+    assert_eq!(e, "invalid type: integer `2`, expected a string at `entity.keys[1]`");
+    let e = serde_json::from_value::<Data>(json!({ "entity": { "keys": [], "count": 1e3 } })).unwrap_err().to_string();
+    assert_eq!(e, "invalid type: floating point `1000.0`, expected i32 at `entity.count`");
+    let e = serde_json::from_value::<Data>(json!([])).unwrap_err().to_string();
+    assert_eq!(e, "invalid type: sequence, expected a JSON object (Data)");
+}
