@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 
 use crate::json::Key;
@@ -55,34 +55,13 @@ impl Tree<'_> {
 
 impl<'de> Deserialize<'de> for Tree<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // Room for most answers' widest object and longest list, so the scratch rarely grows.
-        let mut scratch = Scratch { items: Vec::with_capacity(32), members: Vec::with_capacity(32) };
-        Parse { scratch: &mut scratch }.deserialize(d)
+        d.deserialize_any(TreeVisitor)
     }
 }
 
-/// Items and members of the arrays and objects being parsed, nested ones above outer ones:
-/// each array or object is gathered here, then moved into a `Vec` of its exact size, so it
-/// is allocated once (growing a `Vec` per object took three allocations for 15 members).
-struct Scratch<'de> {
-    items: Vec<Tree<'de>>,
-    members: Vec<(Cow<'de, str>, Tree<'de>)>,
-}
+struct TreeVisitor;
 
-/// Parses one value, gathering on `scratch`.
-struct Parse<'s, 'de> {
-    scratch: &'s mut Scratch<'de>,
-}
-
-impl<'de> DeserializeSeed<'de> for Parse<'_, 'de> {
-    type Value = Tree<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Tree<'de>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Parse<'_, 'de> {
+impl<'de> Visitor<'de> for TreeVisitor {
     type Value = Tree<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -98,7 +77,7 @@ impl<'de> Visitor<'de> for Parse<'_, 'de> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Tree<'de>, D::Error> {
-        self.deserialize(d)
+        Tree::deserialize(d)
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Tree<'de>, E> {
@@ -132,19 +111,19 @@ impl<'de> Visitor<'de> for Parse<'_, 'de> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree<'de>, A::Error> {
-        let from = self.scratch.items.len();
-        while let Some(item) = seq.next_element_seed(Parse { scratch: &mut *self.scratch })? {
-            self.scratch.items.push(item);
+        // The hint is capped: a length prefix cannot make us allocate unbounded memory.
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
         }
-        Ok(Tree::Array(self.scratch.items.drain(from..).collect()))
+        Ok(Tree::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree<'de>, A::Error> {
-        let from = self.scratch.members.len();
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            let value = map.next_value_seed(Parse { scratch: &mut *self.scratch })?;
-            self.scratch.members.push((key.into_cow(), value));
+            members.push((key.into_cow(), map.next_value()?));
         }
-        Ok(Tree::Object(self.scratch.members.drain(from..).collect()))
+        Ok(Tree::Object(members))
     }
 }
