@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::decode::FromJson;
+use crate::decode::{self, DecodeBoxed, FromJson};
 use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
@@ -23,12 +23,21 @@ use crate::limit::{InProcessLimiter, RateLimitMode, RateLimiter};
 use crate::multipart::build_form;
 use crate::options::CallOptions;
 use crate::retry::RetryPolicy;
+use crate::sending::Sending;
 use crate::token::{InMemoryTokenCache, TenantTokens, TokenCache};
 
-/// What turns an answer into the call's value. The attempt loop takes it type-erased, so that
-/// the loop (token, slot, send, retry) is compiled once in this crate instead of once per
-/// response type in every generated crate; only the small decoding step is generic.
-type Handler<'a> = dyn Fn(reqwest::Response) -> BoxFuture<'a, Result<Box<dyn Any + Send>, Error>> + Send + Sync + 'a;
+/// What a call's answer is read as. The attempt loop takes it with the response type erased
+/// and runs behind a boxed future made in this crate ([`Client::run`]), so the loop (token,
+/// slot, send, retry) and the reading of answers are compiled once, here, instead of once
+/// per response type in every generated crate and in every app that makes calls; only the
+/// `data` type's [`DecodeBoxed`] and the downcast are compiled where a call is made.
+#[derive(Clone, Copy)]
+enum Answer {
+    /// A JSON envelope whose `data` decodes with this function.
+    Json(DecodeBoxed),
+    /// A file: a [`Download`] whose body is left unread, to be streamed.
+    Download,
+}
 
 /// Response header with the seconds to wait after a throttled answer.
 const RATE_LIMIT_RESET_HEADER: &str = "x-ogw-ratelimit-reset";
@@ -363,75 +372,93 @@ impl Client {
 
     /// Sends a call and decodes the `data` of its JSON answer.
     pub async fn send_json<T: FromJson + Send + 'static>(&self, call: Call) -> Result<T, Error> {
-        let (endpoint, platform, limit) = (call.endpoint, self.inner.platform, self.inner.json_body_limit);
-        self.run_as(&call, move |response| envelope::decode::<T>(endpoint, platform, response, limit)).await
+        self.clone().sending_json::<T, Error>(call).await
     }
 
     /// Sends a call whose answer carries nothing useful (any `data` is ignored).
     pub async fn send_empty(&self, call: Call) -> Result<(), Error> {
-        self.send_json::<crate::Empty>(call).await.map(|_| ())
+        self.clone().sending_empty::<Error>(call).await
     }
 
     /// Sends a call whose answer is a file; the body is left unread, to be streamed.
     /// Failures before the body is handed over are retried like any call; a body cut short
     /// later is the caller's [`Error::Body`].
     pub async fn send_download(&self, call: Call) -> Result<Download, Error> {
-        let (endpoint, platform, limit) = (call.endpoint, self.inner.platform, self.inner.json_body_limit);
-        self.run_as(&call, move |response| async move {
-            let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
-            // 206: the part a `Range` header asked for, streamed like a whole file.
-            let whole_or_part = matches!(response.status().as_u16(), 200 | 206);
-            if whole_or_part && !is_json(content_type) {
-                Ok(Download::new(endpoint.name, response, platform.log_id_header))
-            } else {
-                Err(envelope::decode_failure(endpoint, platform, response, limit).await)
+        self.clone().sending_download::<Error>(call).await
+    }
+
+    /// [`send_json`](Self::send_json) as a [`Sending`] future that owns the client and the
+    /// call and fails with the endpoint's error type `E` (what a generated `send()` returns).
+    #[inline]
+    pub fn sending_json<T: FromJson + Send + 'static, E>(self, call: Call) -> Sending<T, E> {
+        Sending::new(self.run(call, Answer::Json(decode::boxed::<T>)))
+    }
+
+    /// [`send_empty`](Self::send_empty) as a [`Sending`] future (see
+    /// [`sending_json`](Self::sending_json)).
+    #[inline]
+    pub fn sending_empty<E>(self, call: Call) -> Sending<(), E> {
+        Sending::new(self.run(call, Answer::Json(decode::boxed_unit)))
+    }
+
+    /// [`send_download`](Self::send_download) as a [`Sending`] future (see
+    /// [`sending_json`](Self::sending_json)).
+    #[inline]
+    pub fn sending_download<E>(self, call: Call) -> Sending<Download, E> {
+        Sending::new(self.run(call, Answer::Download))
+    }
+
+    /// One call: validation, then attempts in a `lark.call` tracing span. Not an `async fn`:
+    /// the future is boxed here, so that its code is compiled in this crate (see [`Answer`]).
+    fn run(self, call: Call, answer: Answer) -> BoxFuture<'static, Result<Box<dyn Any + Send>, Error>> {
+        Box::pin(async move {
+            call.check()?;
+            if !self.options.refused.is_empty() {
+                return Err(Error::Validation(self.options.refused.clone()));
             }
+            let endpoint = call.endpoint;
+            let span = tracing::info_span!(
+                "lark.call",
+                service = endpoint.service,
+                endpoint = endpoint.name,
+                method = endpoint.method.as_str(),
+                attempt = tracing::field::Empty,
+                http_status = tracing::field::Empty,
+                code = tracing::field::Empty,
+                log_id = tracing::field::Empty,
+                wait_ms = tracing::field::Empty,
+            );
+            self.attempts(&call, answer).instrument(span).await
         })
-        .await
     }
 
-    /// [`Client::run`] with a typed handler: only this boxing and the downcast are generic,
-    /// the attempt loop is not (see [`Handler`]).
-    async fn run_as<T, F, Fut>(&self, call: &Call, handle: F) -> Result<T, Error>
-    where
-        T: Send + 'static,
-        F: Fn(reqwest::Response) -> Fut + Send + Sync,
-        Fut: std::future::Future<Output = Result<T, Error>> + Send + 'static,
-    {
-        let erased = self
-            .run(call, &|response| {
-                let answer = handle(response);
-                Box::pin(async move { answer.await.map(|value| Box::new(value) as Box<dyn Any + Send>) })
-            })
-            .await?;
-        Ok(*erased.downcast::<T>().expect("`run` returns what the handler made: a `T`"))
-    }
-
-    /// One call: validation, then attempts in a `lark.call` tracing span.
-    async fn run(&self, call: &Call, handle: &Handler<'_>) -> Result<Box<dyn Any + Send>, Error> {
-        call.check()?;
-        if !self.options.refused.is_empty() {
-            return Err(Error::Validation(self.options.refused.clone()));
+    /// Reads an answer as `answer` says.
+    async fn read(
+        &self,
+        call: &Call,
+        answer: Answer,
+        response: reqwest::Response,
+    ) -> Result<Box<dyn Any + Send>, Error> {
+        let (endpoint, platform, limit) = (call.endpoint, self.inner.platform, self.inner.json_body_limit);
+        match answer {
+            Answer::Json(data_type) => envelope::decode(endpoint, platform, response, limit, data_type).await,
+            Answer::Download => {
+                let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
+                // 206: the part a `Range` header asked for, streamed like a whole file.
+                let whole_or_part = matches!(response.status().as_u16(), 200 | 206);
+                if whole_or_part && !is_json(content_type) {
+                    Ok(Box::new(Download::new(endpoint.name, response, platform.log_id_header)))
+                } else {
+                    Err(envelope::decode_failure(endpoint, platform, response, limit).await)
+                }
+            }
         }
-        let endpoint = call.endpoint;
-        let span = tracing::info_span!(
-            "lark.call",
-            service = endpoint.service,
-            endpoint = endpoint.name,
-            method = endpoint.method.as_str(),
-            attempt = tracing::field::Empty,
-            http_status = tracing::field::Empty,
-            code = tracing::field::Empty,
-            log_id = tracing::field::Empty,
-            wait_ms = tracing::field::Empty,
-        );
-        self.attempts(call, handle).instrument(span).await
     }
 
     /// The attempt loop: rate-limit slot, token, request, answer; then retry what is safe to
     /// retry, within the policy's attempts and budget. A refused tenant token is evicted and
     /// the call resent once with a fresh one.
-    async fn attempts(&self, call: &Call, handle: &Handler<'_>) -> Result<Box<dyn Any + Send>, Error> {
+    async fn attempts(&self, call: &Call, answer: Answer) -> Result<Box<dyn Any + Send>, Error> {
         let inner = &*self.inner;
         let endpoint = call.endpoint;
         let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
@@ -495,7 +522,7 @@ impl Client {
                     if let Some(log_id) = &head.log_id {
                         span.record("log_id", log_id.as_str());
                     }
-                    (handle(response).await, Some(head))
+                    (self.read(call, answer, response).await, Some(head))
                 }
                 Err(e) => (Err(e), None),
             };
@@ -590,7 +617,14 @@ impl Client {
 
     async fn send_once(&self, call: &Call, bearer: &Bearer) -> Result<reqwest::Response, Error> {
         let endpoint = call.endpoint;
-        let url = format!("{}{}", self.inner.base_url, call.render_path());
+        let mut url = format!("{}{}", self.inner.base_url, call.render_path());
+        if !call.query.is_empty() {
+            // Encoded as reqwest's `query` would (application/x-www-form-urlencoded), without
+            // its serde_urlencoded: the pairs are strings already.
+            url.push('?');
+            let start = url.len();
+            url = form_urlencoded::Serializer::for_suffix(url, start).extend_pairs(&call.query).finish();
+        }
         let mut request = self.inner.http.request(endpoint.method.to_reqwest(), url).bearer_auth(bearer.expose());
         if !self.options.headers.is_empty() || !call.headers.is_empty() {
             // A declared header parameter of this call replaces the same header of the options.
@@ -599,9 +633,6 @@ impl Client {
                 headers.insert(name.clone(), value.clone());
             }
             request = request.headers(headers);
-        }
-        if !call.query.is_empty() {
-            request = request.query(&call.query);
         }
         let streamed = endpoint.response == ResponseKind::Binary || matches!(call.body, CallBody::Multipart(_));
         if let (Some(t), false) = (self.inner.timeout, streamed) {

@@ -7,6 +7,7 @@
 //! tolerantly ([`decode`](crate::decode)): a call that succeeded never looks failed because
 //! of an optional field.
 
+use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -15,7 +16,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
-use crate::decode::{self, FromJson, Tree};
+use crate::decode::{self, DecodeBoxed, Tree};
 use crate::endpoint::{Endpoint, Platform};
 use crate::error::{ApiError, Error, MismatchError, TooLarge, UnexpectedKind, UnexpectedResponse, Violation};
 use crate::http::{header_str, is_json, read_limited, snippet};
@@ -112,14 +113,16 @@ impl Head {
     }
 }
 
-/// Reads and decodes a JSON answer into the endpoint's `data` type. A successful body is
-/// read up to `limit` bytes, an error body up to [`ERROR_BODY_LIMIT`] (or `limit`, if smaller).
-pub(crate) async fn decode<T: FromJson>(
+/// Reads a JSON answer and decodes its `data` with `data_type` (the endpoint's type, boxed).
+/// A successful body is read up to `limit` bytes, an error body up to [`ERROR_BODY_LIMIT`]
+/// (or `limit`, if smaller).
+pub(crate) async fn decode(
     endpoint: &'static Endpoint,
     platform: &'static Platform,
     response: reqwest::Response,
     limit: usize,
-) -> Result<T, Error> {
+    data_type: DecodeBoxed,
+) -> Result<Box<dyn Any + Send>, Error> {
     let head = Head::of(&response, platform);
     if !is_json(head.content_type.as_deref()) {
         return Err(unexpected_body(endpoint, head, response, "the body is not JSON").await);
@@ -151,18 +154,23 @@ pub(crate) async fn decode<T: FromJson>(
     let data = env.data.unwrap_or(Tree::Object(Vec::new()));
     // The strict decoding: what every answer that matches the spec takes. It moves the parsed
     // values into `T`, so the tolerant pass, for an answer that does not match, parses again.
-    match decode::strict::<T>(data) {
+    match decode::strict_boxed(data, data_type) {
         Ok(data) => Ok(data),
-        Err(_) => tolerant_data(endpoint, head, bytes),
+        Err(_) => tolerant_data(endpoint, head, bytes, data_type),
     }
 }
 
 /// The `data` of a successful answer that the strict decoding refused: optional fields that
 /// do not match become `None` and are reported; a required one fails with the raw body.
-fn tolerant_data<T: FromJson>(endpoint: &'static Endpoint, head: Head, bytes: Bytes) -> Result<T, Error> {
+fn tolerant_data(
+    endpoint: &'static Endpoint,
+    head: Head,
+    bytes: Bytes,
+    data_type: DecodeBoxed,
+) -> Result<Box<dyn Any + Send>, Error> {
     let data = serde_json::from_slice::<Envelope<Tree<'_>>>(&bytes).ok().and_then(|env| env.data);
     let data = data.unwrap_or(Tree::Object(Vec::new()));
-    match decode::tolerant::<T>(data) {
+    match decode::tolerant_boxed(data, data_type) {
         Ok((value, mut mismatches)) => {
             for m in &mut mismatches {
                 m.endpoint = endpoint.name;
@@ -199,7 +207,7 @@ pub(crate) async fn decode_failure(
     limit: usize,
 ) -> Error {
     let head = Head::of(&response, platform);
-    match decode::<crate::Empty>(endpoint, platform, response, limit).await {
+    match decode(endpoint, platform, response, limit, decode::boxed::<crate::Empty>).await {
         Err(e) => e,
         // A 200 JSON envelope with code 0 where a file was expected.
         Ok(_) => Error::UnexpectedResponse(Box::new(UnexpectedResponse {

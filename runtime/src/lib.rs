@@ -25,6 +25,7 @@ mod options;
 pub mod paging;
 mod range;
 mod retry;
+mod sending;
 #[cfg(feature = "redis")]
 pub mod shared;
 pub mod tagged;
@@ -55,6 +56,7 @@ pub use range::{ByteRange, ContentRange};
 #[cfg(feature = "redis")]
 pub use redis;
 pub use retry::RetryPolicy;
+pub use sending::Sending;
 #[cfg(feature = "redis")]
 pub use shared::{RedisRateLimiter, RedisTokenCache};
 pub use tagged::TaggedJson;

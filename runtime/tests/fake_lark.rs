@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use larkgen_runtime::testing::{APP_SECRET, Auth, Body, FakeLark};
 use larkgen_runtime::{
     AppType, BodyKind, Call, Client, Endpoint, Error, ErrorAction, ErrorSpec, FileSource, FormPart, Input, Limits,
-    Method, Platform, ResponseKind, RetryPolicy, TokenKind,
+    Method, Platform, ResponseKind, RetryPolicy, Sending, TokenKind,
 };
 use serde_json::{Value, json};
 
@@ -419,6 +419,48 @@ async fn revoked_tokens_are_refused_and_the_client_fetches_a_new_one() {
     let auths: Vec<Auth> = lark.requests_to(&GET).iter().map(|r| r.auth).collect();
     assert_eq!(auths, [Auth::Tenant, Auth::Invalid, Auth::Tenant]);
     lark.assert_no_violations();
+}
+
+#[tokio::test]
+async fn a_sending_future_owns_its_call_and_can_be_spawned() {
+    let lark = fake().await;
+    let client = lark.client();
+    // What a generated `send()` returns: `Send + 'static`, so `tokio::spawn` takes it as is.
+    let sending: Sending<Value, Error> = client.clone().sending_json(get("item_1"));
+    let item = tokio::spawn(sending).await.expect("the task ran").expect("answered");
+    assert_eq!(item["item"]["id"], "item_1");
+    // A failure comes out as the error type asked for.
+    let refused: Result<(), String> = client.sending_empty::<Refusal>(get("")).await.map_err(|r| r.0);
+    assert!(refused.unwrap_err().contains("item_id"), "the empty path parameter is named");
+}
+
+/// An endpoint error type as generated code has one: made from the runtime's error.
+struct Refusal(String);
+
+impl From<Error> for Refusal {
+    fn from(error: Error) -> Self {
+        Refusal(error.to_string())
+    }
+}
+
+#[tokio::test]
+async fn query_values_arrive_as_they_were_set() {
+    let lark = fake().await;
+    let client = lark.client();
+    // Characters that form encoding must escape: space, `&`, `=`, `+`, `%`, `#`, `?`, `/`, non-ASCII.
+    let awkward = "a b&c=d+e%f#g?h/飞书";
+    let mut call = get("item_1");
+    call.query("user_id_type", awkward);
+    let _: Value = client.send_json(call).await.expect("answered");
+    let mut call = Call::new(&SEARCH);
+    call.query("size", &1).query("extra", &2);
+    let _ = client.send_json::<Value>(call).await;
+
+    let requests = lark.requests();
+    assert_eq!(requests[0].query("user_id_type"), Some(awkward));
+    assert_eq!(requests[0].query.len(), 1);
+    let search: Vec<(&str, &str)> = requests[1].query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(search, [("size", "1"), ("extra", "2")], "every pair, in the order set");
 }
 
 #[tokio::test]

@@ -23,6 +23,7 @@ mod fields;
 mod impls;
 pub mod tree;
 
+use std::any::Any;
 use std::fmt;
 
 use serde::de::{self, Unexpected};
@@ -172,11 +173,46 @@ pub fn strict<T: FromJson>(value: Tree<'_>) -> Result<T, Failure> {
     T::from_json(value, &mut Decoder::strict())
 }
 
-/// Decodes `data` tolerantly: `T` and the optional fields it had to leave out, or the
-/// failure of a required one.
-pub(crate) fn tolerant<T: FromJson>(data: Tree<'_>) -> Result<(T, Vec<Mismatch>), Failure> {
+/// A [`FromJson`] type's decoding with the type erased: the value comes back boxed. The
+/// client reads every JSON answer through one of these (see `client::Answer`), so reading,
+/// both passes and their errors are compiled once, in this crate; only this one function per
+/// response type is compiled where the call is made.
+pub(crate) type DecodeBoxed = fn(Tree<'_>, &mut Decoder) -> Result<Box<dyn Any + Send>, Failure>;
+
+/// `T`'s [`DecodeBoxed`].
+pub(crate) fn boxed<T: FromJson + Send + 'static>(
+    value: Tree<'_>,
+    d: &mut Decoder,
+) -> Result<Box<dyn Any + Send>, Failure> {
+    T::from_json(value, d).map(|value| Box::new(value) as Box<dyn Any + Send>)
+}
+
+/// The [`DecodeBoxed`] of an answer whose `data` carries nothing useful: `()`, once `data`
+/// is checked to be an object ([`Empty`](crate::Empty)).
+pub(crate) fn boxed_unit(value: Tree<'_>, d: &mut Decoder) -> Result<Box<dyn Any + Send>, Failure> {
+    crate::Empty::from_json(value, d).map(|_| Box::new(()) as Box<dyn Any + Send>)
+}
+
+/// Decodes `data` strictly, with `decode`.
+pub(crate) fn strict_boxed(data: Tree<'_>, decode: DecodeBoxed) -> Result<Box<dyn Any + Send>, Failure> {
+    decode(data, &mut Decoder::strict())
+}
+
+/// Decodes `data` tolerantly, with `decode`: the value and the optional fields it had to
+/// leave out, or the failure of a required one.
+pub(crate) fn tolerant_boxed(
+    data: Tree<'_>,
+    decode: DecodeBoxed,
+) -> Result<(Box<dyn Any + Send>, Vec<Mismatch>), Failure> {
     let mut decoder = Decoder::tolerant();
-    T::from_json(data, &mut decoder).map(|value| (value, decoder.left_out))
+    decode(data, &mut decoder).map(|value| (value, decoder.left_out))
+}
+
+/// [`tolerant_boxed`] with the type put back, for tests.
+#[cfg(test)]
+pub(crate) fn tolerant<T: FromJson + Send + 'static>(data: Tree<'_>) -> Result<(T, Vec<Mismatch>), Failure> {
+    tolerant_boxed(data, boxed::<T>)
+        .map(|(value, left_out)| (*value.downcast::<T>().expect("`boxed::<T>` boxes a `T`"), left_out))
 }
 
 /// serde's `Deserialize` of a [`FromJson`] type: the value is parsed, then decoded strictly

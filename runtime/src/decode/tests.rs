@@ -43,7 +43,7 @@ struct Data {
 }
 crate::json_object!(Data { entity = "entity" required, items = "items" optional, });
 
-fn decode<T: super::FromJson>(data: &Value) -> Result<(T, Vec<Mismatch>), super::Failure> {
+fn decode<T: super::FromJson + Send + 'static>(data: &Value) -> Result<(T, Vec<Mismatch>), super::Failure> {
     tolerant::<T>(super::Tree::deserialize(data.clone()).expect("any JSON is a tree"))
 }
 

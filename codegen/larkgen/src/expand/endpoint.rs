@@ -102,12 +102,12 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     };
     let (answer, send, what) = match &e.response {
         Response::Json(data) => {
-            (ident(data).into_token_stream(), "send_json", "Sends the request and decodes the answer")
+            (ident(data).into_token_stream(), "sending_json", "Sends the request and decodes the answer")
         }
-        Response::Empty => (quote!(()), "send_empty", "Sends the request"),
+        Response::Empty => (quote!(()), "sending_empty", "Sends the request"),
         Response::Binary => (
             quote!(rt::Download),
-            "send_download",
+            "sending_download",
             "Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`)",
         ),
     };
@@ -128,6 +128,8 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
     });
     // `call`, `send` and `stream` are `#[inline]`: their machine code is then generated in
     // the crate that calls them, for the endpoints it calls, not for every endpoint here.
+    // `send` is a plain function returning the runtime's `Sending` future, not an `async fn`:
+    // no state machine per endpoint for rustc to check here and compile in the app.
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -145,9 +147,9 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
             }
             #[doc = #send_doc]
             #[inline]
-            pub async fn send(self) -> Result<#answer, #error> {
+            pub fn send(self) -> rt::Sending<#answer, #error> {
                 let call = self.call();
-                self.client.#send(call).await.map_err(#error::from)
+                self.client.#send(call)
             }
             #stream
         }

@@ -455,12 +455,9 @@ impl AccessRecordAccessPhotoGetRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `acs.v1.access_record_access_photo.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/access_record-access_photo/get).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, AccessRecordAccessPhotoGetError> {
+    pub fn send(self) -> rt::Sending<rt::Download, AccessRecordAccessPhotoGetError> {
         let call = self.call();
-        self.client
-            .send_download(call)
-            .await
-            .map_err(AccessRecordAccessPhotoGetError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `access_record.list` (GET `/open-apis/acs/v1/access_records`): set optional inputs, then `.send().await`.
@@ -514,9 +511,9 @@ impl AccessRecordListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `acs.v1.access_record.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/access_record/list).
     #[inline]
-    pub async fn send(self) -> Result<AccessRecordListData, AccessRecordListError> {
+    pub fn send(self) -> rt::Sending<AccessRecordListData, AccessRecordListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AccessRecordListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -547,9 +544,9 @@ impl DeviceListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `acs.v1.device.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/device/list).
     #[inline]
-    pub async fn send(self) -> Result<DeviceListData, DeviceListError> {
+    pub fn send(self) -> rt::Sending<DeviceListData, DeviceListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DeviceListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `rule_external.create` (POST `/open-apis/acs/v1/rule_external`): set optional inputs, then `.send().await`.
@@ -588,9 +585,9 @@ impl RuleExternalCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `acs.v1.rule_external.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/rule_external/create).
     #[inline]
-    pub async fn send(self) -> Result<RuleExternalCreateData, RuleExternalCreateError> {
+    pub fn send(self) -> rt::Sending<RuleExternalCreateData, RuleExternalCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RuleExternalCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `rule_external.delete` (DELETE `/open-apis/acs/v1/rule_external`): set optional inputs, then `.send().await`.
@@ -612,9 +609,9 @@ impl RuleExternalDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `acs.v1.rule_external.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/rule_external/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), RuleExternalDeleteError> {
+    pub fn send(self) -> rt::Sending<(), RuleExternalDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(RuleExternalDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `rule_external.get` (GET `/open-apis/acs/v1/rule_external`): set optional inputs, then `.send().await`.
@@ -650,9 +647,9 @@ impl RuleExternalGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `acs.v1.rule_external.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/rule_external/get).
     #[inline]
-    pub async fn send(self) -> Result<RuleExternalGetData, RuleExternalGetError> {
+    pub fn send(self) -> rt::Sending<RuleExternalGetData, RuleExternalGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RuleExternalGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `rule_external.device_bind` (POST `/open-apis/acs/v1/rule_external/device_bind`): set optional inputs, then `.send().await`.
@@ -675,9 +672,9 @@ impl RuleExternalDeviceBindRequest {
     }
     /// Sends the request. See the [official documentation of `acs.v1.rule_external.device_bind`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/rule_external/device_bind).
     #[inline]
-    pub async fn send(self) -> Result<(), RuleExternalDeviceBindError> {
+    pub fn send(self) -> rt::Sending<(), RuleExternalDeviceBindError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(RuleExternalDeviceBindError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_face.get` (GET `/open-apis/acs/v1/users/{user_id}/face`): set optional inputs, then `.send().await`.
@@ -713,9 +710,9 @@ impl UserFaceGetRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `acs.v1.user_face.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/user-face/get).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, UserFaceGetError> {
+    pub fn send(self) -> rt::Sending<rt::Download, UserFaceGetError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(UserFaceGetError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `user_face.update` (PUT `/open-apis/acs/v1/users/{user_id}/face`): set optional inputs, then `.send().await`.
@@ -745,9 +742,9 @@ impl UserFaceUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `acs.v1.user_face.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/user-face/update).
     #[inline]
-    pub async fn send(self) -> Result<(), UserFaceUpdateError> {
+    pub fn send(self) -> rt::Sending<(), UserFaceUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserFaceUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user.get` (GET `/open-apis/acs/v1/users/{user_id}`): set optional inputs, then `.send().await`.
@@ -774,9 +771,9 @@ impl UserGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `acs.v1.user.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/user/get).
     #[inline]
-    pub async fn send(self) -> Result<UserGetData, UserGetError> {
+    pub fn send(self) -> rt::Sending<UserGetData, UserGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user.patch` (PATCH `/open-apis/acs/v1/users/{user_id}`): set optional inputs, then `.send().await`.
@@ -811,9 +808,9 @@ impl UserPatchRequest {
     }
     /// Sends the request. See the [official documentation of `acs.v1.user.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/user/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), UserPatchError> {
+    pub fn send(self) -> rt::Sending<(), UserPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user.list` (GET `/open-apis/acs/v1/users`): set optional inputs, then `.send().await`.
@@ -856,9 +853,9 @@ impl UserListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `acs.v1.user.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/user/list).
     #[inline]
-    pub async fn send(self) -> Result<UserListData, UserListError> {
+    pub fn send(self) -> rt::Sending<UserListData, UserListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -902,9 +899,9 @@ impl VisitorCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `acs.v1.visitor.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/visitor/create).
     #[inline]
-    pub async fn send(self) -> Result<VisitorCreateData, VisitorCreateError> {
+    pub fn send(self) -> rt::Sending<VisitorCreateData, VisitorCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(VisitorCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `visitor.delete` (DELETE `/open-apis/acs/v1/visitors/{visitor_id}`): set optional inputs, then `.send().await`.
@@ -933,9 +930,9 @@ impl VisitorDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `acs.v1.visitor.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/visitor/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), VisitorDeleteError> {
+    pub fn send(self) -> rt::Sending<(), VisitorDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(VisitorDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `access_record_access_photo.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

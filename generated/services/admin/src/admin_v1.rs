@@ -587,9 +587,9 @@ impl AdminDeptStatListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.admin_dept_stat.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/admin_dept_stat/list).
     #[inline]
-    pub async fn send(self) -> Result<AdminDeptStatListData, AdminDeptStatListError> {
+    pub fn send(self) -> rt::Sending<AdminDeptStatListData, AdminDeptStatListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AdminDeptStatListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `admin_user_stat.list` (GET `/open-apis/admin/v1/admin_user_stats`): set optional inputs, then `.send().await`.
@@ -665,9 +665,9 @@ impl AdminUserStatListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.admin_user_stat.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/admin_user_stat/list).
     #[inline]
-    pub async fn send(self) -> Result<AdminUserStatListData, AdminUserStatListError> {
+    pub fn send(self) -> rt::Sending<AdminUserStatListData, AdminUserStatListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AdminUserStatListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `audit_info.list` (GET `/open-apis/admin/v1/audit_infos`): set optional inputs, then `.send().await`.
@@ -806,9 +806,9 @@ impl AuditInfoListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.audit_info.list`](https://open.feishu.cn/document/ukTMukTMukTM/uQjM5YjL0ITO24CNykjN/audit_log/audit_data_get).
     #[inline]
-    pub async fn send(self) -> Result<AuditInfoListData, AuditInfoListError> {
+    pub fn send(self) -> rt::Sending<AuditInfoListData, AuditInfoListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AuditInfoListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -867,9 +867,9 @@ impl BadgeGrantCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.badge_grant.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge-grant/create).
     #[inline]
-    pub async fn send(self) -> Result<BadgeGrantCreateData, BadgeGrantCreateError> {
+    pub fn send(self) -> rt::Sending<BadgeGrantCreateData, BadgeGrantCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BadgeGrantCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `badge_grant.list` (GET `/open-apis/admin/v1/badges/{badge_id}/grants`): set optional inputs, then `.send().await`.
@@ -933,9 +933,9 @@ impl BadgeGrantListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.badge_grant.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge-grant/list).
     #[inline]
-    pub async fn send(self) -> Result<BadgeGrantListData, BadgeGrantListError> {
+    pub fn send(self) -> rt::Sending<BadgeGrantListData, BadgeGrantListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BadgeGrantListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -969,9 +969,9 @@ impl BadgeGrantDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `admin.v1.badge_grant.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge-grant/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), BadgeGrantDeleteError> {
+    pub fn send(self) -> rt::Sending<(), BadgeGrantDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(BadgeGrantDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `badge_grant.get` (GET `/open-apis/admin/v1/badges/{badge_id}/grants/{grant_id}`): set optional inputs, then `.send().await`.
@@ -1017,9 +1017,9 @@ impl BadgeGrantGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.badge_grant.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge-grant/get).
     #[inline]
-    pub async fn send(self) -> Result<BadgeGrantCreateData, BadgeGrantGetError> {
+    pub fn send(self) -> rt::Sending<BadgeGrantCreateData, BadgeGrantGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BadgeGrantGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `badge_grant.update` (PUT `/open-apis/admin/v1/badges/{badge_id}/grants/{grant_id}`): set optional inputs, then `.send().await`.
@@ -1068,9 +1068,9 @@ impl BadgeGrantUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.badge_grant.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge-grant/update).
     #[inline]
-    pub async fn send(self) -> Result<BadgeGrantCreateData, BadgeGrantUpdateError> {
+    pub fn send(self) -> rt::Sending<BadgeGrantCreateData, BadgeGrantUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BadgeGrantUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `badge.create` (POST `/open-apis/admin/v1/badges`): set optional inputs, then `.send().await`.
@@ -1091,9 +1091,9 @@ impl BadgeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.badge.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge/create).
     #[inline]
-    pub async fn send(self) -> Result<BadgeCreateData, BadgeCreateError> {
+    pub fn send(self) -> rt::Sending<BadgeCreateData, BadgeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BadgeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `badge.list` (GET `/open-apis/admin/v1/badges`): set optional inputs, then `.send().await`.
@@ -1131,9 +1131,9 @@ impl BadgeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.badge.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge/list).
     #[inline]
-    pub async fn send(self) -> Result<BadgeListData, BadgeListError> {
+    pub fn send(self) -> rt::Sending<BadgeListData, BadgeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BadgeListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1165,9 +1165,9 @@ impl BadgeGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.badge.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge/get).
     #[inline]
-    pub async fn send(self) -> Result<BadgeCreateData, BadgeGetError> {
+    pub fn send(self) -> rt::Sending<BadgeCreateData, BadgeGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BadgeGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `badge.update` (PUT `/open-apis/admin/v1/badges/{badge_id}`): set optional inputs, then `.send().await`.
@@ -1190,9 +1190,9 @@ impl BadgeUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.badge.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge/update).
     #[inline]
-    pub async fn send(self) -> Result<BadgeCreateData, BadgeUpdateError> {
+    pub fn send(self) -> rt::Sending<BadgeCreateData, BadgeUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BadgeUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `badge_image.create` (POST `/open-apis/admin/v1/badge_images`): set optional inputs, then `.send().await`.
@@ -1213,9 +1213,9 @@ impl BadgeImageCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `admin.v1.badge_image.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge_image/create).
     #[inline]
-    pub async fn send(self) -> Result<BadgeImageCreateData, BadgeImageCreateError> {
+    pub fn send(self) -> rt::Sending<BadgeImageCreateData, BadgeImageCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BadgeImageCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `password.reset` (POST `/open-apis/admin/v1/password/reset`): set optional inputs, then `.send().await`.
@@ -1238,9 +1238,9 @@ impl PasswordResetRequest {
     }
     /// Sends the request. See the [official documentation of `admin.v1.password.reset`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/password/reset).
     #[inline]
-    pub async fn send(self) -> Result<(), PasswordResetError> {
+    pub fn send(self) -> rt::Sending<(), PasswordResetError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PasswordResetError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `admin_dept_stat.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

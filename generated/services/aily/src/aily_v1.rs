@@ -1036,11 +1036,11 @@ impl AgentAgentArtifactGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.agent_agent_artifact.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_artifact/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AgentAgentArtifactGetData, AgentAgentArtifactGetError> {
+    ) -> rt::Sending<AgentAgentArtifactGetData, AgentAgentArtifactGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentAgentArtifactGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_agent_attachment.create` (POST `/open-apis/aily/v1/agents/{agent_id}/attachments`): set optional inputs, then `.send().await`.
@@ -1070,11 +1070,11 @@ impl AgentAgentAttachmentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.agent_agent_attachment.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_attachment/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AgentAgentAttachmentCreateData, AgentAgentAttachmentCreateError> {
+    ) -> rt::Sending<AgentAgentAttachmentCreateData, AgentAgentAttachmentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentAgentAttachmentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_agent_chat.create` (POST `/open-apis/aily/v1/agents/{agent_id}/chats`): set optional inputs, then `.send().await`.
@@ -1104,11 +1104,11 @@ impl AgentAgentChatCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.agent_agent_chat.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AgentAgentChatCreateData, AgentAgentChatCreateError> {
+    ) -> rt::Sending<AgentAgentChatCreateData, AgentAgentChatCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentAgentChatCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_agent_chat.get` (GET `/open-apis/aily/v1/agents/{agent_id}/chats/{agent_chat_id}`): set optional inputs, then `.send().await`.
@@ -1137,9 +1137,9 @@ impl AgentAgentChatGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.agent_agent_chat.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat/get).
     #[inline]
-    pub async fn send(self) -> Result<AgentAgentChatGetData, AgentAgentChatGetError> {
+    pub fn send(self) -> rt::Sending<AgentAgentChatGetData, AgentAgentChatGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentAgentChatGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_agent_chat_session.create` (POST `/open-apis/aily/v1/agents/{agent_id}/sessions`): set optional inputs, then `.send().await`.
@@ -1174,11 +1174,11 @@ impl AgentAgentChatSessionCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.agent_agent_chat_session.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat_session/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AgentAgentChatSessionCreateData, AgentAgentChatSessionCreateError> {
+    ) -> rt::Sending<AgentAgentChatSessionCreateData, AgentAgentChatSessionCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentAgentChatSessionCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_agent_chat_session.list` (GET `/open-apis/aily/v1/agents/{agent_id}/sessions`): set optional inputs, then `.send().await`.
@@ -1219,11 +1219,11 @@ impl AgentAgentChatSessionListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.agent_agent_chat_session.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat_session/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AgentAgentChatSessionListData, AgentAgentChatSessionListError> {
+    ) -> rt::Sending<AgentAgentChatSessionListData, AgentAgentChatSessionListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentAgentChatSessionListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_agent_chat_session.delete` (DELETE `/open-apis/aily/v1/agents/{agent_id}/sessions/{agent_chat_session_id}`): set optional inputs, then `.send().await`.
@@ -1252,12 +1252,9 @@ impl AgentAgentChatSessionDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `aily.v1.agent_agent_chat_session.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat_session/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), AgentAgentChatSessionDeleteError> {
+    pub fn send(self) -> rt::Sending<(), AgentAgentChatSessionDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(AgentAgentChatSessionDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `agent_agent_chat_session.get` (GET `/open-apis/aily/v1/agents/{agent_id}/sessions/{agent_chat_session_id}`): set optional inputs, then `.send().await`.
@@ -1286,11 +1283,11 @@ impl AgentAgentChatSessionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.agent_agent_chat_session.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat_session/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AgentAgentChatSessionGetData, AgentAgentChatSessionGetError> {
+    ) -> rt::Sending<AgentAgentChatSessionGetData, AgentAgentChatSessionGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentAgentChatSessionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_agent_visibility.check` (POST `/open-apis/aily/v1/agents/{agent_id}/agent_visibility/check`): set optional inputs, then `.send().await`.
@@ -1315,11 +1312,11 @@ impl AgentAgentVisibilityCheckRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.agent_agent_visibility.check`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_visibility/check).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AgentAgentVisibilityCheckData, AgentAgentVisibilityCheckError> {
+    ) -> rt::Sending<AgentAgentVisibilityCheckData, AgentAgentVisibilityCheckError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentAgentVisibilityCheckError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `aily_session_aily_message.create` (POST `/open-apis/aily/v1/sessions/{aily_session_id}/messages`): set optional inputs, then `.send().await`.
@@ -1349,14 +1346,14 @@ impl AilySessionAilyMessageCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.aily_session_aily_message.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-aily_message/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AilySessionAilyMessageCreateData, AilySessionAilyMessageCreateError> {
+    ) -> rt::Sending<
+        AilySessionAilyMessageCreateData,
+        AilySessionAilyMessageCreateError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(AilySessionAilyMessageCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `aily_session_aily_message.list` (GET `/open-apis/aily/v1/sessions/{aily_session_id}/messages`): set optional inputs, then `.send().await`.
@@ -1415,11 +1412,11 @@ impl AilySessionAilyMessageListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.aily_session_aily_message.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-aily_message/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AilySessionAilyMessageListData, AilySessionAilyMessageListError> {
+    ) -> rt::Sending<AilySessionAilyMessageListData, AilySessionAilyMessageListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AilySessionAilyMessageListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1462,11 +1459,11 @@ impl AilySessionAilyMessageGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.aily_session_aily_message.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-aily_message/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AilySessionAilyMessageCreateData, AilySessionAilyMessageGetError> {
+    ) -> rt::Sending<AilySessionAilyMessageCreateData, AilySessionAilyMessageGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AilySessionAilyMessageGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `aily_session_run.cancel` (POST `/open-apis/aily/v1/sessions/{aily_session_id}/runs/{run_id}/cancel`): set optional inputs, then `.send().await`.
@@ -1495,11 +1492,11 @@ impl AilySessionRunCancelRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.aily_session_run.cancel`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-run/cancel).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AilySessionRunCancelData, AilySessionRunCancelError> {
+    ) -> rt::Sending<AilySessionRunCancelData, AilySessionRunCancelError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AilySessionRunCancelError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `aily_session_run.create` (POST `/open-apis/aily/v1/sessions/{aily_session_id}/runs`): set optional inputs, then `.send().await`.
@@ -1529,11 +1526,11 @@ impl AilySessionRunCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.aily_session_run.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-run/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AilySessionRunCancelData, AilySessionRunCreateError> {
+    ) -> rt::Sending<AilySessionRunCancelData, AilySessionRunCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AilySessionRunCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `aily_session_run.list` (GET `/open-apis/aily/v1/sessions/{aily_session_id}/runs`): set optional inputs, then `.send().await`.
@@ -1574,9 +1571,9 @@ impl AilySessionRunListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.aily_session_run.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-run/list).
     #[inline]
-    pub async fn send(self) -> Result<AilySessionRunListData, AilySessionRunListError> {
+    pub fn send(self) -> rt::Sending<AilySessionRunListData, AilySessionRunListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AilySessionRunListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1617,9 +1614,9 @@ impl AilySessionRunGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.aily_session_run.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-run/get).
     #[inline]
-    pub async fn send(self) -> Result<AilySessionRunCancelData, AilySessionRunGetError> {
+    pub fn send(self) -> rt::Sending<AilySessionRunCancelData, AilySessionRunGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AilySessionRunGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `aily_session.create` (POST `/open-apis/aily/v1/sessions`): set optional inputs, then `.send().await`.
@@ -1652,9 +1649,9 @@ impl AilySessionCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.aily_session.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session/create).
     #[inline]
-    pub async fn send(self) -> Result<AilySessionCreateData, AilySessionCreateError> {
+    pub fn send(self) -> rt::Sending<AilySessionCreateData, AilySessionCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AilySessionCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `aily_session.delete` (DELETE `/open-apis/aily/v1/sessions/{aily_session_id}`): set optional inputs, then `.send().await`.
@@ -1681,9 +1678,9 @@ impl AilySessionDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `aily.v1.aily_session.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), AilySessionDeleteError> {
+    pub fn send(self) -> rt::Sending<(), AilySessionDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AilySessionDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `aily_session.get` (GET `/open-apis/aily/v1/sessions/{aily_session_id}`): set optional inputs, then `.send().await`.
@@ -1710,9 +1707,9 @@ impl AilySessionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.aily_session.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session/get).
     #[inline]
-    pub async fn send(self) -> Result<AilySessionCreateData, AilySessionGetError> {
+    pub fn send(self) -> rt::Sending<AilySessionCreateData, AilySessionGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AilySessionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `aily_session.update` (PUT `/open-apis/aily/v1/sessions/{aily_session_id}`): set optional inputs, then `.send().await`.
@@ -1747,9 +1744,9 @@ impl AilySessionUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.aily_session.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session/update).
     #[inline]
-    pub async fn send(self) -> Result<AilySessionCreateData, AilySessionUpdateError> {
+    pub fn send(self) -> rt::Sending<AilySessionCreateData, AilySessionUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AilySessionUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_data_asset.create` (POST `/open-apis/aily/v1/apps/{app_id}/data_assets`): set optional inputs, then `.send().await`.
@@ -1788,9 +1785,9 @@ impl AppDataAssetCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.app_data_asset.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset/create).
     #[inline]
-    pub async fn send(self) -> Result<AppDataAssetCreateData, AppDataAssetCreateError> {
+    pub fn send(self) -> rt::Sending<AppDataAssetCreateData, AppDataAssetCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppDataAssetCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_data_asset.list` (GET `/open-apis/aily/v1/apps/{app_id}/data_assets`): set optional inputs, then `.send().await`.
@@ -1872,9 +1869,9 @@ impl AppDataAssetListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.app_data_asset.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset/list).
     #[inline]
-    pub async fn send(self) -> Result<AppDataAssetListData, AppDataAssetListError> {
+    pub fn send(self) -> rt::Sending<AppDataAssetListData, AppDataAssetListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppDataAssetListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1926,9 +1923,9 @@ impl AppDataAssetDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.app_data_asset.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset/delete).
     #[inline]
-    pub async fn send(self) -> Result<AppDataAssetCreateData, AppDataAssetDeleteError> {
+    pub fn send(self) -> rt::Sending<AppDataAssetCreateData, AppDataAssetDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppDataAssetDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_data_asset.get` (GET `/open-apis/aily/v1/apps/{app_id}/data_assets/{data_asset_id}`): set optional inputs, then `.send().await`.
@@ -1984,9 +1981,9 @@ impl AppDataAssetGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.app_data_asset.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset/get).
     #[inline]
-    pub async fn send(self) -> Result<AppDataAssetCreateData, AppDataAssetGetError> {
+    pub fn send(self) -> rt::Sending<AppDataAssetCreateData, AppDataAssetGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppDataAssetGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_data_asset.upload_file` (POST `/open-apis/aily/v1/apps/{app_id}/data_assets/upload_file`): set optional inputs, then `.send().await`.
@@ -2025,11 +2022,11 @@ impl AppDataAssetUploadFileRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.app_data_asset.upload_file`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset/upload_file).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppDataAssetUploadFileData, AppDataAssetUploadFileError> {
+    ) -> rt::Sending<AppDataAssetUploadFileData, AppDataAssetUploadFileError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppDataAssetUploadFileError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_data_asset_tag.list` (GET `/open-apis/aily/v1/apps/{app_id}/data_asset_tags`): set optional inputs, then `.send().await`.
@@ -2088,11 +2085,9 @@ impl AppDataAssetTagListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.app_data_asset_tag.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset_tag/list).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<AppDataAssetTagListData, AppDataAssetTagListError> {
+    pub fn send(self) -> rt::Sending<AppDataAssetTagListData, AppDataAssetTagListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppDataAssetTagListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2136,9 +2131,9 @@ impl AppKnowledgeAskRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.app_knowledge.ask`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-knowledge/ask).
     #[inline]
-    pub async fn send(self) -> Result<AppKnowledgeAskData, AppKnowledgeAskError> {
+    pub fn send(self) -> rt::Sending<AppKnowledgeAskData, AppKnowledgeAskError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppKnowledgeAskError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_skill.get` (GET `/open-apis/aily/v1/apps/{app_id}/skills/{skill_id}`): set optional inputs, then `.send().await`.
@@ -2167,9 +2162,9 @@ impl AppSkillGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.app_skill.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-skill/get).
     #[inline]
-    pub async fn send(self) -> Result<AppSkillGetData, AppSkillGetError> {
+    pub fn send(self) -> rt::Sending<AppSkillGetData, AppSkillGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppSkillGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_skill.list` (GET `/open-apis/aily/v1/apps/{app_id}/skills`): set optional inputs, then `.send().await`.
@@ -2210,9 +2205,9 @@ impl AppSkillListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.app_skill.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-skill/list).
     #[inline]
-    pub async fn send(self) -> Result<AppSkillListData, AppSkillListError> {
+    pub fn send(self) -> rt::Sending<AppSkillListData, AppSkillListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppSkillListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2261,9 +2256,9 @@ impl AppSkillStartRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.app_skill.start`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-skill/start).
     #[inline]
-    pub async fn send(self) -> Result<AppSkillStartData, AppSkillStartError> {
+    pub fn send(self) -> rt::Sending<AppSkillStartData, AppSkillStartError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppSkillStartError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tenant_app_stat.list` (GET `/open-apis/aily/v1/app_stats`): set optional inputs, then `.send().await`.
@@ -2305,9 +2300,9 @@ impl TenantAppStatListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `aily.v1.tenant_app_stat.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/tenant-app_stat/list).
     #[inline]
-    pub async fn send(self) -> Result<TenantAppStatListData, TenantAppStatListError> {
+    pub fn send(self) -> rt::Sending<TenantAppStatListData, TenantAppStatListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TenantAppStatListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.

@@ -1610,9 +1610,9 @@ impl AppListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.app.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/app/list).
     #[inline]
-    pub async fn send(self) -> Result<AppListData, AppListError> {
+    pub fn send(self) -> rt::Sending<AppListData, AppListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1710,17 +1710,14 @@ impl ApplicationAuditLogAuditLogListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_audit_log.audit_log_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-audit_log/audit_log_list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationAuditLogAuditLogListData,
         ApplicationAuditLogAuditLogListError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationAuditLogAuditLogListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_audit_log.data_change_log_detail` (GET `/open-apis/apaas/v1/applications/{namespace}/audit_log/data_change_log_detail`): set optional inputs, then `.send().await`.
@@ -1746,17 +1743,14 @@ impl ApplicationAuditLogDataChangeLogDetailRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_audit_log.data_change_log_detail`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-audit_log/data_change_log_detail).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationAuditLogDataChangeLogDetailData,
         ApplicationAuditLogDataChangeLogDetailError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationAuditLogDataChangeLogDetailError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_audit_log.data_change_logs_list` (GET `/open-apis/apaas/v1/applications/{namespace}/audit_log/data_change_logs_list`): set optional inputs, then `.send().await`.
@@ -1858,17 +1852,14 @@ impl ApplicationAuditLogDataChangeLogsListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_audit_log.data_change_logs_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-audit_log/data_change_logs_list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationAuditLogAuditLogListData,
         ApplicationAuditLogDataChangeLogsListError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationAuditLogDataChangeLogsListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_audit_log.get` (GET `/open-apis/apaas/v1/applications/{namespace}/audit_log`): set optional inputs, then `.send().await`.
@@ -1892,14 +1883,14 @@ impl ApplicationAuditLogGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_audit_log.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-audit_log/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationAuditLogDataChangeLogDetailData,
         ApplicationAuditLogGetError,
     > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationAuditLogGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_environment_variable.get` (GET `/open-apis/apaas/v1/applications/{namespace}/environment_variables/{environment_variable_api_name}`): set optional inputs, then `.send().await`.
@@ -1921,17 +1912,14 @@ impl ApplicationEnvironmentVariableGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_environment_variable.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-environment_variable/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationEnvironmentVariableGetData,
         ApplicationEnvironmentVariableGetError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationEnvironmentVariableGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_environment_variable.query` (POST `/open-apis/apaas/v1/applications/{namespace}/environment_variables/query`): set optional inputs, then `.send().await`.
@@ -1959,17 +1947,14 @@ impl ApplicationEnvironmentVariableQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_environment_variable.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-environment_variable/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationEnvironmentVariableQueryData,
         ApplicationEnvironmentVariableQueryError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationEnvironmentVariableQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_flow.execute` (POST `/open-apis/apaas/v1/applications/{namespace}/flows/{flow_id}/execute`): set optional inputs, then `.send().await`.
@@ -1994,11 +1979,11 @@ impl ApplicationFlowExecuteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_flow.execute`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-flow/execute).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationFlowExecuteData, ApplicationFlowExecuteError> {
+    ) -> rt::Sending<ApplicationFlowExecuteData, ApplicationFlowExecuteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationFlowExecuteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_function.invoke` (POST `/open-apis/apaas/v1/applications/{namespace}/functions/{function_api_name}/invoke`): set optional inputs, then `.send().await`.
@@ -2028,11 +2013,11 @@ impl ApplicationFunctionInvokeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_function.invoke`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-function/invoke).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationFunctionInvokeData, ApplicationFunctionInvokeError> {
+    ) -> rt::Sending<ApplicationFunctionInvokeData, ApplicationFunctionInvokeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationFunctionInvokeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_object_record.batch_create` (POST `/open-apis/apaas/v1/applications/{namespace}/objects/{object_api_name}/records/batch_create`): set optional inputs, then `.send().await`.
@@ -2057,17 +2042,14 @@ impl ApplicationObjectRecordBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_object_record.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/batch_create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationObjectRecordBatchCreateData,
         ApplicationObjectRecordBatchCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationObjectRecordBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_object_record.batch_delete` (DELETE `/open-apis/apaas/v1/applications/{namespace}/objects/{object_api_name}/records/batch_delete`): set optional inputs, then `.send().await`.
@@ -2092,17 +2074,14 @@ impl ApplicationObjectRecordBatchDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_object_record.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/batch_delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationObjectRecordBatchCreateData,
         ApplicationObjectRecordBatchDeleteError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationObjectRecordBatchDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_object_record.batch_query` (POST `/open-apis/apaas/v1/applications/{namespace}/objects/{object_api_name}/records/batch_query`): set optional inputs, then `.send().await`.
@@ -2127,17 +2106,14 @@ impl ApplicationObjectRecordBatchQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_object_record.batch_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/batch_query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationObjectRecordBatchQueryData,
         ApplicationObjectRecordBatchQueryError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationObjectRecordBatchQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_object_record.batch_update` (PATCH `/open-apis/apaas/v1/applications/{namespace}/objects/{object_api_name}/records/batch_update`): set optional inputs, then `.send().await`.
@@ -2162,17 +2138,14 @@ impl ApplicationObjectRecordBatchUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_object_record.batch_update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/batch_update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationObjectRecordBatchCreateData,
         ApplicationObjectRecordBatchUpdateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationObjectRecordBatchUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_object_record.create` (POST `/open-apis/apaas/v1/applications/{namespace}/objects/{object_api_name}/records`): set optional inputs, then `.send().await`.
@@ -2197,14 +2170,14 @@ impl ApplicationObjectRecordCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_object_record.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationObjectRecordCreateData, ApplicationObjectRecordCreateError> {
+    ) -> rt::Sending<
+        ApplicationObjectRecordCreateData,
+        ApplicationObjectRecordCreateError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationObjectRecordCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_object_record.delete` (DELETE `/open-apis/apaas/v1/applications/{namespace}/objects/{object_api_name}/records/{id}`): set optional inputs, then `.send().await`.
@@ -2228,12 +2201,9 @@ impl ApplicationObjectRecordDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.application_object_record.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationObjectRecordDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationObjectRecordDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ApplicationObjectRecordDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_object_record.patch` (PATCH `/open-apis/apaas/v1/applications/{namespace}/objects/{object_api_name}/records/{id}`): set optional inputs, then `.send().await`.
@@ -2260,12 +2230,9 @@ impl ApplicationObjectRecordPatchRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.application_object_record.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationObjectRecordPatchError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationObjectRecordPatchError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ApplicationObjectRecordPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_object_record.query` (POST `/open-apis/apaas/v1/applications/{namespace}/objects/{object_api_name}/records/{id}/query`): set optional inputs, then `.send().await`.
@@ -2297,14 +2264,14 @@ impl ApplicationObjectRecordQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_object_record.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationObjectRecordQueryData, ApplicationObjectRecordQueryError> {
+    ) -> rt::Sending<
+        ApplicationObjectRecordQueryData,
+        ApplicationObjectRecordQueryError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationObjectRecordQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_object.oql_query` (POST `/open-apis/apaas/v1/applications/{namespace}/objects/oql_query`): set optional inputs, then `.send().await`.
@@ -2327,11 +2294,11 @@ impl ApplicationObjectOqlQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_object.oql_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object/oql_query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationObjectOqlQueryData, ApplicationObjectOqlQueryError> {
+    ) -> rt::Sending<ApplicationObjectOqlQueryData, ApplicationObjectOqlQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationObjectOqlQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_object.search` (POST `/open-apis/apaas/v1/applications/{namespace}/objects/search`): set optional inputs, then `.send().await`.
@@ -2359,11 +2326,11 @@ impl ApplicationObjectSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_object.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationObjectSearchData, ApplicationObjectSearchError> {
+    ) -> rt::Sending<ApplicationObjectSearchData, ApplicationObjectSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationObjectSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_record_permission_member.batch_create_authorization` (POST `/open-apis/apaas/v1/applications/{namespace}/record_permissions/{record_permission_api_name}/member/batch_create_authorization`): set optional inputs, then `.send().await`.
@@ -2398,16 +2365,14 @@ impl ApplicationRecordPermissionMemberBatchCreateAuthorizationRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.application_record_permission_member.batch_create_authorization`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-record_permission-member/batch_create_authorization).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<(), ApplicationRecordPermissionMemberBatchCreateAuthorizationError> {
+    ) -> rt::Sending<
+        (),
+        ApplicationRecordPermissionMemberBatchCreateAuthorizationError,
+    > {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(
-                ApplicationRecordPermissionMemberBatchCreateAuthorizationError::from,
-            )
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_record_permission_member.batch_remove_authorization` (POST `/open-apis/apaas/v1/applications/{namespace}/record_permissions/{record_permission_api_name}/member/batch_remove_authorization`): set optional inputs, then `.send().await`.
@@ -2442,16 +2407,14 @@ impl ApplicationRecordPermissionMemberBatchRemoveAuthorizationRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.application_record_permission_member.batch_remove_authorization`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-record_permission-member/batch_remove_authorization).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<(), ApplicationRecordPermissionMemberBatchRemoveAuthorizationError> {
+    ) -> rt::Sending<
+        (),
+        ApplicationRecordPermissionMemberBatchRemoveAuthorizationError,
+    > {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(
-                ApplicationRecordPermissionMemberBatchRemoveAuthorizationError::from,
-            )
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_role_member.batch_create_authorization` (POST `/open-apis/apaas/v1/applications/{namespace}/roles/{role_api_name}/member/batch_create_authorization`): set optional inputs, then `.send().await`.
@@ -2486,14 +2449,11 @@ impl ApplicationRoleMemberBatchCreateAuthorizationRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.application_role_member.batch_create_authorization`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-role-member/batch_create_authorization).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<(), ApplicationRoleMemberBatchCreateAuthorizationError> {
+    ) -> rt::Sending<(), ApplicationRoleMemberBatchCreateAuthorizationError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ApplicationRoleMemberBatchCreateAuthorizationError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_role_member.batch_remove_authorization` (POST `/open-apis/apaas/v1/applications/{namespace}/roles/{role_api_name}/member/batch_remove_authorization`): set optional inputs, then `.send().await`.
@@ -2528,14 +2488,11 @@ impl ApplicationRoleMemberBatchRemoveAuthorizationRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.application_role_member.batch_remove_authorization`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-role-member/batch_remove_authorization).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<(), ApplicationRoleMemberBatchRemoveAuthorizationError> {
+    ) -> rt::Sending<(), ApplicationRoleMemberBatchRemoveAuthorizationError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ApplicationRoleMemberBatchRemoveAuthorizationError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_role_member.get` (GET `/open-apis/apaas/v1/applications/{namespace}/roles/{role_api_name}/member`): set optional inputs, then `.send().await`.
@@ -2573,11 +2530,11 @@ impl ApplicationRoleMemberGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.application_role_member.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-role-member/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationRoleMemberGetData, ApplicationRoleMemberGetError> {
+    ) -> rt::Sending<ApplicationRoleMemberGetData, ApplicationRoleMemberGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationRoleMemberGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `approval_instance.cancel` (POST `/open-apis/apaas/v1/approval_instances/{approval_instance_id}/cancel`): set optional inputs, then `.send().await`.
@@ -2600,9 +2557,9 @@ impl ApprovalInstanceCancelRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.approval_instance.cancel`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/approval_instance/cancel).
     #[inline]
-    pub async fn send(self) -> Result<(), ApprovalInstanceCancelError> {
+    pub fn send(self) -> rt::Sending<(), ApprovalInstanceCancelError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApprovalInstanceCancelError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `approval_task.add_assignee` (POST `/open-apis/apaas/v1/approval_tasks/{approval_task_id}/add_assignee`): set optional inputs, then `.send().await`.
@@ -2625,9 +2582,9 @@ impl ApprovalTaskAddAssigneeRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.approval_task.add_assignee`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/approval_task/add_assignee).
     #[inline]
-    pub async fn send(self) -> Result<(), ApprovalTaskAddAssigneeError> {
+    pub fn send(self) -> rt::Sending<(), ApprovalTaskAddAssigneeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApprovalTaskAddAssigneeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `approval_task.agree` (POST `/open-apis/apaas/v1/approval_tasks/{approval_task_id}/agree`): set optional inputs, then `.send().await`.
@@ -2650,9 +2607,9 @@ impl ApprovalTaskAgreeRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.approval_task.agree`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/approval_task/agree).
     #[inline]
-    pub async fn send(self) -> Result<(), ApprovalTaskAgreeError> {
+    pub fn send(self) -> rt::Sending<(), ApprovalTaskAgreeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApprovalTaskAgreeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `approval_task.reject` (POST `/open-apis/apaas/v1/approval_tasks/{approval_task_id}/reject`): set optional inputs, then `.send().await`.
@@ -2675,9 +2632,9 @@ impl ApprovalTaskRejectRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.approval_task.reject`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/approval_task/reject).
     #[inline]
-    pub async fn send(self) -> Result<(), ApprovalTaskRejectError> {
+    pub fn send(self) -> rt::Sending<(), ApprovalTaskRejectError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApprovalTaskRejectError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `approval_task.transfer` (POST `/open-apis/apaas/v1/approval_tasks/{approval_task_id}/transfer`): set optional inputs, then `.send().await`.
@@ -2700,9 +2657,9 @@ impl ApprovalTaskTransferRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.approval_task.transfer`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/approval_task/transfer).
     #[inline]
-    pub async fn send(self) -> Result<(), ApprovalTaskTransferError> {
+    pub fn send(self) -> rt::Sending<(), ApprovalTaskTransferError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApprovalTaskTransferError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `seat_activity.list` (GET `/open-apis/apaas/v1/seat_activities`): set optional inputs, then `.send().await`.
@@ -2735,9 +2692,9 @@ impl SeatActivityListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.seat_activity.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/seat_activity/list).
     #[inline]
-    pub async fn send(self) -> Result<SeatActivityListData, SeatActivityListError> {
+    pub fn send(self) -> rt::Sending<SeatActivityListData, SeatActivityListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SeatActivityListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2784,9 +2741,9 @@ impl SeatAssignmentListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.seat_assignment.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/seat_assignment/list).
     #[inline]
-    pub async fn send(self) -> Result<SeatAssignmentListData, SeatAssignmentListError> {
+    pub fn send(self) -> rt::Sending<SeatAssignmentListData, SeatAssignmentListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SeatAssignmentListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2823,11 +2780,11 @@ impl TenantAppMetricsQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.tenant_app_metrics.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/tenant_app_metrics/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TenantAppMetricsQueryData, TenantAppMetricsQueryError> {
+    ) -> rt::Sending<TenantAppMetricsQueryData, TenantAppMetricsQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TenantAppMetricsQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_task.cc` (POST `/open-apis/apaas/v1/user_tasks/{task_id}/cc`): set optional inputs, then `.send().await`.
@@ -2850,9 +2807,9 @@ impl UserTaskCcRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.user_task.cc`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/cc).
     #[inline]
-    pub async fn send(self) -> Result<(), UserTaskCcError> {
+    pub fn send(self) -> rt::Sending<(), UserTaskCcError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserTaskCcError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_task.chat_group` (POST `/open-apis/apaas/v1/user_tasks/{task_id}/chat_group`): set optional inputs, then `.send().await`.
@@ -2875,9 +2832,9 @@ impl UserTaskChatGroupRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.user_task.chat_group`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/chat_group).
     #[inline]
-    pub async fn send(self) -> Result<UserTaskChatGroupData, UserTaskChatGroupError> {
+    pub fn send(self) -> rt::Sending<UserTaskChatGroupData, UserTaskChatGroupError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserTaskChatGroupError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_task.expediting` (POST `/open-apis/apaas/v1/user_tasks/{task_id}/expediting`): set optional inputs, then `.send().await`.
@@ -2900,9 +2857,9 @@ impl UserTaskExpeditingRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.user_task.expediting`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/expediting).
     #[inline]
-    pub async fn send(self) -> Result<(), UserTaskExpeditingError> {
+    pub fn send(self) -> rt::Sending<(), UserTaskExpeditingError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserTaskExpeditingError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_task.query` (POST `/open-apis/apaas/v1/user_task/query`): set optional inputs, then `.send().await`.
@@ -2923,9 +2880,9 @@ impl UserTaskQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.user_task.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/query).
     #[inline]
-    pub async fn send(self) -> Result<UserTaskQueryData, UserTaskQueryError> {
+    pub fn send(self) -> rt::Sending<UserTaskQueryData, UserTaskQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserTaskQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_task.rollback` (POST `/open-apis/apaas/v1/user_tasks/{task_id}/rollback`): set optional inputs, then `.send().await`.
@@ -2948,9 +2905,9 @@ impl UserTaskRollbackRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.user_task.rollback`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/rollback).
     #[inline]
-    pub async fn send(self) -> Result<(), UserTaskRollbackError> {
+    pub fn send(self) -> rt::Sending<(), UserTaskRollbackError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserTaskRollbackError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_task.rollback_points` (POST `/open-apis/apaas/v1/user_tasks/{task_id}/rollback_points`): set optional inputs, then `.send().await`.
@@ -2973,11 +2930,11 @@ impl UserTaskRollbackPointsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.user_task.rollback_points`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/rollback_points).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserTaskRollbackPointsData, UserTaskRollbackPointsError> {
+    ) -> rt::Sending<UserTaskRollbackPointsData, UserTaskRollbackPointsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserTaskRollbackPointsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workspace_enum.enum_get` (GET `/open-apis/apaas/v1/workspaces/{workspace_id}/enums/{enum_name}`): set optional inputs, then `.send().await`.
@@ -3001,11 +2958,11 @@ impl WorkspaceEnumEnumGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.workspace_enum.enum_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-enum/enum_get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkspaceEnumEnumGetData, WorkspaceEnumEnumGetError> {
+    ) -> rt::Sending<WorkspaceEnumEnumGetData, WorkspaceEnumEnumGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkspaceEnumEnumGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workspace_enum.list` (GET `/open-apis/apaas/v1/workspaces/{workspace_id}/enums`): set optional inputs, then `.send().await`.
@@ -3045,9 +3002,9 @@ impl WorkspaceEnumListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.workspace_enum.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-enum/list).
     #[inline]
-    pub async fn send(self) -> Result<WorkspaceEnumListData, WorkspaceEnumListError> {
+    pub fn send(self) -> rt::Sending<WorkspaceEnumListData, WorkspaceEnumListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkspaceEnumListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workspace_table.list` (GET `/open-apis/apaas/v1/workspaces/{workspace_id}/tables`): set optional inputs, then `.send().await`.
@@ -3085,9 +3042,9 @@ impl WorkspaceTableListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.workspace_table.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/list).
     #[inline]
-    pub async fn send(self) -> Result<WorkspaceTableListData, WorkspaceTableListError> {
+    pub fn send(self) -> rt::Sending<WorkspaceTableListData, WorkspaceTableListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkspaceTableListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workspace_table.records_batch_update` (PATCH `/open-apis/apaas/v1/workspaces/{workspace_id}/tables/{table_name}/records_batch_update`): set optional inputs, then `.send().await`.
@@ -3114,17 +3071,14 @@ impl WorkspaceTableRecordsBatchUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.workspace_table.records_batch_update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/records_batch_update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         WorkspaceTableRecordsBatchUpdateData,
         WorkspaceTableRecordsBatchUpdateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(WorkspaceTableRecordsBatchUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workspace_table.records_delete` (DELETE `/open-apis/apaas/v1/workspaces/{workspace_id}/tables/{table_name}/records`): set optional inputs, then `.send().await`.
@@ -3150,12 +3104,9 @@ impl WorkspaceTableRecordsDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `apaas.v1.workspace_table.records_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/records_delete).
     #[inline]
-    pub async fn send(self) -> Result<(), WorkspaceTableRecordsDeleteError> {
+    pub fn send(self) -> rt::Sending<(), WorkspaceTableRecordsDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(WorkspaceTableRecordsDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `workspace_table.records_get` (GET `/open-apis/apaas/v1/workspaces/{workspace_id}/tables/{table_name}/records`): set optional inputs, then `.send().await`.
@@ -3225,11 +3176,11 @@ impl WorkspaceTableRecordsGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.workspace_table.records_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/records_get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkspaceTableRecordsGetData, WorkspaceTableRecordsGetError> {
+    ) -> rt::Sending<WorkspaceTableRecordsGetData, WorkspaceTableRecordsGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkspaceTableRecordsGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workspace_table.records_patch` (PATCH `/open-apis/apaas/v1/workspaces/{workspace_id}/tables/{table_name}/records`): set optional inputs, then `.send().await`.
@@ -3258,11 +3209,14 @@ impl WorkspaceTableRecordsPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.workspace_table.records_patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/records_patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkspaceTableRecordsBatchUpdateData, WorkspaceTableRecordsPatchError> {
+    ) -> rt::Sending<
+        WorkspaceTableRecordsBatchUpdateData,
+        WorkspaceTableRecordsPatchError,
+    > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkspaceTableRecordsPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workspace_table.records_post` (POST `/open-apis/apaas/v1/workspaces/{workspace_id}/tables/{table_name}/records`): set optional inputs, then `.send().await`.
@@ -3308,11 +3262,14 @@ impl WorkspaceTableRecordsPostRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.workspace_table.records_post`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/records_post).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkspaceTableRecordsBatchUpdateData, WorkspaceTableRecordsPostError> {
+    ) -> rt::Sending<
+        WorkspaceTableRecordsBatchUpdateData,
+        WorkspaceTableRecordsPostError,
+    > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkspaceTableRecordsPostError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workspace_table.table_get` (GET `/open-apis/apaas/v1/workspaces/{workspace_id}/tables/{table_name}`): set optional inputs, then `.send().await`.
@@ -3336,9 +3293,9 @@ impl WorkspaceTableTableGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.workspace_table.table_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/table_get).
     #[inline]
-    pub async fn send(self) -> Result<Table, WorkspaceTableTableGetError> {
+    pub fn send(self) -> rt::Sending<Table, WorkspaceTableTableGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkspaceTableTableGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workspace_view.views_get` (GET `/open-apis/apaas/v1/workspaces/{workspace_id}/views/{view_name}/records`): set optional inputs, then `.send().await`.
@@ -3408,11 +3365,11 @@ impl WorkspaceViewViewsGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.workspace_view.views_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-view/views_get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkspaceTableRecordsGetData, WorkspaceViewViewsGetError> {
+    ) -> rt::Sending<WorkspaceTableRecordsGetData, WorkspaceViewViewsGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkspaceViewViewsGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workspace.sql_commands` (POST `/open-apis/apaas/v1/workspaces/{workspace_id}/sql_commands`): set optional inputs, then `.send().await`.
@@ -3437,11 +3394,11 @@ impl WorkspaceSqlCommandsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `apaas.v1.workspace.sql_commands`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace/sql_commands).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkspaceSqlCommandsData, WorkspaceSqlCommandsError> {
+    ) -> rt::Sending<WorkspaceSqlCommandsData, WorkspaceSqlCommandsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkspaceSqlCommandsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `app.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

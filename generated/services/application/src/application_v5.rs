@@ -143,11 +143,11 @@ impl ApplicationFavouriteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v5.application.favourite`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v5/application/favourite).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationFavouriteData, ApplicationFavouriteError> {
+    ) -> rt::Sending<ApplicationFavouriteData, ApplicationFavouriteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationFavouriteError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -217,11 +217,11 @@ impl ApplicationRecommendRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v5.application.recommend`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v5/application/recommend).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationRecommendData, ApplicationRecommendError> {
+    ) -> rt::Sending<ApplicationRecommendData, ApplicationRecommendError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationRecommendError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.

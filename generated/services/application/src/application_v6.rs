@@ -919,9 +919,9 @@ impl AppBadgeSetRequest {
     }
     /// Sends the request. See the [official documentation of `application.v6.app_badge.set`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/app_badge/set).
     #[inline]
-    pub async fn send(self) -> Result<(), AppBadgeSetError> {
+    pub fn send(self) -> rt::Sending<(), AppBadgeSetError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppBadgeSetError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app_recommend_rule.list` (GET `/open-apis/application/v6/app_recommend_rules`): set optional inputs, then `.send().await`.
@@ -957,11 +957,11 @@ impl AppRecommendRuleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.app_recommend_rule.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/app_recommend_rule/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppRecommendRuleListData, AppRecommendRuleListError> {
+    ) -> rt::Sending<AppRecommendRuleListData, AppRecommendRuleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppRecommendRuleListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1012,17 +1012,14 @@ impl ApplicationAppUsageDepartmentOverviewRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application_app_usage.department_overview`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_usage/department_overview).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationAppUsageDepartmentOverviewData,
         ApplicationAppUsageDepartmentOverviewError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationAppUsageDepartmentOverviewError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_app_usage.message_push_overview` (POST `/open-apis/application/v6/applications/{app_id}/app_usage/message_push_overview`): set optional inputs, then `.send().await`.
@@ -1059,17 +1056,14 @@ impl ApplicationAppUsageMessagePushOverviewRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application_app_usage.message_push_overview`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_usage/message_push_overview).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationAppUsageMessagePushOverviewData,
         ApplicationAppUsageMessagePushOverviewError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationAppUsageMessagePushOverviewError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_app_usage.overview` (POST `/open-apis/application/v6/applications/{app_id}/app_usage/overview`): set optional inputs, then `.send().await`.
@@ -1104,14 +1098,14 @@ impl ApplicationAppUsageOverviewRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application_app_usage.overview`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_usage/overview).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationAppUsageMessagePushOverviewData,
         ApplicationAppUsageOverviewError,
     > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationAppUsageOverviewError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_app_version.contacts_range_suggest` (GET `/open-apis/application/v6/applications/{app_id}/app_versions/{version_id}/contacts_range_suggest`): set optional inputs, then `.send().await`.
@@ -1154,17 +1148,14 @@ impl ApplicationAppVersionContactsRangeSuggestRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application_app_version.contacts_range_suggest`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_version/contacts_range_suggest).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationAppVersionContactsRangeSuggestData,
         ApplicationAppVersionContactsRangeSuggestError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationAppVersionContactsRangeSuggestError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_app_version.get` (GET `/open-apis/application/v6/applications/{app_id}/app_versions/{version_id}`): set optional inputs, then `.send().await`.
@@ -1195,11 +1186,11 @@ impl ApplicationAppVersionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application_app_version.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_version/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationAppVersionGetData, ApplicationAppVersionGetError> {
+    ) -> rt::Sending<ApplicationAppVersionGetData, ApplicationAppVersionGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationAppVersionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_app_version.patch` (PATCH `/open-apis/application/v6/applications/{app_id}/app_versions/{version_id}`): set optional inputs, then `.send().await`.
@@ -1242,9 +1233,9 @@ impl ApplicationAppVersionPatchRequest {
     }
     /// Sends the request. See the [official documentation of `application.v6.application_app_version.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_version/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationAppVersionPatchError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationAppVersionPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationAppVersionPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_app_version.list` (GET `/open-apis/application/v6/applications/{app_id}/app_versions`): set optional inputs, then `.send().await`.
@@ -1300,11 +1291,11 @@ impl ApplicationAppVersionListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application_app_version.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_version/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationAppVersionListData, ApplicationAppVersionListError> {
+    ) -> rt::Sending<ApplicationAppVersionListData, ApplicationAppVersionListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationAppVersionListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1357,11 +1348,11 @@ impl ApplicationCollaboratorsGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application_collaborators.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-collaborators/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationCollaboratorsGetData, ApplicationCollaboratorsGetError> {
+    ) -> rt::Sending<ApplicationCollaboratorsGetData, ApplicationCollaboratorsGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationCollaboratorsGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_collaborators.update` (PUT `/open-apis/application/v6/applications/{app_id}/collaborators`): set optional inputs, then `.send().await`.
@@ -1408,12 +1399,9 @@ impl ApplicationCollaboratorsUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `application.v6.application_collaborators.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-collaborators/update).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationCollaboratorsUpdateError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationCollaboratorsUpdateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ApplicationCollaboratorsUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_contacts_range.patch` (PATCH `/open-apis/application/v6/applications/{app_id}/contacts_range`): set optional inputs, then `.send().await`.
@@ -1460,12 +1448,9 @@ impl ApplicationContactsRangePatchRequest {
     }
     /// Sends the request. See the [official documentation of `application.v6.application_contacts_range.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-contacts_range/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationContactsRangePatchError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationContactsRangePatchError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ApplicationContactsRangePatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_feedback.list` (GET `/open-apis/application/v6/applications/{app_id}/feedbacks`): set optional inputs, then `.send().await`.
@@ -1550,11 +1535,11 @@ impl ApplicationFeedbackListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application_feedback.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-feedback/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationFeedbackListData, ApplicationFeedbackListError> {
+    ) -> rt::Sending<ApplicationFeedbackListData, ApplicationFeedbackListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationFeedbackListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_feedback.patch` (PATCH `/open-apis/application/v6/applications/{app_id}/feedbacks/{feedback_id}`): set optional inputs, then `.send().await`.
@@ -1592,9 +1577,9 @@ impl ApplicationFeedbackPatchRequest {
     }
     /// Sends the request. See the [official documentation of `application.v6.application_feedback.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-feedback/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationFeedbackPatchError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationFeedbackPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationFeedbackPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_management.update` (PUT `/open-apis/application/v6/applications/{app_id}/management`): set optional inputs, then `.send().await`.
@@ -1622,12 +1607,9 @@ impl ApplicationManagementUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `application.v6.application_management.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-management/update).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationManagementUpdateError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationManagementUpdateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ApplicationManagementUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_owner.update` (PUT `/open-apis/application/v6/applications/{app_id}/owner`): set optional inputs, then `.send().await`.
@@ -1669,9 +1651,9 @@ impl ApplicationOwnerUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `application.v6.application_owner.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-owner/update).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationOwnerUpdateError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationOwnerUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationOwnerUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_visibility.check_white_black_list` (POST `/open-apis/application/v6/applications/{app_id}/visibility/check_white_black_list`): set optional inputs, then `.send().await`.
@@ -1722,17 +1704,14 @@ impl ApplicationVisibilityCheckWhiteBlackListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application_visibility.check_white_black_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-visibility/check_white_black_list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationVisibilityCheckWhiteBlackListData,
         ApplicationVisibilityCheckWhiteBlackListError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationVisibilityCheckWhiteBlackListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_visibility.patch` (PATCH `/open-apis/application/v6/applications/{app_id}/visibility`): set optional inputs, then `.send().await`.
@@ -1784,9 +1763,9 @@ impl ApplicationVisibilityPatchRequest {
     }
     /// Sends the request. See the [official documentation of `application.v6.application_visibility.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-visibility/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationVisibilityPatchError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationVisibilityPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationVisibilityPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application.contacts_range_configuration` (GET `/open-apis/application/v6/applications/{app_id}/contacts_range_configuration`): set optional inputs, then `.send().await`.
@@ -1845,17 +1824,14 @@ impl ApplicationContactsRangeConfigurationRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application.contacts_range_configuration`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application/contacts_range_configuration).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApplicationContactsRangeConfigurationData,
         ApplicationContactsRangeConfigurationError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApplicationContactsRangeConfigurationError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application.get` (GET `/open-apis/application/v6/applications/{app_id}`): set optional inputs, then `.send().await`.
@@ -1884,9 +1860,9 @@ impl ApplicationGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application/get).
     #[inline]
-    pub async fn send(self) -> Result<ApplicationGetData, ApplicationGetError> {
+    pub fn send(self) -> rt::Sending<ApplicationGetData, ApplicationGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application.patch` (PATCH `/open-apis/application/v6/applications/{app_id}`): set optional inputs, then `.send().await`.
@@ -1916,9 +1892,9 @@ impl ApplicationPatchRequest {
     }
     /// Sends the request. See the [official documentation of `application.v6.application.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationPatchError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application.list` (GET `/open-apis/application/v6/applications`): set optional inputs, then `.send().await`.
@@ -1990,9 +1966,9 @@ impl ApplicationListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application/list).
     #[inline]
-    pub async fn send(self) -> Result<ApplicationListData, ApplicationListError> {
+    pub fn send(self) -> rt::Sending<ApplicationListData, ApplicationListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2047,11 +2023,11 @@ impl ApplicationUnderauditlistRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.application.underauditlist`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application/underauditlist).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationUnderauditlistData, ApplicationUnderauditlistError> {
+    ) -> rt::Sending<ApplicationUnderauditlistData, ApplicationUnderauditlistError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationUnderauditlistError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2082,9 +2058,9 @@ impl ScopeApplyRequest {
     }
     /// Sends the request. See the [official documentation of `application.v6.scope.apply`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/scope/apply).
     #[inline]
-    pub async fn send(self) -> Result<(), ScopeApplyError> {
+    pub fn send(self) -> rt::Sending<(), ScopeApplyError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ScopeApplyError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `scope.list` (GET `/open-apis/application/v6/scopes`): set optional inputs, then `.send().await`.
@@ -2101,9 +2077,9 @@ impl ScopeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v6.scope.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/scope/list).
     #[inline]
-    pub async fn send(self) -> Result<ScopeListData, ScopeListError> {
+    pub fn send(self) -> rt::Sending<ScopeListData, ScopeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ScopeListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `app_badge.set`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -258,11 +258,11 @@ impl AppAvatarUploadCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v7.app_avatar_upload.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v7/application-v7/app_avatar-upload/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppAvatarUploadCreateData, AppAvatarUploadCreateError> {
+    ) -> rt::Sending<AppAvatarUploadCreateData, AppAvatarUploadCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppAvatarUploadCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_ability.patch` (PATCH `/open-apis/application/v7/applications/{app_id}/ability`): set optional inputs, then `.send().await`.
@@ -297,9 +297,9 @@ impl ApplicationAbilityPatchRequest {
     }
     /// Sends the request. See the [official documentation of `application.v7.application_ability.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v7/application-v7/application-ability/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationAbilityPatchError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationAbilityPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationAbilityPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_base.patch` (PATCH `/open-apis/application/v7/applications/{app_id}/base`): set optional inputs, then `.send().await`.
@@ -334,9 +334,9 @@ impl ApplicationBasePatchRequest {
     }
     /// Sends the request. See the [official documentation of `application.v7.application_base.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v7/application-v7/application-base/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationBasePatchError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationBasePatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationBasePatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_config.patch` (PATCH `/open-apis/application/v7/applications/{app_id}/config`): set optional inputs, then `.send().await`.
@@ -392,9 +392,9 @@ impl ApplicationConfigPatchRequest {
     }
     /// Sends the request. See the [official documentation of `application.v7.application_config.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v7/application-v7/application-config/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationConfigPatchError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationConfigPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationConfigPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application_publish.create` (POST `/open-apis/application/v7/applications/{app_id}/publish`): set optional inputs, then `.send().await`.
@@ -424,11 +424,11 @@ impl ApplicationPublishCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `application.v7.application_publish.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v7/application-v7/application-publish/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationPublishCreateData, ApplicationPublishCreateError> {
+    ) -> rt::Sending<ApplicationPublishCreateData, ApplicationPublishCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationPublishCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `app_avatar_upload.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -1372,9 +1372,9 @@ impl ApprovalCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.approval.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/approval/create).
     #[inline]
-    pub async fn send(self) -> Result<ApprovalCreateData, ApprovalCreateError> {
+    pub fn send(self) -> rt::Sending<ApprovalCreateData, ApprovalCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApprovalCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `approval.get` (GET `/open-apis/approval/v4/approvals/{approval_code}`): set optional inputs, then `.send().await`.
@@ -1444,9 +1444,9 @@ impl ApprovalGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.approval.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/approval/get).
     #[inline]
-    pub async fn send(self) -> Result<ApprovalGetData, ApprovalGetError> {
+    pub fn send(self) -> rt::Sending<ApprovalGetData, ApprovalGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApprovalGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `approval.subscribe` (POST `/open-apis/approval/v4/approvals/{approval_code}/subscribe`): set optional inputs, then `.send().await`.
@@ -1466,9 +1466,9 @@ impl ApprovalSubscribeRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.approval.subscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/approval/subscribe).
     #[inline]
-    pub async fn send(self) -> Result<(), ApprovalSubscribeError> {
+    pub fn send(self) -> rt::Sending<(), ApprovalSubscribeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApprovalSubscribeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `approval.unsubscribe` (POST `/open-apis/approval/v4/approvals/{approval_code}/unsubscribe`): set optional inputs, then `.send().await`.
@@ -1488,9 +1488,9 @@ impl ApprovalUnsubscribeRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.approval.unsubscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/approval/unsubscribe).
     #[inline]
-    pub async fn send(self) -> Result<(), ApprovalUnsubscribeError> {
+    pub fn send(self) -> rt::Sending<(), ApprovalUnsubscribeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApprovalUnsubscribeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `district.list` (GET `/open-apis/approval/v4/districts`): set optional inputs, then `.send().await`.
@@ -1552,9 +1552,9 @@ impl DistrictListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.district.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/district/list).
     #[inline]
-    pub async fn send(self) -> Result<DistrictListData, DistrictListError> {
+    pub fn send(self) -> rt::Sending<DistrictListData, DistrictListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DistrictListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1608,9 +1608,9 @@ impl DistrictSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.district.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/district/search).
     #[inline]
-    pub async fn send(self) -> Result<DistrictSearchData, DistrictSearchError> {
+    pub fn send(self) -> rt::Sending<DistrictSearchData, DistrictSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DistrictSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_approval.create` (POST `/open-apis/approval/v4/external_approvals`): set optional inputs, then `.send().await`.
@@ -1650,11 +1650,11 @@ impl ExternalApprovalCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.external_approval.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/external_approval/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalApprovalCreateData, ExternalApprovalCreateError> {
+    ) -> rt::Sending<ExternalApprovalCreateData, ExternalApprovalCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalApprovalCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_approval.get` (GET `/open-apis/approval/v4/external_approvals/{approval_code}`): set optional inputs, then `.send().await`.
@@ -1681,11 +1681,9 @@ impl ExternalApprovalGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.external_approval.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/external_approval/get).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ExternalApprovalGetData, ExternalApprovalGetError> {
+    pub fn send(self) -> rt::Sending<ExternalApprovalGetData, ExternalApprovalGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalApprovalGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_instance.check` (POST `/open-apis/approval/v4/external_instances/check`): set optional inputs, then `.send().await`.
@@ -1706,11 +1704,11 @@ impl ExternalInstanceCheckRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.external_instance.check`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/external_instance/check).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalInstanceCheckData, ExternalInstanceCheckError> {
+    ) -> rt::Sending<ExternalInstanceCheckData, ExternalInstanceCheckError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalInstanceCheckError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_instance.create` (POST `/open-apis/approval/v4/external_instances`): set optional inputs, then `.send().await`.
@@ -1731,11 +1729,11 @@ impl ExternalInstanceCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.external_instance.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/external_instance/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalInstanceCreateData, ExternalInstanceCreateError> {
+    ) -> rt::Sending<ExternalInstanceCreateData, ExternalInstanceCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalInstanceCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `instance_comment.create` (POST `/open-apis/approval/v4/instances/{instance_id}/comments`): set optional inputs, then `.send().await`.
@@ -1777,11 +1775,11 @@ impl InstanceCommentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance_comment.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance-comment/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<InstanceCommentCreateData, InstanceCommentCreateError> {
+    ) -> rt::Sending<InstanceCommentCreateData, InstanceCommentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstanceCommentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `instance_comment.list` (GET `/open-apis/approval/v4/instances/{instance_id}/comments`): set optional inputs, then `.send().await`.
@@ -1833,11 +1831,9 @@ impl InstanceCommentListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance_comment.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance-comment/list).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<InstanceCommentListData, InstanceCommentListError> {
+    pub fn send(self) -> rt::Sending<InstanceCommentListData, InstanceCommentListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstanceCommentListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `instance_comment.delete` (DELETE `/open-apis/approval/v4/instances/{instance_id}/comments/{comment_id}`): set optional inputs, then `.send().await`.
@@ -1873,11 +1869,11 @@ impl InstanceCommentDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance_comment.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance-comment/delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<InstanceCommentDeleteData, InstanceCommentDeleteError> {
+    ) -> rt::Sending<InstanceCommentDeleteData, InstanceCommentDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstanceCommentDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `instance_comment.remove` (POST `/open-apis/approval/v4/instances/{instance_id}/comments/remove`): set optional inputs, then `.send().await`.
@@ -1916,11 +1912,11 @@ impl InstanceCommentRemoveRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance_comment.remove`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance-comment/remove).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<InstanceCommentRemoveData, InstanceCommentRemoveError> {
+    ) -> rt::Sending<InstanceCommentRemoveData, InstanceCommentRemoveError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstanceCommentRemoveError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `instance.add_cc` (POST `/open-apis/approval/v4/instances/add_cc`): set optional inputs, then `.send().await`.
@@ -1950,9 +1946,9 @@ impl InstanceAddCcRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.instance.add_cc`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/add_cc).
     #[inline]
-    pub async fn send(self) -> Result<(), InstanceAddCcError> {
+    pub fn send(self) -> rt::Sending<(), InstanceAddCcError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(InstanceAddCcError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `instance.add_sign` (POST `/open-apis/approval/v4/instances/add_sign`): set optional inputs, then `.send().await`.
@@ -1973,9 +1969,9 @@ impl InstanceAddSignRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.instance.add_sign`](https://open.feishu.cn/document/ukTMukTMukTM/ukTM5UjL5ETO14SOxkTN/approval-task-addsign).
     #[inline]
-    pub async fn send(self) -> Result<(), InstanceAddSignError> {
+    pub fn send(self) -> rt::Sending<(), InstanceAddSignError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(InstanceAddSignError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `instance.cancel` (POST `/open-apis/approval/v4/instances/cancel`): set optional inputs, then `.send().await`.
@@ -2003,9 +1999,9 @@ impl InstanceCancelRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.instance.cancel`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/cancel).
     #[inline]
-    pub async fn send(self) -> Result<(), InstanceCancelError> {
+    pub fn send(self) -> rt::Sending<(), InstanceCancelError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(InstanceCancelError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `instance.cc` (POST `/open-apis/approval/v4/instances/cc`): set optional inputs, then `.send().await`.
@@ -2033,9 +2029,9 @@ impl InstanceCcRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.instance.cc`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/cc).
     #[inline]
-    pub async fn send(self) -> Result<(), InstanceCcError> {
+    pub fn send(self) -> rt::Sending<(), InstanceCcError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(InstanceCcError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `instance.create` (POST `/open-apis/approval/v4/instances`): set optional inputs, then `.send().await`.
@@ -2056,9 +2052,9 @@ impl InstanceCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/create).
     #[inline]
-    pub async fn send(self) -> Result<InstanceCreateData, InstanceCreateError> {
+    pub fn send(self) -> rt::Sending<InstanceCreateData, InstanceCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstanceCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `instance.list` (GET `/open-apis/approval/v4/instances`): set optional inputs, then `.send().await`.
@@ -2100,9 +2096,9 @@ impl InstanceListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/list).
     #[inline]
-    pub async fn send(self) -> Result<InstanceListData, InstanceListError> {
+    pub fn send(self) -> rt::Sending<InstanceListData, InstanceListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstanceListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2152,9 +2148,9 @@ impl InstanceDetailRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance.detail`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/detail).
     #[inline]
-    pub async fn send(self) -> Result<InstanceDetailData, InstanceDetailError> {
+    pub fn send(self) -> rt::Sending<InstanceDetailData, InstanceDetailError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstanceDetailError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `instance.get` (GET `/open-apis/approval/v4/instances/{instance_id}`): set optional inputs, then `.send().await`.
@@ -2211,9 +2207,9 @@ impl InstanceGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/get).
     #[inline]
-    pub async fn send(self) -> Result<InstanceGetData, InstanceGetError> {
+    pub fn send(self) -> rt::Sending<InstanceGetData, InstanceGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstanceGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `instance.initiated` (GET `/open-apis/approval/v4/instances/initiated`): set optional inputs, then `.send().await`.
@@ -2290,9 +2286,9 @@ impl InstanceInitiatedRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance.initiated`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/initiated).
     #[inline]
-    pub async fn send(self) -> Result<InstanceInitiatedData, InstanceInitiatedError> {
+    pub fn send(self) -> rt::Sending<InstanceInitiatedData, InstanceInitiatedError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstanceInitiatedError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2341,9 +2337,9 @@ impl InstancePreviewRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance.preview`](https://open.feishu.cn/document/ukTMukTMukTM/ukTM5UjL5ETO14SOxkTN/approval-preview).
     #[inline]
-    pub async fn send(self) -> Result<InstancePreviewData, InstancePreviewError> {
+    pub fn send(self) -> rt::Sending<InstancePreviewData, InstancePreviewError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstancePreviewError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `instance.query` (POST `/open-apis/approval/v4/instances/query`): set optional inputs, then `.send().await`.
@@ -2394,9 +2390,9 @@ impl InstanceQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/query).
     #[inline]
-    pub async fn send(self) -> Result<InstanceQueryData, InstanceQueryError> {
+    pub fn send(self) -> rt::Sending<InstanceQueryData, InstanceQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstanceQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2433,9 +2429,9 @@ impl InstanceRecallRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.instance.recall`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/recall).
     #[inline]
-    pub async fn send(self) -> Result<(), InstanceRecallError> {
+    pub fn send(self) -> rt::Sending<(), InstanceRecallError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(InstanceRecallError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `instance.remind` (POST `/open-apis/approval/v4/instances/remind`): set optional inputs, then `.send().await`.
@@ -2458,9 +2454,9 @@ impl InstanceRemindRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.instance.remind`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/remind).
     #[inline]
-    pub async fn send(self) -> Result<(), InstanceRemindError> {
+    pub fn send(self) -> rt::Sending<(), InstanceRemindError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(InstanceRemindError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `instance.search_cc` (POST `/open-apis/approval/v4/instances/search_cc`): set optional inputs, then `.send().await`.
@@ -2511,9 +2507,9 @@ impl InstanceSearchCcRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.instance.search_cc`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/search_cc).
     #[inline]
-    pub async fn send(self) -> Result<InstanceSearchCcData, InstanceSearchCcError> {
+    pub fn send(self) -> rt::Sending<InstanceSearchCcData, InstanceSearchCcError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InstanceSearchCcError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `instance.specified_rollback` (POST `/open-apis/approval/v4/instances/specified_rollback`): set optional inputs, then `.send().await`.
@@ -2541,9 +2537,9 @@ impl InstanceSpecifiedRollbackRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.instance.specified_rollback`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/specified_rollback).
     #[inline]
-    pub async fn send(self) -> Result<(), InstanceSpecifiedRollbackError> {
+    pub fn send(self) -> rt::Sending<(), InstanceSpecifiedRollbackError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(InstanceSpecifiedRollbackError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `instance.subscription` (POST `/open-apis/approval/v4/instances/subscription`): set optional inputs, then `.send().await`.
@@ -2566,9 +2562,9 @@ impl InstanceSubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.instance.subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/subscription).
     #[inline]
-    pub async fn send(self) -> Result<(), InstanceSubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), InstanceSubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(InstanceSubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `instance.unsubscription` (DELETE `/open-apis/approval/v4/instances/subscription`): set optional inputs, then `.send().await`.
@@ -2600,9 +2596,9 @@ impl InstanceUnsubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.instance.unsubscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/unsubscription).
     #[inline]
-    pub async fn send(self) -> Result<(), InstanceUnsubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), InstanceUnsubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(InstanceUnsubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.add_sign` (POST `/open-apis/approval/v4/tasks/add_sign`): set optional inputs, then `.send().await`.
@@ -2632,9 +2628,9 @@ impl TaskAddSignRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.task.add_sign`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/add_sign).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskAddSignError> {
+    pub fn send(self) -> rt::Sending<(), TaskAddSignError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskAddSignError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.approve` (POST `/open-apis/approval/v4/tasks/approve`): set optional inputs, then `.send().await`.
@@ -2662,9 +2658,9 @@ impl TaskApproveRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.task.approve`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/approve).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskApproveError> {
+    pub fn send(self) -> rt::Sending<(), TaskApproveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskApproveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.forward` (POST `/open-apis/approval/v4/tasks/forward`): set optional inputs, then `.send().await`.
@@ -2694,9 +2690,9 @@ impl TaskForwardRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.task.forward`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/forward).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskForwardError> {
+    pub fn send(self) -> rt::Sending<(), TaskForwardError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskForwardError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.list` (GET `/open-apis/approval/v4/tasks`): set optional inputs, then `.send().await`.
@@ -2779,9 +2775,9 @@ impl TaskListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.task.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/list).
     #[inline]
-    pub async fn send(self) -> Result<TaskListData, TaskListError> {
+    pub fn send(self) -> rt::Sending<TaskListData, TaskListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2818,9 +2814,9 @@ impl TaskPassRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.task.pass`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/pass).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskPassError> {
+    pub fn send(self) -> rt::Sending<(), TaskPassError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskPassError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.query` (GET `/open-apis/approval/v4/tasks/query`): set optional inputs, then `.send().await`.
@@ -2874,9 +2870,9 @@ impl TaskQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.task.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/query).
     #[inline]
-    pub async fn send(self) -> Result<TaskQueryData, TaskQueryError> {
+    pub fn send(self) -> rt::Sending<TaskQueryData, TaskQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2913,9 +2909,9 @@ impl TaskRefuseRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.task.refuse`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/refuse).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskRefuseError> {
+    pub fn send(self) -> rt::Sending<(), TaskRefuseError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskRefuseError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.reject` (POST `/open-apis/approval/v4/tasks/reject`): set optional inputs, then `.send().await`.
@@ -2943,9 +2939,9 @@ impl TaskRejectRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.task.reject`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/reject).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskRejectError> {
+    pub fn send(self) -> rt::Sending<(), TaskRejectError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskRejectError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.resubmit` (POST `/open-apis/approval/v4/tasks/resubmit`): set optional inputs, then `.send().await`.
@@ -2973,9 +2969,9 @@ impl TaskResubmitRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.task.resubmit`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/resubmit).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskResubmitError> {
+    pub fn send(self) -> rt::Sending<(), TaskResubmitError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskResubmitError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.rollback` (POST `/open-apis/approval/v4/tasks/rollback`): set optional inputs, then `.send().await`.
@@ -2998,9 +2994,9 @@ impl TaskRollbackRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.task.rollback`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/rollback).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskRollbackError> {
+    pub fn send(self) -> rt::Sending<(), TaskRollbackError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskRollbackError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.search` (POST `/open-apis/approval/v4/tasks/search`): set optional inputs, then `.send().await`.
@@ -3051,9 +3047,9 @@ impl TaskSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `approval.v4.task.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/search).
     #[inline]
-    pub async fn send(self) -> Result<TaskSearchData, TaskSearchError> {
+    pub fn send(self) -> rt::Sending<TaskSearchData, TaskSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.subscription` (POST `/open-apis/approval/v4/tasks/subscription`): set optional inputs, then `.send().await`.
@@ -3076,9 +3072,9 @@ impl TaskSubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.task.subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/subscription).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskSubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), TaskSubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskSubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.unsubscription` (DELETE `/open-apis/approval/v4/tasks/subscription`): set optional inputs, then `.send().await`.
@@ -3108,9 +3104,9 @@ impl TaskUnsubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.task.unsubscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/unsubscription).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskUnsubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), TaskUnsubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskUnsubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.transfer` (POST `/open-apis/approval/v4/tasks/transfer`): set optional inputs, then `.send().await`.
@@ -3138,9 +3134,9 @@ impl TaskTransferRequest {
     }
     /// Sends the request. See the [official documentation of `approval.v4.task.transfer`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/transfer).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskTransferError> {
+    pub fn send(self) -> rt::Sending<(), TaskTransferError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskTransferError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `approval.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -1269,11 +1269,9 @@ impl ApprovalInfoProcessRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.approval_info.process`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/approval_info/process).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ApprovalInfoProcessData, ApprovalInfoProcessError> {
+    pub fn send(self) -> rt::Sending<ApprovalInfoProcessData, ApprovalInfoProcessError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApprovalInfoProcessError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `archive_rule.del_report` (POST `/open-apis/attendance/v1/archive_rule/del_report`): set optional inputs, then `.send().await`.
@@ -1303,9 +1301,9 @@ impl ArchiveRuleDelReportRequest {
     }
     /// Sends the request. See the [official documentation of `attendance.v1.archive_rule.del_report`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/archive_rule/del_report).
     #[inline]
-    pub async fn send(self) -> Result<(), ArchiveRuleDelReportError> {
+    pub fn send(self) -> rt::Sending<(), ArchiveRuleDelReportError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ArchiveRuleDelReportError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `archive_rule.list` (GET `/open-apis/attendance/v1/archive_rule`): set optional inputs, then `.send().await`.
@@ -1348,9 +1346,9 @@ impl ArchiveRuleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.archive_rule.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/archive_rule/list).
     #[inline]
-    pub async fn send(self) -> Result<ArchiveRuleListData, ArchiveRuleListError> {
+    pub fn send(self) -> rt::Sending<ArchiveRuleListData, ArchiveRuleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ArchiveRuleListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1385,11 +1383,11 @@ impl ArchiveRuleUploadReportRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.archive_rule.upload_report`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/archive_rule/upload_report).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ArchiveRuleUploadReportData, ArchiveRuleUploadReportError> {
+    ) -> rt::Sending<ArchiveRuleUploadReportData, ArchiveRuleUploadReportError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ArchiveRuleUploadReportError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `archive_rule.user_stats_fields_query` (POST `/open-apis/attendance/v1/archive_rule/user_stats_fields_query`): set optional inputs, then `.send().await`.
@@ -1419,17 +1417,14 @@ impl ArchiveRuleUserStatsFieldsQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.archive_rule.user_stats_fields_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/archive_rule/user_stats_fields_query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ArchiveRuleUserStatsFieldsQueryData,
         ArchiveRuleUserStatsFieldsQueryError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ArchiveRuleUserStatsFieldsQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.download` (GET `/open-apis/attendance/v1/files/{file_id}/download`): set optional inputs, then `.send().await`.
@@ -1449,9 +1444,9 @@ impl FileDownloadRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `attendance.v1.file.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/file/download).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
+    pub fn send(self) -> rt::Sending<rt::Download, FileDownloadError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(FileDownloadError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `file.upload` (POST `/open-apis/attendance/v1/files/upload`): set optional inputs, then `.send().await`.
@@ -1481,9 +1476,9 @@ impl FileUploadRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.file.upload`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/file/upload).
     #[inline]
-    pub async fn send(self) -> Result<FileUploadData, FileUploadError> {
+    pub fn send(self) -> rt::Sending<FileUploadData, FileUploadError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileUploadError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `group.create` (POST `/open-apis/attendance/v1/groups`): set optional inputs, then `.send().await`.
@@ -1508,9 +1503,9 @@ impl GroupCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.group.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/create).
     #[inline]
-    pub async fn send(self) -> Result<GroupCreateData, GroupCreateError> {
+    pub fn send(self) -> rt::Sending<GroupCreateData, GroupCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(GroupCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `group.list` (GET `/open-apis/attendance/v1/groups`): set optional inputs, then `.send().await`.
@@ -1544,9 +1539,9 @@ impl GroupListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.group.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/list).
     #[inline]
-    pub async fn send(self) -> Result<GroupListData, GroupListError> {
+    pub fn send(self) -> rt::Sending<GroupListData, GroupListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(GroupListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1580,9 +1575,9 @@ impl GroupDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `attendance.v1.group.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), GroupDeleteError> {
+    pub fn send(self) -> rt::Sending<(), GroupDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(GroupDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `group.get` (GET `/open-apis/attendance/v1/groups/{group_id}`): set optional inputs, then `.send().await`.
@@ -1606,9 +1601,9 @@ impl GroupGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.group.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/get).
     #[inline]
-    pub async fn send(self) -> Result<GroupGetData, GroupGetError> {
+    pub fn send(self) -> rt::Sending<GroupGetData, GroupGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(GroupGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `group.list_user` (GET `/open-apis/attendance/v1/groups/{group_id}/list_user`): set optional inputs, then `.send().await`.
@@ -1659,9 +1654,9 @@ impl GroupListUserRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.group.list_user`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/list_user).
     #[inline]
-    pub async fn send(self) -> Result<GroupListUserData, GroupListUserError> {
+    pub fn send(self) -> rt::Sending<GroupListUserData, GroupListUserError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(GroupListUserError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `group.search` (POST `/open-apis/attendance/v1/groups/search`): set optional inputs, then `.send().await`.
@@ -1682,9 +1677,9 @@ impl GroupSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.group.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/search).
     #[inline]
-    pub async fn send(self) -> Result<GroupSearchData, GroupSearchError> {
+    pub fn send(self) -> rt::Sending<GroupSearchData, GroupSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(GroupSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `leave_accrual_record.patch` (PATCH `/open-apis/attendance/v1/leave_accrual_record/{leave_id}`): set optional inputs, then `.send().await`.
@@ -1716,11 +1711,11 @@ impl LeaveAccrualRecordPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.leave_accrual_record.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/leave_accrual_record/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LeaveAccrualRecordPatchData, LeaveAccrualRecordPatchError> {
+    ) -> rt::Sending<LeaveAccrualRecordPatchData, LeaveAccrualRecordPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LeaveAccrualRecordPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `shift.create` (POST `/open-apis/attendance/v1/shifts`): set optional inputs, then `.send().await`.
@@ -1748,9 +1743,9 @@ impl ShiftCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.shift.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/shift/create).
     #[inline]
-    pub async fn send(self) -> Result<ShiftCreateData, ShiftCreateError> {
+    pub fn send(self) -> rt::Sending<ShiftCreateData, ShiftCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ShiftCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `shift.list` (GET `/open-apis/attendance/v1/shifts`): set optional inputs, then `.send().await`.
@@ -1784,9 +1779,9 @@ impl ShiftListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.shift.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/shift/list).
     #[inline]
-    pub async fn send(self) -> Result<ShiftListData, ShiftListError> {
+    pub fn send(self) -> rt::Sending<ShiftListData, ShiftListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ShiftListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1818,9 +1813,9 @@ impl ShiftDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `attendance.v1.shift.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/shift/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ShiftDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ShiftDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ShiftDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `shift.get` (GET `/open-apis/attendance/v1/shifts/{shift_id}`): set optional inputs, then `.send().await`.
@@ -1840,9 +1835,9 @@ impl ShiftGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.shift.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/shift/get).
     #[inline]
-    pub async fn send(self) -> Result<Shift, ShiftGetError> {
+    pub fn send(self) -> rt::Sending<Shift, ShiftGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ShiftGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `shift.query` (POST `/open-apis/attendance/v1/shifts/query`): set optional inputs, then `.send().await`.
@@ -1862,9 +1857,9 @@ impl ShiftQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.shift.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/shift/query).
     #[inline]
-    pub async fn send(self) -> Result<Shift, ShiftQueryError> {
+    pub fn send(self) -> rt::Sending<Shift, ShiftQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ShiftQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_approval.create` (POST `/open-apis/attendance/v1/user_approvals`): set optional inputs, then `.send().await`.
@@ -1892,9 +1887,9 @@ impl UserApprovalCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_approval.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_approval/create).
     #[inline]
-    pub async fn send(self) -> Result<UserApprovalCreateData, UserApprovalCreateError> {
+    pub fn send(self) -> rt::Sending<UserApprovalCreateData, UserApprovalCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserApprovalCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_approval.query` (POST `/open-apis/attendance/v1/user_approvals/query`): set optional inputs, then `.send().await`.
@@ -1917,9 +1912,9 @@ impl UserApprovalQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_approval.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_approval/query).
     #[inline]
-    pub async fn send(self) -> Result<UserApprovalQueryData, UserApprovalQueryError> {
+    pub fn send(self) -> rt::Sending<UserApprovalQueryData, UserApprovalQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserApprovalQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_daily_shift.batch_create` (POST `/open-apis/attendance/v1/user_daily_shifts/batch_create`): set optional inputs, then `.send().await`.
@@ -1942,11 +1937,11 @@ impl UserDailyShiftBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_daily_shift.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_daily_shift/batch_create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserDailyShiftBatchCreateData, UserDailyShiftBatchCreateError> {
+    ) -> rt::Sending<UserDailyShiftBatchCreateData, UserDailyShiftBatchCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserDailyShiftBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_daily_shift.batch_create_temp` (POST `/open-apis/attendance/v1/user_daily_shifts/batch_create_temp`): set optional inputs, then `.send().await`.
@@ -1976,14 +1971,14 @@ impl UserDailyShiftBatchCreateTempRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_daily_shift.batch_create_temp`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_daily_shift/batch_create_temp).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserDailyShiftBatchCreateTempData, UserDailyShiftBatchCreateTempError> {
+    ) -> rt::Sending<
+        UserDailyShiftBatchCreateTempData,
+        UserDailyShiftBatchCreateTempError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserDailyShiftBatchCreateTempError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_daily_shift.query` (POST `/open-apis/attendance/v1/user_daily_shifts/query`): set optional inputs, then `.send().await`.
@@ -2006,11 +2001,11 @@ impl UserDailyShiftQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_daily_shift.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_daily_shift/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserDailyShiftBatchCreateData, UserDailyShiftQueryError> {
+    ) -> rt::Sending<UserDailyShiftBatchCreateData, UserDailyShiftQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserDailyShiftQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_flow.batch_create` (POST `/open-apis/attendance/v1/user_flows/batch_create`): set optional inputs, then `.send().await`.
@@ -2033,11 +2028,9 @@ impl UserFlowBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_flow.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_flow/batch_create).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<UserFlowBatchCreateBody, UserFlowBatchCreateError> {
+    pub fn send(self) -> rt::Sending<UserFlowBatchCreateBody, UserFlowBatchCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserFlowBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_flow.batch_del` (POST `/open-apis/attendance/v1/user_flows/batch_del`): set optional inputs, then `.send().await`.
@@ -2058,9 +2051,9 @@ impl UserFlowBatchDelRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_flow.batch_del`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_flow/batch_del).
     #[inline]
-    pub async fn send(self) -> Result<UserFlowBatchDelData, UserFlowBatchDelError> {
+    pub fn send(self) -> rt::Sending<UserFlowBatchDelData, UserFlowBatchDelError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserFlowBatchDelError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_flow.get` (GET `/open-apis/attendance/v1/user_flows/{user_flow_id}`): set optional inputs, then `.send().await`.
@@ -2082,9 +2075,9 @@ impl UserFlowGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_flow.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_flow/get).
     #[inline]
-    pub async fn send(self) -> Result<FlowRecord, UserFlowGetError> {
+    pub fn send(self) -> rt::Sending<FlowRecord, UserFlowGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserFlowGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_flow.query` (POST `/open-apis/attendance/v1/user_flows/query`): set optional inputs, then `.send().await`.
@@ -2116,9 +2109,9 @@ impl UserFlowQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_flow.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_flow/query).
     #[inline]
-    pub async fn send(self) -> Result<UserFlowQueryData, UserFlowQueryError> {
+    pub fn send(self) -> rt::Sending<UserFlowQueryData, UserFlowQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserFlowQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_setting.modify` (POST `/open-apis/attendance/v1/user_settings/modify`): set optional inputs, then `.send().await`.
@@ -2146,9 +2139,9 @@ impl UserSettingModifyRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_setting.modify`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_setting/modify).
     #[inline]
-    pub async fn send(self) -> Result<UserSettingModifyBody, UserSettingModifyError> {
+    pub fn send(self) -> rt::Sending<UserSettingModifyBody, UserSettingModifyError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserSettingModifyError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_stats_data.query` (POST `/open-apis/attendance/v1/user_stats_datas/query`): set optional inputs, then `.send().await`.
@@ -2171,9 +2164,9 @@ impl UserStatsDataQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_stats_data.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_stats_data/query).
     #[inline]
-    pub async fn send(self) -> Result<UserStatsDataQueryData, UserStatsDataQueryError> {
+    pub fn send(self) -> rt::Sending<UserStatsDataQueryData, UserStatsDataQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserStatsDataQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_stats_field.query` (POST `/open-apis/attendance/v1/user_stats_fields/query`): set optional inputs, then `.send().await`.
@@ -2196,11 +2189,9 @@ impl UserStatsFieldQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_stats_field.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_stats_field/query).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<UserStatsFieldQueryData, UserStatsFieldQueryError> {
+    pub fn send(self) -> rt::Sending<UserStatsFieldQueryData, UserStatsFieldQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserStatsFieldQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_stats_view.query` (POST `/open-apis/attendance/v1/user_stats_views/query`): set optional inputs, then `.send().await`.
@@ -2223,9 +2214,9 @@ impl UserStatsViewQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_stats_view.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_stats_view/query).
     #[inline]
-    pub async fn send(self) -> Result<UserStatsViewQueryData, UserStatsViewQueryError> {
+    pub fn send(self) -> rt::Sending<UserStatsViewQueryData, UserStatsViewQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserStatsViewQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_stats_view.update` (PUT `/open-apis/attendance/v1/user_stats_views/{user_stats_view_id}`): set optional inputs, then `.send().await`.
@@ -2250,9 +2241,9 @@ impl UserStatsViewUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_stats_view.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_stats_view/update).
     #[inline]
-    pub async fn send(self) -> Result<UserStatsViewQueryData, UserStatsViewUpdateError> {
+    pub fn send(self) -> rt::Sending<UserStatsViewQueryData, UserStatsViewUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserStatsViewUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_task.query` (POST `/open-apis/attendance/v1/user_tasks/query`): set optional inputs, then `.send().await`.
@@ -2300,9 +2291,9 @@ impl UserTaskQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_task.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_task/query).
     #[inline]
-    pub async fn send(self) -> Result<UserTaskQueryData, UserTaskQueryError> {
+    pub fn send(self) -> rt::Sending<UserTaskQueryData, UserTaskQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserTaskQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_task_remedy.create` (POST `/open-apis/attendance/v1/user_task_remedys`): set optional inputs, then `.send().await`.
@@ -2325,11 +2316,11 @@ impl UserTaskRemedyCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_task_remedy.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_task_remedy/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserTaskRemedyCreateData, UserTaskRemedyCreateError> {
+    ) -> rt::Sending<UserTaskRemedyCreateData, UserTaskRemedyCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserTaskRemedyCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_task_remedy.query` (POST `/open-apis/attendance/v1/user_task_remedys/query`): set optional inputs, then `.send().await`.
@@ -2352,11 +2343,9 @@ impl UserTaskRemedyQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_task_remedy.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_task_remedy/query).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<UserTaskRemedyQueryData, UserTaskRemedyQueryError> {
+    pub fn send(self) -> rt::Sending<UserTaskRemedyQueryData, UserTaskRemedyQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserTaskRemedyQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_task_remedy.query_user_allowed_remedys` (POST `/open-apis/attendance/v1/user_task_remedys/query_user_allowed_remedys`): set optional inputs, then `.send().await`.
@@ -2381,17 +2370,14 @@ impl UserTaskRemedyQueryUserAllowedRemedysRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `attendance.v1.user_task_remedy.query_user_allowed_remedys`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_task_remedy/query_user_allowed_remedys).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         UserTaskRemedyQueryUserAllowedRemedysData,
         UserTaskRemedyQueryUserAllowedRemedysError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserTaskRemedyQueryUserAllowedRemedysError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `approval_info.process`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -79,9 +79,9 @@ impl UserInfoGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `authen.v1.user_info.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/user_info/get).
     #[inline]
-    pub async fn send(self) -> Result<UserInfoGetData, UserInfoGetError> {
+    pub fn send(self) -> rt::Sending<UserInfoGetData, UserInfoGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserInfoGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `user_info.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

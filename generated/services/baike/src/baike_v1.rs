@@ -421,9 +421,9 @@ impl ClassificationListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.classification.list`](https://open.feishu.cn/document/server-docs/baike-v1/classification/list).
     #[inline]
-    pub async fn send(self) -> Result<ClassificationListData, ClassificationListError> {
+    pub fn send(self) -> rt::Sending<ClassificationListData, ClassificationListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ClassificationListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -474,9 +474,9 @@ impl DraftCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.draft.create`](https://open.feishu.cn/document/server-docs/baike-v1/draft/create).
     #[inline]
-    pub async fn send(self) -> Result<DraftData, DraftCreateError> {
+    pub fn send(self) -> rt::Sending<DraftData, DraftCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DraftCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `draft.update` (PUT `/open-apis/baike/v1/drafts/{draft_id}`): set optional inputs, then `.send().await`.
@@ -515,9 +515,9 @@ impl DraftUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.draft.update`](https://open.feishu.cn/document/server-docs/baike-v1/draft/update).
     #[inline]
-    pub async fn send(self) -> Result<DraftData, DraftUpdateError> {
+    pub fn send(self) -> rt::Sending<DraftData, DraftUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DraftUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `entity.create` (POST `/open-apis/baike/v1/entities`): set optional inputs, then `.send().await`.
@@ -554,9 +554,9 @@ impl EntityCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.create`](https://open.feishu.cn/document/server-docs/baike-v1/entity/create).
     #[inline]
-    pub async fn send(self) -> Result<EntityData, EntityCreateError> {
+    pub fn send(self) -> rt::Sending<EntityData, EntityCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntityCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `entity.list` (GET `/open-apis/baike/v1/entities`): set optional inputs, then `.send().await`.
@@ -620,9 +620,9 @@ impl EntityListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.list`](https://open.feishu.cn/document/server-docs/baike-v1/entity/list).
     #[inline]
-    pub async fn send(self) -> Result<EntityListData, EntityListError> {
+    pub fn send(self) -> rt::Sending<EntityListData, EntityListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntityListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -667,9 +667,9 @@ impl EntityExtractRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.extract`](https://open.feishu.cn/document/server-docs/baike-v1/entity/extract).
     #[inline]
-    pub async fn send(self) -> Result<EntityExtractData, EntityExtractError> {
+    pub fn send(self) -> rt::Sending<EntityExtractData, EntityExtractError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntityExtractError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `entity.get` (GET `/open-apis/baike/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
@@ -727,9 +727,9 @@ impl EntityGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.get`](https://open.feishu.cn/document/server-docs/baike-v1/entity/get).
     #[inline]
-    pub async fn send(self) -> Result<EntityData, EntityGetError> {
+    pub fn send(self) -> rt::Sending<EntityData, EntityGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntityGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `entity.update` (PUT `/open-apis/baike/v1/entities/{entity_id}`): set optional inputs, then `.send().await`.
@@ -768,9 +768,9 @@ impl EntityUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.update`](https://open.feishu.cn/document/server-docs/baike-v1/entity/update).
     #[inline]
-    pub async fn send(self) -> Result<EntityData, EntityUpdateError> {
+    pub fn send(self) -> rt::Sending<EntityData, EntityUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntityUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `entity.highlight` (POST `/open-apis/baike/v1/entities/highlight`): set optional inputs, then `.send().await`.
@@ -798,9 +798,9 @@ impl EntityHighlightRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.highlight`](https://open.feishu.cn/document/server-docs/baike-v1/entity/highlight).
     #[inline]
-    pub async fn send(self) -> Result<EntityHighlightData, EntityHighlightError> {
+    pub fn send(self) -> rt::Sending<EntityHighlightData, EntityHighlightError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntityHighlightError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `entity.match` (POST `/open-apis/baike/v1/entities/match`): set optional inputs, then `.send().await`.
@@ -828,9 +828,9 @@ impl EntityMatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.match`](https://open.feishu.cn/document/server-docs/baike-v1/entity/match).
     #[inline]
-    pub async fn send(self) -> Result<EntityMatchData, EntityMatchError> {
+    pub fn send(self) -> rt::Sending<EntityMatchData, EntityMatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntityMatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `entity.search` (POST `/open-apis/baike/v1/entities/search`): set optional inputs, then `.send().await`.
@@ -891,9 +891,9 @@ impl EntitySearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.entity.search`](https://open.feishu.cn/document/server-docs/baike-v1/entity/search).
     #[inline]
-    pub async fn send(self) -> Result<EntityListData, EntitySearchError> {
+    pub fn send(self) -> rt::Sending<EntityListData, EntitySearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EntitySearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -932,9 +932,9 @@ impl FileDownloadRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `baike.v1.file.download`](https://open.feishu.cn/document/server-docs/baike-v1/file/download).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
+    pub fn send(self) -> rt::Sending<rt::Download, FileDownloadError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(FileDownloadError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `file.upload` (POST `/open-apis/baike/v1/files/upload`): set optional inputs, then `.send().await`.
@@ -962,9 +962,9 @@ impl FileUploadRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `baike.v1.file.upload`](https://open.feishu.cn/document/server-docs/baike-v1/file/upload).
     #[inline]
-    pub async fn send(self) -> Result<FileUploadData, FileUploadError> {
+    pub fn send(self) -> rt::Sending<FileUploadData, FileUploadError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileUploadError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `classification.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -187,9 +187,9 @@ impl AppRoleCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `base.v2.app_role.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/advanced-permission/base-v2/app-role/create).
     #[inline]
-    pub async fn send(self) -> Result<AppRoleCreateData, AppRoleCreateError> {
+    pub fn send(self) -> rt::Sending<AppRoleCreateData, AppRoleCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppRoleCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_role.list` (GET `/open-apis/base/v2/apps/{app_token}/roles`): set optional inputs, then `.send().await`.
@@ -230,9 +230,9 @@ impl AppRoleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `base.v2.app_role.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/advanced-permission/base-v2/app-role/list).
     #[inline]
-    pub async fn send(self) -> Result<AppRoleListData, AppRoleListError> {
+    pub fn send(self) -> rt::Sending<AppRoleListData, AppRoleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppRoleListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -276,9 +276,9 @@ impl AppRoleUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `base.v2.app_role.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/advanced-permission/base-v2/app-role/update).
     #[inline]
-    pub async fn send(self) -> Result<AppRoleCreateData, AppRoleUpdateError> {
+    pub fn send(self) -> rt::Sending<AppRoleCreateData, AppRoleUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppRoleUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `app_role.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -3436,11 +3436,11 @@ impl AppBlockWorkflowListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_block_workflow.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-block_workflow/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppBlockWorkflowListData, AppBlockWorkflowListError> {
+    ) -> rt::Sending<AppBlockWorkflowListData, AppBlockWorkflowListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppBlockWorkflowListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_dashboard.copy` (POST `/open-apis/bitable/v1/apps/{app_token}/dashboards/{block_id}/copy`): set optional inputs, then `.send().await`.
@@ -3472,9 +3472,9 @@ impl AppDashboardCopyRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_dashboard.copy`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-dashboard/copy).
     #[inline]
-    pub async fn send(self) -> Result<AppDashboardCopyData, AppDashboardCopyError> {
+    pub fn send(self) -> rt::Sending<AppDashboardCopyData, AppDashboardCopyError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppDashboardCopyError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_dashboard.list` (GET `/open-apis/bitable/v1/apps/{app_token}/dashboards`): set optional inputs, then `.send().await`.
@@ -3526,9 +3526,9 @@ impl AppDashboardListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_dashboard.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-dashboard/list).
     #[inline]
-    pub async fn send(self) -> Result<AppDashboardListData, AppDashboardListError> {
+    pub fn send(self) -> rt::Sending<AppDashboardListData, AppDashboardListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppDashboardListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3574,9 +3574,9 @@ impl AppRoleMemberBatchCreateRequest {
     }
     /// Sends the request. See the [official documentation of `bitable.v1.app_role_member.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role-member/batch_create).
     #[inline]
-    pub async fn send(self) -> Result<(), AppRoleMemberBatchCreateError> {
+    pub fn send(self) -> rt::Sending<(), AppRoleMemberBatchCreateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppRoleMemberBatchCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app_role_member.batch_delete` (POST `/open-apis/bitable/v1/apps/{app_token}/roles/{role_id}/members/batch_delete`): set optional inputs, then `.send().await`.
@@ -3608,9 +3608,9 @@ impl AppRoleMemberBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `bitable.v1.app_role_member.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role-member/batch_delete).
     #[inline]
-    pub async fn send(self) -> Result<(), AppRoleMemberBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), AppRoleMemberBatchDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppRoleMemberBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app_role_member.create` (POST `/open-apis/bitable/v1/apps/{app_token}/roles/{role_id}/members`): set optional inputs, then `.send().await`.
@@ -3651,9 +3651,9 @@ impl AppRoleMemberCreateRequest {
     }
     /// Sends the request. See the [official documentation of `bitable.v1.app_role_member.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role-member/create).
     #[inline]
-    pub async fn send(self) -> Result<(), AppRoleMemberCreateError> {
+    pub fn send(self) -> rt::Sending<(), AppRoleMemberCreateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppRoleMemberCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app_role_member.list` (GET `/open-apis/bitable/v1/apps/{app_token}/roles/{role_id}/members`): set optional inputs, then `.send().await`.
@@ -3700,9 +3700,9 @@ impl AppRoleMemberListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_role_member.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role-member/list).
     #[inline]
-    pub async fn send(self) -> Result<AppRoleMemberListData, AppRoleMemberListError> {
+    pub fn send(self) -> rt::Sending<AppRoleMemberListData, AppRoleMemberListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppRoleMemberListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3756,9 +3756,9 @@ impl AppRoleMemberDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `bitable.v1.app_role_member.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role-member/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), AppRoleMemberDeleteError> {
+    pub fn send(self) -> rt::Sending<(), AppRoleMemberDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppRoleMemberDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app_role.create` (POST `/open-apis/bitable/v1/apps/{app_token}/roles`): set optional inputs, then `.send().await`.
@@ -3788,9 +3788,9 @@ impl AppRoleCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_role.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role/create).
     #[inline]
-    pub async fn send(self) -> Result<AppRoleCreateData, AppRoleCreateError> {
+    pub fn send(self) -> rt::Sending<AppRoleCreateData, AppRoleCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppRoleCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_role.list` (GET `/open-apis/bitable/v1/apps/{app_token}/roles`): set optional inputs, then `.send().await`.
@@ -3835,9 +3835,9 @@ impl AppRoleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_role.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role/list).
     #[inline]
-    pub async fn send(self) -> Result<AppRoleListData, AppRoleListError> {
+    pub fn send(self) -> rt::Sending<AppRoleListData, AppRoleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppRoleListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3878,9 +3878,9 @@ impl AppRoleDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `bitable.v1.app_role.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), AppRoleDeleteError> {
+    pub fn send(self) -> rt::Sending<(), AppRoleDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppRoleDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app_role.update` (PUT `/open-apis/bitable/v1/apps/{app_token}/roles/{role_id}`): set optional inputs, then `.send().await`.
@@ -3912,9 +3912,9 @@ impl AppRoleUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_role.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role/update).
     #[inline]
-    pub async fn send(self) -> Result<AppRoleCreateData, AppRoleUpdateError> {
+    pub fn send(self) -> rt::Sending<AppRoleCreateData, AppRoleUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppRoleUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_field.create` (POST `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/fields`): set optional inputs, then `.send().await`.
@@ -3955,11 +3955,9 @@ impl AppTableFieldCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_field.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-field/create).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<AppTableFieldCreateData, AppTableFieldCreateError> {
+    pub fn send(self) -> rt::Sending<AppTableFieldCreateData, AppTableFieldCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableFieldCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_field.list` (GET `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/fields`): set optional inputs, then `.send().await`.
@@ -4020,9 +4018,9 @@ impl AppTableFieldListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_field.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-field/list).
     #[inline]
-    pub async fn send(self) -> Result<AppTableFieldListData, AppTableFieldListError> {
+    pub fn send(self) -> rt::Sending<AppTableFieldListData, AppTableFieldListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableFieldListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4069,11 +4067,9 @@ impl AppTableFieldDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_field.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-field/delete).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<AppTableFieldDeleteData, AppTableFieldDeleteError> {
+    pub fn send(self) -> rt::Sending<AppTableFieldDeleteData, AppTableFieldDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableFieldDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_field.update` (PUT `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/fields/{field_id}`): set optional inputs, then `.send().await`.
@@ -4114,11 +4110,9 @@ impl AppTableFieldUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_field.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-field/update).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<AppTableFieldCreateData, AppTableFieldUpdateError> {
+    pub fn send(self) -> rt::Sending<AppTableFieldCreateData, AppTableFieldUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableFieldUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_field_group.create` (POST `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/field_groups`): set optional inputs, then `.send().await`.
@@ -4150,11 +4144,11 @@ impl AppTableFieldGroupCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_field_group.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-field_group/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableFieldGroupCreateData, AppTableFieldGroupCreateError> {
+    ) -> rt::Sending<AppTableFieldGroupCreateData, AppTableFieldGroupCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableFieldGroupCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_form_field.list` (GET `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/forms/{form_id}/fields`): set optional inputs, then `.send().await`.
@@ -4199,11 +4193,11 @@ impl AppTableFormFieldListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_form_field.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-form-field/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableFormFieldListData, AppTableFormFieldListError> {
+    ) -> rt::Sending<AppTableFormFieldListData, AppTableFormFieldListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableFormFieldListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4260,11 +4254,11 @@ impl AppTableFormFieldPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_form_field.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-form-field/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableFormFieldPatchData, AppTableFormFieldPatchError> {
+    ) -> rt::Sending<AppTableFormFieldPatchData, AppTableFormFieldPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableFormFieldPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_form.get` (GET `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/forms/{form_id}`): set optional inputs, then `.send().await`.
@@ -4295,9 +4289,9 @@ impl AppTableFormGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_form.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-form/get).
     #[inline]
-    pub async fn send(self) -> Result<AppTableFormGetData, AppTableFormGetError> {
+    pub fn send(self) -> rt::Sending<AppTableFormGetData, AppTableFormGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableFormGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_form.patch` (PATCH `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/forms/{form_id}`): set optional inputs, then `.send().await`.
@@ -4336,9 +4330,9 @@ impl AppTableFormPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_form.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-form/patch).
     #[inline]
-    pub async fn send(self) -> Result<AppTableFormGetData, AppTableFormPatchError> {
+    pub fn send(self) -> rt::Sending<AppTableFormGetData, AppTableFormPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableFormPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_form.upgrade` (POST `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/forms/{form_id}/upgrade`): set optional inputs, then `.send().await`.
@@ -4372,11 +4366,9 @@ impl AppTableFormUpgradeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_form.upgrade`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-form/upgrade).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<AppTableFormUpgradeData, AppTableFormUpgradeError> {
+    pub fn send(self) -> rt::Sending<AppTableFormUpgradeData, AppTableFormUpgradeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableFormUpgradeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_record.batch_create` (POST `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records/batch_create`): set optional inputs, then `.send().await`.
@@ -4436,11 +4428,11 @@ impl AppTableRecordBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_record.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/batch_create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableRecordBatchCreateData, AppTableRecordBatchCreateError> {
+    ) -> rt::Sending<AppTableRecordBatchCreateData, AppTableRecordBatchCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableRecordBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_record.batch_delete` (POST `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records/batch_delete`): set optional inputs, then `.send().await`.
@@ -4482,11 +4474,11 @@ impl AppTableRecordBatchDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_record.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/batch_delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableRecordBatchDeleteData, AppTableRecordBatchDeleteError> {
+    ) -> rt::Sending<AppTableRecordBatchDeleteData, AppTableRecordBatchDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableRecordBatchDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_record.batch_get` (POST `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records/batch_get`): set optional inputs, then `.send().await`.
@@ -4518,11 +4510,11 @@ impl AppTableRecordBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_record.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/batch_get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableRecordBatchGetData, AppTableRecordBatchGetError> {
+    ) -> rt::Sending<AppTableRecordBatchGetData, AppTableRecordBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableRecordBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_record.batch_update` (POST `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records/batch_update`): set optional inputs, then `.send().await`.
@@ -4580,11 +4572,11 @@ impl AppTableRecordBatchUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_record.batch_update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/batch_update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableRecordBatchCreateData, AppTableRecordBatchUpdateError> {
+    ) -> rt::Sending<AppTableRecordBatchCreateData, AppTableRecordBatchUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableRecordBatchUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_record.create` (POST `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records`): set optional inputs, then `.send().await`.
@@ -4644,11 +4636,11 @@ impl AppTableRecordCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_record.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableRecordCreateData, AppTableRecordCreateError> {
+    ) -> rt::Sending<AppTableRecordCreateData, AppTableRecordCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableRecordCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_record.list` (GET `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records`): set optional inputs, then `.send().await`.
@@ -4775,9 +4767,9 @@ impl AppTableRecordListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_record.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/list).
     #[inline]
-    pub async fn send(self) -> Result<AppTableRecordListData, AppTableRecordListError> {
+    pub fn send(self) -> rt::Sending<AppTableRecordListData, AppTableRecordListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableRecordListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4834,11 +4826,11 @@ impl AppTableRecordDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_record.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableRecordBatchDeleteDataRecord, AppTableRecordDeleteError> {
+    ) -> rt::Sending<AppTableRecordBatchDeleteDataRecord, AppTableRecordDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableRecordDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_record.get` (GET `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records/{record_id}`): set optional inputs, then `.send().await`.
@@ -4904,9 +4896,9 @@ impl AppTableRecordGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_record.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/get).
     #[inline]
-    pub async fn send(self) -> Result<AppTableRecordCreateData, AppTableRecordGetError> {
+    pub fn send(self) -> rt::Sending<AppTableRecordCreateData, AppTableRecordGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableRecordGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_record.update` (PUT `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records/{record_id}`): set optional inputs, then `.send().await`.
@@ -4966,11 +4958,11 @@ impl AppTableRecordUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_record.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableRecordCreateData, AppTableRecordUpdateError> {
+    ) -> rt::Sending<AppTableRecordCreateData, AppTableRecordUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableRecordUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_record.search` (POST `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records/search`): set optional inputs, then `.send().await`.
@@ -5032,11 +5024,9 @@ impl AppTableRecordSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_record.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/search).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<AppTableRecordListData, AppTableRecordSearchError> {
+    pub fn send(self) -> rt::Sending<AppTableRecordListData, AppTableRecordSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableRecordSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5084,9 +5074,9 @@ impl AppTableViewCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_view.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-view/create).
     #[inline]
-    pub async fn send(self) -> Result<AppTableViewCreateData, AppTableViewCreateError> {
+    pub fn send(self) -> rt::Sending<AppTableViewCreateData, AppTableViewCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableViewCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_view.list` (GET `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/views`): set optional inputs, then `.send().await`.
@@ -5136,9 +5126,9 @@ impl AppTableViewListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_view.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-view/list).
     #[inline]
-    pub async fn send(self) -> Result<AppTableViewListData, AppTableViewListError> {
+    pub fn send(self) -> rt::Sending<AppTableViewListData, AppTableViewListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableViewListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5181,9 +5171,9 @@ impl AppTableViewDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `bitable.v1.app_table_view.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-view/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), AppTableViewDeleteError> {
+    pub fn send(self) -> rt::Sending<(), AppTableViewDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppTableViewDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app_table_view.get` (GET `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/views/{view_id}`): set optional inputs, then `.send().await`.
@@ -5221,9 +5211,9 @@ impl AppTableViewGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_view.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-view/get).
     #[inline]
-    pub async fn send(self) -> Result<AppTableViewGetData, AppTableViewGetError> {
+    pub fn send(self) -> rt::Sending<AppTableViewGetData, AppTableViewGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableViewGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table_view.patch` (PATCH `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/views/{view_id}`): set optional inputs, then `.send().await`.
@@ -5269,9 +5259,9 @@ impl AppTableViewPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table_view.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-view/patch).
     #[inline]
-    pub async fn send(self) -> Result<AppTableViewGetData, AppTableViewPatchError> {
+    pub fn send(self) -> rt::Sending<AppTableViewGetData, AppTableViewPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableViewPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table.batch_create` (POST `/open-apis/bitable/v1/apps/{app_token}/tables/batch_create`): set optional inputs, then `.send().await`.
@@ -5306,11 +5296,9 @@ impl AppTableBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/batch_create).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<AppTableBatchCreateData, AppTableBatchCreateError> {
+    pub fn send(self) -> rt::Sending<AppTableBatchCreateData, AppTableBatchCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table.batch_delete` (POST `/open-apis/bitable/v1/apps/{app_token}/tables/batch_delete`): set optional inputs, then `.send().await`.
@@ -5345,9 +5333,9 @@ impl AppTableBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `bitable.v1.app_table.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/batch_delete).
     #[inline]
-    pub async fn send(self) -> Result<(), AppTableBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), AppTableBatchDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppTableBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app_table.create` (POST `/open-apis/bitable/v1/apps/{app_token}/tables`): set optional inputs, then `.send().await`.
@@ -5382,9 +5370,9 @@ impl AppTableCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/create).
     #[inline]
-    pub async fn send(self) -> Result<AppTableCreateData, AppTableCreateError> {
+    pub fn send(self) -> rt::Sending<AppTableCreateData, AppTableCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table.list` (GET `/open-apis/bitable/v1/apps/{app_token}/tables`): set optional inputs, then `.send().await`.
@@ -5427,9 +5415,9 @@ impl AppTableListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/list).
     #[inline]
-    pub async fn send(self) -> Result<AppTableListData, AppTableListError> {
+    pub fn send(self) -> rt::Sending<AppTableListData, AppTableListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5472,9 +5460,9 @@ impl AppTableDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `bitable.v1.app_table.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), AppTableDeleteError> {
+    pub fn send(self) -> rt::Sending<(), AppTableDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppTableDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app_table.patch` (PATCH `/open-apis/bitable/v1/apps/{app_token}/tables/{table_id}`): set optional inputs, then `.send().await`.
@@ -5511,9 +5499,9 @@ impl AppTablePatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_table.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/patch).
     #[inline]
-    pub async fn send(self) -> Result<AppDashboardCopyBody, AppTablePatchError> {
+    pub fn send(self) -> rt::Sending<AppDashboardCopyBody, AppTablePatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTablePatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_workflow.list` (GET `/open-apis/bitable/v1/apps/{app_token}/workflows`): set optional inputs, then `.send().await`.
@@ -5540,9 +5528,9 @@ impl AppWorkflowListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app_workflow.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-workflow/list).
     #[inline]
-    pub async fn send(self) -> Result<AppWorkflowListData, AppWorkflowListError> {
+    pub fn send(self) -> rt::Sending<AppWorkflowListData, AppWorkflowListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppWorkflowListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_workflow.update` (PUT `/open-apis/bitable/v1/apps/{app_token}/workflows/{workflow_id}`): set optional inputs, then `.send().await`.
@@ -5574,9 +5562,9 @@ impl AppWorkflowUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `bitable.v1.app_workflow.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-workflow/update).
     #[inline]
-    pub async fn send(self) -> Result<(), AppWorkflowUpdateError> {
+    pub fn send(self) -> rt::Sending<(), AppWorkflowUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppWorkflowUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app.copy` (POST `/open-apis/bitable/v1/apps/{app_token}/copy`): set optional inputs, then `.send().await`.
@@ -5611,9 +5599,9 @@ impl AppCopyRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app.copy`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app/copy).
     #[inline]
-    pub async fn send(self) -> Result<AppCopyData, AppCopyError> {
+    pub fn send(self) -> rt::Sending<AppCopyData, AppCopyError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppCopyError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app.create` (POST `/open-apis/bitable/v1/apps`): set optional inputs, then `.send().await`.
@@ -5646,9 +5634,9 @@ impl AppCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app/create).
     #[inline]
-    pub async fn send(self) -> Result<AppCreateData, AppCreateError> {
+    pub fn send(self) -> rt::Sending<AppCreateData, AppCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app.get` (GET `/open-apis/bitable/v1/apps/{app_token}`): set optional inputs, then `.send().await`.
@@ -5675,9 +5663,9 @@ impl AppGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app/get).
     #[inline]
-    pub async fn send(self) -> Result<AppGetData, AppGetError> {
+    pub fn send(self) -> rt::Sending<AppGetData, AppGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app.update` (PUT `/open-apis/bitable/v1/apps/{app_token}`): set optional inputs, then `.send().await`.
@@ -5712,9 +5700,9 @@ impl AppUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bitable.v1.app.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app/update).
     #[inline]
-    pub async fn send(self) -> Result<AppUpdateData, AppUpdateError> {
+    pub fn send(self) -> rt::Sending<AppUpdateData, AppUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `app_block_workflow.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -312,11 +312,11 @@ impl WhiteboardNodeBatchDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `board.v1.whiteboard_node.batch_delete`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard-node/batch_delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WhiteboardNodeBatchDeleteData, WhiteboardNodeBatchDeleteError> {
+    ) -> rt::Sending<WhiteboardNodeBatchDeleteData, WhiteboardNodeBatchDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WhiteboardNodeBatchDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `whiteboard_node.create` (POST `/open-apis/board/v1/whiteboards/{whiteboard_id}/nodes`): set optional inputs, then `.send().await`.
@@ -367,11 +367,11 @@ impl WhiteboardNodeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `board.v1.whiteboard_node.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard-node/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WhiteboardNodeCreateData, WhiteboardNodeCreateError> {
+    ) -> rt::Sending<WhiteboardNodeCreateData, WhiteboardNodeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WhiteboardNodeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `whiteboard_node.list` (GET `/open-apis/board/v1/whiteboards/{whiteboard_id}/nodes`): set optional inputs, then `.send().await`.
@@ -405,9 +405,9 @@ impl WhiteboardNodeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `board.v1.whiteboard_node.list`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard-node/list).
     #[inline]
-    pub async fn send(self) -> Result<WhiteboardNodeListData, WhiteboardNodeListError> {
+    pub fn send(self) -> rt::Sending<WhiteboardNodeListData, WhiteboardNodeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WhiteboardNodeListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `whiteboard_node.create_plantuml` (POST `/open-apis/board/v1/whiteboards/{whiteboard_id}/nodes/plantuml`): set optional inputs, then `.send().await`.
@@ -437,14 +437,14 @@ impl WhiteboardNodeCreatePlantumlRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `board.v1.whiteboard_node.create_plantuml`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard-node/create_plantuml).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WhiteboardNodeCreatePlantumlData, WhiteboardNodeCreatePlantumlError> {
+    ) -> rt::Sending<
+        WhiteboardNodeCreatePlantumlData,
+        WhiteboardNodeCreatePlantumlError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(WhiteboardNodeCreatePlantumlError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `whiteboard.download_as_image` (GET `/open-apis/board/v1/whiteboards/{whiteboard_id}/download_as_image`): set optional inputs, then `.send().await`.
@@ -471,12 +471,9 @@ impl WhiteboardDownloadAsImageRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `board.v1.whiteboard.download_as_image`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard/download_as_image).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, WhiteboardDownloadAsImageError> {
+    pub fn send(self) -> rt::Sending<rt::Download, WhiteboardDownloadAsImageError> {
         let call = self.call();
-        self.client
-            .send_download(call)
-            .await
-            .map_err(WhiteboardDownloadAsImageError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `whiteboard.theme` (GET `/open-apis/board/v1/whiteboards/{whiteboard_id}/theme`): set optional inputs, then `.send().await`.
@@ -503,9 +500,9 @@ impl WhiteboardThemeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `board.v1.whiteboard.theme`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard/theme).
     #[inline]
-    pub async fn send(self) -> Result<WhiteboardThemeData, WhiteboardThemeError> {
+    pub fn send(self) -> rt::Sending<WhiteboardThemeData, WhiteboardThemeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WhiteboardThemeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `whiteboard.update_theme` (POST `/open-apis/board/v1/whiteboards/{whiteboard_id}/update_theme`): set optional inputs, then `.send().await`.
@@ -540,9 +537,9 @@ impl WhiteboardUpdateThemeRequest {
     }
     /// Sends the request. See the [official documentation of `board.v1.whiteboard.update_theme`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard/update_theme).
     #[inline]
-    pub async fn send(self) -> Result<(), WhiteboardUpdateThemeError> {
+    pub fn send(self) -> rt::Sending<(), WhiteboardUpdateThemeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(WhiteboardUpdateThemeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `whiteboard_node.batch_delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

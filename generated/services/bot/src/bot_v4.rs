@@ -109,9 +109,9 @@ impl BotSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `bot.v4.bot.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/bot-v4/bot/search).
     #[inline]
-    pub async fn send(self) -> Result<BotSearchData, BotSearchError> {
+    pub fn send(self) -> rt::Sending<BotSearchData, BotSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BotSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.

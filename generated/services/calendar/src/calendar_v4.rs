@@ -1978,9 +1978,9 @@ impl CalendarAclCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_acl.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-acl/create).
     #[inline]
-    pub async fn send(self) -> Result<CalendarAclCreateData, CalendarAclCreateError> {
+    pub fn send(self) -> rt::Sending<CalendarAclCreateData, CalendarAclCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarAclCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar_acl.list` (GET `/open-apis/calendar/v4/calendars/{calendar_id}/acls`): set optional inputs, then `.send().await`.
@@ -2030,9 +2030,9 @@ impl CalendarAclListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_acl.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-acl/list).
     #[inline]
-    pub async fn send(self) -> Result<CalendarAclListData, CalendarAclListError> {
+    pub fn send(self) -> rt::Sending<CalendarAclListData, CalendarAclListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarAclListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2075,9 +2075,9 @@ impl CalendarAclDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar_acl.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-acl/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarAclDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CalendarAclDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CalendarAclDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar_acl.subscription` (POST `/open-apis/calendar/v4/calendars/{calendar_id}/acls/subscription`): set optional inputs, then `.send().await`.
@@ -2099,9 +2099,9 @@ impl CalendarAclSubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar_acl.subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-acl/subscription).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarAclSubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), CalendarAclSubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CalendarAclSubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar_acl.unsubscription` (POST `/open-apis/calendar/v4/calendars/{calendar_id}/acls/unsubscription`): set optional inputs, then `.send().await`.
@@ -2123,9 +2123,9 @@ impl CalendarAclUnsubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar_acl.unsubscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-acl/unsubscription).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarAclUnsubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), CalendarAclUnsubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CalendarAclUnsubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar_event_attendee_chat_member.list` (GET `/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/attendees/{attendee_id}/chat_members`): set optional inputs, then `.send().await`.
@@ -2181,17 +2181,14 @@ impl CalendarEventAttendeeChatMemberListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event_attendee_chat_member.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-attendee-chat_member/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         CalendarEventAttendeeChatMemberListData,
         CalendarEventAttendeeChatMemberListError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(CalendarEventAttendeeChatMemberListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2251,12 +2248,9 @@ impl CalendarEventAttendeeBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar_event_attendee.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-attendee/batch_delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarEventAttendeeBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CalendarEventAttendeeBatchDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(CalendarEventAttendeeBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar_event_attendee.create` (POST `/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/attendees`): set optional inputs, then `.send().await`.
@@ -2300,11 +2294,11 @@ impl CalendarEventAttendeeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event_attendee.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-attendee/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CalendarEventAttendeeCreateData, CalendarEventAttendeeCreateError> {
+    ) -> rt::Sending<CalendarEventAttendeeCreateData, CalendarEventAttendeeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarEventAttendeeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar_event_attendee.list` (GET `/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/attendees`): set optional inputs, then `.send().await`.
@@ -2371,11 +2365,11 @@ impl CalendarEventAttendeeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event_attendee.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-attendee/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CalendarEventAttendeeListData, CalendarEventAttendeeListError> {
+    ) -> rt::Sending<CalendarEventAttendeeListData, CalendarEventAttendeeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarEventAttendeeListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2423,17 +2417,14 @@ impl CalendarEventMeetingChatCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event_meeting_chat.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         CalendarEventMeetingChatCreateData,
         CalendarEventMeetingChatCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(CalendarEventMeetingChatCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar_event_meeting_chat.delete` (DELETE `/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_chat`): set optional inputs, then `.send().await`.
@@ -2464,12 +2455,9 @@ impl CalendarEventMeetingChatDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar_event_meeting_chat.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarEventMeetingChatDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CalendarEventMeetingChatDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(CalendarEventMeetingChatDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar_event_meeting_minute.create` (POST `/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/meeting_minute`): set optional inputs, then `.send().await`.
@@ -2498,17 +2486,14 @@ impl CalendarEventMeetingMinuteCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event_meeting_minute.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_minute/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         CalendarEventMeetingMinuteCreateData,
         CalendarEventMeetingMinuteCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(CalendarEventMeetingMinuteCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar_event.create` (POST `/open-apis/calendar/v4/calendars/{calendar_id}/events`): set optional inputs, then `.send().await`.
@@ -2554,11 +2539,9 @@ impl CalendarEventCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/create).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<CalendarEventCreateData, CalendarEventCreateError> {
+    pub fn send(self) -> rt::Sending<CalendarEventCreateData, CalendarEventCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarEventCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar_event.list` (GET `/open-apis/calendar/v4/calendars/{calendar_id}/events`): set optional inputs, then `.send().await`.
@@ -2644,9 +2627,9 @@ impl CalendarEventListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/list).
     #[inline]
-    pub async fn send(self) -> Result<CalendarEventListData, CalendarEventListError> {
+    pub fn send(self) -> rt::Sending<CalendarEventListData, CalendarEventListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarEventListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar_event.delete` (DELETE `/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}`): set optional inputs, then `.send().await`.
@@ -2685,9 +2668,9 @@ impl CalendarEventDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar_event.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarEventDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CalendarEventDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CalendarEventDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar_event.get` (GET `/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}`): set optional inputs, then `.send().await`.
@@ -2750,9 +2733,9 @@ impl CalendarEventGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/get).
     #[inline]
-    pub async fn send(self) -> Result<CalendarEventGetData, CalendarEventGetError> {
+    pub fn send(self) -> rt::Sending<CalendarEventGetData, CalendarEventGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarEventGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar_event.patch` (PATCH `/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}`): set optional inputs, then `.send().await`.
@@ -2796,9 +2779,9 @@ impl CalendarEventPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/patch).
     #[inline]
-    pub async fn send(self) -> Result<CalendarEventCreateData, CalendarEventPatchError> {
+    pub fn send(self) -> rt::Sending<CalendarEventCreateData, CalendarEventPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarEventPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar_event.instance_view` (GET `/open-apis/calendar/v4/calendars/{calendar_id}/events/instance_view`): set optional inputs, then `.send().await`.
@@ -2836,11 +2819,11 @@ impl CalendarEventInstanceViewRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event.instance_view`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/instance_view).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CalendarEventInstanceViewData, CalendarEventInstanceViewError> {
+    ) -> rt::Sending<CalendarEventInstanceViewData, CalendarEventInstanceViewError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarEventInstanceViewError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar_event.instances` (GET `/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/instances`): set optional inputs, then `.send().await`.
@@ -2889,11 +2872,11 @@ impl CalendarEventInstancesRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event.instances`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/instances).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CalendarEventInstancesData, CalendarEventInstancesError> {
+    ) -> rt::Sending<CalendarEventInstancesData, CalendarEventInstancesError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarEventInstancesError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar_event.reply` (POST `/open-apis/calendar/v4/calendars/{calendar_id}/events/{event_id}/reply`): set optional inputs, then `.send().await`.
@@ -2925,9 +2908,9 @@ impl CalendarEventReplyRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar_event.reply`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/reply).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarEventReplyError> {
+    pub fn send(self) -> rt::Sending<(), CalendarEventReplyError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CalendarEventReplyError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar_event.search` (POST `/open-apis/calendar/v4/calendars/{calendar_id}/events/search`): set optional inputs, then `.send().await`.
@@ -2980,11 +2963,9 @@ impl CalendarEventSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar_event.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/search).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<CalendarEventSearchData, CalendarEventSearchError> {
+    pub fn send(self) -> rt::Sending<CalendarEventSearchData, CalendarEventSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarEventSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3034,9 +3015,9 @@ impl CalendarEventSubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar_event.subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/subscription).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarEventSubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), CalendarEventSubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CalendarEventSubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar_event.unsubscription` (POST `/open-apis/calendar/v4/calendars/{calendar_id}/events/unsubscription`): set optional inputs, then `.send().await`.
@@ -3070,12 +3051,9 @@ impl CalendarEventUnsubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar_event.unsubscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/unsubscription).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarEventUnsubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), CalendarEventUnsubscriptionError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(CalendarEventUnsubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar.create` (POST `/open-apis/calendar/v4/calendars`): set optional inputs, then `.send().await`.
@@ -3108,9 +3086,9 @@ impl CalendarCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/create).
     #[inline]
-    pub async fn send(self) -> Result<CalendarCreateData, CalendarCreateError> {
+    pub fn send(self) -> rt::Sending<CalendarCreateData, CalendarCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar.list` (GET `/open-apis/calendar/v4/calendars`): set optional inputs, then `.send().await`.
@@ -3160,9 +3138,9 @@ impl CalendarListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/list).
     #[inline]
-    pub async fn send(self) -> Result<CalendarListData, CalendarListError> {
+    pub fn send(self) -> rt::Sending<CalendarListData, CalendarListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar.delete` (DELETE `/open-apis/calendar/v4/calendars/{calendar_id}`): set optional inputs, then `.send().await`.
@@ -3189,9 +3167,9 @@ impl CalendarDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CalendarDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CalendarDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar.get` (GET `/open-apis/calendar/v4/calendars/{calendar_id}`): set optional inputs, then `.send().await`.
@@ -3218,9 +3196,9 @@ impl CalendarGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/get).
     #[inline]
-    pub async fn send(self) -> Result<Calendar, CalendarGetError> {
+    pub fn send(self) -> rt::Sending<Calendar, CalendarGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar.patch` (PATCH `/open-apis/calendar/v4/calendars/{calendar_id}`): set optional inputs, then `.send().await`.
@@ -3255,9 +3233,9 @@ impl CalendarPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/patch).
     #[inline]
-    pub async fn send(self) -> Result<CalendarCreateData, CalendarPatchError> {
+    pub fn send(self) -> rt::Sending<CalendarCreateData, CalendarPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar.mget` (POST `/open-apis/calendar/v4/calendars/mget`): set optional inputs, then `.send().await`.
@@ -3285,9 +3263,9 @@ impl CalendarMgetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar.mget`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/mget).
     #[inline]
-    pub async fn send(self) -> Result<CalendarMgetData, CalendarMgetError> {
+    pub fn send(self) -> rt::Sending<CalendarMgetData, CalendarMgetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarMgetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar.primary` (POST `/open-apis/calendar/v4/calendars/primary`): set optional inputs, then `.send().await`.
@@ -3319,9 +3297,9 @@ impl CalendarPrimaryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar.primary`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/primary).
     #[inline]
-    pub async fn send(self) -> Result<CalendarPrimaryData, CalendarPrimaryError> {
+    pub fn send(self) -> rt::Sending<CalendarPrimaryData, CalendarPrimaryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarPrimaryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar.primarys` (POST `/open-apis/calendar/v4/calendars/primarys`): set optional inputs, then `.send().await`.
@@ -3356,9 +3334,9 @@ impl CalendarPrimarysRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar.primarys`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/primarys).
     #[inline]
-    pub async fn send(self) -> Result<CalendarPrimaryData, CalendarPrimarysError> {
+    pub fn send(self) -> rt::Sending<CalendarPrimaryData, CalendarPrimarysError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarPrimarysError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar.search` (POST `/open-apis/calendar/v4/calendars/search`): set optional inputs, then `.send().await`.
@@ -3402,9 +3380,9 @@ impl CalendarSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/search).
     #[inline]
-    pub async fn send(self) -> Result<CalendarSearchData, CalendarSearchError> {
+    pub fn send(self) -> rt::Sending<CalendarSearchData, CalendarSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3445,9 +3423,9 @@ impl CalendarSubscribeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.calendar.subscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/subscribe).
     #[inline]
-    pub async fn send(self) -> Result<CalendarCreateData, CalendarSubscribeError> {
+    pub fn send(self) -> rt::Sending<CalendarCreateData, CalendarSubscribeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CalendarSubscribeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `calendar.subscription` (POST `/open-apis/calendar/v4/calendars/subscription`): set optional inputs, then `.send().await`.
@@ -3467,9 +3445,9 @@ impl CalendarSubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar.subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/subscription).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarSubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), CalendarSubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CalendarSubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar.unsubscribe` (POST `/open-apis/calendar/v4/calendars/{calendar_id}/unsubscribe`): set optional inputs, then `.send().await`.
@@ -3496,9 +3474,9 @@ impl CalendarUnsubscribeRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar.unsubscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/unsubscribe).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarUnsubscribeError> {
+    pub fn send(self) -> rt::Sending<(), CalendarUnsubscribeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CalendarUnsubscribeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `calendar.unsubscription` (POST `/open-apis/calendar/v4/calendars/unsubscription`): set optional inputs, then `.send().await`.
@@ -3518,9 +3496,9 @@ impl CalendarUnsubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.calendar.unsubscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/unsubscription).
     #[inline]
-    pub async fn send(self) -> Result<(), CalendarUnsubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), CalendarUnsubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CalendarUnsubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `exchange_binding.create` (POST `/open-apis/calendar/v4/exchange_bindings`): set optional inputs, then `.send().await`.
@@ -3555,11 +3533,11 @@ impl ExchangeBindingCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.exchange_binding.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/exchange_binding/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExchangeBindingCreateData, ExchangeBindingCreateError> {
+    ) -> rt::Sending<ExchangeBindingCreateData, ExchangeBindingCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExchangeBindingCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `exchange_binding.delete` (DELETE `/open-apis/calendar/v4/exchange_bindings/{exchange_binding_id}`): set optional inputs, then `.send().await`.
@@ -3581,9 +3559,9 @@ impl ExchangeBindingDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.exchange_binding.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/exchange_binding/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ExchangeBindingDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ExchangeBindingDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ExchangeBindingDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `exchange_binding.get` (GET `/open-apis/calendar/v4/exchange_bindings/{exchange_binding_id}`): set optional inputs, then `.send().await`.
@@ -3612,9 +3590,9 @@ impl ExchangeBindingGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.exchange_binding.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/exchange_binding/get).
     #[inline]
-    pub async fn send(self) -> Result<ExchangeBindingGetData, ExchangeBindingGetError> {
+    pub fn send(self) -> rt::Sending<ExchangeBindingGetData, ExchangeBindingGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExchangeBindingGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `freebusy.batch` (POST `/open-apis/calendar/v4/freebusy/batch`): set optional inputs, then `.send().await`.
@@ -3649,9 +3627,9 @@ impl FreebusyBatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.freebusy.batch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/freebusy/batch).
     #[inline]
-    pub async fn send(self) -> Result<FreebusyBatchData, FreebusyBatchError> {
+    pub fn send(self) -> rt::Sending<FreebusyBatchData, FreebusyBatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FreebusyBatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `freebusy.list` (POST `/open-apis/calendar/v4/freebusy/list`): set optional inputs, then `.send().await`.
@@ -3686,9 +3664,9 @@ impl FreebusyListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.freebusy.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/freebusy/list).
     #[inline]
-    pub async fn send(self) -> Result<FreebusyListData, FreebusyListError> {
+    pub fn send(self) -> rt::Sending<FreebusyListData, FreebusyListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FreebusyListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `setting.generate_caldav_conf` (POST `/open-apis/calendar/v4/settings/generate_caldav_conf`): set optional inputs, then `.send().await`.
@@ -3716,11 +3694,11 @@ impl SettingGenerateCaldavConfRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.setting.generate_caldav_conf`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/setting/generate_caldav_conf).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SettingGenerateCaldavConfData, SettingGenerateCaldavConfError> {
+    ) -> rt::Sending<SettingGenerateCaldavConfData, SettingGenerateCaldavConfError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SettingGenerateCaldavConfError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `timeoff_event.create` (POST `/open-apis/calendar/v4/timeoff_events`): set optional inputs, then `.send().await`.
@@ -3748,9 +3726,9 @@ impl TimeoffEventCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `calendar.v4.timeoff_event.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/timeoff_event/create).
     #[inline]
-    pub async fn send(self) -> Result<TimeoffEventCreateData, TimeoffEventCreateError> {
+    pub fn send(self) -> rt::Sending<TimeoffEventCreateData, TimeoffEventCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TimeoffEventCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `timeoff_event.delete` (DELETE `/open-apis/calendar/v4/timeoff_events/{timeoff_event_id}`): set optional inputs, then `.send().await`.
@@ -3770,9 +3748,9 @@ impl TimeoffEventDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `calendar.v4.timeoff_event.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/timeoff_event/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), TimeoffEventDeleteError> {
+    pub fn send(self) -> rt::Sending<(), TimeoffEventDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TimeoffEventDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `calendar_acl.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

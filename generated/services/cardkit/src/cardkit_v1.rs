@@ -315,9 +315,9 @@ impl CardElementContentRequest {
     }
     /// Sends the request. See the [official documentation of `cardkit.v1.card_element.content`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card-element/content).
     #[inline]
-    pub async fn send(self) -> Result<(), CardElementContentError> {
+    pub fn send(self) -> rt::Sending<(), CardElementContentError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CardElementContentError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `card_element.create` (POST `/open-apis/cardkit/v1/cards/{card_id}/elements`): set optional inputs, then `.send().await`.
@@ -340,9 +340,9 @@ impl CardElementCreateRequest {
     }
     /// Sends the request. See the [official documentation of `cardkit.v1.card_element.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card-element/create).
     #[inline]
-    pub async fn send(self) -> Result<(), CardElementCreateError> {
+    pub fn send(self) -> rt::Sending<(), CardElementCreateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CardElementCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `card_element.delete` (DELETE `/open-apis/cardkit/v1/cards/{card_id}/elements/{element_id}`): set optional inputs, then `.send().await`.
@@ -367,9 +367,9 @@ impl CardElementDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `cardkit.v1.card_element.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card-element/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CardElementDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CardElementDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CardElementDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `card_element.patch` (PATCH `/open-apis/cardkit/v1/cards/{card_id}/elements/{element_id}`): set optional inputs, then `.send().await`.
@@ -394,9 +394,9 @@ impl CardElementPatchRequest {
     }
     /// Sends the request. See the [official documentation of `cardkit.v1.card_element.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card-element/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), CardElementPatchError> {
+    pub fn send(self) -> rt::Sending<(), CardElementPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CardElementPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `card_element.update` (PUT `/open-apis/cardkit/v1/cards/{card_id}/elements/{element_id}`): set optional inputs, then `.send().await`.
@@ -421,9 +421,9 @@ impl CardElementUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `cardkit.v1.card_element.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card-element/update).
     #[inline]
-    pub async fn send(self) -> Result<(), CardElementUpdateError> {
+    pub fn send(self) -> rt::Sending<(), CardElementUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CardElementUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `card.batch_update` (POST `/open-apis/cardkit/v1/cards/{card_id}/batch_update`): set optional inputs, then `.send().await`.
@@ -446,9 +446,9 @@ impl CardBatchUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `cardkit.v1.card.batch_update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card/batch_update).
     #[inline]
-    pub async fn send(self) -> Result<(), CardBatchUpdateError> {
+    pub fn send(self) -> rt::Sending<(), CardBatchUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CardBatchUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `card.create` (POST `/open-apis/cardkit/v1/cards`): set optional inputs, then `.send().await`.
@@ -469,9 +469,9 @@ impl CardCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `cardkit.v1.card.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card/create).
     #[inline]
-    pub async fn send(self) -> Result<CardCreateData, CardCreateError> {
+    pub fn send(self) -> rt::Sending<CardCreateData, CardCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CardCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `card.id_convert` (POST `/open-apis/cardkit/v1/cards/id_convert`): set optional inputs, then `.send().await`.
@@ -492,9 +492,9 @@ impl CardIdConvertRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `cardkit.v1.card.id_convert`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card/id_convert).
     #[inline]
-    pub async fn send(self) -> Result<CardIdConvertData, CardIdConvertError> {
+    pub fn send(self) -> rt::Sending<CardIdConvertData, CardIdConvertError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CardIdConvertError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `card.settings` (PATCH `/open-apis/cardkit/v1/cards/{card_id}/settings`): set optional inputs, then `.send().await`.
@@ -517,9 +517,9 @@ impl CardSettingsRequest {
     }
     /// Sends the request. See the [official documentation of `cardkit.v1.card.settings`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card/settings).
     #[inline]
-    pub async fn send(self) -> Result<(), CardSettingsError> {
+    pub fn send(self) -> rt::Sending<(), CardSettingsError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CardSettingsError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `card.update` (PUT `/open-apis/cardkit/v1/cards/{card_id}`): set optional inputs, then `.send().await`.
@@ -542,9 +542,9 @@ impl CardUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `cardkit.v1.card.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card/update).
     #[inline]
-    pub async fn send(self) -> Result<(), CardUpdateError> {
+    pub fn send(self) -> rt::Sending<(), CardUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CardUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `card_element.content`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -747,9 +747,9 @@ impl ArchiveCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.archive.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/archive/create).
     #[inline]
-    pub async fn send(self) -> Result<ArchiveCreateData, ArchiveCreateError> {
+    pub fn send(self) -> rt::Sending<ArchiveCreateData, ArchiveCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ArchiveCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `archive.query` (POST `/open-apis/compensation/v1/archives/query`): set optional inputs, then `.send().await`.
@@ -790,9 +790,9 @@ impl ArchiveQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.archive.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/archive/query).
     #[inline]
-    pub async fn send(self) -> Result<ArchiveQueryData, ArchiveQueryError> {
+    pub fn send(self) -> rt::Sending<ArchiveQueryData, ArchiveQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ArchiveQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `change_reason.list` (GET `/open-apis/compensation/v1/change_reasons`): set optional inputs, then `.send().await`.
@@ -821,9 +821,9 @@ impl ChangeReasonListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.change_reason.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/change_reason/list).
     #[inline]
-    pub async fn send(self) -> Result<ChangeReasonListData, ChangeReasonListError> {
+    pub fn send(self) -> rt::Sending<ChangeReasonListData, ChangeReasonListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChangeReasonListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -866,9 +866,9 @@ impl IndicatorListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.indicator.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/indicator/list).
     #[inline]
-    pub async fn send(self) -> Result<IndicatorListData, IndicatorListError> {
+    pub fn send(self) -> rt::Sending<IndicatorListData, IndicatorListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(IndicatorListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -920,9 +920,9 @@ impl ItemListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.item.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/item/list).
     #[inline]
-    pub async fn send(self) -> Result<ItemListData, ItemListError> {
+    pub fn send(self) -> rt::Sending<ItemListData, ItemListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ItemListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -970,9 +970,9 @@ impl ItemCategoryListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.item_category.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/item_category/list).
     #[inline]
-    pub async fn send(self) -> Result<ItemCategoryListData, ItemCategoryListError> {
+    pub fn send(self) -> rt::Sending<ItemCategoryListData, ItemCategoryListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ItemCategoryListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1014,11 +1014,11 @@ impl LumpSumPaymentBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.lump_sum_payment.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/lump_sum_payment/batch_create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LumpSumPaymentBatchCreateData, LumpSumPaymentBatchCreateError> {
+    ) -> rt::Sending<LumpSumPaymentBatchCreateData, LumpSumPaymentBatchCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LumpSumPaymentBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `lump_sum_payment.batch_remove` (POST `/open-apis/compensation/v1/lump_sum_payment/batch_remove`): set optional inputs, then `.send().await`.
@@ -1044,11 +1044,11 @@ impl LumpSumPaymentBatchRemoveRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.lump_sum_payment.batch_remove`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/lump_sum_payment/batch_remove).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LumpSumPaymentBatchCreateData, LumpSumPaymentBatchRemoveError> {
+    ) -> rt::Sending<LumpSumPaymentBatchCreateData, LumpSumPaymentBatchRemoveError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LumpSumPaymentBatchRemoveError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `lump_sum_payment.batch_update` (POST `/open-apis/compensation/v1/lump_sum_payment/batch_update`): set optional inputs, then `.send().await`.
@@ -1074,11 +1074,11 @@ impl LumpSumPaymentBatchUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.lump_sum_payment.batch_update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/lump_sum_payment/batch_update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LumpSumPaymentBatchCreateData, LumpSumPaymentBatchUpdateError> {
+    ) -> rt::Sending<LumpSumPaymentBatchCreateData, LumpSumPaymentBatchUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LumpSumPaymentBatchUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `lump_sum_payment.query` (POST `/open-apis/compensation/v1/lump_sum_payment/query`): set optional inputs, then `.send().await`.
@@ -1115,11 +1115,9 @@ impl LumpSumPaymentQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.lump_sum_payment.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/lump_sum_payment/query).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<LumpSumPaymentQueryData, LumpSumPaymentQueryError> {
+    pub fn send(self) -> rt::Sending<LumpSumPaymentQueryData, LumpSumPaymentQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LumpSumPaymentQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1172,11 +1170,11 @@ impl LumpSumPaymentQueryDetailRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.lump_sum_payment.query_detail`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/lump_sum_payment/query_detail).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LumpSumPaymentQueryDetailData, LumpSumPaymentQueryDetailError> {
+    ) -> rt::Sending<LumpSumPaymentQueryDetailData, LumpSumPaymentQueryDetailError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LumpSumPaymentQueryDetailError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1219,9 +1217,9 @@ impl PlanListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.plan.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/plan/list).
     #[inline]
-    pub async fn send(self) -> Result<PlanListData, PlanListError> {
+    pub fn send(self) -> rt::Sending<PlanListData, PlanListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PlanListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1261,11 +1259,11 @@ impl RecurringPaymentBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.recurring_payment.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/recurring_payment/batch_create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<RecurringPaymentBatchCreateData, RecurringPaymentBatchCreateError> {
+    ) -> rt::Sending<RecurringPaymentBatchCreateData, RecurringPaymentBatchCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RecurringPaymentBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `recurring_payment.batch_remove` (POST `/open-apis/compensation/v1/recurring_payment/batch_remove`): set optional inputs, then `.send().await`.
@@ -1286,11 +1284,11 @@ impl RecurringPaymentBatchRemoveRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.recurring_payment.batch_remove`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/recurring_payment/batch_remove).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<RecurringPaymentBatchCreateData, RecurringPaymentBatchRemoveError> {
+    ) -> rt::Sending<RecurringPaymentBatchCreateData, RecurringPaymentBatchRemoveError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RecurringPaymentBatchRemoveError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `recurring_payment.batch_update` (POST `/open-apis/compensation/v1/recurring_payment/batch_update`): set optional inputs, then `.send().await`.
@@ -1323,11 +1321,11 @@ impl RecurringPaymentBatchUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.recurring_payment.batch_update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/recurring_payment/batch_update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<RecurringPaymentBatchCreateData, RecurringPaymentBatchUpdateError> {
+    ) -> rt::Sending<RecurringPaymentBatchCreateData, RecurringPaymentBatchUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RecurringPaymentBatchUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `recurring_payment.query` (POST `/open-apis/compensation/v1/recurring_payment/query`): set optional inputs, then `.send().await`.
@@ -1364,11 +1362,11 @@ impl RecurringPaymentQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.recurring_payment.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/recurring_payment/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<RecurringPaymentQueryData, RecurringPaymentQueryError> {
+    ) -> rt::Sending<RecurringPaymentQueryData, RecurringPaymentQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RecurringPaymentQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1407,9 +1405,9 @@ impl SocialArchiveQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.social_archive.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/social_archive/query).
     #[inline]
-    pub async fn send(self) -> Result<SocialArchiveQueryData, SocialArchiveQueryError> {
+    pub fn send(self) -> rt::Sending<SocialArchiveQueryData, SocialArchiveQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SocialArchiveQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `social_archive_adjust_record.query` (POST `/open-apis/compensation/v1/social_archive_adjust_record/query`): set optional inputs, then `.send().await`.
@@ -1432,17 +1430,14 @@ impl SocialArchiveAdjustRecordQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.social_archive_adjust_record.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/social_archive_adjust_record/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SocialArchiveAdjustRecordQueryData,
         SocialArchiveAdjustRecordQueryError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SocialArchiveAdjustRecordQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `social_insurance.list` (GET `/open-apis/compensation/v1/social_insurances`): set optional inputs, then `.send().await`.
@@ -1459,11 +1454,9 @@ impl SocialInsuranceListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.social_insurance.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/social_insurance/list).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<SocialInsuranceListData, SocialInsuranceListError> {
+    pub fn send(self) -> rt::Sending<SocialInsuranceListData, SocialInsuranceListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SocialInsuranceListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `social_plan.list` (GET `/open-apis/compensation/v1/social_plans`): set optional inputs, then `.send().await`.
@@ -1499,9 +1492,9 @@ impl SocialPlanListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.social_plan.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/social_plan/list).
     #[inline]
-    pub async fn send(self) -> Result<SocialPlanListData, SocialPlanListError> {
+    pub fn send(self) -> rt::Sending<SocialPlanListData, SocialPlanListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SocialPlanListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1536,9 +1529,9 @@ impl SocialPlanQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `compensation.v1.social_plan.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/social_plan/query).
     #[inline]
-    pub async fn send(self) -> Result<SocialPlanQueryData, SocialPlanQueryError> {
+    pub fn send(self) -> rt::Sending<SocialPlanQueryData, SocialPlanQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SocialPlanQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `archive.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -2413,9 +2413,9 @@ impl CustomAttrListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.custom_attr.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/custom_attr/list).
     #[inline]
-    pub async fn send(self) -> Result<CustomAttrListData, CustomAttrListError> {
+    pub fn send(self) -> rt::Sending<CustomAttrListData, CustomAttrListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomAttrListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2478,9 +2478,9 @@ impl DepartmentBatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.department.batch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/batch).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentBatchData, DepartmentBatchError> {
+    pub fn send(self) -> rt::Sending<DepartmentBatchData, DepartmentBatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentBatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.children` (GET `/open-apis/contact/v3/departments/{department_id}/children`): set optional inputs, then `.send().await`.
@@ -2558,9 +2558,9 @@ impl DepartmentChildrenRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.department.children`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/children).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentChildrenData, DepartmentChildrenError> {
+    pub fn send(self) -> rt::Sending<DepartmentChildrenData, DepartmentChildrenError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentChildrenError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2626,9 +2626,9 @@ impl DepartmentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.department.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/create).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentCreateData, DepartmentCreateError> {
+    pub fn send(self) -> rt::Sending<DepartmentCreateData, DepartmentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.list` (GET `/open-apis/contact/v3/departments`): set optional inputs, then `.send().await`.
@@ -2716,9 +2716,9 @@ impl DepartmentListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.department.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/list).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentChildrenData, DepartmentListError> {
+    pub fn send(self) -> rt::Sending<DepartmentChildrenData, DepartmentListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2764,9 +2764,9 @@ impl DepartmentDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.department.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), DepartmentDeleteError> {
+    pub fn send(self) -> rt::Sending<(), DepartmentDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DepartmentDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `department.get` (GET `/open-apis/contact/v3/departments/{department_id}`): set optional inputs, then `.send().await`.
@@ -2819,9 +2819,9 @@ impl DepartmentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.department.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/get).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentCreateData, DepartmentGetError> {
+    pub fn send(self) -> rt::Sending<DepartmentCreateData, DepartmentGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.patch` (PATCH `/open-apis/contact/v3/departments/{department_id}`): set optional inputs, then `.send().await`.
@@ -2873,9 +2873,9 @@ impl DepartmentPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.department.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/patch).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentCreateData, DepartmentPatchError> {
+    pub fn send(self) -> rt::Sending<DepartmentCreateData, DepartmentPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.update` (PUT `/open-apis/contact/v3/departments/{department_id}`): set optional inputs, then `.send().await`.
@@ -2922,9 +2922,9 @@ impl DepartmentUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.department.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/update).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentUpdateData, DepartmentUpdateError> {
+    pub fn send(self) -> rt::Sending<DepartmentUpdateData, DepartmentUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.parent` (GET `/open-apis/contact/v3/departments/parent`): set optional inputs, then `.send().await`.
@@ -2987,9 +2987,9 @@ impl DepartmentParentRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.department.parent`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/parent).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentChildrenData, DepartmentParentError> {
+    pub fn send(self) -> rt::Sending<DepartmentChildrenData, DepartmentParentError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentParentError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3062,9 +3062,9 @@ impl DepartmentSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.department.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/search).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentSearchData, DepartmentSearchError> {
+    pub fn send(self) -> rt::Sending<DepartmentSearchData, DepartmentSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3109,12 +3109,9 @@ impl DepartmentUnbindDepartmentChatRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.department.unbind_department_chat`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/unbind_department_chat).
     #[inline]
-    pub async fn send(self) -> Result<(), DepartmentUnbindDepartmentChatError> {
+    pub fn send(self) -> rt::Sending<(), DepartmentUnbindDepartmentChatError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(DepartmentUnbindDepartmentChatError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `department.update_department_id` (PATCH `/open-apis/contact/v3/departments/{department_id}/update_department_id`): set optional inputs, then `.send().await`.
@@ -3147,12 +3144,9 @@ impl DepartmentUpdateDepartmentIdRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.department.update_department_id`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/update_department_id).
     #[inline]
-    pub async fn send(self) -> Result<(), DepartmentUpdateDepartmentIdError> {
+    pub fn send(self) -> rt::Sending<(), DepartmentUpdateDepartmentIdError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(DepartmentUpdateDepartmentIdError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `employee_type_enum.create` (POST `/open-apis/contact/v3/employee_type_enums`): set optional inputs, then `.send().await`.
@@ -3173,11 +3167,11 @@ impl EmployeeTypeEnumCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.employee_type_enum.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/employee_type_enum/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<EmployeeTypeEnumCreateData, EmployeeTypeEnumCreateError> {
+    ) -> rt::Sending<EmployeeTypeEnumCreateData, EmployeeTypeEnumCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeTypeEnumCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee_type_enum.list` (GET `/open-apis/contact/v3/employee_type_enums`): set optional inputs, then `.send().await`.
@@ -3211,11 +3205,11 @@ impl EmployeeTypeEnumListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.employee_type_enum.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/employee_type_enum/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<EmployeeTypeEnumListData, EmployeeTypeEnumListError> {
+    ) -> rt::Sending<EmployeeTypeEnumListData, EmployeeTypeEnumListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeTypeEnumListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3249,9 +3243,9 @@ impl EmployeeTypeEnumDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.employee_type_enum.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/employee_type_enum/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), EmployeeTypeEnumDeleteError> {
+    pub fn send(self) -> rt::Sending<(), EmployeeTypeEnumDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EmployeeTypeEnumDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `employee_type_enum.update` (PUT `/open-apis/contact/v3/employee_type_enums/{enum_id}`): set optional inputs, then `.send().await`.
@@ -3274,11 +3268,11 @@ impl EmployeeTypeEnumUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.employee_type_enum.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/employee_type_enum/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<EmployeeTypeEnumCreateData, EmployeeTypeEnumUpdateError> {
+    ) -> rt::Sending<EmployeeTypeEnumCreateData, EmployeeTypeEnumUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeTypeEnumUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `functional_role_member.batch_create` (POST `/open-apis/contact/v3/functional_roles/{role_id}/members/batch_create`): set optional inputs, then `.send().await`.
@@ -3313,17 +3307,14 @@ impl FunctionalRoleMemberBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.functional_role_member.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role-member/batch_create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         FunctionalRoleMemberBatchCreateData,
         FunctionalRoleMemberBatchCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(FunctionalRoleMemberBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `functional_role_member.batch_delete` (PATCH `/open-apis/contact/v3/functional_roles/{role_id}/members/batch_delete`): set optional inputs, then `.send().await`.
@@ -3363,17 +3354,14 @@ impl FunctionalRoleMemberBatchDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.functional_role_member.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role-member/batch_delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         FunctionalRoleMemberBatchDeleteData,
         FunctionalRoleMemberBatchDeleteError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(FunctionalRoleMemberBatchDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `functional_role_member.get` (GET `/open-apis/contact/v3/functional_roles/{role_id}/members/{member_id}`): set optional inputs, then `.send().await`.
@@ -3419,11 +3407,11 @@ impl FunctionalRoleMemberGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.functional_role_member.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role-member/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FunctionalRoleMemberGetData, FunctionalRoleMemberGetError> {
+    ) -> rt::Sending<FunctionalRoleMemberGetData, FunctionalRoleMemberGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FunctionalRoleMemberGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `functional_role_member.list` (GET `/open-apis/contact/v3/functional_roles/{role_id}/members`): set optional inputs, then `.send().await`.
@@ -3485,11 +3473,11 @@ impl FunctionalRoleMemberListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.functional_role_member.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role-member/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FunctionalRoleMemberListData, FunctionalRoleMemberListError> {
+    ) -> rt::Sending<FunctionalRoleMemberListData, FunctionalRoleMemberListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FunctionalRoleMemberListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3550,11 +3538,14 @@ impl FunctionalRoleMemberScopesRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.functional_role_member.scopes`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role-member/scopes).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FunctionalRoleMemberBatchCreateData, FunctionalRoleMemberScopesError> {
+    ) -> rt::Sending<
+        FunctionalRoleMemberBatchCreateData,
+        FunctionalRoleMemberScopesError,
+    > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FunctionalRoleMemberScopesError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `functional_role.create` (POST `/open-apis/contact/v3/functional_roles`): set optional inputs, then `.send().await`.
@@ -3575,11 +3566,11 @@ impl FunctionalRoleCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.functional_role.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FunctionalRoleCreateData, FunctionalRoleCreateError> {
+    ) -> rt::Sending<FunctionalRoleCreateData, FunctionalRoleCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FunctionalRoleCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `functional_role.delete` (DELETE `/open-apis/contact/v3/functional_roles/{role_id}`): set optional inputs, then `.send().await`.
@@ -3599,9 +3590,9 @@ impl FunctionalRoleDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.functional_role.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), FunctionalRoleDeleteError> {
+    pub fn send(self) -> rt::Sending<(), FunctionalRoleDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(FunctionalRoleDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `functional_role.update` (PUT `/open-apis/contact/v3/functional_roles/{role_id}`): set optional inputs, then `.send().await`.
@@ -3624,9 +3615,9 @@ impl FunctionalRoleUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.functional_role.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role/update).
     #[inline]
-    pub async fn send(self) -> Result<(), FunctionalRoleUpdateError> {
+    pub fn send(self) -> rt::Sending<(), FunctionalRoleUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(FunctionalRoleUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `group_member.add` (POST `/open-apis/contact/v3/group/{group_id}/member/add`): set optional inputs, then `.send().await`.
@@ -3649,9 +3640,9 @@ impl GroupMemberAddRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.group_member.add`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group-member/add).
     #[inline]
-    pub async fn send(self) -> Result<(), GroupMemberAddError> {
+    pub fn send(self) -> rt::Sending<(), GroupMemberAddError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(GroupMemberAddError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `group_member.batch_add` (POST `/open-apis/contact/v3/group/{group_id}/member/batch_add`): set optional inputs, then `.send().await`.
@@ -3679,11 +3670,9 @@ impl GroupMemberBatchAddRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.group_member.batch_add`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group-member/batch_add).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<GroupMemberBatchAddData, GroupMemberBatchAddError> {
+    pub fn send(self) -> rt::Sending<GroupMemberBatchAddData, GroupMemberBatchAddError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(GroupMemberBatchAddError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `group_member.batch_remove` (POST `/open-apis/contact/v3/group/{group_id}/member/batch_remove`): set optional inputs, then `.send().await`.
@@ -3706,9 +3695,9 @@ impl GroupMemberBatchRemoveRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.group_member.batch_remove`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group-member/batch_remove).
     #[inline]
-    pub async fn send(self) -> Result<(), GroupMemberBatchRemoveError> {
+    pub fn send(self) -> rt::Sending<(), GroupMemberBatchRemoveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(GroupMemberBatchRemoveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `group_member.remove` (POST `/open-apis/contact/v3/group/{group_id}/member/remove`): set optional inputs, then `.send().await`.
@@ -3731,9 +3720,9 @@ impl GroupMemberRemoveRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.group_member.remove`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group-member/remove).
     #[inline]
-    pub async fn send(self) -> Result<(), GroupMemberRemoveError> {
+    pub fn send(self) -> rt::Sending<(), GroupMemberRemoveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(GroupMemberRemoveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `group_member.simplelist` (GET `/open-apis/contact/v3/group/{group_id}/member/simplelist`): set optional inputs, then `.send().await`.
@@ -3792,11 +3781,11 @@ impl GroupMemberSimplelistRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.group_member.simplelist`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group-member/simplelist).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<GroupMemberSimplelistData, GroupMemberSimplelistError> {
+    ) -> rt::Sending<GroupMemberSimplelistData, GroupMemberSimplelistError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(GroupMemberSimplelistError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `group.create` (POST `/open-apis/contact/v3/group`): set optional inputs, then `.send().await`.
@@ -3841,9 +3830,9 @@ impl GroupCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.group.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/create).
     #[inline]
-    pub async fn send(self) -> Result<GroupCreateData, GroupCreateError> {
+    pub fn send(self) -> rt::Sending<GroupCreateData, GroupCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(GroupCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `group.delete` (DELETE `/open-apis/contact/v3/group/{group_id}`): set optional inputs, then `.send().await`.
@@ -3863,9 +3852,9 @@ impl GroupDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.group.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), GroupDeleteError> {
+    pub fn send(self) -> rt::Sending<(), GroupDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(GroupDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `group.get` (GET `/open-apis/contact/v3/group/{group_id}`): set optional inputs, then `.send().await`.
@@ -3909,9 +3898,9 @@ impl GroupGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.group.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/get).
     #[inline]
-    pub async fn send(self) -> Result<GroupGetData, GroupGetError> {
+    pub fn send(self) -> rt::Sending<GroupGetData, GroupGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(GroupGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `group.patch` (PATCH `/open-apis/contact/v3/group/{group_id}`): set optional inputs, then `.send().await`.
@@ -3963,9 +3952,9 @@ impl GroupPatchRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.group.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), GroupPatchError> {
+    pub fn send(self) -> rt::Sending<(), GroupPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(GroupPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `group.member_belong` (GET `/open-apis/contact/v3/group/member_belong`): set optional inputs, then `.send().await`.
@@ -4022,9 +4011,9 @@ impl GroupMemberBelongRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.group.member_belong`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/member_belong).
     #[inline]
-    pub async fn send(self) -> Result<GroupMemberBelongData, GroupMemberBelongError> {
+    pub fn send(self) -> rt::Sending<GroupMemberBelongData, GroupMemberBelongError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(GroupMemberBelongError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `group.simplelist` (GET `/open-apis/contact/v3/group/simplelist`): set optional inputs, then `.send().await`.
@@ -4069,9 +4058,9 @@ impl GroupSimplelistRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.group.simplelist`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/simplelist).
     #[inline]
-    pub async fn send(self) -> Result<GroupSimplelistData, GroupSimplelistError> {
+    pub fn send(self) -> rt::Sending<GroupSimplelistData, GroupSimplelistError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(GroupSimplelistError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4106,9 +4095,9 @@ impl JobFamilyCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.job_family.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_family/create).
     #[inline]
-    pub async fn send(self) -> Result<JobFamilyCreateData, JobFamilyCreateError> {
+    pub fn send(self) -> rt::Sending<JobFamilyCreateData, JobFamilyCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFamilyCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_family.list` (GET `/open-apis/contact/v3/job_families`): set optional inputs, then `.send().await`.
@@ -4153,9 +4142,9 @@ impl JobFamilyListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.job_family.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_family/list).
     #[inline]
-    pub async fn send(self) -> Result<JobFamilyListData, JobFamilyListError> {
+    pub fn send(self) -> rt::Sending<JobFamilyListData, JobFamilyListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFamilyListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4189,9 +4178,9 @@ impl JobFamilyDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.job_family.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_family/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), JobFamilyDeleteError> {
+    pub fn send(self) -> rt::Sending<(), JobFamilyDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobFamilyDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job_family.get` (GET `/open-apis/contact/v3/job_families/{job_family_id}`): set optional inputs, then `.send().await`.
@@ -4211,9 +4200,9 @@ impl JobFamilyGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.job_family.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_family/get).
     #[inline]
-    pub async fn send(self) -> Result<JobFamilyCreateData, JobFamilyGetError> {
+    pub fn send(self) -> rt::Sending<JobFamilyCreateData, JobFamilyGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFamilyGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_family.update` (PUT `/open-apis/contact/v3/job_families/{job_family_id}`): set optional inputs, then `.send().await`.
@@ -4241,9 +4230,9 @@ impl JobFamilyUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.job_family.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_family/update).
     #[inline]
-    pub async fn send(self) -> Result<JobFamilyCreateData, JobFamilyUpdateError> {
+    pub fn send(self) -> rt::Sending<JobFamilyCreateData, JobFamilyUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFamilyUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_level.create` (POST `/open-apis/contact/v3/job_levels`): set optional inputs, then `.send().await`.
@@ -4264,9 +4253,9 @@ impl JobLevelCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.job_level.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_level/create).
     #[inline]
-    pub async fn send(self) -> Result<JobLevelCreateData, JobLevelCreateError> {
+    pub fn send(self) -> rt::Sending<JobLevelCreateData, JobLevelCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobLevelCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_level.list` (GET `/open-apis/contact/v3/job_levels`): set optional inputs, then `.send().await`.
@@ -4311,9 +4300,9 @@ impl JobLevelListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.job_level.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_level/list).
     #[inline]
-    pub async fn send(self) -> Result<JobLevelListData, JobLevelListError> {
+    pub fn send(self) -> rt::Sending<JobLevelListData, JobLevelListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobLevelListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4345,9 +4334,9 @@ impl JobLevelDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.job_level.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_level/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), JobLevelDeleteError> {
+    pub fn send(self) -> rt::Sending<(), JobLevelDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobLevelDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job_level.get` (GET `/open-apis/contact/v3/job_levels/{job_level_id}`): set optional inputs, then `.send().await`.
@@ -4367,9 +4356,9 @@ impl JobLevelGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.job_level.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_level/get).
     #[inline]
-    pub async fn send(self) -> Result<JobLevelCreateData, JobLevelGetError> {
+    pub fn send(self) -> rt::Sending<JobLevelCreateData, JobLevelGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobLevelGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_level.update` (PUT `/open-apis/contact/v3/job_levels/{job_level_id}`): set optional inputs, then `.send().await`.
@@ -4397,9 +4386,9 @@ impl JobLevelUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.job_level.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_level/update).
     #[inline]
-    pub async fn send(self) -> Result<JobLevelCreateData, JobLevelUpdateError> {
+    pub fn send(self) -> rt::Sending<JobLevelCreateData, JobLevelUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobLevelUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_title.get` (GET `/open-apis/contact/v3/job_titles/{job_title_id}`): set optional inputs, then `.send().await`.
@@ -4426,9 +4415,9 @@ impl JobTitleGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.job_title.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_title/get).
     #[inline]
-    pub async fn send(self) -> Result<JobTitleGetData, JobTitleGetError> {
+    pub fn send(self) -> rt::Sending<JobTitleGetData, JobTitleGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobTitleGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_title.list` (GET `/open-apis/contact/v3/job_titles`): set optional inputs, then `.send().await`.
@@ -4471,9 +4460,9 @@ impl JobTitleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.job_title.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_title/list).
     #[inline]
-    pub async fn send(self) -> Result<JobTitleListData, JobTitleListError> {
+    pub fn send(self) -> rt::Sending<JobTitleListData, JobTitleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobTitleListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4545,9 +4534,9 @@ impl ScopeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.scope.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/scope/list).
     #[inline]
-    pub async fn send(self) -> Result<ScopeListData, ScopeListError> {
+    pub fn send(self) -> rt::Sending<ScopeListData, ScopeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ScopeListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `unit.bind_department` (POST `/open-apis/contact/v3/unit/bind_department`): set optional inputs, then `.send().await`.
@@ -4568,9 +4557,9 @@ impl UnitBindDepartmentRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.unit.bind_department`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/bind_department).
     #[inline]
-    pub async fn send(self) -> Result<(), UnitBindDepartmentError> {
+    pub fn send(self) -> rt::Sending<(), UnitBindDepartmentError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UnitBindDepartmentError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `unit.create` (POST `/open-apis/contact/v3/unit`): set optional inputs, then `.send().await`.
@@ -4591,9 +4580,9 @@ impl UnitCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.unit.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/create).
     #[inline]
-    pub async fn send(self) -> Result<UnitCreateData, UnitCreateError> {
+    pub fn send(self) -> rt::Sending<UnitCreateData, UnitCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UnitCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `unit.list` (GET `/open-apis/contact/v3/unit`): set optional inputs, then `.send().await`.
@@ -4627,9 +4616,9 @@ impl UnitListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.unit.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/list).
     #[inline]
-    pub async fn send(self) -> Result<UnitListData, UnitListError> {
+    pub fn send(self) -> rt::Sending<UnitListData, UnitListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UnitListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `unit.delete` (DELETE `/open-apis/contact/v3/unit/{unit_id}`): set optional inputs, then `.send().await`.
@@ -4649,9 +4638,9 @@ impl UnitDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.unit.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), UnitDeleteError> {
+    pub fn send(self) -> rt::Sending<(), UnitDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UnitDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `unit.get` (GET `/open-apis/contact/v3/unit/{unit_id}`): set optional inputs, then `.send().await`.
@@ -4671,9 +4660,9 @@ impl UnitGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.unit.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/get).
     #[inline]
-    pub async fn send(self) -> Result<UnitGetData, UnitGetError> {
+    pub fn send(self) -> rt::Sending<UnitGetData, UnitGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UnitGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `unit.patch` (PATCH `/open-apis/contact/v3/unit/{unit_id}`): set optional inputs, then `.send().await`.
@@ -4701,9 +4690,9 @@ impl UnitPatchRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.unit.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), UnitPatchError> {
+    pub fn send(self) -> rt::Sending<(), UnitPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UnitPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `unit.list_department` (GET `/open-apis/contact/v3/unit/list_department`): set optional inputs, then `.send().await`.
@@ -4751,9 +4740,9 @@ impl UnitListDepartmentRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.unit.list_department`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/list_department).
     #[inline]
-    pub async fn send(self) -> Result<UnitListDepartmentData, UnitListDepartmentError> {
+    pub fn send(self) -> rt::Sending<UnitListDepartmentData, UnitListDepartmentError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UnitListDepartmentError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `unit.unbind_department` (POST `/open-apis/contact/v3/unit/unbind_department`): set optional inputs, then `.send().await`.
@@ -4774,9 +4763,9 @@ impl UnitUnbindDepartmentRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.unit.unbind_department`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/unbind_department).
     #[inline]
-    pub async fn send(self) -> Result<(), UnitUnbindDepartmentError> {
+    pub fn send(self) -> rt::Sending<(), UnitUnbindDepartmentError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UnitUnbindDepartmentError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user.basic_batch` (POST `/open-apis/contact/v3/users/basic_batch`): set optional inputs, then `.send().await`.
@@ -4816,9 +4805,9 @@ impl UserBasicBatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.user.basic_batch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/basic_batch).
     #[inline]
-    pub async fn send(self) -> Result<UserBasicBatchData, UserBasicBatchError> {
+    pub fn send(self) -> rt::Sending<UserBasicBatchData, UserBasicBatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserBasicBatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user.batch` (GET `/open-apis/contact/v3/users/batch`): set optional inputs, then `.send().await`.
@@ -4867,9 +4856,9 @@ impl UserBatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.user.batch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/batch).
     #[inline]
-    pub async fn send(self) -> Result<UserBatchData, UserBatchError> {
+    pub fn send(self) -> rt::Sending<UserBatchData, UserBatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserBatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user.batch_get_id` (POST `/open-apis/contact/v3/users/batch_get_id`): set optional inputs, then `.send().await`.
@@ -4907,9 +4896,9 @@ impl UserBatchGetIdRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.user.batch_get_id`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/batch_get_id).
     #[inline]
-    pub async fn send(self) -> Result<UserBatchGetIdData, UserBatchGetIdError> {
+    pub fn send(self) -> rt::Sending<UserBatchGetIdData, UserBatchGetIdError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserBatchGetIdError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user.create` (POST `/open-apis/contact/v3/users`): set optional inputs, then `.send().await`.
@@ -4965,9 +4954,9 @@ impl UserCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.user.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/create).
     #[inline]
-    pub async fn send(self) -> Result<UserCreateData, UserCreateError> {
+    pub fn send(self) -> rt::Sending<UserCreateData, UserCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user.list` (GET `/open-apis/contact/v3/users`): set optional inputs, then `.send().await`.
@@ -5039,9 +5028,9 @@ impl UserListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.user.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/list).
     #[inline]
-    pub async fn send(self) -> Result<UserListData, UserListError> {
+    pub fn send(self) -> rt::Sending<UserListData, UserListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5095,9 +5084,9 @@ impl UserDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.user.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), UserDeleteError> {
+    pub fn send(self) -> rt::Sending<(), UserDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user.get` (GET `/open-apis/contact/v3/users/{user_id}`): set optional inputs, then `.send().await`.
@@ -5145,9 +5134,9 @@ impl UserGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.user.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/get).
     #[inline]
-    pub async fn send(self) -> Result<UserData, UserGetError> {
+    pub fn send(self) -> rt::Sending<UserData, UserGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user.patch` (PATCH `/open-apis/contact/v3/users/{user_id}`): set optional inputs, then `.send().await`.
@@ -5206,9 +5195,9 @@ impl UserPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.user.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/patch).
     #[inline]
-    pub async fn send(self) -> Result<UserPatchData, UserPatchError> {
+    pub fn send(self) -> rt::Sending<UserPatchData, UserPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user.update` (PUT `/open-apis/contact/v3/users/{user_id}`): set optional inputs, then `.send().await`.
@@ -5255,9 +5244,9 @@ impl UserUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.user.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/update).
     #[inline]
-    pub async fn send(self) -> Result<UserUpdateData, UserUpdateError> {
+    pub fn send(self) -> rt::Sending<UserUpdateData, UserUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user.find_by_department` (GET `/open-apis/contact/v3/users/find_by_department`): set optional inputs, then `.send().await`.
@@ -5322,9 +5311,9 @@ impl UserFindByDepartmentRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.user.find_by_department`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/find_by_department).
     #[inline]
-    pub async fn send(self) -> Result<UserPage, UserFindByDepartmentError> {
+    pub fn send(self) -> rt::Sending<UserPage, UserFindByDepartmentError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserFindByDepartmentError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5390,9 +5379,9 @@ impl UserResurrectRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.user.resurrect`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/resurrect).
     #[inline]
-    pub async fn send(self) -> Result<(), UserResurrectError> {
+    pub fn send(self) -> rt::Sending<(), UserResurrectError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserResurrectError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user.update_user_id` (PATCH `/open-apis/contact/v3/users/{user_id}/update_user_id`): set optional inputs, then `.send().await`.
@@ -5425,9 +5414,9 @@ impl UserUpdateUserIdRequest {
     }
     /// Sends the request. See the [official documentation of `contact.v3.user.update_user_id`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/update_user_id).
     #[inline]
-    pub async fn send(self) -> Result<(), UserUpdateUserIdError> {
+    pub fn send(self) -> rt::Sending<(), UserUpdateUserIdError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserUpdateUserIdError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `work_city.get` (GET `/open-apis/contact/v3/work_cities/{work_city_id}`): set optional inputs, then `.send().await`.
@@ -5454,9 +5443,9 @@ impl WorkCityGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.work_city.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/work_city/get).
     #[inline]
-    pub async fn send(self) -> Result<WorkCityGetData, WorkCityGetError> {
+    pub fn send(self) -> rt::Sending<WorkCityGetData, WorkCityGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkCityGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `work_city.list` (GET `/open-apis/contact/v3/work_cities`): set optional inputs, then `.send().await`.
@@ -5499,9 +5488,9 @@ impl WorkCityListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `contact.v3.work_city.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/work_city/list).
     #[inline]
-    pub async fn send(self) -> Result<WorkCityListData, WorkCityListError> {
+    pub fn send(self) -> rt::Sending<WorkCityListData, WorkCityListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkCityListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.

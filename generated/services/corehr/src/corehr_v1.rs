@@ -3541,9 +3541,9 @@ impl AssignedUserSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.assigned_user.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/assigned_user/search).
     #[inline]
-    pub async fn send(self) -> Result<AssignedUserSearchData, AssignedUserSearchError> {
+    pub fn send(self) -> rt::Sending<AssignedUserSearchData, AssignedUserSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AssignedUserSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `authorization.add_role_assign` (POST `/open-apis/corehr/v1/authorizations/add_role_assign`): set optional inputs, then `.send().await`.
@@ -3577,11 +3577,11 @@ impl AuthorizationAddRoleAssignRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.authorization.add_role_assign`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/authorization/add_role_assign).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AuthorizationAddRoleAssignData, AuthorizationAddRoleAssignError> {
+    ) -> rt::Sending<AuthorizationAddRoleAssignData, AuthorizationAddRoleAssignError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AuthorizationAddRoleAssignError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `authorization.get_by_param` (GET `/open-apis/corehr/v1/authorizations/get_by_param`): set optional inputs, then `.send().await`.
@@ -3610,11 +3610,11 @@ impl AuthorizationGetByParamRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.authorization.get_by_param`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/authorization/get_by_param).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AuthorizationGetByParamData, AuthorizationGetByParamError> {
+    ) -> rt::Sending<AuthorizationGetByParamData, AuthorizationGetByParamError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AuthorizationGetByParamError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `authorization.query` (GET `/open-apis/corehr/v1/authorizations/query`): set optional inputs, then `.send().await`.
@@ -3695,9 +3695,9 @@ impl AuthorizationQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.authorization.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/authorization/query).
     #[inline]
-    pub async fn send(self) -> Result<AuthorizationQueryData, AuthorizationQueryError> {
+    pub fn send(self) -> rt::Sending<AuthorizationQueryData, AuthorizationQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AuthorizationQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `authorization.remove_role_assign` (POST `/open-apis/corehr/v1/authorizations/remove_role_assign`): set optional inputs, then `.send().await`.
@@ -3728,14 +3728,14 @@ impl AuthorizationRemoveRoleAssignRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.authorization.remove_role_assign`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/authorization/remove_role_assign).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AuthorizationAddRoleAssignData, AuthorizationRemoveRoleAssignError> {
+    ) -> rt::Sending<
+        AuthorizationAddRoleAssignData,
+        AuthorizationRemoveRoleAssignError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(AuthorizationRemoveRoleAssignError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `authorization.update_role_assign` (POST `/open-apis/corehr/v1/authorizations/update_role_assign`): set optional inputs, then `.send().await`.
@@ -3769,14 +3769,14 @@ impl AuthorizationUpdateRoleAssignRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.authorization.update_role_assign`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/authorization/update_role_assign).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AuthorizationAddRoleAssignData, AuthorizationUpdateRoleAssignError> {
+    ) -> rt::Sending<
+        AuthorizationAddRoleAssignData,
+        AuthorizationUpdateRoleAssignError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(AuthorizationUpdateRoleAssignError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `common_data_id.convert` (POST `/open-apis/corehr/v1/common_data/id/convert`): set optional inputs, then `.send().await`.
@@ -3828,11 +3828,9 @@ impl CommonDataIdConvertRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.common_data_id.convert`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/common_data-id/convert).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<CommonDataIdConvertData, CommonDataIdConvertError> {
+    pub fn send(self) -> rt::Sending<CommonDataIdConvertData, CommonDataIdConvertError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CommonDataIdConvertError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `common_data_meta_data.add_enum_option` (POST `/open-apis/corehr/v1/common_data/meta_data/add_enum_option`): set optional inputs, then `.send().await`.
@@ -3862,17 +3860,14 @@ impl CommonDataMetaDataAddEnumOptionRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.common_data_meta_data.add_enum_option`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/common_data-meta_data/add_enum_option).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         CommonDataMetaDataAddEnumOptionData,
         CommonDataMetaDataAddEnumOptionError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(CommonDataMetaDataAddEnumOptionError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `common_data_meta_data.edit_enum_option` (POST `/open-apis/corehr/v1/common_data/meta_data/edit_enum_option`): set optional inputs, then `.send().await`.
@@ -3902,17 +3897,14 @@ impl CommonDataMetaDataEditEnumOptionRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.common_data_meta_data.edit_enum_option`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/common_data-meta_data/edit_enum_option).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         CommonDataMetaDataAddEnumOptionData,
         CommonDataMetaDataEditEnumOptionError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(CommonDataMetaDataEditEnumOptionError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `company.create` (POST `/open-apis/corehr/v1/companies`): set optional inputs, then `.send().await`.
@@ -3942,9 +3934,9 @@ impl CompanyCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.company.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/company/create).
     #[inline]
-    pub async fn send(self) -> Result<CompanyCreateData, CompanyCreateError> {
+    pub fn send(self) -> rt::Sending<CompanyCreateData, CompanyCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CompanyCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `company.list` (GET `/open-apis/corehr/v1/companies`): set optional inputs, then `.send().await`.
@@ -3982,9 +3974,9 @@ impl CompanyListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.company.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/company/list).
     #[inline]
-    pub async fn send(self) -> Result<CompanyListData, CompanyListError> {
+    pub fn send(self) -> rt::Sending<CompanyListData, CompanyListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CompanyListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `company.delete` (DELETE `/open-apis/corehr/v1/companies/{company_id}`): set optional inputs, then `.send().await`.
@@ -4004,9 +3996,9 @@ impl CompanyDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.company.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/company/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CompanyDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CompanyDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CompanyDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `company.get` (GET `/open-apis/corehr/v1/companies/{company_id}`): set optional inputs, then `.send().await`.
@@ -4026,9 +4018,9 @@ impl CompanyGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.company.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/company/get).
     #[inline]
-    pub async fn send(self) -> Result<CompanyGetData, CompanyGetError> {
+    pub fn send(self) -> rt::Sending<CompanyGetData, CompanyGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CompanyGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `company.patch` (PATCH `/open-apis/corehr/v1/companies/{company_id}`): set optional inputs, then `.send().await`.
@@ -4072,9 +4064,9 @@ impl CompanyPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.company.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/company/patch).
     #[inline]
-    pub async fn send(self) -> Result<CompanyCreateData, CompanyPatchError> {
+    pub fn send(self) -> rt::Sending<CompanyCreateData, CompanyPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CompanyPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `compensation_standard.match` (GET `/open-apis/corehr/v1/compensation_standards/match`): set optional inputs, then `.send().await`.
@@ -4378,11 +4370,11 @@ impl CompensationStandardMatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.compensation_standard.match`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/compensation_standard/match).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CompensationStandardMatchData, CompensationStandardMatchError> {
+    ) -> rt::Sending<CompensationStandardMatchData, CompensationStandardMatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CompensationStandardMatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `contract.create` (POST `/open-apis/corehr/v1/contracts`): set optional inputs, then `.send().await`.
@@ -4412,9 +4404,9 @@ impl ContractCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.contract.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/contract/create).
     #[inline]
-    pub async fn send(self) -> Result<ContractCreateData, ContractCreateError> {
+    pub fn send(self) -> rt::Sending<ContractCreateData, ContractCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ContractCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `contract.list` (GET `/open-apis/corehr/v1/contracts`): set optional inputs, then `.send().await`.
@@ -4443,9 +4435,9 @@ impl ContractListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.contract.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/contract/list).
     #[inline]
-    pub async fn send(self) -> Result<ContractListData, ContractListError> {
+    pub fn send(self) -> rt::Sending<ContractListData, ContractListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ContractListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `contract.delete` (DELETE `/open-apis/corehr/v1/contracts/{contract_id}`): set optional inputs, then `.send().await`.
@@ -4465,9 +4457,9 @@ impl ContractDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.contract.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/contract/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ContractDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ContractDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ContractDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `contract.get` (GET `/open-apis/corehr/v1/contracts/{contract_id}`): set optional inputs, then `.send().await`.
@@ -4487,9 +4479,9 @@ impl ContractGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.contract.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/contract/get).
     #[inline]
-    pub async fn send(self) -> Result<ContractCreateData, ContractGetError> {
+    pub fn send(self) -> rt::Sending<ContractCreateData, ContractGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ContractGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `contract.patch` (PATCH `/open-apis/corehr/v1/contracts/{contract_id}`): set optional inputs, then `.send().await`.
@@ -4526,9 +4518,9 @@ impl ContractPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.contract.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/contract/patch).
     #[inline]
-    pub async fn send(self) -> Result<ContractCreateData, ContractPatchError> {
+    pub fn send(self) -> rt::Sending<ContractCreateData, ContractPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ContractPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `country_region.get` (GET `/open-apis/corehr/v1/country_regions/{country_region_id}`): set optional inputs, then `.send().await`.
@@ -4548,9 +4540,9 @@ impl CountryRegionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.country_region.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/country_region/get).
     #[inline]
-    pub async fn send(self) -> Result<CountryRegionGetData, CountryRegionGetError> {
+    pub fn send(self) -> rt::Sending<CountryRegionGetData, CountryRegionGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CountryRegionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `country_region.list` (GET `/open-apis/corehr/v1/country_regions`): set optional inputs, then `.send().await`.
@@ -4579,9 +4571,9 @@ impl CountryRegionListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.country_region.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/country_region/list).
     #[inline]
-    pub async fn send(self) -> Result<CountryRegionListData, CountryRegionListError> {
+    pub fn send(self) -> rt::Sending<CountryRegionListData, CountryRegionListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CountryRegionListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `currency.get` (GET `/open-apis/corehr/v1/currencies/{currency_id}`): set optional inputs, then `.send().await`.
@@ -4601,9 +4593,9 @@ impl CurrencyGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.currency.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/currency/get).
     #[inline]
-    pub async fn send(self) -> Result<CurrencyGetData, CurrencyGetError> {
+    pub fn send(self) -> rt::Sending<CurrencyGetData, CurrencyGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CurrencyGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `currency.list` (GET `/open-apis/corehr/v1/currencies`): set optional inputs, then `.send().await`.
@@ -4632,9 +4624,9 @@ impl CurrencyListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.currency.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/currency/list).
     #[inline]
-    pub async fn send(self) -> Result<CurrencyListData, CurrencyListError> {
+    pub fn send(self) -> rt::Sending<CurrencyListData, CurrencyListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CurrencyListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_field.get_by_param` (GET `/open-apis/corehr/v1/custom_fields/get_by_param`): set optional inputs, then `.send().await`.
@@ -4656,11 +4648,11 @@ impl CustomFieldGetByParamRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.custom_field.get_by_param`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/custom_field/get_by_param).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CustomFieldGetByParamData, CustomFieldGetByParamError> {
+    ) -> rt::Sending<CustomFieldGetByParamData, CustomFieldGetByParamError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomFieldGetByParamError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_field.list_object_api_name` (GET `/open-apis/corehr/v1/custom_fields/list_object_api_name`): set optional inputs, then `.send().await`.
@@ -4689,14 +4681,14 @@ impl CustomFieldListObjectApiNameRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.custom_field.list_object_api_name`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/custom_field/list_object_api_name).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CustomFieldListObjectApiNameData, CustomFieldListObjectApiNameError> {
+    ) -> rt::Sending<
+        CustomFieldListObjectApiNameData,
+        CustomFieldListObjectApiNameError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(CustomFieldListObjectApiNameError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_field.query` (GET `/open-apis/corehr/v1/custom_fields/query`): set optional inputs, then `.send().await`.
@@ -4716,9 +4708,9 @@ impl CustomFieldQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.custom_field.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/custom_field/query).
     #[inline]
-    pub async fn send(self) -> Result<CustomFieldQueryData, CustomFieldQueryError> {
+    pub fn send(self) -> rt::Sending<CustomFieldQueryData, CustomFieldQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomFieldQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.create` (POST `/open-apis/corehr/v1/departments`): set optional inputs, then `.send().await`.
@@ -4769,9 +4761,9 @@ impl DepartmentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.department.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/department/create).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentCreateData, DepartmentCreateError> {
+    pub fn send(self) -> rt::Sending<DepartmentCreateData, DepartmentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.list` (GET `/open-apis/corehr/v1/departments`): set optional inputs, then `.send().await`.
@@ -4839,9 +4831,9 @@ impl DepartmentListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.department.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/department/list).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentListData, DepartmentListError> {
+    pub fn send(self) -> rt::Sending<DepartmentListData, DepartmentListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.delete` (DELETE `/open-apis/corehr/v1/departments/{department_id}`): set optional inputs, then `.send().await`.
@@ -4861,9 +4853,9 @@ impl DepartmentDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.department.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/department/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), DepartmentDeleteError> {
+    pub fn send(self) -> rt::Sending<(), DepartmentDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DepartmentDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `department.get` (GET `/open-apis/corehr/v1/departments/{department_id}`): set optional inputs, then `.send().await`.
@@ -4904,9 +4896,9 @@ impl DepartmentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.department.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/department/get).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentCreateData, DepartmentGetError> {
+    pub fn send(self) -> rt::Sending<DepartmentCreateData, DepartmentGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.patch` (PATCH `/open-apis/corehr/v1/departments/{department_id}`): set optional inputs, then `.send().await`.
@@ -4959,9 +4951,9 @@ impl DepartmentPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.department.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/department/patch).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentCreateData, DepartmentPatchError> {
+    pub fn send(self) -> rt::Sending<DepartmentCreateData, DepartmentPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee_type.create` (POST `/open-apis/corehr/v1/employee_types`): set optional inputs, then `.send().await`.
@@ -4991,9 +4983,9 @@ impl EmployeeTypeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.employee_type.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employee_type/create).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeTypeCreateData, EmployeeTypeCreateError> {
+    pub fn send(self) -> rt::Sending<EmployeeTypeCreateData, EmployeeTypeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeTypeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee_type.list` (GET `/open-apis/corehr/v1/employee_types`): set optional inputs, then `.send().await`.
@@ -5022,9 +5014,9 @@ impl EmployeeTypeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.employee_type.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employee_type/list).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeTypeListData, EmployeeTypeListError> {
+    pub fn send(self) -> rt::Sending<EmployeeTypeListData, EmployeeTypeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeTypeListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee_type.delete` (DELETE `/open-apis/corehr/v1/employee_types/{employee_type_id}`): set optional inputs, then `.send().await`.
@@ -5044,9 +5036,9 @@ impl EmployeeTypeDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.employee_type.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employee_type/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), EmployeeTypeDeleteError> {
+    pub fn send(self) -> rt::Sending<(), EmployeeTypeDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EmployeeTypeDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `employee_type.get` (GET `/open-apis/corehr/v1/employee_types/{employee_type_id}`): set optional inputs, then `.send().await`.
@@ -5066,9 +5058,9 @@ impl EmployeeTypeGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.employee_type.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employee_type/get).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeTypeCreateData, EmployeeTypeGetError> {
+    pub fn send(self) -> rt::Sending<EmployeeTypeCreateData, EmployeeTypeGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeTypeGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee_type.patch` (PATCH `/open-apis/corehr/v1/employee_types/{employee_type_id}`): set optional inputs, then `.send().await`.
@@ -5105,9 +5097,9 @@ impl EmployeeTypePatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.employee_type.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employee_type/patch).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeTypeCreateData, EmployeeTypePatchError> {
+    pub fn send(self) -> rt::Sending<EmployeeTypeCreateData, EmployeeTypePatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeTypePatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employment.create` (POST `/open-apis/corehr/v1/employments`): set optional inputs, then `.send().await`.
@@ -5137,9 +5129,9 @@ impl EmploymentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.employment.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employment/create).
     #[inline]
-    pub async fn send(self) -> Result<EmploymentCreateData, EmploymentCreateError> {
+    pub fn send(self) -> rt::Sending<EmploymentCreateData, EmploymentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmploymentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employment.delete` (DELETE `/open-apis/corehr/v1/employments/{employment_id}`): set optional inputs, then `.send().await`.
@@ -5168,9 +5160,9 @@ impl EmploymentDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.employment.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employment/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), EmploymentDeleteError> {
+    pub fn send(self) -> rt::Sending<(), EmploymentDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EmploymentDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `employment.patch` (PATCH `/open-apis/corehr/v1/employments/{employment_id}`): set optional inputs, then `.send().await`.
@@ -5228,9 +5220,9 @@ impl EmploymentPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.employment.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employment/patch).
     #[inline]
-    pub async fn send(self) -> Result<EmploymentPatchData, EmploymentPatchError> {
+    pub fn send(self) -> rt::Sending<EmploymentPatchData, EmploymentPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmploymentPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.get` (GET `/open-apis/corehr/v1/files/{id}`): set optional inputs, then `.send().await`.
@@ -5250,9 +5242,9 @@ impl FileGetRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `corehr.v1.file.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/file/get).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, FileGetError> {
+    pub fn send(self) -> rt::Sending<rt::Download, FileGetError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(FileGetError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `job.create` (POST `/open-apis/corehr/v1/jobs`): set optional inputs, then `.send().await`.
@@ -5282,9 +5274,9 @@ impl JobCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job/create).
     #[inline]
-    pub async fn send(self) -> Result<JobCreateData, JobCreateError> {
+    pub fn send(self) -> rt::Sending<JobCreateData, JobCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.list` (GET `/open-apis/corehr/v1/jobs`): set optional inputs, then `.send().await`.
@@ -5331,9 +5323,9 @@ impl JobListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job/list).
     #[inline]
-    pub async fn send(self) -> Result<JobListData, JobListError> {
+    pub fn send(self) -> rt::Sending<JobListData, JobListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.delete` (DELETE `/open-apis/corehr/v1/jobs/{job_id}`): set optional inputs, then `.send().await`.
@@ -5353,9 +5345,9 @@ impl JobDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.job.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), JobDeleteError> {
+    pub fn send(self) -> rt::Sending<(), JobDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job.get` (GET `/open-apis/corehr/v1/jobs/{job_id}`): set optional inputs, then `.send().await`.
@@ -5375,9 +5367,9 @@ impl JobGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job/get).
     #[inline]
-    pub async fn send(self) -> Result<JobCreateData, JobGetError> {
+    pub fn send(self) -> rt::Sending<JobCreateData, JobGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.patch` (PATCH `/open-apis/corehr/v1/jobs/{job_id}`): set optional inputs, then `.send().await`.
@@ -5414,9 +5406,9 @@ impl JobPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job/patch).
     #[inline]
-    pub async fn send(self) -> Result<JobCreateData, JobPatchError> {
+    pub fn send(self) -> rt::Sending<JobCreateData, JobPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_change.create` (POST `/open-apis/corehr/v1/job_changes`): set optional inputs, then `.send().await`.
@@ -5461,9 +5453,9 @@ impl JobChangeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_change.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_change/create).
     #[inline]
-    pub async fn send(self) -> Result<JobChangeCreateData, JobChangeCreateError> {
+    pub fn send(self) -> rt::Sending<JobChangeCreateData, JobChangeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobChangeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_data.create` (POST `/open-apis/corehr/v1/job_datas`): set optional inputs, then `.send().await`.
@@ -5514,9 +5506,9 @@ impl JobDataCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_data.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_data/create).
     #[inline]
-    pub async fn send(self) -> Result<JobDataCreateData, JobDataCreateError> {
+    pub fn send(self) -> rt::Sending<JobDataCreateData, JobDataCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobDataCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_data.list` (GET `/open-apis/corehr/v1/job_datas`): set optional inputs, then `.send().await`.
@@ -5611,9 +5603,9 @@ impl JobDataListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_data.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_data/list).
     #[inline]
-    pub async fn send(self) -> Result<JobDataListData, JobDataListError> {
+    pub fn send(self) -> rt::Sending<JobDataListData, JobDataListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobDataListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_data.delete` (DELETE `/open-apis/corehr/v1/job_datas/{job_data_id}`): set optional inputs, then `.send().await`.
@@ -5633,9 +5625,9 @@ impl JobDataDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.job_data.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_data/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), JobDataDeleteError> {
+    pub fn send(self) -> rt::Sending<(), JobDataDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobDataDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job_data.get` (GET `/open-apis/corehr/v1/job_datas/{job_data_id}`): set optional inputs, then `.send().await`.
@@ -5676,9 +5668,9 @@ impl JobDataGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_data.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_data/get).
     #[inline]
-    pub async fn send(self) -> Result<JobDataGetData, JobDataGetError> {
+    pub fn send(self) -> rt::Sending<JobDataGetData, JobDataGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobDataGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_data.patch` (PATCH `/open-apis/corehr/v1/job_datas/{job_data_id}`): set optional inputs, then `.send().await`.
@@ -5747,9 +5739,9 @@ impl JobDataPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_data.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_data/patch).
     #[inline]
-    pub async fn send(self) -> Result<JobDataCreateData, JobDataPatchError> {
+    pub fn send(self) -> rt::Sending<JobDataCreateData, JobDataPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobDataPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_family.create` (POST `/open-apis/corehr/v1/job_families`): set optional inputs, then `.send().await`.
@@ -5779,9 +5771,9 @@ impl JobFamilyCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_family.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_family/create).
     #[inline]
-    pub async fn send(self) -> Result<JobFamilyCreateData, JobFamilyCreateError> {
+    pub fn send(self) -> rt::Sending<JobFamilyCreateData, JobFamilyCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFamilyCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_family.list` (GET `/open-apis/corehr/v1/job_families`): set optional inputs, then `.send().await`.
@@ -5810,9 +5802,9 @@ impl JobFamilyListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_family.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_family/list).
     #[inline]
-    pub async fn send(self) -> Result<JobFamilyListData, JobFamilyListError> {
+    pub fn send(self) -> rt::Sending<JobFamilyListData, JobFamilyListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFamilyListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_family.delete` (DELETE `/open-apis/corehr/v1/job_families/{job_family_id}`): set optional inputs, then `.send().await`.
@@ -5832,9 +5824,9 @@ impl JobFamilyDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.job_family.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_family/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), JobFamilyDeleteError> {
+    pub fn send(self) -> rt::Sending<(), JobFamilyDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobFamilyDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job_family.get` (GET `/open-apis/corehr/v1/job_families/{job_family_id}`): set optional inputs, then `.send().await`.
@@ -5854,9 +5846,9 @@ impl JobFamilyGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_family.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_family/get).
     #[inline]
-    pub async fn send(self) -> Result<JobFamilyCreateData, JobFamilyGetError> {
+    pub fn send(self) -> rt::Sending<JobFamilyCreateData, JobFamilyGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFamilyGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_family.patch` (PATCH `/open-apis/corehr/v1/job_families/{job_family_id}`): set optional inputs, then `.send().await`.
@@ -5893,9 +5885,9 @@ impl JobFamilyPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_family.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_family/patch).
     #[inline]
-    pub async fn send(self) -> Result<JobFamilyCreateData, JobFamilyPatchError> {
+    pub fn send(self) -> rt::Sending<JobFamilyCreateData, JobFamilyPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFamilyPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_level.create` (POST `/open-apis/corehr/v1/job_levels`): set optional inputs, then `.send().await`.
@@ -5925,9 +5917,9 @@ impl JobLevelCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_level.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_level/create).
     #[inline]
-    pub async fn send(self) -> Result<JobLevelCreateData, JobLevelCreateError> {
+    pub fn send(self) -> rt::Sending<JobLevelCreateData, JobLevelCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobLevelCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_level.list` (GET `/open-apis/corehr/v1/job_levels`): set optional inputs, then `.send().await`.
@@ -5956,9 +5948,9 @@ impl JobLevelListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_level.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_level/list).
     #[inline]
-    pub async fn send(self) -> Result<JobLevelListData, JobLevelListError> {
+    pub fn send(self) -> rt::Sending<JobLevelListData, JobLevelListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobLevelListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_level.delete` (DELETE `/open-apis/corehr/v1/job_levels/{job_level_id}`): set optional inputs, then `.send().await`.
@@ -5978,9 +5970,9 @@ impl JobLevelDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.job_level.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_level/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), JobLevelDeleteError> {
+    pub fn send(self) -> rt::Sending<(), JobLevelDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobLevelDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job_level.get` (GET `/open-apis/corehr/v1/job_levels/{job_level_id}`): set optional inputs, then `.send().await`.
@@ -6000,9 +5992,9 @@ impl JobLevelGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_level.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_level/get).
     #[inline]
-    pub async fn send(self) -> Result<JobLevelCreateData, JobLevelGetError> {
+    pub fn send(self) -> rt::Sending<JobLevelCreateData, JobLevelGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobLevelGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_level.patch` (PATCH `/open-apis/corehr/v1/job_levels/{job_level_id}`): set optional inputs, then `.send().await`.
@@ -6039,9 +6031,9 @@ impl JobLevelPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.job_level.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_level/patch).
     #[inline]
-    pub async fn send(self) -> Result<JobLevelCreateData, JobLevelPatchError> {
+    pub fn send(self) -> rt::Sending<JobLevelCreateData, JobLevelPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobLevelPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `leave.calendar_by_scope` (GET `/open-apis/corehr/v1/leaves/calendar_by_scope`): set optional inputs, then `.send().await`.
@@ -6144,11 +6136,11 @@ impl LeaveCalendarByScopeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.leave.calendar_by_scope`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/calendar_by_scope).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LeaveCalendarByScopeData, LeaveCalendarByScopeError> {
+    ) -> rt::Sending<LeaveCalendarByScopeData, LeaveCalendarByScopeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LeaveCalendarByScopeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `leave.leave_balances` (GET `/open-apis/corehr/v1/leaves/leave_balances`): set optional inputs, then `.send().await`.
@@ -6222,9 +6214,9 @@ impl LeaveLeaveBalancesRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.leave.leave_balances`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/leave_balances).
     #[inline]
-    pub async fn send(self) -> Result<LeaveLeaveBalancesData, LeaveLeaveBalancesError> {
+    pub fn send(self) -> rt::Sending<LeaveLeaveBalancesData, LeaveLeaveBalancesError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LeaveLeaveBalancesError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `leave.leave_request_history` (GET `/open-apis/corehr/v1/leaves/leave_request_history`): set optional inputs, then `.send().await`.
@@ -6506,11 +6498,11 @@ impl LeaveLeaveRequestHistoryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.leave.leave_request_history`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/leave_request_history).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LeaveLeaveRequestHistoryData, LeaveLeaveRequestHistoryError> {
+    ) -> rt::Sending<LeaveLeaveRequestHistoryData, LeaveLeaveRequestHistoryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LeaveLeaveRequestHistoryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `leave.leave_types` (GET `/open-apis/corehr/v1/leaves/leave_types`): set optional inputs, then `.send().await`.
@@ -6563,9 +6555,9 @@ impl LeaveLeaveTypesRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.leave.leave_types`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/leave_types).
     #[inline]
-    pub async fn send(self) -> Result<LeaveLeaveTypesData, LeaveLeaveTypesError> {
+    pub fn send(self) -> rt::Sending<LeaveLeaveTypesData, LeaveLeaveTypesError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LeaveLeaveTypesError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `leave.work_calendar` (POST `/open-apis/corehr/v1/leaves/work_calendar`): set optional inputs, then `.send().await`.
@@ -6586,9 +6578,9 @@ impl LeaveWorkCalendarRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.leave.work_calendar`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/work_calendar).
     #[inline]
-    pub async fn send(self) -> Result<LeaveWorkCalendarData, LeaveWorkCalendarError> {
+    pub fn send(self) -> rt::Sending<LeaveWorkCalendarData, LeaveWorkCalendarError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LeaveWorkCalendarError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `leave.work_calendar_date` (POST `/open-apis/corehr/v1/leaves/work_calendar_date`): set optional inputs, then `.send().await`.
@@ -6616,11 +6608,11 @@ impl LeaveWorkCalendarDateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.leave.work_calendar_date`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/work_calendar_date).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LeaveWorkCalendarDateData, LeaveWorkCalendarDateError> {
+    ) -> rt::Sending<LeaveWorkCalendarDateData, LeaveWorkCalendarDateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LeaveWorkCalendarDateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `leave_granting_record.create` (POST `/open-apis/corehr/v1/leave_granting_records`): set optional inputs, then `.send().await`.
@@ -6650,11 +6642,11 @@ impl LeaveGrantingRecordCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.leave_granting_record.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave_granting_record/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LeaveGrantingRecordCreateData, LeaveGrantingRecordCreateError> {
+    ) -> rt::Sending<LeaveGrantingRecordCreateData, LeaveGrantingRecordCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LeaveGrantingRecordCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `leave_granting_record.delete` (DELETE `/open-apis/corehr/v1/leave_granting_records/{leave_granting_record_id}`): set optional inputs, then `.send().await`.
@@ -6674,9 +6666,9 @@ impl LeaveGrantingRecordDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.leave_granting_record.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave_granting_record/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), LeaveGrantingRecordDeleteError> {
+    pub fn send(self) -> rt::Sending<(), LeaveGrantingRecordDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(LeaveGrantingRecordDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `location.create` (POST `/open-apis/corehr/v1/locations`): set optional inputs, then `.send().await`.
@@ -6706,9 +6698,9 @@ impl LocationCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.location.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/location/create).
     #[inline]
-    pub async fn send(self) -> Result<LocationCreateData, LocationCreateError> {
+    pub fn send(self) -> rt::Sending<LocationCreateData, LocationCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LocationCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `location.list` (GET `/open-apis/corehr/v1/locations`): set optional inputs, then `.send().await`.
@@ -6737,9 +6729,9 @@ impl LocationListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.location.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/location/list).
     #[inline]
-    pub async fn send(self) -> Result<LocationListData, LocationListError> {
+    pub fn send(self) -> rt::Sending<LocationListData, LocationListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LocationListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `location.delete` (DELETE `/open-apis/corehr/v1/locations/{location_id}`): set optional inputs, then `.send().await`.
@@ -6759,9 +6751,9 @@ impl LocationDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.location.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/location/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), LocationDeleteError> {
+    pub fn send(self) -> rt::Sending<(), LocationDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(LocationDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `location.get` (GET `/open-apis/corehr/v1/locations/{location_id}`): set optional inputs, then `.send().await`.
@@ -6781,9 +6773,9 @@ impl LocationGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.location.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/location/get).
     #[inline]
-    pub async fn send(self) -> Result<LocationCreateData, LocationGetError> {
+    pub fn send(self) -> rt::Sending<LocationCreateData, LocationGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LocationGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `national_id_type.create` (POST `/open-apis/corehr/v1/national_id_types`): set optional inputs, then `.send().await`.
@@ -6813,11 +6805,11 @@ impl NationalIdTypeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.national_id_type.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/national_id_type/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<NationalIdTypeCreateData, NationalIdTypeCreateError> {
+    ) -> rt::Sending<NationalIdTypeCreateData, NationalIdTypeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NationalIdTypeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `national_id_type.list` (GET `/open-apis/corehr/v1/national_id_types`): set optional inputs, then `.send().await`.
@@ -6876,9 +6868,9 @@ impl NationalIdTypeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.national_id_type.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/national_id_type/list).
     #[inline]
-    pub async fn send(self) -> Result<NationalIdTypeListData, NationalIdTypeListError> {
+    pub fn send(self) -> rt::Sending<NationalIdTypeListData, NationalIdTypeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NationalIdTypeListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `national_id_type.delete` (DELETE `/open-apis/corehr/v1/national_id_types/{national_id_type_id}`): set optional inputs, then `.send().await`.
@@ -6898,9 +6890,9 @@ impl NationalIdTypeDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.national_id_type.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/national_id_type/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), NationalIdTypeDeleteError> {
+    pub fn send(self) -> rt::Sending<(), NationalIdTypeDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(NationalIdTypeDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `national_id_type.get` (GET `/open-apis/corehr/v1/national_id_types/{national_id_type_id}`): set optional inputs, then `.send().await`.
@@ -6920,9 +6912,9 @@ impl NationalIdTypeGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.national_id_type.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/national_id_type/get).
     #[inline]
-    pub async fn send(self) -> Result<NationalIdTypeCreateData, NationalIdTypeGetError> {
+    pub fn send(self) -> rt::Sending<NationalIdTypeCreateData, NationalIdTypeGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NationalIdTypeGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `national_id_type.patch` (PATCH `/open-apis/corehr/v1/national_id_types/{national_id_type_id}`): set optional inputs, then `.send().await`.
@@ -6959,11 +6951,11 @@ impl NationalIdTypePatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.national_id_type.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/national_id_type/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<NationalIdTypeCreateData, NationalIdTypePatchError> {
+    ) -> rt::Sending<NationalIdTypeCreateData, NationalIdTypePatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NationalIdTypePatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offboarding.query` (POST `/open-apis/corehr/v1/offboardings/query`): set optional inputs, then `.send().await`.
@@ -6996,9 +6988,9 @@ impl OffboardingQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.offboarding.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/offboarding/query).
     #[inline]
-    pub async fn send(self) -> Result<OffboardingQueryData, OffboardingQueryError> {
+    pub fn send(self) -> rt::Sending<OffboardingQueryData, OffboardingQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OffboardingQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offboarding.search` (POST `/open-apis/corehr/v1/offboardings/search`): set optional inputs, then `.send().await`.
@@ -7063,9 +7055,9 @@ impl OffboardingSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.offboarding.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/offboarding/search).
     #[inline]
-    pub async fn send(self) -> Result<OffboardingSearchData, OffboardingSearchError> {
+    pub fn send(self) -> rt::Sending<OffboardingSearchData, OffboardingSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OffboardingSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -7111,9 +7103,9 @@ impl OffboardingSubmitRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.offboarding.submit`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/offboarding/submit).
     #[inline]
-    pub async fn send(self) -> Result<OffboardingSubmitData, OffboardingSubmitError> {
+    pub fn send(self) -> rt::Sending<OffboardingSubmitData, OffboardingSubmitError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OffboardingSubmitError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `person.create` (POST `/open-apis/corehr/v1/persons`): set optional inputs, then `.send().await`.
@@ -7143,9 +7135,9 @@ impl PersonCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.person.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/create).
     #[inline]
-    pub async fn send(self) -> Result<PersonCreateData, PersonCreateError> {
+    pub fn send(self) -> rt::Sending<PersonCreateData, PersonCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PersonCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `person.delete` (DELETE `/open-apis/corehr/v1/persons/{person_id}`): set optional inputs, then `.send().await`.
@@ -7165,9 +7157,9 @@ impl PersonDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.person.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), PersonDeleteError> {
+    pub fn send(self) -> rt::Sending<(), PersonDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PersonDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `person.get` (GET `/open-apis/corehr/v1/persons/{person_id}`): set optional inputs, then `.send().await`.
@@ -7194,9 +7186,9 @@ impl PersonGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.person.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/get).
     #[inline]
-    pub async fn send(self) -> Result<PersonGetData, PersonGetError> {
+    pub fn send(self) -> rt::Sending<PersonGetData, PersonGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PersonGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `person.patch` (PATCH `/open-apis/corehr/v1/persons/{person_id}`): set optional inputs, then `.send().await`.
@@ -7233,9 +7225,9 @@ impl PersonPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.person.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/patch).
     #[inline]
-    pub async fn send(self) -> Result<PersonPatchData, PersonPatchError> {
+    pub fn send(self) -> rt::Sending<PersonPatchData, PersonPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PersonPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `person.upload` (POST `/open-apis/corehr/v1/persons/upload`): set optional inputs, then `.send().await`.
@@ -7256,9 +7248,9 @@ impl PersonUploadRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.person.upload`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/upload).
     #[inline]
-    pub async fn send(self) -> Result<BirthCertificateOfChildItem, PersonUploadError> {
+    pub fn send(self) -> rt::Sending<BirthCertificateOfChildItem, PersonUploadError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PersonUploadError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pre_hire.delete` (DELETE `/open-apis/corehr/v1/pre_hires/{pre_hire_id}`): set optional inputs, then `.send().await`.
@@ -7278,9 +7270,9 @@ impl PreHireDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.pre_hire.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/pre_hire/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), PreHireDeleteError> {
+    pub fn send(self) -> rt::Sending<(), PreHireDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PreHireDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `pre_hire.get` (GET `/open-apis/corehr/v1/pre_hires/{pre_hire_id}`): set optional inputs, then `.send().await`.
@@ -7300,9 +7292,9 @@ impl PreHireGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.pre_hire.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/pre_hire/get).
     #[inline]
-    pub async fn send(self) -> Result<PreHireGetData, PreHireGetError> {
+    pub fn send(self) -> rt::Sending<PreHireGetData, PreHireGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PreHireGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pre_hire.patch` (PATCH `/open-apis/corehr/v1/pre_hires/{pre_hire_id}`): set optional inputs, then `.send().await`.
@@ -7334,9 +7326,9 @@ impl PreHirePatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.pre_hire.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/pre_hire/patch).
     #[inline]
-    pub async fn send(self) -> Result<PreHireGetData, PreHirePatchError> {
+    pub fn send(self) -> rt::Sending<PreHireGetData, PreHirePatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PreHirePatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pre_hire.list` (GET `/open-apis/corehr/v1/pre_hires`): set optional inputs, then `.send().await`.
@@ -7374,9 +7366,9 @@ impl PreHireListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.pre_hire.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/pre_hire/list).
     #[inline]
-    pub async fn send(self) -> Result<PreHireListData, PreHireListError> {
+    pub fn send(self) -> rt::Sending<PreHireListData, PreHireListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PreHireListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `process_form_variable_data.get` (GET `/open-apis/corehr/v1/processes/{process_id}/form_variable_data`): set optional inputs, then `.send().await`.
@@ -7396,11 +7388,11 @@ impl ProcessFormVariableDataGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.process_form_variable_data.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/process-form_variable_data/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ProcessFormVariableDataGetData, ProcessFormVariableDataGetError> {
+    ) -> rt::Sending<ProcessFormVariableDataGetData, ProcessFormVariableDataGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProcessFormVariableDataGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `security_group.list` (GET `/open-apis/corehr/v1/security_groups`): set optional inputs, then `.send().await`.
@@ -7429,9 +7421,9 @@ impl SecurityGroupListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.security_group.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/security_group/list).
     #[inline]
-    pub async fn send(self) -> Result<SecurityGroupListData, SecurityGroupListError> {
+    pub fn send(self) -> rt::Sending<SecurityGroupListData, SecurityGroupListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SecurityGroupListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `security_group.query` (POST `/open-apis/corehr/v1/security_groups/query`): set optional inputs, then `.send().await`.
@@ -7464,9 +7456,9 @@ impl SecurityGroupQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.security_group.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/security_group/query).
     #[inline]
-    pub async fn send(self) -> Result<SecurityGroupQueryData, SecurityGroupQueryError> {
+    pub fn send(self) -> rt::Sending<SecurityGroupQueryData, SecurityGroupQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SecurityGroupQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `subdivision.get` (GET `/open-apis/corehr/v1/subdivisions/{subdivision_id}`): set optional inputs, then `.send().await`.
@@ -7486,9 +7478,9 @@ impl SubdivisionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.subdivision.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/subdivision/get).
     #[inline]
-    pub async fn send(self) -> Result<SubdivisionGetData, SubdivisionGetError> {
+    pub fn send(self) -> rt::Sending<SubdivisionGetData, SubdivisionGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SubdivisionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `subdivision.list` (GET `/open-apis/corehr/v1/subdivisions`): set optional inputs, then `.send().await`.
@@ -7526,9 +7518,9 @@ impl SubdivisionListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.subdivision.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/subdivision/list).
     #[inline]
-    pub async fn send(self) -> Result<SubdivisionListData, SubdivisionListError> {
+    pub fn send(self) -> rt::Sending<SubdivisionListData, SubdivisionListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SubdivisionListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `subregion.get` (GET `/open-apis/corehr/v1/subregions/{subregion_id}`): set optional inputs, then `.send().await`.
@@ -7548,9 +7540,9 @@ impl SubregionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.subregion.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/subregion/get).
     #[inline]
-    pub async fn send(self) -> Result<SubregionGetData, SubregionGetError> {
+    pub fn send(self) -> rt::Sending<SubregionGetData, SubregionGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SubregionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `subregion.list` (GET `/open-apis/corehr/v1/subregions`): set optional inputs, then `.send().await`.
@@ -7588,9 +7580,9 @@ impl SubregionListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.subregion.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/subregion/list).
     #[inline]
-    pub async fn send(self) -> Result<SubregionListData, SubregionListError> {
+    pub fn send(self) -> rt::Sending<SubregionListData, SubregionListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SubregionListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `transfer_reason.query` (GET `/open-apis/corehr/v1/transfer_reasons/query`): set optional inputs, then `.send().await`.
@@ -7639,11 +7631,9 @@ impl TransferReasonQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.transfer_reason.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/transfer_reason/query).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<TransferReasonQueryData, TransferReasonQueryError> {
+    pub fn send(self) -> rt::Sending<TransferReasonQueryData, TransferReasonQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TransferReasonQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `transfer_type.query` (GET `/open-apis/corehr/v1/transfer_types/query`): set optional inputs, then `.send().await`.
@@ -7692,9 +7682,9 @@ impl TransferTypeQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.transfer_type.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/transfer_type/query).
     #[inline]
-    pub async fn send(self) -> Result<TransferTypeQueryData, TransferTypeQueryError> {
+    pub fn send(self) -> rt::Sending<TransferTypeQueryData, TransferTypeQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TransferTypeQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `working_hours_type.create` (POST `/open-apis/corehr/v1/working_hours_types`): set optional inputs, then `.send().await`.
@@ -7724,11 +7714,11 @@ impl WorkingHoursTypeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.working_hours_type.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/working_hours_type/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkingHoursTypeCreateData, WorkingHoursTypeCreateError> {
+    ) -> rt::Sending<WorkingHoursTypeCreateData, WorkingHoursTypeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkingHoursTypeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `working_hours_type.list` (GET `/open-apis/corehr/v1/working_hours_types`): set optional inputs, then `.send().await`.
@@ -7757,11 +7747,11 @@ impl WorkingHoursTypeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.working_hours_type.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/working_hours_type/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkingHoursTypeListData, WorkingHoursTypeListError> {
+    ) -> rt::Sending<WorkingHoursTypeListData, WorkingHoursTypeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkingHoursTypeListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `working_hours_type.delete` (DELETE `/open-apis/corehr/v1/working_hours_types/{working_hours_type_id}`): set optional inputs, then `.send().await`.
@@ -7781,9 +7771,9 @@ impl WorkingHoursTypeDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v1.working_hours_type.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/working_hours_type/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), WorkingHoursTypeDeleteError> {
+    pub fn send(self) -> rt::Sending<(), WorkingHoursTypeDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(WorkingHoursTypeDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `working_hours_type.get` (GET `/open-apis/corehr/v1/working_hours_types/{working_hours_type_id}`): set optional inputs, then `.send().await`.
@@ -7803,11 +7793,11 @@ impl WorkingHoursTypeGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.working_hours_type.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/working_hours_type/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkingHoursTypeCreateData, WorkingHoursTypeGetError> {
+    ) -> rt::Sending<WorkingHoursTypeCreateData, WorkingHoursTypeGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkingHoursTypeGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `working_hours_type.patch` (PATCH `/open-apis/corehr/v1/working_hours_types/{working_hours_type_id}`): set optional inputs, then `.send().await`.
@@ -7844,11 +7834,11 @@ impl WorkingHoursTypePatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v1.working_hours_type.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/working_hours_type/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkingHoursTypeCreateData, WorkingHoursTypePatchError> {
+    ) -> rt::Sending<WorkingHoursTypeCreateData, WorkingHoursTypePatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkingHoursTypePatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `assigned_user.search`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

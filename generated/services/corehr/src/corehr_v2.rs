@@ -5425,9 +5425,9 @@ impl ApprovalGroupsGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.approval_groups.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/approval_groups/get).
     #[inline]
-    pub async fn send(self) -> Result<ApprovalGroupsGetData, ApprovalGroupsGetError> {
+    pub fn send(self) -> rt::Sending<ApprovalGroupsGetData, ApprovalGroupsGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApprovalGroupsGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `approval_groups.open_query_department_change_list_by_ids` (POST `/open-apis/corehr/v2/approval_groups/open_query_department_change_list_by_ids`): set optional inputs, then `.send().await`.
@@ -5481,17 +5481,14 @@ impl ApprovalGroupsOpenQueryDepartmentChangeListByIdsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.approval_groups.open_query_department_change_list_by_ids`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/approval_groups/open_query_department_change_list_by_ids).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApprovalGroupsOpenQueryDepartmentChangeListByIdsData,
         ApprovalGroupsOpenQueryDepartmentChangeListByIdsError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApprovalGroupsOpenQueryDepartmentChangeListByIdsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `approval_groups.open_query_job_change_list_by_ids` (POST `/open-apis/corehr/v2/approval_groups/open_query_job_change_list_by_ids`): set optional inputs, then `.send().await`.
@@ -5542,17 +5539,14 @@ impl ApprovalGroupsOpenQueryJobChangeListByIdsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.approval_groups.open_query_job_change_list_by_ids`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/approval_groups/open_query_job_change_list_by_ids).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApprovalGroupsOpenQueryJobChangeListByIdsData,
         ApprovalGroupsOpenQueryJobChangeListByIdsError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApprovalGroupsOpenQueryJobChangeListByIdsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `approval_groups.open_query_position_change_list_by_ids` (POST `/open-apis/corehr/v2/approval_groups/open_query_position_change_list_by_ids`): set optional inputs, then `.send().await`.
@@ -5606,17 +5600,14 @@ impl ApprovalGroupsOpenQueryPositionChangeListByIdsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.approval_groups.open_query_position_change_list_by_ids`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/approval_groups/open_query_position_change_list_by_ids).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ApprovalGroupsOpenQueryPositionChangeListByIdsData,
         ApprovalGroupsOpenQueryPositionChangeListByIdsError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ApprovalGroupsOpenQueryPositionChangeListByIdsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `approver.list` (GET `/open-apis/corehr/v2/approvers`): set optional inputs, then `.send().await`.
@@ -5668,9 +5659,9 @@ impl ApproverListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.approver.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/approver/list).
     #[inline]
-    pub async fn send(self) -> Result<ApproverListData, ApproverListError> {
+    pub fn send(self) -> rt::Sending<ApproverListData, ApproverListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApproverListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5721,11 +5712,9 @@ impl BasicInfoBankSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.basic_info_bank.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-bank/search).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<BasicInfoBankSearchData, BasicInfoBankSearchError> {
+    pub fn send(self) -> rt::Sending<BasicInfoBankSearchData, BasicInfoBankSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BasicInfoBankSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5776,11 +5765,11 @@ impl BasicInfoBankBranchSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.basic_info_bank_branch.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-bank_branch/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BasicInfoBankBranchSearchData, BasicInfoBankBranchSearchError> {
+    ) -> rt::Sending<BasicInfoBankBranchSearchData, BasicInfoBankBranchSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BasicInfoBankBranchSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5831,11 +5820,9 @@ impl BasicInfoCitySearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.basic_info_city.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-city/search).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<BasicInfoCitySearchData, BasicInfoCitySearchError> {
+    pub fn send(self) -> rt::Sending<BasicInfoCitySearchData, BasicInfoCitySearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BasicInfoCitySearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5886,14 +5873,14 @@ impl BasicInfoCountryRegionSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.basic_info_country_region.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-country_region/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BasicInfoCountryRegionSearchData, BasicInfoCountryRegionSearchError> {
+    ) -> rt::Sending<
+        BasicInfoCountryRegionSearchData,
+        BasicInfoCountryRegionSearchError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(BasicInfoCountryRegionSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5946,17 +5933,14 @@ impl BasicInfoCountryRegionSubdivisionSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.basic_info_country_region_subdivision.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-country_region_subdivision/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         BasicInfoCountryRegionSubdivisionSearchData,
         BasicInfoCountryRegionSubdivisionSearchError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(BasicInfoCountryRegionSubdivisionSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -6009,11 +5993,11 @@ impl BasicInfoCurrencySearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.basic_info_currency.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-currency/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BasicInfoCurrencySearchData, BasicInfoCurrencySearchError> {
+    ) -> rt::Sending<BasicInfoCurrencySearchData, BasicInfoCurrencySearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BasicInfoCurrencySearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -6064,11 +6048,11 @@ impl BasicInfoDistrictSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.basic_info_district.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-district/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BasicInfoDistrictSearchData, BasicInfoDistrictSearchError> {
+    ) -> rt::Sending<BasicInfoDistrictSearchData, BasicInfoDistrictSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BasicInfoDistrictSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -6119,11 +6103,11 @@ impl BasicInfoLanguageSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.basic_info_language.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-language/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BasicInfoLanguageSearchData, BasicInfoLanguageSearchError> {
+    ) -> rt::Sending<BasicInfoLanguageSearchData, BasicInfoLanguageSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BasicInfoLanguageSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -6174,11 +6158,11 @@ impl BasicInfoNationalitySearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.basic_info_nationality.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-nationality/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BasicInfoNationalitySearchData, BasicInfoNationalitySearchError> {
+    ) -> rt::Sending<BasicInfoNationalitySearchData, BasicInfoNationalitySearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BasicInfoNationalitySearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -6229,11 +6213,11 @@ impl BasicInfoTimeZoneSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.basic_info_time_zone.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-time_zone/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BasicInfoTimeZoneSearchData, BasicInfoTimeZoneSearchError> {
+    ) -> rt::Sending<BasicInfoTimeZoneSearchData, BasicInfoTimeZoneSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BasicInfoTimeZoneSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -6289,9 +6273,9 @@ impl BpGetByDepartmentRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.bp.get_by_department`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/bp/get_by_department).
     #[inline]
-    pub async fn send(self) -> Result<BpGetByDepartmentData, BpGetByDepartmentError> {
+    pub fn send(self) -> rt::Sending<BpGetByDepartmentData, BpGetByDepartmentError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BpGetByDepartmentError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `bp.list` (GET `/open-apis/corehr/v2/bps`): set optional inputs, then `.send().await`.
@@ -6341,9 +6325,9 @@ impl BpListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.bp.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/bp/list).
     #[inline]
-    pub async fn send(self) -> Result<BpListData, BpListError> {
+    pub fn send(self) -> rt::Sending<BpListData, BpListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BpListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -6376,9 +6360,9 @@ impl CompanyActiveRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.company.active`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/company/active).
     #[inline]
-    pub async fn send(self) -> Result<(), CompanyActiveError> {
+    pub fn send(self) -> rt::Sending<(), CompanyActiveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CompanyActiveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `company.batch_get` (POST `/open-apis/corehr/v2/companies/batch_get`): set optional inputs, then `.send().await`.
@@ -6399,9 +6383,9 @@ impl CompanyBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.company.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/company/batch_get).
     #[inline]
-    pub async fn send(self) -> Result<CompanyBatchGetData, CompanyBatchGetError> {
+    pub fn send(self) -> rt::Sending<CompanyBatchGetData, CompanyBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CompanyBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `company.query_multi_timeline` (POST `/open-apis/corehr/v2/companies/query_multi_timeline`): set optional inputs, then `.send().await`.
@@ -6422,11 +6406,11 @@ impl CompanyQueryMultiTimelineRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.company.query_multi_timeline`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/company/query_multi_timeline).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CompanyQueryMultiTimelineData, CompanyQueryMultiTimelineError> {
+    ) -> rt::Sending<CompanyQueryMultiTimelineData, CompanyQueryMultiTimelineError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CompanyQueryMultiTimelineError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `company.query_recent_change` (GET `/open-apis/corehr/v2/companies/query_recent_change`): set optional inputs, then `.send().await`.
@@ -6459,11 +6443,11 @@ impl CompanyQueryRecentChangeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.company.query_recent_change`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/company/query_recent_change).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CompanyQueryRecentChangeData, CompanyQueryRecentChangeError> {
+    ) -> rt::Sending<CompanyQueryRecentChangeData, CompanyQueryRecentChangeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CompanyQueryRecentChangeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `contract.search` (POST `/open-apis/corehr/v2/contracts/search`): set optional inputs, then `.send().await`.
@@ -6509,9 +6493,9 @@ impl ContractSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.contract.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/contract/search).
     #[inline]
-    pub async fn send(self) -> Result<ContractSearchData, ContractSearchError> {
+    pub fn send(self) -> rt::Sending<ContractSearchData, ContractSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ContractSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -6555,11 +6539,11 @@ impl CostAllocationBatchQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.cost_allocation.batch_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_allocation/batch_query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CostAllocationBatchQueryData, CostAllocationBatchQueryError> {
+    ) -> rt::Sending<CostAllocationBatchQueryData, CostAllocationBatchQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostAllocationBatchQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `cost_allocation.create_version` (POST `/open-apis/corehr/v2/cost_allocations/create_version`): set optional inputs, then `.send().await`.
@@ -6598,11 +6582,11 @@ impl CostAllocationCreateVersionRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.cost_allocation.create_version`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_allocation/create_version).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CostAllocationCreateVersionData, CostAllocationCreateVersionError> {
+    ) -> rt::Sending<CostAllocationCreateVersionData, CostAllocationCreateVersionError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostAllocationCreateVersionError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `cost_allocation.remove_version` (POST `/open-apis/corehr/v2/cost_allocations/remove_version`): set optional inputs, then `.send().await`.
@@ -6641,12 +6625,9 @@ impl CostAllocationRemoveVersionRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.cost_allocation.remove_version`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_allocation/remove_version).
     #[inline]
-    pub async fn send(self) -> Result<(), CostAllocationRemoveVersionError> {
+    pub fn send(self) -> rt::Sending<(), CostAllocationRemoveVersionError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(CostAllocationRemoveVersionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `cost_allocation.update_version` (POST `/open-apis/corehr/v2/cost_allocations/update_version`): set optional inputs, then `.send().await`.
@@ -6685,12 +6666,9 @@ impl CostAllocationUpdateVersionRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.cost_allocation.update_version`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_allocation/update_version).
     #[inline]
-    pub async fn send(self) -> Result<(), CostAllocationUpdateVersionError> {
+    pub fn send(self) -> rt::Sending<(), CostAllocationUpdateVersionError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(CostAllocationUpdateVersionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `cost_center_version.create` (POST `/open-apis/corehr/v2/cost_centers/{cost_center_id}/versions`): set optional inputs, then `.send().await`.
@@ -6722,11 +6700,11 @@ impl CostCenterVersionCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.cost_center_version.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center-version/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CostCenterVersionCreateData, CostCenterVersionCreateError> {
+    ) -> rt::Sending<CostCenterVersionCreateData, CostCenterVersionCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostCenterVersionCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `cost_center_version.delete` (DELETE `/open-apis/corehr/v2/cost_centers/{cost_center_id}/versions/{version_id}`): set optional inputs, then `.send().await`.
@@ -6751,9 +6729,9 @@ impl CostCenterVersionDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.cost_center_version.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center-version/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CostCenterVersionDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CostCenterVersionDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CostCenterVersionDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `cost_center_version.patch` (PATCH `/open-apis/corehr/v2/cost_centers/{cost_center_id}/versions/{version_id}`): set optional inputs, then `.send().await`.
@@ -6787,11 +6765,11 @@ impl CostCenterVersionPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.cost_center_version.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center-version/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CostCenterVersionCreateData, CostCenterVersionPatchError> {
+    ) -> rt::Sending<CostCenterVersionCreateData, CostCenterVersionPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostCenterVersionPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `cost_center.create` (POST `/open-apis/corehr/v2/cost_centers`): set optional inputs, then `.send().await`.
@@ -6821,9 +6799,9 @@ impl CostCenterCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.cost_center.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/create).
     #[inline]
-    pub async fn send(self) -> Result<CostCenterCreateData, CostCenterCreateError> {
+    pub fn send(self) -> rt::Sending<CostCenterCreateData, CostCenterCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostCenterCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `cost_center.delete` (DELETE `/open-apis/corehr/v2/cost_centers/{cost_center_id}`): set optional inputs, then `.send().await`.
@@ -6846,9 +6824,9 @@ impl CostCenterDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.cost_center.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CostCenterDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CostCenterDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CostCenterDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `cost_center.patch` (PATCH `/open-apis/corehr/v2/cost_centers/{cost_center_id}`): set optional inputs, then `.send().await`.
@@ -6880,9 +6858,9 @@ impl CostCenterPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.cost_center.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/patch).
     #[inline]
-    pub async fn send(self) -> Result<CostCenterCreateData, CostCenterPatchError> {
+    pub fn send(self) -> rt::Sending<CostCenterCreateData, CostCenterPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostCenterPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `cost_center.query_multi_timeline` (POST `/open-apis/corehr/v2/cost_centers/query_multi_timeline`): set optional inputs, then `.send().await`.
@@ -6923,14 +6901,14 @@ impl CostCenterQueryMultiTimelineRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.cost_center.query_multi_timeline`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/query_multi_timeline).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CostCenterQueryMultiTimelineData, CostCenterQueryMultiTimelineError> {
+    ) -> rt::Sending<
+        CostCenterQueryMultiTimelineData,
+        CostCenterQueryMultiTimelineError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(CostCenterQueryMultiTimelineError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `cost_center.query_recent_change` (GET `/open-apis/corehr/v2/cost_centers/query_recent_change`): set optional inputs, then `.send().await`.
@@ -6963,11 +6941,11 @@ impl CostCenterQueryRecentChangeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.cost_center.query_recent_change`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/query_recent_change).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CostCenterQueryRecentChangeData, CostCenterQueryRecentChangeError> {
+    ) -> rt::Sending<CostCenterQueryRecentChangeData, CostCenterQueryRecentChangeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostCenterQueryRecentChangeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `cost_center.search` (POST `/open-apis/corehr/v2/cost_centers/search`): set optional inputs, then `.send().await`.
@@ -7013,9 +6991,9 @@ impl CostCenterSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.cost_center.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/search).
     #[inline]
-    pub async fn send(self) -> Result<CostCenterSearchData, CostCenterSearchError> {
+    pub fn send(self) -> rt::Sending<CostCenterSearchData, CostCenterSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostCenterSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `cost_center.tree` (POST `/open-apis/corehr/v2/cost_centers/tree`): set optional inputs, then `.send().await`.
@@ -7068,9 +7046,9 @@ impl CostCenterTreeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.cost_center.tree`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/tree).
     #[inline]
-    pub async fn send(self) -> Result<CostCenterTreeData, CostCenterTreeError> {
+    pub fn send(self) -> rt::Sending<CostCenterTreeData, CostCenterTreeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostCenterTreeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_org.active` (POST `/open-apis/corehr/v2/custom_orgs/active`): set optional inputs, then `.send().await`.
@@ -7091,9 +7069,9 @@ impl CustomOrgActiveRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.custom_org.active`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/active).
     #[inline]
-    pub async fn send(self) -> Result<(), CustomOrgActiveError> {
+    pub fn send(self) -> rt::Sending<(), CustomOrgActiveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CustomOrgActiveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `custom_org.create` (POST `/open-apis/corehr/v2/custom_orgs`): set optional inputs, then `.send().await`.
@@ -7135,9 +7113,9 @@ impl CustomOrgCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.custom_org.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/create).
     #[inline]
-    pub async fn send(self) -> Result<CustomOrgCreateData, CustomOrgCreateError> {
+    pub fn send(self) -> rt::Sending<CustomOrgCreateData, CustomOrgCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomOrgCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_org.delete_org` (POST `/open-apis/corehr/v2/custom_orgs/delete_org`): set optional inputs, then `.send().await`.
@@ -7158,9 +7136,9 @@ impl CustomOrgDeleteOrgRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.custom_org.delete_org`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/delete_org).
     #[inline]
-    pub async fn send(self) -> Result<(), CustomOrgDeleteOrgError> {
+    pub fn send(self) -> rt::Sending<(), CustomOrgDeleteOrgError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CustomOrgDeleteOrgError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `custom_org.patch` (PATCH `/open-apis/corehr/v2/custom_orgs/{org_id}`): set optional inputs, then `.send().await`.
@@ -7201,9 +7179,9 @@ impl CustomOrgPatchRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.custom_org.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), CustomOrgPatchError> {
+    pub fn send(self) -> rt::Sending<(), CustomOrgPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CustomOrgPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `custom_org.query` (POST `/open-apis/corehr/v2/custom_orgs/query`): set optional inputs, then `.send().await`.
@@ -7244,9 +7222,9 @@ impl CustomOrgQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.custom_org.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/query).
     #[inline]
-    pub async fn send(self) -> Result<CustomOrgQueryData, CustomOrgQueryError> {
+    pub fn send(self) -> rt::Sending<CustomOrgQueryData, CustomOrgQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomOrgQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_org.query_recent_change` (GET `/open-apis/corehr/v2/custom_orgs/query_recent_change`): set optional inputs, then `.send().await`.
@@ -7281,11 +7259,11 @@ impl CustomOrgQueryRecentChangeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.custom_org.query_recent_change`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/query_recent_change).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CustomOrgQueryRecentChangeData, CustomOrgQueryRecentChangeError> {
+    ) -> rt::Sending<CustomOrgQueryRecentChangeData, CustomOrgQueryRecentChangeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomOrgQueryRecentChangeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_org.update_rule` (POST `/open-apis/corehr/v2/custom_orgs/update_rule`): set optional inputs, then `.send().await`.
@@ -7306,9 +7284,9 @@ impl CustomOrgUpdateRuleRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.custom_org.update_rule`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/update_rule).
     #[inline]
-    pub async fn send(self) -> Result<(), CustomOrgUpdateRuleError> {
+    pub fn send(self) -> rt::Sending<(), CustomOrgUpdateRuleError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CustomOrgUpdateRuleError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `default_cost_center.batch_query` (POST `/open-apis/corehr/v2/default_cost_centers/batch_query`): set optional inputs, then `.send().await`.
@@ -7338,11 +7316,11 @@ impl DefaultCostCenterBatchQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.default_cost_center.batch_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/default_cost_center/batch_query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DefaultCostCenterBatchQueryData, DefaultCostCenterBatchQueryError> {
+    ) -> rt::Sending<DefaultCostCenterBatchQueryData, DefaultCostCenterBatchQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DefaultCostCenterBatchQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `default_cost_center.create_version` (POST `/open-apis/corehr/v2/default_cost_centers/create_version`): set optional inputs, then `.send().await`.
@@ -7381,17 +7359,14 @@ impl DefaultCostCenterCreateVersionRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.default_cost_center.create_version`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/default_cost_center/create_version).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         DefaultCostCenterCreateVersionData,
         DefaultCostCenterCreateVersionError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(DefaultCostCenterCreateVersionError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `default_cost_center.remove_version` (POST `/open-apis/corehr/v2/default_cost_centers/remove_version`): set optional inputs, then `.send().await`.
@@ -7430,12 +7405,9 @@ impl DefaultCostCenterRemoveVersionRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.default_cost_center.remove_version`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/default_cost_center/remove_version).
     #[inline]
-    pub async fn send(self) -> Result<(), DefaultCostCenterRemoveVersionError> {
+    pub fn send(self) -> rt::Sending<(), DefaultCostCenterRemoveVersionError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(DefaultCostCenterRemoveVersionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `default_cost_center.update_version` (POST `/open-apis/corehr/v2/default_cost_centers/update_version`): set optional inputs, then `.send().await`.
@@ -7474,12 +7446,9 @@ impl DefaultCostCenterUpdateVersionRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.default_cost_center.update_version`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/default_cost_center/update_version).
     #[inline]
-    pub async fn send(self) -> Result<(), DefaultCostCenterUpdateVersionError> {
+    pub fn send(self) -> rt::Sending<(), DefaultCostCenterUpdateVersionError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(DefaultCostCenterUpdateVersionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `department.batch_get` (POST `/open-apis/corehr/v2/departments/batch_get`): set optional inputs, then `.send().await`.
@@ -7526,9 +7495,9 @@ impl DepartmentBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.department.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/batch_get).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentBatchGetData, DepartmentBatchGetError> {
+    pub fn send(self) -> rt::Sending<DepartmentBatchGetData, DepartmentBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.delete_v2` (DELETE `/open-apis/corehr/v2/departments/{department_id}`): set optional inputs, then `.send().await`.
@@ -7560,9 +7529,9 @@ impl DepartmentDeleteV2Request {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.department.delete_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), DepartmentDeleteV2Error> {
+    pub fn send(self) -> rt::Sending<(), DepartmentDeleteV2Error> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DepartmentDeleteV2Error::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `department.patch_v2` (PATCH `/open-apis/corehr/v2/departments/{department_id}`): set optional inputs, then `.send().await`.
@@ -7615,9 +7584,9 @@ impl DepartmentPatchV2Request {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.department.patch_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), DepartmentPatchV2Error> {
+    pub fn send(self) -> rt::Sending<(), DepartmentPatchV2Error> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DepartmentPatchV2Error::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `department.parents` (POST `/open-apis/corehr/v2/departments/parents`): set optional inputs, then `.send().await`.
@@ -7657,9 +7626,9 @@ impl DepartmentParentsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.department.parents`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/parents).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentParentsData, DepartmentParentsError> {
+    pub fn send(self) -> rt::Sending<DepartmentParentsData, DepartmentParentsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentParentsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.query_multi_timeline` (POST `/open-apis/corehr/v2/departments/query_multi_timeline`): set optional inputs, then `.send().await`.
@@ -7712,14 +7681,14 @@ impl DepartmentQueryMultiTimelineRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.department.query_multi_timeline`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/query_multi_timeline).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DepartmentQueryMultiTimelineData, DepartmentQueryMultiTimelineError> {
+    ) -> rt::Sending<
+        DepartmentQueryMultiTimelineData,
+        DepartmentQueryMultiTimelineError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(DepartmentQueryMultiTimelineError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.query_operation_logs` (POST `/open-apis/corehr/v2/departments/query_operation_logs`): set optional inputs, then `.send().await`.
@@ -7763,14 +7732,14 @@ impl DepartmentQueryOperationLogsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.department.query_operation_logs`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/query_operation_logs).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DepartmentQueryOperationLogsData, DepartmentQueryOperationLogsError> {
+    ) -> rt::Sending<
+        DepartmentQueryOperationLogsData,
+        DepartmentQueryOperationLogsError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(DepartmentQueryOperationLogsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.query_recent_change` (GET `/open-apis/corehr/v2/departments/query_recent_change`): set optional inputs, then `.send().await`.
@@ -7815,11 +7784,11 @@ impl DepartmentQueryRecentChangeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.department.query_recent_change`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/query_recent_change).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DepartmentQueryRecentChangeData, DepartmentQueryRecentChangeError> {
+    ) -> rt::Sending<DepartmentQueryRecentChangeData, DepartmentQueryRecentChangeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentQueryRecentChangeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.query_timeline` (POST `/open-apis/corehr/v2/departments/query_timeline`): set optional inputs, then `.send().await`.
@@ -7861,11 +7830,11 @@ impl DepartmentQueryTimelineRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.department.query_timeline`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/query_timeline).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DepartmentQueryTimelineData, DepartmentQueryTimelineError> {
+    ) -> rt::Sending<DepartmentQueryTimelineData, DepartmentQueryTimelineError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentQueryTimelineError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.search` (POST `/open-apis/corehr/v2/departments/search`): set optional inputs, then `.send().await`.
@@ -7930,9 +7899,9 @@ impl DepartmentSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.department.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/search).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentSearchData, DepartmentSearchError> {
+    pub fn send(self) -> rt::Sending<DepartmentSearchData, DepartmentSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -8002,9 +7971,9 @@ impl DepartmentTreeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.department.tree`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/tree).
     #[inline]
-    pub async fn send(self) -> Result<CostCenterTreeData, DepartmentTreeError> {
+    pub fn send(self) -> rt::Sending<CostCenterTreeData, DepartmentTreeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentTreeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `draft.get` (GET `/open-apis/corehr/v2/drafts/{draft_id}`): set optional inputs, then `.send().await`.
@@ -8033,9 +8002,9 @@ impl DraftGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.draft.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/draft/get).
     #[inline]
-    pub async fn send(self) -> Result<DraftGetData, DraftGetError> {
+    pub fn send(self) -> rt::Sending<DraftGetData, DraftGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DraftGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee_custom_org.create_emp_custom_org` (POST `/open-apis/corehr/v2/custom_org/create_emp_custom_org`): set optional inputs, then `.send().await`.
@@ -8060,17 +8029,14 @@ impl EmployeeCustomOrgCreateEmpCustomOrgRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employee_custom_org.create_emp_custom_org`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee-custom_org/create_emp_custom_org).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         EmployeeCustomOrgCreateEmpCustomOrgData,
         EmployeeCustomOrgCreateEmpCustomOrgError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(EmployeeCustomOrgCreateEmpCustomOrgError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee_custom_org.del` (POST `/open-apis/corehr/v2/custom_org/del`): set optional inputs, then `.send().await`.
@@ -8100,11 +8066,11 @@ impl EmployeeCustomOrgDelRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employee_custom_org.del`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee-custom_org/del).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<EmployeeCustomOrgDelData, EmployeeCustomOrgDelError> {
+    ) -> rt::Sending<EmployeeCustomOrgDelData, EmployeeCustomOrgDelError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeCustomOrgDelError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee_custom_org.edit_emp_custom_org` (POST `/open-apis/corehr/v2/custom_org/edit_emp_custom_org`): set optional inputs, then `.send().await`.
@@ -8129,17 +8095,14 @@ impl EmployeeCustomOrgEditEmpCustomOrgRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employee_custom_org.edit_emp_custom_org`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee-custom_org/edit_emp_custom_org).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         EmployeeCustomOrgEditEmpCustomOrgData,
         EmployeeCustomOrgEditEmpCustomOrgError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(EmployeeCustomOrgEditEmpCustomOrgError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee_custom_org.employment_custom_org_record` (GET `/open-apis/corehr/v2/custom_org/employment_custom_org_record`): set optional inputs, then `.send().await`.
@@ -8165,17 +8128,14 @@ impl EmployeeCustomOrgEmploymentCustomOrgRecordRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employee_custom_org.employment_custom_org_record`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee-custom_org/employment_custom_org_record).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         EmployeeCustomOrgEmploymentCustomOrgRecordData,
         EmployeeCustomOrgEmploymentCustomOrgRecordError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(EmployeeCustomOrgEmploymentCustomOrgRecordError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee_custom_org.querybyid` (GET `/open-apis/corehr/v2/custom_org/querybyid`): set optional inputs, then `.send().await`.
@@ -8208,11 +8168,11 @@ impl EmployeeCustomOrgQuerybyidRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employee_custom_org.querybyid`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee-custom_org/querybyid).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<EmployeeCustomOrgQuerybyidData, EmployeeCustomOrgQuerybyidError> {
+    ) -> rt::Sending<EmployeeCustomOrgQuerybyidData, EmployeeCustomOrgQuerybyidError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeCustomOrgQuerybyidError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee.batch_get` (POST `/open-apis/corehr/v2/employees/batch_get`): set optional inputs, then `.send().await`.
@@ -8259,9 +8219,9 @@ impl EmployeeBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employee.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee/batch_get).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeBatchGetData, EmployeeBatchGetError> {
+    pub fn send(self) -> rt::Sending<EmployeeBatchGetData, EmployeeBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee.create` (POST `/open-apis/corehr/v2/employees`): set optional inputs, then `.send().await`.
@@ -8343,9 +8303,9 @@ impl EmployeeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employee.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee/create).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeCreateData, EmployeeCreateError> {
+    pub fn send(self) -> rt::Sending<EmployeeCreateData, EmployeeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee.search` (POST `/open-apis/corehr/v2/employees/search`): set optional inputs, then `.send().await`.
@@ -8403,9 +8363,9 @@ impl EmployeeSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employee.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee/search).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeSearchData, EmployeeSearchError> {
+    pub fn send(self) -> rt::Sending<EmployeeSearchData, EmployeeSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -8484,11 +8444,11 @@ impl EmployeesAdditionalJobBatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employees_additional_job.batch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-additional_job/batch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<EmployeesAdditionalJobBatchData, EmployeesAdditionalJobBatchError> {
+    ) -> rt::Sending<EmployeesAdditionalJobBatchData, EmployeesAdditionalJobBatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeesAdditionalJobBatchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -8558,14 +8518,14 @@ impl EmployeesAdditionalJobCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employees_additional_job.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-additional_job/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<EmployeesAdditionalJobCreateData, EmployeesAdditionalJobCreateError> {
+    ) -> rt::Sending<
+        EmployeesAdditionalJobCreateData,
+        EmployeesAdditionalJobCreateError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(EmployeesAdditionalJobCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employees_additional_job.delete` (DELETE `/open-apis/corehr/v2/employees/additional_jobs/{additional_job_id}`): set optional inputs, then `.send().await`.
@@ -8585,12 +8545,9 @@ impl EmployeesAdditionalJobDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.employees_additional_job.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-additional_job/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), EmployeesAdditionalJobDeleteError> {
+    pub fn send(self) -> rt::Sending<(), EmployeesAdditionalJobDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EmployeesAdditionalJobDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `employees_additional_job.patch` (PATCH `/open-apis/corehr/v2/employees/additional_jobs/{additional_job_id}`): set optional inputs, then `.send().await`.
@@ -8648,11 +8605,14 @@ impl EmployeesAdditionalJobPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employees_additional_job.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-additional_job/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<EmployeesAdditionalJobCreateData, EmployeesAdditionalJobPatchError> {
+    ) -> rt::Sending<
+        EmployeesAdditionalJobCreateData,
+        EmployeesAdditionalJobPatchError,
+    > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeesAdditionalJobPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employees_bp.batch_get` (POST `/open-apis/corehr/v2/employees/bps/batch_get`): set optional inputs, then `.send().await`.
@@ -8682,11 +8642,9 @@ impl EmployeesBpBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employees_bp.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-bp/batch_get).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<EmployeesBpBatchGetData, EmployeesBpBatchGetError> {
+    pub fn send(self) -> rt::Sending<EmployeesBpBatchGetData, EmployeesBpBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeesBpBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employees_international_assignment.create` (POST `/open-apis/corehr/v2/employees/international_assignments`): set optional inputs, then `.send().await`.
@@ -8739,17 +8697,14 @@ impl EmployeesInternationalAssignmentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employees_international_assignment.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-international_assignment/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         EmployeesInternationalAssignmentCreateData,
         EmployeesInternationalAssignmentCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(EmployeesInternationalAssignmentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employees_international_assignment.list` (GET `/open-apis/corehr/v2/employees/international_assignments`): set optional inputs, then `.send().await`.
@@ -9157,17 +9112,14 @@ impl EmployeesInternationalAssignmentListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employees_international_assignment.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-international_assignment/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         EmployeesInternationalAssignmentListData,
         EmployeesInternationalAssignmentListError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(EmployeesInternationalAssignmentListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -9205,12 +9157,9 @@ impl EmployeesInternationalAssignmentDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.employees_international_assignment.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-international_assignment/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), EmployeesInternationalAssignmentDeleteError> {
+    pub fn send(self) -> rt::Sending<(), EmployeesInternationalAssignmentDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EmployeesInternationalAssignmentDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `employees_international_assignment.patch` (PATCH `/open-apis/corehr/v2/employees/international_assignments/{international_assignment_id}`): set optional inputs, then `.send().await`.
@@ -9270,17 +9219,14 @@ impl EmployeesInternationalAssignmentPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employees_international_assignment.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-international_assignment/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         EmployeesInternationalAssignmentCreateData,
         EmployeesInternationalAssignmentPatchError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(EmployeesInternationalAssignmentPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employees_job_data.batch_get` (POST `/open-apis/corehr/v2/employees/job_datas/batch_get`): set optional inputs, then `.send().await`.
@@ -9322,11 +9268,11 @@ impl EmployeesJobDataBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employees_job_data.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-job_data/batch_get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<EmployeesJobDataBatchGetData, EmployeesJobDataBatchGetError> {
+    ) -> rt::Sending<EmployeesJobDataBatchGetData, EmployeesJobDataBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeesJobDataBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employees_job_data.query` (POST `/open-apis/corehr/v2/employees/job_datas/query`): set optional inputs, then `.send().await`.
@@ -9384,11 +9330,11 @@ impl EmployeesJobDataQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.employees_job_data.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-job_data/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<EmployeesJobDataQueryData, EmployeesJobDataQueryError> {
+    ) -> rt::Sending<EmployeesJobDataQueryData, EmployeesJobDataQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeesJobDataQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `enum.search` (POST `/open-apis/corehr/v2/enums/search`): set optional inputs, then `.send().await`.
@@ -9414,9 +9360,9 @@ impl EnumSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.enum.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/enum/search).
     #[inline]
-    pub async fn send(self) -> Result<EnumSearchData, EnumSearchError> {
+    pub fn send(self) -> rt::Sending<EnumSearchData, EnumSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EnumSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.batch_get` (POST `/open-apis/corehr/v2/jobs/batch_get`): set optional inputs, then `.send().await`.
@@ -9451,9 +9397,9 @@ impl JobBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job/batch_get).
     #[inline]
-    pub async fn send(self) -> Result<JobBatchGetData, JobBatchGetError> {
+    pub fn send(self) -> rt::Sending<JobBatchGetData, JobBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.get_v2` (GET `/open-apis/corehr/v2/jobs/{job_id}`): set optional inputs, then `.send().await`.
@@ -9473,9 +9419,9 @@ impl JobGetV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job.get_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job/get).
     #[inline]
-    pub async fn send(self) -> Result<JobGetV2Data, JobGetV2Error> {
+    pub fn send(self) -> rt::Sending<JobGetV2Data, JobGetV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobGetV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.list_v2` (GET `/open-apis/corehr/v2/jobs`): set optional inputs, then `.send().await`.
@@ -9522,9 +9468,9 @@ impl JobListV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job.list_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job/list).
     #[inline]
-    pub async fn send(self) -> Result<JobListV2Data, JobListV2Error> {
+    pub fn send(self) -> rt::Sending<JobListV2Data, JobListV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobListV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.query_multi_timeline` (POST `/open-apis/corehr/v2/jobs/query_multi_timeline`): set optional inputs, then `.send().await`.
@@ -9545,11 +9491,11 @@ impl JobQueryMultiTimelineRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job.query_multi_timeline`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job/query_multi_timeline).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<JobQueryMultiTimelineData, JobQueryMultiTimelineError> {
+    ) -> rt::Sending<JobQueryMultiTimelineData, JobQueryMultiTimelineError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobQueryMultiTimelineError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.query_recent_change` (GET `/open-apis/corehr/v2/jobs/query_recent_change`): set optional inputs, then `.send().await`.
@@ -9582,11 +9528,11 @@ impl JobQueryRecentChangeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job.query_recent_change`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job/query_recent_change).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<JobQueryRecentChangeData, JobQueryRecentChangeError> {
+    ) -> rt::Sending<JobQueryRecentChangeData, JobQueryRecentChangeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobQueryRecentChangeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_change.create_v2` (POST `/open-apis/corehr/v2/job_changes`): set optional inputs, then `.send().await`.
@@ -9631,9 +9577,9 @@ impl JobChangeCreateV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job_change.create_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_change/create).
     #[inline]
-    pub async fn send(self) -> Result<JobChangeCreateV2Data, JobChangeCreateV2Error> {
+    pub fn send(self) -> rt::Sending<JobChangeCreateV2Data, JobChangeCreateV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobChangeCreateV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_change.revoke` (POST `/open-apis/corehr/v2/job_changes/{job_change_id}/revoke`): set optional inputs, then `.send().await`.
@@ -9668,9 +9614,9 @@ impl JobChangeRevokeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job_change.revoke`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_change/revoke).
     #[inline]
-    pub async fn send(self) -> Result<JobChangeRevokeData, JobChangeRevokeError> {
+    pub fn send(self) -> rt::Sending<JobChangeRevokeData, JobChangeRevokeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobChangeRevokeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_change.search` (POST `/open-apis/corehr/v2/job_changes/search`): set optional inputs, then `.send().await`.
@@ -9735,9 +9681,9 @@ impl JobChangeSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job_change.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_change/search).
     #[inline]
-    pub async fn send(self) -> Result<JobChangeSearchData, JobChangeSearchError> {
+    pub fn send(self) -> rt::Sending<JobChangeSearchData, JobChangeSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobChangeSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -9779,9 +9725,9 @@ impl JobFamilyBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job_family.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_family/batch_get).
     #[inline]
-    pub async fn send(self) -> Result<JobFamilyBatchGetData, JobFamilyBatchGetError> {
+    pub fn send(self) -> rt::Sending<JobFamilyBatchGetData, JobFamilyBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFamilyBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_family.query_multi_timeline` (POST `/open-apis/corehr/v2/job_families/query_multi_timeline`): set optional inputs, then `.send().await`.
@@ -9802,11 +9748,11 @@ impl JobFamilyQueryMultiTimelineRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job_family.query_multi_timeline`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_family/query_multi_timeline).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<JobFamilyQueryMultiTimelineData, JobFamilyQueryMultiTimelineError> {
+    ) -> rt::Sending<JobFamilyQueryMultiTimelineData, JobFamilyQueryMultiTimelineError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFamilyQueryMultiTimelineError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_family.query_recent_change` (GET `/open-apis/corehr/v2/job_families/query_recent_change`): set optional inputs, then `.send().await`.
@@ -9839,11 +9785,11 @@ impl JobFamilyQueryRecentChangeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job_family.query_recent_change`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_family/query_recent_change).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<JobFamilyQueryRecentChangeData, JobFamilyQueryRecentChangeError> {
+    ) -> rt::Sending<JobFamilyQueryRecentChangeData, JobFamilyQueryRecentChangeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFamilyQueryRecentChangeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_grade.create` (POST `/open-apis/corehr/v2/job_grades`): set optional inputs, then `.send().await`.
@@ -9873,9 +9819,9 @@ impl JobGradeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job_grade.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_grade/create).
     #[inline]
-    pub async fn send(self) -> Result<JobGradeCreateData, JobGradeCreateError> {
+    pub fn send(self) -> rt::Sending<JobGradeCreateData, JobGradeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobGradeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_grade.delete` (DELETE `/open-apis/corehr/v2/job_grades/{job_grade_id}`): set optional inputs, then `.send().await`.
@@ -9895,9 +9841,9 @@ impl JobGradeDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.job_grade.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_grade/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), JobGradeDeleteError> {
+    pub fn send(self) -> rt::Sending<(), JobGradeDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobGradeDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job_grade.patch` (PATCH `/open-apis/corehr/v2/job_grades/{job_grade_id}`): set optional inputs, then `.send().await`.
@@ -9934,9 +9880,9 @@ impl JobGradePatchRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.job_grade.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_grade/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), JobGradePatchError> {
+    pub fn send(self) -> rt::Sending<(), JobGradePatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobGradePatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job_grade.query` (POST `/open-apis/corehr/v2/job_grades/query`): set optional inputs, then `.send().await`.
@@ -9973,9 +9919,9 @@ impl JobGradeQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job_grade.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_grade/query).
     #[inline]
-    pub async fn send(self) -> Result<JobGradeQueryData, JobGradeQueryError> {
+    pub fn send(self) -> rt::Sending<JobGradeQueryData, JobGradeQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobGradeQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_grade.query_recent_change` (GET `/open-apis/corehr/v2/job_grades/query_recent_change`): set optional inputs, then `.send().await`.
@@ -10008,11 +9954,11 @@ impl JobGradeQueryRecentChangeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job_grade.query_recent_change`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_grade/query_recent_change).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<JobGradeQueryRecentChangeData, JobGradeQueryRecentChangeError> {
+    ) -> rt::Sending<JobGradeQueryRecentChangeData, JobGradeQueryRecentChangeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobGradeQueryRecentChangeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_level.batch_get` (POST `/open-apis/corehr/v2/job_levels/batch_get`): set optional inputs, then `.send().await`.
@@ -10038,9 +9984,9 @@ impl JobLevelBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job_level.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_level/batch_get).
     #[inline]
-    pub async fn send(self) -> Result<JobLevelBatchGetData, JobLevelBatchGetError> {
+    pub fn send(self) -> rt::Sending<JobLevelBatchGetData, JobLevelBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobLevelBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_level.query_recent_change` (GET `/open-apis/corehr/v2/job_levels/query_recent_change`): set optional inputs, then `.send().await`.
@@ -10073,11 +10019,11 @@ impl JobLevelQueryRecentChangeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.job_level.query_recent_change`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_level/query_recent_change).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<JobLevelQueryRecentChangeData, JobLevelQueryRecentChangeError> {
+    ) -> rt::Sending<JobLevelQueryRecentChangeData, JobLevelQueryRecentChangeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobLevelQueryRecentChangeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `location_address.create` (POST `/open-apis/corehr/v2/locations/{location_id}/addresses`): set optional inputs, then `.send().await`.
@@ -10121,11 +10067,11 @@ impl LocationAddressCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.location_address.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location-address/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LocationAddressCreateData, LocationAddressCreateError> {
+    ) -> rt::Sending<LocationAddressCreateData, LocationAddressCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LocationAddressCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `location_address.delete` (DELETE `/open-apis/corehr/v2/locations/{location_id}/addresses/{address_id}`): set optional inputs, then `.send().await`.
@@ -10147,9 +10093,9 @@ impl LocationAddressDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.location_address.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location-address/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), LocationAddressDeleteError> {
+    pub fn send(self) -> rt::Sending<(), LocationAddressDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(LocationAddressDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `location_address.patch` (PATCH `/open-apis/corehr/v2/locations/{location_id}/addresses/{address_id}`): set optional inputs, then `.send().await`.
@@ -10200,9 +10146,9 @@ impl LocationAddressPatchRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.location_address.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location-address/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), LocationAddressPatchError> {
+    pub fn send(self) -> rt::Sending<(), LocationAddressPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(LocationAddressPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `location.active` (POST `/open-apis/corehr/v2/locations/active`): set optional inputs, then `.send().await`.
@@ -10223,9 +10169,9 @@ impl LocationActiveRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.location.active`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location/active).
     #[inline]
-    pub async fn send(self) -> Result<(), LocationActiveError> {
+    pub fn send(self) -> rt::Sending<(), LocationActiveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(LocationActiveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `location.batch_get` (POST `/open-apis/corehr/v2/locations/batch_get`): set optional inputs, then `.send().await`.
@@ -10246,9 +10192,9 @@ impl LocationBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.location.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location/batch_get).
     #[inline]
-    pub async fn send(self) -> Result<LocationBatchGetData, LocationBatchGetError> {
+    pub fn send(self) -> rt::Sending<LocationBatchGetData, LocationBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LocationBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `location.patch` (PATCH `/open-apis/corehr/v2/locations/{location_id}`): set optional inputs, then `.send().await`.
@@ -10280,9 +10226,9 @@ impl LocationPatchRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.location.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), LocationPatchError> {
+    pub fn send(self) -> rt::Sending<(), LocationPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(LocationPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `location.query_multi_timeline` (POST `/open-apis/corehr/v2/locations/query_multi_timeline`): set optional inputs, then `.send().await`.
@@ -10303,11 +10249,11 @@ impl LocationQueryMultiTimelineRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.location.query_multi_timeline`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location/query_multi_timeline).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LocationQueryMultiTimelineData, LocationQueryMultiTimelineError> {
+    ) -> rt::Sending<LocationQueryMultiTimelineData, LocationQueryMultiTimelineError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LocationQueryMultiTimelineError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `location.query_recent_change` (GET `/open-apis/corehr/v2/locations/query_recent_change`): set optional inputs, then `.send().await`.
@@ -10340,11 +10286,11 @@ impl LocationQueryRecentChangeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.location.query_recent_change`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location/query_recent_change).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<LocationQueryRecentChangeData, LocationQueryRecentChangeError> {
+    ) -> rt::Sending<LocationQueryRecentChangeData, LocationQueryRecentChangeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LocationQueryRecentChangeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offboarding.edit` (POST `/open-apis/corehr/v2/offboardings/edit`): set optional inputs, then `.send().await`.
@@ -10374,9 +10320,9 @@ impl OffboardingEditRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.offboarding.edit`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/offboarding/edit).
     #[inline]
-    pub async fn send(self) -> Result<OffboardingEditData, OffboardingEditError> {
+    pub fn send(self) -> rt::Sending<OffboardingEditData, OffboardingEditError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OffboardingEditError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offboarding.revoke` (POST `/open-apis/corehr/v2/offboardings/revoke`): set optional inputs, then `.send().await`.
@@ -10406,9 +10352,9 @@ impl OffboardingRevokeRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.offboarding.revoke`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/offboarding/revoke).
     #[inline]
-    pub async fn send(self) -> Result<(), OffboardingRevokeError> {
+    pub fn send(self) -> rt::Sending<(), OffboardingRevokeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(OffboardingRevokeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `offboarding.submit_v2` (POST `/open-apis/corehr/v2/offboardings/submit_v2`): set optional inputs, then `.send().await`.
@@ -10438,11 +10384,9 @@ impl OffboardingSubmitV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.offboarding.submit_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/offboarding/submit_v2).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<OffboardingSubmitV2Data, OffboardingSubmitV2Error> {
+    pub fn send(self) -> rt::Sending<OffboardingSubmitV2Data, OffboardingSubmitV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OffboardingSubmitV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pathway.active` (POST `/open-apis/corehr/v2/pathways/active`): set optional inputs, then `.send().await`.
@@ -10463,9 +10407,9 @@ impl PathwayActiveRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.pathway.active`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pathway/active).
     #[inline]
-    pub async fn send(self) -> Result<(), PathwayActiveError> {
+    pub fn send(self) -> rt::Sending<(), PathwayActiveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PathwayActiveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `pathway.batch_get` (POST `/open-apis/corehr/v2/pathways/batch_get`): set optional inputs, then `.send().await`.
@@ -10509,9 +10453,9 @@ impl PathwayBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.pathway.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pathway/batch_get).
     #[inline]
-    pub async fn send(self) -> Result<PathwayBatchGetData, PathwayBatchGetError> {
+    pub fn send(self) -> rt::Sending<PathwayBatchGetData, PathwayBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PathwayBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pathway.create` (POST `/open-apis/corehr/v2/pathways`): set optional inputs, then `.send().await`.
@@ -10541,9 +10485,9 @@ impl PathwayCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.pathway.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pathway/create).
     #[inline]
-    pub async fn send(self) -> Result<PathwayCreateData, PathwayCreateError> {
+    pub fn send(self) -> rt::Sending<PathwayCreateData, PathwayCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PathwayCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pathway.delete` (DELETE `/open-apis/corehr/v2/pathways/{pathway_id}`): set optional inputs, then `.send().await`.
@@ -10563,9 +10507,9 @@ impl PathwayDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.pathway.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pathway/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), PathwayDeleteError> {
+    pub fn send(self) -> rt::Sending<(), PathwayDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PathwayDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `pathway.patch` (PATCH `/open-apis/corehr/v2/pathways/{pathway_id}`): set optional inputs, then `.send().await`.
@@ -10602,9 +10546,9 @@ impl PathwayPatchRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.pathway.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pathway/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), PathwayPatchError> {
+    pub fn send(self) -> rt::Sending<(), PathwayPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PathwayPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `person.create_v2` (POST `/open-apis/corehr/v2/persons`): set optional inputs, then `.send().await`.
@@ -10634,9 +10578,9 @@ impl PersonCreateV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.person.create_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/person/create).
     #[inline]
-    pub async fn send(self) -> Result<PersonCreateV2Data, PersonCreateV2Error> {
+    pub fn send(self) -> rt::Sending<PersonCreateV2Data, PersonCreateV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PersonCreateV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `person.patch_v2` (PATCH `/open-apis/corehr/v2/persons/{person_id}`): set optional inputs, then `.send().await`.
@@ -10682,9 +10626,9 @@ impl PersonPatchV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.person.patch_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/person/patch).
     #[inline]
-    pub async fn send(self) -> Result<PersonPatchV2Data, PersonPatchV2Error> {
+    pub fn send(self) -> rt::Sending<PersonPatchV2Data, PersonPatchV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PersonPatchV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `position.active` (POST `/open-apis/corehr/v2/positions/active`): set optional inputs, then `.send().await`.
@@ -10705,9 +10649,9 @@ impl PositionActiveRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.position.active`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/active).
     #[inline]
-    pub async fn send(self) -> Result<(), PositionActiveError> {
+    pub fn send(self) -> rt::Sending<(), PositionActiveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PositionActiveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `position.create` (POST `/open-apis/corehr/v2/positions`): set optional inputs, then `.send().await`.
@@ -10749,9 +10693,9 @@ impl PositionCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.position.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/create).
     #[inline]
-    pub async fn send(self) -> Result<PositionCreateData, PositionCreateError> {
+    pub fn send(self) -> rt::Sending<PositionCreateData, PositionCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PositionCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `position.del_position` (POST `/open-apis/corehr/v2/positions/del_position`): set optional inputs, then `.send().await`.
@@ -10772,9 +10716,9 @@ impl PositionDelPositionRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.position.del_position`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/del_position).
     #[inline]
-    pub async fn send(self) -> Result<(), PositionDelPositionError> {
+    pub fn send(self) -> rt::Sending<(), PositionDelPositionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PositionDelPositionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `position.patch` (PATCH `/open-apis/corehr/v2/positions/{position_id}`): set optional inputs, then `.send().await`.
@@ -10818,9 +10762,9 @@ impl PositionPatchRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.position.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), PositionPatchError> {
+    pub fn send(self) -> rt::Sending<(), PositionPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PositionPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `position.query` (POST `/open-apis/corehr/v2/positions/query`): set optional inputs, then `.send().await`.
@@ -10878,9 +10822,9 @@ impl PositionQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.position.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/query).
     #[inline]
-    pub async fn send(self) -> Result<PositionQueryData, PositionQueryError> {
+    pub fn send(self) -> rt::Sending<PositionQueryData, PositionQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PositionQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `position.query_recent_change` (GET `/open-apis/corehr/v2/positions/query_recent_change`): set optional inputs, then `.send().await`.
@@ -10913,11 +10857,11 @@ impl PositionQueryRecentChangeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.position.query_recent_change`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/query_recent_change).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PositionQueryRecentChangeData, PositionQueryRecentChangeError> {
+    ) -> rt::Sending<PositionQueryRecentChangeData, PositionQueryRecentChangeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PositionQueryRecentChangeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pre_hire.complete` (POST `/open-apis/corehr/v2/pre_hires/{pre_hire_id}/complete`): set optional inputs, then `.send().await`.
@@ -10937,9 +10881,9 @@ impl PreHireCompleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.pre_hire.complete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/complete).
     #[inline]
-    pub async fn send(self) -> Result<PreHireCompleteData, PreHireCompleteError> {
+    pub fn send(self) -> rt::Sending<PreHireCompleteData, PreHireCompleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PreHireCompleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pre_hire.create` (POST `/open-apis/corehr/v2/pre_hires`): set optional inputs, then `.send().await`.
@@ -10960,9 +10904,9 @@ impl PreHireCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.pre_hire.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/create).
     #[inline]
-    pub async fn send(self) -> Result<PreHireCreateData, PreHireCreateError> {
+    pub fn send(self) -> rt::Sending<PreHireCreateData, PreHireCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PreHireCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pre_hire.delete_v2` (DELETE `/open-apis/corehr/v2/pre_hires/{pre_hire_id}`): set optional inputs, then `.send().await`.
@@ -10982,9 +10926,9 @@ impl PreHireDeleteV2Request {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.pre_hire.delete_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), PreHireDeleteV2Error> {
+    pub fn send(self) -> rt::Sending<(), PreHireDeleteV2Error> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PreHireDeleteV2Error::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `pre_hire.patch_v2` (PATCH `/open-apis/corehr/v2/pre_hires/{pre_hire_id}`): set optional inputs, then `.send().await`.
@@ -11012,9 +10956,9 @@ impl PreHirePatchV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.pre_hire.patch_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/patch).
     #[inline]
-    pub async fn send(self) -> Result<PreHireCreateData, PreHirePatchV2Error> {
+    pub fn send(self) -> rt::Sending<PreHireCreateData, PreHirePatchV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PreHirePatchV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pre_hire.query` (POST `/open-apis/corehr/v2/pre_hires/query`): set optional inputs, then `.send().await`.
@@ -11072,9 +11016,9 @@ impl PreHireQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.pre_hire.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/query).
     #[inline]
-    pub async fn send(self) -> Result<PreHireQueryData, PreHireQueryError> {
+    pub fn send(self) -> rt::Sending<PreHireQueryData, PreHireQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PreHireQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -11107,11 +11051,11 @@ impl PreHireRestoreFlowInstanceRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.pre_hire.restore_flow_instance`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/restore_flow_instance).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PreHireCompleteData, PreHireRestoreFlowInstanceError> {
+    ) -> rt::Sending<PreHireCompleteData, PreHireRestoreFlowInstanceError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PreHireRestoreFlowInstanceError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pre_hire.search` (POST `/open-apis/corehr/v2/pre_hires/search`): set optional inputs, then `.send().await`.
@@ -11169,9 +11113,9 @@ impl PreHireSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.pre_hire.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/search).
     #[inline]
-    pub async fn send(self) -> Result<PreHireSearchData, PreHireSearchError> {
+    pub fn send(self) -> rt::Sending<PreHireSearchData, PreHireSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PreHireSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -11206,14 +11150,11 @@ impl PreHireTransformOnboardingTaskRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.pre_hire.transform_onboarding_task`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/transform_onboarding_task).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PreHireCompleteData, PreHireTransformOnboardingTaskError> {
+    ) -> rt::Sending<PreHireCompleteData, PreHireTransformOnboardingTaskError> {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(PreHireTransformOnboardingTaskError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pre_hire.transit_task` (POST `/open-apis/corehr/v2/pre_hires/{pre_hire_id}/transit_task`): set optional inputs, then `.send().await`.
@@ -11236,9 +11177,9 @@ impl PreHireTransitTaskRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.pre_hire.transit_task`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/transit_task).
     #[inline]
-    pub async fn send(self) -> Result<PreHireCompleteData, PreHireTransitTaskError> {
+    pub fn send(self) -> rt::Sending<PreHireCompleteData, PreHireTransitTaskError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PreHireTransitTaskError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pre_hire.withdraw_onboarding` (POST `/open-apis/corehr/v2/pre_hires/withdraw_onboarding`): set optional inputs, then `.send().await`.
@@ -11259,11 +11200,11 @@ impl PreHireWithdrawOnboardingRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.pre_hire.withdraw_onboarding`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/withdraw_onboarding).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PreHireCompleteData, PreHireWithdrawOnboardingError> {
+    ) -> rt::Sending<PreHireCompleteData, PreHireWithdrawOnboardingError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PreHireWithdrawOnboardingError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `probation_assessment.create` (POST `/open-apis/corehr/v2/probation/assessments`): set optional inputs, then `.send().await`.
@@ -11302,11 +11243,11 @@ impl ProbationAssessmentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.probation_assessment.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation-assessment/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ProbationAssessmentCreateData, ProbationAssessmentCreateError> {
+    ) -> rt::Sending<ProbationAssessmentCreateData, ProbationAssessmentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProbationAssessmentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `probation_assessment.delete` (DELETE `/open-apis/corehr/v2/probation/assessments/{assessment_id}`): set optional inputs, then `.send().await`.
@@ -11326,9 +11267,9 @@ impl ProbationAssessmentDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.probation_assessment.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation-assessment/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ProbationAssessmentDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ProbationAssessmentDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ProbationAssessmentDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `probation_assessment.patch` (PATCH `/open-apis/corehr/v2/probation/assessments/{assessment_id}`): set optional inputs, then `.send().await`.
@@ -11360,9 +11301,9 @@ impl ProbationAssessmentPatchRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.probation_assessment.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation-assessment/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ProbationAssessmentPatchError> {
+    pub fn send(self) -> rt::Sending<(), ProbationAssessmentPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ProbationAssessmentPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `probation.edit` (POST `/open-apis/corehr/v2/probation/edit`): set optional inputs, then `.send().await`.
@@ -11392,9 +11333,9 @@ impl ProbationEditRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.probation.edit`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation/edit).
     #[inline]
-    pub async fn send(self) -> Result<(), ProbationEditError> {
+    pub fn send(self) -> rt::Sending<(), ProbationEditError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ProbationEditError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `probation.enable_disable_assessment` (POST `/open-apis/corehr/v2/probation/enable_disable_assessment`): set optional inputs, then `.send().await`.
@@ -11415,12 +11356,9 @@ impl ProbationEnableDisableAssessmentRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.probation.enable_disable_assessment`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation/enable_disable_assessment).
     #[inline]
-    pub async fn send(self) -> Result<(), ProbationEnableDisableAssessmentError> {
+    pub fn send(self) -> rt::Sending<(), ProbationEnableDisableAssessmentError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ProbationEnableDisableAssessmentError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `probation.search` (POST `/open-apis/corehr/v2/probation/search`): set optional inputs, then `.send().await`.
@@ -11478,9 +11416,9 @@ impl ProbationSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.probation.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation/search).
     #[inline]
-    pub async fn send(self) -> Result<ProbationSearchData, ProbationSearchError> {
+    pub fn send(self) -> rt::Sending<ProbationSearchData, ProbationSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProbationSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -11533,9 +11471,9 @@ impl ProbationSubmitRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.probation.submit`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation/submit).
     #[inline]
-    pub async fn send(self) -> Result<ProbationSubmitData, ProbationSubmitError> {
+    pub fn send(self) -> rt::Sending<ProbationSubmitData, ProbationSubmitError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProbationSubmitError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `probation.withdraw` (POST `/open-apis/corehr/v2/probation/withdraw`): set optional inputs, then `.send().await`.
@@ -11574,9 +11512,9 @@ impl ProbationWithdrawRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.probation.withdraw`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation/withdraw).
     #[inline]
-    pub async fn send(self) -> Result<(), ProbationWithdrawError> {
+    pub fn send(self) -> rt::Sending<(), ProbationWithdrawError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ProbationWithdrawError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `process_approver.update` (PUT `/open-apis/corehr/v2/processes/{process_id}/approvers/{approver_id}`): set optional inputs, then `.send().await`.
@@ -11625,11 +11563,11 @@ impl ProcessApproverUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.process_approver.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process-approver/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ProcessApproverUpdateData, ProcessApproverUpdateError> {
+    ) -> rt::Sending<ProcessApproverUpdateData, ProcessApproverUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProcessApproverUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `process_extra.update` (PUT `/open-apis/corehr/v2/processes/{process_id}/extra`): set optional inputs, then `.send().await`.
@@ -11664,9 +11602,9 @@ impl ProcessExtraUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.process_extra.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process-extra/update).
     #[inline]
-    pub async fn send(self) -> Result<(), ProcessExtraUpdateError> {
+    pub fn send(self) -> rt::Sending<(), ProcessExtraUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ProcessExtraUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `process_form_variable_data.get_v2` (GET `/open-apis/corehr/v2/processes/{process_id}/form_variable_data`): set optional inputs, then `.send().await`.
@@ -11710,14 +11648,14 @@ impl ProcessFormVariableDataGetV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.process_form_variable_data.get_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process-form_variable_data/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ProcessFormVariableDataGetV2Data, ProcessFormVariableDataGetV2Error> {
+    ) -> rt::Sending<
+        ProcessFormVariableDataGetV2Data,
+        ProcessFormVariableDataGetV2Error,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ProcessFormVariableDataGetV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `process_query_flow_data_template.create` (POST `/open-apis/corehr/v2/query_flow_data_template`): set optional inputs, then `.send().await`.
@@ -11747,17 +11685,14 @@ impl ProcessQueryFlowDataTemplateCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.process_query_flow_data_template.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process-query_flow_data_template/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ProcessQueryFlowDataTemplateCreateData,
         ProcessQueryFlowDataTemplateCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ProcessQueryFlowDataTemplateCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `process_transfer.update` (PUT `/open-apis/corehr/v2/processes/{process_id}/transfer`): set optional inputs, then `.send().await`.
@@ -11792,9 +11727,9 @@ impl ProcessTransferUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.process_transfer.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process-transfer/update).
     #[inline]
-    pub async fn send(self) -> Result<(), ProcessTransferUpdateError> {
+    pub fn send(self) -> rt::Sending<(), ProcessTransferUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ProcessTransferUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `process.flow_variable_data` (GET `/open-apis/corehr/v2/processes/{process_id}/flow_variable_data`): set optional inputs, then `.send().await`.
@@ -11847,11 +11782,11 @@ impl ProcessFlowVariableDataRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.process.flow_variable_data`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process/flow_variable_data).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ProcessFormVariableDataGetV2Data, ProcessFlowVariableDataError> {
+    ) -> rt::Sending<ProcessFormVariableDataGetV2Data, ProcessFlowVariableDataError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProcessFlowVariableDataError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `process.get` (GET `/open-apis/corehr/v2/processes/{process_id}`): set optional inputs, then `.send().await`.
@@ -11880,9 +11815,9 @@ impl ProcessGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.process.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process/get).
     #[inline]
-    pub async fn send(self) -> Result<ProcessGetData, ProcessGetError> {
+    pub fn send(self) -> rt::Sending<ProcessGetData, ProcessGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProcessGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `process.list` (GET `/open-apis/corehr/v2/processes`): set optional inputs, then `.send().await`.
@@ -11933,9 +11868,9 @@ impl ProcessListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.process.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process/list).
     #[inline]
-    pub async fn send(self) -> Result<ProcessListData, ProcessListError> {
+    pub fn send(self) -> rt::Sending<ProcessListData, ProcessListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProcessListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -11987,9 +11922,9 @@ impl ProcessRevokeUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.process_revoke.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process_revoke/update).
     #[inline]
-    pub async fn send(self) -> Result<(), ProcessRevokeUpdateError> {
+    pub fn send(self) -> rt::Sending<(), ProcessRevokeUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ProcessRevokeUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `process_start.create` (POST `/open-apis/corehr/v2/process_start`): set optional inputs, then `.send().await`.
@@ -12034,9 +11969,9 @@ impl ProcessStartCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.process_start.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process_start/create).
     #[inline]
-    pub async fn send(self) -> Result<ProcessStartCreateData, ProcessStartCreateError> {
+    pub fn send(self) -> rt::Sending<ProcessStartCreateData, ProcessStartCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProcessStartCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `process_withdraw.update` (PUT `/open-apis/corehr/v2/process_withdraw/{process_id}`): set optional inputs, then `.send().await`.
@@ -12076,9 +12011,9 @@ impl ProcessWithdrawUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.process_withdraw.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process_withdraw/update).
     #[inline]
-    pub async fn send(self) -> Result<(), ProcessWithdrawUpdateError> {
+    pub fn send(self) -> rt::Sending<(), ProcessWithdrawUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ProcessWithdrawUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `report_detail_row.batch_delete` (POST `/open-apis/corehr/v2/report_detail_row/batchDelete`): set optional inputs, then `.send().await`.
@@ -12099,9 +12034,9 @@ impl ReportDetailRowBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.report_detail_row.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/report_detail_row/batchDelete).
     #[inline]
-    pub async fn send(self) -> Result<(), ReportDetailRowBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ReportDetailRowBatchDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ReportDetailRowBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `report_detail_row.batch_save` (POST `/open-apis/corehr/v2/report_detail_row/batchSave`): set optional inputs, then `.send().await`.
@@ -12122,9 +12057,9 @@ impl ReportDetailRowBatchSaveRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.report_detail_row.batch_save`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/report_detail_row/batchSave).
     #[inline]
-    pub async fn send(self) -> Result<(), ReportDetailRowBatchSaveError> {
+    pub fn send(self) -> rt::Sending<(), ReportDetailRowBatchSaveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ReportDetailRowBatchSaveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `signature_file.download` (POST `/open-apis/corehr/v2/signature_files/{signature_file_id}/download`): set optional inputs, then `.send().await`.
@@ -12144,9 +12079,9 @@ impl SignatureFileDownloadRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `corehr.v2.signature_file.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_file/download).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, SignatureFileDownloadError> {
+    pub fn send(self) -> rt::Sending<rt::Download, SignatureFileDownloadError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(SignatureFileDownloadError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `signature_file.list` (GET `/open-apis/corehr/v2/signature_files`): set optional inputs, then `.send().await`.
@@ -12239,9 +12174,9 @@ impl SignatureFileListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.signature_file.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_file/list).
     #[inline]
-    pub async fn send(self) -> Result<SignatureFileListData, SignatureFileListError> {
+    pub fn send(self) -> rt::Sending<SignatureFileListData, SignatureFileListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SignatureFileListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -12291,11 +12226,11 @@ impl SignatureFileListByBizIdRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.signature_file.list_by_biz_id`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_file/list_by_biz_id).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SignatureFileListByBizIdData, SignatureFileListByBizIdError> {
+    ) -> rt::Sending<SignatureFileListByBizIdData, SignatureFileListByBizIdError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SignatureFileListByBizIdError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `signature_file.query` (POST `/open-apis/corehr/v2/signature_files/query`): set optional inputs, then `.send().await`.
@@ -12378,9 +12313,9 @@ impl SignatureFileQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.signature_file.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_file/query).
     #[inline]
-    pub async fn send(self) -> Result<SignatureFileListData, SignatureFileQueryError> {
+    pub fn send(self) -> rt::Sending<SignatureFileListData, SignatureFileQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SignatureFileQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -12424,11 +12359,11 @@ impl SignatureFileTerminateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.signature_file.terminate`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_file/terminate).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SignatureFileTerminateData, SignatureFileTerminateError> {
+    ) -> rt::Sending<SignatureFileTerminateData, SignatureFileTerminateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SignatureFileTerminateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `signature_node.list_by_file_id` (GET `/open-apis/corehr/v2/signature_nodes/list_by_file_id`): set optional inputs, then `.send().await`.
@@ -12457,11 +12392,11 @@ impl SignatureNodeListByFileIdRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.signature_node.list_by_file_id`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_node/list_by_file_id).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SignatureNodeListByFileIdData, SignatureNodeListByFileIdError> {
+    ) -> rt::Sending<SignatureNodeListByFileIdData, SignatureNodeListByFileIdError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SignatureNodeListByFileIdError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `signature_template.search` (GET `/open-apis/corehr/v2/signature_templates/search`): set optional inputs, then `.send().await`.
@@ -12495,11 +12430,11 @@ impl SignatureTemplateSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.signature_template.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_template/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SignatureTemplateSearchData, SignatureTemplateSearchError> {
+    ) -> rt::Sending<SignatureTemplateSearchData, SignatureTemplateSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SignatureTemplateSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `signature_template_info_with_thumbnail.list` (GET `/open-apis/corehr/v2/signature_template_info_with_thumbnails`): set optional inputs, then `.send().await`.
@@ -12603,17 +12538,14 @@ impl SignatureTemplateInfoWithThumbnailListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.signature_template_info_with_thumbnail.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_template_info_with_thumbnail/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SignatureTemplateInfoWithThumbnailListData,
         SignatureTemplateInfoWithThumbnailListError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SignatureTemplateInfoWithThumbnailListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workforce_plan.list` (GET `/open-apis/corehr/v2/workforce_plans`): set optional inputs, then `.send().await`.
@@ -12688,9 +12620,9 @@ impl WorkforcePlanListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.workforce_plan.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/workforce_plan/list).
     #[inline]
-    pub async fn send(self) -> Result<WorkforcePlanListData, WorkforcePlanListError> {
+    pub fn send(self) -> rt::Sending<WorkforcePlanListData, WorkforcePlanListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkforcePlanListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workforce_plan_detail.batch` (POST `/open-apis/corehr/v2/workforce_plan_details/batch`): set optional inputs, then `.send().await`.
@@ -12741,11 +12673,11 @@ impl WorkforcePlanDetailBatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.workforce_plan_detail.batch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/workforce_plan_detail/batch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkforcePlanDetailBatchData, WorkforcePlanDetailBatchError> {
+    ) -> rt::Sending<WorkforcePlanDetailBatchData, WorkforcePlanDetailBatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkforcePlanDetailBatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workforce_plan_detail.batch_v2` (POST `/open-apis/corehr/v2/workforce_plan_details/batch_v2`): set optional inputs, then `.send().await`.
@@ -12796,11 +12728,11 @@ impl WorkforcePlanDetailBatchV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `corehr.v2.workforce_plan_detail.batch_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/workforce_plan_detail/batch_v2).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkforcePlanDetailBatchV2Data, WorkforcePlanDetailBatchV2Error> {
+    ) -> rt::Sending<WorkforcePlanDetailBatchV2Data, WorkforcePlanDetailBatchV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkforcePlanDetailBatchV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workforce_plan_detail_row.batch_delete` (POST `/open-apis/corehr/v2/workforce_plan_detail_row/batchDelete`): set optional inputs, then `.send().await`.
@@ -12821,12 +12753,9 @@ impl WorkforcePlanDetailRowBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.workforce_plan_detail_row.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/workforce_plan_detail_row/batchDelete).
     #[inline]
-    pub async fn send(self) -> Result<(), WorkforcePlanDetailRowBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), WorkforcePlanDetailRowBatchDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(WorkforcePlanDetailRowBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `workforce_plan_detail_row.batch_save` (POST `/open-apis/corehr/v2/workforce_plan_detail_row/batchSave`): set optional inputs, then `.send().await`.
@@ -12847,12 +12776,9 @@ impl WorkforcePlanDetailRowBatchSaveRequest {
     }
     /// Sends the request. See the [official documentation of `corehr.v2.workforce_plan_detail_row.batch_save`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/workforce_plan_detail_row/batchSave).
     #[inline]
-    pub async fn send(self) -> Result<(), WorkforcePlanDetailRowBatchSaveError> {
+    pub fn send(self) -> rt::Sending<(), WorkforcePlanDetailRowBatchSaveError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(WorkforcePlanDetailRowBatchSaveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `approval_groups.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -860,11 +860,11 @@ impl CollaborationRuleCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.collaboration_rule.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collaboration_rule/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CollaborationRuleCreateData, CollaborationRuleCreateError> {
+    ) -> rt::Sending<CollaborationRuleCreateData, CollaborationRuleCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CollaborationRuleCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `collaboration_rule.list` (GET `/open-apis/directory/v1/collaboration_rules`): set optional inputs, then `.send().await`.
@@ -907,11 +907,11 @@ impl CollaborationRuleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.collaboration_rule.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collaboration_rule/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CollaborationRuleListData, CollaborationRuleListError> {
+    ) -> rt::Sending<CollaborationRuleListData, CollaborationRuleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CollaborationRuleListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -954,9 +954,9 @@ impl CollaborationRuleDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `directory.v1.collaboration_rule.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collaboration_rule/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CollaborationRuleDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CollaborationRuleDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CollaborationRuleDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `collaboration_rule.update` (PUT `/open-apis/directory/v1/collaboration_rules/{collaboration_rule_id}`): set optional inputs, then `.send().await`.
@@ -988,9 +988,9 @@ impl CollaborationRuleUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `directory.v1.collaboration_rule.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collaboration_rule/update).
     #[inline]
-    pub async fn send(self) -> Result<(), CollaborationRuleUpdateError> {
+    pub fn send(self) -> rt::Sending<(), CollaborationRuleUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CollaborationRuleUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `collaboration_tenant.list` (GET `/open-apis/directory/v1/collaboration_tenants`): set optional inputs, then `.send().await`.
@@ -1033,11 +1033,11 @@ impl CollaborationTenantListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.collaboration_tenant.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collaboration_tenant/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CollaborationTenantListData, CollaborationTenantListError> {
+    ) -> rt::Sending<CollaborationTenantListData, CollaborationTenantListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CollaborationTenantListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1122,11 +1122,11 @@ impl CollborationShareEntityListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.collboration_share_entity.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collboration_share_entity/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CollborationShareEntityListData, CollborationShareEntityListError> {
+    ) -> rt::Sending<CollborationShareEntityListData, CollborationShareEntityListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CollborationShareEntityListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.create` (POST `/open-apis/directory/v1/departments`): set optional inputs, then `.send().await`.
@@ -1178,9 +1178,9 @@ impl DepartmentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.department.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/create).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentCreateData, DepartmentCreateError> {
+    pub fn send(self) -> rt::Sending<DepartmentCreateData, DepartmentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.delete` (DELETE `/open-apis/directory/v1/departments/{department_id}`): set optional inputs, then `.send().await`.
@@ -1219,9 +1219,9 @@ impl DepartmentDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `directory.v1.department.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), DepartmentDeleteError> {
+    pub fn send(self) -> rt::Sending<(), DepartmentDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DepartmentDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `department.patch` (PATCH `/open-apis/directory/v1/departments/{department_id}`): set optional inputs, then `.send().await`.
@@ -1275,9 +1275,9 @@ impl DepartmentPatchRequest {
     }
     /// Sends the request. See the [official documentation of `directory.v1.department.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), DepartmentPatchError> {
+    pub fn send(self) -> rt::Sending<(), DepartmentPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DepartmentPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `department.filter` (POST `/open-apis/directory/v1/departments/filter`): set optional inputs, then `.send().await`.
@@ -1329,9 +1329,9 @@ impl DepartmentFilterRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.department.filter`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/filter).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentFilterData, DepartmentFilterError> {
+    pub fn send(self) -> rt::Sending<DepartmentFilterData, DepartmentFilterError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentFilterError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.mget` (POST `/open-apis/directory/v1/departments/mget`): set optional inputs, then `.send().await`.
@@ -1383,9 +1383,9 @@ impl DepartmentMgetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.department.mget`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/mget).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentMgetData, DepartmentMgetError> {
+    pub fn send(self) -> rt::Sending<DepartmentMgetData, DepartmentMgetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentMgetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `department.search` (POST `/open-apis/directory/v1/departments/search`): set optional inputs, then `.send().await`.
@@ -1437,9 +1437,9 @@ impl DepartmentSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.department.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/search).
     #[inline]
-    pub async fn send(self) -> Result<DepartmentFilterData, DepartmentSearchError> {
+    pub fn send(self) -> rt::Sending<DepartmentFilterData, DepartmentSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DepartmentSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee.create` (POST `/open-apis/directory/v1/employees`): set optional inputs, then `.send().await`.
@@ -1491,9 +1491,9 @@ impl EmployeeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.employee.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/create).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeCreateData, EmployeeCreateError> {
+    pub fn send(self) -> rt::Sending<EmployeeCreateData, EmployeeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee.delete` (DELETE `/open-apis/directory/v1/employees/{employee_id}`): set optional inputs, then `.send().await`.
@@ -1540,9 +1540,9 @@ impl EmployeeDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `directory.v1.employee.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), EmployeeDeleteError> {
+    pub fn send(self) -> rt::Sending<(), EmployeeDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EmployeeDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `employee.patch` (PATCH `/open-apis/directory/v1/employees/{employee_id}`): set optional inputs, then `.send().await`.
@@ -1596,9 +1596,9 @@ impl EmployeePatchRequest {
     }
     /// Sends the request. See the [official documentation of `directory.v1.employee.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), EmployeePatchError> {
+    pub fn send(self) -> rt::Sending<(), EmployeePatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EmployeePatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `employee.filter` (POST `/open-apis/directory/v1/employees/filter`): set optional inputs, then `.send().await`.
@@ -1650,9 +1650,9 @@ impl EmployeeFilterRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.employee.filter`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/filter).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeFilterData, EmployeeFilterError> {
+    pub fn send(self) -> rt::Sending<EmployeeFilterData, EmployeeFilterError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeFilterError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee.mget` (POST `/open-apis/directory/v1/employees/mget`): set optional inputs, then `.send().await`.
@@ -1704,9 +1704,9 @@ impl EmployeeMgetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.employee.mget`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/mget).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeMgetData, EmployeeMgetError> {
+    pub fn send(self) -> rt::Sending<EmployeeMgetData, EmployeeMgetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeMgetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee.regular` (PATCH `/open-apis/directory/v1/employees/{employee_id}/regular`): set optional inputs, then `.send().await`.
@@ -1757,9 +1757,9 @@ impl EmployeeRegularRequest {
     }
     /// Sends the request. See the [official documentation of `directory.v1.employee.regular`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/regular).
     #[inline]
-    pub async fn send(self) -> Result<(), EmployeeRegularError> {
+    pub fn send(self) -> rt::Sending<(), EmployeeRegularError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EmployeeRegularError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `employee.resurrect` (POST `/open-apis/directory/v1/employees/{employee_id}/resurrect`): set optional inputs, then `.send().await`.
@@ -1818,9 +1818,9 @@ impl EmployeeResurrectRequest {
     }
     /// Sends the request. See the [official documentation of `directory.v1.employee.resurrect`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/resurrect).
     #[inline]
-    pub async fn send(self) -> Result<(), EmployeeResurrectError> {
+    pub fn send(self) -> rt::Sending<(), EmployeeResurrectError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EmployeeResurrectError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `employee.search` (POST `/open-apis/directory/v1/employees/search`): set optional inputs, then `.send().await`.
@@ -1872,9 +1872,9 @@ impl EmployeeSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `directory.v1.employee.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/search).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeFilterData, EmployeeSearchError> {
+    pub fn send(self) -> rt::Sending<EmployeeFilterData, EmployeeSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee.to_be_resigned` (PATCH `/open-apis/directory/v1/employees/{employee_id}/to_be_resigned`): set optional inputs, then `.send().await`.
@@ -1928,9 +1928,9 @@ impl EmployeeToBeResignedRequest {
     }
     /// Sends the request. See the [official documentation of `directory.v1.employee.to_be_resigned`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/to_be_resigned).
     #[inline]
-    pub async fn send(self) -> Result<(), EmployeeToBeResignedError> {
+    pub fn send(self) -> rt::Sending<(), EmployeeToBeResignedError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EmployeeToBeResignedError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `collaboration_rule.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -109,9 +109,9 @@ impl ContentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docs.v1.content.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/docs-v1/content/get).
     #[inline]
-    pub async fn send(self) -> Result<ContentGetData, ContentGetError> {
+    pub fn send(self) -> rt::Sending<ContentGetData, ContentGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ContentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `content.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

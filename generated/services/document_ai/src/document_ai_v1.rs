@@ -691,9 +691,9 @@ impl BankCardRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.bank_card.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/bank_card/recognize).
     #[inline]
-    pub async fn send(self) -> Result<BankCardRecognizeData, BankCardRecognizeError> {
+    pub fn send(self) -> rt::Sending<BankCardRecognizeData, BankCardRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BankCardRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `business_card.recognize` (POST `/open-apis/document_ai/v1/business_card/recognize`): set optional inputs, then `.send().await`.
@@ -714,11 +714,11 @@ impl BusinessCardRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.business_card.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/business_card/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BusinessCardRecognizeData, BusinessCardRecognizeError> {
+    ) -> rt::Sending<BusinessCardRecognizeData, BusinessCardRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BusinessCardRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `business_license.recognize` (POST `/open-apis/document_ai/v1/business_license/recognize`): set optional inputs, then `.send().await`.
@@ -739,11 +739,11 @@ impl BusinessLicenseRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.business_license.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/business_license/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BusinessLicenseRecognizeData, BusinessLicenseRecognizeError> {
+    ) -> rt::Sending<BusinessLicenseRecognizeData, BusinessLicenseRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BusinessLicenseRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chinese_passport.recognize` (POST `/open-apis/document_ai/v1/chinese_passport/recognize`): set optional inputs, then `.send().await`.
@@ -764,11 +764,11 @@ impl ChinesePassportRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.chinese_passport.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/chinese_passport/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ChinesePassportRecognizeData, ChinesePassportRecognizeError> {
+    ) -> rt::Sending<ChinesePassportRecognizeData, ChinesePassportRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChinesePassportRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `contract.field_extraction` (POST `/open-apis/document_ai/v1/contract/field_extraction`): set optional inputs, then `.send().await`.
@@ -789,11 +789,11 @@ impl ContractFieldExtractionRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.contract.field_extraction`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/contract/field_extraction).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ContractFieldExtractionData, ContractFieldExtractionError> {
+    ) -> rt::Sending<ContractFieldExtractionData, ContractFieldExtractionError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ContractFieldExtractionError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `driving_license.recognize` (POST `/open-apis/document_ai/v1/driving_license/recognize`): set optional inputs, then `.send().await`.
@@ -814,11 +814,11 @@ impl DrivingLicenseRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.driving_license.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/driving_license/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DrivingLicenseRecognizeData, DrivingLicenseRecognizeError> {
+    ) -> rt::Sending<DrivingLicenseRecognizeData, DrivingLicenseRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DrivingLicenseRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `food_manage_license.recognize` (POST `/open-apis/document_ai/v1/food_manage_license/recognize`): set optional inputs, then `.send().await`.
@@ -839,11 +839,11 @@ impl FoodManageLicenseRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.food_manage_license.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/food_manage_license/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FoodManageLicenseRecognizeData, FoodManageLicenseRecognizeError> {
+    ) -> rt::Sending<FoodManageLicenseRecognizeData, FoodManageLicenseRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FoodManageLicenseRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `food_produce_license.recognize` (POST `/open-apis/document_ai/v1/food_produce_license/recognize`): set optional inputs, then `.send().await`.
@@ -864,11 +864,11 @@ impl FoodProduceLicenseRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.food_produce_license.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/food_produce_license/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FoodProduceLicenseRecognizeData, FoodProduceLicenseRecognizeError> {
+    ) -> rt::Sending<FoodProduceLicenseRecognizeData, FoodProduceLicenseRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FoodProduceLicenseRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `health_certificate.recognize` (POST `/open-apis/document_ai/v1/health_certificate/recognize`): set optional inputs, then `.send().await`.
@@ -896,11 +896,11 @@ impl HealthCertificateRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.health_certificate.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/health_certificate/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<HealthCertificateRecognizeData, HealthCertificateRecognizeError> {
+    ) -> rt::Sending<HealthCertificateRecognizeData, HealthCertificateRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(HealthCertificateRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `hkm_mainland_travel_permit.recognize` (POST `/open-apis/document_ai/v1/hkm_mainland_travel_permit/recognize`): set optional inputs, then `.send().await`.
@@ -921,17 +921,14 @@ impl HkmMainlandTravelPermitRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.hkm_mainland_travel_permit.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/hkm_mainland_travel_permit/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         HkmMainlandTravelPermitRecognizeData,
         HkmMainlandTravelPermitRecognizeError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(HkmMainlandTravelPermitRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `id_card.recognize` (POST `/open-apis/document_ai/v1/id_card/recognize`): set optional inputs, then `.send().await`.
@@ -952,9 +949,9 @@ impl IdCardRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.id_card.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/id_card/recognize).
     #[inline]
-    pub async fn send(self) -> Result<IdCardRecognizeData, IdCardRecognizeError> {
+    pub fn send(self) -> rt::Sending<IdCardRecognizeData, IdCardRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(IdCardRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `resume.parse` (POST `/open-apis/document_ai/v1/resume/parse`): set optional inputs, then `.send().await`.
@@ -975,9 +972,9 @@ impl ResumeParseRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.resume.parse`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/resume/parse).
     #[inline]
-    pub async fn send(self) -> Result<ResumeParseData, ResumeParseError> {
+    pub fn send(self) -> rt::Sending<ResumeParseData, ResumeParseError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ResumeParseError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `taxi_invoice.recognize` (POST `/open-apis/document_ai/v1/taxi_invoice/recognize`): set optional inputs, then `.send().await`.
@@ -998,11 +995,11 @@ impl TaxiInvoiceRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.taxi_invoice.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/taxi_invoice/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TaxiInvoiceRecognizeData, TaxiInvoiceRecognizeError> {
+    ) -> rt::Sending<TaxiInvoiceRecognizeData, TaxiInvoiceRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaxiInvoiceRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `train_invoice.recognize` (POST `/open-apis/document_ai/v1/train_invoice/recognize`): set optional inputs, then `.send().await`.
@@ -1023,11 +1020,11 @@ impl TrainInvoiceRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.train_invoice.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/train_invoice/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TrainInvoiceRecognizeData, TrainInvoiceRecognizeError> {
+    ) -> rt::Sending<TrainInvoiceRecognizeData, TrainInvoiceRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TrainInvoiceRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tw_mainland_travel_permit.recognize` (POST `/open-apis/document_ai/v1/tw_mainland_travel_permit/recognize`): set optional inputs, then `.send().await`.
@@ -1055,17 +1052,14 @@ impl TwMainlandTravelPermitRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.tw_mainland_travel_permit.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/tw_mainland_travel_permit/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         TwMainlandTravelPermitRecognizeData,
         TwMainlandTravelPermitRecognizeError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(TwMainlandTravelPermitRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `vat_invoice.recognize` (POST `/open-apis/document_ai/v1/vat_invoice/recognize`): set optional inputs, then `.send().await`.
@@ -1086,11 +1080,9 @@ impl VatInvoiceRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.vat_invoice.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/vat_invoice/recognize).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<VatInvoiceRecognizeData, VatInvoiceRecognizeError> {
+    pub fn send(self) -> rt::Sending<VatInvoiceRecognizeData, VatInvoiceRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(VatInvoiceRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `vehicle_invoice.recognize` (POST `/open-apis/document_ai/v1/vehicle_invoice/recognize`): set optional inputs, then `.send().await`.
@@ -1118,11 +1110,11 @@ impl VehicleInvoiceRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.vehicle_invoice.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/vehicle_invoice/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<VehicleInvoiceRecognizeData, VehicleInvoiceRecognizeError> {
+    ) -> rt::Sending<VehicleInvoiceRecognizeData, VehicleInvoiceRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(VehicleInvoiceRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `vehicle_license.recognize` (POST `/open-apis/document_ai/v1/vehicle_license/recognize`): set optional inputs, then `.send().await`.
@@ -1143,11 +1135,11 @@ impl VehicleLicenseRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `document_ai.v1.vehicle_license.recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/vehicle_license/recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<VehicleLicenseRecognizeData, VehicleLicenseRecognizeError> {
+    ) -> rt::Sending<VehicleLicenseRecognizeData, VehicleLicenseRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(VehicleLicenseRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `bank_card.recognize`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

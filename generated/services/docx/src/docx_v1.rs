@@ -1221,17 +1221,14 @@ impl ChatAnnouncementBlockChildrenBatchDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.chat_announcement_block_children.batch_delete`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block-children/batch_delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ChatAnnouncementBlockChildrenBatchDeleteData,
         ChatAnnouncementBlockChildrenBatchDeleteError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ChatAnnouncementBlockChildrenBatchDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_announcement_block_children.create` (POST `/open-apis/docx/v1/chats/{chat_id}/announcement/blocks/{block_id}/children`): set optional inputs, then `.send().await`.
@@ -1295,17 +1292,14 @@ impl ChatAnnouncementBlockChildrenCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.chat_announcement_block_children.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block-children/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ChatAnnouncementBlockChildrenCreateData,
         ChatAnnouncementBlockChildrenCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ChatAnnouncementBlockChildrenCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_announcement_block_children.get` (GET `/open-apis/docx/v1/chats/{chat_id}/announcement/blocks/{block_id}/children`): set optional inputs, then `.send().await`.
@@ -1366,17 +1360,14 @@ impl ChatAnnouncementBlockChildrenGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.chat_announcement_block_children.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block-children/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ChatAnnouncementBlockChildrenGetData,
         ChatAnnouncementBlockChildrenGetError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ChatAnnouncementBlockChildrenGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_announcement_block.batch_update` (PATCH `/open-apis/docx/v1/chats/{chat_id}/announcement/blocks/batch_update`): set optional inputs, then `.send().await`.
@@ -1436,17 +1427,14 @@ impl ChatAnnouncementBlockBatchUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.chat_announcement_block.batch_update`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block/batch_update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ChatAnnouncementBlockBatchUpdateData,
         ChatAnnouncementBlockBatchUpdateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ChatAnnouncementBlockBatchUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_announcement_block.get` (GET `/open-apis/docx/v1/chats/{chat_id}/announcement/blocks/{block_id}`): set optional inputs, then `.send().await`.
@@ -1491,11 +1479,11 @@ impl ChatAnnouncementBlockGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.chat_announcement_block.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ChatAnnouncementBlockGetData, ChatAnnouncementBlockGetError> {
+    ) -> rt::Sending<ChatAnnouncementBlockGetData, ChatAnnouncementBlockGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatAnnouncementBlockGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_announcement_block.list` (GET `/open-apis/docx/v1/chats/{chat_id}/announcement/blocks`): set optional inputs, then `.send().await`.
@@ -1554,11 +1542,14 @@ impl ChatAnnouncementBlockListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.chat_announcement_block.list`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ChatAnnouncementBlockChildrenGetData, ChatAnnouncementBlockListError> {
+    ) -> rt::Sending<
+        ChatAnnouncementBlockChildrenGetData,
+        ChatAnnouncementBlockListError,
+    > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatAnnouncementBlockListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1606,11 +1597,9 @@ impl ChatAnnouncementGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.chat_announcement.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement/get).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ChatAnnouncementGetData, ChatAnnouncementGetError> {
+    pub fn send(self) -> rt::Sending<ChatAnnouncementGetData, ChatAnnouncementGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatAnnouncementGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `document_block_children.batch_delete` (DELETE `/open-apis/docx/v1/documents/{document_id}/blocks/{block_id}/children/batch_delete`): set optional inputs, then `.send().await`.
@@ -1660,17 +1649,14 @@ impl DocumentBlockChildrenBatchDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document_block_children.batch_delete`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block-children/batch_delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         DocumentBlockChildrenBatchDeleteData,
         DocumentBlockChildrenBatchDeleteError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(DocumentBlockChildrenBatchDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `document_block_children.create` (POST `/open-apis/docx/v1/documents/{document_id}/blocks/{block_id}/children`): set optional inputs, then `.send().await`.
@@ -1730,11 +1716,11 @@ impl DocumentBlockChildrenCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document_block_children.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block-children/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DocumentBlockChildrenCreateData, DocumentBlockChildrenCreateError> {
+    ) -> rt::Sending<DocumentBlockChildrenCreateData, DocumentBlockChildrenCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DocumentBlockChildrenCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `document_block_children.get` (GET `/open-apis/docx/v1/documents/{document_id}/blocks/{block_id}/children`): set optional inputs, then `.send().await`.
@@ -1804,11 +1790,14 @@ impl DocumentBlockChildrenGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document_block_children.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block-children/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ChatAnnouncementBlockChildrenGetData, DocumentBlockChildrenGetError> {
+    ) -> rt::Sending<
+        ChatAnnouncementBlockChildrenGetData,
+        DocumentBlockChildrenGetError,
+    > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DocumentBlockChildrenGetError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1879,14 +1868,14 @@ impl DocumentBlockDescendantCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document_block_descendant.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block-descendant/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DocumentBlockDescendantCreateData, DocumentBlockDescendantCreateError> {
+    ) -> rt::Sending<
+        DocumentBlockDescendantCreateData,
+        DocumentBlockDescendantCreateError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(DocumentBlockDescendantCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `document_block.batch_update` (PATCH `/open-apis/docx/v1/documents/{document_id}/blocks/batch_update`): set optional inputs, then `.send().await`.
@@ -1941,11 +1930,11 @@ impl DocumentBlockBatchUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document_block.batch_update`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block/batch_update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DocumentBlockBatchUpdateData, DocumentBlockBatchUpdateError> {
+    ) -> rt::Sending<DocumentBlockBatchUpdateData, DocumentBlockBatchUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DocumentBlockBatchUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `document_block.get` (GET `/open-apis/docx/v1/documents/{document_id}/blocks/{block_id}`): set optional inputs, then `.send().await`.
@@ -1990,11 +1979,11 @@ impl DocumentBlockGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document_block.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ChatAnnouncementBlockGetData, DocumentBlockGetError> {
+    ) -> rt::Sending<ChatAnnouncementBlockGetData, DocumentBlockGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DocumentBlockGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `document_block.patch` (PATCH `/open-apis/docx/v1/documents/{document_id}/blocks/{block_id}`): set optional inputs, then `.send().await`.
@@ -2056,9 +2045,9 @@ impl DocumentBlockPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document_block.patch`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block/patch).
     #[inline]
-    pub async fn send(self) -> Result<DocumentBlockPatchData, DocumentBlockPatchError> {
+    pub fn send(self) -> rt::Sending<DocumentBlockPatchData, DocumentBlockPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DocumentBlockPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `document_block.list` (GET `/open-apis/docx/v1/documents/{document_id}/blocks`): set optional inputs, then `.send().await`.
@@ -2117,11 +2106,11 @@ impl DocumentBlockListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document_block.list`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ChatAnnouncementBlockChildrenGetData, DocumentBlockListError> {
+    ) -> rt::Sending<ChatAnnouncementBlockChildrenGetData, DocumentBlockListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DocumentBlockListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2170,9 +2159,9 @@ impl DocumentConvertRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document.convert`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document/convert).
     #[inline]
-    pub async fn send(self) -> Result<DocumentConvertData, DocumentConvertError> {
+    pub fn send(self) -> rt::Sending<DocumentConvertData, DocumentConvertError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DocumentConvertError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `document.create` (POST `/open-apis/docx/v1/documents`): set optional inputs, then `.send().await`.
@@ -2205,9 +2194,9 @@ impl DocumentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document/create).
     #[inline]
-    pub async fn send(self) -> Result<DocumentCreateData, DocumentCreateError> {
+    pub fn send(self) -> rt::Sending<DocumentCreateData, DocumentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DocumentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `document.get` (GET `/open-apis/docx/v1/documents/{document_id}`): set optional inputs, then `.send().await`.
@@ -2234,9 +2223,9 @@ impl DocumentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document/get).
     #[inline]
-    pub async fn send(self) -> Result<DocumentCreateData, DocumentGetError> {
+    pub fn send(self) -> rt::Sending<DocumentCreateData, DocumentGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DocumentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `document.raw_content` (GET `/open-apis/docx/v1/documents/{document_id}/raw_content`): set optional inputs, then `.send().await`.
@@ -2272,9 +2261,9 @@ impl DocumentRawContentRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `docx.v1.document.raw_content`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document/raw_content).
     #[inline]
-    pub async fn send(self) -> Result<Caption, DocumentRawContentError> {
+    pub fn send(self) -> rt::Sending<Caption, DocumentRawContentError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DocumentRawContentError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `chat_announcement_block_children.batch_delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -2234,9 +2234,9 @@ impl ExportTaskCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.export_task.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/create).
     #[inline]
-    pub async fn send(self) -> Result<ExportTaskCreateData, ExportTaskCreateError> {
+    pub fn send(self) -> rt::Sending<ExportTaskCreateData, ExportTaskCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExportTaskCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `export_task.download` (GET `/open-apis/drive/v1/export_tasks/file/{file_token}/download`): set optional inputs, then `.send().await`.
@@ -2263,9 +2263,9 @@ impl ExportTaskDownloadRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `drive.v1.export_task.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/download).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, ExportTaskDownloadError> {
+    pub fn send(self) -> rt::Sending<rt::Download, ExportTaskDownloadError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(ExportTaskDownloadError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `export_task.get` (GET `/open-apis/drive/v1/export_tasks/{ticket}`): set optional inputs, then `.send().await`.
@@ -2294,9 +2294,9 @@ impl ExportTaskGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.export_task.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/get).
     #[inline]
-    pub async fn send(self) -> Result<ExportTaskGetData, ExportTaskGetError> {
+    pub fn send(self) -> rt::Sending<ExportTaskGetData, ExportTaskGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExportTaskGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_comment_reply.create` (POST `/open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies`): set optional inputs, then `.send().await`.
@@ -2337,11 +2337,11 @@ impl FileCommentReplyCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment_reply.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FileCommentReplyCreateData, FileCommentReplyCreateError> {
+    ) -> rt::Sending<FileCommentReplyCreateData, FileCommentReplyCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCommentReplyCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_comment_reply.list` (GET `/open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies`): set optional inputs, then `.send().await`.
@@ -2404,11 +2404,11 @@ impl FileCommentReplyListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment_reply.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FileCommentReplyListData, FileCommentReplyListError> {
+    ) -> rt::Sending<FileCommentReplyListData, FileCommentReplyListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCommentReplyListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2455,11 +2455,11 @@ impl FileCommentReplyDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment_reply.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FileCommentReplyDeleteData, FileCommentReplyDeleteError> {
+    ) -> rt::Sending<FileCommentReplyDeleteData, FileCommentReplyDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCommentReplyDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_comment_reply.update` (PUT `/open-apis/drive/v1/files/{file_token}/comments/{comment_id}/replies/{reply_id}`): set optional inputs, then `.send().await`.
@@ -2502,11 +2502,11 @@ impl FileCommentReplyUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment_reply.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FileCommentReplyDeleteData, FileCommentReplyUpdateError> {
+    ) -> rt::Sending<FileCommentReplyDeleteData, FileCommentReplyUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCommentReplyUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_comment.batch_query` (POST `/open-apis/drive/v1/files/{file_token}/comments/batch_query`): set optional inputs, then `.send().await`.
@@ -2545,11 +2545,11 @@ impl FileCommentBatchQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment.batch_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/batch_query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FileCommentBatchQueryData, FileCommentBatchQueryError> {
+    ) -> rt::Sending<FileCommentBatchQueryData, FileCommentBatchQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCommentBatchQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_comment.create` (POST `/open-apis/drive/v1/files/{file_token}/comments`): set optional inputs, then `.send().await`.
@@ -2593,9 +2593,9 @@ impl FileCommentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/create).
     #[inline]
-    pub async fn send(self) -> Result<Comment, FileCommentCreateError> {
+    pub fn send(self) -> rt::Sending<Comment, FileCommentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCommentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_comment.list` (GET `/open-apis/drive/v1/files/{file_token}/comments`): set optional inputs, then `.send().await`.
@@ -2673,9 +2673,9 @@ impl FileCommentListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/list).
     #[inline]
-    pub async fn send(self) -> Result<FileCommentListData, FileCommentListError> {
+    pub fn send(self) -> rt::Sending<FileCommentListData, FileCommentListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCommentListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2734,9 +2734,9 @@ impl FileCommentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/get).
     #[inline]
-    pub async fn send(self) -> Result<Comment, FileCommentGetError> {
+    pub fn send(self) -> rt::Sending<Comment, FileCommentGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCommentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_comment.patch` (PATCH `/open-apis/drive/v1/files/{file_token}/comments/{comment_id}`): set optional inputs, then `.send().await`.
@@ -2770,11 +2770,9 @@ impl FileCommentPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_comment.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/patch).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<FileCommentReplyDeleteData, FileCommentPatchError> {
+    pub fn send(self) -> rt::Sending<FileCommentReplyDeleteData, FileCommentPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCommentPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_statistics.get` (GET `/open-apis/drive/v1/files/{file_token}/statistics`): set optional inputs, then `.send().await`.
@@ -2803,9 +2801,9 @@ impl FileStatisticsGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_statistics.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-statistics/get).
     #[inline]
-    pub async fn send(self) -> Result<FileStatisticsGetData, FileStatisticsGetError> {
+    pub fn send(self) -> rt::Sending<FileStatisticsGetData, FileStatisticsGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileStatisticsGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_subscription.create` (POST `/open-apis/drive/v1/files/{file_token}/subscriptions`): set optional inputs, then `.send().await`.
@@ -2830,11 +2828,11 @@ impl FileSubscriptionCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_subscription.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-subscription/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FileSubscriptionCreateBody, FileSubscriptionCreateError> {
+    ) -> rt::Sending<FileSubscriptionCreateBody, FileSubscriptionCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileSubscriptionCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_subscription.patch` (PATCH `/open-apis/drive/v1/files/{file_token}/subscriptions/{subscription_id}`): set optional inputs, then `.send().await`.
@@ -2861,11 +2859,11 @@ impl FileSubscriptionPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_subscription.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-subscription/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FileSubscriptionCreateBody, FileSubscriptionPatchError> {
+    ) -> rt::Sending<FileSubscriptionCreateBody, FileSubscriptionPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileSubscriptionPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_version.create` (POST `/open-apis/drive/v1/files/{file_token}/versions`): set optional inputs, then `.send().await`.
@@ -2907,9 +2905,9 @@ impl FileVersionCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_version.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/create).
     #[inline]
-    pub async fn send(self) -> Result<FileVersionCreateData, FileVersionCreateError> {
+    pub fn send(self) -> rt::Sending<FileVersionCreateData, FileVersionCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileVersionCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_version.list` (GET `/open-apis/drive/v1/files/{file_token}/versions`): set optional inputs, then `.send().await`.
@@ -2961,9 +2959,9 @@ impl FileVersionListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_version.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/list).
     #[inline]
-    pub async fn send(self) -> Result<FileVersionListData, FileVersionListError> {
+    pub fn send(self) -> rt::Sending<FileVersionListData, FileVersionListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileVersionListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3018,9 +3016,9 @@ impl FileVersionDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `drive.v1.file_version.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), FileVersionDeleteError> {
+    pub fn send(self) -> rt::Sending<(), FileVersionDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(FileVersionDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `file_version.get` (GET `/open-apis/drive/v1/files/{file_token}/versions/{version_id}`): set optional inputs, then `.send().await`.
@@ -3075,9 +3073,9 @@ impl FileVersionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_version.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/get).
     #[inline]
-    pub async fn send(self) -> Result<FileVersionCreateData, FileVersionGetError> {
+    pub fn send(self) -> rt::Sending<FileVersionCreateData, FileVersionGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileVersionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file_view_record.list` (GET `/open-apis/drive/v1/files/{file_token}/view_records`): set optional inputs, then `.send().await`.
@@ -3126,9 +3124,9 @@ impl FileViewRecordListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file_view_record.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-view_record/list).
     #[inline]
-    pub async fn send(self) -> Result<FileViewRecordListData, FileViewRecordListError> {
+    pub fn send(self) -> rt::Sending<FileViewRecordListData, FileViewRecordListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileViewRecordListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3179,9 +3177,9 @@ impl FileCopyRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.copy`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/copy).
     #[inline]
-    pub async fn send(self) -> Result<FileCopyData, FileCopyError> {
+    pub fn send(self) -> rt::Sending<FileCopyData, FileCopyError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCopyError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.create_folder` (POST `/open-apis/drive/v1/files/create_folder`): set optional inputs, then `.send().await`.
@@ -3209,9 +3207,9 @@ impl FileCreateFolderRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.create_folder`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/create_folder).
     #[inline]
-    pub async fn send(self) -> Result<FileCreateFolderData, FileCreateFolderError> {
+    pub fn send(self) -> rt::Sending<FileCreateFolderData, FileCreateFolderError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCreateFolderError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.create_shortcut` (POST `/open-apis/drive/v1/files/create_shortcut`): set optional inputs, then `.send().await`.
@@ -3246,9 +3244,9 @@ impl FileCreateShortcutRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.create_shortcut`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/create_shortcut).
     #[inline]
-    pub async fn send(self) -> Result<FileCreateShortcutData, FileCreateShortcutError> {
+    pub fn send(self) -> rt::Sending<FileCreateShortcutData, FileCreateShortcutError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCreateShortcutError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.delete` (DELETE `/open-apis/drive/v1/files/{file_token}`): set optional inputs, then `.send().await`.
@@ -3284,9 +3282,9 @@ impl FileDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete).
     #[inline]
-    pub async fn send(self) -> Result<FileDeleteData, FileDeleteError> {
+    pub fn send(self) -> rt::Sending<FileDeleteData, FileDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.delete_subscribe` (DELETE `/open-apis/drive/v1/files/{file_token}/delete_subscribe`): set optional inputs, then `.send().await`.
@@ -3324,11 +3322,11 @@ impl FileDeleteSubscribeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.delete_subscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete_subscribe).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FileCommentReplyDeleteData, FileDeleteSubscribeError> {
+    ) -> rt::Sending<FileCommentReplyDeleteData, FileDeleteSubscribeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileDeleteSubscribeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.download` (GET `/open-apis/drive/v1/files/{file_token}/download`): set optional inputs, then `.send().await`.
@@ -3362,9 +3360,9 @@ impl FileDownloadRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `drive.v1.file.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/download).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, FileDownloadError> {
+    pub fn send(self) -> rt::Sending<rt::Download, FileDownloadError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(FileDownloadError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `file.get_subscribe` (GET `/open-apis/drive/v1/files/{file_token}/get_subscribe`): set optional inputs, then `.send().await`.
@@ -3402,9 +3400,9 @@ impl FileGetSubscribeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.get_subscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/get_subscribe).
     #[inline]
-    pub async fn send(self) -> Result<FileGetSubscribeData, FileGetSubscribeError> {
+    pub fn send(self) -> rt::Sending<FileGetSubscribeData, FileGetSubscribeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileGetSubscribeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.list` (GET `/open-apis/drive/v1/files`): set optional inputs, then `.send().await`.
@@ -3490,9 +3488,9 @@ impl FileListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/list).
     #[inline]
-    pub async fn send(self) -> Result<FileListData, FileListError> {
+    pub fn send(self) -> rt::Sending<FileListData, FileListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.move` (POST `/open-apis/drive/v1/files/{file_token}/move`): set optional inputs, then `.send().await`.
@@ -3527,9 +3525,9 @@ impl FileMoveRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.move`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/move).
     #[inline]
-    pub async fn send(self) -> Result<FileDeleteData, FileMoveError> {
+    pub fn send(self) -> rt::Sending<FileDeleteData, FileMoveError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileMoveError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.subscribe` (POST `/open-apis/drive/v1/files/{file_token}/subscribe`): set optional inputs, then `.send().await`.
@@ -3567,9 +3565,9 @@ impl FileSubscribeRequest {
     }
     /// Sends the request. See the [official documentation of `drive.v1.file.subscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/subscribe).
     #[inline]
-    pub async fn send(self) -> Result<(), FileSubscribeError> {
+    pub fn send(self) -> rt::Sending<(), FileSubscribeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(FileSubscribeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `file.task_check` (GET `/open-apis/drive/v1/files/task_check`): set optional inputs, then `.send().await`.
@@ -3596,9 +3594,9 @@ impl FileTaskCheckRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.task_check`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check).
     #[inline]
-    pub async fn send(self) -> Result<FileTaskCheckData, FileTaskCheckError> {
+    pub fn send(self) -> rt::Sending<FileTaskCheckData, FileTaskCheckError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileTaskCheckError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.upload_all` (POST `/open-apis/drive/v1/files/upload_all`): set optional inputs, then `.send().await`.
@@ -3626,9 +3624,9 @@ impl FileUploadAllRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.upload_all`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_all).
     #[inline]
-    pub async fn send(self) -> Result<FileUploadAllData, FileUploadAllError> {
+    pub fn send(self) -> rt::Sending<FileUploadAllData, FileUploadAllError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileUploadAllError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.upload_finish` (POST `/open-apis/drive/v1/files/upload_finish`): set optional inputs, then `.send().await`.
@@ -3656,9 +3654,9 @@ impl FileUploadFinishRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.upload_finish`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_finish).
     #[inline]
-    pub async fn send(self) -> Result<FileUploadFinishData, FileUploadFinishError> {
+    pub fn send(self) -> rt::Sending<FileUploadFinishData, FileUploadFinishError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileUploadFinishError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.upload_part` (POST `/open-apis/drive/v1/files/upload_part`): set optional inputs, then `.send().await`.
@@ -3686,9 +3684,9 @@ impl FileUploadPartRequest {
     }
     /// Sends the request. See the [official documentation of `drive.v1.file.upload_part`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_part).
     #[inline]
-    pub async fn send(self) -> Result<(), FileUploadPartError> {
+    pub fn send(self) -> rt::Sending<(), FileUploadPartError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(FileUploadPartError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `file.upload_prepare` (POST `/open-apis/drive/v1/files/upload_prepare`): set optional inputs, then `.send().await`.
@@ -3716,9 +3714,9 @@ impl FileUploadPrepareRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.file.upload_prepare`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_prepare).
     #[inline]
-    pub async fn send(self) -> Result<FileUploadPrepareData, FileUploadPrepareError> {
+    pub fn send(self) -> rt::Sending<FileUploadPrepareData, FileUploadPrepareError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileUploadPrepareError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `import_task.create` (POST `/open-apis/drive/v1/import_tasks`): set optional inputs, then `.send().await`.
@@ -3746,9 +3744,9 @@ impl ImportTaskCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.import_task.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/create).
     #[inline]
-    pub async fn send(self) -> Result<ExportTaskCreateData, ImportTaskCreateError> {
+    pub fn send(self) -> rt::Sending<ExportTaskCreateData, ImportTaskCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ImportTaskCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `import_task.get` (GET `/open-apis/drive/v1/import_tasks/{ticket}`): set optional inputs, then `.send().await`.
@@ -3775,9 +3773,9 @@ impl ImportTaskGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.import_task.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/get).
     #[inline]
-    pub async fn send(self) -> Result<ImportTaskGetData, ImportTaskGetError> {
+    pub fn send(self) -> rt::Sending<ImportTaskGetData, ImportTaskGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ImportTaskGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `media.batch_get_tmp_download_url` (GET `/open-apis/drive/v1/medias/batch_get_tmp_download_url`): set optional inputs, then `.send().await`.
@@ -3811,11 +3809,11 @@ impl MediaBatchGetTmpDownloadUrlRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.media.batch_get_tmp_download_url`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/batch_get_tmp_download_url).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<MediaBatchGetTmpDownloadUrlData, MediaBatchGetTmpDownloadUrlError> {
+    ) -> rt::Sending<MediaBatchGetTmpDownloadUrlData, MediaBatchGetTmpDownloadUrlError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MediaBatchGetTmpDownloadUrlError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `media.download` (GET `/open-apis/drive/v1/medias/{file_token}/download`): set optional inputs, then `.send().await`.
@@ -3861,9 +3859,9 @@ impl MediaDownloadRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `drive.v1.media.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/download).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, MediaDownloadError> {
+    pub fn send(self) -> rt::Sending<rt::Download, MediaDownloadError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(MediaDownloadError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `media.upload_all` (POST `/open-apis/drive/v1/medias/upload_all`): set optional inputs, then `.send().await`.
@@ -3891,9 +3889,9 @@ impl MediaUploadAllRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.media.upload_all`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_all).
     #[inline]
-    pub async fn send(self) -> Result<MediaUploadData, MediaUploadAllError> {
+    pub fn send(self) -> rt::Sending<MediaUploadData, MediaUploadAllError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MediaUploadAllError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `media.upload_finish` (POST `/open-apis/drive/v1/medias/upload_finish`): set optional inputs, then `.send().await`.
@@ -3921,9 +3919,9 @@ impl MediaUploadFinishRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.media.upload_finish`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_finish).
     #[inline]
-    pub async fn send(self) -> Result<MediaUploadAllData, MediaUploadFinishError> {
+    pub fn send(self) -> rt::Sending<MediaUploadAllData, MediaUploadFinishError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MediaUploadFinishError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `media.upload_part` (POST `/open-apis/drive/v1/medias/upload_part`): set optional inputs, then `.send().await`.
@@ -3951,9 +3949,9 @@ impl MediaUploadPartRequest {
     }
     /// Sends the request. See the [official documentation of `drive.v1.media.upload_part`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_part).
     #[inline]
-    pub async fn send(self) -> Result<(), MediaUploadPartError> {
+    pub fn send(self) -> rt::Sending<(), MediaUploadPartError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MediaUploadPartError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `media.upload_prepare` (POST `/open-apis/drive/v1/medias/upload_prepare`): set optional inputs, then `.send().await`.
@@ -3981,9 +3979,9 @@ impl MediaUploadPrepareRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.media.upload_prepare`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_prepare).
     #[inline]
-    pub async fn send(self) -> Result<FileUploadPrepareData, MediaUploadPrepareError> {
+    pub fn send(self) -> rt::Sending<FileUploadPrepareData, MediaUploadPrepareError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MediaUploadPrepareError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `meta.batch_query` (POST `/open-apis/drive/v1/metas/batch_query`): set optional inputs, then `.send().await`.
@@ -4018,9 +4016,9 @@ impl MetaBatchQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.meta.batch_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/meta/batch_query).
     #[inline]
-    pub async fn send(self) -> Result<MetaBatchQueryData, MetaBatchQueryError> {
+    pub fn send(self) -> rt::Sending<MetaBatchQueryData, MetaBatchQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MetaBatchQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `permission_member.auth` (GET `/open-apis/drive/v1/permissions/{token}/members/auth`): set optional inputs, then `.send().await`.
@@ -4051,11 +4049,11 @@ impl PermissionMemberAuthRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_member.auth`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/auth).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PermissionMemberAuthData, PermissionMemberAuthError> {
+    ) -> rt::Sending<PermissionMemberAuthData, PermissionMemberAuthError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PermissionMemberAuthError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `permission_member.batch_create` (POST `/open-apis/drive/v1/permissions/{token}/members/batch_create`): set optional inputs, then `.send().await`.
@@ -4096,11 +4094,11 @@ impl PermissionMemberBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_member.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/batch_create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PermissionMemberBatchCreateBody, PermissionMemberBatchCreateError> {
+    ) -> rt::Sending<PermissionMemberBatchCreateBody, PermissionMemberBatchCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PermissionMemberBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `permission_member.create` (POST `/open-apis/drive/v1/permissions/{token}/members`): set optional inputs, then `.send().await`.
@@ -4146,11 +4144,11 @@ impl PermissionMemberCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_member.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PermissionMemberCreateData, PermissionMemberCreateError> {
+    ) -> rt::Sending<PermissionMemberCreateData, PermissionMemberCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PermissionMemberCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `permission_member.list` (GET `/open-apis/drive/v1/permissions/{token}/members`): set optional inputs, then `.send().await`.
@@ -4208,11 +4206,11 @@ impl PermissionMemberListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_member.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PermissionMemberListData, PermissionMemberListError> {
+    ) -> rt::Sending<PermissionMemberListData, PermissionMemberListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PermissionMemberListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `permission_member.delete` (DELETE `/open-apis/drive/v1/permissions/{token}/members/{member_id}`): set optional inputs, then `.send().await`.
@@ -4253,9 +4251,9 @@ impl PermissionMemberDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `drive.v1.permission_member.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), PermissionMemberDeleteError> {
+    pub fn send(self) -> rt::Sending<(), PermissionMemberDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PermissionMemberDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `permission_member.update` (PUT `/open-apis/drive/v1/permissions/{token}/members/{member_id}`): set optional inputs, then `.send().await`.
@@ -4305,11 +4303,11 @@ impl PermissionMemberUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_member.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PermissionMemberCreateData, PermissionMemberUpdateError> {
+    ) -> rt::Sending<PermissionMemberCreateData, PermissionMemberUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PermissionMemberUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `permission_member.transfer_owner` (POST `/open-apis/drive/v1/permissions/{token}/members/transfer_owner`): set optional inputs, then `.send().await`.
@@ -4382,12 +4380,9 @@ impl PermissionMemberTransferOwnerRequest {
     }
     /// Sends the request. See the [official documentation of `drive.v1.permission_member.transfer_owner`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/transfer_owner).
     #[inline]
-    pub async fn send(self) -> Result<(), PermissionMemberTransferOwnerError> {
+    pub fn send(self) -> rt::Sending<(), PermissionMemberTransferOwnerError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(PermissionMemberTransferOwnerError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `permission_public_password.create` (POST `/open-apis/drive/v1/permissions/{token}/public/password`): set optional inputs, then `.send().await`.
@@ -4416,17 +4411,14 @@ impl PermissionPublicPasswordCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_public_password.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         PermissionPublicPasswordCreateData,
         PermissionPublicPasswordCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(PermissionPublicPasswordCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `permission_public_password.delete` (DELETE `/open-apis/drive/v1/permissions/{token}/public/password`): set optional inputs, then `.send().await`.
@@ -4455,12 +4447,9 @@ impl PermissionPublicPasswordDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `drive.v1.permission_public_password.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), PermissionPublicPasswordDeleteError> {
+    pub fn send(self) -> rt::Sending<(), PermissionPublicPasswordDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(PermissionPublicPasswordDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `permission_public_password.update` (PUT `/open-apis/drive/v1/permissions/{token}/public/password`): set optional inputs, then `.send().await`.
@@ -4489,17 +4478,14 @@ impl PermissionPublicPasswordUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_public_password.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         PermissionPublicPasswordCreateData,
         PermissionPublicPasswordUpdateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(PermissionPublicPasswordUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `permission_public.get` (GET `/open-apis/drive/v1/permissions/{token}/public`): set optional inputs, then `.send().await`.
@@ -4528,11 +4514,9 @@ impl PermissionPublicGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_public.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public/get).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<PermissionPublicGetData, PermissionPublicGetError> {
+    pub fn send(self) -> rt::Sending<PermissionPublicGetData, PermissionPublicGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PermissionPublicGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `permission_public.patch` (PATCH `/open-apis/drive/v1/permissions/{token}/public`): set optional inputs, then `.send().await`.
@@ -4569,11 +4553,11 @@ impl PermissionPublicPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.permission_public.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PermissionPublicGetData, PermissionPublicPatchError> {
+    ) -> rt::Sending<PermissionPublicGetData, PermissionPublicPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PermissionPublicPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user.remove_subscription` (DELETE `/open-apis/drive/v1/user/remove_subscription`): set optional inputs, then `.send().await`.
@@ -4600,9 +4584,9 @@ impl UserRemoveSubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `drive.v1.user.remove_subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/remove_subscription).
     #[inline]
-    pub async fn send(self) -> Result<(), UserRemoveSubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), UserRemoveSubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserRemoveSubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user.subscription` (POST `/open-apis/drive/v1/user/subscription`): set optional inputs, then `.send().await`.
@@ -4630,9 +4614,9 @@ impl UserSubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `drive.v1.user.subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/subscription).
     #[inline]
-    pub async fn send(self) -> Result<(), UserSubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), UserSubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserSubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user.subscription_status` (GET `/open-apis/drive/v1/user/subscription_status`): set optional inputs, then `.send().await`.
@@ -4659,11 +4643,11 @@ impl UserSubscriptionStatusRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v1.user.subscription_status`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/subscription_status).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<FileCommentReplyDeleteData, UserSubscriptionStatusError> {
+    ) -> rt::Sending<FileCommentReplyDeleteData, UserSubscriptionStatusError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserSubscriptionStatusError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `export_task.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -212,12 +212,9 @@ impl CommentReactionUpdateReactionRequest {
     }
     /// Sends the request. See the [official documentation of `drive.v2.comment_reaction.update_reaction`](https://open.feishu.cn/document/ukTMukTMukTM/uIzNzUjLyczM14iM3MTN/drive-v2/comment_reaction/update_reaction).
     #[inline]
-    pub async fn send(self) -> Result<(), CommentReactionUpdateReactionError> {
+    pub fn send(self) -> rt::Sending<(), CommentReactionUpdateReactionError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(CommentReactionUpdateReactionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `file_like.list` (GET `/open-apis/drive/v2/files/{file_token}/likes`): set optional inputs, then `.send().await`.
@@ -269,9 +266,9 @@ impl FileLikeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v2.file_like.list`](https://open.feishu.cn/document/ukTMukTMukTM/uIzNzUjLyczM14iM3MTN/drive-v2/file-like/list).
     #[inline]
-    pub async fn send(self) -> Result<FileLikeListData, FileLikeListError> {
+    pub fn send(self) -> rt::Sending<FileLikeListData, FileLikeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileLikeListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -312,11 +309,11 @@ impl PermissionPublicGetV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v2.permission_public.get_v2`](https://open.feishu.cn/document/ukTMukTMukTM/uIzNzUjLyczM14iM3MTN/drive-v2/permission-public/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PermissionPublicGetV2Data, PermissionPublicGetV2Error> {
+    ) -> rt::Sending<PermissionPublicGetV2Data, PermissionPublicGetV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PermissionPublicGetV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `permission_public.patch_v2` (PATCH `/open-apis/drive/v2/permissions/{token}/public`): set optional inputs, then `.send().await`.
@@ -353,11 +350,11 @@ impl PermissionPublicPatchV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `drive.v2.permission_public.patch_v2`](https://open.feishu.cn/document/ukTMukTMukTM/uIzNzUjLyczM14iM3MTN/drive-v2/permission-public/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PermissionPublicGetV2Data, PermissionPublicPatchV2Error> {
+    ) -> rt::Sending<PermissionPublicGetV2Data, PermissionPublicPatchV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PermissionPublicPatchV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `comment_reaction.update_reaction`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

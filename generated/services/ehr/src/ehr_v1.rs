@@ -117,9 +117,9 @@ impl AttachmentGetRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `ehr.v1.attachment.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/ehr/ehr-v1/attachment/get).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, AttachmentGetError> {
+    pub fn send(self) -> rt::Sending<rt::Download, AttachmentGetError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(AttachmentGetError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `employee.list` (GET `/open-apis/ehr/v1/employees`): set optional inputs, then `.send().await`.
@@ -220,9 +220,9 @@ impl EmployeeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `ehr.v1.employee.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/ehr/ehr-v1/employee/list).
     #[inline]
-    pub async fn send(self) -> Result<EmployeeListData, EmployeeListError> {
+    pub fn send(self) -> rt::Sending<EmployeeListData, EmployeeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.

@@ -98,9 +98,9 @@ impl ConnectionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `event.v1.connection.get`](https://open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-v1/connection/get).
     #[inline]
-    pub async fn send(self) -> Result<ConnectionGetData, ConnectionGetError> {
+    pub fn send(self) -> rt::Sending<ConnectionGetData, ConnectionGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ConnectionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `outbound_ip.list` (GET `/open-apis/event/v1/outbound_ip`): set optional inputs, then `.send().await`.
@@ -136,9 +136,9 @@ impl OutboundIpListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `event.v1.outbound_ip.list`](https://open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-v1/outbound_ip/list).
     #[inline]
-    pub async fn send(self) -> Result<OutboundIpListData, OutboundIpListError> {
+    pub fn send(self) -> rt::Sending<OutboundIpListData, OutboundIpListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OutboundIpListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.

@@ -1502,9 +1502,9 @@ impl AgentSchedulesDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.agent_schedules.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent-schedules/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), AgentSchedulesDeleteError> {
+    pub fn send(self) -> rt::Sending<(), AgentSchedulesDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AgentSchedulesDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `agent_schedules.get` (GET `/open-apis/helpdesk/v1/agents/{agent_id}/schedules`): set optional inputs, then `.send().await`.
@@ -1524,9 +1524,9 @@ impl AgentSchedulesGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.agent_schedules.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent-schedules/get).
     #[inline]
-    pub async fn send(self) -> Result<AgentSchedulesGetData, AgentSchedulesGetError> {
+    pub fn send(self) -> rt::Sending<AgentSchedulesGetData, AgentSchedulesGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentSchedulesGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_schedules.patch` (PATCH `/open-apis/helpdesk/v1/agents/{agent_id}/schedules`): set optional inputs, then `.send().await`.
@@ -1556,9 +1556,9 @@ impl AgentSchedulesPatchRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.agent_schedules.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent-schedules/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), AgentSchedulesPatchError> {
+    pub fn send(self) -> rt::Sending<(), AgentSchedulesPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AgentSchedulesPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `agent.agent_email` (GET `/open-apis/helpdesk/v1/agent_emails`): set optional inputs, then `.send().await`.
@@ -1575,9 +1575,9 @@ impl AgentAgentEmailRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.agent.agent_email`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent/agent_email).
     #[inline]
-    pub async fn send(self) -> Result<AgentAgentEmailData, AgentAgentEmailError> {
+    pub fn send(self) -> rt::Sending<AgentAgentEmailData, AgentAgentEmailError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentAgentEmailError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent.patch` (PATCH `/open-apis/helpdesk/v1/agents/{agent_id}`): set optional inputs, then `.send().await`.
@@ -1607,9 +1607,9 @@ impl AgentPatchRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.agent.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), AgentPatchError> {
+    pub fn send(self) -> rt::Sending<(), AgentPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AgentPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `agent_schedule.create` (POST `/open-apis/helpdesk/v1/agent_schedules`): set optional inputs, then `.send().await`.
@@ -1637,9 +1637,9 @@ impl AgentScheduleCreateRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.agent_schedule.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_schedule/create).
     #[inline]
-    pub async fn send(self) -> Result<(), AgentScheduleCreateError> {
+    pub fn send(self) -> rt::Sending<(), AgentScheduleCreateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AgentScheduleCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `agent_schedule.list` (GET `/open-apis/helpdesk/v1/agent_schedules`): set optional inputs, then `.send().await`.
@@ -1659,9 +1659,9 @@ impl AgentScheduleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.agent_schedule.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_schedule/list).
     #[inline]
-    pub async fn send(self) -> Result<AgentScheduleListData, AgentScheduleListError> {
+    pub fn send(self) -> rt::Sending<AgentScheduleListData, AgentScheduleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentScheduleListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_skill.create` (POST `/open-apis/helpdesk/v1/agent_skills`): set optional inputs, then `.send().await`.
@@ -1689,9 +1689,9 @@ impl AgentSkillCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.agent_skill.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill/create).
     #[inline]
-    pub async fn send(self) -> Result<AgentSkillCreateData, AgentSkillCreateError> {
+    pub fn send(self) -> rt::Sending<AgentSkillCreateData, AgentSkillCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentSkillCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_skill.list` (GET `/open-apis/helpdesk/v1/agent_skills`): set optional inputs, then `.send().await`.
@@ -1708,9 +1708,9 @@ impl AgentSkillListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.agent_skill.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill/list).
     #[inline]
-    pub async fn send(self) -> Result<AgentSkillListData, AgentSkillListError> {
+    pub fn send(self) -> rt::Sending<AgentSkillListData, AgentSkillListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentSkillListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_skill.delete` (DELETE `/open-apis/helpdesk/v1/agent_skills/{agent_skill_id}`): set optional inputs, then `.send().await`.
@@ -1732,9 +1732,9 @@ impl AgentSkillDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.agent_skill.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), AgentSkillDeleteError> {
+    pub fn send(self) -> rt::Sending<(), AgentSkillDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AgentSkillDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `agent_skill.get` (GET `/open-apis/helpdesk/v1/agent_skills/{agent_skill_id}`): set optional inputs, then `.send().await`.
@@ -1754,9 +1754,9 @@ impl AgentSkillGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.agent_skill.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill/get).
     #[inline]
-    pub async fn send(self) -> Result<AgentSkillGetData, AgentSkillGetError> {
+    pub fn send(self) -> rt::Sending<AgentSkillGetData, AgentSkillGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentSkillGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agent_skill.patch` (PATCH `/open-apis/helpdesk/v1/agent_skills/{agent_skill_id}`): set optional inputs, then `.send().await`.
@@ -1786,9 +1786,9 @@ impl AgentSkillPatchRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.agent_skill.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), AgentSkillPatchError> {
+    pub fn send(self) -> rt::Sending<(), AgentSkillPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AgentSkillPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `agent_skill_rule.list` (GET `/open-apis/helpdesk/v1/agent_skill_rules`): set optional inputs, then `.send().await`.
@@ -1805,9 +1805,9 @@ impl AgentSkillRuleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.agent_skill_rule.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill_rule/list).
     #[inline]
-    pub async fn send(self) -> Result<AgentSkillRuleListData, AgentSkillRuleListError> {
+    pub fn send(self) -> rt::Sending<AgentSkillRuleListData, AgentSkillRuleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgentSkillRuleListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `bot_message.create` (POST `/open-apis/helpdesk/v1/message`): set optional inputs, then `.send().await`.
@@ -1835,9 +1835,9 @@ impl BotMessageCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.bot_message.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/bot-message/create).
     #[inline]
-    pub async fn send(self) -> Result<BotMessageCreateData, BotMessageCreateError> {
+    pub fn send(self) -> rt::Sending<BotMessageCreateData, BotMessageCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BotMessageCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `category.create` (POST `/open-apis/helpdesk/v1/categories`): set optional inputs, then `.send().await`.
@@ -1860,9 +1860,9 @@ impl CategoryCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.category.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/category/create).
     #[inline]
-    pub async fn send(self) -> Result<CategoryCreateData, CategoryCreateError> {
+    pub fn send(self) -> rt::Sending<CategoryCreateData, CategoryCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CategoryCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `category.list` (GET `/open-apis/helpdesk/v1/categories`): set optional inputs, then `.send().await`.
@@ -1901,9 +1901,9 @@ impl CategoryListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.category.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/category/list-categories).
     #[inline]
-    pub async fn send(self) -> Result<CategoryListData, CategoryListError> {
+    pub fn send(self) -> rt::Sending<CategoryListData, CategoryListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CategoryListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `category.delete` (DELETE `/open-apis/helpdesk/v1/categories/{id}`): set optional inputs, then `.send().await`.
@@ -1925,9 +1925,9 @@ impl CategoryDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.category.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/category/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CategoryDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CategoryDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CategoryDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `category.get` (GET `/open-apis/helpdesk/v1/categories/{id}`): set optional inputs, then `.send().await`.
@@ -1947,9 +1947,9 @@ impl CategoryGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.category.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/category/get).
     #[inline]
-    pub async fn send(self) -> Result<CategoryGetData, CategoryGetError> {
+    pub fn send(self) -> rt::Sending<CategoryGetData, CategoryGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CategoryGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `category.patch` (PATCH `/open-apis/helpdesk/v1/categories/{id}`): set optional inputs, then `.send().await`.
@@ -1979,9 +1979,9 @@ impl CategoryPatchRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.category.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/category/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), CategoryPatchError> {
+    pub fn send(self) -> rt::Sending<(), CategoryPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CategoryPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `event.subscribe` (POST `/open-apis/helpdesk/v1/events/subscribe`): set optional inputs, then `.send().await`.
@@ -2002,9 +2002,9 @@ impl EventSubscribeRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.event.subscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/event/subscribe).
     #[inline]
-    pub async fn send(self) -> Result<(), EventSubscribeError> {
+    pub fn send(self) -> rt::Sending<(), EventSubscribeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EventSubscribeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `event.unsubscribe` (POST `/open-apis/helpdesk/v1/events/unsubscribe`): set optional inputs, then `.send().await`.
@@ -2025,9 +2025,9 @@ impl EventUnsubscribeRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.event.unsubscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/event/unsubscribe).
     #[inline]
-    pub async fn send(self) -> Result<(), EventUnsubscribeError> {
+    pub fn send(self) -> rt::Sending<(), EventUnsubscribeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EventUnsubscribeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `faq.create` (POST `/open-apis/helpdesk/v1/faqs`): set optional inputs, then `.send().await`.
@@ -2055,9 +2055,9 @@ impl FaqCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.faq.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/create).
     #[inline]
-    pub async fn send(self) -> Result<FaqCreateData, FaqCreateError> {
+    pub fn send(self) -> rt::Sending<FaqCreateData, FaqCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FaqCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `faq.list` (GET `/open-apis/helpdesk/v1/faqs`): set optional inputs, then `.send().await`.
@@ -2112,9 +2112,9 @@ impl FaqListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.faq.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/list).
     #[inline]
-    pub async fn send(self) -> Result<FaqListData, FaqListError> {
+    pub fn send(self) -> rt::Sending<FaqListData, FaqListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FaqListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2150,9 +2150,9 @@ impl FaqDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.faq.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), FaqDeleteError> {
+    pub fn send(self) -> rt::Sending<(), FaqDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(FaqDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `faq.get` (GET `/open-apis/helpdesk/v1/faqs/{id}`): set optional inputs, then `.send().await`.
@@ -2172,9 +2172,9 @@ impl FaqGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.faq.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/get).
     #[inline]
-    pub async fn send(self) -> Result<FaqCreateData, FaqGetError> {
+    pub fn send(self) -> rt::Sending<FaqCreateData, FaqGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FaqGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `faq.patch` (PATCH `/open-apis/helpdesk/v1/faqs/{id}`): set optional inputs, then `.send().await`.
@@ -2204,9 +2204,9 @@ impl FaqPatchRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.faq.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), FaqPatchError> {
+    pub fn send(self) -> rt::Sending<(), FaqPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(FaqPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `faq.faq_image` (GET `/open-apis/helpdesk/v1/faqs/{id}/image/{image_key}`): set optional inputs, then `.send().await`.
@@ -2228,9 +2228,9 @@ impl FaqFaqImageRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `helpdesk.v1.faq.faq_image`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/faq_image).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, FaqFaqImageError> {
+    pub fn send(self) -> rt::Sending<rt::Download, FaqFaqImageError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(FaqFaqImageError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `faq.search` (GET `/open-apis/helpdesk/v1/faqs/search`): set optional inputs, then `.send().await`.
@@ -2273,9 +2273,9 @@ impl FaqSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.faq.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/search).
     #[inline]
-    pub async fn send(self) -> Result<FaqSearchData, FaqSearchError> {
+    pub fn send(self) -> rt::Sending<FaqSearchData, FaqSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FaqSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2311,9 +2311,9 @@ impl NotificationCancelApproveRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.notification.cancel_approve`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/cancel_approve).
     #[inline]
-    pub async fn send(self) -> Result<(), NotificationCancelApproveError> {
+    pub fn send(self) -> rt::Sending<(), NotificationCancelApproveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(NotificationCancelApproveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `notification.cancel_send` (POST `/open-apis/helpdesk/v1/notifications/{notification_id}/cancel_send`): set optional inputs, then `.send().await`.
@@ -2338,9 +2338,9 @@ impl NotificationCancelSendRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.notification.cancel_send`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/cancel_send).
     #[inline]
-    pub async fn send(self) -> Result<(), NotificationCancelSendError> {
+    pub fn send(self) -> rt::Sending<(), NotificationCancelSendError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(NotificationCancelSendError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `notification.create` (POST `/open-apis/helpdesk/v1/notifications`): set optional inputs, then `.send().await`.
@@ -2375,9 +2375,9 @@ impl NotificationCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.notification.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/create).
     #[inline]
-    pub async fn send(self) -> Result<NotificationCreateData, NotificationCreateError> {
+    pub fn send(self) -> rt::Sending<NotificationCreateData, NotificationCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NotificationCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `notification.execute_send` (POST `/open-apis/helpdesk/v1/notifications/{notification_id}/execute_send`): set optional inputs, then `.send().await`.
@@ -2402,9 +2402,9 @@ impl NotificationExecuteSendRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.notification.execute_send`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/execute_send).
     #[inline]
-    pub async fn send(self) -> Result<(), NotificationExecuteSendError> {
+    pub fn send(self) -> rt::Sending<(), NotificationExecuteSendError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(NotificationExecuteSendError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `notification.get` (GET `/open-apis/helpdesk/v1/notifications/{notification_id}`): set optional inputs, then `.send().await`.
@@ -2433,9 +2433,9 @@ impl NotificationGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.notification.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/get).
     #[inline]
-    pub async fn send(self) -> Result<NotificationGetData, NotificationGetError> {
+    pub fn send(self) -> rt::Sending<NotificationGetData, NotificationGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NotificationGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `notification.patch` (PATCH `/open-apis/helpdesk/v1/notifications/{notification_id}`): set optional inputs, then `.send().await`.
@@ -2472,9 +2472,9 @@ impl NotificationPatchRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.notification.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), NotificationPatchError> {
+    pub fn send(self) -> rt::Sending<(), NotificationPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(NotificationPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `notification.preview` (POST `/open-apis/helpdesk/v1/notifications/{notification_id}/preview`): set optional inputs, then `.send().await`.
@@ -2496,9 +2496,9 @@ impl NotificationPreviewRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.notification.preview`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/preview).
     #[inline]
-    pub async fn send(self) -> Result<(), NotificationPreviewError> {
+    pub fn send(self) -> rt::Sending<(), NotificationPreviewError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(NotificationPreviewError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `notification.submit_approve` (POST `/open-apis/helpdesk/v1/notifications/{notification_id}/submit_approve`): set optional inputs, then `.send().await`.
@@ -2523,11 +2523,11 @@ impl NotificationSubmitApproveRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.notification.submit_approve`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/submit_approve).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<NotificationSubmitApproveData, NotificationSubmitApproveError> {
+    ) -> rt::Sending<NotificationSubmitApproveData, NotificationSubmitApproveError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NotificationSubmitApproveError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `ticket_message.create` (POST `/open-apis/helpdesk/v1/tickets/{ticket_id}/messages`): set optional inputs, then `.send().await`.
@@ -2550,9 +2550,9 @@ impl TicketMessageCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.ticket_message.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket-message/create).
     #[inline]
-    pub async fn send(self) -> Result<BotMessageCreateData, TicketMessageCreateError> {
+    pub fn send(self) -> rt::Sending<BotMessageCreateData, TicketMessageCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TicketMessageCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `ticket_message.list` (GET `/open-apis/helpdesk/v1/tickets/{ticket_id}/messages`): set optional inputs, then `.send().await`.
@@ -2600,9 +2600,9 @@ impl TicketMessageListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.ticket_message.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket-message/list).
     #[inline]
-    pub async fn send(self) -> Result<TicketMessageListData, TicketMessageListError> {
+    pub fn send(self) -> rt::Sending<TicketMessageListData, TicketMessageListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TicketMessageListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `ticket.answer_user_query` (POST `/open-apis/helpdesk/v1/tickets/{ticket_id}/answer_user_query`): set optional inputs, then `.send().await`.
@@ -2625,9 +2625,9 @@ impl TicketAnswerUserQueryRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.ticket.answer_user_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/answer_user_query).
     #[inline]
-    pub async fn send(self) -> Result<(), TicketAnswerUserQueryError> {
+    pub fn send(self) -> rt::Sending<(), TicketAnswerUserQueryError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TicketAnswerUserQueryError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `ticket.customized_fields` (GET `/open-apis/helpdesk/v1/customized_fields`): set optional inputs, then `.send().await`.
@@ -2652,11 +2652,11 @@ impl TicketCustomizedFieldsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.ticket.customized_fields`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/customized_fields).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TicketCustomizedFieldsData, TicketCustomizedFieldsError> {
+    ) -> rt::Sending<TicketCustomizedFieldsData, TicketCustomizedFieldsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TicketCustomizedFieldsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `ticket.get` (GET `/open-apis/helpdesk/v1/tickets/{ticket_id}`): set optional inputs, then `.send().await`.
@@ -2676,9 +2676,9 @@ impl TicketGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.ticket.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/get).
     #[inline]
-    pub async fn send(self) -> Result<TicketGetData, TicketGetError> {
+    pub fn send(self) -> rt::Sending<TicketGetData, TicketGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TicketGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `ticket.update` (PUT `/open-apis/helpdesk/v1/tickets/{ticket_id}`): set optional inputs, then `.send().await`.
@@ -2708,9 +2708,9 @@ impl TicketUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.ticket.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/update).
     #[inline]
-    pub async fn send(self) -> Result<(), TicketUpdateError> {
+    pub fn send(self) -> rt::Sending<(), TicketUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TicketUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `ticket.list` (GET `/open-apis/helpdesk/v1/tickets`): set optional inputs, then `.send().await`.
@@ -2881,9 +2881,9 @@ impl TicketListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.ticket.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/list).
     #[inline]
-    pub async fn send(self) -> Result<TicketListData, TicketListError> {
+    pub fn send(self) -> rt::Sending<TicketListData, TicketListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TicketListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `ticket.start_service` (POST `/open-apis/helpdesk/v1/start_service`): set optional inputs, then `.send().await`.
@@ -2904,9 +2904,9 @@ impl TicketStartServiceRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.ticket.start_service`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/start_service).
     #[inline]
-    pub async fn send(self) -> Result<TicketStartServiceData, TicketStartServiceError> {
+    pub fn send(self) -> rt::Sending<TicketStartServiceData, TicketStartServiceError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TicketStartServiceError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `ticket.ticket_image` (GET `/open-apis/helpdesk/v1/ticket_images`): set optional inputs, then `.send().await`.
@@ -2937,9 +2937,9 @@ impl TicketTicketImageRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `helpdesk.v1.ticket.ticket_image`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/ticket_image).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, TicketTicketImageError> {
+    pub fn send(self) -> rt::Sending<rt::Download, TicketTicketImageError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(TicketTicketImageError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `ticket_customized_field.create` (POST `/open-apis/helpdesk/v1/ticket_customized_fields`): set optional inputs, then `.send().await`.
@@ -2962,12 +2962,9 @@ impl TicketCustomizedFieldCreateRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.ticket_customized_field.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket_customized_field/create-ticket-customized-field).
     #[inline]
-    pub async fn send(self) -> Result<(), TicketCustomizedFieldCreateError> {
+    pub fn send(self) -> rt::Sending<(), TicketCustomizedFieldCreateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(TicketCustomizedFieldCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `ticket_customized_field.delete` (DELETE `/open-apis/helpdesk/v1/ticket_customized_fields/{ticket_customized_field_id}`): set optional inputs, then `.send().await`.
@@ -2989,12 +2986,9 @@ impl TicketCustomizedFieldDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.ticket_customized_field.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket_customized_field/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), TicketCustomizedFieldDeleteError> {
+    pub fn send(self) -> rt::Sending<(), TicketCustomizedFieldDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(TicketCustomizedFieldDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `ticket_customized_field.get` (GET `/open-apis/helpdesk/v1/ticket_customized_fields/{ticket_customized_field_id}`): set optional inputs, then `.send().await`.
@@ -3014,11 +3008,11 @@ impl TicketCustomizedFieldGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `helpdesk.v1.ticket_customized_field.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket_customized_field/get-ticket-customized-field).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TicketCustomizedField, TicketCustomizedFieldGetError> {
+    ) -> rt::Sending<TicketCustomizedField, TicketCustomizedFieldGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TicketCustomizedFieldGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `ticket_customized_field.patch` (PATCH `/open-apis/helpdesk/v1/ticket_customized_fields/{ticket_customized_field_id}`): set optional inputs, then `.send().await`.
@@ -3048,9 +3042,9 @@ impl TicketCustomizedFieldPatchRequest {
     }
     /// Sends the request. See the [official documentation of `helpdesk.v1.ticket_customized_field.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket_customized_field/update-ticket-customized-field).
     #[inline]
-    pub async fn send(self) -> Result<(), TicketCustomizedFieldPatchError> {
+    pub fn send(self) -> rt::Sending<(), TicketCustomizedFieldPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TicketCustomizedFieldPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `agent_schedules.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -5552,9 +5552,9 @@ impl AdvertisementPublishRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.advertisement.publish`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/advertisement/publish).
     #[inline]
-    pub async fn send(self) -> Result<(), AdvertisementPublishError> {
+    pub fn send(self) -> rt::Sending<(), AdvertisementPublishError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AdvertisementPublishError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `agency.batch_query` (POST `/open-apis/hire/v1/agencies/batch_query`): set optional inputs, then `.send().await`.
@@ -5605,9 +5605,9 @@ impl AgencyBatchQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.agency.batch_query`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/batch_query).
     #[inline]
-    pub async fn send(self) -> Result<AgencyBatchQueryData, AgencyBatchQueryError> {
+    pub fn send(self) -> rt::Sending<AgencyBatchQueryData, AgencyBatchQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgencyBatchQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agency.get` (GET `/open-apis/hire/v1/agencies/{agency_id}`): set optional inputs, then `.send().await`.
@@ -5636,9 +5636,9 @@ impl AgencyGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.agency.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/get).
     #[inline]
-    pub async fn send(self) -> Result<AgencyGetData, AgencyGetError> {
+    pub fn send(self) -> rt::Sending<AgencyGetData, AgencyGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgencyGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agency.get_agency_account` (POST `/open-apis/hire/v1/agencies/get_agency_account`): set optional inputs, then `.send().await`.
@@ -5687,11 +5687,11 @@ impl AgencyGetAgencyAccountRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.agency.get_agency_account`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/get_agency_account).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AgencyGetAgencyAccountData, AgencyGetAgencyAccountError> {
+    ) -> rt::Sending<AgencyGetAgencyAccountData, AgencyGetAgencyAccountError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgencyGetAgencyAccountError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agency.operate_agency_account` (POST `/open-apis/hire/v1/agencies/operate_agency_account`): set optional inputs, then `.send().await`.
@@ -5712,9 +5712,9 @@ impl AgencyOperateAgencyAccountRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.agency.operate_agency_account`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/operate_agency_account).
     #[inline]
-    pub async fn send(self) -> Result<(), AgencyOperateAgencyAccountError> {
+    pub fn send(self) -> rt::Sending<(), AgencyOperateAgencyAccountError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AgencyOperateAgencyAccountError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `agency.protect` (POST `/open-apis/hire/v1/agencies/protect`): set optional inputs, then `.send().await`.
@@ -5744,9 +5744,9 @@ impl AgencyProtectRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.agency.protect`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/protect).
     #[inline]
-    pub async fn send(self) -> Result<(), AgencyProtectError> {
+    pub fn send(self) -> rt::Sending<(), AgencyProtectError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AgencyProtectError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `agency.protect_search` (POST `/open-apis/hire/v1/agencies/protection_period/search`): set optional inputs, then `.send().await`.
@@ -5767,11 +5767,9 @@ impl AgencyProtectSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.agency.protect_search`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/protect_search).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<AgencyProtectSearchData, AgencyProtectSearchError> {
+    pub fn send(self) -> rt::Sending<AgencyProtectSearchData, AgencyProtectSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgencyProtectSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `agency.query` (GET `/open-apis/hire/v1/agencies/query`): set optional inputs, then `.send().await`.
@@ -5798,9 +5796,9 @@ impl AgencyQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.agency.query`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/query).
     #[inline]
-    pub async fn send(self) -> Result<AgencyQueryData, AgencyQueryError> {
+    pub fn send(self) -> rt::Sending<AgencyQueryData, AgencyQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AgencyQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application_interview.list` (GET `/open-apis/hire/v1/applications/{application_id}/interviews`): set optional inputs, then `.send().await`.
@@ -5852,11 +5850,11 @@ impl ApplicationInterviewListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.application_interview.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application-interview/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationInterviewListData, ApplicationInterviewListError> {
+    ) -> rt::Sending<ApplicationInterviewListData, ApplicationInterviewListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationInterviewListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application.cancel_onboard` (POST `/open-apis/hire/v1/applications/{application_id}/cancel_onboard`): set optional inputs, then `.send().await`.
@@ -5879,9 +5877,9 @@ impl ApplicationCancelOnboardRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.application.cancel_onboard`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/cancel_onboard).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationCancelOnboardError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationCancelOnboardError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationCancelOnboardError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application.create` (POST `/open-apis/hire/v1/applications`): set optional inputs, then `.send().await`.
@@ -5909,9 +5907,9 @@ impl ApplicationCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.application.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/create).
     #[inline]
-    pub async fn send(self) -> Result<ApplicationCreateData, ApplicationCreateError> {
+    pub fn send(self) -> rt::Sending<ApplicationCreateData, ApplicationCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application.list` (GET `/open-apis/hire/v1/applications`): set optional inputs, then `.send().await`.
@@ -6035,9 +6033,9 @@ impl ApplicationListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.application.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/list).
     #[inline]
-    pub async fn send(self) -> Result<ApplicationListData, ApplicationListError> {
+    pub fn send(self) -> rt::Sending<ApplicationListData, ApplicationListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application.get` (GET `/open-apis/hire/v1/applications/{application_id}`): set optional inputs, then `.send().await`.
@@ -6080,9 +6078,9 @@ impl ApplicationGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.application.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/get).
     #[inline]
-    pub async fn send(self) -> Result<ApplicationGetData, ApplicationGetError> {
+    pub fn send(self) -> rt::Sending<ApplicationGetData, ApplicationGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application.get_detail` (GET `/open-apis/hire/v1/applications/{application_id}/get_detail`): set optional inputs, then `.send().await`.
@@ -6175,11 +6173,11 @@ impl ApplicationGetDetailRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.application.get_detail`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/get_detail).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationGetDetailData, ApplicationGetDetailError> {
+    ) -> rt::Sending<ApplicationGetDetailData, ApplicationGetDetailError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationGetDetailError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application.offer` (GET `/open-apis/hire/v1/applications/{application_id}/offer`): set optional inputs, then `.send().await`.
@@ -6256,9 +6254,9 @@ impl ApplicationOfferRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.application.offer`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/offer).
     #[inline]
-    pub async fn send(self) -> Result<ApplicationOfferData, ApplicationOfferError> {
+    pub fn send(self) -> rt::Sending<ApplicationOfferData, ApplicationOfferError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationOfferError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application.recover` (POST `/open-apis/hire/v1/applications/{application_id}/recover`): set optional inputs, then `.send().await`.
@@ -6278,9 +6276,9 @@ impl ApplicationRecoverRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.application.recover`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/recover).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationRecoverError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationRecoverError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationRecoverError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application.terminate` (POST `/open-apis/hire/v1/applications/{application_id}/terminate`): set optional inputs, then `.send().await`.
@@ -6303,9 +6301,9 @@ impl ApplicationTerminateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.application.terminate`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/terminate).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationTerminateError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationTerminateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationTerminateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `application.transfer_onboard` (POST `/open-apis/hire/v1/applications/{application_id}/transfer_onboard`): set optional inputs, then `.send().await`.
@@ -6390,11 +6388,11 @@ impl ApplicationTransferOnboardRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.application.transfer_onboard`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/transfer_onboard).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationTransferOnboardData, ApplicationTransferOnboardError> {
+    ) -> rt::Sending<ApplicationTransferOnboardData, ApplicationTransferOnboardError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ApplicationTransferOnboardError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `application.transfer_stage` (POST `/open-apis/hire/v1/applications/{application_id}/transfer_stage`): set optional inputs, then `.send().await`.
@@ -6417,9 +6415,9 @@ impl ApplicationTransferStageRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.application.transfer_stage`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/transfer_stage).
     #[inline]
-    pub async fn send(self) -> Result<(), ApplicationTransferStageError> {
+    pub fn send(self) -> rt::Sending<(), ApplicationTransferStageError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ApplicationTransferStageError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `attachment.create` (POST `/open-apis/hire/v1/attachments`): set optional inputs, then `.send().await`.
@@ -6436,9 +6434,9 @@ impl AttachmentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.attachment.create`](https://open.feishu.cn/document/ukTMukTMukTM/uIDN1YjLyQTN24iM0UjN/create_attachment).
     #[inline]
-    pub async fn send(self) -> Result<ApplicationCreateData, AttachmentCreateError> {
+    pub fn send(self) -> rt::Sending<ApplicationCreateData, AttachmentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AttachmentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `attachment.get` (GET `/open-apis/hire/v1/attachments/{attachment_id}`): set optional inputs, then `.send().await`.
@@ -6467,9 +6465,9 @@ impl AttachmentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.attachment.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/attachment/get).
     #[inline]
-    pub async fn send(self) -> Result<AttachmentGetData, AttachmentGetError> {
+    pub fn send(self) -> rt::Sending<AttachmentGetData, AttachmentGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AttachmentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `attachment.preview` (GET `/open-apis/hire/v1/attachments/{attachment_id}/preview`): set optional inputs, then `.send().await`.
@@ -6489,9 +6487,9 @@ impl AttachmentPreviewRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.attachment.preview`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/attachment/preview).
     #[inline]
-    pub async fn send(self) -> Result<AttachmentPreviewData, AttachmentPreviewError> {
+    pub fn send(self) -> rt::Sending<AttachmentPreviewData, AttachmentPreviewError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AttachmentPreviewError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `background_check_order.batch_query` (POST `/open-apis/hire/v1/background_check_orders/batch_query`): set optional inputs, then `.send().await`.
@@ -6544,17 +6542,14 @@ impl BackgroundCheckOrderBatchQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.background_check_order.batch_query`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/background_check_order/batch_query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         BackgroundCheckOrderBatchQueryData,
         BackgroundCheckOrderBatchQueryError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(BackgroundCheckOrderBatchQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `background_check_order.list` (GET `/open-apis/hire/v1/background_check_orders`): set optional inputs, then `.send().await`.
@@ -6626,11 +6621,11 @@ impl BackgroundCheckOrderListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.background_check_order.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/background_check_order/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BackgroundCheckOrderBatchQueryData, BackgroundCheckOrderListError> {
+    ) -> rt::Sending<BackgroundCheckOrderBatchQueryData, BackgroundCheckOrderListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BackgroundCheckOrderListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `diversity_inclusion.search` (POST `/open-apis/hire/v1/applications/diversity_inclusions/search`): set optional inputs, then `.send().await`.
@@ -6656,11 +6651,11 @@ impl DiversityInclusionSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.diversity_inclusion.search`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/diversity_inclusion/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DiversityInclusionSearchData, DiversityInclusionSearchError> {
+    ) -> rt::Sending<DiversityInclusionSearchData, DiversityInclusionSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DiversityInclusionSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `eco_account_custom_field.batch_delete` (POST `/open-apis/hire/v1/eco_account_custom_fields/batch_delete`): set optional inputs, then `.send().await`.
@@ -6681,12 +6676,9 @@ impl EcoAccountCustomFieldBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_account_custom_field.batch_delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_account_custom_field/batch_delete).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoAccountCustomFieldBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), EcoAccountCustomFieldBatchDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EcoAccountCustomFieldBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_account_custom_field.batch_update` (PATCH `/open-apis/hire/v1/eco_account_custom_fields/batch_update`): set optional inputs, then `.send().await`.
@@ -6707,12 +6699,9 @@ impl EcoAccountCustomFieldBatchUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_account_custom_field.batch_update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_account_custom_field/batch_update).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoAccountCustomFieldBatchUpdateError> {
+    pub fn send(self) -> rt::Sending<(), EcoAccountCustomFieldBatchUpdateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EcoAccountCustomFieldBatchUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_account_custom_field.create` (POST `/open-apis/hire/v1/eco_account_custom_fields`): set optional inputs, then `.send().await`.
@@ -6733,12 +6722,9 @@ impl EcoAccountCustomFieldCreateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_account_custom_field.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_account_custom_field/create).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoAccountCustomFieldCreateError> {
+    pub fn send(self) -> rt::Sending<(), EcoAccountCustomFieldCreateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EcoAccountCustomFieldCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_background_check.cancel` (POST `/open-apis/hire/v1/eco_background_checks/cancel`): set optional inputs, then `.send().await`.
@@ -6759,9 +6745,9 @@ impl EcoBackgroundCheckCancelRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_background_check.cancel`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check/cancel).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoBackgroundCheckCancelError> {
+    pub fn send(self) -> rt::Sending<(), EcoBackgroundCheckCancelError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EcoBackgroundCheckCancelError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_background_check.update_progress` (POST `/open-apis/hire/v1/eco_background_checks/update_progress`): set optional inputs, then `.send().await`.
@@ -6782,12 +6768,9 @@ impl EcoBackgroundCheckUpdateProgressRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_background_check.update_progress`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check/update_progress).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoBackgroundCheckUpdateProgressError> {
+    pub fn send(self) -> rt::Sending<(), EcoBackgroundCheckUpdateProgressError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EcoBackgroundCheckUpdateProgressError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_background_check.update_result` (POST `/open-apis/hire/v1/eco_background_checks/update_result`): set optional inputs, then `.send().await`.
@@ -6808,12 +6791,9 @@ impl EcoBackgroundCheckUpdateResultRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_background_check.update_result`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check/update_result).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoBackgroundCheckUpdateResultError> {
+    pub fn send(self) -> rt::Sending<(), EcoBackgroundCheckUpdateResultError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EcoBackgroundCheckUpdateResultError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_background_check_custom_field.batch_delete` (POST `/open-apis/hire/v1/eco_background_check_custom_fields/batch_delete`): set optional inputs, then `.send().await`.
@@ -6836,14 +6816,9 @@ impl EcoBackgroundCheckCustomFieldBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_background_check_custom_field.batch_delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_custom_field/batch_delete).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<(), EcoBackgroundCheckCustomFieldBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), EcoBackgroundCheckCustomFieldBatchDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EcoBackgroundCheckCustomFieldBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_background_check_custom_field.batch_update` (PATCH `/open-apis/hire/v1/eco_background_check_custom_fields/batch_update`): set optional inputs, then `.send().await`.
@@ -6866,14 +6841,9 @@ impl EcoBackgroundCheckCustomFieldBatchUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_background_check_custom_field.batch_update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_custom_field/batch_update).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<(), EcoBackgroundCheckCustomFieldBatchUpdateError> {
+    pub fn send(self) -> rt::Sending<(), EcoBackgroundCheckCustomFieldBatchUpdateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EcoBackgroundCheckCustomFieldBatchUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_background_check_custom_field.create` (POST `/open-apis/hire/v1/eco_background_check_custom_fields`): set optional inputs, then `.send().await`.
@@ -6896,12 +6866,9 @@ impl EcoBackgroundCheckCustomFieldCreateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_background_check_custom_field.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_custom_field/create).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoBackgroundCheckCustomFieldCreateError> {
+    pub fn send(self) -> rt::Sending<(), EcoBackgroundCheckCustomFieldCreateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EcoBackgroundCheckCustomFieldCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_background_check_package.batch_delete` (POST `/open-apis/hire/v1/eco_background_check_packages/batch_delete`): set optional inputs, then `.send().await`.
@@ -6924,12 +6891,9 @@ impl EcoBackgroundCheckPackageBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_background_check_package.batch_delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_package/batch_delete).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoBackgroundCheckPackageBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), EcoBackgroundCheckPackageBatchDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EcoBackgroundCheckPackageBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_background_check_package.batch_update` (PATCH `/open-apis/hire/v1/eco_background_check_packages/batch_update`): set optional inputs, then `.send().await`.
@@ -6952,12 +6916,9 @@ impl EcoBackgroundCheckPackageBatchUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_background_check_package.batch_update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_package/batch_update).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoBackgroundCheckPackageBatchUpdateError> {
+    pub fn send(self) -> rt::Sending<(), EcoBackgroundCheckPackageBatchUpdateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EcoBackgroundCheckPackageBatchUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_background_check_package.create` (POST `/open-apis/hire/v1/eco_background_check_packages`): set optional inputs, then `.send().await`.
@@ -6978,12 +6939,9 @@ impl EcoBackgroundCheckPackageCreateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_background_check_package.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_package/create).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoBackgroundCheckPackageCreateError> {
+    pub fn send(self) -> rt::Sending<(), EcoBackgroundCheckPackageCreateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(EcoBackgroundCheckPackageCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_exam.login_info` (POST `/open-apis/hire/v1/eco_exams/{exam_id}/login_info`): set optional inputs, then `.send().await`.
@@ -7006,9 +6964,9 @@ impl EcoExamLoginInfoRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_exam.login_info`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_exam/login_info).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoExamLoginInfoError> {
+    pub fn send(self) -> rt::Sending<(), EcoExamLoginInfoError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EcoExamLoginInfoError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_exam.update_result` (POST `/open-apis/hire/v1/eco_exams/{exam_id}/update_result`): set optional inputs, then `.send().await`.
@@ -7031,9 +6989,9 @@ impl EcoExamUpdateResultRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_exam.update_result`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_exam/update_result).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoExamUpdateResultError> {
+    pub fn send(self) -> rt::Sending<(), EcoExamUpdateResultError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EcoExamUpdateResultError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_exam_paper.batch_delete` (POST `/open-apis/hire/v1/eco_exam_papers/batch_delete`): set optional inputs, then `.send().await`.
@@ -7054,9 +7012,9 @@ impl EcoExamPaperBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_exam_paper.batch_delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_exam_paper/batch_delete).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoExamPaperBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), EcoExamPaperBatchDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EcoExamPaperBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_exam_paper.batch_update` (PATCH `/open-apis/hire/v1/eco_exam_papers/batch_update`): set optional inputs, then `.send().await`.
@@ -7077,9 +7035,9 @@ impl EcoExamPaperBatchUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_exam_paper.batch_update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_exam_paper/batch_update).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoExamPaperBatchUpdateError> {
+    pub fn send(self) -> rt::Sending<(), EcoExamPaperBatchUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EcoExamPaperBatchUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `eco_exam_paper.create` (POST `/open-apis/hire/v1/eco_exam_papers`): set optional inputs, then `.send().await`.
@@ -7100,9 +7058,9 @@ impl EcoExamPaperCreateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.eco_exam_paper.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_exam_paper/create).
     #[inline]
-    pub async fn send(self) -> Result<(), EcoExamPaperCreateError> {
+    pub fn send(self) -> rt::Sending<(), EcoExamPaperCreateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EcoExamPaperCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `ehr_import_task.patch` (PATCH `/open-apis/hire/v1/ehr_import_tasks/{ehr_import_task_id}`): set optional inputs, then `.send().await`.
@@ -7125,9 +7083,9 @@ impl EhrImportTaskPatchRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.ehr_import_task.patch`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/ehr_import_task/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), EhrImportTaskPatchError> {
+    pub fn send(self) -> rt::Sending<(), EhrImportTaskPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(EhrImportTaskPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `employee.get` (GET `/open-apis/hire/v1/employees/{employee_id}`): set optional inputs, then `.send().await`.
@@ -7204,9 +7162,9 @@ impl EmployeeGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.employee.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/employee/get).
     #[inline]
-    pub async fn send(self) -> Result<ApplicationTransferOnboardData, EmployeeGetError> {
+    pub fn send(self) -> rt::Sending<ApplicationTransferOnboardData, EmployeeGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee.patch` (PATCH `/open-apis/hire/v1/employees/{employee_id}`): set optional inputs, then `.send().await`.
@@ -7286,11 +7244,11 @@ impl EmployeePatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.employee.patch`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/employee/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationTransferOnboardData, EmployeePatchError> {
+    ) -> rt::Sending<ApplicationTransferOnboardData, EmployeePatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeePatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `employee.get_by_application` (GET `/open-apis/hire/v1/employees/get_by_application`): set optional inputs, then `.send().await`.
@@ -7367,11 +7325,11 @@ impl EmployeeGetByApplicationRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.employee.get_by_application`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/employee/get_by_application).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationTransferOnboardData, EmployeeGetByApplicationError> {
+    ) -> rt::Sending<ApplicationTransferOnboardData, EmployeeGetByApplicationError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EmployeeGetByApplicationError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `evaluation.list` (GET `/open-apis/hire/v1/evaluations`): set optional inputs, then `.send().await`.
@@ -7450,9 +7408,9 @@ impl EvaluationListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.evaluation.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/evaluation/list).
     #[inline]
-    pub async fn send(self) -> Result<EvaluationListData, EvaluationListError> {
+    pub fn send(self) -> rt::Sending<EvaluationListData, EvaluationListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EvaluationListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -7534,9 +7492,9 @@ impl EvaluationTaskListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.evaluation_task.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/evaluation_task/list).
     #[inline]
-    pub async fn send(self) -> Result<EvaluationTaskListData, EvaluationTaskListError> {
+    pub fn send(self) -> rt::Sending<EvaluationTaskListData, EvaluationTaskListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(EvaluationTaskListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -7578,9 +7536,9 @@ impl ExamCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.exam.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/exam/create).
     #[inline]
-    pub async fn send(self) -> Result<ExamCreateData, ExamCreateError> {
+    pub fn send(self) -> rt::Sending<ExamCreateData, ExamCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExamCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `exam_marking_task.list` (GET `/open-apis/hire/v1/exam_marking_tasks`): set optional inputs, then `.send().await`.
@@ -7634,11 +7592,9 @@ impl ExamMarkingTaskListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.exam_marking_task.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/exam_marking_task/list).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ExamMarkingTaskListData, ExamMarkingTaskListError> {
+    pub fn send(self) -> rt::Sending<ExamMarkingTaskListData, ExamMarkingTaskListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExamMarkingTaskListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -7675,11 +7631,11 @@ impl ExternalApplicationCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_application.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_application/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalApplicationCreateData, ExternalApplicationCreateError> {
+    ) -> rt::Sending<ExternalApplicationCreateData, ExternalApplicationCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalApplicationCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_application.list` (GET `/open-apis/hire/v1/external_applications`): set optional inputs, then `.send().await`.
@@ -7717,11 +7673,11 @@ impl ExternalApplicationListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_application.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_application/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalApplicationListData, ExternalApplicationListError> {
+    ) -> rt::Sending<ExternalApplicationListData, ExternalApplicationListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalApplicationListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -7766,11 +7722,11 @@ impl ExternalApplicationDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_application.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_application/delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalApplicationCreateData, ExternalApplicationDeleteError> {
+    ) -> rt::Sending<ExternalApplicationCreateData, ExternalApplicationDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalApplicationDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_application.update` (PUT `/open-apis/hire/v1/external_applications/{external_application_id}`): set optional inputs, then `.send().await`.
@@ -7793,11 +7749,11 @@ impl ExternalApplicationUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_application.update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_application/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalApplicationCreateData, ExternalApplicationUpdateError> {
+    ) -> rt::Sending<ExternalApplicationCreateData, ExternalApplicationUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalApplicationUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_background_check.batch_query` (POST `/open-apis/hire/v1/external_background_checks/batch_query`): set optional inputs, then `.send().await`.
@@ -7853,17 +7809,14 @@ impl ExternalBackgroundCheckBatchQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_background_check.batch_query`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_background_check/batch_query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ExternalBackgroundCheckBatchQueryData,
         ExternalBackgroundCheckBatchQueryError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ExternalBackgroundCheckBatchQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -7898,14 +7851,14 @@ impl ExternalBackgroundCheckCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_background_check.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_background_check/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalBackgroundCheckCreateData, ExternalBackgroundCheckCreateError> {
+    ) -> rt::Sending<
+        ExternalBackgroundCheckCreateData,
+        ExternalBackgroundCheckCreateError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ExternalBackgroundCheckCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_background_check.delete` (DELETE `/open-apis/hire/v1/external_background_checks/{external_background_check_id}`): set optional inputs, then `.send().await`.
@@ -7925,12 +7878,9 @@ impl ExternalBackgroundCheckDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.external_background_check.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_background_check/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ExternalBackgroundCheckDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ExternalBackgroundCheckDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ExternalBackgroundCheckDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `external_background_check.update` (PUT `/open-apis/hire/v1/external_background_checks/{external_background_check_id}`): set optional inputs, then `.send().await`.
@@ -7953,14 +7903,14 @@ impl ExternalBackgroundCheckUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_background_check.update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_background_check/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalBackgroundCheckCreateData, ExternalBackgroundCheckUpdateError> {
+    ) -> rt::Sending<
+        ExternalBackgroundCheckCreateData,
+        ExternalBackgroundCheckUpdateError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ExternalBackgroundCheckUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_interview.batch_query` (POST `/open-apis/hire/v1/external_interviews/batch_query`): set optional inputs, then `.send().await`.
@@ -8016,11 +7966,11 @@ impl ExternalInterviewBatchQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_interview.batch_query`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview/batch_query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalInterviewBatchQueryData, ExternalInterviewBatchQueryError> {
+    ) -> rt::Sending<ExternalInterviewBatchQueryData, ExternalInterviewBatchQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalInterviewBatchQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -8060,11 +8010,11 @@ impl ExternalInterviewCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_interview.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalInterviewCreateData, ExternalInterviewCreateError> {
+    ) -> rt::Sending<ExternalInterviewCreateData, ExternalInterviewCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalInterviewCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_interview.delete` (DELETE `/open-apis/hire/v1/external_interviews/{external_interview_id}`): set optional inputs, then `.send().await`.
@@ -8084,9 +8034,9 @@ impl ExternalInterviewDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.external_interview.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ExternalInterviewDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ExternalInterviewDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ExternalInterviewDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `external_interview.update` (PUT `/open-apis/hire/v1/external_interviews/{external_interview_id}`): set optional inputs, then `.send().await`.
@@ -8109,11 +8059,11 @@ impl ExternalInterviewUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_interview.update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalInterviewCreateData, ExternalInterviewUpdateError> {
+    ) -> rt::Sending<ExternalInterviewCreateData, ExternalInterviewUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalInterviewUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_interview_assessment.create` (POST `/open-apis/hire/v1/external_interview_assessments`): set optional inputs, then `.send().await`.
@@ -8139,17 +8089,14 @@ impl ExternalInterviewAssessmentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_interview_assessment.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview_assessment/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ExternalInterviewAssessmentCreateData,
         ExternalInterviewAssessmentCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ExternalInterviewAssessmentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_interview_assessment.patch` (PATCH `/open-apis/hire/v1/external_interview_assessments/{external_interview_assessment_id}`): set optional inputs, then `.send().await`.
@@ -8180,17 +8127,14 @@ impl ExternalInterviewAssessmentPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_interview_assessment.patch`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview_assessment/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ExternalInterviewAssessmentCreateData,
         ExternalInterviewAssessmentPatchError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ExternalInterviewAssessmentPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_offer.batch_query` (POST `/open-apis/hire/v1/external_offers/batch_query`): set optional inputs, then `.send().await`.
@@ -8246,11 +8190,11 @@ impl ExternalOfferBatchQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_offer.batch_query`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_offer/batch_query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExternalOfferBatchQueryData, ExternalOfferBatchQueryError> {
+    ) -> rt::Sending<ExternalOfferBatchQueryData, ExternalOfferBatchQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalOfferBatchQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -8287,11 +8231,9 @@ impl ExternalOfferCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_offer.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_offer/create).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ExternalOfferCreateData, ExternalOfferCreateError> {
+    pub fn send(self) -> rt::Sending<ExternalOfferCreateData, ExternalOfferCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalOfferCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_offer.delete` (DELETE `/open-apis/hire/v1/external_offers/{external_offer_id}`): set optional inputs, then `.send().await`.
@@ -8311,9 +8253,9 @@ impl ExternalOfferDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.external_offer.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_offer/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ExternalOfferDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ExternalOfferDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ExternalOfferDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `external_offer.update` (PUT `/open-apis/hire/v1/external_offers/{external_offer_id}`): set optional inputs, then `.send().await`.
@@ -8336,11 +8278,9 @@ impl ExternalOfferUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_offer.update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_offer/update).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ExternalOfferCreateData, ExternalOfferUpdateError> {
+    pub fn send(self) -> rt::Sending<ExternalOfferCreateData, ExternalOfferUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExternalOfferUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_referral_reward.create` (POST `/open-apis/hire/v1/external_referral_rewards`): set optional inputs, then `.send().await`.
@@ -8368,14 +8308,11 @@ impl ExternalReferralRewardCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.external_referral_reward.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_referral_reward/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationCreateData, ExternalReferralRewardCreateError> {
+    ) -> rt::Sending<ApplicationCreateData, ExternalReferralRewardCreateError> {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ExternalReferralRewardCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `external_referral_reward.delete` (DELETE `/open-apis/hire/v1/external_referral_rewards/{external_referral_reward_id}`): set optional inputs, then `.send().await`.
@@ -8395,12 +8332,9 @@ impl ExternalReferralRewardDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.external_referral_reward.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_referral_reward/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ExternalReferralRewardDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ExternalReferralRewardDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ExternalReferralRewardDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `interview.get_by_talent` (GET `/open-apis/hire/v1/interviews/get_by_talent`): set optional inputs, then `.send().await`.
@@ -8441,11 +8375,11 @@ impl InterviewGetByTalentRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.interview.get_by_talent`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview/get_by_talent).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<InterviewGetByTalentData, InterviewGetByTalentError> {
+    ) -> rt::Sending<InterviewGetByTalentData, InterviewGetByTalentError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InterviewGetByTalentError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `interview.list` (GET `/open-apis/hire/v1/interviews`): set optional inputs, then `.send().await`.
@@ -8543,9 +8477,9 @@ impl InterviewListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.interview.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview/list).
     #[inline]
-    pub async fn send(self) -> Result<InterviewListData, InterviewListError> {
+    pub fn send(self) -> rt::Sending<InterviewListData, InterviewListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InterviewListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `interview_feedback_form.list` (GET `/open-apis/hire/v1/interview_feedback_forms`): set optional inputs, then `.send().await`.
@@ -8592,11 +8526,11 @@ impl InterviewFeedbackFormListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.interview_feedback_form.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_feedback_form/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<InterviewFeedbackFormListData, InterviewFeedbackFormListError> {
+    ) -> rt::Sending<InterviewFeedbackFormListData, InterviewFeedbackFormListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InterviewFeedbackFormListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -8651,14 +8585,14 @@ impl InterviewRecordAttachmentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.interview_record_attachment.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_record-attachment/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<InterviewRecordAttachmentGetData, InterviewRecordAttachmentGetError> {
+    ) -> rt::Sending<
+        InterviewRecordAttachmentGetData,
+        InterviewRecordAttachmentGetError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(InterviewRecordAttachmentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `interview_record.get` (GET `/open-apis/hire/v1/interview_records/{interview_record_id}`): set optional inputs, then `.send().await`.
@@ -8687,9 +8621,9 @@ impl InterviewRecordGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.interview_record.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_record/get).
     #[inline]
-    pub async fn send(self) -> Result<InterviewRecordGetData, InterviewRecordGetError> {
+    pub fn send(self) -> rt::Sending<InterviewRecordGetData, InterviewRecordGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InterviewRecordGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `interview_record.list` (GET `/open-apis/hire/v1/interview_records`): set optional inputs, then `.send().await`.
@@ -8739,11 +8673,9 @@ impl InterviewRecordListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.interview_record.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_record/list).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<InterviewRecordListData, InterviewRecordListError> {
+    pub fn send(self) -> rt::Sending<InterviewRecordListData, InterviewRecordListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InterviewRecordListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -8795,17 +8727,14 @@ impl InterviewRegistrationSchemaListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.interview_registration_schema.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_registration_schema/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         InterviewRegistrationSchemaListData,
         InterviewRegistrationSchemaListError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(InterviewRegistrationSchemaListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -8846,11 +8775,11 @@ impl InterviewRoundTypeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.interview_round_type.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_round_type/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<InterviewRoundTypeListData, InterviewRoundTypeListError> {
+    ) -> rt::Sending<InterviewRoundTypeListData, InterviewRoundTypeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InterviewRoundTypeListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `interview_task.list` (GET `/open-apis/hire/v1/interview_tasks`): set optional inputs, then `.send().await`.
@@ -8921,9 +8850,9 @@ impl InterviewTaskListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.interview_task.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_task/list).
     #[inline]
-    pub async fn send(self) -> Result<InterviewTaskListData, InterviewTaskListError> {
+    pub fn send(self) -> rt::Sending<InterviewTaskListData, InterviewTaskListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InterviewTaskListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -9017,9 +8946,9 @@ impl InterviewerListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.interviewer.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interviewer/list).
     #[inline]
-    pub async fn send(self) -> Result<InterviewerListData, InterviewerListError> {
+    pub fn send(self) -> rt::Sending<InterviewerListData, InterviewerListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InterviewerListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -9063,9 +8992,9 @@ impl InterviewerPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.interviewer.patch`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interviewer/patch).
     #[inline]
-    pub async fn send(self) -> Result<InterviewerPatchData, InterviewerPatchError> {
+    pub fn send(self) -> rt::Sending<InterviewerPatchData, InterviewerPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InterviewerPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_manager.batch_update` (POST `/open-apis/hire/v1/jobs/{job_id}/managers/batch_update`): set optional inputs, then `.send().await`.
@@ -9097,11 +9026,11 @@ impl JobManagerBatchUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job_manager.batch_update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job-manager/batch_update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<JobManagerBatchUpdateData, JobManagerBatchUpdateError> {
+    ) -> rt::Sending<JobManagerBatchUpdateData, JobManagerBatchUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobManagerBatchUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_manager.get` (GET `/open-apis/hire/v1/jobs/{job_id}/managers/{manager_id}`): set optional inputs, then `.send().await`.
@@ -9132,9 +9061,9 @@ impl JobManagerGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job_manager.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job-manager/get).
     #[inline]
-    pub async fn send(self) -> Result<JobManagerGetData, JobManagerGetError> {
+    pub fn send(self) -> rt::Sending<JobManagerGetData, JobManagerGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobManagerGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.close` (POST `/open-apis/hire/v1/jobs/{job_id}/close`): set optional inputs, then `.send().await`.
@@ -9154,9 +9083,9 @@ impl JobCloseRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.job.close`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/close).
     #[inline]
-    pub async fn send(self) -> Result<(), JobCloseError> {
+    pub fn send(self) -> rt::Sending<(), JobCloseError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobCloseError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job.combined_create` (POST `/open-apis/hire/v1/jobs/combined_create`): set optional inputs, then `.send().await`.
@@ -9222,9 +9151,9 @@ impl JobCombinedCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job.combined_create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/combined_create).
     #[inline]
-    pub async fn send(self) -> Result<JobCombinedCreateData, JobCombinedCreateError> {
+    pub fn send(self) -> rt::Sending<JobCombinedCreateData, JobCombinedCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobCombinedCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.combined_update` (POST `/open-apis/hire/v1/jobs/{job_id}/combined_update`): set optional inputs, then `.send().await`.
@@ -9292,9 +9221,9 @@ impl JobCombinedUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job.combined_update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/combined_update).
     #[inline]
-    pub async fn send(self) -> Result<JobCombinedUpdateData, JobCombinedUpdateError> {
+    pub fn send(self) -> rt::Sending<JobCombinedUpdateData, JobCombinedUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobCombinedUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.config` (GET `/open-apis/hire/v1/jobs/{job_id}/config`): set optional inputs, then `.send().await`.
@@ -9321,9 +9250,9 @@ impl JobConfigRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job.config`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/config).
     #[inline]
-    pub async fn send(self) -> Result<JobConfigData, JobConfigError> {
+    pub fn send(self) -> rt::Sending<JobConfigData, JobConfigError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobConfigError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.get` (GET `/open-apis/hire/v1/jobs/{job_id}`): set optional inputs, then `.send().await`.
@@ -9386,9 +9315,9 @@ impl JobGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/get).
     #[inline]
-    pub async fn send(self) -> Result<JobGetData, JobGetError> {
+    pub fn send(self) -> rt::Sending<JobGetData, JobGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.get_detail` (GET `/open-apis/hire/v1/jobs/{job_id}/get_detail`): set optional inputs, then `.send().await`.
@@ -9458,9 +9387,9 @@ impl JobGetDetailRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job.get_detail`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/get_detail).
     #[inline]
-    pub async fn send(self) -> Result<JobGetDetailData, JobGetDetailError> {
+    pub fn send(self) -> rt::Sending<JobGetDetailData, JobGetDetailError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobGetDetailError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.list` (GET `/open-apis/hire/v1/jobs`): set optional inputs, then `.send().await`.
@@ -9615,9 +9544,9 @@ impl JobListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/list).
     #[inline]
-    pub async fn send(self) -> Result<JobListData, JobListError> {
+    pub fn send(self) -> rt::Sending<JobListData, JobListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.open` (POST `/open-apis/hire/v1/jobs/{job_id}/open`): set optional inputs, then `.send().await`.
@@ -9640,9 +9569,9 @@ impl JobOpenRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.job.open`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/open).
     #[inline]
-    pub async fn send(self) -> Result<(), JobOpenError> {
+    pub fn send(self) -> rt::Sending<(), JobOpenError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobOpenError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job.recruiter` (GET `/open-apis/hire/v1/jobs/{job_id}/recruiter`): set optional inputs, then `.send().await`.
@@ -9669,9 +9598,9 @@ impl JobRecruiterRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job.recruiter`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/recruiter).
     #[inline]
-    pub async fn send(self) -> Result<JobRecruiterData, JobRecruiterError> {
+    pub fn send(self) -> rt::Sending<JobRecruiterData, JobRecruiterError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobRecruiterError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job.update_config` (POST `/open-apis/hire/v1/jobs/{job_id}/update_config`): set optional inputs, then `.send().await`.
@@ -9701,9 +9630,9 @@ impl JobUpdateConfigRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job.update_config`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/update_config).
     #[inline]
-    pub async fn send(self) -> Result<JobConfigData, JobUpdateConfigError> {
+    pub fn send(self) -> rt::Sending<JobConfigData, JobUpdateConfigError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobUpdateConfigError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_function.list` (GET `/open-apis/hire/v1/job_functions`): set optional inputs, then `.send().await`.
@@ -9739,9 +9668,9 @@ impl JobFunctionListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job_function.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_function/list).
     #[inline]
-    pub async fn send(self) -> Result<JobFunctionListData, JobFunctionListError> {
+    pub fn send(self) -> rt::Sending<JobFunctionListData, JobFunctionListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobFunctionListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -9798,9 +9727,9 @@ impl JobProcessListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job_process.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_process/list).
     #[inline]
-    pub async fn send(self) -> Result<JobProcessListData, JobProcessListError> {
+    pub fn send(self) -> rt::Sending<JobProcessListData, JobProcessListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobProcessListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_publish_record.search` (POST `/open-apis/hire/v1/job_publish_records/search`): set optional inputs, then `.send().await`.
@@ -9884,11 +9813,11 @@ impl JobPublishRecordSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job_publish_record.search`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_publish_record/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<JobPublishRecordSearchData, JobPublishRecordSearchError> {
+    ) -> rt::Sending<JobPublishRecordSearchData, JobPublishRecordSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobPublishRecordSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_requirement.create` (POST `/open-apis/hire/v1/job_requirements`): set optional inputs, then `.send().await`.
@@ -9966,11 +9895,11 @@ impl JobRequirementCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job_requirement.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<JobRequirementCreateData, JobRequirementCreateError> {
+    ) -> rt::Sending<JobRequirementCreateData, JobRequirementCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobRequirementCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_requirement.list` (GET `/open-apis/hire/v1/job_requirements`): set optional inputs, then `.send().await`.
@@ -10108,9 +10037,9 @@ impl JobRequirementListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job_requirement.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement/list).
     #[inline]
-    pub async fn send(self) -> Result<JobRequirementListData, JobRequirementListError> {
+    pub fn send(self) -> rt::Sending<JobRequirementListData, JobRequirementListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobRequirementListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_requirement.delete` (DELETE `/open-apis/hire/v1/job_requirements/{job_requirement_id}`): set optional inputs, then `.send().await`.
@@ -10130,9 +10059,9 @@ impl JobRequirementDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.job_requirement.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), JobRequirementDeleteError> {
+    pub fn send(self) -> rt::Sending<(), JobRequirementDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobRequirementDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job_requirement.update` (PUT `/open-apis/hire/v1/job_requirements/{job_requirement_id}`): set optional inputs, then `.send().await`.
@@ -10217,9 +10146,9 @@ impl JobRequirementUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.job_requirement.update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement/update).
     #[inline]
-    pub async fn send(self) -> Result<(), JobRequirementUpdateError> {
+    pub fn send(self) -> rt::Sending<(), JobRequirementUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(JobRequirementUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `job_requirement.list_by_id` (POST `/open-apis/hire/v1/job_requirements/search`): set optional inputs, then `.send().await`.
@@ -10302,11 +10231,11 @@ impl JobRequirementListByIdRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job_requirement.list_by_id`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement/list_by_id).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<JobRequirementListByIdData, JobRequirementListByIdError> {
+    ) -> rt::Sending<JobRequirementListByIdData, JobRequirementListByIdError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobRequirementListByIdError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_requirement_schema.list` (GET `/open-apis/hire/v1/job_requirement_schemas`): set optional inputs, then `.send().await`.
@@ -10342,11 +10271,11 @@ impl JobRequirementSchemaListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job_requirement_schema.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement_schema/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<JobRequirementSchemaListData, JobRequirementSchemaListError> {
+    ) -> rt::Sending<JobRequirementSchemaListData, JobRequirementSchemaListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobRequirementSchemaListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_schema.list` (GET `/open-apis/hire/v1/job_schemas`): set optional inputs, then `.send().await`.
@@ -10391,9 +10320,9 @@ impl JobSchemaListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job_schema.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_schema/list).
     #[inline]
-    pub async fn send(self) -> Result<JobSchemaListData, JobSchemaListError> {
+    pub fn send(self) -> rt::Sending<JobSchemaListData, JobSchemaListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobSchemaListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `job_type.list` (GET `/open-apis/hire/v1/job_types`): set optional inputs, then `.send().await`.
@@ -10425,9 +10354,9 @@ impl JobTypeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.job_type.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_type/list).
     #[inline]
-    pub async fn send(self) -> Result<JobTypeListData, JobTypeListError> {
+    pub fn send(self) -> rt::Sending<JobTypeListData, JobTypeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(JobTypeListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -10477,9 +10406,9 @@ impl LocationListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.location.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/location/list).
     #[inline]
-    pub async fn send(self) -> Result<LocationListData, LocationListError> {
+    pub fn send(self) -> rt::Sending<LocationListData, LocationListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LocationListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -10523,9 +10452,9 @@ impl LocationQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.location.query`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/location/query).
     #[inline]
-    pub async fn send(self) -> Result<LocationQueryData, LocationQueryError> {
+    pub fn send(self) -> rt::Sending<LocationQueryData, LocationQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(LocationQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `minutes.get` (GET `/open-apis/hire/v1/minutes`): set optional inputs, then `.send().await`.
@@ -10568,9 +10497,9 @@ impl MinutesGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.minutes.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/minutes/get).
     #[inline]
-    pub async fn send(self) -> Result<MinutesGetData, MinutesGetError> {
+    pub fn send(self) -> rt::Sending<MinutesGetData, MinutesGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MinutesGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `note.create` (POST `/open-apis/hire/v1/notes`): set optional inputs, then `.send().await`.
@@ -10600,9 +10529,9 @@ impl NoteCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.note.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/note/create).
     #[inline]
-    pub async fn send(self) -> Result<NoteCreateData, NoteCreateError> {
+    pub fn send(self) -> rt::Sending<NoteCreateData, NoteCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NoteCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `note.list` (GET `/open-apis/hire/v1/notes`): set optional inputs, then `.send().await`.
@@ -10649,9 +10578,9 @@ impl NoteListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.note.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/note/list).
     #[inline]
-    pub async fn send(self) -> Result<NoteListData, NoteListError> {
+    pub fn send(self) -> rt::Sending<NoteListData, NoteListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NoteListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `note.delete` (DELETE `/open-apis/hire/v1/notes/{note_id}`): set optional inputs, then `.send().await`.
@@ -10671,9 +10600,9 @@ impl NoteDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.note.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/note/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), NoteDeleteError> {
+    pub fn send(self) -> rt::Sending<(), NoteDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(NoteDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `note.get` (GET `/open-apis/hire/v1/notes/{note_id}`): set optional inputs, then `.send().await`.
@@ -10702,9 +10631,9 @@ impl NoteGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.note.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/note/get).
     #[inline]
-    pub async fn send(self) -> Result<NoteCreateData, NoteGetError> {
+    pub fn send(self) -> rt::Sending<NoteCreateData, NoteGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NoteGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `note.patch` (PATCH `/open-apis/hire/v1/notes/{note_id}`): set optional inputs, then `.send().await`.
@@ -10736,9 +10665,9 @@ impl NotePatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.note.patch`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/note/patch).
     #[inline]
-    pub async fn send(self) -> Result<NoteCreateData, NotePatchError> {
+    pub fn send(self) -> rt::Sending<NoteCreateData, NotePatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NotePatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offer.create` (POST `/open-apis/hire/v1/offers`): set optional inputs, then `.send().await`.
@@ -10816,9 +10745,9 @@ impl OfferCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.offer.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/create).
     #[inline]
-    pub async fn send(self) -> Result<OfferCreateData, OfferCreateError> {
+    pub fn send(self) -> rt::Sending<OfferCreateData, OfferCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OfferCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offer.list` (GET `/open-apis/hire/v1/offers`): set optional inputs, then `.send().await`.
@@ -10875,9 +10804,9 @@ impl OfferListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.offer.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/list).
     #[inline]
-    pub async fn send(self) -> Result<OfferListData, OfferListError> {
+    pub fn send(self) -> rt::Sending<OfferListData, OfferListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OfferListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offer.get` (GET `/open-apis/hire/v1/offers/{offer_id}`): set optional inputs, then `.send().await`.
@@ -10952,9 +10881,9 @@ impl OfferGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.offer.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/get).
     #[inline]
-    pub async fn send(self) -> Result<OfferGetData, OfferGetError> {
+    pub fn send(self) -> rt::Sending<OfferGetData, OfferGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OfferGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offer.update` (PUT `/open-apis/hire/v1/offers/{offer_id}`): set optional inputs, then `.send().await`.
@@ -11034,9 +10963,9 @@ impl OfferUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.offer.update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/update).
     #[inline]
-    pub async fn send(self) -> Result<OfferUpdateData, OfferUpdateError> {
+    pub fn send(self) -> rt::Sending<OfferUpdateData, OfferUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OfferUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offer.intern_offer_status` (POST `/open-apis/hire/v1/offers/{offer_id}/intern_offer_status`): set optional inputs, then `.send().await`.
@@ -11059,11 +10988,11 @@ impl OfferInternOfferStatusRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.offer.intern_offer_status`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/intern_offer_status).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OfferInternOfferStatusData, OfferInternOfferStatusError> {
+    ) -> rt::Sending<OfferInternOfferStatusData, OfferInternOfferStatusError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OfferInternOfferStatusError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offer.offer_status` (PATCH `/open-apis/hire/v1/offers/{offer_id}/offer_status`): set optional inputs, then `.send().await`.
@@ -11086,9 +11015,9 @@ impl OfferOfferStatusRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.offer.offer_status`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/offer_status).
     #[inline]
-    pub async fn send(self) -> Result<(), OfferOfferStatusError> {
+    pub fn send(self) -> rt::Sending<(), OfferOfferStatusError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(OfferOfferStatusError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `offer_application_form.get` (GET `/open-apis/hire/v1/offer_application_forms/{offer_application_form_id}`): set optional inputs, then `.send().await`.
@@ -11108,11 +11037,11 @@ impl OfferApplicationFormGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.offer_application_form.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer_application_form/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OfferApplicationFormGetData, OfferApplicationFormGetError> {
+    ) -> rt::Sending<OfferApplicationFormGetData, OfferApplicationFormGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OfferApplicationFormGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offer_application_form.list` (GET `/open-apis/hire/v1/offer_application_forms`): set optional inputs, then `.send().await`.
@@ -11148,11 +11077,11 @@ impl OfferApplicationFormListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.offer_application_form.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer_application_form/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OfferApplicationFormListData, OfferApplicationFormListError> {
+    ) -> rt::Sending<OfferApplicationFormListData, OfferApplicationFormListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OfferApplicationFormListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offer_approval_template.list` (GET `/open-apis/hire/v1/offer_approval_templates`): set optional inputs, then `.send().await`.
@@ -11200,11 +11129,11 @@ impl OfferApprovalTemplateListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.offer_approval_template.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer_approval_template/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OfferApprovalTemplateListData, OfferApprovalTemplateListError> {
+    ) -> rt::Sending<OfferApprovalTemplateListData, OfferApprovalTemplateListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OfferApprovalTemplateListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `offer_custom_field.update` (PUT `/open-apis/hire/v1/offer_custom_fields/{offer_custom_field_id}`): set optional inputs, then `.send().await`.
@@ -11227,9 +11156,9 @@ impl OfferCustomFieldUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.offer_custom_field.update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer_custom_field/update).
     #[inline]
-    pub async fn send(self) -> Result<(), OfferCustomFieldUpdateError> {
+    pub fn send(self) -> rt::Sending<(), OfferCustomFieldUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(OfferCustomFieldUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `offer_schema.get` (GET `/open-apis/hire/v1/offer_schemas/{offer_schema_id}`): set optional inputs, then `.send().await`.
@@ -11249,9 +11178,9 @@ impl OfferSchemaGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.offer_schema.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer_schema/get).
     #[inline]
-    pub async fn send(self) -> Result<OfferSchemaGetData, OfferSchemaGetError> {
+    pub fn send(self) -> rt::Sending<OfferSchemaGetData, OfferSchemaGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OfferSchemaGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `portal_apply_schema.list` (GET `/open-apis/hire/v1/portal_apply_schemas`): set optional inputs, then `.send().await`.
@@ -11294,11 +11223,11 @@ impl PortalApplySchemaListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.portal_apply_schema.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/portal_apply_schema/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PortalApplySchemaListData, PortalApplySchemaListError> {
+    ) -> rt::Sending<PortalApplySchemaListData, PortalApplySchemaListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PortalApplySchemaListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -11386,9 +11315,9 @@ impl QuestionnaireListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.questionnaire.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/questionnaire/list).
     #[inline]
-    pub async fn send(self) -> Result<QuestionnaireListData, QuestionnaireListError> {
+    pub fn send(self) -> rt::Sending<QuestionnaireListData, QuestionnaireListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(QuestionnaireListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `referral.get_by_application` (GET `/open-apis/hire/v1/referrals/get_by_application`): set optional inputs, then `.send().await`.
@@ -11417,11 +11346,11 @@ impl ReferralGetByApplicationRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.referral.get_by_application`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral/get_by_application).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReferralGetByApplicationData, ReferralGetByApplicationError> {
+    ) -> rt::Sending<ReferralGetByApplicationData, ReferralGetByApplicationError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReferralGetByApplicationError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `referral.search` (POST `/open-apis/hire/v1/referrals/search`): set optional inputs, then `.send().await`.
@@ -11451,9 +11380,9 @@ impl ReferralSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.referral.search`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral/search).
     #[inline]
-    pub async fn send(self) -> Result<ReferralSearchData, ReferralSearchError> {
+    pub fn send(self) -> rt::Sending<ReferralSearchData, ReferralSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReferralSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `referral_account.create` (POST `/open-apis/hire/v1/referral_account`): set optional inputs, then `.send().await`.
@@ -11486,11 +11415,11 @@ impl ReferralAccountCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.referral_account.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReferralAccountCreateData, ReferralAccountCreateError> {
+    ) -> rt::Sending<ReferralAccountCreateData, ReferralAccountCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReferralAccountCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `referral_account.deactivate` (POST `/open-apis/hire/v1/referral_account/{referral_account_id}/deactivate`): set optional inputs, then `.send().await`.
@@ -11517,11 +11446,11 @@ impl ReferralAccountDeactivateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.referral_account.deactivate`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/deactivate).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReferralAccountCreateData, ReferralAccountDeactivateError> {
+    ) -> rt::Sending<ReferralAccountCreateData, ReferralAccountDeactivateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReferralAccountDeactivateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `referral_account.enable` (POST `/open-apis/hire/v1/referral_account/enable`): set optional inputs, then `.send().await`.
@@ -11554,11 +11483,11 @@ impl ReferralAccountEnableRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.referral_account.enable`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/enable).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReferralAccountCreateData, ReferralAccountEnableError> {
+    ) -> rt::Sending<ReferralAccountCreateData, ReferralAccountEnableError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReferralAccountEnableError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `referral_account.get_account_assets` (GET `/open-apis/hire/v1/referral_account/get_account_assets`): set optional inputs, then `.send().await`.
@@ -11585,17 +11514,14 @@ impl ReferralAccountGetAccountAssetsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.referral_account.get_account_assets`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/get_account_assets).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         ReferralAccountGetAccountAssetsData,
         ReferralAccountGetAccountAssetsError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ReferralAccountGetAccountAssetsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `referral_account.reconciliation` (POST `/open-apis/hire/v1/referral_account/reconciliation`): set optional inputs, then `.send().await`.
@@ -11616,14 +11542,14 @@ impl ReferralAccountReconciliationRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.referral_account.reconciliation`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/reconciliation).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReferralAccountReconciliationData, ReferralAccountReconciliationError> {
+    ) -> rt::Sending<
+        ReferralAccountReconciliationData,
+        ReferralAccountReconciliationError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ReferralAccountReconciliationError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `referral_account.withdraw` (POST `/open-apis/hire/v1/referral_account/{referral_account_id}/withdraw`): set optional inputs, then `.send().await`.
@@ -11646,11 +11572,11 @@ impl ReferralAccountWithdrawRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.referral_account.withdraw`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/withdraw).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReferralAccountWithdrawData, ReferralAccountWithdrawError> {
+    ) -> rt::Sending<ReferralAccountWithdrawData, ReferralAccountWithdrawError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReferralAccountWithdrawError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `referral_website_job_post.get` (GET `/open-apis/hire/v1/referral_websites/job_posts/{job_post_id}`): set optional inputs, then `.send().await`.
@@ -11703,11 +11629,11 @@ impl ReferralWebsiteJobPostGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.referral_website_job_post.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_website-job_post/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReferralWebsiteJobPostGetData, ReferralWebsiteJobPostGetError> {
+    ) -> rt::Sending<ReferralWebsiteJobPostGetData, ReferralWebsiteJobPostGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReferralWebsiteJobPostGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `referral_website_job_post.list` (GET `/open-apis/hire/v1/referral_websites/job_posts`): set optional inputs, then `.send().await`.
@@ -11785,11 +11711,11 @@ impl ReferralWebsiteJobPostListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.referral_website_job_post.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_website-job_post/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReferralWebsiteJobPostListData, ReferralWebsiteJobPostListError> {
+    ) -> rt::Sending<ReferralWebsiteJobPostListData, ReferralWebsiteJobPostListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReferralWebsiteJobPostListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -11848,11 +11774,11 @@ impl RegistrationSchemaListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.registration_schema.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/registration_schema/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PortalApplySchemaListData, RegistrationSchemaListError> {
+    ) -> rt::Sending<PortalApplySchemaListData, RegistrationSchemaListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RegistrationSchemaListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -11900,9 +11826,9 @@ impl ResumeSourceListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.resume_source.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/resume_source/list).
     #[inline]
-    pub async fn send(self) -> Result<ResumeSourceListData, ResumeSourceListError> {
+    pub fn send(self) -> rt::Sending<ResumeSourceListData, ResumeSourceListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ResumeSourceListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -11936,9 +11862,9 @@ impl RoleGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.role.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/role/get).
     #[inline]
-    pub async fn send(self) -> Result<RoleGetData, RoleGetError> {
+    pub fn send(self) -> rt::Sending<RoleGetData, RoleGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoleGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `role.list` (GET `/open-apis/hire/v1/roles`): set optional inputs, then `.send().await`.
@@ -11974,9 +11900,9 @@ impl RoleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.role.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/role/list).
     #[inline]
-    pub async fn send(self) -> Result<RoleListData, RoleListError> {
+    pub fn send(self) -> rt::Sending<RoleListData, RoleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoleListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -12044,9 +11970,9 @@ impl SubjectListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.subject.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/subject/list).
     #[inline]
-    pub async fn send(self) -> Result<SubjectListData, SubjectListError> {
+    pub fn send(self) -> rt::Sending<SubjectListData, SubjectListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SubjectListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent_external_info.create` (POST `/open-apis/hire/v1/talents/{talent_id}/external_info`): set optional inputs, then `.send().await`.
@@ -12069,11 +11995,11 @@ impl TalentExternalInfoCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent_external_info.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent-external_info/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TalentExternalInfoCreateData, TalentExternalInfoCreateError> {
+    ) -> rt::Sending<TalentExternalInfoCreateData, TalentExternalInfoCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentExternalInfoCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent_external_info.update` (PUT `/open-apis/hire/v1/talents/{talent_id}/external_info`): set optional inputs, then `.send().await`.
@@ -12096,11 +12022,11 @@ impl TalentExternalInfoUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent_external_info.update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent-external_info/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TalentExternalInfoCreateData, TalentExternalInfoUpdateError> {
+    ) -> rt::Sending<TalentExternalInfoCreateData, TalentExternalInfoUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentExternalInfoUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent.add_to_folder` (POST `/open-apis/hire/v1/talents/add_to_folder`): set optional inputs, then `.send().await`.
@@ -12121,9 +12047,9 @@ impl TalentAddToFolderRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent.add_to_folder`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/add_to_folder).
     #[inline]
-    pub async fn send(self) -> Result<TalentAddToFolderBody, TalentAddToFolderError> {
+    pub fn send(self) -> rt::Sending<TalentAddToFolderBody, TalentAddToFolderError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentAddToFolderError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent.batch_get_id` (POST `/open-apis/hire/v1/talents/batch_get_id`): set optional inputs, then `.send().await`.
@@ -12149,9 +12075,9 @@ impl TalentBatchGetIdRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent.batch_get_id`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/batch_get_id).
     #[inline]
-    pub async fn send(self) -> Result<TalentBatchGetIdData, TalentBatchGetIdError> {
+    pub fn send(self) -> rt::Sending<TalentBatchGetIdData, TalentBatchGetIdError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentBatchGetIdError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent.combined_create` (POST `/open-apis/hire/v1/talents/combined_create`): set optional inputs, then `.send().await`.
@@ -12179,11 +12105,11 @@ impl TalentCombinedCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent.combined_create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/combined_create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TalentCombinedCreateData, TalentCombinedCreateError> {
+    ) -> rt::Sending<TalentCombinedCreateData, TalentCombinedCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentCombinedCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent.combined_update` (POST `/open-apis/hire/v1/talents/combined_update`): set optional inputs, then `.send().await`.
@@ -12211,11 +12137,11 @@ impl TalentCombinedUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent.combined_update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/combined_update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TalentCombinedUpdateData, TalentCombinedUpdateError> {
+    ) -> rt::Sending<TalentCombinedUpdateData, TalentCombinedUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentCombinedUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent.get` (GET `/open-apis/hire/v1/talents/{talent_id}`): set optional inputs, then `.send().await`.
@@ -12244,9 +12170,9 @@ impl TalentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/get).
     #[inline]
-    pub async fn send(self) -> Result<TalentGetData, TalentGetError> {
+    pub fn send(self) -> rt::Sending<TalentGetData, TalentGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent.list` (GET `/open-apis/hire/v1/talents`): set optional inputs, then `.send().await`.
@@ -12336,9 +12262,9 @@ impl TalentListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/list).
     #[inline]
-    pub async fn send(self) -> Result<TalentListData, TalentListError> {
+    pub fn send(self) -> rt::Sending<TalentListData, TalentListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent.onboard_status` (POST `/open-apis/hire/v1/talents/{talent_id}/onboard_status`): set optional inputs, then `.send().await`.
@@ -12361,9 +12287,9 @@ impl TalentOnboardStatusRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.talent.onboard_status`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/onboard_status).
     #[inline]
-    pub async fn send(self) -> Result<(), TalentOnboardStatusError> {
+    pub fn send(self) -> rt::Sending<(), TalentOnboardStatusError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TalentOnboardStatusError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `talent.remove_to_folder` (POST `/open-apis/hire/v1/talents/remove_to_folder`): set optional inputs, then `.send().await`.
@@ -12384,9 +12310,9 @@ impl TalentRemoveToFolderRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent.remove_to_folder`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/remove_to_folder).
     #[inline]
-    pub async fn send(self) -> Result<TalentAddToFolderBody, TalentRemoveToFolderError> {
+    pub fn send(self) -> rt::Sending<TalentAddToFolderBody, TalentRemoveToFolderError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentRemoveToFolderError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent.tag` (POST `/open-apis/hire/v1/talents/{talent_id}/tag`): set optional inputs, then `.send().await`.
@@ -12409,9 +12335,9 @@ impl TalentTagRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.talent.tag`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/tag).
     #[inline]
-    pub async fn send(self) -> Result<(), TalentTagError> {
+    pub fn send(self) -> rt::Sending<(), TalentTagError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TalentTagError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `talent_blocklist.change_talent_block` (POST `/open-apis/hire/v1/talent_blocklist/change_talent_block`): set optional inputs, then `.send().await`.
@@ -12432,12 +12358,9 @@ impl TalentBlocklistChangeTalentBlockRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.talent_blocklist.change_talent_block`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_blocklist/change_talent_block).
     #[inline]
-    pub async fn send(self) -> Result<(), TalentBlocklistChangeTalentBlockError> {
+    pub fn send(self) -> rt::Sending<(), TalentBlocklistChangeTalentBlockError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(TalentBlocklistChangeTalentBlockError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `talent_folder.list` (GET `/open-apis/hire/v1/talent_folders`): set optional inputs, then `.send().await`.
@@ -12482,9 +12405,9 @@ impl TalentFolderListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent_folder.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_folder/list).
     #[inline]
-    pub async fn send(self) -> Result<TalentFolderListData, TalentFolderListError> {
+    pub fn send(self) -> rt::Sending<TalentFolderListData, TalentFolderListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentFolderListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -12515,9 +12438,9 @@ impl TalentObjectQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent_object.query`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_object/query).
     #[inline]
-    pub async fn send(self) -> Result<TalentObjectQueryData, TalentObjectQueryError> {
+    pub fn send(self) -> rt::Sending<TalentObjectQueryData, TalentObjectQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentObjectQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent_operation_log.search` (POST `/open-apis/hire/v1/talent_operation_logs/search`): set optional inputs, then `.send().await`.
@@ -12565,11 +12488,11 @@ impl TalentOperationLogSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent_operation_log.search`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/talent_operation_log/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TalentOperationLogSearchData, TalentOperationLogSearchError> {
+    ) -> rt::Sending<TalentOperationLogSearchData, TalentOperationLogSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentOperationLogSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent_pool.batch_change_talent_pool` (POST `/open-apis/hire/v1/talent_pools/{talent_pool_id}/batch_change_talent_pool`): set optional inputs, then `.send().await`.
@@ -12592,12 +12515,9 @@ impl TalentPoolBatchChangeTalentPoolRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.talent_pool.batch_change_talent_pool`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_pool/batch_change_talent_pool).
     #[inline]
-    pub async fn send(self) -> Result<(), TalentPoolBatchChangeTalentPoolError> {
+    pub fn send(self) -> rt::Sending<(), TalentPoolBatchChangeTalentPoolError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(TalentPoolBatchChangeTalentPoolError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `talent_pool.move_talent` (POST `/open-apis/hire/v1/talent_pools/{talent_pool_id}/talent_relationship`): set optional inputs, then `.send().await`.
@@ -12620,11 +12540,11 @@ impl TalentPoolMoveTalentRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent_pool.move_talent`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_pool/move_talent).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TalentPoolMoveTalentData, TalentPoolMoveTalentError> {
+    ) -> rt::Sending<TalentPoolMoveTalentData, TalentPoolMoveTalentError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentPoolMoveTalentError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `talent_pool.search` (GET `/open-apis/hire/v1/talent_pools/`): set optional inputs, then `.send().await`.
@@ -12669,9 +12589,9 @@ impl TalentPoolSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent_pool.search`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_pool/search).
     #[inline]
-    pub async fn send(self) -> Result<TalentPoolSearchData, TalentPoolSearchError> {
+    pub fn send(self) -> rt::Sending<TalentPoolSearchData, TalentPoolSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentPoolSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -12755,9 +12675,9 @@ impl TalentTagListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.talent_tag.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_tag/list).
     #[inline]
-    pub async fn send(self) -> Result<TalentTagListData, TalentTagListError> {
+    pub fn send(self) -> rt::Sending<TalentTagListData, TalentTagListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentTagListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -12805,11 +12725,11 @@ impl TerminationReasonListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.termination_reason.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/termination_reason/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TerminationReasonListData, TerminationReasonListError> {
+    ) -> rt::Sending<TerminationReasonListData, TerminationReasonListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TerminationReasonListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -12881,9 +12801,9 @@ impl TestSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.test.search`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/test/search).
     #[inline]
-    pub async fn send(self) -> Result<TestSearchData, TestSearchError> {
+    pub fn send(self) -> rt::Sending<TestSearchData, TestSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TestSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -12953,9 +12873,9 @@ impl TodoListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.todo.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/todo/list).
     #[inline]
-    pub async fn send(self) -> Result<TodoListData, TodoListError> {
+    pub fn send(self) -> rt::Sending<TodoListData, TodoListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TodoListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -12988,11 +12908,11 @@ impl TripartiteAgreementCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.tripartite_agreement.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/tripartite_agreement/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApplicationCreateData, TripartiteAgreementCreateError> {
+    ) -> rt::Sending<ApplicationCreateData, TripartiteAgreementCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TripartiteAgreementCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tripartite_agreement.list` (GET `/open-apis/hire/v1/tripartite_agreements`): set optional inputs, then `.send().await`.
@@ -13045,11 +12965,11 @@ impl TripartiteAgreementListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.tripartite_agreement.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/tripartite_agreement/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TripartiteAgreementListData, TripartiteAgreementListError> {
+    ) -> rt::Sending<TripartiteAgreementListData, TripartiteAgreementListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TripartiteAgreementListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -13083,9 +13003,9 @@ impl TripartiteAgreementDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.tripartite_agreement.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/tripartite_agreement/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), TripartiteAgreementDeleteError> {
+    pub fn send(self) -> rt::Sending<(), TripartiteAgreementDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TripartiteAgreementDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `tripartite_agreement.update` (PUT `/open-apis/hire/v1/tripartite_agreements/{tripartite_agreement_id}`): set optional inputs, then `.send().await`.
@@ -13108,9 +13028,9 @@ impl TripartiteAgreementUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.tripartite_agreement.update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/tripartite_agreement/update).
     #[inline]
-    pub async fn send(self) -> Result<(), TripartiteAgreementUpdateError> {
+    pub fn send(self) -> rt::Sending<(), TripartiteAgreementUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TripartiteAgreementUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_role.list` (GET `/open-apis/hire/v1/user_roles`): set optional inputs, then `.send().await`.
@@ -13189,9 +13109,9 @@ impl UserRoleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.user_role.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/user_role/list).
     #[inline]
-    pub async fn send(self) -> Result<UserRoleListData, UserRoleListError> {
+    pub fn send(self) -> rt::Sending<UserRoleListData, UserRoleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserRoleListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -13228,11 +13148,11 @@ impl WebsiteChannelCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.website_channel.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-channel/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WebsiteChannelCreateData, WebsiteChannelCreateError> {
+    ) -> rt::Sending<WebsiteChannelCreateData, WebsiteChannelCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WebsiteChannelCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `website_channel.list` (GET `/open-apis/hire/v1/websites/{website_id}/channels`): set optional inputs, then `.send().await`.
@@ -13270,9 +13190,9 @@ impl WebsiteChannelListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.website_channel.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-channel/list).
     #[inline]
-    pub async fn send(self) -> Result<WebsiteChannelListData, WebsiteChannelListError> {
+    pub fn send(self) -> rt::Sending<WebsiteChannelListData, WebsiteChannelListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WebsiteChannelListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `website_channel.delete` (DELETE `/open-apis/hire/v1/websites/{website_id}/channels/{channel_id}`): set optional inputs, then `.send().await`.
@@ -13294,9 +13214,9 @@ impl WebsiteChannelDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `hire.v1.website_channel.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-channel/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), WebsiteChannelDeleteError> {
+    pub fn send(self) -> rt::Sending<(), WebsiteChannelDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(WebsiteChannelDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `website_channel.update` (PUT `/open-apis/hire/v1/websites/{website_id}/channels/{channel_id}`): set optional inputs, then `.send().await`.
@@ -13321,11 +13241,11 @@ impl WebsiteChannelUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.website_channel.update`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-channel/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WebsiteChannelCreateData, WebsiteChannelUpdateError> {
+    ) -> rt::Sending<WebsiteChannelCreateData, WebsiteChannelUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WebsiteChannelUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `website_delivery.create_by_attachment` (POST `/open-apis/hire/v1/websites/{website_id}/deliveries/create_by_attachment`): set optional inputs, then `.send().await`.
@@ -13348,17 +13268,14 @@ impl WebsiteDeliveryCreateByAttachmentRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.website_delivery.create_by_attachment`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-delivery/create_by_attachment).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         WebsiteDeliveryCreateByAttachmentData,
         WebsiteDeliveryCreateByAttachmentError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(WebsiteDeliveryCreateByAttachmentError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `website_delivery.create_by_resume` (POST `/open-apis/hire/v1/websites/{website_id}/deliveries/create_by_resume`): set optional inputs, then `.send().await`.
@@ -13390,14 +13307,14 @@ impl WebsiteDeliveryCreateByResumeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.website_delivery.create_by_resume`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-delivery/create_by_resume).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WebsiteDeliveryCreateByResumeData, WebsiteDeliveryCreateByResumeError> {
+    ) -> rt::Sending<
+        WebsiteDeliveryCreateByResumeData,
+        WebsiteDeliveryCreateByResumeError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(WebsiteDeliveryCreateByResumeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `website_delivery_task.get` (GET `/open-apis/hire/v1/websites/{website_id}/delivery_tasks/{delivery_task_id}`): set optional inputs, then `.send().await`.
@@ -13419,11 +13336,11 @@ impl WebsiteDeliveryTaskGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.website_delivery_task.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-delivery_task/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WebsiteDeliveryTaskGetData, WebsiteDeliveryTaskGetError> {
+    ) -> rt::Sending<WebsiteDeliveryTaskGetData, WebsiteDeliveryTaskGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WebsiteDeliveryTaskGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `website_job_post.get` (GET `/open-apis/hire/v1/websites/{website_id}/job_posts/{job_post_id}`): set optional inputs, then `.send().await`.
@@ -13478,9 +13395,9 @@ impl WebsiteJobPostGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.website_job_post.get`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-job_post/get).
     #[inline]
-    pub async fn send(self) -> Result<WebsiteJobPostGetData, WebsiteJobPostGetError> {
+    pub fn send(self) -> rt::Sending<WebsiteJobPostGetData, WebsiteJobPostGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WebsiteJobPostGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `website_job_post.list` (GET `/open-apis/hire/v1/websites/{website_id}/job_posts`): set optional inputs, then `.send().await`.
@@ -13587,9 +13504,9 @@ impl WebsiteJobPostListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.website_job_post.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-job_post/list).
     #[inline]
-    pub async fn send(self) -> Result<WebsiteJobPostListData, WebsiteJobPostListError> {
+    pub fn send(self) -> rt::Sending<WebsiteJobPostListData, WebsiteJobPostListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WebsiteJobPostListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -13684,11 +13601,11 @@ impl WebsiteJobPostSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.website_job_post.search`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-job_post/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WebsiteJobPostSearchData, WebsiteJobPostSearchError> {
+    ) -> rt::Sending<WebsiteJobPostSearchData, WebsiteJobPostSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WebsiteJobPostSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -13727,11 +13644,11 @@ impl WebsiteSiteUserCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.website_site_user.create`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-site_user/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WebsiteSiteUserCreateData, WebsiteSiteUserCreateError> {
+    ) -> rt::Sending<WebsiteSiteUserCreateData, WebsiteSiteUserCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WebsiteSiteUserCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `website.list` (GET `/open-apis/hire/v1/websites`): set optional inputs, then `.send().await`.
@@ -13767,9 +13684,9 @@ impl WebsiteListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v1.website.list`](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website/list).
     #[inline]
-    pub async fn send(self) -> Result<WebsiteListData, WebsiteListError> {
+    pub fn send(self) -> rt::Sending<WebsiteListData, WebsiteListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WebsiteListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.

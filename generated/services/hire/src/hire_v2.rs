@@ -151,11 +151,11 @@ impl InterviewRecordGetV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v2.interview_record.get_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/hire-v2/interview_record/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<InterviewRecordGetV2Data, InterviewRecordGetV2Error> {
+    ) -> rt::Sending<InterviewRecordGetV2Data, InterviewRecordGetV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InterviewRecordGetV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `interview_record.list_v2` (GET `/open-apis/hire/v2/interview_records`): set optional inputs, then `.send().await`.
@@ -203,11 +203,11 @@ impl InterviewRecordListV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v2.interview_record.list_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/hire-v2/interview_record/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<InterviewRecordListV2Data, InterviewRecordListV2Error> {
+    ) -> rt::Sending<InterviewRecordListV2Data, InterviewRecordListV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(InterviewRecordListV2Error::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -260,9 +260,9 @@ impl TalentGetV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `hire.v2.talent.get_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/hire-v2/talent/get).
     #[inline]
-    pub async fn send(self) -> Result<TalentGetV2Data, TalentGetV2Error> {
+    pub fn send(self) -> rt::Sending<TalentGetV2Data, TalentGetV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TalentGetV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `interview_record.get_v2`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

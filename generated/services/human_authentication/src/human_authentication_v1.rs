@@ -92,9 +92,9 @@ impl IdentityCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `human_authentication.v1.identity.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/human_authentication-v1/identity/create).
     #[inline]
-    pub async fn send(self) -> Result<IdentityCreateData, IdentityCreateError> {
+    pub fn send(self) -> rt::Sending<IdentityCreateData, IdentityCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(IdentityCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `identity.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

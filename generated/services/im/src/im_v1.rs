@@ -2422,9 +2422,9 @@ impl BatchMessageDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.batch_message.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), BatchMessageDeleteError> {
+    pub fn send(self) -> rt::Sending<(), BatchMessageDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(BatchMessageDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `batch_message.get_progress` (GET `/open-apis/im/v1/batch_messages/{batch_message_id}/get_progress`): set optional inputs, then `.send().await`.
@@ -2444,11 +2444,11 @@ impl BatchMessageGetProgressRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.batch_message.get_progress`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/get_progress).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BatchMessageGetProgressData, BatchMessageGetProgressError> {
+    ) -> rt::Sending<BatchMessageGetProgressData, BatchMessageGetProgressError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BatchMessageGetProgressError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `batch_message.read_user` (GET `/open-apis/im/v1/batch_messages/{batch_message_id}/read_user`): set optional inputs, then `.send().await`.
@@ -2468,11 +2468,11 @@ impl BatchMessageReadUserRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.batch_message.read_user`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/read_user).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BatchMessageReadUserData, BatchMessageReadUserError> {
+    ) -> rt::Sending<BatchMessageReadUserData, BatchMessageReadUserError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BatchMessageReadUserError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_announcement.get` (GET `/open-apis/im/v1/chats/{chat_id}/announcement`): set optional inputs, then `.send().await`.
@@ -2511,11 +2511,9 @@ impl ChatAnnouncementGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_announcement.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-announcement/get).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ChatAnnouncementGetData, ChatAnnouncementGetError> {
+    pub fn send(self) -> rt::Sending<ChatAnnouncementGetData, ChatAnnouncementGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatAnnouncementGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_announcement.patch` (PATCH `/open-apis/im/v1/chats/{chat_id}/announcement`): set optional inputs, then `.send().await`.
@@ -2545,9 +2543,9 @@ impl ChatAnnouncementPatchRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.chat_announcement.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-announcement/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ChatAnnouncementPatchError> {
+    pub fn send(self) -> rt::Sending<(), ChatAnnouncementPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ChatAnnouncementPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `chat_managers.add_managers` (POST `/open-apis/im/v1/chats/{chat_id}/managers/add_managers`): set optional inputs, then `.send().await`.
@@ -2591,11 +2589,11 @@ impl ChatManagersAddManagersRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_managers.add_managers`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-managers/add_managers).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ChatManagersAddManagersData, ChatManagersAddManagersError> {
+    ) -> rt::Sending<ChatManagersAddManagersData, ChatManagersAddManagersError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatManagersAddManagersError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_managers.delete_managers` (POST `/open-apis/im/v1/chats/{chat_id}/managers/delete_managers`): set optional inputs, then `.send().await`.
@@ -2639,11 +2637,11 @@ impl ChatManagersDeleteManagersRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_managers.delete_managers`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-managers/delete_managers).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ChatManagersAddManagersData, ChatManagersDeleteManagersError> {
+    ) -> rt::Sending<ChatManagersAddManagersData, ChatManagersDeleteManagersError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatManagersDeleteManagersError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_members.create` (POST `/open-apis/im/v1/chats/{chat_id}/members`): set optional inputs, then `.send().await`.
@@ -2696,9 +2694,9 @@ impl ChatMembersCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_members.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/create).
     #[inline]
-    pub async fn send(self) -> Result<ChatMembersCreateData, ChatMembersCreateError> {
+    pub fn send(self) -> rt::Sending<ChatMembersCreateData, ChatMembersCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatMembersCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_members.delete` (DELETE `/open-apis/im/v1/chats/{chat_id}/members`): set optional inputs, then `.send().await`.
@@ -2742,9 +2740,9 @@ impl ChatMembersDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_members.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/delete).
     #[inline]
-    pub async fn send(self) -> Result<ChatMembersDeleteData, ChatMembersDeleteError> {
+    pub fn send(self) -> rt::Sending<ChatMembersDeleteData, ChatMembersDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatMembersDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_members.get` (GET `/open-apis/im/v1/chats/{chat_id}/members`): set optional inputs, then `.send().await`.
@@ -2799,9 +2797,9 @@ impl ChatMembersGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_members.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/get).
     #[inline]
-    pub async fn send(self) -> Result<ChatMembersGetData, ChatMembersGetError> {
+    pub fn send(self) -> rt::Sending<ChatMembersGetData, ChatMembersGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatMembersGetError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2842,11 +2840,9 @@ impl ChatMembersIsInChatRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_members.is_in_chat`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/is_in_chat).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ChatMembersIsInChatData, ChatMembersIsInChatError> {
+    pub fn send(self) -> rt::Sending<ChatMembersIsInChatData, ChatMembersIsInChatError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatMembersIsInChatError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_members.me_join` (PATCH `/open-apis/im/v1/chats/{chat_id}/members/me_join`): set optional inputs, then `.send().await`.
@@ -2873,9 +2869,9 @@ impl ChatMembersMeJoinRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.chat_members.me_join`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/me_join).
     #[inline]
-    pub async fn send(self) -> Result<(), ChatMembersMeJoinError> {
+    pub fn send(self) -> rt::Sending<(), ChatMembersMeJoinError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ChatMembersMeJoinError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `chat_menu_item.patch` (PATCH `/open-apis/im/v1/chats/{chat_id}/menu_items/{menu_item_id}`): set optional inputs, then `.send().await`.
@@ -2900,9 +2896,9 @@ impl ChatMenuItemPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_menu_item.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_item/patch).
     #[inline]
-    pub async fn send(self) -> Result<ChatMenuItemPatchData, ChatMenuItemPatchError> {
+    pub fn send(self) -> rt::Sending<ChatMenuItemPatchData, ChatMenuItemPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatMenuItemPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_menu_tree.create` (POST `/open-apis/im/v1/chats/{chat_id}/menu_tree`): set optional inputs, then `.send().await`.
@@ -2925,9 +2921,9 @@ impl ChatMenuTreeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_menu_tree.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/create).
     #[inline]
-    pub async fn send(self) -> Result<ChatMenuTreeCreateData, ChatMenuTreeCreateError> {
+    pub fn send(self) -> rt::Sending<ChatMenuTreeCreateData, ChatMenuTreeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatMenuTreeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_menu_tree.delete` (DELETE `/open-apis/im/v1/chats/{chat_id}/menu_tree`): set optional inputs, then `.send().await`.
@@ -2950,9 +2946,9 @@ impl ChatMenuTreeDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_menu_tree.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/delete).
     #[inline]
-    pub async fn send(self) -> Result<ChatMenuTreeCreateData, ChatMenuTreeDeleteError> {
+    pub fn send(self) -> rt::Sending<ChatMenuTreeCreateData, ChatMenuTreeDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatMenuTreeDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_menu_tree.get` (GET `/open-apis/im/v1/chats/{chat_id}/menu_tree`): set optional inputs, then `.send().await`.
@@ -2972,9 +2968,9 @@ impl ChatMenuTreeGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_menu_tree.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/get).
     #[inline]
-    pub async fn send(self) -> Result<ChatMenuTreeCreateData, ChatMenuTreeGetError> {
+    pub fn send(self) -> rt::Sending<ChatMenuTreeCreateData, ChatMenuTreeGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatMenuTreeGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_menu_tree.sort` (POST `/open-apis/im/v1/chats/{chat_id}/menu_tree/sort`): set optional inputs, then `.send().await`.
@@ -2997,9 +2993,9 @@ impl ChatMenuTreeSortRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_menu_tree.sort`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/sort).
     #[inline]
-    pub async fn send(self) -> Result<ChatMenuTreeCreateData, ChatMenuTreeSortError> {
+    pub fn send(self) -> rt::Sending<ChatMenuTreeCreateData, ChatMenuTreeSortError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatMenuTreeSortError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_moderation.get` (GET `/open-apis/im/v1/chats/{chat_id}/moderation`): set optional inputs, then `.send().await`.
@@ -3054,9 +3050,9 @@ impl ChatModerationGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_moderation.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-moderation/get).
     #[inline]
-    pub async fn send(self) -> Result<ChatModerationGetData, ChatModerationGetError> {
+    pub fn send(self) -> rt::Sending<ChatModerationGetData, ChatModerationGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatModerationGetError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3115,9 +3111,9 @@ impl ChatModerationUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.chat_moderation.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-moderation/update).
     #[inline]
-    pub async fn send(self) -> Result<(), ChatModerationUpdateError> {
+    pub fn send(self) -> rt::Sending<(), ChatModerationUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ChatModerationUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `chat_tab.create` (POST `/open-apis/im/v1/chats/{chat_id}/chat_tabs`): set optional inputs, then `.send().await`.
@@ -3147,9 +3143,9 @@ impl ChatTabCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_tab.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/create).
     #[inline]
-    pub async fn send(self) -> Result<ChatTabCreateData, ChatTabCreateError> {
+    pub fn send(self) -> rt::Sending<ChatTabCreateData, ChatTabCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatTabCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_tab.delete_tabs` (DELETE `/open-apis/im/v1/chats/{chat_id}/chat_tabs/delete_tabs`): set optional inputs, then `.send().await`.
@@ -3179,9 +3175,9 @@ impl ChatTabDeleteTabsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_tab.delete_tabs`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/delete_tabs).
     #[inline]
-    pub async fn send(self) -> Result<ChatTabCreateData, ChatTabDeleteTabsError> {
+    pub fn send(self) -> rt::Sending<ChatTabCreateData, ChatTabDeleteTabsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatTabDeleteTabsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_tab.list_tabs` (GET `/open-apis/im/v1/chats/{chat_id}/chat_tabs/list_tabs`): set optional inputs, then `.send().await`.
@@ -3208,9 +3204,9 @@ impl ChatTabListTabsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_tab.list_tabs`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/list_tabs).
     #[inline]
-    pub async fn send(self) -> Result<ChatTabCreateData, ChatTabListTabsError> {
+    pub fn send(self) -> rt::Sending<ChatTabCreateData, ChatTabListTabsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatTabListTabsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_tab.sort_tabs` (POST `/open-apis/im/v1/chats/{chat_id}/chat_tabs/sort_tabs`): set optional inputs, then `.send().await`.
@@ -3245,9 +3241,9 @@ impl ChatTabSortTabsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_tab.sort_tabs`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/sort_tabs).
     #[inline]
-    pub async fn send(self) -> Result<ChatTabCreateData, ChatTabSortTabsError> {
+    pub fn send(self) -> rt::Sending<ChatTabCreateData, ChatTabSortTabsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatTabSortTabsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_tab.update_tabs` (POST `/open-apis/im/v1/chats/{chat_id}/chat_tabs/update_tabs`): set optional inputs, then `.send().await`.
@@ -3282,9 +3278,9 @@ impl ChatTabUpdateTabsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat_tab.update_tabs`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/update_tabs).
     #[inline]
-    pub async fn send(self) -> Result<ChatTabCreateData, ChatTabUpdateTabsError> {
+    pub fn send(self) -> rt::Sending<ChatTabCreateData, ChatTabUpdateTabsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatTabUpdateTabsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat_top_notice.delete_top_notice` (POST `/open-apis/im/v1/chats/{chat_id}/top_notice/delete_top_notice`): set optional inputs, then `.send().await`.
@@ -3311,12 +3307,9 @@ impl ChatTopNoticeDeleteTopNoticeRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.chat_top_notice.delete_top_notice`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-top_notice/delete_top_notice).
     #[inline]
-    pub async fn send(self) -> Result<(), ChatTopNoticeDeleteTopNoticeError> {
+    pub fn send(self) -> rt::Sending<(), ChatTopNoticeDeleteTopNoticeError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ChatTopNoticeDeleteTopNoticeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `chat_top_notice.put_top_notice` (POST `/open-apis/im/v1/chats/{chat_id}/top_notice/put_top_notice`): set optional inputs, then `.send().await`.
@@ -3346,9 +3339,9 @@ impl ChatTopNoticePutTopNoticeRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.chat_top_notice.put_top_notice`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-top_notice/put_top_notice).
     #[inline]
-    pub async fn send(self) -> Result<(), ChatTopNoticePutTopNoticeError> {
+    pub fn send(self) -> rt::Sending<(), ChatTopNoticePutTopNoticeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ChatTopNoticePutTopNoticeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `chat.create` (POST `/open-apis/im/v1/chats`): set optional inputs, then `.send().await`.
@@ -3411,9 +3404,9 @@ impl ChatCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/create).
     #[inline]
-    pub async fn send(self) -> Result<ChatCreateData, ChatCreateError> {
+    pub fn send(self) -> rt::Sending<ChatCreateData, ChatCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat.list` (GET `/open-apis/im/v1/chats`): set optional inputs, then `.send().await`.
@@ -3482,9 +3475,9 @@ impl ChatListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/list).
     #[inline]
-    pub async fn send(self) -> Result<ChatListData, ChatListError> {
+    pub fn send(self) -> rt::Sending<ChatListData, ChatListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3523,9 +3516,9 @@ impl ChatDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.chat.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ChatDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ChatDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ChatDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `chat.get` (GET `/open-apis/im/v1/chats/{chat_id}`): set optional inputs, then `.send().await`.
@@ -3562,9 +3555,9 @@ impl ChatGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/get).
     #[inline]
-    pub async fn send(self) -> Result<ChatGetData, ChatGetError> {
+    pub fn send(self) -> rt::Sending<ChatGetData, ChatGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat.update` (PUT `/open-apis/im/v1/chats/{chat_id}`): set optional inputs, then `.send().await`.
@@ -3609,9 +3602,9 @@ impl ChatUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.chat.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/update).
     #[inline]
-    pub async fn send(self) -> Result<(), ChatUpdateError> {
+    pub fn send(self) -> rt::Sending<(), ChatUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ChatUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `chat.link` (POST `/open-apis/im/v1/chats/{chat_id}/link`): set optional inputs, then `.send().await`.
@@ -3646,9 +3639,9 @@ impl ChatLinkRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat.link`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/link).
     #[inline]
-    pub async fn send(self) -> Result<ChatLinkData, ChatLinkError> {
+    pub fn send(self) -> rt::Sending<ChatLinkData, ChatLinkError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatLinkError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `chat.search` (GET `/open-apis/im/v1/chats/search`): set optional inputs, then `.send().await`.
@@ -3708,9 +3701,9 @@ impl ChatSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.chat.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/search).
     #[inline]
-    pub async fn send(self) -> Result<ChatListData, ChatSearchError> {
+    pub fn send(self) -> rt::Sending<ChatListData, ChatSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3750,9 +3743,9 @@ impl FileCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.file.create`](https://open.feishu.cn/document/server-docs/im-v1/file/create).
     #[inline]
-    pub async fn send(self) -> Result<FileCreateData, FileCreateError> {
+    pub fn send(self) -> rt::Sending<FileCreateData, FileCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FileCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `file.get` (GET `/open-apis/im/v1/files/{file_key}`): set optional inputs, then `.send().await`.
@@ -3772,9 +3765,9 @@ impl FileGetRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `im.v1.file.get`](https://open.feishu.cn/document/server-docs/im-v1/file/get).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, FileGetError> {
+    pub fn send(self) -> rt::Sending<rt::Download, FileGetError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(FileGetError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `image.create` (POST `/open-apis/im/v1/images`): set optional inputs, then `.send().await`.
@@ -3802,9 +3795,9 @@ impl ImageCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.image.create`](https://open.feishu.cn/document/server-docs/im-v1/image/create).
     #[inline]
-    pub async fn send(self) -> Result<ImageCreateData, ImageCreateError> {
+    pub fn send(self) -> rt::Sending<ImageCreateData, ImageCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ImageCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `image.get` (GET `/open-apis/im/v1/images/{image_key}`): set optional inputs, then `.send().await`.
@@ -3824,9 +3817,9 @@ impl ImageGetRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `im.v1.image.get`](https://open.feishu.cn/document/server-docs/im-v1/image/get).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, ImageGetError> {
+    pub fn send(self) -> rt::Sending<rt::Download, ImageGetError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(ImageGetError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `message_reaction.batch_query` (POST `/open-apis/im/v1/messages/reactions/batch_query`): set optional inputs, then `.send().await`.
@@ -3866,11 +3859,11 @@ impl MessageReactionBatchQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message_reaction.batch_query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/batch_query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<MessageReactionBatchQueryData, MessageReactionBatchQueryError> {
+    ) -> rt::Sending<MessageReactionBatchQueryData, MessageReactionBatchQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageReactionBatchQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message_reaction.create` (POST `/open-apis/im/v1/messages/{message_id}/reactions`): set optional inputs, then `.send().await`.
@@ -3900,11 +3893,11 @@ impl MessageReactionCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message_reaction.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<MessageReactionCreateData, MessageReactionCreateError> {
+    ) -> rt::Sending<MessageReactionCreateData, MessageReactionCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageReactionCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message_reaction.list` (GET `/open-apis/im/v1/messages/{message_id}/reactions`): set optional inputs, then `.send().await`.
@@ -3966,11 +3959,9 @@ impl MessageReactionListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message_reaction.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/list).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<MessageReactionListData, MessageReactionListError> {
+    pub fn send(self) -> rt::Sending<MessageReactionListData, MessageReactionListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageReactionListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4015,11 +4006,11 @@ impl MessageReactionDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message_reaction.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<MessageReactionCreateData, MessageReactionDeleteError> {
+    ) -> rt::Sending<MessageReactionCreateData, MessageReactionDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageReactionDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message_resource.get` (GET `/open-apis/im/v1/messages/{message_id}/resources/{file_key}`): set optional inputs, then `.send().await`.
@@ -4050,9 +4041,9 @@ impl MessageResourceGetRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `im.v1.message_resource.get`](https://open.feishu.cn/document/server-docs/im-v1/message-resource/get).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, MessageResourceGetError> {
+    pub fn send(self) -> rt::Sending<rt::Download, MessageResourceGetError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(MessageResourceGetError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `message.create` (POST `/open-apis/im/v1/messages`): set optional inputs, then `.send().await`.
@@ -4082,9 +4073,9 @@ impl MessageCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.create`](https://open.feishu.cn/document/server-docs/im-v1/message/create).
     #[inline]
-    pub async fn send(self) -> Result<Message, MessageCreateError> {
+    pub fn send(self) -> rt::Sending<Message, MessageCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message.list` (GET `/open-apis/im/v1/messages`): set optional inputs, then `.send().await`.
@@ -4190,9 +4181,9 @@ impl MessageListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.list`](https://open.feishu.cn/document/server-docs/im-v1/message/list).
     #[inline]
-    pub async fn send(self) -> Result<MessageListData, MessageListError> {
+    pub fn send(self) -> rt::Sending<MessageListData, MessageListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4231,9 +4222,9 @@ impl MessageDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.message.delete`](https://open.feishu.cn/document/server-docs/im-v1/message/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), MessageDeleteError> {
+    pub fn send(self) -> rt::Sending<(), MessageDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MessageDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `message.get` (GET `/open-apis/im/v1/messages/{message_id}`): set optional inputs, then `.send().await`.
@@ -4290,9 +4281,9 @@ impl MessageGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.get`](https://open.feishu.cn/document/server-docs/im-v1/message/get).
     #[inline]
-    pub async fn send(self) -> Result<MessageGetData, MessageGetError> {
+    pub fn send(self) -> rt::Sending<MessageGetData, MessageGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message.patch` (PATCH `/open-apis/im/v1/messages/{message_id}`): set optional inputs, then `.send().await`.
@@ -4322,9 +4313,9 @@ impl MessagePatchRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.message.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), MessagePatchError> {
+    pub fn send(self) -> rt::Sending<(), MessagePatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MessagePatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `message.update` (PUT `/open-apis/im/v1/messages/{message_id}`): set optional inputs, then `.send().await`.
@@ -4347,9 +4338,9 @@ impl MessageUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/update).
     #[inline]
-    pub async fn send(self) -> Result<MessageCreateData, MessageUpdateError> {
+    pub fn send(self) -> rt::Sending<MessageCreateData, MessageUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message.forward` (POST `/open-apis/im/v1/messages/{message_id}/forward`): set optional inputs, then `.send().await`.
@@ -4390,9 +4381,9 @@ impl MessageForwardRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.forward`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/forward).
     #[inline]
-    pub async fn send(self) -> Result<MessageCreateData, MessageForwardError> {
+    pub fn send(self) -> rt::Sending<MessageCreateData, MessageForwardError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageForwardError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message.merge_forward` (POST `/open-apis/im/v1/messages/merge_forward`): set optional inputs, then `.send().await`.
@@ -4424,11 +4415,9 @@ impl MessageMergeForwardRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.merge_forward`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/merge_forward).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<MessageMergeForwardData, MessageMergeForwardError> {
+    pub fn send(self) -> rt::Sending<MessageMergeForwardData, MessageMergeForwardError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageMergeForwardError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message.push_follow_up` (POST `/open-apis/im/v1/messages/{message_id}/push_follow_up`): set optional inputs, then `.send().await`.
@@ -4451,9 +4440,9 @@ impl MessagePushFollowUpRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.message.push_follow_up`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/push_follow_up).
     #[inline]
-    pub async fn send(self) -> Result<(), MessagePushFollowUpError> {
+    pub fn send(self) -> rt::Sending<(), MessagePushFollowUpError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MessagePushFollowUpError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `message.read_users` (GET `/open-apis/im/v1/messages/{message_id}/read_users`): set optional inputs, then `.send().await`.
@@ -4496,9 +4485,9 @@ impl MessageReadUsersRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.read_users`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/read_users).
     #[inline]
-    pub async fn send(self) -> Result<MessageReadUsersData, MessageReadUsersError> {
+    pub fn send(self) -> rt::Sending<MessageReadUsersData, MessageReadUsersError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageReadUsersError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message.reply` (POST `/open-apis/im/v1/messages/{message_id}/reply`): set optional inputs, then `.send().await`.
@@ -4528,9 +4517,9 @@ impl MessageReplyRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.reply`](https://open.feishu.cn/document/server-docs/im-v1/message/reply).
     #[inline]
-    pub async fn send(self) -> Result<Message, MessageReplyError> {
+    pub fn send(self) -> rt::Sending<Message, MessageReplyError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageReplyError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message.search` (POST `/open-apis/im/v1/messages/search`): set optional inputs, then `.send().await`.
@@ -4587,9 +4576,9 @@ impl MessageSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/search).
     #[inline]
-    pub async fn send(self) -> Result<MessageSearchData, MessageSearchError> {
+    pub fn send(self) -> rt::Sending<MessageSearchData, MessageSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4628,9 +4617,9 @@ impl MessageUrgentAppRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.urgent_app`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_app).
     #[inline]
-    pub async fn send(self) -> Result<MessageUrgentAppData, MessageUrgentAppError> {
+    pub fn send(self) -> rt::Sending<MessageUrgentAppData, MessageUrgentAppError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageUrgentAppError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message.urgent_phone` (PATCH `/open-apis/im/v1/messages/{message_id}/urgent_phone`): set optional inputs, then `.send().await`.
@@ -4655,9 +4644,9 @@ impl MessageUrgentPhoneRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.urgent_phone`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_phone).
     #[inline]
-    pub async fn send(self) -> Result<MessageUrgentAppData, MessageUrgentPhoneError> {
+    pub fn send(self) -> rt::Sending<MessageUrgentAppData, MessageUrgentPhoneError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageUrgentPhoneError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message.urgent_sms` (PATCH `/open-apis/im/v1/messages/{message_id}/urgent_sms`): set optional inputs, then `.send().await`.
@@ -4682,9 +4671,9 @@ impl MessageUrgentSmsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.message.urgent_sms`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_sms).
     #[inline]
-    pub async fn send(self) -> Result<MessageUrgentAppData, MessageUrgentSmsError> {
+    pub fn send(self) -> rt::Sending<MessageUrgentAppData, MessageUrgentSmsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageUrgentSmsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pin.create` (POST `/open-apis/im/v1/pins`): set optional inputs, then `.send().await`.
@@ -4712,9 +4701,9 @@ impl PinCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.pin.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/create).
     #[inline]
-    pub async fn send(self) -> Result<PinCreateData, PinCreateError> {
+    pub fn send(self) -> rt::Sending<PinCreateData, PinCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PinCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `pin.list` (GET `/open-apis/im/v1/pins`): set optional inputs, then `.send().await`.
@@ -4777,9 +4766,9 @@ impl PinListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.pin.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/list).
     #[inline]
-    pub async fn send(self) -> Result<PinListData, PinListError> {
+    pub fn send(self) -> rt::Sending<PinListData, PinListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PinListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4818,9 +4807,9 @@ impl PinDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `im.v1.pin.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), PinDeleteError> {
+    pub fn send(self) -> rt::Sending<(), PinDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PinDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `thread.forward` (POST `/open-apis/im/v1/threads/{thread_id}/forward`): set optional inputs, then `.send().await`.
@@ -4861,9 +4850,9 @@ impl ThreadForwardRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v1.thread.forward`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/thread/forward).
     #[inline]
-    pub async fn send(self) -> Result<MessageCreateData, ThreadForwardError> {
+    pub fn send(self) -> rt::Sending<MessageCreateData, ThreadForwardError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ThreadForwardError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `batch_message.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -445,11 +445,11 @@ impl AppFeedCardBatchDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v2.app_feed_card_batch.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/app_feed_card-batch/delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppFeedCardBatchDeleteData, AppFeedCardBatchDeleteError> {
+    ) -> rt::Sending<AppFeedCardBatchDeleteData, AppFeedCardBatchDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppFeedCardBatchDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_feed_card_batch.update` (PUT `/open-apis/im/v2/app_feed_card/batch`): set optional inputs, then `.send().await`.
@@ -484,11 +484,11 @@ impl AppFeedCardBatchUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v2.app_feed_card_batch.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/app_feed_card-batch/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppFeedCardBatchDeleteData, AppFeedCardBatchUpdateError> {
+    ) -> rt::Sending<AppFeedCardBatchDeleteData, AppFeedCardBatchUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppFeedCardBatchUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_feed_card.create` (POST `/open-apis/im/v2/app_feed_card`): set optional inputs, then `.send().await`.
@@ -526,9 +526,9 @@ impl AppFeedCardCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v2.app_feed_card.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/app_feed_card/create).
     #[inline]
-    pub async fn send(self) -> Result<AppFeedCardCreateData, AppFeedCardCreateError> {
+    pub fn send(self) -> rt::Sending<AppFeedCardCreateData, AppFeedCardCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppFeedCardCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `biz_entity_tag_relation.create` (POST `/open-apis/im/v2/biz_entity_tag_relation`): set optional inputs, then `.send().await`.
@@ -549,9 +549,9 @@ impl BizEntityTagRelationCreateRequest {
     }
     /// Sends the request. See the [official documentation of `im.v2.biz_entity_tag_relation.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/biz_entity_tag_relation/create).
     #[inline]
-    pub async fn send(self) -> Result<(), BizEntityTagRelationCreateError> {
+    pub fn send(self) -> rt::Sending<(), BizEntityTagRelationCreateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(BizEntityTagRelationCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `biz_entity_tag_relation.get` (GET `/open-apis/im/v2/biz_entity_tag_relation`): set optional inputs, then `.send().await`.
@@ -573,11 +573,11 @@ impl BizEntityTagRelationGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v2.biz_entity_tag_relation.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/biz_entity_tag_relation/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BizEntityTagRelationGetData, BizEntityTagRelationGetError> {
+    ) -> rt::Sending<BizEntityTagRelationGetData, BizEntityTagRelationGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BizEntityTagRelationGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `biz_entity_tag_relation.update` (PUT `/open-apis/im/v2/biz_entity_tag_relation`): set optional inputs, then `.send().await`.
@@ -598,9 +598,9 @@ impl BizEntityTagRelationUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `im.v2.biz_entity_tag_relation.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/biz_entity_tag_relation/update).
     #[inline]
-    pub async fn send(self) -> Result<(), BizEntityTagRelationUpdateError> {
+    pub fn send(self) -> rt::Sending<(), BizEntityTagRelationUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(BizEntityTagRelationUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `chat.search_v2` (POST `/open-apis/im/v2/chats/search`): set optional inputs, then `.send().await`.
@@ -657,9 +657,9 @@ impl ChatSearchV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v2.chat.search_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/chat/search).
     #[inline]
-    pub async fn send(self) -> Result<ChatSearchV2Data, ChatSearchV2Error> {
+    pub fn send(self) -> rt::Sending<ChatSearchV2Data, ChatSearchV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatSearchV2Error::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -704,9 +704,9 @@ impl ChatButtonUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v2.chat_button.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/chat_button/update).
     #[inline]
-    pub async fn send(self) -> Result<ChatButtonUpdateData, ChatButtonUpdateError> {
+    pub fn send(self) -> rt::Sending<ChatButtonUpdateData, ChatButtonUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ChatButtonUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `feed_card.bot_time_sentive` (PATCH `/open-apis/im/v2/feed_cards/bot_time_sentive`): set optional inputs, then `.send().await`.
@@ -729,11 +729,9 @@ impl FeedCardBotTimeSentiveRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v2.feed_card.bot_time_sentive`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/feed_card/bot_time_sentive).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ChatButtonUpdateData, FeedCardBotTimeSentiveError> {
+    pub fn send(self) -> rt::Sending<ChatButtonUpdateData, FeedCardBotTimeSentiveError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FeedCardBotTimeSentiveError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `feed_card.patch` (PATCH `/open-apis/im/v2/feed_cards/{feed_card_id}`): set optional inputs, then `.send().await`.
@@ -758,9 +756,9 @@ impl FeedCardPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v2.feed_card.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/feed_card/patch).
     #[inline]
-    pub async fn send(self) -> Result<ChatButtonUpdateData, FeedCardPatchError> {
+    pub fn send(self) -> rt::Sending<ChatButtonUpdateData, FeedCardPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(FeedCardPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tag.create` (POST `/open-apis/im/v2/tags`): set optional inputs, then `.send().await`.
@@ -781,9 +779,9 @@ impl TagCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v2.tag.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/tag/create).
     #[inline]
-    pub async fn send(self) -> Result<TagCreateData, TagCreateError> {
+    pub fn send(self) -> rt::Sending<TagCreateData, TagCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TagCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tag.patch` (PATCH `/open-apis/im/v2/tags/{tag_id}`): set optional inputs, then `.send().await`.
@@ -811,9 +809,9 @@ impl TagPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `im.v2.tag.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/tag/patch).
     #[inline]
-    pub async fn send(self) -> Result<TagPatchData, TagPatchError> {
+    pub fn send(self) -> rt::Sending<TagPatchData, TagPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TagPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `url_preview.batch_update` (POST `/open-apis/im/v2/url_previews/batch_update`): set optional inputs, then `.send().await`.
@@ -834,9 +832,9 @@ impl UrlPreviewBatchUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `im.v2.url_preview.batch_update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/url_preview/batch_update).
     #[inline]
-    pub async fn send(self) -> Result<(), UrlPreviewBatchUpdateError> {
+    pub fn send(self) -> rt::Sending<(), UrlPreviewBatchUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UrlPreviewBatchUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `app_feed_card_batch.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

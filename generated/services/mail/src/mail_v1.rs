@@ -3373,11 +3373,11 @@ impl MailgroupAliasCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup_alias.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-alias/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<MailgroupAliasCreateData, MailgroupAliasCreateError> {
+    ) -> rt::Sending<MailgroupAliasCreateData, MailgroupAliasCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupAliasCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `mailgroup_alias.list` (GET `/open-apis/mail/v1/mailgroups/{mailgroup_id}/aliases`): set optional inputs, then `.send().await`.
@@ -3397,9 +3397,9 @@ impl MailgroupAliasListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup_alias.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-alias/list).
     #[inline]
-    pub async fn send(self) -> Result<MailgroupAliasListData, MailgroupAliasListError> {
+    pub fn send(self) -> rt::Sending<MailgroupAliasListData, MailgroupAliasListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupAliasListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `mailgroup_alias.delete` (DELETE `/open-apis/mail/v1/mailgroups/{mailgroup_id}/aliases/{alias_id}`): set optional inputs, then `.send().await`.
@@ -3421,9 +3421,9 @@ impl MailgroupAliasDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.mailgroup_alias.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-alias/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), MailgroupAliasDeleteError> {
+    pub fn send(self) -> rt::Sending<(), MailgroupAliasDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MailgroupAliasDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `mailgroup_manager.batch_create` (POST `/open-apis/mail/v1/mailgroups/{mailgroup_id}/managers/batch_create`): set optional inputs, then `.send().await`.
@@ -3460,12 +3460,9 @@ impl MailgroupManagerBatchCreateRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.mailgroup_manager.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-manager/batch_create).
     #[inline]
-    pub async fn send(self) -> Result<(), MailgroupManagerBatchCreateError> {
+    pub fn send(self) -> rt::Sending<(), MailgroupManagerBatchCreateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(MailgroupManagerBatchCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `mailgroup_manager.batch_delete` (POST `/open-apis/mail/v1/mailgroups/{mailgroup_id}/managers/batch_delete`): set optional inputs, then `.send().await`.
@@ -3502,12 +3499,9 @@ impl MailgroupManagerBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.mailgroup_manager.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-manager/batch_delete).
     #[inline]
-    pub async fn send(self) -> Result<(), MailgroupManagerBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), MailgroupManagerBatchDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(MailgroupManagerBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `mailgroup_manager.list` (GET `/open-apis/mail/v1/mailgroups/{mailgroup_id}/managers`): set optional inputs, then `.send().await`.
@@ -3554,11 +3548,11 @@ impl MailgroupManagerListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup_manager.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-manager/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<MailgroupManagerListData, MailgroupManagerListError> {
+    ) -> rt::Sending<MailgroupManagerListData, MailgroupManagerListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupManagerListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3621,11 +3615,11 @@ impl MailgroupMemberBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup_member.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/batch_create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<MailgroupMemberBatchCreateBody, MailgroupMemberBatchCreateError> {
+    ) -> rt::Sending<MailgroupMemberBatchCreateBody, MailgroupMemberBatchCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupMemberBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `mailgroup_member.batch_delete` (DELETE `/open-apis/mail/v1/mailgroups/{mailgroup_id}/members/batch_delete`): set optional inputs, then `.send().await`.
@@ -3653,9 +3647,9 @@ impl MailgroupMemberBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.mailgroup_member.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/batch_delete).
     #[inline]
-    pub async fn send(self) -> Result<(), MailgroupMemberBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), MailgroupMemberBatchDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MailgroupMemberBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `mailgroup_member.create` (POST `/open-apis/mail/v1/mailgroups/{mailgroup_id}/members`): set optional inputs, then `.send().await`.
@@ -3700,9 +3694,9 @@ impl MailgroupMemberCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup_member.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/create).
     #[inline]
-    pub async fn send(self) -> Result<Member, MailgroupMemberCreateError> {
+    pub fn send(self) -> rt::Sending<Member, MailgroupMemberCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupMemberCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `mailgroup_member.list` (GET `/open-apis/mail/v1/mailgroups/{mailgroup_id}/members`): set optional inputs, then `.send().await`.
@@ -3755,11 +3749,9 @@ impl MailgroupMemberListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup_member.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/list).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<MailgroupMemberListData, MailgroupMemberListError> {
+    pub fn send(self) -> rt::Sending<MailgroupMemberListData, MailgroupMemberListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupMemberListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3795,9 +3787,9 @@ impl MailgroupMemberDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.mailgroup_member.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), MailgroupMemberDeleteError> {
+    pub fn send(self) -> rt::Sending<(), MailgroupMemberDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MailgroupMemberDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `mailgroup_member.get` (GET `/open-apis/mail/v1/mailgroups/{mailgroup_id}/members/{member_id}`): set optional inputs, then `.send().await`.
@@ -3836,9 +3828,9 @@ impl MailgroupMemberGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup_member.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/get).
     #[inline]
-    pub async fn send(self) -> Result<Member, MailgroupMemberGetError> {
+    pub fn send(self) -> rt::Sending<Member, MailgroupMemberGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupMemberGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `mailgroup_permission_member.batch_create` (POST `/open-apis/mail/v1/mailgroups/{mailgroup_id}/permission_members/batch_create`): set optional inputs, then `.send().await`.
@@ -3889,17 +3881,14 @@ impl MailgroupPermissionMemberBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup_permission_member.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/batch_create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         MailgroupPermissionMemberBatchCreateBody,
         MailgroupPermissionMemberBatchCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(MailgroupPermissionMemberBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `mailgroup_permission_member.batch_delete` (DELETE `/open-apis/mail/v1/mailgroups/{mailgroup_id}/permission_members/batch_delete`): set optional inputs, then `.send().await`.
@@ -3924,12 +3913,9 @@ impl MailgroupPermissionMemberBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.mailgroup_permission_member.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/batch_delete).
     #[inline]
-    pub async fn send(self) -> Result<(), MailgroupPermissionMemberBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), MailgroupPermissionMemberBatchDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(MailgroupPermissionMemberBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `mailgroup_permission_member.create` (POST `/open-apis/mail/v1/mailgroups/{mailgroup_id}/permission_members`): set optional inputs, then `.send().await`.
@@ -3974,17 +3960,14 @@ impl MailgroupPermissionMemberCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup_permission_member.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         MailgroupPermissionMemberBatchCreateBodyMember,
         MailgroupPermissionMemberCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(MailgroupPermissionMemberCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `mailgroup_permission_member.list` (GET `/open-apis/mail/v1/mailgroups/{mailgroup_id}/permission_members`): set optional inputs, then `.send().await`.
@@ -4037,14 +4020,14 @@ impl MailgroupPermissionMemberListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup_permission_member.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<MailgroupPermissionMemberListData, MailgroupPermissionMemberListError> {
+    ) -> rt::Sending<
+        MailgroupPermissionMemberListData,
+        MailgroupPermissionMemberListError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(MailgroupPermissionMemberListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4085,12 +4068,9 @@ impl MailgroupPermissionMemberDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.mailgroup_permission_member.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), MailgroupPermissionMemberDeleteError> {
+    pub fn send(self) -> rt::Sending<(), MailgroupPermissionMemberDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(MailgroupPermissionMemberDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `mailgroup_permission_member.get` (GET `/open-apis/mail/v1/mailgroups/{mailgroup_id}/permission_members/{permission_member_id}`): set optional inputs, then `.send().await`.
@@ -4129,17 +4109,14 @@ impl MailgroupPermissionMemberGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup_permission_member.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         MailgroupPermissionMemberBatchCreateBodyMember,
         MailgroupPermissionMemberGetError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(MailgroupPermissionMemberGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `mailgroup.create` (POST `/open-apis/mail/v1/mailgroups`): set optional inputs, then `.send().await`.
@@ -4165,9 +4142,9 @@ impl MailgroupCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/create).
     #[inline]
-    pub async fn send(self) -> Result<MailgroupCreateData, MailgroupCreateError> {
+    pub fn send(self) -> rt::Sending<MailgroupCreateData, MailgroupCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `mailgroup.list` (GET `/open-apis/mail/v1/mailgroups`): set optional inputs, then `.send().await`.
@@ -4217,9 +4194,9 @@ impl MailgroupListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/list).
     #[inline]
-    pub async fn send(self) -> Result<MailgroupListData, MailgroupListError> {
+    pub fn send(self) -> rt::Sending<MailgroupListData, MailgroupListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4253,9 +4230,9 @@ impl MailgroupDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.mailgroup.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), MailgroupDeleteError> {
+    pub fn send(self) -> rt::Sending<(), MailgroupDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MailgroupDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `mailgroup.get` (GET `/open-apis/mail/v1/mailgroups/{mailgroup_id}`): set optional inputs, then `.send().await`.
@@ -4275,9 +4252,9 @@ impl MailgroupGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/get).
     #[inline]
-    pub async fn send(self) -> Result<MailgroupCreateData, MailgroupGetError> {
+    pub fn send(self) -> rt::Sending<MailgroupCreateData, MailgroupGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `mailgroup.patch` (PATCH `/open-apis/mail/v1/mailgroups/{mailgroup_id}`): set optional inputs, then `.send().await`.
@@ -4305,9 +4282,9 @@ impl MailgroupPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/patch).
     #[inline]
-    pub async fn send(self) -> Result<MailgroupCreateData, MailgroupPatchError> {
+    pub fn send(self) -> rt::Sending<MailgroupCreateData, MailgroupPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `mailgroup.update` (PUT `/open-apis/mail/v1/mailgroups/{mailgroup_id}`): set optional inputs, then `.send().await`.
@@ -4335,9 +4312,9 @@ impl MailgroupUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.mailgroup.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/update).
     #[inline]
-    pub async fn send(self) -> Result<MailgroupCreateData, MailgroupUpdateError> {
+    pub fn send(self) -> rt::Sending<MailgroupCreateData, MailgroupUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MailgroupUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `multi_entity.search` (POST `/open-apis/mail/v1/multi_entity/search`): set optional inputs, then `.send().await`.
@@ -4367,9 +4344,9 @@ impl MultiEntitySearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.multi_entity.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/multi_entity/search).
     #[inline]
-    pub async fn send(self) -> Result<MultiEntitySearchData, MultiEntitySearchError> {
+    pub fn send(self) -> rt::Sending<MultiEntitySearchData, MultiEntitySearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MultiEntitySearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `public_mailbox_alias.create` (POST `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}/aliases`): set optional inputs, then `.send().await`.
@@ -4397,11 +4374,11 @@ impl PublicMailboxAliasCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.public_mailbox_alias.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-alias/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PublicMailboxAliasCreateData, PublicMailboxAliasCreateError> {
+    ) -> rt::Sending<PublicMailboxAliasCreateData, PublicMailboxAliasCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PublicMailboxAliasCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `public_mailbox_alias.list` (GET `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}/aliases`): set optional inputs, then `.send().await`.
@@ -4421,11 +4398,11 @@ impl PublicMailboxAliasListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.public_mailbox_alias.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-alias/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<MailgroupAliasListData, PublicMailboxAliasListError> {
+    ) -> rt::Sending<MailgroupAliasListData, PublicMailboxAliasListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PublicMailboxAliasListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `public_mailbox_alias.delete` (DELETE `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}/aliases/{alias_id}`): set optional inputs, then `.send().await`.
@@ -4447,9 +4424,9 @@ impl PublicMailboxAliasDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.public_mailbox_alias.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-alias/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), PublicMailboxAliasDeleteError> {
+    pub fn send(self) -> rt::Sending<(), PublicMailboxAliasDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PublicMailboxAliasDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `public_mailbox_member.batch_create` (POST `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}/members/batch_create`): set optional inputs, then `.send().await`.
@@ -4479,17 +4456,14 @@ impl PublicMailboxMemberBatchCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.public_mailbox_member.batch_create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/batch_create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         PublicMailboxMemberBatchCreateBody,
         PublicMailboxMemberBatchCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(PublicMailboxMemberBatchCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `public_mailbox_member.batch_delete` (DELETE `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}/members/batch_delete`): set optional inputs, then `.send().await`.
@@ -4512,12 +4486,9 @@ impl PublicMailboxMemberBatchDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.public_mailbox_member.batch_delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/batch_delete).
     #[inline]
-    pub async fn send(self) -> Result<(), PublicMailboxMemberBatchDeleteError> {
+    pub fn send(self) -> rt::Sending<(), PublicMailboxMemberBatchDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(PublicMailboxMemberBatchDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `public_mailbox_member.clear` (POST `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}/members/clear`): set optional inputs, then `.send().await`.
@@ -4537,9 +4508,9 @@ impl PublicMailboxMemberClearRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.public_mailbox_member.clear`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/clear).
     #[inline]
-    pub async fn send(self) -> Result<(), PublicMailboxMemberClearError> {
+    pub fn send(self) -> rt::Sending<(), PublicMailboxMemberClearError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PublicMailboxMemberClearError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `public_mailbox_member.create` (POST `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}/members`): set optional inputs, then `.send().await`.
@@ -4574,14 +4545,14 @@ impl PublicMailboxMemberCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.public_mailbox_member.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         PublicMailboxMemberBatchCreateBodyMember,
         PublicMailboxMemberCreateError,
     > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PublicMailboxMemberCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `public_mailbox_member.list` (GET `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}/members`): set optional inputs, then `.send().await`.
@@ -4624,11 +4595,11 @@ impl PublicMailboxMemberListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.public_mailbox_member.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PublicMailboxMemberListData, PublicMailboxMemberListError> {
+    ) -> rt::Sending<PublicMailboxMemberListData, PublicMailboxMemberListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PublicMailboxMemberListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4669,9 +4640,9 @@ impl PublicMailboxMemberDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.public_mailbox_member.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), PublicMailboxMemberDeleteError> {
+    pub fn send(self) -> rt::Sending<(), PublicMailboxMemberDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PublicMailboxMemberDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `public_mailbox_member.get` (GET `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}/members/{member_id}`): set optional inputs, then `.send().await`.
@@ -4700,11 +4671,14 @@ impl PublicMailboxMemberGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.public_mailbox_member.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PublicMailboxMemberBatchCreateBodyMember, PublicMailboxMemberGetError> {
+    ) -> rt::Sending<
+        PublicMailboxMemberBatchCreateBodyMember,
+        PublicMailboxMemberGetError,
+    > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PublicMailboxMemberGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `public_mailbox.create` (POST `/open-apis/mail/v1/public_mailboxes`): set optional inputs, then `.send().await`.
@@ -4730,11 +4704,9 @@ impl PublicMailboxCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.public_mailbox.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/create).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<PublicMailboxCreateData, PublicMailboxCreateError> {
+    pub fn send(self) -> rt::Sending<PublicMailboxCreateData, PublicMailboxCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PublicMailboxCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `public_mailbox.list` (GET `/open-apis/mail/v1/public_mailboxes`): set optional inputs, then `.send().await`.
@@ -4775,9 +4747,9 @@ impl PublicMailboxListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.public_mailbox.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/list).
     #[inline]
-    pub async fn send(self) -> Result<PublicMailboxListData, PublicMailboxListError> {
+    pub fn send(self) -> rt::Sending<PublicMailboxListData, PublicMailboxListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PublicMailboxListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4813,9 +4785,9 @@ impl PublicMailboxDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.public_mailbox.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), PublicMailboxDeleteError> {
+    pub fn send(self) -> rt::Sending<(), PublicMailboxDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PublicMailboxDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `public_mailbox.get` (GET `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}`): set optional inputs, then `.send().await`.
@@ -4835,9 +4807,9 @@ impl PublicMailboxGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.public_mailbox.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/get).
     #[inline]
-    pub async fn send(self) -> Result<PublicMailboxCreateData, PublicMailboxGetError> {
+    pub fn send(self) -> rt::Sending<PublicMailboxCreateData, PublicMailboxGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PublicMailboxGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `public_mailbox.patch` (PATCH `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}`): set optional inputs, then `.send().await`.
@@ -4865,9 +4837,9 @@ impl PublicMailboxPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.public_mailbox.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/patch).
     #[inline]
-    pub async fn send(self) -> Result<PublicMailboxPatchData, PublicMailboxPatchError> {
+    pub fn send(self) -> rt::Sending<PublicMailboxPatchData, PublicMailboxPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PublicMailboxPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `public_mailbox.update` (PUT `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}`): set optional inputs, then `.send().await`.
@@ -4895,9 +4867,9 @@ impl PublicMailboxUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.public_mailbox.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/update).
     #[inline]
-    pub async fn send(self) -> Result<PublicMailboxPatchData, PublicMailboxUpdateError> {
+    pub fn send(self) -> rt::Sending<PublicMailboxPatchData, PublicMailboxUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PublicMailboxUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `public_mailbox.remove_to_recycle_bin` (DELETE `/open-apis/mail/v1/public_mailboxes/{public_mailbox_id}/remove_to_recycle_bin`): set optional inputs, then `.send().await`.
@@ -4925,12 +4897,9 @@ impl PublicMailboxRemoveToRecycleBinRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.public_mailbox.remove_to_recycle_bin`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/remove_to_recycle_bin).
     #[inline]
-    pub async fn send(self) -> Result<(), PublicMailboxRemoveToRecycleBinError> {
+    pub fn send(self) -> rt::Sending<(), PublicMailboxRemoveToRecycleBinError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(PublicMailboxRemoveToRecycleBinError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user.query` (POST `/open-apis/mail/v1/users/query`): set optional inputs, then `.send().await`.
@@ -4951,9 +4920,9 @@ impl UserQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user/query).
     #[inline]
-    pub async fn send(self) -> Result<UserQueryData, UserQueryError> {
+    pub fn send(self) -> rt::Sending<UserQueryData, UserQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_alias.create` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/aliases`): set optional inputs, then `.send().await`.
@@ -4981,11 +4950,11 @@ impl UserMailboxAliasCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_alias.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-alias/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxAliasCreateData, UserMailboxAliasCreateError> {
+    ) -> rt::Sending<UserMailboxAliasCreateData, UserMailboxAliasCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxAliasCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_alias.list` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/aliases`): set optional inputs, then `.send().await`.
@@ -5021,11 +4990,9 @@ impl UserMailboxAliasListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_alias.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-alias/list).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<MailgroupAliasListData, UserMailboxAliasListError> {
+    pub fn send(self) -> rt::Sending<MailgroupAliasListData, UserMailboxAliasListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxAliasListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_alias.delete` (DELETE `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/aliases/{alias_id}`): set optional inputs, then `.send().await`.
@@ -5047,9 +5014,9 @@ impl UserMailboxAliasDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_alias.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-alias/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxAliasDeleteError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxAliasDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxAliasDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_draft.cancel_scheduled_send` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/{message_id}/cancel_scheduled_send`): set optional inputs, then `.send().await`.
@@ -5075,12 +5042,9 @@ impl UserMailboxDraftCancelScheduledSendRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_draft.cancel_scheduled_send`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/cancel_scheduled_send).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxDraftCancelScheduledSendError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxDraftCancelScheduledSendError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(UserMailboxDraftCancelScheduledSendError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_draft.create` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/drafts`): set optional inputs, then `.send().await`.
@@ -5110,11 +5074,11 @@ impl UserMailboxDraftCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_draft.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxDraftCreateData, UserMailboxDraftCreateError> {
+    ) -> rt::Sending<UserMailboxDraftCreateData, UserMailboxDraftCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxDraftCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_draft.list` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/drafts`): set optional inputs, then `.send().await`.
@@ -5154,11 +5118,11 @@ impl UserMailboxDraftListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_draft.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxDraftListData, UserMailboxDraftListError> {
+    ) -> rt::Sending<UserMailboxDraftListData, UserMailboxDraftListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxDraftListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5198,9 +5162,9 @@ impl UserMailboxDraftDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_draft.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxDraftDeleteError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxDraftDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxDraftDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_draft.get` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/drafts/{draft_id}`): set optional inputs, then `.send().await`.
@@ -5233,11 +5197,9 @@ impl UserMailboxDraftGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_draft.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/get).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<UserMailboxDraftGetData, UserMailboxDraftGetError> {
+    pub fn send(self) -> rt::Sending<UserMailboxDraftGetData, UserMailboxDraftGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxDraftGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_draft.update` (PUT `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/drafts/{draft_id}`): set optional inputs, then `.send().await`.
@@ -5264,11 +5226,11 @@ impl UserMailboxDraftUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_draft.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxDraftCreateData, UserMailboxDraftUpdateError> {
+    ) -> rt::Sending<UserMailboxDraftCreateData, UserMailboxDraftUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxDraftUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_draft.send` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/drafts/{draft_id}/send`): set optional inputs, then `.send().await`.
@@ -5300,11 +5262,11 @@ impl UserMailboxDraftSendRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_draft.send`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/send).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxDraftSendData, UserMailboxDraftSendError> {
+    ) -> rt::Sending<UserMailboxDraftSendData, UserMailboxDraftSendError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxDraftSendError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_event.subscribe` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/event/subscribe`): set optional inputs, then `.send().await`.
@@ -5329,9 +5291,9 @@ impl UserMailboxEventSubscribeRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_event.subscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-event/subscribe).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxEventSubscribeError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxEventSubscribeError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxEventSubscribeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_event.subscription` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/event/subscription`): set optional inputs, then `.send().await`.
@@ -5353,14 +5315,14 @@ impl UserMailboxEventSubscriptionRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_event.subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-event/subscription).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxEventSubscriptionData, UserMailboxEventSubscriptionError> {
+    ) -> rt::Sending<
+        UserMailboxEventSubscriptionData,
+        UserMailboxEventSubscriptionError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserMailboxEventSubscriptionError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_event.unsubscribe` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/event/unsubscribe`): set optional inputs, then `.send().await`.
@@ -5385,12 +5347,9 @@ impl UserMailboxEventUnsubscribeRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_event.unsubscribe`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-event/unsubscribe).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxEventUnsubscribeError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxEventUnsubscribeError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(UserMailboxEventUnsubscribeError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_folder.create` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/folders`): set optional inputs, then `.send().await`.
@@ -5420,11 +5379,11 @@ impl UserMailboxFolderCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_folder.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-folder/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxFolderCreateData, UserMailboxFolderCreateError> {
+    ) -> rt::Sending<UserMailboxFolderCreateData, UserMailboxFolderCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxFolderCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_folder.list` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/folders`): set optional inputs, then `.send().await`.
@@ -5460,11 +5419,11 @@ impl UserMailboxFolderListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_folder.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-folder/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxFolderListData, UserMailboxFolderListError> {
+    ) -> rt::Sending<UserMailboxFolderListData, UserMailboxFolderListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxFolderListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_folder.delete` (DELETE `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/folders/{folder_id}`): set optional inputs, then `.send().await`.
@@ -5493,9 +5452,9 @@ impl UserMailboxFolderDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_folder.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-folder/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxFolderDeleteError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxFolderDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxFolderDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_folder.get` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/folders/{folder_id}`): set optional inputs, then `.send().await`.
@@ -5524,11 +5483,11 @@ impl UserMailboxFolderGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_folder.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-folder/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxFolderCreateData, UserMailboxFolderGetError> {
+    ) -> rt::Sending<UserMailboxFolderCreateData, UserMailboxFolderGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxFolderGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_folder.patch` (PATCH `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/folders/{folder_id}`): set optional inputs, then `.send().await`.
@@ -5565,9 +5524,9 @@ impl UserMailboxFolderPatchRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_folder.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-folder/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxFolderPatchError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxFolderPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxFolderPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_label.create` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/labels`): set optional inputs, then `.send().await`.
@@ -5597,11 +5556,11 @@ impl UserMailboxLabelCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_label.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-label/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxLabelCreateData, UserMailboxLabelCreateError> {
+    ) -> rt::Sending<UserMailboxLabelCreateData, UserMailboxLabelCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxLabelCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_label.list` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/labels`): set optional inputs, then `.send().await`.
@@ -5628,11 +5587,11 @@ impl UserMailboxLabelListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_label.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-label/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxLabelListData, UserMailboxLabelListError> {
+    ) -> rt::Sending<UserMailboxLabelListData, UserMailboxLabelListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxLabelListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_label.delete` (DELETE `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/labels/{label_id}`): set optional inputs, then `.send().await`.
@@ -5661,9 +5620,9 @@ impl UserMailboxLabelDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_label.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-label/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxLabelDeleteError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxLabelDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxLabelDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_label.get` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/labels/{label_id}`): set optional inputs, then `.send().await`.
@@ -5692,11 +5651,11 @@ impl UserMailboxLabelGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_label.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-label/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxLabelCreateData, UserMailboxLabelGetError> {
+    ) -> rt::Sending<UserMailboxLabelCreateData, UserMailboxLabelGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxLabelGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_label.patch` (PATCH `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/labels/{label_id}`): set optional inputs, then `.send().await`.
@@ -5728,11 +5687,11 @@ impl UserMailboxLabelPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_label.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-label/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxLabelCreateData, UserMailboxLabelPatchError> {
+    ) -> rt::Sending<UserMailboxLabelCreateData, UserMailboxLabelPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxLabelPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_mail_contact.create` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/mail_contacts`): set optional inputs, then `.send().await`.
@@ -5762,14 +5721,14 @@ impl UserMailboxMailContactCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_mail_contact.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-mail_contact/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxMailContactCreateData, UserMailboxMailContactCreateError> {
+    ) -> rt::Sending<
+        UserMailboxMailContactCreateData,
+        UserMailboxMailContactCreateError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserMailboxMailContactCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_mail_contact.list` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/mail_contacts`): set optional inputs, then `.send().await`.
@@ -5807,11 +5766,11 @@ impl UserMailboxMailContactListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_mail_contact.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-mail_contact/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxMailContactListData, UserMailboxMailContactListError> {
+    ) -> rt::Sending<UserMailboxMailContactListData, UserMailboxMailContactListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxMailContactListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -5854,12 +5813,9 @@ impl UserMailboxMailContactDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_mail_contact.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-mail_contact/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxMailContactDeleteError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxMailContactDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(UserMailboxMailContactDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_mail_contact.patch` (PATCH `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/mail_contacts/{mail_contact_id}`): set optional inputs, then `.send().await`.
@@ -5891,12 +5847,9 @@ impl UserMailboxMailContactPatchRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_mail_contact.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-mail_contact/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxMailContactPatchError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxMailContactPatchError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(UserMailboxMailContactPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_message_attachment.download_url` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/{message_id}/attachments/download_url`): set optional inputs, then `.send().await`.
@@ -5929,17 +5882,14 @@ impl UserMailboxMessageAttachmentDownloadUrlRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_message_attachment.download_url`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message-attachment/download_url).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         UserMailboxMessageAttachmentDownloadUrlData,
         UserMailboxMessageAttachmentDownloadUrlError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserMailboxMessageAttachmentDownloadUrlError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_message.batch_get` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/batch_get`): set optional inputs, then `.send().await`.
@@ -5974,11 +5924,11 @@ impl UserMailboxMessageBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_message.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/batch_get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxMessageBatchGetData, UserMailboxMessageBatchGetError> {
+    ) -> rt::Sending<UserMailboxMessageBatchGetData, UserMailboxMessageBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxMessageBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_message.batch_modify` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/batch_modify`): set optional inputs, then `.send().await`.
@@ -6013,12 +5963,9 @@ impl UserMailboxMessageBatchModifyRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_message.batch_modify`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/batch_modify).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxMessageBatchModifyError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxMessageBatchModifyError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(UserMailboxMessageBatchModifyError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_message.batch_trash` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/batch_trash`): set optional inputs, then `.send().await`.
@@ -6053,12 +6000,9 @@ impl UserMailboxMessageBatchTrashRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_message.batch_trash`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/batch_trash).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxMessageBatchTrashError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxMessageBatchTrashError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(UserMailboxMessageBatchTrashError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_message.get` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/{message_id}`): set optional inputs, then `.send().await`.
@@ -6099,11 +6043,11 @@ impl UserMailboxMessageGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_message.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxMessageGetData, UserMailboxMessageGetError> {
+    ) -> rt::Sending<UserMailboxMessageGetData, UserMailboxMessageGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxMessageGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_message.get_by_card` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/get_by_card`): set optional inputs, then `.send().await`.
@@ -6146,11 +6090,11 @@ impl UserMailboxMessageGetByCardRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_message.get_by_card`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/get_by_card).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxMessageGetByCardData, UserMailboxMessageGetByCardError> {
+    ) -> rt::Sending<UserMailboxMessageGetByCardData, UserMailboxMessageGetByCardError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxMessageGetByCardError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_message.list` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages`): set optional inputs, then `.send().await`.
@@ -6215,11 +6159,11 @@ impl UserMailboxMessageListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_message.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxMessageListData, UserMailboxMessageListError> {
+    ) -> rt::Sending<UserMailboxMessageListData, UserMailboxMessageListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxMessageListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -6283,17 +6227,14 @@ impl UserMailboxMessageListThreadMessageRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_message.list_thread_message`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/list_thread_message).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         UserMailboxMessageListThreadMessageData,
         UserMailboxMessageListThreadMessageError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserMailboxMessageListThreadMessageError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_message.modify` (PUT `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/{message_id}/modify`): set optional inputs, then `.send().await`.
@@ -6330,9 +6271,9 @@ impl UserMailboxMessageModifyRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_message.modify`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/modify).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxMessageModifyError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxMessageModifyError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxMessageModifyError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_message.send` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/send`): set optional inputs, then `.send().await`.
@@ -6362,11 +6303,11 @@ impl UserMailboxMessageSendRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_message.send`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/send).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxMessageSendData, UserMailboxMessageSendError> {
+    ) -> rt::Sending<UserMailboxMessageSendData, UserMailboxMessageSendError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxMessageSendError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_message.send_status` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/{message_id}/send_status`): set optional inputs, then `.send().await`.
@@ -6390,14 +6331,14 @@ impl UserMailboxMessageSendStatusRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_message.send_status`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/send_status).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxMessageSendStatusData, UserMailboxMessageSendStatusError> {
+    ) -> rt::Sending<
+        UserMailboxMessageSendStatusData,
+        UserMailboxMessageSendStatusError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserMailboxMessageSendStatusError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_message.trash` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/{message_id}/trash`): set optional inputs, then `.send().await`.
@@ -6426,9 +6367,9 @@ impl UserMailboxMessageTrashRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_message.trash`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/trash).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxMessageTrashError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxMessageTrashError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxMessageTrashError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_rule.create` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/rules`): set optional inputs, then `.send().await`.
@@ -6458,11 +6399,11 @@ impl UserMailboxRuleCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_rule.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-rule/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxRuleCreateData, UserMailboxRuleCreateError> {
+    ) -> rt::Sending<UserMailboxRuleCreateData, UserMailboxRuleCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxRuleCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_rule.list` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/rules`): set optional inputs, then `.send().await`.
@@ -6489,11 +6430,9 @@ impl UserMailboxRuleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_rule.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-rule/list).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<UserMailboxRuleListData, UserMailboxRuleListError> {
+    pub fn send(self) -> rt::Sending<UserMailboxRuleListData, UserMailboxRuleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxRuleListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_rule.delete` (DELETE `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/rules/{rule_id}`): set optional inputs, then `.send().await`.
@@ -6522,9 +6461,9 @@ impl UserMailboxRuleDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_rule.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-rule/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxRuleDeleteError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxRuleDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxRuleDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_rule.update` (PUT `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/rules/{rule_id}`): set optional inputs, then `.send().await`.
@@ -6556,9 +6495,9 @@ impl UserMailboxRuleUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_rule.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-rule/update).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxRuleUpdateError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxRuleUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxRuleUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_rule.reorder` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/rules/reorder`): set optional inputs, then `.send().await`.
@@ -6588,9 +6527,9 @@ impl UserMailboxRuleReorderRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_rule.reorder`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-rule/reorder).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxRuleReorderError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxRuleReorderError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxRuleReorderError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_sent_message.get_recall_detail` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/{message_id}/recall`): set optional inputs, then `.send().await`.
@@ -6621,17 +6560,14 @@ impl UserMailboxSentMessageGetRecallDetailRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_sent_message.get_recall_detail`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-sent_message/get_recall_detail).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         UserMailboxSentMessageGetRecallDetailData,
         UserMailboxSentMessageGetRecallDetailError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserMailboxSentMessageGetRecallDetailError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_sent_message.recall` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/messages/{message_id}/recall`): set optional inputs, then `.send().await`.
@@ -6660,14 +6596,14 @@ impl UserMailboxSentMessageRecallRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_sent_message.recall`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-sent_message/recall).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxSentMessageRecallData, UserMailboxSentMessageRecallError> {
+    ) -> rt::Sending<
+        UserMailboxSentMessageRecallData,
+        UserMailboxSentMessageRecallError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserMailboxSentMessageRecallError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_setting.get_signatures` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/settings/signatures`): set optional inputs, then `.send().await`.
@@ -6689,17 +6625,14 @@ impl UserMailboxSettingGetSignaturesRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_setting.get_signatures`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-setting/get_signatures).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         UserMailboxSettingGetSignaturesData,
         UserMailboxSettingGetSignaturesError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserMailboxSettingGetSignaturesError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_setting.send_as` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/settings/send_as`): set optional inputs, then `.send().await`.
@@ -6726,11 +6659,11 @@ impl UserMailboxSettingSendAsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_setting.send_as`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-setting/send_as).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxSettingSendAsData, UserMailboxSettingSendAsError> {
+    ) -> rt::Sending<UserMailboxSettingSendAsData, UserMailboxSettingSendAsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxSettingSendAsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_template_attachment.download_url` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/templates/{template_id}/attachments/download_url`): set optional inputs, then `.send().await`.
@@ -6763,17 +6696,14 @@ impl UserMailboxTemplateAttachmentDownloadUrlRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_template_attachment.download_url`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/download_url).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         UserMailboxTemplateAttachmentDownloadUrlData,
         UserMailboxTemplateAttachmentDownloadUrlError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserMailboxTemplateAttachmentDownloadUrlError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_template.create` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/templates`): set optional inputs, then `.send().await`.
@@ -6803,11 +6733,11 @@ impl UserMailboxTemplateCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_template.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxTemplateCreateData, UserMailboxTemplateCreateError> {
+    ) -> rt::Sending<UserMailboxTemplateCreateData, UserMailboxTemplateCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxTemplateCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_template.list` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/templates`): set optional inputs, then `.send().await`.
@@ -6834,11 +6764,11 @@ impl UserMailboxTemplateListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_template.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxTemplateListData, UserMailboxTemplateListError> {
+    ) -> rt::Sending<UserMailboxTemplateListData, UserMailboxTemplateListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxTemplateListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_template.delete` (DELETE `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/templates/{template_id}`): set optional inputs, then `.send().await`.
@@ -6867,9 +6797,9 @@ impl UserMailboxTemplateDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_template.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxTemplateDeleteError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxTemplateDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxTemplateDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_template.get` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/templates/{template_id}`): set optional inputs, then `.send().await`.
@@ -6898,11 +6828,11 @@ impl UserMailboxTemplateGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_template.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxTemplateCreateData, UserMailboxTemplateGetError> {
+    ) -> rt::Sending<UserMailboxTemplateCreateData, UserMailboxTemplateGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxTemplateGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_template.update` (PUT `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/templates/{template_id}`): set optional inputs, then `.send().await`.
@@ -6934,11 +6864,11 @@ impl UserMailboxTemplateUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_template.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxTemplateCreateData, UserMailboxTemplateUpdateError> {
+    ) -> rt::Sending<UserMailboxTemplateCreateData, UserMailboxTemplateUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxTemplateUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_thread.batch_modify` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/threads/batch_modify`): set optional inputs, then `.send().await`.
@@ -6973,12 +6903,9 @@ impl UserMailboxThreadBatchModifyRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_thread.batch_modify`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/batch_modify).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxThreadBatchModifyError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxThreadBatchModifyError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(UserMailboxThreadBatchModifyError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_thread.batch_trash` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/threads/batch_trash`): set optional inputs, then `.send().await`.
@@ -7013,12 +6940,9 @@ impl UserMailboxThreadBatchTrashRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_thread.batch_trash`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/batch_trash).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxThreadBatchTrashError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxThreadBatchTrashError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(UserMailboxThreadBatchTrashError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_thread.get` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/threads/{thread_id}`): set optional inputs, then `.send().await`.
@@ -7066,11 +6990,11 @@ impl UserMailboxThreadGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_thread.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxThreadGetData, UserMailboxThreadGetError> {
+    ) -> rt::Sending<UserMailboxThreadGetData, UserMailboxThreadGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxThreadGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox_thread.list` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/threads`): set optional inputs, then `.send().await`.
@@ -7135,11 +7059,11 @@ impl UserMailboxThreadListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox_thread.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserMailboxThreadListData, UserMailboxThreadListError> {
+    ) -> rt::Sending<UserMailboxThreadListData, UserMailboxThreadListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxThreadListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -7192,9 +7116,9 @@ impl UserMailboxThreadModifyRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_thread.modify`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/modify).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxThreadModifyError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxThreadModifyError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxThreadModifyError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox_thread.trash` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/threads/{thread_id}/trash`): set optional inputs, then `.send().await`.
@@ -7223,9 +7147,9 @@ impl UserMailboxThreadTrashRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox_thread.trash`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/trash).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxThreadTrashError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxThreadTrashError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxThreadTrashError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox.accessible_mailboxes` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/accessible_mailboxes`): set optional inputs, then `.send().await`.
@@ -7252,17 +7176,14 @@ impl UserMailboxAccessibleMailboxesRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox.accessible_mailboxes`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox/accessible_mailboxes).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         UserMailboxAccessibleMailboxesData,
         UserMailboxAccessibleMailboxesError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(UserMailboxAccessibleMailboxesError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox.delete` (DELETE `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}`): set optional inputs, then `.send().await`.
@@ -7289,9 +7210,9 @@ impl UserMailboxDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `mail.v1.user_mailbox.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMailboxDeleteError> {
+    pub fn send(self) -> rt::Sending<(), UserMailboxDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMailboxDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_mailbox.profile` (GET `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/profile`): set optional inputs, then `.send().await`.
@@ -7313,9 +7234,9 @@ impl UserMailboxProfileRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox.profile`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox/profile).
     #[inline]
-    pub async fn send(self) -> Result<UserMailboxProfileData, UserMailboxProfileError> {
+    pub fn send(self) -> rt::Sending<UserMailboxProfileData, UserMailboxProfileError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxProfileError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_mailbox.search` (POST `/open-apis/mail/v1/user_mailboxes/{user_mailbox_id}/search`): set optional inputs, then `.send().await`.
@@ -7361,9 +7282,9 @@ impl UserMailboxSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mail.v1.user_mailbox.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox/search).
     #[inline]
-    pub async fn send(self) -> Result<UserMailboxSearchData, UserMailboxSearchError> {
+    pub fn send(self) -> rt::Sending<UserMailboxSearchData, UserMailboxSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMailboxSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.

@@ -116,9 +116,9 @@ impl UserAuthDataRelationBindRequest {
     }
     /// Sends the request. See the [official documentation of `mdm.v1.user_auth_data_relation.bind`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/mdm-v1/user_auth_data_relation/bind).
     #[inline]
-    pub async fn send(self) -> Result<(), UserAuthDataRelationBindError> {
+    pub fn send(self) -> rt::Sending<(), UserAuthDataRelationBindError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserAuthDataRelationBindError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_auth_data_relation.unbind` (POST `/open-apis/mdm/v1/user_auth_data_relations/unbind`): set optional inputs, then `.send().await`.
@@ -146,9 +146,9 @@ impl UserAuthDataRelationUnbindRequest {
     }
     /// Sends the request. See the [official documentation of `mdm.v1.user_auth_data_relation.unbind`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/mdm-v1/user_auth_data_relation/unbind).
     #[inline]
-    pub async fn send(self) -> Result<(), UserAuthDataRelationUnbindError> {
+    pub fn send(self) -> rt::Sending<(), UserAuthDataRelationUnbindError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserAuthDataRelationUnbindError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `user_auth_data_relation.bind`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -117,11 +117,11 @@ impl BatchCountryRegionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `mdm.v3.batch_country_region.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/mdm-v3/batch_country_region/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BatchCountryRegionGetData, BatchCountryRegionGetError> {
+    ) -> rt::Sending<BatchCountryRegionGetData, BatchCountryRegionGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BatchCountryRegionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `batch_country_region.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -318,9 +318,9 @@ impl MinuteMediaGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `minutes.v1.minute_media.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute-media/get).
     #[inline]
-    pub async fn send(self) -> Result<MinuteMediaGetData, MinuteMediaGetError> {
+    pub fn send(self) -> rt::Sending<MinuteMediaGetData, MinuteMediaGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MinuteMediaGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `minute_statistics.get` (GET `/open-apis/minutes/v1/minutes/{minute_token}/statistics`): set optional inputs, then `.send().await`.
@@ -354,11 +354,9 @@ impl MinuteStatisticsGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `minutes.v1.minute_statistics.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute-statistics/get).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<MinuteStatisticsGetData, MinuteStatisticsGetError> {
+    pub fn send(self) -> rt::Sending<MinuteStatisticsGetData, MinuteStatisticsGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MinuteStatisticsGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `minute_transcript.get` (GET `/open-apis/minutes/v1/minutes/{minute_token}/transcript`): set optional inputs, then `.send().await`.
@@ -412,9 +410,9 @@ impl MinuteTranscriptGetRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `minutes.v1.minute_transcript.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute-transcript/get).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, MinuteTranscriptGetError> {
+    pub fn send(self) -> rt::Sending<rt::Download, MinuteTranscriptGetError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(MinuteTranscriptGetError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `minute.artifacts` (GET `/open-apis/minutes/v1/minutes/{minute_token}/artifacts`): set optional inputs, then `.send().await`.
@@ -441,9 +439,9 @@ impl MinuteArtifactsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `minutes.v1.minute.artifacts`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute/artifacts).
     #[inline]
-    pub async fn send(self) -> Result<MinuteArtifactsData, MinuteArtifactsError> {
+    pub fn send(self) -> rt::Sending<MinuteArtifactsData, MinuteArtifactsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MinuteArtifactsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `minute.get` (GET `/open-apis/minutes/v1/minutes/{minute_token}`): set optional inputs, then `.send().await`.
@@ -477,9 +475,9 @@ impl MinuteGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `minutes.v1.minute.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute/get).
     #[inline]
-    pub async fn send(self) -> Result<MinuteGetData, MinuteGetError> {
+    pub fn send(self) -> rt::Sending<MinuteGetData, MinuteGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MinuteGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `minute.search` (POST `/open-apis/minutes/v1/minutes/search`): set optional inputs, then `.send().await`.
@@ -533,9 +531,9 @@ impl MinuteSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `minutes.v1.minute.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute/search).
     #[inline]
-    pub async fn send(self) -> Result<MinuteSearchData, MinuteSearchError> {
+    pub fn send(self) -> rt::Sending<MinuteSearchData, MinuteSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MinuteSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -577,9 +575,9 @@ impl MinuteSubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `minutes.v1.minute.subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute/subscription).
     #[inline]
-    pub async fn send(self) -> Result<(), MinuteSubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), MinuteSubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MinuteSubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `minute.unsubscription` (POST `/open-apis/minutes/v1/minutes/unsubscription`): set optional inputs, then `.send().await`.
@@ -607,9 +605,9 @@ impl MinuteUnsubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `minutes.v1.minute.unsubscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute/unsubscription).
     #[inline]
-    pub async fn send(self) -> Result<(), MinuteUnsubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), MinuteUnsubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MinuteUnsubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `minute_media.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

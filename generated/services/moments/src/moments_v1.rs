@@ -83,9 +83,9 @@ impl PostGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `moments.v1.post.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/moments-v1/post/get).
     #[inline]
-    pub async fn send(self) -> Result<PostGetData, PostGetError> {
+    pub fn send(self) -> rt::Sending<PostGetData, PostGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PostGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `post.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -489,9 +489,9 @@ impl ImageUploadRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v1.image.upload`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/image/upload).
     #[inline]
-    pub async fn send(self) -> Result<ImageUploadData, ImageUploadError> {
+    pub fn send(self) -> rt::Sending<ImageUploadData, ImageUploadError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ImageUploadError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr.batch_get` (GET `/open-apis/okr/v1/okrs/batch_get`): set optional inputs, then `.send().await`.
@@ -536,9 +536,9 @@ impl OkrBatchGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v1.okr.batch_get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/okr/batch_get).
     #[inline]
-    pub async fn send(self) -> Result<OkrBatchGetData, OkrBatchGetError> {
+    pub fn send(self) -> rt::Sending<OkrBatchGetData, OkrBatchGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrBatchGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `period.create` (POST `/open-apis/okr/v1/periods`): set optional inputs, then `.send().await`.
@@ -559,9 +559,9 @@ impl PeriodCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v1.period.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/period/create).
     #[inline]
-    pub async fn send(self) -> Result<PeriodCreateData, PeriodCreateError> {
+    pub fn send(self) -> rt::Sending<PeriodCreateData, PeriodCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PeriodCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `period.list` (GET `/open-apis/okr/v1/periods`): set optional inputs, then `.send().await`.
@@ -597,9 +597,9 @@ impl PeriodListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v1.period.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/period/list).
     #[inline]
-    pub async fn send(self) -> Result<PeriodListData, PeriodListError> {
+    pub fn send(self) -> rt::Sending<PeriodListData, PeriodListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PeriodListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `period.patch` (PATCH `/open-apis/okr/v1/periods/{period_id}`): set optional inputs, then `.send().await`.
@@ -622,9 +622,9 @@ impl PeriodPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v1.period.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/period/patch).
     #[inline]
-    pub async fn send(self) -> Result<PeriodPatchData, PeriodPatchError> {
+    pub fn send(self) -> rt::Sending<PeriodPatchData, PeriodPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PeriodPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `period_rule.list` (GET `/open-apis/okr/v1/period_rules`): set optional inputs, then `.send().await`.
@@ -641,9 +641,9 @@ impl PeriodRuleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v1.period_rule.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/period_rule/list).
     #[inline]
-    pub async fn send(self) -> Result<PeriodRuleListData, PeriodRuleListError> {
+    pub fn send(self) -> rt::Sending<PeriodRuleListData, PeriodRuleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PeriodRuleListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `progress_record.create` (POST `/open-apis/okr/v1/progress_records`): set optional inputs, then `.send().await`.
@@ -681,11 +681,11 @@ impl ProgressRecordCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v1.progress_record.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/progress_record/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ProgressRecordCreateData, ProgressRecordCreateError> {
+    ) -> rt::Sending<ProgressRecordCreateData, ProgressRecordCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProgressRecordCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `progress_record.delete` (DELETE `/open-apis/okr/v1/progress_records/{progress_id}`): set optional inputs, then `.send().await`.
@@ -712,9 +712,9 @@ impl ProgressRecordDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `okr.v1.progress_record.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/progress_record/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ProgressRecordDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ProgressRecordDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ProgressRecordDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `progress_record.get` (GET `/open-apis/okr/v1/progress_records/{progress_id}`): set optional inputs, then `.send().await`.
@@ -751,9 +751,9 @@ impl ProgressRecordGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v1.progress_record.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/progress_record/get).
     #[inline]
-    pub async fn send(self) -> Result<ProgressRecordCreateData, ProgressRecordGetError> {
+    pub fn send(self) -> rt::Sending<ProgressRecordCreateData, ProgressRecordGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProgressRecordGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `progress_record.update` (PUT `/open-apis/okr/v1/progress_records/{progress_id}`): set optional inputs, then `.send().await`.
@@ -793,11 +793,11 @@ impl ProgressRecordUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v1.progress_record.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/progress_record/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ProgressRecordCreateData, ProgressRecordUpdateError> {
+    ) -> rt::Sending<ProgressRecordCreateData, ProgressRecordUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ProgressRecordUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `review.query` (GET `/open-apis/okr/v1/reviews/query`): set optional inputs, then `.send().await`.
@@ -828,9 +828,9 @@ impl ReviewQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v1.review.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/review/query).
     #[inline]
-    pub async fn send(self) -> Result<ReviewQueryData, ReviewQueryError> {
+    pub fn send(self) -> rt::Sending<ReviewQueryData, ReviewQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReviewQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_okr.list` (GET `/open-apis/okr/v1/users/{user_id}/okrs`): set optional inputs, then `.send().await`.
@@ -888,9 +888,9 @@ impl UserOkrListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v1.user_okr.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/user-okr/list).
     #[inline]
-    pub async fn send(self) -> Result<UserOkrListData, UserOkrListError> {
+    pub fn send(self) -> rt::Sending<UserOkrListData, UserOkrListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserOkrListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `image.upload`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -1007,9 +1007,9 @@ impl OkrAlignmentDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_alignment.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-alignment/delete).
     #[inline]
-    pub async fn send(self) -> Result<OkrAlignmentDeleteData, OkrAlignmentDeleteError> {
+    pub fn send(self) -> rt::Sending<OkrAlignmentDeleteData, OkrAlignmentDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrAlignmentDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_alignment.get` (GET `/open-apis/okr/v2/alignments/{alignment_id}`): set optional inputs, then `.send().await`.
@@ -1057,9 +1057,9 @@ impl OkrAlignmentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_alignment.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-alignment/get).
     #[inline]
-    pub async fn send(self) -> Result<OkrAlignmentGetData, OkrAlignmentGetError> {
+    pub fn send(self) -> rt::Sending<OkrAlignmentGetData, OkrAlignmentGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrAlignmentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_category.list` (GET `/open-apis/okr/v2/categories`): set optional inputs, then `.send().await`.
@@ -1112,9 +1112,9 @@ impl OkrCategoryListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_category.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-category/list).
     #[inline]
-    pub async fn send(self) -> Result<OkrCategoryListData, OkrCategoryListError> {
+    pub fn send(self) -> rt::Sending<OkrCategoryListData, OkrCategoryListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrCategoryListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1184,11 +1184,11 @@ impl OkrCycleObjectiveCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_cycle_objective.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-cycle-objective/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrCycleObjectiveCreateData, OkrCycleObjectiveCreateError> {
+    ) -> rt::Sending<OkrCycleObjectiveCreateData, OkrCycleObjectiveCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrCycleObjectiveCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_cycle_objective.list` (GET `/open-apis/okr/v2/cycles/{cycle_id}/objectives`): set optional inputs, then `.send().await`.
@@ -1252,11 +1252,11 @@ impl OkrCycleObjectiveListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_cycle_objective.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-cycle-objective/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrCycleObjectiveListData, OkrCycleObjectiveListError> {
+    ) -> rt::Sending<OkrCycleObjectiveListData, OkrCycleObjectiveListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrCycleObjectiveListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1322,9 +1322,9 @@ impl OkrCycleListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_cycle.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-cycle/list).
     #[inline]
-    pub async fn send(self) -> Result<OkrCycleListData, OkrCycleListError> {
+    pub fn send(self) -> rt::Sending<OkrCycleListData, OkrCycleListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrCycleListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1387,11 +1387,11 @@ impl OkrCycleObjectivesPositionRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_cycle.objectives_position`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-cycle/objectives_position).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrCycleObjectivesPositionData, OkrCycleObjectivesPositionError> {
+    ) -> rt::Sending<OkrCycleObjectivesPositionData, OkrCycleObjectivesPositionError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrCycleObjectivesPositionError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_cycle.objectives_weight` (PUT `/open-apis/okr/v2/cycles/{cycle_id}/objectives_weight`): set optional inputs, then `.send().await`.
@@ -1442,11 +1442,11 @@ impl OkrCycleObjectivesWeightRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_cycle.objectives_weight`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-cycle/objectives_weight).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrCycleObjectivesPositionData, OkrCycleObjectivesWeightError> {
+    ) -> rt::Sending<OkrCycleObjectivesPositionData, OkrCycleObjectivesWeightError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrCycleObjectivesWeightError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_indicator.patch` (PATCH `/open-apis/okr/v2/indicators/{indicator_id}`): set optional inputs, then `.send().await`.
@@ -1502,9 +1502,9 @@ impl OkrIndicatorPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_indicator.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-indicator/patch).
     #[inline]
-    pub async fn send(self) -> Result<OkrIndicatorPatchData, OkrIndicatorPatchError> {
+    pub fn send(self) -> rt::Sending<OkrIndicatorPatchData, OkrIndicatorPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrIndicatorPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_key_result_indicator.list` (GET `/open-apis/okr/v2/key_results/{key_result_id}/indicators`): set optional inputs, then `.send().await`.
@@ -1552,11 +1552,11 @@ impl OkrKeyResultIndicatorListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_key_result_indicator.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-key_result-indicator/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrIndicatorPatchData, OkrKeyResultIndicatorListError> {
+    ) -> rt::Sending<OkrIndicatorPatchData, OkrKeyResultIndicatorListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrKeyResultIndicatorListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_key_result_progress.list` (GET `/open-apis/okr/v2/key_results/{key_result_id}/progresses`): set optional inputs, then `.send().await`.
@@ -1620,11 +1620,11 @@ impl OkrKeyResultProgressListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_key_result_progress.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-key_result-progress/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrKeyResultProgressListData, OkrKeyResultProgressListError> {
+    ) -> rt::Sending<OkrKeyResultProgressListData, OkrKeyResultProgressListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrKeyResultProgressListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1665,9 +1665,9 @@ impl OkrKeyResultDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_key_result.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-key_result/delete).
     #[inline]
-    pub async fn send(self) -> Result<OkrKeyResultDeleteData, OkrKeyResultDeleteError> {
+    pub fn send(self) -> rt::Sending<OkrKeyResultDeleteData, OkrKeyResultDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrKeyResultDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_key_result.get` (GET `/open-apis/okr/v2/key_results/{key_result_id}`): set optional inputs, then `.send().await`.
@@ -1715,9 +1715,9 @@ impl OkrKeyResultGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_key_result.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-key_result/get).
     #[inline]
-    pub async fn send(self) -> Result<OkrKeyResultGetData, OkrKeyResultGetError> {
+    pub fn send(self) -> rt::Sending<OkrKeyResultGetData, OkrKeyResultGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrKeyResultGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_key_result.patch` (PATCH `/open-apis/okr/v2/key_results/{key_result_id}`): set optional inputs, then `.send().await`.
@@ -1773,9 +1773,9 @@ impl OkrKeyResultPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_key_result.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-key_result/patch).
     #[inline]
-    pub async fn send(self) -> Result<OkrKeyResultGetData, OkrKeyResultPatchError> {
+    pub fn send(self) -> rt::Sending<OkrKeyResultGetData, OkrKeyResultPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrKeyResultPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_objective_alignment.create` (POST `/open-apis/okr/v2/objectives/{objective_id}/alignments`): set optional inputs, then `.send().await`.
@@ -1805,11 +1805,11 @@ impl OkrObjectiveAlignmentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_objective_alignment.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-alignment/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrAlignmentDeleteData, OkrObjectiveAlignmentCreateError> {
+    ) -> rt::Sending<OkrAlignmentDeleteData, OkrObjectiveAlignmentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrObjectiveAlignmentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_objective_alignment.list` (GET `/open-apis/okr/v2/objectives/{objective_id}/alignments`): set optional inputs, then `.send().await`.
@@ -1882,11 +1882,11 @@ impl OkrObjectiveAlignmentListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_objective_alignment.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-alignment/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrObjectiveAlignmentListData, OkrObjectiveAlignmentListError> {
+    ) -> rt::Sending<OkrObjectiveAlignmentListData, OkrObjectiveAlignmentListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrObjectiveAlignmentListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1948,11 +1948,11 @@ impl OkrObjectiveIndicatorListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_objective_indicator.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-indicator/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrIndicatorPatchData, OkrObjectiveIndicatorListError> {
+    ) -> rt::Sending<OkrIndicatorPatchData, OkrObjectiveIndicatorListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrObjectiveIndicatorListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_objective_key_result.create` (POST `/open-apis/okr/v2/objectives/{objective_id}/key_results`): set optional inputs, then `.send().await`.
@@ -2008,11 +2008,11 @@ impl OkrObjectiveKeyResultCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_objective_key_result.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-key_result/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrKeyResultDeleteData, OkrObjectiveKeyResultCreateError> {
+    ) -> rt::Sending<OkrKeyResultDeleteData, OkrObjectiveKeyResultCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrObjectiveKeyResultCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_objective_key_result.list` (GET `/open-apis/okr/v2/objectives/{objective_id}/key_results`): set optional inputs, then `.send().await`.
@@ -2076,11 +2076,11 @@ impl OkrObjectiveKeyResultListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_objective_key_result.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-key_result/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrObjectiveKeyResultListData, OkrObjectiveKeyResultListError> {
+    ) -> rt::Sending<OkrObjectiveKeyResultListData, OkrObjectiveKeyResultListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrObjectiveKeyResultListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2158,11 +2158,11 @@ impl OkrObjectiveProgressListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_objective_progress.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-progress/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrKeyResultProgressListData, OkrObjectiveProgressListError> {
+    ) -> rt::Sending<OkrKeyResultProgressListData, OkrObjectiveProgressListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrObjectiveProgressListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2203,11 +2203,11 @@ impl OkrObjectiveDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_objective.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective/delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrCycleObjectiveCreateData, OkrObjectiveDeleteError> {
+    ) -> rt::Sending<OkrCycleObjectiveCreateData, OkrObjectiveDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrObjectiveDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_objective.get` (GET `/open-apis/okr/v2/objectives/{objective_id}`): set optional inputs, then `.send().await`.
@@ -2255,9 +2255,9 @@ impl OkrObjectiveGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_objective.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective/get).
     #[inline]
-    pub async fn send(self) -> Result<OkrObjectiveGetData, OkrObjectiveGetError> {
+    pub fn send(self) -> rt::Sending<OkrObjectiveGetData, OkrObjectiveGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrObjectiveGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_objective.patch` (PATCH `/open-apis/okr/v2/objectives/{objective_id}`): set optional inputs, then `.send().await`.
@@ -2313,9 +2313,9 @@ impl OkrObjectivePatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_objective.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective/patch).
     #[inline]
-    pub async fn send(self) -> Result<OkrObjectiveGetData, OkrObjectivePatchError> {
+    pub fn send(self) -> rt::Sending<OkrObjectiveGetData, OkrObjectivePatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OkrObjectivePatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_objective.key_results_position` (PUT `/open-apis/okr/v2/objectives/{objective_id}/key_results_position`): set optional inputs, then `.send().await`.
@@ -2366,17 +2366,14 @@ impl OkrObjectiveKeyResultsPositionRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_objective.key_results_position`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective/key_results_position).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         OkrObjectiveKeyResultsPositionData,
         OkrObjectiveKeyResultsPositionError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(OkrObjectiveKeyResultsPositionError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `okr_objective.key_results_weight` (PUT `/open-apis/okr/v2/objectives/{objective_id}/key_results_weight`): set optional inputs, then `.send().await`.
@@ -2427,14 +2424,14 @@ impl OkrObjectiveKeyResultsWeightRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `okr.v2.okr_objective.key_results_weight`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective/key_results_weight).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<OkrObjectiveKeyResultsPositionData, OkrObjectiveKeyResultsWeightError> {
+    ) -> rt::Sending<
+        OkrObjectiveKeyResultsPositionData,
+        OkrObjectiveKeyResultsWeightError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(OkrObjectiveKeyResultsWeightError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `okr_alignment.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -78,11 +78,9 @@ impl ImageBasicRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `optical_char_recognition.v1.image.basic_recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/optical_char_recognition-v1/image/basic_recognize).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ImageBasicRecognizeData, ImageBasicRecognizeError> {
+    pub fn send(self) -> rt::Sending<ImageBasicRecognizeData, ImageBasicRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ImageBasicRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `image.basic_recognize`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -141,9 +141,9 @@ impl PasswordUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `passport.v1.password.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/passport-v1/password/update).
     #[inline]
-    pub async fn send(self) -> Result<(), PasswordUpdateError> {
+    pub fn send(self) -> rt::Sending<(), PasswordUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PasswordUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `session.logout` (POST `/open-apis/passport/v1/sessions/logout`): set optional inputs, then `.send().await`.
@@ -176,9 +176,9 @@ impl SessionLogoutRequest {
     }
     /// Sends the request. See the [official documentation of `passport.v1.session.logout`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/passport-v1/session/logout).
     #[inline]
-    pub async fn send(self) -> Result<(), SessionLogoutError> {
+    pub fn send(self) -> rt::Sending<(), SessionLogoutError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(SessionLogoutError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `session.query` (POST `/open-apis/passport/v1/sessions/query`): set optional inputs, then `.send().await`.
@@ -216,9 +216,9 @@ impl SessionQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `passport.v1.session.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/passport-v1/session/query).
     #[inline]
-    pub async fn send(self) -> Result<SessionQueryData, SessionQueryError> {
+    pub fn send(self) -> rt::Sending<SessionQueryData, SessionQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SessionQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `password.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

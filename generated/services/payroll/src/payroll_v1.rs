@@ -538,9 +538,9 @@ impl AcctItemListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `payroll.v1.acct_item.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/acct_item/list).
     #[inline]
-    pub async fn send(self) -> Result<AcctItemListData, AcctItemListError> {
+    pub fn send(self) -> rt::Sending<AcctItemListData, AcctItemListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AcctItemListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -592,11 +592,11 @@ impl CostAllocationDetailListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `payroll.v1.cost_allocation_detail.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/cost_allocation_detail/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CostAllocationDetailListData, CostAllocationDetailListError> {
+    ) -> rt::Sending<CostAllocationDetailListData, CostAllocationDetailListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostAllocationDetailListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `cost_allocation_plan.list` (GET `/open-apis/payroll/v1/cost_allocation_plans`): set optional inputs, then `.send().await`.
@@ -627,11 +627,11 @@ impl CostAllocationPlanListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `payroll.v1.cost_allocation_plan.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/cost_allocation_plan/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CostAllocationPlanListData, CostAllocationPlanListError> {
+    ) -> rt::Sending<CostAllocationPlanListData, CostAllocationPlanListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostAllocationPlanListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -680,11 +680,11 @@ impl CostAllocationReportListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `payroll.v1.cost_allocation_report.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/cost_allocation_report/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CostAllocationReportListData, CostAllocationReportListError> {
+    ) -> rt::Sending<CostAllocationReportListData, CostAllocationReportListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CostAllocationReportListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `datasource.list` (GET `/open-apis/payroll/v1/datasources`): set optional inputs, then `.send().await`.
@@ -718,9 +718,9 @@ impl DatasourceListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `payroll.v1.datasource.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/datasource/list).
     #[inline]
-    pub async fn send(self) -> Result<DatasourceListData, DatasourceListError> {
+    pub fn send(self) -> rt::Sending<DatasourceListData, DatasourceListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DatasourceListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -771,11 +771,11 @@ impl DatasourceRecordQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `payroll.v1.datasource_record.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/datasource_record/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DatasourceRecordQueryData, DatasourceRecordQueryError> {
+    ) -> rt::Sending<DatasourceRecordQueryData, DatasourceRecordQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DatasourceRecordQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -817,11 +817,11 @@ impl DatasourceRecordSaveRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `payroll.v1.datasource_record.save`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/datasource_record/save).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DatasourceRecordSaveData, DatasourceRecordSaveError> {
+    ) -> rt::Sending<DatasourceRecordSaveData, DatasourceRecordSaveError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DatasourceRecordSaveError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `paygroup.list` (GET `/open-apis/payroll/v1/paygroups`): set optional inputs, then `.send().await`.
@@ -857,9 +857,9 @@ impl PaygroupListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `payroll.v1.paygroup.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/paygroup/list).
     #[inline]
-    pub async fn send(self) -> Result<PaygroupListData, PaygroupListError> {
+    pub fn send(self) -> rt::Sending<PaygroupListData, PaygroupListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PaygroupListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -899,9 +899,9 @@ impl PaymentActivityArchiveRequest {
     }
     /// Sends the request. See the [official documentation of `payroll.v1.payment_activity.archive`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/payment_activity/archive).
     #[inline]
-    pub async fn send(self) -> Result<(), PaymentActivityArchiveError> {
+    pub fn send(self) -> rt::Sending<(), PaymentActivityArchiveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(PaymentActivityArchiveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `payment_activity.list` (GET `/open-apis/payroll/v1/payment_activitys`): set optional inputs, then `.send().await`.
@@ -948,11 +948,9 @@ impl PaymentActivityListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `payroll.v1.payment_activity.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/payment_activity/list).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<PaymentActivityListData, PaymentActivityListError> {
+    pub fn send(self) -> rt::Sending<PaymentActivityListData, PaymentActivityListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PaymentActivityListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1013,11 +1011,11 @@ impl PaymentActivityDetailListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `payroll.v1.payment_activity_detail.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/payment_activity_detail/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PaymentActivityDetailListData, PaymentActivityDetailListError> {
+    ) -> rt::Sending<PaymentActivityDetailListData, PaymentActivityDetailListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PaymentActivityDetailListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `payment_detail.query` (POST `/open-apis/payroll/v1/payment_detail/query`): set optional inputs, then `.send().await`.
@@ -1045,9 +1043,9 @@ impl PaymentDetailQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `payroll.v1.payment_detail.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/payment_detail/query).
     #[inline]
-    pub async fn send(self) -> Result<PaymentDetailQueryData, PaymentDetailQueryError> {
+    pub fn send(self) -> rt::Sending<PaymentDetailQueryData, PaymentDetailQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(PaymentDetailQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `acct_item.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -200,9 +200,9 @@ impl ReviewDataQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v1.review_data.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v1/review_data/query).
     #[inline]
-    pub async fn send(self) -> Result<ReviewDataQueryData, ReviewDataQueryError> {
+    pub fn send(self) -> rt::Sending<ReviewDataQueryData, ReviewDataQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReviewDataQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `semester.list` (GET `/open-apis/performance/v1/semesters`): set optional inputs, then `.send().await`.
@@ -277,9 +277,9 @@ impl SemesterListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v1.semester.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v1/semester/list).
     #[inline]
-    pub async fn send(self) -> Result<SemesterListData, SemesterListError> {
+    pub fn send(self) -> rt::Sending<SemesterListData, SemesterListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SemesterListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `stage_task.find_by_page` (POST `/open-apis/performance/v1/stage_tasks/find_by_page`): set optional inputs, then `.send().await`.
@@ -309,11 +309,9 @@ impl StageTaskFindByPageRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v1.stage_task.find_by_page`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v1/stage_task/find_by_page).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<StageTaskFindByPageData, StageTaskFindByPageError> {
+    pub fn send(self) -> rt::Sending<StageTaskFindByPageData, StageTaskFindByPageError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(StageTaskFindByPageError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `stage_task.find_by_user_list` (POST `/open-apis/performance/v1/stage_tasks/find_by_user_list`): set optional inputs, then `.send().await`.
@@ -350,11 +348,11 @@ impl StageTaskFindByUserListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v1.stage_task.find_by_user_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v1/stage_task/find_by_user_list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<StageTaskFindByUserListData, StageTaskFindByUserListError> {
+    ) -> rt::Sending<StageTaskFindByUserListData, StageTaskFindByUserListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(StageTaskFindByUserListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `review_data.query`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -725,9 +725,9 @@ impl ActivityQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.activity.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/activity/query).
     #[inline]
-    pub async fn send(self) -> Result<ActivityQueryData, ActivityQueryError> {
+    pub fn send(self) -> rt::Sending<ActivityQueryData, ActivityQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ActivityQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `additional_information.import` (POST `/open-apis/performance/v2/additional_informations/import`): set optional inputs, then `.send().await`.
@@ -762,11 +762,11 @@ impl AdditionalInformationImportRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.additional_information.import`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/additional_information/import).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AdditionalInformationImportData, AdditionalInformationImportError> {
+    ) -> rt::Sending<AdditionalInformationImportData, AdditionalInformationImportError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AdditionalInformationImportError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `additional_information.query` (POST `/open-apis/performance/v2/additional_informations/query`): set optional inputs, then `.send().await`.
@@ -815,11 +815,11 @@ impl AdditionalInformationQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.additional_information.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/additional_information/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AdditionalInformationQueryData, AdditionalInformationQueryError> {
+    ) -> rt::Sending<AdditionalInformationQueryData, AdditionalInformationQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AdditionalInformationQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -865,17 +865,14 @@ impl AdditionalInformationsBatchDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.additional_informations_batch.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/additional_informations-batch/delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         AdditionalInformationsBatchDeleteData,
         AdditionalInformationsBatchDeleteError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(AdditionalInformationsBatchDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `indicator.query` (POST `/open-apis/performance/v2/indicators/query`): set optional inputs, then `.send().await`.
@@ -917,9 +914,9 @@ impl IndicatorQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.indicator.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/indicator/query).
     #[inline]
-    pub async fn send(self) -> Result<IndicatorQueryData, IndicatorQueryError> {
+    pub fn send(self) -> rt::Sending<IndicatorQueryData, IndicatorQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(IndicatorQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -968,9 +965,9 @@ impl MetricDetailImportRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.metric_detail.import`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_detail/import).
     #[inline]
-    pub async fn send(self) -> Result<MetricDetailImportData, MetricDetailImportError> {
+    pub fn send(self) -> rt::Sending<MetricDetailImportData, MetricDetailImportError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MetricDetailImportError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `metric_detail.query` (POST `/open-apis/performance/v2/metric_details/query`): set optional inputs, then `.send().await`.
@@ -1003,9 +1000,9 @@ impl MetricDetailQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.metric_detail.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_detail/query).
     #[inline]
-    pub async fn send(self) -> Result<MetricDetailQueryData, MetricDetailQueryError> {
+    pub fn send(self) -> rt::Sending<MetricDetailQueryData, MetricDetailQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MetricDetailQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `metric_field.query` (POST `/open-apis/performance/v2/metric_fields/query`): set optional inputs, then `.send().await`.
@@ -1031,9 +1028,9 @@ impl MetricFieldQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.metric_field.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_field/query).
     #[inline]
-    pub async fn send(self) -> Result<MetricFieldQueryData, MetricFieldQueryError> {
+    pub fn send(self) -> rt::Sending<MetricFieldQueryData, MetricFieldQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MetricFieldQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `metric_lib.query` (POST `/open-apis/performance/v2/metric_libs/query`): set optional inputs, then `.send().await`.
@@ -1087,9 +1084,9 @@ impl MetricLibQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.metric_lib.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_lib/query).
     #[inline]
-    pub async fn send(self) -> Result<MetricLibQueryData, MetricLibQueryError> {
+    pub fn send(self) -> rt::Sending<MetricLibQueryData, MetricLibQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MetricLibQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `metric_tag.list` (GET `/open-apis/performance/v2/metric_tags`): set optional inputs, then `.send().await`.
@@ -1130,9 +1127,9 @@ impl MetricTagListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.metric_tag.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_tag/list).
     #[inline]
-    pub async fn send(self) -> Result<MetricTagListData, MetricTagListError> {
+    pub fn send(self) -> rt::Sending<MetricTagListData, MetricTagListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MetricTagListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1200,11 +1197,9 @@ impl MetricTemplateQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.metric_template.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_template/query).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<MetricTemplateQueryData, MetricTemplateQueryError> {
+    pub fn send(self) -> rt::Sending<MetricTemplateQueryData, MetricTemplateQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MetricTemplateQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `question.query` (POST `/open-apis/performance/v2/questions/query`): set optional inputs, then `.send().await`.
@@ -1246,9 +1241,9 @@ impl QuestionQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.question.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/question/query).
     #[inline]
-    pub async fn send(self) -> Result<QuestionQueryData, QuestionQueryError> {
+    pub fn send(self) -> rt::Sending<QuestionQueryData, QuestionQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(QuestionQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1295,9 +1290,9 @@ impl ReviewDataQueryV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.review_data.query_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/review_data/query).
     #[inline]
-    pub async fn send(self) -> Result<ReviewDataQueryV2Data, ReviewDataQueryV2Error> {
+    pub fn send(self) -> rt::Sending<ReviewDataQueryV2Data, ReviewDataQueryV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReviewDataQueryV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `review_template.query` (POST `/open-apis/performance/v2/review_templates/query`): set optional inputs, then `.send().await`.
@@ -1339,11 +1334,9 @@ impl ReviewTemplateQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.review_template.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/review_template/query).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ReviewTemplateQueryData, ReviewTemplateQueryError> {
+    pub fn send(self) -> rt::Sending<ReviewTemplateQueryData, ReviewTemplateQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReviewTemplateQueryError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1406,9 +1399,9 @@ impl RevieweeQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.reviewee.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/reviewee/query).
     #[inline]
-    pub async fn send(self) -> Result<RevieweeQueryData, RevieweeQueryError> {
+    pub fn send(self) -> rt::Sending<RevieweeQueryData, RevieweeQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RevieweeQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_group_user_rel.write` (POST `/open-apis/performance/v2/user_group_user_rels/write`): set optional inputs, then `.send().await`.
@@ -1448,11 +1441,11 @@ impl UserGroupUserRelWriteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.user_group_user_rel.write`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/user_group_user_rel/write).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UserGroupUserRelWriteData, UserGroupUserRelWriteError> {
+    ) -> rt::Sending<UserGroupUserRelWriteData, UserGroupUserRelWriteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserGroupUserRelWriteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_info.query` (POST `/open-apis/performance/v2/user_info/query`): set optional inputs, then `.send().await`.
@@ -1489,9 +1482,9 @@ impl UserInfoQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `performance.v2.user_info.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/user_info/query).
     #[inline]
-    pub async fn send(self) -> Result<UserInfoQueryData, UserInfoQueryError> {
+    pub fn send(self) -> rt::Sending<UserInfoQueryData, UserInfoQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserInfoQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `activity.query`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -217,11 +217,11 @@ impl SystemStatusBatchCloseRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `personal_settings.v1.system_status.batch_close`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/batch_close).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SystemStatusBatchCloseData, SystemStatusBatchCloseError> {
+    ) -> rt::Sending<SystemStatusBatchCloseData, SystemStatusBatchCloseError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SystemStatusBatchCloseError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `system_status.batch_open` (POST `/open-apis/personal_settings/v1/system_statuses/{system_status_id}/batch_open`): set optional inputs, then `.send().await`.
@@ -253,11 +253,11 @@ impl SystemStatusBatchOpenRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `personal_settings.v1.system_status.batch_open`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/batch_open).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SystemStatusBatchOpenData, SystemStatusBatchOpenError> {
+    ) -> rt::Sending<SystemStatusBatchOpenData, SystemStatusBatchOpenError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SystemStatusBatchOpenError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `system_status.create` (POST `/open-apis/personal_settings/v1/system_statuses`): set optional inputs, then `.send().await`.
@@ -278,9 +278,9 @@ impl SystemStatusCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `personal_settings.v1.system_status.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/create).
     #[inline]
-    pub async fn send(self) -> Result<SystemStatusCreateData, SystemStatusCreateError> {
+    pub fn send(self) -> rt::Sending<SystemStatusCreateData, SystemStatusCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SystemStatusCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `system_status.list` (GET `/open-apis/personal_settings/v1/system_statuses`): set optional inputs, then `.send().await`.
@@ -316,9 +316,9 @@ impl SystemStatusListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `personal_settings.v1.system_status.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/list).
     #[inline]
-    pub async fn send(self) -> Result<SystemStatusListData, SystemStatusListError> {
+    pub fn send(self) -> rt::Sending<SystemStatusListData, SystemStatusListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SystemStatusListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -352,9 +352,9 @@ impl SystemStatusDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `personal_settings.v1.system_status.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), SystemStatusDeleteError> {
+    pub fn send(self) -> rt::Sending<(), SystemStatusDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(SystemStatusDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `system_status.patch` (PATCH `/open-apis/personal_settings/v1/system_statuses/{system_status_id}`): set optional inputs, then `.send().await`.
@@ -377,9 +377,9 @@ impl SystemStatusPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `personal_settings.v1.system_status.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/patch).
     #[inline]
-    pub async fn send(self) -> Result<SystemStatusCreateData, SystemStatusPatchError> {
+    pub fn send(self) -> rt::Sending<SystemStatusCreateData, SystemStatusPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SystemStatusPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `system_status.batch_close`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -161,9 +161,9 @@ impl RuleViewRemoveRequest {
     }
     /// Sends the request. See the [official documentation of `report.v1.rule_view.remove`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/report/report-v1/rule-view/remove).
     #[inline]
-    pub async fn send(self) -> Result<(), RuleViewRemoveError> {
+    pub fn send(self) -> rt::Sending<(), RuleViewRemoveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(RuleViewRemoveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `rule.query` (GET `/open-apis/report/v1/rules/query`): set optional inputs, then `.send().await`.
@@ -202,9 +202,9 @@ impl RuleQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `report.v1.rule.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/report/report-v1/rule/query).
     #[inline]
-    pub async fn send(self) -> Result<RuleQueryData, RuleQueryError> {
+    pub fn send(self) -> rt::Sending<RuleQueryData, RuleQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RuleQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.query` (POST `/open-apis/report/v1/tasks/query`): set optional inputs, then `.send().await`.
@@ -239,9 +239,9 @@ impl TaskQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `report.v1.task.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/report/report-v1/task/query).
     #[inline]
-    pub async fn send(self) -> Result<TaskQueryData, TaskQueryError> {
+    pub fn send(self) -> rt::Sending<TaskQueryData, TaskQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `rule_view.remove`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -542,9 +542,9 @@ impl AppCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `search.v2.app.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/app/create).
     #[inline]
-    pub async fn send(self) -> Result<AppCreateData, AppCreateError> {
+    pub fn send(self) -> rt::Sending<AppCreateData, AppCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `data_source_item.create` (POST `/open-apis/search/v2/data_sources/{data_source_id}/items`): set optional inputs, then `.send().await`.
@@ -567,9 +567,9 @@ impl DataSourceItemCreateRequest {
     }
     /// Sends the request. See the [official documentation of `search.v2.data_source_item.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source-item/create).
     #[inline]
-    pub async fn send(self) -> Result<(), DataSourceItemCreateError> {
+    pub fn send(self) -> rt::Sending<(), DataSourceItemCreateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DataSourceItemCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `data_source_item.delete` (DELETE `/open-apis/search/v2/data_sources/{data_source_id}/items/{item_id}`): set optional inputs, then `.send().await`.
@@ -591,9 +591,9 @@ impl DataSourceItemDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `search.v2.data_source_item.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source-item/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), DataSourceItemDeleteError> {
+    pub fn send(self) -> rt::Sending<(), DataSourceItemDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DataSourceItemDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `data_source_item.get` (GET `/open-apis/search/v2/data_sources/{data_source_id}/items/{item_id}`): set optional inputs, then `.send().await`.
@@ -615,9 +615,9 @@ impl DataSourceItemGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `search.v2.data_source_item.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source-item/get).
     #[inline]
-    pub async fn send(self) -> Result<DataSourceItemGetData, DataSourceItemGetError> {
+    pub fn send(self) -> rt::Sending<DataSourceItemGetData, DataSourceItemGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DataSourceItemGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `data_source.create` (POST `/open-apis/search/v2/data_sources`): set optional inputs, then `.send().await`.
@@ -638,9 +638,9 @@ impl DataSourceCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `search.v2.data_source.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source/create).
     #[inline]
-    pub async fn send(self) -> Result<DataSourceCreateData, DataSourceCreateError> {
+    pub fn send(self) -> rt::Sending<DataSourceCreateData, DataSourceCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DataSourceCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `data_source.list` (GET `/open-apis/search/v2/data_sources`): set optional inputs, then `.send().await`.
@@ -687,9 +687,9 @@ impl DataSourceListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `search.v2.data_source.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source/list).
     #[inline]
-    pub async fn send(self) -> Result<DataSourceListData, DataSourceListError> {
+    pub fn send(self) -> rt::Sending<DataSourceListData, DataSourceListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DataSourceListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -723,9 +723,9 @@ impl DataSourceDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `search.v2.data_source.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), DataSourceDeleteError> {
+    pub fn send(self) -> rt::Sending<(), DataSourceDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DataSourceDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `data_source.get` (GET `/open-apis/search/v2/data_sources/{data_source_id}`): set optional inputs, then `.send().await`.
@@ -745,9 +745,9 @@ impl DataSourceGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `search.v2.data_source.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source/get).
     #[inline]
-    pub async fn send(self) -> Result<DataSourceCreateData, DataSourceGetError> {
+    pub fn send(self) -> rt::Sending<DataSourceCreateData, DataSourceGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DataSourceGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `data_source.patch` (PATCH `/open-apis/search/v2/data_sources/{data_source_id}`): set optional inputs, then `.send().await`.
@@ -775,9 +775,9 @@ impl DataSourcePatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `search.v2.data_source.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source/patch).
     #[inline]
-    pub async fn send(self) -> Result<DataSourceCreateData, DataSourcePatchError> {
+    pub fn send(self) -> rt::Sending<DataSourceCreateData, DataSourcePatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DataSourcePatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `doc_wiki.search` (POST `/open-apis/search/v2/doc_wiki/search`): set optional inputs, then `.send().await`.
@@ -805,9 +805,9 @@ impl DocWikiSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `search.v2.doc_wiki.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/doc_wiki/search).
     #[inline]
-    pub async fn send(self) -> Result<DocWikiSearchData, DocWikiSearchError> {
+    pub fn send(self) -> rt::Sending<DocWikiSearchData, DocWikiSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DocWikiSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `message.create` (POST `/open-apis/search/v2/message`): set optional inputs, then `.send().await`.
@@ -853,9 +853,9 @@ impl MessageCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `search.v2.message.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/message/create).
     #[inline]
-    pub async fn send(self) -> Result<AppCreateData, MessageCreateError> {
+    pub fn send(self) -> rt::Sending<AppCreateData, MessageCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MessageCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `schema.create` (POST `/open-apis/search/v2/schemas`): set optional inputs, then `.send().await`.
@@ -885,9 +885,9 @@ impl SchemaCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `search.v2.schema.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/schema/create).
     #[inline]
-    pub async fn send(self) -> Result<SchemaCreateData, SchemaCreateError> {
+    pub fn send(self) -> rt::Sending<SchemaCreateData, SchemaCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SchemaCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `schema.delete` (DELETE `/open-apis/search/v2/schemas/{schema_id}`): set optional inputs, then `.send().await`.
@@ -907,9 +907,9 @@ impl SchemaDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `search.v2.schema.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/schema/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), SchemaDeleteError> {
+    pub fn send(self) -> rt::Sending<(), SchemaDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(SchemaDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `schema.get` (GET `/open-apis/search/v2/schemas/{schema_id}`): set optional inputs, then `.send().await`.
@@ -929,9 +929,9 @@ impl SchemaGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `search.v2.schema.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/schema/get).
     #[inline]
-    pub async fn send(self) -> Result<SchemaCreateData, SchemaGetError> {
+    pub fn send(self) -> rt::Sending<SchemaCreateData, SchemaGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SchemaGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `schema.patch` (PATCH `/open-apis/search/v2/schemas/{schema_id}`): set optional inputs, then `.send().await`.
@@ -959,9 +959,9 @@ impl SchemaPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `search.v2.schema.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/schema/patch).
     #[inline]
-    pub async fn send(self) -> Result<SchemaCreateData, SchemaPatchError> {
+    pub fn send(self) -> rt::Sending<SchemaCreateData, SchemaPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SchemaPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `app.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -249,11 +249,11 @@ impl MultiGeoEntityTenantGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `security_and_compliance.v1.multi_geo_entity_tenant.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/multi_geo_entity-tenant/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<MultiGeoEntityTenantGetData, MultiGeoEntityTenantGetError> {
+    ) -> rt::Sending<MultiGeoEntityTenantGetData, MultiGeoEntityTenantGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MultiGeoEntityTenantGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `openapi_log.list_data` (POST `/open-apis/security_and_compliance/v1/openapi_logs/list_data`): set optional inputs, then `.send().await`.
@@ -279,9 +279,9 @@ impl OpenapiLogListDataRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `security_and_compliance.v1.openapi_log.list_data`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/openapi_log/list_data).
     #[inline]
-    pub async fn send(self) -> Result<OpenapiLogListDataData, OpenapiLogListDataError> {
+    pub fn send(self) -> rt::Sending<OpenapiLogListDataData, OpenapiLogListDataError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(OpenapiLogListDataError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_migration.cancel` (POST `/open-apis/security_and_compliance/v1/user_migrations/cancel`): set optional inputs, then `.send().await`.
@@ -311,9 +311,9 @@ impl UserMigrationCancelRequest {
     }
     /// Sends the request. See the [official documentation of `security_and_compliance.v1.user_migration.cancel`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/user_migration/cancel).
     #[inline]
-    pub async fn send(self) -> Result<(), UserMigrationCancelError> {
+    pub fn send(self) -> rt::Sending<(), UserMigrationCancelError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(UserMigrationCancelError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `user_migration.create` (POST `/open-apis/security_and_compliance/v1/user_migrations`): set optional inputs, then `.send().await`.
@@ -343,11 +343,9 @@ impl UserMigrationCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `security_and_compliance.v1.user_migration.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/user_migration/create).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<UserMigrationCreateData, UserMigrationCreateError> {
+    pub fn send(self) -> rt::Sending<UserMigrationCreateData, UserMigrationCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMigrationCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_migration.get` (GET `/open-apis/security_and_compliance/v1/user_migrations/{user_id}`): set optional inputs, then `.send().await`.
@@ -376,9 +374,9 @@ impl UserMigrationGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `security_and_compliance.v1.user_migration.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/user_migration/get).
     #[inline]
-    pub async fn send(self) -> Result<UserMigrationGetData, UserMigrationGetError> {
+    pub fn send(self) -> rt::Sending<UserMigrationGetData, UserMigrationGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMigrationGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `user_migration.search` (POST `/open-apis/security_and_compliance/v1/user_migrations/search`): set optional inputs, then `.send().await`.
@@ -408,11 +406,9 @@ impl UserMigrationSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `security_and_compliance.v1.user_migration.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/user_migration/search).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<UserMigrationSearchData, UserMigrationSearchError> {
+    pub fn send(self) -> rt::Sending<UserMigrationSearchData, UserMigrationSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(UserMigrationSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `multi_geo_entity_tenant.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

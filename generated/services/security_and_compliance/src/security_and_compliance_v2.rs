@@ -266,9 +266,9 @@ impl DeviceApplyRecordUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `security_and_compliance.v2.device_apply_record.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_apply_record/update).
     #[inline]
-    pub async fn send(self) -> Result<(), DeviceApplyRecordUpdateError> {
+    pub fn send(self) -> rt::Sending<(), DeviceApplyRecordUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DeviceApplyRecordUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `device_record.create` (POST `/open-apis/security_and_compliance/v2/device_records`): set optional inputs, then `.send().await`.
@@ -294,9 +294,9 @@ impl DeviceRecordCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `security_and_compliance.v2.device_record.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/create).
     #[inline]
-    pub async fn send(self) -> Result<DeviceRecordCreateData, DeviceRecordCreateError> {
+    pub fn send(self) -> rt::Sending<DeviceRecordCreateData, DeviceRecordCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DeviceRecordCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `device_record.list` (GET `/open-apis/security_and_compliance/v2/device_records`): set optional inputs, then `.send().await`.
@@ -568,9 +568,9 @@ impl DeviceRecordListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `security_and_compliance.v2.device_record.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/list).
     #[inline]
-    pub async fn send(self) -> Result<DeviceRecordListData, DeviceRecordListError> {
+    pub fn send(self) -> rt::Sending<DeviceRecordListData, DeviceRecordListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DeviceRecordListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -604,9 +604,9 @@ impl DeviceRecordDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `security_and_compliance.v2.device_record.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), DeviceRecordDeleteError> {
+    pub fn send(self) -> rt::Sending<(), DeviceRecordDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DeviceRecordDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `device_record.get` (GET `/open-apis/security_and_compliance/v2/device_records/{device_record_id}`): set optional inputs, then `.send().await`.
@@ -636,9 +636,9 @@ impl DeviceRecordGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `security_and_compliance.v2.device_record.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/get).
     #[inline]
-    pub async fn send(self) -> Result<DeviceRecordGetData, DeviceRecordGetError> {
+    pub fn send(self) -> rt::Sending<DeviceRecordGetData, DeviceRecordGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DeviceRecordGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `device_record.update` (PUT `/open-apis/security_and_compliance/v2/device_records/{device_record_id}`): set optional inputs, then `.send().await`.
@@ -668,9 +668,9 @@ impl DeviceRecordUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `security_and_compliance.v2.device_record.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/update).
     #[inline]
-    pub async fn send(self) -> Result<(), DeviceRecordUpdateError> {
+    pub fn send(self) -> rt::Sending<(), DeviceRecordUpdateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(DeviceRecordUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `device_record.mine` (GET `/open-apis/security_and_compliance/v2/device_records/mine`): set optional inputs, then `.send().await`.
@@ -690,9 +690,9 @@ impl DeviceRecordMineRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `security_and_compliance.v2.device_record.mine`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/mine).
     #[inline]
-    pub async fn send(self) -> Result<DeviceRecordMineData, DeviceRecordMineError> {
+    pub fn send(self) -> rt::Sending<DeviceRecordMineData, DeviceRecordMineError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DeviceRecordMineError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `device_apply_record.update`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -1180,12 +1180,9 @@ impl SpreadsheetSheetFilterCreateRequest {
     }
     /// Sends the request. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter/create).
     #[inline]
-    pub async fn send(self) -> Result<(), SpreadsheetSheetFilterCreateError> {
+    pub fn send(self) -> rt::Sending<(), SpreadsheetSheetFilterCreateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(SpreadsheetSheetFilterCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter.delete` (DELETE `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter`): set optional inputs, then `.send().await`.
@@ -1214,12 +1211,9 @@ impl SpreadsheetSheetFilterDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), SpreadsheetSheetFilterDeleteError> {
+    pub fn send(self) -> rt::Sending<(), SpreadsheetSheetFilterDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(SpreadsheetSheetFilterDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter.get` (GET `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter`): set optional inputs, then `.send().await`.
@@ -1248,11 +1242,11 @@ impl SpreadsheetSheetFilterGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SpreadsheetSheetFilterGetData, SpreadsheetSheetFilterGetError> {
+    ) -> rt::Sending<SpreadsheetSheetFilterGetData, SpreadsheetSheetFilterGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpreadsheetSheetFilterGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter.update` (PUT `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter`): set optional inputs, then `.send().await`.
@@ -1284,12 +1278,9 @@ impl SpreadsheetSheetFilterUpdateRequest {
     }
     /// Sends the request. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter.update`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter/update).
     #[inline]
-    pub async fn send(self) -> Result<(), SpreadsheetSheetFilterUpdateError> {
+    pub fn send(self) -> rt::Sending<(), SpreadsheetSheetFilterUpdateError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(SpreadsheetSheetFilterUpdateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter_view_condition.create` (POST `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter_views/{filter_view_id}/conditions`): set optional inputs, then `.send().await`.
@@ -1330,17 +1321,14 @@ impl SpreadsheetSheetFilterViewConditionCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter_view_condition.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view-condition/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFilterViewConditionCreateData,
         SpreadsheetSheetFilterViewConditionCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFilterViewConditionCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter_view_condition.delete` (DELETE `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter_views/{filter_view_id}/conditions/{condition_id}`): set optional inputs, then `.send().await`.
@@ -1375,14 +1363,11 @@ impl SpreadsheetSheetFilterViewConditionDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter_view_condition.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view-condition/delete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<(), SpreadsheetSheetFilterViewConditionDeleteError> {
+    ) -> rt::Sending<(), SpreadsheetSheetFilterViewConditionDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(SpreadsheetSheetFilterViewConditionDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter_view_condition.get` (GET `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter_views/{filter_view_id}/conditions/{condition_id}`): set optional inputs, then `.send().await`.
@@ -1417,17 +1402,14 @@ impl SpreadsheetSheetFilterViewConditionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter_view_condition.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view-condition/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFilterViewConditionCreateData,
         SpreadsheetSheetFilterViewConditionGetError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFilterViewConditionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter_view_condition.update` (PUT `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter_views/{filter_view_id}/conditions/{condition_id}`): set optional inputs, then `.send().await`.
@@ -1470,17 +1452,14 @@ impl SpreadsheetSheetFilterViewConditionUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter_view_condition.update`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view-condition/update).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFilterViewConditionCreateData,
         SpreadsheetSheetFilterViewConditionUpdateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFilterViewConditionUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter_view_condition.query` (GET `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter_views/{filter_view_id}/conditions/query`): set optional inputs, then `.send().await`.
@@ -1513,17 +1492,14 @@ impl SpreadsheetSheetFilterViewConditionQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter_view_condition.query`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view-condition/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFilterViewConditionQueryData,
         SpreadsheetSheetFilterViewConditionQueryError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFilterViewConditionQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter_view.create` (POST `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter_views`): set optional inputs, then `.send().await`.
@@ -1560,17 +1536,14 @@ impl SpreadsheetSheetFilterViewCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter_view.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFilterViewCreateData,
         SpreadsheetSheetFilterViewCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFilterViewCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter_view.delete` (DELETE `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter_views/{filter_view_id}`): set optional inputs, then `.send().await`.
@@ -1601,12 +1574,9 @@ impl SpreadsheetSheetFilterViewDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter_view.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), SpreadsheetSheetFilterViewDeleteError> {
+    pub fn send(self) -> rt::Sending<(), SpreadsheetSheetFilterViewDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(SpreadsheetSheetFilterViewDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter_view.get` (GET `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter_views/{filter_view_id}`): set optional inputs, then `.send().await`.
@@ -1637,17 +1607,14 @@ impl SpreadsheetSheetFilterViewGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter_view.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFilterViewCreateData,
         SpreadsheetSheetFilterViewGetError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFilterViewGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter_view.patch` (PATCH `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter_views/{filter_view_id}`): set optional inputs, then `.send().await`.
@@ -1686,17 +1653,14 @@ impl SpreadsheetSheetFilterViewPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter_view.patch`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFilterViewCreateData,
         SpreadsheetSheetFilterViewPatchError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFilterViewPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_filter_view.query` (GET `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/filter_views/query`): set optional inputs, then `.send().await`.
@@ -1725,17 +1689,14 @@ impl SpreadsheetSheetFilterViewQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_filter_view.query`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFilterViewQueryData,
         SpreadsheetSheetFilterViewQueryError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFilterViewQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_float_image.create` (POST `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/float_images`): set optional inputs, then `.send().await`.
@@ -1772,17 +1733,14 @@ impl SpreadsheetSheetFloatImageCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_float_image.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-float_image/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFloatImageCreateData,
         SpreadsheetSheetFloatImageCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFloatImageCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_float_image.delete` (DELETE `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/float_images/{float_image_id}`): set optional inputs, then `.send().await`.
@@ -1813,12 +1771,9 @@ impl SpreadsheetSheetFloatImageDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `sheets.v3.spreadsheet_sheet_float_image.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-float_image/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), SpreadsheetSheetFloatImageDeleteError> {
+    pub fn send(self) -> rt::Sending<(), SpreadsheetSheetFloatImageDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(SpreadsheetSheetFloatImageDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_float_image.get` (GET `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/float_images/{float_image_id}`): set optional inputs, then `.send().await`.
@@ -1849,17 +1804,14 @@ impl SpreadsheetSheetFloatImageGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_float_image.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-float_image/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFloatImageCreateData,
         SpreadsheetSheetFloatImageGetError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFloatImageGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_float_image.patch` (PATCH `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/float_images/{float_image_id}`): set optional inputs, then `.send().await`.
@@ -1898,17 +1850,14 @@ impl SpreadsheetSheetFloatImagePatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_float_image.patch`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-float_image/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFloatImageCreateData,
         SpreadsheetSheetFloatImagePatchError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFloatImagePatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet_float_image.query` (GET `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/float_images/query`): set optional inputs, then `.send().await`.
@@ -1937,17 +1886,14 @@ impl SpreadsheetSheetFloatImageQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet_float_image.query`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-float_image/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         SpreadsheetSheetFloatImageQueryData,
         SpreadsheetSheetFloatImageQueryError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(SpreadsheetSheetFloatImageQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet.find` (POST `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/find`): set optional inputs, then `.send().await`.
@@ -1979,11 +1925,11 @@ impl SpreadsheetSheetFindRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet.find`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/find).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SpreadsheetSheetFindData, SpreadsheetSheetFindError> {
+    ) -> rt::Sending<SpreadsheetSheetFindData, SpreadsheetSheetFindError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpreadsheetSheetFindError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet.get` (GET `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}`): set optional inputs, then `.send().await`.
@@ -2012,11 +1958,9 @@ impl SpreadsheetSheetGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/get).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<SpreadsheetSheetGetData, SpreadsheetSheetGetError> {
+    pub fn send(self) -> rt::Sending<SpreadsheetSheetGetData, SpreadsheetSheetGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpreadsheetSheetGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet.move_dimension` (POST `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/move_dimension`): set optional inputs, then `.send().await`.
@@ -2053,12 +1997,9 @@ impl SpreadsheetSheetMoveDimensionRequest {
     }
     /// Sends the request. See the [official documentation of `sheets.v3.spreadsheet_sheet.move_dimension`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/move_dimension).
     #[inline]
-    pub async fn send(self) -> Result<(), SpreadsheetSheetMoveDimensionError> {
+    pub fn send(self) -> rt::Sending<(), SpreadsheetSheetMoveDimensionError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(SpreadsheetSheetMoveDimensionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `spreadsheet_sheet.query` (GET `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/query`): set optional inputs, then `.send().await`.
@@ -2085,11 +2026,11 @@ impl SpreadsheetSheetQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet.query`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SpreadsheetSheetQueryData, SpreadsheetSheetQueryError> {
+    ) -> rt::Sending<SpreadsheetSheetQueryData, SpreadsheetSheetQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpreadsheetSheetQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet_sheet.replace` (POST `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}/sheets/{sheet_id}/replace`): set optional inputs, then `.send().await`.
@@ -2121,11 +2062,11 @@ impl SpreadsheetSheetReplaceRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet_sheet.replace`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/replace).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SpreadsheetSheetReplaceData, SpreadsheetSheetReplaceError> {
+    ) -> rt::Sending<SpreadsheetSheetReplaceData, SpreadsheetSheetReplaceError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpreadsheetSheetReplaceError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet.create` (POST `/open-apis/sheets/v3/spreadsheets`): set optional inputs, then `.send().await`.
@@ -2158,9 +2099,9 @@ impl SpreadsheetCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet/create).
     #[inline]
-    pub async fn send(self) -> Result<SpreadsheetCreateData, SpreadsheetCreateError> {
+    pub fn send(self) -> rt::Sending<SpreadsheetCreateData, SpreadsheetCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpreadsheetCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet.get` (GET `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}`): set optional inputs, then `.send().await`.
@@ -2194,9 +2135,9 @@ impl SpreadsheetGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `sheets.v3.spreadsheet.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet/get).
     #[inline]
-    pub async fn send(self) -> Result<SpreadsheetGetData, SpreadsheetGetError> {
+    pub fn send(self) -> rt::Sending<SpreadsheetGetData, SpreadsheetGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpreadsheetGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `spreadsheet.patch` (PATCH `/open-apis/sheets/v3/spreadsheets/{spreadsheet_token}`): set optional inputs, then `.send().await`.
@@ -2231,9 +2172,9 @@ impl SpreadsheetPatchRequest {
     }
     /// Sends the request. See the [official documentation of `sheets.v3.spreadsheet.patch`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), SpreadsheetPatchError> {
+    pub fn send(self) -> rt::Sending<(), SpreadsheetPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(SpreadsheetPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `spreadsheet_sheet_filter.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

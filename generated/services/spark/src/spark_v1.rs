@@ -783,11 +783,11 @@ impl AppEnumGetEnumDetailRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_enum.get_enum_detail`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-enum/get_enum_detail).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppEnumGetEnumDetailData, AppEnumGetEnumDetailError> {
+    ) -> rt::Sending<AppEnumGetEnumDetailData, AppEnumGetEnumDetailError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppEnumGetEnumDetailError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_enum.get_enum_list` (GET `/open-apis/spark/v1/apps/{app_id}/enums`): set optional inputs, then `.send().await`.
@@ -836,9 +836,9 @@ impl AppEnumGetEnumListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_enum.get_enum_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-enum/get_enum_list).
     #[inline]
-    pub async fn send(self) -> Result<AppEnumGetEnumListData, AppEnumGetEnumListError> {
+    pub fn send(self) -> rt::Sending<AppEnumGetEnumListData, AppEnumGetEnumListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppEnumGetEnumListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_storage.download` (GET `/open-apis/spark/v1/apps/{app_id}/storage`): set optional inputs, then `.send().await`.
@@ -878,9 +878,9 @@ impl AppStorageDownloadRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `spark.v1.app_storage.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-storage/download).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, AppStorageDownloadError> {
+    pub fn send(self) -> rt::Sending<rt::Download, AppStorageDownloadError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(AppStorageDownloadError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `app_storage.upload` (POST `/open-apis/spark/v1/apps/{app_id}/storage/upload`): set optional inputs, then `.send().await`.
@@ -905,9 +905,9 @@ impl AppStorageUploadRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_storage.upload`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-storage/upload).
     #[inline]
-    pub async fn send(self) -> Result<AppStorageUploadData, AppStorageUploadError> {
+    pub fn send(self) -> rt::Sending<AppStorageUploadData, AppStorageUploadError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppStorageUploadError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_storage.upload_complete` (POST `/open-apis/spark/v1/apps/{app_id}/storage/upload/complete`): set optional inputs, then `.send().await`.
@@ -932,11 +932,11 @@ impl AppStorageUploadCompleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_storage.upload_complete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-storage/upload_complete).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppStorageUploadData, AppStorageUploadCompleteError> {
+    ) -> rt::Sending<AppStorageUploadData, AppStorageUploadCompleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppStorageUploadCompleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_storage.upload_initialize` (POST `/open-apis/spark/v1/apps/{app_id}/storage/upload/initialize`): set optional inputs, then `.send().await`.
@@ -961,11 +961,11 @@ impl AppStorageUploadInitializeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_storage.upload_initialize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-storage/upload_initialize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppStorageUploadInitializeData, AppStorageUploadInitializeError> {
+    ) -> rt::Sending<AppStorageUploadInitializeData, AppStorageUploadInitializeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppStorageUploadInitializeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_storage.upload_part` (POST `/open-apis/spark/v1/apps/{app_id}/storage/upload/part`): set optional inputs, then `.send().await`.
@@ -990,9 +990,9 @@ impl AppStorageUploadPartRequest {
     }
     /// Sends the request. See the [official documentation of `spark.v1.app_storage.upload_part`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-storage/upload_part).
     #[inline]
-    pub async fn send(self) -> Result<(), AppStorageUploadPartError> {
+    pub fn send(self) -> rt::Sending<(), AppStorageUploadPartError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppStorageUploadPartError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app_table.batch_update_table_records` (PATCH `/open-apis/spark/v1/apps/{app_id}/tables/{table_name}/records_batch_update`): set optional inputs, then `.send().await`.
@@ -1047,17 +1047,14 @@ impl AppTableBatchUpdateTableRecordsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_table.batch_update_table_records`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/batch_update_table_records).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         AppTableBatchUpdateTableRecordsData,
         AppTableBatchUpdateTableRecordsError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(AppTableBatchUpdateTableRecordsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table.delete_table_records` (DELETE `/open-apis/spark/v1/apps/{app_id}/tables/{table_name}/records`): set optional inputs, then `.send().await`.
@@ -1092,9 +1089,9 @@ impl AppTableDeleteTableRecordsRequest {
     }
     /// Sends the request. See the [official documentation of `spark.v1.app_table.delete_table_records`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/delete_table_records).
     #[inline]
-    pub async fn send(self) -> Result<(), AppTableDeleteTableRecordsError> {
+    pub fn send(self) -> rt::Sending<(), AppTableDeleteTableRecordsError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppTableDeleteTableRecordsError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app_table.get_table_record_list` (GET `/open-apis/spark/v1/apps/{app_id}/tables/{table_name}/records`): set optional inputs, then `.send().await`.
@@ -1192,11 +1189,11 @@ impl AppTableGetTableRecordListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_table.get_table_record_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/get_table_record_list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableGetTableRecordListData, AppTableGetTableRecordListError> {
+    ) -> rt::Sending<AppTableGetTableRecordListData, AppTableGetTableRecordListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableGetTableRecordListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table.patch_table_records` (PATCH `/open-apis/spark/v1/apps/{app_id}/tables/{table_name}/records`): set optional inputs, then `.send().await`.
@@ -1253,11 +1250,14 @@ impl AppTablePatchTableRecordsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_table.patch_table_records`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/patch_table_records).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableBatchUpdateTableRecordsData, AppTablePatchTableRecordsError> {
+    ) -> rt::Sending<
+        AppTableBatchUpdateTableRecordsData,
+        AppTablePatchTableRecordsError,
+    > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTablePatchTableRecordsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table.post_table_records` (POST `/open-apis/spark/v1/apps/{app_id}/tables/{table_name}/records`): set optional inputs, then `.send().await`.
@@ -1331,11 +1331,14 @@ impl AppTablePostTableRecordsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_table.post_table_records`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/post_table_records).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableBatchUpdateTableRecordsData, AppTablePostTableRecordsError> {
+    ) -> rt::Sending<
+        AppTableBatchUpdateTableRecordsData,
+        AppTablePostTableRecordsError,
+    > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTablePostTableRecordsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table.get_table_detail` (GET `/open-apis/spark/v1/apps/{app_id}/tables/{table_name}`): set optional inputs, then `.send().await`.
@@ -1377,11 +1380,11 @@ impl AppTableGetTableDetailRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_table.get_table_detail`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/get_table_detail).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableGetTableDetailData, AppTableGetTableDetailError> {
+    ) -> rt::Sending<AppTableGetTableDetailData, AppTableGetTableDetailError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableGetTableDetailError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_table.get_table_list` (GET `/open-apis/spark/v1/apps/{app_id}/tables`): set optional inputs, then `.send().await`.
@@ -1428,11 +1431,11 @@ impl AppTableGetTableListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_table.get_table_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/get_table_list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableGetTableListData, AppTableGetTableListError> {
+    ) -> rt::Sending<AppTableGetTableListData, AppTableGetTableListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppTableGetTableListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app_view.get_view_record_list` (GET `/open-apis/spark/v1/apps/{app_id}/views/{view_name}/records`): set optional inputs, then `.send().await`.
@@ -1530,11 +1533,11 @@ impl AppViewGetViewRecordListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app_view.get_view_record_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-view/get_view_record_list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppTableGetTableRecordListData, AppViewGetViewRecordListError> {
+    ) -> rt::Sending<AppTableGetTableRecordListData, AppViewGetViewRecordListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppViewGetViewRecordListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app.create` (POST `/open-apis/spark/v1/apps`): set optional inputs, then `.send().await`.
@@ -1557,9 +1560,9 @@ impl AppCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/create).
     #[inline]
-    pub async fn send(self) -> Result<AppCreateData, AppCreateError> {
+    pub fn send(self) -> rt::Sending<AppCreateData, AppCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app.list` (GET `/open-apis/spark/v1/apps`): set optional inputs, then `.send().await`.
@@ -1644,9 +1647,9 @@ impl AppListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/list).
     #[inline]
-    pub async fn send(self) -> Result<AppListData, AppListError> {
+    pub fn send(self) -> rt::Sending<AppListData, AppListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app.get_app_visibility` (GET `/open-apis/spark/v1/apps/{app_id}/access-scope`): set optional inputs, then `.send().await`.
@@ -1675,11 +1678,9 @@ impl AppGetAppVisibilityRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app.get_app_visibility`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/get_app_visibility).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<AppGetAppVisibilityData, AppGetAppVisibilityError> {
+    pub fn send(self) -> rt::Sending<AppGetAppVisibilityData, AppGetAppVisibilityError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppGetAppVisibilityError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app.update_app_visibility` (PUT `/open-apis/spark/v1/apps/{app_id}/access-scope`): set optional inputs, then `.send().await`.
@@ -1711,9 +1712,9 @@ impl AppUpdateAppVisibilityRequest {
     }
     /// Sends the request. See the [official documentation of `spark.v1.app.update_app_visibility`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/update_app_visibility).
     #[inline]
-    pub async fn send(self) -> Result<(), AppUpdateAppVisibilityError> {
+    pub fn send(self) -> rt::Sending<(), AppUpdateAppVisibilityError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AppUpdateAppVisibilityError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `app.icon` (POST `/open-apis/spark/v1/icon`): set optional inputs, then `.send().await`.
@@ -1736,9 +1737,9 @@ impl AppIconRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app.icon`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/icon).
     #[inline]
-    pub async fn send(self) -> Result<AppIconData, AppIconError> {
+    pub fn send(self) -> rt::Sending<AppIconData, AppIconError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppIconError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app.patch` (PATCH `/open-apis/spark/v1/apps/{app_id}`): set optional inputs, then `.send().await`.
@@ -1768,9 +1769,9 @@ impl AppPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/patch).
     #[inline]
-    pub async fn send(self) -> Result<AppCreateData, AppPatchError> {
+    pub fn send(self) -> rt::Sending<AppCreateData, AppPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app.sql_commands` (POST `/open-apis/spark/v1/apps/{app_id}/sql_commands`): set optional inputs, then `.send().await`.
@@ -1811,9 +1812,9 @@ impl AppSqlCommandsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app.sql_commands`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/sql_commands).
     #[inline]
-    pub async fn send(self) -> Result<AppSqlCommandsData, AppSqlCommandsError> {
+    pub fn send(self) -> rt::Sending<AppSqlCommandsData, AppSqlCommandsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppSqlCommandsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `app.upload_html_code_and_release` (POST `/open-apis/spark/v1/apps/{app_id}/upload_and_release_html_code`): set optional inputs, then `.send().await`.
@@ -1838,11 +1839,11 @@ impl AppUploadHtmlCodeAndReleaseRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.app.upload_html_code_and_release`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/upload_html_code_and_release).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AppUploadHtmlCodeAndReleaseData, AppUploadHtmlCodeAndReleaseError> {
+    ) -> rt::Sending<AppUploadHtmlCodeAndReleaseData, AppUploadHtmlCodeAndReleaseError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AppUploadHtmlCodeAndReleaseError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `directory_user.id_convert` (POST `/open-apis/spark/v1/directory/user/id_convert`): set optional inputs, then `.send().await`.
@@ -1870,11 +1871,11 @@ impl DirectoryUserIdConvertRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `spark.v1.directory_user.id_convert`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/directory-user/id_convert).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DirectoryUserIdConvertData, DirectoryUserIdConvertError> {
+    ) -> rt::Sending<DirectoryUserIdConvertData, DirectoryUserIdConvertError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(DirectoryUserIdConvertError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `app_enum.get_enum_detail`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -98,11 +98,9 @@ impl SpeechFileRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `speech_to_text.v1.speech.file_recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/speech_to_text-v1/speech/file_recognize).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<SpeechFileRecognizeData, SpeechFileRecognizeError> {
+    pub fn send(self) -> rt::Sending<SpeechFileRecognizeData, SpeechFileRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpeechFileRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `speech.stream_recognize` (POST `/open-apis/speech_to_text/v1/speech/stream_recognize`): set optional inputs, then `.send().await`.
@@ -123,11 +121,11 @@ impl SpeechStreamRecognizeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `speech_to_text.v1.speech.stream_recognize`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/speech_to_text-v1/speech/stream_recognize).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SpeechStreamRecognizeData, SpeechStreamRecognizeError> {
+    ) -> rt::Sending<SpeechStreamRecognizeData, SpeechStreamRecognizeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpeechStreamRecognizeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `speech.file_recognize`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -808,11 +808,11 @@ impl TaskCollaboratorCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task_collaborator.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-collaborator/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TaskCollaboratorCreateData, TaskCollaboratorCreateError> {
+    ) -> rt::Sending<TaskCollaboratorCreateData, TaskCollaboratorCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskCollaboratorCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task_collaborator.list` (GET `/open-apis/task/v1/tasks/{task_id}/collaborators`): set optional inputs, then `.send().await`.
@@ -862,11 +862,11 @@ impl TaskCollaboratorListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task_collaborator.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-collaborator/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TaskCollaboratorListData, TaskCollaboratorListError> {
+    ) -> rt::Sending<TaskCollaboratorListData, TaskCollaboratorListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskCollaboratorListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -918,9 +918,9 @@ impl TaskCollaboratorDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v1.task_collaborator.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-collaborator/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskCollaboratorDeleteError> {
+    pub fn send(self) -> rt::Sending<(), TaskCollaboratorDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskCollaboratorDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task_comment.create` (POST `/open-apis/task/v1/tasks/{task_id}/comments`): set optional inputs, then `.send().await`.
@@ -962,9 +962,9 @@ impl TaskCommentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task_comment.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-comment/create).
     #[inline]
-    pub async fn send(self) -> Result<TaskCommentCreateData, TaskCommentCreateError> {
+    pub fn send(self) -> rt::Sending<TaskCommentCreateData, TaskCommentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskCommentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task_comment.list` (GET `/open-apis/task/v1/tasks/{task_id}/comments`): set optional inputs, then `.send().await`.
@@ -1025,9 +1025,9 @@ impl TaskCommentListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task_comment.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-comment/list).
     #[inline]
-    pub async fn send(self) -> Result<TaskCommentListData, TaskCommentListError> {
+    pub fn send(self) -> rt::Sending<TaskCommentListData, TaskCommentListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskCommentListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1070,9 +1070,9 @@ impl TaskCommentDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v1.task_comment.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-comment/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskCommentDeleteError> {
+    pub fn send(self) -> rt::Sending<(), TaskCommentDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskCommentDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task_comment.get` (GET `/open-apis/task/v1/tasks/{task_id}/comments/{comment_id}`): set optional inputs, then `.send().await`.
@@ -1108,9 +1108,9 @@ impl TaskCommentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task_comment.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-comment/get).
     #[inline]
-    pub async fn send(self) -> Result<TaskCommentCreateData, TaskCommentGetError> {
+    pub fn send(self) -> rt::Sending<TaskCommentCreateData, TaskCommentGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskCommentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task_comment.update` (PUT `/open-apis/task/v1/tasks/{task_id}/comments/{comment_id}`): set optional inputs, then `.send().await`.
@@ -1154,9 +1154,9 @@ impl TaskCommentUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task_comment.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-comment/update).
     #[inline]
-    pub async fn send(self) -> Result<TaskCommentCreateData, TaskCommentUpdateError> {
+    pub fn send(self) -> rt::Sending<TaskCommentCreateData, TaskCommentUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskCommentUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task_follower.create` (POST `/open-apis/task/v1/tasks/{task_id}/followers`): set optional inputs, then `.send().await`.
@@ -1198,9 +1198,9 @@ impl TaskFollowerCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task_follower.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-follower/create).
     #[inline]
-    pub async fn send(self) -> Result<TaskFollowerCreateData, TaskFollowerCreateError> {
+    pub fn send(self) -> rt::Sending<TaskFollowerCreateData, TaskFollowerCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskFollowerCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task_follower.list` (GET `/open-apis/task/v1/tasks/{task_id}/followers`): set optional inputs, then `.send().await`.
@@ -1248,9 +1248,9 @@ impl TaskFollowerListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task_follower.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-follower/list).
     #[inline]
-    pub async fn send(self) -> Result<TaskCollaboratorListData, TaskFollowerListError> {
+    pub fn send(self) -> rt::Sending<TaskCollaboratorListData, TaskFollowerListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskFollowerListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1302,9 +1302,9 @@ impl TaskFollowerDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v1.task_follower.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-follower/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskFollowerDeleteError> {
+    pub fn send(self) -> rt::Sending<(), TaskFollowerDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskFollowerDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task_reminder.create` (POST `/open-apis/task/v1/tasks/{task_id}/reminders`): set optional inputs, then `.send().await`.
@@ -1334,9 +1334,9 @@ impl TaskReminderCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task_reminder.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-reminder/create).
     #[inline]
-    pub async fn send(self) -> Result<TaskReminderCreateData, TaskReminderCreateError> {
+    pub fn send(self) -> rt::Sending<TaskReminderCreateData, TaskReminderCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskReminderCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task_reminder.list` (GET `/open-apis/task/v1/tasks/{task_id}/reminders`): set optional inputs, then `.send().await`.
@@ -1381,9 +1381,9 @@ impl TaskReminderListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task_reminder.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-reminder/list).
     #[inline]
-    pub async fn send(self) -> Result<TaskReminderListData, TaskReminderListError> {
+    pub fn send(self) -> rt::Sending<TaskReminderListData, TaskReminderListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskReminderListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1426,9 +1426,9 @@ impl TaskReminderDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v1.task_reminder.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-reminder/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskReminderDeleteError> {
+    pub fn send(self) -> rt::Sending<(), TaskReminderDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskReminderDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.batch_delete_collaborator` (POST `/open-apis/task/v1/tasks/{task_id}/batch_delete_collaborator`): set optional inputs, then `.send().await`.
@@ -1470,11 +1470,11 @@ impl TaskBatchDeleteCollaboratorRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task.batch_delete_collaborator`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/batch_delete_collaborator).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TaskBatchDeleteCollaboratorData, TaskBatchDeleteCollaboratorError> {
+    ) -> rt::Sending<TaskBatchDeleteCollaboratorData, TaskBatchDeleteCollaboratorError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskBatchDeleteCollaboratorError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.batch_delete_follower` (POST `/open-apis/task/v1/tasks/{task_id}/batch_delete_follower`): set optional inputs, then `.send().await`.
@@ -1516,11 +1516,11 @@ impl TaskBatchDeleteFollowerRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task.batch_delete_follower`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/batch_delete_follower).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TaskBatchDeleteFollowerData, TaskBatchDeleteFollowerError> {
+    ) -> rt::Sending<TaskBatchDeleteFollowerData, TaskBatchDeleteFollowerError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskBatchDeleteFollowerError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.complete` (POST `/open-apis/task/v1/tasks/{task_id}/complete`): set optional inputs, then `.send().await`.
@@ -1547,9 +1547,9 @@ impl TaskCompleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v1.task.complete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/complete).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskCompleteError> {
+    pub fn send(self) -> rt::Sending<(), TaskCompleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskCompleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.create` (POST `/open-apis/task/v1/tasks`): set optional inputs, then `.send().await`.
@@ -1584,9 +1584,9 @@ impl TaskCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/create).
     #[inline]
-    pub async fn send(self) -> Result<TaskCreateData, TaskCreateError> {
+    pub fn send(self) -> rt::Sending<TaskCreateData, TaskCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.list` (GET `/open-apis/task/v1/tasks`): set optional inputs, then `.send().await`.
@@ -1659,9 +1659,9 @@ impl TaskListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/list).
     #[inline]
-    pub async fn send(self) -> Result<TaskListData, TaskListError> {
+    pub fn send(self) -> rt::Sending<TaskListData, TaskListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1702,9 +1702,9 @@ impl TaskDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v1.task.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskDeleteError> {
+    pub fn send(self) -> rt::Sending<(), TaskDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.get` (GET `/open-apis/task/v1/tasks/{task_id}`): set optional inputs, then `.send().await`.
@@ -1738,9 +1738,9 @@ impl TaskGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/get).
     #[inline]
-    pub async fn send(self) -> Result<TaskGetData, TaskGetError> {
+    pub fn send(self) -> rt::Sending<TaskGetData, TaskGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.patch` (PATCH `/open-apis/task/v1/tasks/{task_id}`): set optional inputs, then `.send().await`.
@@ -1777,9 +1777,9 @@ impl TaskPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v1.task.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/patch).
     #[inline]
-    pub async fn send(self) -> Result<TaskCreateData, TaskPatchError> {
+    pub fn send(self) -> rt::Sending<TaskCreateData, TaskPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.uncomplete` (POST `/open-apis/task/v1/tasks/{task_id}/uncomplete`): set optional inputs, then `.send().await`.
@@ -1806,9 +1806,9 @@ impl TaskUncompleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v1.task.uncomplete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/uncomplete).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskUncompleteError> {
+    pub fn send(self) -> rt::Sending<(), TaskUncompleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskUncompleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Errors of `task_collaborator.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

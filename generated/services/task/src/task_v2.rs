@@ -1718,9 +1718,9 @@ impl AttachmentDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v2.attachment.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/attachment/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), AttachmentDeleteError> {
+    pub fn send(self) -> rt::Sending<(), AttachmentDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(AttachmentDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `attachment.get` (GET `/open-apis/task/v2/attachments/{attachment_guid}`): set optional inputs, then `.send().await`.
@@ -1756,9 +1756,9 @@ impl AttachmentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.attachment.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/attachment/get).
     #[inline]
-    pub async fn send(self) -> Result<AttachmentGetData, AttachmentGetError> {
+    pub fn send(self) -> rt::Sending<AttachmentGetData, AttachmentGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AttachmentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `attachment.list` (GET `/open-apis/task/v2/attachments`): set optional inputs, then `.send().await`.
@@ -1830,9 +1830,9 @@ impl AttachmentListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.attachment.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/attachment/list).
     #[inline]
-    pub async fn send(self) -> Result<AttachmentListData, AttachmentListError> {
+    pub fn send(self) -> rt::Sending<AttachmentListData, AttachmentListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AttachmentListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1883,9 +1883,9 @@ impl AttachmentUploadRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.attachment.upload`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/attachment/upload).
     #[inline]
-    pub async fn send(self) -> Result<AttachmentUploadData, AttachmentUploadError> {
+    pub fn send(self) -> rt::Sending<AttachmentUploadData, AttachmentUploadError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AttachmentUploadError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `comment.create` (POST `/open-apis/task/v2/comments`): set optional inputs, then `.send().await`.
@@ -1922,9 +1922,9 @@ impl CommentCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.comment.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/comment/create).
     #[inline]
-    pub async fn send(self) -> Result<CommentCreateData, CommentCreateError> {
+    pub fn send(self) -> rt::Sending<CommentCreateData, CommentCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CommentCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `comment.list` (GET `/open-apis/task/v2/comments`): set optional inputs, then `.send().await`.
@@ -1996,9 +1996,9 @@ impl CommentListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.comment.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/comment/list).
     #[inline]
-    pub async fn send(self) -> Result<CommentListData, CommentListError> {
+    pub fn send(self) -> rt::Sending<CommentListData, CommentListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CommentListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2037,9 +2037,9 @@ impl CommentDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v2.comment.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/comment/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), CommentDeleteError> {
+    pub fn send(self) -> rt::Sending<(), CommentDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CommentDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `comment.get` (GET `/open-apis/task/v2/comments/{comment_id}`): set optional inputs, then `.send().await`.
@@ -2075,9 +2075,9 @@ impl CommentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.comment.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/comment/get).
     #[inline]
-    pub async fn send(self) -> Result<CommentCreateData, CommentGetError> {
+    pub fn send(self) -> rt::Sending<CommentCreateData, CommentGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CommentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `comment.patch` (PATCH `/open-apis/task/v2/comments/{comment_id}`): set optional inputs, then `.send().await`.
@@ -2116,9 +2116,9 @@ impl CommentPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.comment.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/comment/patch).
     #[inline]
-    pub async fn send(self) -> Result<CommentCreateData, CommentPatchError> {
+    pub fn send(self) -> rt::Sending<CommentCreateData, CommentPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CommentPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_field_option.create` (POST `/open-apis/task/v2/custom_fields/{custom_field_guid}/options`): set optional inputs, then `.send().await`.
@@ -2148,11 +2148,11 @@ impl CustomFieldOptionCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.custom_field_option.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field-option/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CustomFieldOptionCreateData, CustomFieldOptionCreateError> {
+    ) -> rt::Sending<CustomFieldOptionCreateData, CustomFieldOptionCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomFieldOptionCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_field_option.patch` (PATCH `/open-apis/task/v2/custom_fields/{custom_field_guid}/options/{option_guid}`): set optional inputs, then `.send().await`.
@@ -2189,11 +2189,11 @@ impl CustomFieldOptionPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.custom_field_option.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field-option/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CustomFieldOptionCreateData, CustomFieldOptionPatchError> {
+    ) -> rt::Sending<CustomFieldOptionCreateData, CustomFieldOptionPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomFieldOptionPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_field.add` (POST `/open-apis/task/v2/custom_fields/{custom_field_guid}/add`): set optional inputs, then `.send().await`.
@@ -2223,9 +2223,9 @@ impl CustomFieldAddRequest {
     }
     /// Sends the request. See the [official documentation of `task.v2.custom_field.add`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/add).
     #[inline]
-    pub async fn send(self) -> Result<(), CustomFieldAddError> {
+    pub fn send(self) -> rt::Sending<(), CustomFieldAddError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CustomFieldAddError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `custom_field.create` (POST `/open-apis/task/v2/custom_fields`): set optional inputs, then `.send().await`.
@@ -2265,9 +2265,9 @@ impl CustomFieldCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.custom_field.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/create).
     #[inline]
-    pub async fn send(self) -> Result<CustomFieldCreateData, CustomFieldCreateError> {
+    pub fn send(self) -> rt::Sending<CustomFieldCreateData, CustomFieldCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomFieldCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_field.list` (GET `/open-apis/task/v2/custom_fields`): set optional inputs, then `.send().await`.
@@ -2349,9 +2349,9 @@ impl CustomFieldListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.custom_field.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/list).
     #[inline]
-    pub async fn send(self) -> Result<CustomFieldListData, CustomFieldListError> {
+    pub fn send(self) -> rt::Sending<CustomFieldListData, CustomFieldListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomFieldListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2404,9 +2404,9 @@ impl CustomFieldGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.custom_field.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/get).
     #[inline]
-    pub async fn send(self) -> Result<CustomFieldCreateData, CustomFieldGetError> {
+    pub fn send(self) -> rt::Sending<CustomFieldCreateData, CustomFieldGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomFieldGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_field.patch` (PATCH `/open-apis/task/v2/custom_fields/{custom_field_guid}`): set optional inputs, then `.send().await`.
@@ -2450,9 +2450,9 @@ impl CustomFieldPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.custom_field.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/patch).
     #[inline]
-    pub async fn send(self) -> Result<CustomFieldCreateData, CustomFieldPatchError> {
+    pub fn send(self) -> rt::Sending<CustomFieldCreateData, CustomFieldPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CustomFieldPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `custom_field.remove` (POST `/open-apis/task/v2/custom_fields/{custom_field_guid}/remove`): set optional inputs, then `.send().await`.
@@ -2482,9 +2482,9 @@ impl CustomFieldRemoveRequest {
     }
     /// Sends the request. See the [official documentation of `task.v2.custom_field.remove`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/remove).
     #[inline]
-    pub async fn send(self) -> Result<(), CustomFieldRemoveError> {
+    pub fn send(self) -> rt::Sending<(), CustomFieldRemoveError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(CustomFieldRemoveError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `section.create` (POST `/open-apis/task/v2/sections`): set optional inputs, then `.send().await`.
@@ -2521,9 +2521,9 @@ impl SectionCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.section.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/create).
     #[inline]
-    pub async fn send(self) -> Result<SectionCreateData, SectionCreateError> {
+    pub fn send(self) -> rt::Sending<SectionCreateData, SectionCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SectionCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `section.list` (GET `/open-apis/task/v2/sections`): set optional inputs, then `.send().await`.
@@ -2595,9 +2595,9 @@ impl SectionListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.section.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/list).
     #[inline]
-    pub async fn send(self) -> Result<SectionListData, SectionListError> {
+    pub fn send(self) -> rt::Sending<SectionListData, SectionListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SectionListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2638,9 +2638,9 @@ impl SectionDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v2.section.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), SectionDeleteError> {
+    pub fn send(self) -> rt::Sending<(), SectionDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(SectionDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `section.get` (GET `/open-apis/task/v2/sections/{section_guid}`): set optional inputs, then `.send().await`.
@@ -2676,9 +2676,9 @@ impl SectionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.section.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/get).
     #[inline]
-    pub async fn send(self) -> Result<SectionCreateData, SectionGetError> {
+    pub fn send(self) -> rt::Sending<SectionCreateData, SectionGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SectionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `section.patch` (PATCH `/open-apis/task/v2/sections/{section_guid}`): set optional inputs, then `.send().await`.
@@ -2717,9 +2717,9 @@ impl SectionPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.section.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/patch).
     #[inline]
-    pub async fn send(self) -> Result<SectionCreateData, SectionPatchError> {
+    pub fn send(self) -> rt::Sending<SectionCreateData, SectionPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SectionPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `section.tasks` (GET `/open-apis/task/v2/sections/{section_guid}/tasks`): set optional inputs, then `.send().await`.
@@ -2800,9 +2800,9 @@ impl SectionTasksRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.section.tasks`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/tasks).
     #[inline]
-    pub async fn send(self) -> Result<SectionTasksData, SectionTasksError> {
+    pub fn send(self) -> rt::Sending<SectionTasksData, SectionTasksError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SectionTasksError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2855,9 +2855,9 @@ impl TaskSubtaskCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task_subtask.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task-subtask/create).
     #[inline]
-    pub async fn send(self) -> Result<TaskSubtaskCreateData, TaskSubtaskCreateError> {
+    pub fn send(self) -> rt::Sending<TaskSubtaskCreateData, TaskSubtaskCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskSubtaskCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task_subtask.list` (GET `/open-apis/task/v2/tasks/{task_guid}/subtasks`): set optional inputs, then `.send().await`.
@@ -2911,9 +2911,9 @@ impl TaskSubtaskListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task_subtask.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task-subtask/list).
     #[inline]
-    pub async fn send(self) -> Result<TaskSubtaskListData, TaskSubtaskListError> {
+    pub fn send(self) -> rt::Sending<TaskSubtaskListData, TaskSubtaskListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskSubtaskListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2962,11 +2962,9 @@ impl TaskAddDependenciesRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.add_dependencies`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/add_dependencies).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<TaskAddDependenciesBody, TaskAddDependenciesError> {
+    pub fn send(self) -> rt::Sending<TaskAddDependenciesBody, TaskAddDependenciesError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskAddDependenciesError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.add_members` (POST `/open-apis/task/v2/tasks/{task_guid}/add_members`): set optional inputs, then `.send().await`.
@@ -3005,9 +3003,9 @@ impl TaskAddMembersRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.add_members`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/add_members).
     #[inline]
-    pub async fn send(self) -> Result<TaskAddMembersData, TaskAddMembersError> {
+    pub fn send(self) -> rt::Sending<TaskAddMembersData, TaskAddMembersError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskAddMembersError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.add_reminders` (POST `/open-apis/task/v2/tasks/{task_guid}/add_reminders`): set optional inputs, then `.send().await`.
@@ -3046,9 +3044,9 @@ impl TaskAddRemindersRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.add_reminders`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/add_reminders).
     #[inline]
-    pub async fn send(self) -> Result<TaskAddMembersData, TaskAddRemindersError> {
+    pub fn send(self) -> rt::Sending<TaskAddMembersData, TaskAddRemindersError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskAddRemindersError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.add_tasklist` (POST `/open-apis/task/v2/tasks/{task_guid}/add_tasklist`): set optional inputs, then `.send().await`.
@@ -3087,9 +3085,9 @@ impl TaskAddTasklistRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.add_tasklist`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/add_tasklist).
     #[inline]
-    pub async fn send(self) -> Result<TaskAddMembersData, TaskAddTasklistError> {
+    pub fn send(self) -> rt::Sending<TaskAddMembersData, TaskAddTasklistError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskAddTasklistError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.create_v2` (POST `/open-apis/task/v2/tasks`): set optional inputs, then `.send().await`.
@@ -3126,9 +3124,9 @@ impl TaskCreateV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.create_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/create).
     #[inline]
-    pub async fn send(self) -> Result<TaskAddMembersData, TaskCreateV2Error> {
+    pub fn send(self) -> rt::Sending<TaskAddMembersData, TaskCreateV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskCreateV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.list_v2` (GET `/open-apis/task/v2/tasks`): set optional inputs, then `.send().await`.
@@ -3207,9 +3205,9 @@ impl TaskListV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.list_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/list).
     #[inline]
-    pub async fn send(self) -> Result<TaskSubtaskListData, TaskListV2Error> {
+    pub fn send(self) -> rt::Sending<TaskSubtaskListData, TaskListV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskListV2Error::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3248,9 +3246,9 @@ impl TaskDeleteV2Request {
     }
     /// Sends the request. See the [official documentation of `task.v2.task.delete_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskDeleteV2Error> {
+    pub fn send(self) -> rt::Sending<(), TaskDeleteV2Error> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskDeleteV2Error::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.get_v2` (GET `/open-apis/task/v2/tasks/{task_guid}`): set optional inputs, then `.send().await`.
@@ -3286,9 +3284,9 @@ impl TaskGetV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.get_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/get).
     #[inline]
-    pub async fn send(self) -> Result<TaskAddMembersData, TaskGetV2Error> {
+    pub fn send(self) -> rt::Sending<TaskAddMembersData, TaskGetV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskGetV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.patch_v2` (PATCH `/open-apis/task/v2/tasks/{task_guid}`): set optional inputs, then `.send().await`.
@@ -3327,9 +3325,9 @@ impl TaskPatchV2Request {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.patch_v2`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/patch).
     #[inline]
-    pub async fn send(self) -> Result<TaskAddMembersData, TaskPatchV2Error> {
+    pub fn send(self) -> rt::Sending<TaskAddMembersData, TaskPatchV2Error> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskPatchV2Error::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.remove_dependencies` (POST `/open-apis/task/v2/tasks/{task_guid}/remove_dependencies`): set optional inputs, then `.send().await`.
@@ -3359,11 +3357,11 @@ impl TaskRemoveDependenciesRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.remove_dependencies`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/remove_dependencies).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TaskAddDependenciesBody, TaskRemoveDependenciesError> {
+    ) -> rt::Sending<TaskAddDependenciesBody, TaskRemoveDependenciesError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskRemoveDependenciesError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.remove_members` (POST `/open-apis/task/v2/tasks/{task_guid}/remove_members`): set optional inputs, then `.send().await`.
@@ -3402,9 +3400,9 @@ impl TaskRemoveMembersRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.remove_members`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/remove_members).
     #[inline]
-    pub async fn send(self) -> Result<TaskAddMembersData, TaskRemoveMembersError> {
+    pub fn send(self) -> rt::Sending<TaskAddMembersData, TaskRemoveMembersError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskRemoveMembersError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.remove_reminders` (POST `/open-apis/task/v2/tasks/{task_guid}/remove_reminders`): set optional inputs, then `.send().await`.
@@ -3443,9 +3441,9 @@ impl TaskRemoveRemindersRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.remove_reminders`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/remove_reminders).
     #[inline]
-    pub async fn send(self) -> Result<TaskAddMembersData, TaskRemoveRemindersError> {
+    pub fn send(self) -> rt::Sending<TaskAddMembersData, TaskRemoveRemindersError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskRemoveRemindersError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.remove_tasklist` (POST `/open-apis/task/v2/tasks/{task_guid}/remove_tasklist`): set optional inputs, then `.send().await`.
@@ -3484,9 +3482,9 @@ impl TaskRemoveTasklistRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.remove_tasklist`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/remove_tasklist).
     #[inline]
-    pub async fn send(self) -> Result<TaskAddMembersData, TaskRemoveTasklistError> {
+    pub fn send(self) -> rt::Sending<TaskAddMembersData, TaskRemoveTasklistError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskRemoveTasklistError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.search` (POST `/open-apis/task/v2/tasks/search`): set optional inputs, then `.send().await`.
@@ -3538,9 +3536,9 @@ impl TaskSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/search).
     #[inline]
-    pub async fn send(self) -> Result<TaskSearchData, TaskSearchError> {
+    pub fn send(self) -> rt::Sending<TaskSearchData, TaskSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3589,9 +3587,9 @@ impl TaskSetAncestorTaskRequest {
     }
     /// Sends the request. See the [official documentation of `task.v2.task.set_ancestor_task`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/set_ancestor_task).
     #[inline]
-    pub async fn send(self) -> Result<(), TaskSetAncestorTaskError> {
+    pub fn send(self) -> rt::Sending<(), TaskSetAncestorTaskError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TaskSetAncestorTaskError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `task.tasklists` (GET `/open-apis/task/v2/tasks/{task_guid}/tasklists`): set optional inputs, then `.send().await`.
@@ -3618,9 +3616,9 @@ impl TaskTasklistsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task.tasklists`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/tasklists).
     #[inline]
-    pub async fn send(self) -> Result<TaskTasklistsData, TaskTasklistsError> {
+    pub fn send(self) -> rt::Sending<TaskTasklistsData, TaskTasklistsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskTasklistsError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task_v2.list_related_task` (GET `/open-apis/task/v2/task_v2/list_related_task`): set optional inputs, then `.send().await`.
@@ -3671,11 +3669,11 @@ impl TaskV2ListRelatedTaskRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task_v2.list_related_task`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task_v2/list_related_task).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TaskV2ListRelatedTaskData, TaskV2ListRelatedTaskError> {
+    ) -> rt::Sending<TaskV2ListRelatedTaskData, TaskV2ListRelatedTaskError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskV2ListRelatedTaskError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3724,11 +3722,11 @@ impl TaskV2TaskSubscriptionRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.task_v2.task_subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task_v2/task_subscription).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TaskV2TaskSubscriptionData, TaskV2TaskSubscriptionError> {
+    ) -> rt::Sending<TaskV2TaskSubscriptionData, TaskV2TaskSubscriptionError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskV2TaskSubscriptionError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tasklist_activity_subscription.create` (POST `/open-apis/task/v2/tasklists/{tasklist_guid}/activity_subscriptions`): set optional inputs, then `.send().await`.
@@ -3767,17 +3765,14 @@ impl TasklistActivitySubscriptionCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist_activity_subscription.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist-activity_subscription/create).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         TasklistActivitySubscriptionCreateData,
         TasklistActivitySubscriptionCreateError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(TasklistActivitySubscriptionCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tasklist_activity_subscription.list` (GET `/open-apis/task/v2/tasklists/{tasklist_guid}/activity_subscriptions`): set optional inputs, then `.send().await`.
@@ -3822,17 +3817,14 @@ impl TasklistActivitySubscriptionListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist_activity_subscription.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist-activity_subscription/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         TasklistActivitySubscriptionListData,
         TasklistActivitySubscriptionListError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(TasklistActivitySubscriptionListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tasklist_activity_subscription.delete` (DELETE `/open-apis/task/v2/tasklists/{tasklist_guid}/activity_subscriptions/{activity_subscription_guid}`): set optional inputs, then `.send().await`.
@@ -3861,12 +3853,9 @@ impl TasklistActivitySubscriptionDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v2.tasklist_activity_subscription.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist-activity_subscription/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), TasklistActivitySubscriptionDeleteError> {
+    pub fn send(self) -> rt::Sending<(), TasklistActivitySubscriptionDeleteError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(TasklistActivitySubscriptionDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `tasklist_activity_subscription.get` (GET `/open-apis/task/v2/tasklists/{tasklist_guid}/activity_subscriptions/{activity_subscription_guid}`): set optional inputs, then `.send().await`.
@@ -3904,17 +3893,14 @@ impl TasklistActivitySubscriptionGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist_activity_subscription.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist-activity_subscription/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         TasklistActivitySubscriptionCreateData,
         TasklistActivitySubscriptionGetError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(TasklistActivitySubscriptionGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tasklist_activity_subscription.patch` (PATCH `/open-apis/task/v2/tasklists/{tasklist_guid}/activity_subscriptions/{activity_subscription_guid}`): set optional inputs, then `.send().await`.
@@ -3955,17 +3941,14 @@ impl TasklistActivitySubscriptionPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist_activity_subscription.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist-activity_subscription/patch).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         TasklistActivitySubscriptionCreateData,
         TasklistActivitySubscriptionPatchError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(TasklistActivitySubscriptionPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tasklist.add_members` (POST `/open-apis/task/v2/tasklists/{tasklist_guid}/add_members`): set optional inputs, then `.send().await`.
@@ -4004,9 +3987,9 @@ impl TasklistAddMembersRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist.add_members`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/add_members).
     #[inline]
-    pub async fn send(self) -> Result<TasklistAddMembersData, TasklistAddMembersError> {
+    pub fn send(self) -> rt::Sending<TasklistAddMembersData, TasklistAddMembersError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TasklistAddMembersError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tasklist.create` (POST `/open-apis/task/v2/tasklists`): set optional inputs, then `.send().await`.
@@ -4043,9 +4026,9 @@ impl TasklistCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/create).
     #[inline]
-    pub async fn send(self) -> Result<TasklistAddMembersData, TasklistCreateError> {
+    pub fn send(self) -> rt::Sending<TasklistAddMembersData, TasklistCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TasklistCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tasklist.list` (GET `/open-apis/task/v2/tasklists`): set optional inputs, then `.send().await`.
@@ -4097,9 +4080,9 @@ impl TasklistListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/list).
     #[inline]
-    pub async fn send(self) -> Result<TasklistListData, TasklistListError> {
+    pub fn send(self) -> rt::Sending<TasklistListData, TasklistListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TasklistListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4142,9 +4125,9 @@ impl TasklistDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `task.v2.tasklist.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), TasklistDeleteError> {
+    pub fn send(self) -> rt::Sending<(), TasklistDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(TasklistDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `tasklist.get` (GET `/open-apis/task/v2/tasklists/{tasklist_guid}`): set optional inputs, then `.send().await`.
@@ -4180,9 +4163,9 @@ impl TasklistGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/get).
     #[inline]
-    pub async fn send(self) -> Result<TasklistAddMembersData, TasklistGetError> {
+    pub fn send(self) -> rt::Sending<TasklistAddMembersData, TasklistGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TasklistGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tasklist.patch` (PATCH `/open-apis/task/v2/tasklists/{tasklist_guid}`): set optional inputs, then `.send().await`.
@@ -4221,9 +4204,9 @@ impl TasklistPatchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/patch).
     #[inline]
-    pub async fn send(self) -> Result<TasklistAddMembersData, TasklistPatchError> {
+    pub fn send(self) -> rt::Sending<TasklistAddMembersData, TasklistPatchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TasklistPatchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tasklist.remove_members` (POST `/open-apis/task/v2/tasklists/{tasklist_guid}/remove_members`): set optional inputs, then `.send().await`.
@@ -4262,11 +4245,11 @@ impl TasklistRemoveMembersRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist.remove_members`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/remove_members).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TasklistAddMembersData, TasklistRemoveMembersError> {
+    ) -> rt::Sending<TasklistAddMembersData, TasklistRemoveMembersError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TasklistRemoveMembersError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tasklist.search` (POST `/open-apis/task/v2/tasklists/search`): set optional inputs, then `.send().await`.
@@ -4318,9 +4301,9 @@ impl TasklistSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/search).
     #[inline]
-    pub async fn send(self) -> Result<TaskSearchData, TasklistSearchError> {
+    pub fn send(self) -> rt::Sending<TaskSearchData, TasklistSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TasklistSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4415,9 +4398,9 @@ impl TasklistTasksRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `task.v2.tasklist.tasks`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/tasks).
     #[inline]
-    pub async fn send(self) -> Result<SectionTasksData, TasklistTasksError> {
+    pub fn send(self) -> rt::Sending<SectionTasksData, TasklistTasksError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TasklistTasksError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `attachment.delete`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

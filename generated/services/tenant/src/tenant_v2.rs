@@ -100,14 +100,14 @@ impl TenantProductAssignInfoQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `tenant.v2.tenant_product_assign_info.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/tenant-v2/tenant-product_assign_info/query).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TenantProductAssignInfoQueryData, TenantProductAssignInfoQueryError> {
+    ) -> rt::Sending<
+        TenantProductAssignInfoQueryData,
+        TenantProductAssignInfoQueryError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(TenantProductAssignInfoQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `tenant.query` (GET `/open-apis/tenant/v2/tenant/query`): set optional inputs, then `.send().await`.
@@ -124,9 +124,9 @@ impl TenantQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `tenant.v2.tenant.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/tenant-v2/tenant/query).
     #[inline]
-    pub async fn send(self) -> Result<TenantQueryData, TenantQueryError> {
+    pub fn send(self) -> rt::Sending<TenantQueryData, TenantQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TenantQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `tenant_product_assign_info.query`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -92,9 +92,9 @@ impl TextDetectRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `translation.v1.text.detect`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/translation-v1/text/detect).
     #[inline]
-    pub async fn send(self) -> Result<TextDetectData, TextDetectError> {
+    pub fn send(self) -> rt::Sending<TextDetectData, TextDetectError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TextDetectError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `text.translate` (POST `/open-apis/translation/v1/text/translate`): set optional inputs, then `.send().await`.
@@ -115,9 +115,9 @@ impl TextTranslateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `translation.v1.text.translate`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/translation-v1/text/translate).
     #[inline]
-    pub async fn send(self) -> Result<TextTranslateData, TextTranslateError> {
+    pub fn send(self) -> rt::Sending<TextTranslateData, TextTranslateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TextTranslateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `text.detect`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -244,17 +244,14 @@ impl CollaborationTenantCollaborationDepartmentGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `trust_party.v1.collaboration_tenant_collaboration_department.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/trust_party-v1/collaboration_tenant-collaboration_department/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         CollaborationTenantCollaborationDepartmentGetData,
         CollaborationTenantCollaborationDepartmentGetError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(CollaborationTenantCollaborationDepartmentGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `collaboration_tenant_collaboration_user.get` (GET `/open-apis/trust_party/v1/collaboration_tenants/{target_tenant_key}/collaboration_users/{target_user_id}`): set optional inputs, then `.send().await`.
@@ -297,17 +294,14 @@ impl CollaborationTenantCollaborationUserGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `trust_party.v1.collaboration_tenant_collaboration_user.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/trust_party-v1/collaboration_tenant-collaboration_user/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         CollaborationTenantCollaborationUserGetData,
         CollaborationTenantCollaborationUserGetError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(CollaborationTenantCollaborationUserGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `collaboration_tenant.get` (GET `/open-apis/trust_party/v1/collaboration_tenants/{target_tenant_key}`): set optional inputs, then `.send().await`.
@@ -334,11 +328,11 @@ impl CollaborationTenantGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `trust_party.v1.collaboration_tenant.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/trust_party-v1/collaboration_tenant/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CollaborationTenantGetData, CollaborationTenantGetError> {
+    ) -> rt::Sending<CollaborationTenantGetData, CollaborationTenantGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CollaborationTenantGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `collaboration_tenant.list` (GET `/open-apis/trust_party/v1/collaboration_tenants`): set optional inputs, then `.send().await`.
@@ -379,11 +373,11 @@ impl CollaborationTenantListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `trust_party.v1.collaboration_tenant.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/trust_party-v1/collaboration_tenant/list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CollaborationTenantListData, CollaborationTenantListError> {
+    ) -> rt::Sending<CollaborationTenantListData, CollaborationTenantListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(CollaborationTenantListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `collaboration_tenant.visible_organization` (GET `/open-apis/trust_party/v1/collaboration_tenants/{target_tenant_key}/visible_organization`): set optional inputs, then `.send().await`.
@@ -472,17 +466,14 @@ impl CollaborationTenantVisibleOrganizationRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `trust_party.v1.collaboration_tenant.visible_organization`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/trust_party-v1/collaboration_tenant/visible_organization).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         CollaborationTenantVisibleOrganizationData,
         CollaborationTenantVisibleOrganizationError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(CollaborationTenantVisibleOrganizationError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `collaboration_tenant_collaboration_department.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -2318,9 +2318,9 @@ impl AlertListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.alert.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/alert/list).
     #[inline]
-    pub async fn send(self) -> Result<AlertListData, AlertListError> {
+    pub fn send(self) -> rt::Sending<AlertListData, AlertListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(AlertListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2400,9 +2400,9 @@ impl BotEventsRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.bot.events`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/bot/events).
     #[inline]
-    pub async fn send(self) -> Result<BotEventsData, BotEventsError> {
+    pub fn send(self) -> rt::Sending<BotEventsData, BotEventsError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BotEventsError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -2442,9 +2442,9 @@ impl BotJoinRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.bot.join`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/bot/join).
     #[inline]
-    pub async fn send(self) -> Result<BotJoinData, BotJoinError> {
+    pub fn send(self) -> rt::Sending<BotJoinData, BotJoinError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BotJoinError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `bot.leave` (POST `/open-apis/vc/v1/bots/leave`): set optional inputs, then `.send().await`.
@@ -2472,9 +2472,9 @@ impl BotLeaveRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.bot.leave`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/bot/leave).
     #[inline]
-    pub async fn send(self) -> Result<BotLeaveData, BotLeaveError> {
+    pub fn send(self) -> rt::Sending<BotLeaveData, BotLeaveError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BotLeaveError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `bot.message` (POST `/open-apis/vc/v1/bots/message`): set optional inputs, then `.send().await`.
@@ -2502,9 +2502,9 @@ impl BotMessageRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.bot.message`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/bot/message).
     #[inline]
-    pub async fn send(self) -> Result<BotMessageData, BotMessageError> {
+    pub fn send(self) -> rt::Sending<BotMessageData, BotMessageError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BotMessageError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `bot.user_active_meeting` (GET `/open-apis/vc/v1/bots/user_active_meeting`): set optional inputs, then `.send().await`.
@@ -2545,11 +2545,11 @@ impl BotUserActiveMeetingRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.bot.user_active_meeting`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/bot/user_active_meeting).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BotUserActiveMeetingData, BotUserActiveMeetingError> {
+    ) -> rt::Sending<BotUserActiveMeetingData, BotUserActiveMeetingError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(BotUserActiveMeetingError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `export.download` (GET `/open-apis/vc/v1/exports/download`): set optional inputs, then `.send().await`.
@@ -2576,9 +2576,9 @@ impl ExportDownloadRequest {
     }
     /// Sends the request; the file is streamed from the answer (`save_to`, `into_stream`, `bytes`). See the [official documentation of `vc.v1.export.download`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/download).
     #[inline]
-    pub async fn send(self) -> Result<rt::Download, ExportDownloadError> {
+    pub fn send(self) -> rt::Sending<rt::Download, ExportDownloadError> {
         let call = self.call();
-        self.client.send_download(call).await.map_err(ExportDownloadError::from)
+        self.client.sending_download(call)
     }
 }
 /// Request builder of `export.get` (GET `/open-apis/vc/v1/exports/{task_id}`): set optional inputs, then `.send().await`.
@@ -2605,9 +2605,9 @@ impl ExportGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.export.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/get).
     #[inline]
-    pub async fn send(self) -> Result<ExportGetData, ExportGetError> {
+    pub fn send(self) -> rt::Sending<ExportGetData, ExportGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExportGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `export.meeting_list` (POST `/open-apis/vc/v1/exports/meeting_list`): set optional inputs, then `.send().await`.
@@ -2642,9 +2642,9 @@ impl ExportMeetingListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.export.meeting_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/meeting_list).
     #[inline]
-    pub async fn send(self) -> Result<ExportMeetingListData, ExportMeetingListError> {
+    pub fn send(self) -> rt::Sending<ExportMeetingListData, ExportMeetingListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExportMeetingListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `export.participant_list` (POST `/open-apis/vc/v1/exports/participant_list`): set optional inputs, then `.send().await`.
@@ -2679,11 +2679,9 @@ impl ExportParticipantListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.export.participant_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/participant_list).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ExportMeetingListData, ExportParticipantListError> {
+    pub fn send(self) -> rt::Sending<ExportMeetingListData, ExportParticipantListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ExportParticipantListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `export.participant_quality_list` (POST `/open-apis/vc/v1/exports/participant_quality_list`): set optional inputs, then `.send().await`.
@@ -2718,14 +2716,11 @@ impl ExportParticipantQualityListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.export.participant_quality_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/participant_quality_list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExportMeetingListData, ExportParticipantQualityListError> {
+    ) -> rt::Sending<ExportMeetingListData, ExportParticipantQualityListError> {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ExportParticipantQualityListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `export.resource_reservation_list` (POST `/open-apis/vc/v1/exports/resource_reservation_list`): set optional inputs, then `.send().await`.
@@ -2753,14 +2748,11 @@ impl ExportResourceReservationListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.export.resource_reservation_list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/resource_reservation_list).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ExportMeetingListData, ExportResourceReservationListError> {
+    ) -> rt::Sending<ExportMeetingListData, ExportResourceReservationListError> {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ExportResourceReservationListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `meeting_recording.get` (GET `/open-apis/vc/v1/meetings/{meeting_id}/recording`): set optional inputs, then `.send().await`.
@@ -2787,11 +2779,9 @@ impl MeetingRecordingGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.meeting_recording.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting-recording/get).
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<MeetingRecordingGetData, MeetingRecordingGetError> {
+    pub fn send(self) -> rt::Sending<MeetingRecordingGetData, MeetingRecordingGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MeetingRecordingGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `meeting_recording.set_permission` (PATCH `/open-apis/vc/v1/meetings/{meeting_id}/recording/set_permission`): set optional inputs, then `.send().await`.
@@ -2823,12 +2813,9 @@ impl MeetingRecordingSetPermissionRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.meeting_recording.set_permission`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting-recording/set_permission).
     #[inline]
-    pub async fn send(self) -> Result<(), MeetingRecordingSetPermissionError> {
+    pub fn send(self) -> rt::Sending<(), MeetingRecordingSetPermissionError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(MeetingRecordingSetPermissionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `meeting_recording.start` (PATCH `/open-apis/vc/v1/meetings/{meeting_id}/recording/start`): set optional inputs, then `.send().await`.
@@ -2858,9 +2845,9 @@ impl MeetingRecordingStartRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.meeting_recording.start`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting-recording/start).
     #[inline]
-    pub async fn send(self) -> Result<(), MeetingRecordingStartError> {
+    pub fn send(self) -> rt::Sending<(), MeetingRecordingStartError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MeetingRecordingStartError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `meeting_recording.stop` (PATCH `/open-apis/vc/v1/meetings/{meeting_id}/recording/stop`): set optional inputs, then `.send().await`.
@@ -2882,9 +2869,9 @@ impl MeetingRecordingStopRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.meeting_recording.stop`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting-recording/stop).
     #[inline]
-    pub async fn send(self) -> Result<(), MeetingRecordingStopError> {
+    pub fn send(self) -> rt::Sending<(), MeetingRecordingStopError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MeetingRecordingStopError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `meeting.end` (PATCH `/open-apis/vc/v1/meetings/{meeting_id}/end`): set optional inputs, then `.send().await`.
@@ -2906,9 +2893,9 @@ impl MeetingEndRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.meeting.end`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/end).
     #[inline]
-    pub async fn send(self) -> Result<(), MeetingEndError> {
+    pub fn send(self) -> rt::Sending<(), MeetingEndError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MeetingEndError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `meeting.get` (GET `/open-apis/vc/v1/meetings/{meeting_id}`): set optional inputs, then `.send().await`.
@@ -2967,9 +2954,9 @@ impl MeetingGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.meeting.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/get).
     #[inline]
-    pub async fn send(self) -> Result<MeetingGetData, MeetingGetError> {
+    pub fn send(self) -> rt::Sending<MeetingGetData, MeetingGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MeetingGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `meeting.invite` (PATCH `/open-apis/vc/v1/meetings/{meeting_id}/invite`): set optional inputs, then `.send().await`.
@@ -3001,9 +2988,9 @@ impl MeetingInviteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.meeting.invite`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/invite).
     #[inline]
-    pub async fn send(self) -> Result<MeetingInviteData, MeetingInviteError> {
+    pub fn send(self) -> rt::Sending<MeetingInviteData, MeetingInviteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MeetingInviteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `meeting.kickout` (POST `/open-apis/vc/v1/meetings/{meeting_id}/kickout`): set optional inputs, then `.send().await`.
@@ -3033,9 +3020,9 @@ impl MeetingKickoutRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.meeting.kickout`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/kickout).
     #[inline]
-    pub async fn send(self) -> Result<MeetingKickoutData, MeetingKickoutError> {
+    pub fn send(self) -> rt::Sending<MeetingKickoutData, MeetingKickoutError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MeetingKickoutError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `meeting.list_by_no` (GET `/open-apis/vc/v1/meetings/list_by_no`): set optional inputs, then `.send().await`.
@@ -3082,9 +3069,9 @@ impl MeetingListByNoRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.meeting.list_by_no`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/list_by_no).
     #[inline]
-    pub async fn send(self) -> Result<MeetingListByNoData, MeetingListByNoError> {
+    pub fn send(self) -> rt::Sending<MeetingListByNoData, MeetingListByNoError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MeetingListByNoError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3147,9 +3134,9 @@ impl MeetingSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.meeting.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/search).
     #[inline]
-    pub async fn send(self) -> Result<MeetingSearchData, MeetingSearchError> {
+    pub fn send(self) -> rt::Sending<MeetingSearchData, MeetingSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MeetingSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3200,9 +3187,9 @@ impl MeetingSetHostRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.meeting.set_host`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/set_host).
     #[inline]
-    pub async fn send(self) -> Result<MeetingSetHostData, MeetingSetHostError> {
+    pub fn send(self) -> rt::Sending<MeetingSetHostData, MeetingSetHostError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MeetingSetHostError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `meeting.subscription` (POST `/open-apis/vc/v1/meetings/subscription`): set optional inputs, then `.send().await`.
@@ -3230,9 +3217,9 @@ impl MeetingSubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.meeting.subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/subscription).
     #[inline]
-    pub async fn send(self) -> Result<(), MeetingSubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), MeetingSubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MeetingSubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `meeting.unsubscription` (POST `/open-apis/vc/v1/meetings/unsubscription`): set optional inputs, then `.send().await`.
@@ -3260,9 +3247,9 @@ impl MeetingUnsubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.meeting.unsubscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/unsubscription).
     #[inline]
-    pub async fn send(self) -> Result<(), MeetingUnsubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), MeetingUnsubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(MeetingUnsubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `meeting_list.get` (GET `/open-apis/vc/v1/meeting_list`): set optional inputs, then `.send().await`.
@@ -3380,9 +3367,9 @@ impl MeetingListGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.meeting_list.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting_list/get).
     #[inline]
-    pub async fn send(self) -> Result<MeetingListGetData, MeetingListGetError> {
+    pub fn send(self) -> rt::Sending<MeetingListGetData, MeetingListGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(MeetingListGetError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3430,9 +3417,9 @@ impl NoteGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.note.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/note/get).
     #[inline]
-    pub async fn send(self) -> Result<NoteGetData, NoteGetError> {
+    pub fn send(self) -> rt::Sending<NoteGetData, NoteGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NoteGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `note.subscription` (POST `/open-apis/vc/v1/notes/subscription`): set optional inputs, then `.send().await`.
@@ -3460,9 +3447,9 @@ impl NoteSubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.note.subscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/note/subscription).
     #[inline]
-    pub async fn send(self) -> Result<(), NoteSubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), NoteSubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(NoteSubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `note.unsubscription` (POST `/open-apis/vc/v1/notes/unsubscription`): set optional inputs, then `.send().await`.
@@ -3490,9 +3477,9 @@ impl NoteUnsubscriptionRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.note.unsubscription`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/note/unsubscription).
     #[inline]
-    pub async fn send(self) -> Result<(), NoteUnsubscriptionError> {
+    pub fn send(self) -> rt::Sending<(), NoteUnsubscriptionError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(NoteUnsubscriptionError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `participant_list.get` (GET `/open-apis/vc/v1/participant_list`): set optional inputs, then `.send().await`.
@@ -3582,9 +3569,9 @@ impl ParticipantListGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.participant_list.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/participant_list/get).
     #[inline]
-    pub async fn send(self) -> Result<ParticipantListGetData, ParticipantListGetError> {
+    pub fn send(self) -> rt::Sending<ParticipantListGetData, ParticipantListGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ParticipantListGetError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3674,11 +3661,11 @@ impl ParticipantQualityListGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.participant_quality_list.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/participant_quality_list/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ParticipantQualityListGetData, ParticipantQualityListGetError> {
+    ) -> rt::Sending<ParticipantQualityListGetData, ParticipantQualityListGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ParticipantQualityListGetError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -3725,9 +3712,9 @@ impl ReportGetDailyRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.report.get_daily`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/report/get_daily).
     #[inline]
-    pub async fn send(self) -> Result<ReportGetDailyData, ReportGetDailyError> {
+    pub fn send(self) -> rt::Sending<ReportGetDailyData, ReportGetDailyError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReportGetDailyError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `report.get_top_user` (GET `/open-apis/vc/v1/reports/get_top_user`): set optional inputs, then `.send().await`.
@@ -3769,9 +3756,9 @@ impl ReportGetTopUserRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.report.get_top_user`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/report/get_top_user).
     #[inline]
-    pub async fn send(self) -> Result<ReportGetTopUserData, ReportGetTopUserError> {
+    pub fn send(self) -> rt::Sending<ReportGetTopUserData, ReportGetTopUserError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReportGetTopUserError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `reserve.apply` (POST `/open-apis/vc/v1/reserves/apply`): set optional inputs, then `.send().await`.
@@ -3806,9 +3793,9 @@ impl ReserveApplyRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.reserve.apply`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve/apply).
     #[inline]
-    pub async fn send(self) -> Result<ReserveApplyData, ReserveApplyError> {
+    pub fn send(self) -> rt::Sending<ReserveApplyData, ReserveApplyError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReserveApplyError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `reserve.delete` (DELETE `/open-apis/vc/v1/reserves/{reserve_id}`): set optional inputs, then `.send().await`.
@@ -3835,9 +3822,9 @@ impl ReserveDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.reserve.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), ReserveDeleteError> {
+    pub fn send(self) -> rt::Sending<(), ReserveDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ReserveDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `reserve.get` (GET `/open-apis/vc/v1/reserves/{reserve_id}`): set optional inputs, then `.send().await`.
@@ -3871,9 +3858,9 @@ impl ReserveGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.reserve.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve/get).
     #[inline]
-    pub async fn send(self) -> Result<ReserveGetData, ReserveGetError> {
+    pub fn send(self) -> rt::Sending<ReserveGetData, ReserveGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReserveGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `reserve.update` (PUT `/open-apis/vc/v1/reserves/{reserve_id}`): set optional inputs, then `.send().await`.
@@ -3915,9 +3902,9 @@ impl ReserveUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.reserve.update`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve/update).
     #[inline]
-    pub async fn send(self) -> Result<ReserveUpdateData, ReserveUpdateError> {
+    pub fn send(self) -> rt::Sending<ReserveUpdateData, ReserveUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReserveUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `reserve.get_active_meeting` (GET `/open-apis/vc/v1/reserves/{reserve_id}/get_active_meeting`): set optional inputs, then `.send().await`.
@@ -3960,11 +3947,11 @@ impl ReserveGetActiveMeetingRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.reserve.get_active_meeting`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve/get_active_meeting).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReserveGetActiveMeetingData, ReserveGetActiveMeetingError> {
+    ) -> rt::Sending<ReserveGetActiveMeetingData, ReserveGetActiveMeetingError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReserveGetActiveMeetingError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `reserve_config_admin.get` (GET `/open-apis/vc/v1/reserve_configs/{reserve_config_id}/admin`): set optional inputs, then `.send().await`.
@@ -3993,11 +3980,11 @@ impl ReserveConfigAdminGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.reserve_config_admin.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-admin/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReserveConfigAdminGetData, ReserveConfigAdminGetError> {
+    ) -> rt::Sending<ReserveConfigAdminGetData, ReserveConfigAdminGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReserveConfigAdminGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `reserve_config_admin.patch` (PATCH `/open-apis/vc/v1/reserve_configs/{reserve_config_id}/admin`): set optional inputs, then `.send().await`.
@@ -4027,9 +4014,9 @@ impl ReserveConfigAdminPatchRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.reserve_config_admin.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-admin/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ReserveConfigAdminPatchError> {
+    pub fn send(self) -> rt::Sending<(), ReserveConfigAdminPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ReserveConfigAdminPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `reserve_config_disable_inform.get` (GET `/open-apis/vc/v1/reserve_configs/{reserve_config_id}/disable_inform`): set optional inputs, then `.send().await`.
@@ -4058,14 +4045,14 @@ impl ReserveConfigDisableInformGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.reserve_config_disable_inform.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-disable_inform/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReserveConfigDisableInformGetData, ReserveConfigDisableInformGetError> {
+    ) -> rt::Sending<
+        ReserveConfigDisableInformGetData,
+        ReserveConfigDisableInformGetError,
+    > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(ReserveConfigDisableInformGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `reserve_config_disable_inform.patch` (PATCH `/open-apis/vc/v1/reserve_configs/{reserve_config_id}/disable_inform`): set optional inputs, then `.send().await`.
@@ -4095,12 +4082,9 @@ impl ReserveConfigDisableInformPatchRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.reserve_config_disable_inform.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-disable_inform/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ReserveConfigDisableInformPatchError> {
+    pub fn send(self) -> rt::Sending<(), ReserveConfigDisableInformPatchError> {
         let call = self.call();
-        self.client
-            .send_empty(call)
-            .await
-            .map_err(ReserveConfigDisableInformPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `reserve_config_form.get` (GET `/open-apis/vc/v1/reserve_configs/{reserve_config_id}/form`): set optional inputs, then `.send().await`.
@@ -4129,11 +4113,11 @@ impl ReserveConfigFormGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.reserve_config_form.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-form/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReserveConfigFormGetData, ReserveConfigFormGetError> {
+    ) -> rt::Sending<ReserveConfigFormGetData, ReserveConfigFormGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReserveConfigFormGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `reserve_config_form.patch` (PATCH `/open-apis/vc/v1/reserve_configs/{reserve_config_id}/form`): set optional inputs, then `.send().await`.
@@ -4163,9 +4147,9 @@ impl ReserveConfigFormPatchRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.reserve_config_form.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-form/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ReserveConfigFormPatchError> {
+    pub fn send(self) -> rt::Sending<(), ReserveConfigFormPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ReserveConfigFormPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `reserve_config.patch` (PATCH `/open-apis/vc/v1/reserve_configs/{reserve_config_id}`): set optional inputs, then `.send().await`.
@@ -4195,9 +4179,9 @@ impl ReserveConfigPatchRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.reserve_config.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), ReserveConfigPatchError> {
+    pub fn send(self) -> rt::Sending<(), ReserveConfigPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ReserveConfigPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `reserve_config.reserve_scope` (GET `/open-apis/vc/v1/reserve_configs/reserve_scope`): set optional inputs, then `.send().await`.
@@ -4226,11 +4210,11 @@ impl ReserveConfigReserveScopeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.reserve_config.reserve_scope`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config/reserve_scope).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ReserveConfigReserveScopeData, ReserveConfigReserveScopeError> {
+    ) -> rt::Sending<ReserveConfigReserveScopeData, ReserveConfigReserveScopeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ReserveConfigReserveScopeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `resource_reservation_list.get` (GET `/open-apis/vc/v1/resource_reservation_list`): set optional inputs, then `.send().await`.
@@ -4297,11 +4281,11 @@ impl ResourceReservationListGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.resource_reservation_list.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/resource_reservation_list/get).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResourceReservationListGetData, ResourceReservationListGetError> {
+    ) -> rt::Sending<ResourceReservationListGetData, ResourceReservationListGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ResourceReservationListGetError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4347,9 +4331,9 @@ impl RoomCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/create).
     #[inline]
-    pub async fn send(self) -> Result<RoomCreateData, RoomCreateError> {
+    pub fn send(self) -> rt::Sending<RoomCreateData, RoomCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `room.list` (GET `/open-apis/vc/v1/rooms`): set optional inputs, then `.send().await`.
@@ -4397,9 +4381,9 @@ impl RoomListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/list).
     #[inline]
-    pub async fn send(self) -> Result<RoomListData, RoomListError> {
+    pub fn send(self) -> rt::Sending<RoomListData, RoomListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4431,9 +4415,9 @@ impl RoomDeleteRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.room.delete`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/delete).
     #[inline]
-    pub async fn send(self) -> Result<(), RoomDeleteError> {
+    pub fn send(self) -> rt::Sending<(), RoomDeleteError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(RoomDeleteError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `room.get` (GET `/open-apis/vc/v1/rooms/{room_id}`): set optional inputs, then `.send().await`.
@@ -4460,9 +4444,9 @@ impl RoomGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/get).
     #[inline]
-    pub async fn send(self) -> Result<RoomCreateData, RoomGetError> {
+    pub fn send(self) -> rt::Sending<RoomCreateData, RoomGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `room.patch` (PATCH `/open-apis/vc/v1/rooms/{room_id}`): set optional inputs, then `.send().await`.
@@ -4499,9 +4483,9 @@ impl RoomPatchRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.room.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), RoomPatchError> {
+    pub fn send(self) -> rt::Sending<(), RoomPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(RoomPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `room.mget` (POST `/open-apis/vc/v1/rooms/mget`): set optional inputs, then `.send().await`.
@@ -4529,9 +4513,9 @@ impl RoomMgetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room.mget`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/mget).
     #[inline]
-    pub async fn send(self) -> Result<RoomMgetData, RoomMgetError> {
+    pub fn send(self) -> rt::Sending<RoomMgetData, RoomMgetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomMgetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `room.search` (POST `/open-apis/vc/v1/rooms/search`): set optional inputs, then `.send().await`.
@@ -4566,9 +4550,9 @@ impl RoomSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/search).
     #[inline]
-    pub async fn send(self) -> Result<RoomListData, RoomSearchError> {
+    pub fn send(self) -> rt::Sending<RoomListData, RoomSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `room_config.query` (GET `/open-apis/vc/v1/room_configs/query`): set optional inputs, then `.send().await`.
@@ -4640,9 +4624,9 @@ impl RoomConfigQueryRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room_config.query`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_config/query).
     #[inline]
-    pub async fn send(self) -> Result<RoomConfigQueryData, RoomConfigQueryError> {
+    pub fn send(self) -> rt::Sending<RoomConfigQueryData, RoomConfigQueryError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomConfigQueryError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `room_config.set` (POST `/open-apis/vc/v1/room_configs/set`): set optional inputs, then `.send().await`.
@@ -4670,9 +4654,9 @@ impl RoomConfigSetRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.room_config.set`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_config/set).
     #[inline]
-    pub async fn send(self) -> Result<(), RoomConfigSetError> {
+    pub fn send(self) -> rt::Sending<(), RoomConfigSetError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(RoomConfigSetError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `room_config.set_checkboard_access_code` (POST `/open-apis/vc/v1/room_configs/set_checkboard_access_code`): set optional inputs, then `.send().await`.
@@ -4693,17 +4677,14 @@ impl RoomConfigSetCheckboardAccessCodeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room_config.set_checkboard_access_code`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_config/set_checkboard_access_code).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         RoomConfigSetCheckboardAccessCodeData,
         RoomConfigSetCheckboardAccessCodeError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(RoomConfigSetCheckboardAccessCodeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `room_config.set_room_access_code` (POST `/open-apis/vc/v1/room_configs/set_room_access_code`): set optional inputs, then `.send().await`.
@@ -4724,14 +4705,14 @@ impl RoomConfigSetRoomAccessCodeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room_config.set_room_access_code`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_config/set_room_access_code).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         RoomConfigSetCheckboardAccessCodeData,
         RoomConfigSetRoomAccessCodeError,
     > {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomConfigSetRoomAccessCodeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `room_level.create` (POST `/open-apis/vc/v1/room_levels`): set optional inputs, then `.send().await`.
@@ -4752,9 +4733,9 @@ impl RoomLevelCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room_level.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/create).
     #[inline]
-    pub async fn send(self) -> Result<RoomLevelCreateData, RoomLevelCreateError> {
+    pub fn send(self) -> rt::Sending<RoomLevelCreateData, RoomLevelCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomLevelCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `room_level.list` (GET `/open-apis/vc/v1/room_levels`): set optional inputs, then `.send().await`.
@@ -4799,9 +4780,9 @@ impl RoomLevelListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room_level.list`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/list).
     #[inline]
-    pub async fn send(self) -> Result<RoomLevelListData, RoomLevelListError> {
+    pub fn send(self) -> rt::Sending<RoomLevelListData, RoomLevelListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomLevelListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -4836,9 +4817,9 @@ impl RoomLevelDelRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.room_level.del`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/del).
     #[inline]
-    pub async fn send(self) -> Result<(), RoomLevelDelError> {
+    pub fn send(self) -> rt::Sending<(), RoomLevelDelError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(RoomLevelDelError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `room_level.get` (GET `/open-apis/vc/v1/room_levels/{room_level_id}`): set optional inputs, then `.send().await`.
@@ -4858,9 +4839,9 @@ impl RoomLevelGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room_level.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/get).
     #[inline]
-    pub async fn send(self) -> Result<RoomLevelCreateData, RoomLevelGetError> {
+    pub fn send(self) -> rt::Sending<RoomLevelCreateData, RoomLevelGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomLevelGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `room_level.patch` (PATCH `/open-apis/vc/v1/room_levels/{room_level_id}`): set optional inputs, then `.send().await`.
@@ -4883,9 +4864,9 @@ impl RoomLevelPatchRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.room_level.patch`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/patch).
     #[inline]
-    pub async fn send(self) -> Result<(), RoomLevelPatchError> {
+    pub fn send(self) -> rt::Sending<(), RoomLevelPatchError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(RoomLevelPatchError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `room_level.mget` (POST `/open-apis/vc/v1/room_levels/mget`): set optional inputs, then `.send().await`.
@@ -4906,9 +4887,9 @@ impl RoomLevelMgetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room_level.mget`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/mget).
     #[inline]
-    pub async fn send(self) -> Result<RoomLevelMgetData, RoomLevelMgetError> {
+    pub fn send(self) -> rt::Sending<RoomLevelMgetData, RoomLevelMgetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomLevelMgetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `room_level.search` (GET `/open-apis/vc/v1/room_levels/search`): set optional inputs, then `.send().await`.
@@ -4928,9 +4909,9 @@ impl RoomLevelSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.room_level.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/search).
     #[inline]
-    pub async fn send(self) -> Result<RoomLevelMgetBody, RoomLevelSearchError> {
+    pub fn send(self) -> rt::Sending<RoomLevelMgetBody, RoomLevelSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(RoomLevelSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `scope_config.create` (POST `/open-apis/vc/v1/scope_config`): set optional inputs, then `.send().await`.
@@ -4960,9 +4941,9 @@ impl ScopeConfigCreateRequest {
     }
     /// Sends the request. See the [official documentation of `vc.v1.scope_config.create`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/scope_config/create).
     #[inline]
-    pub async fn send(self) -> Result<(), ScopeConfigCreateError> {
+    pub fn send(self) -> rt::Sending<(), ScopeConfigCreateError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(ScopeConfigCreateError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `scope_config.get` (GET `/open-apis/vc/v1/scope_config`): set optional inputs, then `.send().await`.
@@ -4991,9 +4972,9 @@ impl ScopeConfigGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `vc.v1.scope_config.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/scope_config/get).
     #[inline]
-    pub async fn send(self) -> Result<ScopeConfigGetData, ScopeConfigGetError> {
+    pub fn send(self) -> rt::Sending<ScopeConfigGetData, ScopeConfigGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(ScopeConfigGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `alert.list`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

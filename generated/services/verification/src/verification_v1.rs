@@ -70,9 +70,9 @@ impl VerificationGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `verification.v1.verification.get`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/verification-v1/verification/get).
     #[inline]
-    pub async fn send(self) -> Result<VerificationGetData, VerificationGetError> {
+    pub fn send(self) -> rt::Sending<VerificationGetData, VerificationGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(VerificationGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `verification.get`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -96,9 +96,9 @@ impl NodeSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v1.node.search`](https://open.feishu.cn/document/ukTMukTMukTM/uEzN0YjLxcDN24SM3QjN/search_wiki).
     #[inline]
-    pub async fn send(self) -> Result<NodeSearchData, NodeSearchError> {
+    pub fn send(self) -> rt::Sending<NodeSearchData, NodeSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(NodeSearchError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.

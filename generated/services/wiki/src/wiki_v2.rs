@@ -554,9 +554,9 @@ impl SpaceMemberCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space_member.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-member/create).
     #[inline]
-    pub async fn send(self) -> Result<SpaceMemberCreateData, SpaceMemberCreateError> {
+    pub fn send(self) -> rt::Sending<SpaceMemberCreateData, SpaceMemberCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceMemberCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `space_member.list` (GET `/open-apis/wiki/v2/spaces/{space_id}/members`): set optional inputs, then `.send().await`.
@@ -601,9 +601,9 @@ impl SpaceMemberListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space_member.list`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-member/list).
     #[inline]
-    pub async fn send(self) -> Result<SpaceMemberListData, SpaceMemberListError> {
+    pub fn send(self) -> rt::Sending<SpaceMemberListData, SpaceMemberListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceMemberListError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `space_member.delete` (DELETE `/open-apis/wiki/v2/spaces/{space_id}/members/{member_id}`): set optional inputs, then `.send().await`.
@@ -635,9 +635,9 @@ impl SpaceMemberDeleteRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space_member.delete`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-member/delete).
     #[inline]
-    pub async fn send(self) -> Result<SpaceMemberDeleteData, SpaceMemberDeleteError> {
+    pub fn send(self) -> rt::Sending<SpaceMemberDeleteData, SpaceMemberDeleteError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceMemberDeleteError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `space_node.copy` (POST `/open-apis/wiki/v2/spaces/{space_id}/nodes/{node_token}/copy`): set optional inputs, then `.send().await`.
@@ -674,9 +674,9 @@ impl SpaceNodeCopyRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space_node.copy`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/copy).
     #[inline]
-    pub async fn send(self) -> Result<SpaceNodeCopyData, SpaceNodeCopyError> {
+    pub fn send(self) -> rt::Sending<SpaceNodeCopyData, SpaceNodeCopyError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceNodeCopyError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `space_node.create` (POST `/open-apis/wiki/v2/spaces/{space_id}/nodes`): set optional inputs, then `.send().await`.
@@ -706,9 +706,9 @@ impl SpaceNodeCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space_node.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/create).
     #[inline]
-    pub async fn send(self) -> Result<SpaceNodeCreateData, SpaceNodeCreateError> {
+    pub fn send(self) -> rt::Sending<SpaceNodeCreateData, SpaceNodeCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceNodeCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `space_node.list` (GET `/open-apis/wiki/v2/spaces/{space_id}/nodes`): set optional inputs, then `.send().await`.
@@ -758,9 +758,9 @@ impl SpaceNodeListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space_node.list`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/list).
     #[inline]
-    pub async fn send(self) -> Result<SpaceNodeListData, SpaceNodeListError> {
+    pub fn send(self) -> rt::Sending<SpaceNodeListData, SpaceNodeListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceNodeListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -809,9 +809,9 @@ impl SpaceNodeMoveRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space_node.move`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/move).
     #[inline]
-    pub async fn send(self) -> Result<SpaceNodeCreateData, SpaceNodeMoveError> {
+    pub fn send(self) -> rt::Sending<SpaceNodeCreateData, SpaceNodeMoveError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceNodeMoveError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `space_node.move_docs_to_wiki` (POST `/open-apis/wiki/v2/spaces/{space_id}/nodes/move_docs_to_wiki`): set optional inputs, then `.send().await`.
@@ -841,11 +841,11 @@ impl SpaceNodeMoveDocsToWikiRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space_node.move_docs_to_wiki`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/move_docs_to_wiki).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SpaceNodeMoveDocsToWikiData, SpaceNodeMoveDocsToWikiError> {
+    ) -> rt::Sending<SpaceNodeMoveDocsToWikiData, SpaceNodeMoveDocsToWikiError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceNodeMoveDocsToWikiError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `space_node.update_title` (POST `/open-apis/wiki/v2/spaces/{space_id}/nodes/{node_token}/update_title`): set optional inputs, then `.send().await`.
@@ -877,9 +877,9 @@ impl SpaceNodeUpdateTitleRequest {
     }
     /// Sends the request. See the [official documentation of `wiki.v2.space_node.update_title`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/update_title).
     #[inline]
-    pub async fn send(self) -> Result<(), SpaceNodeUpdateTitleError> {
+    pub fn send(self) -> rt::Sending<(), SpaceNodeUpdateTitleError> {
         let call = self.call();
-        self.client.send_empty(call).await.map_err(SpaceNodeUpdateTitleError::from)
+        self.client.sending_empty(call)
     }
 }
 /// Request builder of `space_setting.update` (PUT `/open-apis/wiki/v2/spaces/{space_id}/setting`): set optional inputs, then `.send().await`.
@@ -914,9 +914,9 @@ impl SpaceSettingUpdateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space_setting.update`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-setting/update).
     #[inline]
-    pub async fn send(self) -> Result<SpaceSettingUpdateData, SpaceSettingUpdateError> {
+    pub fn send(self) -> rt::Sending<SpaceSettingUpdateData, SpaceSettingUpdateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceSettingUpdateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `space.create` (POST `/open-apis/wiki/v2/spaces`): set optional inputs, then `.send().await`.
@@ -944,9 +944,9 @@ impl SpaceCreateRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space.create`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space/create).
     #[inline]
-    pub async fn send(self) -> Result<SpaceCreateData, SpaceCreateError> {
+    pub fn send(self) -> rt::Sending<SpaceCreateData, SpaceCreateError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceCreateError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `space.list` (GET `/open-apis/wiki/v2/spaces`): set optional inputs, then `.send().await`.
@@ -998,9 +998,9 @@ impl SpaceListRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space.list`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space/list).
     #[inline]
-    pub async fn send(self) -> Result<SpaceListData, SpaceListError> {
+    pub fn send(self) -> rt::Sending<SpaceListData, SpaceListError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceListError::from)
+        self.client.sending_json(call)
     }
     /// Every item of every page, fetched one page at a time as the stream is polled.
     /// Starts at the `page_token` set on the request (to resume), else at the first page.
@@ -1048,9 +1048,9 @@ impl SpaceGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space/get).
     #[inline]
-    pub async fn send(self) -> Result<SpaceCreateData, SpaceGetError> {
+    pub fn send(self) -> rt::Sending<SpaceCreateData, SpaceGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `space.get_node` (GET `/open-apis/wiki/v2/spaces/get_node`): set optional inputs, then `.send().await`.
@@ -1086,9 +1086,9 @@ impl SpaceGetNodeRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.space.get_node`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space/get_node).
     #[inline]
-    pub async fn send(self) -> Result<SpaceNodeCreateData, SpaceGetNodeError> {
+    pub fn send(self) -> rt::Sending<SpaceNodeCreateData, SpaceGetNodeError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(SpaceGetNodeError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `task.get` (GET `/open-apis/wiki/v2/tasks/{task_id}`): set optional inputs, then `.send().await`.
@@ -1117,9 +1117,9 @@ impl TaskGetRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `wiki.v2.task.get`](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/task/get).
     #[inline]
-    pub async fn send(self) -> Result<TaskGetData, TaskGetError> {
+    pub fn send(self) -> rt::Sending<TaskGetData, TaskGetError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(TaskGetError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `space_member.create`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.

@@ -194,17 +194,14 @@ impl CustomWorkplaceAccessDataSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `workplace.v1.custom_workplace_access_data.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/workplace-v1/custom_workplace_access_data/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         CustomWorkplaceAccessDataSearchData,
         CustomWorkplaceAccessDataSearchError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(CustomWorkplaceAccessDataSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workplace_access_data.search` (POST `/open-apis/workplace/v1/workplace_access_data/search`): set optional inputs, then `.send().await`.
@@ -237,11 +234,11 @@ impl WorkplaceAccessDataSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `workplace.v1.workplace_access_data.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/workplace-v1/workplace_access_data/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<WorkplaceAccessDataSearchData, WorkplaceAccessDataSearchError> {
+    ) -> rt::Sending<WorkplaceAccessDataSearchData, WorkplaceAccessDataSearchError> {
         let call = self.call();
-        self.client.send_json(call).await.map_err(WorkplaceAccessDataSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Request builder of `workplace_block_access_data.search` (POST `/open-apis/workplace/v1/workplace_block_access_data/search`): set optional inputs, then `.send().await`.
@@ -283,17 +280,14 @@ impl WorkplaceBlockAccessDataSearchRequest {
     }
     /// Sends the request and decodes the answer. See the [official documentation of `workplace.v1.workplace_block_access_data.search`](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/workplace-v1/workplace_block_access_data/search).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
+    ) -> rt::Sending<
         WorkplaceBlockAccessDataSearchData,
         WorkplaceBlockAccessDataSearchError,
     > {
         let call = self.call();
-        self.client
-            .send_json(call)
-            .await
-            .map_err(WorkplaceBlockAccessDataSearchError::from)
+        self.client.sending_json(call)
     }
 }
 /// Errors of `custom_workplace_access_data.search`. Dereferences to [`rt::ErrorMeta`]: `code()`, `log_id()`, `http_status()`, `is_retryable()`.
