@@ -837,6 +837,8 @@ def app_cargo_args(side, what):
     openlark: the app's own dependency line enables `communication` (its IM client);
     `all` adds openlark's `full` (through the app's feature `full`, so that its lockfile
     holds all of openlark)."""
+    if side == "floor":
+        return []
     if side == "larkgen":
         feats = lark_features()
         if what == "im":
@@ -846,6 +848,8 @@ def app_cargo_args(side, what):
 
 
 def describe_features(side, what):
+    if side == "floor":
+        return "reqwest, rustls (ring), tokio, serde_json… with the runtime's features; no larkgen crate"
     if side == "larkgen":
         feats = lark_features()
         if not feats:
@@ -925,7 +929,7 @@ def cold_pairs(sub, what, profile, pairs):
 def bench_openlark(mode, reps):
     """Cold builds of the two IM apps (debug; release in full mode) and a cold `cargo check`
     of everything each SDK offers (every lark-client feature vs openlark `full`)."""
-    for side in ("larkgen", "openlark"):
+    for side in ("larkgen", "openlark", "floor"):
         log("fetching the dependencies of bench/apps/%s-im" % side)
         # Not --locked: larkgen-im's lockfile follows the workspace's runtime (a new dependency
         # there updates it; commit it then). The timed builds are --offline --locked.
@@ -969,6 +973,15 @@ def bench_openlark(mode, reps):
         row(sec, "load average before / after, " + name, r["loadavg_before"], r["loadavg_after"], "", "", None)
     im = res.get("build-im-debug")
     if im:
+        # The floor: the HTTP stack alone, built cold once, against openlark's median above.
+        try:
+            floor = res["build-floor-debug"] = cargo_cold("floor", "build", "im", "debug")
+            row(sec, "wall time, the HTTP stack alone (the IM app's floor), `cargo build`, debug",
+                fmt_s(floor["wall_s"]), fmt_s(im["openlark"]["wall_s"]),
+                "%.2f×" % (floor["wall_s"] / im["openlark"]["wall_s"]), "", None)
+            row(sec, "the HTTP stack alone: what is compiled", describe_features("floor", "im"), "", "", "", None)
+        except Exception as e:
+            log("floor build failed: %s" % e)
         row(sec, "IM app: what is compiled", im["larkgen"]["features"], im["openlark"]["features"]
             + " (im, contact, moments, aily, event)", "", "", None)
 
