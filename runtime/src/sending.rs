@@ -21,7 +21,7 @@ use crate::error::Error;
 #[must_use = "a call is sent only when its future is awaited (or polled)"]
 pub struct Sending<T, E> {
     future: BoxFuture<'static, Result<Box<dyn Any + Send>, Error>>,
-    // `fn() -> _`: `Sending` is `Send` and `Sync` whatever `T` and `E` are; it holds neither.
+    // `fn() -> _`: `Sending` is `Send` whatever `T` and `E` are; it holds neither.
     types: PhantomData<fn() -> (T, E)>,
 }
 
