@@ -847,6 +847,27 @@ def app_cargo_args(side, what):
     return ["--features", OPENLARK_ALL] if what == "all" else []
 
 
+def floor_out_of_step():
+    """The dependencies of bench/apps/floor-im whose line differs from the workspace's (version,
+    features, default features), and the runtime's own (not optional) dependencies it lacks:
+    the floor stands for the runtime's HTTP stack only while they agree. [] when they do."""
+    import tomllib
+    with open(os.path.join(ROOT, "Cargo.toml"), "rb") as f:
+        workspace = tomllib.load(f)["workspace"]["dependencies"]
+    with open(os.path.join(APPS, "floor-im", "Cargo.toml"), "rb") as f:
+        floor = tomllib.load(f)["dependencies"]
+    with open(os.path.join(ROOT, "runtime", "Cargo.toml"), "rb") as f:
+        runtime = tomllib.load(f)["dependencies"]
+    missing = [name for name, dep in runtime.items()
+               if name not in floor and not (isinstance(dep, dict) and dep.get("optional"))]
+
+    def line(dep):
+        dep = {"version": dep} if isinstance(dep, str) else dep
+        return (dep.get("version"), sorted(dep.get("features", [])), dep.get("default-features", True))
+    return missing + [name for name, dep in floor.items()
+                      if name not in workspace or line(dep) != line(workspace[name])]
+
+
 def describe_features(side, what):
     if side == "floor":
         return "reqwest, rustls (ring), tokio, serde_json… with the runtime's features; no larkgen crate"
@@ -975,6 +996,10 @@ def bench_openlark(mode, reps):
     if im:
         # The floor: the HTTP stack alone, built cold once, against openlark's median above.
         try:
+            stale = floor_out_of_step()
+            if stale:
+                raise RuntimeError("bench/apps/floor-im/Cargo.toml differs from the workspace's "
+                                   "[workspace.dependencies] for: " + ", ".join(stale))
             floor = res["build-floor-debug"] = cargo_cold("floor", "build", "im", "debug")
             row(sec, "wall time, the HTTP stack alone (the IM app's floor), `cargo build`, debug",
                 fmt_s(floor["wall_s"]), fmt_s(im["openlark"]["wall_s"]),
@@ -982,6 +1007,7 @@ def bench_openlark(mode, reps):
             row(sec, "the HTTP stack alone: what is compiled", describe_features("floor", "im"), "", "", "", None)
         except Exception as e:
             log("floor build failed: %s" % e)
+            row(sec, "FAILED: the HTTP stack alone: %s" % str(e)[:120], "", "", "", "", None)
         row(sec, "IM app: what is compiled", im["larkgen"]["features"], im["openlark"]["features"]
             + " (im, contact, moments, aily, event)", "", "", None)
 

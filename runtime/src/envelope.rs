@@ -207,7 +207,7 @@ pub(crate) async fn decode_failure(
     limit: usize,
 ) -> Error {
     let head = Head::of(&response, platform);
-    match decode(endpoint, platform, response, limit, decode::boxed::<crate::Empty>).await {
+    match decode(endpoint, platform, response, limit, decode::boxed_unit).await {
         Err(e) => e,
         // A 200 JSON envelope with code 0 where a file was expected.
         Ok(_) => Error::UnexpectedResponse(Box::new(UnexpectedResponse {
